@@ -1,0 +1,12 @@
+import { CipParamsSchema } from '../orders/api-schemas';
+import { NotFoundError } from '../platform/errors';
+import { httpHandler, parseParams } from '../platform/http';
+import { getOrderByCip } from '../store/orders-repository';
+
+/** Support teams search by the code the buyer holds; answers with the order that owns it. */
+export const handler = httpHandler(async (event) => {
+  const { cip } = parseParams(event.pathParameters, CipParamsSchema, 'path');
+  const order = await getOrderByCip(cip);
+  if (order === undefined) throw new NotFoundError(`No voucher with CIP ${cip}.`);
+  return { status: 200, body: order };
+});

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import {
+  CreateOrderRequestSchema,
+  ListOrdersQuerySchema,
+  OrderListSchema,
+  OrderSchema,
+  ProblemSchema,
+} from '../orders/api-schemas';
+import { AnomalyListSchema, ListAnomaliesQuerySchema } from '../payments/anomaly-schemas';
+
+type JsonSchema = Record<string, unknown>;
+
+function component(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as JsonSchema;
+  return rest;
+}
+
+function queryParameters(schema: z.ZodObject): JsonSchema[] {
+  const json = component(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const json = (description: string, schema: JsonSchema) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const pathParameter = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+
+/** OpenAPI 3.1 (JSON Schema 2020-12) generated from the zod schemas that validate requests. */
+export function buildOpenApiDocument(): JsonSchema {
+  const commonErrors = {
+    '400': problem('Invalid input; `errors` names each field.'),
+    '401': problem('Missing or unknown API key.'),
+    '500': problem('Unexpected error; nothing internal is revealed.'),
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'PagoEfectivo for marketplaces',
+      version: '1.0.0',
+      description: 'Cash vouchers (CIPs) for marketplace orders. Money is integer minor units.',
+    },
+    security: [{ bearerAuth: [] }],
+    paths: {
+      '/v1/orders': {
+        post: {
+          operationId: 'createOrder',
+          summary: 'Create an order and its PagoEfectivo voucher',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 8, maxLength: 128 },
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateOrderRequest') } } },
+          responses: {
+            '201': json('Order created with its voucher.', ref('Order')),
+            ...commonErrors,
+            '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
+            '422': problem('PagoEfectivo refused the voucher; `detail` gives its reason.'),
+            '502': problem('PagoEfectivo answered unexpectedly.'),
+            '503': problem('PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.'),
+          },
+        },
+        get: {
+          operationId: 'listOrders',
+          summary: 'List orders, newest first',
+          parameters: queryParameters(ListOrdersQuerySchema),
+          responses: { '200': json('A page of orders.', ref('OrderList')), ...commonErrors },
+        },
+      },
+      '/v1/orders/{id}': {
+        get: {
+          operationId: 'getOrder',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          responses: { '200': json('The order.', ref('Order')), ...commonErrors, '404': problem('No such order.') },
+        },
+      },
+      '/v1/orders/{id}/cancel': {
+        post: {
+          operationId: 'cancelOrder',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          responses: {
+            '200': json('The cancelled order.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
+            '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+          },
+        },
+      },
+      '/v1/vouchers/{cip}': {
+        get: {
+          operationId: 'getOrderByVoucher',
+          parameters: [pathParameter('cip', 'The CIP the buyer holds')],
+          responses: { '200': json('The order owning the CIP.', ref('Order')), ...commonErrors, '404': problem('Unknown CIP.') },
+        },
+      },
+      '/v1/anomalies': {
+        get: {
+          operationId: 'listAnomalies',
+          summary: 'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
+          parameters: queryParameters(ListAnomaliesQuerySchema),
+          responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
+        },
+      },
+      '/webhooks/pagoefectivo': {
+        post: {
+          operationId: 'receivePagoEfectivoNotification',
+          summary: 'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
+          security: [],
+          parameters: [{ name: 'PE-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': { description: 'Stored and queued.' },
+            '401': problem('Missing or wrong signature; nothing stored.'),
+            '413': problem('Body too large.'),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        CreateOrderRequest: component(CreateOrderRequestSchema, 'input'),
+        Order: component(OrderSchema, 'output'),
+        OrderList: component(OrderListSchema, 'output'),
+        AnomalyList: component(AnomalyListSchema, 'output'),
+        Problem: component(ProblemSchema, 'output'),
+      },
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { CURRENCIES } from './money';
+import { DOCUMENT_TYPES, ORDER_STATUSES } from './order';
+
+/**
+ * The public API's schemas. Requests are validated with them and /openapi.json is generated from
+ * them, so the documentation cannot disagree with the validation.
+ */
+
+/** Safe inside DynamoDB keys and URLs; marketplaces' order ids fit comfortably. */
+const externalId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
+
+/** The PSP accepts 10 minutes to 6 months. We cap at 30 days: the marketplace holds stock meanwhile. */
+export const MIN_EXPIRY_MINUTES = 10;
+export const MAX_EXPIRY_MINUTES = 30 * 24 * 60;
+export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
+/** S/ 1,000,000.00: far above any cash-voucher payment, well inside safe integers. */
+export const MAX_AMOUNT_MINOR = 100_000_000;
+export const MAX_SPLITS = 20;
+
+const minorUnits = z
+  .number()
+  .int('Use integer minor units (15000 = 150.00).')
+  .positive()
+  .max(MAX_AMOUNT_MINOR)
+  .meta({ description: 'Integer minor units: 15000 = S/ 150.00' });
+
+const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
+  DNI: /^\d{8}$/,
+  PAS: /^[A-Za-z0-9]{5,14}$/,
+  LMI: /^\d{8}$/,
+  PAR: /^[A-Za-z0-9]{5,14}$/,
+  NAN: /^[A-Za-z0-9]{4,14}$/,
+};
+
+export const BuyerSchema = z
+  .strictObject({
+    email: z.email().max(120),
+    firstName: z.string().trim().min(1).max(100),
+    lastName: z.string().trim().min(1).max(100),
+    documentType: z.enum(DOCUMENT_TYPES),
+    documentNumber: z.string().trim().min(4).max(14),
+    phone: z
+      .string()
+      .regex(/^\+?\d{6,15}$/, 'Use 6-15 digits, optionally starting with +.')
+      .optional(),
+  })
+  .superRefine((buyer, ctx) => {
+    if (!DOCUMENT_NUMBER_RULES[buyer.documentType].test(buyer.documentNumber)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['documentNumber'],
+        message:
+          buyer.documentType === 'DNI' || buyer.documentType === 'LMI'
+            ? `A ${buyer.documentType} has exactly 8 digits.`
+            : `Not a valid ${buyer.documentType} number.`,
+      });
+    }
+  })
+  .meta({ id: 'Buyer' });
+
+export const SplitSchema = z
+  .strictObject({
+    sellerId: externalId,
+    amount: minorUnits,
+    fee: z.number().int().min(0).meta({ description: 'Marketplace fee in minor units, at most `amount`.' }),
+  })
+  .meta({ id: 'Split' });
+
+export const CreateOrderRequestSchema = z
+  .strictObject({
+    reference: externalId.meta({ description: "The marketplace's own order id; unique." }),
+    currency: z.enum(CURRENCIES),
+    amount: minorUnits,
+    concept: z.string().trim().min(1).max(200),
+    buyer: BuyerSchema,
+    splits: z.array(SplitSchema).min(1).max(MAX_SPLITS),
+    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(DEFAULT_EXPIRY_MINUTES),
+    metadata: z
+      .record(z.string().min(1).max(40), z.string().max(500))
+      .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
+      .default({}),
+  })
+  .superRefine((order, ctx) => {
+    const total = order.splits.reduce((sum, split) => sum + split.amount, 0);
+    if (total !== order.amount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['splits'],
+        message: `Split amounts add up to ${total}, not the order amount ${order.amount}.`,
+      });
+    }
+    const seen = new Set<string>();
+    order.splits.forEach((split, index) => {
+      if (split.fee > split.amount) {
+        ctx.addIssue({ code: 'custom', path: ['splits', index, 'fee'], message: 'A fee cannot exceed its split amount.' });
+      }
+      if (seen.has(split.sellerId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['splits', index, 'sellerId'],
+          message: 'Each seller appears in one split only.',
+        });
+      }
+      seen.add(split.sellerId);
+    });
+  })
+  .meta({ id: 'CreateOrderRequest' });
+
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
+
+export const OrderIdParamsSchema = z.object({ id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.') });
+export const CipParamsSchema = z.object({ cip: z.string().regex(/^\d{1,16}$/, 'A CIP is a string of digits.') });
+
+export const ListOrdersQuerySchema = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  sellerId: externalId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+const VoucherSchema = z
+  .object({
+    provider: z.literal('pagoefectivo'),
+    cip: z.string(),
+    url: z.url(),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Voucher' });
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    currency: z.enum(CURRENCIES),
+    amount: z.number().int(),
+    concept: z.string(),
+    buyer: z.object({
+      email: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      documentType: z.enum(DOCUMENT_TYPES),
+      documentNumber: z.string(),
+      phone: z.string().optional(),
+    }),
+    splits: z.array(z.object({ sellerId: z.string(), amount: z.number().int(), fee: z.number().int() })),
+    metadata: z.record(z.string(), z.string()),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime(),
+    voucher: VoucherSchema,
+    payment: z
+      .object({
+        operationNumber: z.string(),
+        paidAt: z.iso.datetime(),
+        amount: z.number().int(),
+        currency: z.enum(CURRENCIES),
+        source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+      })
+      .optional(),
+    history: z.array(
+      z.object({
+        from: z.enum(ORDER_STATUSES).nullable(),
+        to: z.enum(ORDER_STATUSES),
+        at: z.iso.datetime(),
+        source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+      }),
+    ),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Order' });
+
+export const OrderListSchema = z
+  .object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'OrderList' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });

@@ -1,0 +1,42 @@
+import { now } from '../platform/clock';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { logger } from '../platform/powertools';
+import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
+import type { Order } from './order';
+import { transitioned } from './transition';
+
+/**
+ * Cancels a pending order. The CIP is deleted at the PSP first: PagoEfectivo only deletes an
+ * unpaid CIP, so once it says "deleted" no cash can arrive for this order any more.
+ */
+export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Promise<Order> {
+  const order = await getOrder(orderId, true);
+  if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+  if (order.status !== 'PENDING_PAYMENT') {
+    throw new ConflictError('invalid_status', `Only a PENDING_PAYMENT order can be cancelled; this one is ${order.status}.`, {
+      orderStatus: order.status,
+    });
+  }
+  const outcome = await psp.deleteCip(order.voucher.cip);
+  if (outcome === 'not_deletable') {
+    throw new ConflictError(
+      'voucher_not_deletable',
+      'PagoEfectivo refused to delete the voucher: it has most likely just been paid. The payment will be applied shortly.',
+    );
+  }
+  if (outcome === 'not_found') logger.warn('CIP already gone at the PSP', { orderId, cip: order.voucher.cip });
+  try {
+    const next = transitioned(order, 'CANCELLED', 'api', now());
+    await saveTransition(order, next);
+    return next;
+  } catch (error) {
+    if (error instanceof StaleOrderError) {
+      const current = await getOrder(orderId, true);
+      throw new ConflictError('invalid_status', `The order changed meanwhile; it is now ${current?.status}.`, {
+        orderStatus: current?.status,
+      });
+    }
+    throw error;
+  }
+}

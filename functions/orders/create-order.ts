@@ -1,0 +1,95 @@
+import { now } from '../platform/clock';
+import { ConflictError } from '../platform/errors';
+import { logger, metrics } from '../platform/powertools';
+import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
+import type { CreateOrderRequest } from './api-schemas';
+import { newOrderId } from './ids';
+import type { Order } from './order';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+
+function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
+  return new ConflictError('reference_taken', `An order with reference "${reference}" already exists.`, {
+    orderId,
+  });
+}
+
+/** Seconds precision: the PSP's dates carry no milliseconds, and both sides must agree. */
+function toSecondIso(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
+}
+
+/**
+ * Turns a marketplace order into a CIP and stores both. The order id is the CIP's
+ * transactionCode, so the PSP's records point back at us.
+ *
+ * Two requests racing with the same reference may both mint a CIP; only one transaction stores
+ * its order, and the loser deletes its CIP at the PSP before answering 409, so no order ever
+ * shows two CIPs and no buyer receives a code that leads nowhere.
+ */
+export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoClient): Promise<Order> {
+  const existing = await findOrderIdByReference(input.reference);
+  if (existing !== undefined) throw referenceTaken(input.reference, existing);
+
+  const createdAt = now();
+  const id = newOrderId(createdAt.getTime());
+  const expiresAt = new Date(createdAt.getTime() + input.expiresInMinutes * 60_000);
+  const cip = await psp.createCip({
+    transactionCode: id,
+    currency: input.currency,
+    amountMinor: input.amount,
+    expiresAt,
+    userEmail: input.buyer.email,
+    paymentConcept: input.concept,
+    userName: input.buyer.firstName,
+    userLastName: input.buyer.lastName,
+    userDocumentType: input.buyer.documentType,
+    userDocumentNumber: input.buyer.documentNumber,
+    userPhone: input.buyer.phone,
+    additionalData: input.reference,
+  });
+
+  const createdAtIso = createdAt.toISOString();
+  const order: Order = {
+    id,
+    reference: input.reference,
+    status: 'PENDING_PAYMENT',
+    currency: input.currency,
+    amount: input.amount,
+    concept: input.concept,
+    buyer: input.buyer,
+    splits: input.splits,
+    metadata: input.metadata,
+    createdAt: createdAtIso,
+    updatedAt: createdAtIso,
+    expiresAt: toSecondIso(expiresAt),
+    voucher: { provider: 'pagoefectivo', cip: cip.cip, url: cip.url, expiresAt: toSecondIso(cip.expiresAt) },
+    history: [{ from: null, to: 'PENDING_PAYMENT', at: createdAtIso, source: 'api' }],
+    version: 1,
+  };
+
+  try {
+    await insertOrder(order);
+  } catch (error) {
+    if (error instanceof ReferenceTakenError) {
+      await deleteOrphanCip(psp, cip.cip, id);
+      throw referenceTaken(input.reference, error.existingOrderId);
+    }
+    // The CIP exists at the PSP but not with us: remove it so no buyer pays a code we cannot match.
+    await deleteOrphanCip(psp, cip.cip, id);
+    throw error;
+  }
+  metrics.addMetric('OrderCreated', MetricUnit.Count, 1);
+  logger.info('order created', { orderId: id, cip: cip.cip });
+  return order;
+}
+
+async function deleteOrphanCip(psp: PagoEfectivoClient, cip: string, orderId: string): Promise<void> {
+  try {
+    await psp.deleteCip(cip);
+  } catch (error) {
+    // Never hide the original failure behind this one; the CIP expires on its own.
+    logger.error('could not delete an orphan CIP', { cip, orderId, error });
+    metrics.addMetric('OrphanCipNotDeleted', MetricUnit.Count, 1);
+  }
+}

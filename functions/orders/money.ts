@@ -1,0 +1,34 @@
+/**
+ * Money is integer minor units everywhere in our model (15000 = S/ 150.00). PagoEfectivo wants a
+ * decimal with two places; these two functions are the only place that conversion happens.
+ */
+export type Currency = 'PEN' | 'USD';
+export const CURRENCIES = ['PEN', 'USD'] as const;
+
+export function minorToDecimal(minor: number): string {
+  if (!Number.isSafeInteger(minor) || minor < 0) throw new RangeError(`not a non-negative integer amount: ${minor}`);
+  const units = Math.trunc(minor / 100);
+  const cents = minor % 100;
+  return `${units}.${cents.toString().padStart(2, '0')}`;
+}
+
+/**
+ * Parses a PSP amount (number or string, at most two decimals) into minor units without going
+ * through binary floating point arithmetic: `"150.1"` → 15010, `150.10` → 15010, `"150"` → 15000.
+ */
+export function decimalToMinor(amount: number | string): number {
+  const text = typeof amount === 'number' ? amountNumberToText(amount) : amount.trim();
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) throw new RangeError(`not a decimal amount with at most 2 places: ${JSON.stringify(amount)}`);
+  const [, units = '0', fraction = ''] = match;
+  const minor = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`amount out of range: ${JSON.stringify(amount)}`);
+  return minor;
+}
+
+function amountNumberToText(amount: number): string {
+  if (!Number.isFinite(amount) || amount < 0) return String(amount);
+  // A JSON number such as 150.1 prints as "150.1"; toFixed would hide a third decimal, so refuse those.
+  const text = String(amount);
+  return /e/i.test(text) ? amount.toFixed(2) : text;
+}

@@ -1,0 +1,74 @@
+import type { Currency } from './money';
+
+export const ORDER_STATUSES = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'FULFILLED',
+  'EXPIRED',
+  'CANCELLED',
+  'PAID_LATE',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const DOCUMENT_TYPES = ['DNI', 'PAS', 'LMI', 'PAR', 'NAN'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** Who caused a transition; shown in an order's history. */
+export type TransitionSource = 'api' | 'webhook' | 'poll' | 'expiry';
+
+export interface Buyer {
+  email: string;
+  firstName: string;
+  lastName: string;
+  documentType: DocumentType;
+  documentNumber: string;
+  phone?: string;
+}
+
+export interface Split {
+  sellerId: string;
+  amount: number;
+  fee: number;
+}
+
+export interface Voucher {
+  provider: 'pagoefectivo';
+  cip: string;
+  url: string;
+  expiresAt: string;
+}
+
+export interface Payment {
+  operationNumber: string;
+  paidAt: string;
+  amount: number;
+  currency: Currency;
+  source: TransitionSource;
+}
+
+export interface HistoryEntry {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  at: string;
+  source: TransitionSource;
+}
+
+export interface Order {
+  id: string;
+  reference: string;
+  status: OrderStatus;
+  currency: Currency;
+  amount: number;
+  concept: string;
+  buyer: Buyer;
+  splits: Split[];
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  voucher: Voucher;
+  payment?: Payment;
+  history: HistoryEntry[];
+  /** Increases by one on every change; receivers of our events use it to discard stale ones. */
+  version: number;
+}

@@ -1,0 +1,118 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Order, TransitionSource } from '../orders/order';
+import { statusAfterPayment } from '../orders/state-machine';
+import { transitioned } from '../orders/transition';
+import { now } from '../platform/clock';
+import { config } from '../platform/config';
+import { logger, metrics } from '../platform/powertools';
+import { recordAnomaly } from '../store/anomalies-repository';
+import { keys } from '../store/keys';
+import { DuplicateItemError, getOrderByCip, StaleOrderError, saveTransition } from '../store/orders-repository';
+import type { AnomalyType } from './anomaly-schemas';
+import type { PaidNotification } from './notification';
+
+export type ApplyOutcome =
+  | { result: 'applied'; orderId: string; status: Order['status'] }
+  | { result: 'already_applied'; orderId: string }
+  | { result: 'anomaly'; type: AnomalyType; orderId?: string };
+
+/** A lost race re-reads and tries again; more than this many losses in a row is a real problem. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies one payment exactly once, whichever path found it (webhook or poll):
+ * - the (cip, operationNumber) payment record is written in the same transaction as the status
+ *   change, so a redelivery finds it and changes nothing;
+ * - the status change is conditional on the status and version read, so of racing deliveries
+ *   exactly one wins and the others re-read and see the payment already applied.
+ */
+export async function applyPayment(
+  payment: PaidNotification,
+  source: Extract<TransitionSource, 'webhook' | 'poll'>,
+  webhookId?: string,
+): Promise<ApplyOutcome> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const order = await getOrderByCip(payment.cip);
+    const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
+      raiseAnomaly(type, detail, payment, source, webhookId, orderId);
+    if (order === undefined) return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
+    if (order.payment?.operationNumber === payment.operationNumber) {
+      return { result: 'already_applied', orderId: order.id };
+    }
+    if (payment.currency !== order.currency) {
+      return anomaly('currency_mismatch', `Paid in ${payment.currency}; the order is in ${order.currency}.`, order.id);
+    }
+    if (payment.amountMinor !== order.amount) {
+      return anomaly('amount_mismatch', `Paid ${payment.amountMinor}; the order is for ${order.amount}.`, order.id);
+    }
+    const next = statusAfterPayment(order.status);
+    if (next === undefined) {
+      return anomaly(
+        'duplicate_payment',
+        `Order is already ${order.status} with operation ${order.payment?.operationNumber ?? 'none'}; ` +
+          `operation ${payment.operationNumber} paid it again.`,
+        order.id,
+      );
+    }
+    const updated = transitioned(order, next, source, now(), {
+      payment: {
+        operationNumber: payment.operationNumber,
+        paidAt: payment.paidAt.toISOString(),
+        amount: payment.amountMinor,
+        currency: order.currency,
+        source,
+      },
+    });
+    try {
+      await saveTransition(order, updated, [
+        {
+          Put: {
+            TableName: config().TABLE_NAME,
+            Item: {
+              ...keys.payment(payment.cip, payment.operationNumber),
+              entity: 'payment',
+              orderId: order.id,
+              appliedAt: updated.updatedAt,
+              source,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
+      logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
+      return { result: 'applied', orderId: order.id, status: next };
+    } catch (error) {
+      if (error instanceof DuplicateItemError) return { result: 'already_applied', orderId: order.id };
+      if (error instanceof StaleOrderError) continue;
+      throw error;
+    }
+  }
+  throw new Error(`Could not apply payment for CIP ${payment.cip} after ${MAX_ATTEMPTS} attempts`);
+}
+
+async function raiseAnomaly(
+  type: AnomalyType,
+  detail: string,
+  payment: PaidNotification,
+  source: 'webhook' | 'poll',
+  webhookId: string | undefined,
+  orderId: string | undefined,
+): Promise<ApplyOutcome> {
+  await recordAnomaly({
+    id: `${type}:${payment.cip}:${payment.operationNumber}`,
+    type,
+    detectedAt: now().toISOString(),
+    detail,
+    cip: payment.cip,
+    operationNumber: payment.operationNumber,
+    orderId,
+    amount: payment.amountMinor,
+    currency: payment.currency,
+    webhookId,
+    source,
+  });
+  metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
+  logger.warn('payment anomaly', { type, cip: payment.cip, orderId, detail });
+  return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
+}

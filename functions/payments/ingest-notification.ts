@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { sqs, dynamo } from '../platform/aws';
+import { nowMs } from '../platform/clock';
+import { config } from '../platform/config';
+import { PayloadTooLargeError, UnauthorizedError } from '../platform/errors';
+import { logger, metrics } from '../platform/powertools';
+import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
+import { keys } from '../store/keys';
+import type { QueuedNotification } from './queued-notification';
+
+/**
+ * Verify, store, enqueue — and nothing else, so PagoEfectivo gets its 200 fast. Order of steps:
+ * 1. size limit and signature over the raw bytes: a forgery stores and queues nothing;
+ * 2. the raw body is kept for audit (TTL) under the hash of its bytes;
+ * 3. the message is sent to SQS; only then do we acknowledge. If the send fails we answer 5xx
+ *    and PagoEfectivo delivers again; the audit write is idempotent.
+ * Parsing happens in the processor: a valid signature over an odd body is still acknowledged,
+ * then recorded there as an anomaly (see docs/webhooks.md).
+ */
+export async function ingestNotification(
+  rawBody: Buffer,
+  signature: string | undefined,
+  secretKey: string,
+): Promise<{ webhookId: string }> {
+  const env = config();
+  if (rawBody.length > env.WEBHOOK_MAX_BODY_BYTES) {
+    metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    throw new PayloadTooLargeError(`Notification bodies are limited to ${env.WEBHOOK_MAX_BODY_BYTES} bytes.`);
+  }
+  if (!isValidNotificationSignature(secretKey, rawBody, signature)) {
+    metrics.addMetric('WebhookSignatureRejected', MetricUnit.Count, 1);
+    logger.warn('notification with a missing or wrong PE-Signature', { present: signature !== undefined });
+    throw new UnauthorizedError('Missing or invalid PE-Signature.');
+  }
+  const webhookId = createHash('sha256').update(rawBody).digest('hex');
+  const receivedAtMs = nowMs();
+  const receivedAt = new Date(receivedAtMs).toISOString();
+  await dynamo().send(
+    new PutCommand({
+      TableName: env.TABLE_NAME,
+      Item: {
+        ...keys.rawWebhook(webhookId),
+        entity: 'raw-webhook',
+        provider: 'pagoefectivo',
+        receivedAt,
+        signature,
+        rawBodyBase64: rawBody.toString('base64'),
+        ttl: Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
+      },
+    }),
+  );
+  const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
+  if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
+  await sqs().send(new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }));
+  metrics.addMetric('WebhookAccepted', MetricUnit.Count, 1);
+  return { webhookId };
+}

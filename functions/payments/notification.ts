@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { type Currency, decimalToMinor } from '../orders/money';
+import { parsePspDate } from '../psp/pagoefectivo/lima-time';
+
+/** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
+const lenientDigits = z
+  .union([z.string().trim().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform((value) => String(value).replace(/^0+(?=\d)/, ''));
+
+const NotificationSchema = z.object({
+  eventType: z.string(),
+  operationNumber: lenientDigits,
+  data: z.object({
+    cip: lenientDigits,
+    currency: z.string(),
+    amount: z.union([z.number(), z.string()]),
+    paymentDate: z.string(),
+    transactionCode: z.union([z.string(), z.number()]).transform(String).optional(),
+  }),
+});
+
+export interface PaidNotification {
+  cip: string;
+  operationNumber: string;
+  amountMinor: number;
+  /** As sent; compared with the order's currency by the applier. */
+  currency: Currency | string;
+  paidAt: Date;
+  transactionCode: string | undefined;
+}
+
+export type ParsedNotification =
+  | { kind: 'paid'; payment: PaidNotification }
+  | { kind: 'unknown_event_type'; eventType: string }
+  | { kind: 'unparsable'; reason: string };
+
+/**
+ * Reads a notification whose signature has already been verified. Never throws: what cannot be
+ * read becomes an anomaly to store and acknowledge, so one odd message cannot stall the pipeline.
+ */
+export function parseNotification(rawBody: Buffer): ParsedNotification {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return { kind: 'unparsable', reason: 'Body is not JSON.' };
+  }
+  const eventType = (json as { eventType?: unknown } | null)?.eventType;
+  if (typeof eventType === 'string' && eventType !== 'cip.paid') return { kind: 'unknown_event_type', eventType };
+  const parsed = NotificationSchema.safeParse(json);
+  if (!parsed.success) return { kind: 'unparsable', reason: z.prettifyError(parsed.error) };
+  const { data, operationNumber } = parsed.data;
+  try {
+    const paidAt = parsePspDate(data.paymentDate);
+    if (paidAt === undefined) return { kind: 'unparsable', reason: 'paymentDate is missing.' };
+    return {
+      kind: 'paid',
+      payment: {
+        cip: data.cip,
+        operationNumber,
+        amountMinor: decimalToMinor(data.amount),
+        currency: data.currency.trim().toUpperCase(),
+        paidAt,
+        transactionCode: data.transactionCode,
+      },
+    };
+  } catch (error) {
+    return { kind: 'unparsable', reason: error instanceof Error ? error.message : 'unreadable field' };
+  }
+}

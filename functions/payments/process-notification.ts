@@ -1,0 +1,21 @@
+import { now } from '../platform/clock';
+import { recordAnomaly } from '../store/anomalies-repository';
+import { type ApplyOutcome, applyPayment } from './apply-payment';
+import { parseNotification } from './notification';
+import type { QueuedNotification } from './queued-notification';
+
+/** Turns one queued, already-verified notification into its effect on the orders. */
+export async function processNotification(message: QueuedNotification): Promise<ApplyOutcome> {
+  const parsed = parseNotification(Buffer.from(message.rawBodyBase64, 'base64'));
+  if (parsed.kind === 'paid') return applyPayment(parsed.payment, 'webhook', message.webhookId);
+  const type = parsed.kind === 'unknown_event_type' ? 'unknown_event_type' : 'unparsable_notification';
+  await recordAnomaly({
+    id: `${type}:${message.webhookId}`,
+    type,
+    detectedAt: now().toISOString(),
+    detail: parsed.kind === 'unknown_event_type' ? `Event type ${parsed.eventType} is not handled.` : parsed.reason,
+    webhookId: message.webhookId,
+    source: 'webhook',
+  });
+  return { result: 'anomaly', type };
+}

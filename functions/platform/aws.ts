@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from './config';
+import { tracer } from './powertools';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let rawDynamoClient: DynamoDBClient | undefined;
+let sqsClient: SQSClient | undefined;
+
+export function dynamoClient(): DynamoDBClient {
+  if (rawDynamoClient === undefined) {
+    const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
+    rawDynamoClient = tracer.captureAWSv3Client(
+      new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}) }),
+    );
+  }
+  return rawDynamoClient;
+}
+
+export function dynamo(): DynamoDBDocumentClient {
+  if (documentClient === undefined) {
+    documentClient = DynamoDBDocumentClient.from(dynamoClient(), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+  return documentClient;
+}
+
+export function sqs(): SQSClient {
+  if (sqsClient === undefined) {
+    const { SQS_ENDPOINT, AWS_REGION } = config();
+    sqsClient = tracer.captureAWSv3Client(
+      new SQSClient({ region: AWS_REGION, ...(SQS_ENDPOINT ? { endpoint: SQS_ENDPOINT } : {}) }),
+    );
+  }
+  return sqsClient;
+}
+
+/** Drops cached clients; the local stack and tests call it after changing endpoints. */
+export function resetAwsClientsForTests(): void {
+  documentClient = undefined;
+  rawDynamoClient = undefined;
+  sqsClient = undefined;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads process.env. Parsed with zod on first use (cold start), so a missing
+ * variable fails the container at start instead of becoming a 500 later.
+ */
+const EnvSchema = z
+  .object({
+    STAGE: z.string().min(1).default('local'),
+    TABLE_NAME: z.string().min(1),
+    PAYMENT_QUEUE_URL: z.string().min(1).optional(),
+    PAGOEFECTIVO_BASE_URL: z.url().default('https://pre1a.services.pagoefectivo.pe'),
+    /** In AWS: a Secrets Manager secret holding {serviceId, accessKey, secretKey}. */
+    PAGOEFECTIVO_SECRET_ARN: z.string().min(1).optional(),
+    /** Locally (no Secrets Manager emulator): the credentials themselves. */
+    PAGOEFECTIVO_SERVICE_ID: z.string().regex(/^\d+$/).optional(),
+    PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).optional(),
+    PAGOEFECTIVO_SECRET_KEY: z.string().min(1).optional(),
+    PSP_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+    /** Endpoint overrides used by the embedded local stack only. */
+    DYNAMODB_ENDPOINT: z.url().optional(),
+    SQS_ENDPOINT: z.url().optional(),
+    AWS_REGION: z.string().default('us-east-1'),
+    WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    RAW_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  })
+  .refine(
+    (env) =>
+      env.PAGOEFECTIVO_SECRET_ARN !== undefined ||
+      env.PAGOEFECTIVO_SECRET_KEY !== undefined ||
+      env.PAGOEFECTIVO_ACCESS_KEY === undefined,
+    { message: 'PAGOEFECTIVO_ACCESS_KEY given without PAGOEFECTIVO_SECRET_KEY' },
+  );
+
+export type Config = z.infer<typeof EnvSchema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (cached === undefined) {
+    const parsed = EnvSchema.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For the local stack and tests, which set the environment after this module was loaded. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

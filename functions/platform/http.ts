@@ -1,0 +1,88 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldProblem, ValidationError } from './errors';
+import { errorToResponse } from './problem';
+import { logger, metrics } from './powertools';
+
+export interface JsonResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type HttpEndpoint = (event: APIGatewayProxyEvent, context: Context) => Promise<JsonResult>;
+
+/** The raw request body as bytes, whatever way API Gateway delivered it. */
+export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): Buffer {
+  if (event.body === null || event.body === undefined) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], prefix?: string): FieldProblem[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const field = [prefix, path].filter((part) => part !== undefined && part !== '').join('.');
+    return { field: field === '' ? (prefix ?? 'body') : field, message: issue.message };
+  });
+}
+
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  const text = rawBody(event).toString('utf8');
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new ValidationError([{ field: 'body', message: 'Body is not valid JSON.' }], 'The body is not valid JSON.');
+  }
+  if (json === undefined) {
+    throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ValidationError(zodIssuesToFields(parsed.error.issues));
+  return parsed.data;
+}
+
+export function parseParams<S extends z.ZodType>(
+  values: Record<string, string | undefined> | null,
+  schema: S,
+  prefix: 'query' | 'path',
+): z.infer<S> {
+  const parsed = schema.safeParse(values ?? {});
+  if (!parsed.success) throw new ValidationError(zodIssuesToFields(parsed.error.issues, prefix));
+  return parsed.data;
+}
+
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function toResponse(result: JsonResult): APIGatewayProxyResult {
+  return {
+    statusCode: result.status,
+    headers: { 'content-type': 'application/json', ...result.headers },
+    body: JSON.stringify(result.body),
+  };
+}
+
+/**
+ * Every HTTP Lambda goes through here: Powertools logger context, typed-error → problem+json,
+ * JSON response. Handlers only parse input, call their use case and describe the result.
+ */
+export function httpHandler(endpoint: HttpEndpoint) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use({
+      onError: async (request) => {
+        request.response = errorToResponse(request.error, request.context.awsRequestId);
+      },
+    })
+    .handler(async (event, context) => toResponse(await endpoint(event, context)));
+}

@@ -1,0 +1,297 @@
+import { z } from 'zod';
+import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
+import { logger } from '../../platform/powertools';
+import { type Currency, decimalToMinor, minorToDecimal } from '../../orders/money';
+import type { PspCredentials } from './credentials';
+import { parsePspDate, toLimaIso } from './lima-time';
+import { authorizationHash } from './signing';
+
+export interface PagoEfectivoClientOptions {
+  baseUrl: string;
+  credentials: () => Promise<PspCredentials>;
+  now: () => Date;
+  /** Per HTTP call. Lambda timeouts are sized to fit a token call plus one operation. */
+  timeoutMs: number;
+}
+
+export interface CreateCipInput {
+  transactionCode: string;
+  currency: Currency;
+  amountMinor: number;
+  expiresAt: Date;
+  userEmail: string;
+  paymentConcept: string;
+  userName?: string;
+  userLastName?: string;
+  userDocumentType?: string;
+  userDocumentNumber?: string;
+  userPhone?: string;
+  additionalData?: string;
+}
+
+export interface CreatedCip {
+  cip: string;
+  url: string;
+  expiresAt: Date;
+}
+
+export type CipState = 'pending' | 'paid' | 'expired' | 'deleted' | 'unknown';
+
+export interface CipStatus {
+  cip: string;
+  state: CipState;
+  statusCode: number | undefined;
+  transactionCode: string | undefined;
+  amountMinor: number | undefined;
+  currency: string | undefined;
+  paidAt: Date | undefined;
+}
+
+export type DeleteCipOutcome = 'deleted' | 'not_found' | 'not_deletable';
+
+/** The only status code seen documented; everything else is read from the name. */
+const PAID_STATUS_CODE = 23;
+/** Renew this long before `tokenExpires`, so a token never dies in flight. */
+const TOKEN_RENEW_MARGIN_MS = 60_000;
+
+const digits = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+
+const AuthorizationResponse = z.object({
+  code: z.coerce.number(),
+  data: z.object({ token: z.string().min(1), tokenExpires: z.string().min(1) }),
+});
+
+const CreateCipResponse = z.object({
+  code: z.coerce.number(),
+  data: z.object({ cip: digits, cipUrl: z.string().url(), dateExpiry: z.string().optional() }),
+});
+
+const SearchItem = z.object({
+  cip: digits,
+  status: z.coerce.number().optional(),
+  statusName: z.string().optional(),
+  transactionCode: z.union([z.string(), z.number()]).transform(String).optional(),
+  amount: z.union([z.string(), z.number()]).optional(),
+  currency: z.string().optional(),
+  datePayment: z.string().nullable().optional(),
+});
+
+/** The sample success reply carries `code` 502 ("Consulta exitosa"): the body is the signal. */
+const SearchResponse = z.object({ data: z.array(SearchItem) });
+
+const PspErrorBody = z
+  .object({
+    code: z.coerce.number().optional(),
+    message: z.string().optional(),
+    data: z.unknown().optional(),
+  })
+  .passthrough();
+
+interface Token {
+  value: string;
+  expiresAtMs: number;
+}
+
+interface PspResponse {
+  status: number;
+  body: unknown;
+}
+
+export class PagoEfectivoClient {
+  private token: Token | undefined;
+  private tokenInFlight: Promise<Token> | undefined;
+
+  constructor(private readonly options: PagoEfectivoClientOptions) {}
+
+  /**
+   * Creates a CIP. Never retried on a timeout or network error: the PSP may have created it, and
+   * a retry would mint a second code for the same order. A 401 is retried once with a new token
+   * (the PSP did nothing with the first request).
+   */
+  async createCip(input: CreateCipInput): Promise<CreatedCip> {
+    const body = {
+      currency: input.currency,
+      amount: minorToDecimal(input.amountMinor),
+      transactionCode: input.transactionCode,
+      dateExpiry: toLimaIso(input.expiresAt),
+      paymentConcept: input.paymentConcept,
+      additionalData: input.additionalData,
+      userEmail: input.userEmail,
+      userName: input.userName,
+      userLastName: input.userLastName,
+      userDocumentType: input.userDocumentType,
+      userDocumentNumber: input.userDocumentNumber,
+      userPhone: input.userPhone,
+      userCodeCountry: input.userPhone ? '+51' : undefined,
+      userCountry: 'PERU',
+    };
+    const response = await this.call('POST', '/v1/cips', body, { idempotent: false });
+    if (response.status === 201 || response.status === 200) {
+      const parsed = CreateCipResponse.safeParse(response.body);
+      if (parsed.success && parsed.data.code === 100) {
+        const expiresAt = parsePspDate(parsed.data.data.dateExpiry) ?? input.expiresAt;
+        return { cip: parsed.data.data.cip, url: parsed.data.data.cipUrl, expiresAt };
+      }
+    }
+    throw this.failure('create a CIP', response);
+  }
+
+  /** Looks up several CIPs in one call. Safe to retry. */
+  async searchCips(cips: readonly string[]): Promise<CipStatus[]> {
+    if (cips.length === 0) return [];
+    const response = await this.call('POST', '/v1/cips/search', { data: cips.map((cip) => ({ cip })) }, { idempotent: true });
+    const parsed = SearchResponse.safeParse(response.body);
+    if (response.status >= 300 || !parsed.success) throw this.failure('search CIPs', response);
+    return parsed.data.data.map((item) => ({
+      cip: item.cip,
+      state: cipState(item.status, item.statusName),
+      statusCode: item.status,
+      transactionCode: item.transactionCode,
+      amountMinor: item.amount === undefined ? undefined : decimalToMinor(item.amount),
+      currency: item.currency,
+      paidAt: parsePspDate(item.datePayment),
+    }));
+  }
+
+  /** Logical delete; only an unpaid CIP can be deleted. Safe to retry. */
+  async deleteCip(cip: string): Promise<DeleteCipOutcome> {
+    const response = await this.call('DELETE', `/v1/cips/${encodeURIComponent(cip)}`, undefined, { idempotent: true });
+    if (response.status >= 200 && response.status < 300) return 'deleted';
+    if (response.status === 404) return 'not_found';
+    if (response.status >= 400 && response.status < 500) return 'not_deletable';
+    throw this.failure('delete a CIP', response);
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    body: unknown,
+    { idempotent }: { idempotent: boolean },
+  ): Promise<PspResponse> {
+    let renewedToken = false;
+    let retriedNetwork = false;
+    for (;;) {
+      const token = await this.currentToken();
+      let response: PspResponse;
+      try {
+        response = await this.send(method, path, body, token.value);
+      } catch (error) {
+        if (idempotent && !retriedNetwork) {
+          retriedNetwork = true;
+          continue;
+        }
+        throw error;
+      }
+      if (response.status === 401 && !renewedToken) {
+        renewedToken = true;
+        this.token = undefined;
+        continue;
+      }
+      if (response.status >= 500 && idempotent && !retriedNetwork) {
+        retriedNetwork = true;
+        continue;
+      }
+      return response;
+    }
+  }
+
+  private async send(method: string, path: string, body: unknown, bearer?: string): Promise<PspResponse> {
+    const url = new URL(path, this.options.baseUrl);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'accept-language': 'es-PE',
+          origin: 'web',
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      logger.warn('PagoEfectivo unreachable', { path, timedOut, error });
+      throw new PspUnavailableError(
+        timedOut ? 'PagoEfectivo did not answer in time.' : 'PagoEfectivo could not be reached.',
+        503,
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+      if (response.ok) throw new PspUnavailableError('PagoEfectivo answered with something that is not JSON.', 502);
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  private async currentToken(): Promise<Token> {
+    const nowMs = this.options.now().getTime();
+    if (this.token && this.token.expiresAtMs - TOKEN_RENEW_MARGIN_MS > nowMs) return this.token;
+    // Concurrent callers in one container share one authorization call.
+    this.tokenInFlight ??= this.authorize().finally(() => {
+      this.tokenInFlight = undefined;
+    });
+    this.token = await this.tokenInFlight;
+    return this.token;
+  }
+
+  private async authorize(): Promise<Token> {
+    const { serviceId, accessKey, secretKey } = await this.options.credentials();
+    const dateRequest = toLimaIso(this.options.now());
+    const response = await this.send('POST', '/v1/authorizations', {
+      accessKey,
+      idService: Number(serviceId),
+      dateRequest,
+      hashString: authorizationHash(serviceId, accessKey, secretKey, dateRequest),
+    });
+    const parsed = AuthorizationResponse.safeParse(response.body);
+    if ((response.status !== 201 && response.status !== 200) || !parsed.success || parsed.data.code !== 100) {
+      logger.error('PagoEfectivo refused our credentials', { status: response.status, body: response.body });
+      throw new PspUnavailableError('PagoEfectivo refused the merchant credentials.', 502);
+    }
+    const expiresAt = parsePspDate(parsed.data.data.tokenExpires);
+    // Undocumented lifetime: with no usable expiry, keep the token five minutes and renew.
+    const expiresAtMs = expiresAt?.getTime() ?? this.options.now().getTime() + 5 * 60_000;
+    return { value: parsed.data.data.token, expiresAtMs };
+  }
+
+  private failure(action: string, response: PspResponse): Error {
+    const parsed = PspErrorBody.safeParse(response.body);
+    if (response.status >= 400 && response.status < 500 && response.status !== 401 && parsed.success) {
+      const reason = [parsed.data.message, describeFieldErrors(parsed.data.data)].filter(Boolean).join(' ');
+      return new PspRejectedError(`PagoEfectivo refused to ${action}: ${reason || `HTTP ${response.status}`}`, {
+        pspCode: parsed.data.code,
+      });
+    }
+    logger.error('Unexpected PagoEfectivo answer', { action, status: response.status, body: response.body });
+    return new PspUnavailableError(`PagoEfectivo could not ${action} (HTTP ${response.status}).`, 502);
+  }
+}
+
+function cipState(statusCode: number | undefined, statusName: string | undefined): CipState {
+  if (statusCode === PAID_STATUS_CODE) return 'paid';
+  const name = (statusName ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  if (name.startsWith('pagad')) return 'paid';
+  if (name.startsWith('generad') || name.startsWith('pendiente')) return 'pending';
+  if (name.startsWith('expirad')) return 'expired';
+  if (name.startsWith('eliminad') || name.startsWith('anulad')) return 'deleted';
+  return 'unknown';
+}
+
+/** Field detail was seen as `{code, message, field}`, possibly a list. */
+function describeFieldErrors(data: unknown): string {
+  const entries = Array.isArray(data) ? data : data && typeof data === 'object' ? [data] : [];
+  return entries
+    .map((entry) => {
+      const { field, message } = entry as { field?: unknown; message?: unknown };
+      return typeof message === 'string' ? (typeof field === 'string' ? `${field}: ${message}` : message) : '';
+    })
+    .filter(Boolean)
+    .join('; ');
+}

@@ -1,0 +1,38 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import { config } from '../../platform/config';
+
+export interface PspCredentials {
+  serviceId: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+const SecretSchema = z.object({
+  serviceId: z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String),
+  accessKey: z.string().min(1),
+  secretKey: z.string().min(1),
+});
+
+/** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/**
+ * The merchant credentials. In AWS they live in Secrets Manager (never in the template or env);
+ * the embedded local stack has no Secrets Manager emulator, so it passes them as env vars.
+ */
+export async function pspCredentials(): Promise<PspCredentials> {
+  const env = config();
+  if (env.PAGOEFECTIVO_SECRET_ARN !== undefined) {
+    const secret = await getSecret(env.PAGOEFECTIVO_SECRET_ARN, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
+    return SecretSchema.parse(secret);
+  }
+  if (env.PAGOEFECTIVO_SERVICE_ID && env.PAGOEFECTIVO_ACCESS_KEY && env.PAGOEFECTIVO_SECRET_KEY) {
+    return {
+      serviceId: env.PAGOEFECTIVO_SERVICE_ID,
+      accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
+      secretKey: env.PAGOEFECTIVO_SECRET_KEY,
+    };
+  }
+  throw new Error('PagoEfectivo credentials are not configured (PAGOEFECTIVO_SECRET_ARN or PAGOEFECTIVO_* keys).');
+}

@@ -1,0 +1,53 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { decodeCursor, encodeCursor } from './cursor';
+import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
+
+/**
+ * Anomaly ids are derived from what caused them, so recording the same anomaly twice (a
+ * redelivered notification) overwrites one item instead of adding another.
+ */
+export async function recordAnomaly(anomaly: Anomaly): Promise<void> {
+  const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
+  await dynamo().send(
+    new PutCommand({
+      TableName: config().TABLE_NAME,
+      Item: {
+        ...keys.anomaly(anomaly.id),
+        entity: 'anomaly',
+        ...anomaly,
+        gsi1pk: anomaliesByType(anomaly.type),
+        gsi1sk: sortKey,
+        gsi2pk: ALL_ANOMALIES,
+        gsi2sk: sortKey,
+      },
+      // Keep the first detection time of a repeated anomaly.
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  ).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+    throw error;
+  });
+}
+
+export async function listAnomalies(filter: { type?: AnomalyType; limit: number; cursor?: string }) {
+  const byType = filter.type !== undefined;
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: config().TABLE_NAME,
+      IndexName: byType ? 'gsi1' : 'gsi2',
+      KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES },
+      ScanIndexForward: false,
+      Limit: filter.limit,
+      ExclusiveStartKey: decodeCursor(filter.cursor),
+    }),
+  );
+  const items = (page.Items ?? []).map((item) => {
+    const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...anomaly } = item;
+    return anomaly as Anomaly;
+  });
+  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}

@@ -1,0 +1,281 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Order, OrderStatus } from '../orders/order';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { decodeCursor, encodeCursor } from './cursor';
+import { ALL_ORDERS, bucketFor, byStatus, keys, pendingBucket } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+
+export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: 'order.created',
+  PAID: 'order.paid',
+  PAID_LATE: 'order.paid_late',
+  EXPIRED: 'order.expired',
+  CANCELLED: 'order.cancelled',
+  FULFILLED: 'order.fulfilled',
+};
+
+/** Thrown when the marketplace reference already belongs to an order. */
+export class ReferenceTakenError extends Error {
+  constructor(readonly existingOrderId: string | undefined) {
+    super('reference already used');
+    this.name = 'ReferenceTakenError';
+  }
+}
+
+/** Thrown when an order changed between our read and our conditional write: someone else won. */
+export class StaleOrderError extends Error {
+  constructor(readonly orderId: string) {
+    super(`order ${orderId} changed concurrently`);
+    this.name = 'StaleOrderError';
+  }
+}
+
+/** Thrown when an extra item guarded by `attribute_not_exists` already exists (e.g. a payment record). */
+export class DuplicateItemError extends Error {
+  constructor(readonly index: number) {
+    super('duplicate item');
+    this.name = 'DuplicateItemError';
+  }
+}
+
+function tableName(): string {
+  return config().TABLE_NAME;
+}
+
+export function orderItem(order: Order): Record<string, unknown> {
+  const sortKey = `${order.createdAt}#${order.id}`;
+  return {
+    ...keys.order(order.id),
+    entity: 'order',
+    ...order,
+    gsi1pk: byStatus(order.status),
+    gsi1sk: sortKey,
+    gsi2pk: ALL_ORDERS,
+    gsi2sk: sortKey,
+    // Sparse: only pending orders carry gsi3 keys, so the expirer and syncer read nothing else.
+    ...(order.status === 'PENDING_PAYMENT'
+      ? { gsi3pk: pendingBucket(bucketFor(order.id)), gsi3sk: `${order.expiresAt}#${order.id}` }
+      : {}),
+  };
+}
+
+export function orderFromItem(item: Record<string, unknown>): Order {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy as unknown as Order;
+}
+
+function eventItem(order: Order): Record<string, unknown> {
+  return {
+    ...keys.orderEvent(order.id, order.version),
+    entity: 'event',
+    eventId: `${order.id}:${order.version}`,
+    type: EVENT_TYPE_BY_STATUS[order.status],
+    orderId: order.id,
+    occurredAt: order.updatedAt,
+    data: order,
+  };
+}
+
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (error instanceof Error && error.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.map((reason) => reason.Code);
+  }
+  return undefined;
+}
+
+/**
+ * Writes a new order with its reference and CIP uniqueness items, its seller links and its first
+ * event (the outbox) in one transaction: all of it exists, or none of it.
+ */
+export async function insertOrder(order: Order): Promise<void> {
+  const TableName = tableName();
+  const guard = 'attribute_not_exists(pk)';
+  const items: TransactItem[] = [
+    { Put: { TableName, Item: orderItem(order), ConditionExpression: guard } },
+    {
+      Put: {
+        TableName,
+        Item: { ...keys.reference(order.reference), entity: 'reference', orderId: order.id },
+        ConditionExpression: guard,
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: { ...keys.cip(order.voucher.cip), entity: 'cip', orderId: order.id },
+        ConditionExpression: guard,
+      },
+    },
+    { Put: { TableName, Item: eventItem(order), ConditionExpression: guard } },
+    ...order.splits.map(
+      (split): TransactItem => ({
+        Put: {
+          TableName,
+          Item: {
+            ...keys.sellerOrder(split.sellerId, order.createdAt, order.id),
+            entity: 'seller-order',
+            orderId: order.id,
+          },
+        },
+      }),
+    ),
+  ];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[1] === 'ConditionalCheckFailed') {
+      throw new ReferenceTakenError(await findOrderIdByReference(order.reference));
+    }
+    throw error;
+  }
+}
+
+/**
+ * Persists `next` in place of `previous` only if nobody changed the order since it was read
+ * (status and version both match), and appends the transition's event in the same transaction.
+ * `extraItems` ride along (e.g. the payment's dedupe record); a failed guard on one of them is
+ * reported as DuplicateItemError with its index.
+ */
+export async function saveTransition(previous: Order, next: Order, extraItems: TransactItem[] = []): Promise<void> {
+  const TableName = tableName();
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName,
+        Item: orderItem(next),
+        ConditionExpression: '#status = :status AND #version = :version',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+      },
+    },
+    { Put: { TableName, Item: eventItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...extraItems,
+  ];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    if (codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed') {
+      throw new StaleOrderError(previous.id);
+    }
+    const extraIndex = codes.slice(2).indexOf('ConditionalCheckFailed');
+    if (extraIndex >= 0) throw new DuplicateItemError(extraIndex);
+    throw error;
+  }
+}
+
+export async function getOrder(id: string, consistent = false): Promise<Order | undefined> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }));
+  return result.Item ? orderFromItem(result.Item) : undefined;
+}
+
+async function pointerTarget(key: { pk: string; sk: string }): Promise<string | undefined> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const orderId = result.Item?.orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
+}
+
+export function findOrderIdByReference(reference: string): Promise<string | undefined> {
+  return pointerTarget(keys.reference(reference));
+}
+
+export function findOrderIdByCip(cip: string): Promise<string | undefined> {
+  return pointerTarget(keys.cip(cip));
+}
+
+export async function getOrderByCip(cip: string): Promise<Order | undefined> {
+  const orderId = await findOrderIdByCip(cip);
+  return orderId === undefined ? undefined : getOrder(orderId, true);
+}
+
+export interface OrderPage {
+  items: Order[];
+  nextCursor: string | null;
+}
+
+export interface ListOrdersFilter {
+  status?: OrderStatus;
+  sellerId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Newest first. By seller: the seller's link items, then the orders themselves (a status filter
+ * is applied to that page, so it may hold fewer than `limit`). By status: gsi1. Otherwise: gsi2.
+ */
+export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
+  const TableName = tableName();
+  const ExclusiveStartKey = decodeCursor(filter.cursor);
+  if (filter.sellerId !== undefined) {
+    const links = await dynamo().send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.sellerPartition(filter.sellerId), ':prefix': 'ORDER#' },
+        ScanIndexForward: false,
+        Limit: filter.limit,
+        ExclusiveStartKey,
+      }),
+    );
+    const orderIds = (links.Items ?? []).map((item) => String(item.orderId));
+    const orders = await batchGetOrders(orderIds);
+    return {
+      items: orders.filter((order) => filter.status === undefined || order.status === filter.status),
+      nextCursor: encodeCursor(links.LastEvaluatedKey),
+    };
+  }
+  const query: QueryCommandInput =
+    filter.status !== undefined
+      ? {
+          TableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': byStatus(filter.status) },
+        }
+      : {
+          TableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': ALL_ORDERS },
+        };
+  const page = await dynamo().send(
+    new QueryCommand({ ...query, ScanIndexForward: false, Limit: filter.limit, ExclusiveStartKey }),
+  );
+  return { items: (page.Items ?? []).map(orderFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
+  if (orderIds.length === 0) return [];
+  const TableName = tableName();
+  const found = new Map<string, Order>();
+  let pending: Record<string, unknown>[] = orderIds.map((id) => keys.order(id));
+  // BatchGet may return UnprocessedKeys under throttling; ask again for those only (bounded).
+  for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
+    const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }));
+    for (const item of result.Responses?.[TableName] ?? []) {
+      const order = orderFromItem(item);
+      found.set(order.id, order);
+    }
+    pending = (result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  return orderIds.flatMap((id) => {
+    const order = found.get(id);
+    return order ? [order] : [];
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The shape of the product as plain data: table, queues, functions, routes and schedules.
+ *
+ * Read by the CDK stacks (lib/service-stack.ts, lib/stateful-stack.ts) AND by the embedded local
+ * stack (local/), so the two cannot drift. No CDK import here on purpose: the local stack must be
+ * able to load this file without pulling in aws-cdk-lib.
+ */
+
+export const TABLE = {
+  id: 'Orders',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  /** Global secondary indexes, all projecting ALL attributes. See docs/data-model.md. */
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  ],
+} as const;
+
+export type QueueName = 'payment-notifications';
+
+export interface QueueSpec {
+  name: QueueName;
+  /** Must be at least six times the consuming function's timeout (AWS guidance for SQS sources). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message is moved to the dead-letter queue. */
+  maxReceiveCount: number;
+  batchSize: number;
+  consumer: FunctionName;
+}
+
+export const QUEUES: readonly QueueSpec[] = [
+  {
+    name: 'payment-notifications',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    consumer: 'apply-payment',
+  },
+];
+
+export type FunctionName =
+  | 'authorizer'
+  | 'create-order'
+  | 'get-order'
+  | 'get-voucher'
+  | 'list-orders'
+  | 'cancel-order'
+  | 'openapi'
+  | 'ingest-webhook'
+  | 'apply-payment'
+  | 'list-anomalies';
+
+/** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
+export interface FunctionSpec {
+  /** Path of the handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  table?: 'read' | 'readWrite' | 'writeAuditOnly';
+  /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
+  psp?: 'api' | 'signatureKey';
+  sendsTo?: QueueName;
+}
+
+export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
+  authorizer: { entry: 'functions/handlers/authorizer.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
+  'create-order': {
+    entry: 'functions/handlers/create-order.ts',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    table: 'readWrite',
+    psp: 'api',
+  },
+  'get-order': { entry: 'functions/handlers/get-order.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
+  'get-voucher': { entry: 'functions/handlers/get-voucher.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
+  'list-orders': { entry: 'functions/handlers/list-orders.ts', timeoutSeconds: 10, memoryMb: 256, table: 'read' },
+  'cancel-order': {
+    entry: 'functions/handlers/cancel-order.ts',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    table: 'readWrite',
+    psp: 'api',
+  },
+  openapi: { entry: 'functions/handlers/openapi.ts', timeoutSeconds: 5, memoryMb: 256 },
+  'ingest-webhook': {
+    entry: 'functions/handlers/ingest-webhook.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'writeAuditOnly',
+    psp: 'signatureKey',
+    sendsTo: 'payment-notifications',
+  },
+  'apply-payment': {
+    entry: 'functions/handlers/apply-payment.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    table: 'readWrite',
+  },
+  'list-anomalies': {
+    entry: 'functions/handlers/list-anomalies.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'read',
+  },
+};
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway resource path, `{name}` for path parameters. */
+  path: string;
+  function: FunctionName;
+  /** `apiKey`: the Lambda authorizer checks a hashed bearer key. `signature`: the handler verifies it. */
+  auth: 'apiKey' | 'none' | 'signature';
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/v1/orders', function: 'create-order', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/orders/{id}/cancel', function: 'cancel-order', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
+  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
+];
+
+/** Physical name of a resource in a stage; every stage gets its own. */
+export function physicalName(base: string, stage: string): string {
+  return `pagoefectivo-${stage}-${base}`;
+}
