@@ -75,8 +75,18 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     psp: 'api',
   },
   'get-order': { entry: 'functions/handlers/get-order.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
-  'get-voucher': { entry: 'functions/handlers/get-voucher.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
-  'list-orders': { entry: 'functions/handlers/list-orders.ts', timeoutSeconds: 10, memoryMb: 256, table: 'read' },
+  'get-voucher': {
+    entry: 'functions/handlers/get-voucher.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    table: 'read',
+  },
+  'list-orders': {
+    entry: 'functions/handlers/list-orders.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'read',
+  },
   'cancel-order': {
     entry: 'functions/handlers/cancel-order.ts',
     timeoutSeconds: 20,

@@ -14,7 +14,11 @@ const processor = new BatchProcessor(EventType.SQS);
 async function recordHandler(record: SQSRecord): Promise<void> {
   const message = QueuedNotificationSchema.parse(JSON.parse(record.body));
   const outcome = await processNotification(message);
-  logger.info('notification processed', { messageId: record.messageId, webhookId: message.webhookId, outcome });
+  logger.info('notification processed', {
+    messageId: record.messageId,
+    webhookId: message.webhookId,
+    outcome,
+  });
 }
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -8,7 +8,9 @@ import { findActiveApiKey } from '../store/api-keys';
  * within the cache TTL, see lib/config.ts). Throwing "Unauthorized" is how API Gateway says 401.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const headerValue = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const headerValue = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
   const match = /^Bearer\s+(\S{16,256})$/i.exec(headerValue ?? '');
   const record = match?.[1] ? await findActiveApiKey(match[1]) : undefined;
   if (record === undefined) {

@@ -1,13 +1,21 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import { z } from 'zod';
 import { CreateOrderRequestSchema } from '../orders/api-schemas';
 import { createOrder } from '../orders/create-order';
 import { createOrderIdempotently } from '../orders/idempotent-create';
+import { orderResponse } from '../orders/present';
 import { ConflictError, ValidationError } from '../platform/errors';
 import { header, httpHandler, parseJsonBody, rawBody } from '../platform/http';
 import { pagoEfectivo } from '../psp/pagoefectivo';
 
-const IdempotencyKeySchema = z.string().min(8).max(128).regex(/^[\x21-\x7e]+$/);
+const IdempotencyKeySchema = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/);
 
 export const createOrderEndpoint = httpHandler(async (event, context) => {
   // Validate first: a bad body never touches the PSP or the idempotency store.
@@ -15,7 +23,7 @@ export const createOrderEndpoint = httpHandler(async (event, context) => {
   const idempotencyKey = header(event, 'idempotency-key');
   if (idempotencyKey === undefined) {
     const order = await createOrder(parseJsonBody(event, CreateOrderRequestSchema), pagoEfectivo());
-    return { status: 201, body: order, headers: { location: `/v1/orders/${order.id}` } };
+    return { status: 201, body: orderResponse(order), headers: { location: `/v1/orders/${order.id}` } };
   }
   if (!IdempotencyKeySchema.safeParse(idempotencyKey).success) {
     throw new ValidationError([
@@ -28,7 +36,7 @@ export const createOrderEndpoint = httpHandler(async (event, context) => {
       { keyId, idempotencyKey, body: JSON.parse(rawBody(event).toString('utf8')) },
       context,
     );
-    return { status: 201, body: order, headers: { location: `/v1/orders/${order.id}` } };
+    return { status: 201, body: orderResponse(order), headers: { location: `/v1/orders/${order.id}` } };
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {
       throw new ConflictError(

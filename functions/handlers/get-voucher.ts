@@ -1,4 +1,5 @@
 import { CipParamsSchema } from '../orders/api-schemas';
+import { orderResponse } from '../orders/present';
 import { NotFoundError } from '../platform/errors';
 import { httpHandler, parseParams } from '../platform/http';
 import { getOrderByCip } from '../store/orders-repository';
@@ -8,5 +9,5 @@ export const handler = httpHandler(async (event) => {
   const { cip } = parseParams(event.pathParameters, CipParamsSchema, 'path');
   const order = await getOrderByCip(cip);
   if (order === undefined) throw new NotFoundError(`No voucher with CIP ${cip}.`);
-  return { status: 200, body: order };
+  return { status: 200, body: orderResponse(order) };
 });

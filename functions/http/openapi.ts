@@ -75,14 +75,19 @@ export function buildOpenApiDocument(): JsonSchema {
               schema: { type: 'string', minLength: 8, maxLength: 128 },
             },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateOrderRequest') } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('CreateOrderRequest') } },
+          },
           responses: {
             '201': json('Order created with its voucher.', ref('Order')),
             ...commonErrors,
             '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
             '422': problem('PagoEfectivo refused the voucher; `detail` gives its reason.'),
             '502': problem('PagoEfectivo answered unexpectedly.'),
-            '503': problem('PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.'),
+            '503': problem(
+              'PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.',
+            ),
           },
         },
         get: {
@@ -96,7 +101,11 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'getOrder',
           parameters: [pathParameter('id', 'Order id (ord_…)')],
-          responses: { '200': json('The order.', ref('Order')), ...commonErrors, '404': problem('No such order.') },
+          responses: {
+            '200': json('The order.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+          },
         },
       },
       '/v1/orders/{id}/cancel': {
@@ -116,13 +125,18 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'getOrderByVoucher',
           parameters: [pathParameter('cip', 'The CIP the buyer holds')],
-          responses: { '200': json('The order owning the CIP.', ref('Order')), ...commonErrors, '404': problem('Unknown CIP.') },
+          responses: {
+            '200': json('The order owning the CIP.', ref('Order')),
+            ...commonErrors,
+            '404': problem('Unknown CIP.'),
+          },
         },
       },
       '/v1/anomalies': {
         get: {
           operationId: 'listAnomalies',
-          summary: 'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
+          summary:
+            'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
           parameters: queryParameters(ListAnomaliesQuerySchema),
           responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
         },

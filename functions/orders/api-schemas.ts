@@ -79,7 +79,12 @@ export const CreateOrderRequestSchema = z
     concept: z.string().trim().min(1).max(200),
     buyer: BuyerSchema,
     splits: z.array(SplitSchema).min(1).max(MAX_SPLITS),
-    expiresInMinutes: z.number().int().min(MIN_EXPIRY_MINUTES).max(MAX_EXPIRY_MINUTES).default(DEFAULT_EXPIRY_MINUTES),
+    expiresInMinutes: z
+      .number()
+      .int()
+      .min(MIN_EXPIRY_MINUTES)
+      .max(MAX_EXPIRY_MINUTES)
+      .default(DEFAULT_EXPIRY_MINUTES),
     metadata: z
       .record(z.string().min(1).max(40), z.string().max(500))
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
@@ -97,7 +102,11 @@ export const CreateOrderRequestSchema = z
     const seen = new Set<string>();
     order.splits.forEach((split, index) => {
       if (split.fee > split.amount) {
-        ctx.addIssue({ code: 'custom', path: ['splits', index, 'fee'], message: 'A fee cannot exceed its split amount.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['splits', index, 'fee'],
+          message: 'A fee cannot exceed its split amount.',
+        });
       }
       if (seen.has(split.sellerId)) {
         ctx.addIssue({
@@ -113,8 +122,12 @@ export const CreateOrderRequestSchema = z
 
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
-export const OrderIdParamsSchema = z.object({ id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.') });
-export const CipParamsSchema = z.object({ cip: z.string().regex(/^\d{1,16}$/, 'A CIP is a string of digits.') });
+export const OrderIdParamsSchema = z.object({
+  id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'),
+});
+export const CipParamsSchema = z.object({
+  cip: z.string().regex(/^\d{1,16}$/, 'A CIP is a string of digits.'),
+});
 
 export const ListOrdersQuerySchema = z.object({
   status: z.enum(ORDER_STATUSES).optional(),

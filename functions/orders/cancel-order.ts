@@ -14,9 +14,13 @@ export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Pro
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
   if (order.status !== 'PENDING_PAYMENT') {
-    throw new ConflictError('invalid_status', `Only a PENDING_PAYMENT order can be cancelled; this one is ${order.status}.`, {
-      orderStatus: order.status,
-    });
+    throw new ConflictError(
+      'invalid_status',
+      `Only a PENDING_PAYMENT order can be cancelled; this one is ${order.status}.`,
+      {
+        orderStatus: order.status,
+      },
+    );
   }
   const outcome = await psp.deleteCip(order.voucher.cip);
   if (outcome === 'not_deletable') {
@@ -25,7 +29,8 @@ export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Pro
       'PagoEfectivo refused to delete the voucher: it has most likely just been paid. The payment will be applied shortly.',
     );
   }
-  if (outcome === 'not_found') logger.warn('CIP already gone at the PSP', { orderId, cip: order.voucher.cip });
+  if (outcome === 'not_found')
+    logger.warn('CIP already gone at the PSP', { orderId, cip: order.voucher.cip });
   try {
     const next = transitioned(order, 'CANCELLED', 'api', now());
     await saveTransition(order, next);
@@ -33,9 +38,13 @@ export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Pro
   } catch (error) {
     if (error instanceof StaleOrderError) {
       const current = await getOrder(orderId, true);
-      throw new ConflictError('invalid_status', `The order changed meanwhile; it is now ${current?.status}.`, {
-        orderStatus: current?.status,
-      });
+      throw new ConflictError(
+        'invalid_status',
+        `The order changed meanwhile; it is now ${current?.status}.`,
+        {
+          orderStatus: current?.status,
+        },
+      );
     }
     throw error;
   }

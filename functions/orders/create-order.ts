@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { now } from '../platform/clock';
 import { ConflictError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
@@ -6,7 +7,6 @@ import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../sto
 import type { CreateOrderRequest } from './api-schemas';
 import { newOrderId } from './ids';
 import type { Order } from './order';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
   return new ConflictError('reference_taken', `An order with reference "${reference}" already exists.`, {

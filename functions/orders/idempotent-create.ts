@@ -42,7 +42,8 @@ export function createOrderIdempotently(request: IdempotentCreateRequest, contex
       awsSdkV3Client: dynamoClient(),
     });
     idempotentCreate = makeIdempotent(
-      async (input: IdempotentCreateRequest) => createOrder(CreateOrderRequestSchema.parse(input.body), pagoEfectivo()),
+      async (input: IdempotentCreateRequest) =>
+        createOrder(CreateOrderRequestSchema.parse(input.body), pagoEfectivo()),
       { persistenceStore, config: idempotencyConfig },
     );
   }

@@ -6,7 +6,8 @@ export type Currency = 'PEN' | 'USD';
 export const CURRENCIES = ['PEN', 'USD'] as const;
 
 export function minorToDecimal(minor: number): string {
-  if (!Number.isSafeInteger(minor) || minor < 0) throw new RangeError(`not a non-negative integer amount: ${minor}`);
+  if (!Number.isSafeInteger(minor) || minor < 0)
+    throw new RangeError(`not a non-negative integer amount: ${minor}`);
   const units = Math.trunc(minor / 100);
   const cents = minor % 100;
   return `${units}.${cents.toString().padStart(2, '0')}`;

@@ -7,7 +7,12 @@ import { config } from '../platform/config';
 import { logger, metrics } from '../platform/powertools';
 import { recordAnomaly } from '../store/anomalies-repository';
 import { keys } from '../store/keys';
-import { DuplicateItemError, getOrderByCip, StaleOrderError, saveTransition } from '../store/orders-repository';
+import {
+  DuplicateItemError,
+  getOrderByCip,
+  StaleOrderError,
+  saveTransition,
+} from '../store/orders-repository';
 import type { AnomalyType } from './anomaly-schemas';
 import type { PaidNotification } from './notification';
 
@@ -40,10 +45,18 @@ export async function applyPayment(
       return { result: 'already_applied', orderId: order.id };
     }
     if (payment.currency !== order.currency) {
-      return anomaly('currency_mismatch', `Paid in ${payment.currency}; the order is in ${order.currency}.`, order.id);
+      return anomaly(
+        'currency_mismatch',
+        `Paid in ${payment.currency}; the order is in ${order.currency}.`,
+        order.id,
+      );
     }
     if (payment.amountMinor !== order.amount) {
-      return anomaly('amount_mismatch', `Paid ${payment.amountMinor}; the order is for ${order.amount}.`, order.id);
+      return anomaly(
+        'amount_mismatch',
+        `Paid ${payment.amountMinor}; the order is for ${order.amount}.`,
+        order.id,
+      );
     }
     const next = statusAfterPayment(order.status);
     if (next === undefined) {

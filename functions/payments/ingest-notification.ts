@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { sqs, dynamo } from '../platform/aws';
+import { dynamo, sqs } from '../platform/aws';
 import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '../platform/errors';
@@ -54,7 +54,9 @@ export async function ingestNotification(
   );
   const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
   if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
-  await sqs().send(new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }));
+  await sqs().send(
+    new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
+  );
   metrics.addMetric('WebhookAccepted', MetricUnit.Count, 1);
   return { webhookId };
 }

@@ -46,7 +46,8 @@ export function parseNotification(rawBody: Buffer): ParsedNotification {
     return { kind: 'unparsable', reason: 'Body is not JSON.' };
   }
   const eventType = (json as { eventType?: unknown } | null)?.eventType;
-  if (typeof eventType === 'string' && eventType !== 'cip.paid') return { kind: 'unknown_event_type', eventType };
+  if (typeof eventType === 'string' && eventType !== 'cip.paid')
+    return { kind: 'unknown_event_type', eventType };
   const parsed = NotificationSchema.safeParse(json);
   if (!parsed.success) return { kind: 'unparsable', reason: z.prettifyError(parsed.error) };
   const { data, operationNumber } = parsed.data;

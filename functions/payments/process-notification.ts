@@ -13,7 +13,8 @@ export async function processNotification(message: QueuedNotification): Promise<
     id: `${type}:${message.webhookId}`,
     type,
     detectedAt: now().toISOString(),
-    detail: parsed.kind === 'unknown_event_type' ? `Event type ${parsed.eventType} is not handled.` : parsed.reason,
+    detail:
+      parsed.kind === 'unknown_event_type' ? `Event type ${parsed.eventType} is not handled.` : parsed.reason,
     webhookId: message.webhookId,
     source: 'webhook',
   });

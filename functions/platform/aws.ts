@@ -12,7 +12,10 @@ export function dynamoClient(): DynamoDBClient {
   if (rawDynamoClient === undefined) {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
     rawDynamoClient = tracer.captureAWSv3Client(
-      new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}) }),
+      new DynamoDBClient({
+        region: AWS_REGION,
+        ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
+      }),
     );
   }
   return rawDynamoClient;

@@ -21,7 +21,11 @@ const EnvSchema = z
     DYNAMODB_ENDPOINT: z.url().optional(),
     SQS_ENDPOINT: z.url().optional(),
     AWS_REGION: z.string().default('us-east-1'),
-    WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    WEBHOOK_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
     RAW_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
   })
   .refine(

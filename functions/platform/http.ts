@@ -4,8 +4,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type FieldProblem, ValidationError } from './errors';
-import { errorToResponse } from './problem';
 import { logger, metrics } from './powertools';
+import { errorToResponse } from './problem';
 
 export interface JsonResult {
   status: number;
@@ -35,7 +35,10 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, 
   try {
     json = text === '' ? undefined : JSON.parse(text);
   } catch {
-    throw new ValidationError([{ field: 'body', message: 'Body is not valid JSON.' }], 'The body is not valid JSON.');
+    throw new ValidationError(
+      [{ field: 'body', message: 'Body is not valid JSON.' }],
+      'The body is not valid JSON.',
+    );
   }
   if (json === undefined) {
     throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }]);

@@ -4,5 +4,8 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /** Created once per container and imported everywhere (Powertools' recommended layout). */
 export const logger = new Logger({ serviceName: 'pagoefectivo-marketplace' });
-export const metrics = new Metrics({ namespace: 'PagoEfectivoMarketplace', serviceName: 'pagoefectivo-marketplace' });
+export const metrics = new Metrics({
+  namespace: 'PagoEfectivoMarketplace',
+  serviceName: 'pagoefectivo-marketplace',
+});
 export const tracer = new Tracer({ serviceName: 'pagoefectivo-marketplace' });

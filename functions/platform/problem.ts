@@ -28,7 +28,12 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+) {
   const body: Problem = {
     type: `${TYPE_BASE}${code}`,
     title: TITLES[status] ?? 'Error',

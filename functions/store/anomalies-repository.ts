@@ -11,25 +11,27 @@ import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
  */
 export async function recordAnomaly(anomaly: Anomaly): Promise<void> {
   const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
-  await dynamo().send(
-    new PutCommand({
-      TableName: config().TABLE_NAME,
-      Item: {
-        ...keys.anomaly(anomaly.id),
-        entity: 'anomaly',
-        ...anomaly,
-        gsi1pk: anomaliesByType(anomaly.type),
-        gsi1sk: sortKey,
-        gsi2pk: ALL_ANOMALIES,
-        gsi2sk: sortKey,
-      },
-      // Keep the first detection time of a repeated anomaly.
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  ).catch((error: unknown) => {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-    throw error;
-  });
+  await dynamo()
+    .send(
+      new PutCommand({
+        TableName: config().TABLE_NAME,
+        Item: {
+          ...keys.anomaly(anomaly.id),
+          entity: 'anomaly',
+          ...anomaly,
+          gsi1pk: anomaliesByType(anomaly.type),
+          gsi1sk: sortKey,
+          gsi2pk: ALL_ANOMALIES,
+          gsi2sk: sortKey,
+        },
+        // Keep the first detection time of a repeated anomaly.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      throw error;
+    });
 }
 
 export async function listAnomalies(filter: { type?: AnomalyType; limit: number; cursor?: string }) {
@@ -39,7 +41,9 @@ export async function listAnomalies(filter: { type?: AnomalyType; limit: number;
       TableName: config().TABLE_NAME,
       IndexName: byType ? 'gsi1' : 'gsi2',
       KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES },
+      ExpressionAttributeValues: {
+        ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES,
+      },
       ScanIndexForward: false,
       Limit: filter.limit,
       ExclusiveStartKey: decodeCursor(filter.cursor),

@@ -20,7 +20,9 @@ export interface ApiKeyRecord {
 }
 
 export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: keys.apiKey(hashApiKey(apiKey)) }));
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.apiKey(hashApiKey(apiKey)) }),
+  );
   const item = result.Item;
   if (item === undefined || item.revokedAt !== undefined) return undefined;
   return { keyId: String(item.keyId), name: String(item.name), createdAt: String(item.createdAt) };

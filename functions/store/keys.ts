@@ -8,7 +8,10 @@ export const PENDING_BUCKETS = 4;
 
 export const keys = {
   order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
-  orderEvent: (id: string, version: number) => ({ pk: `ORDER#${id}`, sk: `EVENT#${String(version).padStart(8, '0')}` }),
+  orderEvent: (id: string, version: number) => ({
+    pk: `ORDER#${id}`,
+    sk: `EVENT#${String(version).padStart(8, '0')}`,
+  }),
   reference: (reference: string) => ({ pk: `REF#${reference}`, sk: 'REF' }),
   cip: (cip: string) => ({ pk: `CIP#${cip}`, sk: 'CIP' }),
   sellerOrder: (sellerId: string, createdAt: string, orderId: string) => ({
@@ -17,7 +20,10 @@ export const keys = {
   }),
   sellerPartition: (sellerId: string) => `SELLER#${sellerId}`,
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
-  payment: (cip: string, operationNumber: string) => ({ pk: `PAYMENT#${cip}#${operationNumber}`, sk: 'PAYMENT' }),
+  payment: (cip: string, operationNumber: string) => ({
+    pk: `PAYMENT#${cip}#${operationNumber}`,
+    sk: 'PAYMENT',
+  }),
   rawWebhook: (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'RAW' }),
   anomaly: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
 };

@@ -14,7 +14,17 @@ import { ALL_ORDERS, bucketFor, byStatus, keys, pendingBucket } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'entity',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+] as const;
 
 export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, string> = {
   PENDING_PAYMENT: 'order.created',
@@ -150,7 +160,11 @@ export async function insertOrder(order: Order): Promise<void> {
  * `extraItems` ride along (e.g. the payment's dedupe record); a failed guard on one of them is
  * reported as DuplicateItemError with its index.
  */
-export async function saveTransition(previous: Order, next: Order, extraItems: TransactItem[] = []): Promise<void> {
+export async function saveTransition(
+  previous: Order,
+  next: Order,
+  extraItems: TransactItem[] = [],
+): Promise<void> {
   const TableName = tableName();
   const items: TransactItem[] = [
     {
@@ -180,12 +194,16 @@ export async function saveTransition(previous: Order, next: Order, extraItems: T
 }
 
 export async function getOrder(id: string, consistent = false): Promise<Order | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }));
+  const result = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }),
+  );
   return result.Item ? orderFromItem(result.Item) : undefined;
 }
 
 async function pointerTarget(key: { pk: string; sk: string }): Promise<string | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const result = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+  );
   const orderId = result.Item?.orderId;
   return typeof orderId === 'string' ? orderId : undefined;
 }
@@ -267,7 +285,9 @@ async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
   let pending: Record<string, unknown>[] = orderIds.map((id) => keys.order(id));
   // BatchGet may return UnprocessedKeys under throttling; ask again for those only (bounded).
   for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
-    const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }));
+    const result = await dynamo().send(
+      new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }),
+    );
     for (const item of result.Responses?.[TableName] ?? []) {
       const order = orderFromItem(item);
       found.set(order.id, order);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { type Currency, decimalToMinor, minorToDecimal } from '../../orders/money';
 import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
 import { logger } from '../../platform/powertools';
-import { type Currency, decimalToMinor, minorToDecimal } from '../../orders/money';
 import type { PspCredentials } from './credentials';
 import { parsePspDate, toLimaIso } from './lima-time';
 import { authorizationHash } from './signing';
@@ -139,7 +139,12 @@ export class PagoEfectivoClient {
   /** Looks up several CIPs in one call. Safe to retry. */
   async searchCips(cips: readonly string[]): Promise<CipStatus[]> {
     if (cips.length === 0) return [];
-    const response = await this.call('POST', '/v1/cips/search', { data: cips.map((cip) => ({ cip })) }, { idempotent: true });
+    const response = await this.call(
+      'POST',
+      '/v1/cips/search',
+      { data: cips.map((cip) => ({ cip })) },
+      { idempotent: true },
+    );
     const parsed = SearchResponse.safeParse(response.body);
     if (response.status >= 300 || !parsed.success) throw this.failure('search CIPs', response);
     return parsed.data.data.map((item) => ({
@@ -155,7 +160,9 @@ export class PagoEfectivoClient {
 
   /** Logical delete; only an unpaid CIP can be deleted. Safe to retry. */
   async deleteCip(cip: string): Promise<DeleteCipOutcome> {
-    const response = await this.call('DELETE', `/v1/cips/${encodeURIComponent(cip)}`, undefined, { idempotent: true });
+    const response = await this.call('DELETE', `/v1/cips/${encodeURIComponent(cip)}`, undefined, {
+      idempotent: true,
+    });
     if (response.status >= 200 && response.status < 300) return 'deleted';
     if (response.status === 404) return 'not_found';
     if (response.status >= 400 && response.status < 500) return 'not_deletable';
@@ -212,7 +219,8 @@ export class PagoEfectivoClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       logger.warn('PagoEfectivo unreachable', { path, timedOut, error });
       throw new PspUnavailableError(
         timedOut ? 'PagoEfectivo did not answer in time.' : 'PagoEfectivo could not be reached.',
@@ -225,7 +233,8 @@ export class PagoEfectivoClient {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
       parsed = undefined;
-      if (response.ok) throw new PspUnavailableError('PagoEfectivo answered with something that is not JSON.', 502);
+      if (response.ok)
+        throw new PspUnavailableError('PagoEfectivo answered with something that is not JSON.', 502);
     }
     return { status: response.status, body: parsed };
   }
@@ -265,9 +274,12 @@ export class PagoEfectivoClient {
     const parsed = PspErrorBody.safeParse(response.body);
     if (response.status >= 400 && response.status < 500 && response.status !== 401 && parsed.success) {
       const reason = [parsed.data.message, describeFieldErrors(parsed.data.data)].filter(Boolean).join(' ');
-      return new PspRejectedError(`PagoEfectivo refused to ${action}: ${reason || `HTTP ${response.status}`}`, {
-        pspCode: parsed.data.code,
-      });
+      return new PspRejectedError(
+        `PagoEfectivo refused to ${action}: ${reason || `HTTP ${response.status}`}`,
+        {
+          pspCode: parsed.data.code,
+        },
+      );
     }
     logger.error('Unexpected PagoEfectivo answer', { action, status: response.status, body: response.body });
     return new PspUnavailableError(`PagoEfectivo could not ${action} (HTTP ${response.status}).`, 502);
@@ -290,7 +302,11 @@ function describeFieldErrors(data: unknown): string {
   return entries
     .map((entry) => {
       const { field, message } = entry as { field?: unknown; message?: unknown };
-      return typeof message === 'string' ? (typeof field === 'string' ? `${field}: ${message}` : message) : '';
+      return typeof message === 'string'
+        ? typeof field === 'string'
+          ? `${field}: ${message}`
+          : message
+        : '';
     })
     .filter(Boolean)
     .join('; ');

@@ -24,7 +24,10 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function pspCredentials(): Promise<PspCredentials> {
   const env = config();
   if (env.PAGOEFECTIVO_SECRET_ARN !== undefined) {
-    const secret = await getSecret(env.PAGOEFECTIVO_SECRET_ARN, { transform: 'json', maxAge: SECRET_MAX_AGE_SECONDS });
+    const secret = await getSecret(env.PAGOEFECTIVO_SECRET_ARN, {
+      transform: 'json',
+      maxAge: SECRET_MAX_AGE_SECONDS,
+    });
     return SecretSchema.parse(secret);
   }
   if (env.PAGOEFECTIVO_SERVICE_ID && env.PAGOEFECTIVO_ACCESS_KEY && env.PAGOEFECTIVO_SECRET_KEY) {
@@ -34,5 +37,7 @@ export async function pspCredentials(): Promise<PspCredentials> {
       secretKey: env.PAGOEFECTIVO_SECRET_KEY,
     };
   }
-  throw new Error('PagoEfectivo credentials are not configured (PAGOEFECTIVO_SECRET_ARN or PAGOEFECTIVO_* keys).');
+  throw new Error(
+    'PagoEfectivo credentials are not configured (PAGOEFECTIVO_SECRET_ARN or PAGOEFECTIVO_* keys).',
+  );
 }

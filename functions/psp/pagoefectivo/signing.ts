@@ -4,8 +4,15 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  * `hashString` of POST /v1/authorizations: lowercase hex SHA-256 (a plain hash, not an HMAC) of
  * `idService.accessKey.secretKey.dateRequest`, with exactly the dateRequest string that is sent.
  */
-export function authorizationHash(serviceId: string, accessKey: string, secretKey: string, dateRequest: string) {
-  return createHash('sha256').update(`${serviceId}.${accessKey}.${secretKey}.${dateRequest}`, 'utf8').digest('hex');
+export function authorizationHash(
+  serviceId: string,
+  accessKey: string,
+  secretKey: string,
+  dateRequest: string,
+) {
+  return createHash('sha256')
+    .update(`${serviceId}.${accessKey}.${secretKey}.${dateRequest}`, 'utf8')
+    .digest('hex');
 }
 
 /** `PE-Signature`: lowercase hex HMAC-SHA256 of the raw body bytes, keyed with the service's secret key. */

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { problem } from '../functions/platform/problem';
+import { ROUTES, type RouteSpec } from '../lib/topology';
+import { lambdaContext, loadHandler } from './lambda-context';
+import { closeServer, listen } from './sandbox/server';
+
+/** API Gateway's own payload limit is 10 MB; locally 1 MB is plenty and protects the process. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  parameterNames: string[];
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const parameterNames: string[] = [];
+  const source = spec.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    parameterNames.push(name);
+    return '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${source}$`), parameterNames };
+}
+
+/** Local-only routes (never deployed): health, test clock, job triggers. */
+export type LocalRoute = (request: {
+  method: string;
+  path: string;
+  body: unknown;
+}) => Promise<{ status: number; body: unknown } | undefined>;
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Plays API Gateway (REST, Lambda proxy) for the local stack: matches the routes declared in
+ * lib/topology.ts, runs the Lambda authorizer for `apiKey` routes, and calls the same handler
+ * modules that are bundled for AWS with the event shape API Gateway would send.
+ */
+export async function startApiServer(options: { port: number; localRoutes: LocalRoute }): Promise<ApiServer> {
+  const routes = ROUTES.map(compile);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        return send(response, {
+          statusCode: 413,
+          body: JSON.stringify(problem(413, 'payload_too_large', 'Body too large.')),
+          headers: problemHeaders,
+        });
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const bodyBytes = Buffer.concat(chunks);
+
+    if (url.pathname === '/health' || url.pathname.startsWith('/_local/')) {
+      let parsed: unknown;
+      try {
+        parsed = bodyBytes.length ? JSON.parse(bodyBytes.toString('utf8')) : {};
+      } catch {
+        return send(response, problemResult(400, 'validation_failed', 'Body is not valid JSON.'));
+      }
+      const local = await options.localRoutes({ method, path: url.pathname, body: parsed });
+      if (local) {
+        return send(response, {
+          statusCode: local.status,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(local.body),
+        });
+      }
+    }
+
+    const candidates = routes.filter((route) => route.pattern.test(url.pathname));
+    const route = candidates.find((candidate) => candidate.spec.method === method);
+    if (!route) {
+      return send(
+        response,
+        candidates.length > 0
+          ? problemResult(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}.`)
+          : problemResult(404, 'not_found', `No route for ${method} ${url.pathname}.`),
+      );
+    }
+    const match = route.pattern.exec(url.pathname);
+    const pathParameters = Object.fromEntries(
+      route.parameterNames.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]),
+    );
+    const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
+
+    if (route.spec.auth === 'apiKey') {
+      try {
+        const authorizer = await loadHandler('authorizer');
+        const result = await authorizer(
+          {
+            type: 'REQUEST',
+            methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${url.pathname}`,
+            resource: route.spec.path,
+            path: url.pathname,
+            httpMethod: method,
+            headers: event.headers,
+            queryStringParameters: event.queryStringParameters,
+            pathParameters,
+            requestContext: event.requestContext,
+          },
+          lambdaContext('authorizer'),
+        );
+        event.requestContext.authorizer = { principalId: result.principalId, ...result.context };
+      } catch {
+        // What API Gateway answers for a failed authorizer, as problem+json (see the gateway responses in CDK).
+        return send(response, problemResult(401, 'unauthorized', 'Missing or invalid API key.'));
+      }
+    }
+
+    const handler = await loadHandler(route.spec.function);
+    const result = (await handler(event, lambdaContext(route.spec.function))) as APIGatewayProxyResult;
+    return send(response, result);
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('[api] unhandled', error);
+      if (!response.headersSent)
+        send(response, problemResult(500, 'internal_error', 'Something went wrong.'));
+    });
+  });
+  await listen(server, options.port, 'API', 'PORT');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { url: `http://127.0.0.1:${port}`, port, stop: () => closeServer(server) };
+}
+
+const problemHeaders = { 'content-type': 'application/problem+json' };
+
+function problemResult(status: number, code: string, detail: string): APIGatewayProxyResult {
+  return { statusCode: status, headers: problemHeaders, body: JSON.stringify(problem(status, code, detail)) };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+function toApiGatewayEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: RouteSpec,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i] ?? '';
+    const value = request.rawHeaders[i + 1] ?? '';
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  }
+  // API Gateway hands text bodies over as strings and anything else base64-encoded.
+  const isText = Buffer.from(body.toString('utf8'), 'utf8').equals(body);
+  const now = Date.now();
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
+    stageVariables: null,
+    body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      httpMethod: route.method,
+      path: url.pathname,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: now,
+      resourceId: 'local',
+      resourcePath: route.path,
+      stage: 'local',
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type SandboxCipStatus = 'generated' | 'paid' | 'expired' | 'deleted';
+
+export interface SandboxCip {
+  cip: string;
+  currency: 'PEN' | 'USD';
+  /** As the merchant sent it: a decimal with two places. */
+  amount: string;
+  transactionCode: string;
+  userEmail: string;
+  userName?: string;
+  dateCreation: string;
+  dateExpiry: string;
+  /** Set when marked paid, with the operation number of the payment. */
+  datePayment?: string;
+  operationNumber?: string;
+  dateRemoval?: string;
+  status: SandboxCipStatus;
+  guid: string;
+}
+
+interface PersistedState {
+  nextCip: number;
+  nextOperation: number;
+  cips: SandboxCip[];
+}
+
+/** The sandbox's CIPs, kept on disk beside DynamoDB Local's data unless the stack is in-memory. */
+export class SandboxState {
+  nextCip = 2_500_000;
+  nextOperation = 900_000;
+  readonly cips = new Map<string, SandboxCip>();
+
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+      this.nextCip = saved.nextCip;
+      this.nextOperation = saved.nextOperation;
+      for (const cip of saved.cips) this.cips.set(cip.cip, cip);
+    }
+  }
+
+  save(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const state: PersistedState = {
+      nextCip: this.nextCip,
+      nextOperation: this.nextOperation,
+      cips: [...this.cips.values()],
+    };
+    // Write-then-rename, so a crash mid-write never leaves half a file.
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(state));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}

@@ -1,0 +1,158 @@
+import { resolve } from 'node:path';
+import { resetAwsClientsForTests } from '../functions/platform/aws';
+import { advanceClock } from '../functions/platform/clock';
+import { resetConfigForTests } from '../functions/platform/config';
+import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
+import { storeApiKey } from '../functions/store/api-keys';
+import { physicalName } from '../lib/topology';
+import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
+import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { type Sandbox, startSandbox } from './sandbox/server';
+import { type LocalSqs, startLocalSqs } from './sqs';
+import { type SqsPoller, startSqsPoller } from './sqs-poller';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  sandboxPort: number;
+  /** undefined = keep nothing across restarts. */
+  dataDir?: string;
+  apiKey: string;
+  serviceId: string;
+  accessKey: string;
+  secretKey: string;
+  /** Locally shorter than in AWS so redelivery and DLQ behaviour can be watched in seconds. */
+  visibilityTimeoutSeconds: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  sandboxUrl: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  queueUrls: Record<string, string>;
+  dlqUrls: Record<string, string>;
+  /** The environment the handlers run with, for tests that call code directly. */
+  env: Record<string, string>;
+  sandbox: Sandbox;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_STAGE = 'local';
+
+/**
+ * Boots the whole product on one machine with no AWS account: DynamoDB Local, fauxqs, the
+ * PagoEfectivo sandbox, the API (same handlers as Lambda) and the queue poller. Resources come
+ * from lib/topology.ts. One stack per process: handlers read their environment from process.env.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) {
+      await stop().catch((error: unknown) => log(`[stack] stop error: ${String(error)}`));
+    }
+  };
+  try {
+    let ready = false;
+    const dynamo: LocalDynamo = await startDynamoDbLocal({ dataDir: options.dataDir });
+    stoppers.push(() => dynamo.stop());
+    const tableName = physicalName('table', LOCAL_STAGE);
+    await ensureTable(dynamo.client, tableName);
+
+    const sqs: LocalSqs = await startLocalSqs((base) => physicalName(base, LOCAL_STAGE));
+    stoppers.push(() => sqs.stop());
+
+    const localRoutes: LocalRoute = async ({ method, path, body }) => {
+      if (method === 'GET' && path === '/health') {
+        return ready
+          ? { status: 200, body: { status: 'ok' } }
+          : { status: 503, body: { status: 'starting' } };
+      }
+      if (method === 'POST' && path === '/_local/clock') {
+        const seconds = (body as { advanceSeconds?: unknown } | null)?.advanceSeconds;
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+          return {
+            status: 400,
+            body: {
+              status: 400,
+              code: 'validation_failed',
+              errors: [{ field: 'advanceSeconds', message: 'A number ≥ 0.' }],
+            },
+          };
+        }
+        return { status: 200, body: { now: advanceClock(seconds).toISOString() } };
+      }
+      return undefined;
+    };
+    const api: ApiServer = await startApiServer({ port: options.port, localRoutes });
+    stoppers.push(() => api.stop());
+
+    const sandbox = await startSandbox({
+      port: options.sandboxPort,
+      serviceId: options.serviceId,
+      accessKey: options.accessKey,
+      secretKey: options.secretKey,
+      notificationUrl: `${api.url}/webhooks/pagoefectivo`,
+      ...(options.dataDir ? { stateFile: resolve(options.dataDir, 'sandbox.json') } : {}),
+    });
+    stoppers.push(() => sandbox.stop());
+
+    const paymentQueue = sqs.queues.get('payment-notifications');
+    const env: Record<string, string> = {
+      STAGE: LOCAL_STAGE,
+      TABLE_NAME: tableName,
+      PAYMENT_QUEUE_URL: paymentQueue?.url ?? '',
+      PAGOEFECTIVO_BASE_URL: sandbox.url,
+      PAGOEFECTIVO_SERVICE_ID: options.serviceId,
+      PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
+      PAGOEFECTIVO_SECRET_KEY: options.secretKey,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SQS_ENDPOINT: sqs.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_SERVICE_NAME: 'pagoefectivo-marketplace',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
+    };
+    Object.assign(process.env, env);
+    resetConfigForTests();
+    resetAwsClientsForTests();
+    resetPagoEfectivoForTests();
+
+    await storeApiKey(options.apiKey, {
+      keyId: 'local',
+      name: 'local development key (LOCAL_API_KEY)',
+      createdAt: new Date().toISOString(),
+    });
+
+    const pollers: SqsPoller[] = [...sqs.queues.values()].map((queue) =>
+      startSqsPoller(sqs.client, queue, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds, log }),
+    );
+    stoppers.push(async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    });
+
+    ready = true;
+    return {
+      apiUrl: api.url,
+      sandboxUrl: sandbox.url,
+      dynamoEndpoint: dynamo.endpoint,
+      sqsEndpoint: sqs.endpoint,
+      tableName,
+      queueUrls: Object.fromEntries([...sqs.queues].map(([name, queue]) => [name, queue.url])),
+      dlqUrls: Object.fromEntries([...sqs.queues].map(([name, queue]) => [name, queue.dlqUrl])),
+      env,
+      sandbox,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { JavaMissingError } from './dynamodb';
+import { PortInUseError } from './ports';
+import { type LocalStack, startLocalStack } from './stack';
+
+/** `npm start [-- --in-memory]`: the embedded local stack, configured by the documented variables. */
+const LocalEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3010),
+  LOCAL_API_KEY: z
+    .string()
+    .min(16, 'LOCAL_API_KEY needs at least 16 characters')
+    .default('local-dev-key-0123456789abcdef'),
+  PAGOEFECTIVO_SERVICE_ID: z.string().regex(/^\d+$/).default('2001'),
+  PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).default('sandbox-access-key'),
+  PAGOEFECTIVO_SECRET_KEY: z.string().min(1).default('sandbox-secret-key'),
+  LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+  LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(43200).default(5),
+});
+
+async function main(): Promise<void> {
+  const inMemory = process.argv.includes('--in-memory');
+  const parsed = LocalEnv.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(`Invalid local configuration:\n${z.prettifyError(parsed.error)}`);
+    process.exit(1);
+  }
+  const env = parsed.data;
+  console.log('Starting the local stack (DynamoDB Local, SQS emulator, PagoEfectivo sandbox, API)…');
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      port: env.PORT,
+      sandboxPort: env.SANDBOX_PORT,
+      ...(inMemory ? {} : { dataDir: env.LOCAL_DATA_DIR }),
+      apiKey: env.LOCAL_API_KEY,
+      serviceId: env.PAGOEFECTIVO_SERVICE_ID,
+      accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
+      secretKey: env.PAGOEFECTIVO_SECRET_KEY,
+      visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+      log: (line) => console.log(line),
+    });
+  } catch (error) {
+    if (error instanceof JavaMissingError || error instanceof PortInUseError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  console.log(`
+  PagoEfectivo marketplace — local stack ready
+  API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
+  API key        Authorization: Bearer ${env.LOCAL_API_KEY}
+  Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
+  Webhook        ${stack.apiUrl}/webhooks/pagoefectivo   (PE-Signature)
+  DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}
+  SQS (fauxqs)   ${stack.sqsEndpoint}
+  Data           ${inMemory ? 'in memory (nothing kept)' : `${env.LOCAL_DATA_DIR}/ (kept across restarts)`}
+  Ctrl-C stops everything.
+`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
