@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   secretKey: string;
   /** Locally shorter than in AWS so redelivery and DLQ behaviour can be watched in seconds. */
   visibilityTimeoutSeconds: number;
+  /** Per PSP call; tests shorten it to rehearse timeouts quickly. */
+  pspTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -109,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAGOEFECTIVO_SERVICE_ID: options.serviceId,
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
+      PSP_TIMEOUT_MS: String(options.pspTimeoutMs ?? 8000),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqs.endpoint,
       AWS_REGION: 'us-east-1',

@@ -10,18 +10,38 @@ import { AnomalyListSchema, ListAnomaliesQuerySchema } from '../payments/anomaly
 
 type JsonSchema = Record<string, unknown>;
 
-function component(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function inlineSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
-    io,
+    io: 'input',
     unrepresentable: 'any',
-    reused: 'inline',
   }) as JsonSchema;
   return rest;
 }
 
+/**
+ * Every schema given an id with `.meta({ id })` becomes a component, referenced by that id.
+ * `io: 'input'` documents what a client sends: fields with defaults are optional.
+ */
+function componentSchemas(): Record<string, JsonSchema> {
+  // Importing the schema modules registers them; this list keeps that import visible and checked.
+  void [CreateOrderRequestSchema, OrderSchema, OrderListSchema, ProblemSchema, AnomalyListSchema];
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _ignored, $id: _id, ...rest } = schema as JsonSchema;
+      return [id, rest];
+    }),
+  );
+}
+
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
-  const json = component(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const json = inlineSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
@@ -158,13 +178,7 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        CreateOrderRequest: component(CreateOrderRequestSchema, 'input'),
-        Order: component(OrderSchema, 'output'),
-        OrderList: component(OrderListSchema, 'output'),
-        AnomalyList: component(AnomalyListSchema, 'output'),
-        Problem: component(ProblemSchema, 'output'),
-      },
+      schemas: componentSchemas(),
     },
   };
 }

@@ -43,7 +43,7 @@ export const BuyerSchema = z
     firstName: z.string().trim().min(1).max(100),
     lastName: z.string().trim().min(1).max(100),
     documentType: z.enum(DOCUMENT_TYPES),
-    documentNumber: z.string().trim().min(4).max(14),
+    documentNumber: z.string().trim().max(20),
     phone: z
       .string()
       .regex(/^\+?\d{6,15}$/, 'Use 6-15 digits, optionally starting with +.')

@@ -44,6 +44,10 @@ const MAX_EXPIRY_MS = 183 * 24 * 3600_000;
 
 type Json = Record<string, unknown>;
 
+/** `reject`: a 400 with a field error; `error`: a 500 HTML page; `timeout`: no answer for 30 s. */
+type Fault = 'reject' | 'error' | 'timeout';
+const FAULTS: readonly Fault[] = ['reject', 'error', 'timeout'];
+
 class HttpReply {
   constructor(
     readonly status: number,
@@ -69,6 +73,8 @@ async function readBody(request: IncomingMessage): Promise<Json> {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = new SandboxState(options.stateFile);
   const tokens = new Map<string, number>();
+  /** Failures to inject into the next POST /v1/cips calls (rehearsing PSP outages and refusals). */
+  const faults: Fault[] = [];
   const tokenLifetimeMs = (options.tokenLifetimeSeconds ?? 3600) * 1000;
   let baseUrl = '';
 
@@ -299,6 +305,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (method === 'POST' && path === '/v1/authorizations') return authorize(body);
     const voucher = /^\/vouchers\/([0-9a-f-]+)\.html$/.exec(path);
     if (method === 'GET' && voucher?.[1]) return voucherPage(voucher[1]);
+    if (method === 'POST' && path === '/_sandbox/faults') {
+      const requested = Array.isArray(body.createCip) ? body.createCip : [];
+      if (!requested.every((fault): fault is Fault => FAULTS.includes(fault as Fault))) {
+        return fail(400, 400, `createCip takes a list of ${FAULTS.join(', ')}.`, 'createCip');
+      }
+      faults.push(...requested);
+      return new HttpReply(200, { pending: [...faults] });
+    }
+    if (method === 'POST' && path === '/_sandbox/tokens/revoke') {
+      tokens.clear();
+      return new HttpReply(200, { revoked: true });
+    }
     const control = /^\/_sandbox\/cips\/(\d+)(\/pay)?$/.exec(path);
     if (control?.[1]) {
       const cip = state.cips.get(control[1]);
@@ -312,7 +330,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (path.startsWith('/v1/')) {
       const denied = requireToken(request);
       if (denied) return denied;
-      if (method === 'POST' && path === '/v1/cips') return createCip(body);
+      if (method === 'POST' && path === '/v1/cips') {
+        const fault = faults.shift();
+        if (fault === 'reject')
+          return fail(400, 126, 'El servicio no admite pagos en esta moneda.', 'currency');
+        if (fault === 'error')
+          return new HttpReply(500, '<html><body>Internal Server Error</body></html>', 'text/html');
+        if (fault === 'timeout') {
+          await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+          return fail(504, 504, 'Tiempo de espera agotado.');
+        }
+        return createCip(body);
+      }
       if (method === 'POST' && path === '/v1/cips/search') return searchCips(body);
       const single = /^\/v1\/cips\/(\d+)$/.exec(path);
       if (single?.[1]) {

@@ -1,0 +1,68 @@
+import type { TestProject } from 'vitest/node';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+
+export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+export const TEST_CREDENTIALS = {
+  serviceId: '3001',
+  accessKey: 'test-access-key',
+  secretKey: 'test-secret-kéy-ñ',
+};
+
+export interface ProvidedStack {
+  apiUrl: string;
+  sandboxUrl: string;
+  apiKey: string;
+  env: Record<string, string>;
+  dlqUrls: Record<string, string>;
+  queueUrls: Record<string, string>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    localStack: ProvidedStack;
+  }
+}
+
+interface Shared {
+  stack: Promise<LocalStack>;
+  users: number;
+}
+const holder = globalThis as typeof globalThis & { __pagoefectivoLocalStack?: Shared };
+
+/**
+ * One real local stack (DynamoDB Local, fauxqs, sandbox, API, poller) for the integration and
+ * e2e projects of a run. Both projects' setups run in vitest's main process, and the handlers
+ * read process.env, so they share one stack (reference-counted) instead of racing two.
+ */
+export default async function setup(project: TestProject) {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  holder.__pagoefectivoLocalStack ??= {
+    stack: startLocalStack({
+      port: 0,
+      sandboxPort: 0,
+      apiKey: TEST_API_KEY,
+      ...TEST_CREDENTIALS,
+      visibilityTimeoutSeconds: 1,
+      pspTimeoutMs: 1500,
+    }),
+    users: 0,
+  };
+  const shared = holder.__pagoefectivoLocalStack;
+  shared.users++;
+  const stack = await shared.stack;
+  project.provide('localStack', {
+    apiUrl: stack.apiUrl,
+    sandboxUrl: stack.sandboxUrl,
+    apiKey: TEST_API_KEY,
+    env: stack.env,
+    dlqUrls: stack.dlqUrls,
+    queueUrls: stack.queueUrls,
+  });
+  return async () => {
+    shared.users--;
+    if (shared.users === 0) {
+      holder.__pagoefectivoLocalStack = undefined;
+      await stack.stop();
+    }
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../functions/http/openapi';
+import { ROUTES } from '../../lib/topology';
+
+describe('OpenAPI document', () => {
+  const document = buildOpenApiDocument() as {
+    openapi: string;
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  };
+
+  it('is OpenAPI 3.1 and documents every public route of the topology', () => {
+    expect(document.openapi).toBe('3.1.0');
+    for (const route of ROUTES.filter((r) => r.path !== '/openapi.json')) {
+      expect(
+        document.paths[route.path]?.[route.method.toLowerCase()],
+        `${route.method} ${route.path}`,
+      ).toBeDefined();
+    }
+  });
+
+  it('derives the request schema from the zod schema that validates it', () => {
+    const request = document.components.schemas.CreateOrderRequest;
+    expect(request?.required).toEqual(
+      expect.arrayContaining(['reference', 'currency', 'amount', 'concept', 'buyer', 'splits']),
+    );
+    expect(request?.required).not.toContain('expiresInMinutes');
+    expect(request?.properties?.currency).toMatchObject({ enum: ['PEN', 'USD'] });
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, type OrderStatus } from '../../functions/orders/order';
+import { assertTransition, canTransition, statusAfterPayment } from '../../functions/orders/state-machine';
+
+const ALLOWED: [OrderStatus, OrderStatus][] = [
+  ['PENDING_PAYMENT', 'PAID'],
+  ['PENDING_PAYMENT', 'EXPIRED'],
+  ['PENDING_PAYMENT', 'CANCELLED'],
+  ['PAID', 'FULFILLED'],
+  ['EXPIRED', 'PAID_LATE'],
+  ['CANCELLED', 'PAID_LATE'],
+  ['PAID_LATE', 'PAID'],
+];
+
+describe('order state machine', () => {
+  it('allows exactly the transitions of the design, nothing else', () => {
+    for (const from of ORDER_STATUSES) {
+      for (const to of ORDER_STATUSES) {
+        const expected = ALLOWED.some(([a, b]) => a === from && b === to);
+        expect(canTransition(from, to), `${from} → ${to}`).toBe(expected);
+      }
+    }
+  });
+
+  it('never lets a fulfilled order move again', () => {
+    for (const to of ORDER_STATUSES) expect(() => assertTransition('FULFILLED', to)).toThrow(/cannot become/);
+  });
+
+  it('sends a payment to PAID, or PAID_LATE once the order was given up', () => {
+    expect(statusAfterPayment('PENDING_PAYMENT')).toBe('PAID');
+    expect(statusAfterPayment('EXPIRED')).toBe('PAID_LATE');
+    expect(statusAfterPayment('CANCELLED')).toBe('PAID_LATE');
+    expect(statusAfterPayment('PAID')).toBeUndefined();
+    expect(statusAfterPayment('FULFILLED')).toBeUndefined();
+    expect(statusAfterPayment('PAID_LATE')).toBeUndefined();
+  });
+});
