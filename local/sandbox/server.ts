@@ -73,8 +73,11 @@ async function readBody(request: IncomingMessage): Promise<Json> {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = new SandboxState(options.stateFile);
   const tokens = new Map<string, number>();
-  /** Failures to inject into the next POST /v1/cips calls (rehearsing PSP outages and refusals). */
-  const faults: Fault[] = [];
+  /**
+   * Failures to inject into the next POST /v1/cips calls (rehearsing PSP outages and refusals),
+   * per buyer e-mail so that concurrent tests cannot consume each other's faults; '*' = anyone.
+   */
+  const faults = new Map<string, Fault[]>();
   const tokenLifetimeMs = (options.tokenLifetimeSeconds ?? 3600) * 1000;
   let baseUrl = '';
 
@@ -310,8 +313,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (!requested.every((fault): fault is Fault => FAULTS.includes(fault as Fault))) {
         return fail(400, 400, `createCip takes a list of ${FAULTS.join(', ')}.`, 'createCip');
       }
-      faults.push(...requested);
-      return new HttpReply(200, { pending: [...faults] });
+      const target = typeof body.userEmail === 'string' ? body.userEmail : '*';
+      faults.set(target, [...(faults.get(target) ?? []), ...requested]);
+      return new HttpReply(200, { userEmail: target, pending: faults.get(target) });
     }
     if (method === 'POST' && path === '/_sandbox/tokens/revoke') {
       tokens.clear();
@@ -331,7 +335,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const denied = requireToken(request);
       if (denied) return denied;
       if (method === 'POST' && path === '/v1/cips') {
-        const fault = faults.shift();
+        const email = typeof body.userEmail === 'string' ? body.userEmail : '';
+        const queue = faults.get(email)?.length ? faults.get(email) : faults.get('*');
+        const fault = queue?.shift();
         if (fault === 'reject')
           return fail(400, 126, 'El servicio no admite pagos en esta moneda.', 'currency');
         if (fault === 'error')
