@@ -137,13 +137,13 @@ describe('idempotency', () => {
   it('lets exactly one of many concurrent requests with one reference create an order', async () => {
     const body = orderRequest();
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => api<Order & Problem>('POST', '/v1/orders', { body })),
+      Array.from({ length: 6 }, () => api<Order | Problem>('POST', '/v1/orders', { body })),
     );
     const created = results.filter((result) => result.status === 201);
     const conflicts = results.filter((result) => result.status === 409);
     expect(created).toHaveLength(1);
     expect(conflicts).toHaveLength(5);
-    const winner = created[0]?.body;
+    const winner = created[0]?.body as Order | undefined;
     for (const conflict of conflicts)
       expect(conflict.body).toMatchObject({ code: 'reference_taken', orderId: winner?.id });
     const byVoucher = await api<Order>('GET', `/v1/vouchers/${winner?.voucher.cip}`);
