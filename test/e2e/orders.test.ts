@@ -175,11 +175,12 @@ describe('errors are problem+json', () => {
   });
 
   it('401 without or with a wrong API key', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: 'Bearer wrong-key-0123456789abcdef' },
       { authorization: 'Basic abc' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await http<Problem>('GET', `${stack().apiUrl}/v1/orders`, { headers, auth: false });
       expect(response.status).toBe(401);
       expect(response.body.code).toBe('unauthorized');
