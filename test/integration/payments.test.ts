@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { handler as applyPaymentHandler } from '../../functions/handlers/apply-payment';
+import type { Order } from '../../functions/orders/order';
+import type { Anomaly } from '../../functions/payments/anomaly-schemas';
+import { applyPayment } from '../../functions/payments/apply-payment';
+import { dynamo } from '../../functions/platform/aws';
+import { config } from '../../functions/platform/config';
+import { notificationSignature } from '../../functions/psp/pagoefectivo/signing';
+import { keys } from '../../functions/store/keys';
+import { lambdaContext } from '../../local/lambda-context';
+import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { TEST_CREDENTIALS } from '../support/global-stack';
+import { paidBody, postNotification } from '../support/notifications';
+
+const createOrder = async () => (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;
+const getOrder = async (id: string) => (await api<Order>('GET', `/v1/orders/${id}`)).body;
+const waitForStatus = (id: string, status: Order['status']) =>
+  eventually(async () => {
+    const order = await getOrder(id);
+    return order.status === status ? order : undefined;
+  });
+const anomalies = async (type: string) =>
+  (await api<{ items: Anomaly[] }>('GET', `/v1/anomalies?type=${type}&limit=100`)).body.items;
+const waitForAnomaly = (type: string, cip: string) =>
+  eventually(async () => (await anomalies(type)).find((anomaly) => anomaly.cip === cip));
+
+async function rawWebhookStored(body: string | Buffer): Promise<boolean> {
+  const id = createHash('sha256').update(body).digest('hex');
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.rawWebhook(id) }),
+  );
+  return result.Item !== undefined;
+}
+
+describe('signed notifications from the sandbox', () => {
+  it('pays an order once, however many copies arrive', async () => {
+    const order = await createOrder();
+    const paid = await sandbox<{ operationNumber: string; deliveries: { status: number }[] }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      { copies: 5 },
+    );
+    expect(paid.body.deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200, 200]);
+    const after = await waitForStatus(order.id, 'PAID');
+    expect(after.payment).toMatchObject({
+      operationNumber: paid.body.operationNumber,
+      amount: order.amount,
+      currency: 'PEN',
+      source: 'webhook',
+    });
+    // Give the remaining copies time to be processed, then check nothing else happened.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const settled = await getOrder(order.id);
+    expect(settled.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect(settled.version).toBe(2);
+    expect(await anomalies('duplicate_payment')).not.toContainEqual(
+      expect.objectContaining({ cip: order.voucher.cip }),
+    );
+  });
+
+  it('a lost notification (notify:false) changes nothing by itself', async () => {
+    const order = await createOrder();
+    const paid = await sandbox<{ deliveries: unknown[] }>('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
+      notify: false,
+    });
+    expect(paid.body.deliveries).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+  });
+});
+
+describe('the webhook trusts nothing unsigned', () => {
+  it('refuses a forged notification with 401 and stores and changes nothing', async () => {
+    const order = await createOrder();
+    const body = paidBody({ cip: order.voucher.cip, operationNumber: 1, amount: 150 }).replace(
+      '"transactionCode":"ord_x"',
+      '"transactionCode":"ord_x","userName":"Begoña Muñoz"',
+    );
+    const forged = await postNotification(body, notificationSignature('not-the-secret', body));
+    expect(forged.status).toBe(401);
+    expect(forged.body.code).toBe('unauthorized');
+    const unsigned = await postNotification(body, '');
+    expect(unsigned.status).toBe(401);
+    const latin1 = await postNotification(
+      body,
+      notificationSignature(TEST_CREDENTIALS.secretKey, Buffer.from(body, 'latin1')),
+    );
+    expect(latin1.status).toBe(401);
+    expect(await rawWebhookStored(body)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('refuses oversized bodies with 413 before anything else', async () => {
+    const body = `{"eventType":"cip.paid","padding":"${'x'.repeat(70 * 1024)}"}`;
+    const response = await postNotification(body);
+    expect(response.status).toBe(413);
+    expect(await rawWebhookStored(body)).toBe(false);
+  });
+
+  it('verifies bodies API Gateway delivers base64-encoded (bytes that are not UTF-8)', async () => {
+    const order = await createOrder();
+    // A PSP that encodes a buyer name in latin-1 sends bytes that are not valid UTF-8.
+    const text = paidBody({ cip: order.voucher.cip, operationNumber: 7001, amount: 150 }).replace(
+      '"transactionCode":"ord_x"',
+      '"transactionCode":"ord_x","userName":"Muñoz"',
+    );
+    const bytes = Buffer.from(text, 'latin1');
+    const response = await postNotification(bytes);
+    expect(response.status).toBe(200);
+    expect(await rawWebhookStored(bytes)).toBe(true);
+    await waitForStatus(order.id, 'PAID');
+  });
+});
+
+describe('applying payments', () => {
+  it('records an amount mismatch as an anomaly and does not mark the order paid', async () => {
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { amount: 149.99 });
+    const anomaly = await waitForAnomaly('amount_mismatch', order.voucher.cip);
+    expect(anomaly).toMatchObject({ orderId: order.id, amount: 14999, source: 'webhook' });
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('records a currency mismatch as an anomaly', async () => {
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { currency: 'USD' });
+    await waitForAnomaly('currency_mismatch', order.voucher.cip);
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+  });
+
+  it('records a payment for an unknown CIP', async () => {
+    const cip = String(90_000_000 + Math.floor(Math.random() * 9_000_000));
+    expect((await postNotification(paidBody({ cip, operationNumber: 55, amount: 10 }))).status).toBe(200);
+    expect(await waitForAnomaly('unknown_cip', cip)).toMatchObject({ cip, operationNumber: '55' });
+  });
+
+  it('moves a cancelled order that gets paid anyway to PAID_LATE', async () => {
+    const order = await createOrder();
+    expect((await api('POST', `/v1/orders/${order.id}/cancel`)).status).toBe(200);
+    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 8001, amount: 150 }));
+    const late = await waitForStatus(order.id, 'PAID_LATE');
+    expect(late.payment?.operationNumber).toBe('8001');
+    expect(late.history.map((entry) => entry.to)).toEqual(['PENDING_PAYMENT', 'CANCELLED', 'PAID_LATE']);
+  });
+
+  it('flags a second, different payment of a paid order as a duplicate payment', async () => {
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+    const paid = await waitForStatus(order.id, 'PAID');
+    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 99_999_001, amount: 150 }));
+    await waitForAnomaly('duplicate_payment', order.voucher.cip);
+    expect((await getOrder(order.id)).payment).toEqual(paid.payment);
+  });
+
+  it('acknowledges unknown event types and unparsable bodies, and records them', async () => {
+    const refunded = JSON.stringify({
+      eventType: 'cip.refunded',
+      data: { cip: 1 },
+      nonce: crypto.randomUUID(),
+    });
+    const refundedResponse = await postNotification(refunded);
+    expect(refundedResponse.status).toBe(200);
+    const refundedId = refundedResponse.body.id;
+    await eventually(async () =>
+      (await anomalies('unknown_event_type')).find((a) => a.webhookId === refundedId),
+    );
+
+    const garbage = `not json ${crypto.randomUUID()}`;
+    const garbageResponse = await postNotification(garbage);
+    expect(garbageResponse.status).toBe(200);
+    await eventually(async () =>
+      (await anomalies('unparsable_notification')).find((a) => a.webhookId === garbageResponse.body.id),
+    );
+  });
+
+  it('lets exactly one of many concurrent applications win', async () => {
+    const order = await createOrder();
+    const payment = {
+      cip: order.voucher.cip,
+      operationNumber: '4242',
+      amountMinor: order.amount,
+      currency: 'PEN',
+      paidAt: new Date(),
+      transactionCode: order.id,
+    };
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => applyPayment(payment, 'webhook')));
+    expect(outcomes.filter((outcome) => outcome.result === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.result === 'already_applied')).toHaveLength(9);
+    const after = await getOrder(order.id);
+    expect(after.version).toBe(2);
+    expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+  });
+});
+
+describe('the queue consumer', () => {
+  const record = (messageId: string, body: string): SQSRecord => ({
+    messageId,
+    receiptHandle: messageId,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
+    awsRegion: 'us-east-1',
+  });
+  const queued = (raw: string) =>
+    JSON.stringify({
+      webhookId: createHash('sha256').update(raw).digest('hex'),
+      receivedAt: new Date().toISOString(),
+      rawBodyBase64: Buffer.from(raw).toString('base64'),
+    });
+
+  it('reports only the poison record as failed, and applies the rest', async () => {
+    const order = await createOrder();
+    const event: SQSEvent = {
+      Records: [
+        record('poison', '{"this is":"not our message"}'),
+        record('good', queued(paidBody({ cip: order.voucher.cip, operationNumber: 3100, amount: 150 }))),
+      ],
+    };
+    const response = await applyPaymentHandler(event, lambdaContext('apply-payment'));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
+    expect((await getOrder(order.id)).status).toBe('PAID');
+  });
+
+  it('applies a batch redelivered after a crash exactly once', async () => {
+    const first = await createOrder();
+    const second = await createOrder();
+    const event: SQSEvent = {
+      Records: [
+        record('a', queued(paidBody({ cip: first.voucher.cip, operationNumber: 3201, amount: 150 }))),
+        record('b', queued(paidBody({ cip: second.voucher.cip, operationNumber: 3202, amount: 150 }))),
+      ],
+    };
+    // The first run applies both and "crashes" before acknowledging: SQS hands the batch over again.
+    await applyPaymentHandler(event, lambdaContext('apply-payment'));
+    const redelivered = await applyPaymentHandler(event, lambdaContext('apply-payment'));
+    expect(redelivered.batchItemFailures).toEqual([]);
+    for (const order of [first, second]) {
+      const after = await getOrder(order.id);
+      expect(after.status).toBe('PAID');
+      expect(after.version).toBe(2);
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { notificationSignature } from '../../functions/psp/pagoefectivo/signing';
+import { api } from './api';
+import { TEST_CREDENTIALS } from './global-stack';
+
+/** A `cip.paid` body as PagoEfectivo sends it (numbers where the PSP sends numbers). */
+export function paidBody(fields: {
+  cip: string;
+  operationNumber: string | number;
+  amount: number;
+  currency?: string;
+}) {
+  return JSON.stringify({
+    eventType: 'cip.paid',
+    operationNumber: Number(fields.operationNumber),
+    data: {
+      cip: Number(fields.cip),
+      currency: fields.currency ?? 'PEN',
+      amount: fields.amount,
+      paymentDate: '2026-11-26T10:15:00-05:00',
+      transactionCode: 'ord_x',
+    },
+  });
+}
+
+/** POSTs a notification to our webhook, signed (by default) with the sandbox merchant's secret key. */
+export function postNotification(body: string | Buffer, signature?: string) {
+  const headers: Record<string, string> = {};
+  const sig = signature ?? notificationSignature(TEST_CREDENTIALS.secretKey, body);
+  if (sig !== '') headers['pe-signature'] = sig;
+  return api<{ received?: boolean; id?: string; code?: string }>('POST', '/webhooks/pagoefectivo', {
+    rawBody: body,
+    headers,
+    auth: false,
+  });
+}
