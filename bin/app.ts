@@ -1,0 +1,11 @@
+import { App } from 'aws-cdk-lib';
+import { createProductApp } from '../lib/app';
+import { parseStage } from '../lib/config';
+import { BUILD_DIR, buildFunctions } from '../scripts/build-functions';
+
+// `npx cdk synth -c stage=prod`: bundle the functions, then build that stage's two stacks.
+const app = new App();
+const stage = parseStage(app.node.tryGetContext('stage') ?? 'dev');
+await buildFunctions();
+createProductApp(stage, BUILD_DIR, app);
+app.synth();

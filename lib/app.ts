@@ -1,0 +1,38 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { STAGE_CONFIG, type Stage } from './config';
+import { ServiceStack } from './service-stack';
+import { StatefulStack } from './stateful-stack';
+
+const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
+
+export interface ProductApp {
+  app: App;
+  stateful: StatefulStack;
+  service: ServiceStack;
+}
+
+/**
+ * One stateful and one service stack for a stage, checked by cdk-nag's AwsSolutions pack:
+ * an unacknowledged finding fails synthesis.
+ */
+export function createProductApp(stage: Stage, bundlesDirectory: string, app: App = new App()): ProductApp {
+  // Strong references protect the stateful stack: CloudFormation refuses to remove an export in use.
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
+    app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+  const config = STAGE_CONFIG[stage];
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const stateful = new StatefulStack(app, `PagoEfectivo-${stage}-Stateful`, { stage, config, env });
+  const service = new ServiceStack(app, `PagoEfectivo-${stage}-Service`, {
+    stage,
+    config,
+    stateful,
+    bundlesDirectory,
+    env,
+  });
+  service.addStackDependency(stateful);
+  Tags.of(app).add('project', 'pagoefectivo-marketplace');
+  Tags.of(app).add('stage', stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, service };
+}

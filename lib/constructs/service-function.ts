@@ -1,0 +1,120 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type FunctionName, type FunctionSpec, TABLE } from '../topology';
+
+export interface ServiceFunctionProps {
+  name: FunctionName;
+  spec: FunctionSpec;
+  stage: string;
+  /** Folder with the esbuild bundle (scripts/build-functions.ts). */
+  codeDirectory: string;
+  logRetention: RetentionDays;
+  logLevel: string;
+  environment?: Record<string, string>;
+}
+
+/**
+ * The one way a Lambda is made here: ARM64, current Node.js runtime, X-Ray tracing, its own log
+ * group with the stage's retention, Powertools settings, source maps. Resources are bound with
+ * `bind*`, which sets the env var the code reads AND the least-privilege grant, so neither can
+ * be forgotten.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.function = new LambdaFunction(this, 'Function', {
+      description: `${props.name} (${props.stage})`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: Code.fromAsset(props.codeDirectory),
+      memorySize: props.spec.memoryMb,
+      timeout: Duration.seconds(props.spec.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      // Bundles target the runtime's Node version; keep both in step (scripts/build-functions.ts).
+      environment: {
+        STAGE: props.stage,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'pagoefectivo-marketplace',
+        POWERTOOLS_METRICS_NAMESPACE: 'PagoEfectivoMarketplace',
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        ...props.environment,
+      },
+    });
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWS-managed policy that only lets the function write its own CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *.',
+      },
+    );
+  }
+
+  bindTable(table: ITable, access: NonNullable<FunctionSpec['table']>): this {
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    // Named indexes instead of CDK's `index/*`: a function can reach only what topology declares.
+    const resources = [
+      table.tableArn,
+      ...TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+    ];
+    if (access === 'read' || access === 'readWrite') {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            ...(access === 'readWrite'
+              ? [
+                  'dynamodb:PutItem',
+                  'dynamodb:UpdateItem',
+                  'dynamodb:DeleteItem',
+                  'dynamodb:ConditionCheckItem',
+                ]
+              : []),
+          ],
+          resources,
+        }),
+      );
+    } else {
+      // Audit-only writers may put raw webhook items and nothing else.
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } },
+        }),
+      );
+      if (table.encryptionKey) table.encryptionKey.grantEncrypt(this.function);
+    }
+    return this;
+  }
+
+  bindQueueSend(queue: IQueue, variable: string): this {
+    this.function.addEnvironment(variable, queue.queueUrl);
+    queue.grantSendMessages(this.function);
+    return this;
+  }
+
+  bindPspSecret(secret: ISecret, baseUrl: string): this {
+    this.function.addEnvironment('PAGOEFECTIVO_SECRET_ARN', secret.secretArn);
+    this.function.addEnvironment('PAGOEFECTIVO_BASE_URL', baseUrl);
+    secret.grantRead(this.function);
+    return this;
+  }
+}

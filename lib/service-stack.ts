@@ -1,0 +1,275 @@
+import { join } from 'node:path';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { Stage, StageConfig } from './config';
+import { ServiceFunction } from './constructs/service-function';
+import type { StatefulStack } from './stateful-stack';
+import { FUNCTIONS, type FunctionName, QUEUES, ROUTES } from './topology';
+
+export interface ServiceStackProps extends StackProps {
+  stage: Stage;
+  config: StageConfig;
+  stateful: StatefulStack;
+  /** Where scripts/build-functions.ts left the bundles, one folder per function. */
+  bundlesDirectory: string;
+}
+
+const METRICS_NAMESPACE = 'PagoEfectivoMarketplace';
+const SERVICE_DIMENSION = { service: 'pagoefectivo-marketplace' };
+
+const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
+  'application/json': JSON.stringify({
+    type: `https://docs.pagoefectivo-marketplace.dev/problems/${code}`,
+    title: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error',
+    status,
+    code,
+    detail,
+  }),
+});
+
+/** Everything stateless: functions, the API, event sources and alarms — all built from lib/topology.ts. */
+export class ServiceStack extends Stack {
+  readonly functions = new Map<FunctionName, ServiceFunction>();
+  readonly api: RestApi;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { stage, config, stateful } = props;
+
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const fn = new ServiceFunction(this, name, {
+        name,
+        spec,
+        stage,
+        codeDirectory: join(props.bundlesDirectory, name),
+        logRetention: config.logRetention,
+        logLevel: config.logLevel,
+      });
+      if (spec.table) fn.bindTable(stateful.table, spec.table);
+      if (spec.psp) fn.bindPspSecret(stateful.pspSecret, config.pagoEfectivoBaseUrl);
+      if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, 'PAYMENT_QUEUE_URL');
+      if (name === 'ingest-webhook') {
+        fn.function.addEnvironment('RAW_WEBHOOK_RETENTION_DAYS', String(config.rawWebhookRetentionDays));
+      }
+      this.functions.set(name, fn);
+    }
+
+    for (const spec of QUEUES) {
+      this.fn(spec.consumer).addEventSource(
+        new SqsEventSource(stateful.queue(spec.name).queue, {
+          batchSize: spec.batchSize,
+          maxBatchingWindow: Duration.seconds(1),
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+
+    this.api = this.buildApi(stage, config);
+    this.alarmTopic = new Topic(this, 'Alarms', {
+      displayName: `PagoEfectivo marketplace alarms (${stage})`,
+      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    this.buildAlarms(stateful);
+    this.acknowledgeFindings();
+  }
+
+  fn(name: FunctionName) {
+    const construct = this.functions.get(name);
+    if (!construct) throw new Error(`function ${name} missing`);
+    return construct.function;
+  }
+
+  private buildApi(stage: Stage, config: StageConfig): RestApi {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention });
+    const api = new RestApi(this, 'Api', {
+      restApiName: `pagoefectivo-marketplace-${stage}`,
+      description: 'PagoEfectivo cash vouchers for marketplaces',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: stage,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: config.throttle.rateLimit,
+        throttlingBurstLimit: config.throttle.burstLimit,
+      },
+    });
+    const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: this.fn('authorizer'),
+      identitySources: [IdentitySource.header('Authorization')],
+      resultsCacheTtl: config.authorizerCacheTtl,
+    });
+    // API Gateway's own errors speak problem+json too.
+    api.addGatewayResponse('Unauthorized', {
+      type: ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: PROBLEM_TEMPLATE(401, 'unauthorized', 'Missing or invalid API key.'),
+    });
+    api.addGatewayResponse('AccessDenied', {
+      type: ResponseType.ACCESS_DENIED,
+      statusCode: '401',
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: PROBLEM_TEMPLATE(401, 'unauthorized', 'Missing or invalid API key.'),
+    });
+    api.addGatewayResponse('Throttled', {
+      type: ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: { 'Content-Type': "'application/problem+json'", 'Retry-After': "'1'" },
+      templates: PROBLEM_TEMPLATE(429, 'throttled', 'Too many requests; retry shortly.'),
+    });
+    api.addGatewayResponse('Default5xx', {
+      type: ResponseType.DEFAULT_5XX,
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: PROBLEM_TEMPLATE(500, 'internal_error', 'Something went wrong on our side.'),
+    });
+
+    for (const route of ROUTES) {
+      const method = api.root
+        .resourceForPath(route.path)
+        .addMethod(
+          route.method,
+          new LambdaIntegration(this.fn(route.function)),
+          route.auth === 'apiKey' ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {},
+        );
+      if (route.auth !== 'apiKey') {
+        Validations.of(method).acknowledge(
+          {
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason:
+              route.auth === 'signature'
+                ? 'PagoEfectivo cannot send our API key; the handler authenticates the PE-Signature HMAC before trusting anything.'
+                : 'The OpenAPI document is public by design.',
+          },
+          { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Public route (see APIG4).' },
+        );
+      }
+    }
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-APIG2',
+        reason:
+          'Every input is validated in the Lambda with zod and answered with problem+json naming the field.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-APIG3',
+        reason:
+          'WAF is an account-level choice of the marketplace; stage throttling and the authorizer are always on.',
+      },
+    );
+    return api;
+  }
+
+  private buildAlarms(stateful: StatefulStack): void {
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, props: ConstructorParameters<typeof Alarm>[2]) =>
+      new Alarm(this, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props }).addAlarmAction(
+        action,
+      );
+    const appMetric = (metricName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: SERVICE_DIMENSION,
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+
+    for (const spec of QUEUES) {
+      const { queue, deadLetterQueue } = stateful.queue(spec.name);
+      alarm(`${spec.name}-dlq-not-empty`, {
+        alarmDescription: `Messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      alarm(`${spec.name}-backlog-old`, {
+        alarmDescription: `The oldest ${spec.name} message waits over 5 minutes: the consumer is failing or throttled.`,
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 300,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+      });
+    }
+    alarm('webhook-signature-failures', {
+      alarmDescription:
+        'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
+      metric: appMetric('WebhookSignatureRejected'),
+      threshold: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('payment-anomalies', {
+      alarmDescription:
+        'A payment changed no order (unknown CIP, mismatch, duplicate payment): see GET /v1/anomalies.',
+      metric: appMetric('PaymentAnomaly'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('api-5xx', {
+      alarmDescription: 'The API answers 5xx (PSP outage or our fault).',
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    for (const [name, construct] of this.functions) {
+      alarm(`${name}-errors`, {
+        alarmDescription: `${name} invocations fail.`,
+        metric: construct.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
+  }
+
+  private acknowledgeFindings(): void {
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The AWS-managed role API Gateway needs to write its execution logs; nothing else.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-COG4',
+        reason:
+          'Callers are marketplace backends, not end users: a Lambda authorizer checks hashed, revocable API keys instead of a Cognito user pool.',
+      },
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Stage, StageConfig } from './config';
+import { physicalName, QUEUES, type QueueName, TABLE } from './topology';
+
+export interface StatefulStackProps extends StackProps {
+  stage: Stage;
+  config: StageConfig;
+}
+
+export interface QueuePair {
+  queue: Queue;
+  deadLetterQueue: Queue;
+}
+
+/**
+ * What holds data: the single table, the queues with their DLQs, the PSP credentials.
+ * Kept apart from the functions so a service deploy can never replace them, and RETAINed
+ * (with deletion protection in prod) outside dev.
+ */
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly queues = new Map<QueueName, QueuePair>();
+  readonly pspSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { stage, config } = props;
+
+    this.table = new Table(this, 'Table', {
+      tableName: physicalName('table', stage),
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      // The outbox: every transition writes its event item, and the stream carries it out.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
+
+    for (const spec of QUEUES) {
+      const deadLetterQueue = new Queue(this, `${spec.name}-dlq`, {
+        queueName: physicalName(`${spec.name}-dlq`, stage),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: config.removalPolicy,
+      });
+      Validations.of(deadLetterQueue).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of its source queue.',
+      });
+      const queue = new Queue(this, spec.name, {
+        queueName: physicalName(spec.name, stage),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+        removalPolicy: config.removalPolicy,
+      });
+      this.queues.set(spec.name, { queue, deadLetterQueue });
+    }
+
+    // Created with placeholder values: the operator writes the real merchant credentials once
+    // (README: "Secrets to create"). Nothing secret ever appears in the template.
+    this.pspSecret = new Secret(this, 'PagoEfectivoCredentials', {
+      secretName: `pagoefectivo/${stage}/merchant-credentials`,
+      description: 'PagoEfectivo merchant credentials: {"serviceId","accessKey","secretKey"}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ serviceId: '0000', accessKey: 'set-me' }),
+        generateStringKey: 'secretKey',
+      },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.pspSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'PagoEfectivo issues these credentials; they cannot be rotated by a Lambda. Rotation is a manual runbook step.',
+    });
+  }
+
+  queue(name: QueueName): QueuePair {
+    const pair = this.queues.get(name);
+    if (!pair) throw new Error(`queue ${name} is not declared in lib/topology.ts`);
+    return pair;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { FUNCTIONS, type FunctionName } from '../lib/topology';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUILD_DIR = join(PROJECT_ROOT, '.build', 'functions');
+
+export interface BuiltFunction {
+  name: FunctionName;
+  /** Folder handed to Lambda as the code asset. */
+  directory: string;
+  file: string;
+  bytes: number;
+}
+
+/**
+ * Bundles every function of lib/topology.ts with esbuild into .build/functions/<name>/index.mjs:
+ * ESM, minified, AWS SDK v3 included (pinned with the code instead of the runtime's copy), with
+ * source maps. The CDK stacks deploy exactly these folders and `npm run bench` measures them.
+ */
+export async function buildFunctions(): Promise<BuiltFunction[]> {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
+  const names = Object.keys(FUNCTIONS) as FunctionName[];
+  return Promise.all(
+    names.map(async (name) => {
+      const directory = join(BUILD_DIR, name);
+      mkdirSync(directory, { recursive: true });
+      const file = join(directory, 'index.mjs');
+      const result = await build({
+        entryPoints: [join(PROJECT_ROOT, FUNCTIONS[name].entry)],
+        outfile: file,
+        bundle: true,
+        platform: 'node',
+        target: 'node24',
+        format: 'esm',
+        minify: true,
+        sourcemap: 'linked',
+        metafile: true,
+        legalComments: 'none',
+        mainFields: ['module', 'main'],
+        // Some dependencies are CommonJS and call require(); give ESM bundles one.
+        banner: {
+          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        },
+        logLevel: 'warning',
+      });
+      return { name, directory, file, bytes: outputBytes(result.metafile, file) };
+    }),
+  );
+}
+
+function outputBytes(metafile: Metafile, file: string): number {
+  const entry = Object.entries(metafile.outputs).find(([path]) => resolve(PROJECT_ROOT, path) === file);
+  return entry?.[1].bytes ?? 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  buildFunctions()
+    .then((built) => {
+      for (const fn of built)
+        console.log(`${fn.name.padEnd(16)} ${(fn.bytes / 1024).toFixed(1).padStart(8)} KiB`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
