@@ -7,10 +7,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-stack.ts'],
           setupFiles: ['test/support/stack-env.ts'],
@@ -22,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-stack.ts'],
           setupFiles: ['test/support/stack-env.ts'],
@@ -33,6 +35,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          sequence: { groupOrder: 3 },
           include: ['test/infra/**/*.test.ts'],
           globalSetup: ['test/support/build-functions.ts'],
           testTimeout: 300_000,

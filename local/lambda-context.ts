@@ -29,7 +29,7 @@ const loaded = new Map<FunctionName, AnyHandler>();
 export async function loadHandler(name: FunctionName): Promise<AnyHandler> {
   const cached = loaded.get(name);
   if (cached) return cached;
-  const module = (await import(`../${FUNCTIONS[name].entry}`)) as { handler?: AnyHandler };
+  const module = (await import(/* @vite-ignore */ `../${FUNCTIONS[name].entry}`)) as { handler?: AnyHandler };
   if (typeof module.handler !== 'function') throw new Error(`${FUNCTIONS[name].entry} exports no handler`);
   loaded.set(name, module.handler);
   return module.handler;

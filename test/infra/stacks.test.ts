@@ -41,7 +41,8 @@ function statementsOf(template: Template, name: FunctionName, stage: Stage): Sta
     Properties: { Description: `${name} (${stage})` },
   }) as Record<string, Resource>;
   const [fn] = Object.values(functions);
-  const roleRef = ((fn?.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0];
+  if (!fn) throw new Error(`no function ${name} in ${stage}`);
+  const roleRef = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   const policies = Object.values(
     template.findResources('AWS::IAM::Policy') as Record<string, Resource>,
   ).filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef));
@@ -59,7 +60,8 @@ function environmentOf(template: Template, name: FunctionName, stage: Stage): Re
       Properties: { Description: `${name} (${stage})` },
     }) as Record<string, Resource>,
   );
-  return (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  if (!fn) throw new Error(`no function ${name} in ${stage}`);
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }
 
 describe('synthesis with cdk-nag', () => {
