@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Handlers run inside the test processes; their Powertools logs would drown the report.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
 /**
  * Four tiers, each runnable alone (npm run test:unit, …). Integration and e2e share one embedded
  * local stack per run (test/support/global-stack.ts), started on free ports.

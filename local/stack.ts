@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { resetAwsClientsForTests } from '../functions/platform/aws';
 import { advanceClock } from '../functions/platform/clock';
 import { resetConfigForTests } from '../functions/platform/config';
-import { logger } from '../functions/platform/powertools';
 import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
 import { physicalName } from '../lib/topology';
@@ -121,12 +120,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_SERVICE_NAME: 'pagoefectivo-marketplace',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
     };
     Object.assign(process.env, env);
-    // The logger singleton may predate this environment (it is created on import).
-    logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as Parameters<typeof logger.setLogLevel>[0]);
     resetConfigForTests();
     resetAwsClientsForTests();
     resetPagoEfectivoForTests();

@@ -1,3 +1,4 @@
+import './quiet-powertools';
 import { z } from 'zod';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';

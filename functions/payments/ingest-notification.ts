@@ -14,9 +14,10 @@ import type { QueuedNotification } from './queued-notification';
 /**
  * Verify, store, enqueue — and nothing else, so PagoEfectivo gets its 200 fast. Order of steps:
  * 1. size limit and signature over the raw bytes: a forgery stores and queues nothing;
- * 2. the raw body is kept for audit (TTL) under the hash of its bytes;
- * 3. the message is sent to SQS; only then do we acknowledge. If the send fails we answer 5xx
- *    and PagoEfectivo delivers again; the audit write is idempotent.
+ * 2. the raw body is kept for audit (TTL) under the hash of its bytes, and
+ * 3. the message is sent to SQS — concurrently; only when both are durable do we acknowledge.
+ *    If either fails we answer 5xx and PagoEfectivo delivers again; both writes are idempotent
+ *    (same audit key, and the processor dedupes on (cip, operationNumber)).
  * Parsing happens in the processor: a valid signature over an odd body is still acknowledged,
  * then recorded there as an anomaly (see docs/webhooks.md).
  */
@@ -38,25 +39,29 @@ export async function ingestNotification(
   const webhookId = createHash('sha256').update(rawBody).digest('hex');
   const receivedAtMs = nowMs();
   const receivedAt = new Date(receivedAtMs).toISOString();
-  await dynamo().send(
-    new PutCommand({
-      TableName: env.TABLE_NAME,
-      Item: {
-        ...keys.rawWebhook(webhookId),
-        entity: 'raw-webhook',
-        provider: 'pagoefectivo',
-        receivedAt,
-        signature,
-        rawBodyBase64: rawBody.toString('base64'),
-        ttl: Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
-      },
-    }),
-  );
-  const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
   if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
-  );
+  const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
+  // Both writes are idempotent and both must succeed before we answer 200, so run them side by
+  // side: the request costs the slower of the two, not their sum.
+  await Promise.all([
+    dynamo().send(
+      new PutCommand({
+        TableName: env.TABLE_NAME,
+        Item: {
+          ...keys.rawWebhook(webhookId),
+          entity: 'raw-webhook',
+          provider: 'pagoefectivo',
+          receivedAt,
+          signature,
+          rawBodyBase64: message.rawBodyBase64,
+          ttl: Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
+        },
+      }),
+    ),
+    sqs().send(
+      new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
+    ),
+  ]);
   metrics.addMetric('WebhookAccepted', MetricUnit.Count, 1);
   return { webhookId };
 }

@@ -7,5 +7,7 @@ export const logger = new Logger({ serviceName: 'pagoefectivo-marketplace' });
 export const metrics = new Metrics({
   namespace: 'PagoEfectivoMarketplace',
   serviceName: 'pagoefectivo-marketplace',
+  // Handlers that emit no metric would otherwise log "No application metrics to publish" per call.
+  logger: logger.createChild({ logLevel: 'ERROR' }),
 });
 export const tracer = new Tracer({ serviceName: 'pagoefectivo-marketplace' });

@@ -1,3 +1,4 @@
+import '../../local/quiet-powertools';
 import type { TestProject } from 'vitest/node';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
@@ -35,7 +36,6 @@ const holder = globalThis as typeof globalThis & { __pagoefectivoLocalStack?: Sh
  * read process.env, so they share one stack (reference-counted) instead of racing two.
  */
 export default async function setup(project: TestProject) {
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   holder.__pagoefectivoLocalStack ??= {
     stack: startLocalStack({
       port: 0,

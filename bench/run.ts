@@ -1,0 +1,157 @@
+import './silence';
+import '../local/quiet-powertools';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { CreateOrderRequest } from '../functions/orders/api-schemas';
+import type { Order } from '../functions/orders/order';
+import { ingestNotification } from '../functions/payments/ingest-notification';
+import { sqs } from '../functions/platform/aws';
+import { isValidNotificationSignature, notificationSignature } from '../functions/psp/pagoefectivo/signing';
+import { startLocalStack } from '../local/stack';
+import { buildFunctions } from '../scripts/build-functions';
+import { coldStarts } from './cold-start';
+import { fmt, median, percentile, runBounded } from './stats';
+
+/**
+ * `npm run bench`: prints figures and ratios (nothing here passes or fails). Sized for a 2-core
+ * machine; every loop is bounded. Results are recorded in docs/performance.md.
+ */
+const API_KEY = 'bench-api-key-0123456789abcdef';
+const SECRET = 'bench-secret-key';
+
+async function main() {
+  const built = await buildFunctions();
+  coldStarts(built);
+
+  const stack = await startLocalStack({
+    port: 0,
+    sandboxPort: 0,
+    apiKey: API_KEY,
+    serviceId: '4001',
+    accessKey: 'bench-access-key',
+    secretKey: SECRET,
+    visibilityTimeoutSeconds: 5,
+  });
+  try {
+    const post = async <T>(url: string, body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, ...headers },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as T;
+      if (!response.ok) throw new Error(`${url} → ${response.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const get = async <T>(path: string) =>
+      (await (
+        await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } })
+      ).json()) as T;
+    let seq = 0;
+    const order = (): CreateOrderRequest => ({
+      reference: `bench-${Date.now()}-${seq++}`,
+      currency: 'PEN',
+      amount: 15000,
+      concept: 'Bench',
+      buyer: {
+        email: 'bench@example.pe',
+        firstName: 'Ana',
+        lastName: 'Núñez',
+        documentType: 'DNI',
+        documentNumber: '45678912',
+      },
+      splits: [{ sellerId: 'seller-bench', amount: 15000, fee: 1000 }],
+      expiresInMinutes: 1440,
+      metadata: {},
+    });
+    const createOrder = () => post<Order>(`${stack.apiUrl}/v1/orders`, order());
+
+    // Warm up: first PSP token, first handler imports, DynamoDB Local JIT.
+    await runBounded(20, 4, async () => void (await createOrder()));
+
+    console.log('\n## Order creation on the local stack (HTTP → handler → sandbox PSP → DynamoDB Local)\n');
+    console.log('| mode | orders | orders/s | p50 ms | p95 ms |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const [mode, total, concurrency] of [
+      ['sequential', 100, 1],
+      ['concurrent ×10', 300, 10],
+    ] as const) {
+      const run = await runBounded(total, concurrency, async () => void (await createOrder()));
+      console.log(
+        `| ${mode} | ${total} | ${fmt((total / run.elapsedMs) * 1000)} | ${fmt(median(run.durations))} | ${fmt(percentile(run.durations, 95))} |`,
+      );
+    }
+
+    // Ingest cost vs the least it could do: verify the HMAC and send to SQS.
+    const queueUrl = stack.queueUrls['payment-notifications'] ?? '';
+    const bodies = Array.from({ length: 300 }, (_, i) =>
+      Buffer.from(
+        JSON.stringify({
+          eventType: 'cip.paid',
+          operationNumber: 700000 + i,
+          data: { cip: 99000000 + i, currency: 'PEN', amount: 150, paymentDate: '2026-11-26T10:15:00-05:00' },
+        }),
+      ),
+    );
+    const signatures = bodies.map((body) => notificationSignature(SECRET, body));
+    const baseline = await runBounded(bodies.length, 1, async (i) => {
+      const body = bodies[i] as Buffer;
+      if (!isValidNotificationSignature(SECRET, body, signatures[i])) throw new Error('bad signature');
+      await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body.toString('base64') }));
+    });
+    const ingest = await runBounded(bodies.length, 1, async (i) => {
+      await ingestNotification(bodies[i] as Buffer, signatures[i], SECRET);
+    });
+    const baselineMs = median(baseline.durations);
+    const ingestMs = median(ingest.durations);
+    console.log('\n## Webhook ingest per request (in-process, sequential, 300 requests)\n');
+    console.log('| path | median ms | p95 ms | × baseline |');
+    console.log('|---|---:|---:|---:|');
+    console.log(
+      `| baseline: HMAC verify + SQS send | ${fmt(baselineMs, 2)} | ${fmt(percentile(baseline.durations, 95), 2)} | 1.0 |`,
+    );
+    console.log(
+      `| ingest: + size check + raw-body audit write | ${fmt(ingestMs, 2)} | ${fmt(percentile(ingest.durations, 95), 2)} | ${fmt(ingestMs / baselineMs, 2)} |`,
+    );
+
+    // End to end: N orders, each paid with 3 copies of its notification, over real HTTP.
+    const ORDERS = 60;
+    const COPIES = 3;
+    const created: Order[] = [];
+    await runBounded(ORDERS, 6, async () => void created.push(await createOrder()));
+    const started = performance.now();
+    await runBounded(created.length, 6, async (i) => {
+      const target = created[i] as Order;
+      await post(`${stack.sandboxUrl}/_sandbox/cips/${target.voucher.cip}/pay`, { copies: COPIES });
+    });
+    const deadline = Date.now() + 120_000;
+    let settled: Order[] = [];
+    while (Date.now() < deadline) {
+      settled = await Promise.all(created.map((o) => get<Order>(`/v1/orders/${o.id}`)));
+      if (settled.every((o) => o.status === 'PAID')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const elapsedMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    settled = await Promise.all(created.map((o) => get<Order>(`/v1/orders/${o.id}`)));
+    const exactlyOnce = settled.filter(
+      (o) => o.status === 'PAID' && o.version === 2 && o.history.filter((h) => h.to === 'PAID').length === 1,
+    ).length;
+    const notifications = created.length * COPIES;
+    console.log('\n## Notifications end to end (sandbox → webhook → SQS → processor → DynamoDB)\n');
+    console.log(
+      '| orders | notifications (incl. duplicates) | all PAID after s | notifications/s | applied exactly once |',
+    );
+    console.log('|---:|---:|---:|---:|---:|');
+    console.log(
+      `| ${created.length} | ${notifications} | ${fmt(elapsedMs / 1000, 2)} | ${fmt((notifications / elapsedMs) * 1000)} | ${exactlyOnce}/${created.length} |`,
+    );
+    console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
