@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           sequence: { groupOrder: 2 },
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/*.test.ts'],
           globalSetup: ['test/support/global-stack.ts'],
           setupFiles: ['test/support/stack-env.ts'],
           testTimeout: 60_000,
@@ -36,9 +36,23 @@ export default defineConfig({
         },
       },
       {
+        // Scheduled jobs read every pending order and move the shared test clock: they run
+        // alone, after the other tiers that share the local stack.
+        test: {
+          name: 'e2e-scheduled',
+          sequence: { groupOrder: 3 },
+          include: ['test/e2e/scheduled/*.test.ts'],
+          globalSetup: ['test/support/global-stack.ts'],
+          setupFiles: ['test/support/stack-env.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 1,
+        },
+      },
+      {
         test: {
           name: 'infra',
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           include: ['test/infra/**/*.test.ts'],
           globalSetup: ['test/support/build-functions.ts'],
           testTimeout: 300_000,

@@ -30,6 +30,7 @@ async function main() {
     accessKey: 'bench-access-key',
     secretKey: SECRET,
     visibilityTimeoutSeconds: 5,
+    scheduler: false,
   });
   try {
     const post = async <T>(url: string, body: unknown, headers: Record<string, string> = {}) => {

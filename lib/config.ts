@@ -21,6 +21,12 @@ export interface StageConfig {
   alarmEmail?: string;
   /** Access logs and X-Ray sampling are on in every stage; DEBUG logs only in dev. */
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
+  /** How often sync-pending asks the PSP about pending orders. */
+  syncPendingEvery: Duration;
+  /** How often expire-orders runs. */
+  expireOrdersEvery: Duration;
+  /** After expiresAt, how long before an unpaid order is expired (payments at the deadline still land). */
+  expiryGrace: Duration;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -36,6 +42,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(1),
     rawWebhookRetentionDays: 14,
     logLevel: 'DEBUG',
+    syncPendingEvery: Duration.minutes(5),
+    expireOrdersEvery: Duration.minutes(1),
+    expiryGrace: Duration.minutes(1),
   },
   staging: {
     pagoEfectivoBaseUrl: PSP_SANDBOX,
@@ -46,6 +55,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 30,
     logLevel: 'INFO',
+    syncPendingEvery: Duration.minutes(5),
+    expireOrdersEvery: Duration.minutes(1),
+    expiryGrace: Duration.minutes(2),
   },
   prod: {
     pagoEfectivoBaseUrl: PSP_PRODUCTION,
@@ -56,6 +68,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 400,
     logLevel: 'INFO',
+    syncPendingEvery: Duration.minutes(5),
+    expireOrdersEvery: Duration.minutes(1),
+    expiryGrace: Duration.minutes(2),
   },
 };
 

@@ -14,15 +14,18 @@ import {
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Alias } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Stage, StageConfig } from './config';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
-import { FUNCTIONS, type FunctionName, QUEUES, ROUTES } from './topology';
+import { FUNCTIONS, type FunctionName, type JobName, QUEUES, ROUTES, SCHEDULES } from './topology';
 
 export interface ServiceStackProps extends StackProps {
   stage: Stage;
@@ -86,6 +89,7 @@ export class ServiceStack extends Stack {
       );
     }
 
+    this.buildSchedules(stage, config, stateful);
     this.api = this.buildApi(stage, config);
     this.alarmTopic = new Topic(this, 'Alarms', {
       displayName: `PagoEfectivo marketplace alarms (${stage})`,
@@ -101,6 +105,43 @@ export class ServiceStack extends Stack {
     const construct = this.functions.get(name);
     if (!construct) throw new Error(`function ${name} missing`);
     return construct.function;
+  }
+
+  /** The safety nets: EventBridge Scheduler invokes each job with retries and a DLQ. */
+  private buildSchedules(stage: Stage, config: StageConfig, stateful: StatefulStack): void {
+    const rates: Record<JobName, Duration> = {
+      'sync-pending': config.syncPendingEvery,
+      'expire-orders': config.expireOrdersEvery,
+    };
+    this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
+    for (const spec of SCHEDULES) {
+      new Schedule(this, `${spec.name}-schedule`, {
+        description: `${spec.name} (${stage})`,
+        schedule: ScheduleExpression.rate(rates[spec.name]),
+        target: new LambdaInvoke(this.fn(spec.function), {
+          input: ScheduleTargetInput.fromObject({ job: spec.name }),
+          retryAttempts: 2,
+          // A run older than its own period is superseded by the next one.
+          maxEventAge: Duration.seconds(Math.max(60, rates[spec.name].toSeconds())),
+          deadLetterQueue: stateful.jobsDeadLetterQueue,
+        }),
+      });
+    }
+    // LambdaInvoke creates one scheduler role per target; it may invoke the function and its versions.
+    const jobFunctionArns = SCHEDULES.map((spec) => {
+      const cfn = this.fn(spec.function).node.defaultChild as CfnFunction;
+      return `Resource::<${this.getLogicalId(cfn)}.Arn>:*`;
+    });
+    for (const child of this.node.children) {
+      if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
+      Validations.of(child).acknowledge(
+        ...jobFunctionArns.map((finding) => ({
+          id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
+          reason:
+            'EventBridge Scheduler role (made by LambdaInvoke) may invoke the job function and its versions only.',
+        })),
+      );
+    }
   }
 
   private buildApi(stage: Stage, config: StageConfig): RestApi {
@@ -225,6 +266,30 @@ export class ServiceStack extends Stack {
         evaluationPeriods: 3,
       });
     }
+    alarm('jobs-dlq-not-empty', {
+      alarmDescription: 'A scheduled job could not be invoked after its retries: check the job functions.',
+      metric: stateful.jobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('overdue-pending-backlog', {
+      alarmDescription:
+        'expire-orders keeps leaving due orders behind (PSP down or too many due): unpaid orders stay shippable-looking.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'DueOrdersLeft',
+        dimensionsMap: SERVICE_DIMENSION,
+        statistic: 'Minimum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 10,
+    });
     alarm('webhook-signature-failures', {
       alarmDescription:
         'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',

@@ -25,6 +25,8 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly queues = new Map<QueueName, QueuePair>();
   readonly pspSecret: Secret;
+  /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
+  readonly jobsDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -74,6 +76,18 @@ export class StatefulStack extends Stack {
       });
       this.queues.set(spec.name, { queue, deadLetterQueue });
     }
+
+    this.jobsDeadLetterQueue = new Queue(this, 'jobs-dlq', {
+      queueName: physicalName('jobs-dlq', stage),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.jobsDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the job schedules.',
+    });
 
     // Created with placeholder values: the operator writes the real merchant credentials once
     // (README: "Secrets to create"). Nothing secret ever appears in the template.

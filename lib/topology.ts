@@ -51,7 +51,11 @@ export type FunctionName =
   | 'openapi'
   | 'ingest-webhook'
   | 'apply-payment'
-  | 'list-anomalies';
+  | 'list-anomalies'
+  | 'fulfil-order'
+  | 'accept-late-payment'
+  | 'sync-pending'
+  | 'expire-orders';
 
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
 export interface FunctionSpec {
@@ -115,7 +119,48 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     table: 'read',
   },
+  'fulfil-order': {
+    entry: 'functions/handlers/fulfil-order.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'readWrite',
+  },
+  'accept-late-payment': {
+    entry: 'functions/handlers/accept-late-payment.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'readWrite',
+  },
+  'sync-pending': {
+    entry: 'functions/handlers/sync-pending.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    table: 'readWrite',
+    psp: 'api',
+  },
+  'expire-orders': {
+    entry: 'functions/handlers/expire-orders.ts',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    table: 'readWrite',
+    psp: 'api',
+  },
 };
+
+export type JobName = 'sync-pending' | 'expire-orders';
+
+export interface ScheduleSpec {
+  name: JobName;
+  function: FunctionName;
+  /** The stage's rate comes from lib/config.ts; this is the local stack's default cadence. */
+  localEverySeconds: number;
+}
+
+/** EventBridge Scheduler in AWS; the local stack's scheduler runs the same handlers. */
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  { name: 'sync-pending', function: 'sync-pending', localEverySeconds: 60 },
+  { name: 'expire-orders', function: 'expire-orders', localEverySeconds: 15 },
+];
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -133,6 +178,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey' },
   { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey' },
   { method: 'POST', path: '/v1/orders/{id}/cancel', function: 'cancel-order', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/orders/{id}/fulfil', function: 'fulfil-order', auth: 'apiKey' },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/accept-late-payment',
+    function: 'accept-late-payment',
+    auth: 'apiKey',
+  },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },

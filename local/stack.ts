@@ -4,9 +4,10 @@ import { advanceClock } from '../functions/platform/clock';
 import { resetConfigForTests } from '../functions/platform/config';
 import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
-import { physicalName } from '../lib/topology';
+import { physicalName, SCHEDULES, type ScheduleSpec } from '../lib/topology';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
 import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { lambdaContext, loadHandler } from './lambda-context';
 import { type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
@@ -25,6 +26,10 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds: number;
   /** Per PSP call; tests shorten it to rehearse timeouts quickly. */
   pspTimeoutMs?: number;
+  /** Run the scheduled jobs on their local cadence (tests turn it off and call /_local/jobs). */
+  scheduler?: boolean;
+  /** Seconds after expiresAt before an order is expired (AWS default 120). */
+  expiryGraceSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -43,6 +48,12 @@ export interface LocalStack {
 }
 
 export const LOCAL_STAGE = 'local';
+
+/** Runs one pass of a scheduled job with the handler EventBridge Scheduler invokes in AWS. */
+async function runJob(spec: ScheduleSpec): Promise<unknown> {
+  const handler = await loadHandler(spec.function);
+  return handler({ source: 'local-scheduler', job: spec.name }, lambdaContext(spec.function));
+}
 
 /**
  * Boots the whole product on one machine with no AWS account: DynamoDB Local, fauxqs, the
@@ -72,6 +83,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return ready
           ? { status: 200, body: { status: 'ok' } }
           : { status: 503, body: { status: 'starting' } };
+      }
+      const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
+      if (method === 'POST' && job?.[1]) {
+        const spec = SCHEDULES.find((schedule) => schedule.name === job[1]);
+        if (!spec)
+          return { status: 404, body: { status: 404, code: 'not_found', detail: `No job ${job[1]}.` } };
+        return { status: 200, body: await runJob(spec) };
       }
       if (method === 'POST' && path === '/_local/clock') {
         const seconds = (body as { advanceSeconds?: unknown } | null)?.advanceSeconds;
@@ -112,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
       PSP_TIMEOUT_MS: String(options.pspTimeoutMs ?? 8000),
+      EXPIRY_GRACE_SECONDS: String(options.expiryGraceSeconds ?? 30),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqs.endpoint,
       AWS_REGION: 'us-east-1',
@@ -139,6 +158,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(async () => {
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
+
+    if (options.scheduler !== false) {
+      const timers = SCHEDULES.map((spec) => {
+        let running = false;
+        return setInterval(() => {
+          if (running) return;
+          running = true;
+          runJob(spec)
+            .then((summary) => log(`[scheduler] ${spec.name} ${JSON.stringify(summary)}`))
+            .catch((error: unknown) => log(`[scheduler] ${spec.name} failed: ${String(error)}`))
+            .finally(() => {
+              running = false;
+            });
+        }, spec.localEverySeconds * 1000);
+      });
+      stoppers.push(async () => {
+        for (const timer of timers) clearInterval(timer);
+      });
+    }
 
     ready = true;
     return {

@@ -141,6 +141,32 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      '/v1/orders/{id}/fulfil': {
+        post: {
+          operationId: 'fulfilOrder',
+          summary: 'Release a PAID order for shipping (PAID → FULFILLED)',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          responses: {
+            '200': json('The fulfilled order.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem('Not PAID: `detail` says why it must not ship; `orderStatus` gives the status.'),
+          },
+        },
+      },
+      '/v1/orders/{id}/accept-late-payment': {
+        post: {
+          operationId: 'acceptLatePayment',
+          summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          responses: {
+            '200': json('The order, now PAID.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem('The order is not PAID_LATE.'),
+          },
+        },
+      },
       '/v1/vouchers/{cip}': {
         get: {
           operationId: 'getOrderByVoucher',

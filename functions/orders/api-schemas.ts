@@ -169,7 +169,7 @@ export const OrderSchema = z
     voucher: VoucherSchema,
     payment: z
       .object({
-        operationNumber: z.string(),
+        operationNumber: z.string().nullable(),
         paidAt: z.iso.datetime(),
         amount: z.number().int(),
         currency: z.enum(CURRENCIES),

@@ -2,8 +2,9 @@ import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { logger } from '../platform/powertools';
 import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
-import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
+import { getOrder } from '../store/orders-repository';
 import type { Order } from './order';
+import { commitOrConflict } from './order-actions';
 import { transitioned } from './transition';
 
 /**
@@ -31,21 +32,5 @@ export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Pro
   }
   if (outcome === 'not_found')
     logger.warn('CIP already gone at the PSP', { orderId, cip: order.voucher.cip });
-  try {
-    const next = transitioned(order, 'CANCELLED', 'api', now());
-    await saveTransition(order, next);
-    return next;
-  } catch (error) {
-    if (error instanceof StaleOrderError) {
-      const current = await getOrder(orderId, true);
-      throw new ConflictError(
-        'invalid_status',
-        `The order changed meanwhile; it is now ${current?.status}.`,
-        {
-          orderStatus: current?.status,
-        },
-      );
-    }
-    throw error;
-  }
+  return commitOrConflict(order, transitioned(order, 'CANCELLED', 'api', now()));
 }

@@ -39,7 +39,8 @@ export interface Voucher {
 }
 
 export interface Payment {
-  operationNumber: string;
+  /** PagoEfectivo's operation number; null when the payment was found by polling the PSP (its search omits it). */
+  operationNumber: string | null;
   paidAt: string;
   amount: number;
   currency: Currency;

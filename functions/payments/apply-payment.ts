@@ -14,7 +14,15 @@ import {
   saveTransition,
 } from '../store/orders-repository';
 import type { AnomalyType } from './anomaly-schemas';
-import type { PaidNotification } from './notification';
+
+/** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
+export interface ObservedPayment {
+  cip: string;
+  operationNumber: string | null;
+  amountMinor: number;
+  currency: string;
+  paidAt: Date;
+}
 
 export type ApplyOutcome =
   | { result: 'applied'; orderId: string; status: Order['status'] }
@@ -32,7 +40,7 @@ const MAX_ATTEMPTS = 5;
  *   exactly one wins and the others re-read and see the payment already applied.
  */
 export async function applyPayment(
-  payment: PaidNotification,
+  payment: ObservedPayment,
   source: Extract<TransitionSource, 'webhook' | 'poll'>,
   webhookId?: string,
 ): Promise<ApplyOutcome> {
@@ -41,7 +49,7 @@ export async function applyPayment(
     const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
       raiseAnomaly(type, detail, payment, source, webhookId, orderId);
     if (order === undefined) return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
-    if (order.payment?.operationNumber === payment.operationNumber) {
+    if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
       return { result: 'already_applied', orderId: order.id };
     }
     if (payment.currency !== order.currency) {
@@ -82,7 +90,7 @@ export async function applyPayment(
           Put: {
             TableName: config().TABLE_NAME,
             Item: {
-              ...keys.payment(payment.cip, payment.operationNumber),
+              ...keys.payment(payment.cip, payment.operationNumber ?? POLLED),
               entity: 'payment',
               orderId: order.id,
               appliedAt: updated.updatedAt,
@@ -104,21 +112,33 @@ export async function applyPayment(
   throw new Error(`Could not apply payment for CIP ${payment.cip} after ${MAX_ATTEMPTS} attempts`);
 }
 
+/** Stands in for the operation number of a payment found by polling, in keys and ids. */
+const POLLED = 'polled';
+
+/**
+ * PagoEfectivo takes one payment per CIP, so a payment whose operation number we do not know
+ * (found by polling) is the same payment as any other seen for that CIP. Only two different known
+ * operation numbers mean the buyer paid twice.
+ */
+function isSamePayment(applied: string | null, observed: string | null): boolean {
+  return applied === null || observed === null || applied === observed;
+}
+
 async function raiseAnomaly(
   type: AnomalyType,
   detail: string,
-  payment: PaidNotification,
+  payment: ObservedPayment,
   source: 'webhook' | 'poll',
   webhookId: string | undefined,
   orderId: string | undefined,
 ): Promise<ApplyOutcome> {
   await recordAnomaly({
-    id: `${type}:${payment.cip}:${payment.operationNumber}`,
+    id: `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`,
     type,
     detectedAt: now().toISOString(),
     detail,
     cip: payment.cip,
-    operationNumber: payment.operationNumber,
+    ...(payment.operationNumber === null ? {} : { operationNumber: payment.operationNumber }),
     orderId,
     amount: payment.amountMinor,
     currency: payment.currency,

@@ -27,6 +27,14 @@ const EnvSchema = z
       .positive()
       .default(64 * 1024),
     RAW_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+    /** An order is expired this long after its expiresAt (payments made at the deadline still land). */
+    EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+    /** Past this overdue time, an order is expired even when the PSP cannot be asked (a later payment → PAID_LATE). */
+    EXPIRY_FORCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(3600),
+    /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
+    JOB_MAX_ORDERS: z.coerce.number().int().positive().default(2000),
+    /** CIPs per POST /v1/cips/search call. */
+    PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })
   .refine(
     (env) =>

@@ -7,7 +7,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { createProductApp } from '../../lib/app';
 import { STAGE_CONFIG, type Stage } from '../../lib/config';
-import { FUNCTIONS, type FunctionName, QUEUES } from '../../lib/topology';
+import { FUNCTIONS, type FunctionName, QUEUES, ROUTES, SCHEDULES } from '../../lib/topology';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -242,12 +242,47 @@ describe('API', () => {
     );
     const custom = methods.filter((method) => method.Properties.AuthorizationType === 'CUSTOM');
     const open = methods.filter((method) => method.Properties.AuthorizationType === 'NONE');
-    expect(custom).toHaveLength(6);
-    expect(open).toHaveLength(2);
+    expect(custom).toHaveLength(ROUTES.filter((route) => route.auth === 'apiKey').length);
+    expect(open).toHaveLength(ROUTES.filter((route) => route.auth !== 'apiKey').length);
     service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'UNAUTHORIZED',
       ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
     });
+  });
+});
+
+describe('schedules', () => {
+  const { service } = synthesized.prod;
+
+  it('run each job on its stage rate with retries and a dead-letter queue', () => {
+    for (const spec of SCHEDULES) {
+      const rate = spec.name === 'expire-orders' ? 'rate(1 minute)' : 'rate(5 minutes)';
+      service.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Description: `${spec.name} (prod)`,
+        ScheduleExpression: rate,
+        State: 'ENABLED',
+        Target: Match.objectLike({
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      });
+    }
+    expect(environmentOf(service, 'expire-orders', 'prod')).toMatchObject({ EXPIRY_GRACE_SECONDS: '120' });
+    expect(environmentOf(synthesized.dev.service, 'expire-orders', 'dev')).toMatchObject({
+      EXPIRY_GRACE_SECONDS: '60',
+    });
+  });
+
+  it('alarm on undeliverable job runs and on a backlog of overdue pending orders', () => {
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DueOrdersLeft',
+      Namespace: 'PagoEfectivoMarketplace',
+      EvaluationPeriods: 10,
+    });
+    const dlqAlarms = service.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' },
+    });
+    expect(Object.keys(dlqAlarms)).toHaveLength(QUEUES.length + 1);
   });
 });
 

@@ -60,16 +60,6 @@ describe('signed notifications from the sandbox', () => {
       expect.objectContaining({ cip: order.voucher.cip }),
     );
   });
-
-  it('a lost notification (notify:false) changes nothing by itself', async () => {
-    const order = await createOrder();
-    const paid = await sandbox<{ deliveries: unknown[] }>('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
-      notify: false,
-    });
-    expect(paid.body.deliveries).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
-  });
 });
 
 describe('the webhook trusts nothing unsigned', () => {

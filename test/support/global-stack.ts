@@ -44,6 +44,8 @@ export default async function setup(project: TestProject) {
       ...TEST_CREDENTIALS,
       visibilityTimeoutSeconds: 1,
       pspTimeoutMs: 1500,
+      scheduler: false,
+      expiryGraceSeconds: 30,
     }),
     users: 0,
   };

@@ -1,0 +1,136 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Order } from '../orders/order';
+import { transitioned } from '../orders/transition';
+import { applyPayment } from '../payments/apply-payment';
+import { now } from '../platform/clock';
+import { logger, metrics } from '../platform/powertools';
+import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
+import { ALL_BUCKETS, queryPendingBucket } from '../store/pending-orders';
+import { polledPayment, searchInBatches } from './psp-batches';
+
+export interface ExpirySummary {
+  examined: number;
+  expired: number;
+  paid: number;
+  /** Changed by someone else meanwhile (paid by a webhook, cancelled). */
+  skipped: number;
+  errors: number;
+  cipDeleteFailures: number;
+  pspCalls: number;
+  itemsRead: number;
+  /** Due orders not reached in this run (the bound); alarmed on when it persists. */
+  dueLeft: number;
+}
+
+export interface ExpiryOptions {
+  graceSeconds: number;
+  forceAfterSeconds: number;
+  maxOrders: number;
+  batchSize: number;
+  hasTimeLeft: () => boolean;
+}
+
+/**
+ * Expires orders still PENDING_PAYMENT whose `expiresAt + grace` has passed — reading only those
+ * (range on the sparse pending index). Each gets a final check at the PSP first: a payment found
+ * there is applied (→ PAID), never lost to the expiry. If the PSP cannot answer, the order waits
+ * for the next run, unless it is overdue by more than `forceAfterSeconds`: then it is expired
+ * anyway, and a payment that still arrives makes it PAID_LATE. After expiring, the CIP is deleted
+ * at the PSP (retried once; a failure never blocks the expiry — the CIP expires there too).
+ */
+export async function expireDueOrders(
+  psp: PagoEfectivoClient,
+  options: ExpiryOptions,
+): Promise<ExpirySummary> {
+  const summary: ExpirySummary = {
+    examined: 0,
+    expired: 0,
+    paid: 0,
+    skipped: 0,
+    errors: 0,
+    cipDeleteFailures: 0,
+    pspCalls: 0,
+    itemsRead: 0,
+    dueLeft: 0,
+  };
+  const startedAt = now();
+  const dueBefore = new Date(startedAt.getTime() - options.graceSeconds * 1000).toISOString();
+  const forceBefore = new Date(
+    startedAt.getTime() - (options.graceSeconds + options.forceAfterSeconds) * 1000,
+  ).toISOString();
+  const perBucket = Math.max(1, Math.ceil(options.maxOrders / ALL_BUCKETS.length));
+
+  const due: Order[] = [];
+  for (const bucket of ALL_BUCKETS) {
+    const page = await queryPendingBucket(bucket, { limit: perBucket, dueBefore });
+    due.push(...page.orders);
+    summary.itemsRead += page.itemsRead;
+    if (page.nextKey) summary.dueLeft++;
+  }
+  due.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+
+  for await (const batch of searchInBatches(psp, due, options.batchSize)) {
+    summary.pspCalls++;
+    if (!batch.statuses) logger.warn('expire-orders: PSP search failed', { error: batch.error });
+    for (const order of batch.orders) {
+      summary.examined++;
+      const status = batch.statuses?.get(order.voucher.cip);
+      try {
+        if (status?.state === 'paid') {
+          const outcome = await applyPayment(polledPayment(order, status, startedAt), 'poll');
+          if (outcome.result === 'applied') summary.paid++;
+          else summary.skipped++;
+          continue;
+        }
+        if (!batch.statuses && order.expiresAt >= forceBefore) {
+          summary.errors++;
+          continue;
+        }
+        if (await expireOrder(order)) {
+          summary.expired++;
+          if (!(await deleteCipQuietly(psp, order))) summary.cipDeleteFailures++;
+        } else {
+          summary.skipped++;
+        }
+      } catch (error) {
+        summary.errors++;
+        logger.error('expire-orders: order not handled', { orderId: order.id, error });
+      }
+    }
+    if (!options.hasTimeLeft()) {
+      summary.dueLeft += due.length - summary.examined;
+      break;
+    }
+  }
+  metrics.addMetric('OrdersExpired', MetricUnit.Count, summary.expired);
+  metrics.addMetric('DueOrdersLeft', MetricUnit.Count, summary.dueLeft);
+  return summary;
+}
+
+/** PENDING_PAYMENT → EXPIRED, conditional on what was read. False when the order moved on meanwhile. */
+async function expireOrder(order: Order): Promise<boolean> {
+  let current: Order | undefined = order;
+  for (let attempt = 0; attempt < 3 && current?.status === 'PENDING_PAYMENT'; attempt++) {
+    try {
+      await saveTransition(current, transitioned(current, 'EXPIRED', 'expiry', now()));
+      return true;
+    } catch (error) {
+      if (!(error instanceof StaleOrderError)) throw error;
+      current = await getOrder(order.id, true);
+    }
+  }
+  return false;
+}
+
+async function deleteCipQuietly(psp: PagoEfectivoClient, order: Order): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await psp.deleteCip(order.voucher.cip);
+      return true;
+    } catch (error) {
+      logger.warn('expire-orders: CIP not deleted at the PSP', { orderId: order.id, attempt, error });
+    }
+  }
+  return false;
+}

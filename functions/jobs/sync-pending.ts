@@ -1,0 +1,106 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Order } from '../orders/order';
+import { applyPayment } from '../payments/apply-payment';
+import { now } from '../platform/clock';
+import { logger, metrics } from '../platform/powertools';
+import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import {
+  ALL_BUCKETS,
+  type JobCursor,
+  loadJobCursor,
+  queryPendingBucket,
+  saveJobCursor,
+} from '../store/pending-orders';
+import { polledPayment, searchInBatches } from './psp-batches';
+
+export interface SyncSummary {
+  examined: number;
+  paid: number;
+  stillPending: number;
+  anomalies: number;
+  errors: number;
+  pspCalls: number;
+  itemsRead: number;
+  /** True when pending orders remain beyond this run; the next run continues from there. */
+  continues: boolean;
+}
+
+export interface SyncOptions {
+  maxOrders: number;
+  batchSize: number;
+  /** False once the run should stop starting new PSP calls (Lambda time nearly used up). */
+  hasTimeLeft: () => boolean;
+}
+
+const JOB = 'sync-pending';
+
+/**
+ * Recovers payments whose notification never came: asks the PSP about pending orders' CIPs and
+ * applies every payment found through the same code as webhooks (`source: "poll"`).
+ *
+ * Work per run is bounded (`maxOrders`): each run reads the next slice of every pending-index
+ * bucket, soonest expiry first, and stores where it stopped; when all buckets are exhausted the
+ * next run starts again from the soonest expiries. 100k pending orders are covered in
+ * 100k / maxOrders runs, none of them near a Lambda timeout.
+ */
+export async function syncPendingOrders(psp: PagoEfectivoClient, options: SyncOptions): Promise<SyncSummary> {
+  const summary: SyncSummary = {
+    examined: 0,
+    paid: 0,
+    stillPending: 0,
+    anomalies: 0,
+    errors: 0,
+    pspCalls: 0,
+    itemsRead: 0,
+    continues: false,
+  };
+  const cursor = await loadJobCursor(JOB);
+  const nextCursor: JobCursor = {};
+  const perBucket = Math.max(1, Math.ceil(options.maxOrders / ALL_BUCKETS.length));
+  const orders: Order[] = [];
+  for (const bucket of ALL_BUCKETS) {
+    const page = await queryPendingBucket(bucket, {
+      limit: perBucket,
+      startKey: cursor[bucket] ?? undefined,
+    });
+    orders.push(...page.orders);
+    summary.itemsRead += page.itemsRead;
+    nextCursor[bucket] = page.nextKey ?? null;
+    if (page.nextKey) summary.continues = true;
+  }
+  orders.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+
+  let finished = true;
+  for await (const batch of searchInBatches(psp, orders, options.batchSize)) {
+    summary.pspCalls++;
+    if (!batch.statuses) {
+      summary.errors += batch.orders.length;
+      logger.warn('sync-pending: PSP search failed', { error: batch.error, orders: batch.orders.length });
+    } else {
+      for (const order of batch.orders) {
+        summary.examined++;
+        const status = batch.statuses.get(order.voucher.cip);
+        if (status?.state !== 'paid') {
+          summary.stillPending++;
+          continue;
+        }
+        try {
+          const outcome = await applyPayment(polledPayment(order, status, now()), 'poll');
+          if (outcome.result === 'applied') summary.paid++;
+          else if (outcome.result === 'anomaly') summary.anomalies++;
+        } catch (error) {
+          summary.errors++;
+          logger.error('sync-pending: could not apply a polled payment', { orderId: order.id, error });
+        }
+      }
+    }
+    if (!options.hasTimeLeft()) {
+      finished = false;
+      break;
+    }
+  }
+  // An interrupted run keeps the old cursor: the same slice is examined again next time.
+  if (finished) await saveJobCursor(JOB, nextCursor, now().toISOString());
+  metrics.addMetric('PaymentsRecoveredByPoll', MetricUnit.Count, summary.paid);
+  return summary;
+}

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import type { ExpirySummary } from '../../../functions/jobs/expire-orders';
+import type { SyncSummary } from '../../../functions/jobs/sync-pending';
+import type { Order } from '../../../functions/orders/order';
+import { api, eventually, orderRequest, sandbox } from '../../support/api';
+import { paidBody, postNotification } from '../../support/notifications';
+
+type Problem = { status: number; code: string; detail: string };
+/** A 200 carries the order (status is its status), a 409 the problem (status is 409). */
+type OrderOrProblem = { status: string | number; code?: string; detail?: string; orderStatus?: string };
+
+const createOrder = async (expiresInMinutes = 1440) =>
+  (await api<Order>('POST', '/v1/orders', { body: orderRequest({ expiresInMinutes }) })).body;
+const getOrder = async (id: string) => (await api<Order>('GET', `/v1/orders/${id}`)).body;
+const runJob = async <T>(name: string) =>
+  (await api<T>('POST', `/_local/jobs/${name}`, { auth: false })).body;
+/** Past a 10-minute order's expiry plus the local grace (30 s). */
+const passExpiry = () => api('POST', '/_local/clock', { body: { advanceSeconds: 11 * 60 }, auth: false });
+
+describe('sync-pending', () => {
+  it('recovers a payment whose notification was lost, in one pass', async () => {
+    const order = await createOrder();
+    const paid = await sandbox<{ operationNumber: string; deliveries: unknown[] }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      { notify: false },
+    );
+    expect(paid.body.deliveries).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+
+    const summary = await runJob<SyncSummary>('sync-pending');
+    expect(summary.paid).toBeGreaterThanOrEqual(1);
+    expect(summary.pspCalls).toBeGreaterThanOrEqual(1);
+    const recovered = await getOrder(order.id);
+    expect(recovered.status).toBe('PAID');
+    expect(recovered.payment).toMatchObject({ source: 'poll', operationNumber: null, amount: order.amount });
+    expect(recovered.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'PAID', source: 'poll' });
+
+    // The notification finally arrives, late: it is the same payment, not a duplicate.
+    const late = paidBody({
+      cip: order.voucher.cip,
+      operationNumber: paid.body.operationNumber,
+      amount: 150,
+    });
+    expect((await postNotification(late)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await getOrder(order.id);
+    expect(after.version).toBe(recovered.version);
+    const duplicates = await api<{ items: { cip: string }[] }>(
+      'GET',
+      '/v1/anomalies?type=duplicate_payment&limit=100',
+    );
+    expect(duplicates.body.items.map((item) => item.cip)).not.toContain(order.voucher.cip);
+  });
+});
+
+describe('expire-orders', () => {
+  it('applies a payment found by the final check instead of expiring', async () => {
+    const order = await createOrder(10);
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { notify: false });
+    await passExpiry();
+    const summary = await runJob<ExpirySummary>('expire-orders');
+    expect(summary.paid).toBeGreaterThanOrEqual(1);
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('PAID');
+    expect(after.payment?.source).toBe('poll');
+  });
+
+  it('expires an unpaid order, deletes its CIP, and a late payment makes it PAID_LATE', async () => {
+    const order = await createOrder(10);
+    const notYet = await runJob<ExpirySummary>('expire-orders');
+    expect(notYet.examined).toBe(0);
+    await passExpiry();
+    const summary = await runJob<ExpirySummary>('expire-orders');
+    expect(summary.expired).toBeGreaterThanOrEqual(1);
+    const expired = await getOrder(order.id);
+    expect(expired.status).toBe('EXPIRED');
+    expect(expired.history.at(-1)).toMatchObject({
+      from: 'PENDING_PAYMENT',
+      to: 'EXPIRED',
+      source: 'expiry',
+    });
+    expect(
+      (await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`)).body.status,
+    ).toBe('deleted');
+
+    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 5_550_001, amount: 150 }));
+    const late = await eventually(async () => {
+      const current = await getOrder(order.id);
+      return current.status === 'PAID_LATE' ? current : undefined;
+    });
+    expect(late.payment?.operationNumber).toBe('5550001');
+  });
+
+  it('never loses a payment to a racing expiry: every order ends PAID or PAID_LATE, paid once', async () => {
+    const orders = await Promise.all(Array.from({ length: 12 }, () => createOrder(10)));
+    await passExpiry();
+    // Notifications (the PSP still says "generated": the money arrives just as we expire) and
+    // two concurrent expiry passes, all at once.
+    await Promise.all([
+      ...orders.map((order, i) =>
+        postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 6_600_000 + i, amount: 150 })),
+      ),
+      runJob('expire-orders'),
+      runJob('expire-orders'),
+    ]);
+    const settled = await eventually(async () => {
+      const current = await Promise.all(orders.map((order) => getOrder(order.id)));
+      return current.every((order) => order.status === 'PAID' || order.status === 'PAID_LATE')
+        ? current
+        : undefined;
+    }, 20_000);
+    for (const [i, order] of settled.entries()) {
+      expect(order.payment?.operationNumber).toBe(String(6_600_000 + i));
+      const paidTransitions = order.history.filter(
+        (entry) => entry.to === 'PAID' || entry.to === 'PAID_LATE',
+      );
+      expect(paidTransitions).toHaveLength(1);
+      if (order.status === 'PAID_LATE') expect(order.history.map((entry) => entry.to)).toContain('EXPIRED');
+      else expect(order.history.map((entry) => entry.to)).not.toContain('EXPIRED');
+    }
+  });
+});
+
+describe('fulfilment gate', () => {
+  const fulfil = (id: string) => api<OrderOrProblem>('POST', `/v1/orders/${id}/fulfil`);
+
+  it('refuses anything that is not PAID, saying why', async () => {
+    const pending = await createOrder();
+    const refusedPending = await fulfil(pending.id);
+    expect(refusedPending.status).toBe(409);
+    expect(refusedPending.body).toMatchObject({ code: 'invalid_status', orderStatus: 'PENDING_PAYMENT' });
+    expect(refusedPending.body.detail).toMatch(/not paid/);
+
+    const cancelled = await createOrder();
+    await api('POST', `/v1/orders/${cancelled.id}/cancel`);
+    expect((await fulfil(cancelled.id)).status).toBe(409);
+
+    const expired = await createOrder(10);
+    await passExpiry();
+    await runJob('expire-orders');
+    expect((await getOrder(expired.id)).status).toBe('EXPIRED');
+    expect((await fulfil(expired.id)).body.detail).toMatch(/expired/);
+
+    await postNotification(paidBody({ cip: cancelled.voucher.cip, operationNumber: 7_700_001, amount: 150 }));
+    await eventually(async () => ((await getOrder(cancelled.id)).status === 'PAID_LATE' ? true : undefined));
+    const refusedLate = await fulfil(cancelled.id);
+    expect(refusedLate.status).toBe(409);
+    expect(refusedLate.body.detail).toMatch(/accept/);
+  });
+
+  it('releases a PAID order once, and a fulfilled order can be neither cancelled nor expired', async () => {
+    const order = await createOrder(10);
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+    await eventually(async () => ((await getOrder(order.id)).status === 'PAID' ? true : undefined));
+    const fulfilled = await fulfil(order.id);
+    expect(fulfilled.status).toBe(200);
+    expect(fulfilled.body.status).toBe('FULFILLED');
+    expect((await fulfil(order.id)).status).toBe(409);
+    expect((await api('POST', `/v1/orders/${order.id}/cancel`)).status).toBe(409);
+    await passExpiry();
+    await runJob('expire-orders');
+    expect((await getOrder(order.id)).status).toBe('FULFILLED');
+  });
+
+  it('accepts a late payment (PAID_LATE → PAID), after which the order may ship', async () => {
+    const order = await createOrder();
+    await api('POST', `/v1/orders/${order.id}/cancel`);
+    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 7_700_002, amount: 150 }));
+    await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
+    expect((await api<Problem>('POST', `/v1/orders/${order.id}/accept-late-payment`)).status).toBe(200);
+    expect((await fulfil(order.id)).body.status).toBe('FULFILLED');
+    const again = await api<Problem>('POST', `/v1/orders/${order.id}/accept-late-payment`);
+    expect(again.status).toBe(409);
+  });
+});
