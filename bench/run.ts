@@ -9,6 +9,7 @@ import { isValidNotificationSignature, notificationSignature } from '../function
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';
+import { benchScheduledJobs } from './scheduled-jobs';
 import { fmt, median, percentile, runBounded } from './stats';
 
 /**
@@ -146,6 +147,7 @@ async function main() {
     console.log(
       `| ${created.length} | ${notifications} | ${fmt(elapsedMs / 1000, 2)} | ${fmt((notifications / elapsedMs) * 1000)} | ${exactlyOnce}/${created.length} |`,
     );
+    await benchScheduledJobs();
     console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
   } finally {
     await stack.stop();

@@ -1,0 +1,60 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '../../functions/orders/order';
+import { dynamo } from '../../functions/platform/aws';
+import { config } from '../../functions/platform/config';
+import { orderItem } from '../../functions/store/orders-repository';
+
+/**
+ * Pending orders written straight to the table (no PSP round trip), for volume tests and benches
+ * of the scheduled jobs. Their CIPs were never issued by the sandbox, so the PSP reports no
+ * payment for them.
+ */
+export function syntheticPendingOrder(i: number, expiresAt: Date, cipBase = 80_000_000): Order {
+  const createdAt = new Date(expiresAt.getTime() - 3600_000).toISOString();
+  return {
+    id: `ord_${String(cipBase + i).padStart(26, '0')}`,
+    reference: `bulk-${cipBase + i}`,
+    status: 'PENDING_PAYMENT',
+    currency: 'PEN',
+    amount: 1000,
+    concept: 'bulk',
+    buyer: {
+      email: 'b@example.pe',
+      firstName: 'B',
+      lastName: 'B',
+      documentType: 'DNI',
+      documentNumber: '12345678',
+    },
+    splits: [{ sellerId: 's', amount: 1000, fee: 0 }],
+    metadata: {},
+    createdAt,
+    updatedAt: createdAt,
+    expiresAt: expiresAt.toISOString(),
+    voucher: {
+      provider: 'pagoefectivo',
+      cip: String(cipBase + i),
+      url: 'https://example.invalid/voucher',
+      expiresAt: expiresAt.toISOString(),
+    },
+    history: [{ from: null, to: 'PENDING_PAYMENT', at: createdAt, source: 'api' }],
+    version: 1,
+  };
+}
+
+/** BatchWrite in 25s, four batches in flight, retrying unprocessed items. */
+export async function writeOrders(orders: Order[]): Promise<void> {
+  const table = config().TABLE_NAME;
+  const batches: Order[][] = [];
+  for (let i = 0; i < orders.length; i += 25) batches.push(orders.slice(i, i + 25));
+  for (let i = 0; i < batches.length; i += 4) {
+    await Promise.all(
+      batches.slice(i, i + 4).map(async (batch) => {
+        let pending = batch.map((order) => ({ PutRequest: { Item: orderItem(order) } }));
+        while (pending.length > 0) {
+          const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+        }
+      }),
+    );
+  }
+}
