@@ -36,12 +36,12 @@ export default defineConfig({
         },
       },
       {
-        // Scheduled jobs read every pending order and move the shared test clock: they run
-        // alone, after the other tiers that share the local stack.
+        // Tests that touch shared state (scheduled jobs read every pending order and move the
+        // test clock; bus fault injection) run alone, after the other tiers sharing the stack.
         test: {
-          name: 'e2e-scheduled',
+          name: 'e2e-serial',
           sequence: { groupOrder: 3 },
-          include: ['test/e2e/scheduled/*.test.ts'],
+          include: ['test/e2e/serial/*.test.ts'],
           globalSetup: ['test/support/global-stack.ts'],
           setupFiles: ['test/support/stack-env.ts'],
           testTimeout: 60_000,

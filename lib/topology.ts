@@ -19,7 +19,7 @@ export const TABLE = {
   ],
 } as const;
 
-export type QueueName = 'payment-notifications';
+export type QueueName = 'payment-notifications' | 'webhook-deliveries';
 
 export interface QueueSpec {
   name: QueueName;
@@ -29,6 +29,8 @@ export interface QueueSpec {
   maxReceiveCount: number;
   batchSize: number;
   consumer: FunctionName;
+  /** The env var through which functions that send to it (and its consumer) learn its URL. */
+  urlEnv: string;
 }
 
 export const QUEUES: readonly QueueSpec[] = [
@@ -38,7 +40,32 @@ export const QUEUES: readonly QueueSpec[] = [
     maxReceiveCount: 5,
     batchSize: 10,
     consumer: 'apply-payment',
+    urlEnv: 'PAYMENT_QUEUE_URL',
   },
+  {
+    name: 'webhook-deliveries',
+    // Retries set their own visibility (backoff); this covers a crashed delivery: 6 × 15 s.
+    visibilityTimeoutSeconds: 90,
+    // 1 try + 7 retries of the backoff schedule, plus room for crashes, before the DLQ.
+    maxReceiveCount: 10,
+    batchSize: 10,
+    consumer: 'deliver-webhooks',
+    urlEnv: 'WEBHOOK_DELIVERY_QUEUE_URL',
+  },
+];
+
+/** Functions fed by the table's stream, with the filter Lambda applies before invoking them. */
+export interface StreamConsumerSpec {
+  consumer: FunctionName;
+  /** Only INSERTs of items whose `entity` is this value reach the function. */
+  entity: string;
+  batchSize: number;
+  /** Retries of a failing batch before it goes to the failure destination. */
+  retryAttempts: number;
+}
+
+export const STREAM_CONSUMERS: readonly StreamConsumerSpec[] = [
+  { consumer: 'dispatch-events', entity: 'event', batchSize: 50, retryAttempts: 10 },
 ];
 
 export type FunctionName =
@@ -55,7 +82,11 @@ export type FunctionName =
   | 'fulfil-order'
   | 'accept-late-payment'
   | 'sync-pending'
-  | 'expire-orders';
+  | 'expire-orders'
+  | 'webhook-endpoints'
+  | 'events'
+  | 'dispatch-events'
+  | 'deliver-webhooks';
 
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
 export interface FunctionSpec {
@@ -67,6 +98,8 @@ export interface FunctionSpec {
   /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
   psp?: 'api' | 'signatureKey';
   sendsTo?: QueueName;
+  /** Puts events on the stage's EventBridge bus. */
+  publishesEvents?: boolean;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
@@ -145,6 +178,33 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     table: 'readWrite',
     psp: 'api',
   },
+  'webhook-endpoints': {
+    entry: 'functions/handlers/webhook-endpoints.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'readWrite',
+  },
+  events: {
+    entry: 'functions/handlers/events.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'read',
+    sendsTo: 'webhook-deliveries',
+  },
+  'dispatch-events': {
+    entry: 'functions/handlers/dispatch-events.ts',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    table: 'read',
+    sendsTo: 'webhook-deliveries',
+    publishesEvents: true,
+  },
+  'deliver-webhooks': {
+    entry: 'functions/handlers/deliver-webhooks.ts',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    table: 'readWrite',
+  },
 };
 
 export type JobName = 'sync-pending' | 'expire-orders';
@@ -187,6 +247,24 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
+  { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/attempts',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+  },
+  { method: 'GET', path: '/v1/events', function: 'events', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/events/{id}/redeliver', function: 'events', auth: 'apiKey' },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
 ];

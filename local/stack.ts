@@ -1,16 +1,20 @@
 import { resolve } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { resetAwsClientsForTests } from '../functions/platform/aws';
 import { advanceClock } from '../functions/platform/clock';
 import { resetConfigForTests } from '../functions/platform/config';
 import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
-import { physicalName, SCHEDULES, type ScheduleSpec } from '../lib/topology';
+import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '../lib/topology';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
-import { ensureTable, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { ensureTable, LOCAL_CREDENTIALS, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import { type LocalEventBus, startLocalEventBus } from './eventbridge';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
+import { startStreamPoller } from './stream-poller';
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests). */
@@ -30,6 +34,8 @@ export interface LocalStackOptions {
   scheduler?: boolean;
   /** Seconds after expiresAt before an order is expired (AWS default 120). */
   expiryGraceSeconds?: number;
+  /** Outgoing webhook backoff (seconds per retry); tests shorten it. */
+  webhookRetryScheduleSeconds?: number[];
   log?: (line: string) => void;
 }
 
@@ -44,6 +50,7 @@ export interface LocalStack {
   /** The environment the handlers run with, for tests that call code directly. */
   env: Record<string, string>;
   sandbox: Sandbox;
+  bus: LocalEventBus;
   stop(): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sqs: LocalSqs = await startLocalSqs((base) => physicalName(base, LOCAL_STAGE));
     stoppers.push(() => sqs.stop());
 
+    const busRef: { current?: LocalEventBus } = {};
     const localRoutes: LocalRoute = async ({ method, path, body }) => {
       if (method === 'GET' && path === '/health') {
         return ready
@@ -90,6 +98,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (!spec)
           return { status: 404, body: { status: 404, code: 'not_found', detail: `No job ${job[1]}.` } };
         return { status: 200, body: await runJob(spec) };
+      }
+      if (method === 'GET' && path === '/_local/bus-events') {
+        return { status: 200, body: { items: busRef.current?.events ?? [] } };
+      }
+      if (method === 'POST' && path === '/_local/bus-faults') {
+        const count = (body as { failNext?: unknown } | null)?.failNext;
+        busRef.current?.failNext(typeof count === 'number' ? count : 0);
+        return { status: 200, body: { failNext: count } };
       }
       if (method === 'POST' && path === '/_local/clock') {
         const seconds = (body as { advanceSeconds?: unknown } | null)?.advanceSeconds;
@@ -120,11 +136,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => sandbox.stop());
 
-    const paymentQueue = sqs.queues.get('payment-notifications');
+    const bus = await startLocalEventBus(log);
+    stoppers.push(() => bus.stop());
+    busRef.current = bus;
+
     const env: Record<string, string> = {
       STAGE: LOCAL_STAGE,
       TABLE_NAME: tableName,
-      PAYMENT_QUEUE_URL: paymentQueue?.url ?? '',
+      ...Object.fromEntries([...sqs.queues.values()].map((queue) => [queue.spec.urlEnv, queue.url])),
+      EVENT_BUS_NAME: physicalName('events', LOCAL_STAGE),
+      EVENTBRIDGE_ENDPOINT: bus.endpoint,
+      ...(options.webhookRetryScheduleSeconds
+        ? { WEBHOOK_RETRY_SCHEDULE_SECONDS: options.webhookRetryScheduleSeconds.join(',') }
+        : {}),
       PAGOEFECTIVO_BASE_URL: sandbox.url,
       PAGOEFECTIVO_SERVICE_ID: options.serviceId,
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
@@ -159,6 +183,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
 
+    const table = await dynamo.client.send(new DescribeTableCommand({ TableName: tableName }));
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error('DynamoDB Local created the table without a stream');
+    const streams = new DynamoDBStreamsClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const streamPollers = STREAM_CONSUMERS.map((spec) =>
+      startStreamPoller(streams, streamArn, spec, {
+        ...(options.dataDir
+          ? { checkpointFile: resolve(options.dataDir, `stream-${spec.consumer}.json`) }
+          : {}),
+        log,
+      }),
+    );
+    stoppers.push(async () => {
+      await Promise.all(streamPollers.map((poller) => poller.stop()));
+      streams.destroy();
+    });
+
     if (options.scheduler !== false) {
       const timers = SCHEDULES.map((spec) => {
         let running = false;
@@ -189,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dlqUrls: Object.fromEntries([...sqs.queues].map(([name, queue]) => [name, queue.dlqUrl])),
       env,
       sandbox,
+      bus,
       stop: stopAll,
     };
   } catch (error) {

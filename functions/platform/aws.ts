@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
@@ -7,6 +8,7 @@ import { tracer } from './powertools';
 let documentClient: DynamoDBDocumentClient | undefined;
 let rawDynamoClient: DynamoDBClient | undefined;
 let sqsClient: SQSClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   if (rawDynamoClient === undefined) {
@@ -40,9 +42,23 @@ export function sqs(): SQSClient {
   return sqsClient;
 }
 
+export function eventBridge(): EventBridgeClient {
+  if (eventBridgeClient === undefined) {
+    const { EVENTBRIDGE_ENDPOINT, AWS_REGION } = config();
+    eventBridgeClient = tracer.captureAWSv3Client(
+      new EventBridgeClient({
+        region: AWS_REGION,
+        ...(EVENTBRIDGE_ENDPOINT ? { endpoint: EVENTBRIDGE_ENDPOINT } : {}),
+      }),
+    );
+  }
+  return eventBridgeClient;
+}
+
 /** Drops cached clients; the local stack and tests call it after changing endpoints. */
 export function resetAwsClientsForTests(): void {
   documentClient = undefined;
   rawDynamoClient = undefined;
   sqsClient = undefined;
+  eventBridgeClient = undefined;
 }

@@ -33,6 +33,24 @@ const EnvSchema = z
     EXPIRY_FORCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
     JOB_MAX_ORDERS: z.coerce.number().int().positive().default(2000),
+    /** The stage's EventBridge bus for order events. */
+    EVENT_BUS_NAME: z.string().min(1).optional(),
+    EVENTBRIDGE_ENDPOINT: z.url().optional(),
+    WEBHOOK_DELIVERY_QUEUE_URL: z.string().min(1).optional(),
+    /** Delay before each retry of a failed outgoing webhook, in seconds (Standard Webhooks-style schedule). */
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/)
+      .default('5,300,1800,7200,18000,36000,36000')
+      .transform((value) => value.split(',').map(Number)),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** An endpoint that has failed without a single success for this long is disabled. */
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(5 * 24),
+    /** After a secret rotation, the old secret keeps signing (next to the new one) this long. */
+    WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
     /** CIPs per POST /v1/cips/search call. */
     PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })

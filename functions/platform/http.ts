@@ -70,7 +70,7 @@ function toResponse(result: JsonResult): APIGatewayProxyResult {
   return {
     statusCode: result.status,
     headers: { 'content-type': 'application/json', ...result.headers },
-    body: JSON.stringify(result.body),
+    body: result.status === 204 ? '' : JSON.stringify(result.body),
   };
 }
 

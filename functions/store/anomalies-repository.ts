@@ -1,35 +1,54 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
+import { cancellationCodes } from './transactions';
 
 /**
  * Anomaly ids are derived from what caused them, so recording the same anomaly twice (a
  * redelivered notification) overwrites one item instead of adding another.
  */
 export async function recordAnomaly(anomaly: Anomaly): Promise<void> {
+  const TableName = config().TABLE_NAME;
   const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
+  const key = keys.anomaly(anomaly.id);
+  const guard = 'attribute_not_exists(pk)';
   await dynamo()
     .send(
-      new PutCommand({
-        TableName: config().TABLE_NAME,
-        Item: {
-          ...keys.anomaly(anomaly.id),
-          entity: 'anomaly',
-          ...anomaly,
-          gsi1pk: anomaliesByType(anomaly.type),
-          gsi1sk: sortKey,
-          gsi2pk: ALL_ANOMALIES,
-          gsi2sk: sortKey,
-        },
-        // Keep the first detection time of a repeated anomaly.
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...key,
+                entity: 'anomaly',
+                ...anomaly,
+                gsi1pk: anomaliesByType(anomaly.type),
+                gsi1sk: sortKey,
+                gsi2pk: ALL_ANOMALIES,
+                gsi2sk: sortKey,
+              },
+              // Keep the first detection of a repeated anomaly, and announce it once.
+              ConditionExpression: guard,
+            },
+          },
+          {
+            Put: {
+              TableName,
+              Item: outboxItem(key.pk, 1, 'payment.anomaly', anomaly.detectedAt, { ...anomaly }),
+              ConditionExpression: guard,
+            },
+          },
+        ],
       }),
     )
     .catch((error: unknown) => {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+      // Already recorded (and announced): a redelivered notification. Anything else is a real failure.
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
       throw error;
     });
 }

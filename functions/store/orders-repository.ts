@@ -6,11 +6,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type EventType, outboxItem } from '../events/outbox';
 import type { Order, OrderStatus } from '../orders/order';
+import { orderResponse } from '../orders/present';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ALL_ORDERS, bucketFor, byStatus, keys, pendingBucket } from './keys';
+import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,7 +29,7 @@ const KEY_ATTRIBUTES = [
   'gsi3sk',
 ] as const;
 
-export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, string> = {
+export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, EventType> = {
   PENDING_PAYMENT: 'order.created',
   PAID: 'order.paid',
   PAID_LATE: 'order.paid_late',
@@ -86,24 +89,15 @@ export function orderFromItem(item: Record<string, unknown>): Order {
   return copy as unknown as Order;
 }
 
+/** The order's event for its current version; `data` is the order as the API shows it. */
 function eventItem(order: Order): Record<string, unknown> {
-  return {
-    ...keys.orderEvent(order.id, order.version),
-    entity: 'event',
-    eventId: `${order.id}:${order.version}`,
-    type: EVENT_TYPE_BY_STATUS[order.status],
-    orderId: order.id,
-    occurredAt: order.updatedAt,
-    data: order,
-  };
-}
-
-function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (error instanceof Error && error.name === 'TransactionCanceledException') {
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.map((reason) => reason.Code);
-  }
-  return undefined;
+  return outboxItem(
+    keys.order(order.id).pk,
+    order.version,
+    EVENT_TYPE_BY_STATUS[order.status],
+    order.updatedAt,
+    orderResponse(order) as unknown as Record<string, unknown>,
+  );
 }
 
 /**

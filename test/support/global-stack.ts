@@ -46,6 +46,7 @@ export default async function setup(project: TestProject) {
       pspTimeoutMs: 1500,
       scheduler: false,
       expiryGraceSeconds: 30,
+      webhookRetryScheduleSeconds: [1, 1, 1, 1, 1, 1, 1],
     }),
     users: 0,
   };

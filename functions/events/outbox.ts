@@ -1,0 +1,76 @@
+/**
+ * The outbox: every change that the marketplace must hear about writes an event item in the same
+ * transaction as the change. The DynamoDB stream carries each new event item to the dispatcher
+ * (EventBridge + outgoing webhooks); the items themselves are the replayable feed.
+ */
+export const EVENT_TYPES = [
+  'order.created',
+  'order.paid',
+  'order.paid_late',
+  'order.expired',
+  'order.cancelled',
+  'order.fulfilled',
+  'payment.anomaly',
+  'webhook_endpoint.disabled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ALL_EVENTS = 'EVENTS';
+export const eventsByType = (type: string) => `EVENT_TYPE#${type}`;
+
+export interface OutboxEvent {
+  /** Stable across retries and redeliveries: the Standard Webhooks `webhook-id`. */
+  id: string;
+  type: EventType;
+  /** ISO-8601; when the change happened. */
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+/** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */
+export function eventIdFor(pk: string, sk: string): string {
+  return `evt_${Buffer.from(`${pk}|${sk}`, 'utf8').toString('base64url')}`;
+}
+
+export function eventKeyFromId(id: string): { pk: string; sk: string } | undefined {
+  if (!id.startsWith('evt_')) return undefined;
+  const decoded = Buffer.from(id.slice(4), 'base64url').toString('utf8');
+  const [pk, sk, ...rest] = decoded.split('|');
+  if (!pk || !sk || rest.length > 0 || !sk.startsWith('EVENT#')) return undefined;
+  return { pk, sk };
+}
+
+/** The item to put (with `attribute_not_exists(pk)`) next to the change it describes. */
+export function outboxItem(
+  subjectPk: string,
+  sequence: number,
+  type: EventType,
+  occurredAt: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const sk = `EVENT#${String(sequence).padStart(8, '0')}`;
+  const id = eventIdFor(subjectPk, sk);
+  const sortKey = `${occurredAt}#${id}`;
+  return {
+    pk: subjectPk,
+    sk,
+    entity: 'event',
+    eventId: id,
+    type,
+    occurredAt,
+    data,
+    gsi1pk: eventsByType(type),
+    gsi1sk: sortKey,
+    gsi2pk: ALL_EVENTS,
+    gsi2sk: sortKey,
+  };
+}
+
+export function eventFromItem(item: Record<string, unknown>): OutboxEvent {
+  return {
+    id: String(item.eventId),
+    type: item.type as EventType,
+    timestamp: String(item.occurredAt),
+    data: item.data as Record<string, unknown>,
+  };
+}

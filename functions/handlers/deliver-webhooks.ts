@@ -1,0 +1,46 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { sqs } from '../platform/aws';
+import { config } from '../platform/config';
+import { logger, metrics } from '../platform/powertools';
+import { DeliveryMessageSchema, deliver, RetryLater } from '../webhooks/deliver';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+/**
+ * One outgoing webhook per message. A delivery to retry sets the message's visibility to the
+ * backoff delay and reports it failed, so SQS hands it back exactly then (up to 12 h per step);
+ * the receive count is the attempt number.
+ */
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const message = DeliveryMessageSchema.parse(JSON.parse(record.body));
+  const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+  try {
+    const outcome = await deliver(message, attempt);
+    logger.info('webhook delivery', { ...message, attempt, outcome });
+  } catch (error) {
+    if (error instanceof RetryLater) {
+      const queueUrl = config().WEBHOOK_DELIVERY_QUEUE_URL;
+      if (queueUrl) {
+        await sqs().send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: queueUrl,
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: Math.min(error.delaySeconds, 43_200),
+          }),
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  try {
+    return await processPartialResponse(event, recordHandler, processor, { context });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

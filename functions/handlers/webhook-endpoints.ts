@@ -1,0 +1,65 @@
+import { now } from '../platform/clock';
+import { config } from '../platform/config';
+import { NotFoundError, ValidationError } from '../platform/errors';
+import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  forgetSubscriptionCache,
+  getEndpoint,
+  listAttempts,
+  listEndpoints,
+  publicView,
+  rotateSecret,
+} from '../webhooks/endpoints-repository';
+import { CreateEndpointRequestSchema, EndpointIdParamsSchema, PageQuerySchema } from '../webhooks/schemas';
+import { endpointUrlProblems } from '../webhooks/url-policy';
+
+/**
+ * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
+ * shown once, on creation and on rotation.
+ */
+export const handler = httpHandler(async (event) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  if (route === 'POST /v1/webhook-endpoints') {
+    const request = parseJsonBody(event, CreateEndpointRequestSchema);
+    const problems = endpointUrlProblems(request.url, config().STAGE === 'local');
+    if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+    const { endpoint, secret } = await createEndpoint(request, now());
+    forgetSubscriptionCache();
+    return {
+      status: 201,
+      body: { ...publicView(endpoint, now()), secret },
+      headers: { location: `/v1/webhook-endpoints/${endpoint.id}` },
+    };
+  }
+  if (route === 'GET /v1/webhook-endpoints') {
+    const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');
+    const page = await listEndpoints(query.limit, query.cursor);
+    return {
+      status: 200,
+      body: { items: page.items.map((e) => publicView(e, now())), nextCursor: page.nextCursor },
+    };
+  }
+  const { id } = parseParams(event.pathParameters, EndpointIdParamsSchema, 'path');
+  const endpoint = await getEndpoint(id);
+  if (!endpoint) throw new NotFoundError(`No webhook endpoint ${id}.`);
+  switch (route) {
+    case 'GET /v1/webhook-endpoints/{id}':
+      return { status: 200, body: publicView(endpoint, now()) };
+    case 'DELETE /v1/webhook-endpoints/{id}':
+      await deleteEndpoint(id);
+      forgetSubscriptionCache();
+      return { status: 204, body: null };
+    case 'POST /v1/webhook-endpoints/{id}/rotate-secret': {
+      const rotated = await rotateSecret(endpoint, now(), config().WEBHOOK_SECRET_OVERLAP_HOURS);
+      return { status: 200, body: { ...publicView(rotated.endpoint, now()), secret: rotated.secret } };
+    }
+    case 'GET /v1/webhook-endpoints/{id}/attempts': {
+      const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');
+      return { status: 200, body: await listAttempts(id, query.limit, query.cursor) };
+    }
+    default:
+      throw new NotFoundError(`No route ${route}.`);
+  }
+});

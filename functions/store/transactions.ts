@@ -1,0 +1,8 @@
+/** The per-item cancellation codes of a cancelled DynamoDB transaction, or undefined for any other error. */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (error instanceof Error && error.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.map((reason) => reason.Code);
+  }
+  return undefined;
+}

@@ -1,0 +1,106 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { getEvent } from '../events/feed';
+import { nowMs } from '../platform/clock';
+import { config } from '../platform/config';
+import { logger, metrics } from '../platform/powertools';
+import {
+  disableEndpoint,
+  getEndpoint,
+  markDeliveryFailed,
+  markDeliverySucceeded,
+  recordAttempt,
+  signingSecrets,
+} from './endpoints-repository';
+import { postWebhook } from './post-webhook';
+import type { DeliveryAttempt } from './schemas';
+import { signatureHeader } from './signing';
+
+export const DeliveryMessageSchema = z.object({ eventId: z.string().min(1), endpointId: z.string().min(1) });
+export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
+
+/** Thrown to have SQS hand the message back after `delaySeconds` (the consumer sets the visibility). */
+export class RetryLater extends Error {
+  constructor(readonly delaySeconds: number) {
+    super(`retry in ${delaySeconds} s`);
+    this.name = 'RetryLater';
+  }
+}
+
+export type DeliveryOutcome = DeliveryAttempt['outcome'] | 'dropped';
+
+/**
+ * Delivers one event to one endpoint per the Standard Webhooks spec. `attempt` is the message's
+ * receive count: attempt n failing waits schedule[n-1] seconds; after the last, we give up. A
+ * 410 disables the endpoint at once; an endpoint failing without a success for longer than
+ * WEBHOOK_DISABLE_AFTER_HOURS is disabled. Both announce themselves with webhook_endpoint.disabled.
+ */
+export async function deliver(message: DeliveryMessage, attempt: number): Promise<DeliveryOutcome> {
+  const env = config();
+  const [endpoint, event] = await Promise.all([getEndpoint(message.endpointId), getEvent(message.eventId)]);
+  if (!endpoint || endpoint.status !== 'enabled' || !event) return 'dropped';
+
+  const now = new Date(nowMs());
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const body = JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
+  const result = await postWebhook(
+    endpoint.url,
+    {
+      'content-type': 'application/json',
+      'user-agent': 'pagoefectivo-marketplace-webhooks/1',
+      'webhook-id': event.id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(signingSecrets(endpoint, now), event.id, timestamp, body),
+    },
+    body,
+    { timeoutMs: env.WEBHOOK_TIMEOUT_MS, allowPrivate: env.STAGE === 'local' },
+  );
+  const base = {
+    eventId: event.id,
+    eventType: event.type,
+    attempt,
+    at: now.toISOString(),
+    statusCode: result.statusCode,
+    durationMs: result.durationMs,
+    ...(result.error ? { error: result.error } : {}),
+  };
+
+  if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+    await Promise.all([
+      recordAttempt(endpoint.id, { ...base, outcome: 'delivered' }),
+      markDeliverySucceeded(endpoint.id, now),
+    ]);
+    metrics.addMetric('WebhookDelivered', MetricUnit.Count, 1);
+    return 'delivered';
+  }
+  metrics.addMetric('WebhookDeliveryFailed', MetricUnit.Count, 1);
+  if (result.statusCode === 410) {
+    await recordAttempt(endpoint.id, { ...base, outcome: 'endpoint_gone' });
+    await disableEndpoint(endpoint, 'The endpoint answered 410 Gone.', now);
+    return 'endpoint_gone';
+  }
+
+  const failingSince = (await markDeliveryFailed(endpoint.id, now)) ?? now.toISOString();
+  const failingForHours = (now.getTime() - Date.parse(failingSince)) / 3600_000;
+  const delay = env.WEBHOOK_RETRY_SCHEDULE_SECONDS[attempt - 1];
+  if (failingForHours >= env.WEBHOOK_DISABLE_AFTER_HOURS) {
+    await recordAttempt(endpoint.id, { ...base, outcome: 'gave_up' });
+    await disableEndpoint(endpoint, `Failing without a success since ${failingSince}.`, now);
+    logger.warn('webhook endpoint disabled', { endpointId: endpoint.id, failingSince });
+    return 'gave_up';
+  }
+  if (delay === undefined) {
+    await recordAttempt(endpoint.id, { ...base, outcome: 'gave_up' });
+    logger.warn('webhook delivery abandoned after its last retry', {
+      endpointId: endpoint.id,
+      eventId: event.id,
+    });
+    return 'gave_up';
+  }
+  await recordAttempt(endpoint.id, {
+    ...base,
+    outcome: 'failed',
+    nextAttemptAt: new Date(now.getTime() + delay * 1000).toISOString(),
+  });
+  throw new RetryLater(delay);
+}

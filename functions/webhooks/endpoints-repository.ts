@@ -1,0 +1,280 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type EventType, outboxItem } from '../events/outbox';
+import { ulid } from '../orders/ids';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { decodeCursor, encodeCursor } from '../store/cursor';
+import { cancellationCodes } from '../store/transactions';
+import type { CreateEndpointRequest, DeliveryAttempt, WebhookEndpoint } from './schemas';
+import { generateEndpointSecret } from './signing';
+
+interface StoredSecret {
+  secret: string;
+  createdAt: string;
+  /** Set on the previous secret by a rotation: it keeps signing until then. */
+  expiresAt?: string;
+}
+
+export interface StoredEndpoint extends WebhookEndpoint {
+  secrets: StoredSecret[];
+}
+
+const ALL_ENDPOINTS = 'ENDPOINTS';
+const endpointKey = (id: string) => ({ pk: `ENDPOINT#${id}`, sk: 'ENDPOINT' });
+/** Delivery attempts are kept 30 days. */
+const ATTEMPT_RETENTION_SECONDS = 30 * 86_400;
+
+function table(): string {
+  return config().TABLE_NAME;
+}
+
+export function publicView(endpoint: StoredEndpoint, now: Date): WebhookEndpoint {
+  const { secrets, ...view } = endpoint;
+  const previous = secrets.find(
+    (secret) => secret.expiresAt !== undefined && secret.expiresAt > now.toISOString(),
+  );
+  return { ...view, ...(previous?.expiresAt ? { previousSecretExpiresAt: previous.expiresAt } : {}) };
+}
+
+/** The secrets that sign right now: the current one, plus the previous one during a rotation overlap. */
+export function signingSecrets(endpoint: StoredEndpoint, now: Date): string[] {
+  const at = now.toISOString();
+  return endpoint.secrets
+    .filter((secret) => secret.expiresAt === undefined || secret.expiresAt > at)
+    .map((s) => s.secret);
+}
+
+function fromItem(item: Record<string, unknown>): StoredEndpoint {
+  const { pk: _pk, sk: _sk, entity: _entity, gsi2pk: _g, gsi2sk: _s, ...endpoint } = item;
+  return endpoint as unknown as StoredEndpoint;
+}
+
+export async function createEndpoint(request: CreateEndpointRequest, now: Date) {
+  const id = `we_${ulid(now.getTime())}`;
+  const secret = generateEndpointSecret();
+  const createdAt = now.toISOString();
+  const endpoint: StoredEndpoint = {
+    id,
+    url: request.url,
+    ...(request.description ? { description: request.description } : {}),
+    events: request.events,
+    status: 'enabled',
+    createdAt,
+    secrets: [{ secret, createdAt }],
+  };
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        ...endpointKey(id),
+        entity: 'webhook-endpoint',
+        ...endpoint,
+        gsi2pk: ALL_ENDPOINTS,
+        gsi2sk: `${createdAt}#${id}`,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return { endpoint, secret };
+}
+
+export async function getEndpoint(id: string): Promise<StoredEndpoint | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: endpointKey(id), ConsistentRead: true }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+export async function listEndpoints(limit: number, cursor?: string) {
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL_ENDPOINTS },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  return { items: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+/** Deleting also forgets its attempts lazily: they expire by TTL. */
+export async function deleteEndpoint(id: string): Promise<boolean> {
+  const result = await dynamo().send(
+    new DeleteCommand({ TableName: table(), Key: endpointKey(id), ReturnValues: 'ALL_OLD' }),
+  );
+  return result.Attributes !== undefined;
+}
+
+export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapHours: number) {
+  const secret = generateEndpointSecret();
+  const at = now.toISOString();
+  const overlapEnds = new Date(now.getTime() + overlapHours * 3600_000).toISOString();
+  const current = endpoint.secrets.find((s) => s.expiresAt === undefined);
+  const secrets: StoredSecret[] = [
+    { secret, createdAt: at },
+    ...(current ? [{ ...current, expiresAt: overlapEnds }] : []),
+  ];
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: endpointKey(endpoint.id),
+      UpdateExpression: 'SET secrets = :secrets',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':secrets': secrets },
+    }),
+  );
+  return { endpoint: { ...endpoint, secrets }, secret };
+}
+
+let subscriptionCache: { at: number; endpoints: StoredEndpoint[] } | undefined;
+const SUBSCRIPTION_CACHE_MS = 30_000;
+
+/** Enabled endpoints subscribed to a type. Cached 30 s per container: endpoints change rarely. */
+export async function endpointsSubscribedTo(type: EventType, nowMs: number): Promise<StoredEndpoint[]> {
+  if (!subscriptionCache || nowMs - subscriptionCache.at > SUBSCRIPTION_CACHE_MS) {
+    const endpoints: StoredEndpoint[] = [];
+    let cursor: string | undefined;
+    // Bounded: a marketplace has a handful of endpoints; 10 pages of 100 is far beyond that.
+    for (let page = 0; page < 10; page++) {
+      const result = await listEndpoints(100, cursor);
+      endpoints.push(...result.items);
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    subscriptionCache = { at: nowMs, endpoints };
+  }
+  return subscriptionCache.endpoints.filter(
+    (endpoint) => endpoint.status === 'enabled' && endpoint.events.includes(type),
+  );
+}
+
+export function forgetSubscriptionCache(): void {
+  subscriptionCache = undefined;
+}
+
+export async function markDeliverySucceeded(id: string, at: Date): Promise<void> {
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: endpointKey(id),
+        UpdateExpression: 'SET lastSuccessAt = :at REMOVE failingSince',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    )
+    .catch(ignoreMissing);
+}
+
+/** Records that a delivery failed; returns since when the endpoint has been failing without a success. */
+export async function markDeliveryFailed(id: string, at: Date): Promise<string | undefined> {
+  const result = await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: endpointKey(id),
+        UpdateExpression: 'SET failingSince = if_not_exists(failingSince, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    )
+    .catch(ignoreMissing);
+  return result?.Attributes?.failingSince as string | undefined;
+}
+
+/**
+ * Disables an endpoint once, and announces it (`webhook_endpoint.disabled`) through the outbox in
+ * the same transaction. False when it was already disabled or deleted.
+ */
+export async function disableEndpoint(endpoint: StoredEndpoint, reason: string, at: Date): Promise<boolean> {
+  const key = endpointKey(endpoint.id);
+  const atIso = at.toISOString();
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: key,
+              UpdateExpression: 'SET #status = :disabled, disabledReason = :reason, disabledAt = :at',
+              ConditionExpression: '#status = :enabled',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':disabled': 'disabled',
+                ':enabled': 'enabled',
+                ':reason': reason,
+                ':at': atIso,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: outboxItem(key.pk, 1, 'webhook_endpoint.disabled', atIso, {
+                endpointId: endpoint.id,
+                url: endpoint.url,
+                reason,
+              }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    forgetSubscriptionCache();
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+export async function recordAttempt(endpointId: string, attempt: DeliveryAttempt): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: `ENDPOINT#${endpointId}`,
+        sk: `ATTEMPT#${attempt.at}#${attempt.eventId}#${attempt.attempt}`,
+        entity: 'webhook-attempt',
+        ...attempt,
+        ttl: Math.floor(Date.parse(attempt.at) / 1000) + ATTEMPT_RETENTION_SECONDS,
+      },
+    }),
+  );
+}
+
+export async function listAttempts(endpointId: string, limit: number, cursor?: string) {
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ENDPOINT#${endpointId}`, ':prefix': 'ATTEMPT#' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor),
+    }),
+  );
+  const items = (page.Items ?? []).map((item) => {
+    const { pk: _pk, sk: _sk, entity: _e, ttl: _t, ...attempt } = item;
+    return attempt as DeliveryAttempt;
+  });
+  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+function ignoreMissing(error: unknown): undefined {
+  if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+  throw error;
+}

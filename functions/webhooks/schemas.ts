@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../events/outbox';
+
+export const CreateEndpointRequestSchema = z
+  .strictObject({
+    url: z.string().min(1).max(2048),
+    events: z
+      .array(z.enum(EVENT_TYPES))
+      .min(1)
+      .max(EVENT_TYPES.length)
+      .refine((events) => new Set(events).size === events.length, 'List each event type once.'),
+    description: z.string().trim().max(200).optional(),
+  })
+  .meta({ id: 'CreateWebhookEndpointRequest' });
+export type CreateEndpointRequest = z.infer<typeof CreateEndpointRequestSchema>;
+
+export const EndpointIdParamsSchema = z.object({
+  id: z.string().regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.'),
+});
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const WebhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().optional(),
+    events: z.array(z.enum(EVENT_TYPES)),
+    status: z.enum(['enabled', 'disabled']),
+    disabledReason: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    failingSince: z.iso.datetime().optional(),
+    lastSuccessAt: z.iso.datetime().optional(),
+    previousSecretExpiresAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
+
+export const DeliveryAttemptSchema = z
+  .object({
+    eventId: z.string(),
+    eventType: z.enum(EVENT_TYPES),
+    attempt: z.number().int(),
+    at: z.iso.datetime(),
+    outcome: z.enum(['delivered', 'failed', 'gave_up', 'endpoint_gone']),
+    statusCode: z.number().int().nullable(),
+    durationMs: z.number().int(),
+    error: z.string().optional(),
+    nextAttemptAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'WebhookDeliveryAttempt' });
+export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
+
+export const EventsQuerySchema = z.object({
+  type: z.enum(EVENT_TYPES).optional(),
+  after: z.string().min(1).max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const EventIdParamsSchema = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9_-]+$/, 'Not an event id.'),
+});

@@ -1,0 +1,190 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxEvent } from '../../functions/events/outbox';
+import type { Order } from '../../functions/orders/order';
+import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/webhooks/schemas';
+import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { type Received, startReceiver } from '../support/receiver';
+
+type Created = WebhookEndpoint & { secret: string };
+type Problem = { status: number; code: string; errors?: { field: string }[] };
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterAll(() => receiver.stop());
+
+const createEndpoint = async (
+  kind: 'ok' | 'flaky' | 'gone',
+  events: string[] = ['order.created', 'order.paid'],
+) => {
+  const response = await api<Created>('POST', '/v1/webhook-endpoints', {
+    body: { url: `${receiver.url}/${kind}/${crypto.randomUUID()}`, events, description: `${kind} receiver` },
+  });
+  expect(response.status).toBe(201);
+  return response.body;
+};
+const createOrder = async () => (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;
+const deliveriesTo = (endpoint: WebhookEndpoint) =>
+  receiver.received.filter((r) => endpoint.url.endsWith(r.path));
+const headersOf = (delivery: Received) => ({
+  'webhook-id': String(delivery.headers['webhook-id']),
+  'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+  'webhook-signature': String(delivery.headers['webhook-signature']),
+});
+const forOrder = (orderId: string) => (delivery: Received) =>
+  (JSON.parse(delivery.body) as { data: { id?: string } }).data.id === orderId;
+
+describe('outgoing webhooks (Standard Webhooks)', () => {
+  it('deliver signed events that the standardwebhooks library verifies, with increasing versions', async () => {
+    const endpoint = await createEndpoint('ok');
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+    const deliveries = await eventually(async () => {
+      const found = deliveriesTo(endpoint).filter(forOrder(order.id));
+      return found.length >= 2 ? found : undefined;
+    });
+    const verifier = new Webhook(endpoint.secret);
+    const payloads = deliveries.map(
+      (delivery) =>
+        verifier.verify(delivery.body, headersOf(delivery)) as {
+          type: string;
+          timestamp: string;
+          data: Order;
+        },
+    );
+    expect(payloads.map((payload) => payload.type).sort()).toEqual(['order.created', 'order.paid']);
+    const created = payloads.find((payload) => payload.type === 'order.created');
+    const paid = payloads.find((payload) => payload.type === 'order.paid');
+    expect(created?.data).toMatchObject({ id: order.id, status: 'PENDING_PAYMENT', version: 1 });
+    expect(paid?.data).toMatchObject({ id: order.id, status: 'PAID', version: 2 });
+    // A tampered body fails verification with the same library.
+    const [first] = deliveries;
+    if (!first) throw new Error('no delivery');
+    expect(() => verifier.verify(first.body.replace('PENDING', 'PAID'), headersOf(first))).toThrow();
+  });
+
+  it('retries a failing receiver with the same webhook-id until it succeeds, and records each attempt', async () => {
+    const endpoint = await createEndpoint('flaky', ['order.created']);
+    const order = await createOrder();
+    const deliveries = await eventually(async () => {
+      const found = deliveriesTo(endpoint).filter(forOrder(order.id));
+      return found.some((delivery) => delivery.answered === 200) ? found : undefined;
+    }, 20_000);
+    expect(deliveries.map((delivery) => delivery.answered)).toEqual([500, 500, 200]);
+    expect(new Set(deliveries.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
+    const attempts = await eventually(async () => {
+      const page = await api<{ items: DeliveryAttempt[] }>(
+        'GET',
+        `/v1/webhook-endpoints/${endpoint.id}/attempts`,
+      );
+      return page.body.items.length >= 3 ? page.body.items : undefined;
+    });
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
+      [3, 'delivered'],
+      [2, 'failed'],
+      [1, 'failed'],
+    ]);
+  });
+
+  it('disables an endpoint at once on 410, and says so with an event', async () => {
+    const endpoint = await createEndpoint('gone', ['order.created']);
+    await createOrder();
+    const disabled = await eventually(async () => {
+      const current = await api<WebhookEndpoint>('GET', `/v1/webhook-endpoints/${endpoint.id}`);
+      return current.body.status === 'disabled' ? current.body : undefined;
+    });
+    expect(disabled.disabledReason).toMatch(/410/);
+    const deliveredBefore = deliveriesTo(endpoint).length;
+    await createOrder();
+    const notice = await eventually(async () => {
+      const feed = await api<{ items: OutboxEvent[] }>(
+        'GET',
+        '/v1/events?type=webhook_endpoint.disabled&limit=100',
+      );
+      return feed.body.items.find((event) => event.data.endpointId === endpoint.id);
+    });
+    expect(notice.data).toMatchObject({ url: endpoint.url });
+    expect(deliveriesTo(endpoint).length).toBe(deliveredBefore);
+  });
+
+  it('signs with both secrets during a rotation overlap', async () => {
+    const endpoint = await createEndpoint('ok', ['order.created']);
+    const rotated = await api<Created>('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    expect(rotated.body.previousSecretExpiresAt).toBeDefined();
+    const order = await createOrder();
+    const delivery = await eventually(async () => deliveriesTo(endpoint).find(forOrder(order.id)));
+    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(() => new Webhook(endpoint.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
+    expect(() => new Webhook(rotated.body.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
+  });
+
+  it('lists, gets and deletes endpoints; the secret is never shown again', async () => {
+    const endpoint = await createEndpoint('ok');
+    const fetched = await api<WebhookEndpoint & { secret?: string }>(
+      'GET',
+      `/v1/webhook-endpoints/${endpoint.id}`,
+    );
+    expect(fetched.body.secret).toBeUndefined();
+    const list = await api<{ items: WebhookEndpoint[] }>('GET', '/v1/webhook-endpoints?limit=100');
+    expect(list.body.items.map((item) => item.id)).toContain(endpoint.id);
+    expect((await api('DELETE', `/v1/webhook-endpoints/${endpoint.id}`)).status).toBe(204);
+    expect((await api('GET', `/v1/webhook-endpoints/${endpoint.id}`)).status).toBe(404);
+  });
+
+  it('refuses URLs and subscriptions that are not valid', async () => {
+    for (const url of ['ftp://example.com/hook', 'https://user:secret@example.com/hook', 'not a url']) {
+      const response = await api<Problem>('POST', '/v1/webhook-endpoints', {
+        body: { url, events: ['order.paid'] },
+      });
+      expect(response.status, url).toBe(400);
+      expect(response.body.errors?.[0]?.field).toBe('url');
+    }
+    const badEvent = await api<Problem>('POST', '/v1/webhook-endpoints', {
+      body: { url: 'https://example.com/hook', events: ['order.shipped'] },
+    });
+    expect(badEvent.body.errors?.[0]?.field).toBe('events.0');
+  });
+});
+
+describe('the event feed', () => {
+  it('lists an order’s events in order, and pages with a cursor a reader can keep', async () => {
+    const order = await createOrder();
+    await api('POST', `/v1/orders/${order.id}/cancel`);
+    const events: OutboxEvent[] = [];
+    await eventually(async () => {
+      let after: string | null = null;
+      events.length = 0;
+      for (let page = 0; page < 200; page++) {
+        const query: string = `/v1/events?limit=100${after ? `&after=${after}` : ''}`;
+        const result: { body: { items: OutboxEvent[]; nextCursor: string | null; hasMore: boolean } } =
+          await api('GET', query);
+        events.push(...result.body.items.filter((event) => event.data.id === order.id));
+        after = result.body.nextCursor;
+        if (!result.body.hasMore) break;
+      }
+      return events.length >= 2 ? events : undefined;
+    }, 15_000);
+    expect(events.map((event) => event.type)).toEqual(['order.created', 'order.cancelled']);
+    expect(events.map((event) => event.data.version)).toEqual([1, 2]);
+  });
+
+  it('redelivers an event on request, with the same webhook-id', async () => {
+    const endpoint = await createEndpoint('ok', ['order.created']);
+    const order = await createOrder();
+    const first = await eventually(async () => deliveriesTo(endpoint).find(forOrder(order.id)));
+    const eventId = String(first.headers['webhook-id']);
+    const redeliver = await api<{ queuedFor: number }>('POST', `/v1/events/${eventId}/redeliver`);
+    expect(redeliver.status).toBe(202);
+    expect(redeliver.body.queuedFor).toBeGreaterThanOrEqual(1);
+    await eventually(async () => {
+      const copies = deliveriesTo(endpoint).filter((delivery) => delivery.headers['webhook-id'] === eventId);
+      return copies.length >= 2 ? copies : undefined;
+    });
+    expect((await api('POST', '/v1/events/evt_bm90LWFuLWV2ZW50/redeliver')).status).toBe(404);
+  });
+});
