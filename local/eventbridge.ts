@@ -14,8 +14,8 @@ export interface RecordedBusEvent {
 export interface LocalEventBus {
   endpoint: string;
   events: RecordedBusEvent[];
-  /** Fail the next `count` PutEvents entries (rehearsing a dispatcher that fails mid-batch). */
-  failNext(count: number): void;
+  /** Let `after` entries through, then fail the next `count` (rehearsing a dispatcher that fails mid-batch). */
+  failNext(count: number, after?: number): void;
   stop(): Promise<void>;
 }
 
@@ -28,6 +28,7 @@ export interface LocalEventBus {
 export async function startLocalEventBus(log: (line: string) => void): Promise<LocalEventBus> {
   const events: RecordedBusEvent[] = [];
   let failures = 0;
+  let passesBeforeFailing = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -45,7 +46,9 @@ export async function startLocalEventBus(log: (line: string) => void): Promise<L
       };
       let failed = 0;
       const entries = (body.Entries ?? []).map((entry) => {
-        if (failures > 0) {
+        if (failures > 0 && passesBeforeFailing > 0) {
+          passesBeforeFailing--;
+        } else if (failures > 0) {
           failures--;
           failed++;
           return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure (local bus)' };
@@ -72,8 +75,9 @@ export async function startLocalEventBus(log: (line: string) => void): Promise<L
   return {
     endpoint: `http://127.0.0.1:${port}`,
     events,
-    failNext(count) {
+    failNext(count, after = 0) {
       failures = count;
+      passesBeforeFailing = after;
     },
     stop: () => closeServer(server),
   };

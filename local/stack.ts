@@ -103,9 +103,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return { status: 200, body: { items: busRef.current?.events ?? [] } };
       }
       if (method === 'POST' && path === '/_local/bus-faults') {
-        const count = (body as { failNext?: unknown } | null)?.failNext;
-        busRef.current?.failNext(typeof count === 'number' ? count : 0);
-        return { status: 200, body: { failNext: count } };
+        const { failNext, after } = (body ?? {}) as { failNext?: unknown; after?: unknown };
+        busRef.current?.failNext(
+          typeof failNext === 'number' ? failNext : 0,
+          typeof after === 'number' ? after : 0,
+        );
+        return { status: 200, body: { failNext, after } };
       }
       if (method === 'POST' && path === '/_local/clock') {
         const seconds = (body as { advanceSeconds?: unknown } | null)?.advanceSeconds;

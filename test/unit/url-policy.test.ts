@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { endpointUrlProblems, guardedLookup, isForbiddenAddress } from '../../functions/webhooks/url-policy';
+
+describe('webhook URL policy outside the local stage (SSRF)', () => {
+  const refused = (url: string) => endpointUrlProblems(url, false).map((problem) => problem.field);
+
+  it('accepts public https URLs', () => {
+    expect(refused('https://hooks.marketplace.pe/pagoefectivo')).toEqual([]);
+    expect(refused('https://93.184.216.34/hook')).toEqual([]);
+  });
+
+  it('refuses plain http, credentials and non-URLs', () => {
+    expect(refused('http://hooks.marketplace.pe/x')).toEqual(['url']);
+    expect(refused('https://user:pw@hooks.marketplace.pe/x')).toEqual(['url']);
+    expect(refused('hooks.marketplace.pe')).toEqual(['url']);
+  });
+
+  it.each([
+    'https://127.0.0.1/hook',
+    'https://10.1.2.3/hook',
+    'https://172.20.0.1/hook',
+    'https://192.168.1.10/hook',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://100.64.0.1/hook',
+    'https://0.0.0.0/hook',
+    'https://[::1]/hook',
+    'https://[fd00:ec2::254]/hook',
+    'https://[fe80::1]/hook',
+    'https://[::ffff:127.0.0.1]/hook',
+    'https://localhost/hook',
+    'https://api.localhost/hook',
+    'https://metadata.google.internal/hook',
+  ])('refuses %s', (url) => {
+    expect(refused(url)).toEqual(['url']);
+  });
+
+  it('lets the local stage use http://127.0.0.1', () => {
+    expect(endpointUrlProblems('http://127.0.0.1:4000/hook', true)).toEqual([]);
+    expect(endpointUrlProblems('ftp://127.0.0.1/hook', true).map((p) => p.field)).toEqual(['url']);
+  });
+
+  it('classifies addresses', () => {
+    expect(isForbiddenAddress('8.8.8.8')).toBe(false);
+    expect(isForbiddenAddress('2001:4860:4860::8888')).toBe(false);
+    expect(isForbiddenAddress('172.31.255.255')).toBe(true);
+    expect(isForbiddenAddress('not-an-ip')).toBe(true);
+  });
+
+  it('refuses at connect time a name that resolves to a private address (DNS rebinding)', async () => {
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      guardedLookup('localhost', {}, (failure) => resolve(failure)),
+    );
+    expect(error?.code).toBe('EFORBIDDEN');
+  });
+});
