@@ -15,7 +15,8 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -25,7 +26,22 @@ import type { Construct } from 'constructs';
 import type { Stage, StageConfig } from './config';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
-import { FUNCTIONS, type FunctionName, type JobName, QUEUES, ROUTES, SCHEDULES } from './topology';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type JobName,
+  QUEUES,
+  type QueueName,
+  ROUTES,
+  SCHEDULES,
+  STREAM_CONSUMERS,
+} from './topology';
+
+function queueSpec(name: QueueName) {
+  const spec = QUEUES.find((queue) => queue.name === name);
+  if (!spec) throw new Error(`queue ${name} is not declared in lib/topology.ts`);
+  return spec;
+}
 
 export interface ServiceStackProps extends StackProps {
   stage: Stage;
@@ -72,7 +88,8 @@ export class ServiceStack extends Stack {
       });
       if (spec.table) fn.bindTable(stateful.table, spec.table);
       if (spec.psp) fn.bindPspSecret(stateful.pspSecret, config.pagoEfectivoBaseUrl);
-      if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, 'PAYMENT_QUEUE_URL');
+      if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
+      if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
       if (name === 'ingest-webhook') {
         fn.function.addEnvironment('RAW_WEBHOOK_RETENTION_DAYS', String(config.rawWebhookRetentionDays));
       }
@@ -80,11 +97,34 @@ export class ServiceStack extends Stack {
     }
 
     for (const spec of QUEUES) {
+      // The consumer learns its own queue's URL too (webhook retries change message visibility).
+      this.fn(spec.consumer).addEnvironment(spec.urlEnv, stateful.queue(spec.name).queue.queueUrl);
       this.fn(spec.consumer).addEventSource(
         new SqsEventSource(stateful.queue(spec.name).queue, {
           batchSize: spec.batchSize,
           maxBatchingWindow: Duration.seconds(1),
           reportBatchItemFailures: true,
+        }),
+      );
+    }
+
+    for (const spec of STREAM_CONSUMERS) {
+      this.fn(spec.consumer).addEventSource(
+        new DynamoEventSource(stateful.table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: spec.batchSize,
+          bisectBatchOnError: true,
+          retryAttempts: spec.retryAttempts,
+          reportBatchItemFailures: true,
+          maxRecordAge: Duration.days(1),
+          onFailure: new SqsDlq(stateful.streamFailureQueue),
+          // Only new outbox items wake the dispatcher; order and index writes never do.
+          filters: [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual('INSERT'),
+              dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(spec.entity) } } },
+            }),
+          ],
         }),
       );
     }
@@ -275,6 +315,27 @@ export class ServiceStack extends Stack {
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
+    });
+    alarm('stream-dispatch-failures', {
+      alarmDescription:
+        'Outbox batches the dispatcher gave up on: events did not reach the bus/webhooks. Replay them from GET /v1/events and redeliver.',
+      metric: stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('dispatcher-lagging', {
+      alarmDescription: 'The outbox dispatcher is more than 5 minutes behind the table stream.',
+      metric: this.fn('dispatch-events').metric('IteratorAge', {
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 300_000,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
     });
     alarm('overdue-pending-backlog', {
       alarmDescription:

@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -27,6 +28,10 @@ export class StatefulStack extends Stack {
   readonly pspSecret: Secret;
   /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
   readonly jobsDeadLetterQueue: Queue;
+  /** The stage's bus for order events (detail-types order.*, payment.anomaly, webhook_endpoint.disabled). */
+  readonly eventBus: EventBus;
+  /** Where stream batches the dispatcher could not handle after its retries are recorded. */
+  readonly streamFailureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -87,6 +92,20 @@ export class StatefulStack extends Stack {
     Validations.of(this.jobsDeadLetterQueue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the job schedules.',
+    });
+
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: physicalName('events', stage) });
+    this.streamFailureQueue = new Queue(this, 'stream-failures', {
+      queueName: physicalName('stream-failures', stage),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.streamFailureQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is the failure destination of the stream dispatcher (it holds batch pointers, like a DLQ).',
     });
 
     // Created with placeholder values: the operator writes the real merchant credentials once

@@ -282,7 +282,62 @@ describe('schedules', () => {
     const dlqAlarms = service.findResources('AWS::CloudWatch::Alarm', {
       Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' },
     });
-    expect(Object.keys(dlqAlarms)).toHaveLength(QUEUES.length + 1);
+    // One per queue's DLQ, the jobs DLQ and the stream failure destination.
+    expect(Object.keys(dlqAlarms)).toHaveLength(QUEUES.length + 2);
+  });
+});
+
+describe('outbox dispatch', () => {
+  const { service, stateful } = synthesized.prod;
+
+  it('has a bus per stage', () => {
+    stateful.hasResourceProperties('AWS::Events::EventBus', { Name: 'pagoefectivo-prod-events' });
+    synthesized.dev.stateful.hasResourceProperties('AWS::Events::EventBus', {
+      Name: 'pagoefectivo-dev-events',
+    });
+  });
+
+  it('reads the stream for new outbox items only, bisecting and retrying a bounded number of times', () => {
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { entity: { S: ['event'] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the dispatcher put events on the bus and queue deliveries, and nothing else', () => {
+    const actions = actionsOf(statementsOf(service, 'dispatch-events', 'prod'));
+    expect(actions).toContain('events:PutEvents');
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).toContain('dynamodb:GetRecords');
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+      expect(actions).not.toContain(write);
+    expect(environmentOf(service, 'dispatch-events', 'prod')).toMatchObject({
+      EVENT_BUS_NAME: { 'Fn::ImportValue': expect.stringContaining('EventBus') },
+      WEBHOOK_DELIVERY_QUEUE_URL: { 'Fn::ImportValue': expect.stringContaining('webhookdeliveries') },
+    });
+    expect(actionsOf(statementsOf(service, 'deliver-webhooks', 'prod'))).toContain(
+      'sqs:ChangeMessageVisibility',
+    );
+  });
+
+  it('alarms when batches reach the failure destination or the dispatcher lags', () => {
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+    });
   });
 });
 
