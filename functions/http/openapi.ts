@@ -7,6 +7,13 @@ import {
   ProblemSchema,
 } from '../orders/api-schemas';
 import { AnomalyListSchema, ListAnomaliesQuerySchema } from '../payments/anomaly-schemas';
+import {
+  CreateEndpointRequestSchema,
+  DeliveryAttemptSchema,
+  EventsQuerySchema,
+  PageQuerySchema,
+  WebhookEndpointSchema,
+} from '../webhooks/schemas';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -25,7 +32,16 @@ function inlineSchema(schema: z.ZodType): JsonSchema {
  */
 function componentSchemas(): Record<string, JsonSchema> {
   // Importing the schema modules registers them; this list keeps that import visible and checked.
-  void [CreateOrderRequestSchema, OrderSchema, OrderListSchema, ProblemSchema, AnomalyListSchema];
+  void [
+    CreateOrderRequestSchema,
+    OrderSchema,
+    OrderListSchema,
+    ProblemSchema,
+    AnomalyListSchema,
+    CreateEndpointRequestSchema,
+    WebhookEndpointSchema,
+    DeliveryAttemptSchema,
+  ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
     io: 'input',
@@ -185,6 +201,82 @@ export function buildOpenApiDocument(): JsonSchema {
             'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
           parameters: queryParameters(ListAnomaliesQuerySchema),
           responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
+        },
+      },
+      '/v1/webhook-endpoints': {
+        post: {
+          operationId: 'createWebhookEndpoint',
+          summary: 'Subscribe an https URL to event types; the signing secret (whsec_…) is shown once',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('CreateWebhookEndpointRequest') } },
+          },
+          responses: {
+            '201': json('The endpoint, with `secret`.', ref('WebhookEndpoint')),
+            ...commonErrors,
+          },
+        },
+        get: {
+          operationId: 'listWebhookEndpoints',
+          parameters: queryParameters(PageQuerySchema),
+          responses: { '200': json('A page of endpoints.', { type: 'object' }), ...commonErrors },
+        },
+      },
+      '/v1/webhook-endpoints/{id}': {
+        get: {
+          operationId: 'getWebhookEndpoint',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          responses: {
+            '200': json('The endpoint.', ref('WebhookEndpoint')),
+            ...commonErrors,
+            '404': problem('No such endpoint.'),
+          },
+        },
+        delete: {
+          operationId: 'deleteWebhookEndpoint',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          responses: {
+            '204': { description: 'Deleted.' },
+            ...commonErrors,
+            '404': problem('No such endpoint.'),
+          },
+        },
+      },
+      '/v1/webhook-endpoints/{id}/rotate-secret': {
+        post: {
+          operationId: 'rotateWebhookSecret',
+          summary: 'New secret (shown once); the previous one keeps signing during the overlap',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          responses: {
+            '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpoint')),
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/webhook-endpoints/{id}/attempts': {
+        get: {
+          operationId: 'listWebhookAttempts',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)'), ...queryParameters(PageQuerySchema)],
+          responses: { '200': json('Delivery attempts, newest first.', { type: 'object' }), ...commonErrors },
+        },
+      },
+      '/v1/events': {
+        get: {
+          operationId: 'listEvents',
+          summary: 'The event feed, oldest first; keep `nextCursor` and pass it as `after` to catch up',
+          parameters: queryParameters(EventsQuerySchema),
+          responses: { '200': json('A page of events.', { type: 'object' }), ...commonErrors },
+        },
+      },
+      '/v1/events/{id}/redeliver': {
+        post: {
+          operationId: 'redeliverEvent',
+          parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id')],
+          responses: {
+            '202': json('Queued for every subscribed endpoint.', { type: 'object' }),
+            ...commonErrors,
+            '404': problem('No such event.'),
+          },
         },
       },
       '/webhooks/pagoefectivo': {
