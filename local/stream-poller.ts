@@ -151,12 +151,32 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
       ApproximateCreationDateTime: data?.ApproximateCreationDateTime
         ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000)
         : undefined,
-      Keys: data?.Keys as never,
-      NewImage: data?.NewImage as never,
-      OldImage: data?.OldImage as never,
+      Keys: restoreEmptyMaps(data?.Keys) as never,
+      NewImage: restoreEmptyMaps(data?.NewImage) as never,
+      OldImage: restoreEmptyMaps(data?.OldImage) as never,
       SequenceNumber: data?.SequenceNumber,
       SizeBytes: data?.SizeBytes,
       StreamViewType: data?.StreamViewType,
     },
   };
+}
+
+/**
+ * The DynamoDB Streams SDK client deserialises an empty map attribute (`{"M":{}}`) as `{}`, which
+ * Lambda never sends and `unmarshall` rejects. Put the `M` back, at any depth.
+ */
+function restoreEmptyMaps(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!image) return image;
+  const fix = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const attribute = value as Record<string, unknown>;
+    const keys = Object.keys(attribute).filter((key) => attribute[key] !== undefined);
+    if (keys.length === 0) return { M: {} };
+    if (attribute.M && typeof attribute.M === 'object') {
+      return { M: Object.fromEntries(Object.entries(attribute.M).map(([k, v]) => [k, fix(v)])) };
+    }
+    if (Array.isArray(attribute.L)) return { L: attribute.L.map(fix) };
+    return value;
+  };
+  return Object.fromEntries(Object.entries(image).map(([key, value]) => [key, fix(value)]));
 }

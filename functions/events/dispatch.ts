@@ -24,14 +24,17 @@ export async function dispatchRecords(records: readonly DynamoDBRecord[]): Promi
   for (const record of records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || !image) continue;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    if (item.entity !== 'event') continue;
-    const event = eventFromItem(item);
     try {
+      const item = unmarshall(image as Record<string, AttributeValue>);
+      if (item.entity !== 'event') continue;
+      const event = eventFromItem(item);
       await publish(event);
       await enqueueDeliveries(event);
     } catch (error) {
-      logger.error('dispatch failed; Lambda retries from this record', { eventId: event.id, error });
+      logger.error('dispatch failed; Lambda retries from this record', {
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+        error,
+      });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }

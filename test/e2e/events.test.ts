@@ -13,7 +13,12 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
   receiver = await startReceiver();
 });
-afterAll(() => receiver.stop());
+const created: string[] = [];
+afterAll(async () => {
+  // Leave no endpoint pointing at a receiver that is about to stop.
+  await Promise.all(created.map((id) => api('DELETE', `/v1/webhook-endpoints/${id}`)));
+  await receiver.stop();
+});
 
 const createEndpoint = async (
   kind: 'ok' | 'flaky' | 'gone',
@@ -23,6 +28,7 @@ const createEndpoint = async (
     body: { url: `${receiver.url}/${kind}/${crypto.randomUUID()}`, events, description: `${kind} receiver` },
   });
   expect(response.status).toBe(201);
+  created.push(response.body.id);
   return response.body;
 };
 const createOrder = async () => (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;

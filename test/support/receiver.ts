@@ -6,6 +6,7 @@ export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   answered: number;
+  receivedAtMs: number;
 }
 
 /**
@@ -35,6 +36,7 @@ export async function startReceiver() {
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         answered: status,
+        receivedAtMs: Date.now(),
       });
       response.writeHead(status);
       response.end();
