@@ -59,6 +59,9 @@ export async function startDynamoDbLocal(options: { dataDir?: string }): Promise
     output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+  // Never leave a JVM behind, even when our process ends without calling stop().
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 
@@ -80,6 +83,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string }): Promise
     endpoint,
     client,
     async stop() {
+      process.off('exit', killOnExit);
       client.destroy();
       if (child.exitCode === null) {
         child.kill('SIGTERM');
