@@ -295,16 +295,18 @@ export class ServiceStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
       });
-      alarm(`${spec.name}-backlog-old`, {
-        alarmDescription: `The oldest ${spec.name} message waits over 5 minutes: the consumer is failing or throttled.`,
-        metric: queue.metricApproximateAgeOfOldestMessage({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 300,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-      });
+      if (spec.backlogAlarmSeconds !== undefined) {
+        alarm(`${spec.name}-backlog-old`, {
+          alarmDescription: `The oldest ${spec.name} message waits over ${spec.backlogAlarmSeconds} s: the consumer is failing or throttled.`,
+          metric: queue.metricApproximateAgeOfOldestMessage({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          threshold: spec.backlogAlarmSeconds,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+        });
+      }
     }
     alarm('jobs-dlq-not-empty', {
       alarmDescription: 'A scheduled job could not be invoked after its retries: check the job functions.',

@@ -31,6 +31,11 @@ export interface QueueSpec {
   consumer: FunctionName;
   /** The env var through which functions that send to it (and its consumer) learn its URL. */
   urlEnv: string;
+  /**
+   * Alarm when the oldest message is older than this. Not for queues whose retries wait as
+   * invisible messages on purpose (they would count as old).
+   */
+  backlogAlarmSeconds?: number;
 }
 
 export const QUEUES: readonly QueueSpec[] = [
@@ -41,6 +46,7 @@ export const QUEUES: readonly QueueSpec[] = [
     batchSize: 10,
     consumer: 'apply-payment',
     urlEnv: 'PAYMENT_QUEUE_URL',
+    backlogAlarmSeconds: 300,
   },
   {
     name: 'webhook-deliveries',
