@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { FUNCTIONS, type FunctionName } from '../lib/topology';
 
+const require = createRequire(import.meta.url);
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILD_DIR = join(PROJECT_ROOT, '.build', 'functions');
 
@@ -45,11 +47,28 @@ export async function buildFunctions(): Promise<BuiltFunction[]> {
           js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         },
         logLevel: 'warning',
+        plugins: [zodEnglishOnly],
       });
       return { name, directory, file, bytes: outputBytes(result.metafile, file) };
     }),
   );
 }
+
+/**
+ * zod re-exports all ~40 of its message locales through the `z` namespace, so they cannot be
+ * tree-shaken (~440 KiB of every bundle). Our API speaks English only: the bundles get a
+ * locales index with just `en` (the default zod configures itself with).
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: 'js',
+      resolveDir: dirname(require.resolve('zod/v4/locales/en.js')),
+    }));
+  },
+};
 
 function outputBytes(metafile: Metafile, file: string): number {
   const entry = Object.entries(metafile.outputs).find(([path]) => resolve(PROJECT_ROOT, path) === file);

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../lib/topology';
+import { BUILD_DIR } from '../../scripts/build-functions';
+
+type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
+const context = { functionName: 'bundle-test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 5000 };
+const load = async (name: string) =>
+  (await import(pathToFileURL(join(BUILD_DIR, name, 'index.mjs')).href)) as { handler: Handler };
+
+/** What CDK deploys is what runs: the esbuild bundles load and answer (no AWS call needed for these). */
+describe('function bundles', () => {
+  it('exist for every function and export a handler', async () => {
+    for (const name of Object.keys(FUNCTIONS)) {
+      expect(typeof (await load(name)).handler, name).toBe('function');
+    }
+  });
+
+  it('validate with zod and answer problem+json (English messages kept by the slimmed zod)', async () => {
+    process.env.TABLE_NAME ??= 'bundle-test-table';
+    const { handler } = await load('get-order');
+    const response = await handler({ pathParameters: { id: 'bad' }, headers: {} }, context);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({
+      errors: [{ field: 'path.id', message: 'Not an order id.' }],
+    });
+    const list = await (await load('list-orders')).handler(
+      { queryStringParameters: { limit: '1000' }, headers: {} },
+      context,
+    );
+    expect(JSON.parse(list.body).errors[0]).toMatchObject({
+      field: 'query.limit',
+      message: expect.stringMatching(/^Too big/),
+    });
+    const openapi = await (await load('openapi')).handler({ headers: {} }, context);
+    expect(JSON.parse(openapi.body).openapi).toBe('3.1.0');
+  });
+});
