@@ -4,51 +4,34 @@ import { defineConfig } from 'vitest/config';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 /**
- * Four tiers, each runnable alone (npm run test:unit, …). Integration and e2e share one embedded
- * local stack per run (test/support/global-stack.ts), started on free ports.
+ * A tier that runs against the embedded local stack. All such tiers share one stack per run
+ * (test/support/global-stack.ts, free ports); `groupOrder` runs the tiers one after another.
  */
+function stackTier(name: string, include: string[], groupOrder: number, maxWorkers: number) {
+  return {
+    test: {
+      name,
+      include,
+      sequence: { groupOrder },
+      globalSetup: ['test/support/global-stack.ts'],
+      setupFiles: ['test/support/stack-env.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 180_000,
+      maxWorkers,
+    },
+  };
+}
+
+/** Tiers, each runnable alone (npm run test:unit, …). */
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
-      {
-        test: {
-          name: 'integration',
-          sequence: { groupOrder: 1 },
-          include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/global-stack.ts'],
-          setupFiles: ['test/support/stack-env.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          maxWorkers: 2,
-        },
-      },
-      {
-        test: {
-          name: 'e2e',
-          sequence: { groupOrder: 2 },
-          include: ['test/e2e/*.test.ts'],
-          globalSetup: ['test/support/global-stack.ts'],
-          setupFiles: ['test/support/stack-env.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          maxWorkers: 2,
-        },
-      },
-      {
-        // Tests that touch shared state (scheduled jobs read every pending order and move the
-        // test clock; bus fault injection) run alone, after the other tiers sharing the stack.
-        test: {
-          name: 'e2e-serial',
-          sequence: { groupOrder: 3 },
-          include: ['test/e2e/serial/*.test.ts'],
-          globalSetup: ['test/support/global-stack.ts'],
-          setupFiles: ['test/support/stack-env.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          maxWorkers: 1,
-        },
-      },
+      stackTier('integration', ['test/integration/**/*.test.ts'], 1, 2),
+      stackTier('e2e', ['test/e2e/*.test.ts'], 2, 2),
+      // Tests that touch shared state (scheduled jobs read every pending order and move the test
+      // clock; bus fault injection) run alone, after the other tiers sharing the stack.
+      stackTier('e2e-serial', ['test/e2e/serial/*.test.ts'], 3, 1),
       {
         test: {
           name: 'infra',

@@ -1,10 +1,8 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { processNotification } from '../payments/process-notification';
 import { QueuedNotificationSchema } from '../payments/queued-notification';
-import { logger, metrics } from '../platform/powertools';
-
-const processor = new BatchProcessor(EventType.SQS);
+import { logger } from '../platform/powertools';
+import { sqsBatchHandler } from '../platform/sqs-handler';
 
 /**
  * Each record is applied on its own; a failing record is reported in batchItemFailures so only it
@@ -21,11 +19,4 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   });
 }
 
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  logger.addContext(context);
-  try {
-    return await processPartialResponse(event, recordHandler, processor, { context });
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = sqsBatchHandler(recordHandler);

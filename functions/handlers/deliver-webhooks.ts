@@ -1,12 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { sqs } from '../platform/aws';
 import { config } from '../platform/config';
-import { logger, metrics } from '../platform/powertools';
+import { logger } from '../platform/powertools';
+import { sqsBatchHandler } from '../platform/sqs-handler';
 import { DeliveryMessageSchema, deliver, RetryLater } from '../webhooks/deliver';
-
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * One outgoing webhook per message. A delivery to retry sets the message's visibility to the
@@ -36,11 +34,4 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  logger.addContext(context);
-  try {
-    return await processPartialResponse(event, recordHandler, processor, { context });
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = sqsBatchHandler(recordHandler);
