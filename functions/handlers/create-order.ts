@@ -17,12 +17,12 @@ const IdempotencyKeySchema = z
   .max(128)
   .regex(/^[\x21-\x7e]+$/);
 
-export const createOrderEndpoint = httpHandler(async (event, context) => {
+export const handler = httpHandler(async (event, context) => {
   // Validate first: a bad body never touches the PSP or the idempotency store.
-  parseJsonBody(event, CreateOrderRequestSchema);
+  const request = parseJsonBody(event, CreateOrderRequestSchema);
   const idempotencyKey = header(event, 'idempotency-key');
   if (idempotencyKey === undefined) {
-    const order = await createOrder(parseJsonBody(event, CreateOrderRequestSchema), pagoEfectivo());
+    const order = await createOrder(request, pagoEfectivo());
     return { status: 201, body: orderResponse(order), headers: { location: `/v1/orders/${order.id}` } };
   }
   if (!IdempotencyKeySchema.safeParse(idempotencyKey).success) {
@@ -54,4 +54,3 @@ export const createOrderEndpoint = httpHandler(async (event, context) => {
   }
 });
 
-export const handler = createOrderEndpoint;
