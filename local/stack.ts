@@ -214,7 +214,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           if (running) return;
           running = true;
           runJob(spec)
-            .then((summary) => log(`[scheduler] ${spec.name} ${JSON.stringify(summary)}`))
+            .then((summary) => {
+              // Quiet when there was nothing to do; a line whenever a job examined or changed something.
+              const counts = summary as { examined?: number; errors?: number };
+              if ((counts.examined ?? 0) > 0 || (counts.errors ?? 0) > 0) {
+                log(`[scheduler] ${spec.name} ${JSON.stringify(summary)}`);
+              }
+            })
             .catch((error: unknown) => log(`[scheduler] ${spec.name} failed: ${String(error)}`))
             .finally(() => {
               running = false;

@@ -53,4 +53,3 @@ export const handler = httpHandler(async (event, context) => {
     throw error;
   }
 });
-
