@@ -190,6 +190,9 @@ export class ServiceStack extends Stack {
       restApiName: `pagoefectivo-marketplace-${stage}`,
       description: 'PagoEfectivo cash vouchers for marketplaces',
       cloudWatchRole: true,
+      // Every body reaches the Lambdas base64-encoded, byte for byte: the PE-Signature is an HMAC
+      // of the raw bytes, and a text pass-through could alter a latin-1 body before we verify it.
+      binaryMediaTypes: ['*/*'],
       deployOptions: {
         stageName: stage,
         accessLogDestination: new LogGroupLogDestination(accessLogs),

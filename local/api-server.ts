@@ -172,8 +172,7 @@ function toApiGatewayEvent(
     query[name] = value;
     multiQuery[name] = [...(multiQuery[name] ?? []), value];
   }
-  // API Gateway hands text bodies over as strings and anything else base64-encoded.
-  const isText = Buffer.from(body.toString('utf8'), 'utf8').equals(body);
+  // Like the deployed API (binaryMediaTypes */*, lib/service-stack.ts): every body base64-encoded.
   const now = Date.now();
   return {
     resource: route.path,
@@ -185,8 +184,8 @@ function toApiGatewayEvent(
     multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
     pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
     stageVariables: null,
-    body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
-    isBase64Encoded: body.length > 0 && !isText,
+    body: body.length === 0 ? null : body.toString('base64'),
+    isBase64Encoded: body.length > 0,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -230,6 +230,10 @@ describe('API', () => {
     }
   });
 
+  it('hands every body to the functions byte for byte (base64), so signatures see the raw bytes', () => {
+    synthesized.prod.service.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+  });
+
   it('guards /v1 with the API-key authorizer and leaves the webhook to its signature', () => {
     const { service } = synthesized.prod;
     service.hasResourceProperties('AWS::ApiGateway::Authorizer', {
