@@ -16,7 +16,3 @@ export function advanceClock(seconds: number): Date {
   offsetMs += seconds * 1000;
   return now();
 }
-
-export function clockOffsetMs(): number {
-  return offsetMs;
-}
