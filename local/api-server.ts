@@ -74,7 +74,7 @@ export async function startApiServer(options: { port: number; localRoutes: Local
       if (local) {
         return send(response, {
           statusCode: local.status,
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': local.status >= 400 ? 'application/problem+json' : 'application/json' },
           body: JSON.stringify(local.body),
         });
       }

@@ -4,6 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { resetAwsClientsForTests } from '../functions/platform/aws';
 import { advanceClock } from '../functions/platform/clock';
 import { resetConfigForTests } from '../functions/platform/config';
+import { problem } from '../functions/platform/problem';
 import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
 import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '../lib/topology';
@@ -95,8 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
       if (method === 'POST' && job?.[1]) {
         const spec = SCHEDULES.find((schedule) => schedule.name === job[1]);
-        if (!spec)
-          return { status: 404, body: { status: 404, code: 'not_found', detail: `No job ${job[1]}.` } };
+        if (!spec) return { status: 404, body: problem(404, 'not_found', `No job ${job[1]}.`) };
         return { status: 200, body: await runJob(spec) };
       }
       if (method === 'GET' && path === '/_local/bus-events') {
@@ -115,11 +115,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
           return {
             status: 400,
-            body: {
-              status: 400,
-              code: 'validation_failed',
+            body: problem(400, 'validation_failed', 'advanceSeconds must be a number ≥ 0.', {
               errors: [{ field: 'advanceSeconds', message: 'A number ≥ 0.' }],
-            },
+            }),
           };
         }
         return { status: 200, body: { now: advanceClock(seconds).toISOString() } };
