@@ -38,7 +38,7 @@ export type DeliveryOutcome = DeliveryAttempt['outcome'] | 'dropped';
 export async function deliver(message: DeliveryMessage, attempt: number): Promise<DeliveryOutcome> {
   const env = config();
   const [endpoint, event] = await Promise.all([getEndpoint(message.endpointId), getEvent(message.eventId)]);
-  if (!endpoint || endpoint.status !== 'enabled' || !event) return 'dropped';
+  if (endpoint?.status !== 'enabled' || !event) return 'dropped';
 
   const now = new Date(nowMs());
   const timestamp = Math.floor(now.getTime() / 1000);
