@@ -12,7 +12,12 @@ import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { decodeCursor, encodeCursor } from '../store/cursor';
 import { cancellationCodes } from '../store/transactions';
-import type { CreateEndpointRequest, DeliveryAttempt, WebhookEndpoint } from './schemas';
+import {
+  type CreateEndpointRequest,
+  type DeliveryAttempt,
+  type WebhookEndpoint,
+  WebhookEndpointSchema,
+} from './schemas';
 import { generateEndpointSecret } from './signing';
 
 interface StoredSecret {
