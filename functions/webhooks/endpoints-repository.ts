@@ -45,7 +45,11 @@ export function publicView(endpoint: StoredEndpoint, now: Date): WebhookEndpoint
   const previous = secrets.find(
     (secret) => secret.expiresAt !== undefined && secret.expiresAt > now.toISOString(),
   );
-  return { ...view, ...(previous?.expiresAt ? { previousSecretExpiresAt: previous.expiresAt } : {}) };
+  // Documented fields only, in schema order (never a secret, whatever the item holds).
+  return WebhookEndpointSchema.parse({
+    ...view,
+    ...(previous?.expiresAt ? { previousSecretExpiresAt: previous.expiresAt } : {}),
+  });
 }
 
 /** The secrets that sign right now: the current one, plus the previous one during a rotation overlap. */
