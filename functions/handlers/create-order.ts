@@ -8,7 +8,7 @@ import { createOrder } from '../orders/create-order';
 import { createOrderIdempotently } from '../orders/idempotent-create';
 import { orderResponse } from '../orders/present';
 import { ConflictError, ValidationError } from '../platform/errors';
-import { header, httpHandler, parseJsonBody, rawBody } from '../platform/http';
+import { header, httpHandler, jsonBody, validate } from '../platform/http';
 import { pagoEfectivo } from '../psp/pagoefectivo';
 
 const IdempotencyKeySchema = z
@@ -19,7 +19,8 @@ const IdempotencyKeySchema = z
 
 export const handler = httpHandler(async (event, context) => {
   // Validate first: a bad body never touches the PSP or the idempotency store.
-  const request = parseJsonBody(event, CreateOrderRequestSchema);
+  const body = jsonBody(event);
+  const request = validate(body, CreateOrderRequestSchema);
   const idempotencyKey = header(event, 'idempotency-key');
   if (idempotencyKey === undefined) {
     const order = await createOrder(request, pagoEfectivo());
@@ -32,10 +33,7 @@ export const handler = httpHandler(async (event, context) => {
   }
   const keyId = String(event.requestContext.authorizer?.keyId ?? 'anonymous');
   try {
-    const order = await createOrderIdempotently(
-      { keyId, idempotencyKey, body: JSON.parse(rawBody(event).toString('utf8')) },
-      context,
-    );
+    const order = await createOrderIdempotently({ keyId, idempotencyKey, body, request }, context);
     return { status: 201, body: orderResponse(order), headers: { location: `/v1/orders/${order.id}` } };
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {

@@ -1,13 +1,8 @@
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchRecords } from '../events/dispatch';
-import { logger, metrics } from '../platform/powertools';
+import { instrumented } from '../platform/instrumented';
 
 /** DynamoDB stream (outbox items only, by the event source filter) → EventBridge + webhook deliveries. */
-export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
-  logger.addContext(context);
-  try {
-    return await dispatchRecords(event.Records);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = instrumented<DynamoDBStreamEvent, DynamoDBBatchResponse>((event) =>
+  dispatchRecords(event.Records),
+);

@@ -4,15 +4,19 @@ import type { Context } from 'aws-lambda';
 import { dynamoClient } from '../platform/aws';
 import { config } from '../platform/config';
 import { pagoEfectivo } from '../psp/pagoefectivo';
-import { CreateOrderRequestSchema } from './api-schemas';
+import type { CreateOrderRequest } from './api-schemas';
 import { createOrder } from './create-order';
 import type { Order } from './order';
 
-/** What the idempotency layer hashes: the caller, its key, and the body exactly as sent (key order aside). */
+/**
+ * The key is (caller, Idempotency-Key); the payload check hashes `body`, the JSON exactly as sent
+ * (key order aside). `request` is that body already validated, so it is not parsed again.
+ */
 export interface IdempotentCreateRequest {
   keyId: string;
   idempotencyKey: string;
   body: unknown;
+  request: CreateOrderRequest;
 }
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
@@ -42,8 +46,7 @@ export function createOrderIdempotently(request: IdempotentCreateRequest, contex
       awsSdkV3Client: dynamoClient(),
     });
     idempotentCreate = makeIdempotent(
-      async (input: IdempotentCreateRequest) =>
-        createOrder(CreateOrderRequestSchema.parse(input.body), pagoEfectivo()),
+      async (input: IdempotentCreateRequest) => createOrder(input.request, pagoEfectivo()),
       { persistenceStore, config: idempotencyConfig },
     );
   }

@@ -29,7 +29,8 @@ export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], prefix?: 
   });
 }
 
-export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+/** The request body as parsed JSON (not yet validated); a 400 naming `body` if there is none or it is not JSON. */
+export function jsonBody(event: APIGatewayProxyEvent): unknown {
   const text = rawBody(event).toString('utf8');
   let json: unknown;
   try {
@@ -43,9 +44,17 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, 
   if (json === undefined) {
     throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }]);
   }
+  return json;
+}
+
+export function validate<S extends z.ZodType>(json: unknown, schema: S): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ValidationError(zodIssuesToFields(parsed.error.issues));
   return parsed.data;
+}
+
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  return validate(jsonBody(event), schema);
 }
 
 export function parseParams<S extends z.ZodType>(
