@@ -3,13 +3,12 @@ import type { Order, TransitionSource } from '../orders/order';
 import { statusAfterPayment } from '../orders/state-machine';
 import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
-import { config } from '../platform/config';
 import { logger, metrics } from '../platform/powertools';
 import { recordAnomaly } from '../store/anomalies-repository';
-import { keys } from '../store/keys';
 import {
   DuplicateItemError,
   getOrderByCip,
+  paymentRecordPut,
   StaleOrderError,
   saveTransition,
 } from '../store/orders-repository';
@@ -86,19 +85,7 @@ export async function applyPayment(
     });
     try {
       await saveTransition(order, updated, [
-        {
-          Put: {
-            TableName: config().TABLE_NAME,
-            Item: {
-              ...keys.payment(payment.cip, payment.operationNumber ?? POLLED),
-              entity: 'payment',
-              orderId: order.id,
-              appliedAt: updated.updatedAt,
-              source,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        paymentRecordPut(payment.cip, payment.operationNumber ?? POLLED, order.id, updated.updatedAt, source),
       ]);
       metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
       logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });

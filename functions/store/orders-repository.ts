@@ -187,6 +187,26 @@ export async function saveTransition(
   }
 }
 
+/**
+ * The (cip, operationNumber) record that makes applying a payment idempotent; it rides in the
+ * transition's transaction and fails it (DuplicateItemError) if the payment was applied before.
+ */
+export function paymentRecordPut(
+  cip: string,
+  operationNumber: string,
+  orderId: string,
+  appliedAt: string,
+  source: string,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...keys.payment(cip, operationNumber), entity: 'payment', orderId, appliedAt, source },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 export async function getOrder(id: string, consistent = false): Promise<Order | undefined> {
   const result = await dynamo().send(
     new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }),
