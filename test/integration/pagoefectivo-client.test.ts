@@ -37,7 +37,10 @@ describe('PagoEfectivoClient against the sandbox', () => {
       port: 0,
       ...TEST_CREDENTIALS,
       notificationUrl: 'http://127.0.0.1:9/unused',
-      tokenLifetimeSeconds: 61,
+      // Three minutes: long enough that no test renews by accident on a slow machine,
+      // short enough that moving the client's clock 2 minutes ahead (inside the sandbox's
+      // 5-minute dateRequest tolerance) makes the token due for renewal.
+      tokenLifetimeSeconds: 180,
     });
   });
   afterAll(() => sandbox.stop());
@@ -66,13 +69,19 @@ describe('PagoEfectivoClient against the sandbox', () => {
 
   it('reuses one token across calls, and renews it before tokenExpires', async () => {
     const { provider, counter } = countingCredentials(TEST_CREDENTIALS);
-    const psp = client(provider);
+    // The client's clock is ours to move, so the test does not depend on how fast the machine is.
+    let clockOffsetMs = 0;
+    const psp = client(provider, () => new Date(Date.now() + clockOffsetMs));
     await psp.createCip(cipInput());
     await psp.createCip(cipInput());
     await Promise.all([psp.searchCips(['1']), psp.searchCips(['2'])]);
     expect(counter.calls).toBe(1);
-    // The sandbox's tokens live 61 s and we renew 60 s early: one second later a new one is due.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // 30 s on: the 180 s token still has well over the 60 s renewal margin left.
+    clockOffsetMs = 30_000;
+    await psp.searchCips(['1']);
+    expect(counter.calls).toBe(1);
+    // 125 s on: inside the margin, so a new token is fetched before the old one dies.
+    clockOffsetMs = 125_000;
     await psp.searchCips(['1']);
     expect(counter.calls).toBe(2);
   });
