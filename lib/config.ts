@@ -11,8 +11,10 @@ export interface StageConfig {
   /** Stateful resources (table, queues, secret): RETAIN outside dev. */
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
-  /** Per-client steady rate and burst for the whole API (API Gateway stage throttling). */
-  throttle: { rateLimit: number; burstLimit: number };
+  /** Per API key (the usage plan every key joins): steady requests/s and burst. */
+  clientThrottle: { rateLimit: number; burstLimit: number };
+  /** The whole stage, all clients together (protects the table and the PSP from a stampede). */
+  apiThrottle: { rateLimit: number; burstLimit: number };
   /** How long API Gateway caches an authorizer decision per key (revocation delay). */
   authorizerCacheTtl: Duration;
   /** Raw PSP notification bodies are kept this long for audit. */
@@ -38,7 +40,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
-    throttle: { rateLimit: 20, burstLimit: 40 },
+    clientThrottle: { rateLimit: 20, burstLimit: 40 },
+    apiThrottle: { rateLimit: 50, burstLimit: 100 },
     authorizerCacheTtl: Duration.minutes(1),
     rawWebhookRetentionDays: 14,
     logLevel: 'DEBUG',
@@ -51,7 +54,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: false,
-    throttle: { rateLimit: 50, burstLimit: 100 },
+    clientThrottle: { rateLimit: 50, burstLimit: 100 },
+    apiThrottle: { rateLimit: 150, burstLimit: 300 },
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 30,
     logLevel: 'INFO',
@@ -64,7 +68,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
-    throttle: { rateLimit: 200, burstLimit: 400 },
+    clientThrottle: { rateLimit: 200, burstLimit: 400 },
+    apiThrottle: { rateLimit: 600, burstLimit: 1200 },
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 400,
     logLevel: 'INFO',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  ApiKeySourceType,
   AuthorizationType,
   IdentitySource,
   LambdaIntegration,
@@ -29,12 +30,14 @@ import type { StatefulStack } from './stateful-stack';
 import {
   FUNCTIONS,
   type FunctionName,
+  GATEWAY_PROBLEMS,
   type JobName,
   QUEUES,
   type QueueName,
   ROUTES,
   SCHEDULES,
   STREAM_CONSUMERS,
+  usagePlanName,
 } from './topology';
 
 function queueSpec(name: QueueName) {
@@ -201,39 +204,44 @@ export class ServiceStack extends Stack {
         dataTraceEnabled: false,
         tracingEnabled: true,
         metricsEnabled: true,
-        throttlingRateLimit: config.throttle.rateLimit,
-        throttlingBurstLimit: config.throttle.burstLimit,
+        throttlingRateLimit: config.apiThrottle.rateLimit,
+        throttlingBurstLimit: config.apiThrottle.burstLimit,
       },
+      // The authorizer names each caller's API Gateway key (usageIdentifierKey); callers never send one.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+    });
+    // Per-client throttling: every key issued by `npm run api-key:create` joins this plan.
+    api.addUsagePlan('ClientUsagePlan', {
+      name: usagePlanName(stage),
+      description: 'Per-API-key throttle for marketplace backends',
+      throttle: config.clientThrottle,
+      apiStages: [{ api, stage: api.deploymentStage }],
     });
     const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: this.fn('authorizer'),
       identitySources: [IdentitySource.header('Authorization')],
       resultsCacheTtl: config.authorizerCacheTtl,
     });
-    // API Gateway's own errors speak problem+json too.
-    api.addGatewayResponse('Unauthorized', {
-      type: ResponseType.UNAUTHORIZED,
-      statusCode: '401',
-      responseHeaders: { 'Content-Type': "'application/problem+json'" },
-      templates: PROBLEM_TEMPLATE(401, 'unauthorized', 'Missing or invalid API key.'),
-    });
-    api.addGatewayResponse('AccessDenied', {
-      type: ResponseType.ACCESS_DENIED,
-      statusCode: '401',
-      responseHeaders: { 'Content-Type': "'application/problem+json'" },
-      templates: PROBLEM_TEMPLATE(401, 'unauthorized', 'Missing or invalid API key.'),
-    });
-    api.addGatewayResponse('Throttled', {
-      type: ResponseType.THROTTLED,
-      statusCode: '429',
-      responseHeaders: { 'Content-Type': "'application/problem+json'", 'Retry-After': "'1'" },
-      templates: PROBLEM_TEMPLATE(429, 'throttled', 'Too many requests; retry shortly.'),
-    });
-    api.addGatewayResponse('Default5xx', {
-      type: ResponseType.DEFAULT_5XX,
-      responseHeaders: { 'Content-Type': "'application/problem+json'" },
-      templates: PROBLEM_TEMPLATE(500, 'internal_error', 'Something went wrong on our side.'),
-    });
+    // API Gateway's own errors speak problem+json too, with the local API server's very bodies.
+    const gatewayResponses = [
+      ['Unauthorized', ResponseType.UNAUTHORIZED, GATEWAY_PROBLEMS.unauthorized],
+      ['AccessDenied', ResponseType.ACCESS_DENIED, GATEWAY_PROBLEMS.unauthorized],
+      ['InvalidApiKey', ResponseType.INVALID_API_KEY, GATEWAY_PROBLEMS.apiKeyNotEnabled],
+      ['Throttled', ResponseType.THROTTLED, GATEWAY_PROBLEMS.throttled],
+      ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, GATEWAY_PROBLEMS.throttled],
+      ['Default5xx', ResponseType.DEFAULT_5XX, GATEWAY_PROBLEMS.internalError],
+    ] as const;
+    for (const [id, type, spec] of gatewayResponses) {
+      api.addGatewayResponse(id, {
+        type,
+        ...(type === ResponseType.DEFAULT_5XX ? {} : { statusCode: String(spec.status) }),
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...(spec.status === 429 ? { 'Retry-After': "'1'" } : {}),
+        },
+        templates: PROBLEM_TEMPLATE(spec.status, spec.code, spec.detail),
+      });
+    }
 
     for (const route of ROUTES) {
       const method = api.root
@@ -241,7 +249,9 @@ export class ServiceStack extends Stack {
         .addMethod(
           route.method,
           new LambdaIntegration(this.fn(route.function)),
-          route.auth === 'apiKey' ? { authorizer, authorizationType: AuthorizationType.CUSTOM } : {},
+          route.auth === 'apiKey'
+            ? { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true }
+            : {},
         );
       if (route.auth !== 'apiKey') {
         Validations.of(method).acknowledge(

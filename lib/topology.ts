@@ -276,6 +276,25 @@ export const ROUTES: readonly RouteSpec[] = [
 ];
 
 /** Physical name of a resource in a stage; every stage gets its own. */
+/**
+ * What API Gateway itself answers (before any handler runs), as problem+json. The service stack
+ * turns these into gateway responses; the local API server answers the very same bodies.
+ */
+export const GATEWAY_PROBLEMS = {
+  unauthorized: { status: 401, code: 'unauthorized', detail: 'Missing or invalid API key.' },
+  apiKeyNotEnabled: {
+    status: 403,
+    code: 'api_key_not_enabled',
+    detail:
+      'This API key is not enabled for this API (no usage plan); issue a new one with npm run api-key:create.',
+  },
+  throttled: { status: 429, code: 'throttled', detail: 'Too many requests for this API key; retry shortly.' },
+  internalError: { status: 500, code: 'internal_error', detail: 'Something went wrong on our side.' },
+} as const;
+
 export function physicalName(base: string, stage: string): string {
   return `pagoefectivo-${stage}-${base}`;
 }
+
+/** The API Gateway usage plan every client API key of a stage joins (per-client throttle). */
+export const usagePlanName = (stage: string) => physicalName('clients', stage);

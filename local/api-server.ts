@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problem } from '../functions/platform/problem';
-import { ROUTES, type RouteSpec } from '../lib/topology';
+import { GATEWAY_PROBLEMS, ROUTES, type RouteSpec } from '../lib/topology';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
+import { ClientThrottle, type ThrottleLimits } from './throttle';
 
 /** API Gateway's own payload limit is 10 MB; locally 1 MB is plenty and protects the process. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,8 +43,14 @@ export interface ApiServer {
  * lib/topology.ts, runs the Lambda authorizer for `apiKey` routes, and calls the same handler
  * modules that are bundled for AWS with the event shape API Gateway would send.
  */
-export async function startApiServer(options: { port: number; localRoutes: LocalRoute }): Promise<ApiServer> {
+export async function startApiServer(options: {
+  port: number;
+  localRoutes: LocalRoute;
+  /** The usage plan's per-client throttle (lib/config.ts `clientThrottle` in AWS). */
+  clientThrottle: ThrottleLimits;
+}): Promise<ApiServer> {
   const routes = ROUTES.map(compile);
+  const throttle = new ClientThrottle(options.clientThrottle);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -97,6 +104,7 @@ export async function startApiServer(options: { port: number; localRoutes: Local
     const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
 
     if (route.spec.auth === 'apiKey') {
+      let usageKey: string | undefined;
       try {
         const authorizer = await loadHandler('authorizer');
         const result = await authorizer(
@@ -114,9 +122,18 @@ export async function startApiServer(options: { port: number; localRoutes: Local
           lambdaContext('authorizer'),
         );
         event.requestContext.authorizer = { principalId: result.principalId, ...result.context };
+        usageKey = result.usageIdentifierKey;
       } catch {
         // What API Gateway answers for a failed authorizer, as problem+json (see the gateway responses in CDK).
-        return send(response, problemResult(401, 'unauthorized', 'Missing or invalid API key.'));
+        return send(response, gatewayProblem(GATEWAY_PROBLEMS.unauthorized));
+      }
+      // As in AWS: throttled per client after the authorizer names the client's usage key.
+      if (!usageKey) {
+        return send(response, gatewayProblem(GATEWAY_PROBLEMS.apiKeyNotEnabled));
+      }
+      if (!throttle.tryTake(usageKey)) {
+        const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
+        return send(response, { ...throttled, headers: { ...throttled.headers, 'Retry-After': '1' } });
       }
     }
 
@@ -128,8 +145,7 @@ export async function startApiServer(options: { port: number; localRoutes: Local
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('[api] unhandled', error);
-      if (!response.headersSent)
-        send(response, problemResult(500, 'internal_error', 'Something went wrong.'));
+      if (!response.headersSent) send(response, gatewayProblem(GATEWAY_PROBLEMS.internalError));
     });
   });
   await listen(server, options.port, 'API', 'PORT');
@@ -139,6 +155,9 @@ export async function startApiServer(options: { port: number; localRoutes: Local
 }
 
 const problemHeaders = { 'content-type': 'application/problem+json' };
+
+const gatewayProblem = (spec: { status: number; code: string; detail: string }) =>
+  problemResult(spec.status, spec.code, spec.detail);
 
 function problemResult(status: number, code: string, detail: string): APIGatewayProxyResult {
   return { statusCode: status, headers: problemHeaders, body: JSON.stringify(problem(status, code, detail)) };

@@ -16,6 +16,7 @@ import { type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
 import { startStreamPoller } from './stream-poller';
+import type { ThrottleLimits } from './throttle';
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests). */
@@ -35,6 +36,8 @@ export interface LocalStackOptions {
   scheduler?: boolean;
   /** Seconds after expiresAt before an order is expired (AWS default 120). */
   expiryGraceSeconds?: number;
+  /** Per API key, like the usage plan in AWS (default 100 requests/s, bursts of 200). */
+  clientThrottle?: ThrottleLimits;
   /** Outgoing webhook backoff (seconds per retry); tests shorten it. */
   webhookRetryScheduleSeconds?: number[];
   log?: (line: string) => void;
@@ -56,6 +59,8 @@ export interface LocalStack {
 }
 
 export const LOCAL_STAGE = 'local';
+/** Generous, so local benches measure the product rather than the throttle. */
+export const LOCAL_CLIENT_THROTTLE: ThrottleLimits = { rateLimit: 100, burstLimit: 200 };
 
 /** Runs one pass of a scheduled job with the handler EventBridge Scheduler invokes in AWS. */
 async function runJob(spec: ScheduleSpec): Promise<unknown> {
@@ -124,7 +129,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       return undefined;
     };
-    const api: ApiServer = await startApiServer({ port: options.port, localRoutes });
+    const api: ApiServer = await startApiServer({
+      port: options.port,
+      localRoutes,
+      clientThrottle: options.clientThrottle ?? LOCAL_CLIENT_THROTTLE,
+    });
     stoppers.push(() => api.stop());
 
     const sandbox = await startSandbox({
@@ -175,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       keyId: 'local',
       name: 'local development key (LOCAL_API_KEY)',
       createdAt: new Date().toISOString(),
+      usageKey: 'usage_local',
     });
 
     const pollers: SqsPoller[] = [...sqs.queues.values()].map((queue) =>

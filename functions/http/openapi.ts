@@ -88,6 +88,8 @@ export function buildOpenApiDocument(): JsonSchema {
   const commonErrors = {
     '400': problem('Invalid input; `errors` names each field.'),
     '401': problem('Missing or unknown API key.'),
+    '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
+    '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
     '500': problem('Unexpected error; nothing internal is revealed.'),
   };
   return {

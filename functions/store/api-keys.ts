@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { keys } from './keys';
+import { ALL_API_KEYS, keys } from './keys';
 
 /**
  * API keys are stored as SHA-256 hashes only: a leaked table backup yields no usable key.
@@ -16,7 +16,26 @@ export interface ApiKeyRecord {
   keyId: string;
   name: string;
   createdAt: string;
+  /**
+   * The value of this client's API Gateway API key. The authorizer returns it as
+   * `usageIdentifierKey`, which is how API Gateway applies the usage plan's per-client
+   * throttling. It is not a credential: with the key source set to AUTHORIZER, API Gateway
+   * ignores any `x-api-key` a caller sends.
+   */
+  usageKey: string;
+  /** API Gateway's id for that key (absent locally), so revocation can disable it too. */
+  gatewayKeyId?: string;
   revokedAt?: string;
+}
+
+const RECORD_FIELDS = ['keyId', 'name', 'createdAt', 'usageKey', 'gatewayKeyId', 'revokedAt'] as const;
+
+function toRecord(item: Record<string, unknown>): ApiKeyRecord {
+  const record: Record<string, string> = {};
+  for (const field of RECORD_FIELDS) {
+    if (typeof item[field] === 'string') record[field] = item[field];
+  }
+  return record as unknown as ApiKeyRecord;
 }
 
 export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
@@ -25,14 +44,63 @@ export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | u
   );
   const item = result.Item;
   if (item === undefined || item.revokedAt !== undefined) return undefined;
-  return { keyId: String(item.keyId), name: String(item.name), createdAt: String(item.createdAt) };
+  return toRecord(item);
 }
 
 export async function storeApiKey(apiKey: string, record: ApiKeyRecord): Promise<void> {
   await dynamo().send(
     new PutCommand({
       TableName: config().TABLE_NAME,
-      Item: { ...keys.apiKey(hashApiKey(apiKey)), entity: 'api-key', ...record },
+      Item: {
+        ...keys.apiKey(hashApiKey(apiKey)),
+        entity: 'api-key',
+        gsi2pk: ALL_API_KEYS,
+        gsi2sk: `${record.createdAt}#${record.keyId}`,
+        ...record,
+      },
     }),
   );
+}
+
+/** Every key item ever issued, oldest first (a handful per marketplace: a page or two, no Scan). */
+async function apiKeyItems(): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': ALL_API_KEYS },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return items;
+}
+
+export async function listApiKeys(): Promise<ApiKeyRecord[]> {
+  return (await apiKeyItems()).map(toRecord);
+}
+
+/**
+ * Marks a key revoked; the item stays, for the audit trail of who called us with it. Returns
+ * the record as it was, or undefined when no such key exists. Revoking twice keeps the first date.
+ */
+export async function revokeApiKey(keyId: string, at: Date): Promise<ApiKeyRecord | undefined> {
+  const item = (await apiKeyItems()).find((candidate) => candidate.keyId === keyId);
+  if (item === undefined) return undefined;
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: config().TABLE_NAME,
+      Key: { pk: item.pk, sk: item.sk },
+      UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    }),
+  );
+  return toRecord(item);
 }

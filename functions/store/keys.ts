@@ -31,9 +31,10 @@ export const keys = {
 /** gsi1: orders by status, anomalies by type — newest first by sort key. */
 export const byStatus = (status: string) => `ORDER_STATUS#${status}`;
 export const anomaliesByType = (type: string) => `ANOMALY_TYPE#${type}`;
-/** gsi2: every order / every anomaly, by creation time. */
+/** gsi2: every order / every anomaly / every API key, by creation time. */
 export const ALL_ORDERS = 'ORDERS';
 export const ALL_ANOMALIES = 'ANOMALIES';
+export const ALL_API_KEYS = 'API_KEYS';
 /** gsi3 (sparse): pending orders by expiry, only while PENDING_PAYMENT. */
 export const pendingBucket = (bucket: number) => `PENDING#${bucket}`;
 

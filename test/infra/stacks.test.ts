@@ -7,7 +7,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { createProductApp } from '../../lib/app';
 import { STAGE_CONFIG, type Stage } from '../../lib/config';
-import { FUNCTIONS, type FunctionName, QUEUES, ROUTES, SCHEDULES } from '../../lib/topology';
+import { FUNCTIONS, type FunctionName, QUEUES, ROUTES, SCHEDULES, usagePlanName } from '../../lib/topology';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -214,7 +214,7 @@ describe('stateful resources per stage', () => {
 });
 
 describe('API', () => {
-  it('logs access, throttles per stage and traces', () => {
+  it('logs access, caps the whole stage and traces', () => {
     for (const stage of ['dev', 'prod'] as const) {
       synthesized[stage].service.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: stage,
@@ -222,10 +222,54 @@ describe('API', () => {
         TracingEnabled: true,
         MethodSettings: Match.arrayWith([
           Match.objectLike({
-            ThrottlingRateLimit: STAGE_CONFIG[stage].throttle.rateLimit,
-            ThrottlingBurstLimit: STAGE_CONFIG[stage].throttle.burstLimit,
+            ThrottlingRateLimit: STAGE_CONFIG[stage].apiThrottle.rateLimit,
+            ThrottlingBurstLimit: STAGE_CONFIG[stage].apiThrottle.burstLimit,
           }),
         ]),
+      });
+    }
+  });
+
+  it('throttles each client on its own: a usage plan keyed by the authorizer, required on every /v1 method', () => {
+    for (const stage of ['dev', 'prod'] as const) {
+      const { service } = synthesized[stage];
+      service.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+      service.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: usagePlanName(stage),
+        Throttle: {
+          RateLimit: STAGE_CONFIG[stage].clientThrottle.rateLimit,
+          BurstLimit: STAGE_CONFIG[stage].clientThrottle.burstLimit,
+        },
+        ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+      });
+      // Per client means below the stage-wide ceiling, or one client could take it all.
+      expect(STAGE_CONFIG[stage].clientThrottle.rateLimit).toBeLessThan(
+        STAGE_CONFIG[stage].apiThrottle.rateLimit,
+      );
+      const methods = Object.values(
+        service.findResources('AWS::ApiGateway::Method') as Record<string, Resource>,
+      );
+      for (const method of methods) {
+        expect(method.Properties.ApiKeyRequired ?? false).toBe(
+          method.Properties.AuthorizationType === 'CUSTOM',
+        );
+      }
+    }
+  });
+
+  it('answers its own refusals (401, 403 without usage plan, 429) as problem+json', () => {
+    const { service } = synthesized.prod;
+    for (const [type, status] of [
+      ['UNAUTHORIZED', '401'],
+      ['INVALID_API_KEY', '403'],
+      ['THROTTLED', '429'],
+    ]) {
+      service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: status,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        }),
       });
     }
   });

@@ -1,0 +1,152 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  GetUsagePlansCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
+import type { ApiKeyRecord } from '../functions/store/api-keys';
+import { physicalName, usagePlanName } from '../lib/topology';
+
+/**
+ * API key lifecycle for one stage:
+ *   npm run api-key:create -- --stage prod --name "checkout backend" [--region r]
+ *   npm run api-key:list   -- --stage prod [--region r]
+ *   npm run api-key:revoke -- --stage prod --key-id key_… [--region r]
+ * `--stage local` manages the local stack's keys (`--endpoint` = its DynamoDB Local URL).
+ *
+ * Each key is a random secret shown once; the table keeps only its hash. In AWS each key also
+ * gets an API Gateway API key in the stage's usage plan (its per-client throttle): the
+ * authorizer names it as `usageIdentifierKey`. Revoking marks the item and disables that
+ * API Gateway key, which stops the client at once, before any cached authorizer decision expires.
+ */
+
+/** The part of API Gateway the key lifecycle needs (real client in AWS, none locally). */
+export interface UsagePlanGateway {
+  client: APIGatewayClient;
+  usagePlanName: string;
+}
+
+async function findUsagePlanId(gateway: UsagePlanGateway): Promise<string> {
+  let position: string | undefined;
+  do {
+    const page = await gateway.client.send(new GetUsagePlansCommand({ position, limit: 500 }));
+    const plan = page.items?.find((item) => item.name === gateway.usagePlanName);
+    if (plan?.id) return plan.id;
+    position = page.position;
+  } while (position);
+  throw new Error(
+    `No usage plan named ${gateway.usagePlanName}: is the service stack deployed to this region?`,
+  );
+}
+
+export interface IssuedApiKey {
+  apiKey: string;
+  record: ApiKeyRecord;
+}
+
+export async function issueApiKey(
+  name: string,
+  options: { gateway?: UsagePlanGateway; now?: Date } = {},
+): Promise<IssuedApiKey> {
+  const { storeApiKey } = await import('../functions/store/api-keys');
+  const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
+  const keyId = `key_${randomUUID()}`;
+  const usageKey = `usage_${randomBytes(24).toString('base64url')}`;
+  let gatewayKeyId: string | undefined;
+  if (options.gateway) {
+    // Usage plan first: a key that cannot be throttled is never stored as usable.
+    const usagePlanId = await findUsagePlanId(options.gateway);
+    const created = await options.gateway.client.send(
+      new CreateApiKeyCommand({ name: `${name} (${keyId})`, value: usageKey, enabled: true }),
+    );
+    gatewayKeyId = created.id;
+    await options.gateway.client.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId, keyId: gatewayKeyId, keyType: 'API_KEY' }),
+    );
+  }
+  const record: ApiKeyRecord = {
+    keyId,
+    name,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    usageKey,
+    ...(gatewayKeyId ? { gatewayKeyId } : {}),
+  };
+  await storeApiKey(apiKey, record);
+  return { apiKey, record };
+}
+
+export async function revokeIssuedApiKey(
+  keyId: string,
+  options: { gateway?: UsagePlanGateway; now?: Date } = {},
+): Promise<ApiKeyRecord | undefined> {
+  const { revokeApiKey } = await import('../functions/store/api-keys');
+  const record = await revokeApiKey(keyId, options.now ?? new Date());
+  if (record?.gatewayKeyId && options.gateway) {
+    await options.gateway.client.send(
+      new UpdateApiKeyCommand({
+        apiKey: record.gatewayKeyId,
+        patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+      }),
+    );
+  }
+  return record;
+}
+
+async function main(): Promise<void> {
+  const [command] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: process.argv.slice(3),
+    options: {
+      stage: { type: 'string' },
+      name: { type: 'string' },
+      'key-id': { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+    },
+  });
+  const usage =
+    'usage: api-keys create --stage <s> --name <who uses it> | list --stage <s> | revoke --stage <s> --key-id <id>';
+  if (!values.stage || !['create', 'list', 'revoke'].includes(command ?? '')) {
+    console.error(usage);
+    process.exit(2);
+  }
+  // The store reads its table from the config module, like every Lambda does.
+  process.env.TABLE_NAME = physicalName('table', values.stage);
+  if (values.region) process.env.AWS_REGION = values.region;
+  if (values.endpoint) process.env.DYNAMODB_ENDPOINT = values.endpoint;
+  const gateway =
+    values.stage === 'local'
+      ? undefined
+      : {
+          client: new APIGatewayClient(values.region ? { region: values.region } : {}),
+          usagePlanName: usagePlanName(values.stage),
+        };
+
+  if (command === 'create') {
+    if (!values.name) throw new Error(usage);
+    const { apiKey, record } = await issueApiKey(values.name, { gateway });
+    console.log(`API key for "${record.name}" (${record.keyId}) — shown once, store it now:\n${apiKey}`);
+  } else if (command === 'list') {
+    const { listApiKeys } = await import('../functions/store/api-keys');
+    for (const record of await listApiKeys()) {
+      const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
+      console.log(`${record.keyId}\t${record.createdAt}\t${state}\t${record.name}`);
+    }
+  } else {
+    if (!values['key-id']) throw new Error(usage);
+    const record = await revokeIssuedApiKey(values['key-id'], { gateway });
+    if (!record) throw new Error(`No API key ${values['key-id']} in stage ${values.stage}`);
+    console.log(`Revoked ${record.keyId} ("${record.name}").`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,135 @@
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  GetUsagePlansCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listApiKeys, storeApiKey } from '../../functions/store/api-keys';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { issueApiKey, revokeIssuedApiKey } from '../../scripts/api-keys';
+import { http, stack } from '../support/api';
+
+const listOrders = (apiKey: string, apiUrl = stack().apiUrl) =>
+  http('GET', `${apiUrl}/v1/orders?limit=1`, { headers: { authorization: `Bearer ${apiKey}` } });
+
+describe('API key lifecycle (npm run api-key:create | list | revoke)', () => {
+  it('issues a key shown once and stored by hash, which the API accepts until it is revoked', async () => {
+    const { apiKey, record } = await issueApiKey('checkout backend');
+    expect(apiKey).toMatch(/^pek_[\w-]{43}$/);
+    expect((await listOrders(apiKey)).status).toBe(200);
+    const listed = (await listApiKeys()).find((candidate) => candidate.keyId === record.keyId);
+    expect(listed).toMatchObject({ name: 'checkout backend', usageKey: record.usageKey });
+    expect(listed?.revokedAt).toBeUndefined();
+    expect(JSON.stringify(await listApiKeys())).not.toContain(apiKey);
+
+    const revokedAt = new Date('2026-11-26T12:00:00Z');
+    expect(await revokeIssuedApiKey(record.keyId, { now: revokedAt })).toMatchObject({ keyId: record.keyId });
+    const refused = await listOrders(apiKey);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    // Revoking again keeps the first date: the audit trail says when it really stopped.
+    await revokeIssuedApiKey(record.keyId, { now: new Date() });
+    const after = (await listApiKeys()).find((candidate) => candidate.keyId === record.keyId);
+    expect(after?.revokedAt).toBe(revokedAt.toISOString());
+    expect(await revokeIssuedApiKey('key_unknown')).toBeUndefined();
+  });
+
+  it('refuses with 403 a key that has no usage plan to throttle it', async () => {
+    const apiKey = `pek_no_usage_plan_${crypto.randomUUID()}`;
+    // A record as a hand-written item would look: no usageKey.
+    await storeApiKey(apiKey, {
+      keyId: `key_${crypto.randomUUID()}`,
+      name: 'hand-made',
+      createdAt: new Date().toISOString(),
+    } as never);
+    const refused = await listOrders(apiKey);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'api_key_not_enabled' });
+  });
+});
+
+describe('per-client throttling', () => {
+  let server: ApiServer;
+  beforeAll(async () => {
+    // An API server of our own with a tiny bucket, in front of the same handlers and table.
+    server = await startApiServer({
+      port: 0,
+      localRoutes: async () => undefined,
+      clientThrottle: { rateLimit: 1, burstLimit: 5 },
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('answers 429 problem+json to a client over its burst, while another client is served', async () => {
+    const noisy = await issueApiKey('noisy client');
+    const quiet = await issueApiKey('quiet client');
+    const startedAt = performance.now();
+    const statuses: number[] = [];
+    let throttled: Awaited<ReturnType<typeof listOrders>> | undefined;
+    for (let i = 0; i < 20; i++) {
+      const response = await listOrders(noisy.apiKey, server.url);
+      statuses.push(response.status);
+      if (response.status === 429) throttled ??= response;
+    }
+    const elapsedSeconds = (performance.now() - startedAt) / 1000;
+    // The burst of 5 passes; after that at most one more per elapsed second (rate 1/s).
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const served = statuses.filter((status) => status === 200).length;
+    expect(served).toBeLessThanOrEqual(5 + Math.ceil(elapsedSeconds));
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+    expect(throttled?.headers.get('retry-after')).toBe('1');
+    expect(throttled?.body).toMatchObject({ status: 429, code: 'throttled' });
+
+    expect((await listOrders(quiet.apiKey, server.url)).status).toBe(200);
+  });
+});
+
+describe('API key lifecycle in AWS (API Gateway is mocked: it has no local emulator)', () => {
+  it('puts each new key in the stage usage plan, and disables it on revocation', async () => {
+    const gatewayMock = mockClient(APIGatewayClient);
+    gatewayMock
+      .on(GetUsagePlansCommand)
+      .resolvesOnce({ items: [{ id: 'other', name: 'someone-else' }], position: 'page-2' })
+      .resolvesOnce({ items: [{ id: 'plan-1', name: 'pagoefectivo-prod-clients' }] });
+    gatewayMock.on(CreateApiKeyCommand).resolves({ id: 'gw-key-1' });
+    gatewayMock.on(CreateUsagePlanKeyCommand).resolves({});
+    gatewayMock.on(UpdateApiKeyCommand).resolves({});
+    const gateway = {
+      client: new APIGatewayClient({ region: 'us-east-1' }),
+      usagePlanName: 'pagoefectivo-prod-clients',
+    };
+
+    const { record } = await issueApiKey('erp', { gateway });
+    expect(record.gatewayKeyId).toBe('gw-key-1');
+    expect(gatewayMock.commandCalls(CreateApiKeyCommand)[0]?.args[0].input).toMatchObject({
+      value: record.usageKey,
+      enabled: true,
+    });
+    expect(gatewayMock.commandCalls(CreateUsagePlanKeyCommand)[0]?.args[0].input).toEqual({
+      usagePlanId: 'plan-1',
+      keyId: 'gw-key-1',
+      keyType: 'API_KEY',
+    });
+
+    await revokeIssuedApiKey(record.keyId, { gateway });
+    expect(gatewayMock.commandCalls(UpdateApiKeyCommand)[0]?.args[0].input).toEqual({
+      apiKey: 'gw-key-1',
+      patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
+    });
+    gatewayMock.restore();
+  });
+
+  it('stores nothing when the stage has no usage plan (stack not deployed)', async () => {
+    const gatewayMock = mockClient(APIGatewayClient);
+    gatewayMock.on(GetUsagePlansCommand).resolves({ items: [] });
+    const gateway = { client: new APIGatewayClient({ region: 'us-east-1' }), usagePlanName: 'missing' };
+    const before = (await listApiKeys()).length;
+    await expect(issueApiKey('orphan', { gateway })).rejects.toThrow(/No usage plan named missing/);
+    expect((await listApiKeys()).length).toBe(before);
+    expect(gatewayMock.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
+    gatewayMock.restore();
+  });
+});
