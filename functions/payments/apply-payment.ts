@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Order, TransitionSource } from '../orders/order';
+import type { Order, Payment, TransitionSource } from '../orders/order';
 import { statusAfterPayment } from '../orders/state-machine';
 import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
@@ -9,6 +9,7 @@ import {
   DuplicateItemError,
   getOrderByCip,
   paymentRecordPut,
+  recordOperationNumber,
   StaleOrderError,
   saveTransition,
 } from '../store/orders-repository';
@@ -49,6 +50,14 @@ export async function applyPayment(
       raiseAnomaly(type, detail, payment, source, webhookId, orderId);
     if (order === undefined) return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
     if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
+      if (completesPolledPayment(order.payment, payment)) {
+        const at = now().toISOString();
+        if (!(await recordOperationNumber(order, payment.cip, payment.operationNumber ?? '', at))) continue;
+        logger.info('operation number recorded for a polled payment', {
+          orderId: order.id,
+          cip: payment.cip,
+        });
+      }
       return { result: 'already_applied', orderId: order.id };
     }
     if (payment.currency !== order.currency) {
@@ -109,6 +118,19 @@ const POLLED = 'polled';
  */
 function isSamePayment(applied: string | null, observed: string | null): boolean {
   return applied === null || observed === null || applied === observed;
+}
+
+/**
+ * A payment found by polling has no operation number; its notification, arriving later with the
+ * same amount and currency, supplies it (settlement reports list payments by that number).
+ */
+function completesPolledPayment(applied: Payment, observed: ObservedPayment): boolean {
+  return (
+    applied.operationNumber === null &&
+    observed.operationNumber !== null &&
+    applied.amount === observed.amountMinor &&
+    applied.currency === observed.currency
+  );
 }
 
 async function raiseAnomaly(

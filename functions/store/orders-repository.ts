@@ -207,6 +207,47 @@ export function paymentRecordPut(
   };
 }
 
+/**
+ * Fills in the operation number of a payment first seen by polling (the PSP's search omits it),
+ * when its notification arrives. Not a transition: the status and version stay, and no event is
+ * written. Conditional on the version read and on the number still being unknown, with the
+ * payment record so later copies of that notification dedupe on it. False = lost a race: re-read.
+ */
+export async function recordOperationNumber(
+  order: Order,
+  cip: string,
+  operationNumber: string,
+  at: string,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.order(order.id),
+              UpdateExpression: 'SET #payment.operationNumber = :operationNumber',
+              ConditionExpression: '#version = :version AND attribute_type(#payment.operationNumber, :null)',
+              ExpressionAttributeNames: { '#payment': 'payment', '#version': 'version' },
+              ExpressionAttributeValues: {
+                ':operationNumber': operationNumber,
+                ':version': order.version,
+                ':null': 'NULL',
+              },
+            },
+          },
+          paymentRecordPut(cip, operationNumber, order.id, at, 'webhook'),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error) !== undefined) return false;
+    throw error;
+  }
+}
+
 export async function getOrder(id: string, consistent = false): Promise<Order | undefined> {
   const result = await dynamo().send(
     new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }),

@@ -44,9 +44,14 @@ describe('sync-pending', () => {
       amount: 150,
     });
     expect((await postNotification(late)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const after = await getOrder(order.id);
+    // It completes the polled payment with its operation number (for settlement), and is not a transition.
+    const after = await eventually(async () => {
+      const current = await getOrder(order.id);
+      return current.payment?.operationNumber ? current : undefined;
+    });
+    expect(after.payment).toMatchObject({ operationNumber: paid.body.operationNumber, source: 'poll' });
     expect(after.version).toBe(recovered.version);
+    expect(after.status).toBe('PAID');
     const duplicates = await api<{ items: { cip: string }[] }>(
       'GET',
       '/v1/anomalies?type=duplicate_payment&limit=100',
