@@ -1,7 +1,8 @@
 import { now } from '../platform/clock';
 import { config } from '../platform/config';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
+import { httpHandler, jsonBody, parseParams, validate } from '../platform/http';
+import { idempotentOperation } from '../platform/idempotency';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -12,26 +13,37 @@ import {
   publicView,
   rotateSecret,
 } from '../webhooks/endpoints-repository';
-import { CreateEndpointRequestSchema, EndpointIdParamsSchema, PageQuerySchema } from '../webhooks/schemas';
+import {
+  type CreateEndpointRequest,
+  CreateEndpointRequestSchema,
+  EndpointIdParamsSchema,
+  PageQuerySchema,
+} from '../webhooks/schemas';
 import { endpointUrlProblems } from '../webhooks/url-policy';
 
 /**
  * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
  * shown once, on creation and on rotation.
  */
-export const handler = httpHandler(async (event) => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  if (route === 'POST /v1/webhook-endpoints') {
-    const request = parseJsonBody(event, CreateEndpointRequestSchema);
-    const problems = endpointUrlProblems(request.url, config().STAGE === 'local');
-    if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+/** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
+const createEndpointOnce = idempotentOperation(
+  'create-webhook-endpoint',
+  async (request: CreateEndpointRequest) => {
     const { endpoint, secret } = await createEndpoint(request, now());
     forgetSubscriptionCache();
-    return {
-      status: 201,
-      body: { ...publicView(endpoint, now()), secret },
-      headers: { location: `/v1/webhook-endpoints/${endpoint.id}` },
-    };
+    return { ...publicView(endpoint, now()), secret };
+  },
+);
+
+export const handler = httpHandler(async (event, context) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  if (route === 'POST /v1/webhook-endpoints') {
+    const body = jsonBody(event);
+    const request = validate(body, CreateEndpointRequestSchema);
+    const problems = endpointUrlProblems(request.url, config().STAGE === 'local');
+    if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+    const created = await createEndpointOnce(event, context, body, request);
+    return { status: 201, body: created, headers: { location: `/v1/webhook-endpoints/${created.id}` } };
   }
   if (route === 'GET /v1/webhook-endpoints') {
     const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');

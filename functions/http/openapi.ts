@@ -83,6 +83,15 @@ const pathParameter = (name: string, description: string) => ({
   description,
 });
 
+/** Same caller + key + body within a day replays the first response; another body → 409. */
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Retry safely: the same key and body within 24 h replays the first response.',
+  schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+};
+
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the zod schemas that validate requests. */
 export function buildOpenApiDocument(): JsonSchema {
   const commonErrors = {
@@ -105,14 +114,7 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'createOrder',
           summary: 'Create an order and its PagoEfectivo voucher',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', minLength: 8, maxLength: 128 },
-            },
-          ],
+          parameters: [idempotencyKeyParameter],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('CreateOrderRequest') } },
@@ -209,13 +211,18 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'createWebhookEndpoint',
           summary: 'Subscribe an https URL to event types; the signing secret (whsec_…) is shown once',
+          parameters: [idempotencyKeyParameter],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('CreateWebhookEndpointRequest') } },
           },
           responses: {
-            '201': json('The endpoint, with `secret`.', ref('WebhookEndpoint')),
+            '201': json(
+              'The endpoint, with `secret` (replayed as is for a retried Idempotency-Key).',
+              ref('WebhookEndpoint'),
+            ),
             ...commonErrors,
+            '409': problem('Idempotency-Key reused with another body.'),
           },
         },
         get: {

@@ -150,6 +150,26 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
     expect((await api('GET', `/v1/webhook-endpoints/${endpoint.id}`)).status).toBe(404);
   });
 
+  it('creates one endpoint for a retried Idempotency-Key, replaying the same secret', async () => {
+    const headers = { 'idempotency-key': `idem-${crypto.randomUUID()}` };
+    const body = { url: `${receiver.url}/ok/${crypto.randomUUID()}`, events: ['order.paid'] };
+    const first = await api<Created>('POST', '/v1/webhook-endpoints', { body, headers });
+    const retried = await api<Created>('POST', '/v1/webhook-endpoints', { body, headers });
+    expect(first.status).toBe(201);
+    created.push(first.body.id);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(first.body);
+    const list = await api<{ items: WebhookEndpoint[] }>('GET', '/v1/webhook-endpoints?limit=100');
+    expect(list.body.items.filter((item) => item.url === body.url)).toHaveLength(1);
+
+    const reused = await api<Problem>('POST', '/v1/webhook-endpoints', {
+      body: { ...body, events: ['order.expired'] },
+      headers,
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('idempotency_key_reused');
+  });
+
   it('refuses URLs and subscriptions that are not valid', async () => {
     for (const url of ['ftp://example.com/hook', 'https://user:secret@example.com/hook', 'not a url']) {
       const response = await api<Problem>('POST', '/v1/webhook-endpoints', {
