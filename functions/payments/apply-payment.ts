@@ -13,7 +13,7 @@ import {
   StaleOrderError,
   saveTransition,
 } from '../store/orders-repository';
-import type { AnomalyType } from './anomaly-schemas';
+import type { Anomaly, AnomalyType } from './anomaly-schemas';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {
@@ -141,7 +141,7 @@ async function raiseAnomaly(
   webhookId: string | undefined,
   orderId: string | undefined,
 ): Promise<ApplyOutcome> {
-  await recordAnomaly({
+  await reportAnomaly({
     id: `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`,
     type,
     detectedAt: now().toISOString(),
@@ -154,7 +154,24 @@ async function raiseAnomaly(
     webhookId,
     source,
   });
-  metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
-  logger.warn('payment anomaly', { type, cip: payment.cip, orderId, detail });
   return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
+}
+
+/**
+ * Stores an anomaly (announced once through the outbox) and counts it for the alarm — once per
+ * anomaly, so the alarm tracks new problems, not how often the PSP reports the same one again.
+ */
+export async function reportAnomaly(anomaly: Anomaly): Promise<void> {
+  const context = {
+    type: anomaly.type,
+    cip: anomaly.cip,
+    orderId: anomaly.orderId,
+    webhookId: anomaly.webhookId,
+  };
+  if ((await recordAnomaly(anomaly)) === 'recorded') {
+    metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
+    logger.warn('payment anomaly', { ...context, detail: anomaly.detail });
+  } else {
+    logger.info('payment anomaly seen again', context);
+  }
 }

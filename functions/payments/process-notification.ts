@@ -1,6 +1,5 @@
 import { now } from '../platform/clock';
-import { recordAnomaly } from '../store/anomalies-repository';
-import { type ApplyOutcome, applyPayment } from './apply-payment';
+import { type ApplyOutcome, applyPayment, reportAnomaly } from './apply-payment';
 import { parseNotification } from './notification';
 import type { QueuedNotification } from './queued-notification';
 
@@ -9,7 +8,7 @@ export async function processNotification(message: QueuedNotification): Promise<
   const parsed = parseNotification(Buffer.from(message.rawBodyBase64, 'base64'));
   if (parsed.kind === 'paid') return applyPayment(parsed.payment, 'webhook', message.webhookId);
   const type = parsed.kind === 'unknown_event_type' ? 'unknown_event_type' : 'unparsable_notification';
-  await recordAnomaly({
+  await reportAnomaly({
     id: `${type}:${message.webhookId}`,
     type,
     detectedAt: now().toISOString(),

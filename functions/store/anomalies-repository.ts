@@ -11,12 +11,12 @@ import { cancellationCodes } from './transactions';
  * Anomaly ids are derived from what caused them, so recording the same anomaly twice (a
  * redelivered notification) overwrites one item instead of adding another.
  */
-export async function recordAnomaly(anomaly: Anomaly): Promise<void> {
+export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'already_recorded'> {
   const TableName = config().TABLE_NAME;
   const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
   const key = keys.anomaly(anomaly.id);
   const guard = 'attribute_not_exists(pk)';
-  await dynamo()
+  return dynamo()
     .send(
       new TransactWriteCommand({
         TransactItems: [
@@ -46,9 +46,11 @@ export async function recordAnomaly(anomaly: Anomaly): Promise<void> {
         ],
       }),
     )
+    .then(() => 'recorded' as const)
     .catch((error: unknown) => {
-      // Already recorded (and announced): a redelivered notification. Anything else is a real failure.
-      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
+      // Already recorded (and announced): a redelivered notification, or the PSP reporting the same
+      // mismatched payment on every expiry pass. Anything else is a real failure.
+      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return 'already_recorded' as const;
       throw error;
     });
 }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { handler as applyPaymentHandler } from '../../functions/handlers/apply-payment';
 import type { Order } from '../../functions/orders/order';
 import type { Anomaly } from '../../functions/payments/anomaly-schemas';
 import { applyPayment } from '../../functions/payments/apply-payment';
+import { processNotification } from '../../functions/payments/process-notification';
 import { dynamo } from '../../functions/platform/aws';
 import { config } from '../../functions/platform/config';
+import { metrics } from '../../functions/platform/powertools';
 import { notificationSignature } from '../../functions/psp/pagoefectivo/signing';
 import { keys } from '../../functions/store/keys';
 import { lambdaContext } from '../../local/lambda-context';
@@ -183,6 +185,40 @@ describe('applying payments', () => {
     const after = await getOrder(order.id);
     expect(after.version).toBe(2);
     expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+  });
+});
+
+describe('anomaly alarms', () => {
+  it('count an anomaly once, however often the same one is seen again (expiry passes, redeliveries)', async () => {
+    const order = await createOrder();
+    const mismatched = {
+      cip: order.voucher.cip,
+      operationNumber: null,
+      amountMinor: order.amount - 1,
+      currency: 'PEN',
+      paidAt: new Date(),
+    };
+    const counted = vi.spyOn(metrics, 'addMetric');
+    try {
+      for (let pass = 0; pass < 3; pass++) {
+        expect(await applyPayment(mismatched, 'poll')).toMatchObject({
+          result: 'anomaly',
+          type: 'amount_mismatch',
+        });
+      }
+      const unparsable = {
+        webhookId: `garbage-${crypto.randomUUID()}`,
+        receivedAt: new Date().toISOString(),
+        rawBodyBase64: Buffer.from('not json').toString('base64'),
+      };
+      await processNotification(unparsable);
+      await processNotification(unparsable);
+      const anomalyCounts = counted.mock.calls.filter(([name]) => name === 'PaymentAnomaly');
+      expect(anomalyCounts).toHaveLength(2);
+    } finally {
+      counted.mockRestore();
+    }
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
   });
 });
 
