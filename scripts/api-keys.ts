@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { ApiKeyRecord } from '../functions/store/api-keys';
 import { physicalName, usagePlanName } from '../lib/topology';
+import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 /**
  * API key lifecycle for one stage:
@@ -118,6 +119,12 @@ async function main(): Promise<void> {
   process.env.TABLE_NAME = physicalName('table', values.stage);
   if (values.region) process.env.AWS_REGION = values.region;
   if (values.endpoint) process.env.DYNAMODB_ENDPOINT = values.endpoint;
+  if (values.stage === 'local') {
+    // DynamoDB Local accepts any credentials, but the SDK still signs: give it the local stack's.
+    process.env.AWS_REGION ??= 'us-east-1';
+    process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
+  }
   const gateway =
     values.stage === 'local'
       ? undefined

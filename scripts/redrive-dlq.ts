@@ -8,6 +8,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { physicalName, QUEUES } from '../lib/topology';
+import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 export interface RedriveResult {
   moved: number;
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
   const spec = QUEUES.find((queue) => queue.name === values.queue);
   if (!spec) throw new Error(`Unknown queue ${values.queue}; known: ${QUEUES.map((q) => q.name).join(', ')}`);
   const client = new SQSClient({
+    // The local SQS emulator accepts any credentials, but the SDK still signs: give it the local stack's.
+    ...(values.stage === 'local' ? { region: 'us-east-1', credentials: LOCAL_CREDENTIALS } : {}),
     ...(values.region ? { region: values.region } : {}),
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
   });
