@@ -282,6 +282,7 @@ export interface OrderPage {
 }
 
 export interface ListOrdersFilter {
+  reference?: string;
   status?: OrderStatus;
   sellerId?: string;
   limit: number;
@@ -289,10 +290,20 @@ export interface ListOrdersFilter {
 }
 
 /**
- * Newest first. By seller: the seller's link items, then the orders themselves (a status filter
+ * Newest first. By reference: the uniqueness item points at the one order (other filters then
+ * apply to it). By seller: the seller's link items, then the orders themselves (a status filter
  * is applied to that page, so it may hold fewer than `limit`). By status: gsi1. Otherwise: gsi2.
  */
 export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
+  if (filter.reference !== undefined) {
+    const orderId = await findOrderIdByReference(filter.reference);
+    const order = orderId === undefined ? undefined : await getOrder(orderId, true);
+    const matches =
+      order !== undefined &&
+      (filter.status === undefined || order.status === filter.status) &&
+      (filter.sellerId === undefined || order.splits.some((split) => split.sellerId === filter.sellerId));
+    return { items: matches ? [order] : [], nextCursor: null };
+  }
   const TableName = tableName();
   const ExclusiveStartKey = decodeCursor(filter.cursor);
   if (filter.sellerId !== undefined) {

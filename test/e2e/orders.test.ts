@@ -59,6 +59,22 @@ describe('orders API over HTTP', () => {
     expect(bySellerAndOtherStatus.body.items.map((item) => item.id)).not.toContain(order.id);
   });
 
+  it('finds the one order for a marketplace reference (e.g. after a create that timed out)', async () => {
+    const order = (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;
+    const found = await api<Page>('GET', `/v1/orders?reference=${encodeURIComponent(order.reference)}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      items: [{ id: order.id, reference: order.reference }],
+      nextCursor: null,
+    });
+    const otherStatus = await api<Page>('GET', `/v1/orders?reference=${order.reference}&status=PAID`);
+    expect(otherStatus.body.items).toEqual([]);
+    const otherSeller = await api<Page>('GET', `/v1/orders?reference=${order.reference}&sellerId=nobody`);
+    expect(otherSeller.body.items).toEqual([]);
+    const unknown = await api<Page>('GET', `/v1/orders?reference=never-used-${Date.now()}`);
+    expect(unknown.body).toEqual({ items: [], nextCursor: null });
+  });
+
   it('pages through a seller with an opaque cursor, newest first, no repeats', async () => {
     const sellerId = `seller-${Date.now()}`;
     const ids: string[] = [];
