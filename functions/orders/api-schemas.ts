@@ -130,11 +130,9 @@ export const CipParamsSchema = z.object({
 });
 
 export const ListOrdersQuerySchema = z.object({
-  reference: externalId
-    .optional()
-    .meta({
-      description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
-    }),
+  reference: externalId.optional().meta({
+    description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
+  }),
   status: z.enum(ORDER_STATUSES).optional(),
   sellerId: externalId.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),

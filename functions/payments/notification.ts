@@ -29,8 +29,17 @@ export interface PaidNotification {
   transactionCode: string | undefined;
 }
 
+/**
+ * Event types that need nothing from us. `cip.expired` (seen in one merchant's integration):
+ * our own expirer ends the order after a final check at the PSP, so the hint changes nothing,
+ * and counting each one as an anomaly would keep the alarm ringing for routine expiries. The
+ * raw body is kept for audit like every verified notification.
+ */
+const INFORMATIONAL_EVENT_TYPES: ReadonlySet<string> = new Set(['cip.expired']);
+
 export type ParsedNotification =
   | { kind: 'paid'; payment: PaidNotification }
+  | { kind: 'informational'; eventType: string }
   | { kind: 'unknown_event_type'; eventType: string }
   | { kind: 'unparsable'; reason: string };
 
@@ -46,6 +55,8 @@ export function parseNotification(rawBody: Buffer): ParsedNotification {
     return { kind: 'unparsable', reason: 'Body is not JSON.' };
   }
   const eventType = (json as { eventType?: unknown } | null)?.eventType;
+  if (typeof eventType === 'string' && INFORMATIONAL_EVENT_TYPES.has(eventType))
+    return { kind: 'informational', eventType };
   if (typeof eventType === 'string' && eventType !== 'cip.paid')
     return { kind: 'unknown_event_type', eventType };
   const parsed = NotificationSchema.safeParse(json);

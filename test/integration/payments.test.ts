@@ -189,7 +189,7 @@ describe('applying payments', () => {
 });
 
 describe('anomaly alarms', () => {
-  it('count an anomaly once, however often the same one is seen again (expiry passes, redeliveries)', async () => {
+  it('count an anomaly once, however often the same one is seen again, and never count expiry hints', async () => {
     const order = await createOrder();
     const mismatched = {
       cip: order.voucher.cip,
@@ -213,6 +213,15 @@ describe('anomaly alarms', () => {
       };
       await processNotification(unparsable);
       await processNotification(unparsable);
+      // A routine expiry hint is no anomaly: it must not feed the alarm.
+      const expired = {
+        webhookId: `expired-${crypto.randomUUID()}`,
+        receivedAt: new Date().toISOString(),
+        rawBodyBase64: Buffer.from(JSON.stringify({ eventType: 'cip.expired', data: { cip: 1 } })).toString(
+          'base64',
+        ),
+      };
+      expect(await processNotification(expired)).toEqual({ result: 'ignored', eventType: 'cip.expired' });
       const anomalyCounts = counted.mock.calls.filter(([name]) => name === 'PaymentAnomaly');
       expect(anomalyCounts).toHaveLength(2);
     } finally {

@@ -30,6 +30,13 @@ describe('payment notification parsing', () => {
     });
   });
 
+  it('recognises cip.expired as informational: our own expirer decides, nothing to apply', () => {
+    expect(parse({ eventType: 'cip.expired', data: { cip: 123 } })).toEqual({
+      kind: 'informational',
+      eventType: 'cip.expired',
+    });
+  });
+
   it('turns unknown event types and unreadable bodies into anomalies, never exceptions', () => {
     expect(parse({ eventType: 'cip.refunded', data: {} })).toEqual({
       kind: 'unknown_event_type',
