@@ -256,6 +256,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
+  { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
   {
     method: 'POST',

@@ -1,7 +1,7 @@
 import { now } from '../platform/clock';
 import { config } from '../platform/config';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import { httpHandler, jsonBody, parseParams, validate } from '../platform/http';
+import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '../platform/http';
 import { idempotentOperation } from '../platform/idempotency';
 import {
   createEndpoint,
@@ -12,12 +12,14 @@ import {
   listEndpoints,
   publicView,
   rotateSecret,
+  updateEndpoint,
 } from '../webhooks/endpoints-repository';
 import {
   type CreateEndpointRequest,
   CreateEndpointRequestSchema,
   EndpointIdParamsSchema,
   PageQuerySchema,
+  UpdateEndpointRequestSchema,
 } from '../webhooks/schemas';
 import { endpointUrlProblems } from '../webhooks/url-policy';
 
@@ -59,6 +61,16 @@ export const handler = httpHandler(async (event, context) => {
   switch (route) {
     case 'GET /v1/webhook-endpoints/{id}':
       return { status: 200, body: publicView(endpoint, now()) };
+    case 'PATCH /v1/webhook-endpoints/{id}': {
+      const changes = parseJsonBody(event, UpdateEndpointRequestSchema);
+      if (changes.url !== undefined) {
+        const problems = endpointUrlProblems(changes.url, config().STAGE === 'local');
+        if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+      }
+      const updated = await updateEndpoint(id, changes, now());
+      if (!updated) throw new NotFoundError(`No webhook endpoint ${id}.`);
+      return { status: 200, body: publicView(updated, now()) };
+    }
     case 'DELETE /v1/webhook-endpoints/{id}':
       await deleteEndpoint(id);
       forgetSubscriptionCache();

@@ -12,6 +12,7 @@ import {
   DeliveryAttemptSchema,
   EventsQuerySchema,
   PageQuerySchema,
+  UpdateEndpointRequestSchema,
   WebhookEndpointSchema,
 } from '../webhooks/schemas';
 
@@ -39,6 +40,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     ProblemSchema,
     AnomalyListSchema,
     CreateEndpointRequestSchema,
+    UpdateEndpointRequestSchema,
     WebhookEndpointSchema,
     DeliveryAttemptSchema,
   ];
@@ -237,6 +239,20 @@ export function buildOpenApiDocument(): JsonSchema {
           parameters: [pathParameter('id', 'Endpoint id (we_…)')],
           responses: {
             '200': json('The endpoint.', ref('WebhookEndpoint')),
+            ...commonErrors,
+            '404': problem('No such endpoint.'),
+          },
+        },
+        patch: {
+          operationId: 'updateWebhookEndpoint',
+          summary: 'Change url, events or description; `enabled: true` re-enables a disabled endpoint',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('UpdateWebhookEndpointRequest') } },
+          },
+          responses: {
+            '200': json('The endpoint as changed.', ref('WebhookEndpoint')),
             ...commonErrors,
             '404': problem('No such endpoint.'),
           },

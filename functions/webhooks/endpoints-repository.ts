@@ -15,6 +15,7 @@ import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,
   type DeliveryAttempt,
+  type UpdateEndpointRequest,
   type WebhookEndpoint,
   WebhookEndpointSchema,
 } from './schemas';
@@ -29,6 +30,8 @@ interface StoredSecret {
 
 export interface StoredEndpoint extends WebhookEndpoint {
   secrets: StoredSecret[];
+  /** How often it was disabled for failing: numbers each `webhook_endpoint.disabled` event. */
+  disabledCount?: number;
 }
 
 const ALL_ENDPOINTS = 'ENDPOINTS';
@@ -41,7 +44,7 @@ function table(): string {
 }
 
 export function publicView(endpoint: StoredEndpoint, now: Date): WebhookEndpoint {
-  const { secrets, ...view } = endpoint;
+  const { secrets, disabledCount: _count, ...view } = endpoint;
   const previous = secrets.find(
     (secret) => secret.expiresAt !== undefined && secret.expiresAt > now.toISOString(),
   );
@@ -122,6 +125,55 @@ export async function deleteEndpoint(id: string): Promise<boolean> {
     new DeleteCommand({ TableName: table(), Key: endpointKey(id), ReturnValues: 'ALL_OLD' }),
   );
   return result.Attributes !== undefined;
+}
+
+/**
+ * Changes what the marketplace may change. `enabled: true` re-enables a disabled endpoint and
+ * forgets its failure streak, so the 5-day clock starts afresh; `enabled: false` pauses it
+ * (the marketplace's own decision: no event). Undefined when the endpoint does not exist.
+ */
+export async function updateEndpoint(
+  id: string,
+  changes: UpdateEndpointRequest,
+  now: Date,
+): Promise<StoredEndpoint | undefined> {
+  const set: string[] = [];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  for (const field of ['url', 'events', 'description'] as const) {
+    if (changes[field] === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = changes[field];
+    set.push(`#${field} = :${field}`);
+  }
+  if (changes.enabled !== undefined) {
+    names['#status'] = 'status';
+    values[':status'] = changes.enabled ? 'enabled' : 'disabled';
+    set.push('#status = :status');
+    if (changes.enabled) {
+      remove.push('disabledReason', 'disabledAt', 'failingSince');
+    } else {
+      values[':reason'] = 'Paused through the API.';
+      values[':at'] = now.toISOString();
+      set.push('disabledReason = :reason', 'disabledAt = :at');
+    }
+  }
+  const result = await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: endpointKey(id),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    )
+    .catch(ignoreMissing);
+  forgetSubscriptionCache();
+  return result?.Attributes ? fromItem(result.Attributes) : undefined;
 }
 
 export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapHours: number) {
@@ -209,6 +261,8 @@ export async function markDeliveryFailed(id: string, at: Date): Promise<string |
 export async function disableEndpoint(endpoint: StoredEndpoint, reason: string, at: Date): Promise<boolean> {
   const key = endpointKey(endpoint.id);
   const atIso = at.toISOString();
+  // Each disablement is its own event: an endpoint re-enabled and failing again is announced again.
+  const previousCount = endpoint.disabledCount ?? 0;
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -217,21 +271,25 @@ export async function disableEndpoint(endpoint: StoredEndpoint, reason: string, 
             Update: {
               TableName: table(),
               Key: key,
-              UpdateExpression: 'SET #status = :disabled, disabledReason = :reason, disabledAt = :at',
-              ConditionExpression: '#status = :enabled',
+              UpdateExpression:
+                'SET #status = :disabled, disabledReason = :reason, disabledAt = :at, disabledCount = :count',
+              ConditionExpression:
+                '#status = :enabled AND (attribute_not_exists(disabledCount) OR disabledCount = :previousCount)',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':disabled': 'disabled',
                 ':enabled': 'enabled',
                 ':reason': reason,
                 ':at': atIso,
+                ':count': previousCount + 1,
+                ':previousCount': previousCount,
               },
             },
           },
           {
             Put: {
               TableName: table(),
-              Item: outboxItem(key.pk, 1, 'webhook_endpoint.disabled', atIso, {
+              Item: outboxItem(key.pk, previousCount + 1, 'webhook_endpoint.disabled', atIso, {
                 endpointId: endpoint.id,
                 url: endpoint.url,
                 reason,

@@ -1,18 +1,34 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/outbox';
 
+const endpointUrl = z.string().min(1).max(2048);
+const subscribedEvents = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1)
+  .max(EVENT_TYPES.length)
+  .refine((events) => new Set(events).size === events.length, 'List each event type once.');
+const endpointDescription = z.string().trim().max(200);
+
 export const CreateEndpointRequestSchema = z
-  .strictObject({
-    url: z.string().min(1).max(2048),
-    events: z
-      .array(z.enum(EVENT_TYPES))
-      .min(1)
-      .max(EVENT_TYPES.length)
-      .refine((events) => new Set(events).size === events.length, 'List each event type once.'),
-    description: z.string().trim().max(200).optional(),
-  })
+  .strictObject({ url: endpointUrl, events: subscribedEvents, description: endpointDescription.optional() })
   .meta({ id: 'CreateWebhookEndpointRequest' });
 export type CreateEndpointRequest = z.infer<typeof CreateEndpointRequestSchema>;
+
+export const UpdateEndpointRequestSchema = z
+  .strictObject({
+    url: endpointUrl.optional(),
+    events: subscribedEvents.optional(),
+    description: endpointDescription.optional(),
+    enabled: z.boolean().optional().meta({
+      description: 'true re-enables a disabled endpoint (after 410 or days of failures); false pauses it.',
+    }),
+  })
+  .refine(
+    (changes) => Object.keys(changes).length > 0,
+    'Send at least one of url, events, description, enabled.',
+  )
+  .meta({ id: 'UpdateWebhookEndpointRequest' });
+export type UpdateEndpointRequest = z.infer<typeof UpdateEndpointRequestSchema>;
 
 export const EndpointIdParamsSchema = z.object({
   id: z.string().regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.'),

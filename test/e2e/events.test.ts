@@ -122,6 +122,56 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
     });
     expect(notice.data).toMatchObject({ url: endpoint.url });
     expect(deliveriesTo(endpoint).length).toBe(deliveredBefore);
+
+    // Re-enabled, it is delivered to again; a second 410 disables it again and says so again.
+    const enabled = await api<WebhookEndpoint>('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
+      body: { enabled: true },
+    });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body.status).toBe('enabled');
+    expect(enabled.body.disabledReason).toBeUndefined();
+    await createOrder();
+    await eventually(async () => (deliveriesTo(endpoint).length > deliveredBefore ? true : undefined));
+    const notices = await eventually(async () => {
+      const feed = await api<{ items: OutboxEvent[] }>(
+        'GET',
+        '/v1/events?type=webhook_endpoint.disabled&limit=100',
+      );
+      const mine = feed.body.items.filter((event) => event.data.endpointId === endpoint.id);
+      return mine.length === 2 ? mine : undefined;
+    });
+    expect(new Set(notices.map((event) => event.id)).size).toBe(2);
+  });
+
+  it('changes an endpoint’s events, description and URL, validating each', async () => {
+    const endpoint = await createEndpoint('ok', ['order.created']);
+    const path = `/v1/webhook-endpoints/${endpoint.id}`;
+    const changed = await api<WebhookEndpoint>('PATCH', path, {
+      body: { events: ['order.paid', 'order.expired'], description: 'fulfilment service' },
+    });
+    expect(changed.body).toMatchObject({
+      id: endpoint.id,
+      url: endpoint.url,
+      events: ['order.paid', 'order.expired'],
+      description: 'fulfilment service',
+      status: 'enabled',
+    });
+    const paused = await api<WebhookEndpoint>('PATCH', path, { body: { enabled: false } });
+    expect(paused.body).toMatchObject({ status: 'disabled', disabledReason: 'Paused through the API.' });
+
+    const empty = await api<Problem>('PATCH', path, { body: {} });
+    expect(empty.status).toBe(400);
+    // The same URL policy as on create (locally private addresses are allowed, so: a bad scheme).
+    const badUrl = await api<Problem>('PATCH', path, { body: { url: 'ftp://example.com/hook' } });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.body.errors?.[0]?.field).toBe('url');
+    expect((await api<WebhookEndpoint>('GET', path)).body.url).toBe(endpoint.url);
+    const unknownField = await api<Problem>('PATCH', path, { body: { secret: 'whsec_x' } });
+    expect(unknownField.status).toBe(400);
+    const missing = await api<Problem>('PATCH', '/v1/webhook-endpoints/we_00000000000000000000000000', {
+      body: { enabled: true },
+    });
+    expect(missing.status).toBe(404);
   });
 
   it('signs with both secrets during a rotation overlap', async () => {
