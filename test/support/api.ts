@@ -69,8 +69,11 @@ export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): Creat
   };
 }
 
-/** Polls until `check` returns a value (bounded: a few seconds at most). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls until `check` returns a value. Bounded at 20 s: most conditions hold within a second or
+ * two here; the margin is for a loaded CI machine, and costs nothing when the condition holds.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -43,7 +43,8 @@ export default async function setup(project: TestProject) {
       apiKey: TEST_API_KEY,
       ...TEST_CREDENTIALS,
       visibilityTimeoutSeconds: 1,
-      pspTimeoutMs: 1500,
+      // Short enough to rehearse PSP timeouts quickly, long enough that a loaded CI machine never trips it by accident.
+      pspTimeoutMs: 3000,
       scheduler: false,
       expiryGraceSeconds: 30,
       webhookRetryScheduleSeconds: [1, 1, 1, 1, 1, 1, 1],
