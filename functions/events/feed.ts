@@ -1,7 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { decodeCursor, encodeCursor } from '../store/cursor';
+import { encodeCursor, queryPage } from '../store/cursor';
 import {
   ALL_EVENTS,
   type EventType,
@@ -21,8 +21,8 @@ export const FEED_SETTLE_MS = 3000;
 export async function listEvents(filter: { type?: EventType; after?: string; limit: number }, nowMs: number) {
   const byType = filter.type !== undefined;
   const settled = `${new Date(nowMs - FEED_SETTLE_MS).toISOString()}#`;
-  const page = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: config().TABLE_NAME,
       IndexName: byType ? 'gsi1' : 'gsi2',
       KeyConditionExpression: byType
@@ -34,8 +34,9 @@ export async function listEvents(filter: { type?: EventType; after?: string; lim
       },
       ScanIndexForward: true,
       Limit: filter.limit,
-      ExclusiveStartKey: decodeCursor(filter.after),
-    }),
+    },
+    filter.after,
+    'query.after',
   );
   const items = (page.Items ?? []).map(eventFromItem);
   // The cursor of the last item read, even on a short last page, so a reader can come back later for more.

@@ -1,9 +1,9 @@
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { decodeCursor, encodeCursor } from './cursor';
+import { encodeCursor, queryPage } from './cursor';
 import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
 import { cancellationCodes } from './transactions';
 
@@ -57,8 +57,8 @@ export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'alr
 
 export async function listAnomalies(filter: { type?: AnomalyType; limit: number; cursor?: string }) {
   const byType = filter.type !== undefined;
-  const page = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: config().TABLE_NAME,
       IndexName: byType ? 'gsi1' : 'gsi2',
       KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
@@ -67,8 +67,8 @@ export async function listAnomalies(filter: { type?: AnomalyType; limit: number;
       },
       ScanIndexForward: false,
       Limit: filter.limit,
-      ExclusiveStartKey: decodeCursor(filter.cursor),
-    }),
+    },
+    filter.cursor,
   );
   const items = (page.Items ?? []).map((item) => {
     const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...anomaly } = item;

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -11,7 +10,7 @@ import type { Order, OrderStatus } from '../orders/order';
 import { orderResponse } from '../orders/present';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { decodeCursor, encodeCursor } from './cursor';
+import { encodeCursor, queryPage } from './cursor';
 import { ALL_ORDERS, bucketFor, byStatus, keys, pendingBucket } from './keys';
 import { cancellationCodes } from './transactions';
 
@@ -305,17 +304,16 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
     return { items: matches ? [order] : [], nextCursor: null };
   }
   const TableName = tableName();
-  const ExclusiveStartKey = decodeCursor(filter.cursor);
   if (filter.sellerId !== undefined) {
-    const links = await dynamo().send(
-      new QueryCommand({
+    const links = await queryPage(
+      {
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.sellerPartition(filter.sellerId), ':prefix': 'ORDER#' },
         ScanIndexForward: false,
         Limit: filter.limit,
-        ExclusiveStartKey,
-      }),
+      },
+      filter.cursor,
     );
     const orderIds = (links.Items ?? []).map((item) => String(item.orderId));
     const orders = await batchGetOrders(orderIds);
@@ -324,7 +322,7 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
       nextCursor: encodeCursor(links.LastEvaluatedKey),
     };
   }
-  const query: QueryCommandInput =
+  const query: Omit<QueryCommandInput, 'ExclusiveStartKey'> =
     filter.status !== undefined
       ? {
           TableName,
@@ -338,9 +336,7 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
           KeyConditionExpression: 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': ALL_ORDERS },
         };
-  const page = await dynamo().send(
-    new QueryCommand({ ...query, ScanIndexForward: false, Limit: filter.limit, ExclusiveStartKey }),
-  );
+  const page = await queryPage({ ...query, ScanIndexForward: false, Limit: filter.limit }, filter.cursor);
   return { items: (page.Items ?? []).map(orderFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 

@@ -2,7 +2,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +9,7 @@ import { type EventType, outboxItem } from '../events/outbox';
 import { ulid } from '../orders/ids';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { decodeCursor, encodeCursor } from '../store/cursor';
+import { encodeCursor, queryPage } from '../store/cursor';
 import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,
@@ -105,16 +104,16 @@ export async function getEndpoint(id: string): Promise<StoredEndpoint | undefine
 }
 
 export async function listEndpoints(limit: number, cursor?: string) {
-  const page = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: table(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': ALL_ENDPOINTS },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    cursor,
   );
   return { items: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
@@ -324,15 +323,15 @@ export async function recordAttempt(endpointId: string, attempt: DeliveryAttempt
 }
 
 export async function listAttempts(endpointId: string, limit: number, cursor?: string) {
-  const page = await dynamo().send(
-    new QueryCommand({
+  const page = await queryPage(
+    {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': `ENDPOINT#${endpointId}`, ':prefix': 'ATTEMPT#' },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
-    }),
+    },
+    cursor,
   );
   const items = (page.Items ?? []).map((item) => {
     const { pk: _pk, sk: _sk, entity: _e, ttl: _t, ...attempt } = item;

@@ -257,6 +257,18 @@ describe('the event feed', () => {
     expect(events.map((event) => event.data.version)).toEqual([1, 2]);
   });
 
+  it('refuses a cursor that is not one of the feed’s own, naming `after`', async () => {
+    await createOrder();
+    // A cursor of the order.created listing (events show once they are 3 s old).
+    const wrongListing = await eventually(async () => {
+      const typed = await api<{ nextCursor: string | null }>('GET', '/v1/events?type=order.created&limit=1');
+      return typed.body.nextCursor ?? undefined;
+    });
+    const refused = await api<Problem>('GET', `/v1/events?type=order.paid&after=${wrongListing}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.field).toBe('query.after');
+  });
+
   it('redelivers an event on request, with the same webhook-id', async () => {
     const endpoint = await createEndpoint('ok', ['order.created']);
     const order = await createOrder();

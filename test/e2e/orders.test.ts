@@ -75,6 +75,27 @@ describe('orders API over HTTP', () => {
     expect(unknown.body).toEqual({ items: [], nextCursor: null });
   });
 
+  it('refuses a cursor that belongs to another listing, or was never issued, as a 400 on query.cursor', async () => {
+    await api('POST', '/v1/orders', { body: orderRequest() });
+    await api('POST', '/v1/orders', { body: orderRequest() });
+    const bySeller = await api<Page>('GET', '/v1/orders?sellerId=seller-a&limit=1');
+    expect(bySeller.body.nextCursor).toEqual(expect.any(String));
+    const forged = Buffer.from(JSON.stringify({ pk: 'ORDER#x', sk: 'ORDER' })).toString('base64url');
+    for (const query of [
+      `status=PAID&cursor=${bySeller.body.nextCursor}`,
+      `limit=5&cursor=${forged}`,
+      `sellerId=seller-b&cursor=${bySeller.body.nextCursor}`,
+      'cursor=not-a-cursor',
+    ]) {
+      const refused = await api<{ status: number; errors?: { field: string }[] }>(
+        'GET',
+        `/v1/orders?${query}`,
+      );
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.errors?.[0]?.field, query).toBe('query.cursor');
+    }
+  });
+
   it('pages through a seller with an opaque cursor, newest first, no repeats', async () => {
     const sellerId = `seller-${Date.now()}`;
     const ids: string[] = [];
