@@ -24,6 +24,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { problem } from '../functions/platform/problem-document';
 import type { Stage, StageConfig } from './config';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
@@ -58,14 +59,15 @@ const METRICS_NAMESPACE = 'PagoEfectivoMarketplace';
 const SERVICE_DIMENSION = { service: 'pagoefectivo-marketplace' };
 
 const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
-  'application/json': JSON.stringify({
-    type: `https://docs.pagoefectivo-marketplace.dev/problems/${code}`,
-    title: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error',
-    status,
-    code,
-    detail,
-  }),
+  'application/json': JSON.stringify(problem(status, code, detail)),
 });
+/**
+ * API Gateway's other 4xx (413 body too large, 415, …) keep their status, which a template cannot
+ * read; so the body carries API Gateway's own message and no status member (RFC 9457 allows that).
+ */
+const DEFAULT_4XX_TEMPLATE = {
+  'application/json': `{"type":"https://docs.pagoefectivo-marketplace.dev/problems/${GATEWAY_PROBLEMS.badRequest.code}","title":"Error","code":"${GATEWAY_PROBLEMS.badRequest.code}","detail":$context.error.messageString}`,
+};
 
 /** Everything stateless: functions, the API, event sources and alarms — all built from lib/topology.ts. */
 export class ServiceStack extends Stack {
@@ -227,6 +229,8 @@ export class ServiceStack extends Stack {
       ['Unauthorized', ResponseType.UNAUTHORIZED, GATEWAY_PROBLEMS.unauthorized],
       ['AccessDenied', ResponseType.ACCESS_DENIED, GATEWAY_PROBLEMS.unauthorized],
       ['InvalidApiKey', ResponseType.INVALID_API_KEY, GATEWAY_PROBLEMS.apiKeyNotEnabled],
+      ['MissingAuthenticationToken', ResponseType.MISSING_AUTHENTICATION_TOKEN, GATEWAY_PROBLEMS.noSuchRoute],
+      ['Default4xx', ResponseType.DEFAULT_4XX, GATEWAY_PROBLEMS.badRequest],
       ['Throttled', ResponseType.THROTTLED, GATEWAY_PROBLEMS.throttled],
       ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, GATEWAY_PROBLEMS.throttled],
       ['Default5xx', ResponseType.DEFAULT_5XX, GATEWAY_PROBLEMS.internalError],
@@ -234,12 +238,18 @@ export class ServiceStack extends Stack {
     for (const [id, type, spec] of gatewayResponses) {
       api.addGatewayResponse(id, {
         type,
-        ...(type === ResponseType.DEFAULT_5XX ? {} : { statusCode: String(spec.status) }),
+        // The defaults keep API Gateway's own status (413, 415, …); only their body becomes problem+json.
+        ...(type === ResponseType.DEFAULT_5XX || type === ResponseType.DEFAULT_4XX
+          ? {}
+          : { statusCode: String(spec.status) }),
         responseHeaders: {
           'Content-Type': "'application/problem+json'",
           ...(spec.status === 429 ? { 'Retry-After': "'1'" } : {}),
         },
-        templates: PROBLEM_TEMPLATE(spec.status, spec.code, spec.detail),
+        templates:
+          type === ResponseType.DEFAULT_4XX
+            ? DEFAULT_4XX_TEMPLATE
+            : PROBLEM_TEMPLATE(spec.status, spec.code, spec.detail),
       });
     }
 

@@ -283,6 +283,9 @@ export const ROUTES: readonly RouteSpec[] = [
  */
 export const GATEWAY_PROBLEMS = {
   unauthorized: { status: 401, code: 'unauthorized', detail: 'Missing or invalid API key.' },
+  /** API Gateway cannot tell an unknown path from an unknown method: both are this 404. */
+  noSuchRoute: { status: 404, code: 'not_found', detail: 'No such route; see /openapi.json.' },
+  badRequest: { status: 400, code: 'bad_request', detail: 'The request could not be read.' },
   apiKeyNotEnabled: {
     status: 403,
     code: 'api_key_not_enabled',

@@ -92,9 +92,8 @@ export async function startApiServer(options: {
     if (!route) {
       return send(
         response,
-        candidates.length > 0
-          ? problemResult(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}.`)
-          : problemResult(404, 'not_found', `No route for ${method} ${url.pathname}.`),
+        // As API Gateway: an unknown method on a known path is the same 404 as an unknown path.
+        gatewayProblem(GATEWAY_PROBLEMS.noSuchRoute),
       );
     }
     const match = route.pattern.exec(url.pathname);

@@ -1,49 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { AppError } from './errors';
 import { logger } from './powertools';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem-document';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const TYPE_BASE = 'https://docs.pagoefectivo-marketplace.dev/problems/';
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
-
-export function problem(
-  status: number,
-  code: string,
-  detail: string,
-  extensions: Record<string, unknown> = {},
-) {
-  const body: Problem = {
-    type: `${TYPE_BASE}${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    code,
-    detail,
-    ...extensions,
-  };
-  return body;
-}
+export { PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem-document';
 
 export function problemResponse(
   status: number,

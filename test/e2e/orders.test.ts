@@ -145,6 +145,18 @@ describe('orders API over HTTP', () => {
     expect((await api<Order>('GET', `/v1/orders/${order.id}`)).body.status).toBe('PENDING_PAYMENT');
   });
 
+  it('answers an unknown path or method with the same 404 problem as API Gateway', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/nothing-here'],
+      ['PUT', '/v1/orders'],
+    ]) {
+      const response = await api<{ code: string; status: number }>(method as string, path as string);
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.body).toMatchObject({ status: 404, code: 'not_found' });
+    }
+  });
+
   it('serves its OpenAPI document without an API key', async () => {
     const document = await api<{ openapi: string }>('GET', '/openapi.json', { auth: false });
     expect(document.status).toBe(200);

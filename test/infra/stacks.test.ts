@@ -5,9 +5,18 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { problem } from '../../functions/platform/problem-document';
 import { createProductApp } from '../../lib/app';
 import { STAGE_CONFIG, type Stage } from '../../lib/config';
-import { FUNCTIONS, type FunctionName, QUEUES, ROUTES, SCHEDULES, usagePlanName } from '../../lib/topology';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  GATEWAY_PROBLEMS,
+  QUEUES,
+  ROUTES,
+  SCHEDULES,
+  usagePlanName,
+} from '../../lib/topology';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -259,19 +268,30 @@ describe('API', () => {
 
   it('answers its own refusals (401, 403 without usage plan, 429) as problem+json', () => {
     const { service } = synthesized.prod;
-    for (const [type, status] of [
-      ['UNAUTHORIZED', '401'],
-      ['INVALID_API_KEY', '403'],
-      ['THROTTLED', '429'],
-    ]) {
+    for (const [type, spec] of [
+      ['UNAUTHORIZED', GATEWAY_PROBLEMS.unauthorized],
+      ['INVALID_API_KEY', GATEWAY_PROBLEMS.apiKeyNotEnabled],
+      ['THROTTLED', GATEWAY_PROBLEMS.throttled],
+      ['MISSING_AUTHENTICATION_TOKEN', GATEWAY_PROBLEMS.noSuchRoute],
+    ] as const) {
       service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
-        StatusCode: status,
+        StatusCode: String(spec.status),
         ResponseParameters: Match.objectLike({
           'gatewayresponse.header.Content-Type': "'application/problem+json'",
         }),
+        // Byte for byte what the local API server answers.
+        ResponseTemplates: {
+          'application/json': JSON.stringify(problem(spec.status, spec.code, spec.detail)),
+        },
       });
     }
+    // Other 4xx keep API Gateway's status and message, in a problem+json body.
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'DEFAULT_4XX',
+      StatusCode: Match.absent(),
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('\\$context\\.error\\.messageString') },
+    });
   });
 
   it('hands every body to the functions byte for byte (base64), so signatures see the raw bytes', () => {
