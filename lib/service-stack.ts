@@ -12,7 +12,16 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -58,6 +67,16 @@ export interface ServiceStackProps extends StackProps {
 const METRICS_NAMESPACE = 'PagoEfectivoMarketplace';
 const SERVICE_DIMENSION = { service: 'pagoefectivo-marketplace' };
 
+/** One of our Powertools metrics, summed per 5 minutes. */
+const appMetric = (metricName: string) =>
+  new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: SERVICE_DIMENSION,
+    statistic: 'Sum',
+    period: Duration.minutes(5),
+  });
+
 const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
   'application/json': JSON.stringify(problem(status, code, detail)),
 });
@@ -74,6 +93,8 @@ export class ServiceStack extends Stack {
   readonly functions = new Map<FunctionName, ServiceFunction>();
   readonly api: RestApi;
   readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -143,6 +164,7 @@ export class ServiceStack extends Stack {
     });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.buildAlarms(stateful);
+    this.dashboard = this.buildDashboard(stage, stateful);
     this.acknowledgeFindings();
   }
 
@@ -293,18 +315,11 @@ export class ServiceStack extends Stack {
 
   private buildAlarms(stateful: StatefulStack): void {
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, props: ConstructorParameters<typeof Alarm>[2]) =>
-      new Alarm(this, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props }).addAlarmAction(
-        action,
-      );
-    const appMetric = (metricName: string) =>
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: SERVICE_DIMENSION,
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
+    const alarm = (id: string, props: ConstructorParameters<typeof Alarm>[2]) => {
+      const created = new Alarm(this, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
+      created.addAlarmAction(action);
+      this.alarms.push(created);
+    };
 
     for (const spec of QUEUES) {
       const { queue, deadLetterQueue } = stateful.queue(spec.name);
@@ -408,6 +423,68 @@ export class ServiceStack extends Stack {
         evaluationPeriods: 1,
       });
     }
+  }
+
+  /** One page for whoever is on call: money in, what needs a human, the API, queues, outbound. */
+  private buildDashboard(stage: Stage, stateful: StatefulStack): Dashboard {
+    const graph = (title: string, left: IMetric[], width = 8) =>
+      new GraphWidget({ title, left, width, height: 6, leftYAxis: { min: 0 } });
+    const notifications = stateful.queue('payment-notifications');
+    const deliveries = stateful.queue('webhook-deliveries');
+    const maximum = { period: Duration.minutes(1), statistic: 'Maximum' };
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `pagoefectivo-${stage}`,
+      defaultInterval: Duration.hours(6),
+    });
+    dashboard.addWidgets(
+      graph('Orders and payments (per 5 min)', [
+        appMetric('OrderCreated'),
+        appMetric('PaymentApplied'),
+        appMetric('PaymentAppliedLate'),
+        appMetric('PaymentsRecoveredByPoll'),
+        appMetric('OrdersExpired'),
+      ]),
+      graph('Needs a human (per 5 min)', [
+        appMetric('PaymentAnomaly'),
+        appMetric('WebhookSignatureRejected'),
+        appMetric('OrphanCipNotDeleted'),
+        appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
+      ]),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 6 }),
+    );
+    dashboard.addWidgets(
+      graph('API requests and errors', [
+        this.api.metricCount({ period: Duration.minutes(5), statistic: 'Sum' }),
+        this.api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      ]),
+      graph('API latency (ms)', [
+        this.api.metricLatency({ period: Duration.minutes(5), statistic: 'p50' }),
+        this.api.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
+      ]),
+      graph('PagoEfectivo notifications in', [
+        appMetric('WebhookAccepted'),
+        appMetric('WebhookRejected'),
+        notifications.queue.metricApproximateAgeOfOldestMessage(maximum),
+        notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph('Events out (bus and webhooks)', [
+        appMetric('EventPublished'),
+        appMetric('WebhookDelivered'),
+        appMetric('WebhookDeliveryFailed'),
+      ]),
+      graph('Outbound backlog', [
+        deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),
+        deliveries.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible(maximum),
+      ]),
+      graph('Dispatcher lag (ms behind the stream)', [
+        this.fn('dispatch-events').metric('IteratorAge', maximum),
+      ]),
+    );
+    return dashboard;
   }
 
   private acknowledgeFindings(): void {

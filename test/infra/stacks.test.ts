@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -430,5 +430,27 @@ describe('alarms', () => {
       Properties: { MetricName: 'Errors', Namespace: 'AWS/Lambda' },
     });
     expect(Object.keys(errorAlarms)).toHaveLength(Object.keys(FUNCTIONS).length);
+  });
+
+  it('put every metric our code emits, and every alarm, on one dashboard per stage', () => {
+    const dashboards = Object.values(
+      service.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>,
+    );
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]?.Properties.DashboardName).toBe('pagoefectivo-prod');
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+    const emitted = new Set<string>();
+    for (const file of readdirSync('functions', { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
+      const source = readFileSync(join('functions', file), 'utf8');
+      for (const call of source.matchAll(/addMetric\(([^)]*?),\s*MetricUnit/gs)) {
+        // Metric names are PascalCase; other quoted words in the call (e.g. 'PAID' in a ternary) are not.
+        for (const name of (call[1] ?? '').matchAll(/'([A-Z][a-z]\w+)'/g)) emitted.add(name[1] ?? '');
+      }
+    }
+    expect(emitted.size).toBeGreaterThan(10);
+    for (const metric of emitted) expect(body, metric).toMatch(new RegExp(`\\b${metric}\\b`));
+    const alarms = Object.keys(service.findResources('AWS::CloudWatch::Alarm'));
+    for (const alarm of alarms) expect(body, alarm).toContain(alarm);
   });
 });
