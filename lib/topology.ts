@@ -85,6 +85,7 @@ export type FunctionName =
   | 'ingest-webhook'
   | 'apply-payment'
   | 'list-anomalies'
+  | 'resolve-anomaly'
   | 'fulfil-order'
   | 'accept-late-payment'
   | 'sync-pending'
@@ -157,6 +158,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     table: 'read',
+  },
+  'resolve-anomaly': {
+    entry: 'functions/handlers/resolve-anomaly.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: 'readWrite',
   },
   'fulfil-order': {
     entry: 'functions/handlers/fulfil-order.ts',
@@ -253,6 +260,7 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/anomalies/{id}/resolve', function: 'resolve-anomaly', auth: 'apiKey' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },

@@ -6,7 +6,11 @@ import {
   OrderSchema,
   ProblemSchema,
 } from '../orders/api-schemas';
-import { AnomalyListSchema, ListAnomaliesQuerySchema } from '../payments/anomaly-schemas';
+import {
+  AnomalyListSchema,
+  ListAnomaliesQuerySchema,
+  ResolveAnomalyRequestSchema,
+} from '../payments/anomaly-schemas';
 import {
   CreateEndpointRequestSchema,
   DeliveryAttemptSchema,
@@ -39,6 +43,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     OrderListSchema,
     ProblemSchema,
     AnomalyListSchema,
+    ResolveAnomalyRequestSchema,
     CreateEndpointRequestSchema,
     UpdateEndpointRequestSchema,
     WebhookEndpointSchema,
@@ -207,6 +212,23 @@ export function buildOpenApiDocument(): JsonSchema {
             'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
           parameters: queryParameters(ListAnomaliesQuerySchema),
           responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
+        },
+      },
+      '/v1/anomalies/{id}/resolve': {
+        post: {
+          operationId: 'resolveAnomaly',
+          summary: 'Close an anomaly once it is dealt with, saying what was done (kept for audit)',
+          parameters: [pathParameter('id', 'Anomaly id, e.g. amount_mismatch:12345678:900001')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ResolveAnomalyRequest') } },
+          },
+          responses: {
+            '200': json('The anomaly, with resolvedAt, resolvedBy and resolution.', ref('Anomaly')),
+            ...commonErrors,
+            '404': problem('No such anomaly.'),
+            '409': problem('Already resolved; `anomaly` shows when, by whom and how.'),
+          },
         },
       },
       '/v1/webhook-endpoints': {

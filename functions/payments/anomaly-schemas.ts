@@ -12,6 +12,9 @@ export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 export const ListAnomaliesQuerySchema = z.object({
   type: z.enum(ANOMALY_TYPES).optional(),
+  status: z.enum(['open', 'resolved']).optional().meta({
+    description: 'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
+  }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -29,9 +32,28 @@ export const AnomalySchema = z
     currency: z.string().optional(),
     webhookId: z.string().optional(),
     source: z.enum(['webhook', 'poll']),
+    resolvedAt: z.iso.datetime().optional(),
+    /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
+    resolvedBy: z.string().optional(),
+    resolution: z.string().optional(),
   })
   .meta({ id: 'Anomaly' });
 export type Anomaly = z.infer<typeof AnomalySchema>;
+
+export const AnomalyIdParamsSchema = z.object({
+  id: z
+    .string()
+    .max(300)
+    .regex(/^[a-z_]+:[\w:.-]+$/, 'Not an anomaly id.'),
+});
+
+export const ResolveAnomalyRequestSchema = z
+  .strictObject({
+    resolution: z.string().trim().min(3).max(1000).meta({
+      description: 'What was done about it, for the audit trail (e.g. "refunded by transfer T-123").',
+    }),
+  })
+  .meta({ id: 'ResolveAnomalyRequest' });
 
 export const AnomalyListSchema = z
   .object({ items: z.array(AnomalySchema), nextCursor: z.string().nullable() })

@@ -1,4 +1,6 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
 import { dynamo } from '../platform/aws';
@@ -55,7 +57,21 @@ export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'alr
     });
 }
 
-export async function listAnomalies(filter: { type?: AnomalyType; limit: number; cursor?: string }) {
+function anomalyFromItem(item: Record<string, unknown>): Anomaly {
+  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...anomaly } = item;
+  return anomaly as Anomaly;
+}
+
+/**
+ * Newest first, by type (gsi1) or all (gsi2). `status` filters the page read (anomalies are few,
+ * and most stay open until someone acts), so a filtered page may hold fewer than `limit`.
+ */
+export async function listAnomalies(filter: {
+  type?: AnomalyType;
+  status?: 'open' | 'resolved';
+  limit: number;
+  cursor?: string;
+}) {
   const byType = filter.type !== undefined;
   const page = await queryPage(
     {
@@ -65,14 +81,59 @@ export async function listAnomalies(filter: { type?: AnomalyType; limit: number;
       ExpressionAttributeValues: {
         ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES,
       },
+      ...(filter.status
+        ? {
+            FilterExpression:
+              filter.status === 'open' ? 'attribute_not_exists(resolvedAt)' : 'attribute_exists(resolvedAt)',
+          }
+        : {}),
       ScanIndexForward: false,
       Limit: filter.limit,
     },
     filter.cursor,
   );
-  const items = (page.Items ?? []).map((item) => {
-    const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...anomaly } = item;
-    return anomaly as Anomaly;
-  });
-  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  return { items: (page.Items ?? []).map(anomalyFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+export class AnomalyAlreadyResolvedError extends Error {
+  constructor(readonly anomaly: Anomaly) {
+    super(`anomaly ${anomaly.id} already resolved`);
+    this.name = 'AnomalyAlreadyResolvedError';
+  }
+}
+
+/**
+ * Closes an anomaly once, recording when, by which API key and what was done; the first
+ * resolution stands (a second one raises AnomalyAlreadyResolvedError with the anomaly as it is).
+ * Undefined when there is no such anomaly.
+ */
+export async function resolveAnomaly(
+  id: string,
+  resolution: { resolvedBy: string; resolution: string; at: Date },
+): Promise<Anomaly | undefined> {
+  const key = keys.anomaly(id);
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: config().TABLE_NAME,
+        Key: key,
+        UpdateExpression: 'SET resolvedAt = :at, resolvedBy = :by, resolution = :resolution',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resolvedAt)',
+        ExpressionAttributeValues: {
+          ':at': resolution.at.toISOString(),
+          ':by': resolution.resolvedBy,
+          ':resolution': resolution.resolution,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes ? anomalyFromItem(result.Attributes) : undefined;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      if (error.Item === undefined) return undefined;
+      throw new AnomalyAlreadyResolvedError(anomalyFromItem(unmarshall(error.Item)));
+    }
+    throw error;
+  }
 }

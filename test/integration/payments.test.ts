@@ -117,6 +117,40 @@ describe('applying payments', () => {
     expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
   });
 
+  it('lets operations resolve an anomaly once, saying what was done; open and resolved lists follow', async () => {
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { amount: 149.99 });
+    const anomaly = await waitForAnomaly('amount_mismatch', order.voucher.cip);
+    const openIds = async (status: string) =>
+      (
+        await api<{ items: Anomaly[] }>(
+          'GET',
+          `/v1/anomalies?type=amount_mismatch&status=${status}&limit=100`,
+        )
+      ).body.items.map((item) => item.id);
+    expect(await openIds('open')).toContain(anomaly.id);
+
+    const path = `/v1/anomalies/${encodeURIComponent(anomaly.id)}/resolve`;
+    const resolution = 'Refunded S/ 149.99 by bank transfer T-8841; buyer will pay the exact amount.';
+    const resolved = await api<Anomaly>('POST', path, { body: { resolution } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ id: anomaly.id, resolution, resolvedBy: 'local' });
+    expect(resolved.body.resolvedAt).toEqual(expect.any(String));
+    expect(await openIds('open')).not.toContain(anomaly.id);
+    expect(await openIds('resolved')).toContain(anomaly.id);
+
+    const again = await api<{ code: string; anomaly: Anomaly }>('POST', path, {
+      body: { resolution: 'Other.' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'anomaly_already_resolved', anomaly: { resolution } });
+    const missing = await api('POST', '/v1/anomalies/unknown_cip:1:1/resolve', { body: { resolution } });
+    expect(missing.status).toBe(404);
+    const empty = await api<{ errors: { field: string }[] }>('POST', path, { body: { resolution: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors[0]?.field).toBe('resolution');
+  });
+
   it('records a currency mismatch as an anomaly', async () => {
     const order = await createOrder();
     await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { currency: 'USD' });
