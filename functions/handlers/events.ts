@@ -1,10 +1,10 @@
 import { enqueueDeliveries } from '../events/dispatch';
 import { getEvent, listEvents } from '../events/feed';
 import { nowMs } from '../platform/clock';
-import { NotFoundError } from '../platform/errors';
-import { httpHandler, parseParams } from '../platform/http';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { httpHandler, parseJsonBody, parseParams, rawBody } from '../platform/http';
 import { forgetSubscriptionCache } from '../webhooks/endpoints-repository';
-import { EventIdParamsSchema, EventsQuerySchema } from '../webhooks/schemas';
+import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '../webhooks/schemas';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
 export const handler = httpHandler(async (event) => {
@@ -13,9 +13,17 @@ export const handler = httpHandler(async (event) => {
     return { status: 200, body: await listEvents(query, nowMs()) };
   }
   const { id } = parseParams(event.pathParameters, EventIdParamsSchema, 'path');
+  // The body is optional: no body = every subscriber.
+  const { endpointId } = rawBody(event).length === 0 ? {} : parseJsonBody(event, RedeliverRequestSchema);
   const found = await getEvent(id);
   if (!found) throw new NotFoundError(`No event ${id}.`);
   forgetSubscriptionCache();
-  const endpoints = await enqueueDeliveries(found);
+  const endpoints = await enqueueDeliveries(found, endpointId);
+  if (endpointId !== undefined && endpoints === 0) {
+    throw new ConflictError(
+      'endpoint_not_subscribed',
+      `Endpoint ${endpointId} does not exist, is disabled, or is not subscribed to ${found.type}.`,
+    );
+  }
   return { status: 202, body: { eventId: found.id, queuedFor: endpoints } };
 });

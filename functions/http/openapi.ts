@@ -16,6 +16,7 @@ import {
   DeliveryAttemptSchema,
   EventsQuerySchema,
   PageQuerySchema,
+  RedeliverRequestSchema,
   UpdateEndpointRequestSchema,
   WebhookEndpointSchema,
 } from '../webhooks/schemas';
@@ -46,6 +47,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     ResolveAnomalyRequestSchema,
     CreateEndpointRequestSchema,
     UpdateEndpointRequestSchema,
+    RedeliverRequestSchema,
     WebhookEndpointSchema,
     DeliveryAttemptSchema,
   ];
@@ -319,10 +321,18 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'redeliverEvent',
           parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id')],
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: ref('RedeliverRequest') } },
+          },
           responses: {
-            '202': json('Queued for every subscribed endpoint.', { type: 'object' }),
+            '202': json('Queued for every subscribed endpoint, or only `endpointId`.', {
+              type: 'object',
+              properties: { eventId: { type: 'string' }, queuedFor: { type: 'integer' } },
+            }),
             ...commonErrors,
             '404': problem('No such event.'),
+            '409': problem('`endpointId` is missing, disabled or not subscribed to the event type.'),
           },
         },
       },

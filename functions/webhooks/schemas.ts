@@ -76,6 +76,16 @@ export const EventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
+export const RedeliverRequestSchema = z
+  .strictObject({
+    endpointId: z
+      .string()
+      .regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.')
+      .optional()
+      .meta({ description: 'Only this endpoint; by default every enabled endpoint subscribed to the type.' }),
+  })
+  .meta({ id: 'RedeliverRequest' });
+
 export const EventIdParamsSchema = z.object({
   id: z.string().regex(/^evt_[A-Za-z0-9_-]+$/, 'Not an event id.'),
 });

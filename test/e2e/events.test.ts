@@ -283,4 +283,37 @@ describe('the event feed', () => {
     });
     expect((await api('POST', '/v1/events/evt_bm90LWFuLWV2ZW50/redeliver')).status).toBe(404);
   });
+
+  it('redelivers to one endpoint only when asked, and says when it cannot', async () => {
+    const target = await createEndpoint('ok', ['order.created']);
+    const bystander = await createEndpoint('ok', ['order.created']);
+    const order = await createOrder();
+    const first = await eventually(async () => deliveriesTo(target).find(forOrder(order.id)));
+    await eventually(async () => deliveriesTo(bystander).find(forOrder(order.id)));
+    const eventId = String(first.headers['webhook-id']);
+
+    const redeliver = await api<{ queuedFor: number }>('POST', `/v1/events/${eventId}/redeliver`, {
+      body: { endpointId: target.id },
+    });
+    expect(redeliver.body.queuedFor).toBe(1);
+    await eventually(async () => {
+      const copies = deliveriesTo(target).filter((delivery) => delivery.headers['webhook-id'] === eventId);
+      return copies.length >= 2 ? copies : undefined;
+    });
+    const toBystander = deliveriesTo(bystander).filter(
+      (delivery) => delivery.headers['webhook-id'] === eventId,
+    );
+    expect(toBystander).toHaveLength(1);
+
+    const paidOnly = await createEndpoint('ok', ['order.paid']);
+    const notSubscribed = await api<Problem>('POST', `/v1/events/${eventId}/redeliver`, {
+      body: { endpointId: paidOnly.id },
+    });
+    expect(notSubscribed.status).toBe(409);
+    expect(notSubscribed.body.code).toBe('endpoint_not_subscribed');
+    const badId = await api<Problem>('POST', `/v1/events/${eventId}/redeliver`, {
+      body: { endpointId: 'x' },
+    });
+    expect(badId.body.errors?.[0]?.field).toBe('endpointId');
+  });
 });
