@@ -21,8 +21,8 @@ import { LOCAL_CREDENTIALS } from '../local/dynamodb';
  *
  * Each key is a random secret shown once; the table keeps only its hash. In AWS each key also
  * gets an API Gateway API key in the stage's usage plan (its per-client throttle): the
- * authorizer names it as `usageIdentifierKey`. Revoking marks the item and disables that
- * API Gateway key, which stops the client at once, before any cached authorizer decision expires.
+ * authorizer names it as `usageIdentifierKey`. Revoking marks the item (kept for audit) and
+ * disables that API Gateway key; the authorizer refuses the key once its cached decision expires.
  */
 
 /** The part of API Gateway the key lifecycle needs (real client in AWS, none locally). */

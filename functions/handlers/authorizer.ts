@@ -4,8 +4,8 @@ import { findActiveApiKey } from '../store/api-keys';
 
 /**
  * REQUEST authorizer for every /v1 route: `Authorization: Bearer <api key>`, looked up by hash.
- * The policy allows the whole API so API Gateway may cache it per key (a revoked key's
- * API Gateway key is disabled at once, so the cache TTL does not delay revocation). Throwing "Unauthorized" is how API Gateway says 401.
+ * The policy allows the whole API so API Gateway may cache it per key (a revoked key is refused
+ * once that cached decision expires: lib/config.ts `authorizerCacheTtl`). Throwing "Unauthorized" is how API Gateway says 401.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headerValue = Object.entries(event.headers ?? {}).find(

@@ -23,10 +23,6 @@ import {
 } from '../webhooks/schemas';
 import { endpointUrlProblems } from '../webhooks/url-policy';
 
-/**
- * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
- * shown once, on creation and on rotation.
- */
 /** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
 const createEndpointOnce = idempotentOperation(
   'create-webhook-endpoint',
@@ -37,13 +33,22 @@ const createEndpointOnce = idempotentOperation(
   },
 );
 
+/** The same URL policy on create and on change (SSRF: see url-policy.ts). */
+function assertUrlAllowed(url: string): void {
+  const problems = endpointUrlProblems(url, config().STAGE === 'local');
+  if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+}
+
+/**
+ * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
+ * shown once, on creation and on rotation.
+ */
 export const handler = httpHandler(async (event, context) => {
   const route = `${event.httpMethod} ${event.resource}`;
   if (route === 'POST /v1/webhook-endpoints') {
     const body = jsonBody(event);
     const request = validate(body, CreateEndpointRequestSchema);
-    const problems = endpointUrlProblems(request.url, config().STAGE === 'local');
-    if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
+    assertUrlAllowed(request.url);
     const created = await createEndpointOnce(event, context, body, request);
     return { status: 201, body: created, headers: { location: `/v1/webhook-endpoints/${created.id}` } };
   }
@@ -63,10 +68,7 @@ export const handler = httpHandler(async (event, context) => {
       return { status: 200, body: publicView(endpoint, now()) };
     case 'PATCH /v1/webhook-endpoints/{id}': {
       const changes = parseJsonBody(event, UpdateEndpointRequestSchema);
-      if (changes.url !== undefined) {
-        const problems = endpointUrlProblems(changes.url, config().STAGE === 'local');
-        if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
-      }
+      if (changes.url !== undefined) assertUrlAllowed(changes.url);
       const updated = await updateEndpoint(id, changes, now());
       if (!updated) throw new NotFoundError(`No webhook endpoint ${id}.`);
       return { status: 200, body: publicView(updated, now()) };
