@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'order.expired',
   'order.cancelled',
   'order.fulfilled',
+  'order.refunded',
   'payment.anomaly',
   'webhook_endpoint.disabled',
 ] as const;

@@ -5,6 +5,7 @@ import {
   OrderListSchema,
   OrderSchema,
   ProblemSchema,
+  RefundLatePaymentRequestSchema,
 } from '../orders/api-schemas';
 import {
   AnomalyListSchema,
@@ -40,6 +41,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   // Importing the schema modules registers them; this list keeps that import visible and checked.
   void [
     CreateOrderRequestSchema,
+    RefundLatePaymentRequestSchema,
     OrderSchema,
     OrderListSchema,
     ProblemSchema,
@@ -190,6 +192,24 @@ export function buildOpenApiDocument(): JsonSchema {
           parameters: [pathParameter('id', 'Order id (ord_…)')],
           responses: {
             '200': json('The order, now PAID.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem('The order is not PAID_LATE.'),
+          },
+        },
+      },
+      '/v1/orders/{id}/refund-late-payment': {
+        post: {
+          operationId: 'refundLatePayment',
+          summary:
+            'Record that a late payment was given back to the buyer outside PagoEfectivo (PAID_LATE → REFUNDED)',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('RefundLatePaymentRequest') } },
+          },
+          responses: {
+            '200': json('The order, now REFUNDED, with `refund`.', ref('Order')),
             ...commonErrors,
             '404': problem('No such order.'),
             '409': problem('The order is not PAID_LATE.'),

@@ -122,6 +122,16 @@ export const CreateOrderRequestSchema = z
 
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
+export const RefundLatePaymentRequestSchema = z
+  .strictObject({
+    reference: z.string().trim().min(1).max(100).meta({
+      description: 'Your proof of the refund (bank transfer id, ticket): PagoEfectivo has no refund API.',
+    }),
+    note: z.string().trim().max(500).optional(),
+  })
+  .meta({ id: 'RefundLatePaymentRequest' });
+export type RefundLatePaymentRequest = z.infer<typeof RefundLatePaymentRequestSchema>;
+
 export const OrderIdParamsSchema = z.object({
   id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'),
 });
@@ -177,6 +187,16 @@ export const OrderSchema = z
         amount: z.number().int(),
         currency: z.enum(CURRENCIES),
         source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+      })
+      .optional(),
+    refund: z
+      .object({
+        reference: z.string(),
+        note: z.string().optional(),
+        refundedAt: z.iso.datetime(),
+        amount: z.number().int(),
+        currency: z.enum(CURRENCIES),
+        recordedBy: z.string(),
       })
       .optional(),
     history: z.array(

@@ -4,15 +4,27 @@ import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repos
 import type { Order, OrderStatus } from './order';
 import { transitioned } from './transition';
 
+export type OrderAction = 'fulfil' | 'accept-late-payment' | 'refund-late-payment';
+
+/** The one move each marketplace action makes. */
+const MOVES: Record<OrderAction, [from: OrderStatus, to: OrderStatus]> = {
+  fulfil: ['PAID', 'FULFILLED'],
+  'accept-late-payment': ['PAID_LATE', 'PAID'],
+  'refund-late-payment': ['PAID_LATE', 'REFUNDED'],
+};
+
+const LATE_REFUNDED = 'The late payment was refunded to the buyer.';
+
 /** Why an order cannot take a marketplace action, in words a support agent can repeat. */
-const REFUSALS: Record<'fulfil' | 'accept-late-payment', Partial<Record<OrderStatus, string>>> = {
+const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
   fulfil: {
     PENDING_PAYMENT: 'The buyer has not paid yet: do not ship.',
     EXPIRED: 'The voucher expired unpaid: do not ship.',
     CANCELLED: 'The order was cancelled: do not ship.',
     PAID_LATE:
-      'The payment arrived after the order was given up; accept it first (accept-late-payment) or refund it.',
+      'The payment arrived after the order was given up; accept it first (accept-late-payment) or refund it (refund-late-payment).',
     FULFILLED: 'The order was already fulfilled.',
+    REFUNDED: `${LATE_REFUNDED} Do not ship.`,
   },
   'accept-late-payment': {
     PENDING_PAYMENT: 'There is no late payment: the order is still waiting for payment.',
@@ -20,20 +32,30 @@ const REFUSALS: Record<'fulfil' | 'accept-late-payment', Partial<Record<OrderSta
     EXPIRED: 'No payment has arrived for this expired order.',
     CANCELLED: 'No payment has arrived for this cancelled order.',
     FULFILLED: 'The order was already fulfilled.',
+    REFUNDED: LATE_REFUNDED,
+  },
+  'refund-late-payment': {
+    PENDING_PAYMENT: 'There is no late payment to refund: the order is still waiting for payment.',
+    PAID: 'The payment was on time; this records refunds of late payments only.',
+    EXPIRED: 'No payment has arrived for this expired order.',
+    CANCELLED: 'No payment has arrived for this cancelled order.',
+    FULFILLED: 'The order was fulfilled; this records refunds of late payments only.',
+    REFUNDED: LATE_REFUNDED,
   },
 };
 
 /**
- * The marketplace's own moves: fulfil (PAID → FULFILLED, the gate before shipping) and accept a
- * late payment (PAID_LATE → PAID). Conditional like every transition: a concurrent change makes
- * this a 409 with the status found, never a silent overwrite.
+ * The marketplace's own moves: fulfil (PAID → FULFILLED, the gate before shipping), and settle a
+ * late payment by accepting it (PAID_LATE → PAID) or recording its refund (PAID_LATE → REFUNDED,
+ * with `refund` details for the audit trail). Conditional like every transition: a concurrent
+ * change makes this a 409 with the status found, never a silent overwrite.
  */
 export async function applyOrderAction(
   orderId: string,
-  action: 'fulfil' | 'accept-late-payment',
+  action: OrderAction,
+  refund?: { reference: string; note?: string; recordedBy: string },
 ): Promise<Order> {
-  const [from, to]: [OrderStatus, OrderStatus] =
-    action === 'fulfil' ? ['PAID', 'FULFILLED'] : ['PAID_LATE', 'PAID'];
+  const [from, to] = MOVES[action];
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
   if (order.status !== from) {
@@ -45,7 +67,20 @@ export async function applyOrderAction(
       },
     );
   }
-  return commitOrConflict(order, transitioned(order, to, 'api', now()));
+  if (to === 'REFUNDED' && refund === undefined) throw new Error('A refund needs its details.');
+  const at = now();
+  const changes =
+    to === 'REFUNDED' && refund && order.payment
+      ? {
+          refund: {
+            ...refund,
+            refundedAt: at.toISOString(),
+            amount: order.payment.amount,
+            currency: order.payment.currency,
+          },
+        }
+      : {};
+  return commitOrConflict(order, transitioned(order, to, 'api', at, changes));
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */

@@ -7,6 +7,7 @@ export const ORDER_STATUSES = [
   'EXPIRED',
   'CANCELLED',
   'PAID_LATE',
+  'REFUNDED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -47,6 +48,17 @@ export interface Payment {
   source: TransitionSource;
 }
 
+export interface Refund {
+  /** The marketplace's proof of the refund: bank transfer id, ticket, … */
+  reference: string;
+  note?: string;
+  refundedAt: string;
+  amount: number;
+  currency: Currency;
+  /** The API key that recorded it. */
+  recordedBy: string;
+}
+
 export interface HistoryEntry {
   from: OrderStatus | null;
   to: OrderStatus;
@@ -69,6 +81,8 @@ export interface Order {
   expiresAt: string;
   voucher: Voucher;
   payment?: Payment;
+  /** A late payment given back to the buyer (outside PagoEfectivo, which has no refund API). */
+  refund?: Refund;
   history: HistoryEntry[];
   /** Increases by one on every change; receivers of our events use it to discard stale ones. */
   version: number;

@@ -11,7 +11,8 @@ const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
   // Cash was taken after we gave up on the order: it must stay visible until refunded or accepted.
   EXPIRED: ['PAID_LATE'],
   CANCELLED: ['PAID_LATE'],
-  PAID_LATE: ['PAID'],
+  PAID_LATE: ['PAID', 'REFUNDED'],
+  REFUNDED: [],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

@@ -35,6 +35,7 @@ export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, EventType> = {
   EXPIRED: 'order.expired',
   CANCELLED: 'order.cancelled',
   FULFILLED: 'order.fulfilled',
+  REFUNDED: 'order.refunded',
 };
 
 /** Thrown when the marketplace reference already belongs to an order. */

@@ -10,6 +10,7 @@ const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['EXPIRED', 'PAID_LATE'],
   ['CANCELLED', 'PAID_LATE'],
   ['PAID_LATE', 'PAID'],
+  ['PAID_LATE', 'REFUNDED'],
 ];
 
 describe('order state machine', () => {
@@ -22,8 +23,11 @@ describe('order state machine', () => {
     }
   });
 
-  it('never lets a fulfilled order move again', () => {
-    for (const to of ORDER_STATUSES) expect(() => assertTransition('FULFILLED', to)).toThrow(/cannot become/);
+  it('never lets a fulfilled or refunded order move again', () => {
+    for (const to of ORDER_STATUSES) {
+      expect(() => assertTransition('FULFILLED', to)).toThrow(/cannot become/);
+      expect(() => assertTransition('REFUNDED', to)).toThrow(/cannot become/);
+    }
   });
 
   it('sends a payment to PAID, or PAID_LATE once the order was given up', () => {
@@ -33,5 +37,6 @@ describe('order state machine', () => {
     expect(statusAfterPayment('PAID')).toBeUndefined();
     expect(statusAfterPayment('FULFILLED')).toBeUndefined();
     expect(statusAfterPayment('PAID_LATE')).toBeUndefined();
+    expect(statusAfterPayment('REFUNDED')).toBeUndefined();
   });
 });

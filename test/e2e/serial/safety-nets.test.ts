@@ -179,4 +179,48 @@ describe('fulfilment gate', () => {
     const again = await api<Problem>('POST', `/v1/orders/${order.id}/accept-late-payment`);
     expect(again.status).toBe(409);
   });
+
+  it('records the refund of a late payment (PAID_LATE → REFUNDED), after which nothing ships', async () => {
+    const order = await createOrder();
+    await api('POST', `/v1/orders/${order.id}/cancel`);
+    const refundPath = `/v1/orders/${order.id}/refund-late-payment`;
+    const tooEarly = await api<Problem>('POST', refundPath, { body: { reference: 'T-1' } });
+    expect(tooEarly.status).toBe(409);
+
+    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 7_700_003, amount: 150 }));
+    await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
+    const missingReference = await api<Problem & { errors: { field: string }[] }>('POST', refundPath, {
+      body: {},
+    });
+    expect(missingReference.status).toBe(400);
+    expect(missingReference.body.errors[0]?.field).toBe('reference');
+
+    const refunded = await api<Order>('POST', refundPath, {
+      body: { reference: 'BCP transfer 0042-7781', note: 'Buyer paid after cancelling.' },
+    });
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.status).toBe('REFUNDED');
+    expect(refunded.body.refund).toMatchObject({
+      reference: 'BCP transfer 0042-7781',
+      note: 'Buyer paid after cancelling.',
+      amount: order.amount,
+      currency: 'PEN',
+      recordedBy: 'local',
+    });
+    expect(refunded.body.history.at(-1)).toMatchObject({ from: 'PAID_LATE', to: 'REFUNDED', source: 'api' });
+
+    const fulfilRefused = await fulfil(order.id);
+    expect(fulfilRefused.status).toBe(409);
+    expect(fulfilRefused.body.detail).toMatch(/refunded/);
+    expect((await api('POST', `/v1/orders/${order.id}/accept-late-payment`)).status).toBe(409);
+    expect((await api('POST', refundPath, { body: { reference: 'again' } })).status).toBe(409);
+    const events = await eventually(async () => {
+      const feed = await api<{ items: { type: string; data: { id?: string } }[] }>(
+        'GET',
+        '/v1/events?type=order.refunded&limit=100',
+      );
+      return feed.body.items.find((event) => event.data.id === order.id);
+    });
+    expect(events.type).toBe('order.refunded');
+  });
 });
