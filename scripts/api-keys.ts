@@ -56,7 +56,8 @@ export async function issueApiKey(
   const { storeApiKey } = await import('../functions/store/api-keys');
   const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
   const keyId = `key_${randomUUID()}`;
-  const usageKey = `usage_${randomBytes(24).toString('base64url')}`;
+  // Hex: safely inside API Gateway's rules for key values (at least 20 characters).
+  const usageKey = `usage${randomBytes(24).toString('hex')}`;
   let gatewayKeyId: string | undefined;
   if (options.gateway) {
     // Usage plan first: a key that cannot be throttled is never stored as usable.
