@@ -10,7 +10,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 const cursorProblem = (field: string) =>
   new ValidationError([{ field, message: 'Not a cursor this API returned for this listing.' }]);
 
-export function decodeCursor(
+function decodeCursor(
   cursor: string | undefined,
   field = 'query.cursor',
 ): Record<string, string> | undefined {
