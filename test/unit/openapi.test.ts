@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../functions/http/openapi';
 import { ROUTES } from '../../lib/topology';
@@ -16,6 +17,20 @@ describe('OpenAPI document', () => {
         document.paths[route.path]?.[route.method.toLowerCase()],
         `${route.method} ${route.path}`,
       ).toBeDefined();
+    }
+  });
+
+  it('is a valid OpenAPI 3.1 document whose every $ref resolves (checked by an independent validator)', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(document));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    const refs = JSON.stringify(document).match(/"\$ref":"#\/components\/schemas\/[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) {
+      const name = ref.slice(ref.lastIndexOf('/') + 1, -1);
+      expect(document.components.schemas[name], name).toBeDefined();
     }
   });
 
