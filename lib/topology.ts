@@ -81,6 +81,7 @@ export type FunctionName =
   | 'get-voucher'
   | 'list-orders'
   | 'cancel-order'
+  | 'extend-expiry'
   | 'openapi'
   | 'ingest-webhook'
   | 'apply-payment'
@@ -134,6 +135,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   'cancel-order': {
     entry: 'functions/handlers/cancel-order.ts',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    table: 'readWrite',
+    psp: 'api',
+  },
+  'extend-expiry': {
+    entry: 'functions/handlers/extend-expiry.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
     table: 'readWrite',
@@ -258,6 +266,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey' },
   { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey' },
   { method: 'POST', path: '/v1/orders/{id}/cancel', function: 'cancel-order', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/orders/{id}/extend-expiry', function: 'extend-expiry', auth: 'apiKey' },
   { method: 'POST', path: '/v1/orders/{id}/fulfil', function: 'fulfil-order', auth: 'apiKey' },
   {
     method: 'POST',

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'order.cancelled',
   'order.fulfilled',
   'order.refunded',
+  'order.expiry_extended',
   'payment.anomaly',
   'webhook_endpoint.disabled',
 ] as const;

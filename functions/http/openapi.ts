@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CreateOrderRequestSchema,
+  ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
   OrderListSchema,
   OrderSchema,
@@ -41,6 +42,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   // Importing the schema modules registers them; this list keeps that import visible and checked.
   void [
     CreateOrderRequestSchema,
+    ExtendExpiryRequestSchema,
     RefundLatePaymentRequestSchema,
     OrderSchema,
     OrderListSchema,
@@ -168,6 +170,25 @@ export function buildOpenApiDocument(): JsonSchema {
             ...commonErrors,
             '404': problem('No such order.'),
             '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
+            '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+          },
+        },
+      },
+      '/v1/orders/{id}/extend-expiry': {
+        post: {
+          operationId: 'extendOrderExpiry',
+          summary: 'Give the buyer more time: move the voucher deadline (before it passes)',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('ExtendExpiryRequest') } },
+          },
+          responses: {
+            '200': json('The order with its new `expiresAt` (event order.expiry_extended).', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem('Not PENDING_PAYMENT, the deadline already passed, or the voucher was just paid.'),
+            '422': problem('PagoEfectivo refused the new deadline; `detail` gives its reason.'),
             '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
           },
         },

@@ -132,6 +132,17 @@ export const RefundLatePaymentRequestSchema = z
   .meta({ id: 'RefundLatePaymentRequest' });
 export type RefundLatePaymentRequest = z.infer<typeof RefundLatePaymentRequestSchema>;
 
+export const ExtendExpiryRequestSchema = z
+  .strictObject({
+    expiresInMinutes: z
+      .number()
+      .int()
+      .min(MIN_EXPIRY_MINUTES)
+      .max(MAX_EXPIRY_MINUTES)
+      .meta({ description: 'The new deadline, counted from now; it must fall after the current one.' }),
+  })
+  .meta({ id: 'ExtendExpiryRequest' });
+
 export const OrderIdParamsSchema = z.object({
   id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'),
 });

@@ -15,7 +15,7 @@ function referenceTaken(reference: string, orderId: string | undefined): Conflic
 }
 
 /** Seconds precision: the PSP's dates carry no milliseconds, and both sides must agree. */
-function toSecondIso(date: Date): string {
+export function toSecondIso(date: Date): string {
   return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
 }
 

@@ -1,3 +1,4 @@
+import type { EventType } from '../events/outbox';
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
@@ -84,9 +85,9 @@ export async function applyOrderAction(
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */
-export async function commitOrConflict(order: Order, next: Order): Promise<Order> {
+export async function commitOrConflict(order: Order, next: Order, eventType?: EventType): Promise<Order> {
   try {
-    await saveTransition(order, next);
+    await saveTransition(order, next, [], eventType);
     return next;
   } catch (error) {
     if (error instanceof StaleOrderError) {

@@ -90,11 +90,14 @@ export function orderFromItem(item: Record<string, unknown>): Order {
 }
 
 /** The order's event for its current version; `data` is the order as the API shows it. */
-function eventItem(order: Order): Record<string, unknown> {
+function eventItem(
+  order: Order,
+  type: EventType = EVENT_TYPE_BY_STATUS[order.status],
+): Record<string, unknown> {
   return outboxItem(
     keys.order(order.id).pk,
     order.version,
-    EVENT_TYPE_BY_STATUS[order.status],
+    type,
     order.updatedAt,
     orderResponse(order) as unknown as Record<string, unknown>,
   );
@@ -158,6 +161,8 @@ export async function saveTransition(
   previous: Order,
   next: Order,
   extraItems: TransactItem[] = [],
+  /** A status change announces its status; a change that keeps the status names its own type. */
+  eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
 ): Promise<void> {
   const TableName = tableName();
   const items: TransactItem[] = [
@@ -170,7 +175,7 @@ export async function saveTransition(
         ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
       },
     },
-    { Put: { TableName, Item: eventItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName, Item: eventItem(next, eventType), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...extraItems,
   ];
   try {

@@ -67,6 +67,23 @@ describe('PagoEfectivoClient against the sandbox', () => {
     expect(await psp.deleteCip('1')).toBe('not_found');
   });
 
+  it('moves a pending CIP’s deadline, and says when the CIP can no longer change', async () => {
+    const psp = client(countingCredentials(TEST_CREDENTIALS).provider);
+    const created = await psp.createCip(cipInput());
+    const later = new Date(Math.floor(Date.now() / 1000) * 1000 + 5 * 3600_000);
+    expect(await psp.changeCipExpiry(created.cip, later)).toEqual({ outcome: 'changed', expiresAt: later });
+    expect(sandbox.state.cips.get(created.cip)?.dateExpiry).toMatch(/-05:00$/);
+
+    const past = await psp
+      .changeCipExpiry(created.cip, new Date(Date.now() - 60_000))
+      .catch((e: unknown) => e);
+    expect(past).toBeInstanceOf(PspRejectedError);
+
+    await psp.deleteCip(created.cip);
+    expect(await psp.changeCipExpiry(created.cip, later)).toEqual({ outcome: 'not_changeable' });
+    expect(await psp.changeCipExpiry('1', later)).toEqual({ outcome: 'not_found' });
+  });
+
   it('reuses one token across calls, and renews it before tokenExpires', async () => {
     const { provider, counter } = countingCredentials(TEST_CREDENTIALS);
     // The client's clock is ours to move, so the test does not depend on how fast the machine is.

@@ -48,6 +48,9 @@ export interface CipStatus {
 }
 
 export type DeleteCipOutcome = 'deleted' | 'not_found' | 'not_deletable';
+export type ChangeExpiryOutcome =
+  | { outcome: 'changed'; expiresAt: Date }
+  | { outcome: 'not_changeable' | 'not_found' };
 
 /** The only status code seen documented; everything else is read from the name. */
 const PAID_STATUS_CODE = 23;
@@ -78,6 +81,8 @@ const SearchItem = z.object({
 
 /** The sample success reply carries `code` 502 ("Consulta exitosa"): the body is the signal. */
 const SearchResponse = z.object({ data: z.array(SearchItem) });
+
+const ChangedCipResponse = z.object({ data: z.object({ dateExpiry: z.string().optional() }).optional() });
 
 const PspErrorBody = z
   .object({
@@ -167,6 +172,31 @@ export class PagoEfectivoClient {
     if (response.status === 404) return 'not_found';
     if (response.status >= 400 && response.status < 500) return 'not_deletable';
     throw this.failure('delete a CIP', response);
+  }
+
+  /**
+   * Moves an unpaid CIP's deadline (`PATCH /v1/cips/{cip}`). Safe to retry: setting the same
+   * deadline twice changes nothing. A paid or deleted CIP cannot change: `not_changeable`.
+   */
+  async changeCipExpiry(cip: string, expiresAt: Date): Promise<ChangeExpiryOutcome> {
+    const response = await this.call(
+      'PATCH',
+      `/v1/cips/${encodeURIComponent(cip)}`,
+      { dateExpiry: toLimaIso(expiresAt) },
+      { idempotent: true },
+    );
+    if (response.status >= 200 && response.status < 300) {
+      const parsed = ChangedCipResponse.safeParse(response.body);
+      const confirmed = parsed.success ? parsePspDate(parsed.data.data?.dateExpiry) : undefined;
+      return { outcome: 'changed', expiresAt: confirmed ?? expiresAt };
+    }
+    if (response.status === 404) return { outcome: 'not_found' };
+    if (response.status >= 400 && response.status < 500) {
+      // The PSP's refusals carry no stable code for "already paid/deleted": ask for the CIP's state.
+      const [found] = await this.searchCips([cip]);
+      if (found?.state === 'paid' || found?.state === 'deleted') return { outcome: 'not_changeable' };
+    }
+    throw this.failure('change a CIP deadline', response);
   }
 
   private async call(

@@ -224,3 +224,71 @@ describe('fulfilment gate', () => {
     expect(events.type).toBe('order.refunded');
   });
 });
+
+describe('more time for the buyer (extend-expiry)', () => {
+  /** A 200 carries the order, a 4xx the problem (`code`, field `errors`). */
+  type Extended = Omit<Order, 'status'> & {
+    status: Order['status'] | number;
+    code?: string;
+    errors?: { field: string }[];
+  };
+  const extend = (id: string, expiresInMinutes: number) =>
+    api<Extended>('POST', `/v1/orders/${id}/extend-expiry`, { body: { expiresInMinutes } });
+
+  it('moves the deadline at the PSP and on the order, which the expirer then respects', async () => {
+    const order = await createOrder(10);
+    const extended = await extend(order.id, 60);
+    expect(extended.status).toBe(200);
+    expect(Date.parse(extended.body.expiresAt)).toBeGreaterThan(Date.parse(order.expiresAt) + 45 * 60_000);
+    expect(extended.body.voucher.expiresAt).toBe(extended.body.expiresAt);
+    expect(extended.body).toMatchObject({ status: 'PENDING_PAYMENT', version: 2 });
+    expect(extended.body.history).toEqual(order.history);
+    const atPsp = await sandbox<{ dateExpiry: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`);
+    expect(Date.parse(atPsp.body.dateExpiry)).toBe(Date.parse(extended.body.expiresAt));
+
+    // Past the old deadline and its grace: the order is not due any more.
+    await passExpiry();
+    await runJob('expire-orders');
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+
+    // Announced, so a receiver holding version 1 learns of version 2.
+    const announced = await eventually(async () => {
+      const feed = await api<{ items: { type: string; data: { id?: string; version?: number } }[] }>(
+        'GET',
+        '/v1/events?type=order.expiry_extended&limit=100',
+      );
+      return feed.body.items.find((event) => event.data.id === order.id);
+    });
+    expect(announced.data.version).toBe(2);
+
+    // A deadline that is not later than the current one is refused, naming the field.
+    const shorter = await extend(order.id, 10);
+    expect(shorter.status).toBe(400);
+    expect(shorter.body.errors?.[0]?.field).toBe('expiresInMinutes');
+  });
+
+  it('refuses once the deadline has passed, and for orders no longer pending', async () => {
+    const lapsed = await createOrder(10);
+    await passExpiry();
+    const tooLate = await extend(lapsed.id, 60);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.code).toBe('voucher_expired');
+
+    const paid = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${paid.voucher.cip}/pay`, {});
+    await eventually(async () => ((await getOrder(paid.id)).status === 'PAID' ? true : undefined));
+    const afterPayment = await extend(paid.id, 2000);
+    expect(afterPayment.status).toBe(409);
+    expect(afterPayment.body.code).toBe('invalid_status');
+  });
+
+  it('says the voucher was just paid when the PSP refuses because the cash already arrived', async () => {
+    const order = await createOrder();
+    // Paid at the PSP, but the notification is lost: our order still says PENDING_PAYMENT.
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { notify: false });
+    const refused = await extend(order.id, 2000);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('voucher_not_changeable');
+    expect((await getOrder(order.id)).expiresAt).toBe(order.expiresAt);
+  });
+});

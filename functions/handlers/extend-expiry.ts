@@ -1,0 +1,12 @@
+import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '../orders/api-schemas';
+import { extendExpiry } from '../orders/extend-expiry';
+import { orderResponse } from '../orders/present';
+import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
+import { pagoEfectivo } from '../psp/pagoefectivo';
+
+/** POST /v1/orders/{id}/extend-expiry — more time for the buyer, before the voucher expires. */
+export const handler = httpHandler(async (event) => {
+  const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
+  const { expiresInMinutes } = parseJsonBody(event, ExtendExpiryRequestSchema);
+  return { status: 200, body: orderResponse(await extendExpiry(id, expiresInMinutes, pagoEfectivo())) };
+});

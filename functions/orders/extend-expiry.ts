@@ -1,0 +1,63 @@
+import { now } from '../platform/clock';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { getOrder } from '../store/orders-repository';
+import { toSecondIso } from './create-order';
+import type { Order } from './order';
+import { commitOrConflict } from './order-actions';
+
+/**
+ * Gives the buyer more time: the CIP's deadline moves at the PSP first, then the order's, in one
+ * conditional write that re-keys it in the pending index and announces `order.expiry_extended`.
+ * Only before the current deadline: from then on the expirer owns the order, and racing it could
+ * revive a voucher for an order it is expiring. Not a status change, so `history` is unchanged.
+ */
+export async function extendExpiry(
+  orderId: string,
+  expiresInMinutes: number,
+  psp: PagoEfectivoClient,
+): Promise<Order> {
+  const order = await getOrder(orderId, true);
+  if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+  if (order.status !== 'PENDING_PAYMENT') {
+    throw new ConflictError(
+      'invalid_status',
+      `Only a PENDING_PAYMENT order's deadline can move; this one is ${order.status}.`,
+      { orderStatus: order.status },
+    );
+  }
+  const at = now();
+  if (at.getTime() >= Date.parse(order.expiresAt)) {
+    throw new ConflictError(
+      'voucher_expired',
+      `The voucher expired at ${order.expiresAt}; the order will be expired. Create a new order instead.`,
+    );
+  }
+  const wanted = new Date(at.getTime() + expiresInMinutes * 60_000);
+  if (wanted.getTime() <= Date.parse(order.expiresAt)) {
+    throw new ValidationError([
+      {
+        field: 'expiresInMinutes',
+        message: `The new deadline (${toSecondIso(wanted)}) must be after the current one (${order.expiresAt}).`,
+      },
+    ]);
+  }
+  const changed = await psp.changeCipExpiry(order.voucher.cip, wanted);
+  if (changed.outcome !== 'changed') {
+    throw new ConflictError(
+      'voucher_not_changeable',
+      changed.outcome === 'not_found'
+        ? 'PagoEfectivo does not know this voucher any more.'
+        : 'PagoEfectivo refused to move the deadline: the voucher has most likely just been paid. The payment will be applied shortly.',
+    );
+  }
+  const expiresAt = toSecondIso(changed.expiresAt);
+  const next: Order = {
+    ...order,
+    expiresAt,
+    voucher: { ...order.voucher, expiresAt },
+    updatedAt: at.toISOString(),
+    version: order.version + 1,
+  };
+  return commitOrConflict(order, next, 'order.expiry_extended');
+}
