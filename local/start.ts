@@ -2,7 +2,7 @@ import './quiet-powertools';
 import { z } from 'zod';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
-import { type LocalStack, startLocalStack } from './stack';
+import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';
 
 /** `npm start [-- --in-memory]`: the embedded local stack, configured by the documented variables. */
 const LocalEnv = z.object({
@@ -52,10 +52,11 @@ async function main(): Promise<void> {
   console.log(`
   PagoEfectivo marketplace — local stack ready
   API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
-  API key        Authorization: Bearer ${env.LOCAL_API_KEY}
+  API key        Authorization: Bearer ${env.LOCAL_API_KEY}   (throttled per key like AWS: ${LOCAL_CLIENT_THROTTLE.rateLimit} req/s, bursts of ${LOCAL_CLIENT_THROTTLE.burstLimit})
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
   Webhook        ${stack.apiUrl}/webhooks/pagoefectivo   (PE-Signature)
   DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}
+                 more keys: npm run api-key:create -- --stage local --endpoint ${stack.dynamoEndpoint} --name <who>
   SQS (fauxqs)   ${stack.sqsEndpoint}
   Data           ${inMemory ? 'in memory (nothing kept)' : `${env.LOCAL_DATA_DIR}/ (kept across restarts)`}
   Ctrl-C stops everything.
