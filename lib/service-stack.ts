@@ -33,7 +33,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { problem } from '../functions/platform/problem-document';
+import { problem, problemType } from '../functions/platform/problem-document';
 import type { Stage, StageConfig } from './config';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
@@ -85,7 +85,7 @@ const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
  * read; so the body carries API Gateway's own message and no status member (RFC 9457 allows that).
  */
 const DEFAULT_4XX_TEMPLATE = {
-  'application/json': `{"type":"https://docs.pagoefectivo-marketplace.dev/problems/${GATEWAY_PROBLEMS.badRequest.code}","title":"Error","code":"${GATEWAY_PROBLEMS.badRequest.code}","detail":$context.error.messageString}`,
+  'application/json': `{"type":"${problemType(GATEWAY_PROBLEMS.badRequest.code)}","title":"Error","code":"${GATEWAY_PROBLEMS.badRequest.code}","detail":$context.error.messageString}`,
 };
 
 /** Everything stateless: functions, the API, event sources and alarms — all built from lib/topology.ts. */

@@ -6,17 +6,12 @@ import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
 import type { CreateOrderRequest } from './api-schemas';
 import { newOrderId } from './ids';
-import type { Order } from './order';
+import { type Order, toSecondIso } from './order';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
   return new ConflictError('reference_taken', `An order with reference "${reference}" already exists.`, {
     orderId,
   });
-}
-
-/** Seconds precision: the PSP's dates carry no milliseconds, and both sides must agree. */
-export function toSecondIso(date: Date): string {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
 }
 
 /**

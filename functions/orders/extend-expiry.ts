@@ -2,8 +2,7 @@ import { now } from '../platform/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
 import { getOrder } from '../store/orders-repository';
-import { toSecondIso } from './create-order';
-import type { Order } from './order';
+import { type Order, toSecondIso } from './order';
 import { commitOrConflict } from './order-actions';
 
 /**

@@ -68,20 +68,23 @@ export async function applyOrderAction(
       },
     );
   }
-  if (to === 'REFUNDED' && refund === undefined) throw new Error('A refund needs its details.');
   const at = now();
-  const changes =
-    to === 'REFUNDED' && refund && order.payment
-      ? {
-          refund: {
-            ...refund,
-            refundedAt: at.toISOString(),
-            amount: order.payment.amount,
-            currency: order.payment.currency,
-          },
-        }
-      : {};
-  return commitOrConflict(order, transitioned(order, to, 'api', at, changes));
+  return commitOrConflict(order, transitioned(order, to, 'api', at, refundChanges(order, to, refund, at)));
+}
+
+/** A REFUNDED order carries what was given back: the payment's amount, with the caller's proof. */
+function refundChanges(
+  order: Order,
+  to: OrderStatus,
+  refund: { reference: string; note?: string; recordedBy: string } | undefined,
+  at: Date,
+): Pick<Order, 'refund'> {
+  if (to !== 'REFUNDED') return {};
+  // PAID_LATE always holds a payment; a refund without its proof is a programming error.
+  if (refund === undefined || order.payment === undefined)
+    throw new Error('A refund needs its details and a payment.');
+  const { amount, currency } = order.payment;
+  return { refund: { ...refund, refundedAt: at.toISOString(), amount, currency } };
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */

@@ -87,3 +87,8 @@ export interface Order {
   /** Increases by one on every change; receivers of our events use it to discard stale ones. */
   version: number;
 }
+
+/** Order deadlines have seconds precision: the PSP's dates carry no milliseconds, and both sides must agree. */
+export function toSecondIso(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
+}

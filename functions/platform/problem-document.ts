@@ -5,6 +5,9 @@
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://docs.pagoefectivo-marketplace.dev/problems/';
 
+/** The `type` URI of a problem code. */
+export const problemType = (code: string) => `${TYPE_BASE}${code}`;
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -38,7 +41,7 @@ export function problem(
   extensions: Record<string, unknown> = {},
 ) {
   const body: Problem = {
-    type: `${TYPE_BASE}${code}`,
+    type: problemType(code),
     title: TITLES[status] ?? 'Error',
     status,
     code,
