@@ -59,7 +59,7 @@ export interface LocalStack {
 }
 
 export const LOCAL_STAGE = 'local';
-/** Generous, so local benches measure the product rather than the throttle. */
+/** A modest usage plan, so local clients meet 429s as they would in AWS (the bench opens it wide). */
 export const LOCAL_CLIENT_THROTTLE: ThrottleLimits = { rateLimit: 100, burstLimit: 200 };
 
 /** Runs one pass of a scheduled job with the handler EventBridge Scheduler invokes in AWS. */
