@@ -8,9 +8,27 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 const stampFile = 'node_modules/.installed-lock-hash';
 const lockHash = createHash('sha256').update(readFileSync('package-lock.json')).digest('hex');
 const installed = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
+/**
+ * Runs an install command, trying again after a pause when it fails: a registry answering 503
+ * for a moment must not fail a whole CI run. Bounded: the last failure is thrown as it was.
+ */
+function installWithRetries(command, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execSync(command, { stdio: 'inherit' });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      const waitSeconds = 10 * attempt;
+      console.warn(`Install failed (attempt ${attempt} of ${attempts}); trying again in ${waitSeconds} s…`);
+      execSync(`sleep ${waitSeconds}`);
+    }
+  }
+}
+
 if (installed !== lockHash) {
   console.log('Installing npm dependencies (npm ci)…');
-  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
+  installWithRetries('npm ci --no-audit --no-fund');
   writeFileSync(stampFile, lockHash);
 }
 
@@ -25,11 +43,8 @@ if (javaMajor() < 17) {
   const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
   if (canApt) {
     console.log('Installing Java 17 for DynamoDB Local (apt-get install openjdk-17-jre-headless)…');
-    execSync(
+    installWithRetries(
       'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless',
-      {
-        stdio: 'inherit',
-      },
     );
   } else {
     console.warn(
