@@ -21,7 +21,7 @@ function installWithRetries(command, attempts = 3) {
       if (attempt >= attempts) throw error;
       const waitSeconds = 10 * attempt;
       console.warn(`Install failed (attempt ${attempt} of ${attempts}); trying again in ${waitSeconds} s…`);
-      execSync(`sleep ${waitSeconds}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitSeconds * 1000); // a synchronous pause
     }
   }
 }
