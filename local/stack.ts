@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   /** Outgoing webhook backoff (seconds per retry); tests shorten it. */
   webhookRetryScheduleSeconds?: number[];
   log?: (line: string) => void;
+  /** A part the stack cannot run without died on its own (e.g. DynamoDB Local's JVM was killed). */
+  onFatal?: (reason: string) => void;
 }
 
 export interface LocalStack {
@@ -83,7 +85,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     let ready = false;
-    const dynamo: LocalDynamo = await startDynamoDbLocal({ dataDir: options.dataDir });
+    const dynamo: LocalDynamo = await startDynamoDbLocal({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      onUnexpectedExit: (code, signal) =>
+        options.onFatal?.(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`})`),
+    });
     stoppers.push(() => dynamo.stop());
     const tableName = physicalName('table', LOCAL_STAGE);
     await ensureTable(dynamo.client, tableName);

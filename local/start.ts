@@ -19,6 +19,34 @@ const LocalEnv = z.object({
   LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(43200).default(5),
 });
 
+let stack: LocalStack | undefined;
+let stopping = false;
+
+/**
+ * Stops every part (DynamoDB Local's JVM included) and exits, whatever asked for it: a signal to
+ * this process or to npm (which forwards SIGINT/SIGTERM to us: the start script `exec`s node so
+ * no shell sits between them), the parent going away, or a vital part dying.
+ */
+async function shutdown(reason: string, exitCode = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping the local stack…`);
+  const forceExit = setTimeout(() => process.exit(exitCode || 1), 10_000);
+  forceExit.unref();
+  await stack?.stop();
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void shutdown(signal));
+}
+// A parent killed outright (SIGKILL, a crashed terminal, a test harness) cannot tell us: we are
+// re-parented, so watch for that. Cheap: one syscall every half second.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) void shutdown('parent process gone');
+}, 500).unref();
+
 async function main(): Promise<void> {
   const inMemory = process.argv.includes('--in-memory');
   const parsed = LocalEnv.safeParse(process.env);
@@ -28,9 +56,8 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   console.log('Starting the local stack (DynamoDB Local, SQS emulator, PagoEfectivo sandbox, API)…');
-  let stack: LocalStack;
   try {
-    stack = await startLocalStack({
+    const started = await startLocalStack({
       port: env.PORT,
       sandboxPort: env.SANDBOX_PORT,
       ...(inMemory ? {} : { dataDir: env.LOCAL_DATA_DIR }),
@@ -40,7 +67,9 @@ async function main(): Promise<void> {
       secretKey: env.PAGOEFECTIVO_SECRET_KEY,
       visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
       log: (line) => console.log(line),
+      onFatal: (reason) => void shutdown(reason, 1),
     });
+    stack = started;
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof PortInUseError) {
       console.error(`\n${error.message}\n`);
@@ -49,6 +78,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (stopping || !stack) return;
   console.log(`
   PagoEfectivo marketplace — local stack ready
   API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
@@ -62,16 +92,6 @@ async function main(): Promise<void> {
   Ctrl-C stops everything.
 `);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local stack…`);
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
