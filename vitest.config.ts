@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Handlers run inside the test processes; their Powertools logs would drown the report.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// The AWS SDK's Node 22 notice, once per worker otherwise (README "Requirements" explains it).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * A tier that runs against the embedded local stack. All such tiers share one stack per run
@@ -40,6 +42,16 @@ export default defineConfig({
           globalSetup: ['test/support/build-functions.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          maxWorkers: 1,
+        },
+      },
+      // `npm start` as a child process, signalled every usual way: nothing may outlive it.
+      {
+        test: {
+          name: 'lifecycle',
+          sequence: { groupOrder: 5 },
+          include: ['test/lifecycle/**/*.test.ts'],
+          testTimeout: 120_000,
           maxWorkers: 1,
         },
       },

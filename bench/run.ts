@@ -1,5 +1,5 @@
 import './silence';
-import '../local/quiet-powertools';
+import '../local/quiet';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { CreateOrderRequest } from '../functions/orders/api-schemas';
 import type { Order } from '../functions/orders/order';

@@ -31,8 +31,11 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
     env,
   });
   service.addStackDependency(stateful);
-  Tags.of(app).add('project', 'pagoefectivo-marketplace');
-  Tags.of(app).add('stage', stage);
+  // Not on the dashboard: CloudFormation's resource schema for AWS::CloudWatch::Dashboard lacks
+  // `Tags` in some regions (cfn-lint E3002 for us-east-1), and a deploy must not hinge on that.
+  const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
+  Tags.of(app).add('project', 'pagoefectivo-marketplace', untaggable);
+  Tags.of(app).add('stage', stage, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, service };
 }

@@ -80,7 +80,8 @@ function spawnDynamoDbLocal(options: { port: number; path?: string; tempDir: str
     ): (options: { port: number; sharedDb: boolean; path?: string }) => ChildProcess;
   };
   const start = createSpawn(packageDir, (command, args, spawnOptions) => {
-    const javaArgs = [`-Djava.io.tmpdir=${options.tempDir}`, ...args];
+    // No hsperfdata_<user> folder in the system temp dir either: nothing here reads JVM perf counters.
+    const javaArgs = [`-Djava.io.tmpdir=${options.tempDir}`, '-XX:-UsePerfData', ...args];
     return canTieToParent
       ? spawnProcess('setpriv', ['--pdeathsig', 'KILL', '--', command, ...javaArgs], {
           ...spawnOptions,

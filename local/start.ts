@@ -1,4 +1,4 @@
-import './quiet-powertools';
+import './quiet';
 import { z } from 'zod';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';

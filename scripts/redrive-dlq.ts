@@ -1,3 +1,4 @@
+import '../local/quiet';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -83,9 +84,9 @@ async function main(): Promise<void> {
     max: Number(values.max),
     dryRun: values['dry-run'],
   });
-  console.log(
-    `${values['dry-run'] ? 'Would move' : 'Moved'} ${result.moved} message(s): ${result.messageIds.join(', ')}`,
-  );
+  const verb = values['dry-run'] ? 'Would move' : 'Moved';
+  const ids = result.messageIds.length > 0 ? `: ${result.messageIds.join(', ')}` : ' (the dead-letter queue is empty)';
+  console.log(`${verb} ${result.moved} message(s)${ids}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,4 +1,4 @@
-import '../../local/quiet-powertools';
+import '../../local/quiet';
 import type { TestProject } from 'vitest/node';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
