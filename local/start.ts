@@ -91,7 +91,6 @@ async function main(): Promise<void> {
   Data           ${inMemory ? 'in memory (nothing kept)' : `${env.LOCAL_DATA_DIR}/ (kept across restarts)`}
   Ctrl-C stops everything.
 `);
-
 }
 
 main().catch((error: unknown) => {

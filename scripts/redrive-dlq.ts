@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     dryRun: values['dry-run'],
   });
   const verb = values['dry-run'] ? 'Would move' : 'Moved';
-  const ids = result.messageIds.length > 0 ? `: ${result.messageIds.join(', ')}` : ' (the dead-letter queue is empty)';
+  const ids =
+    result.messageIds.length > 0 ? `: ${result.messageIds.join(', ')}` : ' (the dead-letter queue is empty)';
   console.log(`${verb} ${result.moved} message(s)${ids}`);
 }
 
