@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problem } from '../functions/platform/problem';
 import { GATEWAY_PROBLEMS, ROUTES, type RouteSpec } from '../lib/topology';
@@ -9,6 +10,8 @@ import { ClientThrottle, type ThrottleLimits } from './throttle';
 
 /** API Gateway's own payload limit is 10 MB; locally 1 MB is plenty and protects the process. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A request whose body never completes (Content-Length larger than what is sent) gets 408 by then. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 interface CompiledRoute {
   spec: RouteSpec;
@@ -48,6 +51,7 @@ export async function startApiServer(options: {
   localRoutes: LocalRoute;
   /** The usage plan's per-client throttle (lib/config.ts `clientThrottle` in AWS). */
   clientThrottle: ThrottleLimits;
+  requestTimeoutMs?: number;
 }): Promise<ApiServer> {
   const routes = ROUTES.map(compile);
   const throttle = new ClientThrottle(options.clientThrottle);
@@ -97,9 +101,22 @@ export async function startApiServer(options: {
       );
     }
     const match = route.pattern.exec(url.pathname);
-    const pathParameters = Object.fromEntries(
-      route.parameterNames.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]),
-    );
+    const pathParameters: Record<string, string> = {};
+    for (const [index, name] of route.parameterNames.entries()) {
+      try {
+        pathParameters[name] = decodeURIComponent(match?.[index + 1] ?? '');
+      } catch {
+        // As API Gateway: a malformed escape (`%`, `%ZZ`) is the client's error, never a 500.
+        return send(response, {
+          ...problemResult(400, 'validation_failed', 'The path holds a malformed percent-encoding.'),
+          body: JSON.stringify(
+            problem(400, 'validation_failed', 'The path holds a malformed percent-encoding.', {
+              errors: [{ field: `path.${name}`, message: 'Malformed percent-encoding.' }],
+            }),
+          ),
+        });
+      }
+    }
     const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
 
     if (route.spec.auth === 'apiKey') {
@@ -141,12 +158,24 @@ export async function startApiServer(options: {
     return send(response, result);
   }
 
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      console.error('[api] unhandled', error);
-      if (!response.headersSent) send(response, gatewayProblem(GATEWAY_PROBLEMS.internalError));
-    });
-  });
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server: Server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      // How often Node looks for requests past their timeout (default 30 s: a hang would outlast it).
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        // A client that went away mid-body (or timed out) needs no answer and no stack trace.
+        if (request.destroyed || response.destroyed) return;
+        console.error('[api] unhandled', error);
+        if (!response.headersSent) send(response, gatewayProblem(GATEWAY_PROBLEMS.internalError));
+      });
+    },
+  );
+  server.on('clientError', answerClientError);
   await listen(server, options.port, 'API', 'PORT');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -154,6 +183,28 @@ export async function startApiServer(options: {
 }
 
 const problemHeaders = { 'content-type': 'application/problem+json' };
+
+/**
+ * Requests Node refuses before any handler runs (headers too large, a body that never arrives,
+ * bytes that are not HTTP) get a problem+json answer like every other error, not an empty body.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', `The request did not arrive whole in time.`]
+        : [400, 'bad_request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify(problem(status, code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 const gatewayProblem = (spec: { status: number; code: string; detail: string }) =>
   problemResult(spec.status, spec.code, spec.detail);

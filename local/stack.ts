@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   expiryGraceSeconds?: number;
   /** Per API key, like the usage plan in AWS (default 100 requests/s, bursts of 200). */
   clientThrottle?: ThrottleLimits;
+  /** A request whose body never arrives whole is answered 408 after this long (default 10 s). */
+  requestTimeoutMs?: number;
   /** Outgoing webhook backoff (seconds per retry); tests shorten it. */
   webhookRetryScheduleSeconds?: number[];
   log?: (line: string) => void;
@@ -139,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port,
       localRoutes,
       clientThrottle: options.clientThrottle ?? LOCAL_CLIENT_THROTTLE,
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
     stoppers.push(() => api.stop());
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mapKey, pageCursor, pageLimit, plainText } from '../platform/api-fields';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES, ORDER_STATUSES } from './order';
 
@@ -40,8 +41,8 @@ const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
 export const BuyerSchema = z
   .strictObject({
     email: z.email().max(120),
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
+    firstName: plainText({ min: 1, max: 100 }),
+    lastName: plainText({ min: 1, max: 100 }),
     documentType: z.enum(DOCUMENT_TYPES),
     documentNumber: z.string().trim().max(20),
     phone: z
@@ -76,7 +77,7 @@ export const CreateOrderRequestSchema = z
     reference: externalId.meta({ description: "The marketplace's own order id; unique." }),
     currency: z.enum(CURRENCIES),
     amount: minorUnits,
-    concept: z.string().trim().min(1).max(200),
+    concept: plainText({ min: 1, max: 200 }),
     buyer: BuyerSchema,
     splits: z.array(SplitSchema).min(1).max(MAX_SPLITS),
     expiresInMinutes: z
@@ -86,7 +87,7 @@ export const CreateOrderRequestSchema = z
       .max(MAX_EXPIRY_MINUTES)
       .default(DEFAULT_EXPIRY_MINUTES),
     metadata: z
-      .record(z.string().min(1).max(40), z.string().max(500))
+      .record(mapKey, plainText({ max: 500 }))
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
       .default({}),
   })
@@ -124,10 +125,10 @@ export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
 export const RefundLatePaymentRequestSchema = z
   .strictObject({
-    reference: z.string().trim().min(1).max(100).meta({
+    reference: plainText({ min: 1, max: 100 }).meta({
       description: 'Your proof of the refund (bank transfer id, ticket): PagoEfectivo has no refund API.',
     }),
-    note: z.string().trim().max(500).optional(),
+    note: plainText({ max: 500, multiline: true }).optional(),
   })
   .meta({ id: 'RefundLatePaymentRequest' });
 export type RefundLatePaymentRequest = z.infer<typeof RefundLatePaymentRequestSchema>;
@@ -156,8 +157,8 @@ export const ListOrdersQuerySchema = z.object({
   }),
   status: z.enum(ORDER_STATUSES).optional(),
   sellerId: externalId.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
 });
 
 const VoucherSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
 
 export const ANOMALY_TYPES = [
   'unknown_cip',
@@ -15,8 +16,8 @@ export const ListAnomaliesQuerySchema = z.object({
   status: z.enum(['open', 'resolved']).optional().meta({
     description: 'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
   }),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
 });
 
 export const AnomalySchema = z
@@ -49,7 +50,7 @@ export const AnomalyIdParamsSchema = z.object({
 
 export const ResolveAnomalyRequestSchema = z
   .strictObject({
-    resolution: z.string().trim().min(3).max(1000).meta({
+    resolution: plainText({ min: 3, max: 1000, multiline: true }).meta({
       description: 'What was done about it, for the audit trail (e.g. "refunded by transfer T-123").',
     }),
   })

@@ -57,6 +57,11 @@ export class PayloadTooLargeError extends AppError {
   readonly code = 'payload_too_large';
 }
 
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+}
+
 /** The PSP understood the request and refused it (its validation). Our caller can fix it. */
 export class PspRejectedError extends AppError {
   readonly status = 422;

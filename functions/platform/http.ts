@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type FieldProblem, ValidationError } from './errors';
+import { type FieldProblem, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { logger, metrics } from './powertools';
 import { errorToResponse } from './problem';
 
@@ -25,13 +25,38 @@ export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], prefix?: 
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const field = [prefix, path].filter((part) => part !== undefined && part !== '').join('.');
-    return { field: field === '' ? (prefix ?? 'body') : field, message: issue.message };
+    // A map key's own problem (e.g. a reserved metadata key) says more than zod's "Invalid key in record".
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return { field: field === '' ? (prefix ?? 'body') : field, message };
   });
 }
 
-/** The request body as parsed JSON (not yet validated); a 400 naming `body` if there is none or it is not JSON. */
+/** `application/json` or any `application/*+json`, parameters (charset) allowed. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Where a parsed body holds a `__proto__` key: JSON allows it, but copying such an object (zod
+ * does) silently drops it or swaps the prototype. Refused, so nothing is changed without a word.
+ */
+function prototypeKeyPaths(value: unknown, path: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => [
+    ...(key === '__proto__' ? [[...path, key].join('.')] : []),
+    ...prototypeKeyPaths((value as Record<string, unknown>)[key], [...path, key]),
+  ]);
+}
+
+/**
+ * The request body as parsed JSON (not yet validated): 415 unless it is declared JSON, a 400
+ * naming `body` if there is none or it is not JSON. Routes without a body accept any (or no)
+ * Content-Type, as clients commonly send one with an empty POST.
+ */
 export function jsonBody(event: APIGatewayProxyEvent): unknown {
-  const text = rawBody(event).toString('utf8');
+  const bytes = rawBody(event);
+  if (bytes.length > 0 && !JSON_MEDIA_TYPE.test(header(event, 'content-type') ?? '')) {
+    throw new UnsupportedMediaTypeError('Send the body as JSON with `Content-Type: application/json`.');
+  }
+  const text = bytes.toString('utf8');
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
@@ -43,6 +68,12 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
   }
   if (json === undefined) {
     throw new ValidationError([{ field: 'body', message: 'A JSON body is required.' }]);
+  }
+  const prototypeKeys = prototypeKeyPaths(json);
+  if (prototypeKeys.length > 0) {
+    throw new ValidationError(
+      prototypeKeys.map((field) => ({ field, message: 'The key "__proto__" is not allowed.' })),
+    );
   }
   return json;
 }

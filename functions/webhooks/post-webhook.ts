@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { guardedLookup } from './url-policy';
+import { isIP } from 'node:net';
+import { guardedLookup, isForbiddenAddress } from './url-policy';
 
 export interface PostResult {
   statusCode: number | null;
@@ -22,6 +23,11 @@ export function postWebhook(
   const started = performance.now();
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Node calls no `lookup` for a literal IP, so guardedLookup never sees one: check it here.
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (!options.allowPrivate && isIP(literal) !== 0 && isForbiddenAddress(literal)) {
+    return Promise.resolve({ statusCode: null, durationMs: 0, error: `${literal} is a forbidden address` });
+  }
   return new Promise((resolve) => {
     const done = (statusCode: number | null, error?: string) =>
       resolve({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
 import { EVENT_TYPES } from '../events/outbox';
 
 const endpointUrl = z.string().min(1).max(2048);
@@ -7,7 +8,7 @@ const subscribedEvents = z
   .min(1)
   .max(EVENT_TYPES.length)
   .refine((events) => new Set(events).size === events.length, 'List each event type once.');
-const endpointDescription = z.string().trim().max(200);
+const endpointDescription = plainText({ max: 200 });
 
 export const CreateEndpointRequestSchema = z
   .strictObject({ url: endpointUrl, events: subscribedEvents, description: endpointDescription.optional() })
@@ -35,8 +36,8 @@ export const EndpointIdParamsSchema = z.object({
 });
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
 });
 
 export const WebhookEndpointSchema = z
@@ -72,8 +73,8 @@ export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
 
 export const EventsQuerySchema = z.object({
   type: z.enum(EVENT_TYPES).optional(),
-  after: z.string().min(1).max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  after: pageCursor.optional(),
+  limit: pageLimit(50),
 });
 
 export const RedeliverRequestSchema = z

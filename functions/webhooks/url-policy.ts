@@ -1,40 +1,43 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { FieldProblem } from '../platform/errors';
 
 /**
- * Where we agree to POST a marketplace's webhooks. Outside the local stage: https only, and never
- * to private, loopback, link-local, CGNAT or cloud-metadata addresses (SSRF: our functions must not
- * become a proxy into the AWS network). Checked when an endpoint is saved (names and literal IPs)
- * AND when connecting (what the name resolves to then), so DNS rebinding does not get around it.
+ * Where we agree to POST a marketplace's webhooks. Outside the local stage: https only, and only
+ * to public unicast addresses (SSRF: our functions must not become a proxy into the AWS network).
+ * Checked when an endpoint is saved (names and literal IPs) AND when connecting (what the name
+ * resolves to then, or the literal itself), so DNS rebinding does not get around it.
  */
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['fd00:ec2::', 32],
-] as const) {
-  blocked.addSubnet(network, prefix, 'ipv6');
+
+/**
+ * IPv4 ranges (ipaddr.js names them from the IANA special-purpose registries) are refused
+ * unless `unicast`: private, loopback, link-local (169.254/16, where cloud metadata lives),
+ * CGNAT, documentation, benchmarking, multicast, reserved, broadcast, unspecified, …
+ *
+ * IPv6 must be `unicast` inside 2000::/3 (global unicast). That refuses loopback, unique-local
+ * (incl. fd00:ec2::/32, EC2's metadata), link- and site-local, multicast, documentation, and
+ * every form that carries an IPv4 address inside it — mapped (::ffff:a.b.c.d), compatible
+ * (::a.b.c.d, ::7f00:1), NAT64 (64:ff9b::/96), 6to4 (2002::/16), Teredo (2001::/32) — because
+ * the v4 address inside may be anything, including 169.254.169.254.
+ */
+export function isPublicUnicastAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  return v6.range() === 'unicast' && v6.match(GLOBAL_UNICAST) && !v6.match(SIX_TO_FOUR);
 }
 
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
+// ipaddr.js calls 2002::/16 `6to4` in recent versions; matched explicitly so no version can let it through.
+const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16') as [ipaddr.IPv6, number];
+
+export function isForbiddenAddress(address: string): boolean {
+  return !isPublicUnicastAddress(address);
+}
+
+/** Names that only ever mean "this machine" or "inside this network". */
 const BLOCKED_NAMES = [
   /^localhost$/i,
   /\.localhost$/i,
@@ -43,16 +46,8 @@ const BLOCKED_NAMES = [
   /\.local$/i,
 ];
 
-export function isForbiddenAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
-  return blocked.check(address, 'ipv4');
-}
+/** `localhost.` and `localhost` are the same name to DNS: compare without the root's dot(s). */
+const withoutRootDot = (host: string) => host.replace(/\.+$/, '');
 
 export function endpointUrlProblems(raw: string, allowPrivate: boolean): FieldProblem[] {
   let url: URL;
@@ -69,10 +64,14 @@ export function endpointUrlProblems(raw: string, allowPrivate: boolean): FieldPr
       : [{ field: 'url', message: 'Use an http(s) URL.' }];
   }
   if (url.protocol !== 'https:') return [{ field: 'url', message: 'Webhook URLs must use https.' }];
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = withoutRootDot(url.hostname.replace(/^\[|\]$/g, ''));
+  if (host === '') return [{ field: 'url', message: 'The URL needs a host name.' }];
   if (isIP(host) !== 0 ? isForbiddenAddress(host) : BLOCKED_NAMES.some((pattern) => pattern.test(host))) {
     return [
-      { field: 'url', message: 'Private, loopback, link-local and metadata addresses are not allowed.' },
+      {
+        field: 'url',
+        message: 'Only public addresses: private, loopback, link-local, metadata and reserved ones are not allowed.',
+      },
     ];
   }
   return [];

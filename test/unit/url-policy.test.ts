@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postWebhook } from '../../functions/webhooks/post-webhook';
 import { endpointUrlProblems, guardedLookup, isForbiddenAddress } from '../../functions/webhooks/url-policy';
 
 describe('webhook URL policy outside the local stage (SSRF)', () => {
@@ -30,6 +31,24 @@ describe('webhook URL policy outside the local stage (SSRF)', () => {
     'https://localhost/hook',
     'https://api.localhost/hook',
     'https://metadata.google.internal/hook',
+    // Found by an outside fuzzer: the root's trailing dot, and IPv4 carried inside IPv6.
+    'https://localhost./hook',
+    'https://metadata.google.internal./hook',
+    'https://[::7f00:1]/hook',
+    'https://[::127.0.0.1]/hook',
+    'https://[64:ff9b::a9fe:a9fe]/hook',
+    'https://[2002:a9fe:a9fe::]/hook',
+    'https://[2001:0:a9fe:a9fe::1]/hook',
+    'https://[fec0::1]/hook',
+    'https://[::ffff:a9fe:a9fe]/hook',
+    'https://192.0.2.1/hook',
+    'https://198.51.100.7/hook',
+    'https://203.0.113.9/hook',
+    'https://[2001:db8::1]/hook',
+    'https://255.255.255.255/hook',
+    'https://224.0.0.1/hook',
+    'https://2130706433/hook',
+    'https://0x7f.1/hook',
   ])('refuses %s', (url) => {
     expect(refused(url)).toEqual(['url']);
   });
@@ -44,6 +63,14 @@ describe('webhook URL policy outside the local stage (SSRF)', () => {
     expect(isForbiddenAddress('2001:4860:4860::8888')).toBe(false);
     expect(isForbiddenAddress('172.31.255.255')).toBe(true);
     expect(isForbiddenAddress('not-an-ip')).toBe(true);
+  });
+
+  it('refuses a literal forbidden address at connect time too (Node skips `lookup` for literals)', async () => {
+    for (const url of ['https://[::ffff:7f00:1]:9/hook', 'https://169.254.169.254/latest', 'http://127.0.0.1:9/x']) {
+      const result = await postWebhook(url, {}, '{}', { timeoutMs: 1000, allowPrivate: false });
+      expect(result.statusCode).toBeNull();
+      expect(result.error).toMatch(/forbidden address/);
+    }
   });
 
   it('refuses at connect time a name that resolves to a private address (DNS rebinding)', async () => {

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Request fields every route shares, validated the same way everywhere. Text that marketplaces
+ * send us travels on to the PSP (the voucher's concept and payer name), to marketplaces' back
+ * offices and to buyers' screens, so it is checked once here rather than trusted downstream.
+ */
+
+/**
+ * Code points refused in free text: C0/C1 controls (NUL included; tab and newline only where a
+ * field is multi-line), bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069:
+ * "Trojan Source" reordering of what a reader sees), and the BOM / zero-width no-break space.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LINE_BREAKS = /[\t\n\r]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\uFEFF]/;
+
+/** Why `text` is refused, or undefined when it is fine. */
+export function textProblem(text: string, options: { multiline?: boolean } = {}): string | undefined {
+  if (!text.isWellFormed()) return 'Contains an unpaired UTF-16 surrogate (not valid Unicode text).';
+  if (CONTROL.test(text) || (!options.multiline && LINE_BREAKS.test(text)))
+    return options.multiline
+      ? 'Control characters are not allowed (tab and line breaks are).'
+      : 'Control characters (including tabs and line breaks) are not allowed.';
+  if (BIDI_CONTROL.test(text)) return 'Bidirectional override/isolate characters are not allowed.';
+  return undefined;
+}
+
+/**
+ * Human-readable text: trimmed, NFC-normalised (so "Núñez" typed two ways is one value), then
+ * refused if it holds control, bidi-override or broken characters. Lengths count after that.
+ */
+export function plainText(options: { min?: number; max: number; multiline?: boolean }) {
+  return z
+    .string()
+    .trim()
+    .normalize('NFC')
+    .min(options.min ?? 0)
+    .max(options.max)
+    .superRefine((text, ctx) => {
+      const problem = textProblem(text, options);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/** Names of keys that would silently change an object's prototype or shadow its methods. */
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype).concat('prototype'));
+
+/** A key of a free-form map (e.g. order metadata): plain characters, never a prototype name. */
+export const mapKey = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'Use 1-40 letters, digits, "_", ".", ":" or "-".')
+  .refine((key) => !PROTOTYPE_KEYS.has(key), {
+    message: 'This key name is reserved (it is a JavaScript object property); choose another.',
+  });
+
+/**
+ * `?limit=`: decimal digits only. `z.coerce.number()` alone would read `1e1`, `0x10`, `0b11`,
+ * `+5`, ` 5` and `5.0` as numbers; a typo should be a 400, not a guess.
+ */
+export function pageLimit(defaultLimit: number, max = 100) {
+  return z
+    .string()
+    .regex(/^\d{1,4}$/, 'Use a whole number written in digits.')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .transform((limit) => limit ?? defaultLimit)
+    .meta({ description: `Items per page, 1-${max} (default ${defaultLimit}).` });
+}
+
+/** An opaque continuation token from a previous page. */
+export const pageCursor = z.string().min(1).max(2048);
