@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeApiKey } from '../../functions/store/api-keys';
+import { ROUTES } from '../../lib/topology';
+import { orderRequest, stack } from '../support/api';
+
+/**
+ * A bounded property-based fuzz of the public routes, as an outside fuzzer drove them: whatever
+ * arrives, the answer is never a 5xx or a hang, an error is always problem+json, and a refused
+ * order leaves nothing behind. Its own API key, so its burst never throttles the other tests.
+ */
+const FUZZ_KEY = `fuzz-key-${randomUUID()}`;
+
+beforeAll(async () => {
+  await storeApiKey(FUZZ_KEY, {
+    keyId: `key_fuzz_${randomUUID()}`,
+    name: 'hostile-input test',
+    createdAt: new Date().toISOString(),
+    usageKey: `usage_fuzz_${randomUUID()}`,
+  });
+});
+
+interface Sent {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+async function send(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Sent> {
+  const response = await fetch(`${stack().apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${FUZZ_KEY}`, ...headers },
+    ...(body === undefined ? {} : { body }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: await response.text(),
+  };
+}
+
+function expectSane(result: Sent, what: string): void {
+  expect(result.status, `${what} → ${result.status} ${result.text}`).toBeLessThan(500);
+  if (result.status >= 400) {
+    expect(result.contentType, what).toContain('application/problem+json');
+    expect(JSON.parse(result.text).status, what).toBe(result.status);
+  }
+}
+
+/** Strings an attacker or a broken client sends: controls, bidi overrides, lone surrogates, escapes. */
+const nasty = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constantFrom(
+    '\u0000',
+    'a\u202Eb',
+    '\uD800',
+    '%',
+    '%ZZ',
+    '%00',
+    '..%2f..',
+    '<script>alert(1)</script>',
+    '__proto__',
+    'constructor',
+    ' ',
+    '1e1',
+    '0x10',
+    '-1',
+    '9'.repeat(30),
+  ),
+);
+
+/** A path segment: percent-encoded, or with its `%` left raw so escapes come out malformed. */
+const segment = fc.tuple(nasty, fc.boolean()).map(([text, raw]) => {
+  const encoded = encodeURIComponent(text.toWellFormed());
+  return raw ? encoded.replace(/%25/g, '%') : encoded;
+});
+
+describe('hostile input to the public routes', () => {
+  it('never answers 5xx, and every error is problem+json', async () => {
+    const routes = ROUTES.filter((route) => route.path !== '/webhooks/pagoefectivo');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.array(segment, { minLength: 3, maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('limit', 'cursor', 'after', 'status', 'type', 'reference'), nasty, {
+          maxKeys: 3,
+        }),
+        fc.option(
+          fc.oneof(
+            fc.json(),
+            nasty,
+            fc.jsonValue().map((value) => JSON.stringify({ metadata: value })),
+          ),
+          {
+            nil: undefined,
+          },
+        ),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+        async (route, segments, query, body, contentType) => {
+          let index = 0;
+          const path = route.path.replace(/\{\w+\}/g, () => segments[index++] ?? 'x');
+          const search = new URLSearchParams(query).toString();
+          const sendsBody = route.method !== 'GET' && route.method !== 'DELETE';
+          const result = await send(
+            route.method,
+            `${path}${search ? `?${search}` : ''}`,
+            sendsBody ? body : undefined,
+            contentType ? { 'content-type': contentType } : {},
+          );
+          expectSane(result, `${route.method} ${path}?${search}`);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a hostile order with 4xx problem+json and stores nothing of it', async () => {
+    const mutations = fc.oneof(
+      nasty.map((concept) => ({ field: 'concept', patch: { concept: `Zapatillas ${concept}\u0000` } })),
+      nasty.map((name) => ({ field: 'buyer.firstName', patch: { buyerFirstName: `Ana\u202E${name}` } })),
+      fc
+        .constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__')
+        .map((key) => ({ field: `metadata.${key}`, patch: { metadataKey: key } })),
+      fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', '').map((type) => ({
+        field: 'content-type',
+        patch: { contentType: type },
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(mutations, async ({ field, patch }) => {
+        const order = orderRequest();
+        const body: Record<string, unknown> = { ...order };
+        if ('concept' in patch) body.concept = patch.concept;
+        if ('buyerFirstName' in patch) body.buyer = { ...order.buyer, firstName: patch.buyerFirstName };
+        let text = JSON.stringify(body);
+        if ('metadataKey' in patch) text = text.replace(/}$/, `,"metadata":{"${patch.metadataKey}":"y"}}`);
+        const headers: Record<string, string> =
+          'contentType' in patch
+            ? { 'content-type': patch.contentType }
+            : { 'content-type': 'application/json' };
+        const result = await send('POST', '/v1/orders', text, headers);
+        expectSane(result, field);
+        expect(result.status, `${field}: ${result.text}`).toBeGreaterThanOrEqual(400);
+        const found = await send('GET', `/v1/orders?reference=${encodeURIComponent(order.reference)}`);
+        expect(JSON.parse(found.text).items, field).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers malformed path escapes with 400 naming the parameter', async () => {
+    for (const raw of ['%', '%ZZ', 'ord_%E0%A4%A']) {
+      const result = await send('GET', `/v1/orders/${raw}`);
+      expect(result.status).toBe(400);
+      expect(JSON.parse(result.text).errors).toEqual([
+        { field: 'path.id', message: 'Malformed percent-encoding.' },
+      ]);
+    }
+  });
+
+  it('answers oversized headers with 431 problem+json', async () => {
+    const result = await send('GET', '/v1/orders', undefined, { 'x-padding': 'a'.repeat(20_000) });
+    expect(result.status).toBe(431);
+    expect(result.contentType).toContain('application/problem+json');
+  });
+});
