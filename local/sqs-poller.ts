@@ -57,7 +57,12 @@ export function startSqsPoller(
         | undefined;
       failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
-      log(`[sqs] ${queue.spec.consumer} failed the whole batch: ${String(error)}`);
+      // Each record's own error is logged by the handler (warn); this line only says none succeeded.
+      const detail =
+        error instanceof Error && error.name === 'FullBatchFailureError'
+          ? `all ${messages.length} record(s) failed (each one logged above)`
+          : String(error);
+      log(`[sqs] ${queue.spec.consumer}: ${detail}`);
       failedIds = new Set(messages.map((message) => message.MessageId ?? ''));
     }
     const succeeded = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));

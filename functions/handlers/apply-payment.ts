@@ -19,4 +19,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = sqsBatchHandler(recordHandler);
+export const handler = sqsBatchHandler(recordHandler, (record) => ({
+  webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId,
+}));

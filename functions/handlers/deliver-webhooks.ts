@@ -34,4 +34,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = sqsBatchHandler(recordHandler);
+export const handler = sqsBatchHandler(recordHandler, (record) =>
+  DeliveryMessageSchema.parse(JSON.parse(record.body)),
+);

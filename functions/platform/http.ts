@@ -26,7 +26,8 @@ export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], prefix?: 
     const path = issue.path.map(String).join('.');
     const field = [prefix, path].filter((part) => part !== undefined && part !== '').join('.');
     // A map key's own problem (e.g. a reserved metadata key) says more than zod's "Invalid key in record".
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    const message =
+      issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     return { field: field === '' ? (prefix ?? 'body') : field, message };
   });
 }

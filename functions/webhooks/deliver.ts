@@ -21,8 +21,12 @@ export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
 /** Thrown to have SQS hand the message back after `delaySeconds` (the consumer sets the visibility). */
 export class RetryLater extends Error {
-  constructor(readonly delaySeconds: number) {
-    super(`retry in ${delaySeconds} s`);
+  constructor(
+    readonly delaySeconds: number,
+    /** Why this attempt failed (e.g. `connect ECONNREFUSED …`, `HTTP 500`), for the log line. */
+    reason = 'failed',
+  ) {
+    super(`${reason}; retry in ${delaySeconds} s`);
     this.name = 'RetryLater';
   }
 }
@@ -102,5 +106,5 @@ export async function deliver(message: DeliveryMessage, attempt: number): Promis
     outcome: 'failed',
     nextAttemptAt: new Date(now.getTime() + delay * 1000).toISOString(),
   });
-  throw new RetryLater(delay);
+  throw new RetryLater(delay, `${endpoint.url}: ${result.error ?? `HTTP ${result.statusCode}`}`);
 }

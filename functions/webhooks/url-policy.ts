@@ -70,7 +70,8 @@ export function endpointUrlProblems(raw: string, allowPrivate: boolean): FieldPr
     return [
       {
         field: 'url',
-        message: 'Only public addresses: private, loopback, link-local, metadata and reserved ones are not allowed.',
+        message:
+          'Only public addresses: private, loopback, link-local, metadata and reserved ones are not allowed.',
       },
     ];
   }
