@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { mapKey, pageLimit, plainText } from '../../functions/platform/api-fields';
 
 describe('free text from marketplaces', () => {

@@ -66,7 +66,11 @@ describe('webhook URL policy outside the local stage (SSRF)', () => {
   });
 
   it('refuses a literal forbidden address at connect time too (Node skips `lookup` for literals)', async () => {
-    for (const url of ['https://[::ffff:7f00:1]:9/hook', 'https://169.254.169.254/latest', 'http://127.0.0.1:9/x']) {
+    for (const url of [
+      'https://[::ffff:7f00:1]:9/hook',
+      'https://169.254.169.254/latest',
+      'http://127.0.0.1:9/x',
+    ]) {
       const result = await postWebhook(url, {}, '{}', { timeoutMs: 1000, allowPrivate: false });
       expect(result.statusCode).toBeNull();
       expect(result.error).toMatch(/forbidden address/);

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../../functions/orders/order';
+import { api, stack } from '../../support/api';
+
+/** The README's "Try it with curl" block, exactly as a newcomer pastes it. */
+function walkthroughScript(): string {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.indexOf('## Try it with curl');
+  const start = readme.indexOf('```sh\n', section) + '```sh\n'.length;
+  const end = readme.indexOf('```', start);
+  expect(section).toBeGreaterThan(0);
+  return readme.slice(start, end);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function orderByReference(reference: string): Promise<Order> {
+  const { body } = await api<{ items: Order[] }>('GET', `/v1/orders?reference=${reference}`);
+  const [order] = body.items;
+  if (!order) throw new Error(`no order ${reference}`);
+  return order;
+}
+
+describe('the README walk-through', () => {
+  it('shows every effect it claims, run top to bottom against the local stack', async () => {
+    const port = (url: string) => new URL(url).port;
+    const child = spawn('bash', ['-e', '-c', walkthroughScript()], {
+      env: {
+        ...process.env,
+        PORT: port(stack().apiUrl),
+        SANDBOX_PORT: port(stack().sandboxUrl),
+        LOCAL_API_KEY: stack().apiKey,
+        RECEIVER_PORT: String(await freePort()),
+      },
+      // Its own process group, so the receiver it starts in the background is stopped with it.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exitCode = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 90_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {}
+    expect(exitCode, output).toBe(0);
+
+    const first = await orderByReference('mkt-1001');
+    const lost = await orderByReference('mkt-1002');
+    const unpaid = await orderByReference('mkt-1003');
+    // 3 + 6: paid once though notified twice, then fulfilled.
+    expect(first.status).toBe('FULFILLED');
+    expect(first.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect(output).toContain(`"id":"${first.id}","reference":"mkt-1001","status":"PAID"`);
+    // 4: the forged notification.
+    expect(output).toMatch(/HTTP\/1\.1 401[\s\S]*application\/problem\+json/);
+    // 5: field errors, and the reused reference naming the existing order.
+    expect(output).toContain('"errors":[{"field":"currency"');
+    expect(output).toContain(`"code":"reference_taken"`);
+    expect(output).toContain(`"orderId":"${first.id}"`);
+    // 8: the lost payment recovered by polling, the unpaid order expired.
+    expect(lost.status).toBe('PAID');
+    expect(lost.payment?.source).toBe('poll');
+    expect(unpaid.status).toBe('EXPIRED');
+    // 7 + 8: the receiver verified the deliveries it promised.
+    expect(output).toMatch(new RegExp(`\\[receiver\\] verified order\\.paid \\S+ ${lost.id} mkt-1002 PAID`));
+    expect(output).toMatch(
+      new RegExp(`\\[receiver\\] verified order\\.expired \\S+ ${unpaid.id} mkt-1003 EXPIRED`),
+    );
+    expect(output).not.toContain('REJECTED');
+  });
+});
