@@ -88,6 +88,18 @@ const json = (description: string, schema: JsonSchema) => ({
   description,
   content: { 'application/json': { schema } },
 });
+/** A page of a listing: `items` (at most the request's `limit`) and the cursor of the next page. */
+const page = (item: JsonSchema) => ({
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', maxItems: 100, items: item },
+    nextCursor: {
+      type: ['string', 'null'],
+      description: 'Pass as `cursor` for the next page; null at the end.',
+    },
+  },
+});
 const pathParameter = (name: string, description: string) => ({
   name,
   in: 'path',
@@ -105,8 +117,44 @@ const idempotencyKeyParameter = {
   schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
 };
 
+/** A bound for documentation only: far above the endpoints any marketplace subscribes. */
+const MAX_SUBSCRIBERS = 10_000;
+
+/** Each operation's tag, from the resource its path names. */
+const TAGS: [RegExp, string, string][] = [
+  [/^\/v1\/(orders|vouchers)/, 'Orders', 'Orders and their PagoEfectivo vouchers (CIPs).'],
+  [/^\/v1\/anomalies/, 'Anomalies', 'Payments that changed no order, until someone resolves them.'],
+  [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
+  [/^\/v1\/events/, 'Events', 'The replayable event feed.'],
+  [/^\/webhooks\//, 'PSP notifications', 'What PagoEfectivo posts to us; signed, no API key.'],
+];
+
+/**
+ * Tags every operation by its path, and gives every integer a format (zod's integers are safe
+ * integers: int64), as generated clients and linters (Spectral's OWASP rules) expect.
+ */
+function finish(document: JsonSchema): JsonSchema {
+  const paths = document.paths as Record<string, Record<string, JsonSchema>>;
+  for (const [path, operations] of Object.entries(paths)) {
+    const tag = TAGS.find(([pattern]) => pattern.test(path))?.[1];
+    for (const operation of Object.values(operations)) if (tag) operation.tags = [tag];
+  }
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as JsonSchema;
+    if (schema.type === 'integer' && schema.format === undefined) schema.format = 'int64';
+    for (const child of Array.isArray(node) ? node : Object.values(schema)) visit(child);
+  };
+  visit(document);
+  return { ...document, tags: TAGS.map(([, name, description]) => ({ name, description })) };
+}
+
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the zod schemas that validate requests. */
 export function buildOpenApiDocument(): JsonSchema {
+  return finish(assembleDocument());
+}
+
+function assembleDocument(): JsonSchema {
   const commonErrors = {
     '400': problem('Invalid input; `errors` names each field.'),
     '401': problem('Missing or unknown API key.'),
@@ -120,7 +168,17 @@ export function buildOpenApiDocument(): JsonSchema {
       title: 'PagoEfectivo for marketplaces',
       version: '1.0.0',
       description: 'Cash vouchers (CIPs) for marketplace orders. Money is integer minor units.',
+      contact: { name: 'Problem types and guides', url: 'https://docs.pagoefectivo-marketplace.dev' },
     },
+    // Each stage's API Gateway URL (or the local stack): the document is served from the API itself.
+    servers: [
+      {
+        url: '/',
+        description:
+          'The origin this document was fetched from: each stage (local, dev, staging, production) serves its own.',
+        'x-internal': false,
+      },
+    ],
     security: [{ bearerAuth: [] }],
     paths: {
       '/v1/orders': {
@@ -295,7 +353,7 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'listWebhookEndpoints',
           parameters: queryParameters(PageQuerySchema),
-          responses: { '200': json('A page of endpoints.', { type: 'object' }), ...commonErrors },
+          responses: { '200': json('A page of endpoints.', page(ref('WebhookEndpoint'))), ...commonErrors },
         },
       },
       '/v1/webhook-endpoints/{id}': {
@@ -347,7 +405,10 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           operationId: 'listWebhookAttempts',
           parameters: [pathParameter('id', 'Endpoint id (we_…)'), ...queryParameters(PageQuerySchema)],
-          responses: { '200': json('Delivery attempts, newest first.', { type: 'object' }), ...commonErrors },
+          responses: {
+            '200': json('Delivery attempts, newest first.', page(ref('WebhookDeliveryAttempt'))),
+            ...commonErrors,
+          },
         },
       },
       '/v1/events': {
@@ -369,7 +430,15 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: {
             '202': json('Queued for every subscribed endpoint, or only `endpointId`.', {
               type: 'object',
-              properties: { eventId: { type: 'string' }, queuedFor: { type: 'integer' } },
+              properties: {
+                eventId: { type: 'string' },
+                queuedFor: {
+                  type: 'integer',
+                  minimum: 0,
+                  maximum: MAX_SUBSCRIBERS,
+                  description: 'Deliveries queued.',
+                },
+              },
             }),
             ...commonErrors,
             '404': problem('No such event.'),
@@ -381,19 +450,29 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'receivePagoEfectivoNotification',
           summary: 'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
-          security: [],
-          parameters: [{ name: 'PE-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+          security: [{ peSignature: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
           responses: {
             '200': { description: 'Stored and queued.' },
             '401': problem('Missing or wrong signature; nothing stored.'),
             '413': problem('Body too large.'),
+            '429': commonErrors['429'],
+            '500': commonErrors['500'],
           },
         },
       },
     },
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer' },
+        peSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'PE-Signature',
+          description:
+            'Hex HMAC-SHA256 of the raw body with the merchant secret key (PagoEfectivo signs it).',
+        },
+      },
       schemas: componentSchemas(),
     },
   };

@@ -11,6 +11,7 @@ import { z } from 'zod';
  * field is multi-line), bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069:
  * "Trojan Source" reordering of what a reader sees), and the BOM / zero-width no-break space.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAKS = /[\t\n\r]/;
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\uFEFF]/;
