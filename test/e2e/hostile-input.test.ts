@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { storeApiKey } from '../../functions/store/api-keys';
@@ -163,6 +164,45 @@ describe('hostile input to the public routes', () => {
         { field: 'path.id', message: 'Malformed percent-encoding.' },
       ]);
     }
+  });
+
+  it('answers a body that never arrives whole (Content-Length too large) with 408, not a hang', async () => {
+    const { port } = new URL(stack().apiUrl);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve) => {
+      let received = '';
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            `Authorization: Bearer ${FUZZ_KEY}\r\nContent-Length: 100\r\n\r\n{"a":`,
+        ),
+      );
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+      });
+      socket.on('close', () => resolve(received));
+      setTimeout(() => socket.destroy(), 20_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('application/problem+json');
+    expect(answer).toContain('"code":"request_timeout"');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('answers 415 to a JSON route sent another media type, and accepts a bodiless POST without one', async () => {
+    const order = JSON.stringify(orderRequest());
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
+      const result = await send('POST', '/v1/orders', order, type ? { 'content-type': type } : {});
+      expect(result.status, String(type)).toBe(415);
+      expect(JSON.parse(result.text).code).toBe('unsupported_media_type');
+    }
+    const json = await send('POST', '/v1/orders', order, {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(json.status).toBe(201);
+    const { id } = JSON.parse(json.text) as { id: string };
+    // curl -X POST with no body sends no Content-Type: a bodiless action must still work.
+    expect((await send('POST', `/v1/orders/${id}/cancel`)).status).toBe(200);
   });
 
   it('answers oversized headers with 431 problem+json', async () => {

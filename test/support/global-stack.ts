@@ -48,6 +48,8 @@ export default async function setup(project: TestProject) {
       scheduler: false,
       expiryGraceSeconds: 30,
       webhookRetryScheduleSeconds: [1, 1, 1, 1, 1, 1, 1],
+      // A body that never arrives whole is answered 408 after this long (10 s by default).
+      requestTimeoutMs: 3000,
     }),
     users: 0,
   };
