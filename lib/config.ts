@@ -4,6 +4,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
+export interface AlarmSubscription {
+  protocol: 'email' | 'https';
+  endpoint: string;
+}
+
 export interface StageConfig {
   /** PagoEfectivo environment the stage talks to. */
   pagoEfectivoBaseUrl: string;
@@ -19,8 +24,17 @@ export interface StageConfig {
   authorizerCacheTtl: Duration;
   /** Raw PSP notification bodies are kept this long for audit. */
   rawWebhookRetentionDays: number;
-  /** Where alarm notifications go; none = alarms only in the console. */
-  alarmEmail?: string;
+  /**
+   * Who gets paged. Prod must name at least one (synthesis fails otherwise); more can be added at
+   * synthesis with `-c alarmEmails=a@x.pe,b@x.pe` and `-c alarmHttpsUrls=https://…` (e.g. a chat
+   * or incident tool's SNS webhook), so addresses need not live in the repository.
+   */
+  alarmSubscriptions: AlarmSubscription[];
+  /**
+   * Page when no PagoEfectivo notification has been accepted for this many hours (a silent PSP,
+   * a wrong notification URL, a rotated secret). Off where no real payments arrive.
+   */
+  notificationHeartbeatHours?: number;
   /** Access logs and X-Ray sampling are on in every stage; DEBUG logs only in dev. */
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   /** How often sync-pending asks the PSP about pending orders. */
@@ -48,6 +62,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(1),
+    alarmSubscriptions: [],
   },
   staging: {
     pagoEfectivoBaseUrl: PSP_SANDBOX,
@@ -62,6 +77,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(2),
+    alarmSubscriptions: [],
   },
   prod: {
     pagoEfectivoBaseUrl: PSP_PRODUCTION,
@@ -76,8 +92,31 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(2),
+    // Fill in your on-call address here, or pass -c alarmEmails=… at synthesis: prod refuses none.
+    alarmSubscriptions: [],
+    // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.
+    notificationHeartbeatHours: 6,
   },
 };
+
+/** The stage's subscribers plus those given at synthesis (`-c alarmEmails=…`, `-c alarmHttpsUrls=…`). */
+export function alarmSubscriptionsFor(
+  config: StageConfig,
+  context: { alarmEmails?: unknown; alarmHttpsUrls?: unknown },
+): AlarmSubscription[] {
+  const list = (value: unknown) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : [];
+  return [
+    ...config.alarmSubscriptions,
+    ...list(context.alarmEmails).map((endpoint) => ({ protocol: 'email' as const, endpoint })),
+    ...list(context.alarmHttpsUrls).map((endpoint) => ({ protocol: 'https' as const, endpoint })),
+  ];
+}
 
 export function parseStage(value: unknown): Stage {
   if (typeof value === 'string' && (STAGES as readonly string[]).includes(value)) return value as Stage;

@@ -14,8 +14,11 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
+  AlarmRule,
+  AlarmState,
   AlarmStatusWidget,
   ComparisonOperator,
+  CompositeAlarm,
   Dashboard,
   GraphWidget,
   type IMetric,
@@ -23,18 +26,17 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { problem, problemType } from '../functions/platform/problem-document';
-import type { Stage, StageConfig } from './config';
+import { alarmSubscriptionsFor, type Stage, type StageConfig } from './config';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
 import {
@@ -94,11 +96,14 @@ export class ServiceStack extends Stack {
   readonly api: RestApi;
   readonly alarmTopic: Topic;
   readonly alarms: Alarm[] = [];
+  compositeAlarm!: CompositeAlarm;
+  private readonly stageName: Stage;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { stage, config, stateful } = props;
+    this.stageName = stage;
 
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
       FunctionName,
@@ -157,13 +162,16 @@ export class ServiceStack extends Stack {
 
     this.buildSchedules(stage, config, stateful);
     this.api = this.buildApi(stage, config);
-    this.alarmTopic = new Topic(this, 'Alarms', {
-      displayName: `PagoEfectivo marketplace alarms (${stage})`,
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
-    this.buildAlarms(stateful);
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      stage,
+      subscriptions: alarmSubscriptionsFor(config, {
+        alarmEmails: this.node.tryGetContext('alarmEmails'),
+        alarmHttpsUrls: this.node.tryGetContext('alarmHttpsUrls'),
+      }),
+      requireSubscriber: stage === 'prod',
+      removalPolicy: config.removalPolicy,
+    }).topic;
+    this.buildAlarms(stateful, config);
     this.dashboard = this.buildDashboard(stage, stateful);
     this.acknowledgeFindings();
   }
@@ -313,49 +321,72 @@ export class ServiceStack extends Stack {
     return api;
   }
 
-  private buildAlarms(stateful: StatefulStack): void {
+  private buildAlarms(stateful: StatefulStack, config: StageConfig): void {
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, props: ConstructorParameters<typeof Alarm>[2]) => {
+    /** Alarms that mean money is at risk page through one composite alarm, not one by one. */
+    const moneyAtRisk: Alarm[] = [];
+    const alarm = (
+      id: string,
+      props: ConstructorParameters<typeof Alarm>[2],
+      options: { moneyAtRisk?: boolean } = {},
+    ) => {
       const created = new Alarm(this, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
-      created.addAlarmAction(action);
+      if (options.moneyAtRisk) moneyAtRisk.push(created);
+      else created.addAlarmAction(action);
       this.alarms.push(created);
+      return created;
     };
+    const money = { moneyAtRisk: true };
 
     for (const spec of QUEUES) {
       const { queue, deadLetterQueue } = stateful.queue(spec.name);
-      alarm(`${spec.name}-dlq-not-empty`, {
-        alarmDescription: `Messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      alarm(
+        `${spec.name}-dlq-not-empty`,
+        {
+          alarmDescription: `Messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
+          metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+        },
+        // A notification we could not apply is a payment not on its order.
+        spec.name === 'payment-notifications' ? money : {},
+      );
+      if (spec.backlogAlarmSeconds !== undefined) {
+        alarm(
+          `${spec.name}-backlog-old`,
+          {
+            alarmDescription: `The oldest ${spec.name} message waits over ${spec.backlogAlarmSeconds} s: the consumer is failing or throttled.`,
+            metric: queue.metricApproximateAgeOfOldestMessage({
+              period: Duration.minutes(1),
+              statistic: 'Maximum',
+            }),
+            threshold: spec.backlogAlarmSeconds,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+          },
+          money,
+        );
+      }
+    }
+    alarm(
+      'jobs-dlq-not-empty',
+      {
+        alarmDescription:
+          'A scheduled job run failed, or was dropped because the previous run was still going (see the message): the safety nets are not running.',
+        metric: stateful.jobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),
           statistic: 'Maximum',
         }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
-      });
-      if (spec.backlogAlarmSeconds !== undefined) {
-        alarm(`${spec.name}-backlog-old`, {
-          alarmDescription: `The oldest ${spec.name} message waits over ${spec.backlogAlarmSeconds} s: the consumer is failing or throttled.`,
-          metric: queue.metricApproximateAgeOfOldestMessage({
-            period: Duration.minutes(1),
-            statistic: 'Maximum',
-          }),
-          threshold: spec.backlogAlarmSeconds,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 3,
-        });
-      }
-    }
-    alarm('jobs-dlq-not-empty', {
-      alarmDescription: 'A scheduled job could not be invoked after its retries: check the job functions.',
-      metric: stateful.jobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-    });
+      },
+      money,
+    );
     alarm('stream-dispatch-failures', {
       alarmDescription:
         'Outbox batches the dispatcher gave up on: events did not reach the bus/webhooks. Replay them from GET /v1/events and redeliver.',
@@ -377,20 +408,24 @@ export class ServiceStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
     });
-    alarm('overdue-pending-backlog', {
-      alarmDescription:
-        'expire-orders keeps leaving due orders behind (PSP down or too many due): unpaid orders stay shippable-looking.',
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'DueOrdersLeft',
-        dimensionsMap: SERVICE_DIMENSION,
-        statistic: 'Minimum',
-        period: Duration.minutes(1),
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 10,
-    });
+    alarm(
+      'overdue-pending-backlog',
+      {
+        alarmDescription:
+          'expire-orders keeps leaving due orders behind (PSP down or too many due): unpaid orders stay shippable-looking.',
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'DueOrdersLeft',
+          dimensionsMap: SERVICE_DIMENSION,
+          statistic: 'Minimum',
+          period: Duration.minutes(1),
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 10,
+      },
+      money,
+    );
     alarm('webhook-signature-failures', {
       alarmDescription:
         'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
@@ -399,14 +434,43 @@ export class ServiceStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
-    alarm('payment-anomalies', {
+    alarm(
+      'payment-anomalies',
+      {
+        alarmDescription:
+          'A payment changed no order (unknown CIP, mismatch, duplicate payment): see GET /v1/anomalies.',
+        metric: appMetric('PaymentAnomaly'),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      },
+      money,
+    );
+    alarm('webhook-delivery-crashes', {
       alarmDescription:
-        'A payment changed no order (unknown CIP, mismatch, duplicate payment): see GET /v1/anomalies.',
-      metric: appMetric('PaymentAnomaly'),
+        'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
+      metric: appMetric('WebhookDeliveryCrashed'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
+    if (config.notificationHeartbeatHours !== undefined) {
+      alarm(
+        'notifications-silent',
+        {
+          alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret and WebhookRejected.`,
+          metric: appMetric('WebhookAccepted').with({
+            period: Duration.hours(config.notificationHeartbeatHours),
+          }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // No data at all is the silence this alarm is for.
+          treatMissingData: TreatMissingData.BREACHING,
+        },
+        money,
+      );
+    }
     alarm('api-5xx', {
       alarmDescription: 'The API answers 5xx (PSP outage or our fault).',
       metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -423,6 +487,16 @@ export class ServiceStack extends Stack {
         evaluationPeriods: 1,
       });
     }
+    const composite = new CompositeAlarm(this, 'money-at-risk', {
+      compositeAlarmName: `pagoefectivo-${this.stageName}-money-at-risk`,
+      alarmDescription:
+        'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left) or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do.',
+      alarmRule: AlarmRule.anyOf(
+        ...moneyAtRisk.map((member) => AlarmRule.fromAlarm(member, AlarmState.ALARM)),
+      ),
+    });
+    composite.addAlarmAction(action);
+    this.compositeAlarm = composite;
   }
 
   /** One page for whoever is on call: money in, what needs a human, the API, queues, outbound. */
@@ -450,7 +524,12 @@ export class ServiceStack extends Stack {
         appMetric('OrphanCipNotDeleted'),
         appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
       ]),
-      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 6 }),
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [this.compositeAlarm, ...this.alarms],
+        width: 8,
+        height: 6,
+      }),
     );
     dashboard.addWidgets(
       graph('API requests and errors', [
@@ -474,6 +553,7 @@ export class ServiceStack extends Stack {
         appMetric('EventPublished'),
         appMetric('WebhookDelivered'),
         appMetric('WebhookDeliveryFailed'),
+        appMetric('WebhookDeliveryCrashed'),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

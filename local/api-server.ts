@@ -143,6 +143,11 @@ export async function startApiServer(options: {
           },
           lambdaContext('authorizer'),
         );
+        const allowed = (result.policyDocument?.Statement ?? []).some(
+          (statement: { Effect?: string }) => statement.Effect === 'Allow',
+        );
+        // A Deny is API Gateway's ACCESS_DENIED, which the stack answers as the same 401 problem.
+        if (!allowed) return send(response, gatewayProblem(GATEWAY_PROBLEMS.unauthorized));
         event.requestContext.authorizer = { principalId: result.principalId, ...result.context };
         usageKey = result.usageIdentifierKey;
       } catch {

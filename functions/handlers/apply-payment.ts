@@ -19,6 +19,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = sqsBatchHandler(recordHandler, (record) => ({
-  webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId,
-}));
+export const handler = sqsBatchHandler(recordHandler, {
+  describe: (record) => ({ webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId }),
+});

@@ -5,7 +5,12 @@ import { findActiveApiKey } from '../store/api-keys';
 /**
  * REQUEST authorizer for every /v1 route: `Authorization: Bearer <api key>`, looked up by hash.
  * The policy allows the whole API so API Gateway may cache it per key (a revoked key is refused
- * once that cached decision expires: lib/config.ts `authorizerCacheTtl`). Throwing "Unauthorized" is how API Gateway says 401.
+ * once that cached decision expires: lib/config.ts `authorizerCacheTtl`).
+ *
+ * An unknown or revoked key gets a Deny policy, not a thrown "Unauthorized": a throw counts as a
+ * Lambda error, so every scanner with a made-up token would fire the authorizer's error alarm.
+ * API Gateway answers a Deny with its ACCESS_DENIED response, which the stack maps to the same
+ * 401 problem as UNAUTHORIZED; the local API server does the same.
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headerValue = Object.entries(event.headers ?? {}).find(
@@ -13,11 +18,17 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   )?.[1];
   const match = /^Bearer\s+(\S{16,256})$/i.exec(headerValue ?? '');
   const record = match?.[1] ? await findActiveApiKey(match[1]) : undefined;
+  const [arnPrefix = '', stage = '*'] = event.methodArn.split('/');
   if (record === undefined) {
     logger.info('rejected API key');
-    throw new Error('Unauthorized');
+    return {
+      principalId: 'anonymous',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${arnPrefix}/${stage}/*` }],
+      },
+    };
   }
-  const [arnPrefix = '', stage = '*'] = event.methodArn.split('/');
   return {
     principalId: record.keyId,
     policyDocument: {

@@ -34,6 +34,9 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = sqsBatchHandler(recordHandler, (record) =>
-  DeliveryMessageSchema.parse(JSON.parse(record.body)),
-);
+export const handler = sqsBatchHandler(recordHandler, {
+  describe: (record) => DeliveryMessageSchema.parse(JSON.parse(record.body)),
+  // An endpoint that fails is retried by visibility; only our own crashes are errors.
+  expectedFailure: (error) => error instanceof RetryLater,
+  crashMetric: 'WebhookDeliveryCrashed',
+});

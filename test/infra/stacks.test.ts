@@ -32,11 +32,18 @@ const { stage: _stage, ...featureFlags } = JSON.parse(readFileSync('cdk.json', '
   unknown
 >;
 
-function synth(stage: Stage, tamper?: (product: ReturnType<typeof createProductApp>) => void) {
+/** Prod must page someone; the tests name an on-call address the way an operator would (-c). */
+const ONCALL = { alarmEmails: 'oncall@example.pe', alarmHttpsUrls: 'https://alerts.example.pe/sns' };
+
+function synth(
+  stage: Stage,
+  tamper?: (product: ReturnType<typeof createProductApp>) => void,
+  context: Record<string, string> = ONCALL,
+) {
   const product = createProductApp(
     stage,
     BUILD_DIR,
-    new App({ outdir: mkdtempSync(join(synthRoot, `${stage}-`)), context: featureFlags }),
+    new App({ outdir: mkdtempSync(join(synthRoot, `${stage}-`)), context: { ...featureFlags, ...context } }),
   );
   tamper?.(product);
   // Synthesis runs cdk-nag (AwsSolutions); an unacknowledged finding throws here.
@@ -421,6 +428,85 @@ describe('outbox dispatch', () => {
 
 describe('alarms', () => {
   const { service } = synthesized.prod;
+
+  it('reach a human: a key CloudWatch may use, a topic policy that lets it publish, subscribers', () => {
+    const topics = service.findResources('AWS::SNS::Topic') as Record<string, Resource>;
+    expect(Object.keys(topics)).toHaveLength(1);
+    const [topicId, topic] = Object.entries(topics)[0] as [string, Resource];
+    // A customer-managed key of this stack (the AWS-managed aws/sns key cannot be used by CloudWatch).
+    const keyRef = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+    const key = service.toJSON().Resources[keyRef] as Resource;
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const keyStatements = (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
+    const forCloudWatch = keyStatements.find((statement) =>
+      JSON.stringify(statement).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch?.Effect).toBe('Allow');
+    expect(forCloudWatch?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(JSON.stringify(forCloudWatch?.Condition)).toContain('aws:SourceAccount');
+    // The topic policy: CloudWatch may publish (from this account's alarms), and TLS is enforced.
+    const policies = Object.values(
+      service.findResources('AWS::SNS::TopicPolicy') as Record<string, Resource>,
+    );
+    const statements = policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const allow = statements.find(
+      (statement) =>
+        statement.Effect === 'Allow' && JSON.stringify(statement).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(allow?.Action).toBe('sns:Publish');
+    expect(JSON.stringify(allow?.Condition)).toMatch(/aws:SourceAccount[\s\S]*aws:SourceArn/);
+    expect(statements.some((statement) => statement.Effect === 'Deny')).toBe(true);
+    // Someone is subscribed.
+    const subscriptions = Object.values(
+      service.findResources('AWS::SNS::Subscription') as Record<string, Resource>,
+    );
+    expect(subscriptions.map((subscription) => subscription.Properties.Protocol).sort()).toEqual([
+      'email',
+      'https',
+    ]);
+    for (const subscription of subscriptions)
+      expect(subscription.Properties.TopicArn).toEqual({ Ref: topicId });
+  });
+
+  it('refuses to synthesize a prod that pages no one', () => {
+    expect(() => synth('prod', undefined, {})).toThrow(/pages no one/);
+  });
+
+  it('page once for money at risk (composite), and not for each of its members', () => {
+    const composites = Object.values(
+      service.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
+    );
+    expect(composites).toHaveLength(1);
+    const rule = JSON.stringify(composites[0]?.Properties.AlarmRule);
+    expect(composites[0]?.Properties.AlarmActions).toHaveLength(1);
+    const alarms = service.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
+    const members = Object.entries(alarms).filter(([id]) => rule.includes(id));
+    expect(members.map(([id]) => id).join(' ')).toMatch(/paymentnotificationsdlq/i);
+    for (const name of ['paymentanomalies', 'overduependingbacklog', 'jobsdlq', 'notificationssilent']) {
+      expect(
+        members.some(([id]) => id.toLowerCase().includes(name)),
+        name,
+      ).toBe(true);
+    }
+    for (const [id, member] of members) expect(member.Properties.AlarmActions, id).toBeUndefined();
+  });
+
+  it('raise a heartbeat alarm when PagoEfectivo goes silent, in prod only', () => {
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'WebhookAccepted',
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Period: 6 * 3600,
+    });
+    expect(
+      synthesized.dev.service.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'WebhookAccepted' },
+      }),
+    ).toEqual({});
+  });
 
   it('watch the DLQ, signature failures, anomalies and every function, and notify the topic', () => {
     service.hasResourceProperties('AWS::CloudWatch::Alarm', {

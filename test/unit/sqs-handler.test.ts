@@ -1,6 +1,6 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../functions/platform/powertools';
+import { logger, metrics } from '../../functions/platform/powertools';
 import { sqsBatchHandler } from '../../functions/platform/sqs-handler';
 
 const record = (messageId: string, body: unknown): SQSRecord =>
@@ -27,7 +27,7 @@ describe('SQS consumers log why a record failed', () => {
       if (eventId.startsWith('bad'))
         throw new Error('http://127.0.0.1:9/hook: connect ECONNREFUSED 127.0.0.1:9');
     },
-    (sqsRecord) => JSON.parse(sqsRecord.body) as Record<string, unknown>,
+    { describe: (sqsRecord) => JSON.parse(sqsRecord.body) as Record<string, unknown> },
   );
 
   it('once per failed record, at warn, naming message, event, endpoint and error — no stack', async () => {
@@ -60,5 +60,37 @@ describe('SQS consumers log why a record failed', () => {
     };
     await expect(handler(event, context)).rejects.toThrow(/All records failed/);
     expect(warn.mock.calls.map((call) => (call[1] as { messageId: string }).messageId)).toEqual(['m1', 'm2']);
+  });
+
+  describe('a consumer whose failures are expected (an endpoint down)', () => {
+    class Expected extends Error {}
+    const quiet = sqsBatchHandler(
+      async (sqsRecord) => {
+        const { eventId } = JSON.parse(sqsRecord.body) as { eventId: string };
+        if (eventId.startsWith('down')) throw new Expected('endpoint down; retry in 5 s');
+        if (eventId.startsWith('bug')) throw new TypeError('cannot read properties of undefined');
+      },
+      { expectedFailure: (error) => error instanceof Expected, crashMetric: 'Crashed' },
+    );
+
+    it('is no Lambda error when every record failed as expected, and counts no crash', async () => {
+      const added = vi.spyOn(metrics, 'addMetric');
+      const result = await quiet(
+        { Records: [record('m1', { eventId: 'down-1' }), record('m2', { eventId: 'down-2' })] },
+        context,
+      );
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+      expect(added.mock.calls.filter((call) => call[0] === 'Crashed')).toEqual([]);
+    });
+
+    it('counts a crash (alarmed) while still returning only the failed records', async () => {
+      const added = vi.spyOn(metrics, 'addMetric');
+      const result = await quiet(
+        { Records: [record('m1', { eventId: 'ok-1' }), record('m2', { eventId: 'bug-1' })] },
+        context,
+      );
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+      expect(added.mock.calls.filter((call) => call[0] === 'Crashed')).toHaveLength(1);
+    });
   });
 });
