@@ -28,6 +28,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -190,6 +191,15 @@ export class ServiceStack extends Stack {
     };
     this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
     for (const spec of SCHEDULES) {
+      // Scheduler invokes asynchronously: its retries only cover handing the event over. What
+      // happens to a run that throws (or waits behind the previous run: reserved concurrency 1)
+      // is Lambda's async config: no retries of our own, never older than one period, and every
+      // such run recorded in the jobs DLQ, which is alarmed.
+      this.fn(spec.function).configureAsyncInvoke({
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(Math.max(60, rates[spec.name].toSeconds())),
+        onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
+      });
       new Schedule(this, `${spec.name}-schedule`, {
         description: `${spec.name} (${stage})`,
         schedule: ScheduleExpression.rate(rates[spec.name]),

@@ -109,6 +109,12 @@ export interface FunctionSpec {
   sendsTo?: QueueName;
   /** Puts events on the stage's EventBridge bus. */
   publishesEvents?: boolean;
+  /**
+   * Reserved concurrency: caps (and guarantees) how many run at once. 1 for scheduled jobs, so a
+   * run can never overlap the previous one; a cap where a burst would starve the API or hammer
+   * the PSP.
+   */
+  reservedConcurrency?: number;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
@@ -198,6 +204,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     table: 'readWrite',
     psp: 'api',
+    reservedConcurrency: 1,
   },
   'expire-orders': {
     entry: 'functions/handlers/expire-orders.ts',
@@ -205,6 +212,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     table: 'readWrite',
     psp: 'api',
+    reservedConcurrency: 1,
   },
   'webhook-endpoints': {
     entry: 'functions/handlers/webhook-endpoints.ts',

@@ -70,10 +70,16 @@ export async function expireDueOrders(
   }
   due.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
 
+  let outOfTime = false;
   for await (const batch of searchInBatches(psp, due, options.batchSize)) {
     summary.pspCalls++;
     if (!batch.statuses) logger.warn('expire-orders: PSP search failed', { error: batch.error });
     for (const order of batch.orders) {
+      // Checked per order, not per batch: each may cost a PSP delete (bounded by deadline.ts).
+      if (!options.hasTimeLeft()) {
+        outOfTime = true;
+        break;
+      }
       summary.examined++;
       const status = batch.statuses?.get(order.voucher.cip);
       try {
@@ -98,7 +104,7 @@ export async function expireDueOrders(
         logger.error('expire-orders: order not handled', { orderId: order.id, error });
       }
     }
-    if (!options.hasTimeLeft()) {
+    if (outOfTime || !options.hasTimeLeft()) {
       summary.dueLeft += due.length - summary.examined;
       break;
     }

@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { logger, metrics } from './powertools';
 import { errorToResponse } from './problem';
@@ -128,5 +129,9 @@ export function httpHandler(endpoint: HttpEndpoint) {
         request.response = errorToResponse(request.error, request.context.awsRequestId);
       },
     })
-    .handler(async (event, context) => toResponse(await endpoint(event, context)));
+    .handler(async (event, context) =>
+      withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.http, async () =>
+        toResponse(await endpoint(event, context)),
+      ),
+    );
 }

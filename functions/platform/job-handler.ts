@@ -1,21 +1,30 @@
+import { MIN_CALL_MS, RESERVE_MS, timeLeftMs, withDeadline } from './deadline';
 import { instrumented } from './instrumented';
 import { logger } from './powertools';
 
-/** Stop starting new PSP batches when less than this is left of the Lambda timeout. */
-const SAFETY_MARGIN_MS = 15_000;
+/**
+ * Time one order may need at worst once started: a PSP search answer is already in hand, then a
+ * conditional write and one bounded CIP delete (its retry is skipped when time is short).
+ */
+const PER_ORDER_MS = 3 * MIN_CALL_MS;
 
 /**
- * Wraps a scheduled job: a deadline derived from the remaining time, the summary logged and
- * returned (EventBridge Scheduler ignores it; the local stack shows it). A throw fails the
- * invocation, so the scheduler's retry policy applies.
+ * Wraps a scheduled job: every PSP call inside is bounded by what the invocation has left
+ * (deadline.ts), `hasTimeLeft` says whether one more order can be started (checked per order,
+ * not per batch), and the summary is logged and returned (EventBridge Scheduler ignores it; the
+ * local stack shows it). Metrics are flushed on every path (instrumented), which the reserve
+ * leaves time for. A throw fails the invocation: Lambda does not retry it (the async invoke
+ * config has no retries) and sends the event to the jobs DLQ, which is alarmed.
  */
 export function jobHandler<Summary extends object>(
   name: string,
   run: (hasTimeLeft: () => boolean) => Promise<Summary>,
 ) {
-  return instrumented<unknown, Summary>(async (_event, context) => {
-    const summary = await run(() => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS);
-    logger.info(`${name} finished`, { summary });
-    return summary;
-  });
+  return instrumented<unknown, Summary>((_event, context) =>
+    withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
+      const summary = await run(() => timeLeftMs() > PER_ORDER_MS);
+      logger.info(`${name} finished`, { summary });
+      return summary;
+    }),
+  );
 }

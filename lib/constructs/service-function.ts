@@ -42,6 +42,9 @@ export class ServiceFunction extends Construct {
       timeout: Duration.seconds(props.spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup,
+      ...(props.spec.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.spec.reservedConcurrency }
+        : {}),
       // Bundles target the runtime's Node version; keep both in step (scripts/build-functions.ts).
       environment: {
         STAGE: props.stage,

@@ -358,6 +358,29 @@ describe('schedules', () => {
     });
   });
 
+  it('never overlap a run (reserved concurrency 1) and never retry one silently (no async retries, DLQ)', () => {
+    const jobsDlq = Object.keys(
+      synthesized.prod.stateful.findResources('AWS::SQS::Queue', {
+        Properties: { QueueName: 'pagoefectivo-prod-jobs-dlq' },
+      }),
+    );
+    expect(jobsDlq).toHaveLength(1);
+    for (const spec of SCHEDULES) {
+      const [fnId, fn] = Object.entries(
+        service.findResources('AWS::Lambda::Function', {
+          Properties: { Description: `${spec.function} (prod)` },
+        }) as Record<string, Resource>,
+      )[0] as [string, Resource];
+      expect(fn.Properties.ReservedConcurrentExecutions, spec.name).toBe(1);
+      service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: spec.name === 'expire-orders' ? 60 : 300,
+        DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      });
+    }
+  });
+
   it('alarm on undeliverable job runs and on a backlog of overdue pending orders', () => {
     service.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'DueOrdersLeft',

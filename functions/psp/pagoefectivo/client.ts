@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Currency, decimalToMinor, minorToDecimal } from '../../orders/money';
+import { MIN_CALL_MS, timeLeftMs } from '../../platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
 import { logger } from '../../platform/powertools';
 import type { PspCredentials } from './credentials';
@@ -213,18 +214,19 @@ export class PagoEfectivoClient {
       try {
         response = await this.send(method, path, body, token.value);
       } catch (error) {
-        if (idempotent && !retriedNetwork) {
+        if (idempotent && !retriedNetwork && timeLeftMs() >= MIN_CALL_MS) {
           retriedNetwork = true;
           continue;
         }
         throw error;
       }
-      if (response.status === 401 && !renewedToken) {
+      // A new token and a second try cost two more calls: only when they can finish in time.
+      if (response.status === 401 && !renewedToken && timeLeftMs() >= 2 * MIN_CALL_MS) {
         renewedToken = true;
         this.token = undefined;
         continue;
       }
-      if (response.status >= 500 && idempotent && !retriedNetwork) {
+      if (response.status >= 500 && idempotent && !retriedNetwork && timeLeftMs() >= MIN_CALL_MS) {
         retriedNetwork = true;
         continue;
       }
@@ -234,6 +236,12 @@ export class PagoEfectivoClient {
 
   private async send(method: string, path: string, body: unknown, bearer?: string): Promise<PspResponse> {
     const url = new URL(path, this.options.baseUrl);
+    // Each call waits at most its own timeout AND what the invocation has left (RESERVE_MS kept).
+    const budgetMs = Math.floor(Math.min(this.options.timeoutMs, timeLeftMs()));
+    if (budgetMs < MIN_CALL_MS) {
+      logger.warn('PagoEfectivo not called: no time left in this invocation', { path, budgetMs });
+      throw new PspUnavailableError('No time left to call PagoEfectivo; try again.', 503);
+    }
     let response: Response;
     try {
       response = await fetch(url, {
@@ -246,7 +254,7 @@ export class PagoEfectivoClient {
           ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(budgetMs),
       });
     } catch (error) {
       const timedOut =
