@@ -119,12 +119,11 @@ export class ServiceStack extends Stack {
         logLevel: config.logLevel,
       });
       if (spec.table) fn.bindTable(stateful.table, spec.table);
-      if (spec.psp) fn.bindPspSecret(stateful.pspSecret, config.pagoEfectivoBaseUrl);
+      if (spec.rawNotifications)
+        fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
+      if (spec.psp) fn.bindPspSecret(stateful.pspSecret, stateful.pspSecretKey, config.pagoEfectivoBaseUrl);
       if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
       if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
-      if (name === 'ingest-webhook') {
-        fn.function.addEnvironment('RAW_WEBHOOK_RETENTION_DAYS', String(config.rawWebhookRetentionDays));
-      }
       this.functions.set(name, fn);
     }
 
@@ -136,6 +135,7 @@ export class ServiceStack extends Stack {
           batchSize: spec.batchSize,
           maxBatchingWindow: Duration.seconds(1),
           reportBatchItemFailures: true,
+          maxConcurrency: spec.maxConcurrency,
         }),
       );
     }

@@ -1,11 +1,12 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Stage, StageConfig } from './config';
-import { physicalName, QUEUES, type QueueName, TABLE } from './topology';
+import { physicalName, QUEUES, type QueueName, RAW_NOTIFICATIONS_TABLE, TABLE } from './topology';
 
 export interface StatefulStackProps extends StackProps {
   stage: Stage;
@@ -24,8 +25,12 @@ export interface QueuePair {
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
+  /** PagoEfectivo's raw notification bodies (audit, TTL): only the ingest function writes here. */
+  readonly rawNotifications: Table;
   readonly queues = new Map<QueueName, QueuePair>();
   readonly pspSecret: Secret;
+  /** Encrypts pspSecret; the functions that read the secret are granted Decrypt through Secrets Manager only. */
+  readonly pspSecretKey: Key;
   /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
   readonly jobsDeadLetterQueue: Queue;
   /** The stage's bus for order events (detail-types order.*, payment.anomaly, webhook_endpoint.disabled). */
@@ -57,6 +62,17 @@ export class StatefulStack extends Stack {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       });
     }
+
+    this.rawNotifications = new Table(this, RAW_NOTIFICATIONS_TABLE.id, {
+      tableName: physicalName('raw-notifications', stage),
+      partitionKey: { name: RAW_NOTIFICATIONS_TABLE.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: RAW_NOTIFICATIONS_TABLE.ttlAttribute,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
 
     for (const spec of QUEUES) {
       const deadLetterQueue = new Queue(this, `${spec.name}-dlq`, {
@@ -110,8 +126,16 @@ export class StatefulStack extends Stack {
 
     // Created with placeholder values: the operator writes the real merchant credentials once
     // (README: "Secrets to create"). Nothing secret ever appears in the template.
+    // Its own key: only roles granted this secret (the PSP-calling functions) may decrypt it,
+    // and every use is in CloudTrail under this key rather than the account-wide default.
+    this.pspSecretKey = new Key(this, 'PagoEfectivoCredentialsKey', {
+      description: `Encrypts the PagoEfectivo merchant credentials (${stage})`,
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
     this.pspSecret = new Secret(this, 'PagoEfectivoCredentials', {
       secretName: `pagoefectivo/${stage}/merchant-credentials`,
+      encryptionKey: this.pspSecretKey,
       description: 'PagoEfectivo merchant credentials: {"serviceId","accessKey","secretKey"}',
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ serviceId: '0000', accessKey: 'set-me' }),

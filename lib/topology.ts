@@ -19,6 +19,17 @@ export const TABLE = {
   ],
 } as const;
 
+/**
+ * PagoEfectivo's raw notification bodies, kept for audit in a table of their own: the function
+ * behind the public, unauthenticated webhook route can write here and nowhere else, so it can
+ * never create an item the outbox dispatcher would publish (or overwrite one of ours).
+ */
+export const RAW_NOTIFICATIONS_TABLE = {
+  id: 'RawNotifications',
+  partitionKey: 'webhookId',
+  ttlAttribute: 'ttl',
+} as const;
+
 export type QueueName = 'payment-notifications' | 'webhook-deliveries';
 
 export interface QueueSpec {
@@ -36,6 +47,11 @@ export interface QueueSpec {
    * invisible messages on purpose (they would count as old).
    */
   backlogAlarmSeconds?: number;
+  /**
+   * At most this many concurrent consumer invocations (SQS event source maximum concurrency, ≥ 2):
+   * a burst drains steadily instead of taking the account's concurrency from the API.
+   */
+  maxConcurrency: number;
 }
 
 export const QUEUES: readonly QueueSpec[] = [
@@ -47,6 +63,8 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: 'apply-payment',
     urlEnv: 'PAYMENT_QUEUE_URL',
     backlogAlarmSeconds: 300,
+    // 10 × 10-message batches in flight: thousands of notifications a minute, the 5-min backlog alarm far off.
+    maxConcurrency: 10,
   },
   {
     name: 'webhook-deliveries',
@@ -57,6 +75,8 @@ export const QUEUES: readonly QueueSpec[] = [
     batchSize: 10,
     consumer: 'deliver-webhooks',
     urlEnv: 'WEBHOOK_DELIVERY_QUEUE_URL',
+    // Slow marketplace endpoints (up to 10 s each) must not hold the account's concurrency.
+    maxConcurrency: 20,
   },
 ];
 
@@ -97,13 +117,44 @@ export type FunctionName =
   | 'dispatch-events'
   | 'deliver-webhooks';
 
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem';
+
+/**
+ * A function's rights on the single table: exactly these actions (no "readWrite" bundles), and
+ * DeleteItem only where it deletes, limited to the key prefixes it deletes. `onlyKeys` limits
+ * every action to items whose partition key starts so (dynamodb:LeadingKeys).
+ */
+export interface TableAccess {
+  actions: readonly Exclude<TableAction, 'DeleteItem'>[];
+  /** Partition-key patterns (e.g. `IDEMPOTENCY#*`) this function may delete. */
+  deletes?: readonly string[];
+  onlyKeys?: readonly string[];
+}
+
+const READ_ORDER: TableAccess = { actions: ['GetItem'] };
+/** A state transition: read the order, then one transaction of conditional puts. */
+const TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem'] };
+/** Applying a payment (webhook, poll, expiry check): transitions, payment records, operation numbers, anomalies. */
+const APPLY_PAYMENT: TableAccess = { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] };
+/** Powertools idempotency: its records are put, updated, read and — after a failed call — deleted. */
+const IDEMPOTENT_CREATE = { deletes: ['IDEMPOTENCY#*'] } as const;
+
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
 export interface FunctionSpec {
   /** Path of the handler module, relative to the project root; it exports `handler`. */
   entry: string;
   timeoutSeconds: number;
   memoryMb: number;
-  table?: 'read' | 'readWrite' | 'writeAuditOnly';
+  table?: TableAccess;
+  /** Writes raw PSP notifications (PutItem only) to their own table. */
+  rawNotifications?: 'write';
   /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
   psp?: 'api' | 'signatureKey';
   sendsTo?: QueueName;
@@ -118,39 +169,49 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
-  authorizer: { entry: 'functions/handlers/authorizer.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
+  authorizer: {
+    entry: 'functions/handlers/authorizer.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    table: { actions: ['GetItem'], onlyKeys: ['APIKEY#*'] },
+  },
   'create-order': {
     entry: 'functions/handlers/create-order.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
-    table: 'readWrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], ...IDEMPOTENT_CREATE },
     psp: 'api',
   },
-  'get-order': { entry: 'functions/handlers/get-order.ts', timeoutSeconds: 5, memoryMb: 256, table: 'read' },
+  'get-order': {
+    entry: 'functions/handlers/get-order.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    table: READ_ORDER,
+  },
   'get-voucher': {
     entry: 'functions/handlers/get-voucher.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
-    table: 'read',
+    table: READ_ORDER,
   },
   'list-orders': {
     entry: 'functions/handlers/list-orders.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'read',
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
   },
   'cancel-order': {
     entry: 'functions/handlers/cancel-order.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
-    table: 'readWrite',
+    table: TRANSITION,
     psp: 'api',
   },
   'extend-expiry': {
     entry: 'functions/handlers/extend-expiry.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
-    table: 'readWrite',
+    table: TRANSITION,
     psp: 'api',
   },
   openapi: { entry: 'functions/handlers/openapi.ts', timeoutSeconds: 5, memoryMb: 256 },
@@ -158,7 +219,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/ingest-webhook.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'writeAuditOnly',
+    rawNotifications: 'write',
     psp: 'signatureKey',
     sendsTo: 'payment-notifications',
   },
@@ -166,43 +227,43 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/apply-payment.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
-    table: 'readWrite',
+    table: APPLY_PAYMENT,
   },
   'list-anomalies': {
     entry: 'functions/handlers/list-anomalies.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'read',
+    table: { actions: ['Query'] },
   },
   'resolve-anomaly': {
     entry: 'functions/handlers/resolve-anomaly.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'readWrite',
+    table: { actions: ['GetItem', 'UpdateItem'] },
   },
   'fulfil-order': {
     entry: 'functions/handlers/fulfil-order.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'readWrite',
+    table: TRANSITION,
   },
   'accept-late-payment': {
     entry: 'functions/handlers/accept-late-payment.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'readWrite',
+    table: TRANSITION,
   },
   'refund-late-payment': {
     entry: 'functions/handlers/refund-late-payment.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'readWrite',
+    table: TRANSITION,
   },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
-    table: 'readWrite',
+    table: APPLY_PAYMENT,
     psp: 'api',
     reservedConcurrency: 1,
   },
@@ -210,7 +271,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/expire-orders.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    table: 'readWrite',
+    table: APPLY_PAYMENT,
     psp: 'api',
     reservedConcurrency: 1,
   },
@@ -218,20 +279,23 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/webhook-endpoints.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'readWrite',
+    table: {
+      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      deletes: ['IDEMPOTENCY#*', 'ENDPOINT#*'],
+    },
   },
   events: {
     entry: 'functions/handlers/events.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: 'read',
+    table: { actions: ['GetItem', 'Query'] },
     sendsTo: 'webhook-deliveries',
   },
   'dispatch-events': {
     entry: 'functions/handlers/dispatch-events.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
-    table: 'read',
+    table: { actions: ['GetItem', 'Query'] },
     sendsTo: 'webhook-deliveries',
     publishesEvents: true,
   },
@@ -239,7 +303,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/deliver-webhooks.ts',
     timeoutSeconds: 15,
     memoryMb: 256,
-    table: 'readWrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
 };
 

@@ -10,7 +10,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../lib/topology';
+import { RAW_NOTIFICATIONS_TABLE, TABLE } from '../lib/topology';
 import { freePort } from './ports';
 
 export class JavaMissingError extends Error {
@@ -168,6 +168,30 @@ export async function startDynamoDbLocal(options: {
       removeTempDir();
     },
   };
+}
+
+/** The raw-notification audit table, as lib/topology.ts declares it (a key and a TTL). */
+export async function ensureRawNotificationsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, KeyType: 'HASH' }],
+    }),
+  );
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: RAW_NOTIFICATIONS_TABLE.ttlAttribute, Enabled: true },
+    }),
+  );
 }
 
 /** Creates the single table exactly as lib/topology.ts declares it (the CDK stack reads the same). */

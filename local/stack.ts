@@ -9,7 +9,13 @@ import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
 import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '../lib/topology';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
-import { ensureTable, LOCAL_CREDENTIALS, type LocalDynamo, startDynamoDbLocal } from './dynamodb';
+import {
+  ensureRawNotificationsTable,
+  ensureTable,
+  LOCAL_CREDENTIALS,
+  type LocalDynamo,
+  startDynamoDbLocal,
+} from './dynamodb';
 import { type LocalEventBus, startLocalEventBus } from './eventbridge';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { type Sandbox, startSandbox } from './sandbox/server';
@@ -95,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => dynamo.stop());
     const tableName = physicalName('table', LOCAL_STAGE);
     await ensureTable(dynamo.client, tableName);
+    const rawNotificationsTable = physicalName('raw-notifications', LOCAL_STAGE);
+    await ensureRawNotificationsTable(dynamo.client, rawNotificationsTable);
 
     const sqs: LocalSqs = await startLocalSqs((base) => physicalName(base, LOCAL_STAGE));
     stoppers.push(() => sqs.stop());
@@ -162,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const env: Record<string, string> = {
       STAGE: LOCAL_STAGE,
       TABLE_NAME: tableName,
+      RAW_NOTIFICATION_TABLE_NAME: rawNotificationsTable,
       ...Object.fromEntries([...sqs.queues.values()].map((queue) => [queue.spec.urlEnv, queue.url])),
       EVENT_BUS_NAME: physicalName('events', LOCAL_STAGE),
       EVENTBRIDGE_ENDPOINT: bus.endpoint,

@@ -10,7 +10,7 @@ import { config } from '../platform/config';
 import { logger, metrics } from '../platform/powertools';
 import type { DeliveryMessage } from '../webhooks/deliver';
 import { endpointsSubscribedTo } from '../webhooks/endpoints-repository';
-import { eventFromItem, type OutboxEvent } from './outbox';
+import { eventFromItem, isOutboxItem, type OutboxEvent } from './outbox';
 
 export const BUS_SOURCE = 'pagoefectivo.marketplace';
 
@@ -27,6 +27,13 @@ export async function dispatchRecords(records: readonly DynamoDBRecord[]): Promi
     try {
       const item = unmarshall(image as Record<string, AttributeValue>);
       if (item.entity !== 'event') continue;
+      if (!isOutboxItem(item)) {
+        logger.error('not dispatched: an "event" item whose keys are not an outbox event', {
+          pk: item.pk,
+          sk: item.sk,
+        });
+        continue;
+      }
       const event = eventFromItem(item);
       await publish(event);
       await enqueueDeliveries(event);

@@ -42,6 +42,25 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
   return { pk, sk };
 }
 
+/** The subjects that announce events: orders, anomalies, webhook endpoints. */
+const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT)#[^#]+$/;
+const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
+
+/**
+ * Whether a stream item is shaped like an outbox event — its keys, not only its `entity` field,
+ * which any writer could set. Defence in depth: only our transitions write such keys.
+ */
+export function isOutboxItem(item: Record<string, unknown>): boolean {
+  return (
+    item.entity === 'event' &&
+    typeof item.pk === 'string' &&
+    typeof item.sk === 'string' &&
+    OUTBOX_SUBJECT.test(item.pk) &&
+    OUTBOX_SORT_KEY.test(item.sk) &&
+    item.eventId === eventIdFor(item.pk, item.sk)
+  );
+}
+
 /** The item to put (with `attribute_not_exists(pk)`) next to the change it describes. */
 export function outboxItem(
   subjectPk: string,

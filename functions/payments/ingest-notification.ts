@@ -8,7 +8,6 @@ import { config } from '../platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
 import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
-import { keys } from '../store/keys';
 import type { QueuedNotification } from './queued-notification';
 
 /**
@@ -40,16 +39,17 @@ export async function ingestNotification(
   const receivedAtMs = nowMs();
   const receivedAt = new Date(receivedAtMs).toISOString();
   if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
+  if (env.RAW_NOTIFICATION_TABLE_NAME === undefined)
+    throw new Error('RAW_NOTIFICATION_TABLE_NAME is not configured');
   const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
   // Both writes are idempotent and both must succeed before we answer 200, so run them side by
   // side: the request costs the slower of the two, not their sum.
   await Promise.all([
     dynamo().send(
       new PutCommand({
-        TableName: env.TABLE_NAME,
+        TableName: env.RAW_NOTIFICATION_TABLE_NAME,
         Item: {
-          ...keys.rawWebhook(webhookId),
-          entity: 'raw-webhook',
+          webhookId,
           provider: 'pagoefectivo',
           receivedAt,
           signature,

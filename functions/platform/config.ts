@@ -8,6 +8,8 @@ const EnvSchema = z
   .object({
     STAGE: z.string().min(1).default('local'),
     TABLE_NAME: z.string().min(1),
+    /** Only the ingest function has it (lib/topology.ts RAW_NOTIFICATIONS_TABLE). */
+    RAW_NOTIFICATION_TABLE_NAME: z.string().min(1).optional(),
     PAYMENT_QUEUE_URL: z.string().min(1).optional(),
     PAGOEFECTIVO_BASE_URL: z.url().default('https://pre1a.services.pagoefectivo.pe'),
     /** In AWS: a Secrets Manager secret holding {serviceId, accessKey, secretKey}. */

@@ -5,6 +5,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { dynamoClient } from './aws';
@@ -14,6 +15,24 @@ import { header } from './http';
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
+
+/**
+ * Powertools keys a composite-key table as pk = one static value per operation, sk = the hash:
+ * every create of the whole marketplace would then write one partition (~1,000 writes/s at most,
+ * shared with its reads). Each record gets a partition of its own instead.
+ */
+class SpreadIdempotencyStore extends DynamoDBPersistenceLayer {
+  constructor(
+    private readonly operation: string,
+    options: ConstructorParameters<typeof DynamoDBPersistenceLayer>[0],
+  ) {
+    super(options);
+  }
+
+  protected override getKey(idempotencyKey: string) {
+    return marshall({ pk: `IDEMPOTENCY#${this.operation}#${idempotencyKey}`, sk: 'IDEMPOTENCY' });
+  }
+}
 
 const IdempotencyKeySchema = z
   .string()
@@ -64,11 +83,10 @@ export function idempotentOperation<TInput, TResult>(
         payloadValidationJmesPath: 'body',
         expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
       });
-      const persistenceStore = new DynamoDBPersistenceLayer({
+      const persistenceStore = new SpreadIdempotencyStore(operation, {
         tableName: config().TABLE_NAME,
         keyAttr: 'pk',
         sortKeyAttr: 'sk',
-        staticPkValue: `IDEMPOTENCY#${operation}`,
         expiryAttr: 'ttl',
         awsSdkV3Client: dynamoClient(),
       });

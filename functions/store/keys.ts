@@ -24,7 +24,6 @@ export const keys = {
     pk: `PAYMENT#${cip}#${operationNumber}`,
     sk: 'PAYMENT',
   }),
-  rawWebhook: (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'RAW' }),
   anomaly: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
 };
 

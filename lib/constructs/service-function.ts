@@ -1,13 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type FunctionName, type FunctionSpec, TABLE } from '../topology';
+import { type FunctionName, type FunctionSpec, TABLE, type TableAccess } from '../topology';
 
 export interface ServiceFunctionProps {
   name: FunctionName;
@@ -67,45 +68,48 @@ export class ServiceFunction extends Construct {
     );
   }
 
-  bindTable(table: ITable, access: NonNullable<FunctionSpec['table']>): this {
+  /** Exactly the actions topology lists, on the table (and, for Query, its named indexes). */
+  bindTable(table: ITable, access: TableAccess): this {
     this.function.addEnvironment('TABLE_NAME', table.tableName);
+    const onlyKeys = access.onlyKeys
+      ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.onlyKeys] } } }
+      : {};
     // Named indexes instead of CDK's `index/*`: a function can reach only what topology declares.
-    const resources = [
-      table.tableArn,
-      ...TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-    ];
-    if (access === 'read' || access === 'readWrite') {
+    const indexes = access.actions.includes('Query')
+      ? TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`)
+      : [];
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: access.actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn, ...indexes],
+        ...onlyKeys,
+      }),
+    );
+    if (access.deletes?.length) {
       this.function.addToRolePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:Query',
-            ...(access === 'readWrite'
-              ? [
-                  'dynamodb:PutItem',
-                  'dynamodb:UpdateItem',
-                  'dynamodb:DeleteItem',
-                  'dynamodb:ConditionCheckItem',
-                ]
-              : []),
-          ],
-          resources,
-        }),
-      );
-    } else {
-      // Audit-only writers may put raw webhook items and nothing else.
-      this.function.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['dynamodb:PutItem'],
+          actions: ['dynamodb:DeleteItem'],
           resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } },
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.deletes] } },
         }),
       );
-      if (table.encryptionKey) table.encryptionKey.grantEncrypt(this.function);
     }
+    return this;
+  }
+
+  /** PutItem on the raw-notification audit table, nothing else: not even a read. */
+  bindRawNotifications(table: ITable, retentionDays: number): this {
+    this.function.addEnvironment('RAW_NOTIFICATION_TABLE_NAME', table.tableName);
+    this.function.addEnvironment('RAW_WEBHOOK_RETENTION_DAYS', String(retentionDays));
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+      }),
+    );
     return this;
   }
 
@@ -121,10 +125,30 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
-  bindPspSecret(secret: ISecret, baseUrl: string): this {
+  /**
+   * Reads the PSP credentials: the secret, and Decrypt on its key only when Secrets Manager asks
+   * for it. Plain IAM statements (not `secret.grantRead`), because a grant would write this role
+   * into the key's policy in the stateful stack, a reference back from it to this one.
+   */
+  bindPspSecret(secret: ISecret, key: IKey, baseUrl: string): this {
     this.function.addEnvironment('PAGOEFECTIVO_SECRET_ARN', secret.secretArn);
     this.function.addEnvironment('PAGOEFECTIVO_BASE_URL', baseUrl);
-    secret.grantRead(this.function);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [secret.secretArn],
+      }),
+    );
+    const { region } = Stack.of(this);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+    );
     return this;
   }
 }

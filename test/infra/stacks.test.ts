@@ -125,12 +125,14 @@ describe('functions', () => {
     synthesized.dev.service.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
-  it('ingest-webhook may only send to its queue, write audit items and read the PSP secret', () => {
+  it('ingest-webhook may only send to its queue, put raw notifications in their own table and read the PSP secret', () => {
     const statements = statementsOf(service, 'ingest-webhook', 'prod');
     const actions = actionsOf(statements);
     expect([...actions].filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
     const put = statements.find((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
-    expect(put?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } });
+    // Not the single table: nothing it writes can reach the stream the dispatcher publishes from.
+    expect(JSON.stringify(put?.Resource)).toContain('RawNotifications');
+    expect(JSON.stringify(put?.Resource)).not.toMatch(/ExportsOutputFnGetAttTable/);
     expect(actions).toContain('sqs:SendMessage');
     expect(
       [...actions].filter((action) => action.startsWith('sqs:') && !/Send|GetQueue/.test(action)),
@@ -153,6 +155,106 @@ describe('functions', () => {
     expect(actionsOf(statementsOf(service, 'apply-payment', 'prod'))).not.toContain(
       'secretsmanager:GetSecretValue',
     );
+  });
+
+  /**
+   * Every function's effective IAM actions, as the prod template grants them. Any widening fails
+   * here (and so does a narrowing, which then only needs this list updated): least privilege is
+   * reviewed, not assumed.
+   */
+  it('grant each function exactly its reviewed actions', () => {
+    const common = [
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ];
+    const sqsSend = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    const sqsConsume = [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ];
+    const secret = ['kms:Decrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+    const transition = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+    const applyPayment = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    const expected: Record<FunctionName, string[]> = {
+      authorizer: ['dynamodb:GetItem'],
+      'create-order': [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        ...secret,
+      ],
+      'get-order': ['dynamodb:GetItem'],
+      'get-voucher': ['dynamodb:GetItem'],
+      'list-orders': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'cancel-order': [...transition, ...secret],
+      'extend-expiry': [...transition, ...secret],
+      openapi: [],
+      'ingest-webhook': ['dynamodb:PutItem', ...sqsSend, ...secret],
+      'apply-payment': [...applyPayment, ...sqsConsume],
+      'list-anomalies': ['dynamodb:Query'],
+      'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'fulfil-order': transition,
+      'accept-late-payment': transition,
+      'refund-late-payment': transition,
+      'sync-pending': [
+        ...applyPayment,
+        ...secret,
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ],
+      'expire-orders': [
+        ...applyPayment,
+        ...secret,
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ],
+      'webhook-endpoints': [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+      events: ['dynamodb:GetItem', 'dynamodb:Query', ...sqsSend],
+      'dispatch-events': [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'dynamodb:Query',
+        'events:PutEvents',
+        ...sqsSend,
+      ],
+      'deliver-webhooks': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', ...sqsConsume],
+    };
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      const granted = [...actionsOf(statementsOf(service, name, 'prod'))].filter(
+        (action) => !common.includes(action),
+      );
+      expect([...new Set(granted)].sort(), name).toEqual([...new Set(expected[name])].sort());
+    }
+    // Only the authorizer's reads are limited to API keys; deletes only where a function deletes.
+    const [authorizerRead] = statementsOf(service, 'authorizer', 'prod').filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:GetItem'),
+    );
+    expect(authorizerRead?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] },
+    });
+    const deletes = statementsOf(service, 'webhook-endpoints', 'prod').find((statement) =>
+      [statement.Action].flat().includes('dynamodb:DeleteItem'),
+    );
+    expect(deletes?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#*', 'ENDPOINT#*'] },
+    });
   });
 
   it('no function is granted a wildcard over the table or its indexes', () => {
@@ -356,6 +458,15 @@ describe('schedules', () => {
     expect(environmentOf(synthesized.dev.service, 'expire-orders', 'dev')).toMatchObject({
       EXPIRY_GRACE_SECONDS: '60',
     });
+  });
+
+  it('drain each queue with bounded concurrency, so a burst cannot starve the API', () => {
+    for (const spec of QUEUES) {
+      service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: Match.anyValue(),
+        ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+      });
+    }
   });
 
   it('never overlap a run (reserved concurrency 1) and never retry one silently (no async retries, DLQ)', () => {

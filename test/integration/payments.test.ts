@@ -32,7 +32,7 @@ const waitForAnomaly = (type: string, cip: string) =>
 async function rawWebhookStored(body: string | Buffer): Promise<boolean> {
   const id = createHash('sha256').update(body).digest('hex');
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.rawWebhook(id) }),
+    new GetCommand({ TableName: config().RAW_NOTIFICATION_TABLE_NAME, Key: { webhookId: id } }),
   );
   return result.Item !== undefined;
 }

@@ -237,11 +237,12 @@ export class PagoEfectivoClient {
   private async send(method: string, path: string, body: unknown, bearer?: string): Promise<PspResponse> {
     const url = new URL(path, this.options.baseUrl);
     // Each call waits at most its own timeout AND what the invocation has left (RESERVE_MS kept).
-    const budgetMs = Math.floor(Math.min(this.options.timeoutMs, timeLeftMs()));
-    if (budgetMs < MIN_CALL_MS) {
-      logger.warn('PagoEfectivo not called: no time left in this invocation', { path, budgetMs });
+    const leftMs = timeLeftMs();
+    if (leftMs < MIN_CALL_MS) {
+      logger.warn('PagoEfectivo not called: no time left in this invocation', { path, leftMs });
       throw new PspUnavailableError('No time left to call PagoEfectivo; try again.', 503);
     }
+    const budgetMs = Math.floor(Math.min(this.options.timeoutMs, leftMs));
     let response: Response;
     try {
       response = await fetch(url, {

@@ -17,7 +17,8 @@ const failBus = (failNext: number, after: number) =>
   api('POST', '/_local/bus-faults', { body: { failNext, after }, auth: false });
 
 function streamRecord(subject: string, sequence: number): DynamoDBRecord {
-  const item = outboxItem(`TEST#${subject}`, 1, 'payment.anomaly', new Date().toISOString(), { subject });
+  // An anomaly-shaped subject: the dispatcher publishes only items keyed like real outbox events.
+  const item = outboxItem(`ANOMALY#${subject}`, 1, 'payment.anomaly', new Date().toISOString(), { subject });
   return {
     eventName: 'INSERT',
     eventSource: 'aws:dynamodb',
