@@ -11,7 +11,6 @@ import { dynamo } from '../../functions/platform/aws';
 import { config } from '../../functions/platform/config';
 import { metrics } from '../../functions/platform/powertools';
 import { notificationSignature } from '../../functions/psp/pagoefectivo/signing';
-import { keys } from '../../functions/store/keys';
 import { lambdaContext } from '../../local/lambda-context';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_CREDENTIALS } from '../support/global-stack';
