@@ -1,9 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, queryPage } from '../store/cursor';
+import { encodeBucketCursor, queryBuckets } from '../store/cursor';
+import { ALL_LIST_BUCKETS } from '../store/keys';
 import {
-  ALL_EVENTS,
+  allEvents,
   type EventType,
   eventFromItem,
   eventKeyFromId,
@@ -19,42 +20,34 @@ import {
 export const FEED_SETTLE_MS = 3000;
 
 export async function listEvents(filter: { type?: EventType; after?: string; limit: number }, nowMs: number) {
-  const byType = filter.type !== undefined;
-  const settled = `${new Date(nowMs - FEED_SETTLE_MS).toISOString()}#`;
-  const page = await queryPage(
-    {
-      TableName: config().TABLE_NAME,
-      IndexName: byType ? 'gsi1' : 'gsi2',
-      KeyConditionExpression: byType
-        ? 'gsi1pk = :pk AND gsi1sk < :settled'
-        : 'gsi2pk = :pk AND gsi2sk < :settled',
-      ExpressionAttributeValues: {
-        ':pk': byType ? eventsByType(filter.type as string) : ALL_EVENTS,
-        ':settled': settled,
-      },
-      ScanIndexForward: true,
-      Limit: filter.limit,
-    },
-    filter.after,
-    'query.after',
-  );
-  const items = (page.Items ?? []).map(eventFromItem);
+  const type = filter.type;
+  const listing = type !== undefined ? `events:${type}` : 'events';
+  const page = await queryBuckets({
+    ...(type !== undefined
+      ? {
+          indexName: 'gsi1',
+          partitionKey: 'gsi1pk',
+          sortKey: 'gsi1sk',
+          partitions: ALL_LIST_BUCKETS.map((bucket) => eventsByType(type, bucket)),
+        }
+      : {
+          indexName: 'gsi2',
+          partitionKey: 'gsi2pk',
+          sortKey: 'gsi2sk',
+          partitions: ALL_LIST_BUCKETS.map(allEvents),
+        }),
+    listing,
+    ascending: true,
+    limit: filter.limit,
+    cursor: filter.after,
+    below: `${new Date(nowMs - FEED_SETTLE_MS).toISOString()}#`,
+    field: 'query.after',
+  });
   // The cursor of the last item read, even on a short last page, so a reader can come back later for more.
-  const last = page.Items?.at(-1);
-  const lastKey =
-    page.LastEvaluatedKey ??
-    (last
-      ? Object.fromEntries(
-          (byType ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk', 'gsi2pk', 'gsi2sk']).map((name) => [
-            name,
-            last[name],
-          ]),
-        )
-      : undefined);
   return {
-    items,
-    nextCursor: encodeCursor(lastKey) ?? filter.after ?? null,
-    hasMore: page.LastEvaluatedKey !== undefined,
+    items: page.items.map(eventFromItem),
+    nextCursor: encodeBucketCursor(listing, page.lastSortKey) ?? filter.after ?? null,
+    hasMore: page.hasMore,
   };
 }
 

@@ -3,6 +3,8 @@
  * transaction as the change. The DynamoDB stream carries each new event item to the dispatcher
  * (EventBridge + outgoing webhooks); the items themselves are the replayable feed.
  */
+import { listBucketFor } from '../store/keys';
+
 export const EVENT_TYPES = [
   'order.created',
   'order.paid',
@@ -17,8 +19,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const ALL_EVENTS = 'EVENTS';
-export const eventsByType = (type: string) => `EVENT_TYPE#${type}`;
+/** The feed's index partitions, bucketed by event id like the order listings (store/keys.ts LIST_BUCKETS). */
+export const allEvents = (bucket: number) => `EVENTS#${bucket}`;
+export const eventsByType = (type: string, bucket: number) => `EVENT_TYPE#${type}#${bucket}`;
 
 export interface OutboxEvent {
   /** Stable across retries and redeliveries: the Standard Webhooks `webhook-id`. */
@@ -80,9 +83,9 @@ export function outboxItem(
     type,
     occurredAt,
     data,
-    gsi1pk: eventsByType(type),
+    gsi1pk: eventsByType(type, listBucketFor(id)),
     gsi1sk: sortKey,
-    gsi2pk: ALL_EVENTS,
+    gsi2pk: allEvents(listBucketFor(id)),
     gsi2sk: sortKey,
   };
 }

@@ -1,5 +1,6 @@
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
 import { ValidationError } from '../platform/errors';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
@@ -50,4 +51,96 @@ export async function queryPage(
     }
     throw error;
   }
+}
+
+/**
+ * A listing spread over several index partitions (buckets), so that no single partition key takes
+ * every write of the marketplace. Read back as one ordered list: each bucket is asked for its
+ * first `limit` items past the cursor, the answers are merged by sort key, and the first `limit`
+ * are returned — the global first `limit` are always among them. The cursor is the last sort key
+ * returned, tagged with its listing, so a cursor from another listing is a 400, not a wrong page.
+ * Costs one Query per bucket per page (reads, not writes, grow with the bucket count).
+ */
+export async function queryBuckets(input: {
+  indexName: string;
+  /** Attribute names of the index's keys. */
+  partitionKey: string;
+  sortKey: string;
+  /** One value per bucket. */
+  partitions: readonly string[];
+  /** Names the listing; a cursor carries it. */
+  listing: string;
+  ascending: boolean;
+  limit: number;
+  cursor: string | undefined;
+  /** Only sort keys below this (e.g. the feed's settle boundary). */
+  below?: string;
+  field?: string;
+}): Promise<{ items: Record<string, unknown>[]; lastSortKey: string | undefined; hasMore: boolean }> {
+  const field = input.field ?? 'query.cursor';
+  const after = decodeBucketCursor(input.cursor, input.listing, field);
+  const { partitionKey: pk, sortKey: sk } = input;
+  const pages = await Promise.all(
+    input.partitions.map((partition) => {
+      const bounds: string[] = [];
+      const values: Record<string, string> = { ':pk': partition };
+      if (after !== undefined) {
+        bounds.push(input.ascending ? '#sk > :after' : '#sk < :after');
+        values[':after'] = after;
+      }
+      if (input.below !== undefined) {
+        bounds.push('#sk < :below');
+        values[':below'] = input.below;
+      }
+      // DynamoDB allows one condition on the sort key: keep the tighter, filter the other below.
+      const keyCondition = ['#pk = :pk', ...bounds.slice(0, 1)].join(' AND ');
+      return dynamo().send(
+        new QueryCommand({
+          TableName: config().TABLE_NAME,
+          IndexName: input.indexName,
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: { '#pk': pk, ...(bounds.length ? { '#sk': sk } : {}) },
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(values).filter(([name]) => keyCondition.includes(name)),
+          ),
+          ScanIndexForward: input.ascending,
+          Limit: input.limit,
+        }),
+      );
+    }),
+  );
+  const direction = input.ascending ? 1 : -1;
+  const below = input.below;
+  const merged = pages
+    .flatMap((page) => page.Items ?? [])
+    .filter((item) => below === undefined || String(item[sk]) < below)
+    .sort((a, b) => direction * String(a[sk]).localeCompare(String(b[sk])));
+  const items = merged.slice(0, input.limit);
+  const hasMore =
+    merged.length > input.limit ||
+    pages.some((page) => page.LastEvaluatedKey !== undefined && (page.Items?.length ?? 0) > 0);
+  const last = items.at(-1);
+  return { items, lastSortKey: last === undefined ? after : String(last[sk]), hasMore };
+}
+
+export function encodeBucketCursor(listing: string, sortKey: string | undefined): string | null {
+  return sortKey === undefined
+    ? null
+    : Buffer.from(JSON.stringify({ l: listing, k: sortKey })).toString('base64url');
+}
+
+function decodeBucketCursor(cursor: string | undefined, listing: string, field: string): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      l?: unknown;
+      k?: unknown;
+    };
+    if (value.l === listing && typeof value.k === 'string' && value.k.length > 0 && value.k.length <= 512) {
+      return value.k;
+    }
+  } catch {
+    // fall through
+  }
+  throw cursorProblem(field);
 }

@@ -27,11 +27,25 @@ export const keys = {
   anomaly: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
 };
 
-/** gsi1: orders by status, anomalies by type — newest first by sort key. */
-export const byStatus = (status: string) => `ORDER_STATUS#${status}`;
+/**
+ * Listings every order or event write lands in are spread over this many index partitions, so
+ * no partition key takes all of them (one partition takes ~1,000 write units/s; an order item of
+ * 2–4 KB costs 2–4 of them in every index it is in). Read back merged (store/cursor.ts).
+ */
+export const LIST_BUCKETS = 8;
+export const ALL_LIST_BUCKETS = Array.from({ length: LIST_BUCKETS }, (_, bucket) => bucket);
+
+export function listBucketFor(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
+  return hash % LIST_BUCKETS;
+}
+
+/** gsi1: orders by status (bucketed), anomalies by type — newest first by sort key. */
+export const byStatus = (status: string, bucket: number) => `ORDER_STATUS#${status}#${bucket}`;
 export const anomaliesByType = (type: string) => `ANOMALY_TYPE#${type}`;
-/** gsi2: every order / every anomaly / every API key, by creation time. */
-export const ALL_ORDERS = 'ORDERS';
+/** gsi2: every order (bucketed) / every anomaly / every API key, by creation time. */
+export const allOrders = (bucket: number) => `ORDERS#${bucket}`;
 export const ALL_ANOMALIES = 'ANOMALIES';
 export const ALL_API_KEYS = 'API_KEYS';
 /** gsi3 (sparse): pending orders by expiry, only while PENDING_PAYMENT. */

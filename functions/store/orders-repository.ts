@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   GetCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -10,8 +9,8 @@ import type { Order, OrderStatus } from '../orders/order';
 import { orderResponse } from '../orders/present';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, queryPage } from './cursor';
-import { ALL_ORDERS, bucketFor, byStatus, keys, pendingBucket } from './keys';
+import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
+import { ALL_LIST_BUCKETS, allOrders, bucketFor, byStatus, keys, listBucketFor, pendingBucket } from './keys';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -72,9 +71,9 @@ export function orderItem(order: Order): Record<string, unknown> {
     ...keys.order(order.id),
     entity: 'order',
     ...order,
-    gsi1pk: byStatus(order.status),
+    gsi1pk: byStatus(order.status, listBucketFor(order.id)),
     gsi1sk: sortKey,
-    gsi2pk: ALL_ORDERS,
+    gsi2pk: allOrders(listBucketFor(order.id)),
     gsi2sk: sortKey,
     // Sparse: only pending orders carry gsi3 keys, so the expirer and syncer read nothing else.
     ...(order.status === 'PENDING_PAYMENT'
@@ -328,22 +327,33 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
       nextCursor: encodeCursor(links.LastEvaluatedKey),
     };
   }
-  const query: Omit<QueryCommandInput, 'ExclusiveStartKey'> =
-    filter.status !== undefined
+  const status = filter.status;
+  const page = await queryBuckets({
+    ...(status !== undefined
       ? {
-          TableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': byStatus(filter.status) },
+          indexName: 'gsi1',
+          partitionKey: 'gsi1pk',
+          sortKey: 'gsi1sk',
+          partitions: ALL_LIST_BUCKETS.map((bucket) => byStatus(status, bucket)),
+          listing: `orders:status:${status}`,
         }
       : {
-          TableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': ALL_ORDERS },
-        };
-  const page = await queryPage({ ...query, ScanIndexForward: false, Limit: filter.limit }, filter.cursor);
-  return { items: (page.Items ?? []).map(orderFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+          indexName: 'gsi2',
+          partitionKey: 'gsi2pk',
+          sortKey: 'gsi2sk',
+          partitions: ALL_LIST_BUCKETS.map(allOrders),
+          listing: 'orders',
+        }),
+    ascending: false,
+    limit: filter.limit,
+    cursor: filter.cursor,
+  });
+  return {
+    items: page.items.map(orderFromItem),
+    nextCursor: page.hasMore
+      ? encodeBucketCursor(status ? `orders:status:${status}` : 'orders', page.lastSortKey)
+      : null,
+  };
 }
 
 async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
