@@ -12,6 +12,7 @@ import { coldStarts } from './cold-start';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchWebhooks } from './webhooks';
+import { benchWriteUnits } from './write-units';
 
 /**
  * `npm run bench`: prints figures and ratios (nothing here passes or fails). Sized for a 2-core
@@ -150,6 +151,7 @@ async function main() {
     console.log(
       `| ${created.length} | ${notifications} | ${fmt(elapsedMs / 1000, 2)} | ${fmt((notifications / elapsedMs) * 1000)} | ${exactlyOnce}/${created.length} |`,
     );
+    await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, createOrder);
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchScheduledJobs();
     console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);

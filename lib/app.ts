@@ -21,7 +21,9 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   const config = STAGE_CONFIG[stage];
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // The stage's own region and account (lib/config.ts, or -c account=…), never the shell's default.
+  const account = config.account ?? app.node.tryGetContext('account');
+  const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };
   const stateful = new StatefulStack(app, `PagoEfectivo-${stage}-Stateful`, { stage, config, env });
   const service = new ServiceStack(app, `PagoEfectivo-${stage}-Service`, {
     stage,

@@ -10,6 +10,12 @@ export interface AlarmSubscription {
 }
 
 export interface StageConfig {
+  /**
+   * Where the stage is deployed: pinned here, not taken from whatever the shell's AWS profile
+   * says. `account` may also come from `-c account=…` (kept out of the repository if you prefer).
+   */
+  region: string;
+  account?: string;
   /** PagoEfectivo environment the stage talks to. */
   pagoEfectivoBaseUrl: string;
   logRetention: RetentionDays;
@@ -22,6 +28,8 @@ export interface StageConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** How long API Gateway caches an authorizer decision per key (revocation delay). */
   authorizerCacheTtl: Duration;
+  /** Events on the bus are archived (replayable) this long. */
+  eventArchiveDays: number;
   /** Raw PSP notification bodies are kept this long for audit. */
   rawWebhookRetentionDays: number;
   /**
@@ -50,6 +58,7 @@ const PSP_PRODUCTION = 'https://services.pagoefectivo.pe';
 
 export const STAGE_CONFIG: Record<Stage, StageConfig> = {
   dev: {
+    region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_SANDBOX,
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -58,6 +67,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     authorizerCacheTtl: Duration.minutes(1),
     rawWebhookRetentionDays: 14,
+    eventArchiveDays: 7,
     logLevel: 'DEBUG',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
@@ -65,6 +75,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     alarmSubscriptions: [],
   },
   staging: {
+    region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_SANDBOX,
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -73,6 +84,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     apiThrottle: { rateLimit: 150, burstLimit: 300 },
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 30,
+    eventArchiveDays: 30,
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
@@ -80,6 +92,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     alarmSubscriptions: [],
   },
   prod: {
+    region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_PRODUCTION,
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -88,6 +101,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     apiThrottle: { rateLimit: 600, burstLimit: 1200 },
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 400,
+    eventArchiveDays: 400,
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),

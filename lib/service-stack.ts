@@ -80,6 +80,37 @@ const appMetric = (metricName: string) =>
     period: Duration.minutes(5),
   });
 
+/**
+ * One JSON line per request: who (key id from the authorizer), what, the answer, and where time
+ * and failures went — the authorizer's and the integration's own error, status and latency —
+ * so a 401 or 5xx can be explained from the access log alone.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    extendedRequestId: '$context.extendedRequestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    method: '$context.httpMethod',
+    resource: '$context.resourcePath',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    keyId: '$context.authorizer.keyId',
+    authorizerStatus: '$context.authorizer.status',
+    authorizerLatency: '$context.authorizer.latency',
+    authorizerError: '$context.authorizer.error',
+    integrationStatus: '$context.integration.status',
+    integrationLatency: '$context.integration.latency',
+    integrationError: '$context.integration.error',
+    error: '$context.error.message',
+    errorType: '$context.error.responseType',
+    xrayTraceId: '$context.xrayTraceId',
+  }),
+);
+
 const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
   'application/json': JSON.stringify(problem(status, code, detail)),
 });
@@ -241,7 +272,7 @@ export class ServiceStack extends Stack {
       deployOptions: {
         stageName: stage,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: ACCESS_LOG_FORMAT,
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         tracingEnabled: true,
@@ -251,6 +282,11 @@ export class ServiceStack extends Stack {
       },
       // The authorizer names each caller's API Gateway key (usageIdentifierKey); callers never send one.
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+    });
+    // API Gateway creates its execution log group on first write, with no retention; made here first.
+    new LogGroup(this, 'ApiExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stage}`,
+      retention: config.logRetention,
     });
     // Per-client throttling: every key issued by `npm run api-key:create` joins this plan.
     api.addUsagePlan('ClientUsagePlan', {
@@ -294,15 +330,14 @@ export class ServiceStack extends Stack {
     }
 
     for (const route of ROUTES) {
-      const method = api.root
-        .resourceForPath(route.path)
-        .addMethod(
-          route.method,
-          new LambdaIntegration(this.fn(route.function)),
-          route.auth === 'apiKey'
-            ? { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true }
-            : {},
-        );
+      const method = api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        // No permission for the console's "Test" button: only the deployed stage may invoke.
+        new LambdaIntegration(this.fn(route.function), { allowTestInvoke: false }),
+        route.auth === 'apiKey'
+          ? { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true }
+          : {},
+      );
       if (route.auth !== 'apiKey') {
         Validations.of(method).acknowledge(
           {

@@ -1,5 +1,12 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -60,6 +67,7 @@ export class StatefulStack extends Stack {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: index.projection === 'ALL' ? ProjectionType.ALL : ProjectionType.KEYS_ONLY,
       });
     }
 
@@ -111,6 +119,13 @@ export class StatefulStack extends Stack {
     });
 
     this.eventBus = new EventBus(this, 'EventBus', { eventBusName: physicalName('events', stage) });
+    // Every event the bus carries, replayable into it (e.g. to a rule a marketplace adds later).
+    this.eventBus.archive('Archive', {
+      archiveName: physicalName('events-archive', stage),
+      description: `Every PagoEfectivo marketplace event (${stage})`,
+      eventPattern: { source: ['pagoefectivo.marketplace'] },
+      retention: Duration.days(config.eventArchiveDays),
+    });
     this.streamFailureQueue = new Queue(this, 'stream-failures', {
       queueName: physicalName('stream-failures', stage),
       encryption: QueueEncryption.SQS_MANAGED,

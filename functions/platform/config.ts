@@ -22,7 +22,8 @@ const EnvSchema = z
     /** Endpoint overrides used by the embedded local stack only. */
     DYNAMODB_ENDPOINT: z.url().optional(),
     SQS_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().default('us-east-1'),
+    // Lambda sets it; the local stack and scripts set it too. No fallback that could hide a mistake.
+    AWS_REGION: z.string().min(1),
     WEBHOOK_MAX_BODY_BYTES: z.coerce
       .number()
       .int()

@@ -121,17 +121,26 @@ function toResponse(result: JsonResult): APIGatewayProxyResult {
  * JSON response. Handlers only parse input, call their use case and describe the result.
  */
 export function httpHandler(endpoint: HttpEndpoint) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use({
-      onError: async (request) => {
-        request.response = errorToResponse(request.error, request.context.awsRequestId);
-      },
-    })
-    .handler(async (event, context) =>
-      withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.http, async () =>
-        toResponse(await endpoint(event, context)),
-      ),
-    );
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      // Every log line carries API Gateway's request id (correlation_id), the one in the access log.
+      // (Set directly: Powertools' correlationIdPath would bundle a JMESPath engine for one field.)
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use({
+        before: (request) => {
+          logger.setCorrelationId(request.event.requestContext?.requestId);
+        },
+      })
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use({
+        onError: async (request) => {
+          request.response = errorToResponse(request.error, request.context.awsRequestId);
+        },
+      })
+      .handler(async (event, context) =>
+        withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.http, async () =>
+          toResponse(await endpoint(event, context)),
+        ),
+      )
+  );
 }

@@ -6,8 +6,13 @@ import { logger, metrics } from './powertools';
  * every log line, and the metrics of the invocation flushed even when it throws.
  */
 export function instrumented<Event, Result>(run: (event: Event, context: Context) => Promise<Result>) {
+  let coldStart = true;
   return async (event: Event, context: Context): Promise<Result> => {
     logger.addContext(context);
+    if (coldStart) {
+      coldStart = false;
+      metrics.captureColdStartMetric();
+    }
     try {
       return await run(event, context);
     } finally {

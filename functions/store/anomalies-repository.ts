@@ -5,7 +5,7 @@ import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, queryPage } from './cursor';
+import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
 import { cancellationCodes } from './transactions';
 
@@ -81,18 +81,19 @@ export async function listAnomalies(filter: {
       ExpressionAttributeValues: {
         ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES,
       },
-      ...(filter.status
-        ? {
-            FilterExpression:
-              filter.status === 'open' ? 'attribute_not_exists(resolvedAt)' : 'attribute_exists(resolvedAt)',
-          }
-        : {}),
+
       ScanIndexForward: false,
       Limit: filter.limit,
     },
     filter.cursor,
   );
-  return { items: (page.Items ?? []).map(anomalyFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  // The index holds keys only: the status filter applies to the items themselves.
+  const items = (await fetchFullItems(page.Items ?? []))
+    .filter(
+      (item) => filter.status === undefined || (filter.status === 'open') === (item.resolvedAt === undefined),
+    )
+    .map(anomalyFromItem);
+  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 export class AnomalyAlreadyResolvedError extends Error {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
+import { fetchFullItems } from './cursor';
 import { ALL_API_KEYS, keys } from './keys';
 
 /**
@@ -76,7 +77,7 @@ async function apiKeyItems(): Promise<Record<string, unknown>[]> {
         ExclusiveStartKey: cursor,
       }),
     );
-    items.push(...(page.Items ?? []));
+    items.push(...(await fetchFullItems(page.Items ?? [])));
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return items;

@@ -1,4 +1,9 @@
-import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { ValidationError } from '../platform/errors';
@@ -115,11 +120,12 @@ export async function queryBuckets(input: {
     .flatMap((page) => page.Items ?? [])
     .filter((item) => below === undefined || String(item[sk]) < below)
     .sort((a, b) => direction * String(a[sk]).localeCompare(String(b[sk])));
-  const items = merged.slice(0, input.limit);
+  const entries = merged.slice(0, input.limit);
+  const items = await fetchFullItems(entries);
   const hasMore =
     merged.length > input.limit ||
     pages.some((page) => page.LastEvaluatedKey !== undefined && (page.Items?.length ?? 0) > 0);
-  const last = items.at(-1);
+  const last = entries.at(-1);
   return { items, lastSortKey: last === undefined ? after : String(last[sk]), hasMore };
 }
 
@@ -143,4 +149,35 @@ function decodeBucketCursor(cursor: string | undefined, listing: string, field: 
     // fall through
   }
   throw cursorProblem(field);
+}
+
+/**
+ * The whole items behind index entries, in the same order. gsi1 and gsi2 project keys only
+ * (lib/topology.ts): an order or event write then costs each of them one small index write instead
+ * of a copy of a 2–4 KB item, and the rarely read listings pay one BatchGetItem per page instead.
+ * Items gone meanwhile are left out. Unprocessed keys (throttling) are asked for again, bounded.
+ */
+export async function fetchFullItems(
+  entries: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  if (entries.length === 0) return [];
+  const TableName = config().TABLE_NAME;
+  const keyOf = (item: Record<string, unknown>) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  const found = new Map<string, Record<string, unknown>>();
+  for (let start = 0; start < entries.length; start += 100) {
+    let pending: Record<string, unknown>[] = entries
+      .slice(start, start + 100)
+      .map((entry) => ({ pk: entry.pk, sk: entry.sk }));
+    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
+      const result = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending } } }),
+      );
+      for (const item of result.Responses?.[TableName] ?? []) found.set(keyOf(item), item);
+      pending = (result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+  return entries.flatMap((entry) => {
+    const item = found.get(keyOf(entry));
+    return item ? [item] : [];
+  });
 }

@@ -9,7 +9,7 @@ import { type EventType, outboxItem } from '../events/outbox';
 import { ulid } from '../orders/ids';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, queryPage } from '../store/cursor';
+import { encodeCursor, fetchFullItems, queryPage } from '../store/cursor';
 import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,
@@ -115,7 +115,10 @@ export async function listEndpoints(limit: number, cursor?: string) {
     },
     cursor,
   );
-  return { items: (page.Items ?? []).map(fromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  return {
+    items: (await fetchFullItems(page.Items ?? [])).map(fromItem),
+    nextCursor: encodeCursor(page.LastEvaluatedKey),
+  };
 }
 
 /** Deleting also forgets its attempts lazily: they expire by TTL. */
