@@ -3,6 +3,7 @@ import { now } from '../platform/clock';
 import { ConflictError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
 import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { recordCreationIntent } from '../store/creation-intents';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
 import type { CreateOrderRequest } from './api-schemas';
 import { newOrderId } from './ids';
@@ -29,6 +30,16 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
   const createdAt = now();
   const id = newOrderId(createdAt.getTime());
   const expiresAt = new Date(createdAt.getTime() + input.expiresInMinutes * 60_000);
+  // Before the PSP mints anything: if this request dies after the CIP exists but before the
+  // order does, a payment of that CIP is still traced to this order and reference.
+  await recordCreationIntent({
+    orderId: id,
+    reference: input.reference,
+    amount: input.amount,
+    currency: input.currency,
+    createdAt: createdAt.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  });
   const cip = await psp.createCip({
     transactionCode: id,
     currency: input.currency,

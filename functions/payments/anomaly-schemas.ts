@@ -6,6 +6,7 @@ export const ANOMALY_TYPES = [
   'amount_mismatch',
   'currency_mismatch',
   'duplicate_payment',
+  'orphan_voucher_paid',
   'unknown_event_type',
   'unparsable_notification',
 ] as const;

@@ -5,6 +5,7 @@ import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
 import { logger, metrics } from '../platform/powertools';
 import { recordAnomaly } from '../store/anomalies-repository';
+import { findCreationIntent } from '../store/creation-intents';
 import {
   DuplicateItemError,
   getOrderByCip,
@@ -22,6 +23,8 @@ export interface ObservedPayment {
   amountMinor: number;
   currency: string;
   paidAt: Date;
+  /** Our order id, as the PSP echoes it in notifications (polling does not report it). */
+  transactionCode?: string | undefined;
 }
 
 export type ApplyOutcome =
@@ -48,7 +51,20 @@ export async function applyPayment(
     const order = await getOrderByCip(payment.cip);
     const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
       raiseAnomaly(type, detail, payment, source, webhookId, orderId);
-    if (order === undefined) return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
+    if (order === undefined) {
+      const intent = payment.transactionCode ? await findCreationIntent(payment.transactionCode) : undefined;
+      if (intent) {
+        return anomaly(
+          'orphan_voucher_paid',
+          `CIP ${payment.cip} was minted for order ${intent.orderId} (reference "${intent.reference}", ` +
+            `${intent.amount} ${intent.currency}), whose creation did not finish: the buyer paid a voucher ` +
+            'no order holds. Fulfil it under that reference (if a retry created another order, that one ' +
+            'may be paid too) or refund it, then resolve this anomaly.',
+          intent.orderId,
+        );
+      }
+      return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
+    }
     if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
       if (completesPolledPayment(order.payment, payment)) {
         const at = now().toISOString();

@@ -25,6 +25,7 @@ export const keys = {
     sk: 'PAYMENT',
   }),
   anomaly: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
+  creationIntent: (orderId: string) => ({ pk: `CREATING#${orderId}`, sk: 'CREATING' }),
 };
 
 /**

@@ -1,0 +1,46 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { keys } from './keys';
+
+/**
+ * Written before an order's CIP is requested from the PSP: which order id (the CIP's
+ * `transactionCode`) was about to be created for which marketplace reference. If the request dies
+ * after the PSP minted the CIP but before the order was stored (killed, crashed, the PSP's answer
+ * lost), no order has that CIP, and PagoEfectivo offers no search by transactionCode. A payment of
+ * that CIP then still finds its way: its notification carries the transactionCode, and this item
+ * names the order and reference it was meant for. Kept until well after the CIP could be paid.
+ */
+export interface CreationIntent {
+  orderId: string;
+  reference: string;
+  amount: number;
+  currency: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+const KEEP_AFTER_EXPIRY_SECONDS = 30 * 86_400;
+
+export async function recordCreationIntent(intent: CreationIntent): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: config().TABLE_NAME,
+      Item: {
+        ...keys.creationIntent(intent.orderId),
+        entity: 'creation-intent',
+        ...intent,
+        ttl: Math.floor(Date.parse(intent.expiresAt) / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+      },
+    }),
+  );
+}
+
+export async function findCreationIntent(orderId: string): Promise<CreationIntent | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.creationIntent(orderId) }),
+  );
+  if (!result.Item) return undefined;
+  const { orderId: id, reference, amount, currency, createdAt, expiresAt } = result.Item;
+  return { orderId: id, reference, amount, currency, createdAt, expiresAt } as CreationIntent;
+}
