@@ -170,45 +170,51 @@ export async function startDynamoDbLocal(options: {
   };
 }
 
-/** The raw-notification audit table, as lib/topology.ts declares it (a key and a TTL). */
-export async function ensureRawNotificationsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates a table (then turns its TTL on) unless it exists already: data dirs survive restarts. */
+async function createTableIfMissing(
+  client: DynamoDBClient,
+  input: ConstructorParameters<typeof CreateTableCommand>[0],
+  ttlAttribute: string,
+): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     return;
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
   }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, KeyType: 'HASH' }],
-    }),
-  );
+  await client.send(new CreateTableCommand(input));
   await client.send(
     new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: RAW_NOTIFICATIONS_TABLE.ttlAttribute, Enabled: true },
+      TableName: input.TableName,
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
     }),
   );
 }
 
+/** The raw-notification audit table, as lib/topology.ts declares it (a key and a TTL). */
+export function ensureRawNotificationsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  return createTableIfMissing(
+    client,
+    {
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: RAW_NOTIFICATIONS_TABLE.partitionKey, KeyType: 'HASH' }],
+    },
+    RAW_NOTIFICATIONS_TABLE.ttlAttribute,
+  );
+}
+
 /** Creates the single table exactly as lib/topology.ts declares it (the CDK stack reads the same). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
-  }
+export function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
   for (const index of TABLE.indexes) {
     attributes.add(index.partitionKey);
     attributes.add(index.sortKey);
   }
-  await client.send(
-    new CreateTableCommand({
+  return createTableIfMissing(
+    client,
+    {
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
@@ -225,12 +231,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         Projection: { ProjectionType: index.projection },
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
-    }),
+    },
+    TABLE.ttlAttribute,
   );
 }

@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PspRejectedError, PspUnavailableError } from '../../functions/platform/errors';
 import { PagoEfectivoClient } from '../../functions/psp/pagoefectivo/client';
 import type { PspCredentials } from '../../functions/psp/pagoefectivo/credentials';
-import { closeServer, type Sandbox, startSandbox } from '../../local/sandbox/server';
+import { type Sandbox, startSandbox } from '../../local/sandbox/server';
+import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 
 /** Counts authorizations: the credentials are read exactly once per token request. */
@@ -128,29 +128,17 @@ describe('PagoEfectivoClient against the sandbox', () => {
 });
 
 describe('PagoEfectivoClient when the PSP misbehaves', () => {
-  let hanging: Server;
+  let hanging: Awaited<ReturnType<typeof startFakePsp>>;
   let hangingUrl = '';
-  const requests: string[] = [];
+  let requests: string[] = [];
 
   beforeAll(async () => {
     // Answers authorizations, then never answers anything else.
-    hanging = createServer((request, response) => {
-      requests.push(`${request.method} ${request.url}`);
-      if (request.url === '/v1/authorizations') {
-        response.writeHead(201, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            code: 100,
-            data: { token: 't', tokenExpires: new Date(Date.now() + 3600_000).toISOString() },
-          }),
-        );
-      }
-    });
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const address = hanging.address();
-    hangingUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    hanging = await startFakePsp(() => undefined);
+    hangingUrl = hanging.url;
+    requests = hanging.requests;
   });
-  afterAll(() => closeServer(hanging));
+  afterAll(() => hanging.stop());
 
   it('times out with 503 and never sends a second create (it could mint a second CIP)', async () => {
     const psp = new PagoEfectivoClient({

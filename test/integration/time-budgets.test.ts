@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_CALL_MS, RESERVE_MS, timeLeftMs, withDeadline } from '../../functions/platform/deadline';
 import { PspUnavailableError } from '../../functions/platform/errors';
 import { PagoEfectivoClient } from '../../functions/psp/pagoefectivo/client';
 import { FUNCTIONS } from '../../lib/topology';
-import { closeServer } from '../../local/sandbox/server';
+import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 
 /**
@@ -14,35 +13,21 @@ import { TEST_CREDENTIALS } from '../support/global-stack';
  * 401, with the real client and a real local HTTP server.
  */
 describe('time budgets of PSP calls', () => {
-  let psp: Server;
+  let psp: Awaited<ReturnType<typeof startFakePsp>>;
   let url = '';
-  const seen: string[] = [];
+  let seen: string[] = [];
   let mode: 'hang' | 'unauthorized' = 'hang';
 
   beforeAll(async () => {
-    psp = createServer((request, response) => {
-      seen.push(`${request.method} ${request.url}`);
-      if (request.url === '/v1/authorizations') {
-        response.writeHead(201, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            code: 100,
-            data: { token: 't', tokenExpires: new Date(Date.now() + 3600_000).toISOString() },
-          }),
-        );
-        return;
-      }
-      if (mode === 'unauthorized') {
-        // Slow, then 401: a naive client would renew the token and try again, twice the time.
-        setTimeout(() => response.writeHead(401).end(), 700);
-      }
+    psp = await startFakePsp((_request, response) => {
+      // Slow, then 401: a naive client would renew the token and try again, twice the time.
+      if (mode === 'unauthorized') setTimeout(() => response.writeHead(401).end(), 700);
       // 'hang': never answers.
     });
-    await new Promise<void>((resolve) => psp.listen(0, '127.0.0.1', resolve));
-    const address = psp.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    url = psp.url;
+    seen = psp.requests;
   });
-  afterAll(() => closeServer(psp));
+  afterAll(() => psp.stop());
 
   // The deployed default: 8 s per call, far more than the invocations below have left.
   const client = () =>
@@ -74,7 +59,7 @@ describe('time budgets of PSP calls', () => {
 
   it('skips the 401 renewal-and-retry when it could not finish in time', async () => {
     mode = 'unauthorized';
-    seen.length = 0;
+    seen.splice(0);
     const started = performance.now();
     // 1.9 s budget: the first create's 401 (0.7 s) leaves too little for a new token and a second create.
     const failure = await withDeadline(3900, RESERVE_MS.http, () => client().createCip(cip)).catch(
@@ -87,7 +72,7 @@ describe('time budgets of PSP calls', () => {
 
   it('starts no call at all with less than a useful minimum left', async () => {
     mode = 'hang';
-    seen.length = 0;
+    seen.splice(0);
     const failure = await withDeadline(RESERVE_MS.http + MIN_CALL_MS / 2, RESERVE_MS.http, () =>
       client().searchCips(['123']),
     ).catch((error) => error);
