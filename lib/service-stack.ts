@@ -284,10 +284,12 @@ export class ServiceStack extends Stack {
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
     });
     // API Gateway creates its execution log group on first write, with no retention; made here first.
-    new LogGroup(this, 'ApiExecutionLogs', {
+    const executionLogs = new LogGroup(this, 'ApiExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stage}`,
       retention: config.logRetention,
     });
+    // Before the stage exists, so API Gateway never creates it first (the create would then fail).
+    api.deploymentStage.node.addDependency(executionLogs);
     // Per-client throttling: every key issued by `npm run api-key:create` joins this plan.
     api.addUsagePlan('ClientUsagePlan', {
       name: usagePlanName(stage),
