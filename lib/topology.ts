@@ -146,6 +146,8 @@ export interface TableAccess {
 const READ_ORDER: TableAccess = { actions: ['GetItem'] };
 /** A state transition: read the order, then one transaction of conditional puts. */
 const TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem'] };
+/** A transition that also books money: ledger totals move with atomic ADD (UpdateItem). */
+const BOOKED_TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
 /** Applying a payment (webhook, poll, expiry check): transitions, payment records, operation numbers, anomalies. */
 const APPLY_PAYMENT: TableAccess = { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] };
 /** Powertools idempotency: its records are put, updated, read and — after a failed call — deleted. */
@@ -256,13 +258,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/accept-late-payment.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: TRANSITION,
+    table: BOOKED_TRANSITION,
   },
   'refund-late-payment': {
     entry: 'functions/handlers/refund-late-payment.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: TRANSITION,
+    table: BOOKED_TRANSITION,
   },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.ts',

@@ -1,6 +1,8 @@
 import type { EventType } from '../events/outbox';
+import { lateAcceptedEntry, lateRefundedEntry } from '../ledger/journal';
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
+import { ledgerWrites } from '../store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
 import type { Order, OrderStatus } from './order';
 import { transitioned } from './transition';
@@ -69,7 +71,15 @@ export async function applyOrderAction(
     );
   }
   const at = now();
-  return commitOrConflict(order, transitioned(order, to, 'api', at, refundChanges(order, to, refund, at)));
+  const next = transitioned(order, to, 'api', at, refundChanges(order, to, refund, at));
+  // The late payment's cash leaves suspense: to the sellers and platform, or back to the buyer.
+  const booking =
+    action === 'accept-late-payment'
+      ? lateAcceptedEntry(next, next.updatedAt)
+      : action === 'refund-late-payment'
+        ? lateRefundedEntry(next, next.payment?.amount ?? next.amount, next.updatedAt)
+        : undefined;
+  return commitOrConflict(order, next, undefined, booking ? ledgerWrites(booking) : []);
 }
 
 /** A REFUNDED order carries what was given back: the payment's amount, with the caller's proof. */
@@ -88,9 +98,14 @@ function refundChanges(
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */
-export async function commitOrConflict(order: Order, next: Order, eventType?: EventType): Promise<Order> {
+export async function commitOrConflict(
+  order: Order,
+  next: Order,
+  eventType?: EventType,
+  extraItems: Parameters<typeof saveTransition>[2] = [],
+): Promise<Order> {
   try {
-    await saveTransition(order, next, [], eventType);
+    await saveTransition(order, next, extraItems, eventType);
     return next;
   } catch (error) {
     if (error instanceof StaleOrderError) {

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '../ledger/journal';
 import type { Order, Payment, TransitionSource } from '../orders/order';
 import { statusAfterPayment } from '../orders/state-machine';
 import { transitioned } from '../orders/transition';
@@ -6,6 +7,7 @@ import { now } from '../platform/clock';
 import { logger, metrics } from '../platform/powertools';
 import { recordAnomaly } from '../store/anomalies-repository';
 import { findCreationIntent } from '../store/creation-intents';
+import { ledgerWrites } from '../store/ledger-repository';
 import {
   DuplicateItemError,
   getOrderByCip,
@@ -108,9 +110,16 @@ export async function applyPayment(
         source,
       },
     });
+    // The money moves in the same transaction: sellers and platform for a payment on time,
+    // suspense for one that came after the order was given up (until accepted or refunded).
+    const booking =
+      next === 'PAID'
+        ? paymentEntry(updated, updated.updatedAt)
+        : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
     try {
       await saveTransition(order, updated, [
         paymentRecordPut(payment.cip, payment.operationNumber ?? POLLED, order.id, updated.updatedAt, source),
+        ...ledgerWrites(booking),
       ]);
       metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
       logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
@@ -157,19 +166,35 @@ async function raiseAnomaly(
   webhookId: string | undefined,
   orderId: string | undefined,
 ): Promise<ApplyOutcome> {
-  await reportAnomaly({
-    id: `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`,
-    type,
-    detectedAt: now().toISOString(),
-    detail,
-    cip: payment.cip,
-    ...(payment.operationNumber === null ? {} : { operationNumber: payment.operationNumber }),
+  const id = `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`;
+  const detectedAt = now().toISOString();
+  // The cash is ours to account for even though it changed no order: into suspense, once per
+  // payment (a mismatch seen by polling and again by its notification is one payment: keyed by
+  // CIP; a second payment of a CIP has its own operation number).
+  const booking = unmatchedPaymentEntry(
+    type === 'duplicate_payment' ? `${payment.cip}:${payment.operationNumber ?? POLLED}` : payment.cip,
+    payment.amountMinor,
+    payment.currency,
+    detectedAt,
+    id,
     orderId,
-    amount: payment.amountMinor,
-    currency: payment.currency,
-    webhookId,
-    source,
-  });
+  );
+  await reportAnomaly(
+    {
+      id,
+      type,
+      detectedAt,
+      detail,
+      cip: payment.cip,
+      ...(payment.operationNumber === null ? {} : { operationNumber: payment.operationNumber }),
+      orderId,
+      amount: payment.amountMinor,
+      currency: payment.currency,
+      webhookId,
+      source,
+    },
+    booking,
+  );
   return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
 }
 
@@ -177,14 +202,14 @@ async function raiseAnomaly(
  * Stores an anomaly (announced once through the outbox) and counts it for the alarm — once per
  * anomaly, so the alarm tracks new problems, not how often the PSP reports the same one again.
  */
-export async function reportAnomaly(anomaly: Anomaly): Promise<void> {
+export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): Promise<void> {
   const context = {
     type: anomaly.type,
     cip: anomaly.cip,
     orderId: anomaly.orderId,
     webhookId: anomaly.webhookId,
   };
-  if ((await recordAnomaly(anomaly)) === 'recorded') {
+  if ((await recordAnomaly(anomaly, booking ? ledgerWrites(booking) : [])) === 'recorded') {
     metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
     logger.warn('payment anomaly', { ...context, detail: anomaly.detail });
   } else {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
@@ -9,11 +9,17 @@ import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
 import { cancellationCodes } from './transactions';
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /**
  * Anomaly ids are derived from what caused them, so recording the same anomaly twice (a
  * redelivered notification) overwrites one item instead of adding another.
  */
-export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'already_recorded'> {
+export async function recordAnomaly(
+  anomaly: Anomaly,
+  /** The ledger's booking of the anomaly's cash, in the same transaction (store/ledger-repository). */
+  booking: TransactItem[] = [],
+): Promise<'recorded' | 'already_recorded'> {
   const TableName = config().TABLE_NAME;
   const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
   const key = keys.anomaly(anomaly.id);
@@ -45,6 +51,7 @@ export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'alr
               ConditionExpression: guard,
             },
           },
+          ...booking,
         ],
       }),
     )
@@ -52,7 +59,11 @@ export async function recordAnomaly(anomaly: Anomaly): Promise<'recorded' | 'alr
     .catch((error: unknown) => {
       // Already recorded (and announced): a redelivered notification, or the PSP reporting the same
       // mismatched payment on every expiry pass. Anything else is a real failure.
-      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return 'already_recorded' as const;
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return 'already_recorded' as const;
+      // The cash was booked already under another anomaly of the same payment (seen by polling,
+      // then by its notification): record this one without booking it twice.
+      if (booking.length > 0 && codes?.[2] === 'ConditionalCheckFailed') return recordAnomaly(anomaly, []);
       throw error;
     });
 }

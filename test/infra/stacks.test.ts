@@ -200,8 +200,8 @@ describe('functions', () => {
       'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'fulfil-order': transition,
-      'accept-late-payment': transition,
-      'refund-late-payment': transition,
+      'accept-late-payment': [...transition, 'dynamodb:UpdateItem'],
+      'refund-late-payment': [...transition, 'dynamodb:UpdateItem'],
       'sync-pending': [
         ...applyPayment,
         ...secret,

@@ -1,0 +1,175 @@
+import type { Currency } from '../orders/money';
+import type { Order } from '../orders/order';
+
+/**
+ * The double-entry ledger, as pure data. Accounts (balance = Σ debits − Σ credits, so what we
+ * owe is negative):
+ * - `psp_receivable`: cash PagoEfectivo collected for us and has not settled yet (an asset);
+ * - `seller_payable:<sellerId>`: what we owe each seller (split amount − fee);
+ * - `platform_commission`: the marketplace's revenue (Σ fees);
+ * - `suspense`: cash that belongs to no order yet (late, mismatched, duplicate, unknown payments);
+ * - `refunds_payable`: refunds approved and not yet transferred;
+ * - `bank`: money that left (refunds paid out).
+ * Every entry balances to zero in its currency; `journalEntry` refuses one that does not.
+ */
+export type Account =
+  | 'psp_receivable'
+  | 'platform_commission'
+  | 'suspense'
+  | 'refunds_payable'
+  | 'bank'
+  | `seller_payable:${string}`;
+
+export const FIXED_ACCOUNTS = [
+  'psp_receivable',
+  'platform_commission',
+  'suspense',
+  'refunds_payable',
+  'bank',
+] as const;
+/** The sum of every seller's payable account, kept as one account for the trial balance. */
+export const ALL_SELLERS_ACCOUNT = 'seller_payable';
+
+export interface JournalLine {
+  account: Account;
+  /** Integer minor units; positive = debit, negative = credit. */
+  amount: number;
+}
+
+export type JournalReason =
+  | 'payment'
+  | 'late_payment'
+  | 'late_payment_accepted'
+  | 'late_payment_refunded'
+  | 'unmatched_payment';
+
+export interface JournalEntry {
+  /** Derived from the business fact, so the same fact can never be booked twice. */
+  id: string;
+  at: string;
+  currency: Currency | string;
+  reason: JournalReason;
+  orderId?: string;
+  anomalyId?: string;
+  lines: JournalLine[];
+}
+
+export class UnbalancedEntryError extends Error {
+  constructor(readonly entry: Omit<JournalEntry, 'id'> & { id: string }) {
+    super(`Journal entry ${entry.id} does not balance: ${JSON.stringify(entry.lines)}`);
+    this.name = 'UnbalancedEntryError';
+  }
+}
+
+/** Builds an entry, merging lines per account and dropping zeros; throws unless it balances. */
+export function journalEntry(entry: JournalEntry): JournalEntry {
+  const merged = new Map<Account, number>();
+  for (const line of entry.lines) {
+    if (!Number.isSafeInteger(line.amount)) throw new UnbalancedEntryError(entry);
+    merged.set(line.account, (merged.get(line.account) ?? 0) + line.amount);
+  }
+  const lines = [...merged]
+    .filter(([, amount]) => amount !== 0)
+    .map(([account, amount]) => ({ account, amount }));
+  if (lines.reduce((sum, line) => sum + line.amount, 0) !== 0 || lines.length === 0) {
+    throw new UnbalancedEntryError({ ...entry, lines });
+  }
+  return { ...entry, lines };
+}
+
+const sellerAccount = (sellerId: string): Account => `seller_payable:${sellerId}`;
+
+export function sellerOf(account: Account): string | undefined {
+  return account.startsWith('seller_payable:') ? account.slice('seller_payable:'.length) : undefined;
+}
+
+/** The sellers' and the platform's shares of an order: each seller amount − fee, the platform Σ fee. */
+function sharesOf(order: Order): JournalLine[] {
+  return [
+    ...order.splits.map((split) => ({
+      account: sellerAccount(split.sellerId),
+      amount: -(split.amount - split.fee),
+    })),
+    {
+      account: 'platform_commission' as const,
+      amount: -order.splits.reduce((sum, split) => sum + split.fee, 0),
+    },
+  ];
+}
+
+/** An order paid on time: PagoEfectivo owes us the cash; we owe the sellers and earn the fees. */
+export function paymentEntry(order: Order, at: string): JournalEntry {
+  return journalEntry({
+    id: `payment:${order.id}`,
+    at,
+    currency: order.currency,
+    reason: 'payment',
+    orderId: order.id,
+    lines: [{ account: 'psp_receivable', amount: order.amount }, ...sharesOf(order)],
+  });
+}
+
+/** Cash for an order already given up: held in suspense until accepted or refunded. */
+export function latePaymentEntry(order: Order, amount: number, at: string): JournalEntry {
+  return journalEntry({
+    id: `late_payment:${order.id}`,
+    at,
+    currency: order.currency,
+    reason: 'late_payment',
+    orderId: order.id,
+    lines: [
+      { account: 'psp_receivable', amount },
+      { account: 'suspense', amount: -amount },
+    ],
+  });
+}
+
+/** A late payment accepted: out of suspense, to the sellers and the platform as if paid on time. */
+export function lateAcceptedEntry(order: Order, at: string): JournalEntry {
+  return journalEntry({
+    id: `late_payment_accepted:${order.id}`,
+    at,
+    currency: order.currency,
+    reason: 'late_payment_accepted',
+    orderId: order.id,
+    lines: [{ account: 'suspense', amount: order.amount }, ...sharesOf(order)],
+  });
+}
+
+/** A late payment given back to the buyer by bank transfer: out of suspense, out of the bank. */
+export function lateRefundedEntry(order: Order, amount: number, at: string): JournalEntry {
+  return journalEntry({
+    id: `late_payment_refunded:${order.id}`,
+    at,
+    currency: order.currency,
+    reason: 'late_payment_refunded',
+    orderId: order.id,
+    lines: [
+      { account: 'suspense', amount },
+      { account: 'bank', amount: -amount },
+    ],
+  });
+}
+
+/** Cash that changed no order (unknown CIP, mismatch, duplicate): collected, and held in suspense. */
+export function unmatchedPaymentEntry(
+  key: string,
+  amount: number,
+  currency: string,
+  at: string,
+  anomalyId: string,
+  orderId?: string,
+): JournalEntry {
+  return journalEntry({
+    id: `unmatched_payment:${key}`,
+    at,
+    currency,
+    reason: 'unmatched_payment',
+    anomalyId,
+    ...(orderId ? { orderId } : {}),
+    lines: [
+      { account: 'psp_receivable', amount },
+      { account: 'suspense', amount: -amount },
+    ],
+  });
+}

@@ -1,0 +1,138 @@
+import { BatchGetCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry, sellerOf } from '../ledger/journal';
+import { CURRENCIES } from '../orders/money';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { encodeCursor, queryPage } from './cursor';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Where the ledger lives in the single table (docs/ledger.md):
+ * - `JOURNAL#<entryId>` / `ENTRY`: the entry, written once (`attribute_not_exists`), never changed;
+ * - `ACCOUNT#<account>` / `BALANCE`: running totals per currency (`balance_PEN`, …), for the
+ *   trial balance; every seller's account is summed in `ACCOUNT#seller_payable`;
+ * - `BALANCE#<sellerId>` / `BALANCE`: what a seller is owed, per currency and bucket
+ *   (`pending_PEN`, `available_PEN`, `reservedForRefunds_PEN`, `paidOut_PEN`): one GetItem;
+ * - `SELLER_LEDGER#<sellerId>` / `<at>#<entryId>`: the seller's lines, newest first.
+ * Totals move with DynamoDB's atomic ADD in the same transaction as the entry and the change that
+ * caused it: no lost update, and no entry without its balances (or the reverse).
+ */
+const entryKey = (id: string) => ({ pk: `JOURNAL#${id}`, sk: 'ENTRY' });
+const accountKey = (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'BALANCE' });
+const sellerBalanceKey = (sellerId: string) => ({ pk: `BALANCE#${sellerId}`, sk: 'BALANCE' });
+const sellerLedgerPartition = (sellerId: string) => `SELLER_LEDGER#${sellerId}`;
+
+const add = (Key: Record<string, string>, attribute: string, amount: number): TransactItem => ({
+  Update: {
+    TableName: config().TABLE_NAME,
+    Key,
+    UpdateExpression: 'ADD #amount :amount',
+    ExpressionAttributeNames: { '#amount': attribute },
+    ExpressionAttributeValues: { ':amount': amount },
+  },
+});
+
+/** The writes that book `entry`: to ride in the transaction of the change that causes it. */
+export function ledgerWrites(entry: JournalEntry): TransactItem[] {
+  const TableName = config().TABLE_NAME;
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName,
+        Item: { ...entryKey(entry.id), entity: 'journal-entry', ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  let sellersTotal = 0;
+  for (const line of entry.lines) {
+    const sellerId = sellerOf(line.account);
+    if (sellerId === undefined) {
+      items.push(add(accountKey(line.account), `balance_${entry.currency}`, line.amount));
+      continue;
+    }
+    sellersTotal += line.amount;
+    // What the seller is owed is the credit on their account: shown positive, and pending until settled.
+    items.push(add(sellerBalanceKey(sellerId), `pending_${entry.currency}`, -line.amount));
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          pk: sellerLedgerPartition(sellerId),
+          sk: `${entry.at}#${entry.id}`,
+          entity: 'seller-ledger-line',
+          entryId: entry.id,
+          at: entry.at,
+          reason: entry.reason,
+          currency: entry.currency,
+          amount: -line.amount,
+          bucket: 'pending',
+          ...(entry.orderId ? { orderId: entry.orderId } : {}),
+        },
+      },
+    });
+  }
+  if (sellersTotal !== 0)
+    items.push(add(accountKey(ALL_SELLERS_ACCOUNT), `balance_${entry.currency}`, sellersTotal));
+  return items;
+}
+
+/** Whether a transaction failed because `entry` was booked already (its index in the items). */
+export const LEDGER_ENTRY_OFFSET = 0;
+
+export interface SellerBalance {
+  currency: string;
+  pending: number;
+  available: number;
+  reservedForRefunds: number;
+  paidOut: number;
+}
+
+export async function getSellerBalance(sellerId: string): Promise<SellerBalance[]> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: sellerBalanceKey(sellerId), ConsistentRead: true }),
+  );
+  const item = result.Item ?? {};
+  return CURRENCIES.filter((currency) => Object.keys(item).some((name) => name.endsWith(`_${currency}`))).map(
+    (currency) => ({
+      currency,
+      pending: Number(item[`pending_${currency}`] ?? 0),
+      available: Number(item[`available_${currency}`] ?? 0),
+      reservedForRefunds: Number(item[`reservedForRefunds_${currency}`] ?? 0),
+      paidOut: Number(item[`paidOut_${currency}`] ?? 0),
+    }),
+  );
+}
+
+export async function listSellerLedger(sellerId: string, limit: number, cursor?: string) {
+  const page = await queryPage(
+    {
+      TableName: config().TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': sellerLedgerPartition(sellerId) },
+      ScanIndexForward: false,
+      Limit: limit,
+    },
+    cursor,
+  );
+  const items = (page.Items ?? []).map(({ pk: _pk, sk: _sk, entity: _entity, ...line }) => line);
+  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+/** Every account's total in a currency; they sum to zero (the sellers' accounts as one line). */
+export async function trialBalance(currency: string) {
+  const TableName = config().TABLE_NAME;
+  const names = [...FIXED_ACCOUNTS, ALL_SELLERS_ACCOUNT];
+  const result = await dynamo().send(
+    new BatchGetCommand({
+      RequestItems: { [TableName]: { Keys: names.map(accountKey), ConsistentRead: true } },
+    }),
+  );
+  const totals = new Map<string, number>();
+  for (const item of result.Responses?.[TableName] ?? []) {
+    totals.set(String(item.pk).slice('ACCOUNT#'.length), Number(item[`balance_${currency}`] ?? 0));
+  }
+  const accounts = names.map((account) => ({ account, balance: totals.get(account) ?? 0 }));
+  return { currency, accounts, total: accounts.reduce((sum, line) => sum + line.balance, 0) };
+}
