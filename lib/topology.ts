@@ -111,6 +111,7 @@ export type FunctionName =
   | 'ingest-webhook'
   | 'apply-payment'
   | 'list-anomalies'
+  | 'ledger'
   | 'resolve-anomaly'
   | 'fulfil-order'
   | 'accept-late-payment'
@@ -235,6 +236,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 30,
     memoryMb: 512,
     table: APPLY_PAYMENT,
+  },
+  ledger: {
+    entry: 'functions/handlers/ledger.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
   },
   'list-anomalies': {
     entry: 'functions/handlers/list-anomalies.ts',
@@ -361,6 +368,9 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/sellers/{sellerId}/balance', function: 'ledger', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/sellers/{sellerId}/ledger', function: 'ledger', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/ledger/trial-balance', function: 'ledger', auth: 'apiKey' },
   { method: 'POST', path: '/v1/anomalies/{id}/resolve', function: 'resolve-anomaly', auth: 'apiKey' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },

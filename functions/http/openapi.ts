@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import {
+  SellerBalanceSchema,
+  SellerLedgerPageSchema,
+  SellerLedgerQuerySchema,
+  TrialBalanceQuerySchema,
+  TrialBalanceSchema,
+} from '../ledger/api-schemas';
+import {
   CreateOrderRequestSchema,
   ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
@@ -54,6 +61,9 @@ function componentSchemas(): Record<string, JsonSchema> {
     RedeliverRequestSchema,
     WebhookEndpointSchema,
     DeliveryAttemptSchema,
+    SellerBalanceSchema,
+    SellerLedgerPageSchema,
+    TrialBalanceSchema,
   ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
@@ -108,6 +118,14 @@ const pathParameter = (name: string, description: string) => ({
   description,
 });
 
+const sellerParameter = {
+  name: 'sellerId',
+  in: 'path',
+  required: true,
+  description: 'The seller id used in order splits',
+  schema: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' },
+};
+
 /** Same caller + key + body within a day replays the first response; another body → 409. */
 const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
@@ -124,6 +142,7 @@ const MAX_SUBSCRIBERS = 10_000;
 const TAGS: [RegExp, string, string][] = [
   [/^\/v1\/(orders|vouchers)/, 'Orders', 'Orders and their PagoEfectivo vouchers (CIPs).'],
   [/^\/v1\/anomalies/, 'Anomalies', 'Payments that changed no order, until someone resolves them.'],
+  [/^\/v1\/(sellers|ledger)/, 'Ledger', "What is owed to whom: sellers' balances and the trial balance."],
   [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
   [/^\/v1\/events/, 'Events', 'The replayable event feed.'],
   [/^\/webhooks\//, 'PSP notifications', 'What PagoEfectivo posts to us; signed, no API key.'],
@@ -313,6 +332,30 @@ function assembleDocument(): JsonSchema {
             'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
           parameters: queryParameters(ListAnomaliesQuerySchema),
           responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
+        },
+      },
+      '/v1/sellers/{sellerId}/balance': {
+        get: {
+          operationId: 'getSellerBalance',
+          summary: 'What a seller is owed, per currency: pending (unsettled), available, reserved, paid out',
+          parameters: [sellerParameter],
+          responses: { '200': json("The seller's balances.", ref('SellerBalance')), ...commonErrors },
+        },
+      },
+      '/v1/sellers/{sellerId}/ledger': {
+        get: {
+          operationId: 'listSellerLedger',
+          summary: "A seller's ledger lines, newest first, each naming its order",
+          parameters: [sellerParameter, ...queryParameters(SellerLedgerQuerySchema)],
+          responses: { '200': json('A page of ledger lines.', ref('SellerLedgerPage')), ...commonErrors },
+        },
+      },
+      '/v1/ledger/trial-balance': {
+        get: {
+          operationId: 'getTrialBalance',
+          summary: 'Every account of the ledger in one currency; the total is always zero',
+          parameters: queryParameters(TrialBalanceQuerySchema),
+          responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
         },
       },
       '/v1/anomalies/{id}/resolve': {

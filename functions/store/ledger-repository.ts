@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry, sellerOf } from '../ledger/journal';
 import { CURRENCIES } from '../orders/money';
 import { dynamo } from '../platform/aws';
@@ -124,14 +124,15 @@ export async function listSellerLedger(sellerId: string, limit: number, cursor?:
 export async function trialBalance(currency: string) {
   const TableName = config().TABLE_NAME;
   const names = [...FIXED_ACCOUNTS, ALL_SELLERS_ACCOUNT];
+  // One transactional read: a snapshot no concurrent booking can be half-seen in.
   const result = await dynamo().send(
-    new BatchGetCommand({
-      RequestItems: { [TableName]: { Keys: names.map(accountKey), ConsistentRead: true } },
+    new TransactGetCommand({
+      TransactItems: names.map((name) => ({ Get: { TableName, Key: accountKey(name) } })),
     }),
   );
   const totals = new Map<string, number>();
-  for (const item of result.Responses?.[TableName] ?? []) {
-    totals.set(String(item.pk).slice('ACCOUNT#'.length), Number(item[`balance_${currency}`] ?? 0));
+  for (const { Item: item } of result.Responses ?? []) {
+    if (item) totals.set(String(item.pk).slice('ACCOUNT#'.length), Number(item[`balance_${currency}`] ?? 0));
   }
   const accounts = names.map((account) => ({ account, balance: totals.get(account) ?? 0 }));
   return { currency, accounts, total: accounts.reduce((sum, line) => sum + line.balance, 0) };

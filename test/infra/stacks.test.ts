@@ -198,6 +198,7 @@ describe('functions', () => {
       'ingest-webhook': ['dynamodb:PutItem', ...sqsSend, ...secret],
       'apply-payment': [...applyPayment, ...sqsConsume],
       'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+      ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'fulfil-order': transition,
       'accept-late-payment': [...transition, 'dynamodb:UpdateItem'],

@@ -1,0 +1,17 @@
+import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '../ledger/api-schemas';
+import { httpHandler, parseParams } from '../platform/http';
+import { getSellerBalance, listSellerLedger, trialBalance } from '../store/ledger-repository';
+
+/** Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance. */
+export const handler = httpHandler(async (event) => {
+  if (event.resource === '/v1/ledger/trial-balance') {
+    const { currency } = parseParams(event.queryStringParameters, TrialBalanceQuerySchema, 'query');
+    return { status: 200, body: await trialBalance(currency) };
+  }
+  const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
+  if (event.resource === '/v1/sellers/{sellerId}/balance') {
+    return { status: 200, body: { sellerId, balances: await getSellerBalance(sellerId) } };
+  }
+  const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
+  return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };
+});

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { CURRENCIES } from '../orders/money';
+import { pageCursor, pageLimit } from '../platform/api-fields';
+import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';
+
+const sellerId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
+
+export const SellerParamsSchema = z.object({ sellerId });
+export const SellerLedgerQuerySchema = z.object({ limit: pageLimit(25), cursor: pageCursor.optional() });
+export const TrialBalanceQuerySchema = z.object({ currency: z.enum(CURRENCIES).optional().default('PEN') });
+
+const minor = z.number().int().meta({ description: 'Integer minor units' });
+
+export const SellerBalanceSchema = z
+  .object({
+    sellerId: z.string(),
+    balances: z.array(
+      z.object({
+        currency: z.enum(CURRENCIES),
+        pending: minor.meta({ description: 'Paid by buyers, not yet settled by the PSP.' }),
+        available: minor.meta({ description: 'Settled, ready to pay out.' }),
+        reservedForRefunds: minor,
+        paidOut: minor,
+      }),
+    ),
+  })
+  .meta({ id: 'SellerBalance' });
+
+export const SellerLedgerPageSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        entryId: z.string(),
+        at: z.iso.datetime(),
+        reason: z.string(),
+        currency: z.enum(CURRENCIES),
+        amount: minor.meta({ description: 'Positive: owed to the seller; negative: taken back.' }),
+        bucket: z.enum(['pending', 'available', 'reservedForRefunds', 'paidOut']),
+        orderId: z.string().optional(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'SellerLedgerPage' });
+
+export const TrialBalanceSchema = z
+  .object({
+    currency: z.enum(CURRENCIES),
+    accounts: z.array(
+      z.object({
+        account: z.enum([...FIXED_ACCOUNTS, ALL_SELLERS_ACCOUNT]),
+        balance: minor.meta({ description: 'Debits minus credits: what we owe is negative.' }),
+      }),
+    ),
+    total: minor.meta({ description: 'Always 0: every entry balances.' }),
+  })
+  .meta({ id: 'TrialBalance' });
