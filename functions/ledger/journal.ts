@@ -41,7 +41,10 @@ export type JournalReason =
   | 'late_payment'
   | 'late_payment_accepted'
   | 'late_payment_refunded'
-  | 'unmatched_payment';
+  | 'unmatched_payment'
+  | 'refund_approved'
+  | 'refund_paid_out'
+  | 'refund_failed';
 
 export interface JournalEntry {
   /** Derived from the business fact, so the same fact can never be booked twice. */
@@ -51,6 +54,7 @@ export interface JournalEntry {
   reason: JournalReason;
   orderId?: string;
   anomalyId?: string;
+  refundId?: string;
   lines: JournalLine[];
 }
 
@@ -172,4 +176,107 @@ export function unmatchedPaymentEntry(
       { account: 'suspense', amount: -amount },
     ],
   });
+}
+
+/** Seller balance buckets a refund moves (what `ledgerWrites` adds, per seller). */
+export type SellerBucket = 'pending' | 'available' | 'reservedForRefunds' | 'paidOut';
+export type SellerMoves = Record<string, Partial<Record<SellerBucket, number>>>;
+
+export interface RefundBooking {
+  refundId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  /** The cash is in suspense (a late payment), not with the sellers. */
+  fromSuspense: boolean;
+  allocations: readonly { sellerId: string; amount: number; fee: number }[];
+}
+
+/** Approval: what the refund returns leaves the sellers (and the platform's fees) for refunds payable. */
+export function refundApprovedEntry(
+  refund: RefundBooking,
+  at: string,
+): JournalEntry & { sellerMoves: SellerMoves } {
+  const lines: JournalLine[] = refund.fromSuspense
+    ? [{ account: 'suspense', amount: refund.amount }]
+    : [
+        ...refund.allocations.map((allocation) => ({
+          account: sellerAccount(allocation.sellerId),
+          amount: allocation.amount - allocation.fee,
+        })),
+        {
+          account: 'platform_commission' as const,
+          amount: refund.allocations.reduce((sum, a) => sum + a.fee, 0),
+        },
+      ];
+  const sellerMoves: SellerMoves = {};
+  if (!refund.fromSuspense) {
+    for (const allocation of refund.allocations) {
+      const bears = allocation.amount - allocation.fee;
+      sellerMoves[allocation.sellerId] = { pending: -bears, reservedForRefunds: bears };
+    }
+  }
+  return {
+    ...journalEntry({
+      id: `refund_approved:${refund.refundId}`,
+      at,
+      currency: refund.currency,
+      reason: 'refund_approved',
+      orderId: refund.orderId,
+      refundId: refund.refundId,
+      lines: [...lines, { account: 'refunds_payable', amount: -refund.amount }],
+    }),
+    sellerMoves,
+  };
+}
+
+/** Paid out: the transfer left the bank; the sellers' reserve for it is released. */
+export function refundPaidOutEntry(
+  refund: RefundBooking,
+  at: string,
+): JournalEntry & { sellerMoves: SellerMoves } {
+  const sellerMoves: SellerMoves = {};
+  if (!refund.fromSuspense) {
+    for (const allocation of refund.allocations) {
+      sellerMoves[allocation.sellerId] = { reservedForRefunds: -(allocation.amount - allocation.fee) };
+    }
+  }
+  return {
+    ...journalEntry({
+      id: `refund_paid_out:${refund.refundId}`,
+      at,
+      currency: refund.currency,
+      reason: 'refund_paid_out',
+      orderId: refund.orderId,
+      refundId: refund.refundId,
+      lines: [
+        { account: 'refunds_payable', amount: refund.amount },
+        { account: 'bank', amount: -refund.amount },
+      ],
+    }),
+    sellerMoves,
+  };
+}
+
+/** The bank returned the transfer: the approval is reversed and the money is refundable again. */
+export function refundFailedEntry(
+  refund: RefundBooking,
+  at: string,
+): JournalEntry & { sellerMoves: SellerMoves } {
+  const approved = refundApprovedEntry(refund, at);
+  const sellerMoves: SellerMoves = {};
+  for (const [sellerId, moves] of Object.entries(approved.sellerMoves)) {
+    sellerMoves[sellerId] = Object.fromEntries(
+      Object.entries(moves).map(([bucket, amount]) => [bucket, -(amount ?? 0)]),
+    );
+  }
+  return {
+    ...journalEntry({
+      ...approved,
+      id: `refund_failed:${refund.refundId}`,
+      reason: 'refund_failed',
+      lines: approved.lines.map((line) => ({ account: line.account, amount: -line.amount })),
+    }),
+    sellerMoves,
+  };
 }

@@ -1,5 +1,11 @@
 import { GetCommand, TransactGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry, sellerOf } from '../ledger/journal';
+import {
+  ALL_SELLERS_ACCOUNT,
+  FIXED_ACCOUNTS,
+  type JournalEntry,
+  type SellerMoves,
+  sellerOf,
+} from '../ledger/journal';
 import { CURRENCIES } from '../orders/money';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
@@ -34,18 +40,21 @@ const add = (Key: Record<string, string>, attribute: string, amount: number): Tr
 });
 
 /** The writes that book `entry`: to ride in the transaction of the change that causes it. */
-export function ledgerWrites(entry: JournalEntry): TransactItem[] {
+export function ledgerWrites(entry: JournalEntry & { sellerMoves?: SellerMoves }): TransactItem[] {
   const TableName = config().TABLE_NAME;
+  const { sellerMoves: explicitMoves, ...stored } = entry;
   const items: TransactItem[] = [
     {
       Put: {
         TableName,
-        Item: { ...entryKey(entry.id), entity: 'journal-entry', ...entry },
+        Item: { ...entryKey(entry.id), entity: 'journal-entry', ...stored },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
   ];
   let sellersTotal = 0;
+  // What each seller is owed, by bucket. By default a seller's credit is owed and pending (unsettled).
+  const moves: SellerMoves = explicitMoves ?? {};
   for (const line of entry.lines) {
     const sellerId = sellerOf(line.account);
     if (sellerId === undefined) {
@@ -53,8 +62,7 @@ export function ledgerWrites(entry: JournalEntry): TransactItem[] {
       continue;
     }
     sellersTotal += line.amount;
-    // What the seller is owed is the credit on their account: shown positive, and pending until settled.
-    items.push(add(sellerBalanceKey(sellerId), `pending_${entry.currency}`, -line.amount));
+    if (!explicitMoves) moves[sellerId] = { pending: -line.amount };
     items.push({
       Put: {
         TableName,
@@ -69,7 +77,23 @@ export function ledgerWrites(entry: JournalEntry): TransactItem[] {
           amount: -line.amount,
           bucket: 'pending',
           ...(entry.orderId ? { orderId: entry.orderId } : {}),
+          ...(entry.refundId ? { refundId: entry.refundId } : {}),
         },
+      },
+    });
+  }
+  for (const [sellerId, buckets] of Object.entries(moves)) {
+    const changes = Object.entries(buckets).filter(([, amount]) => amount !== undefined && amount !== 0);
+    if (changes.length === 0) continue;
+    items.push({
+      Update: {
+        TableName,
+        Key: sellerBalanceKey(sellerId),
+        UpdateExpression: `ADD ${changes.map((_, i) => `#b${i} :b${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(
+          changes.map(([bucket], i) => [`#b${i}`, `${bucket}_${entry.currency}`]),
+        ),
+        ExpressionAttributeValues: Object.fromEntries(changes.map(([, amount], i) => [`:b${i}`, amount])),
       },
     });
   }

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { cciProblem } from '../ledger/cci';
+import { CURRENCIES } from '../orders/money';
+import { DOCUMENT_TYPES } from '../orders/order';
+import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
+
+export const REFUND_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export const REFUND_REASONS = [
+  'return',
+  'cancelled_after_payment',
+  'duplicate_payment',
+  'overpayment',
+  'late_payment',
+  'other',
+] as const;
+
+const sellerId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/);
+
+export const BankAccountSchema = z
+  .strictObject({
+    type: z.literal('bank_account'),
+    cci: z
+      .string()
+      .regex(/^\d{20}$/, 'A CCI has exactly 20 digits.')
+      .superRefine((cci, ctx) => {
+        const problem = cciProblem(cci);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({ description: 'Interbank account code (20 digits, check digits verified).' }),
+    holderName: plainText({ min: 2, max: 120 }),
+    documentType: z.enum(DOCUMENT_TYPES),
+    documentNumber: z.string().regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.'),
+    bank: plainText({ max: 60 }).optional(),
+  })
+  .meta({ id: 'RefundDestination' });
+
+export const CreateRefundRequestSchema = z
+  .strictObject({
+    amount: z.number().int('Use integer minor units.').positive().max(100_000_000),
+    reason: z.enum(REFUND_REASONS),
+    allocations: z
+      .array(z.strictObject({ sellerId, amount: z.number().int().positive().max(100_000_000) }))
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({ description: 'Who bears the refund; default: pro rata to the splits (largest remainder).' }),
+    refundFee: z.boolean().optional().meta({
+      description:
+        'true (default): the platform gives back its commission pro rata, sellers bear the rest; false: sellers bear the whole amount.',
+    }),
+    destination: BankAccountSchema,
+    note: plainText({ max: 500, multiline: true }).optional(),
+  })
+  .meta({ id: 'CreateRefundRequest' });
+export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
+
+export const RejectRefundRequestSchema = z
+  .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
+  .meta({ id: 'RejectRefundRequest' });
+export const MarkRefundPaidRequestSchema = z
+  .strictObject({
+    transferReference: plainText({ min: 1, max: 100 }),
+    paidAt: z.iso.datetime({ offset: true }),
+    proofNote: plainText({ max: 500, multiline: true }).optional(),
+  })
+  .meta({ id: 'MarkRefundPaidRequest' });
+export const MarkRefundFailedRequestSchema = z
+  .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
+  .meta({ id: 'MarkRefundFailedRequest' });
+
+export const RefundIdParamsSchema = z.object({
+  id: z.string().regex(/^rf_[0-9A-Z]{26}$/, 'Not a refund id.'),
+});
+export const ListRefundsQuerySchema = z.object({
+  status: z.enum(REFUND_STATUSES).optional(),
+  orderId: z
+    .string()
+    .regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.')
+    .optional(),
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
+});
+
+const by = z.object({ keyId: z.string(), keyName: z.string() });
+
+export const RefundSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    status: z.enum(REFUND_STATUSES),
+    amount: z.number().int(),
+    currency: z.enum(CURRENCIES),
+    reason: z.enum(REFUND_REASONS),
+    refundFee: z.boolean(),
+    allocations: z.array(
+      z.object({
+        sellerId: z.string(),
+        amount: z.number().int(),
+        fee: z.number().int().meta({ description: 'The part of `amount` the platform bears.' }),
+      }),
+    ),
+    destination: z.object({
+      type: z.literal('bank_account'),
+      cci: z.string().meta({ description: 'Masked: all but the last 4 digits.' }),
+      holderName: z.string(),
+      documentType: z.enum(DOCUMENT_TYPES),
+      documentNumber: z.string(),
+      bank: z.string().optional(),
+    }),
+    note: z.string().optional(),
+    order: z.object({ id: z.string(), reference: z.string(), status: z.string() }),
+    payment: z.object({
+      cip: z.string(),
+      operationNumber: z.string().nullable(),
+      amount: z.number().int(),
+      paidAt: z.iso.datetime(),
+      source: z.string(),
+    }),
+    requestedBy: by,
+    history: z.array(
+      z.object({
+        status: z.enum(REFUND_STATUSES),
+        at: z.iso.datetime(),
+        by,
+        reason: z.string().optional(),
+        transferReference: z.string().optional(),
+        paidAt: z.string().optional(),
+        proofNote: z.string().optional(),
+      }),
+    ),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Refund' });
+export type Refund = z.infer<typeof RefundSchema>;
+
+export const RefundListSchema = z
+  .object({ items: z.array(RefundSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'RefundList' });
