@@ -28,6 +28,8 @@ export interface StageConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** How long API Gateway caches an authorizer decision per key (revocation delay). */
   authorizerCacheTtl: Duration;
+  /** Refunds at or above this (minor units) need a second API key's approval (maker-checker). */
+  refundApprovalThreshold: number;
   /** Events on the bus are archived (replayable) this long. */
   eventArchiveDays: number;
   /** Raw PSP notification bodies are kept this long for audit. */
@@ -68,6 +70,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(1),
     rawWebhookRetentionDays: 14,
     eventArchiveDays: 7,
+    refundApprovalThreshold: 50_000,
     logLevel: 'DEBUG',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
@@ -85,6 +88,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 30,
     eventArchiveDays: 30,
+    refundApprovalThreshold: 50_000,
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
@@ -102,6 +106,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     authorizerCacheTtl: Duration.minutes(5),
     rawWebhookRetentionDays: 400,
     eventArchiveDays: 400,
+    refundApprovalThreshold: 50_000,
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),

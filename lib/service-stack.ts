@@ -158,6 +158,8 @@ export class ServiceStack extends Stack {
       this.functions.set(name, fn);
     }
 
+    this.fn('refunds').addEnvironment('REFUND_APPROVAL_THRESHOLD', String(config.refundApprovalThreshold));
+
     for (const spec of QUEUES) {
       // The consumer learns its own queue's URL too (webhook retries change message visibility).
       this.fn(spec.consumer).addEnvironment(spec.urlEnv, stateful.queue(spec.name).queue.queueUrl);
@@ -601,6 +603,12 @@ export class ServiceStack extends Stack {
         appMetric('WebhookDelivered'),
         appMetric('WebhookDeliveryFailed'),
         appMetric('WebhookDeliveryCrashed'),
+      ]),
+      graph('Refunds (per 5 min)', [
+        appMetric('RefundRequested'),
+        appMetric('RefundApproved'),
+        appMetric('RefundPaidOut'),
+        appMetric('RefundNotPaid'),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

@@ -112,6 +112,7 @@ export type FunctionName =
   | 'apply-payment'
   | 'list-anomalies'
   | 'ledger'
+  | 'refunds'
   | 'resolve-anomaly'
   | 'fulfil-order'
   | 'accept-late-payment'
@@ -236,6 +237,15 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 30,
     memoryMb: 512,
     table: APPLY_PAYMENT,
+  },
+  refunds: {
+    entry: 'functions/handlers/refunds.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      deletes: ['IDEMPOTENCY#*'],
+    },
   },
   ledger: {
     entry: 'functions/handlers/ledger.ts',
@@ -368,6 +378,13 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/orders/{id}/refunds', function: 'refunds', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/refunds', function: 'refunds', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/refunds/{id}', function: 'refunds', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/refunds/{id}/approve', function: 'refunds', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/refunds/{id}/reject', function: 'refunds', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/refunds/{id}/mark-paid', function: 'refunds', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/refunds/{id}/mark-failed', function: 'refunds', auth: 'apiKey' },
   { method: 'GET', path: '/v1/sellers/{sellerId}/balance', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/sellers/{sellerId}/ledger', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/ledger/trial-balance', function: 'ledger', auth: 'apiKey' },

@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   /** undefined = keep nothing across restarts. */
   dataDir?: string;
   apiKey: string;
+  /** More local keys beside `apiKey` (LOCAL_API_KEYS), e.g. a second key for maker-checker. */
+  extraApiKeys?: { key: string; name: string }[];
   serviceId: string;
   accessKey: string;
   secretKey: string;
@@ -204,6 +206,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       createdAt: new Date().toISOString(),
       usageKey: 'usage_local',
     });
+
+    for (const [index, extra] of (options.extraApiKeys ?? []).entries()) {
+      await storeApiKey(extra.key, {
+        keyId: `local-${index + 1}`,
+        name: extra.name,
+        createdAt: new Date().toISOString(),
+        usageKey: `usage_local_${index + 1}`,
+      });
+    }
 
     const pollers: SqsPoller[] = [...sqs.queues.values()].map((queue) =>
       startSqsPoller(sqs.client, queue, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds, log }),

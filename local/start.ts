@@ -17,6 +17,23 @@ const LocalEnv = z.object({
   PAGOEFECTIVO_SECRET_KEY: z.string().min(1).default('sandbox-secret-key'),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
   LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(43200).default(5),
+  /** JSON: [{"key": "…16+ chars…", "name": "finance back office"}, …] — more local keys. */
+  LOCAL_API_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return [];
+      try {
+        const parsed = z
+          .array(z.strictObject({ key: z.string().min(16).max(256), name: z.string().min(1).max(100) }))
+          .safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: z.prettifyError(parsed.error) });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'Not JSON: use [{"key":"…","name":"…"}].' });
+      }
+      return z.NEVER;
+    }),
 });
 
 let stack: LocalStack | undefined;
@@ -62,6 +79,7 @@ async function main(): Promise<void> {
       sandboxPort: env.SANDBOX_PORT,
       ...(inMemory ? {} : { dataDir: env.LOCAL_DATA_DIR }),
       apiKey: env.LOCAL_API_KEY,
+      extraApiKeys: env.LOCAL_API_KEYS,
       serviceId: env.PAGOEFECTIVO_SERVICE_ID,
       accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
       secretKey: env.PAGOEFECTIVO_SECRET_KEY,
@@ -82,7 +100,7 @@ async function main(): Promise<void> {
   console.log(`
   PagoEfectivo marketplace — local stack ready
   API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
-  API key        Authorization: Bearer ${env.LOCAL_API_KEY}   (throttled per key like AWS: ${LOCAL_CLIENT_THROTTLE.rateLimit} req/s, bursts of ${LOCAL_CLIENT_THROTTLE.burstLimit})
+  API key        Authorization: Bearer ${env.LOCAL_API_KEY}${env.LOCAL_API_KEYS.length ? ` (+ ${env.LOCAL_API_KEYS.length} from LOCAL_API_KEYS)` : ''}   (throttled per key like AWS: ${LOCAL_CLIENT_THROTTLE.rateLimit} req/s, bursts of ${LOCAL_CLIENT_THROTTLE.burstLimit})
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
   Webhook        ${stack.apiUrl}/webhooks/pagoefectivo   (PE-Signature)
   DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}

@@ -16,6 +16,11 @@ export const EVENT_TYPES = [
   'order.expiry_extended',
   'payment.anomaly',
   'webhook_endpoint.disabled',
+  'refund.requested',
+  'refund.approved',
+  'refund.rejected',
+  'refund.paid_out',
+  'refund.failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -46,7 +51,7 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
 }
 
 /** The subjects that announce events: orders, anomalies, webhook endpoints. */
-const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT)#[^#]+$/;
+const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND)#[^#]+$/;
 const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**

@@ -21,6 +21,15 @@ import {
   ResolveAnomalyRequestSchema,
 } from '../payments/anomaly-schemas';
 import {
+  CreateRefundRequestSchema,
+  ListRefundsQuerySchema,
+  MarkRefundFailedRequestSchema,
+  MarkRefundPaidRequestSchema,
+  RefundListSchema,
+  RefundSchema,
+  RejectRefundRequestSchema,
+} from '../refunds/api-schemas';
+import {
   CreateEndpointRequestSchema,
   DeliveryAttemptSchema,
   EventsQuerySchema,
@@ -64,6 +73,12 @@ function componentSchemas(): Record<string, JsonSchema> {
     SellerBalanceSchema,
     SellerLedgerPageSchema,
     TrialBalanceSchema,
+    CreateRefundRequestSchema,
+    RejectRefundRequestSchema,
+    MarkRefundPaidRequestSchema,
+    MarkRefundFailedRequestSchema,
+    RefundSchema,
+    RefundListSchema,
   ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
@@ -118,6 +133,45 @@ const pathParameter = (name: string, description: string) => ({
   description,
 });
 
+const refundParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Refund id (rf_…)',
+  schema: { type: 'string', pattern: '^rf_[0-9A-Z]{26}$' },
+};
+
+/** One step of a refund's lifecycle: POST /v1/refunds/{id}/<step>. */
+function refundMove(step: string, operationId: string, summary: string, requestSchema: string | undefined) {
+  return {
+    [`/v1/refunds/{id}/${step}`]: {
+      post: {
+        operationId,
+        summary,
+        parameters: [refundParameter],
+        ...(requestSchema
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: ref(requestSchema) } },
+              },
+            }
+          : {}),
+        responses: {
+          '200': json('The refund after the step.', ref('Refund')),
+          '400': problem('Invalid input; `errors` names each field.'),
+          '401': problem('Missing or unknown API key.'),
+          '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
+          '404': problem('No such refund.'),
+          '409': problem('`invalid_status` (with `refundStatus`) or `approver_must_differ`.'),
+          '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
+          '500': problem('Unexpected error; nothing internal is revealed.'),
+        },
+      },
+    },
+  };
+}
+
 const sellerParameter = {
   name: 'sellerId',
   in: 'path',
@@ -140,6 +194,11 @@ const MAX_SUBSCRIBERS = 10_000;
 
 /** Each operation's tag, from the resource its path names. */
 const TAGS: [RegExp, string, string][] = [
+  [
+    /^\/v1\/orders\/\{id\}\/refunds|^\/v1\/refunds/,
+    'Refunds',
+    'Refunds of recorded payments, with maker-checker and an audit chain.',
+  ],
   [/^\/v1\/(orders|vouchers)/, 'Orders', 'Orders and their PagoEfectivo vouchers (CIPs).'],
   [/^\/v1\/anomalies/, 'Anomalies', 'Payments that changed no order, until someone resolves them.'],
   [/^\/v1\/(sellers|ledger)/, 'Ledger', "What is owed to whom: sellers' balances and the trial balance."],
@@ -334,6 +393,74 @@ function assembleDocument(): JsonSchema {
           responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
         },
       },
+      '/v1/orders/{id}/refunds': {
+        post: {
+          operationId: 'requestRefund',
+          summary:
+            "Refund (part of) an order's payment by bank transfer; maker-checker at the stage's threshold",
+          parameters: [pathParameter('id', 'Order id (ord_…)'), idempotencyKeyParameter],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('CreateRefundRequest') } },
+          },
+          responses: {
+            '201': json(
+              'The refund: REQUESTED, or APPROVED when below the approval threshold.',
+              ref('Refund'),
+            ),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem(
+              '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), or an Idempotency-Key reused.',
+            ),
+          },
+        },
+      },
+      '/v1/refunds': {
+        get: {
+          operationId: 'listRefunds',
+          summary: 'Refunds newest first, by status or by order (one of the two is required)',
+          parameters: queryParameters(ListRefundsQuerySchema),
+          responses: { '200': json('A page of refunds.', ref('RefundList')), ...commonErrors },
+        },
+      },
+      '/v1/refunds/{id}': {
+        get: {
+          operationId: 'getRefund',
+          summary:
+            'A refund with its whole audit chain: order, payment, every step with who and when, payout proof',
+          parameters: [refundParameter],
+          responses: {
+            '200': json('The refund.', ref('Refund')),
+            ...commonErrors,
+            '404': problem('No such refund.'),
+          },
+        },
+      },
+      ...refundMove(
+        'approve',
+        'approveRefund',
+        'Approve (REQUESTED → APPROVED); by another API key than the requester',
+        undefined,
+      ),
+      ...refundMove(
+        'reject',
+        'rejectRefund',
+        'Reject (REQUESTED → REJECTED); the amount is refundable again',
+        'RejectRefundRequest',
+      ),
+      ...refundMove(
+        'mark-paid',
+        'markRefundPaid',
+        'The transfer was made (APPROVED → PAID_OUT), with its proof',
+        'MarkRefundPaidRequest',
+      ),
+      ...refundMove(
+        'mark-failed',
+        'markRefundFailed',
+        'The bank returned it (APPROVED → FAILED); refundable again',
+        'MarkRefundFailedRequest',
+      ),
       '/v1/sellers/{sellerId}/balance': {
         get: {
           operationId: 'getSellerBalance',

@@ -211,6 +211,13 @@ export const OrderSchema = z
         recordedBy: z.string(),
       })
       .optional(),
+    refundReserved: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Refunds requested or approved, not failed.' }),
+    refundedAmount: z.number().int().optional().meta({ description: 'Refunds paid out.' }),
+    refunds: z.array(z.object({ id: z.string(), amount: z.number().int() })).optional(),
     history: z.array(
       z.object({
         from: z.enum(ORDER_STATUSES).nullable(),

@@ -83,6 +83,12 @@ export interface Order {
   payment?: Payment;
   /** A late payment given back to the buyer (outside PagoEfectivo, which has no refund API). */
   refund?: Refund;
+  /** Refunds requested or approved and not failed/rejected: what can no longer be refunded. */
+  refundReserved?: number;
+  /** Refunds paid out to the buyer. At the payment's amount the order is REFUNDED. */
+  refundedAmount?: number;
+  /** Every refund of this order (status: GET /v1/refunds/{id} or ?orderId=). */
+  refunds?: { id: string; amount: number }[];
   history: HistoryEntry[];
   /** Increases by one on every change; receivers of our events use it to discard stale ones. */
   version: number;

@@ -6,8 +6,9 @@ import type { OrderStatus } from './order';
  */
 const ALLOWED: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING_PAYMENT: ['PAID', 'EXPIRED', 'CANCELLED'],
-  PAID: ['FULFILLED'],
-  FULFILLED: [],
+  // Refunds that reach the whole payment make an order REFUNDED (functions/refunds).
+  PAID: ['FULFILLED', 'REFUNDED'],
+  FULFILLED: ['REFUNDED'],
   // Cash was taken after we gave up on the order: it must stay visible until refunded or accepted.
   EXPIRED: ['PAID_LATE'],
   CANCELLED: ['PAID_LATE'],

@@ -54,6 +54,8 @@ const EnvSchema = z
       .default(5 * 24),
     /** After a secret rotation, the old secret keeps signing (next to the new one) this long. */
     WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
+    /** Refunds at or above this (minor units) need a second API key to approve them (maker-checker). */
+    REFUND_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(50_000),
     /** CIPs per POST /v1/cips/search call. */
     PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })

@@ -89,7 +89,7 @@ export function orderFromItem(item: Record<string, unknown>): Order {
 }
 
 /** The order's event for its current version; `data` is the order as the API shows it. */
-function eventItem(
+export function eventItem(
   order: Order,
   type: EventType = EVENT_TYPE_BY_STATUS[order.status],
 ): Record<string, unknown> {

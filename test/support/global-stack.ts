@@ -3,6 +3,8 @@ import type { TestProject } from 'vitest/node';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
+/** A second key (LOCAL_API_KEYS in the local stack): maker-checker needs two people. */
+export const TEST_SECOND_API_KEY = 'test-second-key-0123456789abcdef';
 export const TEST_CREDENTIALS = {
   serviceId: '3001',
   accessKey: 'test-access-key',
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject) {
       port: 0,
       sandboxPort: 0,
       apiKey: TEST_API_KEY,
+      extraApiKeys: [{ key: TEST_SECOND_API_KEY, name: 'finance approver (test)' }],
       ...TEST_CREDENTIALS,
       visibilityTimeoutSeconds: 1,
       // Short enough to rehearse PSP timeouts quickly, long enough that a loaded CI machine never trips it by accident.

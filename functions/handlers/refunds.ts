@@ -1,0 +1,80 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { OrderIdParamsSchema } from '../orders/api-schemas';
+import { NotFoundError, ValidationError } from '../platform/errors';
+import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '../platform/http';
+import { idempotentOperation } from '../platform/idempotency';
+import {
+  type CreateRefundRequest,
+  CreateRefundRequestSchema,
+  ListRefundsQuerySchema,
+  MarkRefundFailedRequestSchema,
+  MarkRefundPaidRequestSchema,
+  RefundIdParamsSchema,
+  RejectRefundRequestSchema,
+} from '../refunds/api-schemas';
+import { refundResponse } from '../refunds/present';
+import { type Actor, moveRefund, requestRefund } from '../refunds/refunds';
+import { getRefund, listRefunds } from '../store/refunds-repository';
+
+const actor = (event: APIGatewayProxyEvent): Actor => ({
+  keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),
+  keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
+});
+
+const requestRefundOnce = idempotentOperation(
+  'create-refund',
+  ({ orderId, request, by }: { orderId: string; request: CreateRefundRequest; by: Actor }) =>
+    requestRefund(orderId, request, by),
+);
+
+/** Refunds: request one against an order's payment, read them, and move them through their lifecycle. */
+export const handler = httpHandler(async (event, context) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  if (route === 'POST /v1/orders/{id}/refunds') {
+    const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
+    const body = jsonBody(event);
+    const request = validate(body, CreateRefundRequestSchema);
+    const refund = await requestRefundOnce(
+      event,
+      context,
+      { id, body },
+      { orderId: id, request, by: actor(event) },
+    );
+    return { status: 201, body: refundResponse(refund), headers: { location: `/v1/refunds/${refund.id}` } };
+  }
+  if (route === 'GET /v1/refunds') {
+    const query = parseParams(event.queryStringParameters, ListRefundsQuerySchema, 'query');
+    if (query.status === undefined && query.orderId === undefined) {
+      throw new ValidationError([{ field: 'query.status', message: 'Give a status or an orderId.' }]);
+    }
+    const page = await listRefunds(query);
+    return { status: 200, body: { items: page.items.map(refundResponse), nextCursor: page.nextCursor } };
+  }
+  const { id } = parseParams(event.pathParameters, RefundIdParamsSchema, 'path');
+  switch (route) {
+    case 'GET /v1/refunds/{id}': {
+      const refund = await getRefund(id);
+      if (refund === undefined) throw new NotFoundError(`No refund ${id}.`);
+      return { status: 200, body: refundResponse(refund) };
+    }
+    case 'POST /v1/refunds/{id}/approve':
+      return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
+    case 'POST /v1/refunds/{id}/reject': {
+      const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
+      return { status: 200, body: refundResponse(await moveRefund(id, 'reject', actor(event), { reason })) };
+    }
+    case 'POST /v1/refunds/{id}/mark-paid': {
+      const proof = parseJsonBody(event, MarkRefundPaidRequestSchema);
+      return { status: 200, body: refundResponse(await moveRefund(id, 'mark-paid', actor(event), proof)) };
+    }
+    case 'POST /v1/refunds/{id}/mark-failed': {
+      const { reason } = parseJsonBody(event, MarkRefundFailedRequestSchema);
+      return {
+        status: 200,
+        body: refundResponse(await moveRefund(id, 'mark-failed', actor(event), { reason })),
+      };
+    }
+    default:
+      throw new NotFoundError(`No route ${route}.`);
+  }
+});

@@ -1,0 +1,10 @@
+import { maskCci } from '../ledger/cci';
+import { type Refund, RefundSchema } from './api-schemas';
+
+/** A refund as the API shows it: schema key order, and the CCI masked but for its last 4 digits. */
+export function refundResponse(refund: Refund): Refund {
+  return RefundSchema.parse({
+    ...refund,
+    destination: { ...refund.destination, cci: maskCci(refund.destination.cci) },
+  });
+}

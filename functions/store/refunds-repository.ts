@@ -1,0 +1,158 @@
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type EventType, outboxItem } from '../events/outbox';
+import type { Order } from '../orders/order';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import type { Refund, RefundStatus } from '../refunds/api-schemas';
+import { encodeCursor, fetchFullItems, queryPage } from './cursor';
+import { keys } from './keys';
+import { cancellationCodes } from './transactions';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A refund as stored: the full CCI (the transfer needs it); answers mask it (refunds/present). */
+export interface StoredRefund extends Omit<Refund, 'destination'> {
+  destination: Refund['destination'];
+}
+
+const refundKey = (id: string) => ({ pk: `REFUND#${id}`, sk: 'REFUND' });
+const byStatus = (status: RefundStatus) => `REFUND_STATUS#${status}`;
+const byOrder = (orderId: string) => `ORDER_REFUNDS#${orderId}`;
+
+function refundItem(refund: StoredRefund): Record<string, unknown> {
+  const sortKey = `${refund.createdAt}#${refund.id}`;
+  return {
+    ...refundKey(refund.id),
+    entity: 'refund',
+    ...refund,
+    // Refunds are few (people request them): one partition per status is no hot spot.
+    gsi1pk: byStatus(refund.status),
+    gsi1sk: sortKey,
+    gsi2pk: byOrder(refund.orderId),
+    gsi2sk: sortKey,
+  };
+}
+
+function refundFromItem(item: Record<string, unknown>): StoredRefund {
+  const { pk: _a, sk: _b, entity: _c, gsi1pk: _d, gsi1sk: _e, gsi2pk: _f, gsi2sk: _g, ...refund } = item;
+  return refund as unknown as StoredRefund;
+}
+
+const refundEvent = (refund: StoredRefund, type: EventType, data: Record<string, unknown>): TransactItem => ({
+  Put: {
+    TableName: config().TABLE_NAME,
+    Item: outboxItem(refundKey(refund.id).pk, refund.version, type, refund.updatedAt, data),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/** Thrown when the order or the refund changed between read and write: re-read and decide again. */
+export class StaleRefundError extends Error {
+  constructor() {
+    super('changed meanwhile');
+    this.name = 'StaleRefundError';
+  }
+}
+
+/**
+ * The order's refund bookkeeping, conditional on the version read (like every order write), so
+ * two requests racing for the last refundable amount cannot both win.
+ */
+export function orderRefundUpdate(
+  order: Order,
+  next: Pick<Order, 'refundReserved' | 'refundedAmount' | 'refunds' | 'updatedAt'>,
+): TransactItem {
+  return {
+    Update: {
+      TableName: config().TABLE_NAME,
+      Key: keys.order(order.id),
+      UpdateExpression:
+        'SET refundReserved = :reserved, refundedAmount = :refunded, refunds = :refunds, updatedAt = :at, version = :next',
+      ConditionExpression: 'version = :version AND #status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':reserved': next.refundReserved ?? 0,
+        ':refunded': next.refundedAmount ?? 0,
+        ':refunds': next.refunds ?? [],
+        ':at': next.updatedAt,
+        ':next': order.version + 1,
+        ':version': order.version,
+        ':status': order.status,
+      },
+    },
+  };
+}
+
+/**
+ * Writes a refund's new state: the refund (conditional on the version read, or new), one event per
+ * status it reached (`events`, in order: a refund approved at creation announces both), plus the
+ * order's bookkeeping and the ledger's entries given by the caller — all or nothing.
+ */
+export async function saveRefund(
+  previous: StoredRefund | undefined,
+  next: StoredRefund,
+  events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[],
+  extraItems: TransactItem[],
+): Promise<void> {
+  const TableName = config().TABLE_NAME;
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName,
+        Item: refundItem(next),
+        ...(previous
+          ? {
+              ConditionExpression: '#status = :status AND #version = :version',
+              ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+              ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    },
+    ...events.map((event) => refundEvent(event.refund, event.type, event.data)),
+    ...extraItems,
+  ];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw new StaleRefundError();
+    throw error;
+  }
+}
+
+export async function getRefund(id: string): Promise<StoredRefund | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: refundKey(id), ConsistentRead: true }),
+  );
+  return result.Item ? refundFromItem(result.Item) : undefined;
+}
+
+/** Newest first: by order (gsi2) or by status (gsi1); neither = every status, merged. */
+export async function listRefunds(filter: {
+  status?: RefundStatus;
+  orderId?: string;
+  limit: number;
+  cursor?: string;
+}) {
+  const useOrder = filter.orderId !== undefined;
+  if (!useOrder && filter.status === undefined) {
+    throw new Error('listRefunds needs a status or an order');
+  }
+  const page = await queryPage(
+    {
+      TableName: config().TABLE_NAME,
+      IndexName: useOrder ? 'gsi2' : 'gsi1',
+      KeyConditionExpression: useOrder ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': useOrder ? byOrder(filter.orderId as string) : byStatus(filter.status as RefundStatus),
+      },
+      ScanIndexForward: false,
+      Limit: filter.limit,
+    },
+    filter.cursor,
+  );
+  const items = (await fetchFullItems(page.Items ?? []))
+    .map(refundFromItem)
+    .filter((refund) => filter.status === undefined || refund.status === filter.status);
+  return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
