@@ -495,6 +495,20 @@ export class ServiceStack extends Stack {
       },
       money,
     );
+    alarm('refunds-overdue', {
+      alarmDescription:
+        'Refunds approved but not paid out for days (REFUND_OVERDUE_DAYS): GET /v1/refunds?status=APPROVED, transfer them and mark-paid.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'RefundsOverdue',
+        dimensionsMap: SERVICE_DIMENSION,
+        statistic: 'Maximum',
+        period: Duration.minutes(15),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
     alarm('webhook-delivery-crashes', {
       alarmDescription:
         'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
@@ -609,6 +623,7 @@ export class ServiceStack extends Stack {
         appMetric('RefundApproved'),
         appMetric('RefundPaidOut'),
         appMetric('RefundNotPaid'),
+        appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

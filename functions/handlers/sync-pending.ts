@@ -1,13 +1,25 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { syncPendingOrders } from '../jobs/sync-pending';
+import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { jobHandler } from '../platform/job-handler';
+import { metrics } from '../platform/powertools';
 import { pagoEfectivo } from '../psp/pagoefectivo';
+import { countApprovedSince } from '../store/refunds-repository';
 
-/** EventBridge Scheduler, every few minutes per stage: recover payments whose notification was lost. */
-export const handler = jobHandler('sync-pending', (hasTimeLeft) =>
-  syncPendingOrders(pagoEfectivo(), {
+/**
+ * EventBridge Scheduler, every few minutes per stage: recover payments whose notification was
+ * lost; and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
+ * a buyer waiting for their money is the complaint that comes next).
+ */
+export const handler = jobHandler('sync-pending', async (hasTimeLeft) => {
+  const summary = await syncPendingOrders(pagoEfectivo(), {
     maxOrders: config().JOB_MAX_ORDERS,
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,
-  }),
-);
+  });
+  const before = new Date(nowMs() - config().REFUND_OVERDUE_DAYS * 86_400_000).toISOString();
+  const refundsOverdue = await countApprovedSince(before);
+  metrics.addMetric('RefundsOverdue', MetricUnit.Count, refundsOverdue);
+  return { ...summary, refundsOverdue };
+});

@@ -36,6 +36,8 @@ const EnvSchema = z
     EXPIRY_FORCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
     JOB_MAX_ORDERS: z.coerce.number().int().positive().default(2000),
+    /** Approved refunds not paid out after this many days are counted (RefundsOverdue, alarmed). */
+    REFUND_OVERDUE_DAYS: z.coerce.number().positive().default(3),
     /** The stage's EventBridge bus for order events. */
     EVENT_BUS_NAME: z.string().min(1).optional(),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type EventType, outboxItem } from '../events/outbox';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
@@ -155,4 +155,25 @@ export async function listRefunds(filter: {
     .map(refundFromItem)
     .filter((refund) => filter.status === undefined || refund.status === filter.status);
   return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+/** How many refunds have waited APPROVED since before `before` (a count read of one index partition). */
+export async function countApprovedSince(before: string): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: config().TABLE_NAME,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': byStatus('APPROVED'), ':before': before },
+        Select: 'COUNT',
+        ExclusiveStartKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
 }
