@@ -51,7 +51,14 @@ export async function benchWriteUnits(
 ): Promise<void> {
   const tap = tapWriteUnits();
   const ORDERS = 10;
-  const steps: Record<string, Map<string, number>[]> = { create: [], 'pay (webhook)': [], fulfil: [] };
+  const steps: Record<string, Map<string, number>[]> = {
+    create: [],
+    'pay (webhook)': [],
+    fulfil: [],
+    'two-seller order: pay (webhook)': [],
+    'refund (below threshold: approved at once)': [],
+    'refund mark-paid': [],
+  };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
   for (let i = 0; i < ORDERS; i++) {
     await settle();
@@ -69,6 +76,55 @@ export async function benchWriteUnits(
     await post(`${apiUrl}/v1/orders/${order.id}/fulfil`, {});
     await settle();
     steps.fulfil?.push(tap.take());
+
+    // A two-seller order, paid, then partly refunded and paid out: what the ledger costs.
+    const twoSellers = await post<Order>(`${apiUrl}/v1/orders`, {
+      reference: `bench-wu-${Date.now()}-${i}`,
+      currency: 'PEN',
+      amount: 15000,
+      concept: 'Bench',
+      buyer: {
+        email: 'bench@example.pe',
+        firstName: 'Ana',
+        lastName: 'Núñez',
+        documentType: 'DNI',
+        documentNumber: '45678912',
+      },
+      splits: [
+        { sellerId: 'bench-seller-a', amount: 9000, fee: 900 },
+        { sellerId: 'bench-seller-b', amount: 6000, fee: 600 },
+      ],
+    });
+    await settle();
+    tap.take();
+    await post(`${sandboxUrl}/_sandbox/cips/${twoSellers.voucher.cip}/pay`, { copies: 1 });
+    while (
+      (await get<Order>(`/v1/orders/${twoSellers.id}`)).status !== 'PAID' &&
+      Date.now() < deadline + 20_000
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await settle();
+    steps['two-seller order: pay (webhook)']?.push(tap.take());
+    const refund = await post<{ id: string }>(`${apiUrl}/v1/orders/${twoSellers.id}/refunds`, {
+      amount: 5000,
+      reason: 'return',
+      destination: {
+        type: 'bank_account',
+        cci: '00219300153895206813',
+        holderName: 'Ana Núñez',
+        documentType: 'DNI',
+        documentNumber: '45678912',
+      },
+    });
+    await settle();
+    steps['refund (below threshold: approved at once)']?.push(tap.take());
+    await post(`${apiUrl}/v1/refunds/${refund.id}/mark-paid`, {
+      transferReference: `T-${i}`,
+      paidAt: new Date().toISOString(),
+    });
+    await settle();
+    steps['refund mark-paid']?.push(tap.take());
   }
   const columns = ['table', 'table/gsi1', 'table/gsi2', 'table/gsi3', 'raw-notifications'];
   console.log(
