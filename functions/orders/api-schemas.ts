@@ -199,6 +199,10 @@ export const OrderSchema = z
         amount: z.number().int(),
         currency: z.enum(CURRENCIES),
         source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+        notificationId: z
+          .string()
+          .optional()
+          .meta({ description: 'The raw PagoEfectivo notification it came by.' }),
       })
       .optional(),
     refund: z

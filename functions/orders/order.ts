@@ -46,6 +46,8 @@ export interface Payment {
   amount: number;
   currency: Currency;
   source: TransitionSource;
+  /** The raw notification it came by (its id in the raw-notification table), for the audit trail. */
+  notificationId?: string;
 }
 
 export interface Refund {

@@ -108,6 +108,7 @@ export async function applyPayment(
         amount: payment.amountMinor,
         currency: order.currency,
         source,
+        ...(webhookId ? { notificationId: webhookId } : {}),
       },
     });
     // The money moves in the same transaction: sellers and platform for a payment on time,

@@ -120,6 +120,10 @@ export const RefundSchema = z
       amount: z.number().int(),
       paidAt: z.iso.datetime(),
       source: z.string(),
+      notificationId: z
+        .string()
+        .optional()
+        .meta({ description: 'The raw notification (webhook) it came by.' }),
     }),
     requestedBy: by,
     history: z.array(

@@ -128,6 +128,7 @@ export async function requestRefund(
         amount: order.payment.amount,
         paidAt: order.payment.paidAt,
         source: order.payment.source,
+        ...(order.payment.notificationId ? { notificationId: order.payment.notificationId } : {}),
       },
       requestedBy: by,
       history: [{ status: 'REQUESTED', at, by }],

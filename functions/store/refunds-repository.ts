@@ -1,4 +1,9 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type EventType, outboxItem } from '../events/outbox';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';

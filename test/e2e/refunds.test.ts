@@ -64,6 +64,7 @@ describe('refunds', () => {
     ]);
     expect(refund.destination.cci).toBe('****************6813');
     expect(refund.payment).toMatchObject({ cip: order.voucher.cip, amount: 100000, source: 'webhook' });
+    expect(refund.payment.notificationId).toMatch(/^[0-9a-f]{64}$/);
 
     const self = await api<Problem>('POST', `/v1/refunds/${refund.id}/approve`);
     expect(self.status).toBe(409);
