@@ -113,9 +113,9 @@ function tapWriteUnits() {
               ),
         ),
       );
-      writes.forEach(({ write, factor }, i) =>
-        writeUnits(before[i], after[i], factor, totals, write.TableName.replace(/^pagoefectivo-local-/, '')),
-      );
+      for (const [i, { write, factor }] of writes.entries()) {
+        writeUnits(before[i], after[i], factor, totals, write.TableName.replace(/^pagoefectivo-local-/, ''));
+      }
       return result;
     },
     { step: 'serialize', priority: 'low', name: 'benchWriteUnits' },
