@@ -116,7 +116,6 @@ export type FunctionName =
   | 'resolve-anomaly'
   | 'fulfil-order'
   | 'accept-late-payment'
-  | 'refund-late-payment'
   | 'sync-pending'
   | 'expire-orders'
   | 'webhook-endpoints'
@@ -277,12 +276,6 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     table: BOOKED_TRANSITION,
   },
-  'refund-late-payment': {
-    entry: 'functions/handlers/refund-late-payment.ts',
-    timeoutSeconds: 10,
-    memoryMb: 256,
-    table: BOOKED_TRANSITION,
-  },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.ts',
     timeoutSeconds: 120,
@@ -368,12 +361,6 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/orders/{id}/accept-late-payment',
     function: 'accept-late-payment',
-    auth: 'apiKey',
-  },
-  {
-    method: 'POST',
-    path: '/v1/orders/{id}/refund-late-payment',
-    function: 'refund-late-payment',
     auth: 'apiKey',
   },
   { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },

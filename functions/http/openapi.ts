@@ -13,7 +13,6 @@ import {
   OrderListSchema,
   OrderSchema,
   ProblemSchema,
-  RefundLatePaymentRequestSchema,
 } from '../orders/api-schemas';
 import {
   AnomalyListSchema,
@@ -59,7 +58,6 @@ function componentSchemas(): Record<string, JsonSchema> {
   void [
     CreateOrderRequestSchema,
     ExtendExpiryRequestSchema,
-    RefundLatePaymentRequestSchema,
     OrderSchema,
     OrderListSchema,
     ProblemSchema,
@@ -349,24 +347,6 @@ function assembleDocument(): JsonSchema {
           parameters: [pathParameter('id', 'Order id (ord_…)')],
           responses: {
             '200': json('The order, now PAID.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem('The order is not PAID_LATE.'),
-          },
-        },
-      },
-      '/v1/orders/{id}/refund-late-payment': {
-        post: {
-          operationId: 'refundLatePayment',
-          summary:
-            'Record that a late payment was given back to the buyer outside PagoEfectivo (PAID_LATE → REFUNDED)',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('RefundLatePaymentRequest') } },
-          },
-          responses: {
-            '200': json('The order, now REFUNDED, with `refund`.', ref('Order')),
             ...commonErrors,
             '404': problem('No such order.'),
             '409': problem('The order is not PAID_LATE.'),

@@ -40,7 +40,6 @@ export type JournalReason =
   | 'payment'
   | 'late_payment'
   | 'late_payment_accepted'
-  | 'late_payment_refunded'
   | 'unmatched_payment'
   | 'refund_approved'
   | 'refund_paid_out'
@@ -137,21 +136,6 @@ export function lateAcceptedEntry(order: Order, at: string): JournalEntry {
     reason: 'late_payment_accepted',
     orderId: order.id,
     lines: [{ account: 'suspense', amount: order.amount }, ...sharesOf(order)],
-  });
-}
-
-/** A late payment given back to the buyer by bank transfer: out of suspense, out of the bank. */
-export function lateRefundedEntry(order: Order, amount: number, at: string): JournalEntry {
-  return journalEntry({
-    id: `late_payment_refunded:${order.id}`,
-    at,
-    currency: order.currency,
-    reason: 'late_payment_refunded',
-    orderId: order.id,
-    lines: [
-      { account: 'suspense', amount },
-      { account: 'bank', amount: -amount },
-    ],
   });
 }
 

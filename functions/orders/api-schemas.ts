@@ -123,16 +123,6 @@ export const CreateOrderRequestSchema = z
 
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 
-export const RefundLatePaymentRequestSchema = z
-  .strictObject({
-    reference: plainText({ min: 1, max: 100 }).meta({
-      description: 'Your proof of the refund (bank transfer id, ticket): PagoEfectivo has no refund API.',
-    }),
-    note: plainText({ max: 500, multiline: true }).optional(),
-  })
-  .meta({ id: 'RefundLatePaymentRequest' });
-export type RefundLatePaymentRequest = z.infer<typeof RefundLatePaymentRequestSchema>;
-
 export const ExtendExpiryRequestSchema = z
   .strictObject({
     expiresInMinutes: z
@@ -203,16 +193,6 @@ export const OrderSchema = z
           .string()
           .optional()
           .meta({ description: 'The raw PagoEfectivo notification it came by.' }),
-      })
-      .optional(),
-    refund: z
-      .object({
-        reference: z.string(),
-        note: z.string().optional(),
-        refundedAt: z.iso.datetime(),
-        amount: z.number().int(),
-        currency: z.enum(CURRENCIES),
-        recordedBy: z.string(),
       })
       .optional(),
     refundReserved: z

@@ -1,5 +1,5 @@
 import type { EventType } from '../events/outbox';
-import { lateAcceptedEntry, lateRefundedEntry } from '../ledger/journal';
+import { lateAcceptedEntry } from '../ledger/journal';
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { ledgerWrites } from '../store/ledger-repository';
@@ -7,16 +7,15 @@ import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repos
 import type { Order, OrderStatus } from './order';
 import { transitioned } from './transition';
 
-export type OrderAction = 'fulfil' | 'accept-late-payment' | 'refund-late-payment';
+export type OrderAction = 'fulfil' | 'accept-late-payment';
 
 /** The one move each marketplace action makes. */
 const MOVES: Record<OrderAction, [from: OrderStatus, to: OrderStatus]> = {
   fulfil: ['PAID', 'FULFILLED'],
   'accept-late-payment': ['PAID_LATE', 'PAID'],
-  'refund-late-payment': ['PAID_LATE', 'REFUNDED'],
 };
 
-const LATE_REFUNDED = 'The late payment was refunded to the buyer.';
+const LATE_REFUNDED = 'The payment was refunded to the buyer.';
 
 /** Why an order cannot take a marketplace action, in words a support agent can repeat. */
 const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
@@ -25,7 +24,7 @@ const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
     EXPIRED: 'The voucher expired unpaid: do not ship.',
     CANCELLED: 'The order was cancelled: do not ship.',
     PAID_LATE:
-      'The payment arrived after the order was given up; accept it first (accept-late-payment) or refund it (refund-late-payment).',
+      'The payment arrived after the order was given up; accept it first (accept-late-payment) or refund it (POST …/refunds).',
     FULFILLED: 'The order was already fulfilled.',
     REFUNDED: `${LATE_REFUNDED} Do not ship.`,
   },
@@ -37,27 +36,15 @@ const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
     FULFILLED: 'The order was already fulfilled.',
     REFUNDED: LATE_REFUNDED,
   },
-  'refund-late-payment': {
-    PENDING_PAYMENT: 'There is no late payment to refund: the order is still waiting for payment.',
-    PAID: 'The payment was on time; this records refunds of late payments only.',
-    EXPIRED: 'No payment has arrived for this expired order.',
-    CANCELLED: 'No payment has arrived for this cancelled order.',
-    FULFILLED: 'The order was fulfilled; this records refunds of late payments only.',
-    REFUNDED: LATE_REFUNDED,
-  },
 };
 
 /**
- * The marketplace's own moves: fulfil (PAID → FULFILLED, the gate before shipping), and settle a
- * late payment by accepting it (PAID_LATE → PAID) or recording its refund (PAID_LATE → REFUNDED,
- * with `refund` details for the audit trail). Conditional like every transition: a concurrent
- * change makes this a 409 with the status found, never a silent overwrite.
+ * The marketplace's own moves: fulfil (PAID → FULFILLED, the gate before shipping), and accept a
+ * late payment (PAID_LATE → PAID). Refusing one is a refund (functions/refunds), like any other.
+ * Conditional like every transition: a concurrent change makes this a 409 with the status found,
+ * never a silent overwrite.
  */
-export async function applyOrderAction(
-  orderId: string,
-  action: OrderAction,
-  refund?: { reference: string; note?: string; recordedBy: string },
-): Promise<Order> {
+export async function applyOrderAction(orderId: string, action: OrderAction): Promise<Order> {
   const [from, to] = MOVES[action];
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -71,30 +58,10 @@ export async function applyOrderAction(
     );
   }
   const at = now();
-  const next = transitioned(order, to, 'api', at, refundChanges(order, to, refund, at));
-  // The late payment's cash leaves suspense: to the sellers and platform, or back to the buyer.
-  const booking =
-    action === 'accept-late-payment'
-      ? lateAcceptedEntry(next, next.updatedAt)
-      : action === 'refund-late-payment'
-        ? lateRefundedEntry(next, next.payment?.amount ?? next.amount, next.updatedAt)
-        : undefined;
+  const next = transitioned(order, to, 'api', at);
+  // An accepted late payment's cash leaves suspense for the sellers and the platform.
+  const booking = action === 'accept-late-payment' ? lateAcceptedEntry(next, next.updatedAt) : undefined;
   return commitOrConflict(order, next, undefined, booking ? ledgerWrites(booking) : []);
-}
-
-/** A REFUNDED order carries what was given back: the payment's amount, with the caller's proof. */
-function refundChanges(
-  order: Order,
-  to: OrderStatus,
-  refund: { reference: string; note?: string; recordedBy: string } | undefined,
-  at: Date,
-): Pick<Order, 'refund'> {
-  if (to !== 'REFUNDED') return {};
-  // PAID_LATE always holds a payment; a refund without its proof is a programming error.
-  if (refund === undefined || order.payment === undefined)
-    throw new Error('A refund needs its details and a payment.');
-  const { amount, currency } = order.payment;
-  return { refund: { ...refund, refundedAt: at.toISOString(), amount, currency } };
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */

@@ -50,17 +50,6 @@ export interface Payment {
   notificationId?: string;
 }
 
-export interface Refund {
-  /** The marketplace's proof of the refund: bank transfer id, ticket, … */
-  reference: string;
-  note?: string;
-  refundedAt: string;
-  amount: number;
-  currency: Currency;
-  /** The API key that recorded it. */
-  recordedBy: string;
-}
-
 export interface HistoryEntry {
   from: OrderStatus | null;
   to: OrderStatus;
@@ -83,8 +72,6 @@ export interface Order {
   expiresAt: string;
   voucher: Voucher;
   payment?: Payment;
-  /** A late payment given back to the buyer (outside PagoEfectivo, which has no refund API). */
-  refund?: Refund;
   /** Refunds requested or approved and not failed/rejected: what can no longer be refunded. */
   refundReserved?: number;
   /** Refunds paid out to the buyer. At the payment's amount the order is REFUNDED. */

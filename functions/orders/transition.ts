@@ -7,7 +7,7 @@ export function transitioned(
   to: OrderStatus,
   source: TransitionSource,
   at: Date,
-  changes: Partial<Pick<Order, 'payment' | 'refund'>> = {},
+  changes: Partial<Pick<Order, 'payment'>> = {},
 ): Order {
   assertTransition(order.status, to);
   const atIso = at.toISOString();

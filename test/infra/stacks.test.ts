@@ -210,7 +210,6 @@ describe('functions', () => {
       'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'fulfil-order': transition,
       'accept-late-payment': [...transition, 'dynamodb:UpdateItem'],
-      'refund-late-payment': [...transition, 'dynamodb:UpdateItem'],
       'sync-pending': [
         ...applyPayment,
         ...secret,

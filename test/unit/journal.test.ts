@@ -4,8 +4,10 @@ import {
   journalEntry,
   lateAcceptedEntry,
   latePaymentEntry,
-  lateRefundedEntry,
   paymentEntry,
+  refundApprovedEntry,
+  refundFailedEntry,
+  refundPaidOutEntry,
   UnbalancedEntryError,
   unmatchedPaymentEntry,
 } from '../../functions/ledger/journal';
@@ -78,13 +80,36 @@ describe('journal entries', () => {
     );
   });
 
-  it('a refunded late payment and an unmatched payment balance too', () => {
+  it('an unmatched payment, and a refund approved, paid out or failed, balance too', () => {
     fc.assert(
-      fc.property(orders, fc.integer({ min: 1, max: 1_000_000 }), (order, amount) => {
-        const at = '2026-11-27T10:00:00.000Z';
-        expect(sum(lateRefundedEntry(order, amount, at).lines)).toBe(0);
-        expect(sum(unmatchedPaymentEntry('123', amount, 'PEN', at, 'a').lines)).toBe(0);
-      }),
+      fc.property(
+        orders,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.boolean(),
+        (order, amount, fromSuspense) => {
+          const at = '2026-11-27T10:00:00.000Z';
+          expect(sum(unmatchedPaymentEntry('123', amount, 'PEN', at, 'a').lines)).toBe(0);
+          const refund = {
+            refundId: 'rf_1',
+            orderId: order.id,
+            amount: order.amount,
+            currency: order.currency,
+            fromSuspense,
+            allocations: order.splits.map((split) => ({
+              sellerId: split.sellerId,
+              amount: split.amount,
+              fee: split.fee,
+            })),
+          };
+          for (const entry of [
+            refundApprovedEntry(refund, at),
+            refundPaidOutEntry(refund, at),
+            refundFailedEntry(refund, at),
+          ]) {
+            expect(sum(entry.lines)).toBe(0);
+          }
+        },
+      ),
     );
   });
 

@@ -180,40 +180,61 @@ describe('fulfilment gate', () => {
     expect(again.status).toBe(409);
   });
 
-  it('records the refund of a late payment (PAID_LATE → REFUNDED), after which nothing ships', async () => {
+  it('refunds a late payment in full (PAID_LATE → REFUNDED), after which nothing ships', async () => {
     const order = await createOrder();
     await api('POST', `/v1/orders/${order.id}/cancel`);
-    const refundPath = `/v1/orders/${order.id}/refund-late-payment`;
-    const tooEarly = await api<Problem>('POST', refundPath, { body: { reference: 'T-1' } });
+    const refundPath = `/v1/orders/${order.id}/refunds`;
+    const destination = {
+      type: 'bank_account',
+      cci: '00219300153895206813',
+      holderName: 'Ana Núñez',
+      documentType: 'DNI',
+      documentNumber: '45678912',
+    };
+    const tooEarly = await api<Problem>('POST', refundPath, {
+      body: { amount: 15000, reason: 'late_payment', destination },
+    });
     expect(tooEarly.status).toBe(409);
 
     await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 7_700_003, amount: 150 }));
     await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
-    const missingReference = await api<Problem & { errors: { field: string }[] }>('POST', refundPath, {
-      body: {},
+    const missingDestination = await api<Problem & { errors: { field: string }[] }>('POST', refundPath, {
+      body: { amount: 15000, reason: 'late_payment' },
     });
-    expect(missingReference.status).toBe(400);
-    expect(missingReference.body.errors[0]?.field).toBe('reference');
+    expect(missingDestination.status).toBe(400);
+    expect(missingDestination.body.errors[0]?.field).toBe('destination');
 
-    const refunded = await api<Order>('POST', refundPath, {
-      body: { reference: 'BCP transfer 0042-7781', note: 'Buyer paid after cancelling.' },
+    // Below the stage's approval threshold: approved as requested; then the transfer's proof.
+    const refund = await api<{ id: string; status: string }>('POST', refundPath, {
+      body: { amount: 15000, reason: 'late_payment', destination, note: 'Buyer paid after cancelling.' },
     });
-    expect(refunded.status).toBe(200);
-    expect(refunded.body.status).toBe('REFUNDED');
-    expect(refunded.body.refund).toMatchObject({
-      reference: 'BCP transfer 0042-7781',
-      note: 'Buyer paid after cancelling.',
-      amount: order.amount,
-      currency: 'PEN',
-      recordedBy: 'local',
+    expect(refund.body.status).toBe('APPROVED');
+    const paidOut = await api<{
+      status: string;
+      history: { transferReference?: string; by: { keyId: string } }[];
+    }>('POST', `/v1/refunds/${refund.body.id}/mark-paid`, {
+      body: { transferReference: 'BCP transfer 0042-7781', paidAt: '2026-11-27T10:00:00-05:00' },
     });
-    expect(refunded.body.history.at(-1)).toMatchObject({ from: 'PAID_LATE', to: 'REFUNDED', source: 'api' });
+    expect(paidOut.body.status).toBe('PAID_OUT');
+    expect(paidOut.body.history.at(-1)).toMatchObject({
+      transferReference: 'BCP transfer 0042-7781',
+      by: { keyId: 'local' },
+    });
+    const refunded = await getOrder(order.id);
+    expect(refunded.status).toBe('REFUNDED');
+    expect(refunded).toMatchObject({
+      refundedAmount: order.amount,
+      refunds: [{ id: refund.body.id, amount: order.amount }],
+    });
+    expect(refunded.history.at(-1)).toMatchObject({ from: 'PAID_LATE', to: 'REFUNDED', source: 'api' });
 
     const fulfilRefused = await fulfil(order.id);
     expect(fulfilRefused.status).toBe(409);
     expect(fulfilRefused.body.detail).toMatch(/refunded/);
     expect((await api('POST', `/v1/orders/${order.id}/accept-late-payment`)).status).toBe(409);
-    expect((await api('POST', refundPath, { body: { reference: 'again' } })).status).toBe(409);
+    expect(
+      (await api('POST', refundPath, { body: { amount: 1, reason: 'other', destination } })).status,
+    ).toBe(409);
     const events = await eventually(async () => {
       const feed = await api<{ items: { type: string; data: { id?: string } }[] }>(
         'GET',
