@@ -55,6 +55,25 @@ export const CreateRefundRequestSchema = z
     }),
     destination: BankAccountSchema,
     note: plainText({ max: 500, multiline: true }).optional(),
+    anomalyId: z
+      .string()
+      .min(3)
+      .max(200)
+      .regex(/^[a-z_]+:[0-9A-Za-z:._-]+$/, 'Not an anomaly id.')
+      .optional()
+      .meta({
+        description:
+          'Required for `duplicate_payment` / `overpayment`: the anomaly holding the extra money (refunded from suspense, up to its amount).',
+      }),
+  })
+  .superRefine((request, ctx) => {
+    if ((request.reason === 'duplicate_payment' || request.reason === 'overpayment') && !request.anomalyId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['anomalyId'],
+        message: 'Name the anomaly that holds the extra money.',
+      });
+    }
   })
   .meta({ id: 'CreateRefundRequest' });
 export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
@@ -113,6 +132,10 @@ export const RefundSchema = z
       bank: z.string().optional(),
     }),
     note: z.string().optional(),
+    anomalyId: z
+      .string()
+      .optional()
+      .meta({ description: 'The duplicate/extra payment this refund returns.' }),
     order: z.object({ id: z.string(), reference: z.string(), status: z.string() }),
     payment: z.object({
       cip: z.string(),

@@ -7,12 +7,14 @@ import {
   refundPaidOutEntry,
 } from '../ledger/journal';
 import { ulid } from '../orders/ids';
+import type { Currency } from '../orders/money';
 import type { Order } from '../orders/order';
 import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
 import { config } from '../platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
+import { anomalyRefundUpdate, getAnomaly } from '../store/anomalies-repository';
 import { ledgerWrites } from '../store/ledger-repository';
 import { eventItem, getOrder, orderItem } from '../store/orders-repository';
 import {
@@ -41,7 +43,8 @@ function booking(refund: StoredRefund): RefundBooking {
     orderId: refund.orderId,
     amount: refund.amount,
     currency: refund.currency,
-    fromSuspense: refund.order.status === 'PAID_LATE',
+    // A late payment's cash, or a duplicate/extra payment's, waits in suspense, not with the sellers.
+    fromSuspense: refund.order.status === 'PAID_LATE' || refund.anomalyId !== undefined,
     allocations: refund.allocations,
   };
 }
@@ -65,6 +68,7 @@ export async function requestRefund(
   request: CreateRefundRequest,
   by: Actor,
 ): Promise<StoredRefund> {
+  if (request.anomalyId !== undefined) return requestAnomalyRefund(orderId, request, by);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const order = await getOrder(orderId, true);
     if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -175,6 +179,100 @@ export async function requestRefund(
   throw new ConflictError('order_changed', 'The order changed while the refund was requested; try again.');
 }
 
+/**
+ * The extra money of a duplicate payment or an overpayment: it changed no order and sits in
+ * suspense (booked with its anomaly). Refundable up to the anomaly's amount, whatever the order's
+ * status; the order itself is not touched.
+ */
+async function requestAnomalyRefund(
+  orderId: string,
+  request: CreateRefundRequest,
+  by: Actor,
+): Promise<StoredRefund> {
+  const anomalyId = request.anomalyId as string;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const [order, anomaly] = await Promise.all([getOrder(orderId, true), getAnomaly(anomalyId)]);
+    if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+    if (anomaly === undefined)
+      throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
+    if (anomaly.orderId !== order.id || anomaly.amount === undefined || !isCurrency(anomaly.currency)) {
+      throw new ConflictError(
+        'anomaly_not_refundable',
+        'This anomaly holds no payment of this order to refund.',
+      );
+    }
+    const refundable = anomaly.amount - (anomaly.refundReserved ?? 0);
+    if (request.amount > refundable) {
+      throw new ConflictError(
+        'refund_exceeds_payment',
+        `At most ${refundable} of this payment can still be refunded.`,
+        {
+          refundable,
+        },
+      );
+    }
+    const at = now().toISOString();
+    const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
+    const requested: StoredRefund = {
+      id: `rf_${ulid()}`,
+      orderId: order.id,
+      status: 'REQUESTED',
+      amount: request.amount,
+      currency: anomaly.currency,
+      reason: request.reason,
+      refundFee: false,
+      allocations: [],
+      destination: request.destination,
+      ...(request.note ? { note: request.note } : {}),
+      anomalyId,
+      order: { id: order.id, reference: order.reference, status: order.status },
+      payment: {
+        cip: anomaly.cip ?? order.voucher.cip,
+        operationNumber: anomaly.operationNumber ?? null,
+        amount: anomaly.amount,
+        paidAt: anomaly.detectedAt,
+        source: anomaly.source ?? 'webhook',
+        ...(anomaly.webhookId ? { notificationId: anomaly.webhookId } : {}),
+      },
+      requestedBy: by,
+      history: [{ status: 'REQUESTED', at, by }],
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    const refund: StoredRefund = approvedAtOnce
+      ? {
+          ...requested,
+          status: 'APPROVED',
+          history: [...requested.history, { status: 'APPROVED', at, by }],
+          version: 2,
+        }
+      : requested;
+    const events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[] = [
+      { type: 'refund.requested', refund: requested, data: refundResponse(requested) },
+    ];
+    if (approvedAtOnce) events.push({ type: 'refund.approved', refund, data: refundResponse(refund) });
+    try {
+      await saveRefund(undefined, refund, events, [
+        anomalyRefundUpdate(
+          anomalyId,
+          anomaly.refundReserved ?? 0,
+          (anomaly.refundReserved ?? 0) + refund.amount,
+        ),
+        ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund), at)) : []),
+      ]);
+    } catch (error) {
+      if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
+    return refund;
+  }
+  throw new ConflictError('refund_changed', 'The anomaly changed while the refund was requested; try again.');
+}
+
+const isCurrency = (value: unknown): value is Currency => value === 'PEN' || value === 'USD';
+
 type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
 const MOVES: Record<Move, [from: RefundStatus, to: RefundStatus]> = {
   approve: ['REQUESTED', 'APPROVED'],
@@ -224,6 +322,27 @@ export async function moveRefund(
     if (to === 'APPROVED') extra.push(...ledgerWrites(refundApprovedEntry(booking(refund), at)));
     if (to === 'FAILED') extra.push(...ledgerWrites(refundFailedEntry(booking(refund), at)));
     if (to === 'PAID_OUT') extra.push(...ledgerWrites(refundPaidOutEntry(booking(refund), at)));
+    if (refund.anomalyId !== undefined) {
+      // A duplicate/extra payment's refund: the order is not touched; the anomaly frees its amount
+      // again when the refund is rejected or bounced.
+      if (to === 'REJECTED' || to === 'FAILED') {
+        const anomaly = await getAnomaly(refund.anomalyId);
+        const reservedNow = anomaly?.refundReserved ?? 0;
+        extra.push(anomalyRefundUpdate(refund.anomalyId, reservedNow, reservedNow - refund.amount));
+      }
+      try {
+        await saveRefund(
+          refund,
+          next,
+          [{ type: EVENT[to] as EventType, refund: next, data: refundResponse(next) }],
+          extra,
+        );
+      } catch (error) {
+        if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      return next;
+    }
     const reserved = (order.refundReserved ?? 0) - (to === 'REJECTED' || to === 'FAILED' ? refund.amount : 0);
     const refunded = (order.refundedAmount ?? 0) + (to === 'PAID_OUT' ? refund.amount : 0);
     const fullyRefunded =

@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { outboxItem } from '../events/outbox';
 import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
@@ -148,4 +153,30 @@ export async function resolveAnomaly(
     }
     throw error;
   }
+}
+
+export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserved?: number }) | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.anomaly(id), ConsistentRead: true }),
+  );
+  return result.Item ? (anomalyFromItem(result.Item) as Anomaly & { refundReserved?: number }) : undefined;
+}
+
+/**
+ * How much of an anomaly's money is being refunded, conditional on the amount read: two refunds
+ * racing for the same duplicate payment cannot both take it.
+ */
+export function anomalyRefundUpdate(id: string, previous: number, next: number): TransactItem {
+  return {
+    Update: {
+      TableName: config().TABLE_NAME,
+      Key: keys.anomaly(id),
+      UpdateExpression: 'SET refundReserved = :next',
+      ConditionExpression:
+        previous === 0
+          ? 'attribute_not_exists(refundReserved) OR refundReserved = :previous'
+          : 'refundReserved = :previous',
+      ExpressionAttributeValues: { ':next': next, ':previous': previous },
+    },
+  };
 }

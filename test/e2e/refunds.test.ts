@@ -4,6 +4,7 @@ import type { Order } from '../../functions/orders/order';
 import type { Refund } from '../../functions/refunds/api-schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
+import { paidBody, postNotification } from '../support/notifications';
 
 type Problem = { status: number; code: string; errors?: { field: string }[]; refundable?: number };
 interface Balance {
@@ -162,5 +163,55 @@ describe('refunds', () => {
       expect((refused.body as Problem).code).toMatch(/refund_exceeds_payment|order_changed/);
     }
     expect((await api<Order>('GET', `/v1/orders/${order.id}`)).body.refundReserved).toBe(100000);
+  });
+
+  it('returns a duplicate payment from suspense, up to its amount, without touching the order', async () => {
+    const [a, b] = [`dup-a-${randomUUID()}`, `dup-b-${randomUUID()}`];
+    const order = await paidTwoSellerOrder(a, b);
+    // The buyer pays the same CIP a second time (another operation number): a duplicate payment.
+    await postNotification(
+      paidBody({ cip: order.voucher.cip, operationNumber: 880_000 + (Date.now() % 100_000), amount: 1000 }),
+    );
+    const anomaly = await eventually(async () =>
+      (
+        await api<{ items: { id: string; cip: string; amount: number }[] }>(
+          'GET',
+          '/v1/anomalies?type=duplicate_payment&limit=100',
+        )
+      ).body.items.find((item) => item.cip === order.voucher.cip),
+    );
+    const missing = await api<Problem>('POST', `/v1/orders/${order.id}/refunds`, {
+      body: { amount: 100000, reason: 'duplicate_payment', destination },
+    });
+    expect(missing.body.errors?.map((error) => error.field)).toEqual(['anomalyId']);
+    const refund = await api<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+      body: { amount: 40000, reason: 'duplicate_payment', anomalyId: anomaly.id, destination },
+    });
+    expect(refund.status).toBe(201);
+    expect(refund.body).toMatchObject({ status: 'APPROVED', anomalyId: anomaly.id, allocations: [] });
+    await api('POST', `/v1/refunds/${refund.body.id}/mark-paid`, {
+      body: { transferReference: 'DUP-1', paidAt: '2026-11-27T10:00:00-05:00' },
+    });
+    const trial = (
+      await api<{ total: number; accounts: { account: string; balance: number }[] }>(
+        'GET',
+        '/v1/ledger/trial-balance',
+      )
+    ).body;
+    expect(trial.total).toBe(0);
+    const over = await api<Problem>('POST', `/v1/orders/${order.id}/refunds`, {
+      body: {
+        amount: anomaly.amount - 40000 + 1,
+        reason: 'duplicate_payment',
+        anomalyId: anomaly.id,
+        destination,
+      },
+    });
+    expect(over.body).toMatchObject({ code: 'refund_exceeds_payment', refundable: anomaly.amount - 40000 });
+    // The order and the sellers are untouched: the duplicate was never theirs.
+    const same = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+    expect(same).toMatchObject({ status: 'PAID' });
+    expect(same.refundReserved ?? 0).toBe(0);
+    expect((await pending(a)).pending).toBe(54000);
   });
 });
