@@ -28,6 +28,26 @@ import { allocateRefund } from './allocation';
 import type { CreateRefundRequest, RefundStatus } from './api-schemas';
 import { refundResponse } from './present';
 
+/**
+ * A new refund and the events it announces: REQUESTED, and — below the approval threshold —
+ * APPROVED at once by the same key (two history entries, two events, version 2).
+ */
+function opened(requested: StoredRefund, approvedAtOnce: boolean, at: string, by: Actor) {
+  const refund: StoredRefund = approvedAtOnce
+    ? {
+        ...requested,
+        status: 'APPROVED',
+        history: [...requested.history, { status: 'APPROVED', at, by }],
+        version: 2,
+      }
+    : requested;
+  const events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[] = [
+    { type: 'refund.requested', refund: requested, data: refundResponse(requested) },
+  ];
+  if (approvedAtOnce) events.push({ type: 'refund.approved', refund, data: refundResponse(refund) });
+  return { refund, events };
+}
+
 /** Who acts: the API key (id and name) the authorizer resolved. */
 export interface Actor {
   keyId: string;
@@ -140,18 +160,7 @@ export async function requestRefund(
       updatedAt: at,
       version: 1,
     };
-    const refund: StoredRefund = approvedAtOnce
-      ? {
-          ...requested,
-          status: 'APPROVED',
-          history: [...requested.history, { status: 'APPROVED', at, by }],
-          version: 2,
-        }
-      : requested;
-    const events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[] = [
-      { type: 'refund.requested', refund: requested, data: refundResponse(requested) },
-    ];
-    if (approvedAtOnce) events.push({ type: 'refund.approved', refund, data: refundResponse(refund) });
+    const { refund, events } = opened(requested, approvedAtOnce, at, by);
     try {
       await saveRefund(undefined, refund, events, [
         orderRefundUpdate(order, {
@@ -240,18 +249,7 @@ async function requestAnomalyRefund(
       updatedAt: at,
       version: 1,
     };
-    const refund: StoredRefund = approvedAtOnce
-      ? {
-          ...requested,
-          status: 'APPROVED',
-          history: [...requested.history, { status: 'APPROVED', at, by }],
-          version: 2,
-        }
-      : requested;
-    const events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[] = [
-      { type: 'refund.requested', refund: requested, data: refundResponse(requested) },
-    ];
-    if (approvedAtOnce) events.push({ type: 'refund.approved', refund, data: refundResponse(refund) });
+    const { refund, events } = opened(requested, approvedAtOnce, at, by);
     try {
       await saveRefund(undefined, refund, events, [
         anomalyRefundUpdate(
