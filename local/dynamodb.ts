@@ -27,7 +27,7 @@ export class JavaMissingError extends Error {
 
 /** Fails fast, with what to do, when Java is missing or too old. */
 export function checkJava(): void {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const result = spawnSync('java', ['-XX:-UsePerfData', '-version'], { encoding: 'utf8' });
   if (result.error) throw new JavaMissingError('no `java` was found on the PATH');
   const match = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`);
   const major = match?.[1] ? Number(match[1]) : 0;

@@ -33,7 +33,7 @@ if (installed !== lockHash) {
 }
 
 function javaMajor() {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const result = spawnSync('java', ['-XX:-UsePerfData', '-version'], { encoding: 'utf8' });
   if (result.error) return 0;
   const match = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`);
   return match ? Number(match[1]) : 0;
