@@ -16,7 +16,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../platform/error
 import { logger, metrics } from '../platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '../store/anomalies-repository';
 import { ledgerWrites } from '../store/ledger-repository';
-import { eventItem, getOrder, orderItem } from '../store/orders-repository';
+import { getOrder, transitionWrites } from '../store/orders-repository';
 import {
   getRefund,
   orderRefundUpdate,
@@ -69,7 +69,7 @@ function booking(refund: StoredRefund): RefundBooking {
   };
 }
 
-const EVENT: Partial<Record<RefundStatus, EventType>> = {
+const EVENT: Record<RefundStatus, EventType> = {
   REQUESTED: 'refund.requested',
   APPROVED: 'refund.approved',
   REJECTED: 'refund.rejected',
@@ -77,61 +77,141 @@ const EVENT: Partial<Record<RefundStatus, EventType>> = {
   FAILED: 'refund.failed',
 };
 
+type TransactItem = ReturnType<typeof orderRefundUpdate>;
+
+/** What a refund is drawn from: the order's payment, or the extra money an anomaly holds. */
+interface Claim {
+  currency: Currency;
+  refundFee: boolean;
+  allocations: StoredRefund['allocations'];
+  payment: StoredRefund['payment'];
+  anomalyId?: string;
+  /** The conditional write that reserves the amount (one winner of any race for it). */
+  reserve(refund: StoredRefund, at: string): TransactItem;
+}
+
+/** A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it. */
+function orderClaim(order: Order, request: CreateRefundRequest): Claim {
+  if (order.status === 'PENDING_PAYMENT') {
+    throw new ConflictError(
+      'order_not_paid',
+      'The buyer has not paid: cancel the order instead (POST …/cancel).',
+      {
+        orderStatus: order.status,
+      },
+    );
+  }
+  if (!REFUNDABLE.has(order.status) || order.payment === undefined) {
+    throw new ConflictError(
+      'no_payment_to_refund',
+      `The order is ${order.status}: there is no payment to refund.`,
+      {
+        orderStatus: order.status,
+      },
+    );
+  }
+  assertRefundable(request.amount, order.payment.amount - (order.refundReserved ?? 0));
+  if (request.allocations) {
+    const total = request.allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
+    const problems = request.allocations.flatMap((allocation, index) =>
+      order.splits.some((split) => split.sellerId === allocation.sellerId)
+        ? []
+        : [{ field: `allocations.${index}.sellerId`, message: 'Not a seller of this order.' }],
+    );
+    if (total !== request.amount) {
+      problems.push({
+        field: 'allocations',
+        message: `Allocations add up to ${total}, not ${request.amount}.`,
+      });
+    }
+    if (problems.length) throw new ValidationError(problems);
+  }
+  const refundFee = request.refundFee ?? true;
+  const { payment } = order;
+  return {
+    currency: order.currency,
+    refundFee,
+    allocations: allocateRefund(request.amount, order.splits, refundFee, request.allocations),
+    payment: {
+      cip: order.voucher.cip,
+      operationNumber: payment.operationNumber,
+      amount: payment.amount,
+      paidAt: payment.paidAt,
+      source: payment.source,
+      ...(payment.notificationId ? { notificationId: payment.notificationId } : {}),
+    },
+    reserve: (refund, at) =>
+      orderRefundUpdate(order, {
+        refundReserved: (order.refundReserved ?? 0) + refund.amount,
+        refundedAmount: order.refundedAmount ?? 0,
+        refunds: [...(order.refunds ?? []), { id: refund.id, amount: refund.amount }],
+        updatedAt: at,
+      }),
+  };
+}
+
 /**
- * A refund always stands on a recorded payment: PAID, FULFILLED or PAID_LATE orders only, never
- * more than what is left of the payment. At or above the stage's threshold it waits for a second
- * API key's approval (maker-checker); below it, it is approved as it is requested. The order's
- * reservation, the refund, its events and (once approved) its ledger entry commit together.
+ * The extra money of a duplicate payment or an overpayment: it changed no order and sits in
+ * suspense (booked with its anomaly). Refundable up to the anomaly's amount, whatever the order's
+ * status; the order itself is not touched, nor its sellers.
+ */
+async function anomalyClaim(order: Order, anomalyId: string, request: CreateRefundRequest): Promise<Claim> {
+  const anomaly = await getAnomaly(anomalyId);
+  if (anomaly === undefined) throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
+  const { amount, currency } = anomaly;
+  if (anomaly.orderId !== order.id || amount === undefined || !isCurrency(currency)) {
+    throw new ConflictError(
+      'anomaly_not_refundable',
+      'This anomaly holds no payment of this order to refund.',
+    );
+  }
+  const reserved = anomaly.refundReserved ?? 0;
+  assertRefundable(request.amount, amount - reserved);
+  return {
+    currency,
+    refundFee: false,
+    allocations: [],
+    anomalyId,
+    payment: {
+      cip: anomaly.cip ?? order.voucher.cip,
+      operationNumber: anomaly.operationNumber ?? null,
+      amount,
+      paidAt: anomaly.detectedAt,
+      source: anomaly.source ?? 'webhook',
+      ...(anomaly.webhookId ? { notificationId: anomaly.webhookId } : {}),
+    },
+    reserve: (refund) => anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount),
+  };
+}
+
+function assertRefundable(amount: number, refundable: number): void {
+  if (amount > refundable) {
+    throw new ConflictError('refund_exceeds_payment', `At most ${refundable} can still be refunded.`, {
+      refundable,
+    });
+  }
+}
+
+const isCurrency = (value: unknown): value is Currency => value === 'PEN' || value === 'USD';
+
+/**
+ * A refund always stands on a recorded payment: an order's (PAID, FULFILLED or PAID_LATE), or —
+ * naming its anomaly — a duplicate payment's or overpayment's. At or above the stage's threshold
+ * it waits for a second API key's approval (maker-checker); below it, it is approved as it is
+ * requested. The reservation, the refund, its events and (once approved) its ledger entry commit
+ * together; losing a race for the amount re-reads and decides again.
  */
 export async function requestRefund(
   orderId: string,
   request: CreateRefundRequest,
   by: Actor,
 ): Promise<StoredRefund> {
-  if (request.anomalyId !== undefined) return requestAnomalyRefund(orderId, request, by);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const order = await getOrder(orderId, true);
     if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-    if (order.status === 'PENDING_PAYMENT') {
-      throw new ConflictError(
-        'order_not_paid',
-        'The buyer has not paid: cancel the order instead (POST …/cancel).',
-        {
-          orderStatus: order.status,
-        },
-      );
-    }
-    if (!REFUNDABLE.has(order.status) || order.payment === undefined) {
-      throw new ConflictError(
-        'no_payment_to_refund',
-        `The order is ${order.status}: there is no payment to refund.`,
-        {
-          orderStatus: order.status,
-        },
-      );
-    }
-    const refundable = order.payment.amount - (order.refundReserved ?? 0);
-    if (request.amount > refundable) {
-      throw new ConflictError('refund_exceeds_payment', `At most ${refundable} can still be refunded.`, {
-        refundable,
-      });
-    }
-    const refundFee = request.refundFee ?? true;
-    if (request.allocations) {
-      const total = request.allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
-      const problems = request.allocations.flatMap((allocation, index) =>
-        order.splits.some((split) => split.sellerId === allocation.sellerId)
-          ? []
-          : [{ field: `allocations.${index}.sellerId`, message: 'Not a seller of this order.' }],
-      );
-      if (total !== request.amount) {
-        problems.push({
-          field: 'allocations',
-          message: `Allocations add up to ${total}, not ${request.amount}.`,
-        });
-      }
-      if (problems.length) throw new ValidationError(problems);
-    }
+    const claim = request.anomalyId
+      ? await anomalyClaim(order, request.anomalyId, request)
+      : orderClaim(order, request);
     const at = now().toISOString();
     const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
     const requested: StoredRefund = {
@@ -139,21 +219,15 @@ export async function requestRefund(
       orderId: order.id,
       status: 'REQUESTED',
       amount: request.amount,
-      currency: order.currency,
+      currency: claim.currency,
       reason: request.reason,
-      refundFee,
-      allocations: allocateRefund(request.amount, order.splits, refundFee, request.allocations),
+      refundFee: claim.refundFee,
+      allocations: claim.allocations,
       destination: request.destination,
       ...(request.note ? { note: request.note } : {}),
+      ...(claim.anomalyId ? { anomalyId: claim.anomalyId } : {}),
       order: { id: order.id, reference: order.reference, status: order.status },
-      payment: {
-        cip: order.voucher.cip,
-        operationNumber: order.payment.operationNumber,
-        amount: order.payment.amount,
-        paidAt: order.payment.paidAt,
-        source: order.payment.source,
-        ...(order.payment.notificationId ? { notificationId: order.payment.notificationId } : {}),
-      },
+      payment: claim.payment,
       requestedBy: by,
       history: [{ status: 'REQUESTED', at, by }],
       createdAt: at,
@@ -163,22 +237,11 @@ export async function requestRefund(
     const { refund, events } = opened(requested, approvedAtOnce, at, by);
     try {
       await saveRefund(undefined, refund, events, [
-        orderRefundUpdate(order, {
-          refundReserved: (order.refundReserved ?? 0) + refund.amount,
-          refundedAmount: order.refundedAmount ?? 0,
-          refunds: [...(order.refunds ?? []), { id: refund.id, amount: refund.amount }],
-          updatedAt: at,
-        }),
+        claim.reserve(refund, at),
         ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund), at)) : []),
       ]);
     } catch (error) {
       if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
-      if (error instanceof StaleRefundError) {
-        throw new ConflictError(
-          'order_changed',
-          'The order changed while the refund was requested; try again.',
-        );
-      }
       throw error;
     }
     metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
@@ -188,90 +251,50 @@ export async function requestRefund(
   throw new ConflictError('order_changed', 'The order changed while the refund was requested; try again.');
 }
 
+type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
+const MOVE_METRIC: Record<RefundStatus, string> = {
+  REQUESTED: 'RefundRequested',
+  APPROVED: 'RefundApproved',
+  PAID_OUT: 'RefundPaidOut',
+  REJECTED: 'RefundNotPaid',
+  FAILED: 'RefundNotPaid',
+};
+
 /**
- * The extra money of a duplicate payment or an overpayment: it changed no order and sits in
- * suspense (booked with its anomaly). Refundable up to the anomaly's amount, whatever the order's
- * status; the order itself is not touched.
+ * The order's side of a refund step: a rejected or failed refund frees its amount, a paid-out one
+ * counts as refunded, and paid-out refunds reaching the whole payment make the order REFUNDED
+ * (with `order.refunded`), all conditional on the order's version.
  */
-async function requestAnomalyRefund(
-  orderId: string,
-  request: CreateRefundRequest,
-  by: Actor,
-): Promise<StoredRefund> {
-  const anomalyId = request.anomalyId as string;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const [order, anomaly] = await Promise.all([getOrder(orderId, true), getAnomaly(anomalyId)]);
-    if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-    if (anomaly === undefined)
-      throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
-    if (anomaly.orderId !== order.id || anomaly.amount === undefined || !isCurrency(anomaly.currency)) {
-      throw new ConflictError(
-        'anomaly_not_refundable',
-        'This anomaly holds no payment of this order to refund.',
-      );
-    }
-    const refundable = anomaly.amount - (anomaly.refundReserved ?? 0);
-    if (request.amount > refundable) {
-      throw new ConflictError(
-        'refund_exceeds_payment',
-        `At most ${refundable} of this payment can still be refunded.`,
-        {
-          refundable,
-        },
-      );
-    }
-    const at = now().toISOString();
-    const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
-    const requested: StoredRefund = {
-      id: `rf_${ulid()}`,
-      orderId: order.id,
-      status: 'REQUESTED',
-      amount: request.amount,
-      currency: anomaly.currency,
-      reason: request.reason,
-      refundFee: false,
-      allocations: [],
-      destination: request.destination,
-      ...(request.note ? { note: request.note } : {}),
-      anomalyId,
-      order: { id: order.id, reference: order.reference, status: order.status },
-      payment: {
-        cip: anomaly.cip ?? order.voucher.cip,
-        operationNumber: anomaly.operationNumber ?? null,
-        amount: anomaly.amount,
-        paidAt: anomaly.detectedAt,
-        source: anomaly.source ?? 'webhook',
-        ...(anomaly.webhookId ? { notificationId: anomaly.webhookId } : {}),
-      },
-      requestedBy: by,
-      history: [{ status: 'REQUESTED', at, by }],
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
+async function orderBookkeeping(refund: StoredRefund, to: RefundStatus, at: string): Promise<TransactItem[]> {
+  if (to === 'APPROVED') return [];
+  const order = await getOrder(refund.orderId, true);
+  if (order === undefined) throw new NotFoundError(`No order ${refund.orderId}.`);
+  const reserved = (order.refundReserved ?? 0) - (to === 'REJECTED' || to === 'FAILED' ? refund.amount : 0);
+  const refunded = (order.refundedAmount ?? 0) + (to === 'PAID_OUT' ? refund.amount : 0);
+  if (to === 'PAID_OUT' && order.payment !== undefined && refunded >= order.payment.amount) {
+    const refundedOrder = {
+      ...transitioned(order, 'REFUNDED', 'api', new Date(at)),
+      refundReserved: reserved,
+      refundedAmount: refunded,
     };
-    const { refund, events } = opened(requested, approvedAtOnce, at, by);
-    try {
-      await saveRefund(undefined, refund, events, [
-        anomalyRefundUpdate(
-          anomalyId,
-          anomaly.refundReserved ?? 0,
-          (anomaly.refundReserved ?? 0) + refund.amount,
-        ),
-        ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund), at)) : []),
-      ]);
-    } catch (error) {
-      if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
-    return refund;
+    return transitionWrites(order, refundedOrder);
   }
-  throw new ConflictError('refund_changed', 'The anomaly changed while the refund was requested; try again.');
+  return [
+    orderRefundUpdate(order, {
+      refundReserved: reserved,
+      refundedAmount: refunded,
+      refunds: order.refunds,
+      updatedAt: at,
+    }),
+  ];
 }
 
-const isCurrency = (value: unknown): value is Currency => value === 'PEN' || value === 'USD';
-
-type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
+/** A duplicate/extra payment's refund leaves the order alone; rejected or bounced, the anomaly frees its amount. */
+async function anomalyBookkeeping(refund: StoredRefund, to: RefundStatus): Promise<TransactItem[]> {
+  if (!refund.anomalyId || (to !== 'REJECTED' && to !== 'FAILED')) return [];
+  const reserved = (await getAnomaly(refund.anomalyId))?.refundReserved ?? 0;
+  return [anomalyRefundUpdate(refund.anomalyId, reserved, reserved - refund.amount)];
+}
 const MOVES: Record<Move, [from: RefundStatus, to: RefundStatus]> = {
   approve: ['REQUESTED', 'APPROVED'],
   reject: ['REQUESTED', 'REJECTED'],
@@ -306,8 +329,6 @@ export async function moveRefund(
         'Refunds at or above the approval threshold are approved by another API key than the one that requested them.',
       );
     }
-    const order = await getOrder(refund.orderId, true);
-    if (order === undefined) throw new NotFoundError(`No order ${refund.orderId}.`);
     const at = now().toISOString();
     const next: StoredRefund = {
       ...refund,
@@ -316,82 +337,29 @@ export async function moveRefund(
       version: refund.version + 1,
       history: [...refund.history, { status: to, at, by, ...details }],
     };
-    const extra = [];
-    if (to === 'APPROVED') extra.push(...ledgerWrites(refundApprovedEntry(booking(refund), at)));
-    if (to === 'FAILED') extra.push(...ledgerWrites(refundFailedEntry(booking(refund), at)));
-    if (to === 'PAID_OUT') extra.push(...ledgerWrites(refundPaidOutEntry(booking(refund), at)));
-    if (refund.anomalyId !== undefined) {
-      // A duplicate/extra payment's refund: the order is not touched; the anomaly frees its amount
-      // again when the refund is rejected or bounced.
-      if (to === 'REJECTED' || to === 'FAILED') {
-        const anomaly = await getAnomaly(refund.anomalyId);
-        const reservedNow = anomaly?.refundReserved ?? 0;
-        extra.push(anomalyRefundUpdate(refund.anomalyId, reservedNow, reservedNow - refund.amount));
-      }
-      try {
-        await saveRefund(
-          refund,
-          next,
-          [{ type: EVENT[to] as EventType, refund: next, data: refundResponse(next) }],
-          extra,
-        );
-      } catch (error) {
-        if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
-        throw error;
-      }
-      return next;
-    }
-    const reserved = (order.refundReserved ?? 0) - (to === 'REJECTED' || to === 'FAILED' ? refund.amount : 0);
-    const refunded = (order.refundedAmount ?? 0) + (to === 'PAID_OUT' ? refund.amount : 0);
-    const fullyRefunded =
-      to === 'PAID_OUT' && order.payment !== undefined && refunded >= order.payment.amount;
-    if (fullyRefunded) {
-      // The whole payment went back: the order is REFUNDED (and says so), in the same transaction.
-      const refundedOrder = {
-        ...transitioned(order, 'REFUNDED', 'api', new Date(at)),
-        refundReserved: reserved,
-        refundedAmount: refunded,
-      };
-      extra.push(
-        {
-          Put: {
-            TableName: config().TABLE_NAME,
-            Item: orderItem(refundedOrder),
-            ConditionExpression: '#status = :status AND #version = :version',
-            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-            ExpressionAttributeValues: { ':status': order.status, ':version': order.version },
-          },
-        },
-        {
-          Put: {
-            TableName: config().TABLE_NAME,
-            Item: eventItem(refundedOrder),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      );
-    } else if (to !== 'APPROVED') {
-      extra.push(
-        orderRefundUpdate(order, {
-          refundReserved: reserved,
-          refundedAmount: refunded,
-          refunds: order.refunds,
-          updatedAt: at,
-        }),
-      );
-    }
-    const type = EVENT[to] as EventType;
+    const entry =
+      to === 'APPROVED'
+        ? refundApprovedEntry(booking(refund), at)
+        : to === 'FAILED'
+          ? refundFailedEntry(booking(refund), at)
+          : to === 'PAID_OUT'
+            ? refundPaidOutEntry(booking(refund), at)
+            : undefined;
+    const bookkeeping = refund.anomalyId
+      ? await anomalyBookkeeping(refund, to)
+      : await orderBookkeeping(refund, to, at);
     try {
-      await saveRefund(refund, next, [{ type, refund: next, data: refundResponse(next) }], extra);
+      await saveRefund(
+        refund,
+        next,
+        [{ type: EVENT[to], refund: next, data: refundResponse(next) }],
+        [...(entry ? ledgerWrites(entry) : []), ...bookkeeping],
+      );
     } catch (error) {
       if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    metrics.addMetric(
-      `Refund${to === 'PAID_OUT' ? 'PaidOut' : to.charAt(0) + to.slice(1).toLowerCase()}`,
-      MetricUnit.Count,
-      1,
-    );
+    metrics.addMetric(MOVE_METRIC[to], MetricUnit.Count, 1);
     logger.info('refund moved', { refundId: id, from, to });
     return next;
   }

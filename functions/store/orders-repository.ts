@@ -89,7 +89,7 @@ export function orderFromItem(item: Record<string, unknown>): Order {
 }
 
 /** The order's event for its current version; `data` is the order as the API shows it. */
-export function eventItem(
+function eventItem(
   order: Order,
   type: EventType = EVENT_TYPE_BY_STATUS[order.status],
 ): Record<string, unknown> {
@@ -163,20 +163,7 @@ export async function saveTransition(
   /** A status change announces its status; a change that keeps the status names its own type. */
   eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
 ): Promise<void> {
-  const TableName = tableName();
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName,
-        Item: orderItem(next),
-        ConditionExpression: '#status = :status AND #version = :version',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-      },
-    },
-    { Put: { TableName, Item: eventItem(next, eventType), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...extraItems,
-  ];
+  const items: TransactItem[] = [...transitionWrites(previous, next, eventType), ...extraItems];
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -189,6 +176,31 @@ export async function saveTransition(
     if (extraIndex >= 0) throw new DuplicateItemError(extraIndex);
     throw error;
   }
+}
+
+/**
+ * The two writes of a transition: the order, conditional on the status and version read, and
+ * its event. For transactions that another entity owns (a refund paid out in full), so the order
+ * is written the one way it always is.
+ */
+export function transitionWrites(
+  previous: Order,
+  next: Order,
+  eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
+): TransactItem[] {
+  const TableName = tableName();
+  return [
+    {
+      Put: {
+        TableName,
+        Item: orderItem(next),
+        ConditionExpression: '#status = :status AND #version = :version',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+      },
+    },
+    { Put: { TableName, Item: eventItem(next, eventType), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
 }
 
 /**
