@@ -151,7 +151,7 @@ async function main() {
     console.log(
       `| ${created.length} | ${notifications} | ${fmt(elapsedMs / 1000, 2)} | ${fmt((notifications / elapsedMs) * 1000)} | ${exactlyOnce}/${created.length} |`,
     );
-    await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, createOrder);
+    await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, order);
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchScheduledJobs();
     console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);

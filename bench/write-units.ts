@@ -1,4 +1,5 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { CreateOrderRequest } from '../functions/orders/api-schemas';
 import type { Order } from '../functions/orders/order';
 import { dynamoClient } from '../functions/platform/aws';
 import { TABLE } from '../lib/topology';
@@ -134,7 +135,8 @@ export async function benchWriteUnits(
   sandboxUrl: string,
   post: <T>(url: string, body: unknown) => Promise<T>,
   get: <T>(path: string) => Promise<T>,
-  createOrder: () => Promise<Order>,
+  /** The bench's one-seller order request (bench/run.ts); the two-seller one is made from it. */
+  orderRequest: () => CreateOrderRequest,
 ): Promise<void> {
   const tap = tapWriteUnits();
   const ORDERS = 10;
@@ -147,17 +149,22 @@ export async function benchWriteUnits(
     'refund mark-paid': [],
   };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
-  for (let i = 0; i < ORDERS; i++) {
-    await settle();
-    tap.take();
-    const order = await createOrder();
-    await settle();
-    steps.create?.push(tap.take());
+  const create = (request: CreateOrderRequest) => post<Order>(`${apiUrl}/v1/orders`, request);
+  /** Pays through the sandbox (a signed notification) and waits until the order is PAID. */
+  const pay = async (order: Order) => {
     await post(`${sandboxUrl}/_sandbox/cips/${order.voucher.cip}/pay`, { copies: 1 });
     const deadline = Date.now() + 20_000;
     while ((await get<Order>(`/v1/orders/${order.id}`)).status !== 'PAID' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  };
+  for (let i = 0; i < ORDERS; i++) {
+    await settle();
+    tap.take();
+    const order = await create(orderRequest());
+    await settle();
+    steps.create?.push(tap.take());
+    await pay(order);
     await settle();
     steps['pay (webhook)']?.push(tap.take());
     await post(`${apiUrl}/v1/orders/${order.id}/fulfil`, {});
@@ -165,18 +172,8 @@ export async function benchWriteUnits(
     steps.fulfil?.push(tap.take());
 
     // A two-seller order, paid, then partly refunded and paid out: what the ledger costs.
-    const twoSellers = await post<Order>(`${apiUrl}/v1/orders`, {
-      reference: `bench-wu-${Date.now()}-${i}`,
-      currency: 'PEN',
-      amount: 15000,
-      concept: 'Bench',
-      buyer: {
-        email: 'bench@example.pe',
-        firstName: 'Ana',
-        lastName: 'Núñez',
-        documentType: 'DNI',
-        documentNumber: '45678912',
-      },
+    const twoSellers = await create({
+      ...orderRequest(),
       splits: [
         { sellerId: 'bench-seller-a', amount: 9000, fee: 900 },
         { sellerId: 'bench-seller-b', amount: 6000, fee: 600 },
@@ -184,13 +181,7 @@ export async function benchWriteUnits(
     });
     await settle();
     tap.take();
-    await post(`${sandboxUrl}/_sandbox/cips/${twoSellers.voucher.cip}/pay`, { copies: 1 });
-    while (
-      (await get<Order>(`/v1/orders/${twoSellers.id}`)).status !== 'PAID' &&
-      Date.now() < deadline + 20_000
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await pay(twoSellers);
     await settle();
     steps['two-seller order: pay (webhook)']?.push(tap.take());
     const refund = await post<{ id: string }>(`${apiUrl}/v1/orders/${twoSellers.id}/refunds`, {
