@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'order.fulfilled',
   'order.refunded',
   'order.expiry_extended',
+  'order.settled',
   'payment.anomaly',
   'webhook_endpoint.disabled',
   'refund.requested',
@@ -21,6 +22,7 @@ export const EVENT_TYPES = [
   'refund.rejected',
   'refund.paid_out',
   'refund.failed',
+  'settlement.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -50,8 +52,8 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
   return { pk, sk };
 }
 
-/** The subjects that announce events: orders, anomalies, webhook endpoints. */
-const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND)#[^#]+$/;
+/** The subjects that announce events: orders, anomalies, webhook endpoints, refunds, settlements. */
+const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT)#[^#]+$/;
 const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**

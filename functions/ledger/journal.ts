@@ -9,7 +9,8 @@ import type { Order } from '../orders/order';
  * - `platform_commission`: the marketplace's revenue (Σ fees);
  * - `suspense`: cash that belongs to no order yet (late, mismatched, duplicate, unknown payments);
  * - `refunds_payable`: refunds approved and not yet transferred;
- * - `bank`: money that left (refunds paid out).
+ * - `bank`: our bank account: settlements in (net of PSP fees), refunds out;
+ * - `psp_fee_expense`, `psp_fee_tax`: what PagoEfectivo kept of a settlement (commission, IGV).
  * Every entry balances to zero in its currency; `journalEntry` refuses one that does not.
  */
 export type Account =
@@ -18,6 +19,8 @@ export type Account =
   | 'suspense'
   | 'refunds_payable'
   | 'bank'
+  | 'psp_fee_expense'
+  | 'psp_fee_tax'
   | `seller_payable:${string}`;
 
 export const FIXED_ACCOUNTS = [
@@ -26,6 +29,8 @@ export const FIXED_ACCOUNTS = [
   'suspense',
   'refunds_payable',
   'bank',
+  'psp_fee_expense',
+  'psp_fee_tax',
 ] as const;
 /** The sum of every seller's payable account, kept as one account for the trial balance. */
 export const ALL_SELLERS_ACCOUNT = 'seller_payable';
@@ -43,7 +48,8 @@ export type JournalReason =
   | 'unmatched_payment'
   | 'refund_approved'
   | 'refund_paid_out'
-  | 'refund_failed';
+  | 'refund_failed'
+  | 'settlement';
 
 export interface JournalEntry {
   /** Derived from the business fact, so the same fact can never be booked twice. */
@@ -54,6 +60,7 @@ export interface JournalEntry {
   orderId?: string;
   anomalyId?: string;
   refundId?: string;
+  settlementId?: string;
   lines: JournalLine[];
 }
 
@@ -127,9 +134,12 @@ export function latePaymentEntry(order: Order, amount: number, at: string): Jour
   });
 }
 
-/** A late payment accepted: out of suspense, to the sellers and the platform as if paid on time. */
-export function lateAcceptedEntry(order: Order, at: string): JournalEntry {
-  return journalEntry({
+/**
+ * A late payment accepted: out of suspense, to the sellers and the platform as if paid on time.
+ * If PagoEfectivo already settled it, the sellers' shares are available at once, not pending.
+ */
+export function lateAcceptedEntry(order: Order, at: string): JournalEntry & { sellerMoves?: SellerMoves } {
+  const entry = journalEntry({
     id: `late_payment_accepted:${order.id}`,
     at,
     currency: order.currency,
@@ -137,6 +147,13 @@ export function lateAcceptedEntry(order: Order, at: string): JournalEntry {
     orderId: order.id,
     lines: [{ account: 'suspense', amount: order.amount }, ...sharesOf(order)],
   });
+  if (order.settlement === undefined) return entry;
+  const sellerMoves: SellerMoves = {};
+  for (const split of order.splits) {
+    const share = split.amount - split.fee;
+    sellerMoves[split.sellerId] = { available: (sellerMoves[split.sellerId]?.available ?? 0) + share };
+  }
+  return { ...entry, sellerMoves };
 }
 
 /** Cash that changed no order (unknown CIP, mismatch, duplicate): collected, and held in suspense. */
@@ -173,6 +190,8 @@ export interface RefundBooking {
   currency: string;
   /** The cash is in suspense (a late payment), not with the sellers. */
   fromSuspense: boolean;
+  /** Where the sellers' shares are: `pending` until PagoEfectivo settles the payment, then `available`. */
+  sellerBucket: 'pending' | 'available';
   allocations: readonly { sellerId: string; amount: number; fee: number }[];
 }
 
@@ -197,7 +216,7 @@ export function refundApprovedEntry(
   if (!refund.fromSuspense) {
     for (const allocation of refund.allocations) {
       const bears = allocation.amount - allocation.fee;
-      sellerMoves[allocation.sellerId] = { pending: -bears, reservedForRefunds: bears };
+      sellerMoves[allocation.sellerId] = { [refund.sellerBucket]: -bears, reservedForRefunds: bears };
     }
   }
   return {
@@ -260,6 +279,49 @@ export function refundFailedEntry(
       id: `refund_failed:${refund.refundId}`,
       reason: 'refund_failed',
       lines: approved.lines.map((line) => ({ account: line.account, amount: -line.amount })),
+    }),
+    sellerMoves,
+  };
+}
+
+/** A payment PagoEfectivo settled: its gross leaves the receivable, the net reaches our bank, fees are expenses. */
+export interface SettledPayment {
+  settlementId: string;
+  cip: string;
+  operationNumber: string;
+  orderId: string;
+  currency: string;
+  gross: number;
+  commission: number;
+  tax: number;
+  net: number;
+  /** Each seller's share that moves from pending to available (none for cash held in suspense). */
+  released: Record<string, number>;
+}
+
+export function settlementEntry(
+  payment: SettledPayment,
+  at: string,
+): JournalEntry & { sellerMoves: SellerMoves } {
+  const sellerMoves: SellerMoves = {};
+  for (const [sellerId, amount] of Object.entries(payment.released)) {
+    if (amount !== 0) sellerMoves[sellerId] = { pending: -amount, available: amount };
+  }
+  return {
+    ...journalEntry({
+      // Per payment, not per line: a payment listed again (in this or a later report) is never booked twice.
+      id: `settlement:${payment.cip}:${payment.operationNumber}`,
+      at,
+      currency: payment.currency,
+      reason: 'settlement',
+      orderId: payment.orderId,
+      settlementId: payment.settlementId,
+      lines: [
+        { account: 'bank', amount: payment.net },
+        { account: 'psp_fee_expense', amount: payment.commission },
+        { account: 'psp_fee_tax', amount: payment.tax },
+        { account: 'psp_receivable', amount: -payment.gross },
+      ],
     }),
     sellerMoves,
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { mapKey, pageCursor, pageLimit, plainText } from '../platform/api-fields';
 import { CURRENCIES } from './money';
-import { DOCUMENT_TYPES, ORDER_STATUSES } from './order';
+import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
 
 /**
  * The public API's schemas. Requests are validated with them and /openapi.json is generated from
@@ -188,7 +188,7 @@ export const OrderSchema = z
         paidAt: z.iso.datetime(),
         amount: z.number().int(),
         currency: z.enum(CURRENCIES),
-        source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+        source: z.enum(TRANSITION_SOURCES),
         notificationId: z
           .string()
           .optional()
@@ -202,12 +202,26 @@ export const OrderSchema = z
       .meta({ description: 'Refunds requested or approved, not failed.' }),
     refundedAmount: z.number().int().optional().meta({ description: 'Refunds paid out.' }),
     refunds: z.array(z.object({ id: z.string(), amount: z.number().int() })).optional(),
+    settlement: z
+      .object({
+        id: z.string(),
+        line: z.number().int(),
+        settledOn: z.iso.date(),
+        commission: z.number().int(),
+        tax: z.number().int(),
+        net: z.number().int(),
+      })
+      .optional()
+      .meta({
+        description:
+          'PagoEfectivo settled the payment: the settlement report (and its line), the day it paid out, and what it kept (commission, IGV) of the gross.',
+      }),
     history: z.array(
       z.object({
         from: z.enum(ORDER_STATUSES).nullable(),
         to: z.enum(ORDER_STATUSES),
         at: z.iso.datetime(),
-        source: z.enum(['api', 'webhook', 'poll', 'expiry']),
+        source: z.enum(TRANSITION_SOURCES),
       }),
     ),
     version: z.number().int(),

@@ -15,7 +15,8 @@ export const DOCUMENT_TYPES = ['DNI', 'PAS', 'LMI', 'PAR', 'NAN'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** Who caused a transition; shown in an order's history. */
-export type TransitionSource = 'api' | 'webhook' | 'poll' | 'expiry';
+export const TRANSITION_SOURCES = ['api', 'webhook', 'poll', 'expiry', 'settlement'] as const;
+export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 
 export interface Buyer {
   email: string;
@@ -50,6 +51,18 @@ export interface Payment {
   notificationId?: string;
 }
 
+/** PagoEfectivo settled the order's payment: in which report, when, and what it kept. */
+export interface OrderSettlement {
+  id: string;
+  /** The report line that settled it (a later line for the same payment is a duplicate). */
+  line: number;
+  /** Lima calendar date the PSP paid out, `yyyy-mm-dd`. */
+  settledOn: string;
+  commission: number;
+  tax: number;
+  net: number;
+}
+
 export interface HistoryEntry {
   from: OrderStatus | null;
   to: OrderStatus;
@@ -78,6 +91,8 @@ export interface Order {
   refundedAmount?: number;
   /** Every refund of this order (status: GET /v1/refunds/{id} or ?orderId=). */
   refunds?: { id: string; amount: number }[];
+  /** Set when a settlement report lists the payment (reconciliation). */
+  settlement?: OrderSettlement;
   history: HistoryEntry[];
   /** Increases by one on every change; receivers of our events use it to discard stale ones. */
   version: number;

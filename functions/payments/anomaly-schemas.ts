@@ -9,6 +9,15 @@ export const ANOMALY_TYPES = [
   'orphan_voucher_paid',
   'unknown_event_type',
   'unparsable_notification',
+  // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.
+  'settlement_amount_mismatch',
+  'settlement_currency_mismatch',
+  'settlement_unknown_payment',
+  'settlement_duplicate_line',
+  'refunded_before_settlement',
+  'commission_mismatch',
+  'missing_notification',
+  'unsettled_payment',
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
@@ -33,7 +42,9 @@ export const AnomalySchema = z
     amount: z.number().int().optional(),
     currency: z.string().optional(),
     webhookId: z.string().optional(),
-    source: z.enum(['webhook', 'poll']),
+    source: z.enum(['webhook', 'poll', 'settlement']),
+    settlementId: z.string().optional().meta({ description: 'The settlement report that showed it.' }),
+    line: z.number().int().optional().meta({ description: 'The line of that report.' }),
     resolvedAt: z.iso.datetime().optional(),
     /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
     resolvedBy: z.string().optional(),

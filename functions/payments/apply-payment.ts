@@ -46,7 +46,7 @@ const MAX_ATTEMPTS = 5;
  */
 export async function applyPayment(
   payment: ObservedPayment,
-  source: Extract<TransitionSource, 'webhook' | 'poll'>,
+  source: Extract<TransitionSource, 'webhook' | 'poll' | 'settlement'>,
   webhookId?: string,
 ): Promise<ApplyOutcome> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -163,7 +163,7 @@ async function raiseAnomaly(
   type: AnomalyType,
   detail: string,
   payment: ObservedPayment,
-  source: 'webhook' | 'poll',
+  source: 'webhook' | 'poll' | 'settlement',
   webhookId: string | undefined,
   orderId: string | undefined,
 ): Promise<ApplyOutcome> {

@@ -58,6 +58,10 @@ const EnvSchema = z
     WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
     /** Refunds at or above this (minor units) need a second API key to approve them (maker-checker). */
     REFUND_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(50_000),
+    /** The stage's settlement report layout and PSP contract, as JSON (functions/settlements/report-config.ts). */
+    SETTLEMENT_CONFIG: z.string().min(2).optional(),
+    /** Where large settlement reports are uploaded (S3, one bucket per stage); absent locally. */
+    SETTLEMENT_BUCKET_NAME: z.string().min(1).optional(),
     /** CIPs per POST /v1/cips/search call. */
     PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })

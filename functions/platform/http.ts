@@ -12,6 +12,8 @@ export interface JsonResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as it is instead of `body` as JSON (e.g. CSV); give its content-type in `headers`. */
+  text?: string;
 }
 
 export type HttpEndpoint = (event: APIGatewayProxyEvent, context: Context) => Promise<JsonResult>;
@@ -109,6 +111,9 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
 }
 
 function toResponse(result: JsonResult): APIGatewayProxyResult {
+  if (result.text !== undefined) {
+    return { statusCode: result.status, headers: { ...result.headers }, body: result.text };
+  }
   return {
     statusCode: result.status,
     headers: { 'content-type': 'application/json', ...result.headers },

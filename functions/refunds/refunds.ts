@@ -16,7 +16,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../platform/error
 import { logger, metrics } from '../platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '../store/anomalies-repository';
 import { ledgerWrites } from '../store/ledger-repository';
-import { getOrder, transitionWrites } from '../store/orders-repository';
+import { getOrder, orderVersionCheck, transitionWrites } from '../store/orders-repository';
 import {
   getRefund,
   orderRefundUpdate,
@@ -57,7 +57,7 @@ export interface Actor {
 const REFUNDABLE = new Set<Order['status']>(['PAID', 'FULFILLED', 'PAID_LATE']);
 const MAX_ATTEMPTS = 4;
 
-function booking(refund: StoredRefund): RefundBooking {
+function booking(refund: StoredRefund, order: Order | undefined): RefundBooking {
   return {
     refundId: refund.id,
     orderId: refund.orderId,
@@ -66,6 +66,7 @@ function booking(refund: StoredRefund): RefundBooking {
     // A late payment's cash, or a duplicate/extra payment's, waits in suspense, not with the sellers.
     fromSuspense: refund.order.status === 'PAID_LATE' || refund.anomalyId !== undefined,
     allocations: refund.allocations,
+    sellerBucket: order?.settlement ? 'available' : 'pending',
   };
 }
 
@@ -238,7 +239,7 @@ export async function requestRefund(
     try {
       await saveRefund(undefined, refund, events, [
         claim.reserve(refund, at),
-        ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund), at)) : []),
+        ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund, order), at)) : []),
       ]);
     } catch (error) {
       if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
@@ -265,10 +266,16 @@ const MOVE_METRIC: Record<RefundStatus, string> = {
  * counts as refunded, and paid-out refunds reaching the whole payment make the order REFUNDED
  * (with `order.refunded`), all conditional on the order's version.
  */
-async function orderBookkeeping(refund: StoredRefund, to: RefundStatus, at: string): Promise<TransactItem[]> {
-  if (to === 'APPROVED') return [];
+async function orderBookkeeping(
+  refund: StoredRefund,
+  to: RefundStatus,
+  at: string,
+): Promise<{ order: Order; items: TransactItem[] }> {
   const order = await getOrder(refund.orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${refund.orderId}.`);
+  // An approval books from `pending` or `available` by whether the payment is settled: a
+  // settlement landing meanwhile (it writes the order) must fail this transaction, and re-read.
+  if (to === 'APPROVED') return { order, items: [orderVersionCheck(order)] };
   const reserved = (order.refundReserved ?? 0) - (to === 'REJECTED' || to === 'FAILED' ? refund.amount : 0);
   const refunded = (order.refundedAmount ?? 0) + (to === 'PAID_OUT' ? refund.amount : 0);
   if (to === 'PAID_OUT' && order.payment !== undefined && refunded >= order.payment.amount) {
@@ -277,16 +284,19 @@ async function orderBookkeeping(refund: StoredRefund, to: RefundStatus, at: stri
       refundReserved: reserved,
       refundedAmount: refunded,
     };
-    return transitionWrites(order, refundedOrder);
+    return { order, items: transitionWrites(order, refundedOrder) };
   }
-  return [
-    orderRefundUpdate(order, {
-      refundReserved: reserved,
-      refundedAmount: refunded,
-      refunds: order.refunds,
-      updatedAt: at,
-    }),
-  ];
+  return {
+    order,
+    items: [
+      orderRefundUpdate(order, {
+        refundReserved: reserved,
+        refundedAmount: refunded,
+        refunds: order.refunds,
+        updatedAt: at,
+      }),
+    ],
+  };
 }
 
 /** A duplicate/extra payment's refund leaves the order alone; rejected or bounced, the anomaly frees its amount. */
@@ -337,17 +347,17 @@ export async function moveRefund(
       version: refund.version + 1,
       history: [...refund.history, { status: to, at, by, ...details }],
     };
+    const { order, items: bookkeeping } = refund.anomalyId
+      ? { order: undefined, items: await anomalyBookkeeping(refund, to) }
+      : await orderBookkeeping(refund, to, at);
     const entry =
       to === 'APPROVED'
-        ? refundApprovedEntry(booking(refund), at)
+        ? refundApprovedEntry(booking(refund, order), at)
         : to === 'FAILED'
-          ? refundFailedEntry(booking(refund), at)
+          ? refundFailedEntry(booking(refund, order), at)
           : to === 'PAID_OUT'
-            ? refundPaidOutEntry(booking(refund), at)
+            ? refundPaidOutEntry(booking(refund, order), at)
             : undefined;
-    const bookkeeping = refund.anomalyId
-      ? await anomalyBookkeeping(refund, to)
-      : await orderBookkeeping(refund, to, at);
     try {
       await saveRefund(
         refund,

@@ -26,6 +26,15 @@ export const keys = {
   }),
   anomaly: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
   creationIntent: (orderId: string) => ({ pk: `CREATING#${orderId}`, sk: 'CREATING' }),
+  settlement: (id: string) => ({ pk: `SETTLEMENT#${id}`, sk: 'SETTLEMENT' }),
+  settlementLine: (id: string, line: number) => ({
+    pk: `SETTLEMENT#${id}`,
+    sk: `LINE#${String(line).padStart(8, '0')}`,
+  }),
+  settlementLinePrefix: 'LINE#',
+  /** An Idempotency-Key given with a report upload, bound to that report's SHA-256. */
+  settlementUploadKey: (key: string) => ({ pk: `SETTLEMENT_KEY#${key}`, sk: 'SETTLEMENT_KEY' }),
+  jobCursor: (job: string) => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
 };
 
 /**
@@ -51,6 +60,12 @@ export const ALL_ANOMALIES = 'ANOMALIES';
 export const ALL_API_KEYS = 'API_KEYS';
 /** gsi3 (sparse): pending orders by expiry, only while PENDING_PAYMENT. */
 export const pendingBucket = (bucket: number) => `PENDING#${bucket}`;
+/** gsi3 (sparse): paid orders by payment time, only until a settlement report lists the payment. */
+export const unsettledBucket = (bucket: number) => `UNSETTLED#${bucket}`;
+/** gsi1: a settlement's lines by outcome; gsi2: every settlement by import time. */
+export const settlementLinesByOutcome = (settlementId: string, outcome: string) =>
+  `SETTLEMENT_LINES#${settlementId}#${outcome}`;
+export const ALL_SETTLEMENTS = 'SETTLEMENTS';
 
 export function bucketFor(id: string): number {
   let hash = 0;

@@ -10,7 +10,16 @@ import { orderResponse } from '../orders/present';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
-import { ALL_LIST_BUCKETS, allOrders, bucketFor, byStatus, keys, listBucketFor, pendingBucket } from './keys';
+import {
+  ALL_LIST_BUCKETS,
+  allOrders,
+  bucketFor,
+  byStatus,
+  keys,
+  listBucketFor,
+  pendingBucket,
+  unsettledBucket,
+} from './keys';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -78,6 +87,10 @@ export function orderItem(order: Order): Record<string, unknown> {
     // Sparse: only pending orders carry gsi3 keys, so the expirer and syncer read nothing else.
     ...(order.status === 'PENDING_PAYMENT'
       ? { gsi3pk: pendingBucket(bucketFor(order.id)), gsi3sk: `${order.expiresAt}#${order.id}` }
+      : {}),
+    // …and paid orders until PagoEfectivo settles them, for the unsettled-payments check.
+    ...(order.payment !== undefined && order.settlement === undefined
+      ? { gsi3pk: unsettledBucket(bucketFor(order.id)), gsi3sk: `${order.payment.paidAt}#${order.id}` }
       : {}),
   };
 }
@@ -201,6 +214,19 @@ export function transitionWrites(
     },
     { Put: { TableName, Item: eventItem(next, eventType), ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
+}
+
+/** A condition that the order is still at the version read, for transactions that do not write it. */
+export function orderVersionCheck(order: Order): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.order(order.id),
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': order.version },
+    },
+  };
 }
 
 /**
@@ -368,7 +394,7 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
   };
 }
 
-async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
+export async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
   if (orderIds.length === 0) return [];
   const TableName = tableName();
   const found = new Map<string, Order>();

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { PENDING_BUCKETS, pendingBucket } from './keys';
+import { keys, PENDING_BUCKETS, pendingBucket, unsettledBucket } from './keys';
 import { orderFromItem } from './orders-repository';
 
 export interface PendingPage {
@@ -45,16 +45,43 @@ export async function queryPendingBucket(
   };
 }
 
+/**
+ * One bucket of the sparse unsettled index (gsi3): paid orders no settlement report has listed
+ * yet, by payment time, within [paidFrom, paidBefore). Settled orders drop out of the index.
+ */
+export async function queryUnsettledBucket(
+  bucket: number,
+  options: { limit: number; paidFrom: string; paidBefore: string; startKey?: Record<string, unknown> },
+): Promise<PendingPage> {
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: config().TABLE_NAME,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :before',
+      ExpressionAttributeValues: {
+        ':pk': unsettledBucket(bucket),
+        ':from': `${options.paidFrom}#`,
+        ':before': `${options.paidBefore}#`,
+      },
+      Limit: options.limit,
+      ExclusiveStartKey: options.startKey,
+    }),
+  );
+  return {
+    orders: (result.Items ?? []).map(orderFromItem),
+    nextKey: result.LastEvaluatedKey,
+    itemsRead: result.ScannedCount ?? result.Count ?? 0,
+  };
+}
+
 export const ALL_BUCKETS = Array.from({ length: PENDING_BUCKETS }, (_, bucket) => bucket);
 
 /** Where a job stopped, per bucket, so the next run continues instead of starting over. */
 export type JobCursor = Record<string, Record<string, unknown> | null>;
 
-const jobKey = (job: string) => ({ pk: `JOB#${job}`, sk: 'CURSOR' });
-
 export async function loadJobCursor(job: string): Promise<JobCursor> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: jobKey(job), ConsistentRead: true }),
+    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.jobCursor(job), ConsistentRead: true }),
   );
   return (result.Item?.cursor as JobCursor | undefined) ?? {};
 }
@@ -63,7 +90,7 @@ export async function saveJobCursor(job: string, cursor: JobCursor, at: string):
   await dynamo().send(
     new PutCommand({
       TableName: config().TABLE_NAME,
-      Item: { ...jobKey(job), entity: 'job-cursor', cursor, updatedAt: at },
+      Item: { ...keys.jobCursor(job), entity: 'job-cursor', cursor, updatedAt: at },
     }),
   );
 }

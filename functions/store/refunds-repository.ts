@@ -51,6 +51,19 @@ const refundEvent = (refund: StoredRefund, type: EventType, data: Record<string,
   },
 });
 
+/** A condition that a refund is still at the version read, for transactions that depend on it. */
+export function refundVersionCheck(refund: { id: string; version: number }): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: config().TABLE_NAME,
+      Key: refundKey(refund.id),
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': refund.version },
+    },
+  };
+}
+
 /** Thrown when the order or the refund changed between read and write: re-read and decide again. */
 export class StaleRefundError extends Error {
   constructor() {

@@ -95,6 +95,7 @@ describe('journal entries', () => {
             amount: order.amount,
             currency: order.currency,
             fromSuspense,
+            sellerBucket: 'pending' as const,
             allocations: order.splits.map((split) => ({
               sellerId: split.sellerId,
               amount: split.amount,

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { RESERVE_MS, timeLeftMs, withDeadline } from '../platform/deadline';
+import { instrumented } from '../platform/instrumented';
+import { logger } from '../platform/powertools';
+import { s3 } from '../platform/s3';
+import { importReport } from '../settlements/reconcile';
+
+/** Stop starting batches this long before Lambda's timeout; the retried invocation resumes. */
+const IMPORT_RESERVE_MS = 30_000;
+
+async function open(bucket: string, key: string): Promise<Readable> {
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return object.Body as Readable;
+}
+
+/**
+ * S3 `ObjectCreated` on the stage's report bucket (uploaded through a presigned URL from
+ * POST /v1/settlements/uploads): reconcile the report. The file is streamed three times (hash,
+ * validate, apply) and never held whole. A run cut short throws, so Lambda's async retries
+ * resume it (the same SHA-256 is the same settlement); an unreadable report is logged with its
+ * problems and not retried.
+ */
+export const handler = instrumented<S3Event, void>((event, context) =>
+  withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
+    for (const record of event.Records) {
+      const bucket = record.s3.bucket.name;
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const hash = createHash('sha256');
+      for await (const chunk of await open(bucket, key)) hash.update(chunk as Buffer);
+      const metadata = head.Metadata ?? {};
+      try {
+        const settlement = await importReport(
+          {
+            open: () => open(bucket, key),
+            format: key.endsWith('.xlsx') ? 'xlsx' : 'csv',
+            fileName: metadata['file-name'] ?? key,
+            sha256: hash.digest('hex'),
+          },
+          {
+            partial: metadata.partial === 'true',
+            by: metadata['imported-by'] ?? `s3:${key}`,
+            hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS,
+          },
+        );
+        if (settlement.status !== 'COMPLETED')
+          throw new Error(`settlement ${settlement.id} not finished in time; retrying resumes it`);
+      } catch (error) {
+        if ((error as { status?: number }).status === 400) {
+          logger.error('settlement report refused', { key, error });
+          continue;
+        }
+        throw error;
+      }
+    }
+  }),
+);

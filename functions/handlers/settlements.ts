@@ -1,0 +1,157 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { stringify } from 'csv-stringify/sync';
+import { nowMs } from '../platform/clock';
+import { config } from '../platform/config';
+import { timeLeftMs } from '../platform/deadline';
+import {
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../platform/errors';
+import { header, httpHandler, parseJsonBody, parseParams, rawBody } from '../platform/http';
+import { s3 } from '../platform/s3';
+import {
+  ImportSettlementQuerySchema,
+  ListLinesQuerySchema,
+  ListSettlementsQuerySchema,
+  MAX_REPORT_BYTES,
+  SettlementIdParamsSchema,
+  UploadRequestSchema,
+} from '../settlements/api-schemas';
+import { lineRowsForCsv, settlementResponse } from '../settlements/present';
+import { importReport } from '../settlements/reconcile';
+import { REPORT_MEDIA_TYPES, type ReportFormat } from '../settlements/report';
+import { settlementIdFor } from '../settlements/settlement';
+import { claimUploadKey, getSettlement, listLines, listSettlements } from '../store/settlements-repository';
+
+/** Stop starting batches this long before the API's 29 s integration timeout would cut us off. */
+const IMPORT_RESERVE_MS = 4_000;
+const UPLOAD_URL_SECONDS = 15 * 60;
+
+function reportFormat(event: APIGatewayProxyEvent): ReportFormat {
+  const type = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === REPORT_MEDIA_TYPES.csv) return 'csv';
+  if (type === REPORT_MEDIA_TYPES.xlsx) return 'xlsx';
+  throw new UnsupportedMediaTypeError(
+    `Send the report as ${REPORT_MEDIA_TYPES.csv} or ${REPORT_MEDIA_TYPES.xlsx} (the file itself as the body).`,
+  );
+}
+
+const keyId = (event: APIGatewayProxyEvent) => String(event.requestContext.authorizer?.keyId ?? 'unknown');
+
+/**
+ * Settlement reports: import one (the file as the body, or a presigned S3 upload for larger ones),
+ * list them, read one with its counts and totals, and list its lines (JSON, or CSV for finance).
+ */
+export const handler = httpHandler(async (event) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  if (route === 'POST /v1/settlements') {
+    const format = reportFormat(event);
+    const query = parseParams(event.queryStringParameters, ImportSettlementQuerySchema, 'query');
+    const bytes = rawBody(event);
+    if (bytes.length > MAX_REPORT_BYTES) {
+      throw new PayloadTooLargeError(
+        `Reports posted to the API are limited to ${MAX_REPORT_BYTES} bytes; upload larger ones through POST /v1/settlements/uploads.`,
+      );
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const idempotencyKey = header(event, 'idempotency-key');
+    if (idempotencyKey && !(await claimUploadKey(idempotencyKey, sha256, new Date(nowMs()).toISOString()))) {
+      throw new ConflictError(
+        'idempotency_key_reused',
+        'This Idempotency-Key came with another report; use a new key for a new file.',
+      );
+    }
+    const existing = await getSettlement(settlementIdFor(sha256));
+    const settlement = await importReport(
+      {
+        open: () => Readable.from([bytes]),
+        format,
+        fileName: query.fileName ?? `settlement.${format}`,
+        sha256,
+      },
+      { partial: query.partial, by: keyId(event), hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS },
+    );
+    const status = settlement.status === 'IMPORTING' ? 202 : existing?.status === 'COMPLETED' ? 200 : 201;
+    return {
+      status,
+      body: settlementResponse(settlement),
+      headers: {
+        location: `/v1/settlements/${settlement.id}`,
+        // Not finished in this request's time: posting the same file again resumes it.
+        ...(status === 202 ? { 'retry-after': '1' } : {}),
+      },
+    };
+  }
+  if (route === 'POST /v1/settlements/uploads') {
+    const request = parseJsonBody(event, UploadRequestSchema);
+    const bucket = config().SETTLEMENT_BUCKET_NAME;
+    if (bucket === undefined) {
+      throw new ConflictError(
+        'uploads_unavailable',
+        'This stage has no report bucket (the local stack has no S3): POST the file to /v1/settlements.',
+      );
+    }
+    const format = request.fileName.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+    const key = `incoming/${randomUUID()}.${format}`;
+    const metadata = {
+      'file-name': request.fileName,
+      'imported-by': keyId(event),
+      partial: String(request.partial),
+    };
+    const uploadUrl = await getSignedUrl(
+      s3(),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentType: REPORT_MEDIA_TYPES[format],
+        Metadata: metadata,
+      }),
+      { expiresIn: UPLOAD_URL_SECONDS, signableHeaders: new Set(['content-type']) },
+    );
+    return {
+      status: 201,
+      body: {
+        uploadUrl,
+        method: 'PUT',
+        headers: {
+          'content-type': REPORT_MEDIA_TYPES[format],
+          ...Object.fromEntries(
+            Object.entries(metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
+          ),
+        },
+        key,
+        expiresAt: new Date(nowMs() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+      },
+    };
+  }
+  if (route === 'GET /v1/settlements') {
+    const { limit, cursor } = parseParams(event.queryStringParameters, ListSettlementsQuerySchema, 'query');
+    const page = await listSettlements(limit, cursor);
+    return { status: 200, body: { items: page.items.map(settlementResponse), nextCursor: page.nextCursor } };
+  }
+  const { id } = parseParams(event.pathParameters, SettlementIdParamsSchema, 'path');
+  const settlement = await getSettlement(id);
+  if (settlement === undefined) throw new NotFoundError(`No settlement ${id}.`);
+  if (route === 'GET /v1/settlements/{id}') return { status: 200, body: settlementResponse(settlement) };
+  const query = parseParams(event.queryStringParameters, ListLinesQuerySchema, 'query');
+  const page = await listLines(id, query);
+  if ((header(event, 'accept') ?? '').toLowerCase().includes('text/csv')) {
+    return {
+      status: 200,
+      body: undefined,
+      text: stringify(lineRowsForCsv(page.items)),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${id}-lines.csv"`,
+        ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+      },
+    };
+  }
+  return { status: 200, body: page };
+});

@@ -1,0 +1,63 @@
+import { AMOUNT_FIELDS, type Amounts, type Settlement, type SettlementLineRecord } from './settlement';
+
+/** The settlement as the API shows it: with the difference between the report and our expectation. */
+export function settlementResponse(settlement: Settlement) {
+  const difference: Record<string, Amounts> = {};
+  for (const currency of new Set([...Object.keys(settlement.totals), ...Object.keys(settlement.expected)])) {
+    const total = settlement.totals[currency];
+    const expected = settlement.expected[currency];
+    difference[currency] = Object.fromEntries(
+      AMOUNT_FIELDS.map((field) => [field, (total?.[field] ?? 0) - (expected?.[field] ?? 0)]),
+    ) as unknown as Amounts;
+  }
+  return { ...settlement, difference };
+}
+
+const CSV_COLUMNS = [
+  'line',
+  'outcome',
+  'cip',
+  'operationNumber',
+  'transactionCode',
+  'orderId',
+  'currency',
+  'gross',
+  'commission',
+  'tax',
+  'net',
+  'expectedGross',
+  'expectedCommission',
+  'expectedTax',
+  'expectedNet',
+  'paidAt',
+  'settledOn',
+  'channel',
+  'anomalyId',
+  'detail',
+] as const;
+
+/**
+ * A spreadsheet opens a cell starting with `=`, `+`, `-`, `@` (or a tab/CR) as a formula: a report
+ * line could carry one into the finance team's Excel. Such cells are prefixed with `'` (OWASP).
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export function lineRowsForCsv(lines: readonly SettlementLineRecord[]): string[][] {
+  return [
+    [...CSV_COLUMNS],
+    ...lines.map((line) => {
+      const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+        ...line,
+        expectedGross: line.expected?.gross,
+        expectedCommission: line.expected?.commission,
+        expectedTax: line.expected?.tax,
+        expectedNet: line.expected?.net,
+      } as never;
+      return CSV_COLUMNS.map((column) =>
+        neutraliseFormula(values[column] === undefined ? '' : String(values[column])),
+      );
+    }),
+  ];
+}

@@ -1,0 +1,394 @@
+import type { Readable } from 'node:stream';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type JournalEntry, settlementEntry } from '../ledger/journal';
+import type { Order } from '../orders/order';
+import { applyPayment, reportAnomaly } from '../payments/apply-payment';
+import { now } from '../platform/clock';
+import { ValidationError } from '../platform/errors';
+import { logger, metrics } from '../platform/powertools';
+import { ledgerWrites } from '../store/ledger-repository';
+import { batchGetOrders, getOrderByCip, paymentRecordPut } from '../store/orders-repository';
+import { getRefund } from '../store/refunds-repository';
+import {
+  advanceSettlement,
+  type BatchTally,
+  completeSettlement,
+  getLine,
+  getSettlement,
+  LineRecordedError,
+  recordLine,
+  StaleSettlementLineError,
+  saveSettledLine,
+  startSettlement,
+} from '../store/settlements-repository';
+import { type LineProblem, type ReadLine, type ReportFormat, type ReportLine, readReport } from './report';
+import { type SettlementConfig, settlementConfig } from './report-config';
+import {
+  AMOUNT_FIELDS,
+  type Amounts,
+  ANOMALY_FOR,
+  classifyLine,
+  type LineOutcome,
+  type Settlement,
+  type SettlementLineRecord,
+  sellersHoldCash,
+  settlementIdFor,
+} from './settlement';
+
+/** A report to import: opened once to validate and once to apply (streams, never the whole file). */
+export interface ReportSource {
+  open(): Readable | Promise<Readable>;
+  format: ReportFormat;
+  fileName: string;
+  sha256: string;
+}
+
+export interface ImportOptions {
+  /** Accept bad lines as `invalid_line` instead of refusing the whole report. */
+  partial: boolean;
+  /** Who imports (API key id, or `s3:<key>` for uploads). */
+  by: string;
+  /** Asked before each batch: an import that runs out of time stops cleanly and resumes on the next call. */
+  hasTimeLeft?: () => boolean;
+}
+
+/** Lines reconciled per batch: one BatchGet of their orders, then one tally update. */
+const BATCH_LINES = 100;
+/** Lines of a batch written at once (each is one transaction). */
+const LINE_CONCURRENCY = 10;
+const MAX_ATTEMPTS = 5;
+/** Problems listed in a refusal; the count says how many more there were. */
+const MAX_LISTED_PROBLEMS = 50;
+
+/**
+ * Imports one settlement report: validates every line first (a report with bad lines is refused
+ * whole, naming line and column, unless `partial`), then reconciles the lines in batches. Each
+ * line's effect is idempotent (the order's settlement, the ledger entry and the line record commit
+ * together), and the settlement's watermark moves only after a batch is counted, so an import cut
+ * short — a crash, a timeout — is resumed by importing the same file again.
+ */
+export async function importReport(source: ReportSource, options: ImportOptions): Promise<Settlement> {
+  const config = settlementConfig();
+  const id = settlementIdFor(source.sha256);
+  let settlement = await getSettlement(id);
+  if (settlement?.status === 'COMPLETED') return settlement;
+  if (settlement === undefined) {
+    const scan = await validateReport(source, config);
+    if (scan.problems.length > 0 && !options.partial) {
+      throw new ValidationError(
+        scan.problems.slice(0, MAX_LISTED_PROBLEMS).map((problem) => ({
+          field: `line ${problem.line}: ${problem.column}`,
+          message: problem.message,
+        })),
+        `${scan.problemLines} of ${scan.lines} lines cannot be read; nothing was applied. ` +
+          'Fix them, or import with ?partial=true to reconcile the rest and list these as invalid_line.',
+      );
+    }
+    ({ settlement } = await startSettlement({
+      id,
+      status: 'IMPORTING',
+      fileName: source.fileName,
+      fileSha256: source.sha256,
+      format: source.format,
+      partial: options.partial,
+      importedAt: now().toISOString(),
+      importedBy: options.by,
+      settledOn: scan.settledOn ?? now().toISOString().slice(0, 10),
+      lines: scan.lines,
+      processedThrough: 0,
+    }));
+    if (settlement.status === 'COMPLETED') return settlement;
+  }
+  return applyReport(source, settlement, config, options);
+}
+
+async function validateReport(source: ReportSource, config: SettlementConfig) {
+  let lines = 0;
+  let problemLines = 0;
+  let settledOn: string | undefined;
+  const problems: LineProblem[] = [];
+  for await (const read of readReport(await source.open(), source.format, config)) {
+    lines++;
+    if ('problems' in read) {
+      problemLines++;
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push(...read.problems);
+    } else if (settledOn === undefined || read.line.settledOn > settledOn) {
+      settledOn = read.line.settledOn;
+    }
+  }
+  if (lines === 0) {
+    throw new ValidationError([{ field: 'body', message: 'The report has a header but no lines.' }]);
+  }
+  return { lines, problemLines, problems, settledOn };
+}
+
+async function applyReport(
+  source: ReportSource,
+  started: Settlement,
+  config: SettlementConfig,
+  options: ImportOptions,
+): Promise<Settlement> {
+  let watermark = started.processedThrough;
+  let batch: ReadLine[] = [];
+  const flush = async () => {
+    const last = batch.at(-1);
+    if (last === undefined) return;
+    const tally = await reconcileBatch(started, batch, config);
+    await advanceSettlement(started.id, watermark, lineNumberOf(last), tally);
+    watermark = lineNumberOf(last);
+    batch = [];
+  };
+  for await (const read of readReport(await source.open(), source.format, config)) {
+    if (lineNumberOf(read) <= watermark) continue;
+    batch.push(read);
+    if (batch.length < BATCH_LINES) continue;
+    if (options.hasTimeLeft && !options.hasTimeLeft()) {
+      logger.info('settlement import paused; importing the same file again resumes it', {
+        settlementId: started.id,
+        processedThrough: watermark,
+      });
+      return (await getSettlement(started.id)) as Settlement;
+    }
+    await flush();
+  }
+  await flush();
+  const settlement = (await getSettlement(started.id)) as Settlement;
+  await completeSettlement(settlement, now().toISOString(), summaryOf(settlement));
+  metrics.addMetric('SettlementImported', MetricUnit.Count, 1);
+  const unmatched = settlement.lines - settlement.counts.matched;
+  if (unmatched > 0) metrics.addMetric('SettlementLinesUnmatched', MetricUnit.Count, unmatched);
+  logger.info('settlement imported', { settlementId: settlement.id, counts: settlement.counts });
+  return (await getSettlement(started.id)) as Settlement;
+}
+
+const lineNumberOf = (read: ReadLine) => (typeof read.line === 'number' ? read.line : read.line.line);
+
+/** The event's summary: what a finance team's channel needs to see at a glance. */
+export function summaryOf(settlement: Settlement): Record<string, unknown> {
+  const { id, fileName, fileSha256, settledOn, lines, counts, totals, expected } = settlement;
+  return { id, fileName, fileSha256, settledOn, lines, counts, totals, expected };
+}
+
+/**
+ * Reconciles one batch. The orders are read with one BatchGet by the report's transaction code
+ * (our order id, which PagoEfectivo echoes): one item read per line. A line without it, or whose
+ * order does not hold its CIP, is looked up by CIP.
+ */
+async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config: SettlementConfig) {
+  const ids = batch.flatMap((read) =>
+    'problems' in read || !read.line.transactionCode?.startsWith('ord_') ? [] : [read.line.transactionCode],
+  );
+  const orders = new Map((await batchGetOrders([...new Set(ids)])).map((order) => [order.id, order]));
+  const tally: BatchTally = { counts: {}, totals: {}, expected: {} };
+  const results: SettlementLineRecord[] = [];
+  // Lines of one batch run a few at a time; two lines of the same payment are serialised by the
+  // order's version (the loser re-reads and sees the winner's settlement: a duplicate).
+  for (let start = 0; start < batch.length; start += LINE_CONCURRENCY) {
+    const slice = batch.slice(start, start + LINE_CONCURRENCY);
+    results.push(
+      ...(await Promise.all(
+        slice.map((read) =>
+          'problems' in read
+            ? recordInvalidLine(settlement, read)
+            : reconcileLine(settlement, read.line, orderFor(read.line, orders), config),
+        ),
+      )),
+    );
+  }
+  for (const record of results) {
+    tally.counts[record.outcome] = (tally.counts[record.outcome] ?? 0) + 1;
+    if (record.currency === undefined || record.gross === undefined) continue;
+    add(tally.totals, record.currency, record as Amounts);
+    if (record.expected) add(tally.expected, record.currency, record.expected);
+  }
+  return tally;
+}
+
+function add(into: Record<string, Amounts>, currency: string, amounts: Amounts) {
+  const sum = into[currency] ?? { gross: 0, commission: 0, tax: 0, net: 0 };
+  into[currency] = sum;
+  for (const field of AMOUNT_FIELDS) sum[field] += amounts[field];
+}
+
+function orderFor(line: ReportLine, orders: Map<string, Order>): Order | 'by_cip' {
+  const order = line.transactionCode ? orders.get(line.transactionCode) : undefined;
+  return order !== undefined && order.voucher.cip === line.cip ? order : 'by_cip';
+}
+
+async function recordInvalidLine(settlement: Settlement, read: { line: number; problems: LineProblem[] }) {
+  const record: SettlementLineRecord = {
+    line: read.line,
+    outcome: 'invalid_line',
+    detail: read.problems.map((problem) => `${problem.column}: ${problem.message}`).join(' '),
+    problems: read.problems.map(({ column, message }) => ({ column, message })),
+  };
+  if (await recordLine(settlement.id, record)) return record;
+  return (await getLine(settlement.id, read.line)) ?? record;
+}
+
+const reportedFacts = (line: ReportLine) => ({
+  line: line.line,
+  cip: line.cip,
+  operationNumber: line.operationNumber,
+  ...(line.transactionCode ? { transactionCode: line.transactionCode } : {}),
+  currency: line.currency,
+  gross: line.gross,
+  commission: line.commission,
+  tax: line.tax,
+  net: line.net,
+  paidAt: line.paidAt,
+  settledOn: line.settledOn,
+  ...(line.channel ? { channel: line.channel } : {}),
+});
+
+/** One line's effect, exactly once: re-reads and decides again when it loses a race. */
+async function reconcileLine(
+  settlement: Settlement,
+  line: ReportLine,
+  prefetched: Order | 'by_cip',
+  config: SettlementConfig,
+): Promise<SettlementLineRecord> {
+  let order = prefetched === 'by_cip' ? await getOrderByCip(line.cip) : prefetched;
+  let paymentWasMissing = false;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (attempt > 1) order = await getOrderByCip(line.cip);
+    const decision = classifyLine(line, order, settlement.id, config);
+    if (decision.kind === 'done_before')
+      return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
+    if (decision.kind === 'apply_payment') {
+      // Paid in the report, never heard of here (the notification and polling both missed it):
+      // through the one payment path, exactly once — then it settles like any payment.
+      const applied = await applyPayment(
+        {
+          cip: line.cip,
+          operationNumber: line.operationNumber,
+          amountMinor: line.gross,
+          currency: line.currency,
+          paidAt: new Date(line.paidAt),
+          transactionCode: line.transactionCode,
+        },
+        'settlement',
+      );
+      paymentWasMissing ||= applied.result === 'applied';
+      continue;
+    }
+    const outcome: LineOutcome =
+      decision.kind === 'settles' && paymentWasMissing ? 'missing_notification' : decision.outcome;
+    const detail =
+      outcome === 'missing_notification'
+        ? 'Paid per the report, but no notification or poll had told us: the payment was applied from the report, then settled.'
+        : decision.detail;
+    const anomalyType = ANOMALY_FOR[outcome];
+    const anomalyId = anomalyType
+      ? `${anomalyType}:${line.cip}:${line.operationNumber}${outcome === 'duplicate_line' ? `:${settlement.id}:${line.line}` : ''}`
+      : undefined;
+    const record: SettlementLineRecord = {
+      ...reportedFacts(line),
+      outcome,
+      detail,
+      ...(order && order.voucher.cip === line.cip ? { orderId: order.id } : {}),
+      ...(decision.expected ? { expected: decision.expected } : {}),
+      ...(anomalyId ? { anomalyId } : {}),
+    };
+    if (anomalyType && anomalyId) {
+      // Before the line's record: an import cut short between the two must not lose the anomaly.
+      await reportAnomaly({
+        id: anomalyId,
+        type: anomalyType,
+        detectedAt: now().toISOString(),
+        detail: `${detail} (settlement ${settlement.id}, line ${line.line})`,
+        cip: line.cip,
+        operationNumber: line.operationNumber,
+        ...(record.orderId ? { orderId: record.orderId } : {}),
+        amount: line.gross,
+        currency: line.currency,
+        source: 'settlement',
+        settlementId: settlement.id,
+        line: line.line,
+      });
+    }
+    if (decision.kind === 'flag' || order === undefined) {
+      if (await recordLine(settlement.id, record)) return record;
+      return (await getLine(settlement.id, line.line)) ?? record;
+    }
+    try {
+      await settle(settlement, line, order, record);
+      return record;
+    } catch (error) {
+      if (error instanceof LineRecordedError) return (await getLine(settlement.id, line.line)) ?? record;
+      if (error instanceof StaleSettlementLineError) continue;
+      throw error;
+    }
+  }
+  throw new Error(`Could not reconcile line ${line.line} (CIP ${line.cip}) after ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * Writes a settled payment: the order gains its `settlement` (and the operation number, if only
+ * polling had seen the payment), the sellers' shares move from pending to available — less what
+ * approved refunds already took from them — and the ledger books the PSP's fees.
+ */
+async function settle(settlement: Settlement, line: ReportLine, order: Order, record: SettlementLineRecord) {
+  const at = now().toISOString();
+  const refunds = (await Promise.all((order.refunds ?? []).map(({ id }) => getRefund(id)))).flatMap(
+    (refund) => (refund ? [refund] : []),
+  );
+  const released: Record<string, number> = {};
+  if (sellersHoldCash(order)) {
+    for (const split of order.splits) {
+      released[split.sellerId] = (released[split.sellerId] ?? 0) + split.amount - split.fee;
+    }
+    for (const refund of refunds) {
+      if (refund.anomalyId !== undefined || (refund.status !== 'APPROVED' && refund.status !== 'PAID_OUT'))
+        continue;
+      for (const allocation of refund.allocations) {
+        released[allocation.sellerId] =
+          (released[allocation.sellerId] ?? 0) - (allocation.amount - allocation.fee);
+      }
+    }
+  }
+  const entry: JournalEntry & { sellerMoves: Record<string, Record<string, number>> } = settlementEntry(
+    {
+      settlementId: settlement.id,
+      cip: line.cip,
+      operationNumber: line.operationNumber,
+      orderId: order.id,
+      currency: line.currency,
+      gross: line.gross,
+      commission: line.commission,
+      tax: line.tax,
+      net: line.net,
+      released,
+    },
+    at,
+  );
+  const gainsOperationNumber = order.payment !== undefined && order.payment.operationNumber === null;
+  const next: Order = {
+    ...order,
+    ...(gainsOperationNumber && order.payment
+      ? { payment: { ...order.payment, operationNumber: line.operationNumber } }
+      : {}),
+    settlement: {
+      id: settlement.id,
+      line: line.line,
+      settledOn: line.settledOn,
+      commission: line.commission,
+      tax: line.tax,
+      net: line.net,
+    },
+    updatedAt: at,
+    version: order.version + 1,
+  };
+  await saveSettledLine({
+    previous: order,
+    next,
+    settlementId: settlement.id,
+    line: record,
+    bookings: ledgerWrites(entry),
+    // A payment first seen by polling gains its operation number, and the record later copies dedupe on.
+    extra: gainsOperationNumber
+      ? [paymentRecordPut(line.cip, line.operationNumber, order.id, at, 'settlement')]
+      : [],
+    refundChecks: refunds.map(({ id, version }) => ({ id, version })),
+  });
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { config } from '../platform/config';
+
+/**
+ * How a stage reads PagoEfectivo's settlement report and what its contract says. The layout is an
+ * assumption (pagoefectivo-protocol.md §6: the real format is not public), so the header text of
+ * every column comes from here: a real report maps without a code change. Given to the functions
+ * as JSON in SETTLEMENT_CONFIG (lib/config.ts sets it per stage); these are the defaults.
+ */
+export const SettlementConfigSchema = z.object({
+  /** Header text of each column; compared without case, accents or repeated spaces. */
+  columns: z
+    .object({
+      cip: z.string().default('CIP'),
+      operationNumber: z.string().default('Nro. Operación'),
+      transactionCode: z.string().default('Cód. Transacción'),
+      currency: z.string().default('Moneda'),
+      gross: z.string().default('Monto'),
+      commission: z.string().default('Comisión'),
+      tax: z.string().default('IGV'),
+      net: z.string().default('Neto'),
+      paidAt: z.string().default('Fecha Pago'),
+      settledOn: z.string().default('Fecha Liquidación'),
+      channel: z.string().default('Canal'),
+    })
+    .prefault({}),
+  /** The contracted commission: `ratePercent` of the gross plus a fixed part per currency, then tax on it. */
+  commission: z
+    .object({
+      ratePercent: z.number().min(0).max(100).default(2),
+      fixedMinor: z.record(z.string(), z.number().int().min(0)).default({ PEN: 50, USD: 15 }),
+      taxPercent: z.number().min(0).max(100).default(18),
+      /** Rounding in the PSP's favour or ours is not a dispute: differences up to this are matched. */
+      toleranceMinor: z.number().int().min(0).default(1),
+    })
+    .prefault({}),
+  /** A payment not in any settlement this many days after it was paid is flagged (`unsettled_payment`). */
+  unsettledAfterDays: z.number().positive().default(7),
+});
+export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
+export type ReportColumn = keyof SettlementConfig['columns'];
+
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = SettlementConfigSchema.parse({});
+
+/** Columns a line cannot be read without; `transactionCode` and `channel` may be absent. */
+export const REQUIRED_COLUMNS: readonly ReportColumn[] = [
+  'cip',
+  'operationNumber',
+  'currency',
+  'gross',
+  'commission',
+  'tax',
+  'net',
+  'paidAt',
+  'settledOn',
+];
+
+/** What the contract says PagoEfectivo may keep of a gross amount: commission and the tax on it. */
+export function contractedFees(
+  gross: number,
+  currency: string,
+  contract: SettlementConfig['commission'],
+): { commission: number; tax: number } {
+  // Integer arithmetic on basis points of a percent, rounded half up, so no float drift creeps in.
+  const rate = Math.round(contract.ratePercent * 10_000);
+  const commission = Math.floor((gross * rate + 500_000) / 1_000_000) + (contract.fixedMinor[currency] ?? 0);
+  const taxRate = Math.round(contract.taxPercent * 10_000);
+  const tax = Math.floor((commission * taxRate + 500_000) / 1_000_000);
+  return { commission, tax };
+}
+
+let cached: { source: string | undefined; parsed: SettlementConfig } | undefined;
+
+/** The stage's settlement config (SETTLEMENT_CONFIG), defaults filled in; a bad one fails loudly. */
+export function settlementConfig(): SettlementConfig {
+  const source = config().SETTLEMENT_CONFIG;
+  if (cached === undefined || cached.source !== source) {
+    const parsed = SettlementConfigSchema.safeParse(source === undefined ? {} : JSON.parse(source));
+    if (!parsed.success) throw new Error(`Invalid SETTLEMENT_CONFIG: ${z.prettifyError(parsed.error)}`);
+    cached = { source, parsed: parsed.data };
+  }
+  return cached.parsed;
+}

@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import { decimalToMinor } from '../orders/money';
+import { REQUIRED_COLUMNS, type ReportColumn, type SettlementConfig } from './report-config';
+
+/** One payment as PagoEfectivo's settlement report lists it; amounts in minor units. */
+export interface ReportLine {
+  /** Line of the file (the header is line 1), or row of the sheet. */
+  line: number;
+  cip: string;
+  operationNumber: string;
+  transactionCode?: string;
+  currency: string;
+  gross: number;
+  commission: number;
+  tax: number;
+  net: number;
+  /** ISO-8601 instant (the report gives Lima wall time). */
+  paidAt: string;
+  /** `yyyy-mm-dd`, a Lima calendar date. */
+  settledOn: string;
+  channel?: string;
+}
+
+export interface LineProblem {
+  line: number;
+  column: string;
+  message: string;
+}
+
+export type ReadLine = { line: ReportLine } | { line: number; problems: LineProblem[] };
+
+export type ReportFormat = 'csv' | 'xlsx';
+
+export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** A file the importer cannot read at all (no header, a broken CSV quote, not an xlsx): refused whole. */
+export class UnreadableReportError extends Error {
+  constructor(
+    message: string,
+    readonly problem: LineProblem,
+  ) {
+    super(message);
+    this.name = 'UnreadableReportError';
+  }
+}
+
+/** Header text as compared: no case, no accents, no repeated or surrounding spaces. */
+export function normaliseHeader(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** Digits as PagoEfectivo writes them, sometimes zero-padded: compared without the padding. */
+const digits = (value: string) => (/^\d+$/.test(value) ? value.replace(/^0+(?=\d)/, '') : undefined);
+
+const LIMA_DATE_TIME = /^(\d{2})\/(\d{2})\/(\d{4})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** `27/11/2026 10:32:00` (Lima, UTC−5 all year) → the instant; `dd/mm/yyyy` alone is midnight. */
+function limaDateTime(text: string): Date | undefined {
+  const match = LIMA_DATE_TIME.exec(text);
+  if (!match) return undefined;
+  const [, day, month, year, hour = '00', minute = '00', second = '00'] = match;
+  const iso = `${year}-${month}-${day}T${hour}:${minute}:${second}-05:00`;
+  const date = new Date(iso);
+  // Date accepts 31/02 by rolling over; a real calendar date reads back the same.
+  if (Number.isNaN(date.getTime())) return undefined;
+  const back = new Date(date.getTime() - 5 * 3600_000).toISOString();
+  return back.startsWith(`${year}-${month}-${day}`) ? date : undefined;
+}
+
+/**
+ * Maps the header row to column positions by the stage's column names. Every required column must
+ * be there (once); unknown columns are ignored, so a report with extra columns still reads.
+ */
+function columnPositions(header: readonly string[], config: SettlementConfig): Map<ReportColumn, number> {
+  const wanted = Object.entries(config.columns) as [ReportColumn, string][];
+  const positions = new Map<ReportColumn, number>();
+  const seen = header.map(normaliseHeader);
+  for (const [column, title] of wanted) {
+    const index = seen.indexOf(normaliseHeader(title));
+    if (index >= 0) positions.set(column, index);
+  }
+  const missing = REQUIRED_COLUMNS.filter((column) => !positions.has(column));
+  if (missing.length > 0) {
+    const names = missing.map((column) => `"${config.columns[column]}"`).join(', ');
+    throw new UnreadableReportError(`The header row lacks ${names}.`, {
+      line: 1,
+      column: config.columns[missing[0] as ReportColumn],
+      message: `Missing column(s) ${names}; the stage maps them from SETTLEMENT_CONFIG.columns.`,
+    });
+  }
+  return positions;
+}
+
+/** Validates one record (cells as text) into a line, or says which cells are wrong and why. */
+export function readRecord(
+  cells: readonly string[],
+  lineNumber: number,
+  positions: Map<ReportColumn, number>,
+  config: SettlementConfig,
+): ReadLine {
+  const problems: LineProblem[] = [];
+  const cell = (column: ReportColumn) => {
+    const index = positions.get(column);
+    return index === undefined ? '' : (cells[index] ?? '').trim();
+  };
+  const fail = (column: ReportColumn, message: string) => {
+    problems.push({ line: lineNumber, column: config.columns[column], message });
+    return undefined;
+  };
+  const digitsOf = (column: ReportColumn) =>
+    digits(cell(column)) ??
+    fail(column, `Expected digits, got ${JSON.stringify(cell(column).slice(0, 40))}.`);
+  const amount = (column: ReportColumn) => {
+    try {
+      return decimalToMinor(cell(column));
+    } catch {
+      return fail(
+        column,
+        `Expected an amount like 150.00, got ${JSON.stringify(cell(column).slice(0, 40))}.`,
+      );
+    }
+  };
+  const cip = digitsOf('cip');
+  const operationNumber = digitsOf('operationNumber');
+  const currency = /^[A-Z]{3}$/.test(cell('currency'))
+    ? cell('currency')
+    : fail(
+        'currency',
+        `Expected a currency code like PEN, got ${JSON.stringify(cell('currency').slice(0, 40))}.`,
+      );
+  const gross = amount('gross');
+  const commission = amount('commission');
+  const tax = amount('tax');
+  const net = amount('net');
+  const paidAt =
+    limaDateTime(cell('paidAt')) ?? fail('paidAt', 'Expected a Lima date and time dd/mm/yyyy HH:mm:ss.');
+  const settled = /^\d{2}\/\d{2}\/\d{4}$/.test(cell('settledOn'))
+    ? limaDateTime(cell('settledOn'))
+    : undefined;
+  if (settled === undefined) fail('settledOn', 'Expected a Lima date dd/mm/yyyy.');
+  if (
+    gross !== undefined &&
+    commission !== undefined &&
+    tax !== undefined &&
+    net !== undefined &&
+    gross - commission - tax !== net
+  ) {
+    fail('net', `${cell('net')} is not ${cell('gross')} − ${cell('commission')} − ${cell('tax')}.`);
+  }
+  if (
+    problems.length > 0 ||
+    cip === undefined ||
+    operationNumber === undefined ||
+    currency === undefined ||
+    gross === undefined ||
+    commission === undefined ||
+    tax === undefined ||
+    net === undefined ||
+    paidAt === undefined ||
+    settled === undefined
+  ) {
+    return { line: lineNumber, problems };
+  }
+  const transactionCode = cell('transactionCode');
+  const channel = cell('channel');
+  return {
+    line: {
+      line: lineNumber,
+      cip,
+      operationNumber,
+      ...(transactionCode ? { transactionCode } : {}),
+      currency,
+      gross,
+      commission,
+      tax,
+      net,
+      paidAt: paidAt.toISOString(),
+      settledOn: new Date(settled.getTime() - 5 * 3600_000).toISOString().slice(0, 10),
+      ...(channel ? { channel: channel.slice(0, 100) } : {}),
+    },
+  };
+}
+
+/** `;` or `,`: whichever the header line holds more of (the cells themselves may contain the other). */
+function sniffDelimiter(firstChunk: string): ';' | ',' {
+  const headerLine = firstChunk.split(/\r?\n/, 1)[0] ?? '';
+  const count = (character: string) => headerLine.split(character).length - 1;
+  return count(';') > count(',') ? ';' : ',';
+}
+
+async function* csvRecords(input: Readable): AsyncGenerator<{ cells: string[]; line: number }> {
+  const source = input[Symbol.asyncIterator]();
+  const first = await source.next();
+  if (first.done) return;
+  const firstChunk = Buffer.isBuffer(first.value) ? first.value : Buffer.from(String(first.value));
+  const parser = parseCsv({
+    bom: true,
+    delimiter: sniffDelimiter(firstChunk.toString('utf8').replace(/^\uFEFF/, '')),
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+  });
+  async function* whole() {
+    yield firstChunk;
+    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+  }
+  Readable.from(whole())
+    .on('error', (error) => parser.destroy(error))
+    .pipe(parser);
+  try {
+    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { cells: record.record, line: record.info.lines };
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const line = Number((error as { lines?: number }).lines ?? 0);
+    if (code?.startsWith('CSV_')) {
+      throw new UnreadableReportError(`Line ${line}: ${(error as Error).message}`, {
+        line,
+        column: '*',
+        message: (error as Error).message,
+      });
+    }
+    throw error;
+  }
+}
+
+/** A cell of a sheet as the text a CSV would hold (dates as Lima wall time, numbers as decimals). */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    // exceljs reads a date cell's wall time as if it were UTC: the fields are Lima's.
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const date = `${pad(value.getUTCDate())}/${pad(value.getUTCMonth() + 1)}/${value.getUTCFullYear()}`;
+    const time = `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
+    return time === '00:00:00' ? date : `${date} ${time}`;
+  }
+  if (typeof value === 'number') {
+    const cents = Math.round(value * 100);
+    return Number.isInteger(value)
+      ? String(value)
+      : Math.abs(cents - value * 100) < 1e-6
+        ? (cents / 100).toFixed(2)
+        : String(value);
+  }
+  if (typeof value === 'object') {
+    const cellValue = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
+    if (cellValue.richText) return cellValue.richText.map((part) => part.text).join('');
+    if (cellValue.result !== undefined) return cellText(cellValue.result);
+    if (cellValue.text !== undefined) return cellText(cellValue.text);
+  }
+  return String(value);
+}
+
+async function* xlsxRecords(input: Readable): AsyncGenerator<{ cells: string[]; line: number }> {
+  // Loaded on first use: only the settlement functions pay for the spreadsheet reader.
+  const { default: ExcelJS } = await import('exceljs');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  try {
+    // The first sheet is the report; others (notes, totals) are not read.
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+        const cells = values.map(cellText);
+        if (cells.every((text) => text.trim() === '')) continue;
+        yield { cells, line: row.number };
+      }
+      return;
+    }
+  } catch (error) {
+    if (error instanceof UnreadableReportError) throw error;
+    throw new UnreadableReportError(`Not a readable .xlsx file: ${(error as Error).message}`, {
+      line: 0,
+      column: '*',
+      message: 'The body is not a readable .xlsx workbook.',
+    });
+  }
+}
+
+/**
+ * Streams a report's lines, each validated (or with its problems), never holding the file: a
+ * 100,000-line report takes the memory of one line. The header row is mapped by the stage's
+ * column names; a file with no usable header is unreadable as a whole.
+ */
+export async function* readReport(
+  input: Readable,
+  format: ReportFormat,
+  config: SettlementConfig,
+): AsyncGenerator<ReadLine> {
+  let positions: Map<ReportColumn, number> | undefined;
+  for await (const { cells, line } of format === 'csv' ? csvRecords(input) : xlsxRecords(input)) {
+    if (positions === undefined) {
+      positions = columnPositions(cells, config);
+      continue;
+    }
+    yield readRecord(cells, line, positions, config);
+  }
+  if (positions === undefined) {
+    throw new UnreadableReportError('The report is empty.', {
+      line: 1,
+      column: '*',
+      message: 'No header row.',
+    });
+  }
+}
+
+/** Passes bytes through while hashing them: the report's identity is its SHA-256. */
+export function sha256Tap(input: Readable): { output: Readable; digest: () => string } {
+  const hash = createHash('sha256');
+  const output = new PassThrough();
+  input.on('data', (chunk: Buffer) => hash.update(chunk));
+  input.on('error', (error) => output.destroy(error));
+  input.pipe(output);
+  return { output, digest: () => hash.digest('hex') };
+}

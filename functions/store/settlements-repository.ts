@@ -1,0 +1,384 @@
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { outboxItem } from '../events/outbox';
+import type { Order } from '../orders/order';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import {
+  AMOUNT_FIELDS,
+  type Amounts,
+  LINE_OUTCOMES,
+  type LineOutcome,
+  type Settlement,
+  type SettlementLineRecord,
+} from '../settlements/settlement';
+import { encodeCursor, fetchFullItems, queryPage } from './cursor';
+import { ALL_SETTLEMENTS, keys, settlementLinesByOutcome } from './keys';
+import { transitionWrites } from './orders-repository';
+import { refundVersionCheck } from './refunds-repository';
+import { cancellationCodes } from './transactions';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const table = () => config().TABLE_NAME;
+
+/**
+ * A settlement is one item (`SETTLEMENT#<id>` / `SETTLEMENT`) whose counts and totals are flat
+ * numbers (`count_matched`, `total_PEN_gross`, `expected_PEN_net`, …) so that each batch of lines
+ * adds to them with one atomic ADD; its lines are items of the same partition (`LINE#<n>`), and
+ * gsi1 lists them by outcome. Every settlement sits on gsi2 by import time.
+ */
+function settlementFromItem(item: Record<string, unknown>): Settlement {
+  const amounts = (prefix: 'total' | 'expected') => {
+    const byCurrency: Record<string, Amounts> = {};
+    for (const [name, value] of Object.entries(item)) {
+      const match = new RegExp(`^${prefix}_([A-Z]{3})_(gross|commission|tax|net)$`).exec(name);
+      if (!match) continue;
+      const [, currency = '', field = ''] = match;
+      byCurrency[currency] ??= { gross: 0, commission: 0, tax: 0, net: 0 };
+      (byCurrency[currency] as unknown as Record<string, number>)[field] = Number(value);
+    }
+    return byCurrency;
+  };
+  return {
+    id: String(item.id),
+    status: item.status as Settlement['status'],
+    fileName: String(item.fileName),
+    fileSha256: String(item.fileSha256),
+    format: item.format as Settlement['format'],
+    partial: item.partial === true,
+    importedAt: String(item.importedAt),
+    importedBy: String(item.importedBy),
+    ...(item.completedAt ? { completedAt: String(item.completedAt) } : {}),
+    settledOn: String(item.settledOn),
+    lines: Number(item.lines),
+    processedThrough: Number(item.processedThrough ?? 0),
+    counts: Object.fromEntries(
+      LINE_OUTCOMES.map((outcome) => [outcome, Number(item[`count_${outcome}`] ?? 0)]),
+    ) as Record<LineOutcome, number>,
+    totals: amounts('total'),
+    expected: amounts('expected'),
+  };
+}
+
+/**
+ * Starts a settlement, or finds the one this report (by SHA-256) already started: the same file
+ * twice is the same settlement, and a second upload of an interrupted one resumes it.
+ */
+export async function startSettlement(
+  settlement: Omit<Settlement, 'counts' | 'totals' | 'expected'>,
+): Promise<{ settlement: Settlement; created: boolean }> {
+  const {
+    counts: _c,
+    totals: _t,
+    expected: _e,
+    ...stored
+  } = { counts: 0, totals: 0, expected: 0, ...settlement };
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...keys.settlement(settlement.id),
+          entity: 'settlement',
+          ...stored,
+          gsi2pk: ALL_SETTLEMENTS,
+          gsi2sk: `${settlement.importedAt}#${settlement.id}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    const existing = await getSettlement(settlement.id);
+    if (existing) return { settlement: existing, created: false };
+    throw error;
+  }
+  return { settlement: (await getSettlement(settlement.id)) as Settlement, created: true };
+}
+
+export async function getSettlement(id: string): Promise<Settlement | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: keys.settlement(id), ConsistentRead: true }),
+  );
+  return result.Item ? settlementFromItem(result.Item) : undefined;
+}
+
+/** What one batch of lines adds to its settlement. */
+export interface BatchTally {
+  counts: Partial<Record<LineOutcome, number>>;
+  totals: Record<string, Amounts>;
+  expected: Record<string, Amounts>;
+}
+
+/** Thrown when another import of the same report advanced it first (two uploads at once). */
+export class SettlementMovedError extends Error {
+  constructor(readonly settlementId: string) {
+    super(`settlement ${settlementId} was advanced by another import`);
+    this.name = 'SettlementMovedError';
+  }
+}
+
+/**
+ * Adds a batch's tally and moves the watermark from `from` to `to` — only if it is still at
+ * `from`, so a batch counted once is never counted again (a rerun after a crash recounts the
+ * batch from its stored lines before it gets here).
+ */
+export async function advanceSettlement(
+  id: string,
+  from: number,
+  to: number,
+  tally: BatchTally,
+): Promise<void> {
+  const adds: [string, number][] = [
+    ...Object.entries(tally.counts).map(([outcome, count]): [string, number] => [
+      `count_${outcome}`,
+      count ?? 0,
+    ]),
+    ...(['totals', 'expected'] as const).flatMap((kind) =>
+      Object.entries(tally[kind]).flatMap(([currency, amounts]) =>
+        AMOUNT_FIELDS.map((field): [string, number] => [
+          `${kind === 'totals' ? 'total' : 'expected'}_${currency}_${field}`,
+          amounts[field],
+        ]),
+      ),
+    ),
+  ].filter(([, amount]) => amount !== 0);
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.settlement(id),
+        UpdateExpression: `SET processedThrough = :to${adds.length ? ` ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')}` : ''}`,
+        ConditionExpression: 'processedThrough = :from',
+        ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#a${i}`, name])),
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ...Object.fromEntries(adds.map(([, amount], i) => [`:a${i}`, amount])),
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+      throw new SettlementMovedError(id);
+    throw error;
+  }
+}
+
+/** Marks the settlement complete and announces `settlement.completed` (the summary), once. */
+export async function completeSettlement(
+  settlement: Settlement,
+  at: string,
+  summary: Record<string, unknown>,
+) {
+  const key = keys.settlement(settlement.id);
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: key,
+              UpdateExpression: 'SET #status = :done, completedAt = :at',
+              ConditionExpression: '#status = :importing',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':done': 'COMPLETED', ':importing': 'IMPORTING', ':at': at },
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: outboxItem(key.pk, 1, 'settlement.completed', at, summary),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // Completed meanwhile by the other import of the same report: nothing left to do.
+    if (cancellationCodes(error) === undefined) throw error;
+  }
+}
+
+function lineItem(settlementId: string, line: SettlementLineRecord): Record<string, unknown> {
+  const key = keys.settlementLine(settlementId, line.line);
+  return {
+    ...key,
+    entity: 'settlement-line',
+    ...line,
+    gsi1pk: settlementLinesByOutcome(settlementId, line.outcome),
+    gsi1sk: key.sk,
+  };
+}
+
+function lineFromItem(item: Record<string, unknown>): SettlementLineRecord {
+  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, ...line } = item;
+  return line as unknown as SettlementLineRecord;
+}
+
+/** A line's record, written once: false if this line was recorded before (a resumed import). */
+export async function recordLine(settlementId: string, line: SettlementLineRecord): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: lineItem(settlementId, line),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function getLine(settlementId: string, line: number): Promise<SettlementLineRecord | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: table(),
+      Key: keys.settlementLine(settlementId, line),
+      ConsistentRead: true,
+    }),
+  );
+  return result.Item ? lineFromItem(result.Item) : undefined;
+}
+
+export class StaleSettlementLineError extends Error {
+  constructor() {
+    super('the order or one of its refunds changed meanwhile');
+    this.name = 'StaleSettlementLineError';
+  }
+}
+export class LineRecordedError extends Error {
+  constructor() {
+    super('this line was recorded before');
+    this.name = 'LineRecordedError';
+  }
+}
+
+/**
+ * Settles an order: the order with its `settlement` (and `order.settled`), the ledger's booking,
+ * and the line's record, all or nothing. Conditional on the order's version and on every refund
+ * of the order still being as read (the sellers' released shares depend on them).
+ */
+export async function saveSettledLine(input: {
+  previous: Order;
+  next: Order;
+  settlementId: string;
+  line: SettlementLineRecord;
+  bookings: TransactItem[];
+  extra: TransactItem[];
+  refundChecks: { id: string; version: number }[];
+}): Promise<void> {
+  const items: TransactItem[] = [
+    ...transitionWrites(input.previous, input.next, 'order.settled'),
+    {
+      Put: {
+        TableName: table(),
+        Item: lineItem(input.settlementId, input.line),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...input.refundChecks.map(refundVersionCheck),
+    ...input.extra,
+    ...input.bookings,
+  ];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    if (codes[2] === 'ConditionalCheckFailed') throw new LineRecordedError();
+    throw new StaleSettlementLineError();
+  }
+}
+
+export async function listSettlements(limit: number, cursor?: string) {
+  const page = await queryPage(
+    {
+      TableName: table(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL_SETTLEMENTS },
+      ScanIndexForward: false,
+      Limit: limit,
+    },
+    cursor,
+  );
+  return {
+    items: (await fetchFullItems(page.Items ?? [])).map(settlementFromItem),
+    nextCursor: encodeCursor(page.LastEvaluatedKey),
+  };
+}
+
+/** A settlement's lines in file order; by outcome through gsi1 (keys only, then BatchGet). */
+export async function listLines(
+  settlementId: string,
+  filter: { outcome?: LineOutcome; limit: number; cursor?: string },
+) {
+  if (filter.outcome === undefined) {
+    const page = await queryPage(
+      {
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.settlement(settlementId).pk,
+          ':prefix': keys.settlementLinePrefix,
+        },
+        Limit: filter.limit,
+      },
+      filter.cursor,
+    );
+    return { items: (page.Items ?? []).map(lineFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  }
+  const page = await queryPage(
+    {
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': settlementLinesByOutcome(settlementId, filter.outcome) },
+      Limit: filter.limit,
+    },
+    filter.cursor,
+  );
+  return {
+    items: (await fetchFullItems(page.Items ?? [])).map(lineFromItem),
+    nextCursor: encodeCursor(page.LastEvaluatedKey),
+  };
+}
+
+/**
+ * Binds an `Idempotency-Key` to the report it first came with: the same key with another file
+ * is the caller's mistake (false), not a second settlement.
+ */
+export async function claimUploadKey(key: string, sha256: string, at: string): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...keys.settlementUploadKey(key),
+          entity: 'settlement-upload-key',
+          sha256,
+          at,
+          ttl: Math.floor(Date.parse(at) / 1000) + 7 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR sha256 = :sha',
+        ExpressionAttributeValues: { ':sha': sha256 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
