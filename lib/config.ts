@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '../functions/settlements/report-config';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -53,6 +54,13 @@ export interface StageConfig {
   expireOrdersEvery: Duration;
   /** After expiresAt, how long before an unpaid order is expired (payments at the deadline still land). */
   expiryGrace: Duration;
+  /**
+   * PagoEfectivo's settlement report layout (column header texts), the contracted commission and
+   * IGV, and after how many days an unsettled payment is flagged (docs/reconciliation.md).
+   */
+  settlement: SettlementConfig;
+  /** How often the unsettled-payments check runs. */
+  checkUnsettledEvery: Duration;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -76,6 +84,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(1),
     alarmSubscriptions: [],
+    settlement: DEFAULT_SETTLEMENT_CONFIG,
+    checkUnsettledEvery: Duration.days(1),
   },
   staging: {
     region: 'us-east-1',
@@ -94,6 +104,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(2),
     alarmSubscriptions: [],
+    settlement: DEFAULT_SETTLEMENT_CONFIG,
+    checkUnsettledEvery: Duration.days(1),
   },
   prod: {
     region: 'us-east-1',
@@ -115,6 +127,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     alarmSubscriptions: [],
     // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.
     notificationHeartbeatHours: 6,
+    settlement: DEFAULT_SETTLEMENT_CONFIG,
+    checkUnsettledEvery: Duration.days(1),
   },
 };
 

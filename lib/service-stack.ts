@@ -26,6 +26,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -49,6 +51,7 @@ import {
   type QueueName,
   ROUTES,
   SCHEDULES,
+  settlementReportsBucketName,
   STREAM_CONSUMERS,
   usagePlanName,
 } from './topology';
@@ -155,6 +158,10 @@ export class ServiceStack extends Stack {
       if (spec.psp) fn.bindPspSecret(stateful.pspSecret, stateful.pspSecretKey, config.pagoEfectivoBaseUrl);
       if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
       if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
+      if (spec.settlementReports)
+        fn.bindSettlementReports(this.settlementReportsBucket, spec.settlementReports);
+      if (spec.settlementReports || spec.settlementConfig)
+        fn.function.addEnvironment('SETTLEMENT_CONFIG', JSON.stringify(config.settlement));
       this.functions.set(name, fn);
     }
 
@@ -195,6 +202,7 @@ export class ServiceStack extends Stack {
     }
 
     this.buildSchedules(stage, config, stateful);
+    this.buildReportUploads(stateful);
     this.api = this.buildApi(stage, config);
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage,
@@ -210,10 +218,43 @@ export class ServiceStack extends Stack {
     this.acknowledgeFindings();
   }
 
+  /** Derived like the stateful stack names it: no cross-stack reference (see topology). */
+  get settlementReportsBucket(): string {
+    return settlementReportsBucketName(this.stageName, this.account, this.region);
+  }
+
   fn(name: FunctionName) {
     const construct = this.functions.get(name);
     if (!construct) throw new Error(`function ${name} missing`);
     return construct.function;
+  }
+
+  /**
+   * A report uploaded to the bucket (S3 → EventBridge, default bus) starts its reconciliation.
+   * A run cut short by the timeout throws; Lambda's async retries resume it (same SHA-256, same
+   * settlement); what still fails lands in the jobs DLQ, which is alarmed.
+   */
+  private buildReportUploads(stateful: StatefulStack): void {
+    const reconcile = this.fn('reconcile-upload');
+    reconcile.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
+    });
+    new Rule(this, 'settlement-report-uploaded', {
+      description: 'A settlement report was uploaded: reconcile it',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [this.settlementReportsBucket] },
+          object: { key: [{ prefix: 'incoming/' }] },
+        },
+      },
+      // No DLQ on the rule itself: its queue policy would make the stateful stack reference this
+      // one (a cycle). Delivery to Lambda is retried; failed runs reach the jobs DLQ (above).
+      targets: [new LambdaFunctionTarget(reconcile, { retryAttempts: 4 })],
+    });
   }
 
   /** The safety nets: EventBridge Scheduler invokes each job with retries and a DLQ. */
@@ -221,6 +262,7 @@ export class ServiceStack extends Stack {
     const rates: Record<JobName, Duration> = {
       'sync-pending': config.syncPendingEvery,
       'expire-orders': config.expireOrdersEvery,
+      'check-unsettled': config.checkUnsettledEvery,
     };
     this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
     for (const spec of SCHEDULES) {
@@ -230,7 +272,8 @@ export class ServiceStack extends Stack {
       // such run recorded in the jobs DLQ, which is alarmed.
       this.fn(spec.function).configureAsyncInvoke({
         retryAttempts: 0,
-        maxEventAge: Duration.seconds(Math.max(60, rates[spec.name].toSeconds())),
+        // Lambda keeps an async event at most 6 h.
+        maxEventAge: Duration.seconds(Math.min(21_600, Math.max(60, rates[spec.name].toSeconds()))),
         onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
       });
       new Schedule(this, `${spec.name}-schedule`, {
@@ -624,6 +667,10 @@ export class ServiceStack extends Stack {
         appMetric('RefundPaidOut'),
         appMetric('RefundNotPaid'),
         appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
+      ]),
+      graph('Settlement reports (per 5 min)', [
+        appMetric('SettlementImported'),
+        appMetric('SettlementLinesUnmatched'),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

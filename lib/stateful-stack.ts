@@ -9,11 +9,19 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Stage, StageConfig } from './config';
-import { physicalName, QUEUES, type QueueName, RAW_NOTIFICATIONS_TABLE, TABLE } from './topology';
+import {
+  physicalName,
+  QUEUES,
+  type QueueName,
+  RAW_NOTIFICATIONS_TABLE,
+  settlementReportsBucketName,
+  TABLE,
+} from './topology';
 
 export interface StatefulStackProps extends StackProps {
   stage: Stage;
@@ -44,6 +52,12 @@ export class StatefulStack extends Stack {
   readonly eventBus: EventBus;
   /** Where stream batches the dispatcher could not handle after its retries are recorded. */
   readonly streamFailureQueue: Queue;
+  /**
+   * Settlement reports too large for an API request, uploaded through presigned URLs under
+   * `incoming/`. Object-created events go to EventBridge (a rule in the service stack starts the
+   * reconciliation), so this stack never references a function: no cross-stack cycle.
+   */
+  readonly settlementReports: Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -162,6 +176,33 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
         'PagoEfectivo issues these credentials; they cannot be rotated by a Lambda. Rotation is a manual runbook step.',
+    });
+
+    this.settlementReports = new Bucket(this, 'SettlementReports', {
+      bucketName: settlementReportsBucketName(stage, this.account, this.region),
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: config.removalPolicy,
+      // Reports are evidence for finance and audit: kept as long as the raw notifications.
+      lifecycleRules: [
+        {
+          expiration: Duration.days(Math.max(config.rawWebhookRetentionDays, 30)),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+    // Object-created events to EventBridge, set on the bucket itself: CDK's `eventBridgeEnabled`
+    // would add a custom-resource Lambda to do what CloudFormation does natively.
+    (this.settlementReports.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    Validations.of(this.settlementReports).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'Objects arrive only through short-lived presigned URLs issued to authenticated API keys (logged by the API); each import is recorded as a settlement with its SHA-256 and importer.',
     });
   }
 

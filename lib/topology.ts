@@ -121,7 +121,10 @@ export type FunctionName =
   | 'webhook-endpoints'
   | 'events'
   | 'dispatch-events'
-  | 'deliver-webhooks';
+  | 'deliver-webhooks'
+  | 'settlements'
+  | 'reconcile-upload'
+  | 'check-unsettled';
 
 export type TableAction =
   | 'GetItem'
@@ -151,6 +154,13 @@ const TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem'] };
 const BOOKED_TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
 /** Applying a payment (webhook, poll, expiry check): transitions, payment records, operation numbers, anomalies. */
 const APPLY_PAYMENT: TableAccess = { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] };
+/**
+ * Reconciling a settlement report: orders read in batches, payments applied (the payment path),
+ * orders settled in transactions that also check refunds (ConditionCheck), lines and tallies.
+ */
+const RECONCILE: TableAccess = {
+  actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+};
 /** Powertools idempotency: its records are put, updated, read and — after a failed call — deleted. */
 const IDEMPOTENT_CREATE = { deletes: ['IDEMPOTENCY#*'] } as const;
 
@@ -168,6 +178,13 @@ export interface FunctionSpec {
   sendsTo?: QueueName;
   /** Puts events on the stage's EventBridge bus. */
   publishesEvents?: boolean;
+  /**
+   * The stage's settlement-report bucket: `presign` hands out upload URLs (PutObject on
+   * `incoming/*`), `read` reconciles what lands there (GetObject). Both get SETTLEMENT_CONFIG.
+   */
+  settlementReports?: 'presign' | 'read';
+  /** Gets the stage's settlement config (SETTLEMENT_CONFIG) without touching the bucket. */
+  settlementConfig?: boolean;
   /**
    * Reserved concurrency: caps (and guarantees) how many run at once. 1 for scheduled jobs, so a
    * run can never overlap the previous one; a cap where a burst would starve the API or hammer
@@ -242,7 +259,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     table: {
-      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      // ConditionCheckItem: an approval checks the order is unchanged (settled or not decides the bucket).
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
       deletes: ['IDEMPOTENCY#*'],
     },
   },
@@ -322,9 +340,34 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
+  settlements: {
+    entry: 'functions/handlers/settlements.ts',
+    // API Gateway answers 504 after 29 s; the import pauses before that (202) and resumes on a re-POST.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    table: RECONCILE,
+    settlementReports: 'presign',
+  },
+  'reconcile-upload': {
+    entry: 'functions/handlers/reconcile-upload.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    table: RECONCILE,
+    settlementReports: 'read',
+    // Reports are few; two at once keeps a re-upload from racing its own first run for long.
+    reservedConcurrency: 2,
+  },
+  'check-unsettled': {
+    entry: 'functions/handlers/check-unsettled.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    table: APPLY_PAYMENT,
+    settlementConfig: true,
+    reservedConcurrency: 1,
+  },
 };
 
-export type JobName = 'sync-pending' | 'expire-orders';
+export type JobName = 'sync-pending' | 'expire-orders' | 'check-unsettled';
 
 export interface ScheduleSpec {
   name: JobName;
@@ -337,6 +380,7 @@ export interface ScheduleSpec {
 export const SCHEDULES: readonly ScheduleSpec[] = [
   { name: 'sync-pending', function: 'sync-pending', localEverySeconds: 60 },
   { name: 'expire-orders', function: 'expire-orders', localEverySeconds: 15 },
+  { name: 'check-unsettled', function: 'check-unsettled', localEverySeconds: 3600 },
 ];
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -375,6 +419,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/sellers/{sellerId}/balance', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/sellers/{sellerId}/ledger', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/ledger/trial-balance', function: 'ledger', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/settlements/uploads', function: 'settlements', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/settlements/{id}', function: 'settlements', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/settlements/{id}/lines', function: 'settlements', auth: 'apiKey' },
   { method: 'POST', path: '/v1/anomalies/{id}/resolve', function: 'resolve-anomaly', auth: 'apiKey' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
@@ -422,6 +471,13 @@ export const GATEWAY_PROBLEMS = {
 export function physicalName(base: string, stage: string): string {
   return `pagoefectivo-${stage}-${base}`;
 }
+
+/**
+ * The stage's settlement-report bucket. Bucket names are global, so account and region are part of
+ * it; both stacks derive it from here, so the service stack needs no cross-stack reference to it.
+ */
+export const settlementReportsBucketName = (stage: string, account: string, region: string) =>
+  `${physicalName('settlement-reports', stage)}-${account}-${region}`;
 
 /** The API Gateway usage plan every client API key of a stage joins (per-client throttle). */
 export const usagePlanName = (stage: string) => physicalName('clients', stage);

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -110,6 +110,32 @@ export class ServiceFunction extends Construct {
         resources: [table.tableArn],
       }),
     );
+    return this;
+  }
+
+  /**
+   * The settlement-report bucket: `presign` may PutObject under `incoming/` (the presigned URLs it
+   * hands out carry its rights), `read` may GetObject there. Nothing else in the bucket, no List.
+   */
+  bindSettlementReports(bucketName: string, mode: 'presign' | 'read'): this {
+    this.function.addEnvironment('SETTLEMENT_BUCKET_NAME', bucketName);
+    const stack = Stack.of(this);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [mode === 'presign' ? 's3:PutObject' : 's3:GetObject'],
+        resources: [`arn:${stack.partition}:s3:::${bucketName}/incoming/*`],
+      }),
+    );
+    // cdk-nag shows pseudo parameters as <AWS::…>.
+    const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+    const shown = bucketName
+      .replace(stack.account, pseudo(stack.account, 'AccountId'))
+      .replace(stack.region, pseudo(stack.region, 'Region'));
+    Validations.of(this.function).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${pseudo(stack.partition, 'Partition')}:s3:::${shown}/incoming/*]`,
+      reason: 'Report objects have random names under incoming/; the function may reach only those.',
+    });
     return this;
   }
 

@@ -180,7 +180,19 @@ describe('functions', () => {
     const secret = ['kms:Decrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
     const transition = ['dynamodb:GetItem', 'dynamodb:PutItem'];
     const applyPayment = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    const asyncDestination = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+    const reconcile = [
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ];
     const expected: Record<FunctionName, string[]> = {
+      settlements: [...reconcile, 's3:PutObject'],
+      'reconcile-upload': [...reconcile, 's3:GetObject', ...asyncDestination],
+      'check-unsettled': [...applyPayment, ...asyncDestination],
       authorizer: ['dynamodb:GetItem'],
       'create-order': [
         'dynamodb:DeleteItem',
@@ -201,6 +213,7 @@ describe('functions', () => {
       ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       refunds: [
         'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -453,7 +466,11 @@ describe('schedules', () => {
 
   it('run each job on its stage rate with retries and a dead-letter queue', () => {
     for (const spec of SCHEDULES) {
-      const rate = spec.name === 'expire-orders' ? 'rate(1 minute)' : 'rate(5 minutes)';
+      const rate = {
+        'expire-orders': 'rate(1 minute)',
+        'sync-pending': 'rate(5 minutes)',
+        'check-unsettled': 'rate(1 day)',
+      }[spec.name];
       service.hasResourceProperties('AWS::Scheduler::Schedule', {
         Description: `${spec.name} (prod)`,
         ScheduleExpression: rate,
@@ -496,7 +513,10 @@ describe('schedules', () => {
       service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: fnId },
         MaximumRetryAttempts: 0,
-        MaximumEventAgeInSeconds: spec.name === 'expire-orders' ? 60 : 300,
+        // A run older than its period is superseded; Lambda keeps async events 6 h at most.
+        MaximumEventAgeInSeconds: { 'expire-orders': 60, 'sync-pending': 300, 'check-unsettled': 21_600 }[
+          spec.name
+        ],
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       });
     }
