@@ -51,8 +51,8 @@ import {
   type QueueName,
   ROUTES,
   SCHEDULES,
-  settlementReportsBucketName,
   STREAM_CONSUMERS,
+  settlementReportsBucketName,
   usagePlanName,
 } from './topology';
 

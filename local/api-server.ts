@@ -14,8 +14,8 @@ import { lambdaContext, loadHandler } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
 import { ClientThrottle, type ThrottleLimits } from './throttle';
 
-/** API Gateway's own payload limit is 10 MB; locally 1 MB is plenty and protects the process. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Like Lambda's synchronous payload limit (6 MB): what API Gateway could hand a function. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** A request whose body never completes (Content-Length larger than what is sent) gets 408 by then. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 

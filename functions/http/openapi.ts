@@ -29,6 +29,18 @@ import {
   RejectRefundRequestSchema,
 } from '../refunds/api-schemas';
 import {
+  ImportSettlementQuerySchema,
+  ListLinesQuerySchema,
+  ListSettlementsQuerySchema,
+  MAX_REPORT_BYTES,
+  SettlementLinePageSchema,
+  SettlementListSchema,
+  SettlementSchema,
+  SettlementUploadSchema,
+  UploadRequestSchema,
+} from '../settlements/api-schemas';
+import { REPORT_MEDIA_TYPES } from '../settlements/report';
+import {
   CreateEndpointRequestSchema,
   DeliveryAttemptSchema,
   EventsQuerySchema,
@@ -77,6 +89,11 @@ function componentSchemas(): Record<string, JsonSchema> {
     MarkRefundFailedRequestSchema,
     RefundSchema,
     RefundListSchema,
+    SettlementSchema,
+    SettlementListSchema,
+    SettlementLinePageSchema,
+    SettlementUploadSchema,
+    UploadRequestSchema,
   ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
@@ -178,6 +195,14 @@ const sellerParameter = {
   schema: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' },
 };
 
+const settlementParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Settlement id (stl_ and 32 hex digits of the report’s SHA-256)',
+  schema: { type: 'string', pattern: '^stl_[0-9a-f]{32}$', maxLength: 36 },
+};
+
 /** Same caller + key + body within a day replays the first response; another body → 409. */
 const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
@@ -198,6 +223,11 @@ const TAGS: [RegExp, string, string][] = [
     'Refunds of recorded payments, with maker-checker and an audit chain.',
   ],
   [/^\/v1\/(orders|vouchers)/, 'Orders', 'Orders and their PagoEfectivo vouchers (CIPs).'],
+  [
+    /^\/v1\/settlements/,
+    'Settlements',
+    "PagoEfectivo's settlement reports, reconciled line by line against our payments.",
+  ],
   [/^\/v1\/anomalies/, 'Anomalies', 'Payments that changed no order, until someone resolves them.'],
   [/^\/v1\/(sellers|ledger)/, 'Ledger', "What is owed to whom: sellers' balances and the trial balance."],
   [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
@@ -463,6 +493,92 @@ function assembleDocument(): JsonSchema {
           summary: 'Every account of the ledger in one currency; the total is always zero',
           parameters: queryParameters(TrialBalanceQuerySchema),
           responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
+        },
+      },
+      '/v1/settlements': {
+        post: {
+          operationId: 'importSettlement',
+          summary: `Import a PagoEfectivo settlement report (CSV or .xlsx, up to ${MAX_REPORT_BYTES} bytes) and reconcile it`,
+          description:
+            'The file itself is the body. The same file (by SHA-256) twice returns the first settlement and changes nothing. ' +
+            'A report with unreadable lines is refused whole (400 naming line and column) unless `partial=true`. ' +
+            'A report that cannot be reconciled within the request answers 202 with the settlement so far: POST the same file again to resume.',
+          parameters: [...queryParameters(ImportSettlementQuerySchema), idempotencyKeyParameter],
+          requestBody: {
+            required: true,
+            content: {
+              [REPORT_MEDIA_TYPES.csv]: { schema: { type: 'string', maxLength: MAX_REPORT_BYTES } },
+              [REPORT_MEDIA_TYPES.xlsx]: {
+                schema: { type: 'string', format: 'binary', maxLength: MAX_REPORT_BYTES },
+              },
+            },
+          },
+          responses: {
+            '201': json('Imported and reconciled.', ref('Settlement')),
+            '200': json('This file was imported before: its settlement, unchanged.', ref('Settlement')),
+            '202': json('Reconciled in part; POST the same file again to resume.', ref('Settlement')),
+            ...commonErrors,
+            '409': problem('`idempotency_key_reused`: the Idempotency-Key came with another file.'),
+            '413': problem('Larger than the API takes: use POST /v1/settlements/uploads.'),
+            '415': problem('Not text/csv or the .xlsx media type.'),
+          },
+        },
+        get: {
+          operationId: 'listSettlements',
+          summary: 'Settlement reports, newest import first',
+          parameters: queryParameters(ListSettlementsQuerySchema),
+          responses: { '200': json('A page of settlements.', ref('SettlementList')), ...commonErrors },
+        },
+      },
+      '/v1/settlements/uploads': {
+        post: {
+          operationId: 'createSettlementUpload',
+          summary: 'A presigned S3 URL to upload a report too large for the API; it is reconciled on arrival',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('SettlementUploadRequest') } },
+          },
+          responses: {
+            '201': json('Where and how to PUT the file (15 minutes).', ref('SettlementUpload')),
+            ...commonErrors,
+            '409': problem('`uploads_unavailable`: this stage has no report bucket (the local stack).'),
+          },
+        },
+      },
+      '/v1/settlements/{id}': {
+        get: {
+          operationId: 'getSettlement',
+          summary: 'A settlement: counts per outcome, totals, what we expected, and the difference',
+          parameters: [settlementParameter],
+          responses: {
+            '200': json('The settlement.', ref('Settlement')),
+            ...commonErrors,
+            '404': problem('No such settlement.'),
+          },
+        },
+      },
+      '/v1/settlements/{id}/lines': {
+        get: {
+          operationId: 'listSettlementLines',
+          summary: "A settlement's lines in file order, or one outcome's; as CSV with `Accept: text/csv`",
+          parameters: [settlementParameter, ...queryParameters(ListLinesQuerySchema)],
+          responses: {
+            '200': {
+              description: 'A page of lines (CSV: the next cursor is in `X-Next-Cursor`).',
+              headers: {
+                'X-Next-Cursor': {
+                  description: 'CSV only: the next page’s cursor.',
+                  schema: { type: 'string' },
+                },
+              },
+              content: {
+                'application/json': { schema: ref('SettlementLinePage') },
+                'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
+              },
+            },
+            ...commonErrors,
+            '404': problem('No such settlement.'),
+          },
         },
       },
       '/v1/anomalies/{id}/resolve': {

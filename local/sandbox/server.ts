@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { now, nowMs } from '../../functions/platform/clock';
 import { parsePspDate, toLimaIso } from '../../functions/psp/pagoefectivo/lima-time';
 import { authorizationHash, notificationSignature } from '../../functions/psp/pagoefectivo/signing';
+import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
 import { PortInUseError } from '../ports';
+import { SettlementRequestSchema, settlementCsv, settlementRows, settlementXlsx } from './settlement-report';
 import { type SandboxCip, SandboxState } from './state';
 
 /**
@@ -317,6 +320,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       faults.set(target, [...(faults.get(target) ?? []), ...requested]);
       return new HttpReply(200, { userEmail: target, pending: faults.get(target) });
     }
+    if (method === 'POST' && path === '/_sandbox/settlements') {
+      const request = SettlementRequestSchema.safeParse(body);
+      if (!request.success) return fail(400, 400, z.prettifyError(request.error));
+      const rows = settlementRows(state, request.data);
+      return request.data.format === 'xlsx'
+        ? new HttpReply(200, await settlementXlsx(rows), REPORT_MEDIA_TYPES.xlsx)
+        : new HttpReply(200, settlementCsv(rows, request.data.delimiter), 'text/csv; charset=utf-8');
+    }
     if (method === 'POST' && path === '/_sandbox/tokens/revoke') {
       tokens.clear();
       return new HttpReply(200, { revoked: true });
@@ -363,7 +374,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     route(request)
       .then((reply) => {
-        const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const payload =
+          typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+            ? reply.body
+            : JSON.stringify(reply.body);
         response.writeHead(reply.status, { 'content-type': reply.contentType });
         response.end(payload);
       })

@@ -17,6 +17,8 @@ export interface SandboxCip {
   datePayment?: string;
   operationNumber?: string;
   dateRemoval?: string;
+  /** Set when a sandbox settlement report listed the payment (`yyyy-mm-dd`). */
+  settledOn?: string;
   status: SandboxCipStatus;
   guid: string;
 }
