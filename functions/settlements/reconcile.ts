@@ -21,7 +21,14 @@ import {
   saveSettledLine,
   startSettlement,
 } from '../store/settlements-repository';
-import { type LineProblem, type ReadLine, type ReportFormat, type ReportLine, readReport } from './report';
+import {
+  type LineProblem,
+  type ReadLine,
+  type ReportFormat,
+  type ReportLine,
+  readReport,
+  UnreadableReportError,
+} from './report';
 import { type SettlementConfig, settlementConfig } from './report-config';
 import {
   AMOUNT_FIELDS,
@@ -103,6 +110,16 @@ export async function importReport(source: ReportSource, options: ImportOptions)
 }
 
 async function validateReport(source: ReportSource, config: SettlementConfig) {
+  try {
+    return await scanReport(source, config);
+  } catch (error) {
+    if (!(error instanceof UnreadableReportError)) throw error;
+    const { line, column, message } = error.problem;
+    throw new ValidationError([{ field: `line ${line}: ${column}`, message }], error.message);
+  }
+}
+
+async function scanReport(source: ReportSource, config: SettlementConfig) {
   let lines = 0;
   let problemLines = 0;
   let settledOn: string | undefined;
@@ -185,13 +202,17 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
   // order's version (the loser re-reads and sees the winner's settlement: a duplicate).
   for (let start = 0; start < batch.length; start += LINE_CONCURRENCY) {
     const slice = batch.slice(start, start + LINE_CONCURRENCY);
+    // Two lines of one CIP run in file order, so the earlier one is the one that settles.
+    const previousOfCip = new Map<string, Promise<unknown>>();
     results.push(
       ...(await Promise.all(
-        slice.map((read) =>
-          'problems' in read
-            ? recordInvalidLine(settlement, read)
-            : reconcileLine(settlement, read.line, orderFor(read.line, orders), config),
-        ),
+        slice.map((read) => {
+          if ('problems' in read) return recordInvalidLine(settlement, read);
+          const after = previousOfCip.get(read.line.cip) ?? Promise.resolve();
+          const run = after.then(() => reconcileLine(settlement, read.line, orderFor(read.line, orders), config));
+          previousOfCip.set(read.line.cip, run.catch(() => undefined));
+          return run;
+        }),
       )),
     );
   }

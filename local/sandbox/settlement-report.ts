@@ -14,6 +14,8 @@ export const SettlementRequestSchema = z.strictObject({
   settledOn: z.iso.date(),
   format: z.enum(['csv', 'xlsx']).default('csv'),
   delimiter: z.enum([';', ',']).default(';'),
+  /** Only these CIPs (tests sharing one sandbox each settle their own); default: every one due. */
+  only: z.array(z.string()).optional(),
   faults: z
     .strictObject({
       /** Left out of this report (they stay unsettled). */
@@ -26,8 +28,10 @@ export const SettlementRequestSchema = z.strictObject({
       unknown: z.number().int().min(0).max(1000).default(0),
       /** Listed twice. */
       duplicate: z.array(z.string()).default([]),
-      /** Commission percent other than the contract's (e.g. 3.5). */
+      /** Commission percent other than the contract's (e.g. 3.5), for every line… */
       commissionRate: z.number().min(0).max(100).optional(),
+      /** …or for these CIPs only. */
+      commission: z.record(z.string(), z.number().min(0).max(100)).default({}),
       /** Listed again although an earlier sandbox report settled them. */
       resettle: z.array(z.string()).default([]),
     })
@@ -77,7 +81,7 @@ export function settlementRows(state: SandboxState, request: SettlementRequest):
   const row = (cip: SandboxCip, index: number): string[] => {
     const currency = faults.currency[cip.cip] ?? cip.currency;
     const gross = decimalToMinor(faults.amount[cip.cip] ?? cip.amount);
-    const { commission, tax } = fees(gross, currency, rate);
+    const { commission, tax } = fees(gross, currency, faults.commission[cip.cip] ?? rate);
     return [
       cip.cip,
       cip.operationNumber ?? '',
@@ -96,7 +100,8 @@ export function settlementRows(state: SandboxState, request: SettlementRequest):
     (cip) =>
       cip.status === 'paid' &&
       (cip.settledOn === undefined || faults.resettle.includes(cip.cip)) &&
-      !faults.omit.includes(cip.cip),
+      !faults.omit.includes(cip.cip) &&
+      (request.only === undefined || request.only.includes(cip.cip)),
   );
   const rows: string[][] = [HEADER];
   listed.forEach((cip, index) => {

@@ -716,3 +716,67 @@ describe('alarms', () => {
     for (const alarm of alarms) expect(body, alarm).toContain(alarm);
   });
 });
+
+// S3 has no emulator that runs here (s3rver's last release is from 2021): the upload path is
+// proven by these assertions on the synthesized templates, the reconciliation by the e2e tests.
+describe('settlement report uploads', () => {
+  const { stateful, service } = synthesized.prod;
+
+  it('keep reports in a private, encrypted, TLS-only bucket that tells EventBridge of new objects', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: { 'Fn::Join': ['', Match.arrayWith(['pagoefectivo-prod-settlement-reports-'])] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({}),
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    // No custom-resource Lambda for the notifications.
+    expect(Object.keys(stateful.findResources('AWS::Lambda::Function'))).toEqual([]);
+  });
+
+  it('start the reconcile function for objects created under incoming/, with retries and the jobs DLQ', () => {
+    const [reconcileId] = Object.keys(
+      service.findResources('AWS::Lambda::Function', {
+        Properties: { Description: 'reconcile-upload (prod)' },
+      }),
+    );
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: 'incoming/' }] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] } })],
+    });
+    service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: reconcileId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    for (const [name, action] of [
+      ['settlements', 's3:PutObject'],
+      ['reconcile-upload', 's3:GetObject'],
+    ] as const) {
+      const environment = environmentOf(service, name, 'prod');
+      expect(JSON.stringify(environment.SETTLEMENT_BUCKET_NAME)).toContain(
+        'pagoefectivo-prod-settlement-reports-',
+      );
+      expect(environment.SETTLEMENT_CONFIG).toBe(JSON.stringify(STAGE_CONFIG.prod.settlement));
+      const policies = JSON.stringify(service.findResources('AWS::IAM::Policy'));
+      expect(policies).toContain(action);
+    }
+    expect(JSON.stringify(service.findResources('AWS::IAM::Policy'))).toContain('/incoming/*');
+  });
+});

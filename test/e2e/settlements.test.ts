@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../functions/orders/order';
+import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
+import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+
+interface Settlement {
+  id: string;
+  status: string;
+  lines: number;
+  counts: Record<string, number>;
+  totals: Record<string, { gross: number; commission: number; tax: number; net: number }>;
+  expected: Record<string, { gross: number; commission: number; tax: number; net: number }>;
+  difference: Record<string, { gross: number; commission: number; tax: number; net: number }>;
+}
+interface Line {
+  line: number;
+  outcome: string;
+  cip?: string;
+  orderId?: string;
+  anomalyId?: string;
+}
+interface Balance {
+  balances: { currency: string; pending: number; available: number; reservedForRefunds: number }[];
+}
+
+/** A report from the sandbox (bytes and content type, as PagoEfectivo would send the file). */
+async function report(body: Record<string, unknown>): Promise<{ bytes: Buffer; type: string }> {
+  const response = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ settledOn: '2026-12-03', ...body }),
+  });
+  expect(response.status).toBe(200);
+  return {
+    bytes: Buffer.from(await response.arrayBuffer()),
+    type: response.headers.get('content-type') ?? '',
+  };
+}
+
+const importReport = (bytes: Buffer | string, type: string = REPORT_MEDIA_TYPES.csv, query = '') =>
+  api<Settlement>('POST', `/v1/settlements${query}`, { rawBody: bytes, headers: { 'content-type': type } });
+
+async function paidOrder(sellerId: string, notify = true): Promise<Order> {
+  const order = (
+    await api<Order>('POST', '/v1/orders', {
+      body: orderRequest({
+        amount: 20000,
+        splits: [
+          { sellerId, amount: 12000, fee: 1200 },
+          { sellerId: `${sellerId}-b`, amount: 8000, fee: 800 },
+        ],
+      }),
+    })
+  ).body;
+  await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { notify });
+  if (notify) {
+    await eventually(async () => {
+      const current = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+      return current.status === 'PAID' ? current : undefined;
+    });
+  }
+  return (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+}
+
+const balance = async (sellerId: string) =>
+  (await api<Balance>('GET', `/v1/sellers/${sellerId}/balance`)).body.balances[0];
+
+describe('settlement reconciliation', () => {
+  it('imports a sandbox report with every fault class and lists each class; the same file twice changes nothing', async () => {
+    const seller = `stl-${randomUUID()}`;
+    const [matched, amount, currency, duplicate, commission, refunded, missing, omitted] = await Promise.all(
+      [true, true, true, true, true, true, false, true].map((notify, i) =>
+        paidOrder(`${seller}-${i}`, notify),
+      ),
+    );
+    if (!matched || !amount || !currency || !duplicate || !commission || !refunded || !missing || !omitted)
+      throw new Error('orders missing');
+    expect(missing.status).toBe('PENDING_PAYMENT');
+    const refund = await api('POST', `/v1/orders/${refunded.id}/refunds`, {
+      body: {
+        amount: 5000,
+        reason: 'return',
+        destination: {
+          type: 'bank_account',
+          cci: '00219300123456789013',
+          holderName: 'Ana María Núñez Peña',
+          documentType: 'DNI',
+          documentNumber: '45678912',
+        },
+      },
+    });
+    expect(refund.status).toBe(201);
+    const cips = [matched, amount, currency, duplicate, commission, refunded, missing, omitted].map(
+      (o) => o.voucher.cip,
+    );
+    const file = await report({
+      only: cips,
+      faults: {
+        omit: [omitted.voucher.cip],
+        amount: { [amount.voucher.cip]: '199.00' },
+        currency: { [currency.voucher.cip]: 'USD' },
+        duplicate: [duplicate.voucher.cip],
+        commission: { [commission.voucher.cip]: 3.5 },
+        unknown: 1,
+      },
+    });
+    expect(file.type).toContain('text/csv');
+    const imported = await importReport(file.bytes);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const settlement = imported.body;
+    expect(settlement.status).toBe('COMPLETED');
+    expect(settlement.lines).toBe(9);
+    expect(settlement.counts).toEqual({
+      matched: 2,
+      amount_mismatch: 1,
+      currency_mismatch: 1,
+      unknown_payment: 1,
+      duplicate_line: 1,
+      refunded_before_settlement: 1,
+      commission_mismatch: 1,
+      missing_notification: 1,
+      invalid_line: 0,
+    });
+
+    // Lines by outcome, each non-matched one with its anomaly.
+    const lines = (await api<{ items: Line[] }>('GET', `/v1/settlements/${settlement.id}/lines`)).body.items;
+    expect(lines).toHaveLength(9);
+    const outcomeOf = (cip: string) => lines.filter((line) => line.cip === cip).map((line) => line.outcome);
+    expect(outcomeOf(matched.voucher.cip)).toEqual(['matched']);
+    expect(outcomeOf(duplicate.voucher.cip)).toEqual(['matched', 'duplicate_line']);
+    expect(outcomeOf(amount.voucher.cip)).toEqual(['amount_mismatch']);
+    expect(outcomeOf(currency.voucher.cip)).toEqual(['currency_mismatch']);
+    expect(outcomeOf(commission.voucher.cip)).toEqual(['commission_mismatch']);
+    expect(outcomeOf(refunded.voucher.cip)).toEqual(['refunded_before_settlement']);
+    expect(outcomeOf(missing.voucher.cip)).toEqual(['missing_notification']);
+    expect(outcomeOf(omitted.voucher.cip)).toEqual([]);
+    const byOutcome = (
+      await api<{ items: Line[] }>(
+        'GET',
+        `/v1/settlements/${settlement.id}/lines?outcome=commission_mismatch`,
+      )
+    ).body.items;
+    expect(byOutcome.map((line) => line.cip)).toEqual([commission.voucher.cip]);
+    for (const line of lines.filter((l) => l.outcome !== 'matched')) {
+      expect(line.anomalyId, line.outcome).toBeDefined();
+      const anomalies = await api<{ items: { id: string }[] }>(
+        'GET',
+        `/v1/anomalies?type=${line.anomalyId?.split(':')[0]}&limit=100`,
+      );
+      expect(anomalies.body.items.map((a) => a.id)).toContain(line.anomalyId);
+    }
+
+    // A payment whose notification and polling both missed it is PAID from the report, once.
+    const recovered = (await api<Order>('GET', `/v1/orders/${missing.id}`)).body;
+    expect(recovered.status).toBe('PAID');
+    expect(recovered.payment?.source).toBe('settlement');
+    expect(recovered.settlement?.id).toBe(settlement.id);
+
+    // Balances move to available only for lines that settle a payment of ours.
+    expect(await balance(`${seller}-0`)).toMatchObject({ pending: 0, available: 10800 });
+    expect((await api<Order>('GET', `/v1/orders/${matched.id}`)).body.settlement).toMatchObject({
+      id: settlement.id,
+      settledOn: '2026-12-03',
+      commission: 450,
+      tax: 81,
+      net: 19469,
+    });
+    expect(await balance(`${seller}-1`)).toMatchObject({ pending: 10800, available: 0 });
+    expect(await balance(`${seller}-2`)).toMatchObject({ pending: 10800, available: 0 });
+    expect(await balance(`${seller}-7`)).toMatchObject({ pending: 10800, available: 0 });
+    // The refund took 3000 (60 % of 5000) less a 300 fee share from seller -5 before settlement.
+    expect(await balance(`${seller}-5`)).toMatchObject({
+      pending: 0,
+      available: 8100,
+      reservedForRefunds: 2700,
+    });
+
+    // The same file again: the first settlement, nothing changed.
+    const again = await importReport(file.bytes);
+    expect(again.status).toBe(200);
+    expect(again.body.counts).toEqual(settlement.counts);
+    expect(again.body.id).toBe(settlement.id);
+    expect(await balance(`${seller}-0`)).toMatchObject({ pending: 0, available: 10800 });
+    const afterAgain = (await api<Order>('GET', `/v1/orders/${missing.id}`)).body;
+    expect(afterAgain.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect(afterAgain.version).toBe(recovered.version);
+
+    // The trial balance still sums to zero with the PSP's fees booked.
+    const trial = await api<{ total: number; accounts: { account: string; balance: number }[] }>(
+      'GET',
+      '/v1/ledger/trial-balance?currency=PEN',
+    );
+    expect(trial.body.total).toBe(0);
+
+    // Finance's CSV of the same lines.
+    const csv = await fetch(`${stack().apiUrl}/v1/settlements/${settlement.id}/lines`, {
+      headers: { authorization: `Bearer ${stack().apiKey}`, accept: 'text/csv' },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const rows = (await csv.text()).trim().split('\n');
+    expect(rows[0]).toMatch(/^line,outcome,cip/);
+    expect(rows).toHaveLength(10);
+  });
+
+  it('reads an .xlsx report and a comma-separated one alike', async () => {
+    const [first, second] = [await paidOrder(`xl-${randomUUID()}`), await paidOrder(`xl-${randomUUID()}`)];
+    if (!first || !second) throw new Error('orders missing');
+    const xlsx = await report({ only: [first.voucher.cip], format: 'xlsx' });
+    expect(xlsx.type).toBe(REPORT_MEDIA_TYPES.xlsx);
+    const fromXlsx = await importReport(xlsx.bytes, REPORT_MEDIA_TYPES.xlsx, '?fileName=liquidacion.xlsx');
+    expect(fromXlsx.status, JSON.stringify(fromXlsx.body)).toBe(201);
+    expect(fromXlsx.body.counts.matched).toBe(1);
+    const comma = await report({ only: [second.voucher.cip], delimiter: ',' });
+    const fromCsv = await importReport(comma.bytes);
+    expect(fromCsv.body.counts.matched).toBe(1);
+  });
+
+  it('refuses a malformed report whole, naming line and column, unless partial=true', async () => {
+    const order = await paidOrder(`bad-${randomUUID()}`);
+    const file = (await report({ only: [order.voucher.cip], delimiter: ';' })).bytes.toString('utf8');
+    const broken = `${file}9999;abc;;PEN;10.00;0.70;0.13;9.17;01/12/2026 10:00:00;03/12/2026;Agente\r\n`;
+    const refused = await importReport(broken);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({
+      errors: [{ field: 'line 3: Nro. Operación', message: expect.stringContaining('digits') }],
+    });
+    expect((await api<Order>('GET', `/v1/orders/${order.id}`)).body.settlement).toBeUndefined();
+    const partial = await importReport(broken, REPORT_MEDIA_TYPES.csv, '?partial=true');
+    expect(partial.status).toBe(201);
+    expect(partial.body.counts).toMatchObject({ matched: 1, invalid_line: 1 });
+    const missingColumn = await importReport('CIP;Monto\r\n1;1.00\r\n');
+    expect(missingColumn.status).toBe(400);
+    expect(await importReport('not,a,report', 'application/json')).toMatchObject({ status: 415 });
+  });
+
+  it('binds an Idempotency-Key to its file', async () => {
+    const order = await paidOrder(`idem-${randomUUID()}`);
+    const file = (await report({ only: [order.voucher.cip] })).bytes;
+    const key = `stl-${randomUUID()}`;
+    const first = await api<Settlement>('POST', '/v1/settlements', {
+      rawBody: file,
+      headers: { 'content-type': 'text/csv', 'idempotency-key': key },
+    });
+    expect(first.status).toBe(201);
+    const other = await api('POST', '/v1/settlements', {
+      rawBody: Buffer.concat([file, Buffer.from('\r\n')]),
+      headers: { 'content-type': 'text/csv', 'idempotency-key': key },
+    });
+    expect(other).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
+    const list = await api<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=100');
+    expect(list.body.items.map((s) => s.id)).toContain(first.body.id);
+    expect((await api('GET', '/v1/settlements/stl_00000000000000000000000000000000')).status).toBe(404);
+    expect(
+      (await api('POST', '/v1/settlements/uploads', { body: { fileName: 'big.csv' } })).body,
+    ).toMatchObject({
+      code: 'uploads_unavailable',
+    });
+  });
+});

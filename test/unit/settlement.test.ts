@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { settlementEntry } from '../../functions/ledger/journal';
+import type { Order } from '../../functions/orders/order';
+import { neutraliseFormula } from '../../functions/settlements/present';
+import { type ReadLine, readReport, UnreadableReportError } from '../../functions/settlements/report';
+import {
+  contractedFees,
+  DEFAULT_SETTLEMENT_CONFIG,
+  SettlementConfigSchema,
+} from '../../functions/settlements/report-config';
+import { classifyLine } from '../../functions/settlements/settlement';
+
+const HEADER =
+  'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';
+const LINE = '2500123;901234;ord_1;PEN;150.00;3.50;0.63;145.87;27/11/2026 10:32:00;03/12/2026;Agente BCP';
+
+async function read(text: string, config = DEFAULT_SETTLEMENT_CONFIG): Promise<ReadLine[]> {
+  const lines: ReadLine[] = [];
+  for await (const line of readReport(Readable.from([Buffer.from(text)]), 'csv', config)) lines.push(line);
+  return lines;
+}
+
+describe('the settlement report reader', () => {
+  it('reads the assumed layout: BOM, `;`, Lima times, 2-decimal amounts to minor units', async () => {
+    expect(await read(`\uFEFF${HEADER}\r\n${LINE}\r\n`)).toEqual([
+      {
+        line: {
+          line: 2,
+          cip: '2500123',
+          operationNumber: '901234',
+          transactionCode: 'ord_1',
+          currency: 'PEN',
+          gross: 15000,
+          commission: 350,
+          tax: 63,
+          net: 14587,
+          paidAt: '2026-11-27T15:32:00.000Z',
+          settledOn: '2026-12-03',
+          channel: 'Agente BCP',
+        },
+      },
+    ]);
+  });
+
+  it('reads `,` separated files and headers without accents, and a mapped header without code', async () => {
+    const comma = `${HEADER.replaceAll(';', ',').replace('Operación', 'Operacion')}\n${LINE.replaceAll(';', ',')}\n`;
+    expect((await read(comma))[0]).toMatchObject({ line: { cip: '2500123', gross: 15000 } });
+    const config = SettlementConfigSchema.parse({ columns: { cip: 'Codigo CIP' } });
+    expect((await read(`${HEADER.replace('CIP', 'Código CIP')}\n${LINE}\n`, config))[0]).toMatchObject({
+      line: { cip: '2500123' },
+    });
+  });
+
+  it('names line and column of every bad cell, and refuses a file without the columns', async () => {
+    const bad = '0099;x;;pen;150,00;3.5;0.63;1;31/02/2026 10:00:00;2026-12-03;';
+    const [line] = await read(`${HEADER}\n${bad}\n`);
+    expect(line).toEqual({
+      line: 2,
+      problems: [
+        { line: 2, column: 'Nro. Operación', message: expect.any(String) },
+        { line: 2, column: 'Moneda', message: expect.any(String) },
+        { line: 2, column: 'Monto', message: expect.any(String) },
+        { line: 2, column: 'Fecha Pago', message: expect.any(String) },
+        { line: 2, column: 'Fecha Liquidación', message: expect.any(String) },
+      ],
+    });
+    await expect(read('CIP;Monto\n1;1.00\n')).rejects.toBeInstanceOf(UnreadableReportError);
+    await expect(read(`${HEADER}\n"unterminated;1\n`)).rejects.toBeInstanceOf(UnreadableReportError);
+  });
+});
+
+describe('the contract and the classification', () => {
+  it('computes the contracted commission and IGV in integers (2 % + S/ 0.50, 18 %)', () => {
+    expect(contractedFees(15000, 'PEN', DEFAULT_SETTLEMENT_CONFIG.commission)).toEqual({
+      commission: 350,
+      tax: 63,
+    });
+    expect(contractedFees(1, 'USD', DEFAULT_SETTLEMENT_CONFIG.commission)).toEqual({
+      commission: 15,
+      tax: 3,
+    });
+  });
+
+  const order = {
+    id: 'ord_1',
+    amount: 15000,
+    currency: 'PEN',
+    voucher: { cip: '2500123' },
+    status: 'PAID',
+    payment: { operationNumber: '901234' },
+    history: [{ to: 'PAID' }],
+  } as unknown as Order;
+  const line = {
+    line: 2,
+    cip: '2500123',
+    operationNumber: '901234',
+    currency: 'PEN',
+    gross: 15000,
+    commission: 350,
+    tax: 63,
+    net: 14587,
+    paidAt: '2026-11-27T15:32:00.000Z',
+    settledOn: '2026-12-03',
+  };
+  const classify = (o: Order | undefined, l = line) =>
+    classifyLine(l, o, 'stl_x', DEFAULT_SETTLEMENT_CONFIG) as { kind: string; outcome?: string };
+
+  it('sorts a line into its class', () => {
+    expect(classify(order)).toMatchObject({ kind: 'settles', outcome: 'matched' });
+    expect(classify(undefined)).toMatchObject({ outcome: 'unknown_payment' });
+    expect(classify(order, { ...line, gross: 14000 })).toMatchObject({ outcome: 'amount_mismatch' });
+    expect(classify(order, { ...line, currency: 'USD' })).toMatchObject({ outcome: 'currency_mismatch' });
+    expect(classify(order, { ...line, commission: 400, net: 14537 })).toMatchObject({
+      outcome: 'commission_mismatch',
+    });
+    expect(classify(order, { ...line, commission: 351, net: 14586 })).toMatchObject({ outcome: 'matched' });
+    expect(classify({ ...order, refundReserved: 100 })).toMatchObject({
+      outcome: 'refunded_before_settlement',
+    });
+    expect(classify({ ...order, payment: undefined } as Order)).toEqual({ kind: 'apply_payment' });
+    const settled = { ...order, settlement: { id: 'stl_x', line: 2 } } as Order;
+    expect(classify(settled)).toEqual({ kind: 'done_before' });
+    expect(classify(settled, { ...line, line: 3 })).toMatchObject({ outcome: 'duplicate_line' });
+    expect(classify({ ...order, settlement: { id: 'stl_y', line: 2 } } as Order)).toMatchObject({
+      outcome: 'duplicate_line',
+    });
+  });
+
+  it('books a settlement that balances: bank net + PSP fees = the receivable', () => {
+    const entry = settlementEntry(
+      {
+        settlementId: 'stl_x',
+        cip: '1',
+        operationNumber: '2',
+        orderId: 'ord_1',
+        currency: 'PEN',
+        gross: 15000,
+        commission: 350,
+        tax: 63,
+        net: 14587,
+        released: { a: 9000, b: 0 },
+      },
+      '2026-12-03T00:00:00.000Z',
+    );
+    expect(entry.lines.reduce((sum, l) => sum + l.amount, 0)).toBe(0);
+    expect(entry.sellerMoves).toEqual({ a: { pending: -9000, available: 9000 } });
+  });
+
+  it('neutralises spreadsheet formulas in CSV cells', () => {
+    expect(neutraliseFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
+    expect(['+1', '-1', '@SUM', '\tx'].map(neutraliseFormula).every((cell) => cell.startsWith("'"))).toBe(
+      true,
+    );
+    expect(neutraliseFormula('Agente BCP')).toBe('Agente BCP');
+  });
+});
