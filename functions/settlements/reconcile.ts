@@ -209,8 +209,13 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
         slice.map((read) => {
           if ('problems' in read) return recordInvalidLine(settlement, read);
           const after = previousOfCip.get(read.line.cip) ?? Promise.resolve();
-          const run = after.then(() => reconcileLine(settlement, read.line, orderFor(read.line, orders), config));
-          previousOfCip.set(read.line.cip, run.catch(() => undefined));
+          const run = after.then(() =>
+            reconcileLine(settlement, read.line, orderFor(read.line, orders), config),
+          );
+          previousOfCip.set(
+            read.line.cip,
+            run.catch(() => undefined),
+          );
           return run;
         }),
       )),
