@@ -10,6 +10,7 @@ import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';
 import { benchScheduledJobs } from './scheduled-jobs';
+import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchWebhooks } from './webhooks';
 import { benchWriteUnits } from './write-units';
@@ -154,6 +155,7 @@ async function main() {
     await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, order);
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchScheduledJobs();
+    await benchSettlements();
     console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
   } finally {
     await stack.stop();

@@ -1,0 +1,147 @@
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { minorToDecimal } from '../functions/orders/money';
+import type { Order } from '../functions/orders/order';
+import { dynamo } from '../functions/platform/aws';
+import { importReport } from '../functions/settlements/reconcile';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '../functions/settlements/report-config';
+import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-orders';
+import { fmt } from './stats';
+
+/** Items read and written by every DynamoDB call of the process (a middleware on the client). */
+function countDynamo() {
+  const counts = { read: 0, written: 0 };
+  dynamo().middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const output = result.output as Record<string, unknown>;
+      const input = (args.input ?? {}) as Record<string, unknown>;
+      switch (context.commandName) {
+        case 'GetCommand':
+          counts.read += output.Item ? 1 : 0;
+          break;
+        case 'BatchGetCommand':
+          for (const items of Object.values((output.Responses ?? {}) as Record<string, unknown[]>))
+            counts.read += items.length;
+          break;
+        case 'QueryCommand':
+          counts.read += Number(output.ScannedCount ?? output.Count ?? 0);
+          break;
+        case 'TransactWriteCommand':
+          counts.written += ((input.TransactItems as unknown[]) ?? []).filter(
+            (item) => !('ConditionCheck' in (item as object)),
+          ).length;
+          break;
+        case 'PutCommand':
+        case 'UpdateCommand':
+          counts.written += 1;
+          break;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchItemCounter' },
+  );
+  return counts;
+}
+
+function paidOrder(i: number, base: number): Order {
+  const pending = syntheticPendingOrder(i, new Date(Date.now() + 86_400_000), base);
+  const paidAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+  return {
+    ...pending,
+    status: 'PAID',
+    payment: {
+      operationNumber: String(base + i),
+      paidAt,
+      amount: pending.amount,
+      currency: 'PEN',
+      source: 'webhook',
+    },
+    // Many sellers, as in a marketplace: one seller's balance item is not every line's hot spot.
+    splits: [{ sellerId: `bench-seller-${i % 500}`, amount: pending.amount, fee: 0 }],
+    history: [...pending.history, { from: 'PENDING_PAYMENT', to: 'PAID', at: paidAt, source: 'webhook' }],
+    version: 2,
+  };
+}
+
+function reportFile(path: string, orders: Order[]) {
+  const lines = [
+    'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal',
+  ];
+  for (const order of orders) {
+    const { commission, tax } = contractedFees(order.amount, 'PEN', DEFAULT_SETTLEMENT_CONFIG.commission);
+    lines.push(
+      [
+        order.voucher.cip,
+        order.payment?.operationNumber,
+        order.id,
+        'PEN',
+        minorToDecimal(order.amount),
+        minorToDecimal(commission),
+        minorToDecimal(tax),
+        minorToDecimal(order.amount - commission - tax),
+        '24/11/2026 10:00:00',
+        '27/11/2026',
+        'Agente BCP',
+      ].join(';'),
+    );
+  }
+  writeFileSync(path, `\uFEFF${lines.join('\r\n')}\r\n`);
+}
+
+/**
+ * Reconciles generated reports of 5,000 and 20,000 lines (every line a paid order of ours) on the
+ * local stack, streamed from disk as the S3 path streams them: lines/s, items read and written
+ * per line, and peak heap — which must not grow with the file.
+ */
+export async function benchSettlements(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-settlement-'));
+  const counts = countDynamo();
+  console.log('\n## Settlement reconciliation (local stack, streamed from disk)\n');
+  console.log(
+    '| lines | file MB | seconds | lines/s | item reads/line | item writes/line | peak heap growth MB |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  try {
+    for (const [size, base] of [
+      [5_000, 60_000_000],
+      [20_000, 61_000_000],
+    ] as const) {
+      const orders = Array.from({ length: size }, (_, i) => paidOrder(i, base));
+      await writeOrders(orders);
+      const path = join(folder, `report-${size}.csv`);
+      reportFile(path, orders);
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      let peak = heapBefore;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+      }, 20);
+      const before = { ...counts };
+      const started = performance.now();
+      const settlement = await importReport(
+        {
+          open: () => createReadStream(path),
+          format: 'csv',
+          fileName: `report-${size}.csv`,
+          sha256: `${size}`.padStart(64, 'b'),
+        },
+        { partial: false, by: 'bench' },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      if (settlement.counts.matched !== size) throw new Error(`bench: ${JSON.stringify(settlement.counts)}`);
+      const reads = (counts.read - before.read) / size;
+      const writes = (counts.written - before.written) / size;
+      console.log(
+        `| ${size} | ${fmt(statSync(path).size / 1e6, 2)} | ${fmt(seconds, 1)} | ${fmt(size / seconds)} | ${fmt(reads, 2)} | ${fmt(writes, 1)} | ${fmt((peak - heapBefore) / 1e6, 1)} |`,
+      );
+    }
+    console.log(
+      '\nReads: one BatchGet of the orders per 100 lines (by the transaction code the report echoes), plus the settlement item per batch. Writes per line: the order, its `order.settled` event, the line, the journal entry and the ledger totals (one transaction).',
+    );
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
