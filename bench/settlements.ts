@@ -18,23 +18,23 @@ function countDynamo() {
       const output = result.output as Record<string, unknown>;
       const input = (args.input ?? {}) as Record<string, unknown>;
       switch (context.commandName) {
-        case 'GetCommand':
+        case 'GetItemCommand':
           counts.read += output.Item ? 1 : 0;
           break;
-        case 'BatchGetCommand':
+        case 'BatchGetItemCommand':
           for (const items of Object.values((output.Responses ?? {}) as Record<string, unknown[]>))
             counts.read += items.length;
           break;
         case 'QueryCommand':
           counts.read += Number(output.ScannedCount ?? output.Count ?? 0);
           break;
-        case 'TransactWriteCommand':
+        case 'TransactWriteItemsCommand':
           counts.written += ((input.TransactItems as unknown[]) ?? []).filter(
             (item) => !('ConditionCheck' in (item as object)),
           ).length;
           break;
-        case 'PutCommand':
-        case 'UpdateCommand':
+        case 'PutItemCommand':
+        case 'UpdateItemCommand':
           counts.written += 1;
           break;
       }
@@ -125,7 +125,7 @@ export async function benchSettlements(): Promise<void> {
           open: () => createReadStream(path),
           format: 'csv',
           fileName: `report-${size}.csv`,
-          sha256: `${size}`.padStart(64, 'b'),
+          sha256: `${size}`.padEnd(64, 'b'),
         },
         { partial: false, by: 'bench' },
       );
