@@ -27,6 +27,7 @@ export interface LocalEventBus {
  */
 export async function startLocalEventBus(log: (line: string) => void): Promise<LocalEventBus> {
   const events: RecordedBusEvent[] = [];
+  const MAX_RECORDED_EVENTS = 2_000;
   let failures = 0;
   let passesBeforeFailing = 0;
   const server: Server = createServer((request, response) => {
@@ -62,6 +63,9 @@ export async function startLocalEventBus(log: (line: string) => void): Promise<L
           detail: entry.Detail ? JSON.parse(entry.Detail) : null,
         };
         events.push(recorded);
+        // A long-running `npm start` (or a 20,000-line settlement) must not grow without bound:
+        // keep the most recent events, which is what /_local/bus-events is for.
+        if (events.length > MAX_RECORDED_EVENTS) events.splice(0, events.length - MAX_RECORDED_EVENTS);
         log(`[bus] ${recorded.detailType} ${(recorded.detail as { id?: string } | null)?.id ?? ''}`);
         return { EventId: recorded.eventId };
       });

@@ -6,7 +6,7 @@ import { applyPayment, reportAnomaly } from '../payments/apply-payment';
 import { now } from '../platform/clock';
 import { ValidationError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
-import { ledgerWrites } from '../store/ledger-repository';
+import { accountTotalWrites, ledgerWrites } from '../store/ledger-repository';
 import { batchGetOrders, getOrderByCip, paymentRecordPut } from '../store/orders-repository';
 import { getRefund } from '../store/refunds-repository';
 import {
@@ -58,6 +58,14 @@ export interface ImportOptions {
   /** Asked before each batch: an import that runs out of time stops cleanly and resumes on the next call. */
   hasTimeLeft?: () => boolean;
 }
+
+/** Outcomes whose line settled a payment (and booked settlementEntry). */
+const SETTLING: ReadonlySet<LineOutcome> = new Set([
+  'matched',
+  'commission_mismatch',
+  'refunded_before_settlement',
+  'missing_notification',
+]);
 
 /** Lines reconciled per batch: one BatchGet of their orders, then one tally update. */
 const BATCH_LINES = 100;
@@ -151,7 +159,13 @@ async function applyReport(
     const last = batch.at(-1);
     if (last === undefined) return;
     const tally = await reconcileBatch(started, batch, config);
-    await advanceSettlement(started.id, watermark, lineNumberOf(last), tally);
+    await advanceSettlement(
+      started.id,
+      watermark,
+      lineNumberOf(last),
+      tally,
+      accountTotalWrites(tally.accounts),
+    );
     watermark = lineNumberOf(last);
     batch = [];
   };
@@ -196,7 +210,12 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
     'problems' in read || !read.line.transactionCode?.startsWith('ord_') ? [] : [read.line.transactionCode],
   );
   const orders = new Map((await batchGetOrders([...new Set(ids)])).map((order) => [order.id, order]));
-  const tally: BatchTally = { counts: {}, totals: {}, expected: {} };
+  const tally: BatchTally & { accounts: Record<string, Record<string, number>> } = {
+    counts: {},
+    totals: {},
+    expected: {},
+    accounts: {},
+  };
   const results: SettlementLineRecord[] = [];
   // Lines of one batch run a few at a time; two lines of the same payment are serialised by the
   // order's version (the loser re-reads and sees the winner's settlement: a duplicate).
@@ -226,6 +245,16 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
     if (record.currency === undefined || record.gross === undefined) continue;
     add(tally.totals, record.currency, record as Amounts);
     if (record.expected) add(tally.expected, record.currency, record.expected);
+    if (SETTLING.has(record.outcome)) {
+      // What settlementEntry booked for this line, summed: recomputed from the stored line on a
+      // rerun, and applied once with the batch's watermark.
+      const accounts = tally.accounts[record.currency] ?? {};
+      tally.accounts[record.currency] = accounts;
+      accounts.bank = (accounts.bank ?? 0) + (record.net ?? 0);
+      accounts.psp_fee_expense = (accounts.psp_fee_expense ?? 0) + (record.commission ?? 0);
+      accounts.psp_fee_tax = (accounts.psp_fee_tax ?? 0) + (record.tax ?? 0);
+      accounts.psp_receivable = (accounts.psp_receivable ?? 0) - record.gross;
+    }
   }
   return tally;
 }
@@ -410,7 +439,8 @@ async function settle(settlement: Settlement, line: ReportLine, order: Order, re
     next,
     settlementId: settlement.id,
     line: record,
-    bookings: ledgerWrites(entry),
+    // The fixed accounts' totals move once per batch, with the batch's tally (applyReport).
+    bookings: ledgerWrites(entry, { deferAccountTotals: true }),
     // A payment first seen by polling gains its operation number, and the record later copies dedupe on.
     extra: gainsOperationNumber
       ? [paymentRecordPut(line.cip, line.operationNumber, order.id, at, 'settlement')]

@@ -39,8 +39,16 @@ const add = (Key: Record<string, string>, attribute: string, amount: number): Tr
   },
 });
 
-/** The writes that book `entry`: to ride in the transaction of the change that causes it. */
-export function ledgerWrites(entry: JournalEntry & { sellerMoves?: SellerMoves }): TransactItem[] {
+/**
+ * The writes that book `entry`: to ride in the transaction of the change that causes it. With
+ * `deferAccountTotals`, the fixed accounts' running totals are left to the caller, who adds a
+ * whole batch's at once (`accountTotalWrites`): a settlement report's lines would otherwise all
+ * update the same four items, one transaction each (hot items, transaction conflicts).
+ */
+export function ledgerWrites(
+  entry: JournalEntry & { sellerMoves?: SellerMoves },
+  options: { deferAccountTotals?: boolean } = {},
+): TransactItem[] {
   const TableName = config().TABLE_NAME;
   const { sellerMoves: explicitMoves, ...stored } = entry;
   const items: TransactItem[] = [
@@ -58,7 +66,8 @@ export function ledgerWrites(entry: JournalEntry & { sellerMoves?: SellerMoves }
   for (const line of entry.lines) {
     const sellerId = sellerOf(line.account);
     if (sellerId === undefined) {
-      items.push(add(accountKey(line.account), `balance_${entry.currency}`, line.amount));
+      if (!options.deferAccountTotals)
+        items.push(add(accountKey(line.account), `balance_${entry.currency}`, line.amount));
       continue;
     }
     sellersTotal += line.amount;
@@ -100,6 +109,15 @@ export function ledgerWrites(entry: JournalEntry & { sellerMoves?: SellerMoves }
   if (sellersTotal !== 0)
     items.push(add(accountKey(ALL_SELLERS_ACCOUNT), `balance_${entry.currency}`, sellersTotal));
   return items;
+}
+
+/** Running totals of fixed accounts, per currency: one ADD per account (see `deferAccountTotals`). */
+export function accountTotalWrites(totals: Record<string, Partial<Record<string, number>>>): TransactItem[] {
+  return Object.entries(totals).flatMap(([currency, accounts]) =>
+    Object.entries(accounts)
+      .filter(([, amount]) => amount !== undefined && amount !== 0)
+      .map(([account, amount]) => add(accountKey(account), `balance_${currency}`, amount as number)),
+  );
 }
 
 /** Whether a transaction failed because `entry` was booked already (its index in the items). */

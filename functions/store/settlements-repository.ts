@@ -3,7 +3,6 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { outboxItem } from '../events/outbox';
 import type { Order } from '../orders/order';
@@ -134,6 +133,8 @@ export async function advanceSettlement(
   from: number,
   to: number,
   tally: BatchTally,
+  /** Writes that must happen exactly once per batch, with the watermark (the ledger's account totals). */
+  alongside: TransactItem[] = [],
 ): Promise<void> {
   const adds: [string, number][] = [
     ...Object.entries(tally.counts).map(([outcome, count]): [string, number] => [
@@ -149,24 +150,24 @@ export async function advanceSettlement(
       ),
     ),
   ].filter(([, amount]) => amount !== 0);
+  const update = {
+    TableName: table(),
+    Key: keys.settlement(id),
+    UpdateExpression: `SET processedThrough = :to${adds.length ? ` ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')}` : ''}`,
+    ConditionExpression: 'processedThrough = :from',
+    ...(adds.length
+      ? { ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#a${i}`, name])) }
+      : {}),
+    ExpressionAttributeValues: {
+      ':from': from,
+      ':to': to,
+      ...Object.fromEntries(adds.map(([, amount], i) => [`:a${i}`, amount])),
+    },
+  };
   try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.settlement(id),
-        UpdateExpression: `SET processedThrough = :to${adds.length ? ` ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')}` : ''}`,
-        ConditionExpression: 'processedThrough = :from',
-        ExpressionAttributeNames: Object.fromEntries(adds.map(([name], i) => [`#a${i}`, name])),
-        ExpressionAttributeValues: {
-          ':from': from,
-          ':to': to,
-          ...Object.fromEntries(adds.map(([, amount], i) => [`:a${i}`, amount])),
-        },
-      }),
-    );
+    await dynamo().send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...alongside] }));
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-      throw new SettlementMovedError(id);
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') throw new SettlementMovedError(id);
     throw error;
   }
 }
