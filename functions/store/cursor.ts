@@ -181,3 +181,28 @@ export async function fetchFullItems(
     return item ? [item] : [];
   });
 }
+
+/**
+ * One page of a keys-only index partition (gsi1/gsi2), newest first unless `ascending`, with the
+ * whole items fetched behind it: the listing shape of settlements, endpoints and their peers.
+ */
+export async function listIndexPartition(input: {
+  indexName: 'gsi1' | 'gsi2';
+  partition: string;
+  limit: number;
+  cursor?: string | undefined;
+  ascending?: boolean;
+}): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  const page = await queryPage(
+    {
+      TableName: config().TABLE_NAME,
+      IndexName: input.indexName,
+      KeyConditionExpression: `${input.indexName}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': input.partition },
+      ScanIndexForward: input.ascending ?? false,
+      Limit: input.limit,
+    },
+    input.cursor,
+  );
+  return { items: await fetchFullItems(page.Items ?? []), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}

@@ -18,51 +18,54 @@ export interface PendingPage {
  * orders carry gsi3 keys, so nothing else is ever read; `dueBefore` bounds the range to what is
  * due, so the expirer reads nothing that is not.
  */
-export async function queryPendingBucket(
+export function queryPendingBucket(
   bucket: number,
   options: { limit: number; dueBefore?: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: config().TABLE_NAME,
-      IndexName: 'gsi3',
-      KeyConditionExpression:
-        options.dueBefore === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk < :due',
-      ExpressionAttributeValues: {
-        ':pk': pendingBucket(bucket),
-        // '#' sorts before every id character, so `<expiresAt>#…` < `<dueBefore>#` means expiresAt < dueBefore.
-        ...(options.dueBefore === undefined ? {} : { ':due': `${options.dueBefore}#` }),
-      },
-      ScanIndexForward: true,
-      Limit: options.limit,
-      ExclusiveStartKey: options.startKey,
-    }),
-  );
-  return {
-    orders: (result.Items ?? []).map(orderFromItem),
-    nextKey: result.LastEvaluatedKey,
-    itemsRead: result.ScannedCount ?? result.Count ?? 0,
-  };
+  // '#' sorts before every id character, so `<expiresAt>#…` < `<dueBefore>#` means expiresAt < dueBefore.
+  return queryGsi3(pendingBucket(bucket), {
+    ...options,
+    ...(options.dueBefore === undefined ? {} : { below: `${options.dueBefore}#` }),
+  });
 }
 
 /**
  * One bucket of the sparse unsettled index (gsi3): paid orders no settlement report has listed
  * yet, by payment time, within [paidFrom, paidBefore). Settled orders drop out of the index.
  */
-export async function queryUnsettledBucket(
+export function queryUnsettledBucket(
   bucket: number,
   options: { limit: number; paidFrom: string; paidBefore: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
+  return queryGsi3(unsettledBucket(bucket), {
+    ...options,
+    from: `${options.paidFrom}#`,
+    below: `${options.paidBefore}#`,
+  });
+}
+
+/** Whole orders from one gsi3 partition (ALL projection), sort keys in [from, below), ascending. */
+async function queryGsi3(
+  partition: string,
+  options: { limit: number; from?: string; below?: string; startKey?: Record<string, unknown> },
+): Promise<PendingPage> {
+  const range =
+    options.from !== undefined && options.below !== undefined
+      ? ' AND gsi3sk BETWEEN :from AND :below'
+      : options.below !== undefined
+        ? ' AND gsi3sk < :below'
+        : '';
   const result = await dynamo().send(
     new QueryCommand({
       TableName: config().TABLE_NAME,
       IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :before',
+      KeyConditionExpression: `gsi3pk = :pk${range}`,
       ExpressionAttributeValues: {
-        ':pk': unsettledBucket(bucket),
-        ':from': `${options.paidFrom}#`,
-        ':before': `${options.paidBefore}#`,
+        ':pk': partition,
+        ...(options.from !== undefined && options.below !== undefined ? { ':from': options.from } : {}),
+        ...(options.below !== undefined ? { ':below': options.below } : {}),
       },
+      ScanIndexForward: true,
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
     }),

@@ -16,7 +16,7 @@ import {
   type Settlement,
   type SettlementLineRecord,
 } from '../settlements/settlement';
-import { encodeCursor, fetchFullItems, queryPage } from './cursor';
+import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { ALL_SETTLEMENTS, keys, settlementLinesByOutcome } from './keys';
 import { transitionWrites } from './orders-repository';
 import { refundVersionCheck } from './refunds-repository';
@@ -304,21 +304,8 @@ export async function saveSettledLine(input: {
 }
 
 export async function listSettlements(limit: number, cursor?: string) {
-  const page = await queryPage(
-    {
-      TableName: table(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': ALL_SETTLEMENTS },
-      ScanIndexForward: false,
-      Limit: limit,
-    },
-    cursor,
-  );
-  return {
-    items: (await fetchFullItems(page.Items ?? [])).map(settlementFromItem),
-    nextCursor: encodeCursor(page.LastEvaluatedKey),
-  };
+  const page = await listIndexPartition({ indexName: 'gsi2', partition: ALL_SETTLEMENTS, limit, cursor });
+  return { items: page.items.map(settlementFromItem), nextCursor: page.nextCursor };
 }
 
 /** A settlement's lines in file order; by outcome through gsi1 (keys only, then BatchGet). */
@@ -341,20 +328,14 @@ export async function listLines(
     );
     return { items: (page.Items ?? []).map(lineFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
-  const page = await queryPage(
-    {
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': settlementLinesByOutcome(settlementId, filter.outcome) },
-      Limit: filter.limit,
-    },
-    filter.cursor,
-  );
-  return {
-    items: (await fetchFullItems(page.Items ?? [])).map(lineFromItem),
-    nextCursor: encodeCursor(page.LastEvaluatedKey),
-  };
+  const page = await listIndexPartition({
+    indexName: 'gsi1',
+    partition: settlementLinesByOutcome(settlementId, filter.outcome),
+    limit: filter.limit,
+    cursor: filter.cursor,
+    ascending: true,
+  });
+  return { items: page.items.map(lineFromItem), nextCursor: page.nextCursor };
 }
 
 /**

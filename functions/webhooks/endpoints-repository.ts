@@ -9,7 +9,7 @@ import { type EventType, outboxItem } from '../events/outbox';
 import { ulid } from '../orders/ids';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, fetchFullItems, queryPage } from '../store/cursor';
+import { encodeCursor, fetchFullItems, listIndexPartition, queryPage } from '../store/cursor';
 import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,
@@ -104,21 +104,8 @@ export async function getEndpoint(id: string): Promise<StoredEndpoint | undefine
 }
 
 export async function listEndpoints(limit: number, cursor?: string) {
-  const page = await queryPage(
-    {
-      TableName: table(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': ALL_ENDPOINTS },
-      ScanIndexForward: false,
-      Limit: limit,
-    },
-    cursor,
-  );
-  return {
-    items: (await fetchFullItems(page.Items ?? [])).map(fromItem),
-    nextCursor: encodeCursor(page.LastEvaluatedKey),
-  };
+  const page = await listIndexPartition({ indexName: 'gsi2', partition: ALL_ENDPOINTS, limit, cursor });
+  return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
 }
 
 /** Deleting also forgets its attempts lazily: they expire by TTL. */
