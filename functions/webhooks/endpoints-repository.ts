@@ -9,7 +9,7 @@ import { type EventType, outboxItem } from '../events/outbox';
 import { ulid } from '../orders/ids';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { encodeCursor, fetchFullItems, listIndexPartition, queryPage } from '../store/cursor';
+import { encodeCursor, listIndexPartition, queryPage } from '../store/cursor';
 import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,
