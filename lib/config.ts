@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '../functions/payouts/schedule';
 import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '../functions/settlements/report-config';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -61,6 +62,13 @@ export interface StageConfig {
   settlement: SettlementConfig;
   /** How often the unsettled-payments check runs. */
   checkUnsettledEvery: Duration;
+  /**
+   * When sellers are paid (weekday or month day, Lima), the minimum payout, how long money waits
+   * once available, and the cooling-off after a bank account change (docs/ledger.md, Payouts).
+   */
+  payoutSchedule: PayoutSchedule;
+  /** How often the payout job looks whether today is a payout day (daily: it proposes only then). */
+  createPayoutsEvery: Duration;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -86,6 +94,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
+    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
+    createPayoutsEvery: Duration.days(1),
   },
   staging: {
     region: 'us-east-1',
@@ -106,6 +116,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
+    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
+    createPayoutsEvery: Duration.days(1),
   },
   prod: {
     region: 'us-east-1',
@@ -129,6 +141,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     notificationHeartbeatHours: 6,
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
+    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
+    createPayoutsEvery: Duration.days(1),
   },
 };
 

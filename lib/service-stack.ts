@@ -162,6 +162,8 @@ export class ServiceStack extends Stack {
         fn.bindSettlementReports(this.settlementReportsBucket, spec.settlementReports);
       if (spec.settlementReports || spec.settlementConfig)
         fn.function.addEnvironment('SETTLEMENT_CONFIG', JSON.stringify(config.settlement));
+      if (spec.payoutSchedule)
+        fn.function.addEnvironment('PAYOUT_SCHEDULE', JSON.stringify(config.payoutSchedule));
       this.functions.set(name, fn);
     }
 
@@ -263,6 +265,7 @@ export class ServiceStack extends Stack {
       'sync-pending': config.syncPendingEvery,
       'expire-orders': config.expireOrdersEvery,
       'check-unsettled': config.checkUnsettledEvery,
+      'create-payouts': config.createPayoutsEvery,
     };
     this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
     for (const spec of SCHEDULES) {
@@ -668,9 +671,13 @@ export class ServiceStack extends Stack {
         appMetric('RefundNotPaid'),
         appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
       ]),
-      graph('Settlement reports (per 5 min)', [
+      graph('Settlements and payouts (per 5 min)', [
         appMetric('SettlementImported'),
         appMetric('SettlementLinesUnmatched'),
+        appMetric('PayoutRequested'),
+        appMetric('PayoutApproved'),
+        appMetric('PayoutPaidOut'),
+        appMetric('PayoutNotPaid'),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

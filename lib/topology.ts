@@ -124,7 +124,9 @@ export type FunctionName =
   | 'deliver-webhooks'
   | 'settlements'
   | 'reconcile-upload'
-  | 'check-unsettled';
+  | 'check-unsettled'
+  | 'payouts'
+  | 'create-payouts';
 
 export type TableAction =
   | 'GetItem'
@@ -185,6 +187,8 @@ export interface FunctionSpec {
   settlementReports?: 'presign' | 'read';
   /** Gets the stage's settlement config (SETTLEMENT_CONFIG) without touching the bucket. */
   settlementConfig?: boolean;
+  /** Gets the stage's payout schedule (PAYOUT_SCHEDULE). */
+  payoutSchedule?: boolean;
   /**
    * Reserved concurrency: caps (and guarantees) how many run at once. 1 for scheduled jobs, so a
    * run can never overlap the previous one; a cap where a burst would starve the API or hammer
@@ -269,6 +273,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
+    payoutSchedule: true,
   },
   'list-anomalies': {
     entry: 'functions/handlers/list-anomalies.ts',
@@ -365,9 +370,27 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     settlementConfig: true,
     reservedConcurrency: 1,
   },
+  payouts: {
+    entry: 'functions/handlers/payouts.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      deletes: ['IDEMPOTENCY#*'],
+    },
+    payoutSchedule: true,
+  },
+  'create-payouts': {
+    entry: 'functions/handlers/create-payouts.ts',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    payoutSchedule: true,
+    reservedConcurrency: 1,
+  },
 };
 
-export type JobName = 'sync-pending' | 'expire-orders' | 'check-unsettled';
+export type JobName = 'sync-pending' | 'expire-orders' | 'check-unsettled' | 'create-payouts';
 
 export interface ScheduleSpec {
   name: JobName;
@@ -381,9 +404,10 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
   { name: 'sync-pending', function: 'sync-pending', localEverySeconds: 60 },
   { name: 'expire-orders', function: 'expire-orders', localEverySeconds: 15 },
   { name: 'check-unsettled', function: 'check-unsettled', localEverySeconds: 3600 },
+  { name: 'create-payouts', function: 'create-payouts', localEverySeconds: 3600 },
 ];
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -419,6 +443,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/sellers/{sellerId}/balance', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/sellers/{sellerId}/ledger', function: 'ledger', auth: 'apiKey' },
   { method: 'GET', path: '/v1/ledger/trial-balance', function: 'ledger', auth: 'apiKey' },
+  { method: 'PUT', path: '/v1/sellers/{sellerId}/bank-account', function: 'payouts', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/sellers/{sellerId}/bank-account', function: 'payouts', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/payouts', function: 'payouts', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/payouts', function: 'payouts', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/payouts/{id}', function: 'payouts', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/payouts/{id}/approve', function: 'payouts', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/payouts/{id}/reject', function: 'payouts', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/payouts/{id}/mark-paid', function: 'payouts', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/payouts/{id}/mark-failed', function: 'payouts', auth: 'apiKey' },
   { method: 'POST', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },
   { method: 'POST', path: '/v1/settlements/uploads', function: 'settlements', auth: 'apiKey' },
   { method: 'GET', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },

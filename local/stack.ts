@@ -75,9 +75,9 @@ export const LOCAL_STAGE = 'local';
 export const LOCAL_CLIENT_THROTTLE: ThrottleLimits = { rateLimit: 100, burstLimit: 200 };
 
 /** Runs one pass of a scheduled job with the handler EventBridge Scheduler invokes in AWS. */
-async function runJob(spec: ScheduleSpec): Promise<unknown> {
+async function runJob(spec: ScheduleSpec, options: Record<string, unknown> = {}): Promise<unknown> {
   const handler = await loadHandler(spec.function);
-  return handler({ source: 'local-scheduler', job: spec.name }, lambdaContext(spec.function));
+  return handler({ ...options, source: 'local-scheduler', job: spec.name }, lambdaContext(spec.function));
 }
 
 /**
@@ -120,7 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (method === 'POST' && job?.[1]) {
         const spec = SCHEDULES.find((schedule) => schedule.name === job[1]);
         if (!spec) return { status: 404, body: problem(404, 'not_found', `No job ${job[1]}.`) };
-        return { status: 200, body: await runJob(spec) };
+        const options = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+        return { status: 200, body: await runJob(spec, options as Record<string, unknown>) };
       }
       if (method === 'GET' && path === '/_local/bus-events') {
         return { status: 200, body: { items: busRef.current?.events ?? [] } };

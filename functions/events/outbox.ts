@@ -23,6 +23,12 @@ export const EVENT_TYPES = [
   'refund.paid_out',
   'refund.failed',
   'settlement.completed',
+  'payout.requested',
+  'payout.approved',
+  'payout.rejected',
+  'payout.paid_out',
+  'payout.failed',
+  'seller.bank_account_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -52,8 +58,8 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
   return { pk, sk };
 }
 
-/** The subjects that announce events: orders, anomalies, webhook endpoints, refunds, settlements. */
-const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT)#[^#]+$/;
+/** The subjects that announce events: orders, anomalies, endpoints, refunds, settlements, payouts, bank accounts. */
+const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK)#[^#]+$/;
 const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**

@@ -1,4 +1,6 @@
 import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '../ledger/api-schemas';
+import { nextPayoutDate, payoutSchedule } from '../payouts/schedule';
+import { now } from '../platform/clock';
 import { httpHandler, parseParams } from '../platform/http';
 import { getSellerBalance, listSellerLedger, trialBalance } from '../store/ledger-repository';
 
@@ -10,7 +12,17 @@ export const handler = httpHandler(async (event) => {
   }
   const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
   if (event.resource === '/v1/sellers/{sellerId}/balance') {
-    return { status: 200, body: { sellerId, balances: await getSellerBalance(sellerId) } };
+    // When the next scheduled payout is, and what it would be if it ran now (at least the minimum).
+    const schedule = payoutSchedule();
+    const on = nextPayoutDate(schedule, now());
+    const balances = (await getSellerBalance(sellerId)).map((balance) => ({
+      ...balance,
+      nextPayout: {
+        on,
+        estimatedAmount: balance.available >= schedule.minimumAmount ? balance.available : 0,
+      },
+    }));
+    return { status: 200, body: { sellerId, balances } };
   }
   const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
   return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };

@@ -20,6 +20,17 @@ import {
   ResolveAnomalyRequestSchema,
 } from '../payments/anomaly-schemas';
 import {
+  BankAccountResponseSchema,
+  CreatePayoutRequestSchema,
+  ListPayoutsQuerySchema,
+  MarkPayoutFailedRequestSchema,
+  MarkPayoutPaidRequestSchema,
+  PayoutListSchema,
+  PayoutSchema,
+  PutBankAccountRequestSchema,
+  RejectPayoutRequestSchema,
+} from '../payouts/api-schemas';
+import {
   CreateRefundRequestSchema,
   ListRefundsQuerySchema,
   MarkRefundFailedRequestSchema,
@@ -94,6 +105,14 @@ function componentSchemas(): Record<string, JsonSchema> {
     SettlementLinePageSchema,
     SettlementUploadSchema,
     UploadRequestSchema,
+    BankAccountResponseSchema,
+    CreatePayoutRequestSchema,
+    MarkPayoutFailedRequestSchema,
+    MarkPayoutPaidRequestSchema,
+    PayoutListSchema,
+    PayoutSchema,
+    PutBankAccountRequestSchema,
+    RejectPayoutRequestSchema,
   ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
@@ -195,6 +214,47 @@ const sellerParameter = {
   schema: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' },
 };
 
+const payoutParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Payout id (po_…)',
+  schema: { type: 'string', pattern: '^po_[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 29 },
+};
+
+/** One step of a payout's lifecycle: POST /v1/payouts/{id}/<step>. */
+function payoutMove(step: string, operationId: string, summary: string, requestSchema: string | undefined) {
+  return {
+    [`/v1/payouts/{id}/${step}`]: {
+      post: {
+        operationId,
+        summary,
+        parameters: [payoutParameter],
+        ...(requestSchema
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: ref(requestSchema) } },
+              },
+            }
+          : {}),
+        responses: {
+          '200': json('The payout.', ref('Payout')),
+          '400': problem('Invalid input; `errors` names each field.'),
+          '401': problem('Missing or unknown API key.'),
+          '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
+          '404': problem('No such payout.'),
+          '409': problem(
+            '`invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`.',
+          ),
+          '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
+          '500': problem('Unexpected error; nothing internal is revealed.'),
+        },
+      },
+    },
+  };
+}
+
 const settlementParameter = {
   name: 'id',
   in: 'path',
@@ -229,6 +289,11 @@ const TAGS: [RegExp, string, string][] = [
     "PagoEfectivo's settlement reports, reconciled line by line against our payments.",
   ],
   [/^\/v1\/anomalies/, 'Anomalies', 'Payments that changed no order, until someone resolves them.'],
+  [
+    /^\/v1\/payouts|^\/v1\/sellers\/\{sellerId\}\/bank-account/,
+    'Payouts',
+    'Paying sellers from their available balances, to a bank account they keep.',
+  ],
   [/^\/v1\/(sellers|ledger)/, 'Ledger', "What is owed to whom: sellers' balances and the trial balance."],
   [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
   [/^\/v1\/events/, 'Events', 'The replayable event feed.'],
@@ -495,6 +560,96 @@ function assembleDocument(): JsonSchema {
           responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
         },
       },
+      '/v1/sellers/{sellerId}/bank-account': {
+        put: {
+          operationId: 'putSellerBankAccount',
+          summary: "Set a seller's bank account (CCI checked); a change starts the cooling-off period",
+          parameters: [sellerParameter],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('PutBankAccountRequest') } },
+          },
+          responses: {
+            '200': json('The account (CCI masked) and its history.', ref('SellerBankAccount')),
+            ...commonErrors,
+          },
+        },
+        get: {
+          operationId: 'getSellerBankAccount',
+          summary: "A seller's bank account (CCI masked) with its change history",
+          parameters: [sellerParameter],
+          responses: {
+            '200': json('The account.', ref('SellerBankAccount')),
+            ...commonErrors,
+            '404': problem('The seller has no bank account.'),
+          },
+        },
+      },
+      '/v1/payouts': {
+        post: {
+          operationId: 'requestPayout',
+          summary:
+            "Propose paying a seller's available money (all by default, never more) to their bank account",
+          parameters: [idempotencyKeyParameter],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('CreatePayoutRequest') } },
+          },
+          responses: {
+            '201': json('The payout, REQUESTED.', ref('Payout')),
+            ...commonErrors,
+            '409': problem(
+              '`nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused.',
+            ),
+          },
+        },
+        get: {
+          operationId: 'listPayouts',
+          summary: 'Payouts newest first, by seller or by status; `format=csv` is the bank file',
+          parameters: queryParameters(ListPayoutsQuerySchema),
+          responses: {
+            '200': {
+              description: 'A page of payouts, or (format=csv) the bank file with the full CCIs.',
+              content: {
+                'application/json': { schema: ref('PayoutList') },
+                'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
+              },
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/payouts/{id}': {
+        get: {
+          operationId: 'getPayout',
+          summary: 'A payout with its history and the ledger lines it pays',
+          parameters: [payoutParameter],
+          responses: {
+            '200': json('The payout.', ref('Payout')),
+            ...commonErrors,
+            '404': problem('No such payout.'),
+          },
+        },
+      },
+      ...payoutMove(
+        'approve',
+        'approvePayout',
+        'Approve (REQUESTED → APPROVED): reserves the money (available → in transit)',
+        undefined,
+      ),
+      ...payoutMove('reject', 'rejectPayout', 'Reject (REQUESTED → REJECTED)', 'RejectPayoutRequest'),
+      ...payoutMove(
+        'mark-paid',
+        'markPayoutPaid',
+        'The transfer was made (APPROVED → PAID_OUT)',
+        'MarkPayoutPaidRequest',
+      ),
+      ...payoutMove(
+        'mark-failed',
+        'markPayoutFailed',
+        'The bank returned it (APPROVED → FAILED): available again',
+        'MarkPayoutFailedRequest',
+      ),
       '/v1/settlements': {
         post: {
           operationId: 'importSettlement',

@@ -24,7 +24,14 @@ export const SellerBalanceSchema = z
         pending: minor.meta({ description: 'Paid by buyers, not yet settled by the PSP.' }),
         available: minor.meta({ description: 'Settled, ready to pay out.' }),
         reservedForRefunds: minor,
+        inTransit: minor.meta({ description: 'Approved payouts not yet paid out.' }),
         paidOut: minor,
+        nextPayout: z.object({
+          on: z.iso.date().meta({ description: 'The next payout day of the stage schedule (Lima).' }),
+          estimatedAmount: minor.meta({
+            description: 'What it would pay if it ran now (0 below the minimum).',
+          }),
+        }),
       }),
     ),
   })

@@ -49,7 +49,8 @@ export type JournalReason =
   | 'refund_approved'
   | 'refund_paid_out'
   | 'refund_failed'
-  | 'settlement';
+  | 'settlement'
+  | 'payout_paid';
 
 export interface JournalEntry {
   /** Derived from the business fact, so the same fact can never be booked twice. */
@@ -61,6 +62,7 @@ export interface JournalEntry {
   anomalyId?: string;
   refundId?: string;
   settlementId?: string;
+  payoutId?: string;
   lines: JournalLine[];
 }
 
@@ -180,7 +182,7 @@ export function unmatchedPaymentEntry(
 }
 
 /** Seller balance buckets a refund moves (what `ledgerWrites` adds, per seller). */
-export type SellerBucket = 'pending' | 'available' | 'reservedForRefunds' | 'paidOut';
+export type SellerBucket = 'pending' | 'available' | 'reservedForRefunds' | 'inTransit' | 'paidOut';
 export type SellerMoves = Record<string, Partial<Record<SellerBucket, number>>>;
 
 export interface RefundBooking {
@@ -324,5 +326,26 @@ export function settlementEntry(
       ],
     }),
     sellerMoves,
+  };
+}
+
+/** A payout's transfer left the bank: we owe the seller that much less; in transit → paid out. */
+export function payoutPaidEntry(
+  payout: { id: string; sellerId: string; amount: number; currency: string },
+  at: string,
+): JournalEntry & { sellerMoves: SellerMoves } {
+  return {
+    ...journalEntry({
+      id: `payout_paid:${payout.id}`,
+      at,
+      currency: payout.currency,
+      reason: 'payout_paid',
+      payoutId: payout.id,
+      lines: [
+        { account: sellerAccount(payout.sellerId), amount: payout.amount },
+        { account: 'bank', amount: -payout.amount },
+      ],
+    }),
+    sellerMoves: { [payout.sellerId]: { inTransit: -payout.amount, paidOut: payout.amount } },
   };
 }

@@ -62,6 +62,8 @@ const EnvSchema = z
     SETTLEMENT_CONFIG: z.string().min(2).optional(),
     /** Where large settlement reports are uploaded (S3, one bucket per stage); absent locally. */
     SETTLEMENT_BUCKET_NAME: z.string().min(1).optional(),
+    /** When and how sellers are paid, as JSON (functions/payouts/schedule.ts). */
+    PAYOUT_SCHEDULE: z.string().min(2).optional(),
     /** CIPs per POST /v1/cips/search call. */
     PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })

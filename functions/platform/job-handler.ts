@@ -18,11 +18,14 @@ const PER_ORDER_MS = 3 * MIN_CALL_MS;
  */
 export function jobHandler<Summary extends object>(
   name: string,
-  run: (hasTimeLeft: () => boolean) => Promise<Summary>,
+  run: (hasTimeLeft: () => boolean, event: Record<string, unknown>) => Promise<Summary>,
 ) {
-  return instrumented<unknown, Summary>((_event, context) =>
+  return instrumented<unknown, Summary>((event, context) =>
     withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
-      const summary = await run(() => timeLeftMs() > PER_ORDER_MS);
+      const summary = await run(
+        () => timeLeftMs() > PER_ORDER_MS,
+        typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {},
+      );
       logger.info(`${name} finished`, { summary });
       return summary;
     }),

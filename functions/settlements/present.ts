@@ -1,3 +1,4 @@
+import { neutraliseFormula } from '../platform/csv';
 import { AMOUNT_FIELDS, type Amounts, type Settlement, type SettlementLineRecord } from './settlement';
 
 /** The settlement as the API shows it: with the difference between the report and our expectation. */
@@ -35,14 +36,6 @@ const CSV_COLUMNS = [
   'anomalyId',
   'detail',
 ] as const;
-
-/**
- * A spreadsheet opens a cell starting with `=`, `+`, `-`, `@` (or a tab/CR) as a formula: a report
- * line could carry one into the finance team's Excel. Such cells are prefixed with `'` (OWASP).
- */
-export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
 
 export function lineRowsForCsv(lines: readonly SettlementLineRecord[]): string[][] {
   return [

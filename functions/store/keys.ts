@@ -35,6 +35,12 @@ export const keys = {
   /** An Idempotency-Key given with a report upload, bound to that report's SHA-256. */
   settlementUploadKey: (key: string) => ({ pk: `SETTLEMENT_KEY#${key}`, sk: 'SETTLEMENT_KEY' }),
   jobCursor: (job: string) => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
+  payout: (id: string) => ({ pk: `PAYOUT#${id}`, sk: 'PAYOUT' }),
+  bankAccount: (sellerId: string) => ({ pk: `SELLER_BANK#${sellerId}`, sk: 'CURRENT' }),
+  bankAccountVersion: (sellerId: string, version: number) => ({
+    pk: `SELLER_BANK#${sellerId}`,
+    sk: `V#${String(version).padStart(6, '0')}`,
+  }),
 };
 
 /**
@@ -66,6 +72,8 @@ export const unsettledBucket = (bucket: number) => `UNSETTLED#${bucket}`;
 export const settlementLinesByOutcome = (settlementId: string, outcome: string) =>
   `SETTLEMENT_LINES#${settlementId}#${outcome}`;
 export const ALL_SETTLEMENTS = 'SETTLEMENTS';
+/** gsi3 (sparse): seller balances with available money, by since when (the payout job's index). */
+export const payoutDueBucket = (bucket: number) => `PAYOUT_DUE#${bucket}`;
 
 export function bucketFor(id: string): number {
   let hash = 0;

@@ -1,8 +1,14 @@
-import { GetCommand, TransactGetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  TransactGetCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   ALL_SELLERS_ACCOUNT,
   FIXED_ACCOUNTS,
   type JournalEntry,
+  type SellerBucket,
   type SellerMoves,
   sellerOf,
 } from '../ledger/journal';
@@ -10,6 +16,7 @@ import { CURRENCIES } from '../orders/money';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { encodeCursor, queryPage } from './cursor';
+import { bucketFor, payoutDueBucket } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -47,7 +54,7 @@ const add = (Key: Record<string, string>, attribute: string, amount: number): Tr
  */
 export function ledgerWrites(
   entry: JournalEntry & { sellerMoves?: SellerMoves },
-  options: { deferAccountTotals?: boolean } = {},
+  options: { deferAccountTotals?: boolean; sellerBalancesByCaller?: boolean } = {},
 ): TransactItem[] {
   const TableName = config().TABLE_NAME;
   const { sellerMoves: explicitMoves, ...stored } = entry;
@@ -84,27 +91,44 @@ export function ledgerWrites(
           reason: entry.reason,
           currency: entry.currency,
           amount: -line.amount,
-          bucket: 'pending',
+          bucket: lineBucket(explicitMoves?.[sellerId]),
           ...(entry.orderId ? { orderId: entry.orderId } : {}),
           ...(entry.refundId ? { refundId: entry.refundId } : {}),
+          ...(entry.payoutId ? { payoutId: entry.payoutId } : {}),
+        },
+      },
+    });
+  }
+  // Money that becomes available without a journal line of the seller's (a settlement releasing
+  // it): the seller's ledger still shows it, so a payout can list what it pays line by line.
+  for (const [sellerId, buckets] of Object.entries(explicitMoves ?? {})) {
+    const released = buckets.available ?? 0;
+    if (released === 0 || entry.lines.some((line) => sellerOf(line.account) === sellerId)) continue;
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          pk: sellerLedgerPartition(sellerId),
+          sk: `${entry.at}#${entry.id}`,
+          entity: 'seller-ledger-line',
+          entryId: entry.id,
+          at: entry.at,
+          reason: entry.reason,
+          currency: entry.currency,
+          amount: released,
+          bucket: 'available',
+          ...(entry.orderId ? { orderId: entry.orderId } : {}),
+          ...(entry.settlementId ? { settlementId: entry.settlementId } : {}),
         },
       },
     });
   }
   for (const [sellerId, buckets] of Object.entries(moves)) {
     const changes = Object.entries(buckets).filter(([, amount]) => amount !== undefined && amount !== 0);
-    if (changes.length === 0) continue;
-    items.push({
-      Update: {
-        TableName,
-        Key: sellerBalanceKey(sellerId),
-        UpdateExpression: `ADD ${changes.map((_, i) => `#b${i} :b${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(
-          changes.map(([bucket], i) => [`#b${i}`, `${bucket}_${entry.currency}`]),
-        ),
-        ExpressionAttributeValues: Object.fromEntries(changes.map(([, amount], i) => [`:b${i}`, amount])),
-      },
-    });
+    // A caller that writes the balance item itself (it changes more than buckets) moves them there:
+    // one transaction may not touch an item twice.
+    if (changes.length === 0 || options.sellerBalancesByCaller) continue;
+    items.push(sellerBalanceUpdate(sellerId, entry.currency, Object.fromEntries(changes), entry.at));
   }
   if (sellersTotal !== 0)
     items.push(add(accountKey(ALL_SELLERS_ACCOUNT), `balance_${entry.currency}`, sellersTotal));
@@ -120,6 +144,110 @@ export function accountTotalWrites(totals: Record<string, Partial<Record<string,
   );
 }
 
+/** Where a seller's journal line lands, by the buckets the entry moves (pending unless it says). */
+function lineBucket(moves: Partial<Record<SellerBucket, number>> | undefined): SellerBucket {
+  if (moves?.paidOut) return 'paidOut';
+  if (moves?.available) return 'available';
+  return 'pending';
+}
+
+/**
+ * Moves a seller's buckets by atomic ADD. Money becoming available also puts the balance on the
+ * payout-due index (gsi3 `PAYOUT_DUE#<bucket>`, sorted by since when it has had some): the payout
+ * job reads only sellers who have had available money for the holding period. Kept on the index
+ * until a payout takes it all (payouts-repository).
+ */
+export function sellerBalanceUpdate(
+  sellerId: string,
+  currency: string,
+  changes: Partial<Record<SellerBucket, number>>,
+  at: string,
+  more: {
+    condition?: string;
+    set?: string[];
+    remove?: string[];
+    names?: Record<string, string>;
+    values?: Record<string, unknown>;
+  } = {},
+): TransactItem {
+  const entries = Object.entries(changes).filter(([, amount]) => amount !== undefined && amount !== 0);
+  const becomesAvailable = (changes.available ?? 0) > 0;
+  const sets = [
+    'sellerId = :seller',
+    ...(becomesAvailable
+      ? ['gsi3pk = if_not_exists(gsi3pk, :duePk)', 'gsi3sk = if_not_exists(gsi3sk, :dueSk)']
+      : []),
+    ...(more.set ?? []),
+  ];
+  const names = {
+    ...Object.fromEntries(entries.map(([bucket], i) => [`#b${i}`, `${bucket}_${currency}`])),
+    ...more.names,
+  };
+  return {
+    Update: {
+      TableName: config().TABLE_NAME,
+      Key: sellerBalanceKey(sellerId),
+      UpdateExpression: [
+        `SET ${sets.join(', ')}`,
+        entries.length ? `ADD ${entries.map((_, i) => `#b${i} :b${i}`).join(', ')}` : '',
+        more.remove?.length ? `REMOVE ${more.remove.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      ...(more.condition ? { ConditionExpression: more.condition } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: {
+        ':seller': sellerId,
+        ...(becomesAvailable
+          ? { ':duePk': payoutDueBucket(bucketFor(sellerId)), ':dueSk': `${at}#${sellerId}` }
+          : {}),
+        ...Object.fromEntries(entries.map(([, amount], i) => [`:b${i}`, amount])),
+        ...more.values,
+      },
+    },
+  };
+}
+
+/** Off the payout job's index once nothing is available in any currency (a no-op otherwise). */
+export async function leaveDueIndexIfEmpty(sellerId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().TABLE_NAME,
+        Key: sellerBalanceKey(sellerId),
+        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: CURRENCIES.map(
+          (currency) => `(attribute_not_exists(available_${currency}) OR available_${currency} <= :zero)`,
+        ).join(' AND '),
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  }
+}
+
+/** A seller's balance item as stored: buckets per currency, payout markers, bank account state. */
+export async function getSellerBalanceItem(sellerId: string): Promise<Record<string, unknown>> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: config().TABLE_NAME, Key: sellerBalanceKey(sellerId), ConsistentRead: true }),
+  );
+  return result.Item ?? {};
+}
+
+/** The buckets of one currency from a balance item. */
+export function balanceIn(item: Record<string, unknown>, currency: string): SellerBalance {
+  const read = (bucket: SellerBucket) => Number(item[`${bucket}_${currency}`] ?? 0);
+  return {
+    currency,
+    pending: read('pending'),
+    available: read('available'),
+    reservedForRefunds: read('reservedForRefunds'),
+    inTransit: read('inTransit'),
+    paidOut: read('paidOut'),
+  };
+}
+
 /** Whether a transaction failed because `entry` was booked already (its index in the items). */
 export const LEDGER_ENTRY_OFFSET = 0;
 
@@ -128,23 +256,16 @@ export interface SellerBalance {
   pending: number;
   available: number;
   reservedForRefunds: number;
+  inTransit: number;
   paidOut: number;
 }
 
 export async function getSellerBalance(sellerId: string): Promise<SellerBalance[]> {
-  const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: sellerBalanceKey(sellerId), ConsistentRead: true }),
-  );
-  const item = result.Item ?? {};
-  return CURRENCIES.filter((currency) => Object.keys(item).some((name) => name.endsWith(`_${currency}`))).map(
-    (currency) => ({
-      currency,
-      pending: Number(item[`pending_${currency}`] ?? 0),
-      available: Number(item[`available_${currency}`] ?? 0),
-      reservedForRefunds: Number(item[`reservedForRefunds_${currency}`] ?? 0),
-      paidOut: Number(item[`paidOut_${currency}`] ?? 0),
-    }),
-  );
+  const item = await getSellerBalanceItem(sellerId);
+  const buckets = /^(pending|available|reservedForRefunds|inTransit|paidOut)_([A-Z]{3})$/;
+  return CURRENCIES.filter((currency) =>
+    Object.keys(item).some((name) => buckets.exec(name)?.[2] === currency),
+  ).map((currency) => balanceIn(item, currency));
 }
 
 export async function listSellerLedger(sellerId: string, limit: number, cursor?: string) {

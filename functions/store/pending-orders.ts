@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
-import { keys, PENDING_BUCKETS, pendingBucket, unsettledBucket } from './keys';
+import { keys, PENDING_BUCKETS, payoutDueBucket, pendingBucket, unsettledBucket } from './keys';
 import { orderFromItem } from './orders-repository';
 
 export interface PendingPage {
@@ -44,11 +44,30 @@ export function queryUnsettledBucket(
   });
 }
 
+/**
+ * One bucket of the payout-due index (gsi3): seller balances that have had available money since
+ * before `below` (`<since>#` sort keys), whole items.
+ */
+export async function queryPayoutDueBucket(
+  bucket: number,
+  options: { limit: number; below: string; startKey?: Record<string, unknown> },
+) {
+  return queryGsi3Items(payoutDueBucket(bucket), options);
+}
+
 /** Whole orders from one gsi3 partition (ALL projection), sort keys in [from, below), ascending. */
 async function queryGsi3(
   partition: string,
   options: { limit: number; from?: string; below?: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
+  const page = await queryGsi3Items(partition, options);
+  return { orders: page.items.map(orderFromItem), nextKey: page.nextKey, itemsRead: page.itemsRead };
+}
+
+async function queryGsi3Items(
+  partition: string,
+  options: { limit: number; from?: string; below?: string; startKey?: Record<string, unknown> },
+) {
   const range =
     options.from !== undefined && options.below !== undefined
       ? ' AND gsi3sk BETWEEN :from AND :below'
@@ -71,7 +90,7 @@ async function queryGsi3(
     }),
   );
   return {
-    orders: (result.Items ?? []).map(orderFromItem),
+    items: result.Items ?? [],
     nextKey: result.LastEvaluatedKey,
     itemsRead: result.ScannedCount ?? result.Count ?? 0,
   };

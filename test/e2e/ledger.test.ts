@@ -47,7 +47,16 @@ describe('the seller ledger', () => {
     await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { copies: 2 });
     await paid(order.id);
     expect((await balanceOf(a)).balances).toEqual([
-      { currency: 'PEN', pending: 13500, available: 0, reservedForRefunds: 0, paidOut: 0 },
+      {
+        currency: 'PEN',
+        pending: 13500,
+        available: 0,
+        reservedForRefunds: 0,
+        inTransit: 0,
+        paidOut: 0,
+        // Nothing available yet: the next payout day would pay nothing.
+        nextPayout: { on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), estimatedAmount: 0 },
+      },
     ]);
     expect((await balanceOf(b)).balances[0]?.pending).toBe(9200);
     const ledger = await api<{ items: { orderId: string; amount: number; reason: string }[] }>(

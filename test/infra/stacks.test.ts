@@ -193,6 +193,15 @@ describe('functions', () => {
       settlements: [...reconcile, 's3:PutObject'],
       'reconcile-upload': [...reconcile, 's3:GetObject', ...asyncDestination],
       'check-unsettled': [...applyPayment, ...asyncDestination],
+      payouts: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+      'create-payouts': [...applyPayment, ...asyncDestination],
       authorizer: ['dynamodb:GetItem'],
       'create-order': [
         'dynamodb:DeleteItem',
@@ -470,6 +479,7 @@ describe('schedules', () => {
         'expire-orders': 'rate(1 minute)',
         'sync-pending': 'rate(5 minutes)',
         'check-unsettled': 'rate(1 day)',
+        'create-payouts': 'rate(1 day)',
       }[spec.name];
       service.hasResourceProperties('AWS::Scheduler::Schedule', {
         Description: `${spec.name} (prod)`,
@@ -514,9 +524,12 @@ describe('schedules', () => {
         FunctionName: { Ref: fnId },
         MaximumRetryAttempts: 0,
         // A run older than its period is superseded; Lambda keeps async events 6 h at most.
-        MaximumEventAgeInSeconds: { 'expire-orders': 60, 'sync-pending': 300, 'check-unsettled': 21_600 }[
-          spec.name
-        ],
+        MaximumEventAgeInSeconds: {
+          'expire-orders': 60,
+          'sync-pending': 300,
+          'check-unsettled': 21_600,
+          'create-payouts': 21_600,
+        }[spec.name],
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       });
     }

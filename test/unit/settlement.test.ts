@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { settlementEntry } from '../../functions/ledger/journal';
 import type { Order } from '../../functions/orders/order';
-import { neutraliseFormula } from '../../functions/settlements/present';
+import { neutraliseFormula } from '../../functions/platform/csv';
 import { type ReadLine, readReport, UnreadableReportError } from '../../functions/settlements/report';
 import {
   contractedFees,

@@ -1,0 +1,143 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { stringify } from 'csv-stringify/sync';
+import { SellerParamsSchema } from '../ledger/api-schemas';
+import { minorToDecimal } from '../orders/money';
+import {
+  type CreatePayoutRequest,
+  CreatePayoutRequestSchema,
+  ListPayoutsQuerySchema,
+  MarkPayoutFailedRequestSchema,
+  MarkPayoutPaidRequestSchema,
+  PayoutIdParamsSchema,
+  PutBankAccountRequestSchema,
+  RejectPayoutRequestSchema,
+} from '../payouts/api-schemas';
+import {
+  bankAccountResponse,
+  movePayout,
+  payoutResponse,
+  putBankAccount,
+  requestPayout,
+} from '../payouts/payouts';
+import { neutraliseFormula } from '../platform/csv';
+import { NotFoundError, ValidationError } from '../platform/errors';
+import {
+  httpHandler,
+  type JsonResult,
+  jsonBody,
+  parseJsonBody,
+  parseParams,
+  validate,
+} from '../platform/http';
+import { idempotentOperation } from '../platform/idempotency';
+import type { Actor } from '../refunds/refunds';
+import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '../store/bank-accounts-repository';
+import { getPayout, listPayouts, type StoredPayout } from '../store/payouts-repository';
+
+const actor = (event: APIGatewayProxyEvent): Actor => ({
+  keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),
+  keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
+});
+
+const requestPayoutOnce = idempotentOperation(
+  'create-payout',
+  ({ request, by }: { request: CreatePayoutRequest; by: Actor }) => requestPayout(request, by),
+);
+
+/**
+ * The bank file for the finance team: one row per payout, generic columns (each Peruvian bank's
+ * bulk format differs; map these to yours). The full CCI: this file goes to the bank.
+ */
+async function bankFile(payouts: StoredPayout[]): Promise<string> {
+  const rows = [['beneficiary', 'documentType', 'documentNumber', 'cci', 'amount', 'currency', 'reference']];
+  for (const payout of payouts) {
+    const account = await getBankAccountVersion(payout.sellerId, payout.bankAccountVersion);
+    rows.push([
+      account?.holderName ?? '',
+      account?.documentType ?? '',
+      account?.documentNumber ?? '',
+      account?.cci ?? '',
+      minorToDecimal(payout.amount),
+      payout.currency,
+      payout.id,
+    ]);
+  }
+  return stringify(rows.map((row) => row.map(neutraliseFormula)));
+}
+
+/** Sellers' bank accounts and payouts: request, approve (maker-checker), pay, and the bank file. */
+export const handler = httpHandler(async (event, context): Promise<JsonResult> => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  if (event.resource === '/v1/sellers/{sellerId}/bank-account') {
+    const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
+    if (event.httpMethod === 'PUT') {
+      const request = parseJsonBody(event, PutBankAccountRequestSchema);
+      const { account } = await putBankAccount(sellerId, request, actor(event));
+      return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
+    }
+    const account = await getBankAccount(sellerId);
+    if (account === undefined) throw new NotFoundError(`Seller ${sellerId} has no bank account.`);
+    return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
+  }
+  if (route === 'POST /v1/payouts') {
+    const body = jsonBody(event);
+    const request = validate(body, CreatePayoutRequestSchema);
+    const payout = await requestPayoutOnce(event, context, { body }, { request, by: actor(event) });
+    return {
+      status: 201,
+      body: await payoutResponse(payout),
+      headers: { location: `/v1/payouts/${payout.id}` },
+    };
+  }
+  if (route === 'GET /v1/payouts') {
+    const query = parseParams(event.queryStringParameters, ListPayoutsQuerySchema, 'query');
+    if (query.status === undefined && query.sellerId === undefined) {
+      throw new ValidationError([{ field: 'query.status', message: 'Give a status or a sellerId.' }]);
+    }
+    const page = await listPayouts(query);
+    if (query.format === 'csv') {
+      return {
+        status: 200,
+        body: undefined,
+        text: await bankFile(page.items),
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="payouts.csv"',
+          ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+        },
+      };
+    }
+    return {
+      status: 200,
+      body: {
+        items: await Promise.all(page.items.map((payout) => payoutResponse(payout))),
+        nextCursor: page.nextCursor,
+      },
+    };
+  }
+  const { id } = parseParams(event.pathParameters, PayoutIdParamsSchema, 'path');
+  const by = actor(event);
+  switch (route) {
+    case 'GET /v1/payouts/{id}': {
+      const payout = await getPayout(id);
+      if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
+      return { status: 200, body: await payoutResponse(payout, true) };
+    }
+    case 'POST /v1/payouts/{id}/approve':
+      return { status: 200, body: await payoutResponse(await movePayout(id, 'approve', by)) };
+    case 'POST /v1/payouts/{id}/reject': {
+      const { reason } = parseJsonBody(event, RejectPayoutRequestSchema);
+      return { status: 200, body: await payoutResponse(await movePayout(id, 'reject', by, { reason })) };
+    }
+    case 'POST /v1/payouts/{id}/mark-paid': {
+      const proof = parseJsonBody(event, MarkPayoutPaidRequestSchema);
+      return { status: 200, body: await payoutResponse(await movePayout(id, 'mark-paid', by, proof)) };
+    }
+    case 'POST /v1/payouts/{id}/mark-failed': {
+      const { reason } = parseJsonBody(event, MarkPayoutFailedRequestSchema);
+      return { status: 200, body: await payoutResponse(await movePayout(id, 'mark-failed', by, { reason })) };
+    }
+    default:
+      throw new NotFoundError(`No route ${route}.`);
+  }
+});

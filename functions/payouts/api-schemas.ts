@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { CURRENCIES } from '../orders/money';
+import { DOCUMENT_TYPES } from '../orders/order';
+import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
+import { BankAccountSchema } from '../refunds/api-schemas';
+
+export const PAYOUT_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+const sellerId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
+
+/** A seller's bank account: the refunds' destination without its `type` (CCI check digits verified). */
+export const PutBankAccountRequestSchema = BankAccountSchema.omit({ type: true }).meta({
+  id: 'PutBankAccountRequest',
+});
+export type PutBankAccountRequest = z.infer<typeof PutBankAccountRequestSchema>;
+
+export const BankAccountResponseSchema = z
+  .object({
+    sellerId: z.string(),
+    cci: z.string().meta({ description: 'Masked: all but the last 4 digits.' }),
+    holderName: z.string(),
+    documentType: z.enum(DOCUMENT_TYPES),
+    documentNumber: z.string(),
+    bank: z.string().optional(),
+    version: z.number().int(),
+    changedAt: z.iso.datetime(),
+    coolingOffUntil: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'A changed account receives no payout before this.' }),
+    history: z.array(
+      z.object({
+        version: z.number().int(),
+        cci: z.string(),
+        changedAt: z.iso.datetime(),
+        changedBy: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'SellerBankAccount' });
+
+export const CreatePayoutRequestSchema = z
+  .strictObject({
+    sellerId,
+    currency: z.enum(CURRENCIES),
+    amount: z
+      .number()
+      .int('Use integer minor units.')
+      .positive()
+      .max(1_000_000_000)
+      .optional()
+      .meta({ description: 'Default: everything available. Never more.' }),
+  })
+  .meta({ id: 'CreatePayoutRequest' });
+export type CreatePayoutRequest = z.infer<typeof CreatePayoutRequestSchema>;
+
+export const PayoutIdParamsSchema = z.object({
+  id: z.string().regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a payout id.'),
+});
+export const ListPayoutsQuerySchema = z.object({
+  sellerId: sellerId.optional(),
+  status: z.enum(PAYOUT_STATUSES).optional(),
+  format: z.enum(['json', 'csv']).optional().default('json').meta({
+    description: '`csv`: the bank file for the listed payouts (generic columns; see docs/payouts).',
+  }),
+  limit: pageLimit(25, 1000),
+  cursor: pageCursor.optional(),
+});
+export const RejectPayoutRequestSchema = z
+  .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
+  .meta({ id: 'RejectPayoutRequest' });
+export const MarkPayoutPaidRequestSchema = z
+  .strictObject({
+    transferReference: plainText({ min: 3, max: 100 }),
+    paidAt: z.iso.datetime(),
+  })
+  .meta({ id: 'MarkPayoutPaidRequest' });
+export const MarkPayoutFailedRequestSchema = RejectPayoutRequestSchema.meta({
+  id: 'MarkPayoutFailedRequest',
+});
+
+const by = z.object({ keyId: z.string(), keyName: z.string() });
+
+export const PayoutSchema = z
+  .object({
+    id: z.string(),
+    sellerId: z.string(),
+    currency: z.enum(CURRENCIES),
+    amount: z.number().int(),
+    status: z.enum(PAYOUT_STATUSES),
+    bankAccountVersion: z.number().int(),
+    bankAccount: z
+      .object({ cci: z.string(), holderName: z.string(), bank: z.string().optional() })
+      .optional()
+      .meta({ description: 'Where it goes (the CCI masked).' }),
+    requestedBy: by,
+    history: z.array(
+      z.object({
+        status: z.enum(PAYOUT_STATUSES),
+        at: z.iso.datetime(),
+        by,
+        reason: z.string().optional(),
+        transferReference: z.string().optional(),
+        paidAt: z.string().optional(),
+      }),
+    ),
+    items: z
+      .array(
+        z.object({
+          entryId: z.string(),
+          at: z.iso.datetime(),
+          reason: z.string(),
+          amount: z.number().int(),
+          orderId: z.string().optional(),
+          refundId: z.string().optional(),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'GET /v1/payouts/{id} only: the seller ledger lines that made the available money since the previous payout (settled orders +, refunds after settlement −).',
+      }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Payout' });
+export type Payout = z.infer<typeof PayoutSchema>;
+
+export const PayoutListSchema = z
+  .object({ items: z.array(PayoutSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'PayoutList' });

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { config } from '../platform/config';
+
+/**
+ * When sellers are paid: on a weekday (0 = Sunday … 6 = Saturday) or a day of the month (1–28, so
+ * every month has it), Lima time; only balances of at least `minimumAmount` (minor units), only
+ * money that has been available for `holdDays`. A changed bank account receives nothing for
+ * `coolingOffHours`. Given to the functions as JSON in PAYOUT_SCHEDULE (lib/config.ts per stage).
+ */
+export const PayoutScheduleSchema = z
+  .object({
+    weekday: z.number().int().min(0).max(6).optional(),
+    monthDay: z.number().int().min(1).max(28).optional(),
+    minimumAmount: z.number().int().min(1).default(5_000),
+    holdDays: z.number().min(0).default(2),
+    coolingOffHours: z.number().min(0).default(48),
+  })
+  .refine((schedule) => (schedule.weekday === undefined) !== (schedule.monthDay === undefined), {
+    message: 'Give either weekday or monthDay.',
+  });
+export type PayoutSchedule = z.infer<typeof PayoutScheduleSchema>;
+
+export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = PayoutScheduleSchema.parse({ weekday: 1 });
+
+let cached: { source: string | undefined; parsed: PayoutSchedule } | undefined;
+
+export function payoutSchedule(): PayoutSchedule {
+  const source = config().PAYOUT_SCHEDULE;
+  if (cached === undefined || cached.source !== source) {
+    const parsed = PayoutScheduleSchema.safeParse(source === undefined ? { weekday: 1 } : JSON.parse(source));
+    if (!parsed.success) throw new Error(`Invalid PAYOUT_SCHEDULE: ${z.prettifyError(parsed.error)}`);
+    cached = { source, parsed: parsed.data };
+  }
+  return cached.parsed;
+}
+
+const LIMA_OFFSET_MS = -5 * 3600_000;
+
+/** The Lima calendar date of an instant, `yyyy-mm-dd`. */
+export const limaDate = (at: Date) => new Date(at.getTime() + LIMA_OFFSET_MS).toISOString().slice(0, 10);
+
+function isPayoutDate(schedule: PayoutSchedule, date: string): boolean {
+  const day = new Date(`${date}T12:00:00Z`);
+  return schedule.weekday !== undefined
+    ? day.getUTCDay() === schedule.weekday
+    : day.getUTCDate() === schedule.monthDay;
+}
+
+export const isPayoutDay = (schedule: PayoutSchedule, at: Date) => isPayoutDate(schedule, limaDate(at));
+
+/** The next payout date on or after `at` (Lima), `yyyy-mm-dd`. */
+export function nextPayoutDate(schedule: PayoutSchedule, at: Date): string {
+  for (let days = 0; days <= 31; days++) {
+    const date = limaDate(new Date(at.getTime() + days * 86_400_000));
+    if (isPayoutDate(schedule, date)) return date;
+  }
+  throw new Error('no payout date within a month');
+}

@@ -1,0 +1,8 @@
+/**
+ * A spreadsheet opens a cell starting with `=`, `+`, `-`, `@` (or a tab/CR) as a formula: a value
+ * we export (a report line, a holder name) could carry one into the finance team's Excel. Such
+ * cells are prefixed with `'` (OWASP's CSV injection advice).
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

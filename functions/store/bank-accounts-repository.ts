@@ -1,0 +1,130 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxItem } from '../events/outbox';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { keys } from './keys';
+import { sellerBalanceUpdate } from './ledger-repository';
+import { cancellationCodes } from './transactions';
+
+/** A seller's bank account as stored (the full CCI: payouts need it; answers mask it). */
+export interface StoredBankAccount {
+  sellerId: string;
+  cci: string;
+  holderName: string;
+  documentType: string;
+  documentNumber: string;
+  bank?: string;
+  version: number;
+  changedAt: string;
+  changedBy: string;
+  coolingOffUntil?: string;
+}
+
+const table = () => config().TABLE_NAME;
+
+function fromItem(item: Record<string, unknown>): StoredBankAccount {
+  const { pk: _pk, sk: _sk, entity: _e, ...account } = item;
+  return account as unknown as StoredBankAccount;
+}
+
+export async function getBankAccount(sellerId: string): Promise<StoredBankAccount | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: keys.bankAccount(sellerId), ConsistentRead: true }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+/** Every version, oldest first: the account's change history (kept, never overwritten). */
+export async function bankAccountHistory(sellerId: string): Promise<StoredBankAccount[]> {
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.bankAccount(sellerId).pk, ':prefix': 'V#' },
+      ConsistentRead: true,
+    }),
+  );
+  return (result.Items ?? []).map(fromItem);
+}
+
+export async function getBankAccountVersion(sellerId: string, version: number) {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: keys.bankAccountVersion(sellerId, version) }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+export class StaleBankAccountError extends Error {
+  constructor() {
+    super('the bank account changed meanwhile');
+    this.name = 'StaleBankAccountError';
+  }
+}
+
+/**
+ * Writes a new version: the current account (conditional on the version read), its history item,
+ * `seller.bank_account_changed` (with the CCI masked by the caller), and the version and
+ * cooling-off on the seller's balance item — so the payout job reads one item per seller.
+ */
+export async function saveBankAccount(
+  previous: StoredBankAccount | undefined,
+  next: StoredBankAccount,
+  eventData: Record<string, unknown>,
+): Promise<void> {
+  const current = keys.bankAccount(next.sellerId);
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: { ...current, entity: 'bank-account', ...next },
+              ...(previous
+                ? {
+                    ConditionExpression: '#version = :version',
+                    ExpressionAttributeNames: { '#version': 'version' },
+                    ExpressionAttributeValues: { ':version': previous.version },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: {
+                ...keys.bankAccountVersion(next.sellerId, next.version),
+                entity: 'bank-account-version',
+                ...next,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: outboxItem(
+                current.pk,
+                next.version,
+                'seller.bank_account_changed',
+                next.changedAt,
+                eventData,
+              ),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          sellerBalanceUpdate(next.sellerId, 'PEN', {}, next.changedAt, {
+            set: ['bankAccountVersion = :bankVersion', 'coolingOffUntil = :coolingOffUntil'],
+            values: {
+              ':bankVersion': next.version,
+              ':coolingOffUntil': next.coolingOffUntil ?? next.changedAt,
+            },
+          }),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (cancellationCodes(error) !== undefined) throw new StaleBankAccountError();
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type EventType, outboxItem } from '../events/outbox';
+import type { Payout, PayoutStatus } from '../payouts/api-schemas';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import { listIndexPartition } from './cursor';
+import { keys } from './keys';
+import { cancellationCodes } from './transactions';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A payout as stored: the seller-ledger range it pays (its items are read from there on demand). */
+export interface StoredPayout extends Omit<Payout, 'items' | 'bankAccount'> {
+  /** Seller ledger sort keys: the lines after `itemsAfter` up to `itemsThrough` are what it pays. */
+  itemsAfter: string;
+  itemsThrough: string;
+}
+
+const table = () => config().TABLE_NAME;
+const byStatus = (status: PayoutStatus) => `PAYOUT_STATUS#${status}`;
+const bySeller = (sellerId: string) => `SELLER_PAYOUTS#${sellerId}`;
+
+function payoutItem(payout: StoredPayout): Record<string, unknown> {
+  const sortKey = `${payout.createdAt}#${payout.id}`;
+  return {
+    ...keys.payout(payout.id),
+    entity: 'payout',
+    ...payout,
+    // Payouts are few (one per seller per period): a partition per status is no hot spot.
+    gsi1pk: byStatus(payout.status),
+    gsi1sk: sortKey,
+    gsi2pk: bySeller(payout.sellerId),
+    gsi2sk: sortKey,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredPayout {
+  const { pk: _a, sk: _b, entity: _c, gsi1pk: _d, gsi1sk: _e, gsi2pk: _f, gsi2sk: _g, ...payout } = item;
+  return payout as unknown as StoredPayout;
+}
+
+export class StalePayoutError extends Error {
+  constructor(readonly codes: (string | undefined)[]) {
+    super('the payout, the balance or the bank account changed meanwhile');
+    this.name = 'StalePayoutError';
+  }
+}
+
+/** Writes a payout's new state (conditional on the version read, or new), its event, and `extra`. */
+export async function savePayout(
+  previous: StoredPayout | undefined,
+  next: StoredPayout,
+  type: EventType,
+  data: Record<string, unknown>,
+  extra: TransactItem[],
+): Promise<void> {
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: table(),
+        Item: payoutItem(next),
+        ...(previous
+          ? {
+              ConditionExpression: '#status = :status AND #version = :version',
+              ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+              ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    },
+    {
+      Put: {
+        TableName: table(),
+        Item: outboxItem(keys.payout(next.id).pk, next.version, type, next.updatedAt, data),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...extra,
+  ];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.includes('ConditionalCheckFailed')) throw new StalePayoutError(codes);
+    throw error;
+  }
+}
+
+export async function getPayout(id: string): Promise<StoredPayout | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: keys.payout(id), ConsistentRead: true }),
+  );
+  return result.Item ? fromItem(result.Item) : undefined;
+}
+
+/** Newest first, by seller (gsi2, optionally one status) or by status (gsi1). */
+export async function listPayouts(filter: {
+  sellerId?: string;
+  status?: PayoutStatus;
+  limit: number;
+  cursor?: string;
+}) {
+  const page = await listIndexPartition({
+    indexName: filter.sellerId ? 'gsi2' : 'gsi1',
+    partition: filter.sellerId ? bySeller(filter.sellerId) : byStatus(filter.status as PayoutStatus),
+    limit: filter.limit,
+    cursor: filter.cursor,
+  });
+  return {
+    items: page.items
+      .map(fromItem)
+      .filter((payout) => filter.status === undefined || payout.status === filter.status),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** The seller ledger lines a payout pays: after its `itemsAfter`, through its `itemsThrough`. */
+export async function payoutLines(payout: StoredPayout) {
+  const lines: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :through',
+        ExpressionAttributeValues: {
+          ':pk': `SELLER_LEDGER#${payout.sellerId}`,
+          ':after': `${payout.itemsAfter}\u0000`,
+          ':through': payout.itemsThrough,
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    lines.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey !== undefined && lines.length < 5_000);
+  return lines
+    .filter((line) => line.currency === payout.currency && line.bucket === 'available')
+    .map((line) => ({
+      entryId: String(line.entryId),
+      at: String(line.at),
+      reason: String(line.reason),
+      amount: Number(line.amount),
+      ...(line.orderId ? { orderId: String(line.orderId) } : {}),
+      ...(line.refundId ? { refundId: String(line.refundId) } : {}),
+    }));
+}
