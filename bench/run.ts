@@ -9,6 +9,7 @@ import { isValidNotificationSignature, notificationSignature } from '../function
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';
+import { benchPayouts } from './payouts';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
@@ -156,6 +157,7 @@ async function main() {
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchScheduledJobs();
     await benchSettlements();
+    await benchPayouts();
     console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
   } finally {
     await stack.stop();

@@ -121,7 +121,7 @@ export const handler = httpHandler(async (event, context): Promise<JsonResult> =
     case 'GET /v1/payouts/{id}': {
       const payout = await getPayout(id);
       if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
-      return { status: 200, body: await payoutResponse(payout, true) };
+      return { status: 200, body: await payoutResponse(payout, { items: true, bankAccount: true }) };
     }
     case 'POST /v1/payouts/{id}/approve':
       return { status: 200, body: await payoutResponse(await movePayout(id, 'approve', by)) };

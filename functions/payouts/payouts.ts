@@ -102,9 +102,16 @@ export async function putBankAccount(sellerId: string, request: PutBankAccountRe
 }
 
 /** A payout as the API shows it; with its bank account (masked) and, for one payout, its items. */
-export async function payoutResponse(payout: StoredPayout, withItems = false): Promise<Payout> {
+export async function payoutResponse(
+  payout: StoredPayout,
+  include: { items?: boolean; bankAccount?: boolean } = { bankAccount: true },
+): Promise<Payout> {
   const { itemsAfter: _a, itemsThrough: _t, ...shown } = payout;
-  const account = await getBankAccountVersion(payout.sellerId, payout.bankAccountVersion);
+  const withItems = include.items === true;
+  const account =
+    include.bankAccount === false
+      ? undefined
+      : await getBankAccountVersion(payout.sellerId, payout.bankAccountVersion);
   return {
     ...shown,
     ...(account
@@ -191,14 +198,21 @@ export async function requestPayout(
     version: 1,
   };
   try {
-    await savePayout(undefined, payout, 'payout.requested', await payoutResponse(payout), [
-      sellerBalanceUpdate(request.sellerId, request.currency, {}, createdAt, {
-        set: [`#open = :payoutId`],
-        names: { '#open': openPayoutMarker(request.currency) },
-        values: { ':payoutId': payout.id, ':bankVersion': bankAccountVersion },
-        condition: 'attribute_not_exists(#open) AND bankAccountVersion = :bankVersion',
-      }),
-    ]);
+    // The event names the account by version: proposing a payout reads nothing but the balance.
+    await savePayout(
+      undefined,
+      payout,
+      'payout.requested',
+      await payoutResponse(payout, { bankAccount: false }),
+      [
+        sellerBalanceUpdate(request.sellerId, request.currency, {}, createdAt, {
+          set: [`#open = :payoutId`],
+          names: { '#open': openPayoutMarker(request.currency) },
+          values: { ':payoutId': payout.id, ':bankVersion': bankAccountVersion },
+          condition: 'attribute_not_exists(#open) AND bankAccountVersion = :bankVersion',
+        }),
+      ],
+    );
   } catch (error) {
     if (error instanceof StalePayoutError) {
       throw new ConflictError(

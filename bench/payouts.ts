@@ -1,0 +1,64 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { proposePayouts } from '../functions/jobs/create-payouts';
+import { DEFAULT_PAYOUT_SCHEDULE } from '../functions/payouts/schedule';
+import { dynamo } from '../functions/platform/aws';
+import { config } from '../functions/platform/config';
+import { bucketFor, payoutDueBucket } from '../functions/store/keys';
+import { fmt } from './stats';
+
+/**
+ * The payout job over 10,000 sellers with available money, 500 of them due (their money has
+ * waited the holding period; the others' has not): seller balances written straight to the
+ * table as settlements would leave them. Items read per proposed payout (goal ≤ 1.2) and time.
+ */
+export async function benchPayouts(): Promise<void> {
+  const SELLERS = 10_000;
+  const DUE = 500;
+  const now = Date.now();
+  const table = config().TABLE_NAME;
+  const items = Array.from({ length: SELLERS }, (_, i) => {
+    const sellerId = `bench-payee-${i}`;
+    // Due sellers have had money available for 5 days; the rest since an hour ago.
+    const since = new Date(now - (i < DUE ? 5 * 86_400_000 : 3600_000)).toISOString();
+    return {
+      pk: `BALANCE#${sellerId}`,
+      sk: 'BALANCE',
+      sellerId,
+      available_PEN: 20_000 + i,
+      bankAccountVersion: 1,
+      coolingOffUntil: since,
+      gsi3pk: payoutDueBucket(bucketFor(sellerId)),
+      gsi3sk: `${since}#${sellerId}`,
+    };
+  });
+  for (let i = 0; i < items.length; i += 100) {
+    await Promise.all(
+      [0, 25, 50, 75].map(async (offset) => {
+        let pending = items.slice(i + offset, i + offset + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length > 0) {
+          const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+        }
+      }),
+    );
+  }
+  const started = performance.now();
+  const summary = await proposePayouts(DEFAULT_PAYOUT_SCHEDULE, {
+    maxSellers: 20_000,
+    hasTimeLeft: () => true,
+    force: true,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log('\n## Payout job (local stack)\n');
+  console.log(
+    '| sellers with money | due | proposed | items read (index) | reads per payout | seconds | payouts/s |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    `| ${SELLERS} | ${DUE} | ${summary.proposed} | ${summary.itemsRead} | ${fmt(summary.itemsRead / Math.max(1, summary.proposed), 2)} | ${fmt(seconds, 2)} | ${fmt(summary.proposed / seconds)} |`,
+  );
+  console.log(
+    '\nOne index item (the whole balance: gsi3 projects ALL) per due seller; creating each payout reads nothing more (the balance item carries the bank account version, cooling-off and open-payout marker) and writes one transaction (payout, event, balance marker).',
+  );
+  if (summary.proposed < DUE) throw new Error(`bench: only ${summary.proposed} of ${DUE} payouts proposed`);
+}
