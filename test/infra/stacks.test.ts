@@ -793,3 +793,15 @@ describe('settlement report uploads', () => {
     expect(JSON.stringify(service.findResources('AWS::IAM::Policy'))).toContain('/incoming/*');
   });
 });
+
+describe('payouts', () => {
+  it('give the payout functions (and the balance reader) the stage schedule', () => {
+    const { service } = synthesized.prod;
+    for (const name of ['payouts', 'create-payouts', 'ledger'] as const) {
+      expect(environmentOf(service, name, 'prod').PAYOUT_SCHEDULE).toBe(
+        JSON.stringify(STAGE_CONFIG.prod.payoutSchedule),
+      );
+    }
+    expect(environmentOf(service, 'create-order', 'prod').PAYOUT_SCHEDULE).toBeUndefined();
+  });
+});
