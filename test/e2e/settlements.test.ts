@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/orders/order';
 import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
 interface Settlement {
   id: string;
@@ -109,6 +110,7 @@ describe('settlement reconciliation', () => {
     const imported = await importReport(file.bytes);
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
     const settlement = imported.body;
+    expectMatchesOpenApi('Settlement', settlement);
     expect(settlement.status).toBe('COMPLETED');
     expect(settlement.lines).toBe(9);
     expect(settlement.counts).toEqual({
@@ -124,7 +126,9 @@ describe('settlement reconciliation', () => {
     });
 
     // Lines by outcome, each non-matched one with its anomaly.
-    const lines = (await api<{ items: Line[] }>('GET', `/v1/settlements/${settlement.id}/lines`)).body.items;
+    const linePage = (await api<{ items: Line[] }>('GET', `/v1/settlements/${settlement.id}/lines`)).body;
+    expectMatchesOpenApi('SettlementLinePage', linePage);
+    const lines = linePage.items;
     expect(lines).toHaveLength(9);
     const outcomeOf = (cip: string) => lines.filter((line) => line.cip === cip).map((line) => line.outcome);
     expect(outcomeOf(matched.voucher.cip)).toEqual(['matched']);
@@ -154,6 +158,7 @@ describe('settlement reconciliation', () => {
     // A payment whose notification and polling both missed it is PAID from the report, once.
     const recovered = (await api<Order>('GET', `/v1/orders/${missing.id}`)).body;
     expect(recovered.status).toBe('PAID');
+    expectMatchesOpenApi('Order', recovered);
     expect(recovered.payment?.source).toBe('settlement');
     expect(recovered.settlement?.id).toBe(settlement.id);
 
@@ -249,6 +254,7 @@ describe('settlement reconciliation', () => {
     });
     expect(other).toMatchObject({ status: 409, body: { code: 'idempotency_key_reused' } });
     const list = await api<{ items: { id: string }[] }>('GET', '/v1/settlements?limit=100');
+    expectMatchesOpenApi('SettlementList', list.body);
     expect(list.body.items.map((s) => s.id)).toContain(first.body.id);
     expect((await api('GET', '/v1/settlements/stl_00000000000000000000000000000000')).status).toBe(404);
     expect(

@@ -4,6 +4,7 @@ import type { PayoutRunSummary } from '../../../functions/jobs/create-payouts';
 import type { Order } from '../../../functions/orders/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
+import { expectMatchesOpenApi } from '../../support/openapi-schemas';
 
 interface Balance {
   currency: string;
@@ -98,6 +99,7 @@ describe('payouts', () => {
     );
     expect(account.status).toBe(200);
     expect(account.body).toMatchObject({ cci: '****************9013', version: 1 });
+    expectMatchesOpenApi('SellerBankAccount', account.body);
     expect(account.body.coolingOffUntil).toBeUndefined();
     // Money must have waited holdDays (2) once available.
     await api('POST', '/_local/clock', { body: { advanceSeconds: 3 * 86_400 }, auth: false });
@@ -112,6 +114,9 @@ describe('payouts', () => {
     expect(payout.bankAccount?.cci).toBe('****************9013');
     // It lists what it pays: the two settled orders (+) and the refund (before settlement: not in it).
     const detail = (await api<Payout>('GET', `/v1/payouts/${payout.id}`)).body;
+    expectMatchesOpenApi('Payout', detail);
+    expectMatchesOpenApi('PayoutList', (await api('GET', `/v1/payouts?sellerId=${seller}`)).body);
+    expectMatchesOpenApi('SellerBalance', (await api('GET', `/v1/sellers/${seller}/balance`)).body);
     expect(detail.items?.map((item) => [item.orderId, item.amount]).sort()).toEqual(
       [
         [first.id, 9000],
@@ -138,6 +143,7 @@ describe('payouts', () => {
     });
     expect(paid.body.status).toBe('PAID_OUT');
     expect(await balance(seller)).toMatchObject({ available: 0, inTransit: 0, paidOut: 12600 });
+    expectMatchesOpenApi('Payout', paid.body);
     expect(await trialTotal()).toBe(0);
 
     // A refund after the payout: the seller's balance goes negative (3000 less its 300 fee share).
