@@ -409,6 +409,26 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * What an API key may do. Each route needs one (below); a key holds a list, and `admin` is every
+ * scope. Keys issued before scopes existed have none recorded and are `admin` (docs/api-keys.md).
+ */
+export const SCOPES = [
+  'orders:read',
+  'orders:write',
+  'refunds:write',
+  'refunds:approve',
+  'ledger:read',
+  'settlements:write',
+  'payouts:write',
+  'payouts:approve',
+  'anomalies:write',
+  'webhooks:manage',
+  'events:read',
+  'admin',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
 export interface RouteSpec {
   method: HttpMethod;
   /** API Gateway resource path, `{name}` for path parameters. */
@@ -416,67 +436,256 @@ export interface RouteSpec {
   function: FunctionName;
   /** `apiKey`: the Lambda authorizer checks a hashed bearer key. `signature`: the handler verifies it. */
   auth: 'apiKey' | 'none' | 'signature';
+  /** The scope an API key needs for it (apiKey routes only). */
+  scope?: Exclude<Scope, 'admin'>;
+}
+
+/** The scope `method path` needs, from ROUTES; undefined for routes without an API key. */
+export function scopeOf(method: string, path: string): Scope | undefined {
+  return ROUTES.find((route) => route.method === method && route.path === path)?.scope;
+}
+
+/** Whether a key with `granted` scopes may use a route needing `needed`. */
+export function grants(granted: readonly string[], needed: Scope | undefined): boolean {
+  return needed === undefined || granted.includes('admin') || granted.includes(needed);
 }
 
 export const ROUTES: readonly RouteSpec[] = [
-  { method: 'POST', path: '/v1/orders', function: 'create-order', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/orders/{id}/cancel', function: 'cancel-order', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/orders/{id}/extend-expiry', function: 'extend-expiry', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/orders/{id}/fulfil', function: 'fulfil-order', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/orders', function: 'create-order', auth: 'apiKey', scope: 'orders:write' },
+  { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey', scope: 'orders:read' },
+  { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey', scope: 'orders:read' },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/cancel',
+    function: 'cancel-order',
+    auth: 'apiKey',
+    scope: 'orders:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/extend-expiry',
+    function: 'extend-expiry',
+    auth: 'apiKey',
+    scope: 'orders:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/fulfil',
+    function: 'fulfil-order',
+    auth: 'apiKey',
+    scope: 'orders:write',
+  },
   {
     method: 'POST',
     path: '/v1/orders/{id}/accept-late-payment',
     function: 'accept-late-payment',
     auth: 'apiKey',
+    scope: 'orders:write',
   },
-  { method: 'GET', path: '/v1/vouchers/{cip}', function: 'get-voucher', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/orders/{id}/refunds', function: 'refunds', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/refunds', function: 'refunds', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/refunds/{id}', function: 'refunds', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/refunds/{id}/approve', function: 'refunds', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/refunds/{id}/reject', function: 'refunds', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/refunds/{id}/mark-paid', function: 'refunds', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/refunds/{id}/mark-failed', function: 'refunds', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/sellers/{sellerId}/balance', function: 'ledger', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/sellers/{sellerId}/ledger', function: 'ledger', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/ledger/trial-balance', function: 'ledger', auth: 'apiKey' },
-  { method: 'PUT', path: '/v1/sellers/{sellerId}/bank-account', function: 'payouts', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/sellers/{sellerId}/bank-account', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/payouts', function: 'payouts', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/payouts', function: 'payouts', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/payouts/{id}', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/payouts/{id}/approve', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/payouts/{id}/reject', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/payouts/{id}/mark-paid', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/payouts/{id}/mark-failed', function: 'payouts', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/settlements/uploads', function: 'settlements', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/settlements', function: 'settlements', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/settlements/{id}', function: 'settlements', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/settlements/{id}/lines', function: 'settlements', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/anomalies/{id}/resolve', function: 'resolve-anomaly', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/webhook-endpoints', function: 'webhook-endpoints', auth: 'apiKey' },
-  { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
-  { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
-  { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', function: 'webhook-endpoints', auth: 'apiKey' },
+  {
+    method: 'GET',
+    path: '/v1/vouchers/{cip}',
+    function: 'get-voucher',
+    auth: 'apiKey',
+    scope: 'orders:read',
+  },
+  { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey', scope: 'orders:read' },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/refunds',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'refunds:write',
+  },
+  { method: 'GET', path: '/v1/refunds', function: 'refunds', auth: 'apiKey', scope: 'orders:read' },
+  { method: 'GET', path: '/v1/refunds/{id}', function: 'refunds', auth: 'apiKey', scope: 'orders:read' },
+  {
+    method: 'POST',
+    path: '/v1/refunds/{id}/approve',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'refunds:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/refunds/{id}/reject',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'refunds:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/refunds/{id}/mark-paid',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'refunds:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/refunds/{id}/mark-failed',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'refunds:approve',
+  },
+  {
+    method: 'GET',
+    path: '/v1/sellers/{sellerId}/balance',
+    function: 'ledger',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'GET',
+    path: '/v1/sellers/{sellerId}/ledger',
+    function: 'ledger',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'GET',
+    path: '/v1/ledger/trial-balance',
+    function: 'ledger',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'PUT',
+    path: '/v1/sellers/{sellerId}/bank-account',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'payouts:write',
+  },
+  {
+    method: 'GET',
+    path: '/v1/sellers/{sellerId}/bank-account',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  { method: 'POST', path: '/v1/payouts', function: 'payouts', auth: 'apiKey', scope: 'payouts:write' },
+  { method: 'GET', path: '/v1/payouts', function: 'payouts', auth: 'apiKey', scope: 'ledger:read' },
+  { method: 'GET', path: '/v1/payouts/{id}', function: 'payouts', auth: 'apiKey', scope: 'ledger:read' },
+  {
+    method: 'POST',
+    path: '/v1/payouts/{id}/approve',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'payouts:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/payouts/{id}/reject',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'payouts:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/payouts/{id}/mark-paid',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'payouts:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/payouts/{id}/mark-failed',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'payouts:approve',
+  },
+  {
+    method: 'POST',
+    path: '/v1/settlements',
+    function: 'settlements',
+    auth: 'apiKey',
+    scope: 'settlements:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/settlements/uploads',
+    function: 'settlements',
+    auth: 'apiKey',
+    scope: 'settlements:write',
+  },
+  { method: 'GET', path: '/v1/settlements', function: 'settlements', auth: 'apiKey', scope: 'ledger:read' },
+  {
+    method: 'GET',
+    path: '/v1/settlements/{id}',
+    function: 'settlements',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'GET',
+    path: '/v1/settlements/{id}/lines',
+    function: 'settlements',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'POST',
+    path: '/v1/anomalies/{id}/resolve',
+    function: 'resolve-anomaly',
+    auth: 'apiKey',
+    scope: 'anomalies:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/webhook-endpoints/{id}',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/{id}',
+    function: 'webhook-endpoints',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
   {
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/rotate-secret',
     function: 'webhook-endpoints',
     auth: 'apiKey',
+    scope: 'webhooks:manage',
   },
   {
     method: 'GET',
     path: '/v1/webhook-endpoints/{id}/attempts',
     function: 'webhook-endpoints',
     auth: 'apiKey',
+    scope: 'webhooks:manage',
   },
-  { method: 'GET', path: '/v1/events', function: 'events', auth: 'apiKey' },
-  { method: 'POST', path: '/v1/events/{id}/redeliver', function: 'events', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/events', function: 'events', auth: 'apiKey', scope: 'events:read' },
+  {
+    method: 'POST',
+    path: '/v1/events/{id}/redeliver',
+    function: 'events',
+    auth: 'apiKey',
+    scope: 'webhooks:manage',
+  },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
 ];

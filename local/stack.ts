@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   apiKey: string;
   /** More local keys beside `apiKey` (LOCAL_API_KEYS), e.g. a second key for maker-checker. */
-  extraApiKeys?: { key: string; name: string }[];
+  extraApiKeys?: { key: string; name: string; scopes?: string[] }[];
   serviceId: string;
   accessKey: string;
   secretKey: string;
@@ -214,6 +214,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         name: extra.name,
         createdAt: new Date().toISOString(),
         usageKey: `usage_local_${index + 1}`,
+        // No scopes given: admin, like LOCAL_API_KEY.
+        ...(extra.scopes ? { scopes: extra.scopes } : {}),
       });
     }
 

@@ -1,5 +1,6 @@
 import './quiet';
 import { z } from 'zod';
+import { SCOPES } from '../lib/topology';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';
@@ -25,12 +26,21 @@ const LocalEnv = z.object({
       if (text === undefined || text.trim() === '') return [];
       try {
         const parsed = z
-          .array(z.strictObject({ key: z.string().min(16).max(256), name: z.string().min(1).max(100) }))
+          .array(
+            z.strictObject({
+              key: z.string().min(16).max(256),
+              name: z.string().min(1).max(100),
+              scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+            }),
+          )
           .safeParse(JSON.parse(text));
         if (parsed.success) return parsed.data;
         ctx.addIssue({ code: 'custom', message: z.prettifyError(parsed.error) });
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'Not JSON: use [{"key":"…","name":"…"}].' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Not JSON: use [{"key":"…","name":"…","scopes":["orders:read"]}].',
+        });
       }
       return z.NEVER;
     }),

@@ -10,12 +10,13 @@ import {
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { ApiKeyRecord } from '../functions/store/api-keys';
-import { physicalName, usagePlanName } from '../lib/topology';
+import { physicalName, SCOPES, usagePlanName } from '../lib/topology';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 /**
  * API key lifecycle for one stage:
- *   npm run api-key:create -- --stage prod --name "checkout backend" [--region r]
+ *   npm run api-key:create -- --stage prod --name "checkout backend" --scopes orders:read,orders:write [--region r]
+ *   (without --scopes a key may only read orders; lib/topology.ts SCOPES lists them, `admin` is all)
  *   npm run api-key:list   -- --stage prod [--region r]
  *   npm run api-key:revoke -- --stage prod --key-id key_… [--region r]
  * `--stage local` manages the local stack's keys (`--endpoint` = its DynamoDB Local URL).
@@ -52,8 +53,11 @@ export interface IssuedApiKey {
 
 export async function issueApiKey(
   name: string,
-  options: { gateway?: UsagePlanGateway; now?: Date } = {},
+  options: { gateway?: UsagePlanGateway; now?: Date; scopes?: readonly string[] } = {},
 ): Promise<IssuedApiKey> {
+  const unknown = (options.scopes ?? []).filter((scope) => !(SCOPES as readonly string[]).includes(scope));
+  if (unknown.length > 0)
+    throw new Error(`Unknown scope(s) ${unknown.join(', ')}; use ${SCOPES.join(', ')}.`);
   const { storeApiKey } = await import('../functions/store/api-keys');
   const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
   const keyId = `key_${randomUUID()}`;
@@ -77,6 +81,8 @@ export async function issueApiKey(
     createdAt: (options.now ?? new Date()).toISOString(),
     usageKey,
     ...(gatewayKeyId ? { gatewayKeyId } : {}),
+    // Least privilege unless asked: a new key without --scopes may only read orders.
+    scopes: [...(options.scopes ?? ['orders:read'])],
   };
   await storeApiKey(apiKey, record);
   return { apiKey, record };
@@ -106,13 +112,14 @@ async function main(): Promise<void> {
     options: {
       stage: { type: 'string' },
       name: { type: 'string' },
+      scopes: { type: 'string' },
       'key-id': { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
     },
   });
   const usage =
-    'usage: api-keys create --stage <s> --name <who uses it> | list --stage <s> | revoke --stage <s> --key-id <id>';
+    'usage: api-keys create --stage <s> --name <who uses it> --scopes orders:read,orders:write | list --stage <s> | revoke --stage <s> --key-id <id>';
   if (!values.stage || !['create', 'list', 'revoke'].includes(command ?? '')) {
     console.error(usage);
     process.exit(2);
@@ -137,13 +144,21 @@ async function main(): Promise<void> {
 
   if (command === 'create') {
     if (!values.name) throw new Error(usage);
-    const { apiKey, record } = await issueApiKey(values.name, { gateway });
-    console.log(`API key for "${record.name}" (${record.keyId}) — shown once, store it now:\n${apiKey}`);
+    const scopes = values.scopes
+      ?.split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean);
+    const { apiKey, record } = await issueApiKey(values.name, { gateway, ...(scopes ? { scopes } : {}) });
+    console.log(
+      `API key for "${record.name}" (${record.keyId}), scopes ${record.scopes?.join(' ')} — shown once, store it now:\n${apiKey}`,
+    );
   } else if (command === 'list') {
     const { listApiKeys } = await import('../functions/store/api-keys');
     for (const record of await listApiKeys()) {
       const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
-      console.log(`${record.keyId}\t${record.createdAt}\t${state}\t${record.name}`);
+      console.log(
+        `${record.keyId}\t${record.createdAt}\t${state}\t${(record.scopes ?? ['admin']).join(' ')}\t${record.name}`,
+      );
     }
   } else {
     if (!values['key-id']) throw new Error(usage);

@@ -35,7 +35,9 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }],
     },
-    context: { keyId: record.keyId, keyName: record.name },
+    // Scopes travel as one string (authorizer context values are scalars); each handler checks the
+    // scope its route needs (platform/http.ts), so this cached Allow can cover the whole API.
+    context: { keyId: record.keyId, keyName: record.name, scopes: (record.scopes ?? ['admin']).join(' ') },
     // Names the client's API Gateway key, so the usage plan throttles each client on its own.
     usageIdentifierKey: record.usageKey,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeOf } from '../../lib/topology';
 import {
   SellerBalanceSchema,
   SellerLedgerPageSchema,
@@ -308,7 +309,20 @@ function finish(document: JsonSchema): JsonSchema {
   const paths = document.paths as Record<string, Record<string, JsonSchema>>;
   for (const [path, operations] of Object.entries(paths)) {
     const tag = TAGS.find(([pattern]) => pattern.test(path))?.[1];
-    for (const operation of Object.values(operations)) if (tag) operation.tags = [tag];
+    for (const [method, operation] of Object.entries(operations)) {
+      if (tag) operation.tags = [tag];
+      // The scope the key needs (lib/topology.ts, the same table the handlers check), as an
+      // OpenAPI 3.1 role on the bearer scheme; `admin` holds every scope.
+      const scope = scopeOf(method.toUpperCase(), path);
+      if (scope) {
+        operation.security = [{ bearerAuth: [scope] }];
+        const responses = operation.responses as Record<string, unknown> | undefined;
+        if (responses)
+          responses['403'] = problem(
+            `The API key lacks the scope \`${scope}\` (\`insufficient_scope\`), or has no usage plan (\`api_key_not_enabled\`).`,
+          );
+      }
+    }
   }
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;

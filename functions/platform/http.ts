@@ -3,8 +3,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { grants, scopeOf } from '../../lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
-import { type FieldProblem, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { logger, metrics } from './powertools';
 import { errorToResponse } from './problem';
 
@@ -137,6 +138,19 @@ export function httpHandler(endpoint: HttpEndpoint) {
         },
       })
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use({
+        // Least privilege per key: the route's scope (lib/topology.ts) must be among the key's.
+        before: (request) => {
+          const { event } = request;
+          const needed = scopeOf(event.httpMethod, event.resource);
+          const granted = String(event.requestContext?.authorizer?.scopes ?? '').split(' ');
+          if (!grants(granted, needed)) {
+            throw new ForbiddenError('insufficient_scope', `This API key lacks the scope ${needed}.`, {
+              requiredScope: needed,
+            });
+          }
+        },
+      })
       .use({
         onError: async (request) => {
           request.response = errorToResponse(request.error, request.context.awsRequestId);

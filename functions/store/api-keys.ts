@@ -27,6 +27,8 @@ export interface ApiKeyRecord {
   /** API Gateway's id for that key (absent locally), so revocation can disable it too. */
   gatewayKeyId?: string;
   revokedAt?: string;
+  /** What the key may do (lib/topology.ts SCOPES). Absent on keys issued before scopes: `admin`. */
+  scopes?: string[];
 }
 
 const RECORD_FIELDS = ['keyId', 'name', 'createdAt', 'usageKey', 'gatewayKeyId', 'revokedAt'] as const;
@@ -36,7 +38,10 @@ function toRecord(item: Record<string, unknown>): ApiKeyRecord {
   for (const field of RECORD_FIELDS) {
     if (typeof item[field] === 'string') record[field] = item[field];
   }
-  return record as unknown as ApiKeyRecord;
+  const scopes = Array.isArray(item.scopes)
+    ? item.scopes.filter((scope) => typeof scope === 'string')
+    : undefined;
+  return { ...(record as unknown as ApiKeyRecord), ...(scopes ? { scopes } : {}) };
 }
 
 export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {

@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApiKeys, storeApiKey } from '../../functions/store/api-keys';
+import { ROUTES } from '../../lib/topology';
 import { type ApiServer, startApiServer } from '../../local/api-server';
 import { issueApiKey, revokeIssuedApiKey } from '../../scripts/api-keys';
 import { http, stack } from '../support/api';
@@ -131,5 +132,53 @@ describe('API key lifecycle in AWS (API Gateway is mocked: it has no local emula
     expect((await listApiKeys()).length).toBe(before);
     expect(gatewayMock.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
     gatewayMock.restore();
+  });
+});
+
+describe('scopes (least privilege per key)', () => {
+  const apiKeyRoutes = ROUTES.filter((route) => route.auth === 'apiKey');
+  const call = (apiKey: string, route: (typeof ROUTES)[number]) =>
+    http(route.method, `${stack().apiUrl}${route.path.replace(/\{[^}]+\}/g, 'x')}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: {} }),
+    });
+
+  it('every API-key route names the scope it needs', () => {
+    for (const route of apiKeyRoutes) expect(route.scope, `${route.method} ${route.path}`).toBeDefined();
+  });
+
+  it('a new key may only read orders unless given scopes; a missing scope is 403 naming it', async () => {
+    const { apiKey, record } = await issueApiKey('support dashboard');
+    expect(record.scopes).toEqual(['orders:read']);
+    expect((await listOrders(apiKey)).status).toBe(200);
+    const refused = await http('POST', `${stack().apiUrl}/v1/orders`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: {},
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.body).toMatchObject({ code: 'insufficient_scope', requiredScope: 'orders:write' });
+    await expect(issueApiKey('typo', { scopes: ['orders:reed'] })).rejects.toThrow(/Unknown scope/);
+  });
+
+  it('walks every route: refused without its scope, past the scope check with it (admin: everything)', async () => {
+    const eventsOnly = await issueApiKey('events reader', { scopes: ['events:read'] });
+    const admin = await issueApiKey('operator', { scopes: ['admin'] });
+    for (const route of apiKeyRoutes) {
+      const scoped = await issueApiKey(`only ${route.scope}`, { scopes: [route.scope as string] });
+      const label = `${route.method} ${route.path}`;
+      const without = await call(eventsOnly.apiKey, route);
+      if (route.scope === 'events:read') {
+        expect(without.body, label).not.toMatchObject({ code: 'insufficient_scope' });
+      } else {
+        expect(without.status, label).toBe(403);
+        expect(without.body, label).toMatchObject({ code: 'insufficient_scope', requiredScope: route.scope });
+      }
+      for (const key of [scoped, admin]) {
+        const answer = await call(key.apiKey, route);
+        expect(answer.status, label).not.toBe(401);
+        expect((answer.body as { code?: string } | undefined)?.code, label).not.toBe('insufficient_scope');
+      }
+    }
   });
 });
