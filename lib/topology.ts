@@ -411,7 +411,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * What an API key may do. Each route needs one (below); a key holds a list, and `admin` is every
- * scope. Keys issued before scopes existed have none recorded and are `admin` (docs/api-keys.md).
+ * scope. Keys issued before scopes existed have none recorded and are `admin` (README, API keys).
  */
 export const SCOPES = [
   'orders:read',
