@@ -69,6 +69,13 @@ export interface StageConfig {
   payoutSchedule: PayoutSchedule;
   /** How often the payout job looks whether today is a payout day (daily: it proposes only then). */
   createPayoutsEvery: Duration;
+  /**
+   * AWS WAF on the API stage (lib/constructs/edge-protection.ts): requests per IP per 5 minutes
+   * on the public routes and on the whole API, and optionally the only CIDRs allowed to post PSP
+   * notifications (PagoEfectivo's egress addresses: ask them; off by default, as they are not
+   * published and a wrong list would refuse real payments — sync-pending would still recover them).
+   */
+  edge: { publicRoutesPerIpPer5Min: number; apiPerIpPer5Min: number; pspSourceCidrs?: string[] };
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -96,6 +103,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     checkUnsettledEvery: Duration.days(1),
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
+    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
   },
   staging: {
     region: 'us-east-1',
@@ -118,6 +126,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     checkUnsettledEvery: Duration.days(1),
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
+    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
   },
   prod: {
     region: 'us-east-1',
@@ -143,6 +152,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     checkUnsettledEvery: Duration.days(1),
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
+    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
   },
 };
 

@@ -40,6 +40,7 @@ import type { Construct } from 'constructs';
 import { problem, problemType } from '../functions/platform/problem-document';
 import { alarmSubscriptionsFor, type Stage, type StageConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
+import { EdgeProtection } from './constructs/edge-protection';
 import { ServiceFunction } from './constructs/service-function';
 import type { StatefulStack } from './stateful-stack';
 import {
@@ -401,18 +402,18 @@ export class ServiceStack extends Stack {
         );
       }
     }
-    Validations.of(api).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-APIG2',
-        reason:
-          'Every input is validated in the Lambda with zod and answered with problem+json naming the field.',
-      },
-      {
-        id: 'AwsSolutions::AwsSolutions-APIG3',
-        reason:
-          'WAF is an account-level choice of the marketplace; stage throttling and the authorizer are always on.',
-      },
-    );
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG2',
+      reason:
+        'Every input is validated in the Lambda with zod and answered with problem+json naming the field.',
+    });
+    new EdgeProtection(this, 'Edge', {
+      stage,
+      stageArn: api.deploymentStage.stageArn,
+      publicRoutesPerIpPer5Min: config.edge.publicRoutesPerIpPer5Min,
+      apiPerIpPer5Min: config.edge.apiPerIpPer5Min,
+      ...(config.edge.pspSourceCidrs ? { pspSourceCidrs: config.edge.pspSourceCidrs } : {}),
+    });
     return api;
   }
 

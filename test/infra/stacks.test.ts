@@ -1,13 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problem } from '../../functions/platform/problem-document';
 import { createProductApp } from '../../lib/app';
 import { STAGE_CONFIG, type Stage } from '../../lib/config';
+import { EdgeProtection } from '../../lib/constructs/edge-protection';
 import {
   FUNCTIONS,
   type FunctionName,
@@ -803,5 +804,50 @@ describe('payouts', () => {
       );
     }
     expect(environmentOf(service, 'create-order', 'prod').PAYOUT_SCHEDULE).toBeUndefined();
+  });
+});
+
+describe('edge protection', () => {
+  it('puts AWS WAF in front of the API stage: managed rule groups and per-IP rate limits', () => {
+    const { service } = synthesized.prod;
+    service.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }),
+          },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
+          },
+        }),
+        Match.objectLike({
+          Name: 'public-routes-rate-per-ip',
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 1000 }) },
+        }),
+      ]),
+    });
+    service.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    service.resourceCountIs('AWS::WAFv2::IPSet', 0);
+  });
+
+  it('allows only the configured PSP addresses to post notifications, when the stage lists them', () => {
+    const stack = new Stack(new App({ outdir: mkdtempSync(join(synthRoot, 'edge-')) }), 'Edge');
+    new EdgeProtection(stack, 'Edge', {
+      stage: 'prod',
+      stageArn: 'arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod',
+      publicRoutesPerIpPer5Min: 1000,
+      apiPerIpPer5Min: 20000,
+      pspSourceCidrs: ['203.0.113.0/24'],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.0/24'] });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'psp-notifications-from-psp-only', Priority: 5 })]),
+    });
   });
 });
