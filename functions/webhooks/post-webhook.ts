@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { guardedLookup, isForbiddenAddress } from './url-policy';
+import { guardedLookupFor, isForbiddenAddress } from './url-policy';
 
 export interface PostResult {
   statusCode: number | null;
@@ -25,7 +25,7 @@ export function postWebhook(
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   // Node calls no `lookup` for a literal IP, so guardedLookup never sees one: check it here.
   const literal = target.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivate && isIP(literal) !== 0 && isForbiddenAddress(literal)) {
+  if (isIP(literal) !== 0 && isForbiddenAddress(literal, options.allowPrivate)) {
     return Promise.resolve({ statusCode: null, durationMs: 0, error: `${literal} is a forbidden address` });
   }
   return new Promise((resolve) => {
@@ -40,7 +40,7 @@ export function postWebhook(
       {
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
+        lookup: guardedLookupFor(options.allowPrivate),
       },
       (response) => {
         let read = 0;

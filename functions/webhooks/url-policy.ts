@@ -33,8 +33,27 @@ const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 // ipaddr.js calls 2002::/16 `6to4` in recent versions; matched explicitly so no version can let it through.
 const SIX_TO_FOUR = ipaddr.parseCIDR('2002::/16') as [ipaddr.IPv6, number];
 
-export function isForbiddenAddress(address: string): boolean {
-  return !isPublicUnicastAddress(address);
+const EC2_METADATA_V6 = ipaddr.parseCIDR('fd00:ec2::/32') as [ipaddr.IPv6, number];
+
+/**
+ * Link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::/32, and the same
+ * wrapped in IPv4-mapped IPv6): refused even by the local stage, which otherwise allows loopback
+ * and private addresses for its receivers — a laptop on a cloud VM has a metadata service too.
+ */
+export function isMetadataAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'linkLocal';
+  const v6 = parsed as ipaddr.IPv6;
+  return v6.range() === 'linkLocal' || v6.match(EC2_METADATA_V6);
+}
+
+/** Where a stage may not POST: anything but public unicast, or (local stage) metadata and link-local. */
+export function isForbiddenAddress(address: string, allowPrivate = false): boolean {
+  return allowPrivate ? isMetadataAddress(address) : !isPublicUnicastAddress(address);
 }
 
 /** Names that only ever mean "this machine" or "inside this network". */
@@ -59,9 +78,16 @@ export function endpointUrlProblems(raw: string, allowPrivate: boolean): FieldPr
   if (url.username || url.password)
     return [{ field: 'url', message: 'Credentials in the URL are not allowed.' }];
   if (allowPrivate) {
-    return url.protocol === 'https:' || url.protocol === 'http:'
-      ? []
-      : [{ field: 'url', message: 'Use an http(s) URL.' }];
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return [{ field: 'url', message: 'Use an http(s) URL.' }];
+    const localHost = withoutRootDot(url.hostname.replace(/^\[|\]$/g, ''));
+    const metadataName = /^metadata(\.google\.internal)?$/i.test(localHost);
+    if (metadataName || (isIP(localHost) !== 0 && isMetadataAddress(localHost))) {
+      return [
+        { field: 'url', message: 'Link-local and cloud metadata addresses are not allowed, locally either.' },
+      ];
+    }
+    return [];
   }
   if (url.protocol !== 'https:') return [{ field: 'url', message: 'Webhook URLs must use https.' }];
   const host = withoutRootDot(url.hostname.replace(/^\[|\]$/g, ''));
@@ -86,10 +112,25 @@ type LookupCallback = (
 
 /** A `lookup` for http(s).request that refuses to connect to forbidden addresses. */
 export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  guardedLookupFor(false)(hostname, options, callback);
+}
+
+/** The guarded lookup of a stage: the local one still refuses metadata and link-local addresses. */
+export const guardedLookupFor =
+  (allowPrivate: boolean) =>
+  (hostname: string, options: LookupOptions, callback: LookupCallback): void =>
+    lookupRefusing(hostname, options, callback, allowPrivate);
+
+function lookupRefusing(
+  hostname: string,
+  options: LookupOptions,
+  callback: LookupCallback,
+  allowPrivate: boolean,
+): void {
   dnsLookup(hostname, { ...options, all: true } as LookupOptions & { all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     const list = addresses as LookupAddress[];
-    const forbidden = list.find((entry) => isForbiddenAddress(entry.address));
+    const forbidden = list.find((entry) => isForbiddenAddress(entry.address, allowPrivate));
     if (forbidden || list.length === 0) {
       const refusal: NodeJS.ErrnoException = new Error(`${hostname} resolves to a forbidden address`);
       refusal.code = 'EFORBIDDEN';

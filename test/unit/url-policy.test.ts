@@ -84,3 +84,23 @@ describe('webhook URL policy outside the local stage (SSRF)', () => {
     expect(error?.code).toBe('EFORBIDDEN');
   });
 });
+
+describe('the local stage', () => {
+  it('allows loopback and private receivers but never link-local or cloud metadata', () => {
+    expect(endpointUrlProblems('http://127.0.0.1:9000/hooks', true)).toEqual([]);
+    expect(endpointUrlProblems('http://10.0.0.5/hooks', true)).toEqual([]);
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/latest/',
+      'http://[fe80::1]/x',
+      'http://[::ffff:169.254.169.254]/x',
+      'http://metadata.google.internal/computeMetadata/v1/',
+    ]) {
+      expect(endpointUrlProblems(url, true), url).toEqual([
+        { field: 'url', message: expect.stringMatching(/metadata/) },
+      ]);
+    }
+    expect(isForbiddenAddress('169.254.169.254', true)).toBe(true);
+    expect(isForbiddenAddress('127.0.0.1', true)).toBe(false);
+  });
+});
