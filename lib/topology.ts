@@ -438,6 +438,19 @@ export interface RouteSpec {
   auth: 'apiKey' | 'none' | 'signature';
   /** The scope an API key needs for it (apiKey routes only). */
   scope?: Exclude<Scope, 'admin'>;
+  /**
+   * A seller-bound key may call it, and sees only that seller's data there (the handler filters:
+   * someone else's order is a 404). Every other route refuses a seller key (403).
+   */
+  sellerKeys?: true;
+}
+
+/** The scopes a seller-bound key may hold: reading its own orders, balance, ledger and payouts. */
+export const SELLER_KEY_SCOPES: readonly Scope[] = ['orders:read', 'ledger:read'];
+
+/** Whether a seller-bound key may call `method path`. */
+export function sellerKeysMayCall(method: string, path: string): boolean {
+  return ROUTES.find((route) => route.method === method && route.path === path)?.sellerKeys === true;
 }
 
 /** The scope `method path` needs, from ROUTES; undefined for routes without an API key. */
@@ -452,8 +465,22 @@ export function grants(granted: readonly string[], needed: Scope | undefined): b
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/orders', function: 'create-order', auth: 'apiKey', scope: 'orders:write' },
-  { method: 'GET', path: '/v1/orders', function: 'list-orders', auth: 'apiKey', scope: 'orders:read' },
-  { method: 'GET', path: '/v1/orders/{id}', function: 'get-order', auth: 'apiKey', scope: 'orders:read' },
+  {
+    method: 'GET',
+    path: '/v1/orders',
+    function: 'list-orders',
+    auth: 'apiKey',
+    scope: 'orders:read',
+    sellerKeys: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/orders/{id}',
+    function: 'get-order',
+    auth: 'apiKey',
+    scope: 'orders:read',
+    sellerKeys: true,
+  },
   {
     method: 'POST',
     path: '/v1/orders/{id}/cancel',
@@ -488,6 +515,7 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'get-voucher',
     auth: 'apiKey',
     scope: 'orders:read',
+    sellerKeys: true,
   },
   { method: 'GET', path: '/v1/anomalies', function: 'list-anomalies', auth: 'apiKey', scope: 'orders:read' },
   {
@@ -497,8 +525,22 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'apiKey',
     scope: 'refunds:write',
   },
-  { method: 'GET', path: '/v1/refunds', function: 'refunds', auth: 'apiKey', scope: 'orders:read' },
-  { method: 'GET', path: '/v1/refunds/{id}', function: 'refunds', auth: 'apiKey', scope: 'orders:read' },
+  {
+    method: 'GET',
+    path: '/v1/refunds',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'orders:read',
+    sellerKeys: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/refunds/{id}',
+    function: 'refunds',
+    auth: 'apiKey',
+    scope: 'orders:read',
+    sellerKeys: true,
+  },
   {
     method: 'POST',
     path: '/v1/refunds/{id}/approve',
@@ -533,6 +575,7 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'ledger',
     auth: 'apiKey',
     scope: 'ledger:read',
+    sellerKeys: true,
   },
   {
     method: 'GET',
@@ -540,6 +583,7 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'ledger',
     auth: 'apiKey',
     scope: 'ledger:read',
+    sellerKeys: true,
   },
   {
     method: 'GET',
@@ -561,10 +605,25 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'payouts',
     auth: 'apiKey',
     scope: 'ledger:read',
+    sellerKeys: true,
   },
   { method: 'POST', path: '/v1/payouts', function: 'payouts', auth: 'apiKey', scope: 'payouts:write' },
-  { method: 'GET', path: '/v1/payouts', function: 'payouts', auth: 'apiKey', scope: 'ledger:read' },
-  { method: 'GET', path: '/v1/payouts/{id}', function: 'payouts', auth: 'apiKey', scope: 'ledger:read' },
+  {
+    method: 'GET',
+    path: '/v1/payouts',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+    sellerKeys: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/payouts/{id}',
+    function: 'payouts',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+    sellerKeys: true,
+  },
   {
     method: 'POST',
     path: '/v1/payouts/{id}/approve',

@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   apiKey: string;
   /** More local keys beside `apiKey` (LOCAL_API_KEYS), e.g. a second key for maker-checker. */
-  extraApiKeys?: { key: string; name: string; scopes?: string[] }[];
+  extraApiKeys?: { key: string; name: string; scopes?: string[]; sellerId?: string }[];
   serviceId: string;
   accessKey: string;
   secretKey: string;
@@ -215,7 +215,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         createdAt: new Date().toISOString(),
         usageKey: `usage_local_${index + 1}`,
         // No scopes given: admin, like LOCAL_API_KEY.
-        ...(extra.scopes ? { scopes: extra.scopes } : {}),
+        ...(extra.scopes
+          ? { scopes: extra.scopes }
+          : extra.sellerId
+            ? { scopes: ['orders:read', 'ledger:read'] }
+            : {}),
+        ...(extra.sellerId ? { sellerId: extra.sellerId } : {}),
       });
     }
 

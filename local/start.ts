@@ -31,6 +31,10 @@ const LocalEnv = z.object({
               key: z.string().min(16).max(256),
               name: z.string().min(1).max(100),
               scopes: z.array(z.enum(SCOPES)).min(1).optional(),
+              sellerId: z
+                .string()
+                .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+                .optional(),
             }),
           )
           .safeParse(JSON.parse(text));

@@ -10,13 +10,15 @@ import {
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import type { ApiKeyRecord } from '../functions/store/api-keys';
-import { physicalName, SCOPES, usagePlanName } from '../lib/topology';
+import { physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '../lib/topology';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 /**
  * API key lifecycle for one stage:
  *   npm run api-key:create -- --stage prod --name "checkout backend" --scopes orders:read,orders:write [--region r]
  *   (without --scopes a key may only read orders; lib/topology.ts SCOPES lists them, `admin` is all)
+ *   npm run api-key:create -- --stage prod --name "seller portal: s-123" --seller-id s-123
+ *   (a seller's key: its own orders, balance, ledger, refunds and payouts, read-only)
  *   npm run api-key:list   -- --stage prod [--region r]
  *   npm run api-key:revoke -- --stage prod --key-id key_… [--region r]
  * `--stage local` manages the local stack's keys (`--endpoint` = its DynamoDB Local URL).
@@ -53,11 +55,21 @@ export interface IssuedApiKey {
 
 export async function issueApiKey(
   name: string,
-  options: { gateway?: UsagePlanGateway; now?: Date; scopes?: readonly string[] } = {},
+  options: { gateway?: UsagePlanGateway; now?: Date; scopes?: readonly string[]; sellerId?: string } = {},
 ): Promise<IssuedApiKey> {
   const unknown = (options.scopes ?? []).filter((scope) => !(SCOPES as readonly string[]).includes(scope));
   if (unknown.length > 0)
     throw new Error(`Unknown scope(s) ${unknown.join(', ')}; use ${SCOPES.join(', ')}.`);
+  if (options.sellerId !== undefined) {
+    const beyond = (options.scopes ?? []).filter(
+      (scope) => !(SELLER_KEY_SCOPES as readonly string[]).includes(scope),
+    );
+    if (beyond.length > 0 || !/^[A-Za-z0-9._:-]{1,64}$/.test(options.sellerId)) {
+      throw new Error(
+        `A seller's key may hold only ${SELLER_KEY_SCOPES.join(', ')} (and needs a valid seller id).`,
+      );
+    }
+  }
   const { storeApiKey } = await import('../functions/store/api-keys');
   const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
   const keyId = `key_${randomUUID()}`;
@@ -82,7 +94,8 @@ export async function issueApiKey(
     usageKey,
     ...(gatewayKeyId ? { gatewayKeyId } : {}),
     // Least privilege unless asked: a new key without --scopes may only read orders.
-    scopes: [...(options.scopes ?? ['orders:read'])],
+    scopes: [...(options.scopes ?? (options.sellerId ? SELLER_KEY_SCOPES : ['orders:read']))],
+    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
   };
   await storeApiKey(apiKey, record);
   return { apiKey, record };
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
       stage: { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
+      'seller-id': { type: 'string' },
       'key-id': { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
@@ -148,7 +162,11 @@ async function main(): Promise<void> {
       ?.split(',')
       .map((scope) => scope.trim())
       .filter(Boolean);
-    const { apiKey, record } = await issueApiKey(values.name, { gateway, ...(scopes ? { scopes } : {}) });
+    const { apiKey, record } = await issueApiKey(values.name, {
+      gateway,
+      ...(scopes ? { scopes } : {}),
+      ...(values['seller-id'] ? { sellerId: values['seller-id'] } : {}),
+    });
     console.log(
       `API key for "${record.name}" (${record.keyId}), scopes ${record.scopes?.join(' ')} — shown once, store it now:\n${apiKey}`,
     );

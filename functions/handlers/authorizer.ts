@@ -37,7 +37,12 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     },
     // Scopes travel as one string (authorizer context values are scalars); each handler checks the
     // scope its route needs (platform/http.ts), so this cached Allow can cover the whole API.
-    context: { keyId: record.keyId, keyName: record.name, scopes: (record.scopes ?? ['admin']).join(' ') },
+    context: {
+      keyId: record.keyId,
+      keyName: record.name,
+      scopes: (record.scopes ?? ['admin']).join(' '),
+      ...(record.sellerId ? { sellerId: record.sellerId } : {}),
+    },
     // Names the client's API Gateway key, so the usage plan throttles each client on its own.
     usageIdentifierKey: record.usageKey,
   };

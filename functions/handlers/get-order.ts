@@ -1,12 +1,14 @@
 import { OrderIdParamsSchema } from '../orders/api-schemas';
 import { orderResponse } from '../orders/present';
 import { NotFoundError } from '../platform/errors';
-import { httpHandler, parseParams } from '../platform/http';
+import { hideFromOtherSellers, httpHandler, parseParams } from '../platform/http';
 import { getOrder } from '../store/orders-repository';
 
 export const handler = httpHandler(async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   const order = await getOrder(id);
-  if (order === undefined) throw new NotFoundError(`No order ${id}.`);
+  const notFound = () => new NotFoundError(`No order ${id}.`);
+  if (order === undefined) throw notFound();
+  hideFromOtherSellers(event, (seller) => order.splits.some((split) => split.sellerId === seller), notFound);
   return { status: 200, body: orderResponse(order) };
 });

@@ -1,7 +1,8 @@
 import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '../ledger/api-schemas';
 import { nextPayoutDate, payoutSchedule } from '../payouts/schedule';
 import { now } from '../platform/clock';
-import { httpHandler, parseParams } from '../platform/http';
+import { NotFoundError } from '../platform/errors';
+import { hideFromOtherSellers, httpHandler, parseParams } from '../platform/http';
 import { getSellerBalance, listSellerLedger, trialBalance } from '../store/ledger-repository';
 
 /** Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance. */
@@ -11,6 +12,11 @@ export const handler = httpHandler(async (event) => {
     return { status: 200, body: await trialBalance(currency) };
   }
   const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
+  hideFromOtherSellers(
+    event,
+    (seller) => seller === sellerId,
+    () => new NotFoundError(`No seller ${sellerId}.`),
+  );
   if (event.resource === '/v1/sellers/{sellerId}/balance') {
     // When the next scheduled payout is, and what it would be if it ran now (at least the minimum).
     const schedule = payoutSchedule();

@@ -1,10 +1,12 @@
 import { ListOrdersQuerySchema } from '../orders/api-schemas';
 import { orderResponse } from '../orders/present';
-import { httpHandler, parseParams } from '../platform/http';
+import { callerSellerId, httpHandler, parseParams } from '../platform/http';
 import { listOrders } from '../store/orders-repository';
 
 export const handler = httpHandler(async (event) => {
   const query = parseParams(event.queryStringParameters, ListOrdersQuerySchema, 'query');
-  const page = await listOrders(query);
+  // A seller's key lists that seller's orders, whatever sellerId it asks for.
+  const sellerId = callerSellerId(event);
+  const page = await listOrders(sellerId === undefined ? query : { ...query, sellerId });
   return { status: 200, body: { items: page.items.map(orderResponse), nextCursor: page.nextCursor } };
 });

@@ -22,6 +22,8 @@ import {
 import { neutraliseFormula } from '../platform/csv';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import {
+  callerSellerId,
+  hideFromOtherSellers,
   httpHandler,
   type JsonResult,
   jsonBody,
@@ -70,6 +72,11 @@ export const handler = httpHandler(async (event, context): Promise<JsonResult> =
   const route = `${event.httpMethod} ${event.resource}`;
   if (event.resource === '/v1/sellers/{sellerId}/bank-account') {
     const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
+    hideFromOtherSellers(
+      event,
+      (seller) => seller === sellerId,
+      () => new NotFoundError(`No seller ${sellerId}.`),
+    );
     if (event.httpMethod === 'PUT') {
       const request = parseJsonBody(event, PutBankAccountRequestSchema);
       const { account } = await putBankAccount(sellerId, request, actor(event));
@@ -90,7 +97,10 @@ export const handler = httpHandler(async (event, context): Promise<JsonResult> =
     };
   }
   if (route === 'GET /v1/payouts') {
-    const query = parseParams(event.queryStringParameters, ListPayoutsQuerySchema, 'query');
+    const parsed = parseParams(event.queryStringParameters, ListPayoutsQuerySchema, 'query');
+    // A seller's key lists that seller's payouts, whatever sellerId it asks for.
+    const ownSeller = callerSellerId(event);
+    const query = ownSeller === undefined ? parsed : { ...parsed, sellerId: ownSeller };
     if (query.status === undefined && query.sellerId === undefined) {
       throw new ValidationError([{ field: 'query.status', message: 'Give a status or a sellerId.' }]);
     }
@@ -120,7 +130,9 @@ export const handler = httpHandler(async (event, context): Promise<JsonResult> =
   switch (route) {
     case 'GET /v1/payouts/{id}': {
       const payout = await getPayout(id);
-      if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
+      const notFound = () => new NotFoundError(`No payout ${id}.`);
+      if (payout === undefined) throw notFound();
+      hideFromOtherSellers(event, (seller) => payout.sellerId === seller, notFound);
       return { status: 200, body: await payoutResponse(payout, { items: true, bankAccount: true }) };
     }
     case 'POST /v1/payouts/{id}/approve':

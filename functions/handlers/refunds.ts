@@ -1,7 +1,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OrderIdParamsSchema } from '../orders/api-schemas';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '../platform/http';
+import {
+  callerSellerId,
+  hideFromOtherSellers,
+  httpHandler,
+  jsonBody,
+  parseJsonBody,
+  parseParams,
+  validate,
+} from '../platform/http';
 import { idempotentOperation } from '../platform/idempotency';
 import {
   type CreateRefundRequest,
@@ -48,13 +56,25 @@ export const handler = httpHandler(async (event, context) => {
       throw new ValidationError([{ field: 'query.status', message: 'Give a status or an orderId.' }]);
     }
     const page = await listRefunds(query);
-    return { status: 200, body: { items: page.items.map(refundResponse), nextCursor: page.nextCursor } };
+    // A seller's key sees the refunds its seller bears (the page may then hold fewer than `limit`).
+    const sellerId = callerSellerId(event);
+    const items = page.items.filter(
+      (refund) =>
+        sellerId === undefined || refund.allocations.some((allocation) => allocation.sellerId === sellerId),
+    );
+    return { status: 200, body: { items: items.map(refundResponse), nextCursor: page.nextCursor } };
   }
   const { id } = parseParams(event.pathParameters, RefundIdParamsSchema, 'path');
   switch (route) {
     case 'GET /v1/refunds/{id}': {
       const refund = await getRefund(id);
-      if (refund === undefined) throw new NotFoundError(`No refund ${id}.`);
+      const notFound = () => new NotFoundError(`No refund ${id}.`);
+      if (refund === undefined) throw notFound();
+      hideFromOtherSellers(
+        event,
+        (seller) => refund.allocations.some((a) => a.sellerId === seller),
+        notFound,
+      );
       return { status: 200, body: refundResponse(refund) };
     }
     case 'POST /v1/refunds/{id}/approve':

@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { grants, scopeOf } from '../../lib/topology';
+import { grants, scopeOf, sellerKeysMayCall } from '../../lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { logger, metrics } from './powertools';
@@ -103,6 +103,22 @@ export function parseParams<S extends z.ZodType>(
   return parsed.data;
 }
 
+/** The seller a seller-bound API key belongs to (the authorizer says), or undefined for other keys. */
+export function callerSellerId(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string | undefined {
+  const sellerId = event.requestContext?.authorizer?.sellerId;
+  return typeof sellerId === 'string' && sellerId !== '' ? sellerId : undefined;
+}
+
+/** For a seller key, what is not that seller's does not exist: the same 404 as a wrong id. */
+export function hideFromOtherSellers(
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  owner: (sellerId: string) => boolean,
+  notFound: () => Error,
+): void {
+  const sellerId = callerSellerId(event);
+  if (sellerId !== undefined && !owner(sellerId)) throw notFound();
+}
+
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
@@ -148,6 +164,12 @@ export function httpHandler(endpoint: HttpEndpoint) {
             throw new ForbiddenError('insufficient_scope', `This API key lacks the scope ${needed}.`, {
               requiredScope: needed,
             });
+          }
+          if (callerSellerId(event) !== undefined && !sellerKeysMayCall(event.httpMethod, event.resource)) {
+            throw new ForbiddenError(
+              'seller_key_not_allowed',
+              "A seller's key reads its own orders, balance, ledger, refunds and payouts only.",
+            );
           }
         },
       })

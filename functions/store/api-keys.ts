@@ -29,9 +29,19 @@ export interface ApiKeyRecord {
   revokedAt?: string;
   /** What the key may do (lib/topology.ts SCOPES). Absent on keys issued before scopes: `admin`. */
   scopes?: string[];
+  /** A seller's own key: it sees only that seller's orders, balance, ledger, refunds and payouts. */
+  sellerId?: string;
 }
 
-const RECORD_FIELDS = ['keyId', 'name', 'createdAt', 'usageKey', 'gatewayKeyId', 'revokedAt'] as const;
+const RECORD_FIELDS = [
+  'keyId',
+  'name',
+  'createdAt',
+  'usageKey',
+  'gatewayKeyId',
+  'revokedAt',
+  'sellerId',
+] as const;
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {
   const record: Record<string, string> = {};
