@@ -65,7 +65,8 @@ async function main() {
         firstName: 'Ana',
         lastName: 'Núñez',
         documentType: 'DNI',
-        documentNumber: '45678912',
+        // One buyer each: the risk rules (one buyer's open vouchers) would refuse a bench's worth.
+        documentNumber: String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
       },
       splits: [{ sellerId: 'seller-bench', amount: 15000, fee: 1000 }],
       expiresInMinutes: 1440,

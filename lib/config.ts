@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '../functions/payouts/schedule';
+import { DEFAULT_RISK_RULES, type RiskRule } from '../functions/risk/rules';
 import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '../functions/settlements/report-config';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -76,6 +77,9 @@ export interface StageConfig {
    * published and a wrong list would refuse real payments — sync-pending would still recover them).
    */
   edge: { publicRoutesPerIpPer5Min: number; apiPerIpPer5Min: number; pspSourceCidrs?: string[] };
+  /** Anti-fraud rules at order creation (docs/risk.md) and whether flagged orders wait for review. */
+  riskRules: RiskRule[];
+  riskReviewRequired: boolean;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -104,6 +108,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    riskRules: DEFAULT_RISK_RULES,
+    riskReviewRequired: true,
   },
   staging: {
     region: 'us-east-1',
@@ -127,6 +133,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    riskRules: DEFAULT_RISK_RULES,
+    riskReviewRequired: true,
   },
   prod: {
     region: 'us-east-1',
@@ -153,6 +161,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
     createPayoutsEvery: Duration.days(1),
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    riskRules: DEFAULT_RISK_RULES,
+    riskReviewRequired: true,
   },
 };
 

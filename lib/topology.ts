@@ -126,7 +126,8 @@ export type FunctionName =
   | 'reconcile-upload'
   | 'check-unsettled'
   | 'payouts'
-  | 'create-payouts';
+  | 'create-payouts'
+  | 'risk-review';
 
 export type TableAction =
   | 'GetItem'
@@ -189,6 +190,8 @@ export interface FunctionSpec {
   settlementConfig?: boolean;
   /** Gets the stage's payout schedule (PAYOUT_SCHEDULE). */
   payoutSchedule?: boolean;
+  /** Gets the stage's risk rules and review gate (RISK_RULES, RISK_REVIEW_REQUIRED). */
+  riskRules?: boolean;
   /**
    * Reserved concurrency: caps (and guarantees) how many run at once. 1 for scheduled jobs, so a
    * run can never overlap the previous one; a cap where a burst would starve the API or hammer
@@ -208,7 +211,9 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/create-order.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], ...IDEMPOTENT_CREATE },
+    // Query + BatchGetItem: the risk rules read the buyer's recent orders; UpdateItem: risk counters.
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], ...IDEMPOTENT_CREATE },
+    riskRules: true,
     psp: 'api',
   },
   'get-order': {
@@ -292,6 +297,14 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 10,
     memoryMb: 256,
     table: TRANSITION,
+    riskRules: true,
+  },
+  'risk-review': {
+    entry: 'functions/handlers/risk-review.ts',
+    timeoutSeconds: 20,
+    memoryMb: 256,
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
+    psp: 'api',
   },
   'accept-late-payment': {
     entry: 'functions/handlers/accept-late-payment.ts',
@@ -652,6 +665,14 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'apiKey',
     scope: 'payouts:approve',
   },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/risk-review',
+    function: 'risk-review',
+    auth: 'apiKey',
+    scope: 'orders:write',
+  },
+  { method: 'GET', path: '/v1/risk/reviews', function: 'risk-review', auth: 'apiKey', scope: 'orders:read' },
   {
     method: 'POST',
     path: '/v1/settlements',

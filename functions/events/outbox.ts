@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'order.refunded',
   'order.expiry_extended',
   'order.settled',
+  'order.flagged',
+  'order.risk_reviewed',
   'payment.anomaly',
   'webhook_endpoint.disabled',
   'refund.requested',
@@ -59,7 +61,7 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
 }
 
 /** The subjects that announce events: orders, anomalies, endpoints, refunds, settlements, payouts, bank accounts. */
-const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK)#[^#]+$/;
+const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK|RISK)#[^#]+$/;
 const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**

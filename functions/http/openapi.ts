@@ -11,9 +11,11 @@ import {
   CreateOrderRequestSchema,
   ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
+  OpenReviewsQuerySchema,
   OrderListSchema,
   OrderSchema,
   ProblemSchema,
+  RiskReviewRequestSchema,
 } from '../orders/api-schemas';
 import {
   AnomalyListSchema,
@@ -82,6 +84,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   void [
     CreateOrderRequestSchema,
     ExtendExpiryRequestSchema,
+    RiskReviewRequestSchema,
     OrderSchema,
     OrderListSchema,
     ProblemSchema,
@@ -282,6 +285,11 @@ const TAGS: [RegExp, string, string][] = [
     /^\/v1\/orders\/\{id\}\/refunds|^\/v1\/refunds/,
     'Refunds',
     'Refunds of recorded payments, with maker-checker and an audit chain.',
+  ],
+  [
+    /^\/v1\/orders\/\{id\}\/risk-review|^\/v1\/risk/,
+    'Risk',
+    'Orders the anti-fraud rules flagged, and the review that releases or cancels them.',
   ],
   [/^\/v1\/(orders|vouchers)/, 'Orders', 'Orders and their PagoEfectivo vouchers (CIPs).'],
   [
@@ -572,6 +580,34 @@ function assembleDocument(): JsonSchema {
           summary: 'Every account of the ledger in one currency; the total is always zero',
           parameters: queryParameters(TrialBalanceQuerySchema),
           responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
+        },
+      },
+      '/v1/orders/{id}/risk-review': {
+        post: {
+          operationId: 'reviewRisk',
+          summary:
+            'Decide on an order the risk rules flagged: approve (it may be fulfilled) or reject (cancelled)',
+          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('RiskReviewRequest') } },
+          },
+          responses: {
+            '200': json('The order, with `risk.decision` approved or rejected.', ref('Order')),
+            ...commonErrors,
+            '404': problem('No such order.'),
+            '409': problem(
+              '`not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one).',
+            ),
+          },
+        },
+      },
+      '/v1/risk/reviews': {
+        get: {
+          operationId: 'listRiskReviews',
+          summary: 'Orders the risk rules flagged that no one has reviewed yet, oldest first',
+          parameters: queryParameters(OpenReviewsQuerySchema),
+          responses: { '200': json('A page of flagged orders.', ref('OrderList')), ...commonErrors },
         },
       },
       '/v1/sellers/{sellerId}/bank-account': {

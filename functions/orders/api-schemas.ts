@@ -90,6 +90,22 @@ export const CreateOrderRequestSchema = z
       .record(mapKey, plainText({ max: 500 }))
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
       .default({}),
+    risk: z
+      .strictObject({
+        ip: z
+          .union([z.ipv4(), z.ipv6()])
+          .optional()
+          .meta({ description: "The buyer's IP address, as your frontend saw it." }),
+        deviceId: z
+          .string()
+          .regex(/^[\w.:-]{1,128}$/, 'Use 1-128 letters, digits, ".", "_", ":" or "-".')
+          .optional(),
+        userAgent: plainText({ max: 512 }).optional(),
+      })
+      .optional()
+      .meta({
+        description: "What you know of the buyer's session, for the stage's risk rules (docs/risk.md).",
+      }),
   })
   .superRefine((order, ctx) => {
     const total = order.splits.reduce((sum, split) => sum + split.amount, 0);
@@ -147,6 +163,13 @@ export const ListOrdersQuerySchema = z.object({
   }),
   status: z.enum(ORDER_STATUSES).optional(),
   sellerId: externalId.optional(),
+  buyerDocumentNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.')
+    .optional()
+    .meta({
+      description: "A buyer's orders (their document number), newest first: e.g. their open vouchers.",
+    }),
   limit: pageLimit(25),
   cursor: pageCursor.optional(),
 });
@@ -202,6 +225,18 @@ export const OrderSchema = z
       .meta({ description: 'Refunds requested or approved, not failed.' }),
     refundedAmount: z.number().int().optional().meta({ description: 'Refunds paid out.' }),
     refunds: z.array(z.object({ id: z.string(), amount: z.number().int() })).optional(),
+    risk: z
+      .object({
+        decision: z.enum(['flagged', 'approved', 'rejected']),
+        rules: z.array(z.string()),
+        reviewedAt: z.iso.datetime().optional(),
+        reviewedBy: z.string().optional(),
+        note: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        description: 'Risk rules flagged it at creation; a flagged order is fulfilled only once approved.',
+      }),
     settlement: z
       .object({
         id: z.string(),
@@ -242,3 +277,18 @@ export const ProblemSchema = z
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });
+
+export const RiskReviewRequestSchema = z
+  .strictObject({
+    decision: z
+      .enum(['approve', 'reject'])
+      .meta({ description: 'reject cancels the order (its CIP is deleted).' }),
+    note: plainText({ min: 3, max: 1000, multiline: true }),
+  })
+  .meta({ id: 'RiskReviewRequest' });
+
+export const OpenReviewsQuerySchema = z.object({
+  status: z.enum(['open']).optional().default('open'),
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
+});

@@ -3,6 +3,7 @@ import { now } from '../platform/clock';
 import { ConflictError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
 import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import { assessRisk } from '../risk/assess';
 import { recordCreationIntent } from '../store/creation-intents';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
 import type { CreateOrderRequest } from './api-schemas';
@@ -27,6 +28,14 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
   const existing = await findOrderIdByReference(input.reference);
   if (existing !== undefined) throw referenceTaken(input.reference, existing);
 
+  // Before the PSP mints anything: a blocked order never has a CIP.
+  const risk = await assessRisk({
+    ip: input.risk?.ip,
+    deviceId: input.risk?.deviceId,
+    buyer: input.buyer,
+    amount: input.amount,
+    currency: input.currency,
+  });
   const createdAt = now();
   const id = newOrderId(createdAt.getTime());
   const expiresAt = new Date(createdAt.getTime() + input.expiresInMinutes * 60_000);
@@ -71,6 +80,7 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
     expiresAt: toSecondIso(expiresAt),
     voucher: { provider: 'pagoefectivo', cip: cip.cip, url: cip.url, expiresAt: toSecondIso(cip.expiresAt) },
     history: [{ from: null, to: 'PENDING_PAYMENT', at: createdAtIso, source: 'api' }],
+    ...(risk.decision === 'flag' ? { risk: { decision: 'flagged' as const, rules: risk.rules } } : {}),
     version: 1,
   };
 

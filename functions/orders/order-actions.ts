@@ -1,6 +1,7 @@
 import type { EventType } from '../events/outbox';
 import { lateAcceptedEntry } from '../ledger/journal';
 import { now } from '../platform/clock';
+import { config } from '../platform/config';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { ledgerWrites } from '../store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
@@ -55,6 +56,13 @@ export async function applyOrderAction(orderId: string, action: OrderAction): Pr
       {
         orderStatus: order.status,
       },
+    );
+  }
+  if (action === 'fulfil' && order.risk?.decision === 'flagged' && config().RISK_REVIEW_REQUIRED) {
+    throw new ConflictError(
+      'risk_review_required',
+      `Risk rules flagged this order (${order.risk.rules.join(', ')}): review it first (POST /v1/orders/${order.id}/risk-review).`,
+      { rules: order.risk.rules },
     );
   }
   const at = now();

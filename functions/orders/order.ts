@@ -91,6 +91,14 @@ export interface Order {
   refundedAmount?: number;
   /** Every refund of this order (status: GET /v1/refunds/{id} or ?orderId=). */
   refunds?: { id: string; amount: number }[];
+  /** Set when risk rules flagged it at creation, then by its review (functions/risk). */
+  risk?: {
+    decision: 'flagged' | 'approved' | 'rejected';
+    rules: string[];
+    reviewedAt?: string;
+    reviewedBy?: string;
+    note?: string;
+  };
   /** Set when a settlement report lists the payment (reconciliation). */
   settlement?: OrderSettlement;
   history: HistoryEntry[];

@@ -62,6 +62,13 @@ const EnvSchema = z
     SETTLEMENT_CONFIG: z.string().min(2).optional(),
     /** Where large settlement reports are uploaded (S3, one bucket per stage); absent locally. */
     SETTLEMENT_BUCKET_NAME: z.string().min(1).optional(),
+    /** Anti-fraud rules at order creation, as JSON (functions/risk/rules.ts); absent: the defaults. */
+    RISK_RULES: z.string().min(2).optional(),
+    /** Flagged orders cannot be fulfilled until reviewed (`false` turns the gate off). */
+    RISK_REVIEW_REQUIRED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((value) => value === 'true'),
     /** When and how sellers are paid, as JSON (functions/payouts/schedule.ts). */
     PAYOUT_SCHEDULE: z.string().min(2).optional(),
     /** CIPs per POST /v1/cips/search call. */

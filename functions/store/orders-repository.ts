@@ -20,6 +20,7 @@ import {
   pendingBucket,
   unsettledBucket,
 } from './keys';
+import { buyerLinkPut, buyerPartition, reviewQueuePut } from './risk-repository';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -139,6 +140,27 @@ export async function insertOrder(order: Order): Promise<void> {
       },
     },
     { Put: { TableName, Item: eventItem(order), ConditionExpression: guard } },
+    // A buyer's orders are listed by document number (open vouchers, support): a link, no scan.
+    buyerLinkPut(order),
+    // A flagged order waits for review, and says so.
+    ...(order.risk?.decision === 'flagged'
+      ? [
+          reviewQueuePut(order),
+          {
+            Put: {
+              TableName,
+              Item: outboxItem(
+                `RISK#${order.id}`,
+                1,
+                'order.flagged',
+                order.createdAt,
+                orderResponse(order) as never,
+              ),
+              ConditionExpression: guard,
+            },
+          },
+        ]
+      : []),
     ...order.splits.map(
       (split): TransactItem => ({
         Put: {
@@ -325,6 +347,7 @@ export interface OrderPage {
 
 export interface ListOrdersFilter {
   reference?: string;
+  buyerDocumentNumber?: string;
   status?: OrderStatus;
   sellerId?: string;
   limit: number;
@@ -347,6 +370,28 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
     return { items: matches ? [order] : [], nextCursor: null };
   }
   const TableName = tableName();
+  if (filter.buyerDocumentNumber !== undefined) {
+    // The buyer's links (hashed document number), then the orders; other filters apply to the page.
+    const links = await queryPage(
+      {
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': buyerPartition(filter.buyerDocumentNumber), ':prefix': 'ORDER#' },
+        ScanIndexForward: false,
+        Limit: filter.limit,
+      },
+      filter.cursor,
+    );
+    const orders = await batchGetOrders((links.Items ?? []).map((item) => String(item.orderId)));
+    return {
+      items: orders.filter(
+        (order) =>
+          (filter.status === undefined || order.status === filter.status) &&
+          (filter.sellerId === undefined || order.splits.some((split) => split.sellerId === filter.sellerId)),
+      ),
+      nextCursor: encodeCursor(links.LastEvaluatedKey),
+    };
+  }
   if (filter.sellerId !== undefined) {
     const links = await queryPage(
       {

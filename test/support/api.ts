@@ -56,7 +56,8 @@ export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): Creat
       firstName: 'Ana María',
       lastName: 'Núñez Peña',
       documentType: 'DNI',
-      documentNumber: '45678912',
+      // A buyer per order: tests share one stack, and its risk rules count per buyer (open vouchers).
+      documentNumber: String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
       phone: '+51987654321',
     },
     splits: [

@@ -1,0 +1,19 @@
+import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '../orders/api-schemas';
+import { orderResponse } from '../orders/present';
+import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
+import { pagoEfectivo } from '../psp/pagoefectivo';
+import { reviewRisk } from '../risk/review';
+import { openReviews } from '../store/risk-repository';
+
+/** Orders the risk rules flagged: the review queue, and a person's decision on one. */
+export const handler = httpHandler(async (event) => {
+  if (event.httpMethod === 'GET') {
+    const { limit, cursor } = parseParams(event.queryStringParameters, OpenReviewsQuerySchema, 'query');
+    const page = await openReviews(limit, cursor);
+    return { status: 200, body: { items: page.items.map(orderResponse), nextCursor: page.nextCursor } };
+  }
+  const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
+  const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
+  const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
+  return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pagoEfectivo())) };
+});

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { config } from '../platform/config';
+
+/**
+ * Basic anti-fraud at order creation, as data (stage config `riskRules` → RISK_RULES). A rule
+ * counts the orders (and their amounts) that share one value of a dimension within a window —
+ * only orders of at least `minAmount` when it says so — and fires when this order takes the count
+ * past `maxCount` or the amount past `maxAmount`. `openVouchers` rules count instead the unpaid
+ * vouchers the buyer already holds (no window). `flag` creates the order for review; `block`
+ * refuses it before anything exists at the PSP.
+ */
+export const RISK_DIMENSIONS = [
+  'ip',
+  'deviceId',
+  'buyer.documentNumber',
+  'buyer.email',
+  'buyer.phone',
+] as const;
+export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
+
+export const RiskRuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    dimension: z.enum(RISK_DIMENSIONS),
+    window: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60)
+      .meta({ description: 'Minutes.' }),
+    minAmount: z.number().int().min(0).optional(),
+    maxCount: z.number().int().min(0).optional(),
+    maxAmount: z.number().int().min(0).optional(),
+    openVouchers: z.boolean().optional(),
+    action: z.enum(['flag', 'block']),
+  })
+  .refine((rule) => rule.maxCount !== undefined || rule.maxAmount !== undefined, {
+    message: 'A rule needs maxCount or maxAmount.',
+  });
+export type RiskRule = z.infer<typeof RiskRuleSchema>;
+
+/** The defaults (docs/risk.md): amounts in minor units of the order's currency. */
+export const DEFAULT_RISK_RULES: RiskRule[] = [
+  { id: 'ip-large-orders', dimension: 'ip', window: 60, minAmount: 50_000, maxCount: 2, action: 'flag' },
+  {
+    id: 'ip-large-orders-burst',
+    dimension: 'ip',
+    window: 60,
+    minAmount: 50_000,
+    maxCount: 5,
+    action: 'block',
+  },
+  {
+    id: 'buyer-open-vouchers',
+    dimension: 'buyer.documentNumber',
+    window: 60,
+    openVouchers: true,
+    maxCount: 5,
+    action: 'block',
+  },
+  {
+    id: 'buyer-daily-amount',
+    dimension: 'buyer.documentNumber',
+    window: 1440,
+    maxAmount: 499_999,
+    action: 'flag',
+  },
+];
+
+let cached: { source: string | undefined; rules: RiskRule[] } | undefined;
+
+export function riskRules(): RiskRule[] {
+  const source = config().RISK_RULES;
+  if (cached === undefined || cached.source !== source) {
+    const parsed =
+      source === undefined
+        ? { success: true as const, data: DEFAULT_RISK_RULES }
+        : z.array(RiskRuleSchema).safeParse(JSON.parse(source));
+    if (!parsed.success) throw new Error(`Invalid RISK_RULES: ${z.prettifyError(parsed.error)}`);
+    cached = { source, rules: parsed.data };
+  }
+  return cached.rules;
+}
+
+/** What the marketplace knows of the buyer's session, plus the order's own buyer fields. */
+export interface RiskSubject {
+  ip?: string | undefined;
+  deviceId?: string | undefined;
+  buyer: { documentNumber: string; email: string; phone?: string | undefined };
+  amount: number;
+  currency: string;
+}
+
+export function dimensionValue(subject: RiskSubject, dimension: RiskDimension): string | undefined {
+  switch (dimension) {
+    case 'ip':
+      return subject.ip;
+    case 'deviceId':
+      return subject.deviceId;
+    case 'buyer.documentNumber':
+      return subject.buyer.documentNumber;
+    case 'buyer.email':
+      return subject.buyer.email.toLowerCase();
+    case 'buyer.phone':
+      return subject.buyer.phone;
+  }
+}
+
+/** Whether the totals *including this order* break the rule. */
+export function fires(rule: RiskRule, totals: { count: number; amount: number }): boolean {
+  return (
+    (rule.maxCount !== undefined && totals.count > rule.maxCount) ||
+    (rule.maxAmount !== undefined && totals.amount > rule.maxAmount)
+  );
+}
+
+export type RiskDecision = { decision: 'allow' } | { decision: 'flag' | 'block'; rules: string[] };
+
+export function decide(fired: RiskRule[]): RiskDecision {
+  const blocking = fired.filter((rule) => rule.action === 'block').map((rule) => rule.id);
+  if (blocking.length > 0) return { decision: 'block', rules: blocking };
+  if (fired.length > 0) return { decision: 'flag', rules: fired.map((rule) => rule.id) };
+  return { decision: 'allow' };
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '../orders/order';
+import { dynamo } from '../platform/aws';
+import { config } from '../platform/config';
+import type { RiskRule } from '../risk/rules';
+import { fetchFullItems, listIndexPartition } from './cursor';
+import { batchGetOrders, orderFromItem } from './orders-repository';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const table = () => config().TABLE_NAME;
+
+/** Buyer fields and IPs are personal data: counters and links are keyed by a hash of the value. */
+export const hashedValue = (value: string) =>
+  createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32);
+
+export const buyerPartition = (documentNumber: string) => `BUYER#${hashedValue(documentNumber)}`;
+const REVIEWS_OPEN = 'RISK_REVIEWS#open';
+const reviewKey = (orderId: string) => ({ pk: `RISK_REVIEW#${orderId}`, sk: 'REVIEW' });
+
+/**
+ * Counts this order towards a windowed rule: one item per rule, value and fixed window, moved by
+ * atomic ADD (race-safe: concurrent orders each see the total including themselves) and expired
+ * by TTL two windows later. Returns the totals including this order.
+ */
+export async function countTowards(
+  rule: RiskRule,
+  value: string,
+  amount: number,
+  nowMs: number,
+): Promise<{ count: number; amount: number }> {
+  const windowMs = rule.window * 60_000;
+  const index = Math.floor(nowMs / windowMs);
+  const result = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `RISK#${rule.id}#${hashedValue(value)}`, sk: `W#${index}` },
+      UpdateExpression: 'ADD #count :one, #amount :amount SET #ttl = :ttl, entity = :entity',
+      ExpressionAttributeNames: { '#count': 'count', '#amount': 'amount', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':amount': amount,
+        ':ttl': Math.ceil(((index + 2) * windowMs) / 1000),
+        ':entity': 'risk-counter',
+      },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return {
+    count: Number(result.Attributes?.count ?? 1),
+    amount: Number(result.Attributes?.amount ?? amount),
+  };
+}
+
+/** The link that lists a buyer's orders (by document number, hashed): written with the order. */
+export function buyerLinkPut(order: Order): TransactItem {
+  return {
+    Put: {
+      TableName: table(),
+      Item: {
+        pk: buyerPartition(order.buyer.documentNumber),
+        sk: `ORDER#${order.createdAt}#${order.id}`,
+        entity: 'buyer-order',
+        orderId: order.id,
+      },
+    },
+  };
+}
+
+/** A buyer's orders created since `since`, newest first (links, then the orders: no scan). */
+export async function buyerOrdersSince(documentNumber: string, since: string, limit = 50): Promise<Order[]> {
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk > :since',
+      ExpressionAttributeValues: { ':pk': buyerPartition(documentNumber), ':since': `ORDER#${since}` },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return batchGetOrders((result.Items ?? []).map((item) => String(item.orderId)));
+}
+
+/** A flagged order waits in the review queue (gsi2 `RISK_REVIEWS#open`) until someone decides. */
+export function reviewQueuePut(order: Order): TransactItem {
+  return {
+    Put: {
+      TableName: table(),
+      Item: {
+        ...reviewKey(order.id),
+        entity: 'risk-review',
+        orderId: order.id,
+        status: 'open',
+        gsi2pk: REVIEWS_OPEN,
+        gsi2sk: `${order.createdAt}#${order.id}`,
+      },
+    },
+  };
+}
+
+/** Leaves the queue (kept for audit, off the open listing). */
+export function reviewQueueClose(orderId: string, decision: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: reviewKey(orderId),
+      UpdateExpression: 'SET #status = :decision, decidedAt = :at REMOVE gsi2pk, gsi2sk',
+      ConditionExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':decision': decision, ':at': at, ':open': 'open' },
+    },
+  };
+}
+
+/** Flagged orders awaiting review, oldest first. */
+export async function openReviews(limit: number, cursor?: string) {
+  const page = await listIndexPartition({
+    indexName: 'gsi2',
+    partition: REVIEWS_OPEN,
+    limit,
+    cursor,
+    ascending: true,
+  });
+  const orders = await fetchFullItems(
+    page.items.map((item) => ({ pk: `ORDER#${String(item.orderId)}`, sk: 'ORDER' })),
+  );
+  return { items: orders.map(orderFromItem), nextCursor: page.nextCursor };
+}
