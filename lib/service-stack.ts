@@ -556,6 +556,14 @@ export class ServiceStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
+    alarm('risk-flags', {
+      alarmDescription:
+        'Risk rules flagged orders (docs/risk.md): GET /v1/risk/reviews, and approve or reject each one; many at once may be an attack (see RiskBlocked).',
+      metric: appMetric('RiskFlagged'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
     alarm('webhook-delivery-crashes', {
       alarmDescription:
         'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
@@ -672,6 +680,7 @@ export class ServiceStack extends Stack {
         appMetric('RefundNotPaid'),
         appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
       ]),
+      graph('Risk (per 5 min)', [appMetric('RiskFlagged'), appMetric('RiskBlocked')]),
       graph('Settlements and payouts (per 5 min)', [
         appMetric('SettlementImported'),
         appMetric('SettlementLinesUnmatched'),

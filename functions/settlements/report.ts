@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import { decimalToMinor } from '../orders/money';
 import { REQUIRED_COLUMNS, type ReportColumn, type SettlementConfig } from './report-config';
 
@@ -222,9 +222,9 @@ async function* csvRecords(input: Readable): AsyncGenerator<{ cells: string[]; l
       yield { cells: record.record, line: record.info.lines };
     }
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    // Whatever csv-parse refuses (a stray quote, a broken record) is the file's fault: a 400.
     const line = Number((error as { lines?: number }).lines ?? 0);
-    if (code?.startsWith('CSV_')) {
+    if (error instanceof CsvError) {
       throw new UnreadableReportError(`Line ${line}: ${(error as Error).message}`, {
         line,
         column: '*',

@@ -90,9 +90,26 @@ describe('hostile input to the public routes', () => {
       fc.asyncProperty(
         fc.constantFrom(...routes),
         fc.array(segment, { minLength: 3, maxLength: 3 }),
-        fc.dictionary(fc.constantFrom('limit', 'cursor', 'after', 'status', 'type', 'reference'), nasty, {
-          maxKeys: 3,
-        }),
+        fc.dictionary(
+          fc.constantFrom(
+            'limit',
+            'cursor',
+            'after',
+            'status',
+            'type',
+            'reference',
+            'sellerId',
+            'buyerDocumentNumber',
+            'orderId',
+            'outcome',
+            'format',
+            'partial',
+            'fileName',
+            'currency',
+          ),
+          nasty,
+          { maxKeys: 3 },
+        ),
         fc.option(
           fc.oneof(
             fc.json(),
@@ -103,7 +120,14 @@ describe('hostile input to the public routes', () => {
             nil: undefined,
           },
         ),
-        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'text/csv',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'application/x-www-form-urlencoded',
+          undefined,
+        ),
         async (route, segments, query, body, contentType) => {
           let index = 0;
           const path = route.path.replace(/\{\w+\}/g, () => segments[index++] ?? 'x');
@@ -118,6 +142,7 @@ describe('hostile input to the public routes', () => {
           expectSane(result, `${route.method} ${path}?${search}`);
         },
       ),
+      // Every route (settlements, payouts, risk reviews, bank accounts included): ~3 draws each.
       { numRuns: 150 },
     );
   });
@@ -126,6 +151,9 @@ describe('hostile input to the public routes', () => {
     const mutations = fc.oneof(
       nasty.map((concept) => ({ field: 'concept', patch: { concept: `Zapatillas ${concept}\u0000` } })),
       nasty.map((name) => ({ field: 'buyer.firstName', patch: { buyerFirstName: `Ana\u202E${name}` } })),
+      fc
+        .oneof(nasty, fc.constantFrom('999.1.1.1', '::ffff:999.0.0.1', '1.2.3', 'localhost'))
+        .map((ip) => ({ field: 'risk.ip', patch: { riskIp: `x${ip}` } })),
       fc
         .constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__')
         .map((key) => ({ field: `metadata.${key}`, patch: { metadataKey: key } })),
@@ -140,6 +168,7 @@ describe('hostile input to the public routes', () => {
         const body: Record<string, unknown> = { ...order };
         if ('concept' in patch) body.concept = patch.concept;
         if ('buyerFirstName' in patch) body.buyer = { ...order.buyer, firstName: patch.buyerFirstName };
+        if ('riskIp' in patch) body.risk = { ip: patch.riskIp };
         let text = JSON.stringify(body);
         if ('metadataKey' in patch) text = text.replace(/}$/, `,"metadata":{"${patch.metadataKey}":"y"}}`);
         const headers: Record<string, string> =

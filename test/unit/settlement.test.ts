@@ -155,3 +155,10 @@ describe('the contract and the classification', () => {
     expect(neutraliseFormula('Agente BCP')).toBe('Agente BCP');
   });
 });
+
+describe('an unreadable CSV', () => {
+  it('is refused as unreadable, whatever csv-parse says (a quote in a field: found by the fuzzer)', async () => {
+    await expect(read(`${HEADER}\n[{"a": "b"}]\n`)).rejects.toBeInstanceOf(UnreadableReportError);
+    await expect(read('["x"]\n1;2\n')).rejects.toBeInstanceOf(UnreadableReportError);
+  });
+});
