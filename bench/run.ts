@@ -10,6 +10,7 @@ import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';
 import { benchPayouts } from './payouts';
+import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
@@ -155,6 +156,7 @@ async function main() {
       `| ${created.length} | ${notifications} | ${fmt(elapsedMs / 1000, 2)} | ${fmt((notifications / elapsedMs) * 1000)} | ${exactlyOnce}/${created.length} |`,
     );
     await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, order);
+    await benchRisk((request) => post<Order>(`${stack.apiUrl}/v1/orders`, request), order);
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchScheduledJobs();
     await benchSettlements();

@@ -10,7 +10,7 @@ import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-or
 import { fmt } from './stats';
 
 /** Items read and written by every DynamoDB call of the process (a middleware on the client). */
-function countDynamo() {
+export function countDynamo() {
   const counts = { read: 0, written: 0 };
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
