@@ -164,7 +164,17 @@ describe('scopes (least privilege per key)', () => {
   it('walks every route: refused without its scope, past the scope check with it (admin: everything)', async () => {
     const eventsOnly = await issueApiKey('events reader', { scopes: ['events:read'] });
     const admin = await issueApiKey('operator', { scopes: ['admin'] });
+    const revoked = await issueApiKey('former employee', { scopes: ['admin'] });
+    await revokeIssuedApiKey(revoked.record.keyId);
     for (const route of apiKeyRoutes) {
+      // No key, or a revoked one: 401 everywhere, before any handler runs.
+      for (const key of ['', revoked.apiKey]) {
+        const answer = await http(route.method, `${stack().apiUrl}${route.path.replace(/\{[^}]+\}/g, 'x')}`, {
+          auth: false,
+          ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
+        });
+        expect(answer.status, `${route.method} ${route.path} ${key ? 'revoked' : 'no key'}`).toBe(401);
+      }
       const scoped = await issueApiKey(`only ${route.scope}`, { scopes: [route.scope as string] });
       const label = `${route.method} ${route.path}`;
       const without = await call(eventsOnly.apiKey, route);
