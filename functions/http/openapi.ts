@@ -179,14 +179,20 @@ const refundParameter = {
   schema: { type: 'string', pattern: '^rf_[0-9A-Z]{26}$' },
 };
 
-/** One step of a refund's lifecycle: POST /v1/refunds/{id}/<step>. */
-function refundMove(step: string, operationId: string, summary: string, requestSchema: string | undefined) {
+/** One step of a lifecycle (refunds, payouts): POST /v1/<resource>/{id}/<step>. */
+function lifecycleStep(
+  resource: { path: 'refunds' | 'payouts'; parameter: JsonSchema; schema: string; conflicts: string },
+  step: string,
+  operationId: string,
+  summary: string,
+  requestSchema: string | undefined,
+) {
   return {
-    [`/v1/refunds/{id}/${step}`]: {
+    [`/v1/${resource.path}/{id}/${step}`]: {
       post: {
         operationId,
         summary,
-        parameters: [refundParameter],
+        parameters: [resource.parameter],
         ...(requestSchema
           ? {
               requestBody: {
@@ -196,12 +202,12 @@ function refundMove(step: string, operationId: string, summary: string, requestS
             }
           : {}),
         responses: {
-          '200': json('The refund after the step.', ref('Refund')),
+          '200': json(`The ${resource.schema.toLowerCase()} after the step.`, ref(resource.schema)),
           '400': problem('Invalid input; `errors` names each field.'),
           '401': problem('Missing or unknown API key.'),
           '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
-          '404': problem('No such refund.'),
-          '409': problem('`invalid_status` (with `refundStatus`) or `approver_must_differ`.'),
+          '404': problem(`No such ${resource.schema.toLowerCase()}.`),
+          '409': problem(resource.conflicts),
           '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
           '500': problem('Unexpected error; nothing internal is revealed.'),
         },
@@ -209,6 +215,15 @@ function refundMove(step: string, operationId: string, summary: string, requestS
     },
   };
 }
+
+const REFUND_STEPS = {
+  path: 'refunds',
+  parameter: refundParameter,
+  schema: 'Refund',
+  conflicts: '`invalid_status` (with `refundStatus`) or `approver_must_differ`.',
+} as const;
+const refundMove = (step: string, operationId: string, summary: string, requestSchema: string | undefined) =>
+  lifecycleStep(REFUND_STEPS, step, operationId, summary, requestSchema);
 
 const sellerParameter = {
   name: 'sellerId',
@@ -226,38 +241,20 @@ const payoutParameter = {
   schema: { type: 'string', pattern: '^po_[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 29 },
 };
 
-/** One step of a payout's lifecycle: POST /v1/payouts/{id}/<step>. */
-function payoutMove(step: string, operationId: string, summary: string, requestSchema: string | undefined) {
-  return {
-    [`/v1/payouts/{id}/${step}`]: {
-      post: {
-        operationId,
-        summary,
-        parameters: [payoutParameter],
-        ...(requestSchema
-          ? {
-              requestBody: {
-                required: true,
-                content: { 'application/json': { schema: ref(requestSchema) } },
-              },
-            }
-          : {}),
-        responses: {
-          '200': json('The payout.', ref('Payout')),
-          '400': problem('Invalid input; `errors` names each field.'),
-          '401': problem('Missing or unknown API key.'),
-          '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
-          '404': problem('No such payout.'),
-          '409': problem(
-            '`invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`.',
-          ),
-          '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
-          '500': problem('Unexpected error; nothing internal is revealed.'),
-        },
-      },
+const payoutMove = (step: string, operationId: string, summary: string, requestSchema: string | undefined) =>
+  lifecycleStep(
+    {
+      path: 'payouts',
+      parameter: payoutParameter,
+      schema: 'Payout',
+      conflicts:
+        '`invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`.',
     },
-  };
-}
+    step,
+    operationId,
+    summary,
+    requestSchema,
+  );
 
 const settlementParameter = {
   name: 'id',

@@ -79,49 +79,14 @@ export function ledgerWrites(
     }
     sellersTotal += line.amount;
     if (!explicitMoves) moves[sellerId] = { pending: -line.amount };
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          pk: sellerLedgerPartition(sellerId),
-          sk: `${entry.at}#${entry.id}`,
-          entity: 'seller-ledger-line',
-          entryId: entry.id,
-          at: entry.at,
-          reason: entry.reason,
-          currency: entry.currency,
-          amount: -line.amount,
-          bucket: lineBucket(explicitMoves?.[sellerId]),
-          ...(entry.orderId ? { orderId: entry.orderId } : {}),
-          ...(entry.refundId ? { refundId: entry.refundId } : {}),
-          ...(entry.payoutId ? { payoutId: entry.payoutId } : {}),
-        },
-      },
-    });
+    items.push(sellerLine(entry, sellerId, -line.amount, lineBucket(explicitMoves?.[sellerId])));
   }
   // Money that becomes available without a journal line of the seller's (a settlement releasing
   // it): the seller's ledger still shows it, so a payout can list what it pays line by line.
   for (const [sellerId, buckets] of Object.entries(explicitMoves ?? {})) {
     const released = buckets.available ?? 0;
     if (released === 0 || entry.lines.some((line) => sellerOf(line.account) === sellerId)) continue;
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          pk: sellerLedgerPartition(sellerId),
-          sk: `${entry.at}#${entry.id}`,
-          entity: 'seller-ledger-line',
-          entryId: entry.id,
-          at: entry.at,
-          reason: entry.reason,
-          currency: entry.currency,
-          amount: released,
-          bucket: 'available',
-          ...(entry.orderId ? { orderId: entry.orderId } : {}),
-          ...(entry.settlementId ? { settlementId: entry.settlementId } : {}),
-        },
-      },
-    });
+    items.push(sellerLine(entry, sellerId, released, 'available'));
   }
   for (const [sellerId, buckets] of Object.entries(moves)) {
     const changes = Object.entries(buckets).filter(([, amount]) => amount !== undefined && amount !== 0);
@@ -142,6 +107,35 @@ export function accountTotalWrites(totals: Record<string, Partial<Record<string,
       .filter(([, amount]) => amount !== undefined && amount !== 0)
       .map(([account, amount]) => add(accountKey(account), `balance_${currency}`, amount as number)),
   );
+}
+
+/** A line of a seller's own ledger (`GET /v1/sellers/{id}/ledger`), naming what caused it. */
+function sellerLine(
+  entry: JournalEntry,
+  sellerId: string,
+  amount: number,
+  bucket: SellerBucket,
+): TransactItem {
+  return {
+    Put: {
+      TableName: config().TABLE_NAME,
+      Item: {
+        pk: sellerLedgerPartition(sellerId),
+        sk: `${entry.at}#${entry.id}`,
+        entity: 'seller-ledger-line',
+        entryId: entry.id,
+        at: entry.at,
+        reason: entry.reason,
+        currency: entry.currency,
+        amount,
+        bucket,
+        ...(entry.orderId ? { orderId: entry.orderId } : {}),
+        ...(entry.refundId ? { refundId: entry.refundId } : {}),
+        ...(entry.payoutId ? { payoutId: entry.payoutId } : {}),
+        ...(entry.settlementId ? { settlementId: entry.settlementId } : {}),
+      },
+    },
+  };
 }
 
 /** Where a seller's journal line lands, by the buckets the entry moves (pending unless it says). */
