@@ -10,8 +10,12 @@ import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-or
 import { fmt } from './stats';
 
 /** Items read and written by every DynamoDB call of the process (a middleware on the client). */
+const counts = { read: 0, written: 0 };
+let counting = false;
+
 export function countDynamo() {
-  const counts = { read: 0, written: 0 };
+  if (counting) return counts;
+  counting = true;
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
