@@ -56,12 +56,16 @@ import {
 import { REPORT_MEDIA_TYPES } from '../settlements/report';
 import {
   CreateEndpointRequestSchema,
+  DeliveryAttemptListSchema,
   DeliveryAttemptSchema,
+  EventPageSchema,
   EventsQuerySchema,
   PageQuerySchema,
   RedeliverRequestSchema,
   UpdateEndpointRequestSchema,
+  WebhookEndpointListSchema,
   WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
 } from '../webhooks/schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -94,7 +98,11 @@ function componentSchemas(): Record<string, JsonSchema> {
     UpdateEndpointRequestSchema,
     RedeliverRequestSchema,
     WebhookEndpointSchema,
+    WebhookEndpointWithSecretSchema,
+    WebhookEndpointListSchema,
     DeliveryAttemptSchema,
+    DeliveryAttemptListSchema,
+    EventPageSchema,
     SellerBalanceSchema,
     SellerLedgerPageSchema,
     TrialBalanceSchema,
@@ -150,18 +158,6 @@ const problem = (description: string) => ({
 const json = (description: string, schema: JsonSchema) => ({
   description,
   content: { 'application/json': { schema } },
-});
-/** A page of a listing: `items` (at most the request's `limit`) and the cursor of the next page. */
-const page = (item: JsonSchema) => ({
-  type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: {
-    items: { type: 'array', maxItems: 100, items: item },
-    nextCursor: {
-      type: ['string', 'null'],
-      description: 'Pass as `cursor` for the next page; null at the end.',
-    },
-  },
 });
 const pathParameter = (name: string, description: string) => ({
   name,
@@ -812,7 +808,7 @@ function assembleDocument(): JsonSchema {
           responses: {
             '201': json(
               'The endpoint, with `secret` (replayed as is for a retried Idempotency-Key).',
-              ref('WebhookEndpoint'),
+              ref('WebhookEndpointWithSecret'),
             ),
             ...commonErrors,
             '409': problem('Idempotency-Key reused with another body.'),
@@ -821,7 +817,7 @@ function assembleDocument(): JsonSchema {
         get: {
           operationId: 'listWebhookEndpoints',
           parameters: queryParameters(PageQuerySchema),
-          responses: { '200': json('A page of endpoints.', page(ref('WebhookEndpoint'))), ...commonErrors },
+          responses: { '200': json('A page of endpoints.', ref('WebhookEndpointList')), ...commonErrors },
         },
       },
       '/v1/webhook-endpoints/{id}': {
@@ -864,8 +860,9 @@ function assembleDocument(): JsonSchema {
           summary: 'New secret (shown once); the previous one keeps signing during the overlap',
           parameters: [pathParameter('id', 'Endpoint id (we_…)')],
           responses: {
-            '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpoint')),
+            '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpointWithSecret')),
             ...commonErrors,
+            '404': problem('No such endpoint.'),
           },
         },
       },
@@ -874,8 +871,9 @@ function assembleDocument(): JsonSchema {
           operationId: 'listWebhookAttempts',
           parameters: [pathParameter('id', 'Endpoint id (we_…)'), ...queryParameters(PageQuerySchema)],
           responses: {
-            '200': json('Delivery attempts, newest first.', page(ref('WebhookDeliveryAttempt'))),
+            '200': json('Delivery attempts, newest first.', ref('WebhookDeliveryAttemptList')),
             ...commonErrors,
+            '404': problem('No such endpoint.'),
           },
         },
       },
@@ -884,7 +882,7 @@ function assembleDocument(): JsonSchema {
           operationId: 'listEvents',
           summary: 'The event feed, oldest first; keep `nextCursor` and pass it as `after` to catch up',
           parameters: queryParameters(EventsQuerySchema),
-          responses: { '200': json('A page of events.', { type: 'object' }), ...commonErrors },
+          responses: { '200': json('A page of events.', ref('EventPage')), ...commonErrors },
         },
       },
       '/v1/events/{id}/redeliver': {
@@ -921,7 +919,11 @@ function assembleDocument(): JsonSchema {
           security: [{ peSignature: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
           responses: {
-            '200': { description: 'Stored and queued.' },
+            '200': json('Stored and queued (the id of the stored raw notification).', {
+              type: 'object',
+              required: ['received', 'id'],
+              properties: { received: { const: true }, id: { type: 'string' } },
+            }),
             '401': problem('Missing or wrong signature; nothing stored.'),
             '413': problem('Body too large.'),
             '429': commonErrors['429'],

@@ -56,6 +56,15 @@ export const WebhookEndpointSchema = z
   .meta({ id: 'WebhookEndpoint' });
 export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
 
+/** Create and rotate-secret answer the endpoint with its signing secret: shown this once. */
+export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
+  secret: z.string().meta({ description: 'The signing secret (whsec_…); shown only in this answer.' }),
+}).meta({ id: 'WebhookEndpointWithSecret' });
+
+export const WebhookEndpointListSchema = z
+  .object({ items: z.array(WebhookEndpointSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'WebhookEndpointList' });
+
 export const DeliveryAttemptSchema = z
   .object({
     eventId: z.string(),
@@ -70,6 +79,30 @@ export const DeliveryAttemptSchema = z
   })
   .meta({ id: 'WebhookDeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
+
+export const DeliveryAttemptListSchema = z
+  .object({ items: z.array(DeliveryAttemptSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'WebhookDeliveryAttemptList' });
+
+/** One event of the feed, as webhooks and the bus carry it. */
+export const EventSchema = z
+  .object({
+    id: z.string().meta({ description: 'evt_…: the Standard Webhooks `webhook-id`.' }),
+    type: z.enum(EVENT_TYPES),
+    timestamp: z.iso.datetime(),
+    data: z.record(z.string(), z.unknown()).meta({ description: 'The resource as the API shows it.' }),
+  })
+  .meta({ id: 'Event' });
+
+export const EventPageSchema = z
+  .object({
+    items: z.array(EventSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `after` to continue (also when the page was empty).' }),
+  })
+  .meta({ id: 'EventPage' });
 
 export const EventsQuerySchema = z.object({
   type: z.enum(EVENT_TYPES).optional(),

@@ -4,6 +4,7 @@ import type { OutboxEvent } from '../../functions/events/outbox';
 import type { Order } from '../../functions/orders/order';
 import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/webhooks/schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { expectMatchesOpenApi } from '../support/openapi-schemas';
 import { type Received, startReceiver } from '../support/receiver';
 
 type Created = WebhookEndpoint & { secret: string };
@@ -28,6 +29,7 @@ const createEndpoint = async (
     body: { url: `${receiver.url}/${kind}/${crypto.randomUUID()}`, events, description: `${kind} receiver` },
   });
   expect(response.status).toBe(201);
+  expectMatchesOpenApi('WebhookEndpointWithSecret', response.body);
   created.push(response.body.id);
   return response.body;
 };
@@ -93,6 +95,7 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
         'GET',
         `/v1/webhook-endpoints/${endpoint.id}/attempts?limit=100`,
       );
+      expectMatchesOpenApi('WebhookDeliveryAttemptList', page.body);
       const mine = page.body.items.filter((attempt) => ids.has(attempt.eventId));
       return mine.length >= 3 ? mine : undefined;
     });
@@ -178,6 +181,7 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
     const endpoint = await createEndpoint('ok', ['order.created']);
     const rotated = await api<Created>('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`);
     expect(rotated.status).toBe(200);
+    expectMatchesOpenApi('WebhookEndpointWithSecret', rotated.body);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     expect(rotated.body.previousSecretExpiresAt).toBeDefined();
     const order = await createOrder();
@@ -262,6 +266,8 @@ describe('the event feed', () => {
     // A cursor of the order.created listing (events show once they are 3 s old).
     const wrongListing = await eventually(async () => {
       const typed = await api<{ nextCursor: string | null }>('GET', '/v1/events?type=order.created&limit=1');
+      expectMatchesOpenApi('EventPage', typed.body);
+      expectMatchesOpenApi('WebhookEndpointList', (await api('GET', '/v1/webhook-endpoints?limit=5')).body);
       return typed.body.nextCursor ?? undefined;
     });
     const refused = await api<Problem>('GET', `/v1/events?type=order.paid&after=${wrongListing}`);
