@@ -126,7 +126,7 @@ export async function benchSettlements(): Promise<void> {
       }, 250);
       const before = { ...counts };
       const started = performance.now();
-      const settlement = await importReport(
+      const { settlement } = await importReport(
         {
           open: () => createReadStream(path),
           format: 'csv',

@@ -33,7 +33,7 @@ export const handler = instrumented<S3Event, void>((event, context) =>
       for await (const chunk of await open(bucket, key)) hash.update(chunk as Buffer);
       const metadata = head.Metadata ?? {};
       try {
-        const settlement = await importReport(
+        const { settlement } = await importReport(
           {
             open: () => open(bucket, key),
             format: key.endsWith('.xlsx') ? 'xlsx' : 'csv',

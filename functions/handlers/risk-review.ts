@@ -3,14 +3,16 @@ import { orderResponse } from '../orders/present';
 import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
 import { pagoEfectivo } from '../psp/pagoefectivo';
 import { reviewRisk } from '../risk/review';
-import { openReviews } from '../store/risk-repository';
+import { batchGetOrders } from '../store/orders-repository';
+import { openReviewOrderIds } from '../store/risk-repository';
 
 /** Orders the risk rules flagged: the review queue, and a person's decision on one. */
 export const handler = httpHandler(async (event) => {
   if (event.httpMethod === 'GET') {
     const { limit, cursor } = parseParams(event.queryStringParameters, OpenReviewsQuerySchema, 'query');
-    const page = await openReviews(limit, cursor);
-    return { status: 200, body: { items: page.items.map(orderResponse), nextCursor: page.nextCursor } };
+    const page = await openReviewOrderIds(limit, cursor);
+    const orders = await batchGetOrders(page.orderIds);
+    return { status: 200, body: { items: orders.map(orderResponse), nextCursor: page.nextCursor } };
   }
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);

@@ -26,7 +26,6 @@ import {
 import { lineRowsForCsv, settlementResponse } from '../settlements/present';
 import { importReport } from '../settlements/reconcile';
 import { REPORT_MEDIA_TYPES, type ReportFormat } from '../settlements/report';
-import { settlementIdFor } from '../settlements/settlement';
 import { claimUploadKey, getSettlement, listLines, listSettlements } from '../store/settlements-repository';
 
 /** Stop starting batches this long before the API's 29 s integration timeout would cut us off. */
@@ -67,8 +66,7 @@ export const handler = httpHandler(async (event) => {
         'This Idempotency-Key came with another report; use a new key for a new file.',
       );
     }
-    const existing = await getSettlement(settlementIdFor(sha256));
-    const settlement = await importReport(
+    const { settlement, replayed } = await importReport(
       {
         open: () => Readable.from([bytes]),
         format,
@@ -77,7 +75,7 @@ export const handler = httpHandler(async (event) => {
       },
       { partial: query.partial, by: keyId(event), hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS },
     );
-    const status = settlement.status === 'IMPORTING' ? 202 : existing?.status === 'COMPLETED' ? 200 : 201;
+    const status = settlement.status === 'IMPORTING' ? 202 : replayed ? 200 : 201;
     return {
       status,
       body: settlementResponse(settlement),

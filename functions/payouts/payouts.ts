@@ -10,6 +10,7 @@ import type { Actor } from '../refunds/refunds';
 import {
   getBankAccount,
   getBankAccountVersion,
+  StaleBankAccountError,
   type StoredBankAccount,
   saveBankAccount,
 } from '../store/bank-accounts-repository';
@@ -93,8 +94,7 @@ export async function putBankAccount(sellerId: string, request: PutBankAccountRe
       logger.info('seller bank account changed', { sellerId, version: next.version });
       return { account: next, changed: true };
     } catch (error) {
-      if (attempt < MAX_ATTEMPTS && error instanceof Error && error.name === 'StaleBankAccountError')
-        continue;
+      if (attempt < MAX_ATTEMPTS && error instanceof StaleBankAccountError) continue;
       throw error;
     }
   }

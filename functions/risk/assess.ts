@@ -3,7 +3,8 @@ import { MAX_EXPIRY_MINUTES } from '../orders/api-schemas';
 import { nowMs } from '../platform/clock';
 import { AppError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
-import { buyerOrdersSince, countTowards } from '../store/risk-repository';
+import { batchGetOrders } from '../store/orders-repository';
+import { buyerOrderIdsSince, countTowards } from '../store/risk-repository';
 import {
   decide,
   dimensionValue,
@@ -55,7 +56,7 @@ export async function assessRisk(subject: RiskSubject): Promise<RiskDecision> {
 /** The buyer's unpaid vouchers, counting the one about to be created. */
 async function openVouchers(documentNumber: string, now: number) {
   const since = new Date(now - MAX_EXPIRY_MINUTES * 60_000).toISOString();
-  const orders = await buyerOrdersSince(documentNumber, since);
+  const orders = await batchGetOrders(await buyerOrderIdsSince(documentNumber, since));
   const open = orders.filter((order) => order.status === 'PENDING_PAYMENT');
   return { count: open.length + 1, amount: open.reduce((sum, order) => sum + order.amount, 0) };
 }

@@ -82,11 +82,17 @@ const MAX_LISTED_PROBLEMS = 50;
  * together), and the settlement's watermark moves only after a batch is counted, so an import cut
  * short — a crash, a timeout — is resumed by importing the same file again.
  */
-export async function importReport(source: ReportSource, options: ImportOptions): Promise<Settlement> {
+export async function importReport(
+  source: ReportSource,
+  options: ImportOptions,
+): Promise<{
+  settlement: Settlement /** This file was imported (completed) before: nothing changed. */;
+  replayed: boolean;
+}> {
   const config = settlementConfig();
   const id = settlementIdFor(source.sha256);
   let settlement = await getSettlement(id);
-  if (settlement?.status === 'COMPLETED') return settlement;
+  if (settlement?.status === 'COMPLETED') return { settlement, replayed: true };
   if (settlement === undefined) {
     const scan = await validateReport(source, config);
     if (scan.problems.length > 0 && !options.partial) {
@@ -112,9 +118,9 @@ export async function importReport(source: ReportSource, options: ImportOptions)
       lines: scan.lines,
       processedThrough: 0,
     }));
-    if (settlement.status === 'COMPLETED') return settlement;
+    if (settlement.status === 'COMPLETED') return { settlement, replayed: true };
   }
-  return applyReport(source, settlement, config, options);
+  return { settlement: await applyReport(source, settlement, config, options), replayed: false };
 }
 
 async function validateReport(source: ReportSource, config: SettlementConfig) {

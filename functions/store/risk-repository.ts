@@ -4,8 +4,7 @@ import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import type { RiskRule } from '../risk/rules';
-import { fetchFullItems, listIndexPartition } from './cursor';
-import { batchGetOrders, orderFromItem } from './orders-repository';
+import { listIndexPartition } from './cursor';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -68,8 +67,12 @@ export function buyerLinkPut(order: Order): TransactItem {
   };
 }
 
-/** A buyer's orders created since `since`, newest first (links, then the orders: no scan). */
-export async function buyerOrdersSince(documentNumber: string, since: string, limit = 50): Promise<Order[]> {
+/** The ids of a buyer's orders created since `since`, newest first (their links: no scan). */
+export async function buyerOrderIdsSince(
+  documentNumber: string,
+  since: string,
+  limit = 50,
+): Promise<string[]> {
   const result = await dynamo().send(
     new QueryCommand({
       TableName: table(),
@@ -79,7 +82,7 @@ export async function buyerOrdersSince(documentNumber: string, since: string, li
       Limit: limit,
     }),
   );
-  return batchGetOrders((result.Items ?? []).map((item) => String(item.orderId)));
+  return (result.Items ?? []).map((item) => String(item.orderId));
 }
 
 /** A flagged order waits in the review queue (gsi2 `RISK_REVIEWS#open`) until someone decides. */
@@ -113,8 +116,8 @@ export function reviewQueueClose(orderId: string, decision: string, at: string):
   };
 }
 
-/** Flagged orders awaiting review, oldest first. */
-export async function openReviews(limit: number, cursor?: string) {
+/** The ids of flagged orders awaiting review, oldest first (the caller fetches the orders). */
+export async function openReviewOrderIds(limit: number, cursor?: string) {
   const page = await listIndexPartition({
     indexName: 'gsi2',
     partition: REVIEWS_OPEN,
@@ -122,8 +125,5 @@ export async function openReviews(limit: number, cursor?: string) {
     cursor,
     ascending: true,
   });
-  const orders = await fetchFullItems(
-    page.items.map((item) => ({ pk: `ORDER#${String(item.orderId)}`, sk: 'ORDER' })),
-  );
-  return { items: orders.map(orderFromItem), nextCursor: page.nextCursor };
+  return { orderIds: page.items.map((item) => String(item.orderId)), nextCursor: page.nextCursor };
 }
