@@ -80,10 +80,22 @@ export interface StageConfig {
   /** Anti-fraud rules at order creation (docs/risk.md) and whether flagged orders wait for review. */
   riskRules: RiskRule[];
   riskReviewRequired: boolean;
+  /**
+   * The buyer's voucher page (`GET /v/{token}`, docs/voucher-page.md): the marketplace's name as
+   * buyers know it, PagoEfectivo's "where to pay" finder, and — with a custom domain in front of
+   * the API — the public base URL page links use (otherwise the stage's execute-api URL).
+   */
+  voucherPage: { marketplaceName: string; whereToPayUrl: string; publicBaseUrl?: string };
+  /** `order.expiring_soon` this many minutes before a voucher's deadline (one event per lead). */
+  reminderLeadMinutes: number[];
+  /** How often the reminder job looks for vouchers entering their lead time. */
+  remindExpiringEvery: Duration;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
 const PSP_PRODUCTION = 'https://services.pagoefectivo.pe';
+/** Set it to the marketplace's own name and the finder URL PagoEfectivo gives you. */
+const VOUCHER_PAGE = { marketplaceName: 'Marketplace', whereToPayUrl: 'https://www.pagoefectivo.pe/' };
 
 export const STAGE_CONFIG: Record<Stage, StageConfig> = {
   dev: {
@@ -110,6 +122,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
+    voucherPage: VOUCHER_PAGE,
+    reminderLeadMinutes: [360],
+    remindExpiringEvery: Duration.minutes(15),
   },
   staging: {
     region: 'us-east-1',
@@ -135,6 +150,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
+    voucherPage: VOUCHER_PAGE,
+    reminderLeadMinutes: [360],
+    remindExpiringEvery: Duration.minutes(15),
   },
   prod: {
     region: 'us-east-1',
@@ -163,6 +181,9 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
+    voucherPage: VOUCHER_PAGE,
+    reminderLeadMinutes: [360],
+    remindExpiringEvery: Duration.minutes(15),
   },
 };
 

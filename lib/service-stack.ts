@@ -46,6 +46,7 @@ import type { StatefulStack } from './stateful-stack';
 import {
   FUNCTIONS,
   type FunctionName,
+  type FunctionSpec,
   GATEWAY_PROBLEMS,
   type JobName,
   QUEUES,
@@ -165,6 +166,16 @@ export class ServiceStack extends Stack {
         fn.function.addEnvironment('SETTLEMENT_CONFIG', JSON.stringify(config.settlement));
       if (spec.payoutSchedule)
         fn.function.addEnvironment('PAYOUT_SCHEDULE', JSON.stringify(config.payoutSchedule));
+      if (spec.voucherPage)
+        fn.function.addEnvironment(
+          'VOUCHER_PAGE',
+          JSON.stringify({
+            marketplaceName: config.voucherPage.marketplaceName,
+            whereToPayUrl: config.voucherPage.whereToPayUrl,
+          }),
+        );
+      if (spec.reminders)
+        fn.function.addEnvironment('REMINDER_LEAD_MINUTES', config.reminderLeadMinutes.join(','));
       this.functions.set(name, fn);
     }
 
@@ -207,6 +218,15 @@ export class ServiceStack extends Stack {
     this.buildSchedules(stage, config, stateful);
     this.buildReportUploads(stateful);
     this.api = this.buildApi(stage, config);
+    // Voucher page links: the stage's own URL, built from the API's id and the stage's name as
+    // literals — not from `api.url`, whose Stage reference would make the functions depend on the
+    // deployment that depends on them (a cycle).
+    const publicBaseUrl =
+      config.voucherPage.publicBaseUrl ??
+      `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage}`;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      if (spec.publicBaseUrl) this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    }
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage,
       subscriptions: alarmSubscriptionsFor(config, {
@@ -267,6 +287,7 @@ export class ServiceStack extends Stack {
       'expire-orders': config.expireOrdersEvery,
       'check-unsettled': config.checkUnsettledEvery,
       'create-payouts': config.createPayoutsEvery,
+      'remind-expiring': config.remindExpiringEvery,
     };
     this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
     for (const spec of SCHEDULES) {
@@ -396,7 +417,7 @@ export class ServiceStack extends Stack {
             reason:
               route.auth === 'signature'
                 ? 'PagoEfectivo cannot send our API key; the handler authenticates the PE-Signature HMAC before trusting anything.'
-                : 'The OpenAPI document is public by design.',
+                : 'Public by design: the OpenAPI document, and the buyer-facing voucher page, its status and widget script (the unguessable token in the URL is the secret).',
           },
           { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Public route (see APIG4).' },
         );

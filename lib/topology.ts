@@ -127,7 +127,9 @@ export type FunctionName =
   | 'check-unsettled'
   | 'payouts'
   | 'create-payouts'
-  | 'risk-review';
+  | 'risk-review'
+  | 'voucher-page'
+  | 'remind-expiring';
 
 export type TableAction =
   | 'GetItem'
@@ -198,6 +200,12 @@ export interface FunctionSpec {
    * the PSP.
    */
   reservedConcurrency?: number;
+  /** Mints voucher pages: gets the API's public base URL (PUBLIC_BASE_URL) for their links. */
+  publicBaseUrl?: boolean;
+  /** Renders voucher pages: gets the stage's page settings (VOUCHER_PAGE). */
+  voucherPage?: boolean;
+  /** Sends expiry reminders: gets the stage's lead times (REMINDER_LEAD_MINUTES). */
+  reminders?: boolean;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
@@ -215,6 +223,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], ...IDEMPOTENT_CREATE },
     riskRules: true,
     psp: 'api',
+    publicBaseUrl: true,
   },
   'get-order': {
     entry: 'functions/handlers/get-order.ts',
@@ -401,9 +410,31 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     payoutSchedule: true,
     reservedConcurrency: 1,
   },
+  'voucher-page': {
+    entry: 'functions/handlers/voucher-page.ts',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    // The public page reads its token's pointer and the order, nothing else.
+    table: { actions: ['GetItem'], onlyKeys: ['VOUCHER_PAGE#*', 'ORDER#*'] },
+    voucherPage: true,
+  },
+  'remind-expiring': {
+    entry: 'functions/handlers/remind-expiring.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    // Query: the pending index; GetItem: the order itself; PutItem: the reminder's event.
+    table: { actions: ['GetItem', 'Query', 'PutItem'] },
+    reminders: true,
+    reservedConcurrency: 1,
+  },
 };
 
-export type JobName = 'sync-pending' | 'expire-orders' | 'check-unsettled' | 'create-payouts';
+export type JobName =
+  | 'sync-pending'
+  | 'expire-orders'
+  | 'check-unsettled'
+  | 'create-payouts'
+  | 'remind-expiring';
 
 export interface ScheduleSpec {
   name: JobName;
@@ -418,6 +449,7 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
   { name: 'expire-orders', function: 'expire-orders', localEverySeconds: 15 },
   { name: 'check-unsettled', function: 'check-unsettled', localEverySeconds: 3600 },
   { name: 'create-payouts', function: 'create-payouts', localEverySeconds: 3600 },
+  { name: 'remind-expiring', function: 'remind-expiring', localEverySeconds: 300 },
 ];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -767,6 +799,10 @@ export const ROUTES: readonly RouteSpec[] = [
     scope: 'webhooks:manage',
   },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },
+  // The buyer's side: public, the token in the URL is the secret (functions/voucher-page).
+  { method: 'GET', path: '/v/{token}', function: 'voucher-page', auth: 'none' },
+  { method: 'GET', path: '/v/{token}/status', function: 'voucher-page', auth: 'none' },
+  { method: 'GET', path: '/sdk/{file}', function: 'voucher-page', auth: 'none' },
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
 ];
 

@@ -186,6 +186,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
       PSP_TIMEOUT_MS: String(options.pspTimeoutMs ?? 8000),
       EXPIRY_GRACE_SECONDS: String(options.expiryGraceSeconds ?? 30),
+      PUBLIC_BASE_URL: api.url,
+      VOUCHER_PAGE: JSON.stringify({
+        marketplaceName: process.env.MARKETPLACE_NAME ?? 'Mercado Local',
+        whereToPayUrl: 'https://www.pagoefectivo.pe/',
+      }),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqs.endpoint,
       AWS_REGION: 'us-east-1',

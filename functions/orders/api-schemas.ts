@@ -178,8 +178,12 @@ const VoucherSchema = z
   .object({
     provider: z.literal('pagoefectivo'),
     cip: z.string(),
-    url: z.url(),
+    url: z.url().meta({ description: "PagoEfectivo's own generic page for the CIP." }),
     expiresAt: z.iso.datetime(),
+    displayUrl: z.url().optional().meta({
+      description:
+        'Our hosted voucher page for the buyer (public, unguessable, Peruvian Spanish): amount, CIP, barcode, deadline and live status. Send it to the buyer; absent on orders created before voucher pages existed.',
+    }),
   })
   .meta({ id: 'Voucher' });
 

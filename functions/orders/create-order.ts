@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { now } from '../platform/clock';
+import { config } from '../platform/config';
 import { ConflictError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
 import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
@@ -7,7 +8,7 @@ import { assessRisk } from '../risk/assess';
 import { recordCreationIntent } from '../store/creation-intents';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
 import type { CreateOrderRequest } from './api-schemas';
-import { newOrderId } from './ids';
+import { newOrderId, newVoucherPageToken } from './ids';
 import { type Order, toSecondIso } from './order';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
@@ -78,7 +79,13 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
     createdAt: createdAtIso,
     updatedAt: createdAtIso,
     expiresAt: toSecondIso(expiresAt),
-    voucher: { provider: 'pagoefectivo', cip: cip.cip, url: cip.url, expiresAt: toSecondIso(cip.expiresAt) },
+    voucher: {
+      provider: 'pagoefectivo',
+      cip: cip.cip,
+      url: cip.url,
+      expiresAt: toSecondIso(cip.expiresAt),
+      ...voucherPage(),
+    },
     history: [{ from: null, to: 'PENDING_PAYMENT', at: createdAtIso, source: 'api' }],
     ...(risk.decision === 'flag' ? { risk: { decision: 'flagged' as const, rules: risk.rules } } : {}),
     version: 1,
@@ -98,6 +105,14 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
   metrics.addMetric('OrderCreated', MetricUnit.Count, 1);
   logger.info('order created', { orderId: id, cip: cip.cip });
   return order;
+}
+
+/** A fresh voucher page for the buyer: its secret token and absolute URL on this API. */
+function voucherPage(): { displayUrl: string; pageToken: string } {
+  const baseUrl = config().PUBLIC_BASE_URL;
+  if (baseUrl === undefined) throw new Error('PUBLIC_BASE_URL is not set: voucher page URLs cannot be made');
+  const pageToken = newVoucherPageToken();
+  return { displayUrl: `${baseUrl}/v/${pageToken}`, pageToken };
 }
 
 async function deleteOrphanCip(psp: PagoEfectivoClient, cip: string, orderId: string): Promise<void> {

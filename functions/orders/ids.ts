@@ -22,3 +22,13 @@ export function ulid(timeMs: number = Date.now()): string {
 export function newOrderId(timeMs?: number): string {
   return `ord_${ulid(timeMs)}`;
 }
+
+/**
+ * The secret in a voucher page's URL (`/v/{token}`): 128 random bits, base64url (22 characters),
+ * never derived from an id, so a page cannot be guessed from an order or a CIP.
+ */
+export function newVoucherPageToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export const VOUCHER_PAGE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;

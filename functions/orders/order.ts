@@ -38,6 +38,10 @@ export interface Voucher {
   cip: string;
   url: string;
   expiresAt: string;
+  /** Our hosted voucher page for the buyer (absolute), `GET /v/{pageToken}`; absent on older orders. */
+  displayUrl?: string;
+  /** The page URL's secret (kept with the order so the page item can be found from it). */
+  pageToken?: string;
 }
 
 export interface Payment {

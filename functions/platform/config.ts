@@ -71,6 +71,22 @@ const EnvSchema = z
       .transform((value) => value === 'true'),
     /** When and how sellers are paid, as JSON (functions/payouts/schedule.ts). */
     PAYOUT_SCHEDULE: z.string().min(2).optional(),
+    /**
+     * Where buyers reach this API (`https://…/{stage}` or a custom domain), for the voucher page
+     * URLs given with every order. Only the functions that mint or announce pages have it.
+     */
+    PUBLIC_BASE_URL: z
+      .url()
+      .optional()
+      .transform((url) => url?.replace(/\/+$/, '')),
+    /** The voucher page's stage settings as JSON `{marketplaceName, whereToPayUrl}` (functions/voucher-page). */
+    VOUCHER_PAGE: z.string().min(2).optional(),
+    /** Minutes before the deadline at which `order.expiring_soon` is sent, comma-separated (empty: none). */
+    REMINDER_LEAD_MINUTES: z
+      .string()
+      .regex(/^(\d+(,\d+)*)?$/)
+      .default('360')
+      .transform((value) => (value === '' ? [] : value.split(',').map(Number))),
     /** CIPs per POST /v1/cips/search call. */
     PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
   })

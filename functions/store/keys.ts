@@ -14,6 +14,8 @@ export const keys = {
   }),
   reference: (reference: string) => ({ pk: `REF#${reference}`, sk: 'REF' }),
   cip: (cip: string) => ({ pk: `CIP#${cip}`, sk: 'CIP' }),
+  /** The public voucher page's secret token → its order (the token is the key: no index, no scan). */
+  voucherPage: (token: string) => ({ pk: `VOUCHER_PAGE#${token}`, sk: 'VOUCHER_PAGE' }),
   sellerOrder: (sellerId: string, createdAt: string, orderId: string) => ({
     pk: `SELLER#${sellerId}`,
     sk: `ORDER#${createdAt}#${orderId}`,
@@ -34,6 +36,8 @@ export const keys = {
   settlementLinePrefix: 'LINE#',
   /** An Idempotency-Key given with a report upload, bound to that report's SHA-256. */
   settlementUploadKey: (key: string) => ({ pk: `SETTLEMENT_KEY#${key}`, sk: 'SETTLEMENT_KEY' }),
+  /** The subject of an order's `order.expiring_soon` event for one lead time: its existence is "sent". */
+  expiryReminder: (orderId: string, leadMinutes: number) => `REMINDER#${orderId}#${leadMinutes}`,
   jobCursor: (job: string) => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
   payout: (id: string) => ({ pk: `PAYOUT#${id}`, sk: 'PAYOUT' }),
   bankAccount: (sellerId: string) => ({ pk: `SELLER_BANK#${sellerId}`, sk: 'CURRENT' }),

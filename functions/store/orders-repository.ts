@@ -1,6 +1,8 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -139,6 +141,22 @@ export async function insertOrder(order: Order): Promise<void> {
         ConditionExpression: guard,
       },
     },
+    // The buyer's voucher page finds its order by its token (orders from before pages have none).
+    ...(order.voucher.pageToken === undefined
+      ? []
+      : [
+          {
+            Put: {
+              TableName,
+              Item: {
+                ...keys.voucherPage(order.voucher.pageToken),
+                entity: 'voucher-page',
+                orderId: order.id,
+              },
+              ConditionExpression: guard,
+            },
+          },
+        ]),
     { Put: { TableName, Item: eventItem(order), ConditionExpression: guard } },
     // A buyer's orders are listed by document number (open vouchers, support): a link, no scan.
     buyerLinkPut(order),
@@ -338,6 +356,44 @@ export function findOrderIdByCip(cip: string): Promise<string | undefined> {
 export async function getOrderByCip(cip: string): Promise<Order | undefined> {
   const orderId = await findOrderIdByCip(cip);
   return orderId === undefined ? undefined : getOrder(orderId, true);
+}
+
+/**
+ * The order behind a voucher page token. Eventually consistent reads: the page is polled, and a
+ * status a second old is fine there (half the read cost of the API's consistent reads).
+ */
+export async function getOrderByVoucherPageToken(token: string): Promise<Order | undefined> {
+  const pointer = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.voucherPage(token) }),
+  );
+  const orderId = pointer.Item?.orderId;
+  return typeof orderId === 'string' ? getOrder(orderId) : undefined;
+}
+
+/**
+ * Writes the order's `order.expiring_soon` event for one lead time unless it was written before
+ * (its subject key is the "sent" mark): true if this call wrote it. The outbox delivers it.
+ */
+export async function recordExpiryReminder(order: Order, leadMinutes: number, at: string): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: outboxItem(
+          keys.expiryReminder(order.id, leadMinutes),
+          1,
+          'order.expiring_soon',
+          at,
+          orderResponse(order) as unknown as Record<string, unknown>,
+        ),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 export interface OrderPage {

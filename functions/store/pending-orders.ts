@@ -20,12 +20,14 @@ export interface PendingPage {
  */
 export function queryPendingBucket(
   bucket: number,
-  options: { limit: number; dueBefore?: string; startKey?: Record<string, unknown> },
+  options: { limit: number; dueBefore?: string; dueFrom?: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
   // '#' sorts before every id character, so `<expiresAt>#…` < `<dueBefore>#` means expiresAt < dueBefore.
   return queryGsi3(pendingBucket(bucket), {
-    ...options,
+    limit: options.limit,
+    startKey: options.startKey,
     ...(options.dueBefore === undefined ? {} : { below: `${options.dueBefore}#` }),
+    ...(options.dueFrom === undefined ? {} : { from: `${options.dueFrom}#` }),
   });
 }
 

@@ -31,12 +31,20 @@ export class EdgeProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeProtectionProps) {
     super(scope, id);
-    const publicPaths: CfnWebACL.StatementProperty = {
+    // The unauthenticated routes: PSP notifications, and the buyer's voucher page with its widget.
+    // WAF sees the path with API Gateway's stage in front (`/prod/webhooks/…`), or without it behind
+    // a custom domain: matched anywhere in the path, never at its start.
+    const pathContains = (searchString: string): CfnWebACL.StatementProperty => ({
       byteMatchStatement: {
         fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'STARTS_WITH',
-        searchString: '/webhooks/',
+        positionalConstraint: 'CONTAINS',
+        searchString,
         textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    });
+    const publicPaths: CfnWebACL.StatementProperty = {
+      orStatement: {
+        statements: [pathContains('/webhooks/'), pathContains('/v/'), pathContains('/sdk/')],
       },
     };
     const rules: CfnWebACL.RuleProperty[] = [
@@ -101,7 +109,8 @@ export class EdgeProtection extends Construct {
               {
                 byteMatchStatement: {
                   fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'STARTS_WITH',
+                  // The stage (or a custom domain's base path) comes first: matched at the end.
+                  positionalConstraint: 'ENDS_WITH',
                   searchString: '/webhooks/pagoefectivo',
                   textTransformations: [{ priority: 0, type: 'NONE' }],
                 },

@@ -203,6 +203,8 @@ describe('functions', () => {
         'dynamodb:UpdateItem',
       ],
       'create-payouts': [...applyPayment, ...asyncDestination],
+      'voucher-page': ['dynamodb:GetItem'],
+      'remind-expiring': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', ...asyncDestination],
       authorizer: ['dynamodb:GetItem'],
       'create-order': [
         'dynamodb:BatchGetItem',
@@ -491,6 +493,7 @@ describe('schedules', () => {
         'sync-pending': 'rate(5 minutes)',
         'check-unsettled': 'rate(1 day)',
         'create-payouts': 'rate(1 day)',
+        'remind-expiring': 'rate(15 minutes)',
       }[spec.name];
       service.hasResourceProperties('AWS::Scheduler::Schedule', {
         Description: `${spec.name} (prod)`,
@@ -540,6 +543,7 @@ describe('schedules', () => {
           'sync-pending': 300,
           'check-unsettled': 21_600,
           'create-payouts': 21_600,
+          'remind-expiring': 900,
         }[spec.name],
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       });

@@ -1,0 +1,78 @@
+import { VOUCHER_PAGE_TOKEN_PATTERN } from '../orders/ids';
+import { now } from '../platform/clock';
+import { NotFoundError } from '../platform/errors';
+import { header, httpHandler, type JsonResult } from '../platform/http';
+import { getOrderByVoucherPageToken } from '../store/orders-repository';
+import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '../voucher-page/render';
+import { voucherPageSettings } from '../voucher-page/settings';
+import { statusView, voucherView } from '../voucher-page/view';
+import { VOUCHER_WIDGET_ETAG, VOUCHER_WIDGET_SOURCE, WIDGET_VERSION } from '../voucher-page/widget';
+
+/** The JSON views are read by the widget from the marketplace's own origin; they hold nothing secret. */
+const CORS = { 'access-control-allow-origin': '*', vary: 'accept' };
+const JSON_SECURITY = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+const notFound = () => new NotFoundError('No such voucher.');
+
+function wantsJson(accept: string | undefined): boolean {
+  return accept !== undefined && /application\/json/i.test(accept) && !/text\/html/i.test(accept);
+}
+
+/**
+ * The buyer's side, public (no API key; the token is the secret): the hosted voucher page, its
+ * JSON views, and the embeddable widget's script. Every wrong token, malformed or unknown, gets
+ * the same 404 without telling which.
+ */
+export const handler = httpHandler(async (event): Promise<JsonResult> => {
+  if (event.resource === '/sdk/{file}') return widgetScript(event.pathParameters?.file, event.headers);
+  const token = event.pathParameters?.token ?? '';
+  const order = VOUCHER_PAGE_TOKEN_PATTERN.test(token) ? await getOrderByVoucherPageToken(token) : undefined;
+  const settings = voucherPageSettings();
+  const at = now();
+
+  if (event.resource === '/v/{token}/status') {
+    if (order === undefined) throw notFound();
+    return {
+      status: 200,
+      body: statusView(order, settings, at),
+      // A few seconds of caching absorbs a crowd of pollers; the page flips within ~10 s anyway.
+      headers: { ...CORS, ...JSON_SECURITY, 'cache-control': 'public, max-age=5' },
+    };
+  }
+  if (wantsJson(header(event, 'accept'))) {
+    if (order === undefined) throw notFound();
+    return {
+      status: 200,
+      body: voucherView(order, settings, at),
+      headers: { ...CORS, ...JSON_SECURITY, 'cache-control': 'no-cache' },
+    };
+  }
+  if (order === undefined)
+    return { status: 404, body: null, text: renderNotFoundPage(), headers: VOUCHER_PAGE_HEADERS };
+  return {
+    status: 200,
+    body: null,
+    text: renderVoucherPage(voucherView(order, settings, at)),
+    headers: { ...VOUCHER_PAGE_HEADERS, vary: 'accept' },
+  };
+});
+
+function widgetScript(
+  file: string | undefined,
+  headers: Record<string, string | undefined> | null,
+): JsonResult {
+  const versioned = file === `voucher-${WIDGET_VERSION}.js`;
+  if (file !== 'voucher.js' && !versioned) throw new NotFoundError('No such file.');
+  const common = {
+    'content-type': 'text/javascript; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'access-control-allow-origin': '*',
+    etag: VOUCHER_WIDGET_ETAG,
+    // A versioned file never changes; the moving name is rechecked every few minutes.
+    'cache-control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+  };
+  const ifNoneMatch = Object.entries(headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'if-none-match',
+  )?.[1];
+  if (ifNoneMatch === VOUCHER_WIDGET_ETAG) return { status: 304, body: null, text: '', headers: common };
+  return { status: 200, body: null, text: VOUCHER_WIDGET_SOURCE, headers: common };
+}

@@ -1,0 +1,75 @@
+/**
+ * Every buyer-facing string of the voucher page and the <pe-voucher> widget, in Peruvian Spanish,
+ * addressing the buyer as "tú" throughout (as PagoEfectivo and Peruvian wallets do). Nothing a buyer
+ * reads is written anywhere else: test/unit/voucher-copy.test.ts renders the page with every entry
+ * swapped for a marker and fails on any visible text that is neither a marker nor order data.
+ *
+ * `{name}` placeholders are filled by `fill()`; amounts, dates and times come from `Intl`
+ * (`es-PE`, `America/Lima`) in voucher-page/view.ts, never from this file.
+ */
+export const COPY_ES_PE = {
+  lang: 'es-PE',
+  pageTitle: 'Tu código de pago',
+  greeting: 'Hola, {firstName}:',
+  intro: 'Paga en efectivo con este código de pago (CIP) para completar tu compra en {marketplace}.',
+  amountLabel: 'Monto a pagar',
+  conceptLabel: 'Concepto',
+  cipLabel: 'Código de pago (CIP)',
+  copyCip: 'Copiar CIP',
+  copied: 'CIP copiado',
+  barcodeLabel: 'Código de barras del CIP {cip}',
+  deadlineLabel: 'Fecha límite de pago',
+  deadline: 'Paga antes del {weekday} {day} de {month} a las {time}',
+  deadlineNote: 'Pasada esa hora, el código vence y tu pedido se anula.',
+  countdown: 'Vence en {remaining}',
+  countdownDays: '{n} d',
+  countdownHours: '{n} h',
+  countdownMinutes: '{n} min',
+  countdownSeconds: '{n} s',
+  statusLabel: 'Estado',
+  status: {
+    PENDING_PAYMENT: 'Pendiente de pago',
+    PAID: 'Pagado',
+    FULFILLED: 'Pagado',
+    PAID_LATE: 'Pagado fuera de plazo',
+    EXPIRED: 'Vencido',
+    CANCELLED: 'Anulado',
+    REFUNDED: 'Devuelto',
+  },
+  statusMessage: {
+    PENDING_PAYMENT: 'Aún no recibimos tu pago. Esta página se actualiza sola cuando pagues.',
+    PAID: '¡Listo! Recibimos tu pago. Ya no necesitas este código.',
+    FULFILLED: '¡Listo! Recibimos tu pago. Ya no necesitas este código.',
+    PAID_LATE:
+      'Recibimos tu pago después de la fecha límite. {marketplace} se comunicará contigo para confirmar tu pedido o devolverte el dinero.',
+    EXPIRED: 'Este código venció y ya no se puede pagar. Si aún quieres tu compra, genera un nuevo pedido.',
+    CANCELLED: 'Este código fue anulado y ya no se puede pagar.',
+    REFUNDED: 'Te devolvimos el dinero de este pago.',
+  },
+  howToPayTitle: '¿Dónde y cómo pagar?',
+  howToPay: [
+    'En efectivo, en agentes y bodegas afiliadas a PagoEfectivo: di que vas a pagar con PagoEfectivo y dicta tu CIP.',
+    'En las agencias de los bancos afiliados, indicando tu CIP en ventanilla.',
+    'Por banca por internet o banca móvil de tu banco: busca PagoEfectivo en pago de servicios e ingresa tu CIP.',
+  ],
+  whereToPayLink: 'Ver agentes, bodegas y bancos donde puedes pagar',
+  printButton: 'Guardar / imprimir',
+  footer: 'Pago procesado por PagoEfectivo para {marketplace}.',
+  notFoundTitle: 'Código no encontrado',
+  notFoundMessage:
+    'No encontramos este código de pago. Revisa que el enlace esté completo o pide uno nuevo a la tienda donde compraste.',
+  loadError: 'No pudimos cargar tu código de pago. Inténtalo de nuevo en unos minutos.',
+} as const;
+
+/** The catalogue's shape with plain strings (another catalogue, or the test's markers, fits it). */
+type Widen<T> = T extends string
+  ? string
+  : T extends readonly (infer U)[]
+    ? readonly Widen<U>[]
+    : { readonly [K in keyof T]: Widen<T[K]> };
+export type VoucherCopy = Widen<typeof COPY_ES_PE>;
+
+/** Fills `{name}` placeholders; a placeholder without a value is left visible (a test catches it). */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { config } from '../platform/config';
+import type { VoucherPageSettings } from './view';
+
+export const VoucherPageSettingsSchema = z.object({
+  marketplaceName: z.string().min(1).max(80),
+  whereToPayUrl: z.url({ protocol: /^https$/ }),
+});
+
+/** Used where a stage sets nothing (lib/config.ts sets both for every deployed stage). */
+export const DEFAULT_VOUCHER_PAGE_SETTINGS: VoucherPageSettings = {
+  marketplaceName: 'Marketplace',
+  whereToPayUrl: 'https://www.pagoefectivo.pe/',
+};
+
+let cached: VoucherPageSettings | undefined;
+
+/** The stage's page settings (VOUCHER_PAGE), read once; a malformed value fails the container. */
+export function voucherPageSettings(): VoucherPageSettings {
+  if (cached === undefined) {
+    const raw = config().VOUCHER_PAGE;
+    cached =
+      raw === undefined ? DEFAULT_VOUCHER_PAGE_SETTINGS : VoucherPageSettingsSchema.parse(JSON.parse(raw));
+  }
+  return cached;
+}
+
+export function resetVoucherPageSettingsForTests(): void {
+  cached = undefined;
+}
