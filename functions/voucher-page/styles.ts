@@ -6,31 +6,31 @@
 export const VOUCHER_CSS = `
 .pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;
   font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);
-  background:var(--paper);max-width:36rem;margin:0 auto;padding:1rem}
-.pe-voucher h1{font-size:1.5rem;margin:.25rem 0 1rem}
-.pe-voucher h2{font-size:1rem;margin:1.25rem 0 .25rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}
+.pe-voucher h1{font-size:1.5em;margin:.25em 0 1em}
+.pe-voucher h2{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}
-.pe-voucher .status{border:2px solid var(--line);border-radius:.5rem;padding:.75rem;margin:1rem 0}
+.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.75em;margin:1em 0}
 .pe-voucher .status h2{margin-top:0}
-.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125rem;margin:0}
+.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}
 .pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}
 .pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,
 .pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}
 .pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}
-.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}
+.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}
 .pe-voucher dt{color:var(--muted)}
 .pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}
-.pe-voucher .amount{font-size:1.5rem;font-weight:800}
-.pe-voucher .deadline{border-left:6px solid var(--accent);padding:.5rem .75rem;background:#fff1ec;margin:1rem 0}
-.pe-voucher .deadline-text{font-size:1.25rem;font-weight:800;margin:.25rem 0}
-.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25rem 0}
-.pe-voucher .cip{font:800 2.25rem/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25rem 0;overflow-wrap:anywhere}
-.pe-voucher .barcode svg{display:block;width:100%;max-width:28rem;height:auto;margin:.5rem 0}
-.pe-voucher button{font:inherit;font-weight:700;padding:.6rem 1rem;border-radius:.5rem;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}
+.pe-voucher .amount{font-size:1.5em;font-weight:800}
+.pe-voucher .deadline{border-left:6px solid var(--accent);padding:.5em .75em;background:#fff1ec;margin:1em 0}
+.pe-voucher .deadline-text{font-size:1.25em;font-weight:800;margin:.25em 0}
+.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}
+.pe-voucher .cip{font:800 2.25em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}
+.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}
+.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}
 .pe-voucher button.secondary{background:#fff;color:var(--ink)}
 .pe-voucher a{color:#0b4f9c}
-.pe-voucher ol{padding-left:1.25rem}
-.pe-voucher footer{margin-top:2rem;color:var(--muted);font-size:.875rem}
+.pe-voucher ol{padding-left:1.25em}
+.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}
 .pe-voucher [hidden]{display:none!important}
 @media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}
   .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}

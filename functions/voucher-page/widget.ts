@@ -52,6 +52,7 @@ export const VOUCHER_WIDGET_SOURCE = `/*! pe-voucher ${WIDGET_VERSION} */
       this.shadowRoot.adoptedStyleSheets = [styles()];
       this.timers = [];
       this.announced = {};
+      this.loads = 0;
     }
     connectedCallback() { this.load(); }
     disconnectedCallback() { this.stop(); }
@@ -60,20 +61,22 @@ export const VOUCHER_WIDGET_SOURCE = `/*! pe-voucher ${WIDGET_VERSION} */
     base() { var base = this.getAttribute('api-base') || defaultBase; return base.endsWith('/') ? base : base + '/'; }
     url(suffix) { return this.base() + 'v/' + encodeURIComponent(this.getAttribute('token') || '') + suffix; }
     load() {
-      var self = this;
+      // Upgrading an element fires attributeChangedCallback and connectedCallback: only the last load renders.
+      var self = this, load = ++this.loads;
       this.stop();
       fetch(this.url(''), { headers: { accept: 'application/json' } })
         .then(function (response) {
           if (!response.ok) throw new Error('voucher ' + response.status);
           return response.json();
         })
-        .then(function (view) { self.render(view); })
+        .then(function (view) { if (load === self.loads) self.render(view); })
         .catch(function (error) {
           self.dispatchEvent(new CustomEvent('pe-voucher:error', { bubbles: true, composed: true, detail: { message: String(error) } }));
         });
     }
     render(view) {
       var self = this, labels = view.labels, root = this.shadowRoot;
+      this.stop();
       root.textContent = '';
       var main = el('section', 'pe-voucher');
       main.setAttribute('data-status', view.status);
