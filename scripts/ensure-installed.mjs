@@ -53,3 +53,28 @@ if (javaMajor() < 17) {
     );
   }
 }
+
+// The test command also drives a real browser and decodes barcodes (test/e2e/serial/browser.test.ts):
+// Debian's Chromium and zbar-tools. Playwright's own browser download cannot work offline, and
+// is not used.
+if (process.argv.includes('--browser')) {
+  const missing = [
+    ['chromium', 'chromium'],
+    ['zbarimg', 'zbar-tools'],
+  ].filter(([command]) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  if (missing.length > 0) {
+    const packages = [...missing.map(([, pkg]) => pkg), 'fonts-dejavu-core'].join(' ');
+    const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
+    if (canApt) {
+      console.log(`Installing ${packages} for the browser tests (apt-get)…`);
+      installWithRetries(
+        `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`,
+      );
+    } else {
+      console.warn(
+        `The browser tests need ${packages} (Debian/Ubuntu: sudo apt-get install ${packages}); ` +
+          'or point CHROMIUM_PATH at a Chromium and put zbarimg on PATH.',
+      );
+    }
+  }
+}

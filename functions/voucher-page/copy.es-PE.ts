@@ -9,7 +9,10 @@
  */
 export const COPY_ES_PE = {
   lang: 'es-PE',
+  /** How Peruvians write the currencies (ICU's es-PE says `USD` for dollars; buyers read `US$`). */
+  currency: { PEN: 'S/', USD: 'US$' },
   pageTitle: 'Tu código de pago',
+  documentTitle: '{title} · {marketplace}',
   greeting: 'Hola, {firstName}:',
   intro: 'Paga en efectivo con este código de pago (CIP) para completar tu compra en {marketplace}.',
   amountLabel: 'Monto a pagar',

@@ -111,7 +111,12 @@ ${labels.howToPay.map((step) => `<li>${e(step)}</li>`).join('\n')}
 <footer>${e(fill(copy.footer, { marketplace: view.marketplaceName }))}</footer>
 <script type="application/json" id="voucher-data">${jsonBlock(data)}</script>
 <script>${VOUCHER_PAGE_SCRIPT}</script>`;
-  return shell(`${copy.pageTitle} · ${view.marketplaceName}`, view.status, body, copy);
+  return shell(
+    fill(copy.documentTitle, { title: copy.pageTitle, marketplace: view.marketplaceName }),
+    view.status,
+    body,
+    copy,
+  );
 }
 
 /** The one answer for every unknown or malformed token: no oracle telling them apart. */

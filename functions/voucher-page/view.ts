@@ -11,7 +11,6 @@ export interface VoucherPageSettings {
 }
 
 const LIMA = 'America/Lima';
-const CURRENCY_SYMBOLS: Record<Currency, string> = { PEN: 'S/', USD: 'US$' };
 const amountFormat = new Intl.NumberFormat('es-PE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const deadlineParts = new Intl.DateTimeFormat('es-PE', {
   weekday: 'long',
@@ -27,8 +26,8 @@ const deadlineParts = new Intl.DateTimeFormat('es-PE', {
  * `S/ 1,500.00`, `US$ 40.00`: the symbol Peruvians read (ICU's es-PE says `USD` for dollars), the
  * number from Intl (es-PE groups with commas and uses a decimal point).
  */
-export function formatAmount(minor: number, currency: Currency): string {
-  return `${CURRENCY_SYMBOLS[currency]} ${amountFormat.format(minor / 100)}`;
+export function formatAmount(minor: number, currency: Currency, copy: VoucherCopy = COPY_ES_PE): string {
+  return `${copy.currency[currency]} ${amountFormat.format(minor / 100)}`;
 }
 
 /** "Paga antes del viernes 28 de noviembre a las 5:31 p. m." in Lima time ("a la 1:05 p. m." at one). */
@@ -150,7 +149,7 @@ export function voucherView(
     marketplaceName: settings.marketplaceName,
     firstName: order.buyer.firstName,
     concept: order.concept,
-    amountText: formatAmount(order.amount, order.currency),
+    amountText: formatAmount(order.amount, order.currency, copy),
     ...(status.payable ? { cip, barcodeSvg: barcodeSvg(cip, fill(copy.barcodeLabel, { cip })) } : {}),
     deadlineText: formatDeadline(order.expiresAt, copy),
     whereToPayUrl: settings.whereToPayUrl,

@@ -101,6 +101,7 @@ describe('the voucher page in a real browser (Chromium)', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(order.voucher.displayUrl ?? '');
+    // biome-ignore lint/performance/useDomNodeTextContent: what is rendered visible is the point here.
     const text = await page.locator('main').innerText();
     expect(text).toContain('S/ 150.00');
     expect(text).toContain(order.voucher.cip);

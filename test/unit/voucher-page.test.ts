@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, type Order } from '../../functions/orders/order';
+import { COPY_ES_PE, type VoucherCopy } from '../../functions/voucher-page/copy.es-PE';
+import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '../../functions/voucher-page/render';
+import {
+  displayedStatus,
+  formatAmount,
+  formatDeadline,
+  statusView,
+  voucherView,
+} from '../../functions/voucher-page/view';
+import { VOUCHER_WIDGET_SOURCE } from '../../functions/voucher-page/widget';
+import { syntheticPendingOrder } from '../support/synthetic-orders';
+
+const settings = { marketplaceName: 'Tienda Ñandú', whereToPayUrl: 'https://www.pagoefectivo.pe/' };
+const at = new Date('2026-11-27T15:00:00Z');
+
+function order(overrides: Partial<Order> = {}): Order {
+  return {
+    ...syntheticPendingOrder(1, new Date('2026-11-28T22:31:00Z')),
+    amount: 15_000,
+    concept: 'Zapatillas de running',
+    buyer: {
+      email: 'ana@example.pe',
+      firstName: 'Ana',
+      lastName: 'Núñez',
+      documentType: 'DNI',
+      documentNumber: '44556677',
+    },
+    ...overrides,
+  };
+}
+
+/** The catalogue with every entry swapped for a marker naming it (placeholders kept, so fill() still works). */
+function markers(copy: unknown, path: string[] = []): unknown {
+  if (typeof copy === 'string') {
+    const placeholders = copy.match(/\{\w+\}/g) ?? [];
+    return path.join('.') === 'lang' ? copy : `⟦${path.join('.')}⟧${placeholders.join('')}`;
+  }
+  if (Array.isArray(copy)) return copy.map((item, index) => markers(item, [...path, String(index)]));
+  return Object.fromEntries(
+    Object.entries(copy as Record<string, unknown>).map(([key, value]) => [key, markers(value, [...path, key])]),
+  );
+}
+
+/** What a buyer can read: text nodes and the attributes browsers show or speak. */
+function readableText(html: string): string[] {
+  const withoutCode = html
+    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
+    .replace(/<script[^>]*>[\s\S]*?<\/script>/g, ' ');
+  const attributes = [...withoutCode.matchAll(/\s(?:aria-label|title|alt|placeholder)="([^"]*)"/g)].map(
+    (match) => match[1] ?? '',
+  );
+  const text = withoutCode
+    .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
+    .replace(/<[^>]+>/g, '\n')
+    .split('\n');
+  return [...text, ...attributes].map((chunk) => chunk.trim()).filter((chunk) => chunk !== '');
+}
+
+describe('the copy catalogue', () => {
+  it('holds every word a buyer reads: the page shows nothing but catalogue entries and order data', () => {
+    const copy = markers(COPY_ES_PE) as VoucherCopy;
+    for (const status of ORDER_STATUSES) {
+      const source = order({ status });
+      const view = voucherView(source, settings, at, copy);
+      // Words Intl writes (es-PE, Lima) for the deadline are data too: weekday, month, a. m./p. m.
+      const intlWords = new Intl.DateTimeFormat('es-PE', {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        hour: 'numeric',
+        minute: '2-digit',
+        hour12: true,
+        timeZone: 'America/Lima',
+      })
+        .formatToParts(new Date(source.expiresAt))
+        .filter((part) => ['weekday', 'month', 'dayPeriod'].includes(part.type))
+        .map((part) => part.value);
+      const data = [settings.marketplaceName, source.buyer.firstName, source.concept, source.voucher.cip, ...intlWords];
+      for (const chunk of readableText(renderVoucherPage(view, copy))) {
+        let rest = chunk.replace(/⟦[\w.]+⟧/g, '');
+        for (const value of data) rest = rest.replaceAll(value, '');
+        // Numbers and their punctuation come from Intl (amounts, dates); everything else must be gone.
+        rest = rest.replace(/[\d\s.,:/]+/g, '');
+        expect(rest, `"${chunk}" (${status}) is not from the catalogue`).toBe('');
+      }
+    }
+    for (const chunk of readableText(renderNotFoundPage(copy))) {
+      expect(chunk.replace(/⟦[\w.]+⟧/g, '')).toBe('');
+    }
+  });
+
+  it('leaves no placeholder unfilled and no English on the page', () => {
+    for (const status of ORDER_STATUSES) {
+      const html = renderVoucherPage(voucherView(order({ status }), settings, at));
+      const text = readableText(html).join(' ');
+      expect(text).not.toMatch(/\{\w+\}/);
+      expect(text).not.toMatch(/\b(pay|paid|expired|deadline|amount|status|cancel(l)?ed|pending)\b/i);
+    }
+  });
+
+  it('holds no words in the widget or the page script: they come from the JSON view', () => {
+    expect(VOUCHER_WIDGET_SOURCE).not.toMatch(/Pag|Vence|CIP|código/);
+  });
+});
+
+describe('formatting for Peru', () => {
+  it('writes soles and dollars as Peruvians read them', () => {
+    expect(formatAmount(15_000, 'PEN')).toBe('S/ 150.00');
+    expect(formatAmount(4_000, 'USD')).toBe('US$ 40.00');
+    expect(formatAmount(123_456_789, 'PEN')).toBe('S/ 1,234,567.89');
+    expect(formatAmount(5, 'PEN')).toBe('S/ 0.05');
+  });
+
+  it('says the deadline in Lima time and in words, "a la" at one o\'clock', () => {
+    const nbsp = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+    // 22:31 UTC is 5:31 p. m. in Lima (UTC−5, no daylight saving).
+    expect(nbsp(formatDeadline('2026-11-28T22:31:00Z'))).toBe('Paga antes del sábado 28 de noviembre a las 5:31 p. m.');
+    expect(nbsp(formatDeadline('2026-12-04T18:05:00Z'))).toBe('Paga antes del viernes 4 de diciembre a la 1:05 p. m.');
+    // Just after midnight in Lima is still the previous day in UTC+0's terms the other way round.
+    expect(nbsp(formatDeadline('2027-01-01T05:00:00Z'))).toBe('Paga antes del viernes 1 de enero a las 12:00 a. m.');
+  });
+});
+
+describe('what the buyer is shown', () => {
+  it('reads a pending code past its deadline as expired, and only a payable code shows the CIP', () => {
+    const pending = order();
+    expect(displayedStatus(pending, at)).toBe('PENDING_PAYMENT');
+    expect(displayedStatus(pending, new Date('2026-11-28T22:31:00Z'))).toBe('EXPIRED');
+    const late = voucherView(pending, settings, new Date('2026-11-29T00:00:00Z'));
+    expect(late).toMatchObject({ status: 'EXPIRED', payable: false });
+    expect(late.cip).toBeUndefined();
+    expect(late.barcodeSvg).toBeUndefined();
+    for (const status of ['PAID', 'FULFILLED', 'PAID_LATE', 'REFUNDED'] as const) {
+      expect(statusView(order({ status }), settings, at)).toMatchObject({ paid: true, payable: false });
+    }
+    expect(statusView(order({ status: 'CANCELLED' }), settings, at)).toMatchObject({
+      statusLabel: 'Anulado',
+      paid: false,
+    });
+  });
+
+  it('allows the page nothing but its own script and style', () => {
+    expect(VOUCHER_PAGE_CSP).toContain("default-src 'none'");
+    expect(VOUCHER_PAGE_CSP).not.toMatch(/unsafe|https?:|\*/);
+  });
+});
