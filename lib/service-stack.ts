@@ -392,7 +392,7 @@ export class ServiceStack extends Stack {
           : { statusCode: String(spec.status) }),
         responseHeaders: {
           'Content-Type': "'application/problem+json'",
-          ...(spec.status === 429 ? { 'Retry-After': "'1'" } : {}),
+          ...(spec.status === 429 ? { 'Retry-After': "'1'", 'Access-Control-Allow-Origin': "'*'" } : {}),
         },
         templates:
           type === ResponseType.DEFAULT_4XX

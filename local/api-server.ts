@@ -160,7 +160,10 @@ export async function startApiServer(options: {
       }
       if (!throttle.tryTake(usageKey)) {
         const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
-        return send(response, { ...throttled, headers: { ...throttled.headers, 'Retry-After': '1' } });
+        return send(response, {
+          ...throttled,
+          headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
+        });
       }
     }
 

@@ -2,6 +2,7 @@ import { VOUCHER_PAGE_TOKEN_PATTERN } from '../orders/ids';
 import { now } from '../platform/clock';
 import { NotFoundError } from '../platform/errors';
 import { header, httpHandler, type JsonResult } from '../platform/http';
+import { PROBLEM_CONTENT_TYPE, problem } from '../platform/problem-document';
 import { getOrderByVoucherPageToken } from '../store/orders-repository';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '../voucher-page/render';
 import { voucherPageSettings } from '../voucher-page/settings';
@@ -11,7 +12,12 @@ import { VOUCHER_WIDGET_ETAG, VOUCHER_WIDGET_SOURCE, WIDGET_VERSION } from '../v
 /** The JSON views are read by the widget from the marketplace's own origin; they hold nothing secret. */
 const CORS = { 'access-control-allow-origin': '*', vary: 'accept' };
 const JSON_SECURITY = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-const notFound = () => new NotFoundError('No such voucher.');
+/** The JSON views' 404, readable cross-origin like their 200s (the widget tells the host page). */
+const notFoundJson = (): JsonResult => ({
+  status: 404,
+  body: problem(404, 'not_found', 'No such voucher.'),
+  headers: { ...CORS, ...JSON_SECURITY, 'content-type': PROBLEM_CONTENT_TYPE },
+});
 
 function wantsJson(accept: string | undefined): boolean {
   return accept !== undefined && /application\/json/i.test(accept) && !/text\/html/i.test(accept);
@@ -30,7 +36,7 @@ export const handler = httpHandler(async (event): Promise<JsonResult> => {
   const at = now();
 
   if (event.resource === '/v/{token}/status') {
-    if (order === undefined) throw notFound();
+    if (order === undefined) return notFoundJson();
     return {
       status: 200,
       body: statusView(order, settings, at),
@@ -39,7 +45,7 @@ export const handler = httpHandler(async (event): Promise<JsonResult> => {
     };
   }
   if (wantsJson(header(event, 'accept'))) {
-    if (order === undefined) throw notFound();
+    if (order === undefined) return notFoundJson();
     return {
       status: 200,
       body: voucherView(order, settings, at),

@@ -8,16 +8,19 @@ import {
   TrialBalanceSchema,
 } from '../ledger/api-schemas';
 import {
+  CipParamsSchema,
   CreateOrderRequestSchema,
   ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
   OpenReviewsQuerySchema,
+  OrderIdParamsSchema,
   OrderListSchema,
   OrderSchema,
   ProblemSchema,
   RiskReviewRequestSchema,
 } from '../orders/api-schemas';
 import {
+  AnomalyIdParamsSchema,
   AnomalyListSchema,
   ListAnomaliesQuerySchema,
   ResolveAnomalyRequestSchema,
@@ -55,9 +58,17 @@ import {
 } from '../settlements/api-schemas';
 import { REPORT_MEDIA_TYPES } from '../settlements/report';
 import {
+  VoucherPageParamsSchema,
+  VoucherStatusViewSchema,
+  VoucherViewSchema,
+  WidgetFileParamsSchema,
+} from '../voucher-page/api-schemas';
+import {
   CreateEndpointRequestSchema,
   DeliveryAttemptListSchema,
   DeliveryAttemptSchema,
+  EndpointIdParamsSchema,
+  EventIdParamsSchema,
   EventPageSchema,
   EventsQuerySchema,
   PageQuerySchema,
@@ -125,6 +136,8 @@ function componentSchemas(): Record<string, JsonSchema> {
     PayoutSchema,
     PutBankAccountRequestSchema,
     RejectPayoutRequestSchema,
+    VoucherStatusViewSchema,
+    VoucherViewSchema,
   ];
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
     target: 'draft-2020-12',
@@ -159,13 +172,12 @@ const json = (description: string, schema: JsonSchema) => ({
   description,
   content: { 'application/json': { schema } },
 });
-const pathParameter = (name: string, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  schema: { type: 'string' },
-  description,
-});
+/** A path parameter, with the very schema (pattern, bounds) the handler validates it with. */
+function pathParameter(name: string, description: string, params: z.ZodObject): JsonSchema {
+  const schema = (inlineSchema(params) as { properties?: Record<string, JsonSchema> }).properties?.[name];
+  if (schema === undefined) throw new Error(`${name} is not in its params schema`);
+  return { name, in: 'path', required: true, schema, description };
+}
 
 const refundParameter = {
   name: 'id',
@@ -300,7 +312,28 @@ const TAGS: [RegExp, string, string][] = [
   [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
   [/^\/v1\/events/, 'Events', 'The replayable event feed.'],
   [/^\/webhooks\//, 'PSP notifications', 'What PagoEfectivo posts to us; signed, no API key.'],
+  [
+    /^\/(v|sdk)\//,
+    'Buyer pages',
+    "The buyer's voucher page, its status and the <pe-voucher> widget: public, the token is the secret.",
+  ],
 ];
+
+/**
+ * Every throttled answer says when to come back, and is readable cross-origin (the buyer's widget
+ * backs off on it): API Gateway's THROTTLED response and the local server send both headers.
+ */
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before retrying.',
+    schema: { type: 'integer', minimum: 0, maximum: 3600 },
+  },
+  'Access-Control-Allow-Origin': { description: 'Always `*`.', schema: { type: 'string', const: '*' } },
+};
+/** The buyer-facing JSON answers are read by the widget from the marketplace's origin. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': { description: 'Always `*`.', schema: { type: 'string', const: '*' } },
+};
 
 /**
  * Tags every operation by its path, and gives every integer a format (zod's integers are safe
@@ -312,6 +345,13 @@ function finish(document: JsonSchema): JsonSchema {
     const tag = TAGS.find(([pattern]) => pattern.test(path))?.[1];
     for (const [method, operation] of Object.entries(operations)) {
       if (tag) operation.tags = [tag];
+      if (typeof operation.summary !== 'string') throw new Error(`${method} ${path} has no summary`);
+      // Any route can be throttled (per key, per stage, or by the WAF per IP).
+      const answers = operation.responses as Record<string, JsonSchema>;
+      answers['429'] = {
+        ...problem('Too many requests; retry after `Retry-After` seconds.'),
+        headers: RETRY_AFTER,
+      };
       // The scope the key needs (lib/topology.ts, the same table the handlers check), as an
       // OpenAPI 3.1 role on the bearer scheme; `admin` holds every scope.
       const scope = scopeOf(method.toUpperCase(), path);
@@ -397,7 +437,8 @@ function assembleDocument(): JsonSchema {
       '/v1/orders/{id}': {
         get: {
           operationId: 'getOrder',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          summary: 'Get an order',
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           responses: {
             '200': json('The order.', ref('Order')),
             ...commonErrors,
@@ -408,7 +449,8 @@ function assembleDocument(): JsonSchema {
       '/v1/orders/{id}/cancel': {
         post: {
           operationId: 'cancelOrder',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          summary: 'Cancel a pending order and delete its CIP (PENDING_PAYMENT → CANCELLED)',
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           responses: {
             '200': json('The cancelled order.', ref('Order')),
             ...commonErrors,
@@ -422,7 +464,7 @@ function assembleDocument(): JsonSchema {
         post: {
           operationId: 'extendOrderExpiry',
           summary: 'Give the buyer more time: move the voucher deadline (before it passes)',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('ExtendExpiryRequest') } },
@@ -441,7 +483,7 @@ function assembleDocument(): JsonSchema {
         post: {
           operationId: 'fulfilOrder',
           summary: 'Release a PAID order for shipping (PAID → FULFILLED)',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           responses: {
             '200': json('The fulfilled order.', ref('Order')),
             ...commonErrors,
@@ -454,7 +496,7 @@ function assembleDocument(): JsonSchema {
         post: {
           operationId: 'acceptLatePayment',
           summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           responses: {
             '200': json('The order, now PAID.', ref('Order')),
             ...commonErrors,
@@ -466,7 +508,8 @@ function assembleDocument(): JsonSchema {
       '/v1/vouchers/{cip}': {
         get: {
           operationId: 'getOrderByVoucher',
-          parameters: [pathParameter('cip', 'The CIP the buyer holds')],
+          summary: 'Find the order that owns a CIP',
+          parameters: [pathParameter('cip', 'The CIP the buyer holds', CipParamsSchema)],
           responses: {
             '200': json('The order owning the CIP.', ref('Order')),
             ...commonErrors,
@@ -488,7 +531,7 @@ function assembleDocument(): JsonSchema {
           operationId: 'requestRefund',
           summary:
             "Refund (part of) an order's payment by bank transfer; maker-checker at the stage's threshold",
-          parameters: [pathParameter('id', 'Order id (ord_…)'), idempotencyKeyParameter],
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('CreateRefundRequest') } },
@@ -580,7 +623,7 @@ function assembleDocument(): JsonSchema {
           operationId: 'reviewRisk',
           summary:
             'Decide on an order the risk rules flagged: approve (it may be fulfilled) or reject (cancelled)',
-          parameters: [pathParameter('id', 'Order id (ord_…)')],
+          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('RiskReviewRequest') } },
@@ -783,7 +826,9 @@ function assembleDocument(): JsonSchema {
         post: {
           operationId: 'resolveAnomaly',
           summary: 'Close an anomaly once it is dealt with, saying what was done (kept for audit)',
-          parameters: [pathParameter('id', 'Anomaly id, e.g. amount_mismatch:12345678:900001')],
+          parameters: [
+            pathParameter('id', 'Anomaly id, e.g. amount_mismatch:12345678:900001', AnomalyIdParamsSchema),
+          ],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('ResolveAnomalyRequest') } },
@@ -816,6 +861,7 @@ function assembleDocument(): JsonSchema {
         },
         get: {
           operationId: 'listWebhookEndpoints',
+          summary: 'List webhook endpoints',
           parameters: queryParameters(PageQuerySchema),
           responses: { '200': json('A page of endpoints.', ref('WebhookEndpointList')), ...commonErrors },
         },
@@ -823,7 +869,8 @@ function assembleDocument(): JsonSchema {
       '/v1/webhook-endpoints/{id}': {
         get: {
           operationId: 'getWebhookEndpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          summary: 'Get a webhook endpoint',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
           responses: {
             '200': json('The endpoint.', ref('WebhookEndpoint')),
             ...commonErrors,
@@ -833,7 +880,7 @@ function assembleDocument(): JsonSchema {
         patch: {
           operationId: 'updateWebhookEndpoint',
           summary: 'Change url, events or description; `enabled: true` re-enables a disabled endpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
           requestBody: {
             required: true,
             content: { 'application/json': { schema: ref('UpdateWebhookEndpointRequest') } },
@@ -846,7 +893,8 @@ function assembleDocument(): JsonSchema {
         },
         delete: {
           operationId: 'deleteWebhookEndpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          summary: 'Delete a webhook endpoint',
+          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
           responses: {
             '204': { description: 'Deleted.' },
             ...commonErrors,
@@ -858,7 +906,7 @@ function assembleDocument(): JsonSchema {
         post: {
           operationId: 'rotateWebhookSecret',
           summary: 'New secret (shown once); the previous one keeps signing during the overlap',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)')],
+          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
           responses: {
             '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpointWithSecret')),
             ...commonErrors,
@@ -869,7 +917,11 @@ function assembleDocument(): JsonSchema {
       '/v1/webhook-endpoints/{id}/attempts': {
         get: {
           operationId: 'listWebhookAttempts',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)'), ...queryParameters(PageQuerySchema)],
+          summary: "List an endpoint's delivery attempts, newest first",
+          parameters: [
+            pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema),
+            ...queryParameters(PageQuerySchema),
+          ],
           responses: {
             '200': json('Delivery attempts, newest first.', ref('WebhookDeliveryAttemptList')),
             ...commonErrors,
@@ -888,7 +940,8 @@ function assembleDocument(): JsonSchema {
       '/v1/events/{id}/redeliver': {
         post: {
           operationId: 'redeliverEvent',
-          parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id')],
+          summary: 'Deliver an event again',
+          parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id', EventIdParamsSchema)],
           requestBody: {
             required: false,
             content: { 'application/json': { schema: ref('RedeliverRequest') } },
@@ -909,6 +962,76 @@ function assembleDocument(): JsonSchema {
             ...commonErrors,
             '404': problem('No such event.'),
             '409': problem('`endpointId` is missing, disabled or not subscribed to the event type.'),
+          },
+        },
+      },
+      '/v/{token}': {
+        get: {
+          operationId: 'getVoucherPage',
+          summary:
+            "The buyer's voucher page (HTML, es-PE); with `Accept: application/json`, its data for the widget",
+          description:
+            'Public: the unguessable token (from `voucher.displayUrl`) is the secret. Every wrong token gets the same 404.',
+          security: [],
+          parameters: [
+            pathParameter('token', 'The token ending `voucher.displayUrl`', VoucherPageParamsSchema),
+          ],
+          responses: {
+            '200': {
+              description: 'The page, or (Accept: application/json) its data.',
+              headers: CORS_HEADERS,
+              content: {
+                'text/html': { schema: { type: 'string', maxLength: 65_536 } },
+                'application/json': { schema: ref('VoucherView') },
+              },
+            },
+            '404': {
+              description: 'No such voucher (the same answer for every wrong token).',
+              headers: CORS_HEADERS,
+              content: {
+                'text/html': { schema: { type: 'string', maxLength: 65_536 } },
+                'application/problem+json': { schema: ref('Problem') },
+              },
+            },
+            '500': commonErrors['500'],
+          },
+        },
+      },
+      '/v/{token}/status': {
+        get: {
+          operationId: 'getVoucherStatus',
+          summary:
+            "A voucher's status for the buyer (polled by the page and the widget; CORS, cacheable 5 s)",
+          security: [],
+          parameters: [
+            pathParameter('token', 'The token ending `voucher.displayUrl`', VoucherPageParamsSchema),
+          ],
+          responses: {
+            '200': {
+              ...json('The status, in Spanish too.', ref('VoucherStatusView')),
+              headers: CORS_HEADERS,
+            },
+            '404': { ...problem('No such voucher.'), headers: CORS_HEADERS },
+            '500': commonErrors['500'],
+          },
+        },
+      },
+      '/sdk/{file}': {
+        get: {
+          operationId: 'getVoucherWidget',
+          summary:
+            'The <pe-voucher> web component: `voucher.js` (moving, 5 min) or `voucher-<version>.js` (immutable)',
+          security: [],
+          parameters: [pathParameter('file', 'voucher.js or voucher-<version>.js', WidgetFileParamsSchema)],
+          responses: {
+            '200': {
+              description: 'The script.',
+              headers: CORS_HEADERS,
+              content: { 'text/javascript': { schema: { type: 'string', maxLength: 262_144 } } },
+            },
+            '304': { description: 'Unchanged (If-None-Match).' },
+            '404': problem('No such file.'),
+            '500': commonErrors['500'],
           },
         },
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/orders/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
 async function page(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
@@ -79,6 +80,8 @@ describe('the hosted voucher page', () => {
       ['nope', almost].map((wrong) => page(`${stack().apiUrl}/v/${wrong}/status`)),
     );
     expect(status.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(status[0]?.headers.get('access-control-allow-origin')).toBe('*');
+    expectMatchesOpenApi('Problem', JSON.parse(status[0]?.text ?? ''));
     expect(status[0]?.text).toBe(status[1]?.text);
   });
 
@@ -108,7 +111,9 @@ describe('the hosted voucher page', () => {
     expect(before.status).toBe(200);
     expect(before.headers.get('access-control-allow-origin')).toBe('*');
     expect(before.headers.get('cache-control')).toBe('public, max-age=5');
-    expect(await before.json()).toEqual({
+    const beforeBody = await before.json();
+    expectMatchesOpenApi('VoucherStatusView', beforeBody);
+    expect(beforeBody).toEqual({
       status: 'PENDING_PAYMENT',
       statusLabel: 'Pendiente de pago',
       statusMessage: 'Aún no recibimos tu pago. Esta página se actualiza sola cuando pagues.',
@@ -150,6 +155,8 @@ describe('the hosted voucher page', () => {
     expect(view.status).toBe(200);
     expect(view.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await view.json()) as Record<string, unknown>;
+    expectMatchesOpenApi('VoucherView', body);
+    expectMatchesOpenApi('Order', order);
     expect(body).toMatchObject({
       amountText: 'US$ 40.00',
       cip: order.voucher.cip,

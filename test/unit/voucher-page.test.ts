@@ -39,7 +39,10 @@ function markers(copy: unknown, path: string[] = []): unknown {
   }
   if (Array.isArray(copy)) return copy.map((item, index) => markers(item, [...path, String(index)]));
   return Object.fromEntries(
-    Object.entries(copy as Record<string, unknown>).map(([key, value]) => [key, markers(value, [...path, key])]),
+    Object.entries(copy as Record<string, unknown>).map(([key, value]) => [
+      key,
+      markers(value, [...path, key]),
+    ]),
   );
 }
 
@@ -77,7 +80,13 @@ describe('the copy catalogue', () => {
         .formatToParts(new Date(source.expiresAt))
         .filter((part) => ['weekday', 'month', 'dayPeriod'].includes(part.type))
         .map((part) => part.value);
-      const data = [settings.marketplaceName, source.buyer.firstName, source.concept, source.voucher.cip, ...intlWords];
+      const data = [
+        settings.marketplaceName,
+        source.buyer.firstName,
+        source.concept,
+        source.voucher.cip,
+        ...intlWords,
+      ];
       for (const chunk of readableText(renderVoucherPage(view, copy))) {
         let rest = chunk.replace(/⟦[\w.]+⟧/g, '');
         for (const value of data) rest = rest.replaceAll(value, '');
@@ -116,10 +125,16 @@ describe('formatting for Peru', () => {
   it('says the deadline in Lima time and in words, "a la" at one o\'clock', () => {
     const nbsp = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
     // 22:31 UTC is 5:31 p. m. in Lima (UTC−5, no daylight saving).
-    expect(nbsp(formatDeadline('2026-11-28T22:31:00Z'))).toBe('Paga antes del sábado 28 de noviembre a las 5:31 p. m.');
-    expect(nbsp(formatDeadline('2026-12-04T18:05:00Z'))).toBe('Paga antes del viernes 4 de diciembre a la 1:05 p. m.');
+    expect(nbsp(formatDeadline('2026-11-28T22:31:00Z'))).toBe(
+      'Paga antes del sábado 28 de noviembre a las 5:31 p. m.',
+    );
+    expect(nbsp(formatDeadline('2026-12-04T18:05:00Z'))).toBe(
+      'Paga antes del viernes 4 de diciembre a la 1:05 p. m.',
+    );
     // Just after midnight in Lima is still the previous day in UTC+0's terms the other way round.
-    expect(nbsp(formatDeadline('2027-01-01T05:00:00Z'))).toBe('Paga antes del viernes 1 de enero a las 12:00 a. m.');
+    expect(nbsp(formatDeadline('2027-01-01T05:00:00Z'))).toBe(
+      'Paga antes del viernes 1 de enero a las 12:00 a. m.',
+    );
   });
 });
 

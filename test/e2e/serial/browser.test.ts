@@ -15,6 +15,11 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 
 let browser: Browser;
 
+/** The one browser API the Node-typed callbacks below use. */
+interface Browserish {
+  getComputedStyle(node: unknown): { fontSize: string; fontWeight: string };
+}
+
 async function createOrder(overrides: Parameters<typeof orderRequest>[0] = {}): Promise<Order> {
   const created = await api<Order>('POST', '/v1/orders', { body: orderRequest(overrides) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -66,7 +71,7 @@ describe('the voucher page in a real browser (Chromium)', () => {
       // The page's own script ran under its CSP: no violation, no error.
       expect(problems).toEqual([]);
       // Nothing overflows a phone's width.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
       expect(overflow).toBe(false);
       await page.close();
     }
@@ -84,7 +89,7 @@ describe('the voucher page in a real browser (Chromium)', () => {
     await paid(order);
     const appliedAt = Date.now();
     await page.waitForFunction(
-      () => document.querySelector('[data-status-label]')?.textContent === 'Pagado',
+      "document.querySelector('[data-status-label]').textContent === 'Pagado'",
       undefined,
       { timeout: 10_000 },
     );
@@ -117,15 +122,13 @@ describe('the voucher page in a real browser (Chromium)', () => {
       const page = await context.newPage();
       await page.goto(url);
       await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = (await page.evaluate(async () => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is a global the injected script defines.
-        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((violation: { id: string; impact: string; nodes: unknown[] }) => ({
-          id: violation.id,
-          impact: violation.impact,
-          nodes: violation.nodes.length,
-        }));
-      })) as { id: string; impact: string }[];
+      // Browser code as a string: this project's TypeScript has no DOM types (it runs on Node).
+      const violations =
+        (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+        result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.length })))`)) as {
+          id: string;
+          impact: string;
+        }[];
       expect(violations.filter((violation) => ['serious', 'critical'].includes(violation.impact))).toEqual(
         [],
       );
@@ -174,11 +177,11 @@ for (const type of ['pe-voucher:paid', 'pe-voucher:expired', 'pe-voucher:error']
     // `rem` would follow) does not size the widget.
     const inside = await page
       .locator('pe-voucher .amount')
-      .evaluate((node) => getComputedStyle(node).fontSize);
+      .evaluate((node) => (globalThis as unknown as Browserish).getComputedStyle(node).fontSize);
     expect(inside).toBe('24px');
     const hostAmount = await page
       .locator('#host-amount')
-      .evaluate((node) => getComputedStyle(node).fontWeight);
+      .evaluate((node) => (globalThis as unknown as Browserish).getComputedStyle(node).fontWeight);
     expect(hostAmount).toBe('400');
     const barcode = join(SHOTS, 'widget-barcode.png');
     await page.locator('pe-voucher .barcode svg').screenshot({ path: barcode });
@@ -186,14 +189,10 @@ for (const type of ['pe-voucher:paid', 'pe-voucher:expired', 'pe-voucher:error']
     await page.screenshot({ path: join(SHOTS, 'widget-390.png'), fullPage: true });
 
     await paid(order);
-    await page.waitForFunction(
-      () => (window as unknown as { voucherEvents: { type: string }[] }).voucherEvents.length > 0,
-      undefined,
-      { timeout: 10_000 },
-    );
-    expect(
-      await page.evaluate(() => (window as unknown as { voucherEvents: unknown[] }).voucherEvents),
-    ).toEqual([{ type: 'pe-voucher:paid', status: 'PAID' }]);
+    await page.waitForFunction('window.voucherEvents.length > 0', undefined, { timeout: 10_000 });
+    expect(await page.evaluate('window.voucherEvents')).toEqual([
+      { type: 'pe-voucher:paid', status: 'PAID' },
+    ]);
     expect(await page.locator('pe-voucher .badge').textContent()).toBe('Pagado');
     expect(problems).toEqual([]);
     await page.close();
@@ -206,14 +205,10 @@ for (const type of ['pe-voucher:paid', 'pe-voucher:expired', 'pe-voucher:error']
     await api('POST', '/_local/clock', { body: { advanceSeconds: 11 * 60 } });
     const page = await browser.newPage();
     await page.goto(`${hostUrl}?token=${token}`);
-    await page.waitForFunction(
-      () => (window as unknown as { voucherEvents: { type: string }[] }).voucherEvents.length > 0,
-      undefined,
-      { timeout: 10_000 },
-    );
-    expect(
-      await page.evaluate(() => (window as unknown as { voucherEvents: unknown[] }).voucherEvents),
-    ).toEqual([{ type: 'pe-voucher:expired', status: 'EXPIRED' }]);
+    await page.waitForFunction('window.voucherEvents.length > 0', undefined, { timeout: 10_000 });
+    expect(await page.evaluate('window.voucherEvents')).toEqual([
+      { type: 'pe-voucher:expired', status: 'EXPIRED' },
+    ]);
     expect(await page.locator('pe-voucher .cip').count()).toBe(0);
     await page.close();
   });
