@@ -155,12 +155,16 @@ function componentSchemas(): Record<string, JsonSchema> {
 
 function queryParameters(schema: z.ZodObject): JsonSchema[] {
   const json = inlineSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
-    name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    schema: property,
-  }));
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    // An integer documented over its string form (api-fields.ts pageLimit) drops the digit pattern.
+    const { pattern, ...rest } = property;
+    return {
+      name,
+      in: 'query',
+      required: json.required?.includes(name) ?? false,
+      schema: property.type === 'integer' ? rest : { ...rest, ...(pattern === undefined ? {} : { pattern }) },
+    };
+  });
 }
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -369,6 +373,25 @@ function finish(document: JsonSchema): JsonSchema {
     if (node === null || typeof node !== 'object') return;
     const schema = node as JsonSchema;
     if (schema.type === 'integer' && schema.format === undefined) schema.format = 'int64';
+    // A field a client may omit because the server fills it in: generators (openapi-typescript by
+    // default) type any property with a `default` as always present, which would make callers send
+    // it. The default is stated in words instead, so every generator sees an optional field.
+    const properties = schema.properties as Record<string, JsonSchema> | undefined;
+    const required = (schema.required as string[] | undefined) ?? [];
+    for (const [name, property] of Object.entries(properties ?? {})) {
+      if (property.default === undefined || required.includes(name)) continue;
+      const said = `Default: ${JSON.stringify(property.default)}.`;
+      property.description = property.description ? `${property.description} ${said}` : said;
+      delete property.default;
+    }
+    if (schema.in !== undefined && schema.required === false) {
+      const parameterSchema = schema.schema as JsonSchema | undefined;
+      if (parameterSchema?.default !== undefined) {
+        const said = `Default: ${JSON.stringify(parameterSchema.default)}.`;
+        schema.description = schema.description ? `${schema.description} ${said}` : said;
+        delete parameterSchema.default;
+      }
+    }
     for (const child of Array.isArray(node) ? node : Object.values(schema)) visit(child);
   };
   visit(document);

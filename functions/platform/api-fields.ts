@@ -62,14 +62,22 @@ export const mapKey = z
  * `+5`, ` 5` and `5.0` as numbers; a typo should be a 400, not a guess.
  */
 export function pageLimit(defaultLimit: number, max = 100) {
-  return z
-    .string()
-    .regex(/^\d{1,4}$/, 'Use a whole number written in digits.')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(max))
-    .optional()
-    .transform((limit) => limit ?? defaultLimit)
-    .meta({ description: `Items per page, 1-${max} (default ${defaultLimit}).` });
+  return (
+    z
+      .string()
+      .regex(/^\d{1,4}$/, 'Use a whole number written in digits.')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(max))
+      .optional()
+      .transform((limit) => limit ?? defaultLimit)
+      // Documented as the integer it is (a query string carries it as digits): generated clients take a number.
+      .meta({
+        description: `Items per page, 1-${max} (default ${defaultLimit}).`,
+        type: 'integer',
+        minimum: 1,
+        maximum: max,
+      })
+  );
 }
 
 /** An opaque continuation token from a previous page. */

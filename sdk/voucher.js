@@ -1,0 +1,152 @@
+/*! pe-voucher 1.0.0 */
+(function () {
+  if (customElements.get('pe-voucher')) return;
+  var script = document.currentScript;
+  var defaultBase = script && script.src ? new URL('..', script.src).href : location.origin + '/';
+  var css = ".pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;\n  font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:var(--ink);\n  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}\n.pe-voucher h1{font-size:1.5em;margin:.25em 0 1em}\n.pe-voucher h2{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n.pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}\n.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.75em;margin:1em 0}\n.pe-voucher .status h2{margin-top:0}\n.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}\n.pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}\n.pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,\n.pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}\n.pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}\n.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}\n.pe-voucher dt{color:var(--muted)}\n.pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n.pe-voucher .amount{font-size:1.5em;font-weight:800}\n.pe-voucher .deadline{border-left:6px solid var(--accent);padding:.5em .75em;background:#fff1ec;margin:1em 0}\n.pe-voucher .deadline-text{font-size:1.25em;font-weight:800;margin:.25em 0}\n.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}\n.pe-voucher .cip{font:800 2.25em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}\n.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}\n.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}\n.pe-voucher button.secondary{background:#fff;color:var(--ink)}\n.pe-voucher a{color:#0b4f9c}\n.pe-voucher ol{padding-left:1.25em}\n.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}\n.pe-voucher [hidden]{display:none!important}\n@media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}\n  .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}";
+  var sheet = null;
+  function styles() {
+    if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
+    return sheet;
+  }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) { return name in values ? values[name] : whole; });
+  }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function remaining(ms, units) {
+    var total = Math.max(0, Math.floor(ms / 1000));
+    var days = Math.floor(total / 86400), hours = Math.floor((total % 86400) / 3600), minutes = Math.floor((total % 3600) / 60);
+    var parts = [];
+    if (days) parts.push(fill(units.d, { n: days }));
+    if (days || hours) parts.push(fill(units.h, { n: hours }));
+    parts.push(fill(units.min, { n: minutes }));
+    if (!days) parts.push(fill(units.s, { n: total % 60 }));
+    return parts.join(' ');
+  }
+  class PeVoucher extends HTMLElement {
+    static get observedAttributes() { return ['token']; }
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' });
+      this.shadowRoot.adoptedStyleSheets = [styles()];
+      this.timers = [];
+      this.announced = {};
+      this.loads = 0;
+    }
+    connectedCallback() { this.load(); }
+    disconnectedCallback() { this.stop(); }
+    attributeChangedCallback(name, before, after) { if (this.isConnected && before !== after) this.load(); }
+    stop() { this.timers.forEach(clearInterval); this.timers = []; }
+    base() { var base = this.getAttribute('api-base') || defaultBase; return base.endsWith('/') ? base : base + '/'; }
+    url(suffix) { return this.base() + 'v/' + encodeURIComponent(this.getAttribute('token') || '') + suffix; }
+    load() {
+      // Upgrading an element fires attributeChangedCallback and connectedCallback: only the last load renders.
+      var self = this, load = ++this.loads;
+      this.stop();
+      fetch(this.url(''), { headers: { accept: 'application/json' } })
+        .then(function (response) {
+          if (!response.ok) throw new Error('voucher ' + response.status);
+          return response.json();
+        })
+        .then(function (view) { if (load === self.loads) self.render(view); })
+        .catch(function (error) {
+          self.dispatchEvent(new CustomEvent('pe-voucher:error', { bubbles: true, composed: true, detail: { message: String(error) } }));
+        });
+    }
+    render(view) {
+      var self = this, labels = view.labels, root = this.shadowRoot;
+      this.stop();
+      root.textContent = '';
+      var main = el('section', 'pe-voucher');
+      main.setAttribute('data-status', view.status);
+      main.appendChild(el('p', 'marketplace', view.marketplaceName));
+      var status = el('div', 'status');
+      status.setAttribute('aria-live', 'polite');
+      status.appendChild(el('h2', '', labels.statusLabel));
+      var badge = status.appendChild(el('p', 'badge', view.statusLabel));
+      var message = status.appendChild(el('p', '', view.statusMessage));
+      main.appendChild(status);
+      var summary = el('dl');
+      summary.appendChild(el('dt', '', labels.amountLabel));
+      summary.appendChild(el('dd', 'amount', view.amountText));
+      summary.appendChild(el('dt', '', labels.conceptLabel));
+      summary.appendChild(el('dd', '', view.concept));
+      main.appendChild(summary);
+      var payable = [];
+      if (view.payable) {
+        var deadline = el('div', 'deadline');
+        deadline.appendChild(el('h2', '', labels.deadlineLabel));
+        deadline.appendChild(el('p', 'deadline-text', view.deadlineText));
+        var countdown = deadline.appendChild(el('p', 'countdown'));
+        deadline.appendChild(el('p', '', labels.deadlineNote));
+        var code = el('div');
+        code.appendChild(el('h2', '', labels.cipLabel));
+        code.appendChild(el('p', 'cip', view.cip));
+        var copyRow = code.appendChild(el('p'));
+        if (navigator.clipboard) {
+          var copy = copyRow.appendChild(el('button', 'secondary', labels.copyCip));
+          copy.type = 'button';
+          var copied = copyRow.appendChild(el('span'));
+          copied.setAttribute('role', 'status');
+          copy.addEventListener('click', function () {
+            navigator.clipboard.writeText(view.cip).then(function () { copied.textContent = labels.copied; });
+          });
+        }
+        var barcode = code.appendChild(el('div', 'barcode'));
+        barcode.innerHTML = view.barcodeSvg;
+        var how = el('div');
+        how.appendChild(el('h2', '', labels.howToPayTitle));
+        var steps = how.appendChild(el('ol'));
+        labels.howToPay.forEach(function (step) { steps.appendChild(el('li', '', step)); });
+        var link = el('a', '', labels.whereToPayLink);
+        link.href = view.whereToPayUrl;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        how.appendChild(el('p')).appendChild(link);
+        payable = [deadline, code, how];
+        payable.forEach(function (node) { main.appendChild(node); });
+        var tick = function () {
+          countdown.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(view.expiresAt) - Date.now(), labels.countdownUnits) });
+        };
+        tick();
+        this.timers.push(setInterval(tick, 1000));
+        this.timers.push(setInterval(function () { self.poll(main, badge, message, payable); }, 4000));
+      }
+      root.appendChild(main);
+      this.announce(view);
+    }
+    poll(main, badge, message, payable) {
+      var self = this;
+      fetch(this.url('/status'), { headers: { accept: 'application/json' }, cache: 'no-store' })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (view) {
+          if (!view) return;
+          main.setAttribute('data-status', view.status);
+          badge.textContent = view.statusLabel;
+          message.textContent = view.statusMessage;
+          if (!view.payable) {
+            payable.forEach(function (node) { node.hidden = true; });
+            self.stop();
+          }
+          self.announce(view);
+        })
+        .catch(function () {});
+    }
+    announce(view) {
+      var type = view.paid ? 'paid' : view.status === 'EXPIRED' ? 'expired' : null;
+      if (!type || this.announced[type]) return;
+      this.announced[type] = true;
+      this.dispatchEvent(new CustomEvent('pe-voucher:' + type, {
+        bubbles: true,
+        composed: true,
+        detail: { status: view.status, statusLabel: view.statusLabel, paid: view.paid, expiresAt: view.expiresAt },
+      }));
+    }
+  }
+  customElements.define('pe-voucher', PeVoucher);
+})();
