@@ -14,6 +14,7 @@ import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
+import { benchVoucherPage } from './voucher-page';
 import { benchWebhooks } from './webhooks';
 import { benchWriteUnits } from './write-units';
 
@@ -158,6 +159,7 @@ async function main() {
     await benchWriteUnits(stack.apiUrl, stack.sandboxUrl, post, get, order);
     await benchRisk((request) => post<Order>(`${stack.apiUrl}/v1/orders`, request), order);
     await benchWebhooks(stack.apiUrl, post, createOrder);
+    await benchVoucherPage(createOrder);
     await benchScheduledJobs();
     await benchSettlements();
     await benchPayouts();

@@ -656,6 +656,7 @@ export class ServiceStack extends Stack {
         appMetric('PaymentAppliedLate'),
         appMetric('PaymentsRecoveredByPoll'),
         appMetric('OrdersExpired'),
+        appMetric('ExpiryRemindersSent'),
       ]),
       graph('Needs a human (per 5 min)', [
         appMetric('PaymentAnomaly'),

@@ -47,8 +47,16 @@ async function send(
   };
 }
 
+/** The buyer's voucher page is HTML: its errors are the 404 page a browser shows (the only exception). */
+const BUYER_PAGE = /^GET \/v\/[^/]*(\?|$)/;
+
 function expectSane(result: Sent, what: string): void {
   expect(result.status, `${what} → ${result.status} ${result.text}`).toBeLessThan(500);
+  if (result.status >= 400 && BUYER_PAGE.test(what) && result.contentType.startsWith('text/html')) {
+    expect(result.status, what).toBe(404);
+    expect(result.text, what).toContain('Código no encontrado');
+    return;
+  }
   if (result.status >= 400) {
     expect(result.contentType, what).toContain('application/problem+json');
     expect(JSON.parse(result.text).status, what).toBe(result.status);

@@ -89,7 +89,11 @@ describe('the voucher page in a real browser (Chromium)', () => {
     await paid(order);
     const appliedAt = Date.now();
     await page.waitForFunction(
-      "document.querySelector('[data-status-label]').textContent === 'Pagado'",
+      // A function, not a string: the page's CSP (no 'unsafe-eval') refuses string predicates.
+      () =>
+        (
+          globalThis as unknown as { document: { querySelector(selector: string): { textContent: string } } }
+        ).document.querySelector('[data-status-label]').textContent === 'Pagado',
       undefined,
       { timeout: 10_000 },
     );

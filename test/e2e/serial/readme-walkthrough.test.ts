@@ -74,6 +74,7 @@ describe('the README walk-through', () => {
     expect(first.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
     expect(output).toContain(`"id":"${first.id}","reference":"mkt-1001","status":"PAID"`);
     // 4: the forged notification.
+    expect(output).toContain('"statusLabel":"Pendiente de pago"');
     expect(output).toMatch(/HTTP\/1\.1 401[\s\S]*application\/problem\+json/);
     // 5: field errors, and the reused reference naming the existing order.
     expect(output).toContain('"errors":[{"field":"currency"');
