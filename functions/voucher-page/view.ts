@@ -1,4 +1,5 @@
-import { toSVG } from 'bwip-js/node';
+// Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
+import { code128, drawingSVG } from 'bwip-js/node';
 import type { Currency } from '../orders/money';
 import type { Order, OrderStatus } from '../orders/order';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
@@ -48,15 +49,18 @@ export function formatDeadline(iso: string, copy: VoucherCopy = COPY_ES_PE): str
 
 /** Code 128 of the CIP as inline SVG (bwip-js), with a quiet zone wide enough for any scanner. */
 export function barcodeSvg(cip: string, label: string): string {
-  const svg = toSVG({
-    bcid: 'code128',
-    text: cip,
-    height: 14,
-    scale: 3,
-    paddingwidth: 12,
-    paddingheight: 4,
-    backgroundcolor: 'FFFFFF',
-  });
+  const svg = code128(
+    {
+      bcid: 'code128',
+      text: cip,
+      height: 14,
+      scale: 3,
+      paddingwidth: 12,
+      paddingheight: 4,
+      backgroundcolor: 'FFFFFF',
+    },
+    drawingSVG(),
+  );
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `);
 }
 
