@@ -821,6 +821,25 @@ describe('payouts', () => {
   });
 });
 
+describe("the buyer's side", () => {
+  it('gives voucher page links the stage URL (no cycle), the page its settings, the reminders their lead', () => {
+    const { service } = synthesized.prod;
+    const base = JSON.stringify(environmentOf(service, 'create-order', 'prod').PUBLIC_BASE_URL);
+    // https://<RestApi Ref>.execute-api.<region>.<urlSuffix>/prod — the API's id, not its deployment.
+    expect(base).toMatch(/"Ref":"Api[0-9A-F]+"/);
+    expect(base).toContain('.execute-api.');
+    expect(base).toContain('/prod');
+    expect(base).not.toMatch(/Deployment|Stage/);
+    expect(JSON.parse(String(environmentOf(service, 'voucher-page', 'prod').VOUCHER_PAGE))).toEqual({
+      marketplaceName: 'Marketplace',
+      whereToPayUrl: 'https://www.pagoefectivo.pe/',
+    });
+    expect(environmentOf(service, 'remind-expiring', 'prod').REMINDER_LEAD_MINUTES).toBe('360');
+    // The public page's function holds no PSP credentials and may read only its pointers and orders.
+    expect(environmentOf(service, 'voucher-page', 'prod').PAGOEFECTIVO_SECRET_ARN).toBeUndefined();
+  });
+});
+
 describe('edge protection', () => {
   it('puts AWS WAF in front of the API stage: managed rule groups and per-IP rate limits', () => {
     const { service } = synthesized.prod;
@@ -841,7 +860,23 @@ describe('edge protection', () => {
         Match.objectLike({
           Name: 'public-routes-rate-per-ip',
           Action: { Block: {} },
-          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 1000 }) },
+          Statement: {
+            RateBasedStatement: Match.objectLike({
+              AggregateKeyType: 'IP',
+              Limit: 1000,
+              // WAF sees `/<stage>/…`: the public paths are matched anywhere in the URI, never at its start.
+              ScopeDownStatement: {
+                OrStatement: {
+                  Statements: ['/webhooks/', '/v/', '/sdk/'].map((path) => ({
+                    ByteMatchStatement: Match.objectLike({
+                      PositionalConstraint: 'CONTAINS',
+                      SearchString: path,
+                    }),
+                  })),
+                },
+              },
+            }),
+          },
         }),
       ]),
     });
@@ -861,7 +896,24 @@ describe('edge protection', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.0/24'] });
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Rules: Match.arrayWith([Match.objectLike({ Name: 'psp-notifications-from-psp-only', Priority: 5 })]),
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'psp-notifications-from-psp-only',
+          Priority: 5,
+          Statement: {
+            AndStatement: {
+              Statements: Match.arrayWith([
+                {
+                  ByteMatchStatement: Match.objectLike({
+                    PositionalConstraint: 'ENDS_WITH',
+                    SearchString: '/webhooks/pagoefectivo',
+                  }),
+                },
+              ]),
+            },
+          },
+        }),
+      ]),
     });
   });
 });
