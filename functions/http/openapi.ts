@@ -276,6 +276,15 @@ const settlementParameter = {
   schema: { type: 'string', pattern: '^stl_[0-9a-f]{32}$', maxLength: 36 },
 };
 
+const voucherTokenParameter = () =>
+  pathParameter('token', 'The token ending `voucher.displayUrl`', VoucherPageParamsSchema);
+/** The buyer page's answers: HTML for browsers, or JSON (`application/json`, `application/problem+json`). */
+const htmlOr = (description: string, json: string, schema: JsonSchema) => ({
+  description,
+  headers: CORS_HEADERS,
+  content: { 'text/html': { schema: { type: 'string', maxLength: 65_536 } }, [json]: { schema } },
+});
+
 /** Same caller + key + body within a day replays the first response; another body → 409. */
 const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
@@ -996,26 +1005,18 @@ function assembleDocument(): JsonSchema {
           description:
             'Public: the unguessable token (from `voucher.displayUrl`) is the secret. Every wrong token gets the same 404.',
           security: [],
-          parameters: [
-            pathParameter('token', 'The token ending `voucher.displayUrl`', VoucherPageParamsSchema),
-          ],
+          parameters: [voucherTokenParameter()],
           responses: {
-            '200': {
-              description: 'The page, or (Accept: application/json) its data.',
-              headers: CORS_HEADERS,
-              content: {
-                'text/html': { schema: { type: 'string', maxLength: 65_536 } },
-                'application/json': { schema: ref('VoucherView') },
-              },
-            },
-            '404': {
-              description: 'No such voucher (the same answer for every wrong token).',
-              headers: CORS_HEADERS,
-              content: {
-                'text/html': { schema: { type: 'string', maxLength: 65_536 } },
-                'application/problem+json': { schema: ref('Problem') },
-              },
-            },
+            '200': htmlOr(
+              'The page, or (Accept: application/json) its data.',
+              'application/json',
+              ref('VoucherView'),
+            ),
+            '404': htmlOr(
+              'No such voucher (the same answer for every wrong token).',
+              'application/problem+json',
+              ref('Problem'),
+            ),
             '500': commonErrors['500'],
           },
         },
@@ -1026,9 +1027,7 @@ function assembleDocument(): JsonSchema {
           summary:
             "A voucher's status for the buyer (polled by the page and the widget; CORS, cacheable 5 s)",
           security: [],
-          parameters: [
-            pathParameter('token', 'The token ending `voucher.displayUrl`', VoucherPageParamsSchema),
-          ],
+          parameters: [voucherTokenParameter()],
           responses: {
             '200': {
               ...json('The status, in Spanish too.', ref('VoucherStatusView')),

@@ -13,7 +13,8 @@ export interface VoucherPageSettings {
 
 const LIMA = 'America/Lima';
 const amountFormat = new Intl.NumberFormat('es-PE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const deadlineParts = new Intl.DateTimeFormat('es-PE', {
+/** The deadline's parts as Intl writes them for Peru; its words (weekday, month, a. m.) are data, not copy. */
+export const deadlineParts = new Intl.DateTimeFormat('es-PE', {
   weekday: 'long',
   day: 'numeric',
   month: 'long',

@@ -3,6 +3,7 @@ import { ORDER_STATUSES, type Order } from '../../functions/orders/order';
 import { COPY_ES_PE, type VoucherCopy } from '../../functions/voucher-page/copy.es-PE';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '../../functions/voucher-page/render';
 import {
+  deadlineParts,
   displayedStatus,
   formatAmount,
   formatDeadline,
@@ -68,15 +69,7 @@ describe('the copy catalogue', () => {
       const source = order({ status });
       const view = voucherView(source, settings, at, copy);
       // Words Intl writes (es-PE, Lima) for the deadline are data too: weekday, month, a. m./p. m.
-      const intlWords = new Intl.DateTimeFormat('es-PE', {
-        weekday: 'long',
-        day: 'numeric',
-        month: 'long',
-        hour: 'numeric',
-        minute: '2-digit',
-        hour12: true,
-        timeZone: 'America/Lima',
-      })
+      const intlWords = deadlineParts
         .formatToParts(new Date(source.expiresAt))
         .filter((part) => ['weekday', 'month', 'dayPeriod'].includes(part.type))
         .map((part) => part.value);
