@@ -5,6 +5,11 @@ import type { CreateOrderRequest } from '../functions/orders/api-schemas';
 import type { Order } from '../functions/orders/order';
 import { ingestNotification } from '../functions/payments/ingest-notification';
 import { sqs } from '../functions/platform/aws';
+import {
+  dlocalAuthorization,
+  dlocalSignature,
+  isValidDlocalSignature,
+} from '../functions/psp/dlocal/signing';
 import { isValidNotificationSignature, notificationSignature } from '../functions/psp/pagoefectivo/signing';
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
@@ -110,7 +115,36 @@ async function main() {
       await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body.toString('base64') }));
     });
     const ingest = await runBounded(bodies.length, 1, async (i) => {
-      await ingestNotification(bodies[i] as Buffer, signatures[i], SECRET);
+      await ingestNotification(bodies[i] as Buffer, {
+        provider: 'pagoefectivo',
+        signature: signatures[i],
+        verify: (body) => isValidNotificationSignature(SECRET, body, signatures[i]),
+      });
+    });
+    // The same through dLocal's verification (HMAC of X-Login + X-Date + body), against its own floor.
+    const dlocalCredentials = { login: 'bench-login', secretKey: SECRET };
+    const dlocalDate = new Date().toISOString();
+    const dlocalHeaders = bodies.map((body) => ({
+      login: dlocalCredentials.login,
+      date: dlocalDate,
+      authorization: dlocalAuthorization(dlocalSignature(SECRET, dlocalCredentials.login, dlocalDate, body)),
+      signature: undefined,
+    }));
+    const dlocalBaseline = await runBounded(bodies.length, 1, async (i) => {
+      const body = bodies[i] as Buffer;
+      if (
+        !isValidDlocalSignature(dlocalCredentials, dlocalHeaders[i] as (typeof dlocalHeaders)[number], body)
+      )
+        throw new Error('bad signature');
+      await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body.toString('base64') }));
+    });
+    const dlocalIngest = await runBounded(bodies.length, 1, async (i) => {
+      const headers = dlocalHeaders[i] as (typeof dlocalHeaders)[number];
+      await ingestNotification(bodies[i] as Buffer, {
+        provider: 'dlocal',
+        signature: headers.authorization,
+        verify: (body) => isValidDlocalSignature(dlocalCredentials, headers, body),
+      });
     });
     const baselineMs = median(baseline.durations);
     const ingestMs = median(ingest.durations);
@@ -122,6 +156,14 @@ async function main() {
     );
     console.log(
       `| ingest: + size check + raw-body audit write | ${fmt(ingestMs, 2)} | ${fmt(percentile(ingest.durations, 95), 2)} | ${fmt(ingestMs / baselineMs, 2)} |`,
+    );
+    const dlocalBaselineMs = median(dlocalBaseline.durations);
+    const dlocalIngestMs = median(dlocalIngest.durations);
+    console.log(
+      `| dLocal baseline: its HMAC verify + SQS send | ${fmt(dlocalBaselineMs, 2)} | ${fmt(percentile(dlocalBaseline.durations, 95), 2)} | 1.0 |`,
+    );
+    console.log(
+      `| dLocal ingest (/webhooks/dlocal path) | ${fmt(dlocalIngestMs, 2)} | ${fmt(percentile(dlocalIngest.durations, 95), 2)} | ${fmt(dlocalIngestMs / dlocalBaselineMs, 2)} |`,
     );
 
     // End to end: N orders, each paid with 3 copies of its notification, over real HTTP.

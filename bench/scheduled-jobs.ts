@@ -1,6 +1,6 @@
 import { expireDueOrders } from '../functions/jobs/expire-orders';
 import { syncPendingOrders } from '../functions/jobs/sync-pending';
-import { pagoEfectivo } from '../functions/psp/pagoefectivo';
+import { pspProvider } from '../functions/psp';
 import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-orders';
 import { fmt } from './stats';
 
@@ -23,7 +23,7 @@ export async function benchScheduledJobs(): Promise<void> {
   await writeOrders(orders);
 
   const syncStarted = performance.now();
-  const sync = await syncPendingOrders(pagoEfectivo(), {
+  const sync = await syncPendingOrders(pspProvider('pagoefectivo'), {
     maxOrders: 2000,
     batchSize: 25,
     hasTimeLeft: () => true,
@@ -31,7 +31,7 @@ export async function benchScheduledJobs(): Promise<void> {
   const syncMs = performance.now() - syncStarted;
 
   const expiryStarted = performance.now();
-  const expiry = await expireDueOrders(pagoEfectivo(), {
+  const expiry = await expireDueOrders(pspProvider('pagoefectivo'), {
     graceSeconds: 0,
     forceAfterSeconds: 86_400,
     maxOrders: 2000,

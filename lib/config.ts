@@ -21,6 +21,13 @@ export interface StageConfig {
   account?: string;
   /** PagoEfectivo environment the stage talks to. */
   pagoEfectivoBaseUrl: string;
+  /**
+   * Who issues the stage's vouchers: PagoEfectivo directly, or PagoEfectivo through dLocal
+   * (docs/providers.md). Nothing changes for the marketplace calling the API.
+   */
+  provider: 'pagoefectivo' | 'dlocal';
+  /** dLocal's API for the stage (sandbox or production), used when `provider` is dlocal. */
+  dlocalBaseUrl: string;
   logRetention: RetentionDays;
   /** Stateful resources (table, queues, secret): RETAIN outside dev. */
   removalPolicy: RemovalPolicy;
@@ -101,6 +108,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
   dev: {
     region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_SANDBOX,
+    provider: 'pagoefectivo',
+    dlocalBaseUrl: 'https://sandbox.dlocal.com',
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
@@ -129,6 +138,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
   staging: {
     region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_SANDBOX,
+    provider: 'pagoefectivo',
+    dlocalBaseUrl: 'https://sandbox.dlocal.com',
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: false,
@@ -157,6 +168,8 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
   prod: {
     region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_PRODUCTION,
+    provider: 'pagoefectivo',
+    dlocalBaseUrl: 'https://api.dlocal.com',
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,

@@ -157,7 +157,15 @@ export class ServiceStack extends Stack {
       if (spec.table) fn.bindTable(stateful.table, spec.table);
       if (spec.rawNotifications)
         fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
-      if (spec.psp) fn.bindPspSecret(stateful.pspSecret, stateful.pspSecretKey, config.pagoEfectivoBaseUrl);
+      if (spec.psp)
+        fn.bindPspSecret(
+          stateful.pspSecret,
+          stateful.pspSecretKey,
+          config.pagoEfectivoBaseUrl,
+          stateful.dlocalSecret
+            ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl }
+            : undefined,
+        );
       if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
       if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
       if (spec.settlementReports)
@@ -225,7 +233,9 @@ export class ServiceStack extends Stack {
       config.voucherPage.publicBaseUrl ??
       `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage}`;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
-      if (spec.publicBaseUrl) this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+      // dLocal is told our notification URL with every request: its functions need the base URL too.
+      if (spec.publicBaseUrl || (spec.psp === 'api' && config.provider === 'dlocal'))
+        this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage,

@@ -46,6 +46,8 @@ export class StatefulStack extends Stack {
   readonly pspSecret: Secret;
   /** Encrypts pspSecret; the functions that read the secret are granted Decrypt through Secrets Manager only. */
   readonly pspSecretKey: Key;
+  /** dLocal's merchant credentials, in stages whose provider is dLocal (same key). */
+  readonly dlocalSecret: Secret | undefined;
   /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
   readonly jobsDeadLetterQueue: Queue;
   /** The stage's bus for order events (detail-types order.*, payment.anomaly, webhook_endpoint.disabled). */
@@ -177,6 +179,27 @@ export class StatefulStack extends Stack {
       reason:
         'PagoEfectivo issues these credentials; they cannot be rotated by a Lambda. Rotation is a manual runbook step.',
     });
+
+    this.dlocalSecret =
+      config.provider === 'dlocal'
+        ? new Secret(this, 'DlocalCredentials', {
+            secretName: `pagoefectivo/${stage}/dlocal-credentials`,
+            encryptionKey: this.pspSecretKey,
+            description: 'dLocal merchant credentials: {"login","transKey","secretKey"}',
+            generateSecretString: {
+              secretStringTemplate: JSON.stringify({ login: 'set-me', transKey: 'set-me' }),
+              generateStringKey: 'secretKey',
+            },
+            removalPolicy: config.removalPolicy,
+          })
+        : undefined;
+    if (this.dlocalSecret) {
+      Validations.of(this.dlocalSecret).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason:
+          'dLocal issues these credentials; they cannot be rotated by a Lambda. Rotation is a manual runbook step.',
+      });
+    }
 
     this.settlementReports = new Bucket(this, 'SettlementReports', {
       bucketName: settlementReportsBucketName(stage, this.account, this.region),

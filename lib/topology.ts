@@ -274,7 +274,9 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   refunds: {
     entry: 'functions/handlers/refunds.ts',
-    timeoutSeconds: 10,
+    // dLocal refunds are requested from dLocal on approval.
+    psp: 'api',
+    timeoutSeconds: 20,
     memoryMb: 256,
     table: {
       // ConditionCheckItem: an approval checks the order is unchanged (settled or not decides the bucket).
@@ -804,6 +806,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v/{token}/status', function: 'voucher-page', auth: 'none' },
   { method: 'GET', path: '/sdk/{file}', function: 'voucher-page', auth: 'none' },
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
+  // PagoEfectivo through dLocal: the same ingest, dLocal's signature (docs/providers.md).
+  { method: 'POST', path: '/webhooks/dlocal', function: 'ingest-webhook', auth: 'signature' },
 ];
 
 /** Physical name of a resource in a stage; every stage gets its own. */

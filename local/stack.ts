@@ -5,6 +5,8 @@ import { resetAwsClientsForTests } from '../functions/platform/aws';
 import { advanceClock } from '../functions/platform/clock';
 import { resetConfigForTests } from '../functions/platform/config';
 import { problem } from '../functions/platform/problem';
+import { resetPspProviderForTests } from '../functions/psp';
+import { resetDlocalForTests } from '../functions/psp/dlocal';
 import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
 import { storeApiKey } from '../functions/store/api-keys';
 import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '../lib/topology';
@@ -18,7 +20,8 @@ import {
 } from './dynamodb';
 import { type LocalEventBus, startLocalEventBus } from './eventbridge';
 import { lambdaContext, loadHandler } from './lambda-context';
-import { type Sandbox, startSandbox } from './sandbox/server';
+import type { DlocalSandboxOptions } from './sandbox/dlocal';
+import { DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
 import { startStreamPoller } from './stream-poller';
@@ -38,6 +41,10 @@ export interface LocalStackOptions {
   secretKey: string;
   /** Locally shorter than in AWS so redelivery and DLQ behaviour can be watched in seconds. */
   visibilityTimeoutSeconds: number;
+  /** Who issues vouchers (default PagoEfectivo directly); the sandbox speaks both. */
+  provider?: 'pagoefectivo' | 'dlocal';
+  /** dLocal merchant credentials the sandbox checks (defaults: DEFAULT_DLOCAL_SANDBOX). */
+  dlocal?: DlocalSandboxOptions;
   /** Per PSP call; tests shorten it to rehearse timeouts quickly. */
   pspTimeoutMs?: number;
   /** Run the scheduled jobs on their local cadence (tests turn it off and call /_local/jobs). */
@@ -162,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accessKey: options.accessKey,
       secretKey: options.secretKey,
       notificationUrl: `${api.url}/webhooks/pagoefectivo`,
+      dlocal: options.dlocal ?? DEFAULT_DLOCAL_SANDBOX,
       ...(options.dataDir ? { stateFile: resolve(options.dataDir, 'sandbox.json') } : {}),
     });
     stoppers.push(() => sandbox.stop());
@@ -181,6 +189,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ? { WEBHOOK_RETRY_SCHEDULE_SECONDS: options.webhookRetryScheduleSeconds.join(',') }
         : {}),
       PAGOEFECTIVO_BASE_URL: sandbox.url,
+      PSP_PROVIDER: options.provider ?? 'pagoefectivo',
+      DLOCAL_BASE_URL: `${sandbox.url}/dlocal`,
+      DLOCAL_LOGIN: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).login,
+      DLOCAL_TRANS_KEY: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).transKey,
+      DLOCAL_SECRET_KEY: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).secretKey,
       PAGOEFECTIVO_SERVICE_ID: options.serviceId,
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
@@ -205,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resetConfigForTests();
     resetAwsClientsForTests();
     resetPagoEfectivoForTests();
+    resetDlocalForTests();
+    resetPspProviderForTests();
 
     await storeApiKey(options.apiKey, {
       keyId: 'local',

@@ -17,6 +17,10 @@ const LocalEnv = z.object({
   PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).default('sandbox-access-key'),
   PAGOEFECTIVO_SECRET_KEY: z.string().min(1).default('sandbox-secret-key'),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+  PSP_PROVIDER: z.enum(['pagoefectivo', 'dlocal']).default('pagoefectivo'),
+  DLOCAL_LOGIN: z.string().min(1).default('sandbox-dlocal-login'),
+  DLOCAL_TRANS_KEY: z.string().min(1).default('sandbox-dlocal-trans-key'),
+  DLOCAL_SECRET_KEY: z.string().min(1).default('sandbox-dlocal-secret-key'),
   LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(43200).default(5),
   /** JSON: [{"key": "…16+ chars…", "name": "finance back office"}, …] — more local keys. */
   LOCAL_API_KEYS: z
@@ -98,6 +102,8 @@ async function main(): Promise<void> {
       accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
       secretKey: env.PAGOEFECTIVO_SECRET_KEY,
       visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+      provider: env.PSP_PROVIDER,
+      dlocal: { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY },
       log: (line) => console.log(line),
       onFatal: (reason) => void shutdown(reason, 1),
     });
@@ -116,7 +122,8 @@ async function main(): Promise<void> {
   API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
   API key        Authorization: Bearer ${env.LOCAL_API_KEY}${env.LOCAL_API_KEYS.length ? ` (+ ${env.LOCAL_API_KEYS.length} from LOCAL_API_KEYS)` : ''}   (throttled per key like AWS: ${LOCAL_CLIENT_THROTTLE.rateLimit} req/s, bursts of ${LOCAL_CLIENT_THROTTLE.burstLimit})
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
-  Webhook        ${stack.apiUrl}/webhooks/pagoefectivo   (PE-Signature)
+  Provider       ${env.PSP_PROVIDER}${env.PSP_PROVIDER === 'dlocal' ? ` (dLocal API at ${stack.sandboxUrl}/dlocal)` : ''}
+  Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature)
   DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}
                  more keys: npm run api-key:create -- --stage local --endpoint ${stack.dynamoEndpoint} --name <who>
   SQS (fauxqs)   ${stack.sqsEndpoint}

@@ -2,9 +2,9 @@ import { OrderIdParamsSchema } from '../orders/api-schemas';
 import { cancelOrder } from '../orders/cancel-order';
 import { orderResponse } from '../orders/present';
 import { httpHandler, parseParams } from '../platform/http';
-import { pagoEfectivo } from '../psp/pagoefectivo';
+import { pspProvider } from '../psp';
 
 export const handler = httpHandler(async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
-  return { status: 200, body: orderResponse(await cancelOrder(id, pagoEfectivo())) };
+  return { status: 200, body: orderResponse(await cancelOrder(id, pspProvider())) };
 });

@@ -3,10 +3,10 @@ import { createOrder } from '../orders/create-order';
 import { orderResponse } from '../orders/present';
 import { httpHandler, jsonBody, validate } from '../platform/http';
 import { idempotentOperation } from '../platform/idempotency';
-import { pagoEfectivo } from '../psp/pagoefectivo';
+import { pspProvider } from '../psp';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
-  createOrder(request, pagoEfectivo()),
+  createOrder(request, pspProvider()),
 );
 
 export const handler = httpHandler(async (event, context) => {

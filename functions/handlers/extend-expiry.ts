@@ -2,11 +2,11 @@ import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '../orders/api-sc
 import { extendExpiry } from '../orders/extend-expiry';
 import { orderResponse } from '../orders/present';
 import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
-import { pagoEfectivo } from '../psp/pagoefectivo';
+import { pspProvider } from '../psp';
 
 /** POST /v1/orders/{id}/extend-expiry — more time for the buyer, before the voucher expires. */
 export const handler = httpHandler(async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   const { expiresInMinutes } = parseJsonBody(event, ExtendExpiryRequestSchema);
-  return { status: 200, body: orderResponse(await extendExpiry(id, expiresInMinutes, pagoEfectivo())) };
+  return { status: 200, body: orderResponse(await extendExpiry(id, expiresInMinutes, pspProvider())) };
 });

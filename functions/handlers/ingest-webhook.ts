@@ -1,10 +1,38 @@
 import { ingestNotification } from '../payments/ingest-notification';
 import { header, httpHandler, rawBody } from '../platform/http';
+import { dlocalCredentials } from '../psp/dlocal/credentials';
+import { isValidDlocalSignature } from '../psp/dlocal/signing';
 import { pspCredentials } from '../psp/pagoefectivo/credentials';
+import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
 
-/** POST /webhooks/pagoefectivo — no API key: the PE-Signature is the authentication. */
+/**
+ * POST /webhooks/pagoefectivo and /webhooks/dlocal — no API key: each provider's signature over
+ * the raw body is the authentication. Both take the same path from here: stored, queued, applied
+ * once by apply-payment.
+ */
 export const handler = httpHandler(async (event) => {
+  const body = rawBody(event);
+  if (event.resource === '/webhooks/dlocal') {
+    const credentials = await dlocalCredentials();
+    const headers = {
+      login: header(event, 'x-login'),
+      date: header(event, 'x-date'),
+      authorization: header(event, 'authorization'),
+      signature: header(event, 'signature'),
+    };
+    const { webhookId } = await ingestNotification(body, {
+      provider: 'dlocal',
+      signature: headers.authorization ?? headers.signature,
+      verify: (bytes) => isValidDlocalSignature(credentials, headers, bytes),
+    });
+    return { status: 200, body: { received: true, id: webhookId } };
+  }
   const { secretKey } = await pspCredentials();
-  const { webhookId } = await ingestNotification(rawBody(event), header(event, 'pe-signature'), secretKey);
+  const signature = header(event, 'pe-signature');
+  const { webhookId } = await ingestNotification(body, {
+    provider: 'pagoefectivo',
+    signature,
+    verify: (bytes) => isValidNotificationSignature(secretKey, bytes, signature),
+  });
   return { status: 200, body: { received: true, id: webhookId } };
 });

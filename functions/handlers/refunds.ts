@@ -11,6 +11,7 @@ import {
   validate,
 } from '../platform/http';
 import { idempotentOperation } from '../platform/idempotency';
+import { pspProvider } from '../psp';
 import {
   type CreateRefundRequest,
   CreateRefundRequestSchema,
@@ -21,6 +22,7 @@ import {
   RejectRefundRequestSchema,
 } from '../refunds/api-schemas';
 import { refundResponse } from '../refunds/present';
+import { refuseManualMark, startProviderRefund } from '../refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '../refunds/refunds';
 import { getRefund, listRefunds } from '../store/refunds-repository';
 
@@ -77,18 +79,28 @@ export const handler = httpHandler(async (event, context) => {
       );
       return { status: 200, body: refundResponse(refund) };
     }
-    case 'POST /v1/refunds/{id}/approve':
-      return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
+    case 'POST /v1/refunds/{id}/approve': {
+      const psp = pspProvider();
+      const current = await getRefund(id);
+      // Approved, but the provider never heard of it (its call failed): approving again retries that call.
+      const approved =
+        current?.status === 'APPROVED' && current.providerRefund === undefined && psp.refund !== undefined
+          ? current
+          : await moveRefund(id, 'approve', actor(event));
+      return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
+    }
     case 'POST /v1/refunds/{id}/reject': {
       const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
       return { status: 200, body: refundResponse(await moveRefund(id, 'reject', actor(event), { reason })) };
     }
     case 'POST /v1/refunds/{id}/mark-paid': {
       const proof = parseJsonBody(event, MarkRefundPaidRequestSchema);
+      refuseManualMark(await getRefund(id));
       return { status: 200, body: refundResponse(await moveRefund(id, 'mark-paid', actor(event), proof)) };
     }
     case 'POST /v1/refunds/{id}/mark-failed': {
       const { reason } = parseJsonBody(event, MarkRefundFailedRequestSchema);
+      refuseManualMark(await getRefund(id));
       return {
         status: 200,
         body: refundResponse(await moveRefund(id, 'mark-failed', actor(event), { reason })),

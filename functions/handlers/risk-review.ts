@@ -1,7 +1,7 @@
 import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '../orders/api-schemas';
 import { orderResponse } from '../orders/present';
 import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
-import { pagoEfectivo } from '../psp/pagoefectivo';
+import { pspProvider } from '../psp';
 import { reviewRisk } from '../risk/review';
 import { batchGetOrders } from '../store/orders-repository';
 import { openReviewOrderIds } from '../store/risk-repository';
@@ -17,5 +17,5 @@ export const handler = httpHandler(async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
   const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
-  return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pagoEfectivo())) };
+  return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider())) };
 });

@@ -4,7 +4,7 @@ import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { jobHandler } from '../platform/job-handler';
 import { metrics } from '../platform/powertools';
-import { pagoEfectivo } from '../psp/pagoefectivo';
+import { pspProvider } from '../psp';
 import { countApprovedSince } from '../store/refunds-repository';
 
 /**
@@ -13,7 +13,7 @@ import { countApprovedSince } from '../store/refunds-repository';
  * a buyer waiting for their money is the complaint that comes next).
  */
 export const handler = jobHandler('sync-pending', async (hasTimeLeft) => {
-  const summary = await syncPendingOrders(pagoEfectivo(), {
+  const summary = await syncPendingOrders(pspProvider(), {
     maxOrders: config().JOB_MAX_ORDERS,
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,

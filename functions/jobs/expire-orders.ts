@@ -4,7 +4,7 @@ import { transitioned } from '../orders/transition';
 import { applyPayment } from '../payments/apply-payment';
 import { now } from '../platform/clock';
 import { logger, metrics } from '../platform/powertools';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider } from '../psp/provider';
 import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
 import { ALL_BUCKETS, queryPendingBucket } from '../store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
@@ -39,10 +39,7 @@ export interface ExpiryOptions {
  * anyway, and a payment that still arrives makes it PAID_LATE. After expiring, the CIP is deleted
  * at the PSP (retried once; a failure never blocks the expiry — the CIP expires there too).
  */
-export async function expireDueOrders(
-  psp: PagoEfectivoClient,
-  options: ExpiryOptions,
-): Promise<ExpirySummary> {
+export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions): Promise<ExpirySummary> {
   const summary: ExpirySummary = {
     examined: 0,
     expired: 0,
@@ -129,10 +126,10 @@ async function expireOrder(order: Order): Promise<boolean> {
   return false;
 }
 
-async function deleteCipQuietly(psp: PagoEfectivoClient, order: Order): Promise<boolean> {
+async function deleteCipQuietly(psp: PspProvider, order: Order): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await psp.deleteCip(order.voucher.cip);
+      await psp.deleteVoucher(order.voucher);
       return true;
     } catch (error) {
       logger.warn('expire-orders: CIP not deleted at the PSP', { orderId: order.id, attempt, error });

@@ -1,5 +1,5 @@
 import type { Order } from '../orders/order';
-import type { CipStatus, PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { CipStatus, PspProvider } from '../psp/provider';
 
 /**
  * Asks the PSP about orders' CIPs in batches (POST /v1/cips/search takes several CIPs per call).
@@ -7,14 +7,14 @@ import type { CipStatus, PagoEfectivoClient } from '../psp/pagoefectivo/client';
  * job can decide per order what an unanswered question means.
  */
 export async function* searchInBatches(
-  psp: PagoEfectivoClient,
+  psp: PspProvider,
   orders: readonly Order[],
   batchSize: number,
 ): AsyncGenerator<{ orders: Order[]; statuses: Map<string, CipStatus> | undefined; error?: unknown }> {
   for (let start = 0; start < orders.length; start += batchSize) {
     const batch = orders.slice(start, start + batchSize);
     try {
-      const found = await psp.searchCips(batch.map((order) => order.voucher.cip));
+      const found = await psp.searchVouchers(batch.map((order) => order.voucher));
       yield { orders: batch, statuses: new Map(found.map((status) => [status.cip, status])) };
     } catch (error) {
       yield { orders: batch, statuses: undefined, error };

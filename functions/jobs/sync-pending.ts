@@ -3,7 +3,7 @@ import type { Order } from '../orders/order';
 import { applyPayment } from '../payments/apply-payment';
 import { now } from '../platform/clock';
 import { logger, metrics } from '../platform/powertools';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider } from '../psp/provider';
 import {
   ALL_BUCKETS,
   type JobCursor,
@@ -43,7 +43,7 @@ const JOB = 'sync-pending';
  * next run starts again from the soonest expiries. 100k pending orders are covered in
  * 100k / maxOrders runs, none of them near a Lambda timeout.
  */
-export async function syncPendingOrders(psp: PagoEfectivoClient, options: SyncOptions): Promise<SyncSummary> {
+export async function syncPendingOrders(psp: PspProvider, options: SyncOptions): Promise<SyncSummary> {
   const summary: SyncSummary = {
     examined: 0,
     paid: 0,

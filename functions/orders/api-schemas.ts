@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mapKey, pageCursor, pageLimit, plainText } from '../platform/api-fields';
+import { PROVIDERS } from '../psp/provider';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
 
@@ -176,7 +177,9 @@ export const ListOrdersQuerySchema = z.object({
 
 const VoucherSchema = z
   .object({
-    provider: z.literal('pagoefectivo'),
+    provider: z
+      .enum(PROVIDERS)
+      .meta({ description: 'Who issued the CIP: PagoEfectivo directly, or dLocal.' }),
     cip: z.string(),
     url: z.url().meta({ description: "PagoEfectivo's own generic page for the CIP." }),
     expiresAt: z.iso.datetime(),

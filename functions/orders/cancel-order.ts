@@ -1,7 +1,7 @@
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { logger } from '../platform/powertools';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider } from '../psp/provider';
 import { getOrder } from '../store/orders-repository';
 import type { Order } from './order';
 import { commitOrConflict } from './order-actions';
@@ -11,7 +11,7 @@ import { transitioned } from './transition';
  * Cancels a pending order. The CIP is deleted at the PSP first: PagoEfectivo only deletes an
  * unpaid CIP, so once it says "deleted" no cash can arrive for this order any more.
  */
-export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Promise<Order> {
+export async function cancelOrder(orderId: string, psp: PspProvider): Promise<Order> {
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
   if (order.status !== 'PENDING_PAYMENT') {
@@ -23,7 +23,7 @@ export async function cancelOrder(orderId: string, psp: PagoEfectivoClient): Pro
       },
     );
   }
-  const outcome = await psp.deleteCip(order.voucher.cip);
+  const outcome = await psp.deleteVoucher(order.voucher);
   if (outcome === 'not_deletable') {
     throw new ConflictError(
       'voucher_not_deletable',

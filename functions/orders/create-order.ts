@@ -3,7 +3,7 @@ import { now } from '../platform/clock';
 import { config } from '../platform/config';
 import { ConflictError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider, VoucherRef } from '../psp/provider';
 import { assessRisk } from '../risk/assess';
 import { recordCreationIntent } from '../store/creation-intents';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../store/orders-repository';
@@ -25,7 +25,7 @@ function referenceTaken(reference: string, orderId: string | undefined): Conflic
  * its order, and the loser deletes its CIP at the PSP before answering 409, so no order ever
  * shows two CIPs and no buyer receives a code that leads nowhere.
  */
-export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoClient): Promise<Order> {
+export async function createOrder(input: CreateOrderRequest, psp: PspProvider): Promise<Order> {
   const existing = await findOrderIdByReference(input.reference);
   if (existing !== undefined) throw referenceTaken(input.reference, existing);
 
@@ -50,7 +50,7 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
     createdAt: createdAt.toISOString(),
     expiresAt: expiresAt.toISOString(),
   });
-  const cip = await psp.createCip({
+  const cip = await psp.createVoucher({
     transactionCode: id,
     currency: input.currency,
     amountMinor: input.amount,
@@ -80,8 +80,9 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
     updatedAt: createdAtIso,
     expiresAt: toSecondIso(expiresAt),
     voucher: {
-      provider: 'pagoefectivo',
+      provider: psp.name,
       cip: cip.cip,
+      ...(cip.providerPaymentId === undefined ? {} : { providerPaymentId: cip.providerPaymentId }),
       url: cip.url,
       expiresAt: toSecondIso(cip.expiresAt),
       ...voucherPage(),
@@ -95,11 +96,11 @@ export async function createOrder(input: CreateOrderRequest, psp: PagoEfectivoCl
     await insertOrder(order);
   } catch (error) {
     if (error instanceof ReferenceTakenError) {
-      await deleteOrphanCip(psp, cip.cip, id);
+      await deleteOrphanCip(psp, cip, id);
       throw referenceTaken(input.reference, error.existingOrderId);
     }
     // The CIP exists at the PSP but not with us: remove it so no buyer pays a code we cannot match.
-    await deleteOrphanCip(psp, cip.cip, id);
+    await deleteOrphanCip(psp, cip, id);
     throw error;
   }
   metrics.addMetric('OrderCreated', MetricUnit.Count, 1);
@@ -115,9 +116,10 @@ function voucherPage(): { displayUrl: string; pageToken: string } {
   return { displayUrl: `${baseUrl}/v/${pageToken}`, pageToken };
 }
 
-async function deleteOrphanCip(psp: PagoEfectivoClient, cip: string, orderId: string): Promise<void> {
+async function deleteOrphanCip(psp: PspProvider, voucher: VoucherRef, orderId: string): Promise<void> {
+  const cip = voucher.cip;
   try {
-    await psp.deleteCip(cip);
+    await psp.deleteVoucher(voucher);
   } catch (error) {
     // Never hide the original failure behind this one; the CIP expires on its own.
     logger.error('could not delete an orphan CIP', { cip, orderId, error });

@@ -1,6 +1,6 @@
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider } from '../psp/provider';
 import { getOrder } from '../store/orders-repository';
 import { type Order, toSecondIso } from './order';
 import { commitOrConflict } from './order-actions';
@@ -14,7 +14,7 @@ import { commitOrConflict } from './order-actions';
 export async function extendExpiry(
   orderId: string,
   expiresInMinutes: number,
-  psp: PagoEfectivoClient,
+  psp: PspProvider,
 ): Promise<Order> {
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -41,13 +41,15 @@ export async function extendExpiry(
       },
     ]);
   }
-  const changed = await psp.changeCipExpiry(order.voucher.cip, wanted);
+  const changed = await psp.changeVoucherExpiry(order.voucher, wanted);
   if (changed.outcome !== 'changed') {
     throw new ConflictError(
       'voucher_not_changeable',
-      changed.outcome === 'not_found'
-        ? 'PagoEfectivo does not know this voucher any more.'
-        : 'PagoEfectivo refused to move the deadline: the voucher has most likely just been paid. The payment will be applied shortly.',
+      changed.outcome === 'not_supported'
+        ? `${psp.name === 'dlocal' ? 'dLocal' : 'The provider'} cannot move a voucher's deadline; cancel the order and create a new one.`
+        : changed.outcome === 'not_found'
+          ? 'PagoEfectivo does not know this voucher any more.'
+          : 'PagoEfectivo refused to move the deadline: the voucher has most likely just been paid. The payment will be applied shortly.',
     );
   }
   const expiresAt = toSecondIso(changed.expiresAt);

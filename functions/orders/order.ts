@@ -1,3 +1,4 @@
+import type { ProviderName } from '../psp/provider';
 import type { Currency } from './money';
 
 export const ORDER_STATUSES = [
@@ -34,7 +35,8 @@ export interface Split {
 }
 
 export interface Voucher {
-  provider: 'pagoefectivo';
+  /** Who issued it (the stage's PSP_PROVIDER when the order was made). */
+  provider: ProviderName;
   cip: string;
   url: string;
   expiresAt: string;
@@ -42,6 +44,8 @@ export interface Voucher {
   displayUrl?: string;
   /** The page URL's secret (kept with the order so the page item can be found from it). */
   pageToken?: string;
+  /** The provider's own payment id where it has one apart from the CIP (dLocal `D-4-…`). */
+  providerPaymentId?: string;
 }
 
 export interface Payment {

@@ -7,7 +7,7 @@ import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '../platform/errors';
 import { logger, metrics } from '../platform/powertools';
-import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
+import type { ProviderName } from '../psp/provider';
 import type { QueuedNotification } from './queued-notification';
 
 /**
@@ -22,18 +22,26 @@ import type { QueuedNotification } from './queued-notification';
  */
 export async function ingestNotification(
   rawBody: Buffer,
-  signature: string | undefined,
-  secretKey: string,
+  check: {
+    provider: ProviderName;
+    /** The signature header as received, kept with the raw body for audit. */
+    signature: string | undefined;
+    /** Checks the provider's signature over the raw bytes (each adapter's signing.ts). */
+    verify: (rawBody: Buffer) => boolean;
+  },
 ): Promise<{ webhookId: string }> {
+  const { provider, signature } = check;
   const env = config();
   if (rawBody.length > env.WEBHOOK_MAX_BODY_BYTES) {
     metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
     throw new PayloadTooLargeError(`Notification bodies are limited to ${env.WEBHOOK_MAX_BODY_BYTES} bytes.`);
   }
-  if (!isValidNotificationSignature(secretKey, rawBody, signature)) {
+  if (!check.verify(rawBody)) {
     metrics.addMetric('WebhookSignatureRejected', MetricUnit.Count, 1);
-    logger.warn('notification with a missing or wrong PE-Signature', { present: signature !== undefined });
-    throw new UnauthorizedError('Missing or invalid PE-Signature.');
+    logger.warn('notification with a missing or wrong signature', { provider });
+    throw new UnauthorizedError(
+      provider === 'dlocal' ? 'Missing or invalid dLocal signature.' : 'Missing or invalid PE-Signature.',
+    );
   }
   const webhookId = createHash('sha256').update(rawBody).digest('hex');
   const receivedAtMs = nowMs();
@@ -41,7 +49,12 @@ export async function ingestNotification(
   if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
   if (env.RAW_NOTIFICATION_TABLE_NAME === undefined)
     throw new Error('RAW_NOTIFICATION_TABLE_NAME is not configured');
-  const message: QueuedNotification = { webhookId, receivedAt, rawBodyBase64: rawBody.toString('base64') };
+  const message: QueuedNotification = {
+    webhookId,
+    receivedAt,
+    rawBodyBase64: rawBody.toString('base64'),
+    provider,
+  };
   // Both writes are idempotent and both must succeed before we answer 200, so run them side by
   // side: the request costs the slower of the two, not their sum.
   await Promise.all([
@@ -50,7 +63,7 @@ export async function ingestNotification(
         TableName: env.RAW_NOTIFICATION_TABLE_NAME,
         Item: {
           webhookId,
-          provider: 'pagoefectivo',
+          provider,
           receivedAt,
           signature,
           rawBodyBase64: message.rawBodyBase64,

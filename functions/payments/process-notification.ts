@@ -1,15 +1,25 @@
 import { now } from '../platform/clock';
 import { logger } from '../platform/powertools';
+import { parseProviderNotification } from '../psp';
+import { applyProviderRefund } from '../refunds/provider-refunds';
 import { type ApplyOutcome, applyPayment, reportAnomaly } from './apply-payment';
-import { parseNotification } from './notification';
-import type { QueuedNotification } from './queued-notification';
+import type { QueuedNotificationInput } from './queued-notification';
 
-export type NotificationOutcome = ApplyOutcome | { result: 'ignored'; eventType: string };
+export type NotificationOutcome =
+  | ApplyOutcome
+  | { result: 'ignored'; eventType: string }
+  | { result: 'refund'; refundId: string | undefined; status: string };
 
 /** Turns one queued, already-verified notification into its effect on the orders. */
-export async function processNotification(message: QueuedNotification): Promise<NotificationOutcome> {
-  const parsed = parseNotification(Buffer.from(message.rawBodyBase64, 'base64'));
+export async function processNotification(message: QueuedNotificationInput): Promise<NotificationOutcome> {
+  const parsed = parseProviderNotification(
+    message.provider ?? 'pagoefectivo',
+    Buffer.from(message.rawBodyBase64, 'base64'),
+  );
   if (parsed.kind === 'paid') return applyPayment(parsed.payment, 'webhook', message.webhookId);
+  if (parsed.kind === 'refund') {
+    return applyProviderRefund(parsed.providerRefundId, parsed.status, message.webhookId);
+  }
   if (parsed.kind === 'informational') {
     logger.info('informational notification; nothing to apply', {
       eventType: parsed.eventType,

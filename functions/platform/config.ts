@@ -19,6 +19,15 @@ const EnvSchema = z
     PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).optional(),
     PAGOEFECTIVO_SECRET_KEY: z.string().min(1).optional(),
     PSP_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+    /** Who issues vouchers in this stage: PagoEfectivo directly, or through dLocal (docs/providers.md). */
+    PSP_PROVIDER: z.enum(['pagoefectivo', 'dlocal']).default('pagoefectivo'),
+    DLOCAL_BASE_URL: z.url().default('https://sandbox.dlocal.com'),
+    /** In AWS: a Secrets Manager secret holding {login, transKey, secretKey}. */
+    DLOCAL_SECRET_ARN: z.string().min(1).optional(),
+    /** Locally: the credentials themselves. */
+    DLOCAL_LOGIN: z.string().min(1).optional(),
+    DLOCAL_TRANS_KEY: z.string().min(1).optional(),
+    DLOCAL_SECRET_KEY: z.string().min(1).optional(),
     /** Endpoint overrides used by the embedded local stack only. */
     DYNAMODB_ENDPOINT: z.url().optional(),
     SQS_ENDPOINT: z.url().optional(),

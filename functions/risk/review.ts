@@ -3,7 +3,7 @@ import type { Order } from '../orders/order';
 import { commitOrConflict } from '../orders/order-actions';
 import { now } from '../platform/clock';
 import { ConflictError, NotFoundError } from '../platform/errors';
-import type { PagoEfectivoClient } from '../psp/pagoefectivo/client';
+import type { PspProvider } from '../psp/provider';
 import { getOrder } from '../store/orders-repository';
 import { reviewQueueClose } from '../store/risk-repository';
 
@@ -17,7 +17,7 @@ export async function reviewRisk(
   decision: 'approve' | 'reject',
   note: string,
   reviewedBy: string,
-  psp: PagoEfectivoClient,
+  psp: PspProvider,
 ): Promise<Order> {
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);

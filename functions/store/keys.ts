@@ -38,6 +38,11 @@ export const keys = {
   settlementUploadKey: (key: string) => ({ pk: `SETTLEMENT_KEY#${key}`, sk: 'SETTLEMENT_KEY' }),
   /** The subject of an order's `order.expiring_soon` event for one lead time: its existence is "sent". */
   expiryReminder: (orderId: string, leadMinutes: number) => `REMINDER#${orderId}#${leadMinutes}`,
+  /** A provider-run refund's id at the provider → our refund (its notifications carry only theirs). */
+  providerRefund: (provider: string, providerRefundId: string) => ({
+    pk: `PROVIDER_REFUND#${provider}#${providerRefundId}`,
+    sk: 'PROVIDER_REFUND',
+  }),
   jobCursor: (job: string) => ({ pk: `JOB#${job}`, sk: 'CURSOR' }),
   payout: (id: string) => ({ pk: `PAYOUT#${id}`, sk: 'PAYOUT' }),
   bankAccount: (sellerId: string) => ({ pk: `SELLER_BANK#${sellerId}`, sk: 'CURRENT' }),

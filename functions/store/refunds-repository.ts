@@ -18,6 +18,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** A refund as stored: the full CCI (the transfer needs it); answers mask it (refunds/present). */
 export interface StoredRefund extends Omit<Refund, 'destination'> {
   destination: Refund['destination'];
+  /** Set when the stage's provider pays the refund itself (dLocal): its refund id there. */
+  providerRefund?: { provider: string; id: string };
 }
 
 const refundKey = (id: string) => ({ pk: `REFUND#${id}`, sk: 'REFUND' });
@@ -143,6 +145,59 @@ export async function getRefund(id: string): Promise<StoredRefund | undefined> {
     new GetCommand({ TableName: config().TABLE_NAME, Key: refundKey(id), ConsistentRead: true }),
   );
   return result.Item ? refundFromItem(result.Item) : undefined;
+}
+
+/**
+ * A provider-run refund (dLocal) was requested at the provider: the refund remembers the
+ * provider's id, and a pointer finds the refund from the id the provider's notification carries.
+ * Both in one transaction, and only while the refund is still APPROVED.
+ */
+export async function recordProviderRefund(
+  refundId: string,
+  provider: string,
+  providerRefundId: string,
+): Promise<void> {
+  const TableName = config().TABLE_NAME;
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName,
+            Item: { ...keys.providerRefund(provider, providerRefundId), entity: 'provider-refund', refundId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName,
+            Key: refundKey(refundId),
+            UpdateExpression: 'SET providerRefund = :providerRefund',
+            ConditionExpression: '#status = :approved',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':providerRefund': { provider, id: providerRefundId },
+              ':approved': 'APPROVED',
+            },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+export async function findRefundIdByProviderRefund(
+  provider: string,
+  providerRefundId: string,
+): Promise<string | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: config().TABLE_NAME,
+      Key: keys.providerRefund(provider, providerRefundId),
+      ConsistentRead: true,
+    }),
+  );
+  return typeof result.Item?.refundId === 'string' ? result.Item.refundId : undefined;
 }
 
 /** Newest first: by order (gsi2) or by status (gsi1); neither = every status, merged. */

@@ -156,14 +156,24 @@ export class ServiceFunction extends Construct {
    * for it. Plain IAM statements (not `secret.grantRead`), because a grant would write this role
    * into the key's policy in the stateful stack, a reference back from it to this one.
    */
-  bindPspSecret(secret: ISecret, key: IKey, baseUrl: string): this {
+  bindPspSecret(
+    secret: ISecret,
+    key: IKey,
+    baseUrl: string,
+    dlocal?: { secret: ISecret; baseUrl: string },
+  ): this {
     this.function.addEnvironment('PAGOEFECTIVO_SECRET_ARN', secret.secretArn);
     this.function.addEnvironment('PAGOEFECTIVO_BASE_URL', baseUrl);
+    if (dlocal) {
+      this.function.addEnvironment('PSP_PROVIDER', 'dlocal');
+      this.function.addEnvironment('DLOCAL_SECRET_ARN', dlocal.secret.secretArn);
+      this.function.addEnvironment('DLOCAL_BASE_URL', dlocal.baseUrl);
+    }
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [secret.secretArn],
+        resources: [secret.secretArn, ...(dlocal ? [dlocal.secret.secretArn] : [])],
       }),
     );
     const { region } = Stack.of(this);

@@ -6,6 +6,7 @@ import { parsePspDate, toLimaIso } from '../../functions/psp/pagoefectivo/lima-t
 import { authorizationHash, notificationSignature } from '../../functions/psp/pagoefectivo/signing';
 import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
 import { PortInUseError } from '../ports';
+import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';
 import { SettlementRequestSchema, settlementCsv, settlementRows, settlementXlsx } from './settlement-report';
 import { type SandboxCip, SandboxState } from './state';
 
@@ -24,7 +25,16 @@ export interface SandboxOptions {
   notificationUrl: string;
   stateFile?: string;
   tokenLifetimeSeconds?: number;
+  /** The dLocal merchant credentials its `/dlocal/` API checks and signs notifications with. */
+  dlocal?: DlocalSandboxOptions;
 }
+
+/** Documented defaults (README): what the local stack passes unless DLOCAL_* say otherwise. */
+export const DEFAULT_DLOCAL_SANDBOX: DlocalSandboxOptions = {
+  login: 'sandbox-dlocal-login',
+  transKey: 'sandbox-dlocal-trans-key',
+  secretKey: 'sandbox-dlocal-secret-key',
+};
 
 export interface Sandbox {
   url: string;
@@ -83,6 +93,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new Map<string, Fault[]>();
   const tokenLifetimeMs = (options.tokenLifetimeSeconds ?? 3600) * 1000;
   let baseUrl = '';
+  const dlocal = dlocalSandbox(
+    state,
+    options.dlocal ?? DEFAULT_DLOCAL_SANDBOX,
+    (cip) => effectiveStatus(cip),
+    () => baseUrl,
+  );
 
   function effectiveStatus(cip: SandboxCip): SandboxCip['status'] {
     if (cip.status === 'generated' && Date.parse(cip.dateExpiry) <= nowMs()) return 'expired';
@@ -246,6 +262,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     cip.operationNumber = String(state.nextOperation++);
     cip.datePayment = toLimaIso(now());
     state.save();
+    if (cip.dlocal) {
+      // A ticket sold through dLocal: dLocal (not PagoEfectivo) tells the merchant, in its own shape.
+      const overrides = {
+        ...(typeof body.amount === 'number' ? { amount: body.amount } : {}),
+        ...(typeof body.currency === 'string' ? { currency: body.currency } : {}),
+      };
+      const deliveries = notify
+        ? await Promise.all(Array.from({ length: copies }, () => dlocal.notifyPaid(cip, overrides)))
+        : [];
+      return new HttpReply(200, {
+        cip: cip.cip,
+        paymentId: cip.dlocal.paymentId,
+        notified: notify,
+        deliveries,
+      });
+    }
     // Amount/currency overrides exist to rehearse mismatches; PagoEfectivo itself would never differ.
     const notification = JSON.stringify({
       eventType: 'cip.paid',
@@ -300,6 +332,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const method = request.method ?? 'GET';
     const path = url.pathname;
+    if (path.startsWith('/dlocal/')) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const reply = await dlocal.route(method, path, request.headers, Buffer.concat(chunks));
+      if (reply) return new HttpReply(reply.status, reply.body);
+    }
     let body: Json = {};
     if (method !== 'GET' && method !== 'DELETE') {
       try {

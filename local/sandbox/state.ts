@@ -21,6 +21,8 @@ export interface SandboxCip {
   settledOn?: string;
   status: SandboxCipStatus;
   guid: string;
+  /** Set for tickets issued through the dLocal API (local/sandbox/dlocal.ts). */
+  dlocal?: { paymentId: string; notificationUrl?: string };
 }
 
 interface PersistedState {

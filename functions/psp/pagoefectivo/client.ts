@@ -1,8 +1,16 @@
 import { z } from 'zod';
-import { type Currency, decimalToMinor, minorToDecimal } from '../../orders/money';
+import { decimalToMinor, minorToDecimal } from '../../orders/money';
 import { MIN_CALL_MS, timeLeftMs } from '../../platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
 import { logger } from '../../platform/powertools';
+import type {
+  ChangeExpiryOutcome,
+  CipState,
+  CipStatus,
+  CreateVoucherInput as CreateCipInput,
+  CreatedVoucher as CreatedCip,
+  DeleteCipOutcome,
+} from '../provider';
 import type { PspCredentials } from './credentials';
 import { parsePspDate, toLimaIso } from './lima-time';
 import { authorizationHash } from './signing';
@@ -15,43 +23,15 @@ export interface PagoEfectivoClientOptions {
   timeoutMs: number;
 }
 
-export interface CreateCipInput {
-  transactionCode: string;
-  currency: Currency;
-  amountMinor: number;
-  expiresAt: Date;
-  userEmail: string;
-  paymentConcept: string;
-  userName?: string;
-  userLastName?: string;
-  userDocumentType?: string;
-  userDocumentNumber?: string;
-  userPhone?: string;
-  additionalData?: string;
-}
-
-export interface CreatedCip {
-  cip: string;
-  url: string;
-  expiresAt: Date;
-}
-
-export type CipState = 'pending' | 'paid' | 'expired' | 'deleted' | 'unknown';
-
-export interface CipStatus {
-  cip: string;
-  state: CipState;
-  statusCode: number | undefined;
-  transactionCode: string | undefined;
-  amountMinor: number | undefined;
-  currency: string | undefined;
-  paidAt: Date | undefined;
-}
-
-export type DeleteCipOutcome = 'deleted' | 'not_found' | 'not_deletable';
-export type ChangeExpiryOutcome =
-  | { outcome: 'changed'; expiresAt: Date }
-  | { outcome: 'not_changeable' | 'not_found' };
+/** The provider interface's shapes, under the names this client has always used. */
+export type {
+  ChangeExpiryOutcome,
+  CipState,
+  CipStatus,
+  CreatedVoucher as CreatedCip,
+  CreateVoucherInput as CreateCipInput,
+  DeleteCipOutcome,
+} from '../provider';
 
 /** The only status code seen documented; everything else is read from the name. */
 const PAID_STATUS_CODE = 23;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { type Currency, decimalToMinor } from '../orders/money';
-import { parsePspDate } from '../psp/pagoefectivo/lima-time';
+import { decimalToMinor } from '../../orders/money';
+import type { PaidNotification, ParsedNotification } from '../provider';
+import { parsePspDate } from './lima-time';
 
 /** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
 const lenientDigits = z
@@ -19,16 +20,6 @@ const NotificationSchema = z.object({
   }),
 });
 
-export interface PaidNotification {
-  cip: string;
-  operationNumber: string;
-  amountMinor: number;
-  /** As sent; compared with the order's currency by the applier. */
-  currency: Currency | string;
-  paidAt: Date;
-  transactionCode: string | undefined;
-}
-
 /**
  * Event types that need nothing from us. `cip.expired` (seen in one merchant's integration):
  * our own expirer ends the order after a final check at the PSP, so the hint changes nothing,
@@ -36,12 +27,6 @@ export interface PaidNotification {
  * raw body is kept for audit like every verified notification.
  */
 const INFORMATIONAL_EVENT_TYPES: ReadonlySet<string> = new Set(['cip.expired']);
-
-export type ParsedNotification =
-  | { kind: 'paid'; payment: PaidNotification }
-  | { kind: 'informational'; eventType: string }
-  | { kind: 'unknown_event_type'; eventType: string }
-  | { kind: 'unparsable'; reason: string };
 
 /**
  * Reads a notification whose signature has already been verified. Never throws: what cannot be

@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { decimalToMinor, minorToDecimal } from '../../orders/money';
+import { MIN_CALL_MS, timeLeftMs } from '../../platform/deadline';
+import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
+import { logger } from '../../platform/powertools';
+import type {
+  ChangeExpiryOutcome,
+  CipState,
+  CipStatus,
+  CreatedVoucher,
+  CreateVoucherInput,
+  DeleteCipOutcome,
+  ProviderRefund,
+  ProviderRefundInput,
+  ProviderRefundStatus,
+  PspProvider,
+  VoucherRef,
+} from '../provider';
+import { dlocalAuthorization, dlocalSignature } from './signing';
+
+export interface DlocalCredentials {
+  login: string;
+  transKey: string;
+  secretKey: string;
+}
+
+export interface DlocalClientOptions {
+  baseUrl: string;
+  credentials: () => Promise<DlocalCredentials>;
+  now: () => Date;
+  timeoutMs: number;
+  /** Our `/webhooks/dlocal` (payments and refunds); absent: the URL set in dLocal's merchant panel. */
+  notificationUrl?: string;
+}
+
+/** dLocal's payment statuses and codes (no EXPIRED: an unpaid ticket past its date stays PENDING or turns CANCELLED). */
+const PAYMENT_STATES: Record<string, CipState> = {
+  PENDING: 'pending',
+  PAID: 'paid',
+  REJECTED: 'deleted',
+  CANCELLED: 'deleted',
+  EXPIRED: 'expired',
+};
+const REFUND_STATES: Record<string, ProviderRefundStatus> = {
+  PENDING: 'pending',
+  SUCCESS: 'succeeded',
+  REJECTED: 'rejected',
+  CANCELLED: 'cancelled',
+};
+
+const CreatedPayment = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  ticket: z.object({
+    number: z.union([z.string(), z.number()]).transform(String),
+    expiration_date: z.string().min(1),
+    id: z.union([z.string(), z.number()]).transform(String).optional(),
+    image_url: z.string().url().optional(),
+  }),
+});
+const PaymentStatus = z.object({
+  status: z.string(),
+  status_code: z.union([z.string(), z.number()]).transform(Number).optional(),
+  amount: z.union([z.string(), z.number()]).optional(),
+  currency: z.string().optional(),
+  order_id: z.string().optional(),
+  approved_date: z.string().nullable().optional(),
+});
+const RefundReply = z.object({ id: z.string().min(1), status: z.string() });
+const ErrorBody = z
+  .object({ code: z.coerce.number().optional(), message: z.string().optional() })
+  .passthrough();
+
+interface DlocalResponse {
+  status: number;
+  body: unknown;
+}
+
+/** dLocal's DNI/RUC rule for Peru: the payer's document is required (8–9 digits DNI, 11 RUC). */
+function payerDocument(input: CreateVoucherInput): string | undefined {
+  return input.userDocumentNumber;
+}
+
+/**
+ * PagoEfectivo through dLocal (payment method `EF`, flow `DIRECT`, country `PE`): the reseller's
+ * API as pagoefectivo-protocol.md §5 and dLocal's public docs describe it. Every request is signed
+ * (`X-Date`, `X-Login`, `X-Trans-Key`, `X-Version: 2.1`, `Authorization: V2-HMAC-SHA256,
+ * Signature: …`); creates carry `X-Idempotency-Key` = our order id, so a retried create can never
+ * mint a second ticket at dLocal.
+ */
+export class DlocalClient implements PspProvider {
+  readonly name = 'dlocal' as const;
+
+  constructor(private readonly options: DlocalClientOptions) {}
+
+  async createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher> {
+    const name = [input.userName, input.userLastName].filter(Boolean).join(' ');
+    const body = {
+      amount: Number(minorToDecimal(input.amountMinor)),
+      currency: input.currency,
+      country: 'PE',
+      payment_method_id: 'EF',
+      payment_method_flow: 'DIRECT',
+      order_id: input.transactionCode,
+      description: input.paymentConcept,
+      ...(this.options.notificationUrl ? { notification_url: this.options.notificationUrl } : {}),
+      payer: {
+        name: name || input.userEmail,
+        email: input.userEmail,
+        document: payerDocument(input),
+        ...(input.userPhone ? { phone: input.userPhone } : {}),
+      },
+    };
+    const response = await this.send('POST', '/payments', body, input.transactionCode);
+    if (response.status === 200 || response.status === 201) {
+      const parsed = CreatedPayment.safeParse(response.body);
+      if (parsed.success) {
+        const expiresAt = new Date(parsed.data.ticket.expiration_date);
+        return {
+          cip: parsed.data.ticket.number,
+          url: parsed.data.ticket.image_url ?? `${this.options.baseUrl}/payments/${parsed.data.id}`,
+          expiresAt: Number.isNaN(expiresAt.getTime()) ? input.expiresAt : expiresAt,
+          providerPaymentId: parsed.data.id,
+        };
+      }
+    }
+    throw this.failure('create a ticket', response);
+  }
+
+  /** One `GET /payments/{id}/status` per voucher (dLocal has no batch search). */
+  async searchVouchers(vouchers: readonly VoucherRef[]): Promise<CipStatus[]> {
+    const found: CipStatus[] = [];
+    for (const voucher of vouchers) {
+      if (voucher.providerPaymentId === undefined) continue;
+      const response = await this.send(
+        'GET',
+        `/payments/${encodeURIComponent(voucher.providerPaymentId)}/status`,
+      );
+      if (response.status === 404) continue;
+      const parsed = PaymentStatus.safeParse(response.body);
+      if (response.status !== 200 || !parsed.success) throw this.failure('read a payment status', response);
+      found.push({
+        cip: voucher.cip,
+        state: PAYMENT_STATES[parsed.data.status] ?? 'unknown',
+        statusCode: parsed.data.status_code,
+        transactionCode: parsed.data.order_id,
+        amountMinor: parsed.data.amount === undefined ? undefined : decimalToMinor(parsed.data.amount),
+        currency: parsed.data.currency,
+        paidAt: parsed.data.approved_date ? new Date(parsed.data.approved_date) : undefined,
+      });
+    }
+    return found;
+  }
+
+  async deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome> {
+    if (voucher.providerPaymentId === undefined) return 'not_found';
+    const response = await this.send(
+      'POST',
+      `/payments/${encodeURIComponent(voucher.providerPaymentId)}/cancel`,
+      {},
+    );
+    if (response.status >= 200 && response.status < 300) return 'deleted';
+    if (response.status === 404) return 'not_found';
+    if (response.status >= 400 && response.status < 500) return 'not_deletable';
+    throw this.failure('cancel a payment', response);
+  }
+
+  /** dLocal offers no way to move a ticket's deadline. */
+  async changeVoucherExpiry(): Promise<ChangeExpiryOutcome> {
+    return { outcome: 'not_supported' };
+  }
+
+  /** `POST /refunds` for a paid ticket: a cash payment comes back by bank transfer to the buyer's account. */
+  async refund(input: ProviderRefundInput): Promise<ProviderRefund> {
+    if (input.voucher.providerPaymentId === undefined) {
+      throw new PspRejectedError('This order has no dLocal payment id to refund.', {});
+    }
+    const body = {
+      payment_id: input.voucher.providerPaymentId,
+      amount: Number(minorToDecimal(input.amountMinor)),
+      currency: input.currency,
+      ...(this.options.notificationUrl ? { notification_url: this.options.notificationUrl } : {}),
+      bank_account: input.bankAccount.cci,
+      bank_account_type: 'CCI',
+      beneficiary_name: input.bankAccount.holderName,
+      beneficiary_document_type: input.bankAccount.documentType,
+      beneficiary_document: input.bankAccount.documentNumber,
+    };
+    const response = await this.send('POST', '/refunds', body, input.refundId);
+    const parsed = RefundReply.safeParse(response.body);
+    if ((response.status === 200 || response.status === 201) && parsed.success) {
+      return { providerRefundId: parsed.data.id, status: REFUND_STATES[parsed.data.status] ?? 'pending' };
+    }
+    throw this.failure('refund a payment', response);
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<DlocalResponse> {
+    const leftMs = timeLeftMs();
+    if (leftMs < MIN_CALL_MS) throw new PspUnavailableError('No time left to call dLocal; try again.', 503);
+    const { login, transKey, secretKey } = await this.options.credentials();
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const date = this.options.now().toISOString();
+    let response: Response;
+    try {
+      response = await fetch(
+        new URL(path.replace(/^\//, ''), `${this.options.baseUrl.replace(/\/+$/, '')}/`),
+        {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            'x-date': date,
+            'x-login': login,
+            'x-trans-key': transKey,
+            'x-version': '2.1',
+            'user-agent': 'pagoefectivo-marketplace',
+            authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, text)),
+            ...(idempotencyKey ? { 'x-idempotency-key': idempotencyKey } : {}),
+          },
+          ...(method === 'GET' ? {} : { body: text }),
+          signal: AbortSignal.timeout(Math.floor(Math.min(this.options.timeoutMs, leftMs))),
+        },
+      );
+    } catch (error) {
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      logger.warn('dLocal unreachable', { path, timedOut, error });
+      throw new PspUnavailableError(
+        timedOut ? 'dLocal did not answer in time.' : 'dLocal could not be reached.',
+        503,
+      );
+    }
+    const raw = await response.text();
+    try {
+      return { status: response.status, body: raw === '' ? undefined : JSON.parse(raw) };
+    } catch {
+      if (response.ok) throw new PspUnavailableError('dLocal answered with something that is not JSON.', 502);
+      return { status: response.status, body: undefined };
+    }
+  }
+
+  private failure(action: string, response: DlocalResponse): Error {
+    const parsed = ErrorBody.safeParse(response.body);
+    if (
+      response.status >= 400 &&
+      response.status < 500 &&
+      response.status !== 401 &&
+      response.status !== 403
+    ) {
+      return new PspRejectedError(
+        `dLocal refused to ${action}: ${(parsed.success && parsed.data.message) || `HTTP ${response.status}`}`,
+        { pspCode: parsed.success ? parsed.data.code : undefined },
+      );
+    }
+    logger.error('Unexpected dLocal answer', { action, status: response.status, body: response.body });
+    return new PspUnavailableError(`dLocal could not ${action} (HTTP ${response.status}).`, 502);
+  }
+}

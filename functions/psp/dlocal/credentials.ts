@@ -1,0 +1,25 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import { config } from '../../platform/config';
+import type { DlocalCredentials } from './client';
+
+const SecretSchema = z.object({
+  login: z.string().min(1),
+  transKey: z.string().min(1),
+  secretKey: z.string().min(1),
+});
+
+/**
+ * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,
+ * transKey, secretKey}`, cached five minutes per container), env vars on the local stack.
+ */
+export async function dlocalCredentials(): Promise<DlocalCredentials> {
+  const env = config();
+  if (env.DLOCAL_SECRET_ARN !== undefined) {
+    return SecretSchema.parse(await getSecret(env.DLOCAL_SECRET_ARN, { transform: 'json', maxAge: 300 }));
+  }
+  if (env.DLOCAL_LOGIN && env.DLOCAL_TRANS_KEY && env.DLOCAL_SECRET_KEY) {
+    return { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY };
+  }
+  throw new Error('dLocal credentials are not configured (DLOCAL_SECRET_ARN or DLOCAL_* keys).');
+}

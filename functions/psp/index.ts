@@ -1,0 +1,28 @@
+/**
+ * The stage's voucher provider (`PSP_PROVIDER`), for the handlers that hand one to their use case.
+ * Use cases never import an adapter: they take a PspProvider (psp/provider.ts).
+ */
+import { config } from '../platform/config';
+import { dlocal } from './dlocal';
+import { parseDlocalNotification } from './dlocal/notification';
+import { pagoEfectivo } from './pagoefectivo';
+import { parseNotification } from './pagoefectivo/notification';
+import { PagoEfectivoProvider } from './pagoefectivo/provider';
+import type { ParsedNotification, ProviderName, PspProvider } from './provider';
+
+let pagoEfectivoProvider: PagoEfectivoProvider | undefined;
+
+export function pspProvider(name: ProviderName = config().PSP_PROVIDER): PspProvider {
+  if (name === 'dlocal') return dlocal();
+  pagoEfectivoProvider ??= new PagoEfectivoProvider(pagoEfectivo());
+  return pagoEfectivoProvider;
+}
+
+export function resetPspProviderForTests(): void {
+  pagoEfectivoProvider = undefined;
+}
+
+/** Reads a verified notification from `provider` (which route it came in by). */
+export function parseProviderNotification(provider: ProviderName, rawBody: Buffer): ParsedNotification {
+  return provider === 'dlocal' ? parseDlocalNotification(rawBody) : parseNotification(rawBody);
+}

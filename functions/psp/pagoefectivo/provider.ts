@@ -1,0 +1,33 @@
+import type {
+  ChangeExpiryOutcome,
+  CipStatus,
+  CreatedVoucher,
+  CreateVoucherInput,
+  DeleteCipOutcome,
+  PspProvider,
+  VoucherRef,
+} from '../provider';
+import type { PagoEfectivoClient } from './client';
+
+/** PagoEfectivo direct: a CIP is the voucher, found by its own number (no separate payment id). */
+export class PagoEfectivoProvider implements PspProvider {
+  readonly name = 'pagoefectivo' as const;
+
+  constructor(private readonly client: PagoEfectivoClient) {}
+
+  createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher> {
+    return this.client.createCip(input);
+  }
+
+  searchVouchers(vouchers: readonly VoucherRef[]): Promise<CipStatus[]> {
+    return this.client.searchCips(vouchers.map((voucher) => voucher.cip));
+  }
+
+  deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome> {
+    return this.client.deleteCip(voucher.cip);
+  }
+
+  changeVoucherExpiry(voucher: VoucherRef, expiresAt: Date): Promise<ChangeExpiryOutcome> {
+    return this.client.changeCipExpiry(voucher.cip, expiresAt);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the domain needs from a cash-voucher PSP, whoever sells PagoEfectivo: PagoEfectivo itself
+ * (psp/pagoefectivo) or a reseller (psp/dlocal). Use cases depend on this file only; which
+ * provider a stage uses is configuration (`PSP_PROVIDER`, psp/index.ts). Money is in minor units
+ * and times are Dates here: each adapter converts to its PSP's decimals and time zones.
+ */
+import type { Currency } from '../orders/money';
+
+export const PROVIDERS = ['pagoefectivo', 'dlocal'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** An issued voucher as the order keeps it: the CIP the buyer pays, and the provider's own id. */
+export interface VoucherRef {
+  cip: string;
+  /** The provider's payment id, where it has one apart from the CIP (dLocal: `D-4-…`). */
+  providerPaymentId?: string;
+}
+
+export interface CreateVoucherInput {
+  /** Our order id: the PSP's transaction code / order id, so its records point back at us. */
+  transactionCode: string;
+  currency: Currency;
+  amountMinor: number;
+  expiresAt: Date;
+  userEmail: string;
+  paymentConcept: string;
+  userName?: string;
+  userLastName?: string;
+  userDocumentType?: string;
+  userDocumentNumber?: string;
+  userPhone?: string;
+  additionalData?: string;
+}
+
+export interface CreatedVoucher {
+  cip: string;
+  /** The provider's own page or image of the voucher. */
+  url: string;
+  expiresAt: Date;
+  providerPaymentId?: string;
+}
+
+export type CipState = 'pending' | 'paid' | 'expired' | 'deleted' | 'unknown';
+
+export interface CipStatus {
+  cip: string;
+  state: CipState;
+  statusCode: number | undefined;
+  transactionCode: string | undefined;
+  amountMinor: number | undefined;
+  currency: string | undefined;
+  paidAt: Date | undefined;
+}
+
+export type DeleteCipOutcome = 'deleted' | 'not_found' | 'not_deletable';
+export type ChangeExpiryOutcome =
+  | { outcome: 'changed'; expiresAt: Date }
+  | { outcome: 'not_changeable' | 'not_found' }
+  /** The provider has no way to move a deadline (dLocal tickets). */
+  | { outcome: 'not_supported' };
+
+/** A verified payment notification, read into our terms. */
+export interface PaidNotification {
+  cip: string;
+  /** The payment's own id at the provider: PagoEfectivo's operation number, dLocal's payment id. */
+  operationNumber: string;
+  amountMinor: number;
+  /** As sent; compared with the order's currency by the applier. */
+  currency: Currency | string;
+  paidAt: Date;
+  transactionCode: string | undefined;
+}
+
+export type ParsedNotification =
+  | { kind: 'paid'; payment: PaidNotification }
+  /** A provider-run refund moved (dLocal): `refundId` is ours (sent as its idempotency key). */
+  | { kind: 'refund'; providerRefundId: string; status: ProviderRefundStatus }
+  | { kind: 'informational'; eventType: string }
+  | { kind: 'unknown_event_type'; eventType: string }
+  | { kind: 'unparsable'; reason: string };
+
+export interface ProviderRefundInput {
+  refundId: string;
+  voucher: VoucherRef;
+  amountMinor: number;
+  currency: Currency;
+  /** The buyer's bank account: cash payments are refunded by bank transfer. */
+  bankAccount: { cci: string; holderName: string; documentType: string; documentNumber: string };
+}
+
+export type ProviderRefundStatus = 'pending' | 'succeeded' | 'rejected' | 'cancelled';
+
+export interface ProviderRefund {
+  providerRefundId: string;
+  status: ProviderRefundStatus;
+}
+
+export interface PspProvider {
+  readonly name: ProviderName;
+  createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher>;
+  /** Several vouchers' states in as few calls as the provider allows. Safe to retry. */
+  searchVouchers(vouchers: readonly VoucherRef[]): Promise<CipStatus[]>;
+  /** Cancels an unpaid voucher. Safe to retry. */
+  deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome>;
+  changeVoucherExpiry(voucher: VoucherRef, expiresAt: Date): Promise<ChangeExpiryOutcome>;
+  /** Where the provider refunds itself (dLocal); PagoEfectivo refunds are bank transfers we make. */
+  refund?(input: ProviderRefundInput): Promise<ProviderRefund>;
+}

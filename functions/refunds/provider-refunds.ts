@@ -1,0 +1,81 @@
+import { now } from '../platform/clock';
+import { ConflictError } from '../platform/errors';
+import { logger } from '../platform/powertools';
+import type { ProviderRefundStatus, PspProvider } from '../psp/provider';
+import { getOrder } from '../store/orders-repository';
+import {
+  findRefundIdByProviderRefund,
+  recordProviderRefund,
+  type StoredRefund,
+} from '../store/refunds-repository';
+import { moveRefund } from './refunds';
+
+/**
+ * After approval, where the stage's provider refunds cash payments itself (dLocal): ask it to, and
+ * remember its refund id. The refund stays APPROVED until the provider's notification moves it.
+ * Refunds of extra money held as an anomaly (no order voucher) stay manual.
+ */
+export async function startProviderRefund(refund: StoredRefund, psp: PspProvider): Promise<StoredRefund> {
+  if (psp.refund === undefined || refund.anomalyId !== undefined || refund.status !== 'APPROVED')
+    return refund;
+  const order = await getOrder(refund.orderId, true);
+  if (order === undefined || order.voucher.provider !== psp.name) return refund;
+  const started = await psp.refund({
+    refundId: refund.id,
+    voucher: order.voucher,
+    amountMinor: refund.amount,
+    currency: refund.currency,
+    bankAccount: refund.destination,
+  });
+  await recordProviderRefund(refund.id, psp.name, started.providerRefundId);
+  logger.info('refund sent to the provider', {
+    refundId: refund.id,
+    providerRefundId: started.providerRefundId,
+  });
+  return { ...refund, providerRefund: { provider: psp.name, id: started.providerRefundId } };
+}
+
+/** A person may not mark paid or failed what the provider itself is paying. */
+export function refuseManualMark(refund: StoredRefund | undefined): void {
+  if (refund?.providerRefund !== undefined) {
+    throw new ConflictError(
+      'provider_refund',
+      `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
+    );
+  }
+}
+
+/** The actor provider-run refund moves are recorded under. */
+const DLOCAL_ACTOR = { keyId: 'dlocal', keyName: 'dLocal (refund notification)' };
+
+/**
+ * A provider-run refund (dLocal) reached a final state: the refund follows it — SUCCESS → PAID_OUT,
+ * REJECTED/CANCELLED → FAILED — instead of waiting for a person's mark-paid. PENDING changes
+ * nothing. A notification for a refund we do not know is logged and acknowledged.
+ */
+export async function applyProviderRefund(
+  providerRefundId: string,
+  status: ProviderRefundStatus,
+  webhookId: string,
+): Promise<{ result: 'refund'; refundId: string | undefined; status: string }> {
+  const refundId = await findRefundIdByProviderRefund('dlocal', providerRefundId);
+  if (refundId === undefined) {
+    logger.warn('refund notification for a refund we do not know', { providerRefundId, webhookId });
+    return { result: 'refund', refundId: undefined, status };
+  }
+  if (status === 'pending') return { result: 'refund', refundId, status };
+  const moved = await moveRefund(
+    refundId,
+    status === 'succeeded' ? 'mark-paid' : 'mark-failed',
+    DLOCAL_ACTOR,
+    status === 'succeeded'
+      ? { transferReference: providerRefundId, paidAt: now().toISOString() }
+      : { reason: `dLocal ${status} the refund ${providerRefundId}.` },
+  ).catch((error: unknown) => {
+    // Already moved (a repeated notification): the refund is where the first one put it.
+    if (error instanceof Error && 'code' in error && (error as { code: string }).code === 'invalid_status')
+      return undefined;
+    throw error;
+  });
+  return { result: 'refund', refundId, status: moved?.status ?? status };
+}

@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { now } from '../../functions/platform/clock';
+import {
+  dlocalAuthorization,
+  dlocalSignature,
+  signatureFromHeaders,
+} from '../../functions/psp/dlocal/signing';
+import type { SandboxCip, SandboxState } from './state';
+
+/**
+ * dLocal's payments API as the sandbox speaks it, under `/dlocal/` on the sandbox's port: PagoEfectivo
+ * sold as payment method `EF` (pagoefectivo-protocol.md §5). Requests are checked as dLocal checks
+ * them (X-Login, X-Trans-Key, X-Date and the V2-HMAC-SHA256 signature; wrong → 401), creates
+ * honour X-Idempotency-Key, and a ticket is a sandbox CIP like any other, so
+ * `POST /_sandbox/cips/{cip}/pay` pays it — and then notifies in dLocal's shape and signature.
+ */
+export interface DlocalSandboxOptions {
+  login: string;
+  transKey: string;
+  secretKey: string;
+}
+
+type Json = Record<string, unknown>;
+export interface DlocalReply {
+  status: number;
+  body: Json;
+}
+
+interface SandboxRefund {
+  id: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  status: 'PENDING' | 'SUCCESS' | 'REJECTED' | 'CANCELLED';
+  notificationUrl?: string;
+  createdDate: string;
+}
+
+const STATUS = {
+  generated: ['PENDING', 100, 'The payment is pending.'],
+  paid: ['PAID', 200, 'The payment was paid.'],
+  // dLocal has no EXPIRED: an unpaid ticket past its date is reported cancelled.
+  expired: ['CANCELLED', 400, 'The payment was cancelled.'],
+  deleted: ['CANCELLED', 400, 'The payment was cancelled.'],
+} as const;
+
+const error = (status: number, code: number, message: string, param?: string): DlocalReply => ({
+  status,
+  body: { code, message, ...(param ? { param } : {}) },
+});
+
+export function dlocalSandbox(
+  state: SandboxState,
+  options: DlocalSandboxOptions,
+  effectiveStatus: (cip: SandboxCip) => SandboxCip['status'],
+  baseUrl: () => string,
+) {
+  const idempotent = new Map<string, string>();
+  const refunds = new Map<string, SandboxRefund>();
+
+  const byPaymentId = (id: string) => [...state.cips.values()].find((cip) => cip.dlocal?.paymentId === id);
+
+  function paymentObject(cip: SandboxCip, overrides: { amount?: number; currency?: string } = {}): Json {
+    const [status, code, detail] = STATUS[effectiveStatus(cip)];
+    return {
+      id: cip.dlocal?.paymentId,
+      amount: overrides.amount ?? Number(cip.amount),
+      currency: overrides.currency ?? cip.currency,
+      country: 'PE',
+      payment_method_id: 'EF',
+      payment_method_type: 'TICKET',
+      payment_method_flow: 'DIRECT',
+      created_date: new Date(Date.parse(cip.dateCreation)).toISOString(),
+      ...(cip.datePayment ? { approved_date: new Date(Date.parse(cip.datePayment)).toISOString() } : {}),
+      status,
+      status_code: String(code),
+      status_detail: detail,
+      order_id: cip.transactionCode,
+      ...(cip.dlocal?.notificationUrl ? { notification_url: cip.dlocal.notificationUrl } : {}),
+      ticket: {
+        number: cip.cip,
+        expiration_date: new Date(Date.parse(cip.dateExpiry)).toISOString(),
+        id: cip.guid,
+        image_url: `${baseUrl()}/vouchers/${cip.guid}.html`,
+      },
+    };
+  }
+
+  /** Signs and posts a notification as dLocal does: X-Date, X-Login, Authorization over the raw body. */
+  async function notify(url: string, payload: Json): Promise<{ status: number | null; error?: string }> {
+    const body = JSON.stringify(payload);
+    const date = now().toISOString();
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-date': date,
+          'x-login': options.login,
+          authorization: dlocalAuthorization(dlocalSignature(options.secretKey, options.login, date, body)),
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      return { status: response.status };
+    } catch (caught) {
+      return { status: null, error: caught instanceof Error ? caught.message : String(caught) };
+    }
+  }
+
+  function authenticate(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): DlocalReply | undefined {
+    const get = (name: string) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const date = get('x-date');
+    const given = signatureFromHeaders(get('authorization'), undefined);
+    if (get('x-login') !== options.login || get('x-trans-key') !== options.transKey || !date || !given) {
+      return error(401, 3001, 'Invalid credentials');
+    }
+    if (given !== dlocalSignature(options.secretKey, options.login, date, rawBody)) {
+      return error(401, 3003, 'Invalid signature');
+    }
+    return undefined;
+  }
+
+  function createPayment(body: Json, idempotencyKey: string | undefined): DlocalReply {
+    if (idempotencyKey && idempotent.has(idempotencyKey)) {
+      const existing = byPaymentId(idempotent.get(idempotencyKey) ?? '');
+      if (existing) return { status: 200, body: paymentObject(existing) };
+    }
+    const payer = (body.payer ?? {}) as Json;
+    if (body.country !== 'PE') return error(400, 5004, 'Invalid country', 'country');
+    if (body.payment_method_id !== 'EF')
+      return error(400, 5005, 'Invalid payment method', 'payment_method_id');
+    if (body.currency !== 'PEN' && body.currency !== 'USD')
+      return error(400, 5006, 'Invalid currency', 'currency');
+    if (typeof body.amount !== 'number' || !(body.amount > 0))
+      return error(400, 5001, 'Invalid amount', 'amount');
+    if (typeof body.order_id !== 'string' || body.order_id === '')
+      return error(400, 5000, 'Invalid order_id', 'order_id');
+    if (typeof payer.document !== 'string' || !/^(\d{8,9}|\d{11})$/.test(payer.document)) {
+      return error(
+        400,
+        5014,
+        'Invalid payer document: DNI (8-9 digits) or RUC (11) required',
+        'payer.document',
+      );
+    }
+    if (typeof payer.email !== 'string' || !payer.email.includes('@'))
+      return error(400, 5015, 'Invalid payer email', 'payer.email');
+    const cip: SandboxCip = {
+      cip: String(state.nextCip++),
+      currency: body.currency,
+      amount: body.amount.toFixed(2),
+      transactionCode: body.order_id,
+      userEmail: payer.email,
+      ...(typeof payer.name === 'string' ? { userName: payer.name } : {}),
+      dateCreation: now().toISOString(),
+      // Tickets sold through dLocal live three days; the merchant cannot choose.
+      dateExpiry: new Date(now().getTime() + 3 * 86_400_000).toISOString(),
+      status: 'generated',
+      guid: randomUUID(),
+      dlocal: {
+        paymentId: `D-4-${randomUUID()}`,
+        ...(typeof body.notification_url === 'string' ? { notificationUrl: body.notification_url } : {}),
+      },
+    };
+    state.cips.set(cip.cip, cip);
+    state.save();
+    if (idempotencyKey) idempotent.set(idempotencyKey, cip.dlocal?.paymentId ?? '');
+    return { status: 200, body: paymentObject(cip) };
+  }
+
+  function createRefund(body: Json, idempotencyKey: string | undefined): DlocalReply {
+    if (idempotencyKey && idempotent.has(`refund:${idempotencyKey}`)) {
+      const existing = refunds.get(idempotent.get(`refund:${idempotencyKey}`) ?? '');
+      if (existing) return { status: 200, body: refundObject(existing) };
+    }
+    const payment = byPaymentId(String(body.payment_id ?? ''));
+    if (!payment) return error(404, 4000, 'Payment not found', 'payment_id');
+    if (effectiveStatus(payment) !== 'paid') return error(400, 5008, 'The payment is not paid', 'payment_id');
+    // A cash ticket is refunded by bank transfer: dLocal needs the buyer's account.
+    if (typeof body.bank_account !== 'string' || !/^\d{20}$/.test(body.bank_account)) {
+      return error(400, 5016, 'Invalid bank_account (CCI, 20 digits)', 'bank_account');
+    }
+    const refunded = [...refunds.values()]
+      .filter((refund) => refund.paymentId === payment.dlocal?.paymentId && refund.status !== 'REJECTED')
+      .reduce((sum, refund) => sum + refund.amount, 0);
+    const amount = typeof body.amount === 'number' ? body.amount : Number(payment.amount);
+    if (!(amount > 0) || Math.round((refunded + amount) * 100) > Math.round(Number(payment.amount) * 100)) {
+      return error(400, 5009, 'Invalid refund amount', 'amount');
+    }
+    const refund: SandboxRefund = {
+      id: `REF-${randomUUID()}`,
+      paymentId: payment.dlocal?.paymentId ?? '',
+      amount,
+      currency: String(body.currency ?? payment.currency),
+      status: 'PENDING',
+      ...(typeof body.notification_url === 'string' ? { notificationUrl: body.notification_url } : {}),
+      createdDate: now().toISOString(),
+    };
+    refunds.set(refund.id, refund);
+    if (idempotencyKey) idempotent.set(`refund:${idempotencyKey}`, refund.id);
+    // The bank transfer completes a moment later, and dLocal says so.
+    setTimeout(() => {
+      refund.status = 'SUCCESS';
+      if (refund.notificationUrl) void notify(refund.notificationUrl, refundObject(refund));
+    }, 200).unref();
+    return { status: 200, body: refundObject(refund) };
+  }
+
+  function refundObject(refund: SandboxRefund): Json {
+    const code = { PENDING: 100, SUCCESS: 200, REJECTED: 300, CANCELLED: 400 }[refund.status];
+    return {
+      id: refund.id,
+      payment_id: refund.paymentId,
+      status: refund.status,
+      status_code: code,
+      amount: refund.amount,
+      currency: refund.currency,
+      created_date: refund.createdDate,
+      ...(refund.notificationUrl ? { notification_url: refund.notificationUrl } : {}),
+    };
+  }
+
+  return {
+    /** Answers a `/dlocal/...` request, or undefined when the path is not dLocal's. */
+    async route(
+      method: string,
+      path: string,
+      headers: Record<string, string | string[] | undefined>,
+      rawBody: Buffer,
+    ): Promise<DlocalReply | undefined> {
+      if (!path.startsWith('/dlocal/')) return undefined;
+      const denied = authenticate(headers, rawBody);
+      if (denied) return denied;
+      let body: Json = {};
+      if (rawBody.length > 0) {
+        try {
+          body = JSON.parse(rawBody.toString('utf8')) as Json;
+        } catch {
+          return error(400, 5000, 'Invalid request body');
+        }
+      }
+      const key = headers['x-idempotency-key'];
+      const idempotencyKey = Array.isArray(key) ? key[0] : key;
+      if (method === 'POST' && path === '/dlocal/payments') return createPayment(body, idempotencyKey);
+      if (method === 'POST' && path === '/dlocal/refunds') return createRefund(body, idempotencyKey);
+      const status = /^\/dlocal\/payments\/([^/]+)\/status$/.exec(path);
+      if (method === 'GET' && status?.[1]) {
+        const cip = byPaymentId(decodeURIComponent(status[1]));
+        if (!cip) return error(404, 4000, 'Payment not found');
+        const object = paymentObject(cip);
+        return {
+          status: 200,
+          body: {
+            payment_id: object.id,
+            status: object.status,
+            status_code: object.status_code,
+            status_detail: object.status_detail,
+            amount: object.amount,
+            currency: object.currency,
+            order_id: object.order_id,
+            ...(object.approved_date ? { approved_date: object.approved_date } : {}),
+          },
+        };
+      }
+      const cancel = /^\/dlocal\/payments\/([^/]+)\/cancel$/.exec(path);
+      if (method === 'POST' && cancel?.[1]) {
+        const cip = byPaymentId(decodeURIComponent(cancel[1]));
+        if (!cip) return error(404, 4000, 'Payment not found');
+        const current = effectiveStatus(cip);
+        if (current === 'paid') return error(400, 5008, 'The payment cannot be cancelled: it is paid');
+        cip.status = 'deleted';
+        cip.dateRemoval = now().toISOString();
+        state.save();
+        return { status: 200, body: paymentObject(cip) };
+      }
+      return error(404, 4000, 'Resource not found');
+    },
+
+    /** The PAID notification of a dLocal ticket the sandbox just marked paid. */
+    notifyPaid(cip: SandboxCip, overrides: { amount?: number; currency?: string }) {
+      const url = cip.dlocal?.notificationUrl;
+      if (!url) return Promise.resolve({ status: null, error: 'no notification_url' });
+      return notify(url, paymentObject(cip, overrides));
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '../../../functions/orders/order';
+import { PROVIDERS, type ProviderName } from '../../../functions/psp/provider';
+import { type LocalStack, startLocalStack } from '../../../local/stack';
+import { eventually, orderRequest } from '../../support/api';
+
+const KEY = 'provider-test-key-0123456789';
+const APPROVER = 'provider-approver-key-0123456789';
+
+/**
+ * The README's walk-through once per provider, each on a stack of its own (PSP_PROVIDER): the
+ * marketplace's calls are the same; only the route the PSP notifies and who pays refunds differ.
+ */
+describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: ProviderName) => {
+  let stack: LocalStack;
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key = KEY,
+  ): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const sandbox = async (path: string, body: unknown = {}) =>
+    (
+      await fetch(`${stack.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) })
+    ).json() as Promise<Record<string, unknown>>;
+  const order = (id: string) => call<Order>('GET', `/v1/orders/${id}`).then((answer) => answer.body);
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      port: 0,
+      sandboxPort: 0,
+      apiKey: KEY,
+      extraApiKeys: [{ key: APPROVER, name: 'approver' }],
+      serviceId: '5001',
+      accessKey: 'provider-access',
+      secretKey: 'provider-secret',
+      visibilityTimeoutSeconds: 1,
+      scheduler: false,
+      provider,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('creates a voucher with a CIP, applies the sandbox payment once, and fulfils', async () => {
+    const created = await call<Order>('POST', '/v1/orders', orderRequest());
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.voucher.provider).toBe(provider);
+    expect(created.body.voucher.cip).toMatch(/^\d+$/);
+    expect(created.body.voucher.displayUrl).toContain('/v/');
+
+    const paid = await sandbox(`/_sandbox/cips/${created.body.voucher.cip}/pay`, { copies: 2 });
+    expect(paid.notified).toBe(true);
+    const settled = await eventually(async () => {
+      const current = await order(created.body.id);
+      return current.status === 'PAID' ? current : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // let the duplicate land
+    const final = await order(created.body.id);
+    expect(final.version).toBe(2);
+    expect(final.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect(settled.payment?.amount).toBe(created.body.amount);
+    expect((await call('POST', `/v1/orders/${created.body.id}/fulfil`)).status).toBe(200);
+  });
+
+  it("refuses a forged notification on the provider's route and queues nothing", async () => {
+    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
+    const forged = await fetch(`${stack.apiUrl}${route}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-date': new Date().toISOString(),
+        'x-login': 'sandbox-dlocal-login',
+        authorization: `V2-HMAC-SHA256, Signature: ${'0'.repeat(64)}`,
+        'pe-signature': '0'.repeat(64),
+      },
+      body: JSON.stringify({ id: 'D-4-forged', status: 'PAID', amount: 150, currency: 'PEN' }),
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('cancels a pending voucher at the provider', async () => {
+    const created = await call<Order>('POST', '/v1/orders', orderRequest());
+    expect((await call('POST', `/v1/orders/${created.body.id}/cancel`)).status).toBe(200);
+    const state = await fetch(`${stack.sandboxUrl}/_sandbox/cips/${created.body.voucher.cip}`).then(
+      (response) => response.json() as Promise<{ status: string }>,
+    );
+    expect(state.status).toBe('deleted');
+  });
+
+  it('finds a payment whose notification was lost by asking the provider (sync-pending)', async () => {
+    const created = await call<Order>('POST', '/v1/orders', orderRequest());
+    await sandbox(`/_sandbox/cips/${created.body.voucher.cip}/pay`, { notify: false });
+    const summary = (await fetch(`${stack.apiUrl}/_local/jobs/sync-pending`, { method: 'POST' }).then((r) =>
+      r.json(),
+    )) as { paid: number };
+    expect(summary.paid).toBeGreaterThanOrEqual(1);
+    expect((await order(created.body.id)).status).toBe('PAID');
+  });
+
+  it(
+    provider === 'dlocal'
+      ? "refunds a paid order through dLocal's refund API; dLocal's notification marks it paid out"
+      : 'refunds a paid order by the manual bank-transfer lifecycle',
+    async () => {
+      const created = await call<Order>(
+        'POST',
+        '/v1/orders',
+        orderRequest({ amount: 200_000, splits: [{ sellerId: 's', amount: 200_000, fee: 0 }] }),
+      );
+      await sandbox(`/_sandbox/cips/${created.body.voucher.cip}/pay`);
+      await eventually(async () => ((await order(created.body.id)).status === 'PAID' ? true : undefined));
+      const requested = await call<{ id: string; status: string }>(
+        'POST',
+        `/v1/orders/${created.body.id}/refunds`,
+        {
+          amount: 200_000,
+          reason: 'return',
+          destination: {
+            type: 'bank_account',
+            cci: '00219300123456789013',
+            holderName: 'Ana Núñez',
+            documentType: 'DNI',
+            documentNumber: '45678912',
+          },
+        },
+      );
+      expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+      const approved = await call<{ status: string }>(
+        'POST',
+        `/v1/refunds/${requested.body.id}/approve`,
+        undefined,
+        APPROVER,
+      );
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(approved.body.status).toBe('APPROVED');
+      if (provider === 'dlocal') {
+        // dLocal pays it: a person cannot mark it, and dLocal's SUCCESS notification does.
+        const manual = await call<{ code: string }>('POST', `/v1/refunds/${requested.body.id}/mark-paid`, {
+          transferReference: 'OP-1',
+          paidAt: new Date().toISOString(),
+        });
+        expect(manual.status).toBe(409);
+        expect(manual.body.code).toBe('provider_refund');
+        const paidOut = await eventually(async () => {
+          const refund = await call<{ status: string }>('GET', `/v1/refunds/${requested.body.id}`);
+          return refund.body.status === 'PAID_OUT' ? refund.body : undefined;
+        });
+        expect(paidOut.status).toBe('PAID_OUT');
+      } else {
+        const marked = await call<{ status: string }>('POST', `/v1/refunds/${requested.body.id}/mark-paid`, {
+          transferReference: 'OP-1',
+          paidAt: new Date().toISOString(),
+        });
+        expect(marked.body.status).toBe('PAID_OUT');
+      }
+      await eventually(async () => ((await order(created.body.id)).status === 'REFUNDED' ? true : undefined));
+    },
+  );
+});
