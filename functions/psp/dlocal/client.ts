@@ -166,7 +166,7 @@ export class DlocalClient implements PspProvider {
   }
 
   /** dLocal offers no way to move a ticket's deadline. */
-  async changeVoucherExpiry(): Promise<ChangeExpiryOutcome> {
+  async changeVoucherExpiry(_voucher: VoucherRef, _expiresAt: Date): Promise<ChangeExpiryOutcome> {
     return { outcome: 'not_supported' };
   }
 

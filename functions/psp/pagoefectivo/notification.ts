@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decimalToMinor } from '../../orders/money';
-import type { PaidNotification, ParsedNotification } from '../provider';
+import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 
 /** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
