@@ -1057,6 +1057,25 @@ function assembleDocument(): JsonSchema {
           },
         },
       },
+      '/webhooks/dlocal': {
+        post: {
+          operationId: 'receiveDlocalNotification',
+          summary:
+            'dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature)',
+          security: [{ dlocalSignature: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': json('Stored and queued (the id of the stored raw notification).', {
+              type: 'object',
+              required: ['received', 'id'],
+              properties: { received: { const: true }, id: { type: 'string' } },
+            }),
+            '401': problem('Missing or wrong signature (or X-Login); nothing stored.'),
+            '413': problem('Body too large.'),
+            '500': commonErrors['500'],
+          },
+        },
+      },
       '/webhooks/pagoefectivo': {
         post: {
           operationId: 'receivePagoEfectivoNotification',
@@ -1080,6 +1099,13 @@ function assembleDocument(): JsonSchema {
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer' },
+        dlocalSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            '`V2-HMAC-SHA256, Signature: <hex HMAC-SHA256 of X-Login + X-Date + body with the merchant secret key>` (dLocal signs it; X-Date and X-Login headers accompany it).',
+        },
         peSignature: {
           type: 'apiKey',
           in: 'header',

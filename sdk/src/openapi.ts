@@ -713,6 +713,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/dlocal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature) */
+        post: operations["receiveDlocalNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/pagoefectivo": {
         parameters: {
             query?: never;
@@ -876,8 +893,11 @@ export interface components {
             expiresInMinutes: number;
         };
         Voucher: {
-            /** @constant */
-            provider: "pagoefectivo";
+            /**
+             * @description Who issued the CIP: PagoEfectivo directly, or dLocal.
+             * @enum {string}
+             */
+            provider: "pagoefectivo" | "dlocal";
             cip: string;
             /**
              * Format: uri
@@ -5607,6 +5627,74 @@ export interface operations {
             };
             /** @description No such file. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; nothing internal is revealed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveDlocalNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Stored and queued (the id of the stored raw notification). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        received: true;
+                        id: string;
+                    };
+                };
+            };
+            /** @description Missing or wrong signature (or X-Login); nothing stored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

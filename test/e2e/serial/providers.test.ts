@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../functions/orders/order';
+import { dlocalAuthorization, dlocalSignature } from '../../../functions/psp/dlocal/signing';
+import { notificationSignature } from '../../../functions/psp/pagoefectivo/signing';
 import { PROVIDERS, type ProviderName } from '../../../functions/psp/provider';
+import { DEFAULT_DLOCAL_SANDBOX } from '../../../local/sandbox/server';
 import { type LocalStack, startLocalStack } from '../../../local/stack';
 import { eventually, orderRequest } from '../../support/api';
 
@@ -87,6 +90,51 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
     });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('records a signed notification for a payment we do not know as an anomaly, and acknowledges it', async () => {
+    const body =
+      provider === 'dlocal'
+        ? JSON.stringify({
+            id: `D-4-unknown-${Date.now()}`,
+            amount: 99,
+            currency: 'PEN',
+            status: 'PAID',
+            payment_method_id: 'EF',
+            approved_date: new Date().toISOString(),
+            ticket: { number: '99999991' },
+          })
+        : JSON.stringify({
+            eventType: 'cip.paid',
+            operationNumber: Date.now() % 1_000_000,
+            data: { cip: 99999991, currency: 'PEN', amount: 99, paymentDate: '2026-11-27T10:00:00-05:00' },
+          });
+    const date = new Date().toISOString();
+    const headers: Record<string, string> =
+      provider === 'dlocal'
+        ? {
+            'x-date': date,
+            'x-login': DEFAULT_DLOCAL_SANDBOX.login,
+            authorization: dlocalAuthorization(
+              dlocalSignature(DEFAULT_DLOCAL_SANDBOX.secretKey, DEFAULT_DLOCAL_SANDBOX.login, date, body),
+            ),
+          }
+        : { 'pe-signature': notificationSignature('provider-secret', body) };
+    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
+    const answer = await fetch(`${stack.apiUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    expect(answer.status).toBe(200);
+    const anomaly = await eventually(async () => {
+      const list = await call<{ items: { cip?: string; type: string }[] }>(
+        'GET',
+        '/v1/anomalies?type=unknown_cip',
+      );
+      return list.body.items.find((item) => item.cip === '99999991');
+    });
+    expect(anomaly.type).toBe('unknown_cip');
   });
 
   it('cancels a pending voucher at the provider', async () => {
