@@ -15,6 +15,7 @@ import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';
 import { benchPayouts } from './payouts';
+import { benchProviders } from './providers';
 import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
@@ -205,10 +206,12 @@ async function main() {
     await benchScheduledJobs();
     await benchSettlements();
     await benchPayouts();
-    console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
   } finally {
     await stack.stop();
   }
+  // Each provider on a stack of its own, after the main one is down (one stack per process at a time).
+  await benchProviders();
+  console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
 }
 
 main().catch((error: unknown) => {
