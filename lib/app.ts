@@ -1,6 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STAGE_CONFIG, type Stage } from './config';
+import { STAGE_CONFIG, type Stage, type StageConfig } from './config';
 import { ServiceStack } from './service-stack';
 import { StatefulStack } from './stateful-stack';
 
@@ -20,7 +20,15 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   // Strong references protect the stateful stack: CloudFormation refuses to remove an export in use.
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
-  const config = STAGE_CONFIG[stage];
+  // `-c provider=dlocal` sells through dLocal without editing lib/config.ts (docs/providers.md).
+  const provider: unknown = app.node.tryGetContext('provider');
+  if (provider !== undefined && provider !== 'pagoefectivo' && provider !== 'dlocal') {
+    throw new Error(`-c provider must be pagoefectivo or dlocal, not ${String(provider)}`);
+  }
+  const config: StageConfig =
+    provider === 'pagoefectivo' || provider === 'dlocal'
+      ? { ...STAGE_CONFIG[stage], provider }
+      : STAGE_CONFIG[stage];
   // The stage's own region and account (lib/config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');
   const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };

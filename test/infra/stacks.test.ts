@@ -241,6 +241,8 @@ describe('functions', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        // dLocal refunds are requested from dLocal on approval (docs/providers.md).
+        ...secret,
       ],
       'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       'fulfil-order': transition,
@@ -818,6 +820,39 @@ describe('payouts', () => {
       );
     }
     expect(environmentOf(service, 'create-order', 'prod').PAYOUT_SCHEDULE).toBeUndefined();
+  });
+});
+
+describe('a stage selling through dLocal (-c provider=dlocal)', () => {
+  it('keeps dLocal credentials in their own secret, readable by the PSP functions only, and passes cdk-nag', () => {
+    const { service, stateful } = synth('dev', undefined, { ...ONCALL, provider: 'dlocal' });
+    stateful.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'pagoefectivo/dev/dlocal-credentials',
+    });
+    for (const name of [
+      'create-order',
+      'refunds',
+      'sync-pending',
+      'expire-orders',
+      'ingest-webhook',
+    ] as const) {
+      const env = environmentOf(service, name, 'dev');
+      expect(env.PSP_PROVIDER, name).toBe('dlocal');
+      expect(env.DLOCAL_SECRET_ARN, name).toBeDefined();
+      expect(env.DLOCAL_BASE_URL, name).toBe('https://sandbox.dlocal.com');
+    }
+    // dLocal is told where to notify with every call: the calling functions know our URL.
+    expect(environmentOf(service, 'refunds', 'dev').PUBLIC_BASE_URL).toBeDefined();
+    expect(environmentOf(service, 'get-order', 'dev').DLOCAL_SECRET_ARN).toBeUndefined();
+    // The default stages create no dLocal secret.
+    expect(
+      Object.keys(
+        synthesized.prod.stateful.findResources('AWS::SecretsManager::Secret', {
+          Properties: { Name: 'pagoefectivo/prod/dlocal-credentials' },
+        }),
+      ),
+    ).toEqual([]);
+    expect(() => synth('dev', undefined, { ...ONCALL, provider: 'payu' })).toThrow(/-c provider/);
   });
 });
 
