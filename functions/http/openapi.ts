@@ -285,6 +285,28 @@ const htmlOr = (description: string, json: string, schema: JsonSchema) => ({
   content: { 'text/html': { schema: { type: 'string', maxLength: 65_536 } }, [json]: { schema } },
 });
 
+/** A PSP's notification route: authenticated by its signature, always acknowledged once stored. */
+function pspNotificationRoute(operationId: string, summary: string, scheme: string, unauthorized: string) {
+  return {
+    post: {
+      operationId,
+      summary,
+      security: [{ [scheme]: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+      responses: {
+        '200': json('Stored and queued (the id of the stored raw notification).', {
+          type: 'object',
+          required: ['received', 'id'],
+          properties: { received: { const: true }, id: { type: 'string' } },
+        }),
+        '401': problem(unauthorized),
+        '413': problem('Body too large.'),
+        '500': problem('Unexpected error; nothing internal is revealed.'),
+      },
+    },
+  };
+}
+
 /** Same caller + key + body within a day replays the first response; another body → 409. */
 const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
@@ -1057,44 +1079,18 @@ function assembleDocument(): JsonSchema {
           },
         },
       },
-      '/webhooks/dlocal': {
-        post: {
-          operationId: 'receiveDlocalNotification',
-          summary:
-            'dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature)',
-          security: [{ dlocalSignature: [] }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-          responses: {
-            '200': json('Stored and queued (the id of the stored raw notification).', {
-              type: 'object',
-              required: ['received', 'id'],
-              properties: { received: { const: true }, id: { type: 'string' } },
-            }),
-            '401': problem('Missing or wrong signature (or X-Login); nothing stored.'),
-            '413': problem('Body too large.'),
-            '500': commonErrors['500'],
-          },
-        },
-      },
-      '/webhooks/pagoefectivo': {
-        post: {
-          operationId: 'receivePagoEfectivoNotification',
-          summary: 'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
-          security: [{ peSignature: [] }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-          responses: {
-            '200': json('Stored and queued (the id of the stored raw notification).', {
-              type: 'object',
-              required: ['received', 'id'],
-              properties: { received: { const: true }, id: { type: 'string' } },
-            }),
-            '401': problem('Missing or wrong signature; nothing stored.'),
-            '413': problem('Body too large.'),
-            '429': commonErrors['429'],
-            '500': commonErrors['500'],
-          },
-        },
-      },
+      '/webhooks/dlocal': pspNotificationRoute(
+        'receiveDlocalNotification',
+        'dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature)',
+        'dlocalSignature',
+        'Missing or wrong signature (or X-Login); nothing stored.',
+      ),
+      '/webhooks/pagoefectivo': pspNotificationRoute(
+        'receivePagoEfectivoNotification',
+        'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
+        'peSignature',
+        'Missing or wrong signature; nothing stored.',
+      ),
     },
     components: {
       securitySchemes: {
