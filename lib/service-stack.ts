@@ -73,17 +73,15 @@ export interface ServiceStackProps extends StackProps {
 }
 
 const METRICS_NAMESPACE = 'PagoEfectivoMarketplace';
-const SERVICE_DIMENSION = { service: 'pagoefectivo-marketplace' };
-
-/** One of our Powertools metrics, summed per 5 minutes. */
-const appMetric = (metricName: string) =>
-  new Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: SERVICE_DIMENSION,
-    statistic: 'Sum',
-    period: Duration.minutes(5),
-  });
+/**
+ * Our Powertools metrics' dimensions: the service, and the stage's voucher provider (every
+ * function is told it as PSP_PROVIDER, functions/platform/powertools.ts sets it as a default
+ * dimension), so a stage's graphs and alarms say whose payments they count.
+ */
+const metricDimensions = (provider: StageConfig['provider']) => ({
+  service: 'pagoefectivo-marketplace',
+  provider,
+});
 
 /**
  * One JSON line per request: who (key id from the authorizer), what, the answer, and where time
@@ -136,11 +134,24 @@ export class ServiceStack extends Stack {
   compositeAlarm!: CompositeAlarm;
   private readonly stageName: Stage;
   readonly dashboard: Dashboard;
+  private metricDimensions: Record<string, string> = metricDimensions('pagoefectivo');
+
+  /** One of our Powertools metrics, summed per 5 minutes. */
+  private appMetric(metricName: string): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: this.metricDimensions,
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+  }
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { stage, config, stateful } = props;
     this.stageName = stage;
+    this.metricDimensions = metricDimensions(config.provider);
 
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
       FunctionName,
@@ -154,6 +165,8 @@ export class ServiceStack extends Stack {
         logRetention: config.logRetention,
         logLevel: config.logLevel,
       });
+      // Every function: its metrics carry the provider (and the PSP functions pick their adapter by it).
+      fn.function.addEnvironment('PSP_PROVIDER', config.provider);
       if (spec.table) fn.bindTable(stateful.table, spec.table);
       if (spec.rawNotifications)
         fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
@@ -543,7 +556,7 @@ export class ServiceStack extends Stack {
         metric: new Metric({
           namespace: METRICS_NAMESPACE,
           metricName: 'DueOrdersLeft',
-          dimensionsMap: SERVICE_DIMENSION,
+          dimensionsMap: this.metricDimensions,
           statistic: 'Minimum',
           period: Duration.minutes(1),
         }),
@@ -556,7 +569,7 @@ export class ServiceStack extends Stack {
     alarm('webhook-signature-failures', {
       alarmDescription:
         'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
-      metric: appMetric('WebhookSignatureRejected'),
+      metric: this.appMetric('WebhookSignatureRejected'),
       threshold: 5,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -566,7 +579,7 @@ export class ServiceStack extends Stack {
       {
         alarmDescription:
           'A payment changed no order (unknown CIP, mismatch, duplicate payment): see GET /v1/anomalies.',
-        metric: appMetric('PaymentAnomaly'),
+        metric: this.appMetric('PaymentAnomaly'),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
@@ -579,7 +592,7 @@ export class ServiceStack extends Stack {
       metric: new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: 'RefundsOverdue',
-        dimensionsMap: SERVICE_DIMENSION,
+        dimensionsMap: this.metricDimensions,
         statistic: 'Maximum',
         period: Duration.minutes(15),
       }),
@@ -590,7 +603,7 @@ export class ServiceStack extends Stack {
     alarm('risk-flags', {
       alarmDescription:
         'Risk rules flagged orders (docs/risk.md): GET /v1/risk/reviews, and approve or reject each one; many at once may be an attack (see RiskBlocked).',
-      metric: appMetric('RiskFlagged'),
+      metric: this.appMetric('RiskFlagged'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -598,7 +611,7 @@ export class ServiceStack extends Stack {
     alarm('webhook-delivery-crashes', {
       alarmDescription:
         'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
-      metric: appMetric('WebhookDeliveryCrashed'),
+      metric: this.appMetric('WebhookDeliveryCrashed'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -608,7 +621,7 @@ export class ServiceStack extends Stack {
         'notifications-silent',
         {
           alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret and WebhookRejected.`,
-          metric: appMetric('WebhookAccepted').with({
+          metric: this.appMetric('WebhookAccepted').with({
             period: Duration.hours(config.notificationHeartbeatHours),
           }),
           threshold: 1,
@@ -661,18 +674,18 @@ export class ServiceStack extends Stack {
     });
     dashboard.addWidgets(
       graph('Orders and payments (per 5 min)', [
-        appMetric('OrderCreated'),
-        appMetric('PaymentApplied'),
-        appMetric('PaymentAppliedLate'),
-        appMetric('PaymentsRecoveredByPoll'),
-        appMetric('OrdersExpired'),
-        appMetric('ExpiryRemindersSent'),
+        this.appMetric('OrderCreated'),
+        this.appMetric('PaymentApplied'),
+        this.appMetric('PaymentAppliedLate'),
+        this.appMetric('PaymentsRecoveredByPoll'),
+        this.appMetric('OrdersExpired'),
+        this.appMetric('ExpiryRemindersSent'),
       ]),
       graph('Needs a human (per 5 min)', [
-        appMetric('PaymentAnomaly'),
-        appMetric('WebhookSignatureRejected'),
-        appMetric('OrphanCipNotDeleted'),
-        appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
+        this.appMetric('PaymentAnomaly'),
+        this.appMetric('WebhookSignatureRejected'),
+        this.appMetric('OrphanCipNotDeleted'),
+        this.appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
       ]),
       new AlarmStatusWidget({
         title: 'Alarms',
@@ -692,34 +705,34 @@ export class ServiceStack extends Stack {
         this.api.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
       ]),
       graph('PagoEfectivo notifications in', [
-        appMetric('WebhookAccepted'),
-        appMetric('WebhookRejected'),
+        this.appMetric('WebhookAccepted'),
+        this.appMetric('WebhookRejected'),
         notifications.queue.metricApproximateAgeOfOldestMessage(maximum),
         notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
       ]),
     );
     dashboard.addWidgets(
       graph('Events out (bus and webhooks)', [
-        appMetric('EventPublished'),
-        appMetric('WebhookDelivered'),
-        appMetric('WebhookDeliveryFailed'),
-        appMetric('WebhookDeliveryCrashed'),
+        this.appMetric('EventPublished'),
+        this.appMetric('WebhookDelivered'),
+        this.appMetric('WebhookDeliveryFailed'),
+        this.appMetric('WebhookDeliveryCrashed'),
       ]),
       graph('Refunds (per 5 min)', [
-        appMetric('RefundRequested'),
-        appMetric('RefundApproved'),
-        appMetric('RefundPaidOut'),
-        appMetric('RefundNotPaid'),
-        appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
+        this.appMetric('RefundRequested'),
+        this.appMetric('RefundApproved'),
+        this.appMetric('RefundPaidOut'),
+        this.appMetric('RefundNotPaid'),
+        this.appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
       ]),
-      graph('Risk (per 5 min)', [appMetric('RiskFlagged'), appMetric('RiskBlocked')]),
+      graph('Risk (per 5 min)', [this.appMetric('RiskFlagged'), this.appMetric('RiskBlocked')]),
       graph('Settlements and payouts (per 5 min)', [
-        appMetric('SettlementImported'),
-        appMetric('SettlementLinesUnmatched'),
-        appMetric('PayoutRequested'),
-        appMetric('PayoutApproved'),
-        appMetric('PayoutPaidOut'),
-        appMetric('PayoutNotPaid'),
+        this.appMetric('SettlementImported'),
+        this.appMetric('SettlementLinesUnmatched'),
+        this.appMetric('PayoutRequested'),
+        this.appMetric('PayoutApproved'),
+        this.appMetric('PayoutPaidOut'),
+        this.appMetric('PayoutNotPaid'),
       ]),
       graph('Outbound backlog', [
         deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

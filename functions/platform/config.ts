@@ -122,6 +122,14 @@ export function config(): Config {
   return cached;
 }
 
+/**
+ * The stage's voucher provider alone, for the metrics' default dimension: read without the rest
+ * of the environment, because every function (even one with no table) emits metrics.
+ */
+export function stageProvider(): 'pagoefectivo' | 'dlocal' {
+  return z.enum(['pagoefectivo', 'dlocal']).catch('pagoefectivo').parse(process.env.PSP_PROVIDER);
+}
+
 /** For the local stack and tests, which set the environment after this module was loaded. */
 export function resetConfigForTests(): void {
   cached = undefined;

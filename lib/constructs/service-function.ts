@@ -165,7 +165,6 @@ export class ServiceFunction extends Construct {
     this.function.addEnvironment('PAGOEFECTIVO_SECRET_ARN', secret.secretArn);
     this.function.addEnvironment('PAGOEFECTIVO_BASE_URL', baseUrl);
     if (dlocal) {
-      this.function.addEnvironment('PSP_PROVIDER', 'dlocal');
       this.function.addEnvironment('DLOCAL_SECRET_ARN', dlocal.secret.secretArn);
       this.function.addEnvironment('DLOCAL_BASE_URL', dlocal.baseUrl);
     }

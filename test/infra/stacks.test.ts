@@ -713,7 +713,11 @@ describe('alarms', () => {
       service.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
         Namespace: 'PagoEfectivoMarketplace',
-        Dimensions: [{ Name: 'service', Value: 'pagoefectivo-marketplace' }],
+        // What Powertools emits: its service, and the stage's provider as a default dimension.
+        Dimensions: [
+          { Name: 'provider', Value: 'pagoefectivo' },
+          { Name: 'service', Value: 'pagoefectivo-marketplace' },
+        ],
       });
     }
     const errorAlarms = service.findResources('AWS::CloudWatch::Alarm', {
@@ -853,6 +857,17 @@ describe('a stage selling through dLocal (-c provider=dlocal)', () => {
       ),
     ).toEqual([]);
     expect(() => synth('dev', undefined, { ...ONCALL, provider: 'payu' })).toThrow(/-c provider/);
+    // Metrics and alarms carry the provider: every function is told it, the alarms match on it.
+    expect(environmentOf(service, 'apply-payment', 'dev').PSP_PROVIDER).toBe('dlocal');
+    for (const [template, provider] of [
+      [service, 'dlocal'],
+      [synthesized.prod.service, 'pagoefectivo'],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'PaymentAnomaly',
+        Dimensions: Match.arrayWith([{ Name: 'provider', Value: provider }]),
+      });
+    }
   });
 });
 
