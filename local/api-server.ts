@@ -125,6 +125,17 @@ export async function startApiServer(options: {
     }
     const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
 
+    // The buyer's public pages: limited per client address, as the WAF's public-route rule does in AWS.
+    if (route.spec.auth === 'none' && /^\/(v|sdk)\//.test(route.spec.path)) {
+      if (!throttle.tryTake(`ip:${request.socket.remoteAddress ?? 'unknown'}`)) {
+        const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
+        return send(response, {
+          ...throttled,
+          headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
+        });
+      }
+    }
+
     if (route.spec.auth === 'apiKey') {
       let usageKey: string | undefined;
       try {

@@ -192,3 +192,32 @@ describe('scopes (least privilege per key)', () => {
     }
   });
 });
+
+describe("per-address throttling of the buyer's public pages", () => {
+  let server: ApiServer;
+  beforeAll(async () => {
+    server = await startApiServer({
+      port: 0,
+      localRoutes: async () => undefined,
+      clientThrottle: { rateLimit: 1, burstLimit: 5 },
+    });
+  });
+  afterAll(() => server.stop());
+
+  it('answers 429 with Retry-After (and CORS, for the widget) past the burst, as the WAF rule does in AWS', async () => {
+    const statuses: number[] = [];
+    let throttled: Response | undefined;
+    for (let i = 0; i < 10; i++) {
+      // A token nobody has: the page's 404 until the bucket is empty, then the throttle's 429.
+      const response = await fetch(`${server.url}/v/AAAAAAAAAAAAAAAAAAAAAA/status`);
+      statuses.push(response.status);
+      if (response.status === 429) throttled ??= response;
+      else await response.arrayBuffer();
+    }
+    expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
+    expect(statuses).toContain(429);
+    expect(throttled?.headers.get('retry-after')).toBe('1');
+    expect(throttled?.headers.get('access-control-allow-origin')).toBe('*');
+    expect(throttled?.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
