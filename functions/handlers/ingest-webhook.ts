@@ -1,6 +1,7 @@
 import { ingestNotification } from '../payments/ingest-notification';
+import { UnauthorizedError } from '../platform/errors';
 import { header, httpHandler, rawBody } from '../platform/http';
-import { dlocalCredentials } from '../psp/dlocal/credentials';
+import { dlocalConfigured, dlocalCredentials } from '../psp/dlocal/credentials';
 import { isValidDlocalSignature } from '../psp/dlocal/signing';
 import { pspCredentials } from '../psp/pagoefectivo/credentials';
 import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
@@ -13,6 +14,8 @@ import { isValidNotificationSignature } from '../psp/pagoefectivo/signing';
 export const handler = httpHandler(async (event) => {
   const body = rawBody(event);
   if (event.resource === '/webhooks/dlocal') {
+    // A stage that does not sell through dLocal cannot verify a dLocal signature: refused, not a 500.
+    if (!dlocalConfigured()) throw new UnauthorizedError('This stage takes no dLocal notifications.');
     const credentials = await dlocalCredentials();
     const headers = {
       login: header(event, 'x-login'),

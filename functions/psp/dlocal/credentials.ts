@@ -13,6 +13,15 @@ const SecretSchema = z.object({
  * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,
  * transKey, secretKey}`, cached five minutes per container), env vars on the local stack.
  */
+/** Whether this stage was given dLocal credentials at all (a PagoEfectivo-only stage is not). */
+export function dlocalConfigured(): boolean {
+  const env = config();
+  return (
+    env.DLOCAL_SECRET_ARN !== undefined ||
+    (env.DLOCAL_LOGIN !== undefined && env.DLOCAL_SECRET_KEY !== undefined)
+  );
+}
+
 export async function dlocalCredentials(): Promise<DlocalCredentials> {
   const env = config();
   if (env.DLOCAL_SECRET_ARN !== undefined) {
