@@ -1587,6 +1587,20 @@ export interface components {
             /** @description Only this endpoint; by default every enabled endpoint subscribed to the type. */
             endpointId?: string;
         };
+        NotificationReceived: {
+            /** @constant */
+            received: true;
+            /** @description The stored raw notification (SHA-256 of its bytes). */
+            id: string;
+        };
+        RedeliveryQueued: {
+            eventId: string;
+            /**
+             * Format: int64
+             * @description Deliveries queued.
+             */
+            queuedFor: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -5398,14 +5412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        eventId?: string;
-                        /**
-                         * Format: int64
-                         * @description Deliveries queued.
-                         */
-                        queuedFor?: number;
-                    };
+                    "application/json": components["schemas"]["RedeliveryQueued"];
                 };
             };
             /** @description Invalid input; `errors` names each field. */
@@ -5677,11 +5684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        received: true;
-                        id: string;
-                    };
+                    "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
             /** @description Missing or wrong signature (or X-Login); nothing stored. */
@@ -5745,11 +5748,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        received: true;
-                        id: string;
-                    };
+                    "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
             /** @description Missing or wrong signature; nothing stored. */

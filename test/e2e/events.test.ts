@@ -282,6 +282,7 @@ describe('the event feed', () => {
     const eventId = String(first.headers['webhook-id']);
     const redeliver = await api<{ queuedFor: number }>('POST', `/v1/events/${eventId}/redeliver`);
     expect(redeliver.status).toBe(202);
+    expectMatchesOpenApi('RedeliveryQueued', redeliver.body);
     expect(redeliver.body.queuedFor).toBeGreaterThanOrEqual(1);
     await eventually(async () => {
       const copies = deliveriesTo(endpoint).filter((delivery) => delivery.headers['webhook-id'] === eventId);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/orders/order';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { paidBody, postNotification } from '../support/notifications';
+import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
 interface Balance {
   sellerId: string;
@@ -85,9 +86,11 @@ describe('the seller ledger', () => {
     ).body;
     expect((await api('POST', `/v1/orders/${order.id}/cancel`)).status).toBe(200);
     // The buyer pays the (deleted) voucher anyway: PagoEfectivo's notification still arrives.
-    await postNotification(
+    const received = await postNotification(
       paidBody({ cip: order.voucher.cip, operationNumber: Date.now() % 1e9, amount: 50 }),
     );
+    expect(received.status).toBe(200);
+    expectMatchesOpenApi('NotificationReceived', received.body);
     expect((await paid(order.id)).status).toBe('PAID_LATE');
     expect((await balanceOf(seller)).balances).toEqual([]);
     expect((await api('POST', `/v1/orders/${order.id}/accept-late-payment`)).status).toBe(200);

@@ -1,3 +1,4 @@
+import { createClient, data } from '@pagoefectivo-marketplace/sdk';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../functions/orders/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
@@ -8,10 +9,10 @@ async function page(url: string, headers: Record<string, string> = {}) {
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
+/** Orders through the typed SDK, as a marketplace backend would create them. */
 async function createOrder(overrides: Parameters<typeof orderRequest>[0] = {}): Promise<Order> {
-  const created = await api<Order>('POST', '/v1/orders', { body: orderRequest(overrides) });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body;
+  const client = createClient({ baseUrl: stack().apiUrl, apiKey: stack().apiKey });
+  return (await data(client.POST('/v1/orders', { body: orderRequest(overrides) }))) as Order;
 }
 
 describe('the hosted voucher page', () => {
