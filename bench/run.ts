@@ -1,16 +1,19 @@
 import './silence';
 import '../local/quiet';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ingestNotification } from '../functions/notifications/ingest-notification';
 import type { CreateOrderRequest } from '../functions/orders/api-schemas';
 import type { Order } from '../functions/orders/order';
-import { ingestNotification } from '../functions/payments/ingest-notification';
 import { sqs } from '../functions/platform/aws';
 import {
   dlocalAuthorization,
   dlocalSignature,
   isValidDlocalSignature,
-} from '../functions/psp/dlocal/signing';
-import { isValidNotificationSignature, notificationSignature } from '../functions/psp/pagoefectivo/signing';
+} from '../functions/psp/dlocal/dlocal-signature';
+import {
+  isValidNotificationSignature,
+  notificationSignature,
+} from '../functions/psp/pagoefectivo/pe-signature';
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';

@@ -38,10 +38,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { problem, problemType } from '../functions/platform/problem-document';
-import { alarmSubscriptionsFor, type Stage, type StageConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { EdgeProtection } from './constructs/edge-protection';
 import { ServiceFunction } from './constructs/service-function';
+import { alarmSubscriptionsFor, type Stage, type StageConfig } from './stage-config';
 import type { StatefulStack } from './stateful-stack';
 import {
   FUNCTIONS,

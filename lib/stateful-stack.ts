@@ -13,7 +13,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Stage, StageConfig } from './config';
+import type { Stage, StageConfig } from './stage-config';
 import {
   physicalName,
   QUEUES,

@@ -210,13 +210,13 @@ export interface FunctionSpec {
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   authorizer: {
-    entry: 'functions/handlers/authorizer.ts',
+    entry: 'functions/handlers/authorizer.handler.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
     table: { actions: ['GetItem'], onlyKeys: ['APIKEY#*'] },
   },
   'create-order': {
-    entry: 'functions/handlers/create-order.ts',
+    entry: 'functions/handlers/create-order.handler.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
     // Query + BatchGetItem: the risk rules read the buyer's recent orders; UpdateItem: risk counters.
@@ -226,40 +226,40 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     publicBaseUrl: true,
   },
   'get-order': {
-    entry: 'functions/handlers/get-order.ts',
+    entry: 'functions/handlers/get-order.handler.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
     table: READ_ORDER,
   },
   'get-voucher': {
-    entry: 'functions/handlers/get-voucher.ts',
+    entry: 'functions/handlers/get-voucher.handler.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
     table: READ_ORDER,
   },
   'list-orders': {
-    entry: 'functions/handlers/list-orders.ts',
+    entry: 'functions/handlers/list-orders.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
   },
   'cancel-order': {
-    entry: 'functions/handlers/cancel-order.ts',
+    entry: 'functions/handlers/cancel-order.handler.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
     table: TRANSITION,
     psp: 'api',
   },
   'extend-expiry': {
-    entry: 'functions/handlers/extend-expiry.ts',
+    entry: 'functions/handlers/extend-expiry.handler.ts',
     timeoutSeconds: 20,
     memoryMb: 512,
     table: TRANSITION,
     psp: 'api',
   },
-  openapi: { entry: 'functions/handlers/openapi.ts', timeoutSeconds: 5, memoryMb: 256 },
+  openapi: { entry: 'functions/handlers/openapi.handler.ts', timeoutSeconds: 5, memoryMb: 256 },
   'ingest-webhook': {
-    entry: 'functions/handlers/ingest-webhook.ts',
+    entry: 'functions/handlers/ingest-webhook.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     rawNotifications: 'write',
@@ -267,13 +267,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     sendsTo: 'payment-notifications',
   },
   'apply-payment': {
-    entry: 'functions/handlers/apply-payment.ts',
+    entry: 'functions/handlers/apply-payment.handler.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
     table: APPLY_PAYMENT,
   },
   refunds: {
-    entry: 'functions/handlers/refunds.ts',
+    entry: 'functions/handlers/refunds.handler.ts',
     // dLocal refunds are requested from dLocal on approval.
     psp: 'api',
     timeoutSeconds: 20,
@@ -285,46 +285,46 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     },
   },
   ledger: {
-    entry: 'functions/handlers/ledger.ts',
+    entry: 'functions/handlers/ledger.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
     payoutSchedule: true,
   },
   'list-anomalies': {
-    entry: 'functions/handlers/list-anomalies.ts',
+    entry: 'functions/handlers/list-anomalies.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['Query', 'BatchGetItem'] },
   },
   'resolve-anomaly': {
-    entry: 'functions/handlers/resolve-anomaly.ts',
+    entry: 'functions/handlers/resolve-anomaly.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'UpdateItem'] },
   },
   'fulfil-order': {
-    entry: 'functions/handlers/fulfil-order.ts',
+    entry: 'functions/handlers/fulfil-order.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: TRANSITION,
     riskRules: true,
   },
   'risk-review': {
-    entry: 'functions/handlers/risk-review.ts',
+    entry: 'functions/handlers/risk-review.handler.ts',
     timeoutSeconds: 20,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
     psp: 'api',
   },
   'accept-late-payment': {
-    entry: 'functions/handlers/accept-late-payment.ts',
+    entry: 'functions/handlers/accept-late-payment.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: BOOKED_TRANSITION,
   },
   'sync-pending': {
-    entry: 'functions/handlers/sync-pending.ts',
+    entry: 'functions/handlers/sync-pending.handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
     table: APPLY_PAYMENT,
@@ -332,7 +332,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reservedConcurrency: 1,
   },
   'expire-orders': {
-    entry: 'functions/handlers/expire-orders.ts',
+    entry: 'functions/handlers/expire-orders.handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
     table: APPLY_PAYMENT,
@@ -340,7 +340,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reservedConcurrency: 1,
   },
   'webhook-endpoints': {
-    entry: 'functions/handlers/webhook-endpoints.ts',
+    entry: 'functions/handlers/webhook-endpoints.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: {
@@ -349,14 +349,14 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     },
   },
   events: {
-    entry: 'functions/handlers/events.ts',
+    entry: 'functions/handlers/events.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
     sendsTo: 'webhook-deliveries',
   },
   'dispatch-events': {
-    entry: 'functions/handlers/dispatch-events.ts',
+    entry: 'functions/handlers/dispatch-events.handler.ts',
     timeoutSeconds: 60,
     memoryMb: 512,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
@@ -364,13 +364,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     publishesEvents: true,
   },
   'deliver-webhooks': {
-    entry: 'functions/handlers/deliver-webhooks.ts',
+    entry: 'functions/handlers/deliver-webhooks.handler.ts',
     timeoutSeconds: 15,
     memoryMb: 256,
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
   },
   settlements: {
-    entry: 'functions/handlers/settlements.ts',
+    entry: 'functions/handlers/settlements.handler.ts',
     // API Gateway answers 504 after 29 s; the import pauses before that (202) and resumes on a re-POST.
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -378,7 +378,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     settlementReports: 'presign',
   },
   'reconcile-upload': {
-    entry: 'functions/handlers/reconcile-upload.ts',
+    entry: 'functions/handlers/reconcile-upload.handler.ts',
     timeoutSeconds: 900,
     memoryMb: 1024,
     table: RECONCILE,
@@ -387,7 +387,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reservedConcurrency: 2,
   },
   'check-unsettled': {
-    entry: 'functions/handlers/check-unsettled.ts',
+    entry: 'functions/handlers/check-unsettled.handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
     table: APPLY_PAYMENT,
@@ -395,7 +395,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reservedConcurrency: 1,
   },
   payouts: {
-    entry: 'functions/handlers/payouts.ts',
+    entry: 'functions/handlers/payouts.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
     table: {
@@ -405,7 +405,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     payoutSchedule: true,
   },
   'create-payouts': {
-    entry: 'functions/handlers/create-payouts.ts',
+    entry: 'functions/handlers/create-payouts.handler.ts',
     timeoutSeconds: 300,
     memoryMb: 512,
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
@@ -413,7 +413,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reservedConcurrency: 1,
   },
   'voucher-page': {
-    entry: 'functions/handlers/voucher-page.ts',
+    entry: 'functions/handlers/voucher-page.handler.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
     // The public page reads its token's pointer and the order, nothing else.
@@ -421,7 +421,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     voucherPage: true,
   },
   'remind-expiring': {
-    entry: 'functions/handlers/remind-expiring.ts',
+    entry: 'functions/handlers/remind-expiring.handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
     // Query: the pending index; GetItem: the order itself; PutItem: the reminder's event.
@@ -441,7 +441,7 @@ export type JobName =
 export interface ScheduleSpec {
   name: JobName;
   function: FunctionName;
-  /** The stage's rate comes from lib/config.ts; this is the local stack's default cadence. */
+  /** The stage's rate comes from lib/stage-config.ts; this is the local stack's default cadence. */
   localEverySeconds: number;
 }
 

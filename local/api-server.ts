@@ -55,7 +55,7 @@ export interface ApiServer {
 export async function startApiServer(options: {
   port: number;
   localRoutes: LocalRoute;
-  /** The usage plan's per-client throttle (lib/config.ts `clientThrottle` in AWS). */
+  /** The usage plan's per-client throttle (lib/stage-config.ts `clientThrottle` in AWS). */
   clientThrottle: ThrottleLimits;
   requestTimeoutMs?: number;
 }): Promise<ApiServer> {

@@ -4,12 +4,12 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { DeliveryMessage } from '../outbound-webhooks/deliver';
+import { endpointsSubscribedTo } from '../outbound-webhooks/endpoints-repository';
 import { eventBridge, sqs } from '../platform/aws';
 import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { logger, metrics } from '../platform/powertools';
-import type { DeliveryMessage } from '../webhooks/deliver';
-import { endpointsSubscribedTo } from '../webhooks/endpoints-repository';
 import { eventFromItem, isOutboxItem, type OutboxEvent } from './outbox';
 
 export const BUS_SOURCE = 'pagoefectivo.marketplace';

@@ -5,7 +5,7 @@ import { config } from '../platform/config';
  * When sellers are paid: on a weekday (0 = Sunday … 6 = Saturday) or a day of the month (1–28, so
  * every month has it), Lima time; only balances of at least `minimumAmount` (minor units), only
  * money that has been available for `holdDays`. A changed bank account receives nothing for
- * `coolingOffHours`. Given to the functions as JSON in PAYOUT_SCHEDULE (lib/config.ts per stage).
+ * `coolingOffHours`. Given to the functions as JSON in PAYOUT_SCHEDULE (lib/stage-config.ts per stage).
  */
 export const PayoutScheduleSchema = z
   .object({

@@ -5,7 +5,7 @@ import { config } from '../platform/config';
  * How a stage reads PagoEfectivo's settlement report and what its contract says. The layout is an
  * assumption (pagoefectivo-protocol.md §6: the real format is not public), so the header text of
  * every column comes from here: a real report maps without a code change. Given to the functions
- * as JSON in SETTLEMENT_CONFIG (lib/config.ts sets it per stage); these are the defaults.
+ * as JSON in SETTLEMENT_CONFIG (lib/stage-config.ts sets it per stage); these are the defaults.
  */
 export const SettlementConfigSchema = z.object({
   /** Header text of each column; compared without case, accents or repeated spaces. */

@@ -7,7 +7,7 @@ export const VoucherPageSettingsSchema = z.object({
   whereToPayUrl: z.url({ protocol: /^https$/ }),
 });
 
-/** Used where a stage sets nothing (lib/config.ts sets both for every deployed stage). */
+/** Used where a stage sets nothing (lib/stage-config.ts sets both for every deployed stage). */
 export const DEFAULT_VOUCHER_PAGE_SETTINGS: VoucherPageSettings = {
   marketplaceName: 'Marketplace',
   whereToPayUrl: 'https://www.pagoefectivo.pe/',

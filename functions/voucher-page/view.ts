@@ -4,7 +4,7 @@ import type { Currency } from '../orders/money';
 import type { Order, OrderStatus } from '../orders/order';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
 
-/** Stage settings of the buyer-facing pages (lib/config.ts `voucherPage`). */
+/** Stage settings of the buyer-facing pages (lib/stage-config.ts `voucherPage`). */
 export interface VoucherPageSettings {
   marketplaceName: string;
   /** PagoEfectivo's official "where to pay" finder. */

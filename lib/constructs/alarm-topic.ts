@@ -4,7 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { AlarmSubscription } from '../config';
+import type { AlarmSubscription } from '../stage-config';
 
 export interface AlarmTopicProps {
   stage: string;
@@ -28,7 +28,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     if (props.requireSubscriber && props.subscriptions.length === 0) {
       throw new Error(
-        `Stage ${props.stage} pages no one: add alarmSubscriptions in lib/config.ts or synthesize with ` +
+        `Stage ${props.stage} pages no one: add alarmSubscriptions in lib/stage-config.ts or synthesize with ` +
           '-c alarmEmails=oncall@example.pe (and/or -c alarmHttpsUrls=https://…).',
       );
     }

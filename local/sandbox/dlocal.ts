@@ -4,7 +4,7 @@ import {
   dlocalAuthorization,
   dlocalSignature,
   signatureFromHeaders,
-} from '../../functions/psp/dlocal/signing';
+} from '../../functions/psp/dlocal/dlocal-signature';
 import type { SandboxCip, SandboxState } from './state';
 
 /**

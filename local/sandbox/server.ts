@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { now, nowMs } from '../../functions/platform/clock';
 import { parsePspDate, toLimaIso } from '../../functions/psp/pagoefectivo/lima-time';
-import { authorizationHash, notificationSignature } from '../../functions/psp/pagoefectivo/signing';
+import { authorizationHash, notificationSignature } from '../../functions/psp/pagoefectivo/pe-signature';
 import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
 import { PortInUseError } from '../ports';
 import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../functions/events/outbox';
 import type { Order } from '../../functions/orders/order';
-import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/webhooks/schemas';
+import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/outbound-webhooks/schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 import { type Received, startReceiver } from '../support/receiver';

@@ -6,9 +6,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problem } from '../../functions/platform/problem-document';
-import { createProductApp } from '../../lib/app';
-import { STAGE_CONFIG, type Stage } from '../../lib/config';
 import { EdgeProtection } from '../../lib/constructs/edge-protection';
+import { createProductApp } from '../../lib/product-app';
+import { STAGE_CONFIG, type Stage } from '../../lib/stage-config';
 import {
   FUNCTIONS,
   type FunctionName,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/handlers/ingest-webhook';
+import { handler } from '../../functions/handlers/ingest-webhook.handler';
 import { resetConfigForTests } from '../../functions/platform/config';
 import { lambdaContext } from '../../local/lambda-context';
 

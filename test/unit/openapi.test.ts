@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/http/openapi';
+import { buildOpenApiDocument } from '../../functions/http/openapi-document';
 import { ROUTES } from '../../lib/topology';
 
 describe('OpenAPI document', () => {

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDlocalNotification } from '../../functions/psp/dlocal/notification';
 import {
   dlocalAuthorization,
   dlocalSignature,
   isValidDlocalSignature,
   signatureFromHeaders,
-} from '../../functions/psp/dlocal/signing';
+} from '../../functions/psp/dlocal/dlocal-signature';
+import { parseDlocalNotification } from '../../functions/psp/dlocal/notification';
 
 const credentials = { login: 'merchant-login', secretKey: 's3cr3t' };
 const body = Buffer.from('{"id":"D-4-1","status":"PAID"}');

@@ -16,7 +16,7 @@ import type {
   PspProvider,
   VoucherRef,
 } from '../provider';
-import { dlocalAuthorization, dlocalSignature } from './signing';
+import { dlocalAuthorization, dlocalSignature } from './dlocal-signature';
 
 export interface DlocalCredentials {
   login: string;

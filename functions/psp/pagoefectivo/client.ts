@@ -13,7 +13,7 @@ import type {
 } from '../provider';
 import type { PspCredentials } from './credentials';
 import { parsePspDate, toLimaIso } from './lima-time';
-import { authorizationHash } from './signing';
+import { authorizationHash } from './pe-signature';
 
 export interface PagoEfectivoClientOptions {
   baseUrl: string;

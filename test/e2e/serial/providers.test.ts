@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../../functions/orders/order';
-import { dlocalAuthorization, dlocalSignature } from '../../../functions/psp/dlocal/signing';
-import { notificationSignature } from '../../../functions/psp/pagoefectivo/signing';
+import { dlocalAuthorization, dlocalSignature } from '../../../functions/psp/dlocal/dlocal-signature';
+import { notificationSignature } from '../../../functions/psp/pagoefectivo/pe-signature';
 import { PROVIDERS, type ProviderName } from '../../../functions/psp/provider';
 import { DEFAULT_DLOCAL_SANDBOX } from '../../../local/sandbox/server';
 import { type LocalStack, startLocalStack } from '../../../local/stack';

@@ -20,6 +20,21 @@ import {
   RiskReviewRequestSchema,
 } from '../orders/api-schemas';
 import {
+  CreateEndpointRequestSchema,
+  DeliveryAttemptListSchema,
+  DeliveryAttemptSchema,
+  EndpointIdParamsSchema,
+  EventIdParamsSchema,
+  EventPageSchema,
+  EventsQuerySchema,
+  PageQuerySchema,
+  RedeliverRequestSchema,
+  UpdateEndpointRequestSchema,
+  WebhookEndpointListSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+} from '../outbound-webhooks/schemas';
+import {
   AnomalyIdParamsSchema,
   AnomalyListSchema,
   ListAnomaliesQuerySchema,
@@ -63,21 +78,6 @@ import {
   VoucherViewSchema,
   WidgetFileParamsSchema,
 } from '../voucher-page/api-schemas';
-import {
-  CreateEndpointRequestSchema,
-  DeliveryAttemptListSchema,
-  DeliveryAttemptSchema,
-  EndpointIdParamsSchema,
-  EventIdParamsSchema,
-  EventPageSchema,
-  EventsQuerySchema,
-  PageQuerySchema,
-  RedeliverRequestSchema,
-  UpdateEndpointRequestSchema,
-  WebhookEndpointListSchema,
-  WebhookEndpointSchema,
-  WebhookEndpointWithSecretSchema,
-} from '../webhooks/schemas';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { findActiveApiKey } from '../store/api-keys';
 /**
  * REQUEST authorizer for every /v1 route: `Authorization: Bearer <api key>`, looked up by hash.
  * The policy allows the whole API so API Gateway may cache it per key (a revoked key is refused
- * once that cached decision expires: lib/config.ts `authorizerCacheTtl`).
+ * once that cached decision expires: lib/stage-config.ts `authorizerCacheTtl`).
  *
  * An unknown or revoked key gets a Deny policy, not a thrown "Unauthorized": a throw counts as a
  * Lambda error, so every scanner with a made-up token would fire the authorizer's error alarm.

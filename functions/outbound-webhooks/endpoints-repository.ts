@@ -18,7 +18,7 @@ import {
   type WebhookEndpoint,
   WebhookEndpointSchema,
 } from './schemas';
-import { generateEndpointSecret } from './signing';
+import { generateEndpointSecret } from './standard-webhooks';
 
 interface StoredSecret {
   secret: string;

@@ -1,7 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STAGE_CONFIG, type Stage, type StageConfig } from './config';
 import { ServiceStack } from './service-stack';
+import { STAGE_CONFIG, type Stage, type StageConfig } from './stage-config';
 import { StatefulStack } from './stateful-stack';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
@@ -20,7 +20,7 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   // Strong references protect the stateful stack: CloudFormation refuses to remove an export in use.
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
-  // `-c provider=dlocal` sells through dLocal without editing lib/config.ts (docs/providers.md).
+  // `-c provider=dlocal` sells through dLocal without editing lib/stage-config.ts (docs/providers.md).
   const provider: unknown = app.node.tryGetContext('provider');
   if (provider !== undefined && provider !== 'pagoefectivo' && provider !== 'dlocal') {
     throw new Error(`-c provider must be pagoefectivo or dlocal, not ${String(provider)}`);
@@ -29,7 +29,7 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
     provider === 'pagoefectivo' || provider === 'dlocal'
       ? { ...STAGE_CONFIG[stage], provider }
       : STAGE_CONFIG[stage];
-  // The stage's own region and account (lib/config.ts, or -c account=…), never the shell's default.
+  // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');
   const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };
   const stateful = new StatefulStack(app, `PagoEfectivo-${stage}-Stateful`, { stage, config, env });

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '../http/openapi';
+import { buildOpenApiDocument } from '../http/openapi-document';
 import { httpHandler } from '../platform/http';
 
 let document: Record<string, unknown> | undefined;

@@ -14,7 +14,7 @@ import {
 } from './endpoints-repository';
 import { postWebhook } from './post-webhook';
 import type { DeliveryAttempt } from './schemas';
-import { signatureHeader } from './signing';
+import { signatureHeader } from './standard-webhooks';
 
 export const DeliveryMessageSchema = z.object({ eventId: z.string().min(1), endpointId: z.string().min(1) });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { processNotification } from '../payments/process-notification';
-import { QueuedNotificationSchema } from '../payments/queued-notification';
+import { processNotification } from '../notifications/process-notification';
+import { QueuedNotificationSchema } from '../notifications/queued-notification';
 import { logger } from '../platform/powertools';
 import { sqsBatchHandler } from '../platform/sqs-handler';
 
