@@ -145,11 +145,14 @@ function componentSchemas(): Record<string, JsonSchema> {
     unrepresentable: 'any',
     uri: (id) => `#/components/schemas/${id}`,
   });
+  // Sorted by name: zod's registry follows module import order, which a file move would reshuffle.
   return Object.fromEntries(
-    Object.entries(schemas).map(([id, schema]) => {
-      const { $schema: _ignored, $id: _id, ...rest } = schema as JsonSchema;
-      return [id, rest];
-    }),
+    Object.entries(schemas)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, schema]) => {
+        const { $schema: _ignored, $id: _id, ...rest } = schema as JsonSchema;
+        return [id, rest];
+      }),
   );
 }
 

@@ -751,86 +751,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        SellerBalance: {
-            sellerId: string;
-            balances: {
-                /** @enum {string} */
-                currency: "PEN" | "USD";
-                /**
-                 * Format: int64
-                 * @description Paid by buyers, not yet settled by the PSP.
-                 */
-                pending: number;
-                /**
-                 * Format: int64
-                 * @description Settled, ready to pay out.
-                 */
-                available: number;
-                /**
-                 * Format: int64
-                 * @description Integer minor units
-                 */
-                reservedForRefunds: number;
-                /**
-                 * Format: int64
-                 * @description Approved payouts not yet paid out.
-                 */
-                inTransit: number;
-                /**
-                 * Format: int64
-                 * @description Integer minor units
-                 */
-                paidOut: number;
-                nextPayout: {
-                    /**
-                     * Format: date
-                     * @description The next payout day of the stage schedule (Lima).
-                     */
-                    on: string;
-                    /**
-                     * Format: int64
-                     * @description What it would pay if it ran now (0 below the minimum).
-                     */
-                    estimatedAmount: number;
-                };
-            }[];
-        };
-        SellerLedgerPage: {
-            items: {
-                entryId: string;
-                /** Format: date-time */
-                at: string;
-                reason: string;
-                /** @enum {string} */
-                currency: "PEN" | "USD";
-                /**
-                 * Format: int64
-                 * @description Positive: owed to the seller; negative: taken back.
-                 */
-                amount: number;
-                /** @enum {string} */
-                bucket: "pending" | "available" | "reservedForRefunds" | "paidOut";
-                orderId?: string;
-            }[];
-            nextCursor: string | null;
-        };
-        TrialBalance: {
+        Anomaly: {
+            id: string;
             /** @enum {string} */
-            currency: "PEN" | "USD";
-            accounts: {
-                /** @enum {string} */
-                account: "psp_receivable" | "platform_commission" | "suspense" | "refunds_payable" | "bank" | "psp_fee_expense" | "psp_fee_tax" | "seller_payable";
-                /**
-                 * Format: int64
-                 * @description Debits minus credits: what we owe is negative.
-                 */
-                balance: number;
-            }[];
+            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "orphan_voucher_paid" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+            /** Format: date-time */
+            detectedAt: string;
+            detail: string;
+            cip?: string;
+            operationNumber?: string;
+            orderId?: string;
+            /** Format: int64 */
+            amount?: number;
+            currency?: string;
+            webhookId?: string;
+            /** @enum {string} */
+            source: "webhook" | "poll" | "settlement";
+            /** @description The settlement report that showed it. */
+            settlementId?: string;
             /**
              * Format: int64
-             * @description Always 0: every entry balances.
+             * @description The line of that report.
              */
-            total: number;
+            line?: number;
+            /** Format: date-time */
+            resolvedAt?: string;
+            resolvedBy?: string;
+            resolution?: string;
+        };
+        AnomalyList: {
+            items: components["schemas"]["Anomaly"][];
+            nextCursor: string | null;
         };
         Buyer: {
             /** Format: email */
@@ -841,19 +792,6 @@ export interface components {
             documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             phone?: string;
-        };
-        Split: {
-            sellerId: string;
-            /**
-             * Format: int64
-             * @description Integer minor units: 15000 = S/ 150.00
-             */
-            amount: number;
-            /**
-             * Format: int64
-             * @description Marketplace fee in minor units, at most `amount`.
-             */
-            fee: number;
         };
         CreateOrderRequest: {
             /** @description The marketplace's own order id; unique. */
@@ -885,6 +823,56 @@ export interface components {
                 userAgent?: string;
             };
         };
+        CreatePayoutRequest: {
+            sellerId: string;
+            /** @enum {string} */
+            currency: "PEN" | "USD";
+            /**
+             * Format: int64
+             * @description Default: everything available. Never more.
+             */
+            amount?: number;
+        };
+        CreateRefundRequest: {
+            /** Format: int64 */
+            amount: number;
+            /** @enum {string} */
+            reason: "return" | "cancelled_after_payment" | "duplicate_payment" | "overpayment" | "late_payment" | "other";
+            /** @description Who bears the refund; default: pro rata to the splits (largest remainder). */
+            allocations?: {
+                sellerId: string;
+                /** Format: int64 */
+                amount: number;
+            }[];
+            /** @description true (default): the platform gives back its commission pro rata, sellers bear the rest; false: sellers bear the whole amount. */
+            refundFee?: boolean;
+            destination: components["schemas"]["RefundDestination"];
+            note?: string;
+            /** @description Required for `duplicate_payment` / `overpayment`: the anomaly holding the extra money (refunded from suspense, up to its amount). */
+            anomalyId?: string;
+        };
+        CreateWebhookEndpointRequest: {
+            url: string;
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            description?: string;
+        };
+        Event: {
+            /** @description evt_…: the Standard Webhooks `webhook-id`. */
+            id: string;
+            /** @enum {string} */
+            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed";
+            /** Format: date-time */
+            timestamp: string;
+            /** @description The resource as the API shows it. */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            /** @description Pass as `after` to continue (also when the page was empty). */
+            nextCursor: string | null;
+        };
         ExtendExpiryRequest: {
             /**
              * Format: int64
@@ -892,25 +880,20 @@ export interface components {
              */
             expiresInMinutes: number;
         };
-        Voucher: {
-            /**
-             * @description Who issued the CIP: PagoEfectivo directly, or dLocal.
-             * @enum {string}
-             */
-            provider: "pagoefectivo" | "dlocal";
-            cip: string;
-            /**
-             * Format: uri
-             * @description PagoEfectivo's own generic page for the CIP.
-             */
-            url: string;
+        MarkPayoutFailedRequest: components["schemas"]["RejectPayoutRequest"];
+        MarkPayoutPaidRequest: {
+            transferReference: string;
             /** Format: date-time */
-            expiresAt: string;
-            /**
-             * Format: uri
-             * @description Our hosted voucher page for the buyer (public, unguessable, Peruvian Spanish): amount, CIP, barcode, deadline and live status. Send it to the buyer; absent on orders created before voucher pages existed.
-             */
-            displayUrl?: string;
+            paidAt: string;
+        };
+        MarkRefundFailedRequest: {
+            reason: string;
+        };
+        MarkRefundPaidRequest: {
+            transferReference: string;
+            /** Format: date-time */
+            paidAt: string;
+            proofNote?: string;
         };
         Order: {
             id: string;
@@ -1016,6 +999,62 @@ export interface components {
             items: components["schemas"]["Order"][];
             nextCursor: string | null;
         };
+        Payout: {
+            id: string;
+            sellerId: string;
+            /** @enum {string} */
+            currency: "PEN" | "USD";
+            /** Format: int64 */
+            amount: number;
+            /** @enum {string} */
+            status: "REQUESTED" | "APPROVED" | "PAID_OUT" | "REJECTED" | "FAILED";
+            /** Format: int64 */
+            bankAccountVersion: number;
+            /** @description Where it goes (the CCI masked). */
+            bankAccount?: {
+                cci: string;
+                holderName: string;
+                bank?: string;
+            };
+            requestedBy: {
+                keyId: string;
+                keyName: string;
+            };
+            history: {
+                /** @enum {string} */
+                status: "REQUESTED" | "APPROVED" | "PAID_OUT" | "REJECTED" | "FAILED";
+                /** Format: date-time */
+                at: string;
+                by: {
+                    keyId: string;
+                    keyName: string;
+                };
+                reason?: string;
+                transferReference?: string;
+                paidAt?: string;
+            }[];
+            /** @description GET /v1/payouts/{id} only: the seller ledger lines that made the available money since the previous payout (settled orders +, refunds after settlement −). */
+            items?: {
+                entryId: string;
+                /** Format: date-time */
+                at: string;
+                reason: string;
+                /** Format: int64 */
+                amount: number;
+                orderId?: string;
+                refundId?: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        PayoutList: {
+            items: components["schemas"]["Payout"][];
+            nextCursor: string | null;
+        };
         Problem: {
             type: string;
             title: string;
@@ -1028,53 +1067,7 @@ export interface components {
                 message: string;
             }[];
         };
-        RiskReviewRequest: {
-            /**
-             * @description reject cancels the order (its CIP is deleted).
-             * @enum {string}
-             */
-            decision: "approve" | "reject";
-            note: string;
-        };
-        Anomaly: {
-            id: string;
-            /** @enum {string} */
-            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "orphan_voucher_paid" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
-            /** Format: date-time */
-            detectedAt: string;
-            detail: string;
-            cip?: string;
-            operationNumber?: string;
-            orderId?: string;
-            /** Format: int64 */
-            amount?: number;
-            currency?: string;
-            webhookId?: string;
-            /** @enum {string} */
-            source: "webhook" | "poll" | "settlement";
-            /** @description The settlement report that showed it. */
-            settlementId?: string;
-            /**
-             * Format: int64
-             * @description The line of that report.
-             */
-            line?: number;
-            /** Format: date-time */
-            resolvedAt?: string;
-            resolvedBy?: string;
-            resolution?: string;
-        };
-        ResolveAnomalyRequest: {
-            /** @description What was done about it, for the audit trail (e.g. "refunded by transfer T-123"). */
-            resolution: string;
-        };
-        AnomalyList: {
-            items: components["schemas"]["Anomaly"][];
-            nextCursor: string | null;
-        };
-        RefundDestination: {
-            /** @constant */
-            type: "bank_account";
+        PutBankAccountRequest: {
             /** @description Interbank account code (20 digits, check digits verified). */
             cci: string;
             holderName: string;
@@ -1083,35 +1076,9 @@ export interface components {
             documentNumber: string;
             bank?: string;
         };
-        CreateRefundRequest: {
-            /** Format: int64 */
-            amount: number;
-            /** @enum {string} */
-            reason: "return" | "cancelled_after_payment" | "duplicate_payment" | "overpayment" | "late_payment" | "other";
-            /** @description Who bears the refund; default: pro rata to the splits (largest remainder). */
-            allocations?: {
-                sellerId: string;
-                /** Format: int64 */
-                amount: number;
-            }[];
-            /** @description true (default): the platform gives back its commission pro rata, sellers bear the rest; false: sellers bear the whole amount. */
-            refundFee?: boolean;
-            destination: components["schemas"]["RefundDestination"];
-            note?: string;
-            /** @description Required for `duplicate_payment` / `overpayment`: the anomaly holding the extra money (refunded from suspense, up to its amount). */
-            anomalyId?: string;
-        };
-        RejectRefundRequest: {
-            reason: string;
-        };
-        MarkRefundPaidRequest: {
-            transferReference: string;
-            /** Format: date-time */
-            paidAt: string;
-            proofNote?: string;
-        };
-        MarkRefundFailedRequest: {
-            reason: string;
+        RedeliverRequest: {
+            /** @description Only this endpoint; by default every enabled endpoint subscribed to the type. */
+            endpointId?: string;
         };
         Refund: {
             id: string;
@@ -1190,11 +1157,9 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        RefundList: {
-            items: components["schemas"]["Refund"][];
-            nextCursor: string | null;
-        };
-        PutBankAccountRequest: {
+        RefundDestination: {
+            /** @constant */
+            type: "bank_account";
             /** @description Interbank account code (20 digits, check digits verified). */
             cci: string;
             holderName: string;
@@ -1202,6 +1167,72 @@ export interface components {
             documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             bank?: string;
+        };
+        RefundList: {
+            items: components["schemas"]["Refund"][];
+            nextCursor: string | null;
+        };
+        RejectPayoutRequest: {
+            reason: string;
+        };
+        RejectRefundRequest: {
+            reason: string;
+        };
+        ResolveAnomalyRequest: {
+            /** @description What was done about it, for the audit trail (e.g. "refunded by transfer T-123"). */
+            resolution: string;
+        };
+        RiskReviewRequest: {
+            /**
+             * @description reject cancels the order (its CIP is deleted).
+             * @enum {string}
+             */
+            decision: "approve" | "reject";
+            note: string;
+        };
+        SellerBalance: {
+            sellerId: string;
+            balances: {
+                /** @enum {string} */
+                currency: "PEN" | "USD";
+                /**
+                 * Format: int64
+                 * @description Paid by buyers, not yet settled by the PSP.
+                 */
+                pending: number;
+                /**
+                 * Format: int64
+                 * @description Settled, ready to pay out.
+                 */
+                available: number;
+                /**
+                 * Format: int64
+                 * @description Integer minor units
+                 */
+                reservedForRefunds: number;
+                /**
+                 * Format: int64
+                 * @description Approved payouts not yet paid out.
+                 */
+                inTransit: number;
+                /**
+                 * Format: int64
+                 * @description Integer minor units
+                 */
+                paidOut: number;
+                nextPayout: {
+                    /**
+                     * Format: date
+                     * @description The next payout day of the stage schedule (Lima).
+                     */
+                    on: string;
+                    /**
+                     * Format: int64
+                     * @description What it would pay if it ran now (0 below the minimum).
+                     */
+                    estimatedAmount: number;
+                };
+            }[];
         };
         SellerBankAccount: {
             sellerId: string;
@@ -1230,85 +1261,24 @@ export interface components {
                 changedBy: string;
             }[];
         };
-        CreatePayoutRequest: {
-            sellerId: string;
-            /** @enum {string} */
-            currency: "PEN" | "USD";
-            /**
-             * Format: int64
-             * @description Default: everything available. Never more.
-             */
-            amount?: number;
-        };
-        RejectPayoutRequest: {
-            reason: string;
-        };
-        MarkPayoutPaidRequest: {
-            transferReference: string;
-            /** Format: date-time */
-            paidAt: string;
-        };
-        MarkPayoutFailedRequest: components["schemas"]["RejectPayoutRequest"];
-        Payout: {
-            id: string;
-            sellerId: string;
-            /** @enum {string} */
-            currency: "PEN" | "USD";
-            /** Format: int64 */
-            amount: number;
-            /** @enum {string} */
-            status: "REQUESTED" | "APPROVED" | "PAID_OUT" | "REJECTED" | "FAILED";
-            /** Format: int64 */
-            bankAccountVersion: number;
-            /** @description Where it goes (the CCI masked). */
-            bankAccount?: {
-                cci: string;
-                holderName: string;
-                bank?: string;
-            };
-            requestedBy: {
-                keyId: string;
-                keyName: string;
-            };
-            history: {
-                /** @enum {string} */
-                status: "REQUESTED" | "APPROVED" | "PAID_OUT" | "REJECTED" | "FAILED";
-                /** Format: date-time */
-                at: string;
-                by: {
-                    keyId: string;
-                    keyName: string;
-                };
-                reason?: string;
-                transferReference?: string;
-                paidAt?: string;
-            }[];
-            /** @description GET /v1/payouts/{id} only: the seller ledger lines that made the available money since the previous payout (settled orders +, refunds after settlement −). */
-            items?: {
+        SellerLedgerPage: {
+            items: {
                 entryId: string;
                 /** Format: date-time */
                 at: string;
                 reason: string;
-                /** Format: int64 */
+                /** @enum {string} */
+                currency: "PEN" | "USD";
+                /**
+                 * Format: int64
+                 * @description Positive: owed to the seller; negative: taken back.
+                 */
                 amount: number;
+                /** @enum {string} */
+                bucket: "pending" | "available" | "reservedForRefunds" | "paidOut";
                 orderId?: string;
-                refundId?: string;
             }[];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: int64 */
-            version: number;
-        };
-        PayoutList: {
-            items: components["schemas"]["Payout"][];
             nextCursor: string | null;
-        };
-        SettlementUploadRequest: {
-            fileName: string;
-            /** @description Default: false. */
-            partial?: boolean;
         };
         Settlement: {
             id: string;
@@ -1413,12 +1383,12 @@ export interface components {
                 message: string;
             }[];
         };
-        SettlementList: {
-            items: components["schemas"]["Settlement"][];
-            nextCursor: string | null;
-        };
         SettlementLinePage: {
             items: components["schemas"]["SettlementLine"][];
+            nextCursor: string | null;
+        };
+        SettlementList: {
+            items: components["schemas"]["Settlement"][];
             nextCursor: string | null;
         };
         SettlementUpload: {
@@ -1433,6 +1403,69 @@ export interface components {
             key: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        SettlementUploadRequest: {
+            fileName: string;
+            /** @description Default: false. */
+            partial?: boolean;
+        };
+        Split: {
+            sellerId: string;
+            /**
+             * Format: int64
+             * @description Integer minor units: 15000 = S/ 150.00
+             */
+            amount: number;
+            /**
+             * Format: int64
+             * @description Marketplace fee in minor units, at most `amount`.
+             */
+            fee: number;
+        };
+        TrialBalance: {
+            /** @enum {string} */
+            currency: "PEN" | "USD";
+            accounts: {
+                /** @enum {string} */
+                account: "psp_receivable" | "platform_commission" | "suspense" | "refunds_payable" | "bank" | "psp_fee_expense" | "psp_fee_tax" | "seller_payable";
+                /**
+                 * Format: int64
+                 * @description Debits minus credits: what we owe is negative.
+                 */
+                balance: number;
+            }[];
+            /**
+             * Format: int64
+             * @description Always 0: every entry balances.
+             */
+            total: number;
+        };
+        UpdateWebhookEndpointRequest: {
+            url?: string;
+            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            description?: string;
+            /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
+            enabled?: boolean;
+        };
+        Voucher: {
+            /**
+             * @description Who issued the CIP: PagoEfectivo directly, or dLocal.
+             * @enum {string}
+             */
+            provider: "pagoefectivo" | "dlocal";
+            cip: string;
+            /**
+             * Format: uri
+             * @description PagoEfectivo's own generic page for the CIP.
+             */
+            url: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /**
+             * Format: uri
+             * @description Our hosted voucher page for the buyer (public, unguessable, Peruvian Spanish): amount, CIP, barcode, deadline and live status. Send it to the buyer; absent on orders created before voucher pages existed.
+             */
+            displayUrl?: string;
         };
         VoucherStatusView: {
             /** @enum {string} */
@@ -1493,58 +1526,6 @@ export interface components {
                 };
             };
         };
-        CreateWebhookEndpointRequest: {
-            url: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
-            description?: string;
-        };
-        UpdateWebhookEndpointRequest: {
-            url?: string;
-            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
-            description?: string;
-            /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
-            enabled?: boolean;
-        };
-        WebhookEndpoint: {
-            id: string;
-            url: string;
-            description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
-            /** @enum {string} */
-            status: "enabled" | "disabled";
-            disabledReason?: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            failingSince?: string;
-            /** Format: date-time */
-            lastSuccessAt?: string;
-            /** Format: date-time */
-            previousSecretExpiresAt?: string;
-        };
-        WebhookEndpointWithSecret: {
-            id: string;
-            url: string;
-            description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
-            /** @enum {string} */
-            status: "enabled" | "disabled";
-            disabledReason?: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            failingSince?: string;
-            /** Format: date-time */
-            lastSuccessAt?: string;
-            /** Format: date-time */
-            previousSecretExpiresAt?: string;
-            /** @description The signing secret (whsec_…); shown only in this answer. */
-            secret: string;
-        };
-        WebhookEndpointList: {
-            items: components["schemas"]["WebhookEndpoint"][];
-            nextCursor: string | null;
-        };
         WebhookDeliveryAttempt: {
             eventId: string;
             /** @enum {string} */
@@ -1566,26 +1547,45 @@ export interface components {
             items: components["schemas"]["WebhookDeliveryAttempt"][];
             nextCursor: string | null;
         };
-        Event: {
-            /** @description evt_…: the Standard Webhooks `webhook-id`. */
+        WebhookEndpoint: {
             id: string;
+            url: string;
+            description?: string;
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
             /** @enum {string} */
-            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed";
+            status: "enabled" | "disabled";
+            disabledReason?: string;
             /** Format: date-time */
-            timestamp: string;
-            /** @description The resource as the API shows it. */
-            data: {
-                [key: string]: unknown;
-            };
+            createdAt: string;
+            /** Format: date-time */
+            failingSince?: string;
+            /** Format: date-time */
+            lastSuccessAt?: string;
+            /** Format: date-time */
+            previousSecretExpiresAt?: string;
         };
-        EventPage: {
-            items: components["schemas"]["Event"][];
-            /** @description Pass as `after` to continue (also when the page was empty). */
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
             nextCursor: string | null;
         };
-        RedeliverRequest: {
-            /** @description Only this endpoint; by default every enabled endpoint subscribed to the type. */
-            endpointId?: string;
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            description?: string;
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            disabledReason?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            failingSince?: string;
+            /** Format: date-time */
+            lastSuccessAt?: string;
+            /** Format: date-time */
+            previousSecretExpiresAt?: string;
+            /** @description The signing secret (whsec_…); shown only in this answer. */
+            secret: string;
         };
         NotificationReceived: {
             /** @constant */
