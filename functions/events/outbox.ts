@@ -61,8 +61,12 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
   return { pk, sk };
 }
 
-/** The subjects that announce events: orders, anomalies, endpoints, refunds, settlements, payouts, bank accounts. */
-const OUTBOX_SUBJECT = /^(ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK|RISK)#[^#]+$/;
+/**
+ * The subjects that announce events: orders, anomalies, endpoints, refunds, settlements, payouts,
+ * bank accounts, risk reviews, and an order's expiry reminder per lead time (`REMINDER#<id>#<min>`).
+ */
+const OUTBOX_SUBJECT =
+  /^((ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK|RISK)#[^#]+|REMINDER#[^#]+#\d+)$/;
 const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**

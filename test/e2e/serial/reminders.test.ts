@@ -65,6 +65,17 @@ describe('order.expiring_soon reminders (the "printed but never paid" case)', ()
     expect(forDue).toHaveLength(1);
     expect(forDue[0]?.data.voucher.displayUrl).toBe(due.voucher.displayUrl);
     expect(forDue[0]?.data.status).toBe('PENDING_PAYMENT');
+    // And it leaves through the outbox like every event: the dispatcher publishes it on the bus.
+    const onBus = await eventually(async () => {
+      const bus = await api<{
+        items: { detailType?: string; DetailType?: string; detail?: unknown; Detail?: string }[];
+      }>('GET', '/_local/bus-events', { auth: false });
+      return bus.body.items.find(
+        (item) =>
+          JSON.stringify(item).includes('order.expiring_soon') && JSON.stringify(item).includes(due.id),
+      );
+    });
+    expect(onBus).toBeDefined();
     const reminded = sent.map((event) => event.data.id);
     expect(reminded).not.toContain(paidFirst.id);
     expect(reminded).not.toContain(tooShort.id);
