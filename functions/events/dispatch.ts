@@ -10,7 +10,8 @@ import { eventBridge, sqs } from '../platform/aws';
 import { nowMs } from '../platform/clock';
 import { config } from '../platform/config';
 import { logger, metrics } from '../platform/powertools';
-import { eventFromItem, isOutboxItem, type OutboxEvent } from './outbox';
+import { eventFromItem, isOutboxItem } from '../store/outbox';
+import type { OutboxEvent } from './event-types';
 
 export const BUS_SOURCE = 'pagoefectivo.marketplace';
 

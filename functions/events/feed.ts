@@ -3,14 +3,8 @@ import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { encodeBucketCursor, queryBuckets } from '../store/cursor';
 import { ALL_LIST_BUCKETS } from '../store/keys';
-import {
-  allEvents,
-  type EventType,
-  eventFromItem,
-  eventKeyFromId,
-  eventsByType,
-  type OutboxEvent,
-} from './outbox';
+import { allEvents, eventFromItem, eventKeyFromId, eventsByType } from '../store/outbox';
+import type { EventType, OutboxEvent } from './event-types';
 
 /**
  * Events become visible in the feed once they are this old. Transactions commit a moment after

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Order } from '../orders/order';
+import { orderEventData as eventData } from '../orders/present';
 import { transitioned } from '../orders/transition';
 import { applyPayment } from '../payments/apply-payment';
 import { now } from '../platform/clock';
@@ -116,7 +117,8 @@ async function expireOrder(order: Order): Promise<boolean> {
   let current: Order | undefined = order;
   for (let attempt = 0; attempt < 3 && current?.status === 'PENDING_PAYMENT'; attempt++) {
     try {
-      await saveTransition(current, transitioned(current, 'EXPIRED', 'expiry', now()));
+      const expired = transitioned(current, 'EXPIRED', 'expiry', now());
+      await saveTransition(current, expired, eventData(expired));
       return true;
     } catch (error) {
       if (!(error instanceof StaleOrderError)) throw error;

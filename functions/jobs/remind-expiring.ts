@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { orderEventData } from '../orders/present';
 import { now, nowMs } from '../platform/clock';
 import { metrics } from '../platform/powertools';
 import { getOrder, recordExpiryReminder } from '../store/orders-repository';
@@ -63,7 +64,8 @@ export async function remindExpiring(options: {
           // The index lags the table: a paid order may still sit in it. The order itself decides.
           const order = await getOrder(indexed.id, true);
           if (order?.status !== 'PENDING_PAYMENT') continue;
-          if (await recordExpiryReminder(order, lead, now().toISOString())) summary.reminded++;
+          if (await recordExpiryReminder(order, orderEventData(order), lead, now().toISOString()))
+            summary.reminded++;
         }
         startKey = page.nextKey;
       } while (startKey !== undefined);

@@ -10,6 +10,7 @@ import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '../sto
 import type { CreateOrderRequest } from './api-schemas';
 import { newOrderId, newVoucherPageToken } from './ids';
 import { type Order, toSecondIso } from './order';
+import { orderEventData } from './present';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
   return new ConflictError('reference_taken', `An order with reference "${reference}" already exists.`, {
@@ -93,7 +94,7 @@ export async function createOrder(input: CreateOrderRequest, psp: PspProvider): 
   };
 
   try {
-    await insertOrder(order);
+    await insertOrder(order, orderEventData(order));
   } catch (error) {
     if (error instanceof ReferenceTakenError) {
       await deleteOrphanCip(psp, cip, id);

@@ -1,4 +1,4 @@
-import type { EventType } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import { lateAcceptedEntry } from '../ledger/journal';
 import { now } from '../platform/clock';
 import { config } from '../platform/config';
@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../platform/errors';
 import { ledgerWrites } from '../store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
 import type { Order, OrderStatus } from './order';
+import { orderEventData } from './present';
 import { transitioned } from './transition';
 
 export type OrderAction = 'fulfil' | 'accept-late-payment';
@@ -77,10 +78,10 @@ export async function commitOrConflict(
   order: Order,
   next: Order,
   eventType?: EventType,
-  extraItems: Parameters<typeof saveTransition>[2] = [],
+  extraItems: Parameters<typeof saveTransition>[3] = [],
 ): Promise<Order> {
   try {
-    await saveTransition(order, next, extraItems, eventType);
+    await saveTransition(order, next, orderEventData(next), extraItems, eventType);
     return next;
   } catch (error) {
     if (error instanceof StaleOrderError) {

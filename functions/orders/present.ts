@@ -8,3 +8,8 @@ import type { Order } from './order';
 export function orderResponse(order: Order): Order {
   return OrderSchema.parse(order) as Order;
 }
+
+/** An order event's payload: the order as the API shows it, handed to the store to write. */
+export function orderEventData(order: Order): Record<string, unknown> {
+  return orderResponse(order) as unknown as Record<string, unknown>;
+}

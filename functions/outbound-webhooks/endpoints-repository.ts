@@ -5,11 +5,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type EventType, outboxItem } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import { ulid } from '../orders/ids';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '../store/cursor';
+import { outboxItem } from '../store/outbox';
 import { cancellationCodes } from '../store/transactions';
 import {
   type CreateEndpointRequest,

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '../ledger/journal';
 import type { Order, Payment, TransitionSource } from '../orders/order';
+import { orderEventData } from '../orders/present';
 import { statusAfterPayment } from '../orders/state-machine';
 import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
@@ -118,7 +119,7 @@ export async function applyPayment(
         ? paymentEntry(updated, updated.updatedAt)
         : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
     try {
-      await saveTransition(order, updated, [
+      await saveTransition(order, updated, orderEventData(updated), [
         paymentRecordPut(payment.cip, payment.operationNumber ?? POLLED, order.id, updated.updatedAt, source),
         ...ledgerWrites(booking),
       ]);

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import { maskCci } from '../ledger/cci';
 import { payoutPaidEntry } from '../ledger/journal';
 import { ulid } from '../orders/ids';

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import {
   type RefundBooking,
   refundApprovedEntry,
@@ -9,6 +9,7 @@ import {
 import { ulid } from '../orders/ids';
 import type { Currency } from '../orders/money';
 import type { Order } from '../orders/order';
+import { orderEventData } from '../orders/present';
 import { transitioned } from '../orders/transition';
 import { now } from '../platform/clock';
 import { config } from '../platform/config';
@@ -284,7 +285,7 @@ async function orderBookkeeping(
       refundReserved: reserved,
       refundedAmount: refunded,
     };
-    return { order, items: transitionWrites(order, refundedOrder) };
+    return { order, items: transitionWrites(order, refundedOrder, orderEventData(refundedOrder)) };
   }
   return {
     order,

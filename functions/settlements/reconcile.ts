@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type JournalEntry, settlementEntry } from '../ledger/journal';
 import type { Order } from '../orders/order';
+import { orderEventData } from '../orders/present';
 import { applyPayment, reportAnomaly } from '../payments/apply-payment';
 import { now } from '../platform/clock';
 import { ValidationError } from '../platform/errors';
@@ -443,6 +444,7 @@ async function settle(settlement: Settlement, line: ReportLine, order: Order, re
   await saveSettledLine({
     previous: order,
     next,
+    eventData: orderEventData(next),
     settlementId: settlement.id,
     line: record,
     // The fixed accounts' totals move once per batch, with the batch's tally (applyReport).

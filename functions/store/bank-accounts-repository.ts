@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { outboxItem } from '../events/outbox';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { keys } from './keys';
 import { sellerBalanceUpdate } from './ledger-repository';
+import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
 /** A seller's bank account as stored (the full CCI: payouts need it; answers mask it). */

@@ -6,9 +6,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type EventType, outboxItem } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import type { Order, OrderStatus } from '../orders/order';
-import { orderResponse } from '../orders/present';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
@@ -22,6 +21,7 @@ import {
   pendingBucket,
   unsettledBucket,
 } from './keys';
+import { outboxItem } from './outbox';
 import { buyerLinkPut, buyerPartition, reviewQueuePut } from './risk-repository';
 import { cancellationCodes } from './transactions';
 
@@ -77,6 +77,12 @@ function tableName(): string {
   return config().TABLE_NAME;
 }
 
+/**
+ * An order event's payload, as the use case presents it (the order as the API shows it): the
+ * store writes it and never builds it, so it depends on no presenter.
+ */
+export type OrderEventData = Record<string, unknown>;
+
 export function orderItem(order: Order): Record<string, unknown> {
   const sortKey = `${order.createdAt}#${order.id}`;
   return {
@@ -107,22 +113,17 @@ export function orderFromItem(item: Record<string, unknown>): Order {
 /** The order's event for its current version; `data` is the order as the API shows it. */
 function eventItem(
   order: Order,
+  data: OrderEventData,
   type: EventType = EVENT_TYPE_BY_STATUS[order.status],
 ): Record<string, unknown> {
-  return outboxItem(
-    keys.order(order.id).pk,
-    order.version,
-    type,
-    order.updatedAt,
-    orderResponse(order) as unknown as Record<string, unknown>,
-  );
+  return outboxItem(keys.order(order.id).pk, order.version, type, order.updatedAt, data);
 }
 
 /**
  * Writes a new order with its reference and CIP uniqueness items, its seller links and its first
  * event (the outbox) in one transaction: all of it exists, or none of it.
  */
-export async function insertOrder(order: Order): Promise<void> {
+export async function insertOrder(order: Order, eventData: OrderEventData): Promise<void> {
   const TableName = tableName();
   const guard = 'attribute_not_exists(pk)';
   const items: TransactItem[] = [
@@ -157,7 +158,7 @@ export async function insertOrder(order: Order): Promise<void> {
             },
           },
         ]),
-    { Put: { TableName, Item: eventItem(order), ConditionExpression: guard } },
+    { Put: { TableName, Item: eventItem(order, eventData), ConditionExpression: guard } },
     // A buyer's orders are listed by document number (open vouchers, support): a link, no scan.
     buyerLinkPut(order),
     // A flagged order waits for review, and says so.
@@ -167,13 +168,7 @@ export async function insertOrder(order: Order): Promise<void> {
           {
             Put: {
               TableName,
-              Item: outboxItem(
-                `RISK#${order.id}`,
-                1,
-                'order.flagged',
-                order.createdAt,
-                orderResponse(order) as never,
-              ),
+              Item: outboxItem(`RISK#${order.id}`, 1, 'order.flagged', order.createdAt, eventData),
               ConditionExpression: guard,
             },
           },
@@ -212,11 +207,13 @@ export async function insertOrder(order: Order): Promise<void> {
 export async function saveTransition(
   previous: Order,
   next: Order,
+  /** The event's payload: the order as the API shows it (the use case presents it, orders/present.ts). */
+  eventData: OrderEventData,
   extraItems: TransactItem[] = [],
   /** A status change announces its status; a change that keeps the status names its own type. */
   eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
 ): Promise<void> {
-  const items: TransactItem[] = [...transitionWrites(previous, next, eventType), ...extraItems];
+  const items: TransactItem[] = [...transitionWrites(previous, next, eventData, eventType), ...extraItems];
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -239,6 +236,7 @@ export async function saveTransition(
 export function transitionWrites(
   previous: Order,
   next: Order,
+  eventData: OrderEventData,
   eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
 ): TransactItem[] {
   const TableName = tableName();
@@ -252,7 +250,13 @@ export function transitionWrites(
         ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
       },
     },
-    { Put: { TableName, Item: eventItem(next, eventType), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName,
+        Item: eventItem(next, eventData, eventType),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   ];
 }
 
@@ -374,18 +378,17 @@ export async function getOrderByVoucherPageToken(token: string): Promise<Order |
  * Writes the order's `order.expiring_soon` event for one lead time unless it was written before
  * (its subject key is the "sent" mark): true if this call wrote it. The outbox delivers it.
  */
-export async function recordExpiryReminder(order: Order, leadMinutes: number, at: string): Promise<boolean> {
+export async function recordExpiryReminder(
+  order: Order,
+  eventData: OrderEventData,
+  leadMinutes: number,
+  at: string,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: outboxItem(
-          keys.expiryReminder(order.id, leadMinutes),
-          1,
-          'order.expiring_soon',
-          at,
-          orderResponse(order) as unknown as Record<string, unknown>,
-        ),
+        Item: outboxItem(keys.expiryReminder(order.id, leadMinutes), 1, 'order.expiring_soon', at, eventData),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

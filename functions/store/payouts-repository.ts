@@ -4,12 +4,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type EventType, outboxItem } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import type { Payout, PayoutStatus } from '../payouts/api-schemas';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import { listIndexPartition } from './cursor';
 import { keys } from './keys';
+import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

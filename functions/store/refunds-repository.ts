@@ -4,13 +4,14 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type EventType, outboxItem } from '../events/outbox';
+import type { EventType } from '../events/event-types';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
 import type { Refund, RefundStatus } from '../refunds/api-schemas';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { keys } from './keys';
+import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -4,7 +4,6 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { outboxItem } from '../events/outbox';
 import type { Order } from '../orders/order';
 import { dynamo } from '../platform/aws';
 import { config } from '../platform/config';
@@ -19,6 +18,7 @@ import {
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { ALL_SETTLEMENTS, keys, settlementLinesByOutcome } from './keys';
 import { transitionWrites } from './orders-repository';
+import { outboxItem } from './outbox';
 import { refundVersionCheck } from './refunds-repository';
 import { cancellationCodes } from './transactions';
 
@@ -274,6 +274,8 @@ export class LineRecordedError extends Error {
 export async function saveSettledLine(input: {
   previous: Order;
   next: Order;
+  /** The `order.settled` payload, presented by the use case. */
+  eventData: Record<string, unknown>;
   settlementId: string;
   line: SettlementLineRecord;
   bookings: TransactItem[];
@@ -281,7 +283,7 @@ export async function saveSettledLine(input: {
   refundChecks: { id: string; version: number }[];
 }): Promise<void> {
   const items: TransactItem[] = [
-    ...transitionWrites(input.previous, input.next, 'order.settled'),
+    ...transitionWrites(input.previous, input.next, input.eventData, 'order.settled'),
     {
       Put: {
         TableName: table(),

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEvent } from '../../functions/events/outbox';
+import type { OutboxEvent } from '../../functions/events/event-types';
 import type { Order } from '../../functions/orders/order';
 import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/outbound-webhooks/schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';

@@ -2,8 +2,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { dispatchRecords } from '../../../functions/events/dispatch';
-import { outboxItem } from '../../../functions/events/outbox';
 import type { Order } from '../../../functions/orders/order';
+import { outboxItem } from '../../../functions/store/outbox';
 import { api, eventually, orderRequest } from '../../support/api';
 
 type BusEvent = {

@@ -1,52 +1,15 @@
 /**
  * The outbox: every change that the marketplace must hear about writes an event item in the same
  * transaction as the change. The DynamoDB stream carries each new event item to the dispatcher
- * (EventBridge + outgoing webhooks); the items themselves are the replayable feed.
+ * (EventBridge + outgoing webhooks); the items themselves are the replayable feed. This module is
+ * the item's format; the vocabulary (event types) is the domain's, events/event-types.ts.
  */
-import { listBucketFor } from '../store/keys';
-
-export const EVENT_TYPES = [
-  'order.created',
-  'order.paid',
-  'order.paid_late',
-  'order.expired',
-  'order.cancelled',
-  'order.fulfilled',
-  'order.refunded',
-  'order.expiry_extended',
-  'order.expiring_soon',
-  'order.settled',
-  'order.flagged',
-  'order.risk_reviewed',
-  'payment.anomaly',
-  'webhook_endpoint.disabled',
-  'refund.requested',
-  'refund.approved',
-  'refund.rejected',
-  'refund.paid_out',
-  'refund.failed',
-  'settlement.completed',
-  'payout.requested',
-  'payout.approved',
-  'payout.rejected',
-  'payout.paid_out',
-  'payout.failed',
-  'seller.bank_account_changed',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { EventType, OutboxEvent } from '../events/event-types';
+import { listBucketFor } from './keys';
 
 /** The feed's index partitions, bucketed by event id like the order listings (store/keys.ts LIST_BUCKETS). */
 export const allEvents = (bucket: number) => `EVENTS#${bucket}`;
 export const eventsByType = (type: string, bucket: number) => `EVENT_TYPE#${type}#${bucket}`;
-
-export interface OutboxEvent {
-  /** Stable across retries and redeliveries: the Standard Webhooks `webhook-id`. */
-  id: string;
-  type: EventType;
-  /** ISO-8601; when the change happened. */
-  timestamp: string;
-  data: Record<string, unknown>;
-}
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */
 export function eventIdFor(pk: string, sk: string): string {

@@ -1,0 +1,42 @@
+/**
+ * What the marketplace can hear about: the event vocabulary (types and the event as delivered).
+ * How an event is stored (the outbox item) is the store's business: store/outbox.ts.
+ */
+export const EVENT_TYPES = [
+  'order.created',
+  'order.paid',
+  'order.paid_late',
+  'order.expired',
+  'order.cancelled',
+  'order.fulfilled',
+  'order.refunded',
+  'order.expiry_extended',
+  'order.expiring_soon',
+  'order.settled',
+  'order.flagged',
+  'order.risk_reviewed',
+  'payment.anomaly',
+  'webhook_endpoint.disabled',
+  'refund.requested',
+  'refund.approved',
+  'refund.rejected',
+  'refund.paid_out',
+  'refund.failed',
+  'settlement.completed',
+  'payout.requested',
+  'payout.approved',
+  'payout.rejected',
+  'payout.paid_out',
+  'payout.failed',
+  'seller.bank_account_changed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface OutboxEvent {
+  /** Stable across retries and redeliveries: the Standard Webhooks `webhook-id`. */
+  id: string;
+  type: EventType;
+  /** ISO-8601; when the change happened. */
+  timestamp: string;
+  data: Record<string, unknown>;
+}
