@@ -1,9 +1,9 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { proposePayouts } from '../functions/jobs/create-payouts';
-import { DEFAULT_PAYOUT_SCHEDULE } from '../functions/payouts/schedule';
-import { dynamo } from '../functions/platform/aws';
-import { config } from '../functions/platform/config';
-import { bucketFor, payoutDueBucket } from '../functions/store/keys';
+import { proposePayouts } from '#jobs/create-payouts';
+import { DEFAULT_PAYOUT_SCHEDULE } from '#payouts/schedule';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import { bucketFor, payoutDueBucket } from '#store/keys';
 import { fmt } from './stats';
 
 /**

@@ -1,5 +1,5 @@
-import type { CreateOrderRequest } from '../functions/orders/api-schemas';
-import { resetConfigForTests } from '../functions/platform/config';
+import type { CreateOrderRequest } from '#orders/api-schemas';
+import { resetConfigForTests } from '#platform/config';
 import { countDynamo } from './settlements';
 import { fmt, median, percentile } from './stats';
 

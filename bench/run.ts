@@ -1,19 +1,12 @@
 import './silence';
 import '../local/quiet';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { ingestNotification } from '../functions/notifications/ingest-notification';
-import type { CreateOrderRequest } from '../functions/orders/api-schemas';
-import type { Order } from '../functions/orders/order';
-import { sqs } from '../functions/platform/aws';
-import {
-  dlocalAuthorization,
-  dlocalSignature,
-  isValidDlocalSignature,
-} from '../functions/psp/dlocal/dlocal-signature';
-import {
-  isValidNotificationSignature,
-  notificationSignature,
-} from '../functions/psp/pagoefectivo/pe-signature';
+import { ingestNotification } from '#notifications/ingest-notification';
+import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { Order } from '#orders/order';
+import { sqs } from '#platform/aws';
+import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
+import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStarts } from './cold-start';

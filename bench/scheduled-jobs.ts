@@ -1,6 +1,6 @@
-import { expireDueOrders } from '../functions/jobs/expire-orders';
-import { syncPendingOrders } from '../functions/jobs/sync-pending';
-import { pspProvider } from '../functions/psp';
+import { expireDueOrders } from '#jobs/expire-orders';
+import { syncPendingOrders } from '#jobs/sync-pending';
+import { pspProvider } from '#psp/index';
 import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-orders';
 import { fmt } from './stats';
 

@@ -1,11 +1,11 @@
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { minorToDecimal } from '../functions/orders/money';
-import type { Order } from '../functions/orders/order';
-import { dynamo } from '../functions/platform/aws';
-import { importReport } from '../functions/settlements/reconcile';
-import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '../functions/settlements/report-config';
+import { minorToDecimal } from '#orders/money';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { importReport } from '#settlements/reconcile';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
 import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-orders';
 import { fmt } from './stats';
 

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import type { Order } from '../functions/orders/order';
-import { renderVoucherPage } from '../functions/voucher-page/render';
-import { DEFAULT_VOUCHER_PAGE_SETTINGS } from '../functions/voucher-page/settings';
-import { voucherView } from '../functions/voucher-page/view';
+import type { Order } from '#orders/order';
+import { renderVoucherPage } from '#voucher-page/render';
+import { DEFAULT_VOUCHER_PAGE_SETTINGS } from '#voucher-page/settings';
+import { voucherView } from '#voucher-page/view';
 import { fmt, median, percentile, runBounded } from './stats';
 
 /**

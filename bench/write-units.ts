@@ -1,8 +1,8 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { CreateOrderRequest } from '../functions/orders/api-schemas';
-import type { Order } from '../functions/orders/order';
-import { dynamoClient } from '../functions/platform/aws';
-import { TABLE } from '../lib/topology';
+import { TABLE } from '#lib/topology';
+import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { Order } from '#orders/order';
+import { dynamoClient } from '#platform/aws';
 import { fmt } from './stats';
 
 /** Index name → its projection and key attributes, as lib/topology.ts declares them. */

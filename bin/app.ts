@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { createProductApp } from '../lib/product-app';
-import { parseStage } from '../lib/stage-config';
+import { createProductApp } from '#lib/product-app';
+import { parseStage } from '#lib/stage-config';
 import { BUILD_DIR, buildFunctions } from '../scripts/build-functions';
 
 // `npx cdk synth -c stage=prod`: bundle the functions, then build that stage's two stacks.

@@ -37,7 +37,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { problem, problemType } from '../functions/platform/problem-document';
+import { problem, problemType } from '#platform/problem-document';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { EdgeProtection } from './constructs/edge-protection';
 import { ServiceFunction } from './constructs/service-function';

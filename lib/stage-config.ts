@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '../functions/payouts/schedule';
-import { DEFAULT_RISK_RULES, type RiskRule } from '../functions/risk/rules';
-import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '../functions/settlements/report-config';
+import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '#payouts/schedule';
+import { DEFAULT_RISK_RULES, type RiskRule } from '#risk/rules';
+import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '#settlements/report-config';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];

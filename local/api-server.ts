@@ -8,8 +8,8 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { problem } from '../functions/platform/problem';
-import { GATEWAY_PROBLEMS, ROUTES, type RouteSpec } from '../lib/topology';
+import { GATEWAY_PROBLEMS, ROUTES, type RouteSpec } from '#lib/topology';
+import { problem } from '#platform/problem';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
 import { ClientThrottle, type ThrottleLimits } from './throttle';

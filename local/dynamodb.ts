@@ -10,7 +10,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { RAW_NOTIFICATIONS_TABLE, TABLE } from '../lib/topology';
+import { RAW_NOTIFICATIONS_TABLE, TABLE } from '#lib/topology';
 import { freePort } from './ports';
 
 export class JavaMissingError extends Error {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS, type FunctionName } from '../lib/topology';
+import { FUNCTIONS, type FunctionName } from '#lib/topology';
 
 /** A Lambda context for running a handler in-process, with its real timeout from topology. */
 export function lambdaContext(name: FunctionName): Context {

@@ -1,6 +1,6 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { QUEUES, type QueueName, type QueueSpec } from '../lib/topology';
+import { QUEUES, type QueueName, type QueueSpec } from '#lib/topology';
 import { LOCAL_CREDENTIALS } from './dynamodb';
 
 export interface LocalQueue {

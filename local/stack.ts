@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { resetAwsClientsForTests } from '../functions/platform/aws';
-import { advanceClock } from '../functions/platform/clock';
-import { resetConfigForTests } from '../functions/platform/config';
-import { problem } from '../functions/platform/problem';
-import { resetPspProviderForTests } from '../functions/psp';
-import { resetDlocalForTests } from '../functions/psp/dlocal';
-import { resetPagoEfectivoForTests } from '../functions/psp/pagoefectivo';
-import { storeApiKey } from '../functions/store/api-keys';
-import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '../lib/topology';
+import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '#lib/topology';
+import { resetAwsClientsForTests } from '#platform/aws';
+import { advanceClock } from '#platform/clock';
+import { resetConfigForTests } from '#platform/config';
+import { problem } from '#platform/problem';
+import { resetDlocalForTests } from '#psp/dlocal/index';
+import { resetPspProviderForTests } from '#psp/index';
+import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
+import { storeApiKey } from '#store/api-keys';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
 import {
   ensureRawNotificationsTable,

@@ -1,6 +1,6 @@
 import './quiet';
 import { z } from 'zod';
-import { SCOPES } from '../lib/topology';
+import { SCOPES } from '#lib/topology';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';

@@ -7,7 +7,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { StreamConsumerSpec } from '../lib/topology';
+import type { StreamConsumerSpec } from '#lib/topology';
 import { lambdaContext, loadHandler } from './lambda-context';
 
 export interface StreamPoller {

@@ -9,8 +9,8 @@ import {
   GetUsagePlansCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { ApiKeyRecord } from '../functions/store/api-keys';
-import { physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '../lib/topology';
+import { physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '#lib/topology';
+import type { ApiKeyRecord } from '#store/api-keys';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 /**
@@ -70,7 +70,7 @@ export async function issueApiKey(
       );
     }
   }
-  const { storeApiKey } = await import('../functions/store/api-keys');
+  const { storeApiKey } = await import('#store/api-keys');
   const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
   const keyId = `key_${randomUUID()}`;
   // Hex: safely inside API Gateway's rules for key values (at least 20 characters).
@@ -105,7 +105,7 @@ export async function revokeIssuedApiKey(
   keyId: string,
   options: { gateway?: UsagePlanGateway; now?: Date } = {},
 ): Promise<ApiKeyRecord | undefined> {
-  const { revokeApiKey } = await import('../functions/store/api-keys');
+  const { revokeApiKey } = await import('#store/api-keys');
   const record = await revokeApiKey(keyId, options.now ?? new Date());
   if (record?.gatewayKeyId && options.gateway) {
     await options.gateway.client.send(
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       `API key for "${record.name}" (${record.keyId}), scopes ${record.scopes?.join(' ')} — shown once, store it now:\n${apiKey}`,
     );
   } else if (command === 'list') {
-    const { listApiKeys } = await import('../functions/store/api-keys');
+    const { listApiKeys } = await import('#store/api-keys');
     for (const record of await listApiKeys()) {
       const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
       console.log(

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FUNCTIONS, type FunctionName } from '../lib/topology';
+import { FUNCTIONS, type FunctionName } from '#lib/topology';
 
 const require = createRequire(import.meta.url);
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

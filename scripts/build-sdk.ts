@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildOpenApiDocument } from '../functions/http/openapi-document';
-import { VOUCHER_WIDGET_SOURCE } from '../functions/voucher-page/widget';
+import { buildOpenApiDocument } from '#http/openapi-document';
+import { VOUCHER_WIDGET_SOURCE } from '#voucher-page/widget';
 
 /** The SDK's generated files: never edited by hand, and checked fresh by test/unit/sdk-generated.test.ts. */
 export const SDK_TYPES = 'sdk/src/openapi.ts';

@@ -8,7 +8,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { physicalName, QUEUES } from '../lib/topology';
+import { physicalName, QUEUES } from '#lib/topology';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
 export interface RedriveResult {

@@ -2,7 +2,7 @@ import '../local/quiet';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPORT_MEDIA_TYPES } from '../functions/settlements/report';
+import { REPORT_MEDIA_TYPES } from '#settlements/report';
 
 /**
  * npm run settlement:import -- <file> [--partial] [--api-url URL]

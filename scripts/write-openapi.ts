@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildOpenApiDocument } from '../functions/http/openapi-document';
+import { buildOpenApiDocument } from '#http/openapi-document';
 
 /** Writes the document `GET /openapi.json` serves, for outside tools (Spectral in `npm run lint`). */
 export function writeOpenApi(path = '.build/openapi.json'): string {

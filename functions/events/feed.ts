@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
-import { encodeBucketCursor, queryBuckets } from '../store/cursor';
-import { ALL_LIST_BUCKETS } from '../store/keys';
-import { allEvents, eventFromItem, eventKeyFromId, eventsByType } from '../store/outbox';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import { encodeBucketCursor, queryBuckets } from '#store/cursor';
+import { ALL_LIST_BUCKETS } from '#store/keys';
+import { allEvents, eventFromItem, eventKeyFromId, eventsByType } from '#store/outbox';
 import type { EventType, OutboxEvent } from './event-types';
 
 /**

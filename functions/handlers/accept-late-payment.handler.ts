@@ -1,7 +1,7 @@
-import { OrderIdParamsSchema } from '../orders/api-schemas';
-import { applyOrderAction } from '../orders/order-actions';
-import { orderResponse } from '../orders/present';
-import { httpHandler, parseParams } from '../platform/http';
+import { OrderIdParamsSchema } from '#orders/api-schemas';
+import { applyOrderAction } from '#orders/order-actions';
+import { orderResponse } from '#orders/present';
+import { httpHandler, parseParams } from '#platform/http';
 
 /** POST /v1/orders/{id}/accept-late-payment — the marketplace honours a payment made after expiry/cancel. */
 export const handler = httpHandler(async (event) => {

@@ -1,8 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
-import { processNotification } from '../notifications/process-notification';
-import { QueuedNotificationSchema } from '../notifications/queued-notification';
-import { logger } from '../platform/powertools';
-import { sqsBatchHandler } from '../platform/sqs-handler';
+import { processNotification } from '#notifications/process-notification';
+import { QueuedNotificationSchema } from '#notifications/queued-notification';
+import { logger } from '#platform/powertools';
+import { sqsBatchHandler } from '#platform/sqs-handler';
 
 /**
  * Each record is applied on its own; a failing record is reported in batchItemFailures so only it

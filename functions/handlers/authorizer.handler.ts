@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { logger } from '../platform/powertools';
-import { findActiveApiKey } from '../store/api-keys';
+import { logger } from '#platform/powertools';
+import { findActiveApiKey } from '#store/api-keys';
 
 /**
  * REQUEST authorizer for every /v1 route: `Authorization: Bearer <api key>`, looked up by hash.

@@ -1,7 +1,7 @@
-import { flagUnsettledPayments } from '../jobs/check-unsettled';
-import { config } from '../platform/config';
-import { jobHandler } from '../platform/job-handler';
-import { settlementConfig } from '../settlements/report-config';
+import { flagUnsettledPayments } from '#jobs/check-unsettled';
+import { config } from '#platform/config';
+import { jobHandler } from '#platform/job-handler';
+import { settlementConfig } from '#settlements/report-config';
 
 /** EventBridge Scheduler, daily: payments PagoEfectivo should have settled by now and has not. */
 export const handler = jobHandler('check-unsettled', (hasTimeLeft) =>

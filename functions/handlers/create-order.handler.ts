@@ -1,9 +1,9 @@
-import { type CreateOrderRequest, CreateOrderRequestSchema } from '../orders/api-schemas';
-import { createOrder } from '../orders/create-order';
-import { orderResponse } from '../orders/present';
-import { httpHandler, jsonBody, validate } from '../platform/http';
-import { idempotentOperation } from '../platform/idempotency';
-import { pspProvider } from '../psp';
+import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/api-schemas';
+import { createOrder } from '#orders/create-order';
+import { orderResponse } from '#orders/present';
+import { httpHandler, jsonBody, validate } from '#platform/http';
+import { idempotentOperation } from '#platform/idempotency';
+import { pspProvider } from '#psp/index';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
   createOrder(request, pspProvider()),

@@ -1,7 +1,7 @@
-import { proposePayouts } from '../jobs/create-payouts';
-import { payoutSchedule } from '../payouts/schedule';
-import { config } from '../platform/config';
-import { jobHandler } from '../platform/job-handler';
+import { proposePayouts } from '#jobs/create-payouts';
+import { payoutSchedule } from '#payouts/schedule';
+import { config } from '#platform/config';
+import { jobHandler } from '#platform/job-handler';
 
 /**
  * EventBridge Scheduler, daily: on the stage's payout day, propose the sellers' payouts. The

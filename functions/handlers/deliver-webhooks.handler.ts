@@ -1,10 +1,10 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { DeliveryMessageSchema, deliver, RetryLater } from '../outbound-webhooks/deliver';
-import { sqs } from '../platform/aws';
-import { config } from '../platform/config';
-import { logger } from '../platform/powertools';
-import { sqsBatchHandler } from '../platform/sqs-handler';
+import { DeliveryMessageSchema, deliver, RetryLater } from '#outbound-webhooks/deliver';
+import { sqs } from '#platform/aws';
+import { config } from '#platform/config';
+import { logger } from '#platform/powertools';
+import { sqsBatchHandler } from '#platform/sqs-handler';
 
 /**
  * One outgoing webhook per message. A delivery to retry sets the message's visibility to the

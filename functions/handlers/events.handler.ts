@@ -1,10 +1,10 @@
-import { enqueueDeliveries } from '../events/dispatch';
-import { getEvent, listEvents } from '../events/feed';
-import { forgetSubscriptionCache } from '../outbound-webhooks/endpoints-repository';
-import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '../outbound-webhooks/schemas';
-import { nowMs } from '../platform/clock';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { httpHandler, parseJsonBody, parseParams, rawBody } from '../platform/http';
+import { enqueueDeliveries } from '#events/dispatch';
+import { getEvent, listEvents } from '#events/feed';
+import { forgetSubscriptionCache } from '#outbound-webhooks/endpoints-repository';
+import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '#outbound-webhooks/schemas';
+import { nowMs } from '#platform/clock';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import { httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
 export const handler = httpHandler(async (event) => {

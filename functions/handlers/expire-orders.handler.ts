@@ -1,7 +1,7 @@
-import { expireDueOrders } from '../jobs/expire-orders';
-import { config } from '../platform/config';
-import { jobHandler } from '../platform/job-handler';
-import { pspProvider } from '../psp';
+import { expireDueOrders } from '#jobs/expire-orders';
+import { config } from '#platform/config';
+import { jobHandler } from '#platform/job-handler';
+import { pspProvider } from '#psp/index';
 
 /** EventBridge Scheduler, every minute: expire unpaid orders before anyone can ship them. */
 export const handler = jobHandler('expire-orders', (hasTimeLeft) =>

@@ -1,8 +1,8 @@
-import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '../orders/api-schemas';
-import { extendExpiry } from '../orders/extend-expiry';
-import { orderResponse } from '../orders/present';
-import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
-import { pspProvider } from '../psp';
+import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/api-schemas';
+import { extendExpiry } from '#orders/extend-expiry';
+import { orderResponse } from '#orders/present';
+import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { pspProvider } from '#psp/index';
 
 /** POST /v1/orders/{id}/extend-expiry — more time for the buyer, before the voucher expires. */
 export const handler = httpHandler(async (event) => {

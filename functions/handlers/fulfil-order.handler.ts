@@ -1,7 +1,7 @@
-import { OrderIdParamsSchema } from '../orders/api-schemas';
-import { applyOrderAction } from '../orders/order-actions';
-import { orderResponse } from '../orders/present';
-import { httpHandler, parseParams } from '../platform/http';
+import { OrderIdParamsSchema } from '#orders/api-schemas';
+import { applyOrderAction } from '#orders/order-actions';
+import { orderResponse } from '#orders/present';
+import { httpHandler, parseParams } from '#platform/http';
 
 /** POST /v1/orders/{id}/fulfil — the gate: only a PAID order may be released for shipping. */
 export const handler = httpHandler(async (event) => {

@@ -1,8 +1,8 @@
-import { OrderIdParamsSchema } from '../orders/api-schemas';
-import { orderResponse } from '../orders/present';
-import { NotFoundError } from '../platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '../platform/http';
-import { getOrder } from '../store/orders-repository';
+import { OrderIdParamsSchema } from '#orders/api-schemas';
+import { orderResponse } from '#orders/present';
+import { NotFoundError } from '#platform/errors';
+import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { getOrder } from '#store/orders-repository';
 
 export const handler = httpHandler(async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');

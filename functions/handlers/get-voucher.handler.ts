@@ -1,8 +1,8 @@
-import { CipParamsSchema } from '../orders/api-schemas';
-import { orderResponse } from '../orders/present';
-import { NotFoundError } from '../platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '../platform/http';
-import { getOrderByCip } from '../store/orders-repository';
+import { CipParamsSchema } from '#orders/api-schemas';
+import { orderResponse } from '#orders/present';
+import { NotFoundError } from '#platform/errors';
+import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { getOrderByCip } from '#store/orders-repository';
 
 /** Support teams search by the code the buyer holds; answers with the order that owns it. */
 export const handler = httpHandler(async (event) => {

@@ -1,10 +1,10 @@
-import { ingestNotification } from '../notifications/ingest-notification';
-import { UnauthorizedError } from '../platform/errors';
-import { header, httpHandler, rawBody } from '../platform/http';
-import { dlocalConfigured, dlocalCredentials } from '../psp/dlocal/credentials';
-import { isValidDlocalSignature } from '../psp/dlocal/dlocal-signature';
-import { pspCredentials } from '../psp/pagoefectivo/credentials';
-import { isValidNotificationSignature } from '../psp/pagoefectivo/pe-signature';
+import { ingestNotification } from '#notifications/ingest-notification';
+import { UnauthorizedError } from '#platform/errors';
+import { header, httpHandler, rawBody } from '#platform/http';
+import { dlocalConfigured, dlocalCredentials } from '#psp/dlocal/credentials';
+import { isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
+import { pspCredentials } from '#psp/pagoefectivo/credentials';
+import { isValidNotificationSignature } from '#psp/pagoefectivo/pe-signature';
 
 /**
  * POST /webhooks/pagoefectivo and /webhooks/dlocal — no API key: each provider's signature over

@@ -1,9 +1,9 @@
-import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '../ledger/api-schemas';
-import { nextPayoutDate, payoutSchedule } from '../payouts/schedule';
-import { now } from '../platform/clock';
-import { NotFoundError } from '../platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '../platform/http';
-import { getSellerBalance, listSellerLedger, trialBalance } from '../store/ledger-repository';
+import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '#ledger/api-schemas';
+import { nextPayoutDate, payoutSchedule } from '#payouts/schedule';
+import { now } from '#platform/clock';
+import { NotFoundError } from '#platform/errors';
+import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 
 /** Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance. */
 export const handler = httpHandler(async (event) => {

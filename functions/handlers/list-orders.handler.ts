@@ -1,7 +1,7 @@
-import { ListOrdersQuerySchema } from '../orders/api-schemas';
-import { orderResponse } from '../orders/present';
-import { callerSellerId, httpHandler, parseParams } from '../platform/http';
-import { listOrders } from '../store/orders-repository';
+import { ListOrdersQuerySchema } from '#orders/api-schemas';
+import { orderResponse } from '#orders/present';
+import { callerSellerId, httpHandler, parseParams } from '#platform/http';
+import { listOrders } from '#store/orders-repository';
 
 export const handler = httpHandler(async (event) => {
   const query = parseParams(event.queryStringParameters, ListOrdersQuerySchema, 'query');

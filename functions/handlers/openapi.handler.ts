@@ -1,5 +1,5 @@
-import { buildOpenApiDocument } from '../http/openapi-document';
-import { httpHandler } from '../platform/http';
+import { buildOpenApiDocument } from '#http/openapi-document';
+import { httpHandler } from '#platform/http';
 
 let document: Record<string, unknown> | undefined;
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
-import { SellerParamsSchema } from '../ledger/api-schemas';
-import { minorToDecimal } from '../orders/money';
+import { SellerParamsSchema } from '#ledger/api-schemas';
+import { minorToDecimal } from '#orders/money';
 import {
   type CreatePayoutRequest,
   CreatePayoutRequestSchema,
@@ -11,16 +11,16 @@ import {
   PayoutIdParamsSchema,
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
-} from '../payouts/api-schemas';
+} from '#payouts/api-schemas';
 import {
   bankAccountResponse,
   movePayout,
   payoutResponse,
   putBankAccount,
   requestPayout,
-} from '../payouts/payouts';
-import { neutraliseFormula } from '../platform/csv';
-import { NotFoundError, ValidationError } from '../platform/errors';
+} from '#payouts/payouts';
+import { neutraliseFormula } from '#platform/csv';
+import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,
   hideFromOtherSellers,
@@ -30,11 +30,11 @@ import {
   parseJsonBody,
   parseParams,
   validate,
-} from '../platform/http';
-import { idempotentOperation } from '../platform/idempotency';
-import type { Actor } from '../refunds/refunds';
-import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '../store/bank-accounts-repository';
-import { getPayout, listPayouts, type StoredPayout } from '../store/payouts-repository';
+} from '#platform/http';
+import { idempotentOperation } from '#platform/idempotency';
+import type { Actor } from '#refunds/refunds';
+import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '#store/bank-accounts-repository';
+import { getPayout, listPayouts, type StoredPayout } from '#store/payouts-repository';
 
 const actor = (event: APIGatewayProxyEvent): Actor => ({
   keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { RESERVE_MS, timeLeftMs, withDeadline } from '../platform/deadline';
-import { instrumented } from '../platform/instrumented';
-import { logger } from '../platform/powertools';
-import { s3 } from '../platform/s3';
-import { importReport } from '../settlements/reconcile';
+import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
+import { instrumented } from '#platform/instrumented';
+import { logger } from '#platform/powertools';
+import { s3 } from '#platform/s3';
+import { importReport } from '#settlements/reconcile';
 
 /** Stop starting batches this long before Lambda's timeout; the retried invocation resumes. */
 const IMPORT_RESERVE_MS = 30_000;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { OrderIdParamsSchema } from '../orders/api-schemas';
-import { NotFoundError, ValidationError } from '../platform/errors';
+import { OrderIdParamsSchema } from '#orders/api-schemas';
+import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,
   hideFromOtherSellers,
@@ -9,9 +9,9 @@ import {
   parseJsonBody,
   parseParams,
   validate,
-} from '../platform/http';
-import { idempotentOperation } from '../platform/idempotency';
-import { pspProvider } from '../psp';
+} from '#platform/http';
+import { idempotentOperation } from '#platform/idempotency';
+import { pspProvider } from '#psp/index';
 import {
   type CreateRefundRequest,
   CreateRefundRequestSchema,
@@ -20,11 +20,11 @@ import {
   MarkRefundPaidRequestSchema,
   RefundIdParamsSchema,
   RejectRefundRequestSchema,
-} from '../refunds/api-schemas';
-import { refundResponse } from '../refunds/present';
-import { refuseManualMark, startProviderRefund } from '../refunds/provider-refunds';
-import { type Actor, moveRefund, requestRefund } from '../refunds/refunds';
-import { getRefund, listRefunds } from '../store/refunds-repository';
+} from '#refunds/api-schemas';
+import { refundResponse } from '#refunds/present';
+import { refuseManualMark, startProviderRefund } from '#refunds/provider-refunds';
+import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
+import { getRefund, listRefunds } from '#store/refunds-repository';
 
 const actor = (event: APIGatewayProxyEvent): Actor => ({
   keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),

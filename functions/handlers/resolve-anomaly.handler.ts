@@ -1,8 +1,8 @@
-import { AnomalyIdParamsSchema, ResolveAnomalyRequestSchema } from '../payments/anomaly-schemas';
-import { now } from '../platform/clock';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
-import { AnomalyAlreadyResolvedError, resolveAnomaly } from '../store/anomalies-repository';
+import { AnomalyIdParamsSchema, ResolveAnomalyRequestSchema } from '#payments/anomaly-schemas';
+import { now } from '#platform/clock';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { AnomalyAlreadyResolvedError, resolveAnomaly } from '#store/anomalies-repository';
 
 /**
  * POST /v1/anomalies/{id}/resolve — operations close an anomaly once they have dealt with it

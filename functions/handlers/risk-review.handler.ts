@@ -1,10 +1,10 @@
-import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '../orders/api-schemas';
-import { orderResponse } from '../orders/present';
-import { httpHandler, parseJsonBody, parseParams } from '../platform/http';
-import { pspProvider } from '../psp';
-import { reviewRisk } from '../risk/review';
-import { batchGetOrders } from '../store/orders-repository';
-import { openReviewOrderIds } from '../store/risk-repository';
+import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '#orders/api-schemas';
+import { orderResponse } from '#orders/present';
+import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { pspProvider } from '#psp/index';
+import { reviewRisk } from '#risk/review';
+import { batchGetOrders } from '#store/orders-repository';
+import { openReviewOrderIds } from '#store/risk-repository';
 
 /** Orders the risk rules flagged: the review queue, and a person's decision on one. */
 export const handler = httpHandler(async (event) => {

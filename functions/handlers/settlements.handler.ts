@@ -4,17 +4,17 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
-import { nowMs } from '../platform/clock';
-import { config } from '../platform/config';
-import { timeLeftMs } from '../platform/deadline';
+import { nowMs } from '#platform/clock';
+import { config } from '#platform/config';
+import { timeLeftMs } from '#platform/deadline';
 import {
   ConflictError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
-} from '../platform/errors';
-import { header, httpHandler, parseJsonBody, parseParams, rawBody } from '../platform/http';
-import { s3 } from '../platform/s3';
+} from '#platform/errors';
+import { header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
+import { s3 } from '#platform/s3';
 import {
   ImportSettlementQuerySchema,
   ListLinesQuerySchema,
@@ -22,11 +22,11 @@ import {
   MAX_REPORT_BYTES,
   SettlementIdParamsSchema,
   UploadRequestSchema,
-} from '../settlements/api-schemas';
-import { lineRowsForCsv, settlementResponse } from '../settlements/present';
-import { importReport } from '../settlements/reconcile';
-import { REPORT_MEDIA_TYPES, type ReportFormat } from '../settlements/report';
-import { claimUploadKey, getSettlement, listLines, listSettlements } from '../store/settlements-repository';
+} from '#settlements/api-schemas';
+import { lineRowsForCsv, settlementResponse } from '#settlements/present';
+import { importReport } from '#settlements/reconcile';
+import { REPORT_MEDIA_TYPES, type ReportFormat } from '#settlements/report';
+import { claimUploadKey, getSettlement, listLines, listSettlements } from '#store/settlements-repository';
 
 /** Stop starting batches this long before the API's 29 s integration timeout would cut us off. */
 const IMPORT_RESERVE_MS = 4_000;

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { syncPendingOrders } from '../jobs/sync-pending';
-import { nowMs } from '../platform/clock';
-import { config } from '../platform/config';
-import { jobHandler } from '../platform/job-handler';
-import { metrics } from '../platform/powertools';
-import { pspProvider } from '../psp';
-import { countApprovedSince } from '../store/refunds-repository';
+import { syncPendingOrders } from '#jobs/sync-pending';
+import { nowMs } from '#platform/clock';
+import { config } from '#platform/config';
+import { jobHandler } from '#platform/job-handler';
+import { metrics } from '#platform/powertools';
+import { pspProvider } from '#psp/index';
+import { countApprovedSince } from '#store/refunds-repository';
 
 /**
  * EventBridge Scheduler, every few minutes per stage: recover payments whose notification was

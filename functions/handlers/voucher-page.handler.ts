@@ -1,13 +1,13 @@
-import { VOUCHER_PAGE_TOKEN_PATTERN } from '../orders/ids';
-import { now } from '../platform/clock';
-import { NotFoundError } from '../platform/errors';
-import { header, httpHandler, type JsonResult } from '../platform/http';
-import { PROBLEM_CONTENT_TYPE, problem } from '../platform/problem-document';
-import { getOrderByVoucherPageToken } from '../store/orders-repository';
-import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '../voucher-page/render';
-import { voucherPageSettings } from '../voucher-page/settings';
-import { statusView, voucherView } from '../voucher-page/view';
-import { VOUCHER_WIDGET_ETAG, VOUCHER_WIDGET_SOURCE, WIDGET_VERSION } from '../voucher-page/widget';
+import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
+import { now } from '#platform/clock';
+import { NotFoundError } from '#platform/errors';
+import { header, httpHandler, type JsonResult } from '#platform/http';
+import { PROBLEM_CONTENT_TYPE, problem } from '#platform/problem-document';
+import { getOrderByVoucherPageToken } from '#store/orders-repository';
+import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '#voucher-page/render';
+import { voucherPageSettings } from '#voucher-page/settings';
+import { statusView, voucherView } from '#voucher-page/view';
+import { VOUCHER_WIDGET_ETAG, VOUCHER_WIDGET_SOURCE, WIDGET_VERSION } from '#voucher-page/widget';
 
 /** The JSON views are read by the widget from the marketplace's own origin; they hold nothing secret. */
 const CORS = { 'access-control-allow-origin': '*', vary: 'accept' };

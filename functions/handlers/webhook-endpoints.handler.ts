@@ -8,20 +8,20 @@ import {
   publicView,
   rotateSecret,
   updateEndpoint,
-} from '../outbound-webhooks/endpoints-repository';
+} from '#outbound-webhooks/endpoints-repository';
 import {
   type CreateEndpointRequest,
   CreateEndpointRequestSchema,
   EndpointIdParamsSchema,
   PageQuerySchema,
   UpdateEndpointRequestSchema,
-} from '../outbound-webhooks/schemas';
-import { endpointUrlProblems } from '../outbound-webhooks/url-policy';
-import { now } from '../platform/clock';
-import { config } from '../platform/config';
-import { NotFoundError, ValidationError } from '../platform/errors';
-import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '../platform/http';
-import { idempotentOperation } from '../platform/idempotency';
+} from '#outbound-webhooks/schemas';
+import { endpointUrlProblems } from '#outbound-webhooks/url-policy';
+import { now } from '#platform/clock';
+import { config } from '#platform/config';
+import { NotFoundError, ValidationError } from '#platform/errors';
+import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '#platform/http';
+import { idempotentOperation } from '#platform/idempotency';
 
 /** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
 const createEndpointOnce = idempotentOperation(

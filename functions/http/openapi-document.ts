@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { scopeOf } from '../../lib/topology';
 import {
   SellerBalanceSchema,
   SellerLedgerPageSchema,
   SellerLedgerQuerySchema,
   TrialBalanceQuerySchema,
   TrialBalanceSchema,
-} from '../ledger/api-schemas';
+} from '#ledger/api-schemas';
+import { scopeOf } from '#lib/topology';
 import {
   CipParamsSchema,
   CreateOrderRequestSchema,
@@ -18,7 +18,7 @@ import {
   OrderSchema,
   ProblemSchema,
   RiskReviewRequestSchema,
-} from '../orders/api-schemas';
+} from '#orders/api-schemas';
 import {
   CreateEndpointRequestSchema,
   DeliveryAttemptListSchema,
@@ -33,13 +33,13 @@ import {
   WebhookEndpointListSchema,
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
-} from '../outbound-webhooks/schemas';
+} from '#outbound-webhooks/schemas';
 import {
   AnomalyIdParamsSchema,
   AnomalyListSchema,
   ListAnomaliesQuerySchema,
   ResolveAnomalyRequestSchema,
-} from '../payments/anomaly-schemas';
+} from '#payments/anomaly-schemas';
 import {
   BankAccountResponseSchema,
   CreatePayoutRequestSchema,
@@ -50,7 +50,7 @@ import {
   PayoutSchema,
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
-} from '../payouts/api-schemas';
+} from '#payouts/api-schemas';
 import {
   CreateRefundRequestSchema,
   ListRefundsQuerySchema,
@@ -59,7 +59,7 @@ import {
   RefundListSchema,
   RefundSchema,
   RejectRefundRequestSchema,
-} from '../refunds/api-schemas';
+} from '#refunds/api-schemas';
 import {
   ImportSettlementQuerySchema,
   ListLinesQuerySchema,
@@ -70,14 +70,14 @@ import {
   SettlementSchema,
   SettlementUploadSchema,
   UploadRequestSchema,
-} from '../settlements/api-schemas';
-import { REPORT_MEDIA_TYPES } from '../settlements/report';
+} from '#settlements/api-schemas';
+import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import {
   VoucherPageParamsSchema,
   VoucherStatusViewSchema,
   VoucherViewSchema,
   WidgetFileParamsSchema,
-} from '../voucher-page/api-schemas';
+} from '#voucher-page/api-schemas';
 
 type JsonSchema = Record<string, unknown>;
 

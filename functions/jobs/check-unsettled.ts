@@ -1,6 +1,6 @@
-import { reportAnomaly } from '../payments/apply-payment';
-import { now, nowMs } from '../platform/clock';
-import { ALL_BUCKETS, loadJobCursor, queryUnsettledBucket, saveJobCursor } from '../store/pending-orders';
+import { reportAnomaly } from '#payments/apply-payment';
+import { now, nowMs } from '#platform/clock';
+import { ALL_BUCKETS, loadJobCursor, queryUnsettledBucket, saveJobCursor } from '#store/pending-orders';
 
 const JOB = 'check-unsettled';
 /**

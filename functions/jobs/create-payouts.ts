@@ -1,10 +1,10 @@
-import { CURRENCIES } from '../orders/money';
-import { requestPayout, SCHEDULE_ACTOR } from '../payouts/payouts';
-import { isPayoutDay, type PayoutSchedule } from '../payouts/schedule';
-import { nowMs } from '../platform/clock';
-import { logger } from '../platform/powertools';
-import { balanceIn } from '../store/ledger-repository';
-import { ALL_BUCKETS, queryPayoutDueBucket } from '../store/pending-orders';
+import { CURRENCIES } from '#orders/money';
+import { requestPayout, SCHEDULE_ACTOR } from '#payouts/payouts';
+import { isPayoutDay, type PayoutSchedule } from '#payouts/schedule';
+import { nowMs } from '#platform/clock';
+import { logger } from '#platform/powertools';
+import { balanceIn } from '#store/ledger-repository';
+import { ALL_BUCKETS, queryPayoutDueBucket } from '#store/pending-orders';
 
 export interface PayoutRunSummary {
   payoutDay: boolean;

@@ -1,13 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Order } from '../orders/order';
-import { orderEventData as eventData } from '../orders/present';
-import { transitioned } from '../orders/transition';
-import { applyPayment } from '../payments/apply-payment';
-import { now } from '../platform/clock';
-import { logger, metrics } from '../platform/powertools';
-import type { PspProvider } from '../psp/provider';
-import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
-import { ALL_BUCKETS, queryPendingBucket } from '../store/pending-orders';
+import type { Order } from '#orders/order';
+import { orderEventData as eventData } from '#orders/present';
+import { transitioned } from '#orders/transition';
+import { applyPayment } from '#payments/apply-payment';
+import { now } from '#platform/clock';
+import { logger, metrics } from '#platform/powertools';
+import type { PspProvider } from '#psp/provider';
+import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
+import { ALL_BUCKETS, queryPendingBucket } from '#store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
 
 export interface ExpirySummary {

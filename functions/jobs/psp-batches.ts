@@ -1,5 +1,5 @@
-import type { Order } from '../orders/order';
-import type { CipStatus, PspProvider } from '../psp/provider';
+import type { Order } from '#orders/order';
+import type { CipStatus, PspProvider } from '#psp/provider';
 
 /**
  * Asks the PSP about orders' CIPs in batches (POST /v1/cips/search takes several CIPs per call).

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { orderEventData } from '../orders/present';
-import { now, nowMs } from '../platform/clock';
-import { metrics } from '../platform/powertools';
-import { getOrder, recordExpiryReminder } from '../store/orders-repository';
-import { ALL_BUCKETS, loadJobCursor, queryPendingBucket, saveJobCursor } from '../store/pending-orders';
+import { orderEventData } from '#orders/present';
+import { now, nowMs } from '#platform/clock';
+import { metrics } from '#platform/powertools';
+import { getOrder, recordExpiryReminder } from '#store/orders-repository';
+import { ALL_BUCKETS, loadJobCursor, queryPendingBucket, saveJobCursor } from '#store/pending-orders';
 
 const JOB = 'remind-expiring';
 const PAGE = 100;

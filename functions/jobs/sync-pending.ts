@@ -1,16 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Order } from '../orders/order';
-import { applyPayment } from '../payments/apply-payment';
-import { now } from '../platform/clock';
-import { logger, metrics } from '../platform/powertools';
-import type { PspProvider } from '../psp/provider';
+import type { Order } from '#orders/order';
+import { applyPayment } from '#payments/apply-payment';
+import { now } from '#platform/clock';
+import { logger, metrics } from '#platform/powertools';
+import type { PspProvider } from '#psp/provider';
 import {
   ALL_BUCKETS,
   type JobCursor,
   loadJobCursor,
   queryPendingBucket,
   saveJobCursor,
-} from '../store/pending-orders';
+} from '#store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
 
 export interface SyncSummary {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CURRENCIES } from '../orders/money';
-import { pageCursor, pageLimit } from '../platform/api-fields';
+import { CURRENCIES } from '#orders/money';
+import { pageCursor, pageLimit } from '#platform/api-fields';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';
 
 const sellerId = z

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, sqs } from '../platform/aws';
-import { nowMs } from '../platform/clock';
-import { config } from '../platform/config';
-import { PayloadTooLargeError, UnauthorizedError } from '../platform/errors';
-import { logger, metrics } from '../platform/powertools';
-import type { ProviderName } from '../psp/provider';
+import { dynamo, sqs } from '#platform/aws';
+import { nowMs } from '#platform/clock';
+import { config } from '#platform/config';
+import { PayloadTooLargeError, UnauthorizedError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import type { ProviderName } from '#psp/provider';
 import type { QueuedNotification } from './queued-notification';
 
 /**

@@ -1,8 +1,8 @@
-import { type ApplyOutcome, applyPayment, reportAnomaly } from '../payments/apply-payment';
-import { now } from '../platform/clock';
-import { logger } from '../platform/powertools';
-import { parseProviderNotification } from '../psp';
-import { applyProviderRefund } from '../refunds/provider-refunds';
+import { type ApplyOutcome, applyPayment, reportAnomaly } from '#payments/apply-payment';
+import { now } from '#platform/clock';
+import { logger } from '#platform/powertools';
+import { parseProviderNotification } from '#psp/index';
+import { applyProviderRefund } from '#refunds/provider-refunds';
 import type { QueuedNotificationInput } from './queued-notification';
 
 export type NotificationOutcome =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDERS } from '../psp/provider';
+import { PROVIDERS } from '#psp/provider';
 
 /** What the ingest function puts on the queue: the verified raw body, byte for byte, and its audit id. */
 export const QueuedNotificationSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { mapKey, pageCursor, pageLimit, plainText } from '../platform/api-fields';
-import { PROVIDERS } from '../psp/provider';
+import { mapKey, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { PROVIDERS } from '#psp/provider';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
 

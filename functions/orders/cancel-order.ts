@@ -1,8 +1,8 @@
-import { now } from '../platform/clock';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { logger } from '../platform/powertools';
-import type { PspProvider } from '../psp/provider';
-import { getOrder } from '../store/orders-repository';
+import { now } from '#platform/clock';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import { logger } from '#platform/powertools';
+import type { PspProvider } from '#psp/provider';
+import { getOrder } from '#store/orders-repository';
 import type { Order } from './order';
 import { commitOrConflict } from './order-actions';
 import { transitioned } from './transition';

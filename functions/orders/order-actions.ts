@@ -1,10 +1,10 @@
-import type { EventType } from '../events/event-types';
-import { lateAcceptedEntry } from '../ledger/journal';
-import { now } from '../platform/clock';
-import { config } from '../platform/config';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { ledgerWrites } from '../store/ledger-repository';
-import { getOrder, StaleOrderError, saveTransition } from '../store/orders-repository';
+import type { EventType } from '#events/event-types';
+import { lateAcceptedEntry } from '#ledger/journal';
+import { now } from '#platform/clock';
+import { config } from '#platform/config';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import { ledgerWrites } from '#store/ledger-repository';
+import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
 import type { Order, OrderStatus } from './order';
 import { orderEventData } from './present';
 import { transitioned } from './transition';

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { getEvent } from '../events/feed';
-import { nowMs } from '../platform/clock';
-import { config } from '../platform/config';
-import { logger, metrics } from '../platform/powertools';
+import { getEvent } from '#events/feed';
+import { nowMs } from '#platform/clock';
+import { config } from '#platform/config';
+import { logger, metrics } from '#platform/powertools';
 import {
   disableEndpoint,
   getEndpoint,

@@ -5,13 +5,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '../events/event-types';
-import { ulid } from '../orders/ids';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
-import { encodeCursor, listIndexPartition, queryPage } from '../store/cursor';
-import { outboxItem } from '../store/outbox';
-import { cancellationCodes } from '../store/transactions';
+import type { EventType } from '#events/event-types';
+import { ulid } from '#orders/ids';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
+import { outboxItem } from '#store/outbox';
+import { cancellationCodes } from '#store/transactions';
 import {
   type CreateEndpointRequest,
   type DeliveryAttempt,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EVENT_TYPES } from '../events/event-types';
-import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
+import { EVENT_TYPES } from '#events/event-types';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 
 const endpointUrl = z.string().min(1).max(2048);
 const subscribedEvents = z

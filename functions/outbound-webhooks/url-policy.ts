@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import type { FieldProblem } from '../platform/errors';
+import type { FieldProblem } from '#platform/errors';
 
 /**
  * Where we agree to POST a marketplace's webhooks. Outside the local stage: https only, and only

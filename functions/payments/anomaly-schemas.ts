@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 
 export const ANOMALY_TYPES = [
   'unknown_cip',

@@ -1,14 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '../ledger/journal';
-import type { Order, Payment, TransitionSource } from '../orders/order';
-import { orderEventData } from '../orders/present';
-import { statusAfterPayment } from '../orders/state-machine';
-import { transitioned } from '../orders/transition';
-import { now } from '../platform/clock';
-import { logger, metrics } from '../platform/powertools';
-import { recordAnomaly } from '../store/anomalies-repository';
-import { findCreationIntent } from '../store/creation-intents';
-import { ledgerWrites } from '../store/ledger-repository';
+import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#ledger/journal';
+import type { Order, Payment, TransitionSource } from '#orders/order';
+import { orderEventData } from '#orders/present';
+import { statusAfterPayment } from '#orders/state-machine';
+import { transitioned } from '#orders/transition';
+import { now } from '#platform/clock';
+import { logger, metrics } from '#platform/powertools';
+import { recordAnomaly } from '#store/anomalies-repository';
+import { findCreationIntent } from '#store/creation-intents';
+import { ledgerWrites } from '#store/ledger-repository';
 import {
   DuplicateItemError,
   getOrderByCip,
@@ -16,7 +16,7 @@ import {
   recordOperationNumber,
   StaleOrderError,
   saveTransition,
-} from '../store/orders-repository';
+} from '#store/orders-repository';
 import type { Anomaly, AnomalyType } from './anomaly-schemas';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */

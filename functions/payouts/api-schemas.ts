@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CURRENCIES } from '../orders/money';
-import { DOCUMENT_TYPES } from '../orders/order';
-import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
-import { BankAccountSchema } from '../refunds/api-schemas';
+import { CURRENCIES } from '#orders/money';
+import { DOCUMENT_TYPES } from '#orders/order';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { BankAccountSchema } from '#refunds/api-schemas';
 
 export const PAYOUT_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];

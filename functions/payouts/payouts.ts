@@ -1,33 +1,33 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '../events/event-types';
-import { maskCci } from '../ledger/cci';
-import { payoutPaidEntry } from '../ledger/journal';
-import { ulid } from '../orders/ids';
-import { now } from '../platform/clock';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { logger, metrics } from '../platform/powertools';
-import type { Actor } from '../refunds/refunds';
+import type { EventType } from '#events/event-types';
+import { maskCci } from '#ledger/cci';
+import { payoutPaidEntry } from '#ledger/journal';
+import { ulid } from '#orders/ids';
+import { now } from '#platform/clock';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import type { Actor } from '#refunds/refunds';
 import {
   getBankAccount,
   getBankAccountVersion,
   StaleBankAccountError,
   type StoredBankAccount,
   saveBankAccount,
-} from '../store/bank-accounts-repository';
+} from '#store/bank-accounts-repository';
 import {
   balanceIn,
   getSellerBalanceItem,
   leaveDueIndexIfEmpty,
   ledgerWrites,
   sellerBalanceUpdate,
-} from '../store/ledger-repository';
+} from '#store/ledger-repository';
 import {
   getPayout,
   payoutLines,
   StalePayoutError,
   type StoredPayout,
   savePayout,
-} from '../store/payouts-repository';
+} from '#store/payouts-repository';
 import type { CreatePayoutRequest, Payout, PayoutStatus, PutBankAccountRequest } from './api-schemas';
 import { payoutSchedule } from './schedule';
 

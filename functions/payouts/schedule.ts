@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { config } from '../platform/config';
+import { config } from '#platform/config';
 
 /**
  * When sellers are paid: on a weekday (0 = Sunday … 6 = Saturday) or a day of the month (1–28, so

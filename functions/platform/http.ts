@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { grants, scopeOf, sellerKeysMayCall } from '../../lib/topology';
+import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { logger, metrics } from './powertools';

@@ -2,7 +2,7 @@
  * The stage's voucher provider (`PSP_PROVIDER`), for the handlers that hand one to their use case.
  * Use cases never import an adapter: they take a PspProvider (psp/provider.ts).
  */
-import { config } from '../platform/config';
+import { config } from '#platform/config';
 import { dlocal } from './dlocal';
 import { parseDlocalNotification } from './dlocal/notification';
 import { pagoEfectivo } from './pagoefectivo';

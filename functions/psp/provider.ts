@@ -4,7 +4,7 @@
  * provider a stage uses is configuration (`PSP_PROVIDER`, psp/index.ts). Money is in minor units
  * and times are Dates here: each adapter converts to its PSP's decimals and time zones.
  */
-import type { Currency } from '../orders/money';
+import type { Currency } from '#orders/money';
 
 export const PROVIDERS = ['pagoefectivo', 'dlocal'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];

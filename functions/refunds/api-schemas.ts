@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { cciProblem } from '../ledger/cci';
-import { CURRENCIES } from '../orders/money';
-import { DOCUMENT_TYPES } from '../orders/order';
-import { pageCursor, pageLimit, plainText } from '../platform/api-fields';
+import { cciProblem } from '#ledger/cci';
+import { CURRENCIES } from '#orders/money';
+import { DOCUMENT_TYPES } from '#orders/order';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 
 export const REFUND_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];

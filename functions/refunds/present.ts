@@ -1,4 +1,4 @@
-import { maskCci } from '../ledger/cci';
+import { maskCci } from '#ledger/cci';
 import { type Refund, RefundSchema } from './api-schemas';
 
 /** A refund as the API shows it: schema key order, and the CCI masked but for its last 4 digits. */

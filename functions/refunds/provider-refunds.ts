@@ -1,13 +1,13 @@
-import { now } from '../platform/clock';
-import { ConflictError } from '../platform/errors';
-import { logger } from '../platform/powertools';
-import type { ProviderRefundStatus, PspProvider } from '../psp/provider';
-import { getOrder } from '../store/orders-repository';
+import { now } from '#platform/clock';
+import { ConflictError } from '#platform/errors';
+import { logger } from '#platform/powertools';
+import type { ProviderRefundStatus, PspProvider } from '#psp/provider';
+import { getOrder } from '#store/orders-repository';
 import {
   findRefundIdByProviderRefund,
   recordProviderRefund,
   type StoredRefund,
-} from '../store/refunds-repository';
+} from '#store/refunds-repository';
 import { moveRefund } from './refunds';
 
 /**

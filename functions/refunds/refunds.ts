@@ -1,30 +1,30 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '../events/event-types';
+import type { EventType } from '#events/event-types';
 import {
   type RefundBooking,
   refundApprovedEntry,
   refundFailedEntry,
   refundPaidOutEntry,
-} from '../ledger/journal';
-import { ulid } from '../orders/ids';
-import type { Currency } from '../orders/money';
-import type { Order } from '../orders/order';
-import { orderEventData } from '../orders/present';
-import { transitioned } from '../orders/transition';
-import { now } from '../platform/clock';
-import { config } from '../platform/config';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
-import { logger, metrics } from '../platform/powertools';
-import { anomalyRefundUpdate, getAnomaly } from '../store/anomalies-repository';
-import { ledgerWrites } from '../store/ledger-repository';
-import { getOrder, orderVersionCheck, transitionWrites } from '../store/orders-repository';
+} from '#ledger/journal';
+import { ulid } from '#orders/ids';
+import type { Currency } from '#orders/money';
+import type { Order } from '#orders/order';
+import { orderEventData } from '#orders/present';
+import { transitioned } from '#orders/transition';
+import { now } from '#platform/clock';
+import { config } from '#platform/config';
+import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
+import { ledgerWrites } from '#store/ledger-repository';
+import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
 import {
   getRefund,
   orderRefundUpdate,
   StaleRefundError,
   type StoredRefund,
   saveRefund,
-} from '../store/refunds-repository';
+} from '#store/refunds-repository';
 import { allocateRefund } from './allocation';
 import type { CreateRefundRequest, RefundStatus } from './api-schemas';
 import { refundResponse } from './present';

@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { MAX_EXPIRY_MINUTES } from '../orders/api-schemas';
-import { nowMs } from '../platform/clock';
-import { AppError } from '../platform/errors';
-import { logger, metrics } from '../platform/powertools';
-import { batchGetOrders } from '../store/orders-repository';
-import { buyerOrderIdsSince, countTowards } from '../store/risk-repository';
+import { MAX_EXPIRY_MINUTES } from '#orders/api-schemas';
+import { nowMs } from '#platform/clock';
+import { AppError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import { batchGetOrders } from '#store/orders-repository';
+import { buyerOrderIdsSince, countTowards } from '#store/risk-repository';
 import {
   decide,
   dimensionValue,

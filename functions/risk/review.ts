@@ -1,11 +1,11 @@
-import { cancelOrder } from '../orders/cancel-order';
-import type { Order } from '../orders/order';
-import { commitOrConflict } from '../orders/order-actions';
-import { now } from '../platform/clock';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import type { PspProvider } from '../psp/provider';
-import { getOrder } from '../store/orders-repository';
-import { reviewQueueClose } from '../store/risk-repository';
+import { cancelOrder } from '#orders/cancel-order';
+import type { Order } from '#orders/order';
+import { commitOrConflict } from '#orders/order-actions';
+import { now } from '#platform/clock';
+import { ConflictError, NotFoundError } from '#platform/errors';
+import type { PspProvider } from '#psp/provider';
+import { getOrder } from '#store/orders-repository';
+import { reviewQueueClose } from '#store/risk-repository';
 
 /**
  * A person decides on an order the risk rules flagged: approve (it may be fulfilled once paid) or

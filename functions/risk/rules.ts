@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { config } from '../platform/config';
+import { config } from '#platform/config';
 
 /**
  * Basic anti-fraud at order creation, as data (stage config `riskRules` → RISK_RULES). A rule

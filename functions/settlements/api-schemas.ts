@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageCursor, pageLimit } from '../platform/api-fields';
+import { pageCursor, pageLimit } from '#platform/api-fields';
 import { LINE_OUTCOMES } from './settlement';
 
 /** Reports up to this size are posted to the API; larger ones go through an S3 upload. */

@@ -1,4 +1,4 @@
-import { neutraliseFormula } from '../platform/csv';
+import { neutraliseFormula } from '#platform/csv';
 import { AMOUNT_FIELDS, type Amounts, type Settlement, type SettlementLineRecord } from './settlement';
 
 /** The settlement as the API shows it: with the difference between the report and our expectation. */

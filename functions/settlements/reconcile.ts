@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type JournalEntry, settlementEntry } from '../ledger/journal';
-import type { Order } from '../orders/order';
-import { orderEventData } from '../orders/present';
-import { applyPayment, reportAnomaly } from '../payments/apply-payment';
-import { now } from '../platform/clock';
-import { ValidationError } from '../platform/errors';
-import { logger, metrics } from '../platform/powertools';
-import { accountTotalWrites, ledgerWrites } from '../store/ledger-repository';
-import { batchGetOrders, getOrderByCip, paymentRecordPut } from '../store/orders-repository';
-import { getRefund } from '../store/refunds-repository';
+import { type JournalEntry, settlementEntry } from '#ledger/journal';
+import type { Order } from '#orders/order';
+import { orderEventData } from '#orders/present';
+import { applyPayment, reportAnomaly } from '#payments/apply-payment';
+import { now } from '#platform/clock';
+import { ValidationError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
+import { batchGetOrders, getOrderByCip, paymentRecordPut } from '#store/orders-repository';
+import { getRefund } from '#store/refunds-repository';
 import {
   advanceSettlement,
   type BatchTally,
@@ -21,7 +21,7 @@ import {
   StaleSettlementLineError,
   saveSettledLine,
   startSettlement,
-} from '../store/settlements-repository';
+} from '#store/settlements-repository';
 import {
   type LineProblem,
   type ReadLine,

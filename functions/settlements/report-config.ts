@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { config } from '../platform/config';
+import { config } from '#platform/config';
 
 /**
  * How a stage reads PagoEfectivo's settlement report and what its contract says. The layout is an

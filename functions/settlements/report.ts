@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
-import { decimalToMinor } from '../orders/money';
+import { decimalToMinor } from '#orders/money';
 import { REQUIRED_COLUMNS, type ReportColumn, type SettlementConfig } from './report-config';
 
 /** One payment as PagoEfectivo's settlement report lists it; amounts in minor units. */

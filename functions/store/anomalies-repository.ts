@@ -6,9 +6,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Anomaly, AnomalyType } from '../payments/anomaly-schemas';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import type { Anomaly, AnomalyType } from '#payments/anomaly-schemas';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
 import { outboxItem } from './outbox';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { fetchFullItems } from './cursor';
 import { ALL_API_KEYS, keys } from './keys';
 

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { keys } from './keys';
 import { sellerBalanceUpdate } from './ledger-repository';
 import { outboxItem } from './outbox';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { keys } from './keys';
 
 /**

@@ -4,9 +4,9 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
-import { ValidationError } from '../platform/errors';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import { ValidationError } from '#platform/errors';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {

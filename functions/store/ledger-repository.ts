@@ -11,10 +11,10 @@ import {
   type SellerBucket,
   type SellerMoves,
   sellerOf,
-} from '../ledger/journal';
-import { CURRENCIES } from '../orders/money';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+} from '#ledger/journal';
+import { CURRENCIES } from '#orders/money';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';
 import { bucketFor, payoutDueBucket } from './keys';
 

@@ -6,10 +6,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '../events/event-types';
-import type { Order, OrderStatus } from '../orders/order';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import type { EventType } from '#events/event-types';
+import type { Order, OrderStatus } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
 import {
   ALL_LIST_BUCKETS,

@@ -4,7 +4,7 @@
  * (EventBridge + outgoing webhooks); the items themselves are the replayable feed. This module is
  * the item's format; the vocabulary (event types) is the domain's, events/event-types.ts.
  */
-import type { EventType, OutboxEvent } from '../events/event-types';
+import type { EventType, OutboxEvent } from '#events/event-types';
 import { listBucketFor } from './keys';
 
 /** The feed's index partitions, bucketed by event id like the order listings (store/keys.ts LIST_BUCKETS). */

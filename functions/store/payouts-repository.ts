@@ -4,10 +4,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '../events/event-types';
-import type { Payout, PayoutStatus } from '../payouts/api-schemas';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import type { EventType } from '#events/event-types';
+import type { Payout, PayoutStatus } from '#payouts/api-schemas';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { listIndexPartition } from './cursor';
 import { keys } from './keys';
 import { outboxItem } from './outbox';

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../orders/order';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import { keys, PENDING_BUCKETS, payoutDueBucket, pendingBucket, unsettledBucket } from './keys';
 import { orderFromItem } from './orders-repository';
 

@@ -4,11 +4,11 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '../events/event-types';
-import type { Order } from '../orders/order';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
-import type { Refund, RefundStatus } from '../refunds/api-schemas';
+import type { EventType } from '#events/event-types';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import type { Refund, RefundStatus } from '#refunds/api-schemas';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { keys } from './keys';
 import { outboxItem } from './outbox';

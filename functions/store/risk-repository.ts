@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../orders/order';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
-import type { RiskRule } from '../risk/rules';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import type { RiskRule } from '#risk/rules';
 import { listIndexPartition } from './cursor';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

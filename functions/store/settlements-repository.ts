@@ -4,9 +4,9 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../orders/order';
-import { dynamo } from '../platform/aws';
-import { config } from '../platform/config';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
 import {
   AMOUNT_FIELDS,
   type Amounts,
@@ -14,7 +14,7 @@ import {
   type LineOutcome,
   type Settlement,
   type SettlementLineRecord,
-} from '../settlements/settlement';
+} from '#settlements/settlement';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { ALL_SETTLEMENTS, keys, settlementLinesByOutcome } from './keys';
 import { transitionWrites } from './orders-repository';

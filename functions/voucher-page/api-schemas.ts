@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../orders/order';
+import { ORDER_STATUSES } from '#orders/order';
 
 /** The token in `/v/{token}`: 128 random bits, base64url (orders/ids.ts newVoucherPageToken). */
 export const VoucherPageParamsSchema = z.object({

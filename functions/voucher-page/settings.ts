@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { config } from '../platform/config';
+import { config } from '#platform/config';
 import type { VoucherPageSettings } from './view';
 
 export const VoucherPageSettingsSchema = z.object({

@@ -1,7 +1,7 @@
 // Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
 import { code128, drawingSVG } from 'bwip-js/node';
-import type { Currency } from '../orders/money';
-import type { Order, OrderStatus } from '../orders/order';
+import type { Currency } from '#orders/money';
+import type { Order, OrderStatus } from '#orders/order';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
 
 /** Stage settings of the buyer-facing pages (lib/stage-config.ts `voucherPage`). */

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { now } from '../../functions/platform/clock';
-import {
-  dlocalAuthorization,
-  dlocalSignature,
-  signatureFromHeaders,
-} from '../../functions/psp/dlocal/dlocal-signature';
+import { now } from '#platform/clock';
+import { dlocalAuthorization, dlocalSignature, signatureFromHeaders } from '#psp/dlocal/dlocal-signature';
 import type { SandboxCip, SandboxState } from './state';
 
 /**

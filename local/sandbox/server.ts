@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { now, nowMs } from '../../functions/platform/clock';
-import { parsePspDate, toLimaIso } from '../../functions/psp/pagoefectivo/lima-time';
-import { authorizationHash, notificationSignature } from '../../functions/psp/pagoefectivo/pe-signature';
-import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
+import { now, nowMs } from '#platform/clock';
+import { parsePspDate, toLimaIso } from '#psp/pagoefectivo/lima-time';
+import { authorizationHash, notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { PortInUseError } from '../ports';
 import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';
 import { SettlementRequestSchema, settlementCsv, settlementRows, settlementXlsx } from './settlement-report';

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { decimalToMinor, minorToDecimal } from '../../functions/orders/money';
-import { parsePspDate } from '../../functions/psp/pagoefectivo/lima-time';
-import { DEFAULT_SETTLEMENT_CONFIG } from '../../functions/settlements/report-config';
+import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { parsePspDate } from '#psp/pagoefectivo/lima-time';
+import { DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
 import type { SandboxCip, SandboxState } from './state';
 
 /**

@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEvent } from '../../functions/events/event-types';
-import type { Order } from '../../functions/orders/order';
-import type { DeliveryAttempt, WebhookEndpoint } from '../../functions/outbound-webhooks/schemas';
+import type { OutboxEvent } from '#events/event-types';
+import type { Order } from '#orders/order';
+import type { DeliveryAttempt, WebhookEndpoint } from '#outbound-webhooks/schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 import { type Received, startReceiver } from '../support/receiver';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { storeApiKey } from '../../functions/store/api-keys';
-import { ROUTES } from '../../lib/topology';
+import { ROUTES } from '#lib/topology';
+import { storeApiKey } from '#store/api-keys';
 import { orderRequest, stack } from '../support/api';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../functions/orders/order';
-import { REPORT_MEDIA_TYPES } from '../../functions/settlements/report';
+import type { Order } from '#orders/order';
+import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 

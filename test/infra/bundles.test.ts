@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../lib/topology';
+import { FUNCTIONS } from '#lib/topology';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;

@@ -5,10 +5,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { problem } from '../../functions/platform/problem-document';
-import { EdgeProtection } from '../../lib/constructs/edge-protection';
-import { createProductApp } from '../../lib/product-app';
-import { STAGE_CONFIG, type Stage } from '../../lib/stage-config';
+import { EdgeProtection } from '#lib/constructs/edge-protection';
+import { createProductApp } from '#lib/product-app';
+import { STAGE_CONFIG, type Stage } from '#lib/stage-config';
 import {
   FUNCTIONS,
   type FunctionName,
@@ -17,7 +16,8 @@ import {
   ROUTES,
   SCHEDULES,
   usagePlanName,
-} from '../../lib/topology';
+} from '#lib/topology';
+import { problem } from '#platform/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listApiKeys, storeApiKey } from '../../functions/store/api-keys';
-import { ROUTES } from '../../lib/topology';
+import { ROUTES } from '#lib/topology';
+import { listApiKeys, storeApiKey } from '#store/api-keys';
 import { type ApiServer, startApiServer } from '../../local/api-server';
 import { issueApiKey, revokeIssuedApiKey } from '../../scripts/api-keys';
 import { http, stack } from '../support/api';

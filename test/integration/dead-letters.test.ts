@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { sqs } from '../../functions/platform/aws';
+import { sqs } from '#platform/aws';
 import { redriveDeadLetters } from '../../scripts/redrive-dlq';
 import { eventually, stack } from '../support/api';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PspRejectedError, PspUnavailableError } from '../../functions/platform/errors';
-import { DlocalClient, type DlocalCredentials } from '../../functions/psp/dlocal/client';
+import { PspRejectedError, PspUnavailableError } from '#platform/errors';
+import { DlocalClient, type DlocalCredentials } from '#psp/dlocal/client';
 import { DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from '../../local/sandbox/server';
 import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';

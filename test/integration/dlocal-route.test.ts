@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/handlers/ingest-webhook.handler';
-import { resetConfigForTests } from '../../functions/platform/config';
+import { handler } from '#handlers/ingest-webhook.handler';
+import { resetConfigForTests } from '#platform/config';
 import { lambdaContext } from '../../local/lambda-context';
 
 function dlocalEvent(): APIGatewayProxyEvent {

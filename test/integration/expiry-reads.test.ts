@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDueOrders } from '../../functions/jobs/expire-orders';
-import { syncPendingOrders } from '../../functions/jobs/sync-pending';
-import { resetAwsClientsForTests } from '../../functions/platform/aws';
-import { resetConfigForTests } from '../../functions/platform/config';
-import { pspProvider } from '../../functions/psp';
+import { expireDueOrders } from '#jobs/expire-orders';
+import { syncPendingOrders } from '#jobs/sync-pending';
+import { resetAwsClientsForTests } from '#platform/aws';
+import { resetConfigForTests } from '#platform/config';
+import { pspProvider } from '#psp/index';
 import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
 import { stack } from '../support/api';
 import { syntheticPendingOrder, writeOrders } from '../support/synthetic-orders';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { newOrderId } from '../../functions/orders/ids';
-import type { Order } from '../../functions/orders/order';
-import type { Anomaly } from '../../functions/payments/anomaly-schemas';
-import { pagoEfectivo } from '../../functions/psp/pagoefectivo';
-import { findCreationIntent, recordCreationIntent } from '../../functions/store/creation-intents';
+import { newOrderId } from '#orders/ids';
+import type { Order } from '#orders/order';
+import type { Anomaly } from '#payments/anomaly-schemas';
+import { pagoEfectivo } from '#psp/pagoefectivo/index';
+import { findCreationIntent, recordCreationIntent } from '#store/creation-intents';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PspRejectedError, PspUnavailableError } from '../../functions/platform/errors';
-import { PagoEfectivoClient } from '../../functions/psp/pagoefectivo/client';
-import type { PspCredentials } from '../../functions/psp/pagoefectivo/credentials';
+import { PspRejectedError, PspUnavailableError } from '#platform/errors';
+import { PagoEfectivoClient } from '#psp/pagoefectivo/client';
+import type { PspCredentials } from '#psp/pagoefectivo/credentials';
 import { type Sandbox, startSandbox } from '../../local/sandbox/server';
 import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';

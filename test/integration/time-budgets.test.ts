@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIN_CALL_MS, RESERVE_MS, timeLeftMs, withDeadline } from '../../functions/platform/deadline';
-import { PspUnavailableError } from '../../functions/platform/errors';
-import { PagoEfectivoClient } from '../../functions/psp/pagoefectivo/client';
-import { FUNCTIONS } from '../../lib/topology';
+import { FUNCTIONS } from '#lib/topology';
+import { MIN_CALL_MS, RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
+import { PspUnavailableError } from '#platform/errors';
+import { PagoEfectivoClient } from '#psp/pagoefectivo/client';
 import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 

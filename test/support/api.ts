@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { CreateOrderRequest } from '../../functions/orders/api-schemas';
+import type { CreateOrderRequest } from '#orders/api-schemas';
 
 export const stack = () => inject('localStack');
 

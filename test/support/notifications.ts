@@ -1,4 +1,4 @@
-import { notificationSignature } from '../../functions/psp/pagoefectivo/pe-signature';
+import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { api } from './api';
 import { TEST_CREDENTIALS } from './global-stack';
 

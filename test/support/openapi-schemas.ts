@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/http/openapi-document';
+import { buildOpenApiDocument } from '#http/openapi-document';
 
 /**
  * Real responses checked against the document clients generate from (`/openapi.json`), by an

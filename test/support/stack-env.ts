@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
-import { resetAwsClientsForTests } from '../../functions/platform/aws';
-import { resetConfigForTests } from '../../functions/platform/config';
-import { resetPagoEfectivoForTests } from '../../functions/psp/pagoefectivo';
+import { resetAwsClientsForTests } from '#platform/aws';
+import { resetConfigForTests } from '#platform/config';
+import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
 
 // Test workers call our code directly too: point it at the same local stack as the API.
 Object.assign(process.env, inject('localStack').env);

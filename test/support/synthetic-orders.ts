@@ -1,8 +1,8 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '../../functions/orders/order';
-import { dynamo } from '../../functions/platform/aws';
-import { config } from '../../functions/platform/config';
-import { orderItem } from '../../functions/store/orders-repository';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { config } from '#platform/config';
+import { orderItem } from '#store/orders-repository';
 
 /**
  * Pending orders written straight to the table (no PSP round trip), for volume tests and benches

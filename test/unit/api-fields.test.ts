@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { mapKey, pageLimit, plainText } from '../../functions/platform/api-fields';
+import { mapKey, pageLimit, plainText } from '#platform/api-fields';
 
 describe('free text from marketplaces', () => {
   const name = plainText({ min: 1, max: 10 });

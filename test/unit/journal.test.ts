@@ -10,8 +10,8 @@ import {
   refundPaidOutEntry,
   UnbalancedEntryError,
   unmatchedPaymentEntry,
-} from '../../functions/ledger/journal';
-import type { Order } from '../../functions/orders/order';
+} from '#ledger/journal';
+import type { Order } from '#orders/order';
 
 /** Orders as the API admits them: splits that add up to the amount, fees within each split. */
 const orders = fc

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePspDate, toLimaIso } from '../../functions/psp/pagoefectivo/lima-time';
+import { parsePspDate, toLimaIso } from '#psp/pagoefectivo/lima-time';
 
 describe('Lima time', () => {
   it('converts the real instant, not the UTC reading, to -05:00', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNotification } from '../../functions/psp/pagoefectivo/notification';
+import { parseNotification } from '#psp/pagoefectivo/notification';
 
 const parse = (body: unknown) =>
   parseNotification(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));

@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../functions/http/openapi-document';
-import { ROUTES } from '../../lib/topology';
+import { buildOpenApiDocument } from '#http/openapi-document';
+import { ROUTES } from '#lib/topology';
 
 describe('OpenAPI document', () => {
   const document = buildOpenApiDocument() as {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOutboxItem, outboxItem } from '../../functions/store/outbox';
+import { isOutboxItem, outboxItem } from '#store/outbox';
 
 describe('what the dispatcher agrees to publish', () => {
   const real = outboxItem('ORDER#ord_01ABC', 3, 'order.paid', '2026-11-27T10:00:00.000Z', {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { payoutPaidEntry } from '../../functions/ledger/journal';
-import { isPayoutDay, nextPayoutDate, PayoutScheduleSchema } from '../../functions/payouts/schedule';
+import { payoutPaidEntry } from '#ledger/journal';
+import { isPayoutDay, nextPayoutDate, PayoutScheduleSchema } from '#payouts/schedule';
 
 describe('the payout schedule', () => {
   const mondays = PayoutScheduleSchema.parse({ weekday: 1 });

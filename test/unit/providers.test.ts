@@ -6,8 +6,8 @@ import {
   dlocalSignature,
   isValidDlocalSignature,
   signatureFromHeaders,
-} from '../../functions/psp/dlocal/dlocal-signature';
-import { parseDlocalNotification } from '../../functions/psp/dlocal/notification';
+} from '#psp/dlocal/dlocal-signature';
+import { parseDlocalNotification } from '#psp/dlocal/notification';
 
 const credentials = { login: 'merchant-login', secretKey: 's3cr3t' };
 const body = Buffer.from('{"id":"D-4-1","status":"PAID"}');

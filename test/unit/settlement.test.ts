@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { settlementEntry } from '../../functions/ledger/journal';
-import type { Order } from '../../functions/orders/order';
-import { neutraliseFormula } from '../../functions/platform/csv';
-import { type ReadLine, readReport, UnreadableReportError } from '../../functions/settlements/report';
+import { settlementEntry } from '#ledger/journal';
+import type { Order } from '#orders/order';
+import { neutraliseFormula } from '#platform/csv';
+import { type ReadLine, readReport, UnreadableReportError } from '#settlements/report';
 import {
   contractedFees,
   DEFAULT_SETTLEMENT_CONFIG,
   SettlementConfigSchema,
-} from '../../functions/settlements/report-config';
-import { classifyLine } from '../../functions/settlements/settlement';
+} from '#settlements/report-config';
+import { classifyLine } from '#settlements/settlement';
 
 const HEADER =
   'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';

@@ -4,7 +4,7 @@ import {
   authorizationHash,
   isValidNotificationSignature,
   notificationSignature,
-} from '../../functions/psp/pagoefectivo/pe-signature';
+} from '#psp/pagoefectivo/pe-signature';
 
 // Vectors computed independently with Python's hashlib/hmac (see docs/webhooks.md).
 const BODY =

@@ -1,7 +1,7 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logger, metrics } from '../../functions/platform/powertools';
-import { sqsBatchHandler } from '../../functions/platform/sqs-handler';
+import { logger, metrics } from '#platform/powertools';
+import { sqsBatchHandler } from '#platform/sqs-handler';
 
 const record = (messageId: string, body: unknown): SQSRecord =>
   ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus } from '../../functions/orders/order';
-import { assertTransition, canTransition, statusAfterPayment } from '../../functions/orders/state-machine';
+import { ORDER_STATUSES, type OrderStatus } from '#orders/order';
+import { assertTransition, canTransition, statusAfterPayment } from '#orders/state-machine';
 
 const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['PENDING_PAYMENT', 'PAID'],

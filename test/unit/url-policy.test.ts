@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { postWebhook } from '../../functions/outbound-webhooks/post-webhook';
-import {
-  endpointUrlProblems,
-  guardedLookup,
-  isForbiddenAddress,
-} from '../../functions/outbound-webhooks/url-policy';
+import { postWebhook } from '#outbound-webhooks/post-webhook';
+import { endpointUrlProblems, guardedLookup, isForbiddenAddress } from '#outbound-webhooks/url-policy';
 
 describe('webhook URL policy outside the local stage (SSRF)', () => {
   const refused = (url: string) => endpointUrlProblems(url, false).map((problem) => problem.field);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CreateOrderRequestSchema } from '../../functions/orders/api-schemas';
-import { zodIssuesToFields } from '../../functions/platform/http';
+import { CreateOrderRequestSchema } from '#orders/api-schemas';
+import { zodIssuesToFields } from '#platform/http';
 
 const valid = {
   reference: 'mkt-1',

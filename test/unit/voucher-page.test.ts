@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type Order } from '../../functions/orders/order';
-import { COPY_ES_PE, type VoucherCopy } from '../../functions/voucher-page/copy.es-PE';
-import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '../../functions/voucher-page/render';
+import { ORDER_STATUSES, type Order } from '#orders/order';
+import { COPY_ES_PE, type VoucherCopy } from '#voucher-page/copy.es-PE';
+import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '#voucher-page/render';
 import {
   deadlineParts,
   displayedStatus,
@@ -9,8 +9,8 @@ import {
   formatDeadline,
   statusView,
   voucherView,
-} from '../../functions/voucher-page/view';
-import { VOUCHER_WIDGET_SOURCE } from '../../functions/voucher-page/widget';
+} from '#voucher-page/view';
+import { VOUCHER_WIDGET_SOURCE } from '#voucher-page/widget';
 import { syntheticPendingOrder } from '../support/synthetic-orders';
 
 const settings = { marketplaceName: 'Tienda Ñandú', whereToPayUrl: 'https://www.pagoefectivo.pe/' };

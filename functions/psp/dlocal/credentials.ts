@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { config } from '../../platform/config';
+import { config } from '#platform/config';
 import type { DlocalCredentials } from './client';
 
 const SecretSchema = z.object({

@@ -1,5 +1,5 @@
-import { now } from '../../platform/clock';
-import { config } from '../../platform/config';
+import { now } from '#platform/clock';
+import { config } from '#platform/config';
 import { DlocalClient } from './client';
 import { dlocalCredentials } from './credentials';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimalToMinor } from '../../orders/money';
+import { decimalToMinor } from '#orders/money';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
 /** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */

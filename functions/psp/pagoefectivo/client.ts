@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { decimalToMinor, minorToDecimal } from '../../orders/money';
-import { MIN_CALL_MS, timeLeftMs } from '../../platform/deadline';
-import { PspRejectedError, PspUnavailableError } from '../../platform/errors';
-import { logger } from '../../platform/powertools';
+import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
+import { PspRejectedError, PspUnavailableError } from '#platform/errors';
+import { logger } from '#platform/powertools';
 import type {
   ChangeExpiryOutcome,
   CipState,

@@ -1,5 +1,5 @@
-import { now } from '../../platform/clock';
-import { config } from '../../platform/config';
+import { now } from '#platform/clock';
+import { config } from '#platform/config';
 import { PagoEfectivoClient } from './client';
 import { pspCredentials } from './credentials';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimalToMinor } from '../../orders/money';
+import { decimalToMinor } from '#orders/money';
 import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 

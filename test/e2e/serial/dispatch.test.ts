@@ -1,9 +1,9 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { dispatchRecords } from '../../../functions/events/dispatch';
-import type { Order } from '../../../functions/orders/order';
-import { outboxItem } from '../../../functions/store/outbox';
+import { dispatchRecords } from '#events/dispatch';
+import type { Order } from '#orders/order';
+import { outboxItem } from '#store/outbox';
 import { api, eventually, orderRequest } from '../../support/api';
 
 type BusEvent = {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { PayoutRunSummary } from '../../../functions/jobs/create-payouts';
-import type { Order } from '../../../functions/orders/order';
-import type { SellerBalance } from '../../../functions/store/ledger-repository';
+import type { PayoutRunSummary } from '#jobs/create-payouts';
+import type { Order } from '#orders/order';
+import type { SellerBalance } from '#store/ledger-repository';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
 import { expectMatchesOpenApi } from '../../support/openapi-schemas';

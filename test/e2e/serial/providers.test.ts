@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order } from '../../../functions/orders/order';
-import { dlocalAuthorization, dlocalSignature } from '../../../functions/psp/dlocal/dlocal-signature';
-import { notificationSignature } from '../../../functions/psp/pagoefectivo/pe-signature';
-import { PROVIDERS, type ProviderName } from '../../../functions/psp/provider';
+import type { Order } from '#orders/order';
+import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
+import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { PROVIDERS, type ProviderName } from '#psp/provider';
 import { DEFAULT_DLOCAL_SANDBOX } from '../../../local/sandbox/server';
 import { type LocalStack, startLocalStack } from '../../../local/stack';
 import { eventually, orderRequest } from '../../support/api';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExpirySummary } from '../../../functions/jobs/expire-orders';
-import type { SyncSummary } from '../../../functions/jobs/sync-pending';
-import type { Order } from '../../../functions/orders/order';
+import type { ExpirySummary } from '#jobs/expire-orders';
+import type { SyncSummary } from '#jobs/sync-pending';
+import type { Order } from '#orders/order';
 import { api, eventually, orderRequest, sandbox } from '../../support/api';
 import { paidBody, postNotification } from '../../support/notifications';
 
