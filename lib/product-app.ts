@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceStack } from './service-stack';
 import { STAGE_CONFIG, type Stage, type StageConfig } from './stage-config';
 import { StatefulStack } from './stateful-stack';
+import { SERVICE } from './topology';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
@@ -44,7 +45,7 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   // Not on the dashboard: CloudFormation's resource schema for AWS::CloudWatch::Dashboard lacks
   // `Tags` in some regions (cfn-lint E3002 for us-east-1), and a deploy must not hinge on that.
   const untaggable = { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] };
-  Tags.of(app).add('project', 'pagoefectivo-marketplace', untaggable);
+  Tags.of(app).add('project', SERVICE.name, untaggable);
   Tags.of(app).add('stage', stage, untaggable);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, service };

@@ -53,6 +53,7 @@ import {
   type QueueName,
   ROUTES,
   SCHEDULES,
+  SERVICE,
   STREAM_CONSUMERS,
   settlementReportsBucketName,
   usagePlanName,
@@ -72,14 +73,14 @@ export interface ServiceStackProps extends StackProps {
   bundlesDirectory: string;
 }
 
-const METRICS_NAMESPACE = 'PagoEfectivoMarketplace';
+const METRICS_NAMESPACE = SERVICE.metricsNamespace;
 /**
  * Our Powertools metrics' dimensions: the service, and the stage's voucher provider (every
  * function is told it as PSP_PROVIDER, functions/platform/powertools.ts sets it as a default
  * dimension), so a stage's graphs and alarms say whose payments they count.
  */
 const metricDimensions = (provider: StageConfig['provider']) => ({
-  service: 'pagoefectivo-marketplace',
+  service: SERVICE.name,
   provider,
 });
 
@@ -197,10 +198,12 @@ export class ServiceStack extends Stack {
         );
       if (spec.reminders)
         fn.function.addEnvironment('REMINDER_LEAD_MINUTES', config.reminderLeadMinutes.join(','));
+      if (spec.expiryGrace)
+        fn.function.addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
+      if (spec.refundApproval)
+        fn.function.addEnvironment('REFUND_APPROVAL_THRESHOLD', String(config.refundApprovalThreshold));
       this.functions.set(name, fn);
     }
-
-    this.fn('refunds').addEnvironment('REFUND_APPROVAL_THRESHOLD', String(config.refundApprovalThreshold));
 
     for (const spec of QUEUES) {
       // The consumer learns its own queue's URL too (webhook retries change message visibility).
@@ -312,7 +315,6 @@ export class ServiceStack extends Stack {
       'create-payouts': config.createPayoutsEvery,
       'remind-expiring': config.remindExpiringEvery,
     };
-    this.fn('expire-orders').addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
     for (const spec of SCHEDULES) {
       // Scheduler invokes asynchronously: its retries only cover handing the event over. What
       // happens to a run that throws (or waits behind the previous run: reserved concurrency 1)

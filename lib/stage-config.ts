@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '#payouts/schedule';
 import { DEFAULT_RISK_RULES, type RiskRule } from '#risk/rules';
 import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '#settlements/report-config';
+import { DEFAULT_EXPIRY_GRACE_SECONDS } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -152,7 +153,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
-    expiryGrace: Duration.minutes(2),
+    expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
@@ -182,7 +183,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     logLevel: 'INFO',
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
-    expiryGrace: Duration.minutes(2),
+    expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
     // Fill in your on-call address here, or pass -c alarmEmails=… at synthesis: prod refuses none.
     alarmSubscriptions: [],
     // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.

@@ -6,6 +6,15 @@
  * able to load this file without pulling in aws-cdk-lib.
  */
 
+/** The service's name in logs, metrics and tags, and its metrics namespace: one place for both. */
+export const SERVICE = {
+  name: 'pagoefectivo-marketplace',
+  metricsNamespace: 'PagoEfectivoMarketplace',
+} as const;
+
+/** An unpaid order is expired this long after its deadline, unless a stage says otherwise. */
+export const DEFAULT_EXPIRY_GRACE_SECONDS = 120;
+
 export const TABLE = {
   id: 'Orders',
   partitionKey: 'pk',
@@ -206,6 +215,10 @@ export interface FunctionSpec {
   voucherPage?: boolean;
   /** Sends expiry reminders: gets the stage's lead times (REMINDER_LEAD_MINUTES). */
   reminders?: boolean;
+  /** Expires orders: gets the stage's grace after a deadline (EXPIRY_GRACE_SECONDS). */
+  expiryGrace?: boolean;
+  /** Approves refunds: gets the stage's maker-checker threshold (REFUND_APPROVAL_THRESHOLD). */
+  refundApproval?: boolean;
 }
 
 export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
@@ -274,6 +287,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   refunds: {
     entry: 'functions/handlers/refunds.handler.ts',
+    refundApproval: true,
     // dLocal refunds are requested from dLocal on approval.
     psp: 'api',
     timeoutSeconds: 20,
@@ -333,6 +347,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
   },
   'expire-orders': {
     entry: 'functions/handlers/expire-orders.handler.ts',
+    expiryGrace: true,
     timeoutSeconds: 60,
     memoryMb: 512,
     table: APPLY_PAYMENT,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { physicalName, SCHEDULES, type ScheduleSpec, STREAM_CONSUMERS } from '#lib/topology';
+import { physicalName, SCHEDULES, type ScheduleSpec, SERVICE, STREAM_CONSUMERS } from '#lib/topology';
 import { resetAwsClientsForTests } from '#platform/aws';
 import { advanceClock } from '#platform/clock';
 import { resetConfigForTests } from '#platform/config';
@@ -209,7 +209,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_SERVICE_NAME: 'pagoefectivo-marketplace',
+      POWERTOOLS_SERVICE_NAME: SERVICE.name,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',

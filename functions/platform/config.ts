@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_EXPIRY_GRACE_SECONDS } from '#lib/topology';
 
 /**
  * The only module that reads process.env. Parsed with zod on first use (cold start), so a missing
@@ -40,7 +41,7 @@ const EnvSchema = z
       .default(64 * 1024),
     RAW_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
     /** An order is expired this long after its expiresAt (payments made at the deadline still land). */
-    EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+    EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_EXPIRY_GRACE_SECONDS),
     /** Past this overdue time, an order is expired even when the PSP cannot be asked (a later payment → PAID_LATE). */
     EXPIRY_FORCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(3600),
     /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */

@@ -1,16 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { SERVICE } from '#lib/topology';
 import { stageProvider } from './config';
 
 /** Created once per container and imported everywhere (Powertools' recommended layout). */
-export const logger = new Logger({ serviceName: 'pagoefectivo-marketplace' });
+export const logger = new Logger({ serviceName: SERVICE.name });
 export const metrics = new Metrics({
-  namespace: 'PagoEfectivoMarketplace',
-  serviceName: 'pagoefectivo-marketplace',
+  namespace: SERVICE.metricsNamespace,
+  serviceName: SERVICE.name,
   // Whose payments a metric counts: the stage's voucher provider (the alarms match on it).
   defaultDimensions: { provider: stageProvider() },
   // Handlers that emit no metric would otherwise log "No application metrics to publish" per call.
   logger: logger.createChild({ logLevel: 'ERROR' }),
 });
-export const tracer = new Tracer({ serviceName: 'pagoefectivo-marketplace' });
+export const tracer = new Tracer({ serviceName: SERVICE.name });

@@ -8,7 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type FunctionName, type FunctionSpec, TABLE, type TableAccess } from '../topology';
+import { type FunctionName, type FunctionSpec, SERVICE, TABLE, type TableAccess } from '../topology';
 
 export interface ServiceFunctionProps {
   name: FunctionName;
@@ -50,8 +50,8 @@ export class ServiceFunction extends Construct {
       environment: {
         STAGE: props.stage,
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'pagoefectivo-marketplace',
-        POWERTOOLS_METRICS_NAMESPACE: 'PagoEfectivoMarketplace',
+        POWERTOOLS_SERVICE_NAME: SERVICE.name,
+        POWERTOOLS_METRICS_NAMESPACE: SERVICE.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         ...props.environment,
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVICE } from '#lib/topology';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
@@ -229,7 +230,7 @@ export class DlocalClient implements PspProvider {
             'x-login': login,
             'x-trans-key': transKey,
             'x-version': '2.1',
-            'user-agent': 'pagoefectivo-marketplace',
+            'user-agent': SERVICE.name,
             authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, text)),
             ...(idempotencyKey ? { 'x-idempotency-key': idempotencyKey } : {}),
           },
