@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
 import { findActiveApiKey } from '#store/api-keys';
 
@@ -12,7 +13,9 @@ import { findActiveApiKey } from '#store/api-keys';
  * API Gateway answers a Deny with its ACCESS_DENIED response, which the stack maps to the same
  * 401 problem as UNAUTHORIZED; the local API server does the same.
  */
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+export async function authorize(
+  event: APIGatewayRequestAuthorizerEvent,
+): Promise<APIGatewayAuthorizerResult> {
   const headerValue = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
@@ -47,3 +50,5 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     usageIdentifierKey: record.usageKey,
   };
 }
+
+export const handler = lambdaHandler(authorize);

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
-import { instrumented } from '#platform/instrumented';
+import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
 import { s3 } from '#platform/s3';
 import { importReport } from '#settlements/reconcile';
@@ -23,7 +23,7 @@ async function open(bucket: string, key: string): Promise<Readable> {
  * resume it (the same SHA-256 is the same settlement); an unreadable report is logged with its
  * problems and not retried.
  */
-export const handler = instrumented<S3Event, void>((event, context) =>
+export const handler = lambdaHandler<S3Event, void>((event, context) =>
   withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
     for (const record of event.Records) {
       const bucket = record.s3.bucket.name;

@@ -1,12 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
-import { logger, metrics } from './powertools';
+import { powertoolsMiddy } from './lambda-handler';
+import { logger } from './powertools';
 import { errorToResponse } from './problem';
 
 export interface JsonResult {
@@ -144,16 +142,14 @@ function toResponse(result: JsonResult): APIGatewayProxyResult {
  */
 export function httpHandler(endpoint: HttpEndpoint) {
   return (
-    middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    powertoolsMiddy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       // Every log line carries API Gateway's request id (correlation_id), the one in the access log.
       // (Set directly: Powertools' correlationIdPath would bundle a JMESPath engine for one field.)
-      .use(injectLambdaContext(logger, { resetKeys: true }))
       .use({
         before: (request) => {
           logger.setCorrelationId(request.event.requestContext?.requestId);
         },
       })
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
       .use({
         // Least privilege per key: the route's scope (lib/topology.ts) must be among the key's.
         before: (request) => {

@@ -1,5 +1,5 @@
 import { MIN_CALL_MS, RESERVE_MS, timeLeftMs, withDeadline } from './deadline';
-import { instrumented } from './instrumented';
+import { lambdaHandler } from './lambda-handler';
 import { logger } from './powertools';
 
 /**
@@ -12,7 +12,7 @@ const PER_ORDER_MS = 3 * MIN_CALL_MS;
  * Wraps a scheduled job: every PSP call inside is bounded by what the invocation has left
  * (deadline.ts), `hasTimeLeft` says whether one more order can be started (checked per order,
  * not per batch), and the summary is logged and returned (EventBridge Scheduler ignores it; the
- * local stack shows it). Metrics are flushed on every path (instrumented), which the reserve
+ * local stack shows it). Metrics are flushed on every path (lambdaHandler), which the reserve
  * leaves time for. A throw fails the invocation: Lambda does not retry it (the async invoke
  * config has no retries) and sends the event to the jobs DLQ, which is alarmed.
  */
@@ -20,7 +20,7 @@ export function jobHandler<Summary extends object>(
   name: string,
   run: (hasTimeLeft: () => boolean, event: Record<string, unknown>) => Promise<Summary>,
 ) {
-  return instrumented<unknown, Summary>((event, context) =>
+  return lambdaHandler<unknown, Summary>((event, context) =>
     withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
       const summary = await run(
         () => timeLeftMs() > PER_ORDER_MS,

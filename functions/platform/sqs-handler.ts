@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { instrumented } from './instrumented';
+import { lambdaHandler } from './lambda-handler';
 import { logger, metrics } from './powertools';
 
 export interface SqsBatchOptions {
@@ -43,7 +43,7 @@ export function sqsBatchHandler(
       throw error;
     }
   };
-  return instrumented<SQSEvent, SQSBatchResponse>((event, context) =>
+  return lambdaHandler<SQSEvent, SQSBatchResponse>((event, context) =>
     processPartialResponse(event, loggedHandler, processor, {
       context,
       throwOnFullBatchFailure: options.expectedFailure === undefined,
