@@ -29,7 +29,7 @@ const SECRET = 'bench-secret-key';
 
 async function main() {
   const built = await buildFunctions();
-  coldStarts(built);
+  await coldStarts(built);
 
   const stack = await startLocalStack({
     port: 0,

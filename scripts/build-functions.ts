@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,28 +30,63 @@ export async function buildFunctions(): Promise<BuiltFunction[]> {
       const directory = join(BUILD_DIR, name);
       mkdirSync(directory, { recursive: true });
       const file = join(directory, 'index.mjs');
-      const result = await build({
-        entryPoints: [join(PROJECT_ROOT, FUNCTIONS[name].entry)],
-        outfile: file,
-        bundle: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'esm',
-        minify: true,
-        sourcemap: 'linked',
-        metafile: true,
-        legalComments: 'none',
-        mainFields: ['module', 'main'],
-        // Some dependencies are CommonJS and call require(); give ESM bundles one.
-        banner: {
-          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        },
-        logLevel: 'warning',
-        plugins: [zodEnglishOnly],
-      });
+      const result = await build(bundleOptions(join(PROJECT_ROOT, FUNCTIONS[name].entry), file));
       return { name, directory, file, bytes: outputBytes(result.metafile, file) };
     }),
   );
+}
+
+/** The esbuild settings every function is bundled with (and the bench's SDK-only floor). */
+function bundleOptions(entry: string, outfile: string) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node24',
+    format: 'esm' as const,
+    minify: true,
+    sourcemap: 'linked' as const,
+    metafile: true as const,
+    legalComments: 'none' as const,
+    mainFields: ['module', 'main'],
+    // Some dependencies are CommonJS and call require(); give ESM bundles one.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning' as const,
+    plugins: [zodEnglishOnly],
+  };
+}
+
+/**
+ * What no handler can go below: a bundle, built like every function, that imports and creates
+ * the DynamoDB client, the document client and the SQS client — the AWS SDK floor the cold-start
+ * bench compares each function with (issue 8's goal: ≤ 1.3× this).
+ */
+export async function buildSdkFloor(): Promise<string> {
+  const directory = join(BUILD_DIR, '..', 'bench', 'sdk-floor');
+  mkdirSync(directory, { recursive: true });
+  const entry = join(directory, 'entry.mjs');
+  writeFileSync(
+    entry,
+    [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      "import { SQSClient } from '@aws-sdk/client-sqs';",
+      'const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      'const sqs = new SQSClient({});',
+      'export const handler = async () => ({ statusCode: 200, body: String(Boolean(dynamo && sqs)) });',
+      '',
+    ].join('\n'),
+  );
+  const file = join(directory, 'index.mjs');
+  await build({
+    ...bundleOptions(entry, file),
+    absWorkingDir: PROJECT_ROOT,
+    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+  });
+  return file;
 }
 
 /**
