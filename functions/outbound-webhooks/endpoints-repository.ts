@@ -94,6 +94,7 @@ export async function createEndpoint(request: CreateEndpointRequest, now: Date) 
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+  forgetSubscriptionCache();
   return { endpoint, secret };
 }
 
@@ -114,6 +115,7 @@ export async function deleteEndpoint(id: string): Promise<boolean> {
   const result = await dynamo().send(
     new DeleteCommand({ TableName: table(), Key: endpointKey(id), ReturnValues: 'ALL_OLD' }),
   );
+  forgetSubscriptionCache();
   return result.Attributes !== undefined;
 }
 
@@ -163,6 +165,7 @@ export async function updateEndpoint(
     )
     .catch(ignoreMissing);
   forgetSubscriptionCache();
+  forgetSubscriptionCache();
   return result?.Attributes ? fromItem(result.Attributes) : undefined;
 }
 
@@ -187,6 +190,11 @@ export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapH
   return { endpoint: { ...endpoint, secrets }, secret };
 }
 
+/**
+ * Enabled endpoints, cached per container. A container that changes an endpoint forgets its own
+ * copy at once; in AWS the dispatcher's containers see the change within the 30 s below
+ * (docs/webhooks.md), while the local stack, one process for every handler, sees it at once.
+ */
 let subscriptionCache: { at: number; endpoints: StoredEndpoint[] } | undefined;
 const SUBSCRIPTION_CACHE_MS = 30_000;
 
