@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceStack } from './service-stack';
 import { STAGE_CONFIG, type Stage, type StageConfig } from './stage-config';
 import { StatefulStack } from './stateful-stack';
-import { SERVICE } from './topology';
+import { PROVIDERS, SERVICE } from './topology';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
@@ -23,13 +23,12 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   // `-c provider=dlocal` sells through dLocal without editing lib/stage-config.ts (docs/providers.md).
   const provider: unknown = app.node.tryGetContext('provider');
-  if (provider !== undefined && provider !== 'pagoefectivo' && provider !== 'dlocal') {
-    throw new Error(`-c provider must be pagoefectivo or dlocal, not ${String(provider)}`);
+  const chosen = PROVIDERS.find((name) => name === provider);
+  if (provider !== undefined && chosen === undefined) {
+    throw new Error(`-c provider must be one of ${PROVIDERS.join(', ')}, not ${String(provider)}`);
   }
   const config: StageConfig =
-    provider === 'pagoefectivo' || provider === 'dlocal'
-      ? { ...STAGE_CONFIG[stage], provider }
-      : STAGE_CONFIG[stage];
+    chosen === undefined ? STAGE_CONFIG[stage] : { ...STAGE_CONFIG[stage], provider: chosen };
   // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');
   const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };

@@ -135,7 +135,7 @@ export class ServiceStack extends Stack {
   compositeAlarm!: CompositeAlarm;
   private readonly stageName: Stage;
   readonly dashboard: Dashboard;
-  private metricDimensions: Record<string, string> = metricDimensions('pagoefectivo');
+  private readonly metricDimensions: Record<string, string>;
 
   /** One of our Powertools metrics, summed per 5 minutes. */
   private appMetric(metricName: string): Metric {

@@ -3,7 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '#payouts/schedule';
 import { DEFAULT_RISK_RULES, type RiskRule } from '#risk/rules';
 import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '#settlements/report-config';
-import { DEFAULT_EXPIRY_GRACE_SECONDS } from './topology';
+import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -26,7 +26,7 @@ export interface StageConfig {
    * Who issues the stage's vouchers: PagoEfectivo directly, or PagoEfectivo through dLocal
    * (docs/providers.md). Nothing changes for the marketplace calling the API.
    */
-  provider: 'pagoefectivo' | 'dlocal';
+  provider: ProviderName;
   /** dLocal's API for the stage (sandbox or production), used when `provider` is dlocal. */
   dlocalBaseUrl: string;
   logRetention: RetentionDays;

@@ -12,6 +12,10 @@ export const SERVICE = {
   metricsNamespace: 'PagoEfectivoMarketplace',
 } as const;
 
+/** Who may issue a stage's vouchers (docs/providers.md); psp/provider.ts is their interface. */
+export const PROVIDERS = ['pagoefectivo', 'dlocal'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
 /** An unpaid order is expired this long after its deadline, unless a stage says otherwise. */
 export const DEFAULT_EXPIRY_GRACE_SECONDS = 120;
 

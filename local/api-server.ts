@@ -128,11 +128,7 @@ export async function startApiServer(options: {
     // The buyer's public pages: limited per client address, as the WAF's public-route rule does in AWS.
     if (route.spec.auth === 'none' && /^\/(v|sdk)\//.test(route.spec.path)) {
       if (!throttle.tryTake(`ip:${request.socket.remoteAddress ?? 'unknown'}`)) {
-        const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
-        return send(response, {
-          ...throttled,
-          headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
-        });
+        return send(response, throttledResult());
       }
     }
 
@@ -170,11 +166,7 @@ export async function startApiServer(options: {
         return send(response, gatewayProblem(GATEWAY_PROBLEMS.apiKeyNotEnabled));
       }
       if (!throttle.tryTake(usageKey)) {
-        const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
-        return send(response, {
-          ...throttled,
-          headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
-        });
+        return send(response, throttledResult());
       }
     }
 
@@ -229,6 +221,15 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** API Gateway's THROTTLED answer as the stack configures it: when to retry, readable cross-origin. */
+function throttledResult(): APIGatewayProxyResult {
+  const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
+  return {
+    ...throttled,
+    headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
+  };
 }
 
 const gatewayProblem = (spec: { status: number; code: string; detail: string }) =>

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { physicalName, SCHEDULES, type ScheduleSpec, SERVICE, STREAM_CONSUMERS } from '#lib/topology';
+import {
+  type ProviderName,
+  physicalName,
+  SCHEDULES,
+  type ScheduleSpec,
+  SERVICE,
+  STREAM_CONSUMERS,
+} from '#lib/topology';
 import { resetAwsClientsForTests } from '#platform/aws';
 import { advanceClock } from '#platform/clock';
 import { resetConfigForTests } from '#platform/config';
@@ -42,7 +49,7 @@ export interface LocalStackOptions {
   /** Locally shorter than in AWS so redelivery and DLQ behaviour can be watched in seconds. */
   visibilityTimeoutSeconds: number;
   /** Who issues vouchers (default PagoEfectivo directly); the sandbox speaks both. */
-  provider?: 'pagoefectivo' | 'dlocal';
+  provider?: ProviderName;
   /** dLocal merchant credentials the sandbox checks (defaults: DEFAULT_DLOCAL_SANDBOX). */
   dlocal?: DlocalSandboxOptions;
   /** Per PSP call; tests shorten it to rehearse timeouts quickly. */

@@ -1,6 +1,6 @@
 import './quiet';
 import { z } from 'zod';
-import { SCOPES } from '#lib/topology';
+import { PROVIDERS, SCOPES } from '#lib/topology';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';
@@ -17,7 +17,7 @@ const LocalEnv = z.object({
   PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).default('sandbox-access-key'),
   PAGOEFECTIVO_SECRET_KEY: z.string().min(1).default('sandbox-secret-key'),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
-  PSP_PROVIDER: z.enum(['pagoefectivo', 'dlocal']).default('pagoefectivo'),
+  PSP_PROVIDER: z.enum(PROVIDERS).default('pagoefectivo'),
   DLOCAL_LOGIN: z.string().min(1).default('sandbox-dlocal-login'),
   DLOCAL_TRANS_KEY: z.string().min(1).default('sandbox-dlocal-trans-key'),
   DLOCAL_SECRET_KEY: z.string().min(1).default('sandbox-dlocal-secret-key'),

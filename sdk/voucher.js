@@ -9,14 +9,9 @@
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
     return sheet;
   }
+
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, name) { return name in values ? values[name] : whole; });
-  }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
   }
   function remaining(ms, units) {
     var total = Math.max(0, Math.floor(ms / 1000));
@@ -27,6 +22,12 @@
     parts.push(fill(units.min, { n: minutes }));
     if (!days) parts.push(fill(units.s, { n: total % 60 }));
     return parts.join(' ');
+  }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
   class PeVoucher extends HTMLElement {
     static get observedAttributes() { return ['token']; }

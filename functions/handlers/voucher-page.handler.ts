@@ -29,7 +29,8 @@ function wantsJson(accept: string | undefined): boolean {
  * the same 404 without telling which.
  */
 export const handler = httpHandler(async (event): Promise<JsonResult> => {
-  if (event.resource === '/sdk/{file}') return widgetScript(event.pathParameters?.file, event.headers);
+  if (event.resource === '/sdk/{file}')
+    return widgetScript(event.pathParameters?.file, header(event, 'if-none-match'));
   const token = event.pathParameters?.token ?? '';
   const order = VOUCHER_PAGE_TOKEN_PATTERN.test(token) ? await getOrderByVoucherPageToken(token) : undefined;
   const settings = voucherPageSettings();
@@ -62,10 +63,7 @@ export const handler = httpHandler(async (event): Promise<JsonResult> => {
   };
 });
 
-function widgetScript(
-  file: string | undefined,
-  headers: Record<string, string | undefined> | null,
-): JsonResult {
+function widgetScript(file: string | undefined, ifNoneMatch: string | undefined): JsonResult {
   const versioned = file === `voucher-${WIDGET_VERSION}.js`;
   if (file !== 'voucher.js' && !versioned) throw new NotFoundError('No such file.');
   const common = {
@@ -76,9 +74,6 @@ function widgetScript(
     // A versioned file never changes; the moving name is rechecked every few minutes.
     'cache-control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
   };
-  const ifNoneMatch = Object.entries(headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'if-none-match',
-  )?.[1];
   if (ifNoneMatch === VOUCHER_WIDGET_ETAG) return { status: 304, body: null, text: '', headers: common };
   return { status: 200, body: null, text: VOUCHER_WIDGET_SOURCE, headers: common };
 }

@@ -360,16 +360,16 @@ const TAGS: [RegExp, string, string][] = [
  * Every throttled answer says when to come back, and is readable cross-origin (the buyer's widget
  * backs off on it): API Gateway's THROTTLED response and the local server send both headers.
  */
+/** The buyer-facing JSON answers are read by the widget from the marketplace's origin. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': { description: 'Always `*`.', schema: { type: 'string', const: '*' } },
+};
 const RETRY_AFTER = {
   'Retry-After': {
     description: 'Seconds to wait before retrying.',
     schema: { type: 'integer', minimum: 0, maximum: 3600 },
   },
-  'Access-Control-Allow-Origin': { description: 'Always `*`.', schema: { type: 'string', const: '*' } },
-};
-/** The buyer-facing JSON answers are read by the widget from the marketplace's origin. */
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': { description: 'Always `*`.', schema: { type: 'string', const: '*' } },
+  ...CORS_HEADERS,
 };
 
 /**

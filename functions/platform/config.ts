@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_EXPIRY_GRACE_SECONDS } from '#lib/topology';
+import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
 
 /**
  * The only module that reads process.env. Parsed with zod on first use (cold start), so a missing
@@ -21,7 +21,7 @@ const EnvSchema = z
     PAGOEFECTIVO_SECRET_KEY: z.string().min(1).optional(),
     PSP_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
     /** Who issues vouchers in this stage: PagoEfectivo directly, or through dLocal (docs/providers.md). */
-    PSP_PROVIDER: z.enum(['pagoefectivo', 'dlocal']).default('pagoefectivo'),
+    PSP_PROVIDER: z.enum(PROVIDERS).default('pagoefectivo'),
     DLOCAL_BASE_URL: z.url().default('https://sandbox.dlocal.com'),
     /** In AWS: a Secrets Manager secret holding {login, transKey, secretKey}. */
     DLOCAL_SECRET_ARN: z.string().min(1).optional(),
@@ -127,8 +127,8 @@ export function config(): Config {
  * The stage's voucher provider alone, for the metrics' default dimension: read without the rest
  * of the environment, because every function (even one with no table) emits metrics.
  */
-export function stageProvider(): 'pagoefectivo' | 'dlocal' {
-  return z.enum(['pagoefectivo', 'dlocal']).catch('pagoefectivo').parse(process.env.PSP_PROVIDER);
+export function stageProvider(): ProviderName {
+  return z.enum(PROVIDERS).catch('pagoefectivo').parse(process.env.PSP_PROVIDER);
 }
 
 /** For the local stack and tests, which set the environment after this module was loaded. */

@@ -6,8 +6,9 @@
  */
 import type { Currency } from '#orders/money';
 
-export const PROVIDERS = ['pagoefectivo', 'dlocal'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+export { PROVIDERS, type ProviderName } from '#lib/topology';
+
+import type { ProviderName } from '#lib/topology';
 
 /** An issued voucher as the order keeps it: the CIP the buyer pays, and the provider's own id. */
 export interface VoucherRef {

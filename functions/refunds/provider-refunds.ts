@@ -8,7 +8,7 @@ import {
   recordProviderRefund,
   type StoredRefund,
 } from '#store/refunds-repository';
-import { moveRefund } from './refunds';
+import { moveRefund, providerActor } from './refunds';
 
 /**
  * After approval, where the stage's provider refunds cash payments itself (dLocal): ask it to, and
@@ -35,19 +35,6 @@ export async function startProviderRefund(refund: StoredRefund, psp: PspProvider
   return { ...refund, providerRefund: { provider: psp.name, id: started.providerRefundId } };
 }
 
-/** A person may not mark paid or failed what the provider itself is paying. */
-export function refuseManualMark(refund: StoredRefund | undefined): void {
-  if (refund?.providerRefund !== undefined) {
-    throw new ConflictError(
-      'provider_refund',
-      `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
-    );
-  }
-}
-
-/** The actor provider-run refund moves are recorded under. */
-const DLOCAL_ACTOR = { keyId: 'dlocal', keyName: 'dLocal (refund notification)' };
-
 /**
  * A provider-run refund (dLocal) reached a final state: the refund follows it — SUCCESS → PAID_OUT,
  * REJECTED/CANCELLED → FAILED — instead of waiting for a person's mark-paid. PENDING changes
@@ -67,14 +54,13 @@ export async function applyProviderRefund(
   const moved = await moveRefund(
     refundId,
     status === 'succeeded' ? 'mark-paid' : 'mark-failed',
-    DLOCAL_ACTOR,
+    providerActor('dlocal'),
     status === 'succeeded'
       ? { transferReference: providerRefundId, paidAt: now().toISOString() }
       : { reason: `dLocal ${status} the refund ${providerRefundId}.` },
   ).catch((error: unknown) => {
     // Already moved (a repeated notification): the refund is where the first one put it.
-    if (error instanceof Error && 'code' in error && (error as { code: string }).code === 'invalid_status')
-      return undefined;
+    if (error instanceof ConflictError && error.code === 'invalid_status') return undefined;
     throw error;
   });
   return { result: 'refund', refundId, status: moved?.status ?? status };

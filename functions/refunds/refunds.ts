@@ -55,6 +55,11 @@ export interface Actor {
   keyName: string;
 }
 
+/** Who moves a refund the provider pays itself (dLocal): its notifications, not an API key. */
+export function providerActor(provider: string): Actor {
+  return { keyId: `provider:${provider}`, keyName: `${provider} (refund notification)` };
+}
+
 const REFUNDABLE = new Set<Order['status']>(['PAID', 'FULFILLED', 'PAID_LATE']);
 const MAX_ATTEMPTS = 4;
 
@@ -333,6 +338,17 @@ export async function moveRefund(
       throw new ConflictError('invalid_status', `The refund is ${refund.status}; ${move} needs ${from}.`, {
         refundStatus: refund.status,
       });
+    }
+    // A refund the provider pays itself is marked by the provider's notification, never by hand.
+    if (
+      (move === 'mark-paid' || move === 'mark-failed') &&
+      refund.providerRefund !== undefined &&
+      by.keyId !== providerActor(refund.providerRefund.provider).keyId
+    ) {
+      throw new ConflictError(
+        'provider_refund',
+        `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
+      );
     }
     if (move === 'approve' && refund.requestedBy.keyId === by.keyId) {
       throw new ConflictError(

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
 import { ORDER_STATUSES } from '#orders/order';
 
 /** The token in `/v/{token}`: 128 random bits, base64url (orders/ids.ts newVoucherPageToken). */
 export const VoucherPageParamsSchema = z.object({
-  token: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'Not a voucher page token.'),
+  token: z.string().regex(VOUCHER_PAGE_TOKEN_PATTERN, 'Not a voucher page token.'),
 });
 
 export const WidgetFileParamsSchema = z.object({
@@ -30,7 +31,10 @@ export const VoucherViewSchema = VoucherStatusViewSchema.extend({
   firstName: z.string(),
   concept: z.string(),
   amountText: z.string().meta({ description: 'e.g. "S/ 150.00"' }),
-  cip: z.string().optional(),
+  cip: z
+    .string()
+    .optional()
+    .meta({ description: 'Only while payable: a dead code is never shown as something to pay.' }),
   barcodeSvg: z.string().optional().meta({ description: 'Code 128 of the CIP, inline SVG.' }),
   deadlineText: z.string(),
   whereToPayUrl: z.url(),

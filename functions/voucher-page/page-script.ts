@@ -5,26 +5,16 @@
  * page counts down, copies the CIP, prints, and polls `./status` so a payment shows without reload.
  * It holds no words of its own: they come from the page's JSON data block (the copy catalogue).
  */
+import { BROWSER_HELPERS } from './browser-helpers';
+
 export const VOUCHER_PAGE_SCRIPT = `
 (function () {
   var root = document.querySelector('.pe-voucher');
   var data = JSON.parse(document.getElementById('voucher-data').textContent);
-  function fill(template, values) {
-    return template.replace(/\\{(\\w+)\\}/g, function (whole, name) { return name in values ? values[name] : whole; });
-  }
-  function remaining(ms) {
-    var total = Math.max(0, Math.floor(ms / 1000));
-    var days = Math.floor(total / 86400), hours = Math.floor((total % 86400) / 3600), minutes = Math.floor((total % 3600) / 60);
-    var parts = [];
-    if (days) parts.push(fill(data.units.d, { n: days }));
-    if (days || hours) parts.push(fill(data.units.h, { n: hours }));
-    parts.push(fill(data.units.min, { n: minutes }));
-    if (!days) parts.push(fill(data.units.s, { n: total % 60 }));
-    return parts.join(' ');
-  }
+${BROWSER_HELPERS}
   var countdown = root.querySelector('[data-countdown]');
   function tick() {
-    if (countdown) countdown.textContent = fill(data.countdown, { remaining: remaining(Date.parse(data.expiresAt) - Date.now()) });
+    if (countdown) countdown.textContent = fill(data.countdown, { remaining: remaining(Date.parse(data.expiresAt) - Date.now(), data.units) });
   }
   var copyButton = root.querySelector('[data-copy]');
   var copied = root.querySelector('[data-copied]');

@@ -1,7 +1,9 @@
 // Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
 import { code128, drawingSVG } from 'bwip-js/node';
+import type { z } from 'zod';
 import type { Currency } from '#orders/money';
 import type { Order, OrderStatus } from '#orders/order';
+import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
 
 /** Stage settings of the buyer-facing pages (lib/stage-config.ts `voucherPage`). */
@@ -82,47 +84,11 @@ export function displayedStatus(order: Pick<Order, 'status' | 'expiresAt'>, at: 
 
 const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLED', 'PAID_LATE', 'REFUNDED']);
 
-/** The small JSON view the page and the widget poll (`GET /v/{token}/status`). */
-export interface VoucherStatusView {
-  status: OrderStatus;
-  statusLabel: string;
-  statusMessage: string;
-  /** The code can still be paid: only then are the CIP and its barcode shown. */
-  payable: boolean;
-  /** The buyer's money reached us (paid, late or not; refunded later counts too). */
-  paid: boolean;
-  expiresAt: string;
-}
+/** The small JSON view the page and the widget poll (`GET /v/{token}/status`): its schema's type. */
+export type VoucherStatusView = z.infer<typeof VoucherStatusViewSchema>;
 
-/** Everything the page and the widget render: order data, formatted, and the catalogue's words. */
-export interface VoucherView extends VoucherStatusView {
-  marketplaceName: string;
-  firstName: string;
-  concept: string;
-  amountText: string;
-  /** Only while payable: a dead code is never shown as something to pay. */
-  cip?: string;
-  barcodeSvg?: string;
-  deadlineText: string;
-  whereToPayUrl: string;
-  labels: {
-    greeting: string;
-    intro: string;
-    amountLabel: string;
-    conceptLabel: string;
-    cipLabel: string;
-    copyCip: string;
-    copied: string;
-    deadlineLabel: string;
-    deadlineNote: string;
-    statusLabel: string;
-    howToPayTitle: string;
-    howToPay: string[];
-    whereToPayLink: string;
-    countdown: string;
-    countdownUnits: { d: string; h: string; min: string; s: string };
-  };
-}
+/** Everything the page and the widget render (order data, formatted, and the catalogue's words). */
+export type VoucherView = z.infer<typeof VoucherViewSchema>;
 
 export function statusView(
   order: Pick<Order, 'status' | 'expiresAt'>,

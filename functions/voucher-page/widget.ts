@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BROWSER_HELPERS } from './browser-helpers';
 import { VOUCHER_CSS } from './styles';
 
 /** Bumped when the widget's behaviour changes; `/sdk/voucher-<version>.js` is immutable. */
@@ -25,24 +26,12 @@ export const VOUCHER_WIDGET_SOURCE = `/*! pe-voucher ${WIDGET_VERSION} */
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
     return sheet;
   }
-  function fill(template, values) {
-    return template.replace(/\\{(\\w+)\\}/g, function (whole, name) { return name in values ? values[name] : whole; });
-  }
+${BROWSER_HELPERS}
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-  function remaining(ms, units) {
-    var total = Math.max(0, Math.floor(ms / 1000));
-    var days = Math.floor(total / 86400), hours = Math.floor((total % 86400) / 3600), minutes = Math.floor((total % 3600) / 60);
-    var parts = [];
-    if (days) parts.push(fill(units.d, { n: days }));
-    if (days || hours) parts.push(fill(units.h, { n: hours }));
-    parts.push(fill(units.min, { n: minutes }));
-    if (!days) parts.push(fill(units.s, { n: total % 60 }));
-    return parts.join(' ');
   }
   class PeVoucher extends HTMLElement {
     static get observedAttributes() { return ['token']; }

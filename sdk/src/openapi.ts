@@ -1497,6 +1497,7 @@ export interface components {
             concept: string;
             /** @description e.g. "S/ 150.00" */
             amountText: string;
+            /** @description Only while payable: a dead code is never shown as something to pay. */
             cip?: string;
             /** @description Code 128 of the CIP, inline SVG. */
             barcodeSvg?: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalToMinor } from '#orders/money';
+import { now } from '#platform/clock';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
 /** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */
@@ -75,7 +76,7 @@ export function parseDlocalNotification(rawBody: Buffer): ParsedNotification {
       operationNumber: payment.data.id,
       amountMinor,
       currency: payment.data.currency,
-      paidAt: Number.isNaN(paidAt.getTime()) ? new Date() : paidAt,
+      paidAt: Number.isNaN(paidAt.getTime()) ? now() : paidAt,
       transactionCode: payment.data.order_id,
     },
   };
