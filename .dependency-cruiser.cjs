@@ -32,18 +32,18 @@ module.exports = {
         path: [
           '/present\\.ts$',
           '^functions/(handlers|http|notifications|outbound-webhooks|jobs|psp|voucher-page)/',
-          '^functions/(orders|payments|refunds|payouts|settlements|risk)/(?!order\\.ts$|money\\.ts$|settlement\\.ts$|rules\\.ts$|api-schemas\\.ts$|anomaly-schemas\\.ts$)',
+          '^functions/(orders|payments|refunds|payouts|settlements|risk)/(?!order\\.ts$|money\\.ts$|settlement\\.ts$|rules\\.ts$|refund\\.ts$|payout\\.ts$|anomaly\\.ts$)',
           '^functions/events/(?!event-types\\.ts$)',
         ],
       },
     },
     {
-      name: 'store-imports-no-api-schema-at-runtime',
+      name: 'store-imports-no-api-schema',
       severity: 'error',
       comment:
-        'API schemas describe the wire; the store must not run them. (Type-only imports of their inferred types remain: the next step is domain types declared on their own.)',
+        'API schemas describe the wire; the store holds domain types (orders/order.ts, refunds/refund.ts, payouts/payout.ts, payments/anomaly.ts), which each schema is checked against at compile time. Not even a type-only import.',
       from: { path: '^functions/store/' },
-      to: { path: '(api-schemas|anomaly-schemas)\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '(api-schemas|anomaly-schemas|schemas)\\.ts$' },
     },
     {
       name: 'domain-imports-no-psp-adapter',
@@ -51,6 +51,14 @@ module.exports = {
       comment: 'Use cases take a PspProvider (psp/provider.ts); the stage picks the adapter in the handlers.',
       from: { path: `^functions/(${USE_CASES.slice(1, -1)}|store)/` },
       to: { path: '^functions/psp/(pagoefectivo|dlocal)/' },
+    },
+    {
+      name: 'entities-are-plain-keys',
+      severity: 'error',
+      comment:
+        'Entity modules hold key formats and nothing else (docs/data-model.md): they import only each other, so anyone — the store, the CDK stack, a bench — can use them without pulling in the domain.',
+      from: { path: '^functions/store/entities/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/store/entities/' },
     },
     {
       name: 'platform-is-the-floor',

@@ -3,7 +3,7 @@ import { proposePayouts } from '#jobs/create-payouts';
 import { DEFAULT_PAYOUT_SCHEDULE } from '#payouts/schedule';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
-import { bucketFor, payoutDueBucket } from '#store/keys';
+import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { fmt } from './stats';
 
 /**
@@ -21,14 +21,12 @@ export async function benchPayouts(): Promise<void> {
     // Due sellers have had money available for 5 days; the rest since an hour ago.
     const since = new Date(now - (i < DUE ? 5 * 86_400_000 : 3600_000)).toISOString();
     return {
-      pk: `BALANCE#${sellerId}`,
-      sk: 'BALANCE',
+      ...sellerBalanceEntity.key(sellerId),
       sellerId,
       available_PEN: 20_000 + i,
       bankAccountVersion: 1,
       coolingOffUntil: since,
-      gsi3pk: payoutDueBucket(bucketFor(sellerId)),
-      gsi3sk: `${since}#${sellerId}`,
+      ...sellerBalanceEntity.payoutDueKeys(sellerId, since),
     };
   });
   for (let i = 0; i < items.length; i += 100) {

@@ -2,9 +2,15 @@
  * The shape of the product as plain data: table, queues, functions, routes and schedules.
  *
  * Read by the CDK stacks (lib/service-stack.ts, lib/stateful-stack.ts) AND by the embedded local
- * stack (local/), so the two cannot drift. No CDK import here on purpose: the local stack must be
+ * stack (local/), so the two cannot drift. No CDK import here on purpose (the entities' key patterns are plain data too): the local stack must be
  * able to load this file without pulling in aws-cdk-lib.
  */
+
+import { apiKeyEntity } from '#store/entities/api-key';
+import { idempotencyRecordEntity } from '#store/entities/idempotency-record';
+import { orderEntity } from '#store/entities/order';
+import { voucherPageEntity } from '#store/entities/voucher-page';
+import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
 
 /** The service's name in logs, metrics and tags, and its metrics namespace: one place for both. */
 export const SERVICE = {
@@ -160,7 +166,7 @@ export type TableAction =
  */
 export interface TableAccess {
   actions: readonly Exclude<TableAction, 'DeleteItem'>[];
-  /** Partition-key patterns (e.g. `IDEMPOTENCY#*`) this function may delete. */
+  /** Partition-key patterns (each entity's `partitionPattern`) this function may delete. */
   deletes?: readonly string[];
   onlyKeys?: readonly string[];
 }
@@ -180,7 +186,7 @@ const RECONCILE: TableAccess = {
   actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
 };
 /** Powertools idempotency: its records are put, updated, read and — after a failed call — deleted. */
-const IDEMPOTENT_CREATE = { deletes: ['IDEMPOTENCY#*'] } as const;
+const IDEMPOTENT_CREATE = { deletes: [idempotencyRecordEntity.partitionPattern] } as const;
 
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
 export interface FunctionSpec {
@@ -230,7 +236,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/authorizer.handler.ts',
     timeoutSeconds: 5,
     memoryMb: 256,
-    table: { actions: ['GetItem'], onlyKeys: ['APIKEY#*'] },
+    table: { actions: ['GetItem'], onlyKeys: [apiKeyEntity.partitionPattern] },
   },
   'create-order': {
     entry: 'functions/handlers/create-order.handler.ts',
@@ -299,7 +305,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     table: {
       // ConditionCheckItem: an approval checks the order is unchanged (settled or not decides the bucket).
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      deletes: ['IDEMPOTENCY#*'],
+      deletes: [idempotencyRecordEntity.partitionPattern],
     },
   },
   ledger: {
@@ -364,7 +370,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
-      deletes: ['IDEMPOTENCY#*', 'ENDPOINT#*'],
+      deletes: [idempotencyRecordEntity.partitionPattern, webhookEndpointEntity.partitionPattern],
     },
   },
   events: {
@@ -419,7 +425,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 256,
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
-      deletes: ['IDEMPOTENCY#*'],
+      deletes: [idempotencyRecordEntity.partitionPattern],
     },
     payoutSchedule: true,
   },
@@ -436,7 +442,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 5,
     memoryMb: 256,
     // The public page reads its token's pointer and the order, nothing else.
-    table: { actions: ['GetItem'], onlyKeys: ['VOUCHER_PAGE#*', 'ORDER#*'] },
+    table: {
+      actions: ['GetItem'],
+      onlyKeys: [voucherPageEntity.partitionPattern, orderEntity.partitionPattern],
+    },
     voucherPage: true,
   },
   'remind-expiring': {

@@ -2,8 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { encodeBucketCursor, queryBuckets } from '#store/cursor';
-import { ALL_LIST_BUCKETS } from '#store/keys';
-import { allEvents, eventFromItem, eventKeyFromId, eventsByType } from '#store/outbox';
+import { ALL_LIST_BUCKETS, timeBound } from '#store/entities/key-parts';
+import { outboxEventEntity } from '#store/entities/outbox-event';
+import { eventFromItem, eventKeyFromId } from '#store/outbox';
 import type { EventType, OutboxEvent } from './event-types';
 
 /**
@@ -22,19 +23,19 @@ export async function listEvents(filter: { type?: EventType; after?: string; lim
           indexName: 'gsi1',
           partitionKey: 'gsi1pk',
           sortKey: 'gsi1sk',
-          partitions: ALL_LIST_BUCKETS.map((bucket) => eventsByType(type, bucket)),
+          partitions: ALL_LIST_BUCKETS.map((bucket) => outboxEventEntity.byType(type, bucket)),
         }
       : {
           indexName: 'gsi2',
           partitionKey: 'gsi2pk',
           sortKey: 'gsi2sk',
-          partitions: ALL_LIST_BUCKETS.map(allEvents),
+          partitions: ALL_LIST_BUCKETS.map(outboxEventEntity.all),
         }),
     listing,
     ascending: true,
     limit: filter.limit,
     cursor: filter.after,
-    below: `${new Date(nowMs - FEED_SETTLE_MS).toISOString()}#`,
+    below: timeBound(new Date(nowMs - FEED_SETTLE_MS).toISOString()),
     field: 'query.after',
   });
   // The cursor of the last item read, even on a short last page, so a reader can come back later for more.

@@ -1,8 +1,8 @@
+import { idempotentOperation } from '#http/idempotency';
 import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/api-schemas';
 import { createOrder } from '#orders/create-order';
 import { orderResponse } from '#orders/present';
 import { httpHandler, jsonBody, validate } from '#platform/http';
-import { idempotentOperation } from '#platform/idempotency';
 import { pspProvider } from '#psp/index';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
+import { idempotentOperation } from '#http/idempotency';
 import { SellerParamsSchema } from '#ledger/api-schemas';
 import { minorToDecimal } from '#orders/money';
 import {
@@ -31,7 +32,6 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
-import { idempotentOperation } from '#platform/idempotency';
 import type { Actor } from '#refunds/refunds';
 import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '#store/bank-accounts-repository';
 import { getPayout, listPayouts, type StoredPayout } from '#store/payouts-repository';

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { idempotentOperation } from '#http/idempotency';
 import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
@@ -10,7 +11,6 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
-import { idempotentOperation } from '#platform/idempotency';
 import { pspProvider } from '#psp/index';
 import {
   type CreateRefundRequest,

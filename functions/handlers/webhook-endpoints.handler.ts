@@ -1,3 +1,4 @@
+import { idempotentOperation } from '#http/idempotency';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -21,7 +22,6 @@ import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '#platform/http';
-import { idempotentOperation } from '#platform/idempotency';
 
 /** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
 const createEndpointOnce = idempotentOperation(

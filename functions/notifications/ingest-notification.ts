@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, sqs } from '#platform/aws';
+import { sqs } from '#platform/aws';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
 import type { ProviderName } from '#psp/provider';
+import { keepRawNotification } from '#store/raw-notifications';
 import type { QueuedNotification } from './queued-notification';
 
 /**
@@ -58,18 +58,10 @@ export async function ingestNotification(
   // Both writes are idempotent and both must succeed before we answer 200, so run them side by
   // side: the request costs the slower of the two, not their sum.
   await Promise.all([
-    dynamo().send(
-      new PutCommand({
-        TableName: env.RAW_NOTIFICATION_TABLE_NAME,
-        Item: {
-          webhookId,
-          provider,
-          receivedAt,
-          signature,
-          rawBodyBase64: message.rawBodyBase64,
-          ttl: Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
-        },
-      }),
+    keepRawNotification(
+      env.RAW_NOTIFICATION_TABLE_NAME,
+      { webhookId, provider, receivedAt, signature, rawBodyBase64: message.rawBodyBase64 },
+      Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
     ),
     sqs().send(
       new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),

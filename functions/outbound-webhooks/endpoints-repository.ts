@@ -10,6 +10,8 @@ import { ulid } from '#orders/ids';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
+import { deliveryAttemptEntity } from '#store/entities/delivery-attempt';
+import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
 import { outboxItem } from '#store/outbox';
 import { cancellationCodes } from '#store/transactions';
 import {
@@ -34,8 +36,7 @@ export interface StoredEndpoint extends WebhookEndpoint {
   disabledCount?: number;
 }
 
-const ALL_ENDPOINTS = 'ENDPOINTS';
-const endpointKey = (id: string) => ({ pk: `ENDPOINT#${id}`, sk: 'ENDPOINT' });
+const endpointKey = webhookEndpointEntity.key;
 /** Delivery attempts are kept 30 days. */
 const ATTEMPT_RETENTION_SECONDS = 30 * 86_400;
 
@@ -85,11 +86,9 @@ export async function createEndpoint(request: CreateEndpointRequest, now: Date) 
     new PutCommand({
       TableName: table(),
       Item: {
-        ...endpointKey(id),
-        entity: 'webhook-endpoint',
+        ...webhookEndpointEntity.itemKeys(id, createdAt),
+        entity: webhookEndpointEntity.name,
         ...endpoint,
-        gsi2pk: ALL_ENDPOINTS,
-        gsi2sk: `${createdAt}#${id}`,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -106,7 +105,12 @@ export async function getEndpoint(id: string): Promise<StoredEndpoint | undefine
 }
 
 export async function listEndpoints(limit: number, cursor?: string) {
-  const page = await listIndexPartition({ indexName: 'gsi2', partition: ALL_ENDPOINTS, limit, cursor });
+  const page = await listIndexPartition({
+    indexName: 'gsi2',
+    partition: webhookEndpointEntity.all,
+    limit,
+    cursor,
+  });
   return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
 }
 
@@ -311,9 +315,8 @@ export async function recordAttempt(endpointId: string, attempt: DeliveryAttempt
     new PutCommand({
       TableName: table(),
       Item: {
-        pk: `ENDPOINT#${endpointId}`,
-        sk: `ATTEMPT#${attempt.at}#${attempt.eventId}#${attempt.attempt}`,
-        entity: 'webhook-attempt',
+        ...deliveryAttemptEntity.key(endpointId, attempt),
+        entity: deliveryAttemptEntity.name,
         ...attempt,
         ttl: Math.floor(Date.parse(attempt.at) / 1000) + ATTEMPT_RETENTION_SECONDS,
       },
@@ -326,7 +329,10 @@ export async function listAttempts(endpointId: string, limit: number, cursor?: s
     {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ENDPOINT#${endpointId}`, ':prefix': 'ATTEMPT#' },
+      ExpressionAttributeValues: {
+        ':pk': webhookEndpointEntity.partition(endpointId),
+        ':prefix': deliveryAttemptEntity.sortPrefix,
+      },
       ScanIndexForward: false,
       Limit: limit,
     },

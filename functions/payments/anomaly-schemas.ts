@@ -1,25 +1,7 @@
 import { z } from 'zod';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
-
-export const ANOMALY_TYPES = [
-  'unknown_cip',
-  'amount_mismatch',
-  'currency_mismatch',
-  'duplicate_payment',
-  'orphan_voucher_paid',
-  'unknown_event_type',
-  'unparsable_notification',
-  // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.
-  'settlement_amount_mismatch',
-  'settlement_currency_mismatch',
-  'settlement_unknown_payment',
-  'settlement_duplicate_line',
-  'refunded_before_settlement',
-  'commission_mismatch',
-  'missing_notification',
-  'unsettled_payment',
-] as const;
-export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+import type { SameType } from '#platform/same-type';
+import { ANOMALY_TYPES, type Anomaly } from './anomaly';
 
 export const ListAnomaliesQuerySchema = z.object({
   type: z.enum(ANOMALY_TYPES).optional(),
@@ -51,7 +33,9 @@ export const AnomalySchema = z
     resolution: z.string().optional(),
   })
   .meta({ id: 'Anomaly' });
-export type Anomaly = z.infer<typeof AnomalySchema>;
+/** The wire schema describes the domain's anomaly exactly (compile-time check). */
+const anomalySchemaIsTheDomainType: SameType<z.infer<typeof AnomalySchema>, Anomaly> = true;
+void anomalySchemaIsTheDomainType;
 
 export const AnomalyIdParamsSchema = z.object({
   id: z

@@ -17,7 +17,7 @@ import {
   StaleOrderError,
   saveTransition,
 } from '#store/orders-repository';
-import type { Anomaly, AnomalyType } from './anomaly-schemas';
+import type { Anomaly, AnomalyType } from './anomaly';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {

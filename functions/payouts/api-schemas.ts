@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { CURRENCIES } from '#orders/money';
 import { DOCUMENT_TYPES } from '#orders/order';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import type { SameType } from '#platform/same-type';
 import { BankAccountSchema } from '#refunds/api-schemas';
-
-export const PAYOUT_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
-export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+import { PAYOUT_STATUSES, type Payout } from './payout';
 
 const sellerId = z
   .string()
@@ -130,7 +129,9 @@ export const PayoutSchema = z
     version: z.number().int(),
   })
   .meta({ id: 'Payout' });
-export type Payout = z.infer<typeof PayoutSchema>;
+/** The wire schema describes the domain's payout exactly (compile-time check). */
+const payoutSchemaIsTheDomainType: SameType<z.infer<typeof PayoutSchema>, Payout> = true;
+void payoutSchemaIsTheDomainType;
 
 export const PayoutListSchema = z
   .object({ items: z.array(PayoutSchema), nextCursor: z.string().nullable() })

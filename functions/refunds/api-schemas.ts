@@ -3,17 +3,8 @@ import { cciProblem } from '#ledger/cci';
 import { CURRENCIES } from '#orders/money';
 import { DOCUMENT_TYPES } from '#orders/order';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
-
-export const REFUND_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
-export type RefundStatus = (typeof REFUND_STATUSES)[number];
-export const REFUND_REASONS = [
-  'return',
-  'cancelled_after_payment',
-  'duplicate_payment',
-  'overpayment',
-  'late_payment',
-  'other',
-] as const;
+import type { SameType } from '#platform/same-type';
+import { REFUND_REASONS, REFUND_STATUSES, type Refund } from './refund';
 
 const sellerId = z
   .string()
@@ -165,7 +156,9 @@ export const RefundSchema = z
     version: z.number().int(),
   })
   .meta({ id: 'Refund' });
-export type Refund = z.infer<typeof RefundSchema>;
+/** The wire schema describes the domain's refund exactly (compile-time check). */
+const refundSchemaIsTheDomainType: SameType<z.infer<typeof RefundSchema>, Refund> = true;
+void refundSchemaIsTheDomainType;
 
 export const RefundListSchema = z
   .object({ items: z.array(RefundSchema), nextCursor: z.string().nullable() })

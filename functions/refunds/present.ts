@@ -1,5 +1,6 @@
 import { maskCci } from '#ledger/cci';
-import { type Refund, RefundSchema } from './api-schemas';
+import { RefundSchema } from './api-schemas';
+import type { Refund } from './refund';
 
 /** A refund as the API shows it: schema key order, and the CCI masked but for its last 4 digits. */
 export function refundResponse(refund: Refund): Refund {

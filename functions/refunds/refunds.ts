@@ -26,8 +26,9 @@ import {
   saveRefund,
 } from '#store/refunds-repository';
 import { allocateRefund } from './allocation';
-import type { CreateRefundRequest, RefundStatus } from './api-schemas';
+import type { CreateRefundRequest } from './api-schemas';
 import { refundResponse } from './present';
+import type { RefundStatus } from './refund';
 
 /**
  * A new refund and the events it announces: REQUESTED, and — below the approval threshold —

@@ -1,5 +1,5 @@
 import type { Order } from '#orders/order';
-import type { AnomalyType } from '#payments/anomaly-schemas';
+import type { AnomalyType } from '#payments/anomaly';
 import type { ReportLine } from './report';
 import { contractedFees, type SettlementConfig } from './report-config';
 

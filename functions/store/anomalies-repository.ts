@@ -6,11 +6,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Anomaly, AnomalyType } from '#payments/anomaly-schemas';
+import type { Anomaly, AnomalyType } from '#payments/anomaly';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
-import { ALL_ANOMALIES, anomaliesByType, keys } from './keys';
+import { anomalyEntity } from './entities/anomaly';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -26,8 +26,7 @@ export async function recordAnomaly(
   booking: TransactItem[] = [],
 ): Promise<'recorded' | 'already_recorded'> {
   const TableName = config().TABLE_NAME;
-  const sortKey = `${anomaly.detectedAt}#${anomaly.id}`;
-  const key = keys.anomaly(anomaly.id);
+  const key = anomalyEntity.key(anomaly.id);
   const guard = 'attribute_not_exists(pk)';
   return dynamo()
     .send(
@@ -37,13 +36,9 @@ export async function recordAnomaly(
             Put: {
               TableName,
               Item: {
-                ...key,
-                entity: 'anomaly',
+                ...anomalyEntity.itemKeys(anomaly),
+                entity: anomalyEntity.name,
                 ...anomaly,
-                gsi1pk: anomaliesByType(anomaly.type),
-                gsi1sk: sortKey,
-                gsi2pk: ALL_ANOMALIES,
-                gsi2sk: sortKey,
               },
               // Keep the first detection of a repeated anomaly, and announce it once.
               ConditionExpression: guard,
@@ -95,7 +90,7 @@ export async function listAnomalies(filter: {
       IndexName: byType ? 'gsi1' : 'gsi2',
       KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
       ExpressionAttributeValues: {
-        ':pk': byType ? anomaliesByType(filter.type as AnomalyType) : ALL_ANOMALIES,
+        ':pk': byType ? anomalyEntity.byType(filter.type as AnomalyType) : anomalyEntity.all,
       },
 
       ScanIndexForward: false,
@@ -128,7 +123,7 @@ export async function resolveAnomaly(
   id: string,
   resolution: { resolvedBy: string; resolution: string; at: Date },
 ): Promise<Anomaly | undefined> {
-  const key = keys.anomaly(id);
+  const key = anomalyEntity.key(id);
   try {
     const result = await dynamo().send(
       new UpdateCommand({
@@ -157,7 +152,7 @@ export async function resolveAnomaly(
 
 export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserved?: number }) | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.anomaly(id), ConsistentRead: true }),
+    new GetCommand({ TableName: config().TABLE_NAME, Key: anomalyEntity.key(id), ConsistentRead: true }),
   );
   return result.Item ? (anomalyFromItem(result.Item) as Anomaly & { refundReserved?: number }) : undefined;
 }
@@ -170,7 +165,7 @@ export function anomalyRefundUpdate(id: string, previous: number, next: number):
   return {
     Update: {
       TableName: config().TABLE_NAME,
-      Key: keys.anomaly(id),
+      Key: anomalyEntity.key(id),
       UpdateExpression: 'SET refundReserved = :next',
       ConditionExpression:
         previous === 0

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { fetchFullItems } from './cursor';
-import { ALL_API_KEYS, keys } from './keys';
+import { apiKeyEntity } from './entities/api-key';
 
 /**
  * API keys are stored as SHA-256 hashes only: a leaked table backup yields no usable key.
@@ -56,7 +56,7 @@ function toRecord(item: Record<string, unknown>): ApiKeyRecord {
 
 export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.apiKey(hashApiKey(apiKey)) }),
+    new GetCommand({ TableName: config().TABLE_NAME, Key: apiKeyEntity.key(hashApiKey(apiKey)) }),
   );
   const item = result.Item;
   if (item === undefined || item.revokedAt !== undefined) return undefined;
@@ -68,10 +68,8 @@ export async function storeApiKey(apiKey: string, record: ApiKeyRecord): Promise
     new PutCommand({
       TableName: config().TABLE_NAME,
       Item: {
-        ...keys.apiKey(hashApiKey(apiKey)),
-        entity: 'api-key',
-        gsi2pk: ALL_API_KEYS,
-        gsi2sk: `${record.createdAt}#${record.keyId}`,
+        ...apiKeyEntity.itemKeys(hashApiKey(apiKey), record.createdAt, record.keyId),
+        entity: apiKeyEntity.name,
         ...record,
       },
     }),
@@ -88,7 +86,7 @@ async function apiKeyItems(): Promise<Record<string, unknown>[]> {
         TableName: config().TABLE_NAME,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': ALL_API_KEYS },
+        ExpressionAttributeValues: { ':pk': apiKeyEntity.all },
         ExclusiveStartKey: cursor,
       }),
     );

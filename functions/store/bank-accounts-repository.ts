@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
-import { keys } from './keys';
+import { bankAccountEntity } from './entities/bank-account';
 import { sellerBalanceUpdate } from './ledger-repository';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
@@ -29,7 +29,7 @@ function fromItem(item: Record<string, unknown>): StoredBankAccount {
 
 export async function getBankAccount(sellerId: string): Promise<StoredBankAccount | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: keys.bankAccount(sellerId), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: bankAccountEntity.key(sellerId), ConsistentRead: true }),
   );
   return result.Item ? fromItem(result.Item) : undefined;
 }
@@ -40,7 +40,10 @@ export async function bankAccountHistory(sellerId: string): Promise<StoredBankAc
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.bankAccount(sellerId).pk, ':prefix': 'V#' },
+      ExpressionAttributeValues: {
+        ':pk': bankAccountEntity.key(sellerId).pk,
+        ':prefix': bankAccountEntity.versionPrefix,
+      },
       ConsistentRead: true,
     }),
   );
@@ -49,7 +52,7 @@ export async function bankAccountHistory(sellerId: string): Promise<StoredBankAc
 
 export async function getBankAccountVersion(sellerId: string, version: number) {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: keys.bankAccountVersion(sellerId, version) }),
+    new GetCommand({ TableName: table(), Key: bankAccountEntity.versionKey(sellerId, version) }),
   );
   return result.Item ? fromItem(result.Item) : undefined;
 }
@@ -71,7 +74,7 @@ export async function saveBankAccount(
   next: StoredBankAccount,
   eventData: Record<string, unknown>,
 ): Promise<void> {
-  const current = keys.bankAccount(next.sellerId);
+  const current = bankAccountEntity.key(next.sellerId);
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -79,7 +82,7 @@ export async function saveBankAccount(
           {
             Put: {
               TableName: table(),
-              Item: { ...current, entity: 'bank-account', ...next },
+              Item: { ...current, entity: bankAccountEntity.name, ...next },
               ...(previous
                 ? {
                     ConditionExpression: '#version = :version',
@@ -93,8 +96,8 @@ export async function saveBankAccount(
             Put: {
               TableName: table(),
               Item: {
-                ...keys.bankAccountVersion(next.sellerId, next.version),
-                entity: 'bank-account-version',
+                ...bankAccountEntity.versionKey(next.sellerId, next.version),
+                entity: bankAccountEntity.versionName,
                 ...next,
               },
               ConditionExpression: 'attribute_not_exists(pk)',

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
-import { keys } from './keys';
+import { creationIntentEntity } from './entities/creation-intent';
 
 /**
  * Written before an order's CIP is requested from the PSP: which order id (the CIP's
@@ -27,8 +27,8 @@ export async function recordCreationIntent(intent: CreationIntent): Promise<void
     new PutCommand({
       TableName: config().TABLE_NAME,
       Item: {
-        ...keys.creationIntent(intent.orderId),
-        entity: 'creation-intent',
+        ...creationIntentEntity.key(intent.orderId),
+        entity: creationIntentEntity.name,
         ...intent,
         ttl: Math.floor(Date.parse(intent.expiresAt) / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
       },
@@ -38,7 +38,7 @@ export async function recordCreationIntent(intent: CreationIntent): Promise<void
 
 export async function findCreationIntent(orderId: string): Promise<CreationIntent | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.creationIntent(orderId) }),
+    new GetCommand({ TableName: config().TABLE_NAME, Key: creationIntentEntity.key(orderId) }),
   );
   if (!result.Item) return undefined;
   const { orderId: id, reference, amount, currency, createdAt, expiresAt } = result.Item;

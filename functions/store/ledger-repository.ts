@@ -16,7 +16,10 @@ import { CURRENCIES } from '#orders/money';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';
-import { bucketFor, payoutDueBucket } from './keys';
+import { accountTotalEntity } from './entities/account-total';
+import { journalEntryEntity } from './entities/journal-entry';
+import { sellerBalanceEntity } from './entities/seller-balance';
+import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -31,10 +34,9 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * Totals move with DynamoDB's atomic ADD in the same transaction as the entry and the change that
  * caused it: no lost update, and no entry without its balances (or the reverse).
  */
-const entryKey = (id: string) => ({ pk: `JOURNAL#${id}`, sk: 'ENTRY' });
-const accountKey = (account: string) => ({ pk: `ACCOUNT#${account}`, sk: 'BALANCE' });
-const sellerBalanceKey = (sellerId: string) => ({ pk: `BALANCE#${sellerId}`, sk: 'BALANCE' });
-const sellerLedgerPartition = (sellerId: string) => `SELLER_LEDGER#${sellerId}`;
+const entryKey = journalEntryEntity.key;
+const accountKey = accountTotalEntity.key;
+const sellerBalanceKey = sellerBalanceEntity.key;
 
 const add = (Key: Record<string, string>, attribute: string, amount: number): TransactItem => ({
   Update: {
@@ -62,7 +64,7 @@ export function ledgerWrites(
     {
       Put: {
         TableName,
-        Item: { ...entryKey(entry.id), entity: 'journal-entry', ...stored },
+        Item: { ...entryKey(entry.id), entity: journalEntryEntity.name, ...stored },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -120,9 +122,8 @@ function sellerLine(
     Put: {
       TableName: config().TABLE_NAME,
       Item: {
-        pk: sellerLedgerPartition(sellerId),
-        sk: `${entry.at}#${entry.id}`,
-        entity: 'seller-ledger-line',
+        ...sellerLedgerLineEntity.key(sellerId, entry.at, entry.id),
+        entity: sellerLedgerLineEntity.name,
         entryId: entry.id,
         at: entry.at,
         reason: entry.reason,
@@ -193,7 +194,10 @@ export function sellerBalanceUpdate(
       ExpressionAttributeValues: {
         ':seller': sellerId,
         ...(becomesAvailable
-          ? { ':duePk': payoutDueBucket(bucketFor(sellerId)), ':dueSk': `${at}#${sellerId}` }
+          ? {
+              ':duePk': sellerBalanceEntity.payoutDueKeys(sellerId, at).gsi3pk,
+              ':dueSk': sellerBalanceEntity.payoutDueKeys(sellerId, at).gsi3sk,
+            }
           : {}),
         ...Object.fromEntries(entries.map(([, amount], i) => [`:b${i}`, amount])),
         ...more.values,
@@ -267,7 +271,7 @@ export async function listSellerLedger(sellerId: string, limit: number, cursor?:
     {
       TableName: config().TABLE_NAME,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': sellerLedgerPartition(sellerId) },
+      ExpressionAttributeValues: { ':pk': sellerLedgerLineEntity.partition(sellerId) },
       ScanIndexForward: false,
       Limit: limit,
     },
@@ -289,7 +293,8 @@ export async function trialBalance(currency: string) {
   );
   const totals = new Map<string, number>();
   for (const { Item: item } of result.Responses ?? []) {
-    if (item) totals.set(String(item.pk).slice('ACCOUNT#'.length), Number(item[`balance_${currency}`] ?? 0));
+    if (item)
+      totals.set(accountTotalEntity.accountOf(String(item.pk)), Number(item[`balance_${currency}`] ?? 0));
   }
   const accounts = names.map((account) => ({ account, balance: totals.get(account) ?? 0 }));
   return { currency, accounts, total: accounts.reduce((sum, line) => sum + line.balance, 0) };

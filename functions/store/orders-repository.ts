@@ -11,18 +11,18 @@ import type { Order, OrderStatus } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
-import {
-  ALL_LIST_BUCKETS,
-  allOrders,
-  bucketFor,
-  byStatus,
-  keys,
-  listBucketFor,
-  pendingBucket,
-  unsettledBucket,
-} from './keys';
+import { buyerLinkEntity } from './entities/buyer-link';
+import { cipEntity } from './entities/cip';
+import { expiryReminderEntity } from './entities/expiry-reminder';
+import { ALL_LIST_BUCKETS } from './entities/key-parts';
+import { orderEntity } from './entities/order';
+import { paymentRecordEntity } from './entities/payment-record';
+import { referenceEntity } from './entities/reference';
+import { riskReviewEntity } from './entities/risk-review';
+import { sellerLinkEntity } from './entities/seller-link';
+import { voucherPageEntity } from './entities/voucher-page';
 import { outboxItem } from './outbox';
-import { buyerLinkPut, buyerPartition, reviewQueuePut } from './risk-repository';
+import { buyerLinkPut, reviewQueuePut } from './risk-repository';
 import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -84,24 +84,7 @@ function tableName(): string {
 export type OrderEventData = Record<string, unknown>;
 
 export function orderItem(order: Order): Record<string, unknown> {
-  const sortKey = `${order.createdAt}#${order.id}`;
-  return {
-    ...keys.order(order.id),
-    entity: 'order',
-    ...order,
-    gsi1pk: byStatus(order.status, listBucketFor(order.id)),
-    gsi1sk: sortKey,
-    gsi2pk: allOrders(listBucketFor(order.id)),
-    gsi2sk: sortKey,
-    // Sparse: only pending orders carry gsi3 keys, so the expirer and syncer read nothing else.
-    ...(order.status === 'PENDING_PAYMENT'
-      ? { gsi3pk: pendingBucket(bucketFor(order.id)), gsi3sk: `${order.expiresAt}#${order.id}` }
-      : {}),
-    // …and paid orders until PagoEfectivo settles them, for the unsettled-payments check.
-    ...(order.payment !== undefined && order.settlement === undefined
-      ? { gsi3pk: unsettledBucket(bucketFor(order.id)), gsi3sk: `${order.payment.paidAt}#${order.id}` }
-      : {}),
-  };
+  return { ...orderEntity.itemKeys(order), entity: orderEntity.name, ...order };
 }
 
 export function orderFromItem(item: Record<string, unknown>): Order {
@@ -116,7 +99,7 @@ function eventItem(
   data: OrderEventData,
   type: EventType = EVENT_TYPE_BY_STATUS[order.status],
 ): Record<string, unknown> {
-  return outboxItem(keys.order(order.id).pk, order.version, type, order.updatedAt, data);
+  return outboxItem(orderEntity.partition(order.id), order.version, type, order.updatedAt, data);
 }
 
 /**
@@ -131,14 +114,14 @@ export async function insertOrder(order: Order, eventData: OrderEventData): Prom
     {
       Put: {
         TableName,
-        Item: { ...keys.reference(order.reference), entity: 'reference', orderId: order.id },
+        Item: { ...referenceEntity.key(order.reference), entity: referenceEntity.name, orderId: order.id },
         ConditionExpression: guard,
       },
     },
     {
       Put: {
         TableName,
-        Item: { ...keys.cip(order.voucher.cip), entity: 'cip', orderId: order.id },
+        Item: { ...cipEntity.key(order.voucher.cip), entity: cipEntity.name, orderId: order.id },
         ConditionExpression: guard,
       },
     },
@@ -150,8 +133,8 @@ export async function insertOrder(order: Order, eventData: OrderEventData): Prom
             Put: {
               TableName,
               Item: {
-                ...keys.voucherPage(order.voucher.pageToken),
-                entity: 'voucher-page',
+                ...voucherPageEntity.key(order.voucher.pageToken),
+                entity: voucherPageEntity.name,
                 orderId: order.id,
               },
               ConditionExpression: guard,
@@ -168,7 +151,13 @@ export async function insertOrder(order: Order, eventData: OrderEventData): Prom
           {
             Put: {
               TableName,
-              Item: outboxItem(`RISK#${order.id}`, 1, 'order.flagged', order.createdAt, eventData),
+              Item: outboxItem(
+                riskReviewEntity.flaggedSubject(order.id),
+                1,
+                'order.flagged',
+                order.createdAt,
+                eventData,
+              ),
               ConditionExpression: guard,
             },
           },
@@ -179,8 +168,8 @@ export async function insertOrder(order: Order, eventData: OrderEventData): Prom
         Put: {
           TableName,
           Item: {
-            ...keys.sellerOrder(split.sellerId, order.createdAt, order.id),
-            entity: 'seller-order',
+            ...sellerLinkEntity.key(split.sellerId, order.createdAt, order.id),
+            entity: sellerLinkEntity.name,
             orderId: order.id,
           },
         },
@@ -265,7 +254,7 @@ export function orderVersionCheck(order: Order): TransactItem {
   return {
     ConditionCheck: {
       TableName: tableName(),
-      Key: keys.order(order.id),
+      Key: orderEntity.key(order.id),
       ConditionExpression: '#version = :version',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':version': order.version },
@@ -287,7 +276,13 @@ export function paymentRecordPut(
   return {
     Put: {
       TableName: tableName(),
-      Item: { ...keys.payment(cip, operationNumber), entity: 'payment', orderId, appliedAt, source },
+      Item: {
+        ...paymentRecordEntity.key(cip, operationNumber),
+        entity: paymentRecordEntity.name,
+        orderId,
+        appliedAt,
+        source,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -312,7 +307,7 @@ export async function recordOperationNumber(
           {
             Update: {
               TableName: tableName(),
-              Key: keys.order(order.id),
+              Key: orderEntity.key(order.id),
               UpdateExpression: 'SET #payment.operationNumber = :operationNumber',
               ConditionExpression: '#version = :version AND attribute_type(#payment.operationNumber, :null)',
               ExpressionAttributeNames: { '#payment': 'payment', '#version': 'version' },
@@ -336,7 +331,7 @@ export async function recordOperationNumber(
 
 export async function getOrder(id: string, consistent = false): Promise<Order | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: tableName(), Key: keys.order(id), ConsistentRead: consistent }),
+    new GetCommand({ TableName: tableName(), Key: orderEntity.key(id), ConsistentRead: consistent }),
   );
   return result.Item ? orderFromItem(result.Item) : undefined;
 }
@@ -350,11 +345,11 @@ async function pointerTarget(key: { pk: string; sk: string }): Promise<string | 
 }
 
 export function findOrderIdByReference(reference: string): Promise<string | undefined> {
-  return pointerTarget(keys.reference(reference));
+  return pointerTarget(referenceEntity.key(reference));
 }
 
 export function findOrderIdByCip(cip: string): Promise<string | undefined> {
-  return pointerTarget(keys.cip(cip));
+  return pointerTarget(cipEntity.key(cip));
 }
 
 export async function getOrderByCip(cip: string): Promise<Order | undefined> {
@@ -368,7 +363,7 @@ export async function getOrderByCip(cip: string): Promise<Order | undefined> {
  */
 export async function getOrderByVoucherPageToken(token: string): Promise<Order | undefined> {
   const pointer = await dynamo().send(
-    new GetCommand({ TableName: tableName(), Key: keys.voucherPage(token) }),
+    new GetCommand({ TableName: tableName(), Key: voucherPageEntity.key(token) }),
   );
   const orderId = pointer.Item?.orderId;
   return typeof orderId === 'string' ? getOrder(orderId) : undefined;
@@ -388,7 +383,13 @@ export async function recordExpiryReminder(
     await dynamo().send(
       new PutCommand({
         TableName: tableName(),
-        Item: outboxItem(keys.expiryReminder(order.id, leadMinutes), 1, 'order.expiring_soon', at, eventData),
+        Item: outboxItem(
+          expiryReminderEntity.subject(order.id, leadMinutes),
+          1,
+          'order.expiring_soon',
+          at,
+          eventData,
+        ),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -435,7 +436,10 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
       {
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': buyerPartition(filter.buyerDocumentNumber), ':prefix': 'ORDER#' },
+        ExpressionAttributeValues: {
+          ':pk': buyerLinkEntity.partition(filter.buyerDocumentNumber),
+          ':prefix': buyerLinkEntity.sortPrefix,
+        },
         ScanIndexForward: false,
         Limit: filter.limit,
       },
@@ -456,7 +460,10 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
       {
         TableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.sellerPartition(filter.sellerId), ':prefix': 'ORDER#' },
+        ExpressionAttributeValues: {
+          ':pk': sellerLinkEntity.partition(filter.sellerId),
+          ':prefix': sellerLinkEntity.sortPrefix,
+        },
         ScanIndexForward: false,
         Limit: filter.limit,
       },
@@ -476,14 +483,14 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
           indexName: 'gsi1',
           partitionKey: 'gsi1pk',
           sortKey: 'gsi1sk',
-          partitions: ALL_LIST_BUCKETS.map((bucket) => byStatus(status, bucket)),
+          partitions: ALL_LIST_BUCKETS.map((bucket) => orderEntity.byStatus(status, bucket)),
           listing: `orders:status:${status}`,
         }
       : {
           indexName: 'gsi2',
           partitionKey: 'gsi2pk',
           sortKey: 'gsi2sk',
-          partitions: ALL_LIST_BUCKETS.map(allOrders),
+          partitions: ALL_LIST_BUCKETS.map(orderEntity.all),
           listing: 'orders',
         }),
     ascending: false,
@@ -502,7 +509,7 @@ export async function batchGetOrders(orderIds: string[]): Promise<Order[]> {
   if (orderIds.length === 0) return [];
   const TableName = tableName();
   const found = new Map<string, Order>();
-  let pending: Record<string, unknown>[] = orderIds.map((id) => keys.order(id));
+  let pending: Record<string, unknown>[] = orderIds.map((id) => orderEntity.key(id));
   // BatchGet may return UnprocessedKeys under throttling; ask again for those only (bounded).
   for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
     const result = await dynamo().send(

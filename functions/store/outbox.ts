@@ -5,11 +5,7 @@
  * the item's format; the vocabulary (event types) is the domain's, events/event-types.ts.
  */
 import type { EventType, OutboxEvent } from '#events/event-types';
-import { listBucketFor } from './keys';
-
-/** The feed's index partitions, bucketed by event id like the order listings (store/keys.ts LIST_BUCKETS). */
-export const allEvents = (bucket: number) => `EVENTS#${bucket}`;
-export const eventsByType = (type: string, bucket: number) => `EVENT_TYPE#${type}#${bucket}`;
+import { outboxEventEntity } from './entities/outbox-event';
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */
 export function eventIdFor(pk: string, sk: string): string {
@@ -20,17 +16,9 @@ export function eventKeyFromId(id: string): { pk: string; sk: string } | undefin
   if (!id.startsWith('evt_')) return undefined;
   const decoded = Buffer.from(id.slice(4), 'base64url').toString('utf8');
   const [pk, sk, ...rest] = decoded.split('|');
-  if (!pk || !sk || rest.length > 0 || !sk.startsWith('EVENT#')) return undefined;
+  if (!pk || !sk || rest.length > 0 || !outboxEventEntity.isEventSortKey(sk)) return undefined;
   return { pk, sk };
 }
-
-/**
- * The subjects that announce events: orders, anomalies, endpoints, refunds, settlements, payouts,
- * bank accounts, risk reviews, and an order's expiry reminder per lead time (`REMINDER#<id>#<min>`).
- */
-const OUTBOX_SUBJECT =
-  /^((ORDER|ANOMALY|ENDPOINT|REFUND|SETTLEMENT|PAYOUT|SELLER_BANK|RISK)#[^#]+|REMINDER#[^#]+#\d+)$/;
-const OUTBOX_SORT_KEY = /^EVENT#\d{8}$/;
 
 /**
  * Whether a stream item is shaped like an outbox event — its keys, not only its `entity` field,
@@ -41,8 +29,7 @@ export function isOutboxItem(item: Record<string, unknown>): boolean {
     item.entity === 'event' &&
     typeof item.pk === 'string' &&
     typeof item.sk === 'string' &&
-    OUTBOX_SUBJECT.test(item.pk) &&
-    OUTBOX_SORT_KEY.test(item.sk) &&
+    outboxEventEntity.isEventKey(item.pk, item.sk) &&
     item.eventId === eventIdFor(item.pk, item.sk)
   );
 }
@@ -55,21 +42,14 @@ export function outboxItem(
   occurredAt: string,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
-  const sk = `EVENT#${String(sequence).padStart(8, '0')}`;
-  const id = eventIdFor(subjectPk, sk);
-  const sortKey = `${occurredAt}#${id}`;
+  const id = eventIdFor(subjectPk, outboxEventEntity.key(subjectPk, sequence).sk);
   return {
-    pk: subjectPk,
-    sk,
-    entity: 'event',
+    ...outboxEventEntity.itemKeys(subjectPk, sequence, id, type, occurredAt),
+    entity: outboxEventEntity.name,
     eventId: id,
     type,
     occurredAt,
     data,
-    gsi1pk: eventsByType(type, listBucketFor(id)),
-    gsi1sk: sortKey,
-    gsi2pk: allEvents(listBucketFor(id)),
-    gsi2sk: sortKey,
   };
 }
 

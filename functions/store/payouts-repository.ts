@@ -5,11 +5,12 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#events/event-types';
-import type { Payout, PayoutStatus } from '#payouts/api-schemas';
+import type { Payout, PayoutStatus } from '#payouts/payout';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { listIndexPartition } from './cursor';
-import { keys } from './keys';
+import { payoutEntity } from './entities/payout';
+import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -23,21 +24,10 @@ export interface StoredPayout extends Omit<Payout, 'items' | 'bankAccount'> {
 }
 
 const table = () => config().TABLE_NAME;
-const byStatus = (status: PayoutStatus) => `PAYOUT_STATUS#${status}`;
-const bySeller = (sellerId: string) => `SELLER_PAYOUTS#${sellerId}`;
 
 function payoutItem(payout: StoredPayout): Record<string, unknown> {
-  const sortKey = `${payout.createdAt}#${payout.id}`;
-  return {
-    ...keys.payout(payout.id),
-    entity: 'payout',
-    ...payout,
-    // Payouts are few (one per seller per period): a partition per status is no hot spot.
-    gsi1pk: byStatus(payout.status),
-    gsi1sk: sortKey,
-    gsi2pk: bySeller(payout.sellerId),
-    gsi2sk: sortKey,
-  };
+  // Payouts are few (one per seller per period): a partition per status is no hot spot.
+  return { ...payout, ...payoutEntity.itemKeys(payout), entity: payoutEntity.name };
 }
 
 function fromItem(item: Record<string, unknown>): StoredPayout {
@@ -77,7 +67,7 @@ export async function savePayout(
     {
       Put: {
         TableName: table(),
-        Item: outboxItem(keys.payout(next.id).pk, next.version, type, next.updatedAt, data),
+        Item: outboxItem(payoutEntity.key(next.id).pk, next.version, type, next.updatedAt, data),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -94,7 +84,7 @@ export async function savePayout(
 
 export async function getPayout(id: string): Promise<StoredPayout | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: keys.payout(id), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: payoutEntity.key(id), ConsistentRead: true }),
   );
   return result.Item ? fromItem(result.Item) : undefined;
 }
@@ -108,7 +98,9 @@ export async function listPayouts(filter: {
 }) {
   const page = await listIndexPartition({
     indexName: filter.sellerId ? 'gsi2' : 'gsi1',
-    partition: filter.sellerId ? bySeller(filter.sellerId) : byStatus(filter.status as PayoutStatus),
+    partition: filter.sellerId
+      ? payoutEntity.bySeller(filter.sellerId)
+      : payoutEntity.byStatus(filter.status as PayoutStatus),
     limit: filter.limit,
     cursor: filter.cursor,
   });
@@ -130,7 +122,7 @@ export async function payoutLines(payout: StoredPayout) {
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :after AND :through',
         ExpressionAttributeValues: {
-          ':pk': `SELLER_LEDGER#${payout.sellerId}`,
+          ':pk': sellerLedgerLineEntity.partition(payout.sellerId),
           ':after': `${payout.itemsAfter}\u0000`,
           ':through': payout.itemsThrough,
         },

@@ -2,7 +2,10 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
-import { keys, PENDING_BUCKETS, payoutDueBucket, pendingBucket, unsettledBucket } from './keys';
+import { jobCursorEntity } from './entities/job-cursor';
+import { ALL_QUEUE_BUCKETS, timeBound } from './entities/key-parts';
+import { orderEntity } from './entities/order';
+import { sellerBalanceEntity } from './entities/seller-balance';
 import { orderFromItem } from './orders-repository';
 
 export interface PendingPage {
@@ -22,12 +25,11 @@ export function queryPendingBucket(
   bucket: number,
   options: { limit: number; dueBefore?: string; dueFrom?: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
-  // '#' sorts before every id character, so `<expiresAt>#…` < `<dueBefore>#` means expiresAt < dueBefore.
-  return queryGsi3(pendingBucket(bucket), {
+  return queryGsi3(orderEntity.pending(bucket), {
     limit: options.limit,
     startKey: options.startKey,
-    ...(options.dueBefore === undefined ? {} : { below: `${options.dueBefore}#` }),
-    ...(options.dueFrom === undefined ? {} : { from: `${options.dueFrom}#` }),
+    ...(options.dueBefore === undefined ? {} : { below: timeBound(options.dueBefore) }),
+    ...(options.dueFrom === undefined ? {} : { from: timeBound(options.dueFrom) }),
   });
 }
 
@@ -39,22 +41,22 @@ export function queryUnsettledBucket(
   bucket: number,
   options: { limit: number; paidFrom: string; paidBefore: string; startKey?: Record<string, unknown> },
 ): Promise<PendingPage> {
-  return queryGsi3(unsettledBucket(bucket), {
+  return queryGsi3(orderEntity.unsettled(bucket), {
     ...options,
-    from: `${options.paidFrom}#`,
-    below: `${options.paidBefore}#`,
+    from: timeBound(options.paidFrom),
+    below: timeBound(options.paidBefore),
   });
 }
 
 /**
  * One bucket of the payout-due index (gsi3): seller balances that have had available money since
- * before `below` (`<since>#` sort keys), whole items.
+ * before `below` (a `timeBound`), whole items.
  */
 export async function queryPayoutDueBucket(
   bucket: number,
   options: { limit: number; below: string; startKey?: Record<string, unknown> },
 ) {
-  return queryGsi3Items(payoutDueBucket(bucket), options);
+  return queryGsi3Items(sellerBalanceEntity.payoutDue(bucket), options);
 }
 
 /** Whole orders from one gsi3 partition (ALL projection), sort keys in [from, below), ascending. */
@@ -98,14 +100,15 @@ async function queryGsi3Items(
   };
 }
 
-export const ALL_BUCKETS = Array.from({ length: PENDING_BUCKETS }, (_, bucket) => bucket);
+/** The gsi3 queues' buckets, each read on its own by the jobs. */
+export const ALL_BUCKETS = ALL_QUEUE_BUCKETS;
 
 /** Where a job stopped, per bucket, so the next run continues instead of starting over. */
 export type JobCursor = Record<string, Record<string, unknown> | null>;
 
 export async function loadJobCursor(job: string): Promise<JobCursor> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: keys.jobCursor(job), ConsistentRead: true }),
+    new GetCommand({ TableName: config().TABLE_NAME, Key: jobCursorEntity.key(job), ConsistentRead: true }),
   );
   return (result.Item?.cursor as JobCursor | undefined) ?? {};
 }
@@ -114,7 +117,7 @@ export async function saveJobCursor(job: string, cursor: JobCursor, at: string):
   await dynamo().send(
     new PutCommand({
       TableName: config().TABLE_NAME,
-      Item: { ...keys.jobCursor(job), entity: 'job-cursor', cursor, updatedAt: at },
+      Item: { ...jobCursorEntity.key(job), entity: jobCursorEntity.name, cursor, updatedAt: at },
     }),
   );
 }

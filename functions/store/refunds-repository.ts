@@ -8,9 +8,11 @@ import type { EventType } from '#events/event-types';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
-import type { Refund, RefundStatus } from '#refunds/api-schemas';
+import type { Refund, RefundStatus } from '#refunds/refund';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
-import { keys } from './keys';
+import { orderEntity } from './entities/order';
+import { providerRefundEntity } from './entities/provider-refund';
+import { refundEntity } from './entities/refund';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -23,22 +25,12 @@ export interface StoredRefund extends Omit<Refund, 'destination'> {
   providerRefund?: { provider: string; id: string };
 }
 
-const refundKey = (id: string) => ({ pk: `REFUND#${id}`, sk: 'REFUND' });
-const byStatus = (status: RefundStatus) => `REFUND_STATUS#${status}`;
-const byOrder = (orderId: string) => `ORDER_REFUNDS#${orderId}`;
+const refundKey = refundEntity.key;
+const byStatus = (status: RefundStatus) => refundEntity.byStatus(status);
 
 function refundItem(refund: StoredRefund): Record<string, unknown> {
-  const sortKey = `${refund.createdAt}#${refund.id}`;
-  return {
-    ...refundKey(refund.id),
-    entity: 'refund',
-    ...refund,
-    // Refunds are few (people request them): one partition per status is no hot spot.
-    gsi1pk: byStatus(refund.status),
-    gsi1sk: sortKey,
-    gsi2pk: byOrder(refund.orderId),
-    gsi2sk: sortKey,
-  };
+  // Refunds are few (people request them): one partition per status is no hot spot.
+  return { ...refund, ...refundEntity.itemKeys(refund), entity: refundEntity.name };
 }
 
 function refundFromItem(item: Record<string, unknown>): StoredRefund {
@@ -86,7 +78,7 @@ export function orderRefundUpdate(
   return {
     Update: {
       TableName: config().TABLE_NAME,
-      Key: keys.order(order.id),
+      Key: orderEntity.key(order.id),
       UpdateExpression:
         'SET refundReserved = :reserved, refundedAmount = :refunded, refunds = :refunds, updatedAt = :at, version = :next',
       ConditionExpression: 'version = :version AND #status = :status',
@@ -165,7 +157,11 @@ export async function recordProviderRefund(
         {
           Put: {
             TableName,
-            Item: { ...keys.providerRefund(provider, providerRefundId), entity: 'provider-refund', refundId },
+            Item: {
+              ...providerRefundEntity.key(provider, providerRefundId),
+              entity: providerRefundEntity.name,
+              refundId,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -194,7 +190,7 @@ export async function findRefundIdByProviderRefund(
   const result = await dynamo().send(
     new GetCommand({
       TableName: config().TABLE_NAME,
-      Key: keys.providerRefund(provider, providerRefundId),
+      Key: providerRefundEntity.key(provider, providerRefundId),
       ConsistentRead: true,
     }),
   );
@@ -218,7 +214,9 @@ export async function listRefunds(filter: {
       IndexName: useOrder ? 'gsi2' : 'gsi1',
       KeyConditionExpression: useOrder ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
       ExpressionAttributeValues: {
-        ':pk': useOrder ? byOrder(filter.orderId as string) : byStatus(filter.status as RefundStatus),
+        ':pk': useOrder
+          ? refundEntity.byOrder(filter.orderId as string)
+          : byStatus(filter.status as RefundStatus),
       },
       ScanIndexForward: false,
       Limit: filter.limit,

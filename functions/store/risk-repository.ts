@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto';
 import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import type { RiskRule } from '#risk/rules';
 import { listIndexPartition } from './cursor';
+import { buyerLinkEntity } from './entities/buyer-link';
+import { riskCounterEntity } from './entities/risk-counter';
+import { riskReviewEntity } from './entities/risk-review';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const table = () => config().TABLE_NAME;
-
-/** Buyer fields and IPs are personal data: counters and links are keyed by a hash of the value. */
-export const hashedValue = (value: string) =>
-  createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 32);
-
-export const buyerPartition = (documentNumber: string) => `BUYER#${hashedValue(documentNumber)}`;
-const REVIEWS_OPEN = 'RISK_REVIEWS#open';
-const reviewKey = (orderId: string) => ({ pk: `RISK_REVIEW#${orderId}`, sk: 'REVIEW' });
 
 /**
  * Counts this order towards a windowed rule: one item per rule, value and fixed window, moved by
@@ -34,14 +28,14 @@ export async function countTowards(
   const result = await dynamo().send(
     new UpdateCommand({
       TableName: table(),
-      Key: { pk: `RISK#${rule.id}#${hashedValue(value)}`, sk: `W#${index}` },
+      Key: riskCounterEntity.key(rule.id, value, index),
       UpdateExpression: 'ADD #count :one, #amount :amount SET #ttl = :ttl, entity = :entity',
       ExpressionAttributeNames: { '#count': 'count', '#amount': 'amount', '#ttl': 'ttl' },
       ExpressionAttributeValues: {
         ':one': 1,
         ':amount': amount,
         ':ttl': Math.ceil(((index + 2) * windowMs) / 1000),
-        ':entity': 'risk-counter',
+        ':entity': riskCounterEntity.name,
       },
       ReturnValues: 'UPDATED_NEW',
     }),
@@ -58,9 +52,8 @@ export function buyerLinkPut(order: Order): TransactItem {
     Put: {
       TableName: table(),
       Item: {
-        pk: buyerPartition(order.buyer.documentNumber),
-        sk: `ORDER#${order.createdAt}#${order.id}`,
-        entity: 'buyer-order',
+        ...buyerLinkEntity.key(order.buyer.documentNumber, order.createdAt, order.id),
+        entity: buyerLinkEntity.name,
         orderId: order.id,
       },
     },
@@ -77,7 +70,10 @@ export async function buyerOrderIdsSince(
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND sk > :since',
-      ExpressionAttributeValues: { ':pk': buyerPartition(documentNumber), ':since': `ORDER#${since}` },
+      ExpressionAttributeValues: {
+        ':pk': buyerLinkEntity.partition(documentNumber),
+        ':since': buyerLinkEntity.since(since),
+      },
       ScanIndexForward: false,
       Limit: limit,
     }),
@@ -85,18 +81,17 @@ export async function buyerOrderIdsSince(
   return (result.Items ?? []).map((item) => String(item.orderId));
 }
 
-/** A flagged order waits in the review queue (gsi2 `RISK_REVIEWS#open`) until someone decides. */
+/** A flagged order waits in the review queue (gsi2, open reviews) until someone decides. */
 export function reviewQueuePut(order: Order): TransactItem {
   return {
     Put: {
       TableName: table(),
       Item: {
-        ...reviewKey(order.id),
-        entity: 'risk-review',
+        ...riskReviewEntity.key(order.id),
+        ...riskReviewEntity.openKeys(order.id, order.createdAt),
+        entity: riskReviewEntity.name,
         orderId: order.id,
         status: 'open',
-        gsi2pk: REVIEWS_OPEN,
-        gsi2sk: `${order.createdAt}#${order.id}`,
       },
     },
   };
@@ -107,7 +102,7 @@ export function reviewQueueClose(orderId: string, decision: string, at: string):
   return {
     Update: {
       TableName: table(),
-      Key: reviewKey(orderId),
+      Key: riskReviewEntity.key(orderId),
       UpdateExpression: 'SET #status = :decision, decidedAt = :at REMOVE gsi2pk, gsi2sk',
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -120,7 +115,7 @@ export function reviewQueueClose(orderId: string, decision: string, at: string):
 export async function openReviewOrderIds(limit: number, cursor?: string) {
   const page = await listIndexPartition({
     indexName: 'gsi2',
-    partition: REVIEWS_OPEN,
+    partition: riskReviewEntity.open,
     limit,
     cursor,
     ascending: true,

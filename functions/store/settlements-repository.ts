@@ -16,7 +16,7 @@ import {
   type SettlementLineRecord,
 } from '#settlements/settlement';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
-import { ALL_SETTLEMENTS, keys, settlementLinesByOutcome } from './keys';
+import { settlementEntity, settlementLineEntity, settlementUploadKeyEntity } from './entities/settlement';
 import { transitionWrites } from './orders-repository';
 import { outboxItem } from './outbox';
 import { refundVersionCheck } from './refunds-repository';
@@ -83,11 +83,9 @@ export async function startSettlement(
       new PutCommand({
         TableName: table(),
         Item: {
-          ...keys.settlement(settlement.id),
-          entity: 'settlement',
+          ...settlementEntity.itemKeys(settlement.id, settlement.importedAt),
+          entity: settlementEntity.name,
           ...stored,
-          gsi2pk: ALL_SETTLEMENTS,
-          gsi2sk: `${settlement.importedAt}#${settlement.id}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -103,7 +101,7 @@ export async function startSettlement(
 
 export async function getSettlement(id: string): Promise<Settlement | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: table(), Key: keys.settlement(id), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: settlementEntity.key(id), ConsistentRead: true }),
   );
   return result.Item ? settlementFromItem(result.Item) : undefined;
 }
@@ -152,7 +150,7 @@ export async function advanceSettlement(
   ].filter(([, amount]) => amount !== 0);
   const update = {
     TableName: table(),
-    Key: keys.settlement(id),
+    Key: settlementEntity.key(id),
     UpdateExpression: `SET processedThrough = :to${adds.length ? ` ADD ${adds.map((_, i) => `#a${i} :a${i}`).join(', ')}` : ''}`,
     ConditionExpression: 'processedThrough = :from',
     ...(adds.length
@@ -178,7 +176,7 @@ export async function completeSettlement(
   at: string,
   summary: Record<string, unknown>,
 ) {
-  const key = keys.settlement(settlement.id);
+  const key = settlementEntity.key(settlement.id);
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -210,13 +208,10 @@ export async function completeSettlement(
 }
 
 function lineItem(settlementId: string, line: SettlementLineRecord): Record<string, unknown> {
-  const key = keys.settlementLine(settlementId, line.line);
   return {
-    ...key,
-    entity: 'settlement-line',
+    ...settlementLineEntity.itemKeys(settlementId, line.line, line.outcome),
+    entity: settlementLineEntity.name,
     ...line,
-    gsi1pk: settlementLinesByOutcome(settlementId, line.outcome),
-    gsi1sk: key.sk,
   };
 }
 
@@ -246,7 +241,7 @@ export async function getLine(settlementId: string, line: number): Promise<Settl
   const result = await dynamo().send(
     new GetCommand({
       TableName: table(),
-      Key: keys.settlementLine(settlementId, line),
+      Key: settlementLineEntity.key(settlementId, line),
       ConsistentRead: true,
     }),
   );
@@ -306,7 +301,12 @@ export async function saveSettledLine(input: {
 }
 
 export async function listSettlements(limit: number, cursor?: string) {
-  const page = await listIndexPartition({ indexName: 'gsi2', partition: ALL_SETTLEMENTS, limit, cursor });
+  const page = await listIndexPartition({
+    indexName: 'gsi2',
+    partition: settlementEntity.all,
+    limit,
+    cursor,
+  });
   return { items: page.items.map(settlementFromItem), nextCursor: page.nextCursor };
 }
 
@@ -321,8 +321,8 @@ export async function listLines(
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: {
-          ':pk': keys.settlement(settlementId).pk,
-          ':prefix': keys.settlementLinePrefix,
+          ':pk': settlementEntity.key(settlementId).pk,
+          ':prefix': settlementLineEntity.sortPrefix,
         },
         Limit: filter.limit,
       },
@@ -332,7 +332,7 @@ export async function listLines(
   }
   const page = await listIndexPartition({
     indexName: 'gsi1',
-    partition: settlementLinesByOutcome(settlementId, filter.outcome),
+    partition: settlementLineEntity.byOutcome(settlementId, filter.outcome),
     limit: filter.limit,
     cursor: filter.cursor,
     ascending: true,
@@ -350,8 +350,8 @@ export async function claimUploadKey(key: string, sha256: string, at: string): P
       new PutCommand({
         TableName: table(),
         Item: {
-          ...keys.settlementUploadKey(key),
-          entity: 'settlement-upload-key',
+          ...settlementUploadKeyEntity.key(key),
+          entity: settlementUploadKeyEntity.name,
           sha256,
           at,
           ttl: Math.floor(Date.parse(at) / 1000) + 7 * 86_400,

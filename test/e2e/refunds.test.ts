@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#orders/order';
-import type { Refund } from '#refunds/api-schemas';
+import type { Refund } from '#refunds/refund';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
 import { paidBody, postNotification } from '../support/notifications';

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { handler as applyPaymentHandler } from '#handlers/apply-payment.handler';
 import { processNotification } from '#notifications/process-notification';
 import type { Order } from '#orders/order';
-import type { Anomaly } from '#payments/anomaly-schemas';
+import type { Anomaly } from '#payments/anomaly';
 import { applyPayment } from '#payments/apply-payment';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#orders/order';
-import type { Refund } from '#refunds/api-schemas';
+import type { Refund } from '#refunds/refund';
 import { api, eventually, orderRequest, sandbox } from '../../support/api';
 
 describe('refunds approved and never paid out', () => {

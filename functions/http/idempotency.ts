@@ -4,35 +4,14 @@ import {
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { dynamoClient } from './aws';
-import { config } from './config';
-import { ConflictError, ValidationError } from './errors';
-import { header } from './http';
+import { ConflictError, ValidationError } from '#platform/errors';
+import { header } from '#platform/http';
+import { idempotencyRecords } from '#store/idempotency-records';
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
-
-/**
- * Powertools keys a composite-key table as pk = one static value per operation, sk = the hash:
- * every create of the whole marketplace would then write one partition (~1,000 writes/s at most,
- * shared with its reads). Each record gets a partition of its own instead.
- */
-class SpreadIdempotencyStore extends DynamoDBPersistenceLayer {
-  constructor(
-    private readonly operation: string,
-    options: ConstructorParameters<typeof DynamoDBPersistenceLayer>[0],
-  ) {
-    super(options);
-  }
-
-  protected override getKey(idempotencyKey: string) {
-    return marshall({ pk: `IDEMPOTENCY#${this.operation}#${idempotencyKey}`, sk: 'IDEMPOTENCY' });
-  }
-}
 
 const IdempotencyKeySchema = z
   .string()
@@ -52,7 +31,7 @@ interface KeyedInput<TInput> {
 
 /**
  * `Idempotency-Key` for a POST that creates something, through Powertools idempotency stored in
- * our single table (`IDEMPOTENCY#<operation>`, TTL one day). With the header, the same caller +
+ * our single table (store/idempotency-records.ts, TTL one day). With the header, the same caller +
  * key + body replays the first result; another body under that key → 409
  * `idempotency_key_reused`; a concurrent twin → 409 `idempotency_in_progress`. Without it,
  * `run` simply runs. `run`'s result is what gets stored and replayed, so it must be JSON.
@@ -83,15 +62,8 @@ export function idempotentOperation<TInput, TResult>(
         payloadValidationJmesPath: 'body',
         expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
       });
-      const persistenceStore = new SpreadIdempotencyStore(operation, {
-        tableName: config().TABLE_NAME,
-        keyAttr: 'pk',
-        sortKeyAttr: 'sk',
-        expiryAttr: 'ttl',
-        awsSdkV3Client: dynamoClient(),
-      });
       idempotentRun = makeIdempotent(async (keyed: KeyedInput<TInput>) => run(keyed.input), {
-        persistenceStore,
+        persistenceStore: idempotencyRecords(operation),
         config: idempotencyConfig,
       });
     }

@@ -1,0 +1,44 @@
+/**
+ * A payment anomaly as the domain and the store hold it, declared on its own;
+ * payments/anomaly-schemas.ts checks at compile time that `AnomalySchema` describes exactly this.
+ */
+export const ANOMALY_TYPES = [
+  'unknown_cip',
+  'amount_mismatch',
+  'currency_mismatch',
+  'duplicate_payment',
+  'orphan_voucher_paid',
+  'unknown_event_type',
+  'unparsable_notification',
+  // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.
+  'settlement_amount_mismatch',
+  'settlement_currency_mismatch',
+  'settlement_unknown_payment',
+  'settlement_duplicate_line',
+  'refunded_before_settlement',
+  'commission_mismatch',
+  'missing_notification',
+  'unsettled_payment',
+] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+// A type alias, not an interface: the store and outbox take it as a plain record.
+export type Anomaly = {
+  id: string;
+  type: AnomalyType;
+  detectedAt: string;
+  detail: string;
+  cip?: string;
+  operationNumber?: string;
+  orderId?: string;
+  amount?: number;
+  currency?: string;
+  webhookId?: string;
+  source: 'webhook' | 'poll' | 'settlement';
+  settlementId?: string;
+  line?: number;
+  resolvedAt?: string;
+  /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
+  resolvedBy?: string;
+  resolution?: string;
+};

@@ -1,0 +1,69 @@
+import type { Currency } from '#orders/money';
+import type { DocumentType } from '#orders/order';
+
+/**
+ * A refund as the domain and the store hold it. Declared on its own (not inferred from the API
+ * schema) so the store depends on no wire format; refunds/api-schemas.ts checks at compile time
+ * that its `RefundSchema` describes exactly this type.
+ */
+export const REFUND_STATUSES = ['REQUESTED', 'APPROVED', 'PAID_OUT', 'REJECTED', 'FAILED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export const REFUND_REASONS = [
+  'return',
+  'cancelled_after_payment',
+  'duplicate_payment',
+  'overpayment',
+  'late_payment',
+  'other',
+] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/** Who did it: the API key's id and name. */
+export interface Actor {
+  keyId: string;
+  keyName: string;
+}
+
+// A type alias, not an interface: the store and outbox take it as a plain record.
+export type Refund = {
+  id: string;
+  orderId: string;
+  status: RefundStatus;
+  amount: number;
+  currency: Currency;
+  reason: RefundReason;
+  refundFee: boolean;
+  allocations: { sellerId: string; amount: number; fee: number }[];
+  destination: {
+    type: 'bank_account';
+    cci: string;
+    holderName: string;
+    documentType: DocumentType;
+    documentNumber: string;
+    bank?: string;
+  };
+  note?: string;
+  anomalyId?: string;
+  order: { id: string; reference: string; status: string };
+  payment: {
+    cip: string;
+    operationNumber: string | null;
+    amount: number;
+    paidAt: string;
+    source: string;
+    notificationId?: string;
+  };
+  requestedBy: Actor;
+  history: {
+    status: RefundStatus;
+    at: string;
+    by: Actor;
+    reason?: string;
+    transferReference?: string;
+    paidAt?: string;
+    proofNote?: string;
+  }[];
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+};

@@ -1,0 +1,16 @@
+import { queueBucketFor, timeSortKey } from './key-parts';
+
+/**
+ * What a seller is owed, per currency and bucket (`pending_PEN`, `available_PEN`, …): one item.
+ * While it has available money it sits in the sparse payout-due queue (gsi3), by since when.
+ */
+export const sellerBalanceEntity = {
+  name: 'seller-balance',
+  key: (sellerId: string) => ({ pk: `BALANCE#${sellerId}`, sk: 'BALANCE' }),
+  /** gsi3 (sparse): balances with available money, bucketed. */
+  payoutDue: (bucket: number) => `PAYOUT_DUE#${bucket}`,
+  payoutDueKeys: (sellerId: string, since: string) => ({
+    gsi3pk: sellerBalanceEntity.payoutDue(queueBucketFor(sellerId)),
+    gsi3sk: timeSortKey(since, sellerId),
+  }),
+} as const;

@@ -1,0 +1,30 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '#platform/aws';
+import { rawNotificationEntity } from './entities/raw-notification';
+
+export interface RawNotification {
+  /** SHA-256 of the body: a redelivered notification lands on the same item. */
+  webhookId: string;
+  provider: string;
+  receivedAt: string;
+  signature: string | undefined;
+  rawBodyBase64: string;
+}
+
+/** Keeps a PSP notification's body as received, for audit, until `expiresAtSeconds` (TTL). */
+export async function keepRawNotification(
+  tableName: string,
+  notification: RawNotification,
+  expiresAtSeconds: number,
+): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...rawNotificationEntity.key(notification.webhookId),
+        ...notification,
+        ttl: expiresAtSeconds,
+      },
+    }),
+  );
+}

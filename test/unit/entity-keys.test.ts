@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { orderEntity } from '#store/entities/order';
+import { isOutboxItem, outboxItem } from '#store/outbox';
+
+/** Every .ts file below `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Code only: comment lines may name a key format (docs), code may not spell one. */
+function codeLines(file: string): { line: number; text: string }[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((text, index) => ({ line: index + 1, text }))
+    .filter(({ text }) => !/^\s*(\/\/|\/?\*)/.test(text));
+}
+
+// A key string: an upper-case prefix ending in '#' inside a string or template literal, or one of
+// the single-partition listings' names as a whole literal.
+const KEY_PREFIX = /['`][A-Z][A-Z_]{1,}#/;
+const LISTING_NAME = /['`](ANOMALIES|API_KEYS|ENDPOINTS|SETTLEMENTS)['`]/;
+
+describe('entities own their keys (docs/data-model.md)', () => {
+  it('spells no key string outside functions/store/entities/', () => {
+    const offenders = ['functions', 'lib', 'local', 'scripts', 'bench']
+      .flatMap(sources)
+      .filter((file) => !file.startsWith(join('functions', 'store', 'entities')))
+      .flatMap((file) =>
+        codeLines(file)
+          .filter(({ text }) => KEY_PREFIX.test(text) || LISTING_NAME.test(text))
+          .map(({ line, text }) => `${file}:${line}: ${text.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a planted key string (the check above can fail)', () => {
+    expect(KEY_PREFIX.test('const key = { pk: `ORDER#${id}` };')).toBe(true);
+    expect(LISTING_NAME.test("partition: 'ANOMALIES',")).toBe(true);
+    expect(KEY_PREFIX.test("ConditionExpression: '#status = :status'")).toBe(false);
+  });
+
+  it("builds outbox events on their subject entity's partition", () => {
+    const item = outboxItem(orderEntity.partition('ord_1'), 2, 'order.paid', '2026-11-27T10:00:00.000Z', {});
+    expect(item).toMatchObject({ pk: 'ORDER#ord_1', sk: 'EVENT#00000002', entity: 'event' });
+    expect(isOutboxItem(item)).toBe(true);
+  });
+});
