@@ -538,7 +538,12 @@ export function grants(granted: readonly string[], needed: Scope | undefined): b
   return needed === undefined || granted.includes('admin') || granted.includes(needed);
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+/**
+ * Every HTTP route, once (ROUTES): API Gateway (lib/service-stack.ts), the local API server (local/) and
+ * `/openapi.json` (functions/http/openapi-document.ts, one operation per `RouteKey`) are all
+ * generated from this table, and the authorizer and handlers read each route's scope here.
+ */
+const ROUTE_TABLE = [
   { method: 'POST', path: '/v1/orders', function: 'create-order', auth: 'apiKey', scope: 'orders:write' },
   {
     method: 'GET',
@@ -836,7 +841,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
   // PagoEfectivo through dLocal: the same ingest, dLocal's signature (docs/providers.md).
   { method: 'POST', path: '/webhooks/dlocal', function: 'ingest-webhook', auth: 'signature' },
-];
+] as const satisfies readonly RouteSpec[];
+export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
+
+/** `METHOD /path` of each route in ROUTES: the key its OpenAPI operation is declared under. */
+export type RouteKey = (typeof ROUTE_TABLE)[number] extends infer Route
+  ? Route extends { method: infer M extends string; path: infer P extends string }
+    ? `${M} ${P}`
+    : never
+  : never;
 
 /** Physical name of a resource in a stage; every stage gets its own. */
 /**

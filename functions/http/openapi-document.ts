@@ -6,7 +6,7 @@ import {
   TrialBalanceQuerySchema,
   TrialBalanceSchema,
 } from '#ledger/api-schemas';
-import { scopeOf } from '#lib/topology';
+import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
 import {
   CipParamsSchema,
   CreateOrderRequestSchema,
@@ -196,49 +196,38 @@ const refundParameter = {
 
 /** One step of a lifecycle (refunds, payouts): POST /v1/<resource>/{id}/<step>. */
 function lifecycleStep(
-  resource: { path: 'refunds' | 'payouts'; parameter: JsonSchema; schema: string; conflicts: string },
-  step: string,
+  resource: { parameter: JsonSchema; schema: string; conflicts: string },
   operationId: string,
   summary: string,
   requestSchema: string | undefined,
 ) {
   return {
-    [`/v1/${resource.path}/{id}/${step}`]: {
-      post: {
-        operationId,
-        summary,
-        parameters: [resource.parameter],
-        ...(requestSchema
-          ? {
-              requestBody: {
-                required: true,
-                content: { 'application/json': { schema: ref(requestSchema) } },
-              },
-            }
-          : {}),
-        responses: {
-          '200': json(`The ${resource.schema.toLowerCase()} after the step.`, ref(resource.schema)),
-          '400': problem('Invalid input; `errors` names each field.'),
-          '401': problem('Missing or unknown API key.'),
-          '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
-          '404': problem(`No such ${resource.schema.toLowerCase()}.`),
-          '409': problem(resource.conflicts),
-          '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
-          '500': problem('Unexpected error; nothing internal is revealed.'),
-        },
-      },
+    operationId,
+    summary,
+    parameters: [resource.parameter],
+    ...(requestSchema
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(requestSchema) } } } }
+      : {}),
+    responses: {
+      '200': json(`The ${resource.schema.toLowerCase()} after the step.`, ref(resource.schema)),
+      '400': problem('Invalid input; `errors` names each field.'),
+      '401': problem('Missing or unknown API key.'),
+      '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
+      '404': problem(`No such ${resource.schema.toLowerCase()}.`),
+      '409': problem(resource.conflicts),
+      '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
+      '500': problem('Unexpected error; nothing internal is revealed.'),
     },
   };
 }
 
 const REFUND_STEPS = {
-  path: 'refunds',
   parameter: refundParameter,
   schema: 'Refund',
   conflicts: '`invalid_status` (with `refundStatus`) or `approver_must_differ`.',
 } as const;
-const refundMove = (step: string, operationId: string, summary: string, requestSchema: string | undefined) =>
-  lifecycleStep(REFUND_STEPS, step, operationId, summary, requestSchema);
+const refundMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
+  lifecycleStep(REFUND_STEPS, operationId, summary, requestSchema);
 
 const sellerParameter = {
   name: 'sellerId',
@@ -256,16 +245,14 @@ const payoutParameter = {
   schema: { type: 'string', pattern: '^po_[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 29 },
 };
 
-const payoutMove = (step: string, operationId: string, summary: string, requestSchema: string | undefined) =>
+const payoutMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
   lifecycleStep(
     {
-      path: 'payouts',
       parameter: payoutParameter,
       schema: 'Payout',
       conflicts:
         '`invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`.',
     },
-    step,
     operationId,
     summary,
     requestSchema,
@@ -291,20 +278,15 @@ const htmlOr = (description: string, json: string, schema: JsonSchema) => ({
 /** A PSP's notification route: authenticated by its signature, always acknowledged once stored. */
 function pspNotificationRoute(operationId: string, summary: string, scheme: string, unauthorized: string) {
   return {
-    post: {
-      operationId,
-      summary,
-      security: [{ [scheme]: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-      responses: {
-        '200': json(
-          'Stored and queued (the id of the stored raw notification).',
-          ref('NotificationReceived'),
-        ),
-        '401': problem(unauthorized),
-        '413': problem('Body too large.'),
-        '500': problem('Unexpected error; nothing internal is revealed.'),
-      },
+    operationId,
+    summary,
+    security: [{ [scheme]: [] }],
+    requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+    responses: {
+      '200': json('Stored and queued (the id of the stored raw notification).', ref('NotificationReceived')),
+      '401': problem(unauthorized),
+      '413': problem('Body too large.'),
+      '500': problem('Unexpected error; nothing internal is revealed.'),
     },
   };
 }
@@ -349,6 +331,7 @@ const TAGS: [RegExp, string, string][] = [
   [/^\/v1\/webhook-endpoints/, 'Webhook endpoints', 'Where we POST signed events (Standard Webhooks).'],
   [/^\/v1\/events/, 'Events', 'The replayable event feed.'],
   [/^\/webhooks\//, 'PSP notifications', 'What PagoEfectivo posts to us; signed, no API key.'],
+  [/^\/openapi\.json$/, 'API description', 'This document, served by every stage.'],
   [
     /^\/(v|sdk)\//,
     'Buyer pages',
@@ -431,19 +414,596 @@ function finish(document: JsonSchema): JsonSchema {
   return { ...document, tags: TAGS.map(([, name, description]) => ({ name, description })) };
 }
 
+/**
+ * The document's `paths`, generated from the route table (lib/topology.ts ROUTES) — the same
+ * entries API Gateway and the local server are built from — each with its declared operation.
+ */
+function pathsFromRoutes(
+  operations: Record<RouteKey, JsonSchema>,
+): Record<string, Record<string, JsonSchema>> {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of ROUTES) {
+    const key = `${route.method} ${route.path}` as RouteKey;
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operations[key] };
+  }
+  return paths;
+}
+
+const COMMON_ERRORS = {
+  '400': problem('Invalid input; `errors` names each field.'),
+  '401': problem('Missing or unknown API key.'),
+  '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
+  '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
+  '500': problem('Unexpected error; nothing internal is revealed.'),
+};
+
+/**
+ * Each route's operation: its request (parameters, body) and response schemas, by `RouteKey`. The
+ * type requires one for every route in ROUTES and refuses any other, so a route cannot be added
+ * without its documentation, nor documented without existing.
+ */
+function routeOperations(): Record<RouteKey, JsonSchema> {
+  const commonErrors = COMMON_ERRORS;
+  return {
+    'GET /openapi.json': {
+      operationId: 'getOpenApiDocument',
+      summary: 'This document: OpenAPI 3.1, generated from the route table and the zod schemas',
+      security: [],
+      responses: {
+        '200': json('The OpenAPI document.', { type: 'object' }),
+        '500': commonErrors['500'],
+      },
+    },
+    'POST /v1/orders': {
+      operationId: 'createOrder',
+      summary: 'Create an order and its PagoEfectivo voucher',
+      parameters: [idempotencyKeyParameter],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('CreateOrderRequest') } },
+      },
+      responses: {
+        '201': json('Order created with its voucher.', ref('Order')),
+        ...commonErrors,
+        '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
+        '422': problem('PagoEfectivo refused the voucher; `detail` gives its reason.'),
+        '502': problem('PagoEfectivo answered unexpectedly.'),
+        '503': problem('PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.'),
+      },
+    },
+    'GET /v1/orders': {
+      operationId: 'listOrders',
+      summary: 'List orders, newest first',
+      parameters: queryParameters(ListOrdersQuerySchema),
+      responses: { '200': json('A page of orders.', ref('OrderList')), ...commonErrors },
+    },
+    'GET /v1/orders/{id}': {
+      operationId: 'getOrder',
+      summary: 'Get an order',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      responses: {
+        '200': json('The order.', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+      },
+    },
+    'POST /v1/orders/{id}/cancel': {
+      operationId: 'cancelOrder',
+      summary: 'Cancel a pending order and delete its CIP (PENDING_PAYMENT → CANCELLED)',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      responses: {
+        '200': json('The cancelled order.', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
+        '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+      },
+    },
+    'POST /v1/orders/{id}/extend-expiry': {
+      operationId: 'extendOrderExpiry',
+      summary: 'Give the buyer more time: move the voucher deadline (before it passes)',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('ExtendExpiryRequest') } },
+      },
+      responses: {
+        '200': json('The order with its new `expiresAt` (event order.expiry_extended).', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem('Not PENDING_PAYMENT, the deadline already passed, or the voucher was just paid.'),
+        '422': problem('PagoEfectivo refused the new deadline; `detail` gives its reason.'),
+        '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+      },
+    },
+    'POST /v1/orders/{id}/fulfil': {
+      operationId: 'fulfilOrder',
+      summary: 'Release a PAID order for shipping (PAID → FULFILLED)',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      responses: {
+        '200': json('The fulfilled order.', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem('Not PAID: `detail` says why it must not ship; `orderStatus` gives the status.'),
+      },
+    },
+    'POST /v1/orders/{id}/accept-late-payment': {
+      operationId: 'acceptLatePayment',
+      summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      responses: {
+        '200': json('The order, now PAID.', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem('The order is not PAID_LATE.'),
+      },
+    },
+    'GET /v1/vouchers/{cip}': {
+      operationId: 'getOrderByVoucher',
+      summary: 'Find the order that owns a CIP',
+      parameters: [pathParameter('cip', 'The CIP the buyer holds', CipParamsSchema)],
+      responses: {
+        '200': json('The order owning the CIP.', ref('Order')),
+        ...commonErrors,
+        '404': problem('Unknown CIP.'),
+      },
+    },
+    'GET /v1/anomalies': {
+      operationId: 'listAnomalies',
+      summary: 'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
+      parameters: queryParameters(ListAnomaliesQuerySchema),
+      responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
+    },
+    'POST /v1/orders/{id}/refunds': {
+      operationId: 'requestRefund',
+      summary: "Refund (part of) an order's payment by bank transfer; maker-checker at the stage's threshold",
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('CreateRefundRequest') } },
+      },
+      responses: {
+        '201': json('The refund: REQUESTED, or APPROVED when below the approval threshold.', ref('Refund')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem(
+          '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), or an Idempotency-Key reused.',
+        ),
+      },
+    },
+    'GET /v1/refunds': {
+      operationId: 'listRefunds',
+      summary: 'Refunds newest first, by status or by order (one of the two is required)',
+      parameters: queryParameters(ListRefundsQuerySchema),
+      responses: { '200': json('A page of refunds.', ref('RefundList')), ...commonErrors },
+    },
+    'GET /v1/refunds/{id}': {
+      operationId: 'getRefund',
+      summary:
+        'A refund with its whole audit chain: order, payment, every step with who and when, payout proof',
+      parameters: [refundParameter],
+      responses: {
+        '200': json('The refund.', ref('Refund')),
+        ...commonErrors,
+        '404': problem('No such refund.'),
+      },
+    },
+    'POST /v1/refunds/{id}/approve': refundMove(
+      'approveRefund',
+      'Approve (REQUESTED → APPROVED); by another API key than the requester',
+      undefined,
+    ),
+    'POST /v1/refunds/{id}/reject': refundMove(
+      'rejectRefund',
+      'Reject (REQUESTED → REJECTED); the amount is refundable again',
+      'RejectRefundRequest',
+    ),
+    'POST /v1/refunds/{id}/mark-paid': refundMove(
+      'markRefundPaid',
+      'The transfer was made (APPROVED → PAID_OUT), with its proof',
+      'MarkRefundPaidRequest',
+    ),
+    'POST /v1/refunds/{id}/mark-failed': refundMove(
+      'markRefundFailed',
+      'The bank returned it (APPROVED → FAILED); refundable again',
+      'MarkRefundFailedRequest',
+    ),
+    'GET /v1/sellers/{sellerId}/balance': {
+      operationId: 'getSellerBalance',
+      summary: 'What a seller is owed, per currency: pending (unsettled), available, reserved, paid out',
+      parameters: [sellerParameter],
+      responses: { '200': json("The seller's balances.", ref('SellerBalance')), ...commonErrors },
+    },
+    'GET /v1/sellers/{sellerId}/ledger': {
+      operationId: 'listSellerLedger',
+      summary: "A seller's ledger lines, newest first, each naming its order",
+      parameters: [sellerParameter, ...queryParameters(SellerLedgerQuerySchema)],
+      responses: { '200': json('A page of ledger lines.', ref('SellerLedgerPage')), ...commonErrors },
+    },
+    'GET /v1/ledger/trial-balance': {
+      operationId: 'getTrialBalance',
+      summary: 'Every account of the ledger in one currency; the total is always zero',
+      parameters: queryParameters(TrialBalanceQuerySchema),
+      responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
+    },
+    'POST /v1/orders/{id}/risk-review': {
+      operationId: 'reviewRisk',
+      summary:
+        'Decide on an order the risk rules flagged: approve (it may be fulfilled) or reject (cancelled)',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('RiskReviewRequest') } },
+      },
+      responses: {
+        '200': json('The order, with `risk.decision` approved or rejected.', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem(
+          '`not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one).',
+        ),
+      },
+    },
+    'GET /v1/risk/reviews': {
+      operationId: 'listRiskReviews',
+      summary: 'Orders the risk rules flagged that no one has reviewed yet, oldest first',
+      parameters: queryParameters(OpenReviewsQuerySchema),
+      responses: { '200': json('A page of flagged orders.', ref('OrderList')), ...commonErrors },
+    },
+    'PUT /v1/sellers/{sellerId}/bank-account': {
+      operationId: 'putSellerBankAccount',
+      summary: "Set a seller's bank account (CCI checked); a change starts the cooling-off period",
+      parameters: [sellerParameter],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('PutBankAccountRequest') } },
+      },
+      responses: {
+        '200': json('The account (CCI masked) and its history.', ref('SellerBankAccount')),
+        ...commonErrors,
+      },
+    },
+    'GET /v1/sellers/{sellerId}/bank-account': {
+      operationId: 'getSellerBankAccount',
+      summary: "A seller's bank account (CCI masked) with its change history",
+      parameters: [sellerParameter],
+      responses: {
+        '200': json('The account.', ref('SellerBankAccount')),
+        ...commonErrors,
+        '404': problem('The seller has no bank account.'),
+      },
+    },
+    'POST /v1/payouts': {
+      operationId: 'requestPayout',
+      summary: "Propose paying a seller's available money (all by default, never more) to their bank account",
+      parameters: [idempotencyKeyParameter],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('CreatePayoutRequest') } },
+      },
+      responses: {
+        '201': json('The payout, REQUESTED.', ref('Payout')),
+        ...commonErrors,
+        '409': problem(
+          '`nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused.',
+        ),
+      },
+    },
+    'GET /v1/payouts': {
+      operationId: 'listPayouts',
+      summary: 'Payouts newest first, by seller or by status; `format=csv` is the bank file',
+      parameters: queryParameters(ListPayoutsQuerySchema),
+      responses: {
+        '200': {
+          description: 'A page of payouts, or (format=csv) the bank file with the full CCIs.',
+          content: {
+            'application/json': { schema: ref('PayoutList') },
+            'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
+          },
+        },
+        ...commonErrors,
+      },
+    },
+    'GET /v1/payouts/{id}': {
+      operationId: 'getPayout',
+      summary: 'A payout with its history and the ledger lines it pays',
+      parameters: [payoutParameter],
+      responses: {
+        '200': json('The payout.', ref('Payout')),
+        ...commonErrors,
+        '404': problem('No such payout.'),
+      },
+    },
+    'POST /v1/payouts/{id}/approve': payoutMove(
+      'approvePayout',
+      'Approve (REQUESTED → APPROVED): reserves the money (available → in transit)',
+      undefined,
+    ),
+    'POST /v1/payouts/{id}/reject': payoutMove(
+      'rejectPayout',
+      'Reject (REQUESTED → REJECTED)',
+      'RejectPayoutRequest',
+    ),
+    'POST /v1/payouts/{id}/mark-paid': payoutMove(
+      'markPayoutPaid',
+      'The transfer was made (APPROVED → PAID_OUT)',
+      'MarkPayoutPaidRequest',
+    ),
+    'POST /v1/payouts/{id}/mark-failed': payoutMove(
+      'markPayoutFailed',
+      'The bank returned it (APPROVED → FAILED): available again',
+      'MarkPayoutFailedRequest',
+    ),
+    'POST /v1/settlements': {
+      operationId: 'importSettlement',
+      summary: `Import a PagoEfectivo settlement report (CSV or .xlsx, up to ${MAX_REPORT_BYTES} bytes) and reconcile it`,
+      description:
+        'The file itself is the body. The same file (by SHA-256) twice returns the first settlement and changes nothing. ' +
+        'A report with unreadable lines is refused whole (400 naming line and column) unless `partial=true`. ' +
+        'A report that cannot be reconciled within the request answers 202 with the settlement so far: POST the same file again to resume.',
+      parameters: [...queryParameters(ImportSettlementQuerySchema), idempotencyKeyParameter],
+      requestBody: {
+        required: true,
+        content: {
+          [REPORT_MEDIA_TYPES.csv]: { schema: { type: 'string', maxLength: MAX_REPORT_BYTES } },
+          [REPORT_MEDIA_TYPES.xlsx]: {
+            schema: { type: 'string', format: 'binary', maxLength: MAX_REPORT_BYTES },
+          },
+        },
+      },
+      responses: {
+        '201': json('Imported and reconciled.', ref('Settlement')),
+        '200': json('This file was imported before: its settlement, unchanged.', ref('Settlement')),
+        '202': json('Reconciled in part; POST the same file again to resume.', ref('Settlement')),
+        ...commonErrors,
+        '409': problem('`idempotency_key_reused`: the Idempotency-Key came with another file.'),
+        '413': problem('Larger than the API takes: use POST /v1/settlements/uploads.'),
+        '415': problem('Not text/csv or the .xlsx media type.'),
+      },
+    },
+    'GET /v1/settlements': {
+      operationId: 'listSettlements',
+      summary: 'Settlement reports, newest import first',
+      parameters: queryParameters(ListSettlementsQuerySchema),
+      responses: { '200': json('A page of settlements.', ref('SettlementList')), ...commonErrors },
+    },
+    'POST /v1/settlements/uploads': {
+      operationId: 'createSettlementUpload',
+      summary: 'A presigned S3 URL to upload a report too large for the API; it is reconciled on arrival',
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('SettlementUploadRequest') } },
+      },
+      responses: {
+        '201': json('Where and how to PUT the file (15 minutes).', ref('SettlementUpload')),
+        ...commonErrors,
+        '409': problem('`uploads_unavailable`: this stage has no report bucket (the local stack).'),
+      },
+    },
+    'GET /v1/settlements/{id}': {
+      operationId: 'getSettlement',
+      summary: 'A settlement: counts per outcome, totals, what we expected, and the difference',
+      parameters: [settlementParameter],
+      responses: {
+        '200': json('The settlement.', ref('Settlement')),
+        ...commonErrors,
+        '404': problem('No such settlement.'),
+      },
+    },
+    'GET /v1/settlements/{id}/lines': {
+      operationId: 'listSettlementLines',
+      summary: "A settlement's lines in file order, or one outcome's; as CSV with `Accept: text/csv`",
+      parameters: [settlementParameter, ...queryParameters(ListLinesQuerySchema)],
+      responses: {
+        '200': {
+          description: 'A page of lines (CSV: the next cursor is in `X-Next-Cursor`).',
+          headers: {
+            'X-Next-Cursor': {
+              description: 'CSV only: the next page’s cursor.',
+              schema: { type: 'string' },
+            },
+          },
+          content: {
+            'application/json': { schema: ref('SettlementLinePage') },
+            'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
+          },
+        },
+        ...commonErrors,
+        '404': problem('No such settlement.'),
+      },
+    },
+    'POST /v1/anomalies/{id}/resolve': {
+      operationId: 'resolveAnomaly',
+      summary: 'Close an anomaly once it is dealt with, saying what was done (kept for audit)',
+      parameters: [
+        pathParameter('id', 'Anomaly id, e.g. amount_mismatch:12345678:900001', AnomalyIdParamsSchema),
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('ResolveAnomalyRequest') } },
+      },
+      responses: {
+        '200': json('The anomaly, with resolvedAt, resolvedBy and resolution.', ref('Anomaly')),
+        ...commonErrors,
+        '404': problem('No such anomaly.'),
+        '409': problem('Already resolved; `anomaly` shows when, by whom and how.'),
+      },
+    },
+    'POST /v1/webhook-endpoints': {
+      operationId: 'createWebhookEndpoint',
+      summary: 'Subscribe an https URL to event types; the signing secret (whsec_…) is shown once',
+      parameters: [idempotencyKeyParameter],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('CreateWebhookEndpointRequest') } },
+      },
+      responses: {
+        '201': json(
+          'The endpoint, with `secret` (replayed as is for a retried Idempotency-Key).',
+          ref('WebhookEndpointWithSecret'),
+        ),
+        ...commonErrors,
+        '409': problem('Idempotency-Key reused with another body.'),
+      },
+    },
+    'GET /v1/webhook-endpoints': {
+      operationId: 'listWebhookEndpoints',
+      summary: 'List webhook endpoints',
+      parameters: queryParameters(PageQuerySchema),
+      responses: { '200': json('A page of endpoints.', ref('WebhookEndpointList')), ...commonErrors },
+    },
+    'GET /v1/webhook-endpoints/{id}': {
+      operationId: 'getWebhookEndpoint',
+      summary: 'Get a webhook endpoint',
+      parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
+      responses: {
+        '200': json('The endpoint.', ref('WebhookEndpoint')),
+        ...commonErrors,
+        '404': problem('No such endpoint.'),
+      },
+    },
+    'PATCH /v1/webhook-endpoints/{id}': {
+      operationId: 'updateWebhookEndpoint',
+      summary: 'Change url, events or description; `enabled: true` re-enables a disabled endpoint',
+      parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('UpdateWebhookEndpointRequest') } },
+      },
+      responses: {
+        '200': json('The endpoint as changed.', ref('WebhookEndpoint')),
+        ...commonErrors,
+        '404': problem('No such endpoint.'),
+      },
+    },
+    'DELETE /v1/webhook-endpoints/{id}': {
+      operationId: 'deleteWebhookEndpoint',
+      summary: 'Delete a webhook endpoint',
+      parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
+      responses: {
+        '204': { description: 'Deleted.' },
+        ...commonErrors,
+        '404': problem('No such endpoint.'),
+      },
+    },
+    'POST /v1/webhook-endpoints/{id}/rotate-secret': {
+      operationId: 'rotateWebhookSecret',
+      summary: 'New secret (shown once); the previous one keeps signing during the overlap',
+      parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
+      responses: {
+        '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpointWithSecret')),
+        ...commonErrors,
+        '404': problem('No such endpoint.'),
+      },
+    },
+    'GET /v1/webhook-endpoints/{id}/attempts': {
+      operationId: 'listWebhookAttempts',
+      summary: "List an endpoint's delivery attempts, newest first",
+      parameters: [
+        pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema),
+        ...queryParameters(PageQuerySchema),
+      ],
+      responses: {
+        '200': json('Delivery attempts, newest first.', ref('WebhookDeliveryAttemptList')),
+        ...commonErrors,
+        '404': problem('No such endpoint.'),
+      },
+    },
+    'GET /v1/events': {
+      operationId: 'listEvents',
+      summary: 'The event feed, oldest first; keep `nextCursor` and pass it as `after` to catch up',
+      parameters: queryParameters(EventsQuerySchema),
+      responses: { '200': json('A page of events.', ref('EventPage')), ...commonErrors },
+    },
+    'POST /v1/events/{id}/redeliver': {
+      operationId: 'redeliverEvent',
+      summary: 'Deliver an event again',
+      parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id', EventIdParamsSchema)],
+      requestBody: {
+        required: false,
+        content: { 'application/json': { schema: ref('RedeliverRequest') } },
+      },
+      responses: {
+        '202': json('Queued for every subscribed endpoint, or only `endpointId`.', ref('RedeliveryQueued')),
+        ...commonErrors,
+        '404': problem('No such event.'),
+        '409': problem('`endpointId` is missing, disabled or not subscribed to the event type.'),
+      },
+    },
+    'GET /v/{token}': {
+      operationId: 'getVoucherPage',
+      summary:
+        "The buyer's voucher page (HTML, es-PE); with `Accept: application/json`, its data for the widget",
+      description:
+        'Public: the unguessable token (from `voucher.displayUrl`) is the secret. Every wrong token gets the same 404.',
+      security: [],
+      parameters: [voucherTokenParameter()],
+      responses: {
+        '200': htmlOr(
+          'The page, or (Accept: application/json) its data.',
+          'application/json',
+          ref('VoucherView'),
+        ),
+        '404': htmlOr(
+          'No such voucher (the same answer for every wrong token).',
+          'application/problem+json',
+          ref('Problem'),
+        ),
+        '500': commonErrors['500'],
+      },
+    },
+    'GET /v/{token}/status': {
+      operationId: 'getVoucherStatus',
+      summary: "A voucher's status for the buyer (polled by the page and the widget; CORS, cacheable 5 s)",
+      security: [],
+      parameters: [voucherTokenParameter()],
+      responses: {
+        '200': {
+          ...json('The status, in Spanish too.', ref('VoucherStatusView')),
+          headers: CORS_HEADERS,
+        },
+        '404': { ...problem('No such voucher.'), headers: CORS_HEADERS },
+        '500': commonErrors['500'],
+      },
+    },
+    'GET /sdk/{file}': {
+      operationId: 'getVoucherWidget',
+      summary:
+        'The <pe-voucher> web component: `voucher.js` (moving, 5 min) or `voucher-<version>.js` (immutable)',
+      security: [],
+      parameters: [pathParameter('file', 'voucher.js or voucher-<version>.js', WidgetFileParamsSchema)],
+      responses: {
+        '200': {
+          description: 'The script.',
+          headers: CORS_HEADERS,
+          content: { 'text/javascript': { schema: { type: 'string', maxLength: 262_144 } } },
+        },
+        '304': { description: 'Unchanged (If-None-Match).' },
+        '404': problem('No such file.'),
+        '500': commonErrors['500'],
+      },
+    },
+    'POST /webhooks/dlocal': pspNotificationRoute(
+      'receiveDlocalNotification',
+      'dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature)',
+      'dlocalSignature',
+      'Missing or wrong signature (or X-Login); nothing stored.',
+    ),
+    'POST /webhooks/pagoefectivo': pspNotificationRoute(
+      'receivePagoEfectivoNotification',
+      'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
+      'peSignature',
+      'Missing or wrong signature; nothing stored.',
+    ),
+  };
+}
+
 /** OpenAPI 3.1 (JSON Schema 2020-12) generated from the zod schemas that validate requests. */
 export function buildOpenApiDocument(): JsonSchema {
   return finish(assembleDocument());
 }
 
 function assembleDocument(): JsonSchema {
-  const commonErrors = {
-    '400': problem('Invalid input; `errors` names each field.'),
-    '401': problem('Missing or unknown API key.'),
-    '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
-    '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
-    '500': problem('Unexpected error; nothing internal is revealed.'),
-  };
   return {
     openapi: '3.1.0',
     info: {
@@ -462,630 +1022,7 @@ function assembleDocument(): JsonSchema {
       },
     ],
     security: [{ bearerAuth: [] }],
-    paths: {
-      '/v1/orders': {
-        post: {
-          operationId: 'createOrder',
-          summary: 'Create an order and its PagoEfectivo voucher',
-          parameters: [idempotencyKeyParameter],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('CreateOrderRequest') } },
-          },
-          responses: {
-            '201': json('Order created with its voucher.', ref('Order')),
-            ...commonErrors,
-            '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
-            '422': problem('PagoEfectivo refused the voucher; `detail` gives its reason.'),
-            '502': problem('PagoEfectivo answered unexpectedly.'),
-            '503': problem(
-              'PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.',
-            ),
-          },
-        },
-        get: {
-          operationId: 'listOrders',
-          summary: 'List orders, newest first',
-          parameters: queryParameters(ListOrdersQuerySchema),
-          responses: { '200': json('A page of orders.', ref('OrderList')), ...commonErrors },
-        },
-      },
-      '/v1/orders/{id}': {
-        get: {
-          operationId: 'getOrder',
-          summary: 'Get an order',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          responses: {
-            '200': json('The order.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-          },
-        },
-      },
-      '/v1/orders/{id}/cancel': {
-        post: {
-          operationId: 'cancelOrder',
-          summary: 'Cancel a pending order and delete its CIP (PENDING_PAYMENT → CANCELLED)',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          responses: {
-            '200': json('The cancelled order.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
-            '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
-          },
-        },
-      },
-      '/v1/orders/{id}/extend-expiry': {
-        post: {
-          operationId: 'extendOrderExpiry',
-          summary: 'Give the buyer more time: move the voucher deadline (before it passes)',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('ExtendExpiryRequest') } },
-          },
-          responses: {
-            '200': json('The order with its new `expiresAt` (event order.expiry_extended).', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem('Not PENDING_PAYMENT, the deadline already passed, or the voucher was just paid.'),
-            '422': problem('PagoEfectivo refused the new deadline; `detail` gives its reason.'),
-            '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
-          },
-        },
-      },
-      '/v1/orders/{id}/fulfil': {
-        post: {
-          operationId: 'fulfilOrder',
-          summary: 'Release a PAID order for shipping (PAID → FULFILLED)',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          responses: {
-            '200': json('The fulfilled order.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem('Not PAID: `detail` says why it must not ship; `orderStatus` gives the status.'),
-          },
-        },
-      },
-      '/v1/orders/{id}/accept-late-payment': {
-        post: {
-          operationId: 'acceptLatePayment',
-          summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          responses: {
-            '200': json('The order, now PAID.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem('The order is not PAID_LATE.'),
-          },
-        },
-      },
-      '/v1/vouchers/{cip}': {
-        get: {
-          operationId: 'getOrderByVoucher',
-          summary: 'Find the order that owns a CIP',
-          parameters: [pathParameter('cip', 'The CIP the buyer holds', CipParamsSchema)],
-          responses: {
-            '200': json('The order owning the CIP.', ref('Order')),
-            ...commonErrors,
-            '404': problem('Unknown CIP.'),
-          },
-        },
-      },
-      '/v1/anomalies': {
-        get: {
-          operationId: 'listAnomalies',
-          summary:
-            'Payment notifications that changed no order: unknown CIPs, mismatches, duplicate payments',
-          parameters: queryParameters(ListAnomaliesQuerySchema),
-          responses: { '200': json('A page of anomalies.', ref('AnomalyList')), ...commonErrors },
-        },
-      },
-      '/v1/orders/{id}/refunds': {
-        post: {
-          operationId: 'requestRefund',
-          summary:
-            "Refund (part of) an order's payment by bank transfer; maker-checker at the stage's threshold",
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('CreateRefundRequest') } },
-          },
-          responses: {
-            '201': json(
-              'The refund: REQUESTED, or APPROVED when below the approval threshold.',
-              ref('Refund'),
-            ),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem(
-              '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), or an Idempotency-Key reused.',
-            ),
-          },
-        },
-      },
-      '/v1/refunds': {
-        get: {
-          operationId: 'listRefunds',
-          summary: 'Refunds newest first, by status or by order (one of the two is required)',
-          parameters: queryParameters(ListRefundsQuerySchema),
-          responses: { '200': json('A page of refunds.', ref('RefundList')), ...commonErrors },
-        },
-      },
-      '/v1/refunds/{id}': {
-        get: {
-          operationId: 'getRefund',
-          summary:
-            'A refund with its whole audit chain: order, payment, every step with who and when, payout proof',
-          parameters: [refundParameter],
-          responses: {
-            '200': json('The refund.', ref('Refund')),
-            ...commonErrors,
-            '404': problem('No such refund.'),
-          },
-        },
-      },
-      ...refundMove(
-        'approve',
-        'approveRefund',
-        'Approve (REQUESTED → APPROVED); by another API key than the requester',
-        undefined,
-      ),
-      ...refundMove(
-        'reject',
-        'rejectRefund',
-        'Reject (REQUESTED → REJECTED); the amount is refundable again',
-        'RejectRefundRequest',
-      ),
-      ...refundMove(
-        'mark-paid',
-        'markRefundPaid',
-        'The transfer was made (APPROVED → PAID_OUT), with its proof',
-        'MarkRefundPaidRequest',
-      ),
-      ...refundMove(
-        'mark-failed',
-        'markRefundFailed',
-        'The bank returned it (APPROVED → FAILED); refundable again',
-        'MarkRefundFailedRequest',
-      ),
-      '/v1/sellers/{sellerId}/balance': {
-        get: {
-          operationId: 'getSellerBalance',
-          summary: 'What a seller is owed, per currency: pending (unsettled), available, reserved, paid out',
-          parameters: [sellerParameter],
-          responses: { '200': json("The seller's balances.", ref('SellerBalance')), ...commonErrors },
-        },
-      },
-      '/v1/sellers/{sellerId}/ledger': {
-        get: {
-          operationId: 'listSellerLedger',
-          summary: "A seller's ledger lines, newest first, each naming its order",
-          parameters: [sellerParameter, ...queryParameters(SellerLedgerQuerySchema)],
-          responses: { '200': json('A page of ledger lines.', ref('SellerLedgerPage')), ...commonErrors },
-        },
-      },
-      '/v1/ledger/trial-balance': {
-        get: {
-          operationId: 'getTrialBalance',
-          summary: 'Every account of the ledger in one currency; the total is always zero',
-          parameters: queryParameters(TrialBalanceQuerySchema),
-          responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
-        },
-      },
-      '/v1/orders/{id}/risk-review': {
-        post: {
-          operationId: 'reviewRisk',
-          summary:
-            'Decide on an order the risk rules flagged: approve (it may be fulfilled) or reject (cancelled)',
-          parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('RiskReviewRequest') } },
-          },
-          responses: {
-            '200': json('The order, with `risk.decision` approved or rejected.', ref('Order')),
-            ...commonErrors,
-            '404': problem('No such order.'),
-            '409': problem(
-              '`not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one).',
-            ),
-          },
-        },
-      },
-      '/v1/risk/reviews': {
-        get: {
-          operationId: 'listRiskReviews',
-          summary: 'Orders the risk rules flagged that no one has reviewed yet, oldest first',
-          parameters: queryParameters(OpenReviewsQuerySchema),
-          responses: { '200': json('A page of flagged orders.', ref('OrderList')), ...commonErrors },
-        },
-      },
-      '/v1/sellers/{sellerId}/bank-account': {
-        put: {
-          operationId: 'putSellerBankAccount',
-          summary: "Set a seller's bank account (CCI checked); a change starts the cooling-off period",
-          parameters: [sellerParameter],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('PutBankAccountRequest') } },
-          },
-          responses: {
-            '200': json('The account (CCI masked) and its history.', ref('SellerBankAccount')),
-            ...commonErrors,
-          },
-        },
-        get: {
-          operationId: 'getSellerBankAccount',
-          summary: "A seller's bank account (CCI masked) with its change history",
-          parameters: [sellerParameter],
-          responses: {
-            '200': json('The account.', ref('SellerBankAccount')),
-            ...commonErrors,
-            '404': problem('The seller has no bank account.'),
-          },
-        },
-      },
-      '/v1/payouts': {
-        post: {
-          operationId: 'requestPayout',
-          summary:
-            "Propose paying a seller's available money (all by default, never more) to their bank account",
-          parameters: [idempotencyKeyParameter],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('CreatePayoutRequest') } },
-          },
-          responses: {
-            '201': json('The payout, REQUESTED.', ref('Payout')),
-            ...commonErrors,
-            '409': problem(
-              '`nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused.',
-            ),
-          },
-        },
-        get: {
-          operationId: 'listPayouts',
-          summary: 'Payouts newest first, by seller or by status; `format=csv` is the bank file',
-          parameters: queryParameters(ListPayoutsQuerySchema),
-          responses: {
-            '200': {
-              description: 'A page of payouts, or (format=csv) the bank file with the full CCIs.',
-              content: {
-                'application/json': { schema: ref('PayoutList') },
-                'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
-              },
-            },
-            ...commonErrors,
-          },
-        },
-      },
-      '/v1/payouts/{id}': {
-        get: {
-          operationId: 'getPayout',
-          summary: 'A payout with its history and the ledger lines it pays',
-          parameters: [payoutParameter],
-          responses: {
-            '200': json('The payout.', ref('Payout')),
-            ...commonErrors,
-            '404': problem('No such payout.'),
-          },
-        },
-      },
-      ...payoutMove(
-        'approve',
-        'approvePayout',
-        'Approve (REQUESTED → APPROVED): reserves the money (available → in transit)',
-        undefined,
-      ),
-      ...payoutMove('reject', 'rejectPayout', 'Reject (REQUESTED → REJECTED)', 'RejectPayoutRequest'),
-      ...payoutMove(
-        'mark-paid',
-        'markPayoutPaid',
-        'The transfer was made (APPROVED → PAID_OUT)',
-        'MarkPayoutPaidRequest',
-      ),
-      ...payoutMove(
-        'mark-failed',
-        'markPayoutFailed',
-        'The bank returned it (APPROVED → FAILED): available again',
-        'MarkPayoutFailedRequest',
-      ),
-      '/v1/settlements': {
-        post: {
-          operationId: 'importSettlement',
-          summary: `Import a PagoEfectivo settlement report (CSV or .xlsx, up to ${MAX_REPORT_BYTES} bytes) and reconcile it`,
-          description:
-            'The file itself is the body. The same file (by SHA-256) twice returns the first settlement and changes nothing. ' +
-            'A report with unreadable lines is refused whole (400 naming line and column) unless `partial=true`. ' +
-            'A report that cannot be reconciled within the request answers 202 with the settlement so far: POST the same file again to resume.',
-          parameters: [...queryParameters(ImportSettlementQuerySchema), idempotencyKeyParameter],
-          requestBody: {
-            required: true,
-            content: {
-              [REPORT_MEDIA_TYPES.csv]: { schema: { type: 'string', maxLength: MAX_REPORT_BYTES } },
-              [REPORT_MEDIA_TYPES.xlsx]: {
-                schema: { type: 'string', format: 'binary', maxLength: MAX_REPORT_BYTES },
-              },
-            },
-          },
-          responses: {
-            '201': json('Imported and reconciled.', ref('Settlement')),
-            '200': json('This file was imported before: its settlement, unchanged.', ref('Settlement')),
-            '202': json('Reconciled in part; POST the same file again to resume.', ref('Settlement')),
-            ...commonErrors,
-            '409': problem('`idempotency_key_reused`: the Idempotency-Key came with another file.'),
-            '413': problem('Larger than the API takes: use POST /v1/settlements/uploads.'),
-            '415': problem('Not text/csv or the .xlsx media type.'),
-          },
-        },
-        get: {
-          operationId: 'listSettlements',
-          summary: 'Settlement reports, newest import first',
-          parameters: queryParameters(ListSettlementsQuerySchema),
-          responses: { '200': json('A page of settlements.', ref('SettlementList')), ...commonErrors },
-        },
-      },
-      '/v1/settlements/uploads': {
-        post: {
-          operationId: 'createSettlementUpload',
-          summary: 'A presigned S3 URL to upload a report too large for the API; it is reconciled on arrival',
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('SettlementUploadRequest') } },
-          },
-          responses: {
-            '201': json('Where and how to PUT the file (15 minutes).', ref('SettlementUpload')),
-            ...commonErrors,
-            '409': problem('`uploads_unavailable`: this stage has no report bucket (the local stack).'),
-          },
-        },
-      },
-      '/v1/settlements/{id}': {
-        get: {
-          operationId: 'getSettlement',
-          summary: 'A settlement: counts per outcome, totals, what we expected, and the difference',
-          parameters: [settlementParameter],
-          responses: {
-            '200': json('The settlement.', ref('Settlement')),
-            ...commonErrors,
-            '404': problem('No such settlement.'),
-          },
-        },
-      },
-      '/v1/settlements/{id}/lines': {
-        get: {
-          operationId: 'listSettlementLines',
-          summary: "A settlement's lines in file order, or one outcome's; as CSV with `Accept: text/csv`",
-          parameters: [settlementParameter, ...queryParameters(ListLinesQuerySchema)],
-          responses: {
-            '200': {
-              description: 'A page of lines (CSV: the next cursor is in `X-Next-Cursor`).',
-              headers: {
-                'X-Next-Cursor': {
-                  description: 'CSV only: the next page’s cursor.',
-                  schema: { type: 'string' },
-                },
-              },
-              content: {
-                'application/json': { schema: ref('SettlementLinePage') },
-                'text/csv': { schema: { type: 'string', maxLength: 10_000_000 } },
-              },
-            },
-            ...commonErrors,
-            '404': problem('No such settlement.'),
-          },
-        },
-      },
-      '/v1/anomalies/{id}/resolve': {
-        post: {
-          operationId: 'resolveAnomaly',
-          summary: 'Close an anomaly once it is dealt with, saying what was done (kept for audit)',
-          parameters: [
-            pathParameter('id', 'Anomaly id, e.g. amount_mismatch:12345678:900001', AnomalyIdParamsSchema),
-          ],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('ResolveAnomalyRequest') } },
-          },
-          responses: {
-            '200': json('The anomaly, with resolvedAt, resolvedBy and resolution.', ref('Anomaly')),
-            ...commonErrors,
-            '404': problem('No such anomaly.'),
-            '409': problem('Already resolved; `anomaly` shows when, by whom and how.'),
-          },
-        },
-      },
-      '/v1/webhook-endpoints': {
-        post: {
-          operationId: 'createWebhookEndpoint',
-          summary: 'Subscribe an https URL to event types; the signing secret (whsec_…) is shown once',
-          parameters: [idempotencyKeyParameter],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('CreateWebhookEndpointRequest') } },
-          },
-          responses: {
-            '201': json(
-              'The endpoint, with `secret` (replayed as is for a retried Idempotency-Key).',
-              ref('WebhookEndpointWithSecret'),
-            ),
-            ...commonErrors,
-            '409': problem('Idempotency-Key reused with another body.'),
-          },
-        },
-        get: {
-          operationId: 'listWebhookEndpoints',
-          summary: 'List webhook endpoints',
-          parameters: queryParameters(PageQuerySchema),
-          responses: { '200': json('A page of endpoints.', ref('WebhookEndpointList')), ...commonErrors },
-        },
-      },
-      '/v1/webhook-endpoints/{id}': {
-        get: {
-          operationId: 'getWebhookEndpoint',
-          summary: 'Get a webhook endpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
-          responses: {
-            '200': json('The endpoint.', ref('WebhookEndpoint')),
-            ...commonErrors,
-            '404': problem('No such endpoint.'),
-          },
-        },
-        patch: {
-          operationId: 'updateWebhookEndpoint',
-          summary: 'Change url, events or description; `enabled: true` re-enables a disabled endpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: ref('UpdateWebhookEndpointRequest') } },
-          },
-          responses: {
-            '200': json('The endpoint as changed.', ref('WebhookEndpoint')),
-            ...commonErrors,
-            '404': problem('No such endpoint.'),
-          },
-        },
-        delete: {
-          operationId: 'deleteWebhookEndpoint',
-          summary: 'Delete a webhook endpoint',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
-          responses: {
-            '204': { description: 'Deleted.' },
-            ...commonErrors,
-            '404': problem('No such endpoint.'),
-          },
-        },
-      },
-      '/v1/webhook-endpoints/{id}/rotate-secret': {
-        post: {
-          operationId: 'rotateWebhookSecret',
-          summary: 'New secret (shown once); the previous one keeps signing during the overlap',
-          parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
-          responses: {
-            '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpointWithSecret')),
-            ...commonErrors,
-            '404': problem('No such endpoint.'),
-          },
-        },
-      },
-      '/v1/webhook-endpoints/{id}/attempts': {
-        get: {
-          operationId: 'listWebhookAttempts',
-          summary: "List an endpoint's delivery attempts, newest first",
-          parameters: [
-            pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema),
-            ...queryParameters(PageQuerySchema),
-          ],
-          responses: {
-            '200': json('Delivery attempts, newest first.', ref('WebhookDeliveryAttemptList')),
-            ...commonErrors,
-            '404': problem('No such endpoint.'),
-          },
-        },
-      },
-      '/v1/events': {
-        get: {
-          operationId: 'listEvents',
-          summary: 'The event feed, oldest first; keep `nextCursor` and pass it as `after` to catch up',
-          parameters: queryParameters(EventsQuerySchema),
-          responses: { '200': json('A page of events.', ref('EventPage')), ...commonErrors },
-        },
-      },
-      '/v1/events/{id}/redeliver': {
-        post: {
-          operationId: 'redeliverEvent',
-          summary: 'Deliver an event again',
-          parameters: [pathParameter('id', 'Event id (evt_…), the webhook-id', EventIdParamsSchema)],
-          requestBody: {
-            required: false,
-            content: { 'application/json': { schema: ref('RedeliverRequest') } },
-          },
-          responses: {
-            '202': json(
-              'Queued for every subscribed endpoint, or only `endpointId`.',
-              ref('RedeliveryQueued'),
-            ),
-            ...commonErrors,
-            '404': problem('No such event.'),
-            '409': problem('`endpointId` is missing, disabled or not subscribed to the event type.'),
-          },
-        },
-      },
-      '/v/{token}': {
-        get: {
-          operationId: 'getVoucherPage',
-          summary:
-            "The buyer's voucher page (HTML, es-PE); with `Accept: application/json`, its data for the widget",
-          description:
-            'Public: the unguessable token (from `voucher.displayUrl`) is the secret. Every wrong token gets the same 404.',
-          security: [],
-          parameters: [voucherTokenParameter()],
-          responses: {
-            '200': htmlOr(
-              'The page, or (Accept: application/json) its data.',
-              'application/json',
-              ref('VoucherView'),
-            ),
-            '404': htmlOr(
-              'No such voucher (the same answer for every wrong token).',
-              'application/problem+json',
-              ref('Problem'),
-            ),
-            '500': commonErrors['500'],
-          },
-        },
-      },
-      '/v/{token}/status': {
-        get: {
-          operationId: 'getVoucherStatus',
-          summary:
-            "A voucher's status for the buyer (polled by the page and the widget; CORS, cacheable 5 s)",
-          security: [],
-          parameters: [voucherTokenParameter()],
-          responses: {
-            '200': {
-              ...json('The status, in Spanish too.', ref('VoucherStatusView')),
-              headers: CORS_HEADERS,
-            },
-            '404': { ...problem('No such voucher.'), headers: CORS_HEADERS },
-            '500': commonErrors['500'],
-          },
-        },
-      },
-      '/sdk/{file}': {
-        get: {
-          operationId: 'getVoucherWidget',
-          summary:
-            'The <pe-voucher> web component: `voucher.js` (moving, 5 min) or `voucher-<version>.js` (immutable)',
-          security: [],
-          parameters: [pathParameter('file', 'voucher.js or voucher-<version>.js', WidgetFileParamsSchema)],
-          responses: {
-            '200': {
-              description: 'The script.',
-              headers: CORS_HEADERS,
-              content: { 'text/javascript': { schema: { type: 'string', maxLength: 262_144 } } },
-            },
-            '304': { description: 'Unchanged (If-None-Match).' },
-            '404': problem('No such file.'),
-            '500': commonErrors['500'],
-          },
-        },
-      },
-      '/webhooks/dlocal': pspNotificationRoute(
-        'receiveDlocalNotification',
-        'dLocal payment and refund notifications, for stages selling PagoEfectivo through dLocal (authenticated by its V2-HMAC-SHA256 signature)',
-        'dlocalSignature',
-        'Missing or wrong signature (or X-Login); nothing stored.',
-      ),
-      '/webhooks/pagoefectivo': pspNotificationRoute(
-        'receivePagoEfectivoNotification',
-        'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
-        'peSignature',
-        'Missing or wrong signature; nothing stored.',
-      ),
-    },
+    paths: pathsFromRoutes(routeOperations()),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer' },
