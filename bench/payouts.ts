@@ -2,7 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { proposePayouts } from '#jobs/create-payouts';
 import { DEFAULT_PAYOUT_SCHEDULE } from '#payouts/schedule';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { fmt } from './stats';
 
@@ -15,7 +15,7 @@ export async function benchPayouts(): Promise<void> {
   const SELLERS = 10_000;
   const DUE = 500;
   const now = Date.now();
-  const table = config().TABLE_NAME;
+  const table = tableName();
   const items = Array.from({ length: SELLERS }, (_, i) => {
     const sellerId = `bench-payee-${i}`;
     // Due sellers have had money available for 5 days; the rest since an hour ago.

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { encodeBucketCursor, queryBuckets } from '#store/cursor';
 import { ALL_LIST_BUCKETS, timeBound } from '#store/entities/key-parts';
 import { outboxEventEntity } from '#store/entities/outbox-event';
@@ -49,6 +49,6 @@ export async function listEvents(filter: { type?: EventType; after?: string; lim
 export async function getEvent(id: string): Promise<OutboxEvent | undefined> {
   const key = eventKeyFromId(id);
   if (!key) return undefined;
-  const result = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: key }));
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key }));
   return result.Item?.entity === 'event' ? eventFromItem(result.Item) : undefined;
 }

@@ -9,7 +9,8 @@ import { sqsBatchHandler } from '#platform/sqs-handler';
  * is redelivered (and after maxReceiveCount, moved to the DLQ). A record that is not our message
  * format throws here: that is a poison message, and the DLQ is where it belongs.
  */
-async function recordHandler(record: SQSRecord): Promise<void> {
+// `run` is the plain function behind `handler` (tests call it bare).
+export async function run(record: SQSRecord): Promise<void> {
   const message = QueuedNotificationSchema.parse(JSON.parse(record.body));
   const outcome = await processNotification(message);
   logger.info('notification processed', {
@@ -19,6 +20,6 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = sqsBatchHandler(recordHandler, {
+export const handler = sqsBatchHandler(run, {
   describe: (record) => ({ webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId }),
 });

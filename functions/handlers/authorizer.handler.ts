@@ -13,9 +13,7 @@ import { findActiveApiKey } from '#store/api-keys';
  * API Gateway answers a Deny with its ACCESS_DENIED response, which the stack maps to the same
  * 401 problem as UNAUTHORIZED; the local API server does the same.
  */
-export async function authorize(
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> {
+export async function run(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headerValue = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
@@ -51,4 +49,4 @@ export async function authorize(
   };
 }
 
-export const handler = lambdaHandler(authorize);
+export const handler = lambdaHandler(run);

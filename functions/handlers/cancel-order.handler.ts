@@ -1,10 +1,13 @@
 import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { cancelOrder } from '#orders/cancel-order';
 import { orderResponse } from '#orders/present';
-import { httpHandler, parseParams } from '#platform/http';
+import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 
-export const handler = httpHandler(async (event) => {
+/** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
+export const run: HttpEndpoint = async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   return { status: 200, body: orderResponse(await cancelOrder(id, pspProvider())) };
-});
+};
+
+export const handler = httpHandler(run);

@@ -2,17 +2,20 @@ import { idempotentOperation } from '#http/idempotency';
 import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/api-schemas';
 import { createOrder } from '#orders/create-order';
 import { orderResponse } from '#orders/present';
-import { httpHandler, jsonBody, validate } from '#platform/http';
+import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
   createOrder(request, pspProvider()),
 );
 
-export const handler = httpHandler(async (event, context) => {
+/** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
+export const run: HttpEndpoint = async (event, context) => {
   // Validate first: a bad body never touches the PSP or the idempotency store.
   const body = jsonBody(event);
   const request = validate(body, CreateOrderRequestSchema);
   const order = await createOrderOnce(event, context, body, request);
   return { status: 201, body: orderResponse(order), headers: { location: `/v1/orders/${order.id}` } };
-});
+};
+
+export const handler = httpHandler(run);

@@ -11,7 +11,8 @@ import { sqsBatchHandler } from '#platform/sqs-handler';
  * backoff delay and reports it failed, so SQS hands it back exactly then (up to 12 h per step);
  * the receive count is the attempt number.
  */
-async function recordHandler(record: SQSRecord): Promise<void> {
+// `run` is the plain function behind `handler` (tests call it bare).
+export async function run(record: SQSRecord): Promise<void> {
   const message = DeliveryMessageSchema.parse(JSON.parse(record.body));
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
   try {
@@ -34,7 +35,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = sqsBatchHandler(recordHandler, {
+export const handler = sqsBatchHandler(run, {
   describe: (record) => DeliveryMessageSchema.parse(JSON.parse(record.body)),
   // An endpoint that fails is retried by visibility; only our own crashes are errors.
   expectedFailure: (error) => error instanceof RetryLater,

@@ -3,6 +3,8 @@ import { dispatchRecords } from '#events/dispatch';
 import { lambdaHandler } from '#platform/lambda-handler';
 
 /** DynamoDB stream (outbox items only, by the event source filter) → EventBridge + webhook deliveries. */
-export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>((event) =>
-  dispatchRecords(event.Records),
-);
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+  dispatchRecords(event.Records);
+
+export const handler = lambdaHandler(run);

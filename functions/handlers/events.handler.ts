@@ -4,10 +4,11 @@ import { forgetSubscriptionCache } from '#outbound-webhooks/endpoints-repository
 import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '#outbound-webhooks/schemas';
 import { nowMs } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
+import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   if (event.httpMethod === 'GET') {
     const query = parseParams(event.queryStringParameters, EventsQuerySchema, 'query');
     return { status: 200, body: await listEvents(query, nowMs()) };
@@ -26,4 +27,6 @@ export const handler = httpHandler(async (event) => {
     );
   }
   return { status: 202, body: { eventId: found.id, queuedFor: endpoints } };
-});
+};
+
+export const handler = httpHandler(run);

@@ -1,10 +1,13 @@
 import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { applyOrderAction } from '#orders/order-actions';
 import { orderResponse } from '#orders/present';
-import { httpHandler, parseParams } from '#platform/http';
+import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 
 /** POST /v1/orders/{id}/fulfil — the gate: only a PAID order may be released for shipping. */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   return { status: 200, body: orderResponse(await applyOrderAction(id, 'fulfil')) };
-});
+};
+
+export const handler = httpHandler(run);

@@ -1,14 +1,17 @@
 import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
 import { NotFoundError } from '#platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getOrder } from '#store/orders-repository';
 
-export const handler = httpHandler(async (event) => {
+/** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
+export const run: HttpEndpoint = async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
   const order = await getOrder(id);
   const notFound = () => new NotFoundError(`No order ${id}.`);
   if (order === undefined) throw notFound();
   hideFromOtherSellers(event, (seller) => order.splits.some((split) => split.sellerId === seller), notFound);
   return { status: 200, body: orderResponse(order) };
-});
+};
+
+export const handler = httpHandler(run);

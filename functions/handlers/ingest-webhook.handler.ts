@@ -1,6 +1,6 @@
 import { ingestNotification } from '#notifications/ingest-notification';
 import { UnauthorizedError } from '#platform/errors';
-import { header, httpHandler, rawBody } from '#platform/http';
+import { type HttpEndpoint, header, httpHandler, rawBody } from '#platform/http';
 import { dlocalConfigured, dlocalCredentials } from '#psp/dlocal/credentials';
 import { isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { pspCredentials } from '#psp/pagoefectivo/credentials';
@@ -11,7 +11,8 @@ import { isValidNotificationSignature } from '#psp/pagoefectivo/pe-signature';
  * the raw body is the authentication. Both take the same path from here: stored, queued, applied
  * once by apply-payment.
  */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   const body = rawBody(event);
   if (event.resource === '/webhooks/dlocal') {
     // A stage that does not sell through dLocal cannot verify a dLocal signature: refused, not a 500.
@@ -38,4 +39,6 @@ export const handler = httpHandler(async (event) => {
     verify: (bytes) => isValidNotificationSignature(secretKey, bytes, signature),
   });
   return { status: 200, body: { received: true, id: webhookId } };
-});
+};
+
+export const handler = httpHandler(run);

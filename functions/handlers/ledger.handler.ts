@@ -2,11 +2,12 @@ import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } 
 import { nextPayoutDate, payoutSchedule } from '#payouts/schedule';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 
 /** Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance. */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   if (event.resource === '/v1/ledger/trial-balance') {
     const { currency } = parseParams(event.queryStringParameters, TrialBalanceQuerySchema, 'query');
     return { status: 200, body: await trialBalance(currency) };
@@ -32,4 +33,6 @@ export const handler = httpHandler(async (event) => {
   }
   const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
   return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };
-});
+};
+
+export const handler = httpHandler(run);

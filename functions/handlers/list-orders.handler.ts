@@ -1,12 +1,15 @@
 import { ListOrdersQuerySchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
-import { callerSellerId, httpHandler, parseParams } from '#platform/http';
+import { callerSellerId, type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { listOrders } from '#store/orders-repository';
 
-export const handler = httpHandler(async (event) => {
+/** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
+export const run: HttpEndpoint = async (event) => {
   const query = parseParams(event.queryStringParameters, ListOrdersQuerySchema, 'query');
   // A seller's key lists that seller's orders, whatever sellerId it asks for.
   const sellerId = callerSellerId(event);
   const page = await listOrders(sellerId === undefined ? query : { ...query, sellerId });
   return { status: 200, body: { items: page.items.map(orderResponse), nextCursor: page.nextCursor } };
-});
+};
+
+export const handler = httpHandler(run);

@@ -1,9 +1,12 @@
 import { buildOpenApiDocument } from '#http/openapi-document';
-import { httpHandler } from '#platform/http';
+import { type HttpEndpoint, httpHandler } from '#platform/http';
 
 let document: Record<string, unknown> | undefined;
 
-export const handler = httpHandler(async () => {
+/** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
+export const run: HttpEndpoint = async () => {
   document ??= buildOpenApiDocument();
   return { status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } };
-});
+};
+
+export const handler = httpHandler(run);

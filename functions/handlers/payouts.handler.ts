@@ -24,6 +24,7 @@ import { neutraliseFormula } from '#platform/csv';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,
+  type HttpEndpoint,
   hideFromOtherSellers,
   httpHandler,
   type JsonResult,
@@ -68,7 +69,8 @@ async function bankFile(payouts: StoredPayout[]): Promise<string> {
 }
 
 /** Sellers' bank accounts and payouts: request, approve (maker-checker), pay, and the bank file. */
-export const handler = httpHandler(async (event, context): Promise<JsonResult> => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event, context): Promise<JsonResult> => {
   const route = `${event.httpMethod} ${event.resource}`;
   if (event.resource === '/v1/sellers/{sellerId}/bank-account') {
     const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
@@ -152,4 +154,6 @@ export const handler = httpHandler(async (event, context): Promise<JsonResult> =
     default:
       throw new NotFoundError(`No route ${route}.`);
   }
-});
+};
+
+export const handler = httpHandler(run);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
 import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
 import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
@@ -23,7 +23,8 @@ async function open(bucket: string, key: string): Promise<Readable> {
  * resume it (the same SHA-256 is the same settlement); an unreadable report is logged with its
  * problems and not retried.
  */
-export const handler = lambdaHandler<S3Event, void>((event, context) =>
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run = (event: S3Event, context: Context): Promise<void> =>
   withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
     for (const record of event.Records) {
       const bucket = record.s3.bucket.name;
@@ -56,5 +57,6 @@ export const handler = lambdaHandler<S3Event, void>((event, context) =>
         throw error;
       }
     }
-  }),
-);
+  });
+
+export const handler = lambdaHandler(run);

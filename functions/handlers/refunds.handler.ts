@@ -4,6 +4,7 @@ import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,
+  type HttpEndpoint,
   hideFromOtherSellers,
   httpHandler,
   jsonBody,
@@ -38,7 +39,8 @@ const requestRefundOnce = idempotentOperation(
 );
 
 /** Refunds: request one against an order's payment, read them, and move them through their lifecycle. */
-export const handler = httpHandler(async (event, context) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event, context) => {
   const route = `${event.httpMethod} ${event.resource}`;
   if (route === 'POST /v1/orders/{id}/refunds') {
     const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
@@ -108,4 +110,6 @@ export const handler = httpHandler(async (event, context) => {
     default:
       throw new NotFoundError(`No route ${route}.`);
   }
-});
+};
+
+export const handler = httpHandler(run);

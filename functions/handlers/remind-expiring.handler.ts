@@ -1,12 +1,14 @@
 import { remindExpiring } from '#jobs/remind-expiring';
 import { config } from '#platform/config';
-import { jobHandler } from '#platform/job-handler';
+import { type JobRun, jobHandler } from '#platform/job-handler';
 
 /** EventBridge Scheduler: `order.expiring_soon` for vouchers whose deadline comes within the lead time. */
-export const handler = jobHandler('remind-expiring', (hasTimeLeft) =>
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: JobRun<object> = (hasTimeLeft) =>
   remindExpiring({
     leadMinutes: config().REMINDER_LEAD_MINUTES,
     maxOrders: config().JOB_MAX_ORDERS,
     hasTimeLeft,
-  }),
-);
+  });
+
+export const handler = jobHandler('remind-expiring', run);

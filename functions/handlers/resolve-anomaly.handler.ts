@@ -1,14 +1,15 @@
 import { AnomalyIdParamsSchema, ResolveAnomalyRequestSchema } from '#payments/anomaly-schemas';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { AnomalyAlreadyResolvedError, resolveAnomaly } from '#store/anomalies-repository';
 
 /**
  * POST /v1/anomalies/{id}/resolve — operations close an anomaly once they have dealt with it
  * (refunded the buyer outside PagoEfectivo, accepted the order, …). Kept, with who and what, for audit.
  */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   const { id } = parseParams(event.pathParameters, AnomalyIdParamsSchema, 'path');
   const { resolution } = parseJsonBody(event, ResolveAnomalyRequestSchema);
   const resolvedBy = String(event.requestContext.authorizer?.keyId ?? 'unknown');
@@ -28,4 +29,6 @@ export const handler = httpHandler(async (event) => {
     }
     throw error;
   }
-});
+};
+
+export const handler = httpHandler(run);

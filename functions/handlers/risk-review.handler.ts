@@ -1,13 +1,14 @@
 import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
-import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 import { reviewRisk } from '#risk/review';
 import { batchGetOrders } from '#store/orders-repository';
 import { openReviewOrderIds } from '#store/risk-repository';
 
 /** Orders the risk rules flagged: the review queue, and a person's decision on one. */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   if (event.httpMethod === 'GET') {
     const { limit, cursor } = parseParams(event.queryStringParameters, OpenReviewsQuerySchema, 'query');
     const page = await openReviewOrderIds(limit, cursor);
@@ -18,4 +19,6 @@ export const handler = httpHandler(async (event) => {
   const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
   const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
   return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider())) };
-});
+};
+
+export const handler = httpHandler(run);

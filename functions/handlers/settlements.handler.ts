@@ -13,7 +13,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '#platform/errors';
-import { header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
+import { type HttpEndpoint, header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 import { s3 } from '#platform/s3';
 import {
   ImportSettlementQuerySchema,
@@ -47,7 +47,8 @@ const keyId = (event: APIGatewayProxyEvent) => String(event.requestContext.autho
  * Settlement reports: import one (the file as the body, or a presigned S3 upload for larger ones),
  * list them, read one with its counts and totals, and list its lines (JSON, or CSV for finance).
  */
-export const handler = httpHandler(async (event) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event) => {
   const route = `${event.httpMethod} ${event.resource}`;
   if (route === 'POST /v1/settlements') {
     const format = reportFormat(event);
@@ -152,4 +153,6 @@ export const handler = httpHandler(async (event) => {
     };
   }
   return { status: 200, body: page };
-});
+};
+
+export const handler = httpHandler(run);

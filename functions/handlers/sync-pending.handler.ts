@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { syncPendingOrders } from '#jobs/sync-pending';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
-import { jobHandler } from '#platform/job-handler';
+import { type JobRun, jobHandler } from '#platform/job-handler';
 import { metrics } from '#platform/powertools';
 import { pspProvider } from '#psp/index';
 import { countApprovedSince } from '#store/refunds-repository';
@@ -12,7 +12,8 @@ import { countApprovedSince } from '#store/refunds-repository';
  * lost; and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
  * a buyer waiting for their money is the complaint that comes next).
  */
-export const handler = jobHandler('sync-pending', async (hasTimeLeft) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: JobRun<object> = async (hasTimeLeft) => {
   const summary = await syncPendingOrders(pspProvider(), {
     maxOrders: config().JOB_MAX_ORDERS,
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
@@ -22,4 +23,6 @@ export const handler = jobHandler('sync-pending', async (hasTimeLeft) => {
   const refundsOverdue = await countApprovedSince(before);
   metrics.addMetric('RefundsOverdue', MetricUnit.Count, refundsOverdue);
   return { ...summary, refundsOverdue };
-});
+};
+
+export const handler = jobHandler('sync-pending', run);

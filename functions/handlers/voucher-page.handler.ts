@@ -1,7 +1,7 @@
 import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
-import { header, httpHandler, type JsonResult } from '#platform/http';
+import { type HttpEndpoint, header, httpHandler, type JsonResult } from '#platform/http';
 import { PROBLEM_CONTENT_TYPE, problem } from '#platform/problem-document';
 import { getOrderByVoucherPageToken } from '#store/orders-repository';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '#voucher-page/render';
@@ -28,7 +28,8 @@ function wantsJson(accept: string | undefined): boolean {
  * JSON views, and the embeddable widget's script. Every wrong token, malformed or unknown, gets
  * the same 404 without telling which.
  */
-export const handler = httpHandler(async (event): Promise<JsonResult> => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event): Promise<JsonResult> => {
   if (event.resource === '/sdk/{file}')
     return widgetScript(event.pathParameters?.file, header(event, 'if-none-match'));
   const token = event.pathParameters?.token ?? '';
@@ -61,7 +62,9 @@ export const handler = httpHandler(async (event): Promise<JsonResult> => {
     text: renderVoucherPage(voucherView(order, settings, at)),
     headers: { ...VOUCHER_PAGE_HEADERS, vary: 'accept' },
   };
-});
+};
+
+export const handler = httpHandler(run);
 
 function widgetScript(file: string | undefined, ifNoneMatch: string | undefined): JsonResult {
   const versioned = file === `voucher-${WIDGET_VERSION}.js`;

@@ -21,7 +21,14 @@ import { endpointUrlProblems } from '#outbound-webhooks/url-policy';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { NotFoundError, ValidationError } from '#platform/errors';
-import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '#platform/http';
+import {
+  type HttpEndpoint,
+  httpHandler,
+  jsonBody,
+  parseJsonBody,
+  parseParams,
+  validate,
+} from '#platform/http';
 
 /** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
 const createEndpointOnce = idempotentOperation(
@@ -43,7 +50,8 @@ function assertUrlAllowed(url: string): void {
  * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
  * shown once, on creation and on rotation.
  */
-export const handler = httpHandler(async (event, context) => {
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run: HttpEndpoint = async (event, context) => {
   const route = `${event.httpMethod} ${event.resource}`;
   if (route === 'POST /v1/webhook-endpoints') {
     const body = jsonBody(event);
@@ -88,4 +96,6 @@ export const handler = httpHandler(async (event, context) => {
     default:
       throw new NotFoundError(`No route ${route}.`);
   }
-});
+};
+
+export const handler = httpHandler(run);

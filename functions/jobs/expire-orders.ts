@@ -4,9 +4,10 @@ import { orderEventData as eventData } from '#orders/present';
 import { transitioned } from '#orders/transition';
 import { applyPayment } from '#payments/apply-payment';
 import { now } from '#platform/clock';
+import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
-import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
+import { getOrder, saveTransition } from '#store/orders-repository';
 import { ALL_BUCKETS, queryPendingBucket } from '#store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
 
@@ -115,17 +116,19 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
 /** PENDING_PAYMENT → EXPIRED, conditional on what was read. False when the order moved on meanwhile. */
 async function expireOrder(order: Order): Promise<boolean> {
   let current: Order | undefined = order;
-  for (let attempt = 0; attempt < 3 && current?.status === 'PENDING_PAYMENT'; attempt++) {
-    try {
+  let firstRead = true;
+  return withFreshReads(
+    async () => {
+      if (!firstRead) current = await getOrder(order.id, true);
+      firstRead = false;
+      if (current?.status !== 'PENDING_PAYMENT') return false;
       const expired = transitioned(current, 'EXPIRED', 'expiry', now());
       await saveTransition(current, expired, eventData(expired));
       return true;
-    } catch (error) {
-      if (!(error instanceof StaleOrderError)) throw error;
-      current = await getOrder(order.id, true);
-    }
-  }
-  return false;
+    },
+    // Still changing after every re-read: left for the next run, which reads it afresh.
+    () => false,
+  );
 }
 
 async function deleteCipQuietly(psp: PspProvider, order: Order): Promise<boolean> {

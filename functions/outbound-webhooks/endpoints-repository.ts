@@ -8,7 +8,7 @@ import {
 import type { EventType } from '#events/event-types';
 import { ulid } from '#orders/ids';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
 import { deliveryAttemptEntity } from '#store/entities/delivery-attempt';
 import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
@@ -41,7 +41,7 @@ const endpointKey = webhookEndpointEntity.key;
 const ATTEMPT_RETENTION_SECONDS = 30 * 86_400;
 
 function table(): string {
-  return config().TABLE_NAME;
+  return tableName();
 }
 
 export function publicView(endpoint: StoredEndpoint, now: Date): WebhookEndpoint {

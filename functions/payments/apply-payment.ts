@@ -5,6 +5,7 @@ import { orderEventData } from '#orders/present';
 import { statusAfterPayment } from '#orders/state-machine';
 import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
+import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
@@ -14,7 +15,6 @@ import {
   getOrderByCip,
   paymentRecordPut,
   recordOperationNumber,
-  StaleOrderError,
   saveTransition,
 } from '#store/orders-repository';
 import type { Anomaly, AnomalyType } from './anomaly';
@@ -35,9 +35,6 @@ export type ApplyOutcome =
   | { result: 'already_applied'; orderId: string }
   | { result: 'anomaly'; type: AnomalyType; orderId?: string };
 
-/** A lost race re-reads and tries again; more than this many losses in a row is a real problem. */
-const MAX_ATTEMPTS = 5;
-
 /**
  * Applies one payment exactly once, whichever path found it (webhook or poll):
  * - the (cip, operationNumber) payment record is written in the same transaction as the status
@@ -50,89 +47,101 @@ export async function applyPayment(
   source: Extract<TransitionSource, 'webhook' | 'poll' | 'settlement'>,
   webhookId?: string,
 ): Promise<ApplyOutcome> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const order = await getOrderByCip(payment.cip);
-    const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
-      raiseAnomaly(type, detail, payment, source, webhookId, orderId);
-    if (order === undefined) {
-      const intent = payment.transactionCode ? await findCreationIntent(payment.transactionCode) : undefined;
-      if (intent) {
+  return withFreshReads(
+    async () => {
+      const order = await getOrderByCip(payment.cip);
+      const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
+        raiseAnomaly(type, detail, payment, source, webhookId, orderId);
+      if (order === undefined) {
+        const intent = payment.transactionCode
+          ? await findCreationIntent(payment.transactionCode)
+          : undefined;
+        if (intent) {
+          return anomaly(
+            'orphan_voucher_paid',
+            `CIP ${payment.cip} was minted for order ${intent.orderId} (reference "${intent.reference}", ` +
+              `${intent.amount} ${intent.currency}), whose creation did not finish: the buyer paid a voucher ` +
+              'no order holds. Fulfil it under that reference (if a retry created another order, that one ' +
+              'may be paid too) or refund it, then resolve this anomaly.',
+            intent.orderId,
+          );
+        }
+        return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
+      }
+      if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
+        if (completesPolledPayment(order.payment, payment)) {
+          const at = now().toISOString();
+          if (!(await recordOperationNumber(order, payment.cip, payment.operationNumber ?? '', at)))
+            return READ_AGAIN;
+          logger.info('operation number recorded for a polled payment', {
+            orderId: order.id,
+            cip: payment.cip,
+          });
+        }
+        return { result: 'already_applied', orderId: order.id };
+      }
+      if (payment.currency !== order.currency) {
         return anomaly(
-          'orphan_voucher_paid',
-          `CIP ${payment.cip} was minted for order ${intent.orderId} (reference "${intent.reference}", ` +
-            `${intent.amount} ${intent.currency}), whose creation did not finish: the buyer paid a voucher ` +
-            'no order holds. Fulfil it under that reference (if a retry created another order, that one ' +
-            'may be paid too) or refund it, then resolve this anomaly.',
-          intent.orderId,
+          'currency_mismatch',
+          `Paid in ${payment.currency}; the order is in ${order.currency}.`,
+          order.id,
         );
       }
-      return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
-    }
-    if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
-      if (completesPolledPayment(order.payment, payment)) {
-        const at = now().toISOString();
-        if (!(await recordOperationNumber(order, payment.cip, payment.operationNumber ?? '', at))) continue;
-        logger.info('operation number recorded for a polled payment', {
-          orderId: order.id,
-          cip: payment.cip,
-        });
+      if (payment.amountMinor !== order.amount) {
+        return anomaly(
+          'amount_mismatch',
+          `Paid ${payment.amountMinor}; the order is for ${order.amount}.`,
+          order.id,
+        );
       }
-      return { result: 'already_applied', orderId: order.id };
-    }
-    if (payment.currency !== order.currency) {
-      return anomaly(
-        'currency_mismatch',
-        `Paid in ${payment.currency}; the order is in ${order.currency}.`,
-        order.id,
-      );
-    }
-    if (payment.amountMinor !== order.amount) {
-      return anomaly(
-        'amount_mismatch',
-        `Paid ${payment.amountMinor}; the order is for ${order.amount}.`,
-        order.id,
-      );
-    }
-    const next = statusAfterPayment(order.status);
-    if (next === undefined) {
-      return anomaly(
-        'duplicate_payment',
-        `Order is already ${order.status} with operation ${order.payment?.operationNumber ?? 'none'}; ` +
-          `operation ${payment.operationNumber} paid it again.`,
-        order.id,
-      );
-    }
-    const updated = transitioned(order, next, source, now(), {
-      payment: {
-        operationNumber: payment.operationNumber,
-        paidAt: payment.paidAt.toISOString(),
-        amount: payment.amountMinor,
-        currency: order.currency,
-        source,
-        ...(webhookId ? { notificationId: webhookId } : {}),
-      },
-    });
-    // The money moves in the same transaction: sellers and platform for a payment on time,
-    // suspense for one that came after the order was given up (until accepted or refunded).
-    const booking =
-      next === 'PAID'
-        ? paymentEntry(updated, updated.updatedAt)
-        : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
-    try {
-      await saveTransition(order, updated, orderEventData(updated), [
-        paymentRecordPut(payment.cip, payment.operationNumber ?? POLLED, order.id, updated.updatedAt, source),
-        ...ledgerWrites(booking),
-      ]);
-      metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
-      logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
-      return { result: 'applied', orderId: order.id, status: next };
-    } catch (error) {
-      if (error instanceof DuplicateItemError) return { result: 'already_applied', orderId: order.id };
-      if (error instanceof StaleOrderError) continue;
-      throw error;
-    }
-  }
-  throw new Error(`Could not apply payment for CIP ${payment.cip} after ${MAX_ATTEMPTS} attempts`);
+      const next = statusAfterPayment(order.status);
+      if (next === undefined) {
+        return anomaly(
+          'duplicate_payment',
+          `Order is already ${order.status} with operation ${order.payment?.operationNumber ?? 'none'}; ` +
+            `operation ${payment.operationNumber} paid it again.`,
+          order.id,
+        );
+      }
+      const updated = transitioned(order, next, source, now(), {
+        payment: {
+          operationNumber: payment.operationNumber,
+          paidAt: payment.paidAt.toISOString(),
+          amount: payment.amountMinor,
+          currency: order.currency,
+          source,
+          ...(webhookId ? { notificationId: webhookId } : {}),
+        },
+      });
+      // The money moves in the same transaction: sellers and platform for a payment on time,
+      // suspense for one that came after the order was given up (until accepted or refunded).
+      const booking =
+        next === 'PAID'
+          ? paymentEntry(updated, updated.updatedAt)
+          : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
+      try {
+        await saveTransition(order, updated, orderEventData(updated), [
+          paymentRecordPut(
+            payment.cip,
+            payment.operationNumber ?? POLLED,
+            order.id,
+            updated.updatedAt,
+            source,
+          ),
+          ...ledgerWrites(booking),
+        ]);
+        metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
+        logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
+        return { result: 'applied', orderId: order.id, status: next };
+      } catch (error) {
+        if (error instanceof DuplicateItemError) return { result: 'already_applied', orderId: order.id };
+        throw error;
+      }
+    },
+    () => {
+      throw new Error(`Could not apply payment for CIP ${payment.cip}: it kept changing under us`);
+    },
+  );
 }
 
 /** Stands in for the operation number of a payment found by polling, in keys and ids. */

@@ -5,12 +5,12 @@ import { payoutPaidEntry } from '#ledger/journal';
 import { ulid } from '#orders/ids';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
+import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { Actor } from '#refunds/refunds';
 import {
   getBankAccount,
   getBankAccountVersion,
-  StaleBankAccountError,
   type StoredBankAccount,
   saveBankAccount,
 } from '#store/bank-accounts-repository';
@@ -34,7 +34,6 @@ import { payoutSchedule } from './schedule';
 
 /** Who proposes scheduled payouts: any API key may approve them (there is no maker to differ from). */
 export const SCHEDULE_ACTOR: Actor = { keyId: 'schedule', keyName: 'payout schedule' };
-const MAX_ATTEMPTS = 4;
 
 /** The bank account as the API shows it: the CCI masked but for its last 4 digits. */
 export function bankAccountResponse(account: StoredBankAccount, history: StoredBankAccount[]) {
@@ -57,32 +56,32 @@ export function bankAccountResponse(account: StoredBankAccount, history: StoredB
  * account is robbed. The same details again change nothing.
  */
 export async function putBankAccount(sellerId: string, request: PutBankAccountRequest, by: Actor) {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const previous = await getBankAccount(sellerId);
-    const same =
-      previous !== undefined &&
-      previous.cci === request.cci &&
-      previous.holderName === request.holderName &&
-      previous.documentType === request.documentType &&
-      previous.documentNumber === request.documentNumber &&
-      previous.bank === request.bank;
-    if (same) return { account: previous, changed: false };
-    const at = now();
-    const next: StoredBankAccount = {
-      sellerId,
-      ...request,
-      version: (previous?.version ?? 0) + 1,
-      changedAt: at.toISOString(),
-      changedBy: by.keyId,
-      ...(previous
-        ? {
-            coolingOffUntil: new Date(
-              at.getTime() + payoutSchedule().coolingOffHours * 3600_000,
-            ).toISOString(),
-          }
-        : {}),
-    };
-    try {
+  return withFreshReads(
+    async () => {
+      const previous = await getBankAccount(sellerId);
+      const same =
+        previous !== undefined &&
+        previous.cci === request.cci &&
+        previous.holderName === request.holderName &&
+        previous.documentType === request.documentType &&
+        previous.documentNumber === request.documentNumber &&
+        previous.bank === request.bank;
+      if (same) return { account: previous, changed: false };
+      const at = now();
+      const next: StoredBankAccount = {
+        sellerId,
+        ...request,
+        version: (previous?.version ?? 0) + 1,
+        changedAt: at.toISOString(),
+        changedBy: by.keyId,
+        ...(previous
+          ? {
+              coolingOffUntil: new Date(
+                at.getTime() + payoutSchedule().coolingOffHours * 3600_000,
+              ).toISOString(),
+            }
+          : {}),
+      };
       await saveBankAccount(previous, next, {
         sellerId,
         cci: maskCci(next.cci),
@@ -94,12 +93,11 @@ export async function putBankAccount(sellerId: string, request: PutBankAccountRe
       });
       logger.info('seller bank account changed', { sellerId, version: next.version });
       return { account: next, changed: true };
-    } catch (error) {
-      if (attempt < MAX_ATTEMPTS && error instanceof StaleBankAccountError) continue;
-      throw error;
-    }
-  }
-  throw new ConflictError('bank_account_changed', 'The bank account changed meanwhile; try again.');
+    },
+    () => {
+      throw new ConflictError('bank_account_changed', 'The bank account changed meanwhile; try again.');
+    },
+  );
 }
 
 /** A payout as the API shows it; with its bank account (masked) and, for one payout, its items. */
@@ -256,82 +254,99 @@ export async function movePayout(
   details: { reason?: string; transferReference?: string; paidAt?: string } = {},
 ): Promise<StoredPayout> {
   const [from, to, eventType] = MOVES[move];
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const payout = await getPayout(id);
-    if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
-    if (payout.status !== from) {
-      throw new ConflictError('invalid_status', `The payout is ${payout.status}; ${move} needs ${from}.`, {
-        payoutStatus: payout.status,
-      });
-    }
-    if (move === 'approve' && payout.requestedBy.keyId === by.keyId) {
-      throw new ConflictError(
-        'approver_must_differ',
-        'A payout is approved by another API key than the one that requested it.',
-      );
-    }
-    const at = now().toISOString();
-    const next: StoredPayout = {
-      ...payout,
-      status: to,
-      updatedAt: at,
-      version: payout.version + 1,
-      history: [...payout.history, { status: to, at, by, ...details }],
-      // Approved: the ledger lines up to the request are what it pays; the next payout starts after.
-    };
-    const { sellerId, currency, amount } = payout;
-    const names = { '#open': openPayoutMarker(currency) };
-    const closes = { remove: ['#open'], names, condition: '#open = :payoutId', values: { ':payoutId': id } };
-    const writes =
-      move === 'approve'
-        ? [
-            sellerBalanceUpdate(sellerId, currency, { available: -amount, inTransit: amount }, at, {
-              set: ['#cursor = :through'],
-              names: { '#cursor': payoutCursor(currency), '#available': `available_${currency}` },
-              condition:
-                '#available >= :amount AND bankAccountVersion = :bankVersion AND coolingOffUntil <= :now',
-              values: {
-                ':through': payout.itemsThrough,
-                ':amount': amount,
-                ':bankVersion': payout.bankAccountVersion,
-                ':now': at,
-              },
-            }),
-          ]
-        : move === 'reject'
-          ? [sellerBalanceUpdate(sellerId, currency, {}, at, closes)]
-          : move === 'mark-failed'
-            ? [sellerBalanceUpdate(sellerId, currency, { inTransit: -amount, available: amount }, at, closes)]
-            : (() => {
-                const entry = payoutPaidEntry(payout, at);
-                return [
-                  ...ledgerWrites(entry, { sellerBalancesByCaller: true }),
-                  sellerBalanceUpdate(sellerId, currency, entry.sellerMoves[sellerId] ?? {}, at, closes),
-                ];
-              })();
-    try {
-      await savePayout(payout, next, eventType, await payoutResponse(next), writes);
-    } catch (error) {
-      if (!(error instanceof StalePayoutError)) throw error;
-      if (move === 'approve' && error.codes[2] === 'ConditionalCheckFailed') {
-        const balance = balanceIn(await getSellerBalanceItem(sellerId), currency);
-        if (balance.available < amount) {
-          throw new ConflictError('insufficient_available', `Only ${balance.available} is available now.`, {
-            available: balance.available,
-          });
-        }
+  return withFreshReads(
+    async () => {
+      const payout = await getPayout(id);
+      if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
+      if (payout.status !== from) {
+        throw new ConflictError('invalid_status', `The payout is ${payout.status}; ${move} needs ${from}.`, {
+          payoutStatus: payout.status,
+        });
+      }
+      if (move === 'approve' && payout.requestedBy.keyId === by.keyId) {
         throw new ConflictError(
-          'bank_account_changed',
-          'The bank account changed since the payout was requested (or is cooling off): reject it and request a new one.',
+          'approver_must_differ',
+          'A payout is approved by another API key than the one that requested it.',
         );
       }
-      if (attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    if (move === 'approve') await leaveDueIndexIfEmpty(sellerId);
-    metrics.addMetric(MOVE_METRIC[to], MetricUnit.Count, 1);
-    logger.info('payout moved', { payoutId: id, from, to });
-    return next;
-  }
-  throw new ConflictError('payout_changed', 'The payout changed meanwhile; try again.');
+      const at = now().toISOString();
+      const next: StoredPayout = {
+        ...payout,
+        status: to,
+        updatedAt: at,
+        version: payout.version + 1,
+        history: [...payout.history, { status: to, at, by, ...details }],
+        // Approved: the ledger lines up to the request are what it pays; the next payout starts after.
+      };
+      const { sellerId, currency, amount } = payout;
+      const names = { '#open': openPayoutMarker(currency) };
+      const closes = {
+        remove: ['#open'],
+        names,
+        condition: '#open = :payoutId',
+        values: { ':payoutId': id },
+      };
+      const writes =
+        move === 'approve'
+          ? [
+              sellerBalanceUpdate(sellerId, currency, { available: -amount, inTransit: amount }, at, {
+                set: ['#cursor = :through'],
+                names: { '#cursor': payoutCursor(currency), '#available': `available_${currency}` },
+                condition:
+                  '#available >= :amount AND bankAccountVersion = :bankVersion AND coolingOffUntil <= :now',
+                values: {
+                  ':through': payout.itemsThrough,
+                  ':amount': amount,
+                  ':bankVersion': payout.bankAccountVersion,
+                  ':now': at,
+                },
+              }),
+            ]
+          : move === 'reject'
+            ? [sellerBalanceUpdate(sellerId, currency, {}, at, closes)]
+            : move === 'mark-failed'
+              ? [
+                  sellerBalanceUpdate(
+                    sellerId,
+                    currency,
+                    { inTransit: -amount, available: amount },
+                    at,
+                    closes,
+                  ),
+                ]
+              : (() => {
+                  const entry = payoutPaidEntry(payout, at);
+                  return [
+                    ...ledgerWrites(entry, { sellerBalancesByCaller: true }),
+                    sellerBalanceUpdate(sellerId, currency, entry.sellerMoves[sellerId] ?? {}, at, closes),
+                  ];
+                })();
+      try {
+        await savePayout(payout, next, eventType, await payoutResponse(next), writes);
+      } catch (error) {
+        if (!(error instanceof StalePayoutError)) throw error;
+        // Approving lost on the balance's own condition: not a race a re-read would win.
+        if (move === 'approve' && error.codes[2] === 'ConditionalCheckFailed') {
+          const balance = balanceIn(await getSellerBalanceItem(sellerId), currency);
+          if (balance.available < amount) {
+            throw new ConflictError('insufficient_available', `Only ${balance.available} is available now.`, {
+              available: balance.available,
+            });
+          }
+          throw new ConflictError(
+            'bank_account_changed',
+            'The bank account changed since the payout was requested (or is cooling off): reject it and request a new one.',
+          );
+        }
+        throw error; // lost a race: read again
+      }
+      if (move === 'approve') await leaveDueIndexIfEmpty(sellerId);
+      metrics.addMetric(MOVE_METRIC[to], MetricUnit.Count, 1);
+      logger.info('payout moved', { payoutId: id, from, to });
+      return next;
+    },
+    () => {
+      throw new ConflictError('payout_changed', 'The payout changed meanwhile; try again.');
+    },
+  );
 }

@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
 
 /**
- * The only module that reads process.env. Parsed with zod on first use (cold start), so a missing
- * variable fails the container at start instead of becoming a 500 later.
+ * The only module that reads process.env, parsed with zod. Every handler parses it while its
+ * module loads (platform/lambda-handler.ts `powertoolsMiddy()`), i.e. in Lambda's init phase: a
+ * missing or malformed variable fails the deployment's first cold start, not a request later.
+ * Variables only some functions have are optional here and checked where they are used
+ * (`tableName()`); test/infra checks every function initialises with its template's environment.
  */
 const EnvSchema = z
   .object({
     STAGE: z.string().min(1).default('local'),
-    TABLE_NAME: z.string().min(1),
+    /** Only functions the topology grants the table have it (read it with `tableName()`). */
+    TABLE_NAME: z.string().min(1).optional(),
     /** Only the ingest function has it (lib/topology.ts RAW_NOTIFICATIONS_TABLE). */
     RAW_NOTIFICATION_TABLE_NAME: z.string().min(1).optional(),
     PAYMENT_QUEUE_URL: z.string().min(1).optional(),
@@ -121,6 +125,18 @@ export function config(): Config {
     cached = parsed.data;
   }
   return cached;
+}
+
+/**
+ * The single table's name. Not every function has the table (the PSP ingest, the OpenAPI
+ * document): the environment schema leaves it optional, and using the table where the topology
+ * granted none fails here, by name.
+ */
+export function tableName(): string {
+  const name = config().TABLE_NAME;
+  if (name === undefined)
+    throw new Error('TABLE_NAME is not set: this function has no table (lib/topology.ts)');
+  return name;
 }
 
 /**

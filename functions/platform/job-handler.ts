@@ -16,10 +16,13 @@ const PER_ORDER_MS = 3 * MIN_CALL_MS;
  * leaves time for. A throw fails the invocation: Lambda does not retry it (the async invoke
  * config has no retries) and sends the event to the jobs DLQ, which is alarmed.
  */
-export function jobHandler<Summary extends object>(
-  name: string,
-  run: (hasTimeLeft: () => boolean, event: Record<string, unknown>) => Promise<Summary>,
-) {
+/** A job's plain function: one bounded pass, told when to stop; returns what it did. */
+export type JobRun<Summary extends object> = (
+  hasTimeLeft: () => boolean,
+  event: Record<string, unknown>,
+) => Promise<Summary>;
+
+export function jobHandler<Summary extends object>(name: string, run: JobRun<Summary>) {
   return lambdaHandler<unknown, Summary>((event, context) =>
     withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.job, async () => {
       const summary = await run(

@@ -14,17 +14,12 @@ import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
+import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
-import {
-  getRefund,
-  orderRefundUpdate,
-  StaleRefundError,
-  type StoredRefund,
-  saveRefund,
-} from '#store/refunds-repository';
+import { getRefund, orderRefundUpdate, type StoredRefund, saveRefund } from '#store/refunds-repository';
 import { allocateRefund } from './allocation';
 import type { CreateRefundRequest } from './api-schemas';
 import { refundResponse } from './present';
@@ -62,7 +57,6 @@ export function providerActor(provider: string): Actor {
 }
 
 const REFUNDABLE = new Set<Order['status']>(['PAID', 'FULFILLED', 'PAID_LATE']);
-const MAX_ATTEMPTS = 4;
 
 function booking(refund: StoredRefund, order: Order | undefined): RefundBooking {
   return {
@@ -214,49 +208,51 @@ export async function requestRefund(
   request: CreateRefundRequest,
   by: Actor,
 ): Promise<StoredRefund> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const order = await getOrder(orderId, true);
-    if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-    const claim = request.anomalyId
-      ? await anomalyClaim(order, request.anomalyId, request)
-      : orderClaim(order, request);
-    const at = now().toISOString();
-    const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
-    const requested: StoredRefund = {
-      id: `rf_${ulid()}`,
-      orderId: order.id,
-      status: 'REQUESTED',
-      amount: request.amount,
-      currency: claim.currency,
-      reason: request.reason,
-      refundFee: claim.refundFee,
-      allocations: claim.allocations,
-      destination: request.destination,
-      ...(request.note ? { note: request.note } : {}),
-      ...(claim.anomalyId ? { anomalyId: claim.anomalyId } : {}),
-      order: { id: order.id, reference: order.reference, status: order.status },
-      payment: claim.payment,
-      requestedBy: by,
-      history: [{ status: 'REQUESTED', at, by }],
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
-    const { refund, events } = opened(requested, approvedAtOnce, at, by);
-    try {
+  return withFreshReads(
+    async () => {
+      const order = await getOrder(orderId, true);
+      if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+      const claim = request.anomalyId
+        ? await anomalyClaim(order, request.anomalyId, request)
+        : orderClaim(order, request);
+      const at = now().toISOString();
+      const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
+      const requested: StoredRefund = {
+        id: `rf_${ulid()}`,
+        orderId: order.id,
+        status: 'REQUESTED',
+        amount: request.amount,
+        currency: claim.currency,
+        reason: request.reason,
+        refundFee: claim.refundFee,
+        allocations: claim.allocations,
+        destination: request.destination,
+        ...(request.note ? { note: request.note } : {}),
+        ...(claim.anomalyId ? { anomalyId: claim.anomalyId } : {}),
+        order: { id: order.id, reference: order.reference, status: order.status },
+        payment: claim.payment,
+        requestedBy: by,
+        history: [{ status: 'REQUESTED', at, by }],
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
+      const { refund, events } = opened(requested, approvedAtOnce, at, by);
       await saveRefund(undefined, refund, events, [
         claim.reserve(refund, at),
         ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund, order), at)) : []),
       ]);
-    } catch (error) {
-      if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
-    logger.info('refund requested', { refundId: refund.id, orderId, status: refund.status });
-    return refund;
-  }
-  throw new ConflictError('order_changed', 'The order changed while the refund was requested; try again.');
+      metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
+      logger.info('refund requested', { refundId: refund.id, orderId, status: refund.status });
+      return refund;
+    },
+    () => {
+      throw new ConflictError(
+        'order_changed',
+        'The order changed while the refund was requested; try again.',
+      );
+    },
+  );
 }
 
 type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
@@ -332,64 +328,63 @@ export async function moveRefund(
   details: { reason?: string; transferReference?: string; paidAt?: string; proofNote?: string } = {},
 ): Promise<StoredRefund> {
   const [from, to] = MOVES[move];
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const refund = await getRefund(id);
-    if (refund === undefined) throw new NotFoundError(`No refund ${id}.`);
-    if (refund.status !== from) {
-      throw new ConflictError('invalid_status', `The refund is ${refund.status}; ${move} needs ${from}.`, {
-        refundStatus: refund.status,
-      });
-    }
-    // A refund the provider pays itself is marked by the provider's notification, never by hand.
-    if (
-      (move === 'mark-paid' || move === 'mark-failed') &&
-      refund.providerRefund !== undefined &&
-      by.keyId !== providerActor(refund.providerRefund.provider).keyId
-    ) {
-      throw new ConflictError(
-        'provider_refund',
-        `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
-      );
-    }
-    if (move === 'approve' && refund.requestedBy.keyId === by.keyId) {
-      throw new ConflictError(
-        'approver_must_differ',
-        'Refunds at or above the approval threshold are approved by another API key than the one that requested them.',
-      );
-    }
-    const at = now().toISOString();
-    const next: StoredRefund = {
-      ...refund,
-      status: to,
-      updatedAt: at,
-      version: refund.version + 1,
-      history: [...refund.history, { status: to, at, by, ...details }],
-    };
-    const { order, items: bookkeeping } = refund.anomalyId
-      ? { order: undefined, items: await anomalyBookkeeping(refund, to) }
-      : await orderBookkeeping(refund, to, at);
-    const entry =
-      to === 'APPROVED'
-        ? refundApprovedEntry(booking(refund, order), at)
-        : to === 'FAILED'
-          ? refundFailedEntry(booking(refund, order), at)
-          : to === 'PAID_OUT'
-            ? refundPaidOutEntry(booking(refund, order), at)
-            : undefined;
-    try {
+  return withFreshReads(
+    async () => {
+      const refund = await getRefund(id);
+      if (refund === undefined) throw new NotFoundError(`No refund ${id}.`);
+      if (refund.status !== from) {
+        throw new ConflictError('invalid_status', `The refund is ${refund.status}; ${move} needs ${from}.`, {
+          refundStatus: refund.status,
+        });
+      }
+      // A refund the provider pays itself is marked by the provider's notification, never by hand.
+      if (
+        (move === 'mark-paid' || move === 'mark-failed') &&
+        refund.providerRefund !== undefined &&
+        by.keyId !== providerActor(refund.providerRefund.provider).keyId
+      ) {
+        throw new ConflictError(
+          'provider_refund',
+          `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
+        );
+      }
+      if (move === 'approve' && refund.requestedBy.keyId === by.keyId) {
+        throw new ConflictError(
+          'approver_must_differ',
+          'Refunds at or above the approval threshold are approved by another API key than the one that requested them.',
+        );
+      }
+      const at = now().toISOString();
+      const next: StoredRefund = {
+        ...refund,
+        status: to,
+        updatedAt: at,
+        version: refund.version + 1,
+        history: [...refund.history, { status: to, at, by, ...details }],
+      };
+      const { order, items: bookkeeping } = refund.anomalyId
+        ? { order: undefined, items: await anomalyBookkeeping(refund, to) }
+        : await orderBookkeeping(refund, to, at);
+      const entry =
+        to === 'APPROVED'
+          ? refundApprovedEntry(booking(refund, order), at)
+          : to === 'FAILED'
+            ? refundFailedEntry(booking(refund, order), at)
+            : to === 'PAID_OUT'
+              ? refundPaidOutEntry(booking(refund, order), at)
+              : undefined;
       await saveRefund(
         refund,
         next,
         [{ type: EVENT[to], refund: next, data: refundResponse(next) }],
         [...(entry ? ledgerWrites(entry) : []), ...bookkeeping],
       );
-    } catch (error) {
-      if (error instanceof StaleRefundError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    metrics.addMetric(MOVE_METRIC[to], MetricUnit.Count, 1);
-    logger.info('refund moved', { refundId: id, from, to });
-    return next;
-  }
-  throw new ConflictError('refund_changed', 'The refund or its order changed meanwhile; try again.');
+      metrics.addMetric(MOVE_METRIC[to], MetricUnit.Count, 1);
+      logger.info('refund moved', { refundId: id, from, to });
+      return next;
+    },
+    () => {
+      throw new ConflictError('refund_changed', 'The refund or its order changed meanwhile; try again.');
+    },
+  );
 }

@@ -6,6 +6,7 @@ import { orderEventData } from '#orders/present';
 import { applyPayment, reportAnomaly } from '#payments/apply-payment';
 import { now } from '#platform/clock';
 import { ValidationError } from '#platform/errors';
+import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
 import { batchGetOrders, getOrderByCip, paymentRecordPut } from '#store/orders-repository';
@@ -18,7 +19,6 @@ import {
   getSettlement,
   LineRecordedError,
   recordLine,
-  StaleSettlementLineError,
   saveSettledLine,
   startSettlement,
 } from '#store/settlements-repository';
@@ -72,7 +72,6 @@ const SETTLING: ReadonlySet<LineOutcome> = new Set([
 const BATCH_LINES = 100;
 /** Lines of a batch written at once (each is one transaction). */
 const LINE_CONCURRENCY = 10;
-const MAX_ATTEMPTS = 5;
 /** Problems listed in a refusal; the count says how many more there were. */
 const MAX_LISTED_PROBLEMS = 50;
 
@@ -310,79 +309,84 @@ async function reconcileLine(
   prefetched: Order | 'by_cip',
   config: SettlementConfig,
 ): Promise<SettlementLineRecord> {
-  let order = prefetched === 'by_cip' ? await getOrderByCip(line.cip) : prefetched;
+  let order: Order | undefined;
+  let firstRead = true;
   let paymentWasMissing = false;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (attempt > 1) order = await getOrderByCip(line.cip);
-    const decision = classifyLine(line, order, settlement.id, config);
-    if (decision.kind === 'done_before')
-      return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
-    if (decision.kind === 'apply_payment') {
-      // Paid in the report, never heard of here (the notification and polling both missed it):
-      // through the one payment path, exactly once — then it settles like any payment.
-      const applied = await applyPayment(
-        {
+  return withFreshReads(
+    async () => {
+      order = firstRead && prefetched !== 'by_cip' ? prefetched : await getOrderByCip(line.cip);
+      firstRead = false;
+      const decision = classifyLine(line, order, settlement.id, config);
+      if (decision.kind === 'done_before')
+        return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
+      if (decision.kind === 'apply_payment') {
+        // Paid in the report, never heard of here (the notification and polling both missed it):
+        // through the one payment path, exactly once — then it settles like any payment.
+        const applied = await applyPayment(
+          {
+            cip: line.cip,
+            operationNumber: line.operationNumber,
+            amountMinor: line.gross,
+            currency: line.currency,
+            paidAt: new Date(line.paidAt),
+            transactionCode: line.transactionCode,
+          },
+          'settlement',
+        );
+        paymentWasMissing ||= applied.result === 'applied';
+        return READ_AGAIN;
+      }
+      const outcome: LineOutcome =
+        decision.kind === 'settles' && paymentWasMissing ? 'missing_notification' : decision.outcome;
+      const detail =
+        outcome === 'missing_notification'
+          ? 'Paid per the report, but no notification or poll had told us: the payment was applied from the report, then settled.'
+          : decision.detail;
+      const anomalyType = ANOMALY_FOR[outcome];
+      const anomalyId = anomalyType
+        ? `${anomalyType}:${line.cip}:${line.operationNumber}${outcome === 'duplicate_line' ? `:${settlement.id}:${line.line}` : ''}`
+        : undefined;
+      const record: SettlementLineRecord = {
+        ...reportedFacts(line),
+        outcome,
+        detail,
+        ...(order && order.voucher.cip === line.cip ? { orderId: order.id } : {}),
+        ...(decision.expected ? { expected: decision.expected } : {}),
+        ...(anomalyId ? { anomalyId } : {}),
+      };
+      if (anomalyType && anomalyId) {
+        // Before the line's record: an import cut short between the two must not lose the anomaly.
+        await reportAnomaly({
+          id: anomalyId,
+          type: anomalyType,
+          detectedAt: now().toISOString(),
+          detail: `${detail} (settlement ${settlement.id}, line ${line.line})`,
           cip: line.cip,
           operationNumber: line.operationNumber,
-          amountMinor: line.gross,
+          ...(record.orderId ? { orderId: record.orderId } : {}),
+          amount: line.gross,
           currency: line.currency,
-          paidAt: new Date(line.paidAt),
-          transactionCode: line.transactionCode,
-        },
-        'settlement',
-      );
-      paymentWasMissing ||= applied.result === 'applied';
-      continue;
-    }
-    const outcome: LineOutcome =
-      decision.kind === 'settles' && paymentWasMissing ? 'missing_notification' : decision.outcome;
-    const detail =
-      outcome === 'missing_notification'
-        ? 'Paid per the report, but no notification or poll had told us: the payment was applied from the report, then settled.'
-        : decision.detail;
-    const anomalyType = ANOMALY_FOR[outcome];
-    const anomalyId = anomalyType
-      ? `${anomalyType}:${line.cip}:${line.operationNumber}${outcome === 'duplicate_line' ? `:${settlement.id}:${line.line}` : ''}`
-      : undefined;
-    const record: SettlementLineRecord = {
-      ...reportedFacts(line),
-      outcome,
-      detail,
-      ...(order && order.voucher.cip === line.cip ? { orderId: order.id } : {}),
-      ...(decision.expected ? { expected: decision.expected } : {}),
-      ...(anomalyId ? { anomalyId } : {}),
-    };
-    if (anomalyType && anomalyId) {
-      // Before the line's record: an import cut short between the two must not lose the anomaly.
-      await reportAnomaly({
-        id: anomalyId,
-        type: anomalyType,
-        detectedAt: now().toISOString(),
-        detail: `${detail} (settlement ${settlement.id}, line ${line.line})`,
-        cip: line.cip,
-        operationNumber: line.operationNumber,
-        ...(record.orderId ? { orderId: record.orderId } : {}),
-        amount: line.gross,
-        currency: line.currency,
-        source: 'settlement',
-        settlementId: settlement.id,
-        line: line.line,
-      });
-    }
-    if (decision.kind === 'flag' || order === undefined) {
-      if (await recordLine(settlement.id, record)) return record;
-      return (await getLine(settlement.id, line.line)) ?? record;
-    }
-    try {
-      await settle(settlement, line, order, record);
-      return record;
-    } catch (error) {
-      if (error instanceof LineRecordedError) return (await getLine(settlement.id, line.line)) ?? record;
-      if (error instanceof StaleSettlementLineError) continue;
-      throw error;
-    }
-  }
-  throw new Error(`Could not reconcile line ${line.line} (CIP ${line.cip}) after ${MAX_ATTEMPTS} attempts`);
+          source: 'settlement',
+          settlementId: settlement.id,
+          line: line.line,
+        });
+      }
+      if (decision.kind === 'flag' || order === undefined) {
+        if (await recordLine(settlement.id, record)) return record;
+        return (await getLine(settlement.id, line.line)) ?? record;
+      }
+      try {
+        await settle(settlement, line, order, record);
+        return record;
+      } catch (error) {
+        if (error instanceof LineRecordedError) return (await getLine(settlement.id, line.line)) ?? record;
+        throw error;
+      }
+    },
+    () => {
+      throw new Error(`Could not reconcile line ${line.line} (CIP ${line.cip}): its order kept changing`);
+    },
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Anomaly, AnomalyType } from '#payments/anomaly';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { anomalyEntity } from './entities/anomaly';
 import { outboxItem } from './outbox';
@@ -25,7 +25,7 @@ export async function recordAnomaly(
   /** The ledger's booking of the anomaly's cash, in the same transaction (store/ledger-repository). */
   booking: TransactItem[] = [],
 ): Promise<'recorded' | 'already_recorded'> {
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   const key = anomalyEntity.key(anomaly.id);
   const guard = 'attribute_not_exists(pk)';
   return dynamo()
@@ -86,7 +86,7 @@ export async function listAnomalies(filter: {
   const byType = filter.type !== undefined;
   const page = await queryPage(
     {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       IndexName: byType ? 'gsi1' : 'gsi2',
       KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
       ExpressionAttributeValues: {
@@ -127,7 +127,7 @@ export async function resolveAnomaly(
   try {
     const result = await dynamo().send(
       new UpdateCommand({
-        TableName: config().TABLE_NAME,
+        TableName: tableName(),
         Key: key,
         UpdateExpression: 'SET resolvedAt = :at, resolvedBy = :by, resolution = :resolution',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resolvedAt)',
@@ -152,7 +152,7 @@ export async function resolveAnomaly(
 
 export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserved?: number }) | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: anomalyEntity.key(id), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: anomalyEntity.key(id), ConsistentRead: true }),
   );
   return result.Item ? (anomalyFromItem(result.Item) as Anomaly & { refundReserved?: number }) : undefined;
 }
@@ -164,7 +164,7 @@ export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserve
 export function anomalyRefundUpdate(id: string, previous: number, next: number): TransactItem {
   return {
     Update: {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: anomalyEntity.key(id),
       UpdateExpression: 'SET refundReserved = :next',
       ConditionExpression:

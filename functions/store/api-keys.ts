@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { fetchFullItems } from './cursor';
 import { apiKeyEntity } from './entities/api-key';
 
@@ -56,7 +56,7 @@ function toRecord(item: Record<string, unknown>): ApiKeyRecord {
 
 export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: apiKeyEntity.key(hashApiKey(apiKey)) }),
+    new GetCommand({ TableName: tableName(), Key: apiKeyEntity.key(hashApiKey(apiKey)) }),
   );
   const item = result.Item;
   if (item === undefined || item.revokedAt !== undefined) return undefined;
@@ -66,7 +66,7 @@ export async function findActiveApiKey(apiKey: string): Promise<ApiKeyRecord | u
 export async function storeApiKey(apiKey: string, record: ApiKeyRecord): Promise<void> {
   await dynamo().send(
     new PutCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Item: {
         ...apiKeyEntity.itemKeys(hashApiKey(apiKey), record.createdAt, record.keyId),
         entity: apiKeyEntity.name,
@@ -83,7 +83,7 @@ async function apiKeyItems(): Promise<Record<string, unknown>[]> {
   do {
     const page = await dynamo().send(
       new QueryCommand({
-        TableName: config().TABLE_NAME,
+        TableName: tableName(),
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': apiKeyEntity.all },
@@ -109,7 +109,7 @@ export async function revokeApiKey(keyId: string, at: Date): Promise<ApiKeyRecor
   if (item === undefined) return undefined;
   await dynamo().send(
     new UpdateCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: { pk: item.pk, sk: item.sk },
       UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
       ConditionExpression: 'attribute_exists(pk)',

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import { bankAccountEntity } from './entities/bank-account';
 import { sellerBalanceUpdate } from './ledger-repository';
 import { outboxItem } from './outbox';
@@ -20,7 +21,7 @@ export interface StoredBankAccount {
   coolingOffUntil?: string;
 }
 
-const table = () => config().TABLE_NAME;
+const table = () => tableName();
 
 function fromItem(item: Record<string, unknown>): StoredBankAccount {
   const { pk: _pk, sk: _sk, entity: _e, ...account } = item;
@@ -57,7 +58,7 @@ export async function getBankAccountVersion(sellerId: string, version: number) {
   return result.Item ? fromItem(result.Item) : undefined;
 }
 
-export class StaleBankAccountError extends Error {
+export class StaleBankAccountError extends StaleVersionError {
   constructor() {
     super('the bank account changed meanwhile');
     this.name = 'StaleBankAccountError';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { creationIntentEntity } from './entities/creation-intent';
 
 /**
@@ -25,7 +25,7 @@ const KEEP_AFTER_EXPIRY_SECONDS = 30 * 86_400;
 export async function recordCreationIntent(intent: CreationIntent): Promise<void> {
   await dynamo().send(
     new PutCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Item: {
         ...creationIntentEntity.key(intent.orderId),
         entity: creationIntentEntity.name,
@@ -38,7 +38,7 @@ export async function recordCreationIntent(intent: CreationIntent): Promise<void
 
 export async function findCreationIntent(orderId: string): Promise<CreationIntent | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: creationIntentEntity.key(orderId) }),
+    new GetCommand({ TableName: tableName(), Key: creationIntentEntity.key(orderId) }),
   );
   if (!result.Item) return undefined;
   const { orderId: id, reference, amount, currency, createdAt, expiresAt } = result.Item;

@@ -5,7 +5,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { ValidationError } from '#platform/errors';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
@@ -101,7 +101,7 @@ export async function queryBuckets(input: {
       const keyCondition = ['#pk = :pk', ...bounds.slice(0, 1)].join(' AND ');
       return dynamo().send(
         new QueryCommand({
-          TableName: config().TABLE_NAME,
+          TableName: tableName(),
           IndexName: input.indexName,
           KeyConditionExpression: keyCondition,
           ExpressionAttributeNames: { '#pk': pk, ...(bounds.length ? { '#sk': sk } : {}) },
@@ -161,7 +161,7 @@ export async function fetchFullItems(
   entries: readonly Record<string, unknown>[],
 ): Promise<Record<string, unknown>[]> {
   if (entries.length === 0) return [];
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   const keyOf = (item: Record<string, unknown>) => `${String(item.pk)}\u0000${String(item.sk)}`;
   const found = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < entries.length; start += 100) {
@@ -195,7 +195,7 @@ export async function listIndexPartition(input: {
 }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
   const page = await queryPage(
     {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       IndexName: input.indexName,
       KeyConditionExpression: `${input.indexName}pk = :pk`,
       ExpressionAttributeValues: { ':pk': input.partition },

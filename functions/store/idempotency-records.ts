@@ -1,7 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { dynamoClient } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { idempotencyRecordEntity } from './entities/idempotency-record';
 
 /**
@@ -25,7 +25,7 @@ class SpreadIdempotencyStore extends DynamoDBPersistenceLayer {
 /** Where Powertools keeps one operation's idempotency records: our table, TTL attribute `ttl`. */
 export function idempotencyRecords(operation: string): DynamoDBPersistenceLayer {
   return new SpreadIdempotencyStore(operation, {
-    tableName: config().TABLE_NAME,
+    tableName: tableName(),
     keyAttr: 'pk',
     sortKeyAttr: 'sk',
     expiryAttr: 'ttl',

@@ -14,7 +14,7 @@ import {
 } from '#ledger/journal';
 import { CURRENCIES } from '#orders/money';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';
 import { accountTotalEntity } from './entities/account-total';
 import { journalEntryEntity } from './entities/journal-entry';
@@ -40,7 +40,7 @@ const sellerBalanceKey = sellerBalanceEntity.key;
 
 const add = (Key: Record<string, string>, attribute: string, amount: number): TransactItem => ({
   Update: {
-    TableName: config().TABLE_NAME,
+    TableName: tableName(),
     Key,
     UpdateExpression: 'ADD #amount :amount',
     ExpressionAttributeNames: { '#amount': attribute },
@@ -58,7 +58,7 @@ export function ledgerWrites(
   entry: JournalEntry & { sellerMoves?: SellerMoves },
   options: { deferAccountTotals?: boolean; sellerBalancesByCaller?: boolean } = {},
 ): TransactItem[] {
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   const { sellerMoves: explicitMoves, ...stored } = entry;
   const items: TransactItem[] = [
     {
@@ -120,7 +120,7 @@ function sellerLine(
 ): TransactItem {
   return {
     Put: {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Item: {
         ...sellerLedgerLineEntity.key(sellerId, entry.at, entry.id),
         entity: sellerLedgerLineEntity.name,
@@ -180,7 +180,7 @@ export function sellerBalanceUpdate(
   };
   return {
     Update: {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: sellerBalanceKey(sellerId),
       UpdateExpression: [
         `SET ${sets.join(', ')}`,
@@ -211,7 +211,7 @@ export async function leaveDueIndexIfEmpty(sellerId: string): Promise<void> {
   try {
     await dynamo().send(
       new UpdateCommand({
-        TableName: config().TABLE_NAME,
+        TableName: tableName(),
         Key: sellerBalanceKey(sellerId),
         UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
         ConditionExpression: CURRENCIES.map(
@@ -228,7 +228,7 @@ export async function leaveDueIndexIfEmpty(sellerId: string): Promise<void> {
 /** A seller's balance item as stored: buckets per currency, payout markers, bank account state. */
 export async function getSellerBalanceItem(sellerId: string): Promise<Record<string, unknown>> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: sellerBalanceKey(sellerId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: sellerBalanceKey(sellerId), ConsistentRead: true }),
   );
   return result.Item ?? {};
 }
@@ -269,7 +269,7 @@ export async function getSellerBalance(sellerId: string): Promise<SellerBalance[
 export async function listSellerLedger(sellerId: string, limit: number, cursor?: string) {
   const page = await queryPage(
     {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': sellerLedgerLineEntity.partition(sellerId) },
       ScanIndexForward: false,
@@ -283,7 +283,7 @@ export async function listSellerLedger(sellerId: string, limit: number, cursor?:
 
 /** Every account's total in a currency; they sum to zero (the sellers' accounts as one line). */
 export async function trialBalance(currency: string) {
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   const names = [...FIXED_ACCOUNTS, ALL_SELLERS_ACCOUNT];
   // One transactional read: a snapshot no concurrent booking can be half-seen in.
   const result = await dynamo().send(

@@ -9,7 +9,8 @@ import {
 import type { EventType } from '#events/event-types';
 import type { Order, OrderStatus } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cursor';
 import { buyerLinkEntity } from './entities/buyer-link';
 import { cipEntity } from './entities/cip';
@@ -58,7 +59,7 @@ export class ReferenceTakenError extends Error {
 }
 
 /** Thrown when an order changed between our read and our conditional write: someone else won. */
-export class StaleOrderError extends Error {
+export class StaleOrderError extends StaleVersionError {
   constructor(readonly orderId: string) {
     super(`order ${orderId} changed concurrently`);
     this.name = 'StaleOrderError';
@@ -71,10 +72,6 @@ export class DuplicateItemError extends Error {
     super('duplicate item');
     this.name = 'DuplicateItemError';
   }
-}
-
-function tableName(): string {
-  return config().TABLE_NAME;
 }
 
 /**

@@ -7,7 +7,8 @@ import {
 import type { EventType } from '#events/event-types';
 import type { Payout, PayoutStatus } from '#payouts/payout';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import { listIndexPartition } from './cursor';
 import { payoutEntity } from './entities/payout';
 import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
@@ -23,7 +24,7 @@ export interface StoredPayout extends Omit<Payout, 'items' | 'bankAccount'> {
   itemsThrough: string;
 }
 
-const table = () => config().TABLE_NAME;
+const table = () => tableName();
 
 function payoutItem(payout: StoredPayout): Record<string, unknown> {
   // Payouts are few (one per seller per period): a partition per status is no hot spot.
@@ -35,7 +36,7 @@ function fromItem(item: Record<string, unknown>): StoredPayout {
   return payout as unknown as StoredPayout;
 }
 
-export class StalePayoutError extends Error {
+export class StalePayoutError extends StaleVersionError {
   constructor(readonly codes: (string | undefined)[]) {
     super('the payout, the balance or the bank account changed meanwhile');
     this.name = 'StalePayoutError';

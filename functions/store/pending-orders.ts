@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { jobCursorEntity } from './entities/job-cursor';
 import { ALL_QUEUE_BUCKETS, timeBound } from './entities/key-parts';
 import { orderEntity } from './entities/order';
@@ -80,7 +80,7 @@ async function queryGsi3Items(
         : '';
   const result = await dynamo().send(
     new QueryCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       IndexName: 'gsi3',
       KeyConditionExpression: `gsi3pk = :pk${range}`,
       ExpressionAttributeValues: {
@@ -108,7 +108,7 @@ export type JobCursor = Record<string, Record<string, unknown> | null>;
 
 export async function loadJobCursor(job: string): Promise<JobCursor> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: jobCursorEntity.key(job), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: jobCursorEntity.key(job), ConsistentRead: true }),
   );
   return (result.Item?.cursor as JobCursor | undefined) ?? {};
 }
@@ -116,7 +116,7 @@ export async function loadJobCursor(job: string): Promise<JobCursor> {
 export async function saveJobCursor(job: string, cursor: JobCursor, at: string): Promise<void> {
   await dynamo().send(
     new PutCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Item: { ...jobCursorEntity.key(job), entity: jobCursorEntity.name, cursor, updatedAt: at },
     }),
   );

@@ -7,7 +7,8 @@ import {
 import type { EventType } from '#events/event-types';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import type { Refund, RefundStatus } from '#refunds/refund';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { orderEntity } from './entities/order';
@@ -40,7 +41,7 @@ function refundFromItem(item: Record<string, unknown>): StoredRefund {
 
 const refundEvent = (refund: StoredRefund, type: EventType, data: Record<string, unknown>): TransactItem => ({
   Put: {
-    TableName: config().TABLE_NAME,
+    TableName: tableName(),
     Item: outboxItem(refundKey(refund.id).pk, refund.version, type, refund.updatedAt, data),
     ConditionExpression: 'attribute_not_exists(pk)',
   },
@@ -50,7 +51,7 @@ const refundEvent = (refund: StoredRefund, type: EventType, data: Record<string,
 export function refundVersionCheck(refund: { id: string; version: number }): TransactItem {
   return {
     ConditionCheck: {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: refundKey(refund.id),
       ConditionExpression: '#version = :version',
       ExpressionAttributeNames: { '#version': 'version' },
@@ -60,7 +61,7 @@ export function refundVersionCheck(refund: { id: string; version: number }): Tra
 }
 
 /** Thrown when the order or the refund changed between read and write: re-read and decide again. */
-export class StaleRefundError extends Error {
+export class StaleRefundError extends StaleVersionError {
   constructor() {
     super('changed meanwhile');
     this.name = 'StaleRefundError';
@@ -77,7 +78,7 @@ export function orderRefundUpdate(
 ): TransactItem {
   return {
     Update: {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: orderEntity.key(order.id),
       UpdateExpression:
         'SET refundReserved = :reserved, refundedAmount = :refunded, refunds = :refunds, updatedAt = :at, version = :next',
@@ -107,7 +108,7 @@ export async function saveRefund(
   events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[],
   extraItems: TransactItem[],
 ): Promise<void> {
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   const items: TransactItem[] = [
     {
       Put: {
@@ -135,7 +136,7 @@ export async function saveRefund(
 
 export async function getRefund(id: string): Promise<StoredRefund | undefined> {
   const result = await dynamo().send(
-    new GetCommand({ TableName: config().TABLE_NAME, Key: refundKey(id), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName(), Key: refundKey(id), ConsistentRead: true }),
   );
   return result.Item ? refundFromItem(result.Item) : undefined;
 }
@@ -150,7 +151,7 @@ export async function recordProviderRefund(
   provider: string,
   providerRefundId: string,
 ): Promise<void> {
-  const TableName = config().TABLE_NAME;
+  const TableName = tableName();
   await dynamo().send(
     new TransactWriteCommand({
       TransactItems: [
@@ -189,7 +190,7 @@ export async function findRefundIdByProviderRefund(
 ): Promise<string | undefined> {
   const result = await dynamo().send(
     new GetCommand({
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       Key: providerRefundEntity.key(provider, providerRefundId),
       ConsistentRead: true,
     }),
@@ -210,7 +211,7 @@ export async function listRefunds(filter: {
   }
   const page = await queryPage(
     {
-      TableName: config().TABLE_NAME,
+      TableName: tableName(),
       IndexName: useOrder ? 'gsi2' : 'gsi1',
       KeyConditionExpression: useOrder ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
       ExpressionAttributeValues: {
@@ -236,7 +237,7 @@ export async function countApprovedSince(before: string): Promise<number> {
   do {
     const page = await dynamo().send(
       new QueryCommand({
-        TableName: config().TABLE_NAME,
+        TableName: tableName(),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
         ExpressionAttributeValues: { ':pk': byStatus('APPROVED'), ':before': before },

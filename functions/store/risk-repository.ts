@@ -1,7 +1,7 @@
 import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import type { RiskRule } from '#risk/rules';
 import { listIndexPartition } from './cursor';
 import { buyerLinkEntity } from './entities/buyer-link';
@@ -10,7 +10,7 @@ import { riskReviewEntity } from './entities/risk-review';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const table = () => config().TABLE_NAME;
+const table = () => tableName();
 
 /**
  * Counts this order towards a windowed rule: one item per rule, value and fixed window, moved by

@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import {
   AMOUNT_FIELDS,
   type Amounts,
@@ -24,7 +25,7 @@ import { cancellationCodes } from './transactions';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const table = () => config().TABLE_NAME;
+const table = () => tableName();
 
 /**
  * A settlement is one item (`SETTLEMENT#<id>` / `SETTLEMENT`) whose counts and totals are flat
@@ -248,7 +249,7 @@ export async function getLine(settlementId: string, line: number): Promise<Settl
   return result.Item ? lineFromItem(result.Item) : undefined;
 }
 
-export class StaleSettlementLineError extends Error {
+export class StaleSettlementLineError extends StaleVersionError {
   constructor() {
     super('the order or one of its refunds changed meanwhile');
     this.name = 'StaleSettlementLineError';

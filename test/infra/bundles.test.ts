@@ -5,17 +5,32 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '#lib/topology';
 import { BUILD_DIR } from '../../scripts/build-functions';
 
+// What Lambda sets for every function; the bundles parse their environment as they load.
+process.env.AWS_REGION ??= 'us-east-1';
+
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 const context = { functionName: 'bundle-test', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 5000 };
 const load = async (name: string) =>
-  (await import(pathToFileURL(join(BUILD_DIR, name, 'index.mjs')).href)) as { handler: Handler };
+  (await import(pathToFileURL(join(BUILD_DIR, name, 'index.mjs')).href)) as {
+    handler: Handler;
+    run: Handler;
+  };
 
 /** What CDK deploys is what runs: the esbuild bundles load and answer (no AWS call needed for these). */
 describe('function bundles', () => {
-  it('exist for every function and export a handler', async () => {
+  it('exist for every function and export a handler and the plain function behind it', async () => {
     for (const name of Object.keys(FUNCTIONS)) {
-      expect(typeof (await load(name)).handler, name).toBe('function');
+      const module = await load(name);
+      expect(typeof module.handler, name).toBe('function');
+      expect(typeof module.run, name).toBe('function');
     }
+    // The plain function has no middleware: an invalid request throws instead of answering 400.
+    process.env.TABLE_NAME ??= 'bundle-test-table';
+    await expect(
+      (await load('get-order')).run({ pathParameters: { id: 'bad' }, headers: {} }, context),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('validate with zod and answer problem+json (English messages kept by the slimmed zod)', async () => {

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -124,6 +126,56 @@ describe('functions', () => {
     }
     service.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     synthesized.dev.service.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('each bundle initialises with exactly the environment its template gives it (as Lambda would load it)', () => {
+    // A variable the code needs but the stack never set only shows in AWS: the local stack gives
+    // every function every variable. Load each bundle in a fresh process with only its template's
+    // variables (CloudFormation references replaced by values of the right shape) and Lambda's own.
+    const placeholder = (name: string) =>
+      name.endsWith('_URL')
+        ? 'https://sqs.us-east-1.amazonaws.com/123456789012/placeholder'
+        : name.endsWith('_ARN')
+          ? 'arn:aws:secretsmanager:us-east-1:123456789012:secret:placeholder'
+          : 'placeholder';
+    const functions = Object.values(
+      service.findResources('AWS::Lambda::Function') as Record<string, Resource>,
+    )
+      .map((fn) => ({
+        name: String(fn.Properties.Description ?? '').replace(/ \(prod\)$/, ''),
+        variables: (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+          ?.Variables,
+      }))
+      .filter(({ name }) => name in FUNCTIONS);
+    expect(functions).toHaveLength(Object.keys(FUNCTIONS).length);
+    const failures = functions.flatMap(({ name, variables = {} }) => {
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : placeholder(key),
+        ]),
+      );
+      const bundle = pathToFileURL(join(BUILD_DIR, name, 'index.mjs')).href;
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(bundle)}); if (typeof m.handler !== 'function') process.exit(3);`,
+        ],
+        {
+          env: { PATH: process.env.PATH, ...env, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: name },
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      );
+      return run.status === 0
+        ? []
+        : [
+            `${name}: ${run.stderr.match(/\w*Error: [^\n]*(\n\s*(✖|→)[^\n]*)*/)?.[0] ?? `exit ${run.status}`}`,
+          ];
+    });
+    expect(failures).toEqual([]);
   });
 
   it('ingest-webhook may only send to its queue, put raw notifications in their own table and read the PSP secret', () => {

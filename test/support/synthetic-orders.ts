@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
-import { config } from '#platform/config';
+import { tableName } from '#platform/config';
 import { orderItem } from '#store/orders-repository';
 
 /**
@@ -43,7 +43,7 @@ export function syntheticPendingOrder(i: number, expiresAt: Date, cipBase = 80_0
 
 /** BatchWrite in 25s, four batches in flight, retrying unprocessed items. */
 export async function writeOrders(orders: Order[]): Promise<void> {
-  const table = config().TABLE_NAME;
+  const table = tableName();
   const batches: Order[][] = [];
   for (let i = 0; i < orders.length; i += 25) batches.push(orders.slice(i, i + 25));
   for (let i = 0; i < batches.length; i += 4) {
