@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger, metrics } from '#platform/powertools';
 import { sqsBatchHandler } from '#platform/sqs-handler';
 
+// Building a handler parses the environment, as in Lambda's init; Lambda always sets the region.
+process.env.AWS_REGION ??= 'us-east-1';
+
 const record = (messageId: string, body: unknown): SQSRecord =>
   ({
     messageId,
