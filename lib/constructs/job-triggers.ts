@@ -1,0 +1,103 @@
+import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Stage, StageConfig } from '../stage-config';
+import type { StatefulStack } from '../stateful-stack';
+import { type FunctionName, type JobName, SCHEDULES } from '../topology';
+
+/**
+ * The safety nets: EventBridge Scheduler invokes each job of lib/topology.ts SCHEDULES at the
+ * stage's rate, with retries and a DLQ. Made in the stack's own scope (logical ids unchanged).
+ */
+export function buildJobSchedules(
+  scope: Stack,
+  props: {
+    stage: Stage;
+    config: StageConfig;
+    stateful: StatefulStack;
+    fn: (name: FunctionName) => IFunction;
+  },
+): void {
+  const { stage, config, stateful, fn } = props;
+  const rates: Record<JobName, Duration> = {
+    'sync-pending': config.syncPendingEvery,
+    'expire-orders': config.expireOrdersEvery,
+    'check-unsettled': config.checkUnsettledEvery,
+    'create-payouts': config.createPayoutsEvery,
+    'remind-expiring': config.remindExpiringEvery,
+  };
+  for (const spec of SCHEDULES) {
+    // Scheduler invokes asynchronously: its retries only cover handing the event over. What
+    // happens to a run that throws (or waits behind the previous run: reserved concurrency 1)
+    // is Lambda's async config: no retries of our own, never older than one period, and every
+    // such run recorded in the jobs DLQ, which is alarmed.
+    fn(spec.function).configureAsyncInvoke({
+      retryAttempts: 0,
+      // Lambda keeps an async event at most 6 h.
+      maxEventAge: Duration.seconds(Math.min(21_600, Math.max(60, rates[spec.name].toSeconds()))),
+      onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
+    });
+    new Schedule(scope, `${spec.name}-schedule`, {
+      description: `${spec.name} (${stage})`,
+      schedule: ScheduleExpression.rate(rates[spec.name]),
+      target: new LambdaInvoke(fn(spec.function), {
+        input: ScheduleTargetInput.fromObject({ job: spec.name }),
+        retryAttempts: 2,
+        // A run older than its own period is superseded by the next one.
+        maxEventAge: Duration.seconds(Math.max(60, rates[spec.name].toSeconds())),
+        deadLetterQueue: stateful.jobsDeadLetterQueue,
+      }),
+    });
+  }
+  // LambdaInvoke creates one scheduler role per target; it may invoke the function and its versions.
+  const jobFunctionArns = SCHEDULES.map((spec) => {
+    const cfn = fn(spec.function).node.defaultChild as CfnFunction;
+    return `Resource::<${scope.getLogicalId(cfn)}.Arn>:*`;
+  });
+  for (const child of scope.node.children) {
+    if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
+    Validations.of(child).acknowledge(
+      ...jobFunctionArns.map((finding) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
+        reason:
+          'EventBridge Scheduler role (made by LambdaInvoke) may invoke the job function and its versions only.',
+      })),
+    );
+  }
+}
+
+/**
+ * A report uploaded to the bucket (S3 → EventBridge, default bus) starts its reconciliation.
+ * A run cut short by the timeout throws; Lambda's async retries resume it (same SHA-256, same
+ * settlement); what still fails lands in the jobs DLQ, which is alarmed.
+ */
+export function buildReportUploadTrigger(
+  scope: Stack,
+  props: { stateful: StatefulStack; reportsBucketName: string; fn: (name: FunctionName) => IFunction },
+): void {
+  const { stateful, reportsBucketName, fn } = props;
+  const reconcile = fn('reconcile-upload');
+  reconcile.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge: Duration.hours(6),
+    onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
+  });
+  new Rule(scope, 'settlement-report-uploaded', {
+    description: 'A settlement report was uploaded: reconcile it',
+    eventPattern: {
+      source: ['aws.s3'],
+      detailType: ['Object Created'],
+      detail: {
+        bucket: { name: [reportsBucketName] },
+        object: { key: [{ prefix: 'incoming/' }] },
+      },
+    },
+    // No DLQ on the rule itself: its queue policy would make the stateful stack reference this
+    // one (a cycle). Delivery to Lambda is retried; failed runs reach the jobs DLQ (above).
+    targets: [new LambdaFunctionTarget(reconcile, { retryAttempts: 4 })],
+  });
+}

@@ -1,0 +1,352 @@
+import { Duration, type Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  AlarmRule,
+  AlarmState,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  CompositeAlarm,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Stage, StageConfig } from '../stage-config';
+import type { StatefulStack } from '../stateful-stack';
+import { type FunctionName, QUEUES, SERVICE } from '../topology';
+import type { ServiceFunction } from './service-function';
+
+const METRICS_NAMESPACE = SERVICE.metricsNamespace;
+/**
+ * Our Powertools metrics' dimensions: the service, and the stage's voucher provider (every
+ * function is told it as PSP_PROVIDER, functions/platform/powertools.ts sets it as a default
+ * dimension), so a stage's graphs and alarms say whose payments they count.
+ */
+export const metricDimensions = (provider: StageConfig['provider']) => ({
+  service: SERVICE.name,
+  provider,
+});
+
+/** One of our Powertools metrics, summed per 5 minutes, with the stage's dimensions. */
+function appMetricIn(dimensions: Record<string, string>) {
+  return (metricName: string): Metric =>
+    new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: dimensions,
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+}
+
+interface MonitoringProps {
+  stage: Stage;
+  config: StageConfig;
+  stateful: StatefulStack;
+  api: RestApi;
+  functions: ReadonlyMap<FunctionName, ServiceFunction>;
+  fn: (name: FunctionName) => IFunction;
+}
+
+/**
+ * Every alarm, each saying what to do; the ones that mean money is at risk page through one
+ * composite alarm, the others one by one, all to the stage's alarm topic. Made in the stack's
+ * own scope (logical ids unchanged).
+ */
+export function buildAlarms(
+  scope: Stack,
+  props: MonitoringProps & { topic: Topic },
+): { alarms: Alarm[]; composite: CompositeAlarm } {
+  const { stage, config, stateful, api, functions, fn, topic } = props;
+  const dimensions = metricDimensions(config.provider);
+  const appMetric = appMetricIn(dimensions);
+  const all: Alarm[] = [];
+  const action = new SnsAction(topic);
+  /** Alarms that mean money is at risk page through one composite alarm, not one by one. */
+  const moneyAtRisk: Alarm[] = [];
+  const alarm = (
+    id: string,
+    props: ConstructorParameters<typeof Alarm>[2],
+    options: { moneyAtRisk?: boolean } = {},
+  ) => {
+    const created = new Alarm(scope, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
+    if (options.moneyAtRisk) moneyAtRisk.push(created);
+    else created.addAlarmAction(action);
+    all.push(created);
+    return created;
+  };
+  const money = { moneyAtRisk: true };
+
+  for (const spec of QUEUES) {
+    const { queue, deadLetterQueue } = stateful.queue(spec.name);
+    alarm(
+      `${spec.name}-dlq-not-empty`,
+      {
+        alarmDescription: `Messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      },
+      // A notification we could not apply is a payment not on its order.
+      spec.name === 'payment-notifications' ? money : {},
+    );
+    if (spec.backlogAlarmSeconds !== undefined) {
+      alarm(
+        `${spec.name}-backlog-old`,
+        {
+          alarmDescription: `The oldest ${spec.name} message waits over ${spec.backlogAlarmSeconds} s: the consumer is failing or throttled.`,
+          metric: queue.metricApproximateAgeOfOldestMessage({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          threshold: spec.backlogAlarmSeconds,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+        },
+        money,
+      );
+    }
+  }
+  alarm(
+    'jobs-dlq-not-empty',
+    {
+      alarmDescription:
+        'A scheduled job run failed, or was dropped because the previous run was still going (see the message): the safety nets are not running.',
+      metric: stateful.jobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    },
+    money,
+  );
+  alarm('stream-dispatch-failures', {
+    alarmDescription:
+      'Outbox batches the dispatcher gave up on: events did not reach the bus/webhooks. Replay them from GET /v1/events and redeliver.',
+    metric: stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  alarm('dispatcher-lagging', {
+    alarmDescription: 'The outbox dispatcher is more than 5 minutes behind the table stream.',
+    metric: fn('dispatch-events').metric('IteratorAge', {
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    }),
+    threshold: 300_000,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 5,
+  });
+  alarm(
+    'overdue-pending-backlog',
+    {
+      alarmDescription:
+        'expire-orders keeps leaving due orders behind (PSP down or too many due): unpaid orders stay shippable-looking.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'DueOrdersLeft',
+        dimensionsMap: dimensions,
+        statistic: 'Minimum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 10,
+    },
+    money,
+  );
+  alarm('webhook-signature-failures', {
+    alarmDescription:
+      'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
+    metric: appMetric('WebhookSignatureRejected'),
+    threshold: 5,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  alarm(
+    'payment-anomalies',
+    {
+      alarmDescription:
+        'A payment changed no order (unknown CIP, mismatch, duplicate payment): see GET /v1/anomalies.',
+      metric: appMetric('PaymentAnomaly'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    },
+    money,
+  );
+  alarm('refunds-overdue', {
+    alarmDescription:
+      'Refunds approved but not paid out for days (REFUND_OVERDUE_DAYS): GET /v1/refunds?status=APPROVED, transfer them and mark-paid.',
+    metric: new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'RefundsOverdue',
+      dimensionsMap: dimensions,
+      statistic: 'Maximum',
+      period: Duration.minutes(15),
+    }),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  alarm('risk-flags', {
+    alarmDescription:
+      'Risk rules flagged orders (docs/risk.md): GET /v1/risk/reviews, and approve or reject each one; many at once may be an attack (see RiskBlocked).',
+    metric: appMetric('RiskFlagged'),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  alarm('webhook-delivery-crashes', {
+    alarmDescription:
+      'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
+    metric: appMetric('WebhookDeliveryCrashed'),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  if (config.notificationHeartbeatHours !== undefined) {
+    alarm(
+      'notifications-silent',
+      {
+        alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret and WebhookRejected.`,
+        metric: appMetric('WebhookAccepted').with({
+          period: Duration.hours(config.notificationHeartbeatHours),
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // No data at all is the silence this alarm is for.
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+      money,
+    );
+  }
+  alarm('api-5xx', {
+    alarmDescription: 'The API answers 5xx (PSP outage or our fault).',
+    metric: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 5,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  for (const [name, construct] of functions) {
+    alarm(`${name}-errors`, {
+      alarmDescription: `${name} invocations fail.`,
+      metric: construct.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+  }
+  const composite = new CompositeAlarm(scope, 'money-at-risk', {
+    compositeAlarmName: `pagoefectivo-${stage}-money-at-risk`,
+    alarmDescription:
+      'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left) or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do.',
+    alarmRule: AlarmRule.anyOf(...moneyAtRisk.map((member) => AlarmRule.fromAlarm(member, AlarmState.ALARM))),
+  });
+  composite.addAlarmAction(action);
+  return { alarms: all, composite };
+}
+
+/** One page for whoever is on call: money in, what needs a human, the API, queues, outbound. */
+export function buildDashboard(
+  scope: Stack,
+  props: MonitoringProps & { alarms: Alarm[]; composite: CompositeAlarm },
+): Dashboard {
+  const { stage, config, stateful, api, fn, alarms, composite } = props;
+  const appMetric = appMetricIn(metricDimensions(config.provider));
+  const graph = (title: string, left: IMetric[], width = 8) =>
+    new GraphWidget({ title, left, width, height: 6, leftYAxis: { min: 0 } });
+  const notifications = stateful.queue('payment-notifications');
+  const deliveries = stateful.queue('webhook-deliveries');
+  const maximum = { period: Duration.minutes(1), statistic: 'Maximum' };
+  const dashboard = new Dashboard(scope, 'Dashboard', {
+    dashboardName: `pagoefectivo-${stage}`,
+    defaultInterval: Duration.hours(6),
+  });
+  dashboard.addWidgets(
+    graph('Orders and payments (per 5 min)', [
+      appMetric('OrderCreated'),
+      appMetric('PaymentApplied'),
+      appMetric('PaymentAppliedLate'),
+      appMetric('PaymentsRecoveredByPoll'),
+      appMetric('OrdersExpired'),
+      appMetric('ExpiryRemindersSent'),
+    ]),
+    graph('Needs a human (per 5 min)', [
+      appMetric('PaymentAnomaly'),
+      appMetric('WebhookSignatureRejected'),
+      appMetric('OrphanCipNotDeleted'),
+      appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
+    ]),
+    new AlarmStatusWidget({
+      title: 'Alarms',
+      alarms: [composite, ...alarms],
+      width: 8,
+      height: 6,
+    }),
+  );
+  dashboard.addWidgets(
+    graph('API requests and errors', [
+      api.metricCount({ period: Duration.minutes(5), statistic: 'Sum' }),
+      api.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    ]),
+    graph('API latency (ms)', [
+      api.metricLatency({ period: Duration.minutes(5), statistic: 'p50' }),
+      api.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
+    ]),
+    graph('PagoEfectivo notifications in', [
+      appMetric('WebhookAccepted'),
+      appMetric('WebhookRejected'),
+      notifications.queue.metricApproximateAgeOfOldestMessage(maximum),
+      notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+    ]),
+  );
+  dashboard.addWidgets(
+    graph('Events out (bus and webhooks)', [
+      appMetric('EventPublished'),
+      appMetric('WebhookDelivered'),
+      appMetric('WebhookDeliveryFailed'),
+      appMetric('WebhookDeliveryCrashed'),
+    ]),
+    graph('Refunds (per 5 min)', [
+      appMetric('RefundRequested'),
+      appMetric('RefundApproved'),
+      appMetric('RefundPaidOut'),
+      appMetric('RefundNotPaid'),
+      appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
+    ]),
+    graph('Risk (per 5 min)', [appMetric('RiskFlagged'), appMetric('RiskBlocked')]),
+    graph('Settlements and payouts (per 5 min)', [
+      appMetric('SettlementImported'),
+      appMetric('SettlementLinesUnmatched'),
+      appMetric('PayoutRequested'),
+      appMetric('PayoutApproved'),
+      appMetric('PayoutPaidOut'),
+      appMetric('PayoutNotPaid'),
+    ]),
+    graph('Outbound backlog', [
+      deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),
+      deliveries.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+      stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible(maximum),
+    ]),
+    graph('Dispatcher lag (ms behind the stream)', [fn('dispatch-events').metric('IteratorAge', maximum)]),
+  );
+  return dashboard;
+}

@@ -1,0 +1,191 @@
+import { type Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { problem, problemType } from '#platform/problem-document';
+import type { Stage, StageConfig } from '../stage-config';
+import { type FunctionName, GATEWAY_PROBLEMS, ROUTES, usagePlanName } from '../topology';
+import { EdgeProtection } from './edge-protection';
+
+/**
+ * One JSON line per request: who (key id from the authorizer), what, the answer, and where time
+ * and failures went — the authorizer's and the integration's own error, status and latency —
+ * so a 401 or 5xx can be explained from the access log alone.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    extendedRequestId: '$context.extendedRequestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    method: '$context.httpMethod',
+    resource: '$context.resourcePath',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    keyId: '$context.authorizer.keyId',
+    authorizerStatus: '$context.authorizer.status',
+    authorizerLatency: '$context.authorizer.latency',
+    authorizerError: '$context.authorizer.error',
+    integrationStatus: '$context.integration.status',
+    integrationLatency: '$context.integration.latency',
+    integrationError: '$context.integration.error',
+    error: '$context.error.message',
+    errorType: '$context.error.responseType',
+    xrayTraceId: '$context.xrayTraceId',
+  }),
+);
+
+const PROBLEM_TEMPLATE = (status: number, code: string, detail: string) => ({
+  'application/json': JSON.stringify(problem(status, code, detail)),
+});
+/**
+ * API Gateway's other 4xx (413 body too large, 415, …) keep their status, which a template cannot
+ * read; so the body carries API Gateway's own message and no status member (RFC 9457 allows that).
+ */
+const DEFAULT_4XX_TEMPLATE = {
+  'application/json': `{"type":"${problemType(GATEWAY_PROBLEMS.badRequest.code)}","title":"Error","code":"${GATEWAY_PROBLEMS.badRequest.code}","detail":$context.error.messageString}`,
+};
+
+/**
+ * The REST API, built from the route table (lib/topology.ts ROUTES): access and execution logs,
+ * the stage-wide and per-key throttles, the API-key authorizer, API Gateway's own errors as
+ * problem+json (the local API server's very bodies) and the WAF in front. Its resources are made
+ * in the stack's own scope, so their logical ids — and the deployed API and its URL — stay what
+ * they were before this lived in its own module.
+ */
+export function buildServiceApi(
+  scope: Stack,
+  props: { stage: Stage; config: StageConfig; fn: (name: FunctionName) => IFunction },
+): RestApi {
+  const { stage, config, fn } = props;
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: config.logRetention });
+  const api = new RestApi(scope, 'Api', {
+    restApiName: `pagoefectivo-marketplace-${stage}`,
+    description: 'PagoEfectivo cash vouchers for marketplaces',
+    cloudWatchRole: true,
+    // Every body reaches the Lambdas base64-encoded, byte for byte: the PE-Signature is an HMAC
+    // of the raw bytes, and a text pass-through could alter a latin-1 body before we verify it.
+    binaryMediaTypes: ['*/*'],
+    deployOptions: {
+      stageName: stage,
+      accessLogDestination: new LogGroupLogDestination(accessLogs),
+      accessLogFormat: ACCESS_LOG_FORMAT,
+      loggingLevel: MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      tracingEnabled: true,
+      metricsEnabled: true,
+      throttlingRateLimit: config.apiThrottle.rateLimit,
+      throttlingBurstLimit: config.apiThrottle.burstLimit,
+    },
+    // The authorizer names each caller's API Gateway key (usageIdentifierKey); callers never send one.
+    apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+  });
+  // API Gateway creates its execution log group on first write, with no retention; made here first.
+  const executionLogs = new LogGroup(scope, 'ApiExecutionLogs', {
+    logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stage}`,
+    retention: config.logRetention,
+  });
+  // Before the stage exists, so API Gateway never creates it first (the create would then fail).
+  api.deploymentStage.node.addDependency(executionLogs);
+  // Per-client throttling: every key issued by `npm run api-key:create` joins this plan.
+  api.addUsagePlan('ClientUsagePlan', {
+    name: usagePlanName(stage),
+    description: 'Per-API-key throttle for marketplace backends',
+    throttle: config.clientThrottle,
+    apiStages: [{ api, stage: api.deploymentStage }],
+  });
+  const authorizer = new RequestAuthorizer(scope, 'ApiKeyAuthorizer', {
+    handler: fn('authorizer'),
+    identitySources: [IdentitySource.header('Authorization')],
+    resultsCacheTtl: config.authorizerCacheTtl,
+  });
+  // API Gateway's own errors speak problem+json too, with the local API server's very bodies.
+  const gatewayResponses = [
+    ['Unauthorized', ResponseType.UNAUTHORIZED, GATEWAY_PROBLEMS.unauthorized],
+    ['AccessDenied', ResponseType.ACCESS_DENIED, GATEWAY_PROBLEMS.unauthorized],
+    ['InvalidApiKey', ResponseType.INVALID_API_KEY, GATEWAY_PROBLEMS.apiKeyNotEnabled],
+    ['MissingAuthenticationToken', ResponseType.MISSING_AUTHENTICATION_TOKEN, GATEWAY_PROBLEMS.noSuchRoute],
+    ['Default4xx', ResponseType.DEFAULT_4XX, GATEWAY_PROBLEMS.badRequest],
+    ['Throttled', ResponseType.THROTTLED, GATEWAY_PROBLEMS.throttled],
+    ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, GATEWAY_PROBLEMS.throttled],
+    ['Default5xx', ResponseType.DEFAULT_5XX, GATEWAY_PROBLEMS.internalError],
+  ] as const;
+  for (const [id, type, spec] of gatewayResponses) {
+    api.addGatewayResponse(id, {
+      type,
+      // The defaults keep API Gateway's own status (413, 415, …); only their body becomes problem+json.
+      ...(type === ResponseType.DEFAULT_5XX || type === ResponseType.DEFAULT_4XX
+        ? {}
+        : { statusCode: String(spec.status) }),
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+        ...(spec.status === 429 ? { 'Retry-After': "'1'", 'Access-Control-Allow-Origin': "'*'" } : {}),
+      },
+      templates:
+        type === ResponseType.DEFAULT_4XX
+          ? DEFAULT_4XX_TEMPLATE
+          : PROBLEM_TEMPLATE(spec.status, spec.code, spec.detail),
+    });
+  }
+
+  for (const route of ROUTES) {
+    const method = api.root.resourceForPath(route.path).addMethod(
+      route.method,
+      // No permission for the console's "Test" button: only the deployed stage may invoke.
+      new LambdaIntegration(fn(route.function), { allowTestInvoke: false }),
+      route.auth === 'apiKey'
+        ? { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true }
+        : {},
+    );
+    if (route.auth !== 'apiKey') {
+      Validations.of(method).acknowledge(
+        {
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason:
+            route.auth === 'signature'
+              ? 'PagoEfectivo cannot send our API key; the handler authenticates the PE-Signature HMAC before trusting anything.'
+              : 'Public by design: the OpenAPI document, and the buyer-facing voucher page, its status and widget script (the unguessable token in the URL is the secret).',
+        },
+        { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'Public route (see APIG4).' },
+      );
+    }
+  }
+  Validations.of(api).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-APIG2',
+    reason:
+      'Every input is validated in the Lambda with zod and answered with problem+json naming the field.',
+  });
+  new EdgeProtection(scope, 'Edge', {
+    stage,
+    stageArn: api.deploymentStage.stageArn,
+    publicRoutesPerIpPer5Min: config.edge.publicRoutesPerIpPer5Min,
+    apiPerIpPer5Min: config.edge.apiPerIpPer5Min,
+    ...(config.edge.pspSourceCidrs ? { pspSourceCidrs: config.edge.pspSourceCidrs } : {}),
+  });
+  Validations.of(api).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The AWS-managed role API Gateway needs to write its execution logs; nothing else.',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-COG4',
+      reason:
+        'Callers are marketplace backends, not end users: a Lambda authorizer checks hashed, revocable API keys instead of a Cognito user pool.',
+    },
+  );
+  return api;
+}
