@@ -7,11 +7,11 @@ import { fmt, median } from './stats';
 const RUNS = 7;
 
 /** Time to import a bundle in a fresh Node process: what a Lambda cold start pays before the handler runs. */
-function importMs(file: string): number {
+function importMs(file: string, env: Record<string, string> = {}): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true' },
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', POWERTOOLS_METRICS_DISABLED: 'true', ...env },
   });
   if (result.status !== 0) throw new Error(`import of ${file} failed: ${result.stderr}`);
   return Number(result.stdout);
@@ -53,4 +53,62 @@ export async function coldStarts(built: BuiltFunction[]) {
     `\nWithin 1.3× of the floor: ${rows.filter((row) => row.floorRatio <= 1.3).length} of ${rows.length} functions.`,
   );
   return rows;
+}
+
+/**
+ * What each dependency costs a cold start, on top of the SDK floor (issue 8, item 8: "measure each
+ * lever"): zod as we use it against zod/mini, Powertools' logger + metrics + middy, and the X-Ray
+ * tracer; and one function with AWS SDK call tracing on (a stage's `traceAwsSdkCalls`) and off.
+ */
+export async function coldStartLevers(built: BuiltFunction[]) {
+  const probes = [
+    {
+      name: 'zod',
+      label: '+ zod (classic API, as the functions use it)',
+      imports: "import { z } from 'zod';",
+      uses: 'z.string()',
+    },
+    { name: 'zod-mini', label: '+ zod/mini', imports: "import * as z from 'zod/mini';", uses: 'z.string()' },
+    {
+      name: 'powertools',
+      label: '+ Powertools logger, metrics, middy',
+      imports: [
+        "import { Logger } from '@aws-lambda-powertools/logger';",
+        "import { Metrics } from '@aws-lambda-powertools/metrics';",
+        "import middy from '@middy/core';",
+      ].join('\n'),
+      uses: "middy() && new Logger() && new Metrics({ namespace: 'bench' })",
+    },
+    {
+      name: 'xray',
+      label: '+ Powertools tracer (X-Ray SDK)',
+      imports: "import { Tracer } from '@aws-lambda-powertools/tracer';",
+      uses: 'new Tracer()',
+    },
+  ];
+  const floor = await buildSdkFloor();
+  const files = new Map<string, { file: string; env?: Record<string, string> }>([
+    ['(sdk floor)', { file: floor }],
+  ]);
+  for (const probe of probes) files.set(probe.label, { file: await buildSdkFloor(probe) });
+  const getOrder = built.find((fn) => fn.name === 'get-order');
+  if (getOrder) {
+    files.set('get-order, AWS SDK calls untraced (default)', { file: getOrder.file });
+    files.set('get-order, AWS SDK calls traced', {
+      file: getOrder.file,
+      env: { TRACE_AWS_SDK_CALLS: 'true' },
+    });
+  }
+  const times = new Map<string, number[]>();
+  for (let round = 0; round < RUNS; round++)
+    for (const [label, { file, env }] of files)
+      times.set(label, [...(times.get(label) ?? []), importMs(file, env)]);
+  const floorMs = median(times.get('(sdk floor)') ?? []);
+  console.log(`\n## Cold-start levers (median of ${RUNS} fresh processes, interleaved)\n`);
+  console.log('| bundle | import ms | over the floor ms | × SDK floor |');
+  console.log('|---|---:|---:|---:|');
+  for (const [label, samples] of times) {
+    const ms = median(samples);
+    console.log(`| ${label} | ${fmt(ms)} | ${fmt(ms - floorMs)} | ${fmt(ms / floorMs, 2)} |`);
+  }
 }

@@ -9,7 +9,7 @@ import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#p
 import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
-import { coldStarts } from './cold-start';
+import { coldStartLevers, coldStarts } from './cold-start';
 import { benchPayouts } from './payouts';
 import { benchProviders } from './providers';
 import { benchRisk } from './risk';
@@ -30,6 +30,7 @@ const SECRET = 'bench-secret-key';
 async function main() {
   const built = await buildFunctions();
   await coldStarts(built);
+  await coldStartLevers(built);
 
   const stack = await startLocalStack({
     port: 0,

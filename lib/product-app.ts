@@ -27,8 +27,13 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   if (provider !== undefined && chosen === undefined) {
     throw new Error(`-c provider must be one of ${PROVIDERS.join(', ')}, not ${String(provider)}`);
   }
-  const config: StageConfig =
-    chosen === undefined ? STAGE_CONFIG[stage] : { ...STAGE_CONFIG[stage], provider: chosen };
+  // `-c traceAwsSdkCalls=true`: X-Ray subsegments per AWS SDK call in this deployment (decision 55).
+  const traceContext: unknown = app.node.tryGetContext('traceAwsSdkCalls');
+  const config: StageConfig = {
+    ...STAGE_CONFIG[stage],
+    ...(chosen === undefined ? {} : { provider: chosen }),
+    ...(traceContext === undefined ? {} : { traceAwsSdkCalls: String(traceContext) === 'true' }),
+  };
   // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');
   const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };

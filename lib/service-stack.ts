@@ -66,6 +66,7 @@ export class ServiceStack extends Stack {
       });
       // Every function: its metrics carry the provider (and the PSP functions pick their adapter by it).
       fn.function.addEnvironment('PSP_PROVIDER', config.provider);
+      if (config.traceAwsSdkCalls) fn.function.addEnvironment('TRACE_AWS_SDK_CALLS', 'true');
       if (spec.table) fn.bindTable(stateful.table, spec.table);
       if (spec.rawNotifications)
         fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);

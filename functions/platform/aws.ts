@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from './config';
-import { tracer } from './powertools';
+import { traced } from './tracing';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let rawDynamoClient: DynamoDBClient | undefined;
@@ -13,7 +13,7 @@ let eventBridgeClient: EventBridgeClient | undefined;
 export function dynamoClient(): DynamoDBClient {
   if (rawDynamoClient === undefined) {
     const { DYNAMODB_ENDPOINT, AWS_REGION } = config();
-    rawDynamoClient = tracer.captureAWSv3Client(
+    rawDynamoClient = traced(
       new DynamoDBClient({
         region: AWS_REGION,
         ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
@@ -35,7 +35,7 @@ export function dynamo(): DynamoDBDocumentClient {
 export function sqs(): SQSClient {
   if (sqsClient === undefined) {
     const { SQS_ENDPOINT, AWS_REGION } = config();
-    sqsClient = tracer.captureAWSv3Client(
+    sqsClient = traced(
       new SQSClient({ region: AWS_REGION, ...(SQS_ENDPOINT ? { endpoint: SQS_ENDPOINT } : {}) }),
     );
   }
@@ -45,7 +45,7 @@ export function sqs(): SQSClient {
 export function eventBridge(): EventBridgeClient {
   if (eventBridgeClient === undefined) {
     const { EVENTBRIDGE_ENDPOINT, AWS_REGION } = config();
-    eventBridgeClient = tracer.captureAWSv3Client(
+    eventBridgeClient = traced(
       new EventBridgeClient({
         region: AWS_REGION,
         ...(EVENTBRIDGE_ENDPOINT ? { endpoint: EVENTBRIDGE_ENDPOINT } : {}),

@@ -147,6 +147,14 @@ export function stageProvider(): ProviderName {
   return z.enum(PROVIDERS).catch('pagoefectivo').parse(process.env.PSP_PROVIDER);
 }
 
+/**
+ * Whether this stage traces each AWS SDK call (X-Ray subsegments): read on its own, while the
+ * tracing module loads, like `stageProvider()`.
+ */
+export function traceAwsSdkCalls(): boolean {
+  return process.env.TRACE_AWS_SDK_CALLS === 'true';
+}
+
 /** For the local stack and tests, which set the environment after this module was loaded. */
 export function resetConfigForTests(): void {
   cached = undefined;

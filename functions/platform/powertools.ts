@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SERVICE } from '#lib/topology';
 import { stageProvider } from './config';
 
@@ -14,4 +13,3 @@ export const metrics = new Metrics({
   // Handlers that emit no metric would otherwise log "No application metrics to publish" per call.
   logger: logger.createChild({ logLevel: 'ERROR' }),
 });
-export const tracer = new Tracer({ serviceName: SERVICE.name });

@@ -178,6 +178,38 @@ describe('functions', () => {
     expect(failures).toEqual([]);
   });
 
+  it('traces AWS SDK calls only where a deployment asks (-c traceAwsSdkCalls=true), and the traced bundle loads', () => {
+    const variablesOf = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).map(
+        (fn) =>
+          (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+      );
+    expect(variablesOf(service).filter((variables) => 'TRACE_AWS_SDK_CALLS' in variables)).toEqual([]);
+    const traced = synth('dev', undefined, { ...ONCALL, traceAwsSdkCalls: 'true' }).service;
+    const tracedFunctions = variablesOf(traced).filter(
+      (variables) => variables.TRACE_AWS_SDK_CALLS === 'true',
+    );
+    expect(tracedFunctions.length).toBeGreaterThanOrEqual(Object.keys(FUNCTIONS).length);
+    // The tracer is a chunk of its own, loaded during init only with the variable set.
+    const bundle = pathToFileURL(join(BUILD_DIR, 'get-order', 'index.mjs')).href;
+    const run = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(bundle)});`],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          TABLE_NAME: 't',
+          TRACE_AWS_SDK_CALLS: 'true',
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
   it('ingest-webhook may only send to its queue, put raw notifications in their own table and read the PSP secret', () => {
     const statements = statementsOf(service, 'ingest-webhook', 'prod');
     const actions = actionsOf(statements);
