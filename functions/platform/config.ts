@@ -1,4 +1,9 @@
-import { z } from 'zod';
+// zod/mini, not zod's classic API: every function parses this at init, and the mini schemas
+// are much cheaper to build there (decision 56).
+import * as z from 'zod/mini';
+
+const _default = z._default;
+
 import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
 
 /**
@@ -8,111 +13,113 @@ import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib
  * Variables only some functions have are optional here and checked where they are used
  * (`tableName()`); test/infra checks every function initialises with its template's environment.
  */
+/** A non-empty string (or at least `min` characters). */
+const text = (min = 1) => z.string().check(z.minLength(min));
+/** A whole number given as text (env values are strings), within bounds. */
+const whole = (bounds: { min: number; max?: number }) =>
+  z.coerce
+    .number()
+    .check(z.multipleOf(1), z.gte(bounds.min), ...(bounds.max === undefined ? [] : [z.lte(bounds.max)]));
+const positive = () => z.coerce.number().check(z.positive());
+/** Comma-separated whole numbers (`5,300,1800`), as a list. */
+const numberList = (pattern: RegExp, fallback: string) =>
+  z.pipe(
+    _default(z.string().check(z.regex(pattern)), fallback),
+    z.transform((value) => (value === '' ? [] : value.split(',').map(Number))),
+  );
+
 const EnvSchema = z
   .object({
-    STAGE: z.string().min(1).default('local'),
+    STAGE: _default(text(), 'local'),
     /** Only functions the topology grants the table have it (read it with `tableName()`). */
-    TABLE_NAME: z.string().min(1).optional(),
+    TABLE_NAME: z.optional(text()),
     /** Only the ingest function has it (lib/topology.ts RAW_NOTIFICATIONS_TABLE). */
-    RAW_NOTIFICATION_TABLE_NAME: z.string().min(1).optional(),
-    PAYMENT_QUEUE_URL: z.string().min(1).optional(),
-    PAGOEFECTIVO_BASE_URL: z.url().default('https://pre1a.services.pagoefectivo.pe'),
+    RAW_NOTIFICATION_TABLE_NAME: z.optional(text()),
+    PAYMENT_QUEUE_URL: z.optional(text()),
+    PAGOEFECTIVO_BASE_URL: _default(z.url(), 'https://pre1a.services.pagoefectivo.pe'),
     /** In AWS: a Secrets Manager secret holding {serviceId, accessKey, secretKey}. */
-    PAGOEFECTIVO_SECRET_ARN: z.string().min(1).optional(),
+    PAGOEFECTIVO_SECRET_ARN: z.optional(text()),
     /** Locally (no Secrets Manager emulator): the credentials themselves. */
-    PAGOEFECTIVO_SERVICE_ID: z.string().regex(/^\d+$/).optional(),
-    PAGOEFECTIVO_ACCESS_KEY: z.string().min(1).optional(),
-    PAGOEFECTIVO_SECRET_KEY: z.string().min(1).optional(),
-    PSP_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+    PAGOEFECTIVO_SERVICE_ID: z.optional(z.string().check(z.regex(/^\d+$/))),
+    PAGOEFECTIVO_ACCESS_KEY: z.optional(text()),
+    PAGOEFECTIVO_SECRET_KEY: z.optional(text()),
+    PSP_TIMEOUT_MS: _default(whole({ min: 1 }), 8000),
     /** Who issues vouchers in this stage: PagoEfectivo directly, or through dLocal (docs/providers.md). */
-    PSP_PROVIDER: z.enum(PROVIDERS).default('pagoefectivo'),
-    DLOCAL_BASE_URL: z.url().default('https://sandbox.dlocal.com'),
+    PSP_PROVIDER: _default(z.enum(PROVIDERS), 'pagoefectivo'),
+    DLOCAL_BASE_URL: _default(z.url(), 'https://sandbox.dlocal.com'),
     /** In AWS: a Secrets Manager secret holding {login, transKey, secretKey}. */
-    DLOCAL_SECRET_ARN: z.string().min(1).optional(),
+    DLOCAL_SECRET_ARN: z.optional(text()),
     /** Locally: the credentials themselves. */
-    DLOCAL_LOGIN: z.string().min(1).optional(),
-    DLOCAL_TRANS_KEY: z.string().min(1).optional(),
-    DLOCAL_SECRET_KEY: z.string().min(1).optional(),
+    DLOCAL_LOGIN: z.optional(text()),
+    DLOCAL_TRANS_KEY: z.optional(text()),
+    DLOCAL_SECRET_KEY: z.optional(text()),
     /** Endpoint overrides used by the embedded local stack only. */
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    SQS_ENDPOINT: z.url().optional(),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    SQS_ENDPOINT: z.optional(z.url()),
     // Lambda sets it; the local stack and scripts set it too. No fallback that could hide a mistake.
-    AWS_REGION: z.string().min(1),
-    WEBHOOK_MAX_BODY_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(64 * 1024),
-    RAW_WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+    AWS_REGION: text(),
+    WEBHOOK_MAX_BODY_BYTES: _default(whole({ min: 1 }), 64 * 1024),
+    RAW_WEBHOOK_RETENTION_DAYS: _default(whole({ min: 1 }), 90),
     /** An order is expired this long after its expiresAt (payments made at the deadline still land). */
-    EXPIRY_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_EXPIRY_GRACE_SECONDS),
+    EXPIRY_GRACE_SECONDS: _default(whole({ min: 0 }), DEFAULT_EXPIRY_GRACE_SECONDS),
     /** Past this overdue time, an order is expired even when the PSP cannot be asked (a later payment → PAID_LATE). */
-    EXPIRY_FORCE_AFTER_SECONDS: z.coerce.number().int().min(0).default(3600),
+    EXPIRY_FORCE_AFTER_SECONDS: _default(whole({ min: 0 }), 3600),
     /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
-    JOB_MAX_ORDERS: z.coerce.number().int().positive().default(2000),
+    JOB_MAX_ORDERS: _default(whole({ min: 1 }), 2000),
     /** Approved refunds not paid out after this many days are counted (RefundsOverdue, alarmed). */
-    REFUND_OVERDUE_DAYS: z.coerce.number().positive().default(3),
+    REFUND_OVERDUE_DAYS: _default(positive(), 3),
     /** The stage's EventBridge bus for order events. */
-    EVENT_BUS_NAME: z.string().min(1).optional(),
-    EVENTBRIDGE_ENDPOINT: z.url().optional(),
-    WEBHOOK_DELIVERY_QUEUE_URL: z.string().min(1).optional(),
+    EVENT_BUS_NAME: z.optional(text()),
+    EVENTBRIDGE_ENDPOINT: z.optional(z.url()),
+    WEBHOOK_DELIVERY_QUEUE_URL: z.optional(text()),
     /** Delay before each retry of a failed outgoing webhook, in seconds (Standard Webhooks-style schedule). */
-    WEBHOOK_RETRY_SCHEDULE_SECONDS: z
-      .string()
-      .regex(/^\d+(,\d+)*$/)
-      .default('5,300,1800,7200,18000,36000,36000')
-      .transform((value) => value.split(',').map(Number)),
-    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: numberList(/^\d+(,\d+)*$/, '5,300,1800,7200,18000,36000,36000'),
+    WEBHOOK_TIMEOUT_MS: _default(whole({ min: 1 }), 10_000),
     /** An endpoint that has failed without a single success for this long is disabled. */
-    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
-      .number()
-      .positive()
-      .default(5 * 24),
+    WEBHOOK_DISABLE_AFTER_HOURS: _default(positive(), 5 * 24),
     /** After a secret rotation, the old secret keeps signing (next to the new one) this long. */
-    WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
+    WEBHOOK_SECRET_OVERLAP_HOURS: _default(positive(), 24),
     /** Refunds at or above this (minor units) need a second API key to approve them (maker-checker). */
-    REFUND_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(50_000),
+    REFUND_APPROVAL_THRESHOLD: _default(whole({ min: 0 }), 50_000),
     /** The stage's settlement report layout and PSP contract, as JSON (functions/settlements/report-config.ts). */
-    SETTLEMENT_CONFIG: z.string().min(2).optional(),
+    SETTLEMENT_CONFIG: z.optional(text(2)),
     /** Where large settlement reports are uploaded (S3, one bucket per stage); absent locally. */
-    SETTLEMENT_BUCKET_NAME: z.string().min(1).optional(),
+    SETTLEMENT_BUCKET_NAME: z.optional(text()),
     /** Anti-fraud rules at order creation, as JSON (functions/risk/rules.ts); absent: the defaults. */
-    RISK_RULES: z.string().min(2).optional(),
+    RISK_RULES: z.optional(text(2)),
     /** Flagged orders cannot be fulfilled until reviewed (`false` turns the gate off). */
-    RISK_REVIEW_REQUIRED: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((value) => value === 'true'),
+    RISK_REVIEW_REQUIRED: z.pipe(
+      _default(z.enum(['true', 'false']), 'true'),
+      z.transform((value) => value === 'true'),
+    ),
     /** When and how sellers are paid, as JSON (functions/payouts/schedule.ts). */
-    PAYOUT_SCHEDULE: z.string().min(2).optional(),
+    PAYOUT_SCHEDULE: z.optional(text(2)),
     /**
      * Where buyers reach this API (`https://…/{stage}` or a custom domain), for the voucher page
      * URLs given with every order. Only the functions that mint or announce pages have it.
      */
-    PUBLIC_BASE_URL: z
-      .url()
-      .optional()
-      .transform((url) => url?.replace(/\/+$/, '')),
+    PUBLIC_BASE_URL: z.pipe(
+      z.optional(z.url()),
+      z.transform((url) => url?.replace(/\/+$/, '')),
+    ),
     /** The voucher page's stage settings as JSON `{marketplaceName, whereToPayUrl}` (functions/voucher-page). */
-    VOUCHER_PAGE: z.string().min(2).optional(),
+    VOUCHER_PAGE: z.optional(text(2)),
     /** Minutes before the deadline at which `order.expiring_soon` is sent, comma-separated (empty: none). */
-    REMINDER_LEAD_MINUTES: z
-      .string()
-      .regex(/^(\d+(,\d+)*)?$/)
-      .default('360')
-      .transform((value) => (value === '' ? [] : value.split(',').map(Number))),
+    REMINDER_LEAD_MINUTES: numberList(/^(\d+(,\d+)*)?$/, '360'),
     /** CIPs per POST /v1/cips/search call. */
-    PSP_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(25),
+    PSP_SEARCH_BATCH_SIZE: _default(whole({ min: 1, max: 100 }), 25),
   })
-  .refine(
-    (env) =>
-      env.PAGOEFECTIVO_SECRET_ARN !== undefined ||
-      env.PAGOEFECTIVO_SECRET_KEY !== undefined ||
-      env.PAGOEFECTIVO_ACCESS_KEY === undefined,
-    { message: 'PAGOEFECTIVO_ACCESS_KEY given without PAGOEFECTIVO_SECRET_KEY' },
+  .check(
+    z.refine(
+      (env) =>
+        env.PAGOEFECTIVO_SECRET_ARN !== undefined ||
+        env.PAGOEFECTIVO_SECRET_KEY !== undefined ||
+        env.PAGOEFECTIVO_ACCESS_KEY === undefined,
+      { message: 'PAGOEFECTIVO_ACCESS_KEY given without PAGOEFECTIVO_SECRET_KEY' },
+    ),
   );
 
-export type Config = z.infer<typeof EnvSchema>;
+export type Config = z.output<typeof EnvSchema>;
 
 let cached: Config | undefined;
 
@@ -144,7 +151,7 @@ export function tableName(): string {
  * of the environment, because every function (even one with no table) emits metrics.
  */
 export function stageProvider(): ProviderName {
-  return z.enum(PROVIDERS).catch('pagoefectivo').parse(process.env.PSP_PROVIDER);
+  return z.catch(z.enum(PROVIDERS), 'pagoefectivo').parse(process.env.PSP_PROVIDER);
 }
 
 /**

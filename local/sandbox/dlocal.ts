@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { now } from '#platform/clock';
 import { dlocalAuthorization, dlocalSignature, signatureFromHeaders } from '#psp/dlocal/dlocal-signature';
+import { type Delivery, postNotification } from './http-reply';
 import type { SandboxCip, SandboxState } from './state';
 
 /**
@@ -83,26 +84,18 @@ export function dlocalSandbox(
   }
 
   /** Signs and posts a notification as dLocal does: X-Date, X-Login, Authorization over the raw body. */
-  async function notify(url: string, payload: Json): Promise<{ status: number | null; error?: string }> {
+  async function notify(url: string, payload: Json): Promise<Delivery> {
     const body = JSON.stringify(payload);
     const date = now().toISOString();
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-date': date,
-          'x-login': options.login,
-          authorization: dlocalAuthorization(dlocalSignature(options.secretKey, options.login, date, body)),
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      await response.arrayBuffer();
-      return { status: response.status };
-    } catch (caught) {
-      return { status: null, error: caught instanceof Error ? caught.message : String(caught) };
-    }
+    return postNotification(
+      url,
+      {
+        'x-date': date,
+        'x-login': options.login,
+        authorization: dlocalAuthorization(dlocalSignature(options.secretKey, options.login, date, body)),
+      },
+      body,
+    );
   }
 
   function authenticate(

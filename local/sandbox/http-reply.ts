@@ -25,3 +25,26 @@ export async function readBody(request: IncomingMessage): Promise<Json> {
     throw new SyntaxError('not an object');
   return parsed as Json;
 }
+
+/** What became of one notification the sandbox posted: the merchant's status, or why none came. */
+export type Delivery = { status: number | null; error?: string };
+
+/** Posts a signed notification to the merchant as a PSP does (10 s timeout), never throwing. */
+export async function postNotification(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<Delivery> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return { status: response.status };
+  } catch (error) {
+    return { status: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}

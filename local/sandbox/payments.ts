@@ -3,10 +3,8 @@ import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { effectiveStatus } from './cips';
 import type { dlocalSandbox } from './dlocal';
-import { fail, HttpReply, type Json } from './http-reply';
+import { fail, HttpReply, type Json, postNotification } from './http-reply';
 import type { SandboxCip, SandboxState } from './state';
-
-type Delivery = { status: number | null; error?: string };
 
 /**
  * A buyer pays a CIP at an agent (`POST /_sandbox/cips/{cip}/pay`, a control PagoEfectivo has no
@@ -19,23 +17,12 @@ export function paymentDesk(
   notifications: { url: string; secretKey: string },
   dlocal: ReturnType<typeof dlocalSandbox>,
 ) {
-  async function deliver(body: string): Promise<Delivery> {
-    try {
-      const response = await fetch(notifications.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'pe-signature': notificationSignature(notifications.secretKey, body),
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      await response.arrayBuffer();
-      return { status: response.status };
-    } catch (error) {
-      return { status: null, error: error instanceof Error ? error.message : String(error) };
-    }
-  }
+  const deliver = (body: string) =>
+    postNotification(
+      notifications.url,
+      { 'pe-signature': notificationSignature(notifications.secretKey, body) },
+      body,
+    );
 
   return {
     async pay(cip: SandboxCip | undefined, body: Json): Promise<HttpReply> {
