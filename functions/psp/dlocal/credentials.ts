@@ -1,12 +1,14 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+// zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
+import * as z from 'zod/mini';
 import { config } from '#platform/config';
 import type { DlocalCredentials } from './client';
 
-const SecretSchema = z.object({
-  login: z.string().min(1),
-  transKey: z.string().min(1),
-  secretKey: z.string().min(1),
+/** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
+export const SecretSchema = z.object({
+  login: z.string().check(z.minLength(1)),
+  transKey: z.string().check(z.minLength(1)),
+  secretKey: z.string().check(z.minLength(1)),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+// zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
+import * as z from 'zod/mini';
 import { config } from '#platform/config';
 
 export interface PspCredentials {
@@ -8,10 +9,14 @@ export interface PspCredentials {
   secretKey: string;
 }
 
-const SecretSchema = z.object({
-  serviceId: z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String),
-  accessKey: z.string().min(1),
-  secretKey: z.string().min(1),
+/** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
+export const SecretSchema = z.object({
+  serviceId: z.pipe(
+    z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.positive())]),
+    z.transform(String),
+  ),
+  accessKey: z.string().check(z.minLength(1)),
+  secretKey: z.string().check(z.minLength(1)),
 });
 
 /** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
