@@ -5,6 +5,7 @@ import { payoutPaidEntry } from '#ledger/journal';
 import { ulid } from '#orders/ids';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
+import { assertAnotherApprover, stepped } from '#platform/lifecycle';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { Actor } from '#refunds/refunds';
@@ -263,21 +264,15 @@ export async function movePayout(
           payoutStatus: payout.status,
         });
       }
-      if (move === 'approve' && payout.requestedBy.keyId === by.keyId) {
-        throw new ConflictError(
-          'approver_must_differ',
+      if (move === 'approve')
+        assertAnotherApprover(
+          payout.requestedBy.keyId,
+          by.keyId,
           'A payout is approved by another API key than the one that requested it.',
         );
-      }
       const at = now().toISOString();
-      const next: StoredPayout = {
-        ...payout,
-        status: to,
-        updatedAt: at,
-        version: payout.version + 1,
-        history: [...payout.history, { status: to, at, by, ...details }],
-        // Approved: the ledger lines up to the request are what it pays; the next payout starts after.
-      };
+      // Approved: the ledger lines up to the request are what it pays; the next payout starts after.
+      const next = stepped(payout, to, { status: to, at, by, ...details }, at);
       const { sellerId, currency, amount } = payout;
       const names = { '#open': openPayoutMarker(currency) };
       const closes = {

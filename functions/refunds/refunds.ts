@@ -14,6 +14,7 @@ import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
+import { assertAnotherApprover, stepped } from '#platform/lifecycle';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
@@ -348,20 +349,14 @@ export async function moveRefund(
           `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
         );
       }
-      if (move === 'approve' && refund.requestedBy.keyId === by.keyId) {
-        throw new ConflictError(
-          'approver_must_differ',
+      if (move === 'approve')
+        assertAnotherApprover(
+          refund.requestedBy.keyId,
+          by.keyId,
           'Refunds at or above the approval threshold are approved by another API key than the one that requested them.',
         );
-      }
       const at = now().toISOString();
-      const next: StoredRefund = {
-        ...refund,
-        status: to,
-        updatedAt: at,
-        version: refund.version + 1,
-        history: [...refund.history, { status: to, at, by, ...details }],
-      };
+      const next = stepped(refund, to, { status: to, at, by, ...details }, at);
       const { order, items: bookkeeping } = refund.anomalyId
         ? { order: undefined, items: await anomalyBookkeeping(refund, to) }
         : await orderBookkeeping(refund, to, at);
