@@ -262,10 +262,42 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
+/** Every .xlsx file is a zip archive, and every zip archive starts with a local file header. */
+const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * The input again, after checking it starts like a zip archive. exceljs's stream reader never
+ * settles on an empty input (a request body or S3 object of 0 bytes hung the import — found by
+ * the hostile-input fuzz), so what is not a zip is refused before it gets there.
+ */
+async function zipInput(input: Readable): Promise<Readable> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let head = Buffer.alloc(0);
+  while (head.length < ZIP_SIGNATURE.length) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, Buffer.from(next.value)]);
+  }
+  if (!head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE)) {
+    throw new UnreadableReportError(
+      head.length === 0 ? 'The .xlsx file is empty.' : 'Not a readable .xlsx file (not a zip archive).',
+      { line: 0, column: '*', message: 'The body is not a readable .xlsx workbook.' },
+    );
+  }
+  return Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next())
+        yield Buffer.from(next.value);
+    })(),
+  );
+}
+
 async function* xlsxRecords(input: Readable): AsyncGenerator<{ cells: string[]; line: number }> {
+  const workbook = await zipInput(input);
   // Loaded on first use: only the settlement functions pay for the spreadsheet reader.
   const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(workbook, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',

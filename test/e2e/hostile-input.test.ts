@@ -226,6 +226,19 @@ describe('hostile input to the public routes', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('refuses a settlement "spreadsheet" that is empty or no workbook with 400, not a hang', async () => {
+    // An empty body sent as .xlsx once hung the import for good (exceljs waits for zip entries
+    // that never come): the fuzz above found it about once in twelve runs.
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    for (const body of [undefined, '', 'PK', 'not a zip at all']) {
+      const started = Date.now();
+      const result = await send('POST', '/v1/settlements', body, { 'content-type': xlsx });
+      expect(result.status, JSON.stringify(body)).toBe(400);
+      expect(result.contentType).toContain('application/problem+json');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
   it('answers 415 to a JSON route sent another media type, and accepts a bodiless POST without one', async () => {
     const order = JSON.stringify(orderRequest());
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
