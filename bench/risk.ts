@@ -1,4 +1,4 @@
-import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { CreateOrderRequest } from '#orders/create-order-request';
 import { resetConfigForTests } from '#platform/config';
 import { countDynamo } from './settlements';
 import { fmt, median, percentile } from './stats';

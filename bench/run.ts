@@ -2,7 +2,7 @@ import './silence';
 import '../local/quiet';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ingestNotification } from '#notifications/ingest-notification';
-import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { CreateOrderRequest } from '#orders/create-order-request';
 import type { Order } from '#orders/order';
 import { sqs } from '#platform/aws';
 import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';

@@ -1,6 +1,6 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '#lib/topology';
-import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { CreateOrderRequest } from '#orders/create-order-request';
 import type { Order } from '#orders/order';
 import { dynamoClient } from '#platform/aws';
 import { fmt } from './stats';

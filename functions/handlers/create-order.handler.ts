@@ -1,6 +1,6 @@
 import { idempotentOperation } from '#http/idempotency';
-import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/api-schemas';
 import { createOrder } from '#orders/create-order';
+import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/create-order-request';
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';

@@ -9,7 +9,6 @@ import {
 import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
 import {
   CipParamsSchema,
-  CreateOrderRequestSchema,
   ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
   OpenReviewsQuerySchema,
@@ -19,6 +18,7 @@ import {
   ProblemSchema,
   RiskReviewRequestSchema,
 } from '#orders/api-schemas';
+import { CreateOrderRequestSchema } from '#orders/create-order-request';
 import {
   CreateEndpointRequestSchema,
   DeliveryAttemptListSchema,

@@ -7,7 +7,7 @@ import type { PspProvider, VoucherRef } from '#psp/provider';
 import { assessRisk } from '#risk/assess';
 import { recordCreationIntent } from '#store/creation-intents';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '#store/orders-repository';
-import type { CreateOrderRequest } from './api-schemas';
+import type { CreateOrderRequest } from './create-order-request';
 import { newOrderId, newVoucherPageToken } from './ids';
 import { type Order, toSecondIso } from './order';
 import { orderEventData } from './present';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { CreateOrderRequest } from '#orders/api-schemas';
+import type { CreateOrderRequest } from '#orders/create-order-request';
 
 export const stack = () => inject('localStack');
 

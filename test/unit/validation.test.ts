@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreateOrderRequestSchema } from '#orders/api-schemas';
+import { CreateOrderRequestSchema } from '#orders/create-order-request';
 import { zodIssuesToFields } from '#platform/http';
 
 const valid = {
