@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
-import type { SameType } from '#platform/same-type';
-import { ANOMALY_TYPES, type Anomaly } from './anomaly';
+import { ANOMALY_TYPES } from './anomaly';
 
 export const ListAnomaliesQuerySchema = z.object({
   type: z.enum(ANOMALY_TYPES).optional(),
@@ -33,9 +32,6 @@ export const AnomalySchema = z
     resolution: z.string().optional(),
   })
   .meta({ id: 'Anomaly' });
-/** The wire schema describes the domain's anomaly exactly (compile-time check). */
-const anomalySchemaIsTheDomainType: SameType<z.infer<typeof AnomalySchema>, Anomaly> = true;
-void anomalySchemaIsTheDomainType;
 
 export const AnomalyIdParamsSchema = z.object({
   id: z

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { CURRENCIES } from '#orders/money';
 import { DOCUMENT_TYPES } from '#orders/order';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
-import type { SameType } from '#platform/same-type';
 import { BankAccountSchema } from '#refunds/api-schemas';
-import { PAYOUT_STATUSES, type Payout } from './payout';
+import { PAYOUT_STATUSES } from './payout';
 
 const sellerId = z
   .string()
@@ -129,9 +128,6 @@ export const PayoutSchema = z
     version: z.number().int(),
   })
   .meta({ id: 'Payout' });
-/** The wire schema describes the domain's payout exactly (compile-time check). */
-const payoutSchemaIsTheDomainType: SameType<z.infer<typeof PayoutSchema>, Payout> = true;
-void payoutSchemaIsTheDomainType;
 
 export const PayoutListSchema = z
   .object({ items: z.array(PayoutSchema), nextCursor: z.string().nullable() })

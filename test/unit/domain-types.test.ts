@@ -1,0 +1,16 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { Anomaly } from '#payments/anomaly';
+import type { AnomalySchema } from '#payments/anomaly-schemas';
+import type { PayoutSchema } from '#payouts/api-schemas';
+import type { Payout } from '#payouts/payout';
+import type { RefundSchema } from '#refunds/api-schemas';
+import type { Refund } from '#refunds/refund';
+
+// The store holds domain types declared on their own (decision 51); the API schemas must describe
+// exactly them. Checked by the type checker (`npm run typecheck`), so a drift fails the build.
+describe('API schemas describe the domain types exactly', () => {
+  it('Refund', () => expectTypeOf<z.infer<typeof RefundSchema>>().toEqualTypeOf<Refund>());
+  it('Payout', () => expectTypeOf<z.infer<typeof PayoutSchema>>().toEqualTypeOf<Payout>());
+  it('Anomaly', () => expectTypeOf<z.infer<typeof AnomalySchema>>().toEqualTypeOf<Anomaly>());
+});
