@@ -1,4 +1,5 @@
 import { startLocalStack } from '../local/stack';
+import { benchOrderRequest } from './order-request';
 import { fmt, median, percentile, runBounded } from './stats';
 
 const KEY = 'bench-provider-key-0123456789';
@@ -30,20 +31,7 @@ export async function benchProviders() {
         const response = await fetch(`${stack.apiUrl}/v1/orders`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-          body: JSON.stringify({
-            reference: `bench-${provider}-${seq}`,
-            currency: 'PEN',
-            amount: 15_000,
-            concept: 'Bench',
-            buyer: {
-              email: 'bench@example.pe',
-              firstName: 'Ana',
-              lastName: 'Núñez',
-              documentType: 'DNI',
-              documentNumber: String(40_000_000 + seq++),
-            },
-            splits: [{ sellerId: 'bench', amount: 15_000, fee: 0 }],
-          }),
+          body: JSON.stringify(benchOrderRequest(`bench-${provider}-${seq}`, String(40_000_000 + seq++))),
         });
         if (response.status !== 201)
           throw new Error(`${provider} create → ${response.status} ${await response.text()}`);

@@ -10,6 +10,7 @@ import { isValidNotificationSignature, notificationSignature } from '#psp/pagoef
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStartLevers, coldStarts } from './cold-start';
+import { benchOrderRequest } from './order-request';
 import { benchPayouts } from './payouts';
 import { benchProviders } from './providers';
 import { benchRisk } from './risk';
@@ -60,23 +61,11 @@ async function main() {
     const post = <T>(url: string, body: unknown) => request<T>('POST', url, body);
     const get = <T>(path: string) => request<T>('GET', `${stack.apiUrl}${path}`);
     let seq = 0;
-    const order = (): CreateOrderRequest => ({
-      reference: `bench-${Date.now()}-${seq++}`,
-      currency: 'PEN',
-      amount: 15000,
-      concept: 'Bench',
-      buyer: {
-        email: 'bench@example.pe',
-        firstName: 'Ana',
-        lastName: 'Núñez',
-        documentType: 'DNI',
-        // One buyer each: the risk rules (one buyer's open vouchers) would refuse a bench's worth.
-        documentNumber: String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
-      },
-      splits: [{ sellerId: 'seller-bench', amount: 15000, fee: 1000 }],
-      expiresInMinutes: 1440,
-      metadata: {},
-    });
+    const order = (): CreateOrderRequest =>
+      benchOrderRequest(
+        `bench-${Date.now()}-${seq++}`,
+        String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
+      );
     const createOrder = () => post<Order>(`${stack.apiUrl}/v1/orders`, order());
 
     // Warm up: first PSP token, first handler imports, DynamoDB Local JIT.

@@ -429,7 +429,7 @@ function pathsFromRoutes(
   return paths;
 }
 
-const COMMON_ERRORS = {
+const commonErrors = {
   '400': problem('Invalid input; `errors` names each field.'),
   '401': problem('Missing or unknown API key.'),
   '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
@@ -443,7 +443,6 @@ const COMMON_ERRORS = {
  * without its documentation, nor documented without existing.
  */
 function routeOperations(): Record<RouteKey, JsonSchema> {
-  const commonErrors = COMMON_ERRORS;
   return {
     'GET /openapi.json': {
       operationId: 'getOpenApiDocument',

@@ -115,12 +115,9 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
 
 /** PENDING_PAYMENT → EXPIRED, conditional on what was read. False when the order moved on meanwhile. */
 async function expireOrder(order: Order): Promise<boolean> {
-  let current: Order | undefined = order;
-  let firstRead = true;
   return withFreshReads(
-    async () => {
-      if (!firstRead) current = await getOrder(order.id, true);
-      firstRead = false;
+    async (round) => {
+      const current = round === 1 ? order : await getOrder(order.id, true);
       if (current?.status !== 'PENDING_PAYMENT') return false;
       const expired = transitioned(current, 'EXPIRED', 'expiry', now());
       await saveTransition(current, expired, eventData(expired));

@@ -14,19 +14,20 @@ export const READ_AGAIN = Symbol('read again');
 export const DEFAULT_ATTEMPTS = 5;
 
 /**
- * Runs `attempt` (read, decide, conditional write) until it returns a result, re-running it when
+ * Runs `attempt(round)` (read, decide, conditional write; round 1, 2, … so the first can use
+ * what the caller already read) until it returns a result, re-running it when
  * it throws a `StaleVersionError` or returns `READ_AGAIN`. After `attempts` lost races, the
  * answer is `exhausted()`'s: it throws a ConflictError for an API caller (409: retry), an Error
  * for a queue or batch (redelivered by its trigger), or returns what a job makes of it.
  */
 export async function withFreshReads<T>(
-  attempt: () => Promise<T | typeof READ_AGAIN>,
+  attempt: (round: number) => Promise<T | typeof READ_AGAIN>,
   exhausted: () => T,
   attempts = DEFAULT_ATTEMPTS,
 ): Promise<T> {
   for (let round = 1; round <= attempts; round++) {
     try {
-      const result = await attempt();
+      const result = await attempt(round);
       if (result !== READ_AGAIN) return result;
     } catch (error) {
       if (!(error instanceof StaleVersionError)) throw error;

@@ -309,13 +309,10 @@ async function reconcileLine(
   prefetched: Order | 'by_cip',
   config: SettlementConfig,
 ): Promise<SettlementLineRecord> {
-  let order: Order | undefined;
-  let firstRead = true;
   let paymentWasMissing = false;
   return withFreshReads(
-    async () => {
-      order = firstRead && prefetched !== 'by_cip' ? prefetched : await getOrderByCip(line.cip);
-      firstRead = false;
+    async (round) => {
+      const order = round === 1 && prefetched !== 'by_cip' ? prefetched : await getOrderByCip(line.cip);
       const decision = classifyLine(line, order, settlement.id, config);
       if (decision.kind === 'done_before')
         return (await getLine(settlement.id, line.line)) as SettlementLineRecord;

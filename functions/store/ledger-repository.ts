@@ -167,6 +167,7 @@ export function sellerBalanceUpdate(
 ): TransactItem {
   const entries = Object.entries(changes).filter(([, amount]) => amount !== undefined && amount !== 0);
   const becomesAvailable = (changes.available ?? 0) > 0;
+  const payoutDue = sellerBalanceEntity.payoutDueKeys(sellerId, at);
   const sets = [
     'sellerId = :seller',
     ...(becomesAvailable
@@ -193,12 +194,7 @@ export function sellerBalanceUpdate(
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: {
         ':seller': sellerId,
-        ...(becomesAvailable
-          ? {
-              ':duePk': sellerBalanceEntity.payoutDueKeys(sellerId, at).gsi3pk,
-              ':dueSk': sellerBalanceEntity.payoutDueKeys(sellerId, at).gsi3sk,
-            }
-          : {}),
+        ...(becomesAvailable ? { ':duePk': payoutDue.gsi3pk, ':dueSk': payoutDue.gsi3sk } : {}),
         ...Object.fromEntries(entries.map(([, amount], i) => [`:b${i}`, amount])),
         ...more.values,
       },
