@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SERVICE } from '#lib/topology';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
-import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';
+import { callPsp, type PspResponse } from '../http-call';
 import type {
   ChangeExpiryOutcome,
   CipState,
@@ -73,11 +73,6 @@ const RefundReply = z.object({ id: z.string().min(1), status: z.string() });
 const ErrorBody = z
   .object({ code: z.coerce.number().optional(), message: z.string().optional() })
   .passthrough();
-
-interface DlocalResponse {
-  status: number;
-  body: unknown;
-}
 
 /** dLocal's DNI/RUC rule for Peru: the payer's document is required (8–9 digits DNI, 11 RUC). */
 function payerDocument(input: CreateVoucherInput): string | undefined {
@@ -212,51 +207,32 @@ export class DlocalClient implements PspProvider {
     path: string,
     body?: unknown,
     idempotencyKey?: string,
-  ): Promise<DlocalResponse> {
-    const leftMs = timeLeftMs();
-    if (leftMs < MIN_CALL_MS) throw new PspUnavailableError('No time left to call dLocal; try again.', 503);
+  ): Promise<PspResponse> {
     const { login, transKey, secretKey } = await this.options.credentials();
     const text = body === undefined ? '' : JSON.stringify(body);
     const date = this.options.now().toISOString();
-    let response: Response;
-    try {
-      response = await fetch(
-        new URL(path.replace(/^\//, ''), `${this.options.baseUrl.replace(/\/+$/, '')}/`),
-        {
-          method,
-          headers: {
-            'content-type': 'application/json',
-            'x-date': date,
-            'x-login': login,
-            'x-trans-key': transKey,
-            'x-version': '2.1',
-            'user-agent': SERVICE.name,
-            authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, text)),
-            ...(idempotencyKey ? { 'x-idempotency-key': idempotencyKey } : {}),
-          },
-          ...(method === 'GET' ? {} : { body: text }),
-          signal: AbortSignal.timeout(Math.floor(Math.min(this.options.timeoutMs, leftMs))),
+    return callPsp(
+      'dLocal',
+      new URL(path.replace(/^\//, ''), `${this.options.baseUrl.replace(/\/+$/, '')}/`),
+      {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-date': date,
+          'x-login': login,
+          'x-trans-key': transKey,
+          'x-version': '2.1',
+          'user-agent': SERVICE.name,
+          authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, text)),
+          ...(idempotencyKey ? { 'x-idempotency-key': idempotencyKey } : {}),
         },
-      );
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      logger.warn('dLocal unreachable', { path, timedOut, error });
-      throw new PspUnavailableError(
-        timedOut ? 'dLocal did not answer in time.' : 'dLocal could not be reached.',
-        503,
-      );
-    }
-    const raw = await response.text();
-    try {
-      return { status: response.status, body: raw === '' ? undefined : JSON.parse(raw) };
-    } catch {
-      if (response.ok) throw new PspUnavailableError('dLocal answered with something that is not JSON.', 502);
-      return { status: response.status, body: undefined };
-    }
+        ...(method === 'GET' ? {} : { body: text }),
+      },
+      this.options.timeoutMs,
+    );
   }
 
-  private failure(action: string, response: DlocalResponse): Error {
+  private failure(action: string, response: PspResponse): Error {
     const parsed = ErrorBody.safeParse(response.body);
     if (
       response.status >= 400 &&

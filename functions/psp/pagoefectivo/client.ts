@@ -3,6 +3,7 @@ import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';
+import { callPsp, type PspResponse } from '../http-call';
 import type {
   ChangeExpiryOutcome,
   CipState,
@@ -76,11 +77,6 @@ const PspErrorBody = z
 interface Token {
   value: string;
   expiresAtMs: number;
-}
-
-interface PspResponse {
-  status: number;
-  body: unknown;
 }
 
 export class PagoEfectivoClient {
@@ -214,18 +210,11 @@ export class PagoEfectivoClient {
     }
   }
 
-  private async send(method: string, path: string, body: unknown, bearer?: string): Promise<PspResponse> {
-    const url = new URL(path, this.options.baseUrl);
-    // Each call waits at most its own timeout AND what the invocation has left (RESERVE_MS kept).
-    const leftMs = timeLeftMs();
-    if (leftMs < MIN_CALL_MS) {
-      logger.warn('PagoEfectivo not called: no time left in this invocation', { path, leftMs });
-      throw new PspUnavailableError('No time left to call PagoEfectivo; try again.', 503);
-    }
-    const budgetMs = Math.floor(Math.min(this.options.timeoutMs, leftMs));
-    let response: Response;
-    try {
-      response = await fetch(url, {
+  private send(method: string, path: string, body: unknown, bearer?: string): Promise<PspResponse> {
+    return callPsp(
+      'PagoEfectivo',
+      new URL(path, this.options.baseUrl),
+      {
         method,
         headers: {
           'content-type': 'application/json',
@@ -234,28 +223,10 @@ export class PagoEfectivoClient {
           origin: 'web',
           ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(budgetMs),
-      });
-    } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      logger.warn('PagoEfectivo unreachable', { path, timedOut, error });
-      throw new PspUnavailableError(
-        timedOut ? 'PagoEfectivo did not answer in time.' : 'PagoEfectivo could not be reached.',
-        503,
-      );
-    }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-      if (response.ok)
-        throw new PspUnavailableError('PagoEfectivo answered with something that is not JSON.', 502);
-    }
-    return { status: response.status, body: parsed };
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+      this.options.timeoutMs,
+    );
   }
 
   private async currentToken(): Promise<Token> {
