@@ -63,9 +63,15 @@ export async function coldStarts(built: BuiltFunction[]) {
 export async function coldStartLevers(built: BuiltFunction[]) {
   const probes = [
     {
-      name: 'zod',
-      label: '+ zod (classic API, as the functions use it)',
+      name: 'zod-object',
+      label: "+ zod classic, `import { z } from 'zod'` (one object: nothing tree-shaken)",
       imports: "import { z } from 'zod';",
+      uses: 'z.string()',
+    },
+    {
+      name: 'zod',
+      label: "+ zod classic, `import * as z from 'zod'` (as the functions import it)",
+      imports: "import * as z from 'zod';",
       uses: 'z.string()',
     },
     { name: 'zod-mini', label: '+ zod/mini', imports: "import * as z from 'zod/mini';", uses: 'z.string()' },

@@ -1,5 +1,5 @@
 import './quiet';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDERS, SCOPES } from '#lib/topology';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';

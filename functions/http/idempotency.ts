@@ -5,7 +5,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ValidationError } from '#platform/errors';
 import { header } from '#platform/http';
 import { idempotencyRecords } from '#store/idempotency-records';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CURRENCIES } from '#orders/money';
 import { pageCursor, pageLimit } from '#platform/api-fields';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDERS } from '#psp/provider';
 
 /** What the ingest function puts on the queue: the verified raw body, byte for byte, and its audit id. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { PROVIDERS } from '#psp/provider';
 import { CURRENCIES } from './money';

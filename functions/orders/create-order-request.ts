@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapKey, plainText } from '#platform/api-fields';
 import {
   DEFAULT_EXPIRY_MINUTES,

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getEvent } from '#events/feed';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';

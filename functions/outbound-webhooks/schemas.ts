@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '#events/event-types';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request fields every route shares, validated the same way everywhere. Text that marketplaces

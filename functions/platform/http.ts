@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';

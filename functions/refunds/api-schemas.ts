@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cciProblem } from '#ledger/cci';
 import { CURRENCIES } from '#orders/money';
 import { DOCUMENT_TYPES } from '#orders/order';

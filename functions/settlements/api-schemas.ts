@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageCursor, pageLimit } from '#platform/api-fields';
 import { LINE_OUTCOMES } from './settlement';
 

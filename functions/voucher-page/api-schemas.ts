@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
 import { ORDER_STATUSES } from '#orders/order';
 

@@ -1,6 +1,6 @@
 // Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
 import { code128, drawingSVG } from 'bwip-js/node';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Currency } from '#orders/money';
 import type { Order, OrderStatus } from '#orders/order';
 import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { parsePspDate } from '#psp/pagoefectivo/lima-time';
 import { DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapKey, pageLimit, plainText } from '#platform/api-fields';
 
 describe('free text from marketplaces', () => {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Anomaly } from '#payments/anomaly';
 import type { AnomalySchema } from '#payments/anomaly-schemas';
 import type { PayoutSchema } from '#payouts/api-schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SERVICE } from '#lib/topology';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimalToMinor } from '#orders/money';
 import { now } from '#platform/clock';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimalToMinor } from '#orders/money';
 import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
