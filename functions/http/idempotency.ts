@@ -13,7 +13,7 @@ import { idempotencyRecords } from '#store/idempotency-records';
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
-const IdempotencyKeySchema = z
+const IdempotencyKeySchema = /* @__PURE__ */ z
   .string()
   .min(8)
   .max(128)

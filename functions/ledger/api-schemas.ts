@@ -3,19 +3,24 @@ import { CURRENCIES } from '#orders/money';
 import { pageCursor, pageLimit } from '#platform/api-fields';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';
 
-const sellerId = z
+const sellerId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
 
-export const SellerParamsSchema = z.object({ sellerId });
-export const SellerLedgerQuerySchema = z.object({ limit: pageLimit(25), cursor: pageCursor.optional() });
-export const TrialBalanceQuerySchema = z.object({ currency: z.enum(CURRENCIES).optional().default('PEN') });
+export const SellerParamsSchema = /* @__PURE__ */ z.object({ sellerId });
+export const SellerLedgerQuerySchema = /* @__PURE__ */ z.object({
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
+});
+export const TrialBalanceQuerySchema = /* @__PURE__ */ z.object({
+  currency: z.enum(CURRENCIES).optional().default('PEN'),
+});
 
-const minor = z.number().int().meta({ description: 'Integer minor units' });
+const minor = /* @__PURE__ */ z.number().int().meta({ description: 'Integer minor units' });
 
-export const SellerBalanceSchema = z
+export const SellerBalanceSchema = /* @__PURE__ */ z
   .object({
     sellerId: z.string(),
     balances: z.array(
@@ -37,7 +42,7 @@ export const SellerBalanceSchema = z
   })
   .meta({ id: 'SellerBalance' });
 
-export const SellerLedgerPageSchema = z
+export const SellerLedgerPageSchema = /* @__PURE__ */ z
   .object({
     items: z.array(
       z.object({
@@ -54,7 +59,7 @@ export const SellerLedgerPageSchema = z
   })
   .meta({ id: 'SellerLedgerPage' });
 
-export const TrialBalanceSchema = z
+export const TrialBalanceSchema = /* @__PURE__ */ z
   .object({
     currency: z.enum(CURRENCIES),
     accounts: z.array(

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { PROVIDERS } from '#psp/provider';
 
 /** What the ingest function puts on the queue: the verified raw body, byte for byte, and its audit id. */
-export const QueuedNotificationSchema = z.object({
+export const QueuedNotificationSchema = /* @__PURE__ */ z.object({
   webhookId: z.string().min(1),
   receivedAt: z.iso.datetime(),
   rawBodyBase64: z.string(),

@@ -12,7 +12,7 @@ import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
  */
 
 /** Safe inside DynamoDB keys and URLs; marketplaces' order ids fit comfortably. */
-export const externalId = z
+export const externalId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(64)
@@ -26,7 +26,7 @@ export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
 export const MAX_AMOUNT_MINOR = 100_000_000;
 export const MAX_SPLITS = 20;
 
-export const ExtendExpiryRequestSchema = z
+export const ExtendExpiryRequestSchema = /* @__PURE__ */ z
   .strictObject({
     expiresInMinutes: z
       .number()
@@ -37,14 +37,14 @@ export const ExtendExpiryRequestSchema = z
   })
   .meta({ id: 'ExtendExpiryRequest' });
 
-export const OrderIdParamsSchema = z.object({
+export const OrderIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'),
 });
-export const CipParamsSchema = z.object({
+export const CipParamsSchema = /* @__PURE__ */ z.object({
   cip: z.string().regex(/^\d{1,16}$/, 'A CIP is a string of digits.'),
 });
 
-export const ListOrdersQuerySchema = z.object({
+export const ListOrdersQuerySchema = /* @__PURE__ */ z.object({
   reference: externalId.optional().meta({
     description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
   }),
@@ -61,7 +61,7 @@ export const ListOrdersQuerySchema = z.object({
   cursor: pageCursor.optional(),
 });
 
-const VoucherSchema = z
+const VoucherSchema = /* @__PURE__ */ z
   .object({
     provider: z
       .enum(PROVIDERS)
@@ -76,7 +76,7 @@ const VoucherSchema = z
   })
   .meta({ id: 'Voucher' });
 
-export const OrderSchema = z
+export const OrderSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     reference: z.string(),
@@ -156,11 +156,11 @@ export const OrderSchema = z
   })
   .meta({ id: 'Order' });
 
-export const OrderListSchema = z
+export const OrderListSchema = /* @__PURE__ */ z
   .object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'OrderList' });
 
-export const ProblemSchema = z
+export const ProblemSchema = /* @__PURE__ */ z
   .object({
     type: z.string(),
     title: z.string(),
@@ -171,7 +171,7 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem' });
 
-export const RiskReviewRequestSchema = z
+export const RiskReviewRequestSchema = /* @__PURE__ */ z
   .strictObject({
     decision: z
       .enum(['approve', 'reject'])
@@ -180,7 +180,7 @@ export const RiskReviewRequestSchema = z
   })
   .meta({ id: 'RiskReviewRequest' });
 
-export const OpenReviewsQuerySchema = z.object({
+export const OpenReviewsQuerySchema = /* @__PURE__ */ z.object({
   status: z.enum(['open']).optional().default('open'),
   limit: pageLimit(25),
   cursor: pageCursor.optional(),

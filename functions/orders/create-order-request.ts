@@ -13,7 +13,7 @@ import { DOCUMENT_TYPES } from './order';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 
-const minorUnits = z
+const minorUnits = /* @__PURE__ */ z
   .number()
   .int('Use integer minor units (15000 = 150.00).')
   .positive()
@@ -28,7 +28,7 @@ const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
   NAN: /^[A-Za-z0-9]{4,14}$/,
 };
 
-export const BuyerSchema = z
+export const BuyerSchema = /* @__PURE__ */ z
   .strictObject({
     email: z.email().max(120),
     firstName: plainText({ min: 1, max: 100 }),
@@ -54,7 +54,7 @@ export const BuyerSchema = z
   })
   .meta({ id: 'Buyer' });
 
-export const SplitSchema = z
+export const SplitSchema = /* @__PURE__ */ z
   .strictObject({
     sellerId: externalId,
     amount: minorUnits,
@@ -62,7 +62,7 @@ export const SplitSchema = z
   })
   .meta({ id: 'Split' });
 
-export const CreateOrderRequestSchema = z
+export const CreateOrderRequestSchema = /* @__PURE__ */ z
   .strictObject({
     reference: externalId.meta({ description: "The marketplace's own order id; unique." }),
     currency: z.enum(CURRENCIES),

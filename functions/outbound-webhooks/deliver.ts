@@ -16,7 +16,10 @@ import { postWebhook } from './post-webhook';
 import type { DeliveryAttempt } from './schemas';
 import { signatureHeader } from './standard-webhooks';
 
-export const DeliveryMessageSchema = z.object({ eventId: z.string().min(1), endpointId: z.string().min(1) });
+export const DeliveryMessageSchema = /* @__PURE__ */ z.object({
+  eventId: z.string().min(1),
+  endpointId: z.string().min(1),
+});
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
 /** Thrown to have SQS hand the message back after `delaySeconds` (the consumer sets the visibility). */

@@ -2,20 +2,20 @@ import * as z from 'zod';
 import { EVENT_TYPES } from '#events/event-types';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 
-const endpointUrl = z.string().min(1).max(2048);
-const subscribedEvents = z
+const endpointUrl = /* @__PURE__ */ z.string().min(1).max(2048);
+const subscribedEvents = /* @__PURE__ */ z
   .array(z.enum(EVENT_TYPES))
   .min(1)
   .max(EVENT_TYPES.length)
   .refine((events) => new Set(events).size === events.length, 'List each event type once.');
-const endpointDescription = plainText({ max: 200 });
+const endpointDescription = /* @__PURE__ */ plainText({ max: 200 });
 
-export const CreateEndpointRequestSchema = z
+export const CreateEndpointRequestSchema = /* @__PURE__ */ z
   .strictObject({ url: endpointUrl, events: subscribedEvents, description: endpointDescription.optional() })
   .meta({ id: 'CreateWebhookEndpointRequest' });
 export type CreateEndpointRequest = z.infer<typeof CreateEndpointRequestSchema>;
 
-export const UpdateEndpointRequestSchema = z
+export const UpdateEndpointRequestSchema = /* @__PURE__ */ z
   .strictObject({
     url: endpointUrl.optional(),
     events: subscribedEvents.optional(),
@@ -31,16 +31,16 @@ export const UpdateEndpointRequestSchema = z
   .meta({ id: 'UpdateWebhookEndpointRequest' });
 export type UpdateEndpointRequest = z.infer<typeof UpdateEndpointRequestSchema>;
 
-export const EndpointIdParamsSchema = z.object({
+export const EndpointIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.'),
 });
 
-export const PageQuerySchema = z.object({
+export const PageQuerySchema = /* @__PURE__ */ z.object({
   limit: pageLimit(25),
   cursor: pageCursor.optional(),
 });
 
-export const WebhookEndpointSchema = z
+export const WebhookEndpointSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     url: z.string(),
@@ -57,15 +57,15 @@ export const WebhookEndpointSchema = z
 export type WebhookEndpoint = z.infer<typeof WebhookEndpointSchema>;
 
 /** Create and rotate-secret answer the endpoint with its signing secret: shown this once. */
-export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
+export const WebhookEndpointWithSecretSchema = /* @__PURE__ */ WebhookEndpointSchema.extend({
   secret: z.string().meta({ description: 'The signing secret (whsec_…); shown only in this answer.' }),
 }).meta({ id: 'WebhookEndpointWithSecret' });
 
-export const WebhookEndpointListSchema = z
+export const WebhookEndpointListSchema = /* @__PURE__ */ z
   .object({ items: z.array(WebhookEndpointSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'WebhookEndpointList' });
 
-export const DeliveryAttemptSchema = z
+export const DeliveryAttemptSchema = /* @__PURE__ */ z
   .object({
     eventId: z.string(),
     eventType: z.enum(EVENT_TYPES),
@@ -80,12 +80,12 @@ export const DeliveryAttemptSchema = z
   .meta({ id: 'WebhookDeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
 
-export const DeliveryAttemptListSchema = z
+export const DeliveryAttemptListSchema = /* @__PURE__ */ z
   .object({ items: z.array(DeliveryAttemptSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'WebhookDeliveryAttemptList' });
 
 /** One event of the feed, as webhooks and the bus carry it. */
-export const EventSchema = z
+export const EventSchema = /* @__PURE__ */ z
   .object({
     id: z.string().meta({ description: 'evt_…: the Standard Webhooks `webhook-id`.' }),
     type: z.enum(EVENT_TYPES),
@@ -94,7 +94,7 @@ export const EventSchema = z
   })
   .meta({ id: 'Event' });
 
-export const EventPageSchema = z
+export const EventPageSchema = /* @__PURE__ */ z
   .object({
     items: z.array(EventSchema),
     nextCursor: z
@@ -104,13 +104,13 @@ export const EventPageSchema = z
   })
   .meta({ id: 'EventPage' });
 
-export const EventsQuerySchema = z.object({
+export const EventsQuerySchema = /* @__PURE__ */ z.object({
   type: z.enum(EVENT_TYPES).optional(),
   after: pageCursor.optional(),
   limit: pageLimit(50),
 });
 
-export const RedeliverRequestSchema = z
+export const RedeliverRequestSchema = /* @__PURE__ */ z
   .strictObject({
     endpointId: z
       .string()
@@ -120,6 +120,6 @@ export const RedeliverRequestSchema = z
   })
   .meta({ id: 'RedeliverRequest' });
 
-export const EventIdParamsSchema = z.object({
+export const EventIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^evt_[A-Za-z0-9_-]+$/, 'Not an event id.'),
 });

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { ANOMALY_TYPES } from './anomaly';
 
-export const ListAnomaliesQuerySchema = z.object({
+export const ListAnomaliesQuerySchema = /* @__PURE__ */ z.object({
   type: z.enum(ANOMALY_TYPES).optional(),
   status: z.enum(['open', 'resolved']).optional().meta({
     description: 'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
@@ -11,7 +11,7 @@ export const ListAnomaliesQuerySchema = z.object({
   cursor: pageCursor.optional(),
 });
 
-export const AnomalySchema = z
+export const AnomalySchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     type: z.enum(ANOMALY_TYPES),
@@ -33,14 +33,14 @@ export const AnomalySchema = z
   })
   .meta({ id: 'Anomaly' });
 
-export const AnomalyIdParamsSchema = z.object({
+export const AnomalyIdParamsSchema = /* @__PURE__ */ z.object({
   id: z
     .string()
     .max(300)
     .regex(/^[a-z_]+:[\w:.-]+$/, 'Not an anomaly id.'),
 });
 
-export const ResolveAnomalyRequestSchema = z
+export const ResolveAnomalyRequestSchema = /* @__PURE__ */ z
   .strictObject({
     resolution: plainText({ min: 3, max: 1000, multiline: true }).meta({
       description: 'What was done about it, for the audit trail (e.g. "refunded by transfer T-123").',
@@ -48,6 +48,6 @@ export const ResolveAnomalyRequestSchema = z
   })
   .meta({ id: 'ResolveAnomalyRequest' });
 
-export const AnomalyListSchema = z
+export const AnomalyListSchema = /* @__PURE__ */ z
   .object({ items: z.array(AnomalySchema), nextCursor: z.string().nullable() })
   .meta({ id: 'AnomalyList' });

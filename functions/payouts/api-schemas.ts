@@ -5,19 +5,19 @@ import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { BankAccountSchema } from '#refunds/api-schemas';
 import { PAYOUT_STATUSES } from './payout';
 
-const sellerId = z
+const sellerId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
 
 /** A seller's bank account: the refunds' destination without its `type` (CCI check digits verified). */
-export const PutBankAccountRequestSchema = BankAccountSchema.omit({ type: true }).meta({
+export const PutBankAccountRequestSchema = /* @__PURE__ */ BankAccountSchema.omit({ type: true }).meta({
   id: 'PutBankAccountRequest',
 });
 export type PutBankAccountRequest = z.infer<typeof PutBankAccountRequestSchema>;
 
-export const BankAccountResponseSchema = z
+export const BankAccountResponseSchema = /* @__PURE__ */ z
   .object({
     sellerId: z.string(),
     cci: z.string().meta({ description: 'Masked: all but the last 4 digits.' }),
@@ -42,7 +42,7 @@ export const BankAccountResponseSchema = z
   })
   .meta({ id: 'SellerBankAccount' });
 
-export const CreatePayoutRequestSchema = z
+export const CreatePayoutRequestSchema = /* @__PURE__ */ z
   .strictObject({
     sellerId,
     currency: z.enum(CURRENCIES),
@@ -57,10 +57,10 @@ export const CreatePayoutRequestSchema = z
   .meta({ id: 'CreatePayoutRequest' });
 export type CreatePayoutRequest = z.infer<typeof CreatePayoutRequestSchema>;
 
-export const PayoutIdParamsSchema = z.object({
+export const PayoutIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a payout id.'),
 });
-export const ListPayoutsQuerySchema = z.object({
+export const ListPayoutsQuerySchema = /* @__PURE__ */ z.object({
   sellerId: sellerId.optional(),
   status: z.enum(PAYOUT_STATUSES).optional(),
   format: z.enum(['json', 'csv']).optional().default('json').meta({
@@ -69,22 +69,22 @@ export const ListPayoutsQuerySchema = z.object({
   limit: pageLimit(25, 1000),
   cursor: pageCursor.optional(),
 });
-export const RejectPayoutRequestSchema = z
+export const RejectPayoutRequestSchema = /* @__PURE__ */ z
   .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
   .meta({ id: 'RejectPayoutRequest' });
-export const MarkPayoutPaidRequestSchema = z
+export const MarkPayoutPaidRequestSchema = /* @__PURE__ */ z
   .strictObject({
     transferReference: plainText({ min: 3, max: 100 }),
     paidAt: z.iso.datetime(),
   })
   .meta({ id: 'MarkPayoutPaidRequest' });
-export const MarkPayoutFailedRequestSchema = RejectPayoutRequestSchema.meta({
+export const MarkPayoutFailedRequestSchema = /* @__PURE__ */ RejectPayoutRequestSchema.meta({
   id: 'MarkPayoutFailedRequest',
 });
 
-const by = z.object({ keyId: z.string(), keyName: z.string() });
+const by = /* @__PURE__ */ z.object({ keyId: z.string(), keyName: z.string() });
 
-export const PayoutSchema = z
+export const PayoutSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     sellerId: z.string(),
@@ -129,6 +129,6 @@ export const PayoutSchema = z
   })
   .meta({ id: 'Payout' });
 
-export const PayoutListSchema = z
+export const PayoutListSchema = /* @__PURE__ */ z
   .object({ items: z.array(PayoutSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'PayoutList' });

@@ -7,7 +7,7 @@ import { config } from '#platform/config';
  * money that has been available for `holdDays`. A changed bank account receives nothing for
  * `coolingOffHours`. Given to the functions as JSON in PAYOUT_SCHEDULE (lib/stage-config.ts per stage).
  */
-export const PayoutScheduleSchema = z
+export const PayoutScheduleSchema = /* @__PURE__ */ z
   .object({
     weekday: z.number().int().min(0).max(6).optional(),
     monthDay: z.number().int().min(1).max(28).optional(),
@@ -20,7 +20,9 @@ export const PayoutScheduleSchema = z
   });
 export type PayoutSchedule = z.infer<typeof PayoutScheduleSchema>;
 
-export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = PayoutScheduleSchema.parse({ weekday: 1 });
+export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = /* @__PURE__ */ PayoutScheduleSchema.parse({
+  weekday: 1,
+});
 
 let cached: { source: string | undefined; parsed: PayoutSchedule } | undefined;
 

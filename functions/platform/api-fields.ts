@@ -48,7 +48,7 @@ export function plainText(options: { min?: number; max: number; multiline?: bool
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype).concat('prototype'));
 
 /** A key of a free-form map (e.g. order metadata): plain characters, never a prototype name. */
-export const mapKey = z
+export const mapKey = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(40)
@@ -81,4 +81,4 @@ export function pageLimit(defaultLimit: number, max = 100) {
 }
 
 /** An opaque continuation token from a previous page. */
-export const pageCursor = z.string().min(1).max(2048);
+export const pageCursor = /* @__PURE__ */ z.string().min(1).max(2048);

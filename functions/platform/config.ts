@@ -28,7 +28,7 @@ const numberList = (pattern: RegExp, fallback: string) =>
     z.transform((value) => (value === '' ? [] : value.split(',').map(Number))),
   );
 
-const EnvSchema = z
+const EnvSchema = /* @__PURE__ */ z
   .object({
     STAGE: _default(text(), 'local'),
     /** Only functions the topology grants the table have it (read it with `tableName()`). */

@@ -5,13 +5,13 @@ import { DOCUMENT_TYPES } from '#orders/order';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
-const sellerId = z
+const sellerId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/);
 
-export const BankAccountSchema = z
+export const BankAccountSchema = /* @__PURE__ */ z
   .strictObject({
     type: z.literal('bank_account'),
     cci: z
@@ -29,7 +29,7 @@ export const BankAccountSchema = z
   })
   .meta({ id: 'RefundDestination' });
 
-export const CreateRefundRequestSchema = z
+export const CreateRefundRequestSchema = /* @__PURE__ */ z
   .strictObject({
     amount: z.number().int('Use integer minor units.').positive().max(100_000_000),
     reason: z.enum(REFUND_REASONS),
@@ -68,24 +68,24 @@ export const CreateRefundRequestSchema = z
   .meta({ id: 'CreateRefundRequest' });
 export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
 
-export const RejectRefundRequestSchema = z
+export const RejectRefundRequestSchema = /* @__PURE__ */ z
   .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
   .meta({ id: 'RejectRefundRequest' });
-export const MarkRefundPaidRequestSchema = z
+export const MarkRefundPaidRequestSchema = /* @__PURE__ */ z
   .strictObject({
     transferReference: plainText({ min: 1, max: 100 }),
     paidAt: z.iso.datetime({ offset: true }),
     proofNote: plainText({ max: 500, multiline: true }).optional(),
   })
   .meta({ id: 'MarkRefundPaidRequest' });
-export const MarkRefundFailedRequestSchema = z
+export const MarkRefundFailedRequestSchema = /* @__PURE__ */ z
   .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
   .meta({ id: 'MarkRefundFailedRequest' });
 
-export const RefundIdParamsSchema = z.object({
+export const RefundIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^rf_[0-9A-Z]{26}$/, 'Not a refund id.'),
 });
-export const ListRefundsQuerySchema = z.object({
+export const ListRefundsQuerySchema = /* @__PURE__ */ z.object({
   status: z.enum(REFUND_STATUSES).optional(),
   orderId: z
     .string()
@@ -95,9 +95,9 @@ export const ListRefundsQuerySchema = z.object({
   cursor: pageCursor.optional(),
 });
 
-const by = z.object({ keyId: z.string(), keyName: z.string() });
+const by = /* @__PURE__ */ z.object({ keyId: z.string(), keyName: z.string() });
 
-export const RefundSchema = z
+export const RefundSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     orderId: z.string(),
@@ -156,6 +156,6 @@ export const RefundSchema = z
   })
   .meta({ id: 'Refund' });
 
-export const RefundListSchema = z
+export const RefundListSchema = /* @__PURE__ */ z
   .object({ items: z.array(RefundSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'RefundList' });

@@ -18,7 +18,7 @@ export const RISK_DIMENSIONS = [
 ] as const;
 export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
-export const RiskRuleSchema = z
+export const RiskRuleSchema = /* @__PURE__ */ z
   .object({
     id: z.string().regex(/^[a-z0-9-]{1,64}$/),
     dimension: z.enum(RISK_DIMENSIONS),

@@ -5,11 +5,11 @@ import { LINE_OUTCOMES } from './settlement';
 /** Reports up to this size are posted to the API; larger ones go through an S3 upload. */
 export const MAX_REPORT_BYTES = 4_000_000;
 
-export const SettlementIdParamsSchema = z.object({
+export const SettlementIdParamsSchema = /* @__PURE__ */ z.object({
   id: z.string().regex(/^stl_[0-9a-f]{32}$/, 'Not a settlement id.'),
 });
 
-export const ImportSettlementQuerySchema = z.object({
+export const ImportSettlementQuerySchema = /* @__PURE__ */ z.object({
   partial: z
     .enum(['true', 'false'])
     .optional()
@@ -26,7 +26,7 @@ export const ImportSettlementQuerySchema = z.object({
     .meta({ description: 'The report file name, kept for people.' }),
 });
 
-export const UploadRequestSchema = z
+export const UploadRequestSchema = /* @__PURE__ */ z
   .strictObject({
     fileName: z
       .string()
@@ -36,22 +36,25 @@ export const UploadRequestSchema = z
   })
   .meta({ id: 'SettlementUploadRequest' });
 
-export const ListSettlementsQuerySchema = z.object({ limit: pageLimit(25), cursor: pageCursor.optional() });
+export const ListSettlementsQuerySchema = /* @__PURE__ */ z.object({
+  limit: pageLimit(25),
+  cursor: pageCursor.optional(),
+});
 
-export const ListLinesQuerySchema = z.object({
+export const ListLinesQuerySchema = /* @__PURE__ */ z.object({
   outcome: z.enum(LINE_OUTCOMES).optional(),
   limit: pageLimit(100, 1000),
   cursor: pageCursor.optional(),
 });
 
-const amounts = z.object({
+const amounts = /* @__PURE__ */ z.object({
   gross: z.number().int(),
   commission: z.number().int(),
   tax: z.number().int(),
   net: z.number().int(),
 });
 
-export const SettlementSchema = z
+export const SettlementSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     status: z.enum(['IMPORTING', 'COMPLETED']),
@@ -76,7 +79,7 @@ export const SettlementSchema = z
   })
   .meta({ id: 'Settlement' });
 
-export const SettlementLineSchema = z
+export const SettlementLineSchema = /* @__PURE__ */ z
   .object({
     line: z.number().int(),
     outcome: z.enum(LINE_OUTCOMES),
@@ -99,14 +102,14 @@ export const SettlementLineSchema = z
   })
   .meta({ id: 'SettlementLine' });
 
-export const SettlementListSchema = z
+export const SettlementListSchema = /* @__PURE__ */ z
   .object({ items: z.array(SettlementSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'SettlementList' });
-export const SettlementLinePageSchema = z
+export const SettlementLinePageSchema = /* @__PURE__ */ z
   .object({ items: z.array(SettlementLineSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'SettlementLinePage' });
 
-export const SettlementUploadSchema = z
+export const SettlementUploadSchema = /* @__PURE__ */ z
   .object({
     uploadUrl: z.url(),
     method: z.literal('PUT'),

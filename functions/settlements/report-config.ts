@@ -7,7 +7,7 @@ import { config } from '#platform/config';
  * every column comes from here: a real report maps without a code change. Given to the functions
  * as JSON in SETTLEMENT_CONFIG (lib/stage-config.ts sets it per stage); these are the defaults.
  */
-export const SettlementConfigSchema = z.object({
+export const SettlementConfigSchema = /* @__PURE__ */ z.object({
   /** Header text of each column; compared without case, accents or repeated spaces. */
   columns: z
     .object({
@@ -40,7 +40,7 @@ export const SettlementConfigSchema = z.object({
 export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
 export type ReportColumn = keyof SettlementConfig['columns'];
 
-export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = SettlementConfigSchema.parse({});
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = /* @__PURE__ */ SettlementConfigSchema.parse({});
 
 /** Columns a line cannot be read without; `transactionCode` and `channel` may be absent. */
 export const REQUIRED_COLUMNS: readonly ReportColumn[] = [

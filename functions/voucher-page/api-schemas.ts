@@ -3,15 +3,15 @@ import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
 import { ORDER_STATUSES } from '#orders/order';
 
 /** The token in `/v/{token}`: 128 random bits, base64url (orders/ids.ts newVoucherPageToken). */
-export const VoucherPageParamsSchema = z.object({
+export const VoucherPageParamsSchema = /* @__PURE__ */ z.object({
   token: z.string().regex(VOUCHER_PAGE_TOKEN_PATTERN, 'Not a voucher page token.'),
 });
 
-export const WidgetFileParamsSchema = z.object({
+export const WidgetFileParamsSchema = /* @__PURE__ */ z.object({
   file: z.string().regex(/^voucher(-\d+\.\d+\.\d+)?\.js$/, 'Not a widget file.'),
 });
 
-export const VoucherStatusViewSchema = z
+export const VoucherStatusViewSchema = /* @__PURE__ */ z
   .object({
     status: z.enum(ORDER_STATUSES),
     statusLabel: z
@@ -26,7 +26,7 @@ export const VoucherStatusViewSchema = z
   })
   .meta({ id: 'VoucherStatusView' });
 
-export const VoucherViewSchema = VoucherStatusViewSchema.extend({
+export const VoucherViewSchema = /* @__PURE__ */ VoucherStatusViewSchema.extend({
   marketplaceName: z.string(),
   firstName: z.string(),
   concept: z.string(),

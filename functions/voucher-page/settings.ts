@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { config } from '#platform/config';
 import type { VoucherPageSettings } from './view';
 
-export const VoucherPageSettingsSchema = z.object({
+export const VoucherPageSettingsSchema = /* @__PURE__ */ z.object({
   marketplaceName: z.string().min(1).max(80),
   whereToPayUrl: z.url({ protocol: /^https$/ }),
 });

@@ -51,7 +51,7 @@ const REFUND_STATES: Record<string, ProviderRefundStatus> = {
   CANCELLED: 'cancelled',
 };
 
-const CreatedPayment = z.object({
+const CreatedPayment = /* @__PURE__ */ z.object({
   id: z.string().min(1),
   status: z.string(),
   ticket: z.object({
@@ -61,7 +61,7 @@ const CreatedPayment = z.object({
     image_url: z.string().url().optional(),
   }),
 });
-const PaymentStatus = z.object({
+const PaymentStatus = /* @__PURE__ */ z.object({
   status: z.string(),
   status_code: z.union([z.string(), z.number()]).transform(Number).optional(),
   amount: z.union([z.string(), z.number()]).optional(),
@@ -69,8 +69,8 @@ const PaymentStatus = z.object({
   order_id: z.string().optional(),
   approved_date: z.string().nullable().optional(),
 });
-const RefundReply = z.object({ id: z.string().min(1), status: z.string() });
-const ErrorBody = z
+const RefundReply = /* @__PURE__ */ z.object({ id: z.string().min(1), status: z.string() });
+const ErrorBody = /* @__PURE__ */ z
   .object({ code: z.coerce.number().optional(), message: z.string().optional() })
   .passthrough();
 

@@ -5,7 +5,7 @@ import { config } from '#platform/config';
 import type { DlocalCredentials } from './client';
 
 /** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = z.object({
+export const SecretSchema = /* @__PURE__ */ z.object({
   login: z.string().check(z.minLength(1)),
   transKey: z.string().check(z.minLength(1)),
   secretKey: z.string().check(z.minLength(1)),

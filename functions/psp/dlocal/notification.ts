@@ -4,7 +4,7 @@ import { now } from '#platform/clock';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
 /** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */
-const PaymentObject = z.object({
+const PaymentObject = /* @__PURE__ */ z.object({
   id: z.string().min(1),
   amount: z.union([z.number(), z.string()]),
   currency: z.string(),
@@ -15,7 +15,7 @@ const PaymentObject = z.object({
   approved_date: z.string().nullable().optional(),
   ticket: z.object({ number: z.union([z.string(), z.number()]).transform(String) }).optional(),
 });
-const RefundObject = z.object({
+const RefundObject = /* @__PURE__ */ z.object({
   id: z.string().min(1),
   payment_id: z.string().min(1),
   status: z.enum(['PENDING', 'SUCCESS', 'REJECTED', 'CANCELLED']),

@@ -39,19 +39,21 @@ const PAID_STATUS_CODE = 23;
 /** Renew this long before `tokenExpires`, so a token never dies in flight. */
 const TOKEN_RENEW_MARGIN_MS = 60_000;
 
-const digits = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
+const digits = /* @__PURE__ */ z
+  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+  .transform(String);
 
-const AuthorizationResponse = z.object({
+const AuthorizationResponse = /* @__PURE__ */ z.object({
   code: z.coerce.number(),
   data: z.object({ token: z.string().min(1), tokenExpires: z.string().min(1) }),
 });
 
-const CreateCipResponse = z.object({
+const CreateCipResponse = /* @__PURE__ */ z.object({
   code: z.coerce.number(),
   data: z.object({ cip: digits, cipUrl: z.string().url(), dateExpiry: z.string().optional() }),
 });
 
-const SearchItem = z.object({
+const SearchItem = /* @__PURE__ */ z.object({
   cip: digits,
   status: z.coerce.number().optional(),
   statusName: z.string().optional(),
@@ -62,11 +64,13 @@ const SearchItem = z.object({
 });
 
 /** The sample success reply carries `code` 502 ("Consulta exitosa"): the body is the signal. */
-const SearchResponse = z.object({ data: z.array(SearchItem) });
+const SearchResponse = /* @__PURE__ */ z.object({ data: z.array(SearchItem) });
 
-const ChangedCipResponse = z.object({ data: z.object({ dateExpiry: z.string().optional() }).optional() });
+const ChangedCipResponse = /* @__PURE__ */ z.object({
+  data: z.object({ dateExpiry: z.string().optional() }).optional(),
+});
 
-const PspErrorBody = z
+const PspErrorBody = /* @__PURE__ */ z
   .object({
     code: z.coerce.number().optional(),
     message: z.string().optional(),

@@ -10,7 +10,7 @@ export interface PspCredentials {
 }
 
 /** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = z.object({
+export const SecretSchema = /* @__PURE__ */ z.object({
   serviceId: z.pipe(
     z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.positive())]),
     z.transform(String),

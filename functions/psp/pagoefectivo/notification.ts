@@ -4,11 +4,11 @@ import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 
 /** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
-const lenientDigits = z
+const lenientDigits = /* @__PURE__ */ z
   .union([z.string().trim().regex(/^\d+$/), z.number().int().nonnegative()])
   .transform((value) => String(value).replace(/^0+(?=\d)/, ''));
 
-const NotificationSchema = z.object({
+const NotificationSchema = /* @__PURE__ */ z.object({
   eventType: z.string(),
   operationNumber: lenientDigits,
   data: z.object({

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Every .ts file below `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+// A module-level constant built with zod: `z.…`, another schema's `.extend/.omit/.meta…`, or one
+// of the field builders of platform/api-fields.ts.
+const SCHEMA_CONSTANT =
+  /^(?:export )?const \w+(?::[^=]+)? = (?!\/\* @__PURE__ \*\/)(?:z$|z\.\w+\(|\w*Schema\.|plainText\(|pageLimit\()/;
+
+// Building a zod schema is a cold start's cost wherever the module is loaded; marked pure, a
+// schema a function never uses is left out of its bundle by esbuild (decision 57).
+describe('schema constants are marked /* @__PURE__ */', () => {
+  it('in every module of functions/', () => {
+    const unmarked = sources('functions').flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((text, index) => (SCHEMA_CONSTANT.test(text) ? [`${file}:${index + 1}: ${text}`] : [])),
+    );
+    expect(unmarked).toEqual([]);
+  });
+
+  it('finds an unmarked one (the check above can fail)', () => {
+    expect(SCHEMA_CONSTANT.test('export const FooSchema = z.object({ id: z.string() });')).toBe(true);
+    expect(SCHEMA_CONSTANT.test('const BarSchema = FooSchema.extend({});')).toBe(true);
+    expect(SCHEMA_CONSTANT.test('export const FooSchema = /* @__PURE__ */ z.object({});')).toBe(false);
+  });
+});
