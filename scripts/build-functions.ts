@@ -52,6 +52,7 @@ function bundleOptions(entry: string, outfile: string) {
     format: 'esm' as const,
     minify: true,
     sourcemap: 'linked' as const,
+    sourcesContent: false,
     metafile: true as const,
     legalComments: 'none' as const,
     mainFields: ['module', 'main'],
