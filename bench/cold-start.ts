@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FunctionName } from '#lib/topology';
 import { BUILD_DIR, type BuiltFunction, buildSdkFloor } from '../scripts/build-functions';
+import { synthesizedEnvironments } from '../scripts/lambda-environments';
 import { fmt, median } from './stats';
 
-const RUNS = 7;
+const RUNS = 11;
 
-/** Time to import a bundle in a fresh Node process: what a Lambda cold start pays before the handler runs. */
+/**
+ * Time to import a bundle in a fresh Node process with the given environment: what a Lambda cold
+ * start pays before the handler runs. `NODE_OPTIONS` in it applies to that process, as in Lambda.
+ */
 function importMs(file: string, env: Record<string, string> = {}): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -17,20 +22,39 @@ function importMs(file: string, env: Record<string, string> = {}): number {
   return Number(result.stdout);
 }
 
+/**
+ * Each function's environment in the prod template (what its config parses at init, and Lambda's
+ * `NODE_OPTIONS`), and the runtime options alone for the floor and the probes: every figure is
+ * taken the way Lambda would start that code.
+ */
+function prodEnvironments(): {
+  of: (name: FunctionName) => Record<string, string>;
+  runtime: Record<string, string>;
+} {
+  const environments = synthesizedEnvironments('prod');
+  const nodeOptions = [...environments.values()][0]?.NODE_OPTIONS;
+  return {
+    of: (name) => environments.get(name) ?? {},
+    runtime: nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions },
+  };
+}
+
 export async function coldStarts(built: BuiltFunction[]) {
   const baselineDir = join(BUILD_DIR, '..', 'bench');
   mkdirSync(baselineDir, { recursive: true });
   const baseline = join(baselineDir, 'trivial.mjs');
   writeFileSync(baseline, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
   const floor = await buildSdkFloor();
+  const environments = prodEnvironments();
   // Interleaved: each round imports the trivial handler, the SDK floor and every function once,
   // so machine load drifts over all of them alike.
   const times = new Map<string, number[]>();
-  const sample = (key: string, file: string) => times.set(key, [...(times.get(key) ?? []), importMs(file)]);
+  const sample = (key: string, file: string, env: Record<string, string>) =>
+    times.set(key, [...(times.get(key) ?? []), importMs(file, env)]);
   for (let round = 0; round < RUNS; round++) {
-    sample('(trivial)', baseline);
-    sample('(sdk floor)', floor);
-    for (const fn of built) sample(fn.name, fn.file);
+    sample('(trivial)', baseline, environments.runtime);
+    sample('(sdk floor)', floor, environments.runtime);
+    for (const fn of built) sample(fn.name, fn.file, environments.of(fn.name));
   }
   const baselineMs = median(times.get('(trivial)') ?? []);
   const floorMs = median(times.get('(sdk floor)') ?? []);
@@ -39,6 +63,9 @@ export async function coldStarts(built: BuiltFunction[]) {
     return { name: fn.name, kib: fn.bytes / 1024, ms, ratio: ms / baselineMs, floorRatio: ms / floorMs };
   });
   console.log(`\n## Bundles and cold import (median of ${RUNS} fresh Node processes, interleaved)\n`);
+  console.log(
+    `Each function with its prod template's environment; the floor and the trivial handler with the same runtime options (${JSON.stringify(environments.runtime)}).\n`,
+  );
   console.log('| function | bundle KiB | import ms | × trivial handler | × SDK floor (goal ≤ 1.3) |');
   console.log('|---|---:|---:|---:|---:|');
   for (const row of rows)
@@ -93,16 +120,25 @@ export async function coldStartLevers(built: BuiltFunction[]) {
     },
   ];
   const floor = await buildSdkFloor();
-  const files = new Map<string, { file: string; env?: Record<string, string> }>([
-    ['(sdk floor)', { file: floor }],
+  const environments = prodEnvironments();
+  const { runtime } = environments;
+  const files = new Map<string, { file: string; env: Record<string, string> }>([
+    ['(sdk floor)', { file: floor, env: runtime }],
+    ['(sdk floor, without NODE_OPTIONS)', { file: floor, env: {} }],
   ]);
-  for (const probe of probes) files.set(probe.label, { file: await buildSdkFloor(probe) });
+  for (const probe of probes) files.set(probe.label, { file: await buildSdkFloor(probe), env: runtime });
   const getOrder = built.find((fn) => fn.name === 'get-order');
   if (getOrder) {
-    files.set('get-order, AWS SDK calls untraced (default)', { file: getOrder.file });
+    const env = environments.of('get-order');
+    files.set('get-order, AWS SDK calls untraced (default)', { file: getOrder.file, env });
     files.set('get-order, AWS SDK calls traced', {
       file: getOrder.file,
-      env: { TRACE_AWS_SDK_CALLS: 'true' },
+      env: { ...env, TRACE_AWS_SDK_CALLS: 'true' },
+    });
+    const { NODE_OPTIONS: _sourceMaps, ...withoutSourceMaps } = env;
+    files.set('get-order, without NODE_OPTIONS (no source-mapped stack traces)', {
+      file: getOrder.file,
+      env: withoutSourceMaps,
     });
   }
   const times = new Map<string, number[]>();
@@ -111,6 +147,7 @@ export async function coldStartLevers(built: BuiltFunction[]) {
       times.set(label, [...(times.get(label) ?? []), importMs(file, env)]);
   const floorMs = median(times.get('(sdk floor)') ?? []);
   console.log(`\n## Cold-start levers (median of ${RUNS} fresh processes, interleaved)\n`);
+  console.log(`Probes and the floor with the functions' runtime options (${JSON.stringify(runtime)}).\n`);
   console.log('| bundle | import ms | over the floor ms | × SDK floor |');
   console.log('|---|---:|---:|---:|');
   for (const [label, samples] of times) {

@@ -21,6 +21,7 @@ import {
 } from '#lib/topology';
 import { problem } from '#platform/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
+import { lambdaEnvironments } from '../../scripts/lambda-environments';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
@@ -132,29 +133,9 @@ describe('functions', () => {
     // A variable the code needs but the stack never set only shows in AWS: the local stack gives
     // every function every variable. Load each bundle in a fresh process with only its template's
     // variables (CloudFormation references replaced by values of the right shape) and Lambda's own.
-    const placeholder = (name: string) =>
-      name.endsWith('_URL')
-        ? 'https://sqs.us-east-1.amazonaws.com/123456789012/placeholder'
-        : name.endsWith('_ARN')
-          ? 'arn:aws:secretsmanager:us-east-1:123456789012:secret:placeholder'
-          : 'placeholder';
-    const functions = Object.values(
-      service.findResources('AWS::Lambda::Function') as Record<string, Resource>,
-    )
-      .map((fn) => ({
-        name: String(fn.Properties.Description ?? '').replace(/ \(prod\)$/, ''),
-        variables: (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
-          ?.Variables,
-      }))
-      .filter(({ name }) => name in FUNCTIONS);
-    expect(functions).toHaveLength(Object.keys(FUNCTIONS).length);
-    const failures = functions.flatMap(({ name, variables = {} }) => {
-      const env = Object.fromEntries(
-        Object.entries(variables).map(([key, value]) => [
-          key,
-          typeof value === 'string' ? value : placeholder(key),
-        ]),
-      );
+    const environments = lambdaEnvironments(service);
+    expect([...environments.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
+    const failures = [...environments].flatMap(([name, env]) => {
       const bundle = pathToFileURL(join(BUILD_DIR, name, 'index.mjs')).href;
       const run = spawnSync(
         process.execPath,
@@ -164,7 +145,7 @@ describe('functions', () => {
           `const m = await import(${JSON.stringify(bundle)}); if (typeof m.handler !== 'function') process.exit(3);`,
         ],
         {
-          env: { PATH: process.env.PATH, ...env, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: name },
+          env: { PATH: process.env.PATH, ...env },
           encoding: 'utf8',
           timeout: 20_000,
         },
