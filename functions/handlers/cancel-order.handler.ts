@@ -1,6 +1,6 @@
-import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { cancelOrder } from '#orders/cancel-order';
 import { orderResponse } from '#orders/present';
+import { OrderIdParamsSchema } from '#orders/request-params';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 

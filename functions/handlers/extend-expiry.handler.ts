@@ -1,6 +1,6 @@
-import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/api-schemas';
 import { extendExpiry } from '#orders/extend-expiry';
 import { orderResponse } from '#orders/present';
+import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-params';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 

@@ -1,5 +1,5 @@
-import { OrderIdParamsSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
+import { OrderIdParamsSchema } from '#orders/request-params';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getOrder } from '#store/orders-repository';

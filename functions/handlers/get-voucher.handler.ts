@@ -1,5 +1,5 @@
-import { CipParamsSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
+import { CipParamsSchema } from '#orders/request-params';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getOrderByCip } from '#store/orders-repository';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { idempotentOperation } from '#http/idempotency';
-import { OrderIdParamsSchema } from '#orders/api-schemas';
+import { OrderIdParamsSchema } from '#orders/request-params';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,

@@ -1,5 +1,6 @@
-import { OpenReviewsQuerySchema, OrderIdParamsSchema, RiskReviewRequestSchema } from '#orders/api-schemas';
+import { OpenReviewsQuerySchema, RiskReviewRequestSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
+import { OrderIdParamsSchema } from '#orders/request-params';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 import { reviewRisk } from '#risk/review';

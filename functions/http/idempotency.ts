@@ -8,16 +8,19 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ConflictError, ValidationError } from '#platform/errors';
 import { header } from '#platform/http';
+import { schema } from '#platform/schema';
 import { idempotencyRecords } from '#store/idempotency-records';
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
-const IdempotencyKeySchema = /* @__PURE__ */ z
-  .string()
-  .min(8)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/);
+const IdempotencyKeySchema = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .min(8)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/),
+);
 
 /** What Powertools stores a record under: (caller, Idempotency-Key), checked against `body`. */
 interface KeyedInput<TInput> {

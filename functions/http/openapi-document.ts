@@ -8,17 +8,15 @@ import {
 } from '#ledger/api-schemas';
 import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
 import {
-  CipParamsSchema,
-  ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
   OpenReviewsQuerySchema,
-  OrderIdParamsSchema,
   OrderListSchema,
   OrderSchema,
   ProblemSchema,
   RiskReviewRequestSchema,
 } from '#orders/api-schemas';
 import { CreateOrderRequestSchema } from '#orders/create-order-request';
+import { CipParamsSchema, ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-params';
 import {
   CreateEndpointRequestSchema,
   DeliveryAttemptListSchema,
@@ -81,7 +79,7 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
-function inlineSchema(schema: z.ZodType): JsonSchema {
+function inlineSchema(schema: z.core.$ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
@@ -158,7 +156,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   );
 }
 
-function queryParameters(schema: z.ZodObject): JsonSchema[] {
+function queryParameters(schema: z.core.$ZodObject): JsonSchema[] {
   const json = inlineSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => {
     // An integer documented over its string form (api-fields.ts pageLimit) drops the digit pattern.
@@ -182,7 +180,7 @@ const json = (description: string, schema: JsonSchema) => ({
   content: { 'application/json': { schema } },
 });
 /** A path parameter, with the very schema (pattern, bounds) the handler validates it with. */
-function pathParameter(name: string, description: string, params: z.ZodObject): JsonSchema {
+function pathParameter(name: string, description: string, params: z.core.$ZodObject): JsonSchema {
   const schema = (inlineSchema(params) as { properties?: Record<string, JsonSchema> }).properties?.[name];
   if (schema === undefined) throw new Error(`${name} is not in its params schema`);
   return { name, in: 'path', required: true, schema, description };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { schema } from '#platform/schema';
 import { PROVIDERS } from '#psp/provider';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
@@ -12,11 +13,13 @@ import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
  */
 
 /** Safe inside DynamoDB keys and URLs; marketplaces' order ids fit comfortably. */
-export const externalId = /* @__PURE__ */ z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".');
+export const externalId = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
+);
 
 /** The PSP accepts 10 minutes to 6 months. We cap at 30 days: the marketplace holds stock meanwhile. */
 export const MIN_EXPIRY_MINUTES = 10;
@@ -26,162 +29,156 @@ export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
 export const MAX_AMOUNT_MINOR = 100_000_000;
 export const MAX_SPLITS = 20;
 
-export const ExtendExpiryRequestSchema = /* @__PURE__ */ z
-  .strictObject({
-    expiresInMinutes: z
-      .number()
-      .int()
-      .min(MIN_EXPIRY_MINUTES)
-      .max(MAX_EXPIRY_MINUTES)
-      .meta({ description: 'The new deadline, counted from now; it must fall after the current one.' }),
-  })
-  .meta({ id: 'ExtendExpiryRequest' });
-
-export const OrderIdParamsSchema = /* @__PURE__ */ z.object({
-  id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'),
-});
-export const CipParamsSchema = /* @__PURE__ */ z.object({
-  cip: z.string().regex(/^\d{1,16}$/, 'A CIP is a string of digits.'),
-});
-
-export const ListOrdersQuerySchema = /* @__PURE__ */ z.object({
-  reference: externalId.optional().meta({
-    description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
+export const ListOrdersQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    reference: externalId.optional().meta({
+      description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
+    }),
+    status: z.enum(ORDER_STATUSES).optional(),
+    sellerId: externalId.optional(),
+    buyerDocumentNumber: z
+      .string()
+      .regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.')
+      .optional()
+      .meta({
+        description: "A buyer's orders (their document number), newest first: e.g. their open vouchers.",
+      }),
+    limit: pageLimit(25),
+    cursor: pageCursor.optional(),
   }),
-  status: z.enum(ORDER_STATUSES).optional(),
-  sellerId: externalId.optional(),
-  buyerDocumentNumber: z
-    .string()
-    .regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.')
-    .optional()
-    .meta({
-      description: "A buyer's orders (their document number), newest first: e.g. their open vouchers.",
-    }),
-  limit: pageLimit(25),
-  cursor: pageCursor.optional(),
-});
+);
 
-const VoucherSchema = /* @__PURE__ */ z
-  .object({
-    provider: z
-      .enum(PROVIDERS)
-      .meta({ description: 'Who issued the CIP: PagoEfectivo directly, or dLocal.' }),
-    cip: z.string(),
-    url: z.url().meta({ description: "PagoEfectivo's own generic page for the CIP." }),
-    expiresAt: z.iso.datetime(),
-    displayUrl: z.url().optional().meta({
-      description:
-        'Our hosted voucher page for the buyer (public, unguessable, Peruvian Spanish): amount, CIP, barcode, deadline and live status. Send it to the buyer; absent on orders created before voucher pages existed.',
-    }),
-  })
-  .meta({ id: 'Voucher' });
-
-export const OrderSchema = /* @__PURE__ */ z
-  .object({
-    id: z.string(),
-    reference: z.string(),
-    status: z.enum(ORDER_STATUSES),
-    currency: z.enum(CURRENCIES),
-    amount: z.number().int(),
-    concept: z.string(),
-    buyer: z.object({
-      email: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      documentType: z.enum(DOCUMENT_TYPES),
-      documentNumber: z.string(),
-      phone: z.string().optional(),
-    }),
-    splits: z.array(z.object({ sellerId: z.string(), amount: z.number().int(), fee: z.number().int() })),
-    metadata: z.record(z.string(), z.string()),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime(),
-    voucher: VoucherSchema,
-    payment: z
-      .object({
-        operationNumber: z.string().nullable(),
-        paidAt: z.iso.datetime(),
-        amount: z.number().int(),
-        currency: z.enum(CURRENCIES),
-        source: z.enum(TRANSITION_SOURCES),
-        notificationId: z
-          .string()
-          .optional()
-          .meta({ description: 'The raw PagoEfectivo notification it came by.' }),
-      })
-      .optional(),
-    refundReserved: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: 'Refunds requested or approved, not failed.' }),
-    refundedAmount: z.number().int().optional().meta({ description: 'Refunds paid out.' }),
-    refunds: z.array(z.object({ id: z.string(), amount: z.number().int() })).optional(),
-    risk: z
-      .object({
-        decision: z.enum(['flagged', 'approved', 'rejected']),
-        rules: z.array(z.string()),
-        reviewedAt: z.iso.datetime().optional(),
-        reviewedBy: z.string().optional(),
-        note: z.string().optional(),
-      })
-      .optional()
-      .meta({
-        description: 'Risk rules flagged it at creation; a flagged order is fulfilled only once approved.',
-      }),
-    settlement: z
-      .object({
-        id: z.string(),
-        line: z.number().int(),
-        settledOn: z.iso.date(),
-        commission: z.number().int(),
-        tax: z.number().int(),
-        net: z.number().int(),
-      })
-      .optional()
-      .meta({
+const VoucherSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      provider: z
+        .enum(PROVIDERS)
+        .meta({ description: 'Who issued the CIP: PagoEfectivo directly, or dLocal.' }),
+      cip: z.string(),
+      url: z.url().meta({ description: "PagoEfectivo's own generic page for the CIP." }),
+      expiresAt: z.iso.datetime(),
+      displayUrl: z.url().optional().meta({
         description:
-          'PagoEfectivo settled the payment: the settlement report (and its line), the day it paid out, and what it kept (commission, IGV) of the gross.',
+          'Our hosted voucher page for the buyer (public, unguessable, Peruvian Spanish): amount, CIP, barcode, deadline and live status. Send it to the buyer; absent on orders created before voucher pages existed.',
       }),
-    history: z.array(
-      z.object({
-        from: z.enum(ORDER_STATUSES).nullable(),
-        to: z.enum(ORDER_STATUSES),
-        at: z.iso.datetime(),
-        source: z.enum(TRANSITION_SOURCES),
+    })
+    .meta({ id: 'Voucher' }),
+);
+
+export const OrderSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      id: z.string(),
+      reference: z.string(),
+      status: z.enum(ORDER_STATUSES),
+      currency: z.enum(CURRENCIES),
+      amount: z.number().int(),
+      concept: z.string(),
+      buyer: z.object({
+        email: z.string(),
+        firstName: z.string(),
+        lastName: z.string(),
+        documentType: z.enum(DOCUMENT_TYPES),
+        documentNumber: z.string(),
+        phone: z.string().optional(),
       }),
-    ),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Order' });
+      splits: z.array(z.object({ sellerId: z.string(), amount: z.number().int(), fee: z.number().int() })),
+      metadata: z.record(z.string(), z.string()),
+      createdAt: z.iso.datetime(),
+      updatedAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime(),
+      voucher: VoucherSchema,
+      payment: z
+        .object({
+          operationNumber: z.string().nullable(),
+          paidAt: z.iso.datetime(),
+          amount: z.number().int(),
+          currency: z.enum(CURRENCIES),
+          source: z.enum(TRANSITION_SOURCES),
+          notificationId: z
+            .string()
+            .optional()
+            .meta({ description: 'The raw PagoEfectivo notification it came by.' }),
+        })
+        .optional(),
+      refundReserved: z
+        .number()
+        .int()
+        .optional()
+        .meta({ description: 'Refunds requested or approved, not failed.' }),
+      refundedAmount: z.number().int().optional().meta({ description: 'Refunds paid out.' }),
+      refunds: z.array(z.object({ id: z.string(), amount: z.number().int() })).optional(),
+      risk: z
+        .object({
+          decision: z.enum(['flagged', 'approved', 'rejected']),
+          rules: z.array(z.string()),
+          reviewedAt: z.iso.datetime().optional(),
+          reviewedBy: z.string().optional(),
+          note: z.string().optional(),
+        })
+        .optional()
+        .meta({
+          description: 'Risk rules flagged it at creation; a flagged order is fulfilled only once approved.',
+        }),
+      settlement: z
+        .object({
+          id: z.string(),
+          line: z.number().int(),
+          settledOn: z.iso.date(),
+          commission: z.number().int(),
+          tax: z.number().int(),
+          net: z.number().int(),
+        })
+        .optional()
+        .meta({
+          description:
+            'PagoEfectivo settled the payment: the settlement report (and its line), the day it paid out, and what it kept (commission, IGV) of the gross.',
+        }),
+      history: z.array(
+        z.object({
+          from: z.enum(ORDER_STATUSES).nullable(),
+          to: z.enum(ORDER_STATUSES),
+          at: z.iso.datetime(),
+          source: z.enum(TRANSITION_SOURCES),
+        }),
+      ),
+      version: z.number().int(),
+    })
+    .meta({ id: 'Order' }),
+);
 
-export const OrderListSchema = /* @__PURE__ */ z
-  .object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'OrderList' });
+export const OrderListSchema = /* @__PURE__ */ schema(() =>
+  z.object({ items: z.array(OrderSchema), nextCursor: z.string().nullable() }).meta({ id: 'OrderList' }),
+);
 
-export const ProblemSchema = /* @__PURE__ */ z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem' });
+export const ProblemSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      code: z.string(),
+      detail: z.string(),
+      errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    })
+    .meta({ id: 'Problem' }),
+);
 
-export const RiskReviewRequestSchema = /* @__PURE__ */ z
-  .strictObject({
-    decision: z
-      .enum(['approve', 'reject'])
-      .meta({ description: 'reject cancels the order (its CIP is deleted).' }),
-    note: plainText({ min: 3, max: 1000, multiline: true }),
-  })
-  .meta({ id: 'RiskReviewRequest' });
+export const RiskReviewRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      decision: z
+        .enum(['approve', 'reject'])
+        .meta({ description: 'reject cancels the order (its CIP is deleted).' }),
+      note: plainText({ min: 3, max: 1000, multiline: true }),
+    })
+    .meta({ id: 'RiskReviewRequest' }),
+);
 
-export const OpenReviewsQuerySchema = /* @__PURE__ */ z.object({
-  status: z.enum(['open']).optional().default('open'),
-  limit: pageLimit(25),
-  cursor: pageCursor.optional(),
-});
+export const OpenReviewsQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    status: z.enum(['open']).optional().default('open'),
+    limit: pageLimit(25),
+    cursor: pageCursor.optional(),
+  }),
+);

@@ -1,9 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+// zod/mini: the queue message is all the delivery function validates (decision 57).
+import * as z from 'zod/mini';
 import { getEvent } from '#events/feed';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { logger, metrics } from '#platform/powertools';
+import { schema } from '#platform/schema';
 import {
   disableEndpoint,
   getEndpoint,
@@ -16,10 +18,12 @@ import { postWebhook } from './post-webhook';
 import type { DeliveryAttempt } from './schemas';
 import { signatureHeader } from './standard-webhooks';
 
-export const DeliveryMessageSchema = /* @__PURE__ */ z.object({
-  eventId: z.string().min(1),
-  endpointId: z.string().min(1),
-});
+export const DeliveryMessageSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    eventId: z.string().check(z.minLength(1)),
+    endpointId: z.string().check(z.minLength(1)),
+  }),
+);
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
 /** Thrown to have SQS hand the message back after `delaySeconds` (the consumer sets the visibility). */

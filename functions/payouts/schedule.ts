@@ -1,5 +1,8 @@
-import * as z from 'zod';
+// zod/mini: the payout job and the ledger read it at init, and load no other zod (decision 57).
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 
 /**
  * When sellers are paid: on a weekday (0 = Sunday … 6 = Saturday) or a day of the month (1–28, so
@@ -7,22 +10,28 @@ import { config } from '#platform/config';
  * money that has been available for `holdDays`. A changed bank account receives nothing for
  * `coolingOffHours`. Given to the functions as JSON in PAYOUT_SCHEDULE (lib/stage-config.ts per stage).
  */
-export const PayoutScheduleSchema = /* @__PURE__ */ z
-  .object({
-    weekday: z.number().int().min(0).max(6).optional(),
-    monthDay: z.number().int().min(1).max(28).optional(),
-    minimumAmount: z.number().int().min(1).default(5_000),
-    holdDays: z.number().min(0).default(2),
-    coolingOffHours: z.number().min(0).default(48),
-  })
-  .refine((schedule) => (schedule.weekday === undefined) !== (schedule.monthDay === undefined), {
-    message: 'Give either weekday or monthDay.',
-  });
+export const PayoutScheduleSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      weekday: z.optional(z.int().check(z.gte(0), z.lte(6))),
+      monthDay: z.optional(z.int().check(z.gte(1), z.lte(28))),
+      minimumAmount: z._default(z.int().check(z.gte(1)), 5_000),
+      holdDays: z._default(z.number().check(z.gte(0)), 2),
+      coolingOffHours: z._default(z.number().check(z.gte(0)), 48),
+    })
+    .check(
+      z.refine((schedule) => (schedule.weekday === undefined) !== (schedule.monthDay === undefined), {
+        message: 'Give either weekday or monthDay.',
+      }),
+    ),
+);
 export type PayoutSchedule = z.infer<typeof PayoutScheduleSchema>;
 
-export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = /* @__PURE__ */ PayoutScheduleSchema.parse({
-  weekday: 1,
-});
+export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = /* @__PURE__ */ schema(() =>
+  PayoutScheduleSchema.parse({
+    weekday: 1,
+  }),
+);
 
 let cached: { source: string | undefined; parsed: PayoutSchedule } | undefined;
 

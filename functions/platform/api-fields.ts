@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { schema } from './schema';
 
 /**
  * Request fields every route shares, validated the same way everywhere. Text that marketplaces
@@ -48,14 +49,16 @@ export function plainText(options: { min?: number; max: number; multiline?: bool
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype).concat('prototype'));
 
 /** A key of a free-form map (e.g. order metadata): plain characters, never a prototype name. */
-export const mapKey = /* @__PURE__ */ z
-  .string()
-  .min(1)
-  .max(40)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'Use 1-40 letters, digits, "_", ".", ":" or "-".')
-  .refine((key) => !PROTOTYPE_KEYS.has(key), {
-    message: 'This key name is reserved (it is a JavaScript object property); choose another.',
-  });
+export const mapKey = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'Use 1-40 letters, digits, "_", ".", ":" or "-".')
+    .refine((key) => !PROTOTYPE_KEYS.has(key), {
+      message: 'This key name is reserved (it is a JavaScript object property); choose another.',
+    }),
+);
 
 /**
  * `?limit=`: decimal digits only. `z.coerce.number()` alone would read `1e1`, `0x10`, `0b11`,
@@ -81,4 +84,4 @@ export function pageLimit(defaultLimit: number, max = 100) {
 }
 
 /** An opaque continuation token from a previous page. */
-export const pageCursor = /* @__PURE__ */ z.string().min(1).max(2048);
+export const pageCursor = /* @__PURE__ */ schema(() => z.string().min(1).max(2048));

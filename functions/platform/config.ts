@@ -2,6 +2,7 @@
 // are much cheaper to build there (decision 56).
 import * as z from 'zod/mini';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
+import './zod-english';
 
 const _default = z._default;
 

@@ -1,11 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { safeParse } from 'zod/mini';
 import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
 import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { powertoolsMiddy } from './lambda-handler';
 import { logger } from './powertools';
 import { errorToResponse } from './problem';
+import './zod-english';
 
 export interface JsonResult {
   status: number;
@@ -81,22 +83,25 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
   return json;
 }
 
-export function validate<S extends z.ZodType>(json: unknown, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(json);
+/** Any zod schema, classic or zod/mini (decision 57): parsed with the function both APIs share. */
+type Schema = z.core.$ZodType;
+
+export function validate<S extends Schema>(json: unknown, schema: S): z.output<S> {
+  const parsed = safeParse(schema, json);
   if (!parsed.success) throw new ValidationError(zodIssuesToFields(parsed.error.issues));
   return parsed.data;
 }
 
-export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+export function parseJsonBody<S extends Schema>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   return validate(jsonBody(event), schema);
 }
 
-export function parseParams<S extends z.ZodType>(
+export function parseParams<S extends Schema>(
   values: Record<string, string | undefined> | null,
   schema: S,
   prefix: 'query' | 'path',
-): z.infer<S> {
-  const parsed = schema.safeParse(values ?? {});
+): z.output<S> {
+  const parsed = safeParse(schema, values ?? {});
   if (!parsed.success) throw new ValidationError(zodIssuesToFields(parsed.error.issues, prefix));
   return parsed.data;
 }

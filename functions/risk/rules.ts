@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 
 /**
  * Basic anti-fraud at order creation, as data (stage config `riskRules` → RISK_RULES). A rule
@@ -18,26 +19,28 @@ export const RISK_DIMENSIONS = [
 ] as const;
 export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
-export const RiskRuleSchema = /* @__PURE__ */ z
-  .object({
-    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-    dimension: z.enum(RISK_DIMENSIONS),
-    window: z
-      .number()
-      .int()
-      .min(1)
-      .max(7 * 24 * 60)
-      .default(60)
-      .meta({ description: 'Minutes.' }),
-    minAmount: z.number().int().min(0).optional(),
-    maxCount: z.number().int().min(0).optional(),
-    maxAmount: z.number().int().min(0).optional(),
-    openVouchers: z.boolean().optional(),
-    action: z.enum(['flag', 'block']),
-  })
-  .refine((rule) => rule.maxCount !== undefined || rule.maxAmount !== undefined, {
-    message: 'A rule needs maxCount or maxAmount.',
-  });
+export const RiskRuleSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+      dimension: z.enum(RISK_DIMENSIONS),
+      window: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60)
+        .meta({ description: 'Minutes.' }),
+      minAmount: z.number().int().min(0).optional(),
+      maxCount: z.number().int().min(0).optional(),
+      maxAmount: z.number().int().min(0).optional(),
+      openVouchers: z.boolean().optional(),
+      action: z.enum(['flag', 'block']),
+    })
+    .refine((rule) => rule.maxCount !== undefined || rule.maxAmount !== undefined, {
+      message: 'A rule needs maxCount or maxAmount.',
+    }),
+);
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
 /** The defaults (docs/risk.md): amounts in minor units of the order's currency. */

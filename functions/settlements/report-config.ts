@@ -1,5 +1,8 @@
-import * as z from 'zod';
+// zod/mini: the settlement functions read it at init, and load no other zod but the API's (decision 57).
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 
 /**
  * How a stage reads PagoEfectivo's settlement report and what its contract says. The layout is an
@@ -7,40 +10,48 @@ import { config } from '#platform/config';
  * every column comes from here: a real report maps without a code change. Given to the functions
  * as JSON in SETTLEMENT_CONFIG (lib/stage-config.ts sets it per stage); these are the defaults.
  */
-export const SettlementConfigSchema = /* @__PURE__ */ z.object({
-  /** Header text of each column; compared without case, accents or repeated spaces. */
-  columns: z
-    .object({
-      cip: z.string().default('CIP'),
-      operationNumber: z.string().default('Nro. Operación'),
-      transactionCode: z.string().default('Cód. Transacción'),
-      currency: z.string().default('Moneda'),
-      gross: z.string().default('Monto'),
-      commission: z.string().default('Comisión'),
-      tax: z.string().default('IGV'),
-      net: z.string().default('Neto'),
-      paidAt: z.string().default('Fecha Pago'),
-      settledOn: z.string().default('Fecha Liquidación'),
-      channel: z.string().default('Canal'),
-    })
-    .prefault({}),
-  /** The contracted commission: `ratePercent` of the gross plus a fixed part per currency, then tax on it. */
-  commission: z
-    .object({
-      ratePercent: z.number().min(0).max(100).default(2),
-      fixedMinor: z.record(z.string(), z.number().int().min(0)).default({ PEN: 50, USD: 15 }),
-      taxPercent: z.number().min(0).max(100).default(18),
-      /** Rounding in the PSP's favour or ours is not a dispute: differences up to this are matched. */
-      toleranceMinor: z.number().int().min(0).default(1),
-    })
-    .prefault({}),
-  /** A payment not in any settlement this many days after it was paid is flagged (`unsettled_payment`). */
-  unsettledAfterDays: z.number().positive().default(7),
+export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
+  const header = (text: string) => z._default(z.string(), text);
+  const percent = (fallback: number) => z._default(z.number().check(z.gte(0), z.lte(100)), fallback);
+  return z.object({
+    /** Header text of each column; compared without case, accents or repeated spaces. */
+    columns: z.prefault(
+      z.object({
+        cip: header('CIP'),
+        operationNumber: header('Nro. Operación'),
+        transactionCode: header('Cód. Transacción'),
+        currency: header('Moneda'),
+        gross: header('Monto'),
+        commission: header('Comisión'),
+        tax: header('IGV'),
+        net: header('Neto'),
+        paidAt: header('Fecha Pago'),
+        settledOn: header('Fecha Liquidación'),
+        channel: header('Canal'),
+      }),
+      {},
+    ),
+    /** The contracted commission: `ratePercent` of the gross plus a fixed part per currency, then tax on it. */
+    commission: z.prefault(
+      z.object({
+        ratePercent: percent(2),
+        fixedMinor: z._default(z.record(z.string(), z.int().check(z.gte(0))), { PEN: 50, USD: 15 }),
+        taxPercent: percent(18),
+        /** Rounding in the PSP's favour or ours is not a dispute: differences up to this are matched. */
+        toleranceMinor: z._default(z.int().check(z.gte(0)), 1),
+      }),
+      {},
+    ),
+    /** A payment not in any settlement this many days after it was paid is flagged (`unsettled_payment`). */
+    unsettledAfterDays: z._default(z.number().check(z.positive()), 7),
+  });
 });
 export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
 export type ReportColumn = keyof SettlementConfig['columns'];
 
-export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = /* @__PURE__ */ SettlementConfigSchema.parse({});
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = /* @__PURE__ */ schema(() =>
+  SettlementConfigSchema.parse({}),
+);
 
 /** Columns a line cannot be read without; `transactionCode` and `channel` may be absent. */
 export const REQUIRED_COLUMNS: readonly ReportColumn[] = [

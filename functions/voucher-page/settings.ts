@@ -1,11 +1,16 @@
-import * as z from 'zod';
+// zod/mini: the voucher page reads it at init and loads no other zod (decision 57).
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 import type { VoucherPageSettings } from './view';
 
-export const VoucherPageSettingsSchema = /* @__PURE__ */ z.object({
-  marketplaceName: z.string().min(1).max(80),
-  whereToPayUrl: z.url({ protocol: /^https$/ }),
-});
+export const VoucherPageSettingsSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    marketplaceName: z.string().check(z.minLength(1), z.maxLength(80)),
+    whereToPayUrl: z.url({ protocol: /^https$/ }),
+  }),
+);
 
 /** Used where a stage sets nothing (lib/stage-config.ts sets both for every deployed stage). */
 export const DEFAULT_VOUCHER_PAGE_SETTINGS: VoucherPageSettings = {

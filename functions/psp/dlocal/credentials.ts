@@ -2,14 +2,17 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 import type { DlocalCredentials } from './client';
 
 /** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = /* @__PURE__ */ z.object({
-  login: z.string().check(z.minLength(1)),
-  transKey: z.string().check(z.minLength(1)),
-  secretKey: z.string().check(z.minLength(1)),
-});
+export const SecretSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    login: z.string().check(z.minLength(1)),
+    transKey: z.string().check(z.minLength(1)),
+    secretKey: z.string().check(z.minLength(1)),
+  }),
+);
 
 /**
  * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,

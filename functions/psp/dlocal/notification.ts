@@ -1,25 +1,32 @@
-import * as z from 'zod';
+// zod/mini: apply-payment parses notifications and loads no classic zod (decision 57).
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { decimalToMinor } from '#orders/money';
 import { now } from '#platform/clock';
+import { schema } from '#platform/schema';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
 /** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */
-const PaymentObject = /* @__PURE__ */ z.object({
-  id: z.string().min(1),
-  amount: z.union([z.number(), z.string()]),
-  currency: z.string(),
-  status: z.string(),
-  payment_method_id: z.string().optional(),
-  order_id: z.string().optional(),
-  created_date: z.string().optional(),
-  approved_date: z.string().nullable().optional(),
-  ticket: z.object({ number: z.union([z.string(), z.number()]).transform(String) }).optional(),
-});
-const RefundObject = /* @__PURE__ */ z.object({
-  id: z.string().min(1),
-  payment_id: z.string().min(1),
-  status: z.enum(['PENDING', 'SUCCESS', 'REJECTED', 'CANCELLED']),
-});
+const PaymentObject = /* @__PURE__ */ schema(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    amount: z.union([z.number(), z.string()]),
+    currency: z.string(),
+    status: z.string(),
+    payment_method_id: z.optional(z.string()),
+    order_id: z.optional(z.string()),
+    created_date: z.optional(z.string()),
+    approved_date: z.optional(z.nullable(z.string())),
+    ticket: z.optional(z.object({ number: z.pipe(z.union([z.string(), z.number()]), z.transform(String)) })),
+  }),
+);
+const RefundObject = /* @__PURE__ */ schema(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    payment_id: z.string().check(z.minLength(1)),
+    status: z.enum(['PENDING', 'SUCCESS', 'REJECTED', 'CANCELLED']),
+  }),
+);
 
 const REFUND_STATUS: Record<z.infer<typeof RefundObject>['status'], ProviderRefundStatus> = {
   PENDING: 'pending',

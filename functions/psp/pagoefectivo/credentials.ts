@@ -2,6 +2,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
+import { schema } from '#platform/schema';
 
 export interface PspCredentials {
   serviceId: string;
@@ -10,14 +11,16 @@ export interface PspCredentials {
 }
 
 /** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = /* @__PURE__ */ z.object({
-  serviceId: z.pipe(
-    z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.positive())]),
-    z.transform(String),
-  ),
-  accessKey: z.string().check(z.minLength(1)),
-  secretKey: z.string().check(z.minLength(1)),
-});
+export const SecretSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    serviceId: z.pipe(
+      z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.positive())]),
+      z.transform(String),
+    ),
+    accessKey: z.string().check(z.minLength(1)),
+    secretKey: z.string().check(z.minLength(1)),
+  }),
+);
 
 /** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
 const SECRET_MAX_AGE_SECONDS = 300;

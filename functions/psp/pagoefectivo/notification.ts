@@ -1,24 +1,33 @@
-import * as z from 'zod';
+// zod/mini: apply-payment parses notifications and loads no classic zod (decision 57); the
+// reasons of unreadable ones are stored in English (platform/zod-english.ts).
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { decimalToMinor } from '#orders/money';
+import { schema } from '#platform/schema';
 import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 
 /** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
-const lenientDigits = /* @__PURE__ */ z
-  .union([z.string().trim().regex(/^\d+$/), z.number().int().nonnegative()])
-  .transform((value) => String(value).replace(/^0+(?=\d)/, ''));
+const lenientDigits = /* @__PURE__ */ schema(() =>
+  z.pipe(
+    z.union([z.string().check(z.trim(), z.regex(/^\d+$/)), z.int().check(z.nonnegative())]),
+    z.transform((value) => String(value).replace(/^0+(?=\d)/, '')),
+  ),
+);
 
-const NotificationSchema = /* @__PURE__ */ z.object({
-  eventType: z.string(),
-  operationNumber: lenientDigits,
-  data: z.object({
-    cip: lenientDigits,
-    currency: z.string(),
-    amount: z.union([z.number(), z.string()]),
-    paymentDate: z.string(),
-    transactionCode: z.union([z.string(), z.number()]).transform(String).optional(),
+const NotificationSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    eventType: z.string(),
+    operationNumber: lenientDigits,
+    data: z.object({
+      cip: lenientDigits,
+      currency: z.string(),
+      amount: z.union([z.number(), z.string()]),
+      paymentDate: z.string(),
+      transactionCode: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+    }),
   }),
-});
+);
 
 /**
  * Event types that need nothing from us. `cip.expired` (seen in one merchant's integration):

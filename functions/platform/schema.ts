@@ -1,0 +1,10 @@
+/**
+ * A module-level schema, built as its module loads: written `/* @__PURE__ *\/ schema(() => …)`.
+ * Building a zod schema calls methods esbuild cannot know are free of side effects, so it keeps
+ * every schema of every module a bundle imports, used or not; a pure call whose only argument is a
+ * function has nothing to keep, so a bundle leaves out the schemas its code never uses
+ * (decision 57; test/unit/pure-schemas.test.ts keeps every schema constant written this way).
+ */
+export function schema<T>(build: () => T): T {
+  return build();
+}
