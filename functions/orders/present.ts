@@ -1,14 +1,10 @@
 import type * as z from 'zod';
+import { ifSet } from '#platform/if-set';
 import type { OrderSchema } from './api-schemas';
 import type { Order } from './order';
 
 /** The order as the API documents it (`Order` in /openapi.json). */
 export type OrderView = z.output<typeof OrderSchema>;
-
-/** `{ [key]: value }`, or nothing when the value is absent: optional fields are left out, never `undefined`. */
-function ifSet<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
 
 /**
  * The order as the API shows it: the documented fields only (what the store keeps beside them,

@@ -1,11 +1,58 @@
 import { maskCci } from '#ledger/cci';
-import { RefundSchema } from './api-schemas';
-import type { Refund } from './refund';
+import { ifSet } from '#platform/if-set';
+import type { Actor, Refund } from './refund';
 
-/** A refund as the API shows it: schema key order, and the CCI masked but for its last 4 digits. */
+const actor = ({ keyId, keyName }: Actor): Actor => ({ keyId, keyName });
+
+/**
+ * A refund as the API shows it: the documented fields in the schema's key order, and the CCI
+ * masked but for its last 4 digits. Written out rather than `RefundSchema.parse(…)`, so the
+ * functions that present refunds (apply-payment among them) do not build the API schemas at
+ * init (decision 57); test/unit/refund-presenter.test.ts checks it answers byte for byte what
+ * the schema makes, and the Refund type is the schema's (test/unit/domain-types.test.ts).
+ */
 export function refundResponse(refund: Refund): Refund {
-  return RefundSchema.parse({
-    ...refund,
-    destination: { ...refund.destination, cci: maskCci(refund.destination.cci) },
-  });
+  const { destination, payment } = refund;
+  return {
+    id: refund.id,
+    orderId: refund.orderId,
+    status: refund.status,
+    amount: refund.amount,
+    currency: refund.currency,
+    reason: refund.reason,
+    refundFee: refund.refundFee,
+    allocations: refund.allocations.map(({ sellerId, amount, fee }) => ({ sellerId, amount, fee })),
+    destination: {
+      type: destination.type,
+      cci: maskCci(destination.cci),
+      holderName: destination.holderName,
+      documentType: destination.documentType,
+      documentNumber: destination.documentNumber,
+      ...ifSet('bank', destination.bank),
+    },
+    ...ifSet('note', refund.note),
+    ...ifSet('anomalyId', refund.anomalyId),
+    order: { id: refund.order.id, reference: refund.order.reference, status: refund.order.status },
+    payment: {
+      cip: payment.cip,
+      operationNumber: payment.operationNumber,
+      amount: payment.amount,
+      paidAt: payment.paidAt,
+      source: payment.source,
+      ...ifSet('notificationId', payment.notificationId),
+    },
+    requestedBy: actor(refund.requestedBy),
+    history: refund.history.map((entry) => ({
+      status: entry.status,
+      at: entry.at,
+      by: actor(entry.by),
+      ...ifSet('reason', entry.reason),
+      ...ifSet('transferReference', entry.transferReference),
+      ...ifSet('paidAt', entry.paidAt),
+      ...ifSet('proofNote', entry.proofNote),
+    })),
+    createdAt: refund.createdAt,
+    updatedAt: refund.updatedAt,
+    version: refund.version,
+  };
 }
