@@ -1,6 +1,6 @@
 import { cancelOrder } from '#orders/cancel-order';
 import { orderResponse } from '#orders/present';
-import { OrderIdParamsSchema } from '#orders/request-params';
+import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 

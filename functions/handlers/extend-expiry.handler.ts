@@ -1,6 +1,6 @@
 import { extendExpiry } from '#orders/extend-expiry';
 import { orderResponse } from '#orders/present';
-import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-params';
+import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 

@@ -1,6 +1,6 @@
 import { applyOrderAction } from '#orders/order-actions';
 import { orderResponse } from '#orders/present';
-import { OrderIdParamsSchema } from '#orders/request-params';
+import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 
 /** POST /v1/orders/{id}/fulfil — the gate: only a PAID order may be released for shipping. */

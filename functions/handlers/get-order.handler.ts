@@ -1,5 +1,5 @@
 import { orderResponse } from '#orders/present';
-import { OrderIdParamsSchema } from '#orders/request-params';
+import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getOrder } from '#store/orders-repository';

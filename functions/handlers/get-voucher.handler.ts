@@ -1,5 +1,5 @@
 import { orderResponse } from '#orders/present';
-import { CipParamsSchema } from '#orders/request-params';
+import { CipParamsSchema } from '#orders/request-schemas';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
 import { getOrderByCip } from '#store/orders-repository';

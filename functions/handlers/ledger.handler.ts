@@ -1,4 +1,8 @@
-import { SellerLedgerQuerySchema, SellerParamsSchema, TrialBalanceQuerySchema } from '#ledger/api-schemas';
+import {
+  SellerLedgerQuerySchema,
+  SellerParamsSchema,
+  TrialBalanceQuerySchema,
+} from '#ledger/request-schemas';
 import { nextPayoutDate, payoutSchedule } from '#payouts/schedule';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';

@@ -1,5 +1,5 @@
-import { ListOrdersQuerySchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
+import { ListOrdersQuerySchema } from '#orders/request-schemas';
 import { callerSellerId, type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { listOrders } from '#store/orders-repository';
 

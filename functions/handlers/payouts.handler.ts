@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 import { idempotentOperation } from '#http/idempotency';
-import { SellerParamsSchema } from '#ledger/api-schemas';
+import { SellerParamsSchema } from '#ledger/request-schemas';
 import { minorToDecimal } from '#orders/money';
 import {
   type CreatePayoutRequest,

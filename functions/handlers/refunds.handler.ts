@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { idempotentOperation } from '#http/idempotency';
-import { OrderIdParamsSchema } from '#orders/request-params';
+import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerSellerId,

@@ -1,6 +1,9 @@
-import { OpenReviewsQuerySchema, RiskReviewRequestSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
-import { OrderIdParamsSchema } from '#orders/request-params';
+import {
+  OpenReviewsQuerySchema,
+  OrderIdParamsSchema,
+  RiskReviewRequestSchema,
+} from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 import { reviewRisk } from '#risk/review';

@@ -1,22 +1,17 @@
 import * as z from 'zod';
-import {
-  SellerBalanceSchema,
-  SellerLedgerPageSchema,
-  SellerLedgerQuerySchema,
-  TrialBalanceQuerySchema,
-  TrialBalanceSchema,
-} from '#ledger/api-schemas';
+import { SellerBalanceSchema, SellerLedgerPageSchema, TrialBalanceSchema } from '#ledger/api-schemas';
+import { SellerLedgerQuerySchema, TrialBalanceQuerySchema } from '#ledger/request-schemas';
 import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
+import { OrderListSchema, OrderSchema, ProblemSchema } from '#orders/api-schemas';
+import { CreateOrderRequestSchema } from '#orders/create-order-request';
 import {
+  CipParamsSchema,
+  ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
   OpenReviewsQuerySchema,
-  OrderListSchema,
-  OrderSchema,
-  ProblemSchema,
+  OrderIdParamsSchema,
   RiskReviewRequestSchema,
-} from '#orders/api-schemas';
-import { CreateOrderRequestSchema } from '#orders/create-order-request';
-import { CipParamsSchema, ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-params';
+} from '#orders/request-schemas';
 import {
   CreateEndpointRequestSchema,
   DeliveryAttemptListSchema,

@@ -1,29 +1,7 @@
 import * as z from 'zod';
 import { CURRENCIES } from '#orders/money';
-import { pageCursor, pageLimit } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';
-
-const sellerId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-);
-
-export const SellerParamsSchema = /* @__PURE__ */ schema(() => z.object({ sellerId }));
-export const SellerLedgerQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    limit: pageLimit(25),
-    cursor: pageCursor.optional(),
-  }),
-);
-export const TrialBalanceQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    currency: z.enum(CURRENCIES).optional().default('PEN'),
-  }),
-);
 
 const minor = /* @__PURE__ */ schema(() => z.number().int().meta({ description: 'Integer minor units' }));
 

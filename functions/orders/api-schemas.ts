@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { PROVIDERS } from '#psp/provider';
 import { CURRENCIES } from './money';
@@ -12,15 +11,6 @@ import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
  * presents an order loads this module, and building schemas is a cold start's cost (docs/performance.md).
  */
 
-/** Safe inside DynamoDB keys and URLs; marketplaces' order ids fit comfortably. */
-export const externalId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-);
-
 /** The PSP accepts 10 minutes to 6 months. We cap at 30 days: the marketplace holds stock meanwhile. */
 export const MIN_EXPIRY_MINUTES = 10;
 export const MAX_EXPIRY_MINUTES = 30 * 24 * 60;
@@ -28,25 +18,6 @@ export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
 /** S/ 1,000,000.00: far above any cash-voucher payment, well inside safe integers. */
 export const MAX_AMOUNT_MINOR = 100_000_000;
 export const MAX_SPLITS = 20;
-
-export const ListOrdersQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    reference: externalId.optional().meta({
-      description: 'Your own order id: finds the one order created for it (e.g. after a timed-out create).',
-    }),
-    status: z.enum(ORDER_STATUSES).optional(),
-    sellerId: externalId.optional(),
-    buyerDocumentNumber: z
-      .string()
-      .regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.')
-      .optional()
-      .meta({
-        description: "A buyer's orders (their document number), newest first: e.g. their open vouchers.",
-      }),
-    limit: pageLimit(25),
-    cursor: pageCursor.optional(),
-  }),
-);
 
 const VoucherSchema = /* @__PURE__ */ schema(() =>
   z
@@ -162,23 +133,4 @@ export const ProblemSchema = /* @__PURE__ */ schema(() =>
       errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     })
     .meta({ id: 'Problem' }),
-);
-
-export const RiskReviewRequestSchema = /* @__PURE__ */ schema(() =>
-  z
-    .strictObject({
-      decision: z
-        .enum(['approve', 'reject'])
-        .meta({ description: 'reject cancels the order (its CIP is deleted).' }),
-      note: plainText({ min: 3, max: 1000, multiline: true }),
-    })
-    .meta({ id: 'RiskReviewRequest' }),
-);
-
-export const OpenReviewsQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    status: z.enum(['open']).optional().default('open'),
-    limit: pageLimit(25),
-    cursor: pageCursor.optional(),
-  }),
 );

@@ -3,7 +3,6 @@ import { mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import {
   DEFAULT_EXPIRY_MINUTES,
-  externalId,
   MAX_AMOUNT_MINOR,
   MAX_EXPIRY_MINUTES,
   MAX_SPLITS,
@@ -11,6 +10,7 @@ import {
 } from './api-schemas';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES } from './order';
+import { externalId } from './request-schemas';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 
@@ -72,7 +72,7 @@ export const SplitSchema = /* @__PURE__ */ schema(() =>
 export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
-      reference: externalId.meta({ description: "The marketplace's own order id; unique." }),
+      reference: externalId.check(z.meta({ description: "The marketplace's own order id; unique." })),
       currency: z.enum(CURRENCIES),
       amount: minorUnits,
       concept: plainText({ min: 1, max: 200 }),
@@ -98,7 +98,7 @@ export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
             .string()
             .regex(/^[\w.:-]{1,128}$/, 'Use 1-128 letters, digits, ".", "_", ":" or "-".')
             .optional(),
-          userAgent: plainText({ max: 512 }).optional(),
+          userAgent: z.optional(plainText({ max: 512 })),
         })
         .optional()
         .meta({

@@ -1,16 +1,22 @@
-import * as z from 'zod';
+// zod/mini (decision 57): list-anomalies and resolve-anomaly validate with these and load no
+// classic zod; /openapi.json is generated from them all the same.
+import * as z from 'zod/mini';
 import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { ANOMALY_TYPES } from './anomaly';
 
+const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
+  inner.check(z.meta({ description })) as T;
+
 export const ListAnomaliesQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
-    type: z.enum(ANOMALY_TYPES).optional(),
-    status: z.enum(['open', 'resolved']).optional().meta({
-      description: 'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
-    }),
+    type: z.optional(z.enum(ANOMALY_TYPES)),
+    status: described(
+      z.optional(z.enum(['open', 'resolved'])),
+      'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
+    ),
     limit: pageLimit(25),
-    cursor: pageCursor.optional(),
+    cursor: z.optional(pageCursor),
   }),
 );
 
@@ -21,42 +27,42 @@ export const AnomalySchema = /* @__PURE__ */ schema(() =>
       type: z.enum(ANOMALY_TYPES),
       detectedAt: z.iso.datetime(),
       detail: z.string(),
-      cip: z.string().optional(),
-      operationNumber: z.string().optional(),
-      orderId: z.string().optional(),
-      amount: z.number().int().optional(),
-      currency: z.string().optional(),
-      webhookId: z.string().optional(),
+      cip: z.optional(z.string()),
+      operationNumber: z.optional(z.string()),
+      orderId: z.optional(z.string()),
+      amount: z.optional(z.int()),
+      currency: z.optional(z.string()),
+      webhookId: z.optional(z.string()),
       source: z.enum(['webhook', 'poll', 'settlement']),
-      settlementId: z.string().optional().meta({ description: 'The settlement report that showed it.' }),
-      line: z.number().int().optional().meta({ description: 'The line of that report.' }),
-      resolvedAt: z.iso.datetime().optional(),
+      settlementId: described(z.optional(z.string()), 'The settlement report that showed it.'),
+      line: described(z.optional(z.int()), 'The line of that report.'),
+      resolvedAt: z.optional(z.iso.datetime()),
       /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
-      resolvedBy: z.string().optional(),
-      resolution: z.string().optional(),
+      resolvedBy: z.optional(z.string()),
+      resolution: z.optional(z.string()),
     })
-    .meta({ id: 'Anomaly' }),
+    .check(z.meta({ id: 'Anomaly' })),
 );
 
 export const AnomalyIdParamsSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    id: z
-      .string()
-      .max(300)
-      .regex(/^[a-z_]+:[\w:.-]+$/, 'Not an anomaly id.'),
+    id: z.string().check(z.maxLength(300), z.regex(/^[a-z_]+:[\w:.-]+$/, 'Not an anomaly id.')),
   }),
 );
 
 export const ResolveAnomalyRequestSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
-      resolution: plainText({ min: 3, max: 1000, multiline: true }).meta({
-        description: 'What was done about it, for the audit trail (e.g. "refunded by transfer T-123").',
-      }),
+      resolution: described(
+        plainText({ min: 3, max: 1000, multiline: true }),
+        'What was done about it, for the audit trail (e.g. "refunded by transfer T-123").',
+      ),
     })
-    .meta({ id: 'ResolveAnomalyRequest' }),
+    .check(z.meta({ id: 'ResolveAnomalyRequest' })),
 );
 
 export const AnomalyListSchema = /* @__PURE__ */ schema(() =>
-  z.object({ items: z.array(AnomalySchema), nextCursor: z.string().nullable() }).meta({ id: 'AnomalyList' }),
+  z
+    .object({ items: z.array(AnomalySchema), nextCursor: z.nullable(z.string()) })
+    .check(z.meta({ id: 'AnomalyList' })),
 );

@@ -79,7 +79,7 @@ export const ListPayoutsQuerySchema = /* @__PURE__ */ schema(() =>
       description: '`csv`: the bank file for the listed payouts (generic columns; see docs/payouts).',
     }),
     limit: pageLimit(25, 1000),
-    cursor: pageCursor.optional(),
+    cursor: z.optional(pageCursor),
   }),
 );
 export const RejectPayoutRequestSchema = /* @__PURE__ */ schema(() =>

@@ -1,4 +1,6 @@
-import * as z from 'zod';
+// zod/mini (decision 57): the fields work in schemas of either API, and a function whose request
+// schemas are all zod/mini loads no classic zod.
+import * as z from 'zod/mini';
 import { schema } from './schema';
 
 /**
@@ -33,16 +35,16 @@ export function textProblem(text: string, options: { multiline?: boolean } = {})
  * refused if it holds control, bidi-override or broken characters. Lengths count after that.
  */
 export function plainText(options: { min?: number; max: number; multiline?: boolean }) {
-  return z
-    .string()
-    .trim()
-    .normalize('NFC')
-    .min(options.min ?? 0)
-    .max(options.max)
-    .superRefine((text, ctx) => {
+  return z.string().check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.minLength(options.min ?? 0),
+    z.maxLength(options.max),
+    z.superRefine((text, ctx) => {
       const problem = textProblem(text, options);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    }),
+  );
 }
 
 /** Names of keys that would silently change an object's prototype or shadow its methods. */
@@ -50,14 +52,14 @@ const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype).conc
 
 /** A key of a free-form map (e.g. order metadata): plain characters, never a prototype name. */
 export const mapKey = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .min(1)
-    .max(40)
-    .regex(/^[A-Za-z0-9_.:-]+$/, 'Use 1-40 letters, digits, "_", ".", ":" or "-".')
-    .refine((key) => !PROTOTYPE_KEYS.has(key), {
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(40),
+    z.regex(/^[A-Za-z0-9_.:-]+$/, 'Use 1-40 letters, digits, "_", ".", ":" or "-".'),
+    z.refine((key) => !PROTOTYPE_KEYS.has(key), {
       message: 'This key name is reserved (it is a JavaScript object property); choose another.',
     }),
+  ),
 );
 
 /**
@@ -65,23 +67,25 @@ export const mapKey = /* @__PURE__ */ schema(() =>
  * `+5`, ` 5` and `5.0` as numbers; a typo should be a 400, not a guess.
  */
 export function pageLimit(defaultLimit: number, max = 100) {
-  return (
-    z
-      .string()
-      .regex(/^\d{1,4}$/, 'Use a whole number written in digits.')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(max))
-      .optional()
-      .transform((limit) => limit ?? defaultLimit)
+  const digits = z.pipe(
+    z.string().check(z.regex(/^\d{1,4}$/, 'Use a whole number written in digits.')),
+    z.transform(Number),
+  );
+  return z
+    .pipe(
+      z.optional(z.pipe(digits, z.int().check(z.gte(1), z.lte(max)))),
+      z.transform((limit) => limit ?? defaultLimit),
+    )
+    .check(
       // Documented as the integer it is (a query string carries it as digits): generated clients take a number.
-      .meta({
+      z.meta({
         description: `Items per page, 1-${max} (default ${defaultLimit}).`,
         type: 'integer',
         minimum: 1,
         maximum: max,
-      })
-  );
+      }),
+    );
 }
 
 /** An opaque continuation token from a previous page. */
-export const pageCursor = /* @__PURE__ */ schema(() => z.string().min(1).max(2048));
+export const pageCursor = /* @__PURE__ */ schema(() => z.string().check(z.minLength(1), z.maxLength(2048)));

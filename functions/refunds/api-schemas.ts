@@ -29,7 +29,7 @@ export const BankAccountSchema = /* @__PURE__ */ schema(() =>
       holderName: plainText({ min: 2, max: 120 }),
       documentType: z.enum(DOCUMENT_TYPES),
       documentNumber: z.string().regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.'),
-      bank: plainText({ max: 60 }).optional(),
+      bank: z.optional(plainText({ max: 60 })),
     })
     .meta({ id: 'RefundDestination' }),
 );
@@ -50,7 +50,7 @@ export const CreateRefundRequestSchema = /* @__PURE__ */ schema(() =>
           'true (default): the platform gives back its commission pro rata, sellers bear the rest; false: sellers bear the whole amount.',
       }),
       destination: BankAccountSchema,
-      note: plainText({ max: 500, multiline: true }).optional(),
+      note: z.optional(plainText({ max: 500, multiline: true })),
       anomalyId: z
         .string()
         .min(3)
@@ -88,7 +88,7 @@ export const MarkRefundPaidRequestSchema = /* @__PURE__ */ schema(() =>
     .strictObject({
       transferReference: plainText({ min: 1, max: 100 }),
       paidAt: z.iso.datetime({ offset: true }),
-      proofNote: plainText({ max: 500, multiline: true }).optional(),
+      proofNote: z.optional(plainText({ max: 500, multiline: true })),
     })
     .meta({ id: 'MarkRefundPaidRequest' }),
 );
@@ -111,7 +111,7 @@ export const ListRefundsQuerySchema = /* @__PURE__ */ schema(() =>
       .regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.')
       .optional(),
     limit: pageLimit(25),
-    cursor: pageCursor.optional(),
+    cursor: z.optional(pageCursor),
   }),
 );
 

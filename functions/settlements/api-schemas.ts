@@ -46,7 +46,7 @@ export const UploadRequestSchema = /* @__PURE__ */ schema(() =>
 export const ListSettlementsQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     limit: pageLimit(25),
-    cursor: pageCursor.optional(),
+    cursor: z.optional(pageCursor),
   }),
 );
 
@@ -54,7 +54,7 @@ export const ListLinesQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     outcome: z.enum(LINE_OUTCOMES).optional(),
     limit: pageLimit(100, 1000),
-    cursor: pageCursor.optional(),
+    cursor: z.optional(pageCursor),
   }),
 );
 

@@ -1,0 +1,29 @@
+// zod/mini (decision 57): what the ledger routes validate; the function loads no classic zod.
+// The responses' schemas (api-schemas.ts) only document them.
+import * as z from 'zod/mini';
+import { CURRENCIES } from '#orders/money';
+import { pageCursor, pageLimit } from '#platform/api-fields';
+import { schema } from '#platform/schema';
+
+const sellerId = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
+    ),
+);
+
+export const SellerParamsSchema = /* @__PURE__ */ schema(() => z.object({ sellerId }));
+export const SellerLedgerQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    limit: pageLimit(25),
+    cursor: z.optional(pageCursor),
+  }),
+);
+export const TrialBalanceQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    currency: z._default(z.optional(z.enum(CURRENCIES)), 'PEN'),
+  }),
+);
