@@ -4,6 +4,13 @@ import { idempotentOperation } from '#http/idempotency';
 import { SellerParamsSchema } from '#ledger/request-schemas';
 import { minorToDecimal } from '#orders/money';
 import {
+  bankAccountResponse,
+  movePayout,
+  payoutResponse,
+  putBankAccount,
+  requestPayout,
+} from '#payouts/payouts';
+import {
   type CreatePayoutRequest,
   CreatePayoutRequestSchema,
   ListPayoutsQuerySchema,
@@ -12,14 +19,7 @@ import {
   PayoutIdParamsSchema,
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
-} from '#payouts/api-schemas';
-import {
-  bankAccountResponse,
-  movePayout,
-  payoutResponse,
-  putBankAccount,
-  requestPayout,
-} from '#payouts/payouts';
+} from '#payouts/request-schemas';
 import { neutraliseFormula } from '#platform/csv';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {

@@ -13,6 +13,9 @@ import {
   validate,
 } from '#platform/http';
 import { pspProvider } from '#psp/index';
+import { refundResponse } from '#refunds/present';
+import { startProviderRefund } from '#refunds/provider-refunds';
+import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
 import {
   type CreateRefundRequest,
   CreateRefundRequestSchema,
@@ -21,10 +24,7 @@ import {
   MarkRefundPaidRequestSchema,
   RefundIdParamsSchema,
   RejectRefundRequestSchema,
-} from '#refunds/api-schemas';
-import { refundResponse } from '#refunds/present';
-import { startProviderRefund } from '#refunds/provider-refunds';
-import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
+} from '#refunds/request-schemas';
 import { getRefund, listRefunds } from '#store/refunds-repository';
 
 const actor = (event: APIGatewayProxyEvent): Actor => ({

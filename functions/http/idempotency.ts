@@ -5,7 +5,8 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import * as z from 'zod';
+// zod/mini (decision 57): the creating routes load no classic zod for the header's check.
+import * as z from 'zod/mini';
 import { ConflictError, ValidationError } from '#platform/errors';
 import { header } from '#platform/http';
 import { schema } from '#platform/schema';
@@ -15,11 +16,7 @@ import { idempotencyRecords } from '#store/idempotency-records';
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 
 const IdempotencyKeySchema = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .min(8)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/),
+  z.string().check(z.minLength(8), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/)),
 );
 
 /** What Powertools stores a record under: (caller, Idempotency-Key), checked against `body`. */

@@ -33,26 +33,23 @@ import {
   ListAnomaliesQuerySchema,
   ResolveAnomalyRequestSchema,
 } from '#payments/anomaly-schemas';
+import { BankAccountResponseSchema, PayoutListSchema, PayoutSchema } from '#payouts/api-schemas';
 import {
-  BankAccountResponseSchema,
   CreatePayoutRequestSchema,
   ListPayoutsQuerySchema,
   MarkPayoutFailedRequestSchema,
   MarkPayoutPaidRequestSchema,
-  PayoutListSchema,
-  PayoutSchema,
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
-} from '#payouts/api-schemas';
+} from '#payouts/request-schemas';
+import { RefundListSchema, RefundSchema } from '#refunds/api-schemas';
 import {
   CreateRefundRequestSchema,
   ListRefundsQuerySchema,
   MarkRefundFailedRequestSchema,
   MarkRefundPaidRequestSchema,
-  RefundListSchema,
-  RefundSchema,
   RejectRefundRequestSchema,
-} from '#refunds/api-schemas';
+} from '#refunds/request-schemas';
 import {
   ImportSettlementQuerySchema,
   ListLinesQuerySchema,

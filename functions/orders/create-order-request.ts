@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod/mini (decision 57): create-order validates with it and loads no classic zod.
+import * as z from 'zod/mini';
 import { mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import {
@@ -17,10 +18,12 @@ import { externalId } from './request-schemas';
 const minorUnits = /* @__PURE__ */ schema(() =>
   z
     .number()
-    .int('Use integer minor units (15000 = 150.00).')
-    .positive()
-    .max(MAX_AMOUNT_MINOR)
-    .meta({ description: 'Integer minor units: 15000 = S/ 150.00' }),
+    .check(
+      z.int('Use integer minor units (15000 = 150.00).'),
+      z.positive(),
+      z.lte(MAX_AMOUNT_MINOR),
+      z.meta({ description: 'Integer minor units: 15000 = S/ 150.00' }),
+    ),
 );
 
 const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
@@ -34,29 +37,30 @@ const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
 export const BuyerSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
-      email: z.email().max(120),
+      email: z.email().check(z.maxLength(120)),
       firstName: plainText({ min: 1, max: 100 }),
       lastName: plainText({ min: 1, max: 100 }),
       documentType: z.enum(DOCUMENT_TYPES),
-      documentNumber: z.string().trim().max(20),
-      phone: z
-        .string()
-        .regex(/^\+?\d{6,15}$/, 'Use 6-15 digits, optionally starting with +.')
-        .optional(),
+      documentNumber: z.string().check(z.trim(), z.maxLength(20)),
+      phone: z.optional(
+        z.string().check(z.regex(/^\+?\d{6,15}$/, 'Use 6-15 digits, optionally starting with +.')),
+      ),
     })
-    .superRefine((buyer, ctx) => {
-      if (!DOCUMENT_NUMBER_RULES[buyer.documentType].test(buyer.documentNumber)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['documentNumber'],
-          message:
-            buyer.documentType === 'DNI' || buyer.documentType === 'LMI'
-              ? `A ${buyer.documentType} has exactly 8 digits.`
-              : `Not a valid ${buyer.documentType} number.`,
-        });
-      }
-    })
-    .meta({ id: 'Buyer' }),
+    .check(
+      z.superRefine((buyer, ctx) => {
+        if (!DOCUMENT_NUMBER_RULES[buyer.documentType].test(buyer.documentNumber)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['documentNumber'],
+            message:
+              buyer.documentType === 'DNI' || buyer.documentType === 'LMI'
+                ? `A ${buyer.documentType} has exactly 8 digits.`
+                : `Not a valid ${buyer.documentType} number.`,
+          });
+        }
+      }),
+      z.meta({ id: 'Buyer' }),
+    ),
 );
 
 export const SplitSchema = /* @__PURE__ */ schema(() =>
@@ -64,9 +68,15 @@ export const SplitSchema = /* @__PURE__ */ schema(() =>
     .strictObject({
       sellerId: externalId,
       amount: minorUnits,
-      fee: z.number().int().min(0).meta({ description: 'Marketplace fee in minor units, at most `amount`.' }),
+      fee: z
+        .number()
+        .check(
+          z.int(),
+          z.gte(0),
+          z.meta({ description: 'Marketplace fee in minor units, at most `amount`.' }),
+        ),
     })
-    .meta({ id: 'Split' }),
+    .check(z.meta({ id: 'Split' })),
 );
 
 export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
@@ -77,63 +87,68 @@ export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
       amount: minorUnits,
       concept: plainText({ min: 1, max: 200 }),
       buyer: BuyerSchema,
-      splits: z.array(SplitSchema).min(1).max(MAX_SPLITS),
-      expiresInMinutes: z
-        .number()
-        .int()
-        .min(MIN_EXPIRY_MINUTES)
-        .max(MAX_EXPIRY_MINUTES)
-        .default(DEFAULT_EXPIRY_MINUTES),
-      metadata: z
-        .record(mapKey, plainText({ max: 500 }))
-        .refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')
-        .default({}),
+      splits: z.array(SplitSchema).check(z.minLength(1), z.maxLength(MAX_SPLITS)),
+      expiresInMinutes: z._default(
+        z.number().check(z.int(), z.gte(MIN_EXPIRY_MINUTES), z.lte(MAX_EXPIRY_MINUTES)),
+        DEFAULT_EXPIRY_MINUTES,
+      ),
+      metadata: z._default(
+        z
+          .record(mapKey, plainText({ max: 500 }))
+          .check(z.refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')),
+        {},
+      ),
       risk: z
-        .strictObject({
-          ip: z
-            .union([z.ipv4(), z.ipv6()])
-            .optional()
-            .meta({ description: "The buyer's IP address, as your frontend saw it." }),
-          deviceId: z
-            .string()
-            .regex(/^[\w.:-]{1,128}$/, 'Use 1-128 letters, digits, ".", "_", ":" or "-".')
-            .optional(),
-          userAgent: z.optional(plainText({ max: 512 })),
-        })
-        .optional()
-        .meta({
-          description: "What you know of the buyer's session, for the stage's risk rules (docs/risk.md).",
-        }),
+        .optional(
+          z.strictObject({
+            ip: z
+              .optional(z.union([z.ipv4(), z.ipv6()]))
+              .check(z.meta({ description: "The buyer's IP address, as your frontend saw it." })),
+            deviceId: z.optional(
+              z
+                .string()
+                .check(z.regex(/^[\w.:-]{1,128}$/, 'Use 1-128 letters, digits, ".", "_", ":" or "-".')),
+            ),
+            userAgent: z.optional(plainText({ max: 512 })),
+          }),
+        )
+        .check(
+          z.meta({
+            description: "What you know of the buyer's session, for the stage's risk rules (docs/risk.md).",
+          }),
+        ),
     })
-    .superRefine((order, ctx) => {
-      const total = order.splits.reduce((sum, split) => sum + split.amount, 0);
-      if (total !== order.amount) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['splits'],
-          message: `Split amounts add up to ${total}, not the order amount ${order.amount}.`,
+    .check(
+      z.superRefine((order, ctx) => {
+        const total = order.splits.reduce((sum, split) => sum + split.amount, 0);
+        if (total !== order.amount) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['splits'],
+            message: `Split amounts add up to ${total}, not the order amount ${order.amount}.`,
+          });
+        }
+        const seen = new Set<string>();
+        order.splits.forEach((split, index) => {
+          if (split.fee > split.amount) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['splits', index, 'fee'],
+              message: 'A fee cannot exceed its split amount.',
+            });
+          }
+          if (seen.has(split.sellerId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['splits', index, 'sellerId'],
+              message: 'Each seller appears in one split only.',
+            });
+          }
+          seen.add(split.sellerId);
         });
-      }
-      const seen = new Set<string>();
-      order.splits.forEach((split, index) => {
-        if (split.fee > split.amount) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['splits', index, 'fee'],
-            message: 'A fee cannot exceed its split amount.',
-          });
-        }
-        if (seen.has(split.sellerId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['splits', index, 'sellerId'],
-            message: 'Each seller appears in one split only.',
-          });
-        }
-        seen.add(split.sellerId);
-      });
-    })
-    .meta({ id: 'CreateOrderRequest' }),
+      }),
+      z.meta({ id: 'CreateOrderRequest' }),
+    ),
 );
 
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;

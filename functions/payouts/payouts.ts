@@ -29,8 +29,8 @@ import {
   type StoredPayout,
   savePayout,
 } from '#store/payouts-repository';
-import type { CreatePayoutRequest, PutBankAccountRequest } from './api-schemas';
 import type { Payout, PayoutStatus } from './payout';
+import type { CreatePayoutRequest, PutBankAccountRequest } from './request-schemas';
 import { payoutSchedule } from './schedule';
 
 /** Who proposes scheduled payouts: any API key may approve them (there is no maker to differ from). */

@@ -22,9 +22,9 @@ import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
 import { getRefund, orderRefundUpdate, type StoredRefund, saveRefund } from '#store/refunds-repository';
 import { allocateRefund } from './allocation';
-import type { CreateRefundRequest } from './api-schemas';
 import { refundResponse } from './present';
 import type { RefundStatus } from './refund';
+import type { CreateRefundRequest } from './request-schemas';
 
 /**
  * A new refund and the events it announces: REQUESTED, and — below the approval threshold —

@@ -1,4 +1,6 @@
-import * as z from 'zod';
+// zod/mini (decision 57): create-order reads the rules at init.
+import * as z from 'zod/mini';
+import '#platform/zod-english';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
 
@@ -19,28 +21,27 @@ export const RISK_DIMENSIONS = [
 ] as const;
 export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
-export const RiskRuleSchema = /* @__PURE__ */ schema(() =>
-  z
+export const RiskRuleSchema = /* @__PURE__ */ schema(() => {
+  const count = () => z.optional(z.int().check(z.gte(0)));
+  return z
     .object({
-      id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+      id: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)),
       dimension: z.enum(RISK_DIMENSIONS),
       window: z
-        .number()
-        .int()
-        .min(1)
-        .max(7 * 24 * 60)
-        .default(60)
-        .meta({ description: 'Minutes.' }),
-      minAmount: z.number().int().min(0).optional(),
-      maxCount: z.number().int().min(0).optional(),
-      maxAmount: z.number().int().min(0).optional(),
-      openVouchers: z.boolean().optional(),
+        ._default(z.int().check(z.gte(1), z.lte(7 * 24 * 60)), 60)
+        .check(z.meta({ description: 'Minutes.' })),
+      minAmount: count(),
+      maxCount: count(),
+      maxAmount: count(),
+      openVouchers: z.optional(z.boolean()),
       action: z.enum(['flag', 'block']),
     })
-    .refine((rule) => rule.maxCount !== undefined || rule.maxAmount !== undefined, {
-      message: 'A rule needs maxCount or maxAmount.',
-    }),
-);
+    .check(
+      z.refine((rule) => rule.maxCount !== undefined || rule.maxAmount !== undefined, {
+        message: 'A rule needs maxCount or maxAmount.',
+      }),
+    );
+});
 export type RiskRule = z.infer<typeof RiskRuleSchema>;
 
 /** The defaults (docs/risk.md): amounts in minor units of the order's currency. */

@@ -1,0 +1,76 @@
+// zod/mini (decision 57): what the payout and bank-account routes validate; the payouts function
+// loads no classic zod for them. The responses' schemas are in api-schemas.ts.
+import * as z from 'zod/mini';
+import { CURRENCIES } from '#orders/money';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { schema } from '#platform/schema';
+import { bankAccountFields } from '#refunds/request-schemas';
+import { PAYOUT_STATUSES } from './payout';
+
+const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
+  inner.check(z.meta({ description })) as T;
+
+const sellerId = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
+    ),
+);
+
+/** A seller's bank account: the refunds' destination without its `type` (CCI check digits verified). */
+export const PutBankAccountRequestSchema = /* @__PURE__ */ schema(() =>
+  z.strictObject(bankAccountFields()).check(z.meta({ id: 'PutBankAccountRequest' })),
+);
+export type PutBankAccountRequest = z.infer<typeof PutBankAccountRequestSchema>;
+
+export const CreatePayoutRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      sellerId,
+      currency: z.enum(CURRENCIES),
+      amount: described(
+        z.optional(z.number().check(z.int('Use integer minor units.'), z.positive(), z.lte(1_000_000_000))),
+        'Default: everything available. Never more.',
+      ),
+    })
+    .check(z.meta({ id: 'CreatePayoutRequest' })),
+);
+export type CreatePayoutRequest = z.infer<typeof CreatePayoutRequestSchema>;
+
+export const PayoutIdParamsSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    id: z.string().check(z.regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'Not a payout id.')),
+  }),
+);
+export const ListPayoutsQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    sellerId: z.optional(sellerId),
+    status: z.optional(z.enum(PAYOUT_STATUSES)),
+    format: described(
+      z._default(z.optional(z.enum(['json', 'csv'])), 'json'),
+      '`csv`: the bank file for the listed payouts (generic columns; see docs/payouts).',
+    ),
+    limit: pageLimit(25, 1000),
+    cursor: z.optional(pageCursor),
+  }),
+);
+export const RejectPayoutRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) })
+    .register(z.globalRegistry, { id: 'RejectPayoutRequest' }),
+);
+export const MarkPayoutPaidRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      transferReference: plainText({ min: 3, max: 100 }),
+      paidAt: z.iso.datetime(),
+    })
+    .check(z.meta({ id: 'MarkPayoutPaidRequest' })),
+);
+/** The same body as a rejection, documented as a reference to it (a clone keeps its parent). */
+export const MarkPayoutFailedRequestSchema = /* @__PURE__ */ schema(() =>
+  RejectPayoutRequestSchema.clone().register(z.globalRegistry, { id: 'MarkPayoutFailedRequest' }),
+);

@@ -1,0 +1,120 @@
+// zod/mini (decision 57): what the refund routes (and the bank-account route) validate; the
+// refunds function loads no classic zod for them. The Refund response schema is in api-schemas.ts.
+import * as z from 'zod/mini';
+import { cciProblem } from '#ledger/cci';
+import { DOCUMENT_TYPES } from '#orders/order';
+import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { schema } from '#platform/schema';
+import { REFUND_REASONS, REFUND_STATUSES } from './refund';
+
+const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
+  inner.check(z.meta({ description })) as T;
+
+const sellerId = /* @__PURE__ */ schema(() =>
+  z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/)),
+);
+
+/** A bank account's fields (CCI check digits verified): the refunds' destination, and a seller's account. */
+export const bankAccountFields = () => ({
+  cci: described(
+    z.string().check(
+      z.regex(/^\d{20}$/, 'A CCI has exactly 20 digits.'),
+      z.superRefine((cci, ctx) => {
+        const problem = cciProblem(cci);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+    'Interbank account code (20 digits, check digits verified).',
+  ),
+  holderName: plainText({ min: 2, max: 120 }),
+  documentType: z.enum(DOCUMENT_TYPES),
+  documentNumber: z.string().check(z.regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.')),
+  bank: z.optional(plainText({ max: 60 })),
+});
+
+export const BankAccountSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({ type: z.literal('bank_account'), ...bankAccountFields() })
+    .check(z.meta({ id: 'RefundDestination' })),
+);
+
+const minor = () => z.number().check(z.int(), z.positive(), z.lte(100_000_000));
+
+export const CreateRefundRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      amount: z.number().check(z.int('Use integer minor units.'), z.positive(), z.lte(100_000_000)),
+      reason: z.enum(REFUND_REASONS),
+      allocations: described(
+        z.optional(
+          z.array(z.strictObject({ sellerId, amount: minor() })).check(z.minLength(1), z.maxLength(20)),
+        ),
+        'Who bears the refund; default: pro rata to the splits (largest remainder).',
+      ),
+      refundFee: described(
+        z.optional(z.boolean()),
+        'true (default): the platform gives back its commission pro rata, sellers bear the rest; false: sellers bear the whole amount.',
+      ),
+      destination: BankAccountSchema,
+      note: z.optional(plainText({ max: 500, multiline: true })),
+      anomalyId: described(
+        z.optional(
+          z
+            .string()
+            .check(
+              z.minLength(3),
+              z.maxLength(200),
+              z.regex(/^[a-z_]+:[0-9A-Za-z:._-]+$/, 'Not an anomaly id.'),
+            ),
+        ),
+        'Required for `duplicate_payment` / `overpayment`: the anomaly holding the extra money (refunded from suspense, up to its amount).',
+      ),
+    })
+    .check(
+      z.superRefine((request, ctx) => {
+        if (
+          (request.reason === 'duplicate_payment' || request.reason === 'overpayment') &&
+          !request.anomalyId
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['anomalyId'],
+            message: 'Name the anomaly that holds the extra money.',
+          });
+        }
+      }),
+      z.meta({ id: 'CreateRefundRequest' }),
+    ),
+);
+export type CreateRefundRequest = z.infer<typeof CreateRefundRequestSchema>;
+
+const reasonRequest = (id: string) =>
+  z.strictObject({ reason: plainText({ min: 3, max: 500, multiline: true }) }).check(z.meta({ id }));
+
+export const RejectRefundRequestSchema = /* @__PURE__ */ schema(() => reasonRequest('RejectRefundRequest'));
+export const MarkRefundPaidRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      transferReference: plainText({ min: 1, max: 100 }),
+      paidAt: z.iso.datetime({ offset: true }),
+      proofNote: z.optional(plainText({ max: 500, multiline: true })),
+    })
+    .check(z.meta({ id: 'MarkRefundPaidRequest' })),
+);
+export const MarkRefundFailedRequestSchema = /* @__PURE__ */ schema(() =>
+  reasonRequest('MarkRefundFailedRequest'),
+);
+
+export const RefundIdParamsSchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    id: z.string().check(z.regex(/^rf_[0-9A-Z]{26}$/, 'Not a refund id.')),
+  }),
+);
+export const ListRefundsQuerySchema = /* @__PURE__ */ schema(() =>
+  z.object({
+    status: z.optional(z.enum(REFUND_STATUSES)),
+    orderId: z.optional(z.string().check(z.regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'))),
+    limit: pageLimit(25),
+    cursor: z.optional(pageCursor),
+  }),
+);
