@@ -15,6 +15,8 @@ export interface BuiltFunction {
   directory: string;
   file: string;
   bytes: number;
+  /** The AWS SDK clients its bundle loads at import (`@aws-sdk/client-*` packages): its own SDK floor. */
+  sdkClients: string[];
 }
 
 /**
@@ -31,7 +33,13 @@ export async function buildFunctions(): Promise<BuiltFunction[]> {
       mkdirSync(directory, { recursive: true });
       const file = join(directory, 'index.mjs');
       const result = await build(bundleOptions(join(PROJECT_ROOT, FUNCTIONS[name].entry), file));
-      return { name, directory, file, bytes: outputBytes(result.metafile, file) };
+      return {
+        name,
+        directory,
+        file,
+        bytes: outputBytes(result.metafile, file),
+        sdkClients: loadedSdkClients(result.metafile, file),
+      };
     }),
   );
 }
@@ -101,6 +109,52 @@ export async function buildSdkFloor(probe?: {
   return file;
 }
 
+/** The client class each `@aws-sdk/client-*` package exports, for the per-function SDK floors. */
+const CLIENT_CLASSES: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/client-sqs': 'SQSClient',
+  '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+  '@aws-sdk/client-eventbridge': 'EventBridgeClient',
+};
+
+/**
+ * A function's own SDK floor: a bundle, built like the functions, that imports and creates exactly
+ * the AWS SDK clients `clients` (and the document client with DynamoDB's) — what that function
+ * cannot load less than, whatever its code. The bench prints each function against it too.
+ */
+export async function buildClientFloor(clients: readonly string[]): Promise<string> {
+  const known = clients.filter((client) => CLIENT_CLASSES[client] !== undefined);
+  const label = known.map((client) => client.replace('@aws-sdk/client-', '')).join('+') || 'none';
+  const directory = join(BUILD_DIR, '..', 'bench', `client-floor-${label}`);
+  mkdirSync(directory, { recursive: true });
+  const entry = join(directory, 'entry.mjs');
+  const dynamo = known.includes('@aws-sdk/client-dynamodb');
+  writeFileSync(
+    entry,
+    [
+      ...known.map((client) => `import { ${CLIENT_CLASSES[client]} } from '${client}';`),
+      ...(dynamo ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"] : []),
+      `const clients = [${known
+        .map((client) =>
+          client === '@aws-sdk/client-dynamodb'
+            ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))'
+            : `new ${CLIENT_CLASSES[client]}({})`,
+        )
+        .join(', ')}];`,
+      'export const handler = async () => ({ statusCode: 200, body: String(clients.length) });',
+      '',
+    ].join('\n'),
+  );
+  const file = join(directory, 'index.mjs');
+  await build({
+    ...bundleOptions(entry, file),
+    absWorkingDir: PROJECT_ROOT,
+    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+  });
+  return file;
+}
+
 /**
  * zod re-exports all ~40 of its message locales through the `z` namespace, so they cannot be
  * tree-shaken (~440 KiB of every bundle). Our API speaks English only: the bundles get a
@@ -116,6 +170,30 @@ const zodEnglishOnly: Plugin = {
     }));
   },
 };
+
+/** The `@aws-sdk/client-*` packages in the chunks `file` imports statically (what its import loads). */
+function loadedSdkClients(metafile: Metafile, file: string): string[] {
+  const outputs = new Map(
+    Object.entries(metafile.outputs).map(([path, output]) => [resolve(PROJECT_ROOT, path), output]),
+  );
+  const loaded = new Set<string>();
+  const pending = [file];
+  while (pending.length > 0) {
+    const path = pending.pop() as string;
+    const output = outputs.get(path);
+    if (output === undefined || loaded.has(path)) continue;
+    loaded.add(path);
+    for (const imported of output.imports)
+      if (imported.kind === 'import-statement') pending.push(resolve(PROJECT_ROOT, imported.path));
+  }
+  const clients = new Set<string>();
+  for (const path of loaded)
+    for (const input of Object.keys(outputs.get(path)?.inputs ?? {})) {
+      const client = input.match(/node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//)?.[1];
+      if (client !== undefined) clients.add(client);
+    }
+  return [...clients].sort();
+}
 
 function outputBytes(metafile: Metafile, file: string): number {
   const entry = Object.entries(metafile.outputs).find(([path]) => resolve(PROJECT_ROOT, path) === file);
