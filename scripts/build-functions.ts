@@ -84,22 +84,23 @@ export async function buildSdkFloor(probe?: {
   imports: string;
   uses: string;
 }): Promise<string> {
-  const directory = join(BUILD_DIR, '..', 'bench', probe ? `probe-${probe.name}` : 'sdk-floor');
+  return buildFloorBundle(probe ? `probe-${probe.name}` : 'sdk-floor', [
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+    "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    "import { SQSClient } from '@aws-sdk/client-sqs';",
+    probe?.imports ?? '',
+    'const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+    'const sqs = new SQSClient({});',
+    `export const handler = async () => ({ statusCode: 200, body: String(Boolean(dynamo && sqs${probe ? ` && (${probe.uses})` : ''})) });`,
+  ]);
+}
+
+/** Writes `lines` as the entry of a bench bundle under .build/bench/<name> and builds it like a function. */
+async function buildFloorBundle(name: string, lines: string[]): Promise<string> {
+  const directory = join(BUILD_DIR, '..', 'bench', name);
   mkdirSync(directory, { recursive: true });
   const entry = join(directory, 'entry.mjs');
-  writeFileSync(
-    entry,
-    [
-      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
-      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
-      "import { SQSClient } from '@aws-sdk/client-sqs';",
-      probe?.imports ?? '',
-      'const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
-      'const sqs = new SQSClient({});',
-      `export const handler = async () => ({ statusCode: 200, body: String(Boolean(dynamo && sqs${probe ? ` && (${probe.uses})` : ''})) });`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(entry, [...lines, ''].join('\n'));
   const file = join(directory, 'index.mjs');
   await build({
     ...bundleOptions(entry, file),
@@ -126,33 +127,19 @@ const CLIENT_CLASSES: Record<string, string> = {
 export async function buildClientFloor(clients: readonly string[]): Promise<string> {
   const known = clients.filter((client) => CLIENT_CLASSES[client] !== undefined);
   const label = known.map((client) => client.replace('@aws-sdk/client-', '')).join('+') || 'none';
-  const directory = join(BUILD_DIR, '..', 'bench', `client-floor-${label}`);
-  mkdirSync(directory, { recursive: true });
-  const entry = join(directory, 'entry.mjs');
-  const dynamo = known.includes('@aws-sdk/client-dynamodb');
-  writeFileSync(
-    entry,
-    [
-      ...known.map((client) => `import { ${CLIENT_CLASSES[client]} } from '${client}';`),
-      ...(dynamo ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"] : []),
-      `const clients = [${known
-        .map((client) =>
-          client === '@aws-sdk/client-dynamodb'
-            ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))'
-            : `new ${CLIENT_CLASSES[client]}({})`,
-        )
-        .join(', ')}];`,
-      'export const handler = async () => ({ statusCode: 200, body: String(clients.length) });',
-      '',
-    ].join('\n'),
+  const created = known.map((client) =>
+    client === '@aws-sdk/client-dynamodb'
+      ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))'
+      : `new ${CLIENT_CLASSES[client]}({})`,
   );
-  const file = join(directory, 'index.mjs');
-  await build({
-    ...bundleOptions(entry, file),
-    absWorkingDir: PROJECT_ROOT,
-    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-  });
-  return file;
+  return buildFloorBundle(`client-floor-${label}`, [
+    ...known.map((client) => `import { ${CLIENT_CLASSES[client]} } from '${client}';`),
+    ...(known.includes('@aws-sdk/client-dynamodb')
+      ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"]
+      : []),
+    `const clients = [${created.join(', ')}];`,
+    'export const handler = async () => ({ statusCode: 200, body: String(clients.length) });',
+  ]);
 }
 
 /**

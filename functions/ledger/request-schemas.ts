@@ -2,18 +2,11 @@
 // The responses' schemas (api-schemas.ts) only document them.
 import * as z from 'zod/mini';
 import { CURRENCIES } from '#orders/money';
-import { pageCursor, pageLimit } from '#platform/api-fields';
+import { externalId, pageCursor, pageLimit } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
-const sellerId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(64),
-      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-    ),
-);
+/** A seller id: what marketplaces name their sellers with (as in an order's splits). */
+const sellerId = externalId;
 
 export const SellerParamsSchema = /* @__PURE__ */ schema(() => z.object({ sellerId }));
 export const SellerLedgerQuerySchema = /* @__PURE__ */ schema(() =>

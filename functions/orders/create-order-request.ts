@@ -1,6 +1,6 @@
 // zod/mini (decision 57): create-order validates with it and loads no classic zod.
 import * as z from 'zod/mini';
-import { mapKey, plainText } from '#platform/api-fields';
+import { externalId, mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import {
   DEFAULT_EXPIRY_MINUTES,
@@ -11,7 +11,6 @@ import {
 } from './api-schemas';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES } from './order';
-import { externalId } from './request-schemas';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, externalId, pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES } from './api-schemas';
 import { ORDER_STATUSES } from './order';
@@ -10,17 +10,6 @@ import { ORDER_STATUSES } from './order';
  * document is generated from them the same way (zod's JSON Schema conversion serves both APIs);
  * the responses' schemas are in api-schemas.ts, the create request in create-order-request.ts.
  */
-
-/** Safe inside DynamoDB keys and URLs; marketplaces' order ids fit comfortably. */
-export const externalId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(64),
-      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-    ),
-);
 
 export const OrderIdParamsSchema = /* @__PURE__ */ schema(() =>
   z.object({
@@ -47,9 +36,6 @@ export const ExtendExpiryRequestSchema = /* @__PURE__ */ schema(() =>
     })
     .check(z.meta({ id: 'ExtendExpiryRequest' })),
 );
-
-const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
-  inner.check(z.meta({ description })) as T;
 
 export const ListOrdersQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({

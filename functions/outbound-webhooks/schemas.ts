@@ -2,11 +2,9 @@
 // these and load no classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '#events/event-types';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
-const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
-  inner.check(z.meta({ description })) as T;
 const endpointIdPattern = () => z.string().check(z.regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.'));
 
 const endpointUrl = /* @__PURE__ */ schema(() => z.string().check(z.minLength(1), z.maxLength(2048)));

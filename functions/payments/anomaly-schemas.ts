@@ -1,12 +1,9 @@
 // zod/mini (decision 57): list-anomalies and resolve-anomaly validate with these and load no
 // classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { ANOMALY_TYPES } from './anomaly';
-
-const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
-  inner.check(z.meta({ description })) as T;
 
 export const ListAnomaliesQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({

@@ -2,23 +2,13 @@
 // loads no classic zod for them. The responses' schemas are in api-schemas.ts.
 import * as z from 'zod/mini';
 import { CURRENCIES } from '#orders/money';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, externalId, pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { bankAccountFields } from '#refunds/request-schemas';
 import { PAYOUT_STATUSES } from './payout';
 
-const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
-  inner.check(z.meta({ description })) as T;
-
-const sellerId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(64),
-      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-    ),
-);
+/** A seller id: what marketplaces name their sellers with (as in an order's splits). */
+const sellerId = externalId;
 
 /** A seller's bank account: the refunds' destination without its `type` (CCI check digits verified). */
 export const PutBankAccountRequestSchema = /* @__PURE__ */ schema(() =>

@@ -89,3 +89,18 @@ export function pageLimit(defaultLimit: number, max = 100) {
 
 /** An opaque continuation token from a previous page. */
 export const pageCursor = /* @__PURE__ */ schema(() => z.string().check(z.minLength(1), z.maxLength(2048)));
+
+/** Safe inside DynamoDB keys and URLs: marketplaces' order and seller ids fit comfortably. */
+export const externalId = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
+    ),
+);
+
+/** `inner` with a description for /openapi.json (zod/mini's form of the classic `.meta({ description })`). */
+export const described = <T extends z.ZodMiniType>(inner: T, description: string): T =>
+  inner.check(z.meta({ description })) as T;

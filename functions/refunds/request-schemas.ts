@@ -3,12 +3,9 @@
 import * as z from 'zod/mini';
 import { cciProblem } from '#ledger/cci';
 import { DOCUMENT_TYPES } from '#orders/order';
-import { pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { REFUND_REASONS, REFUND_STATUSES } from './refund';
-
-const described = <T extends z.ZodMiniType>(inner: T, description: string) =>
-  inner.check(z.meta({ description })) as T;
 
 const sellerId = /* @__PURE__ */ schema(() =>
   z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/)),
