@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OrderSchema } from '#orders/api-schemas';
 import type { Order } from '#orders/order';
 import { orderResponse } from '#orders/present';
+import { withoutPath } from '../support/without-path';
 
 // orderResponse is written out instead of calling OrderSchema.parse (cold start, decision 57): it
 // must still answer byte for byte what the documented schema makes of the same stored order.
@@ -89,13 +90,7 @@ const OPTIONAL_PATHS = [
   'settlement',
 ];
 
-function without(order: Order, path: string): Order {
-  const copy = structuredClone(order) as unknown as Record<string, Record<string, unknown>>;
-  const [head, tail] = path.split('.') as [string, string | undefined];
-  if (tail === undefined) delete copy[head];
-  else if (copy[head] !== undefined) delete copy[head][tail];
-  return copy as unknown as Order;
-}
+const without = (value: Order, path: string) => withoutPath(value, path);
 
 /** The same value with every object's keys in reverse order (as a DynamoDB read may return them). */
 function reversedKeys<T>(value: T): T {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RefundSchema } from '#refunds/api-schemas';
 import { refundResponse } from '#refunds/present';
 import type { Refund } from '#refunds/refund';
+import { withoutPath } from '../support/without-path';
 
 // refundResponse is written out instead of calling RefundSchema.parse (cold start, decision 57):
 // it must answer byte for byte what the documented schema makes of the same refund, CCI masked.
@@ -59,13 +60,7 @@ const schemaView = (refund: Refund) =>
     RefundSchema.parse({ ...refund, destination: { ...refund.destination, cci: `****${'9012'}` } }),
   );
 
-function without(refund: Refund, path: string): Refund {
-  const copy = structuredClone(refund) as unknown as Record<string, Record<string, unknown>>;
-  const [head, tail] = path.split('.') as [string, string | undefined];
-  if (tail === undefined) delete copy[head];
-  else if (copy[head] !== undefined) delete copy[head][tail];
-  return copy as unknown as Refund;
-}
+const without = (value: Refund, path: string) => withoutPath(value, path);
 
 describe('refundResponse', () => {
   it('answers what RefundSchema makes of a refund with every optional field, CCI masked', () => {
