@@ -201,10 +201,19 @@ export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapH
  */
 let subscriptionCache: { at: number; endpoints: StoredEndpoint[] } | undefined;
 const SUBSCRIPTION_CACHE_MS = 30_000;
+/**
+ * Bumped by every `forgetSubscriptionCache()`. A load that was already reading when an endpoint
+ * changed would otherwise store the list from before the change for the next 30 s (a new endpoint
+ * missing its first events): it is used for the call that made it, and cached only if nothing
+ * changed meanwhile.
+ */
+let cacheGeneration = 0;
 
 /** Enabled endpoints subscribed to a type. Cached 30 s per container: endpoints change rarely. */
 export async function endpointsSubscribedTo(type: EventType, nowMs: number): Promise<StoredEndpoint[]> {
-  if (!subscriptionCache || nowMs - subscriptionCache.at > SUBSCRIPTION_CACHE_MS) {
+  let current = subscriptionCache;
+  if (!current || nowMs - current.at > SUBSCRIPTION_CACHE_MS) {
+    const generation = cacheGeneration;
     const endpoints: StoredEndpoint[] = [];
     let cursor: string | undefined;
     // Bounded: a marketplace has a handful of endpoints; 10 pages of 100 is far beyond that.
@@ -214,15 +223,17 @@ export async function endpointsSubscribedTo(type: EventType, nowMs: number): Pro
       if (!result.nextCursor) break;
       cursor = result.nextCursor;
     }
-    subscriptionCache = { at: nowMs, endpoints };
+    current = { at: nowMs, endpoints };
+    if (generation === cacheGeneration) subscriptionCache = current;
   }
-  return subscriptionCache.endpoints.filter(
+  return current.endpoints.filter(
     (endpoint) => endpoint.status === 'enabled' && endpoint.events.includes(type),
   );
 }
 
 export function forgetSubscriptionCache(): void {
   subscriptionCache = undefined;
+  cacheGeneration += 1;
 }
 
 export async function markDeliverySucceeded(id: string, at: Date): Promise<void> {
