@@ -5,19 +5,11 @@ import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
 
 /**
- * The public API's schemas. Requests are validated with them and /openapi.json is generated from
- * them, so the documentation cannot disagree with the validation. The create request lives in
- * create-order-request.ts: only create-order (and the document) builds it — every function that
- * presents an order loads this module, and building schemas is a cold start's cost (docs/performance.md).
+ * The order responses as /openapi.json documents them. Only the OpenAPI function builds them
+ * (decision 57): what the order routes validate is in request-schemas.ts and
+ * create-order-request.ts, and presenting an order writes its fields out (present.ts), checked
+ * against `OrderSchema` by a unit test.
  */
-
-/** The PSP accepts 10 minutes to 6 months. We cap at 30 days: the marketplace holds stock meanwhile. */
-export const MIN_EXPIRY_MINUTES = 10;
-export const MAX_EXPIRY_MINUTES = 30 * 24 * 60;
-export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
-/** S/ 1,000,000.00: far above any cash-voucher payment, well inside safe integers. */
-export const MAX_AMOUNT_MINOR = 100_000_000;
-export const MAX_SPLITS = 20;
 
 const VoucherSchema = /* @__PURE__ */ schema(() =>
   z

@@ -2,15 +2,15 @@
 import * as z from 'zod/mini';
 import { externalId, mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
+import { CURRENCIES } from './money';
+import { DOCUMENT_TYPES } from './order';
 import {
   DEFAULT_EXPIRY_MINUTES,
   MAX_AMOUNT_MINOR,
   MAX_EXPIRY_MINUTES,
   MAX_SPLITS,
   MIN_EXPIRY_MINUTES,
-} from './api-schemas';
-import { CURRENCIES } from './money';
-import { DOCUMENT_TYPES } from './order';
+} from './request-schemas';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 

@@ -103,4 +103,4 @@ export const externalId = /* @__PURE__ */ schema(() =>
 
 /** `inner` with a description for /openapi.json (zod/mini's form of the classic `.meta({ description })`). */
 export const described = <T extends z.ZodMiniType>(inner: T, description: string): T =>
-  inner.check(z.meta({ description })) as T;
+  inner.check(z.meta({ description }));

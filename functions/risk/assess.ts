@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { MAX_EXPIRY_MINUTES } from '#orders/api-schemas';
+import { MAX_EXPIRY_MINUTES } from '#orders/request-schemas';
 import { nowMs } from '#platform/clock';
 import { AppError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
