@@ -27,10 +27,12 @@ function importMs(file: string, env: Record<string, string> = {}): number {
  * `NODE_OPTIONS`), and the runtime options alone for the floor and the probes: every figure is
  * taken the way Lambda would start that code.
  */
-function prodEnvironments(): {
+export interface LambdaEnvironments {
   of: (name: FunctionName) => Record<string, string>;
   runtime: Record<string, string>;
-} {
+}
+
+export function prodEnvironments(): LambdaEnvironments {
   const environments = synthesizedEnvironments('prod');
   const nodeOptions = [...environments.values()][0]?.NODE_OPTIONS;
   return {
@@ -39,7 +41,7 @@ function prodEnvironments(): {
   };
 }
 
-export async function coldStarts(built: BuiltFunction[]) {
+export async function coldStarts(built: BuiltFunction[], environments: LambdaEnvironments) {
   const baselineDir = join(BUILD_DIR, '..', 'bench');
   mkdirSync(baselineDir, { recursive: true });
   const baseline = join(baselineDir, 'trivial.mjs');
@@ -52,7 +54,6 @@ export async function coldStarts(built: BuiltFunction[]) {
     const key = fn.sdkClients.join(',');
     if (!clientFloors.has(key)) clientFloors.set(key, await buildClientFloor(fn.sdkClients));
   }
-  const environments = prodEnvironments();
   // Interleaved: each round imports the trivial handler, the floors and every function once,
   // so machine load drifts over all of them alike.
   const times = new Map<string, number[]>();
@@ -109,7 +110,7 @@ export async function coldStarts(built: BuiltFunction[]) {
  * lever"): zod as we use it against zod/mini, Powertools' logger + metrics + middy, and the X-Ray
  * tracer; and one function with AWS SDK call tracing on (a stage's `traceAwsSdkCalls`) and off.
  */
-export async function coldStartLevers(built: BuiltFunction[]) {
+export async function coldStartLevers(built: BuiltFunction[], environments: LambdaEnvironments) {
   const probes = [
     {
       name: 'zod-object',
@@ -142,7 +143,6 @@ export async function coldStartLevers(built: BuiltFunction[]) {
     },
   ];
   const floor = await buildSdkFloor();
-  const environments = prodEnvironments();
   const { runtime } = environments;
   const files = new Map<string, { file: string; env: Record<string, string> }>([
     ['(sdk floor)', { file: floor, env: runtime }],

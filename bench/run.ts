@@ -9,7 +9,7 @@ import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#p
 import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
-import { coldStartLevers, coldStarts } from './cold-start';
+import { coldStartLevers, coldStarts, prodEnvironments } from './cold-start';
 import { benchOrderRequest } from './order-request';
 import { benchPayouts } from './payouts';
 import { benchProviders } from './providers';
@@ -30,8 +30,10 @@ const SECRET = 'bench-secret-key';
 
 async function main() {
   const built = await buildFunctions();
-  await coldStarts(built);
-  await coldStartLevers(built);
+  // Synthesized once (a CDK synthesis of the prod stage): both steps start bundles as Lambda would.
+  const environments = prodEnvironments();
+  await coldStarts(built, environments);
+  await coldStartLevers(built, environments);
 
   const stack = await startLocalStack({
     port: 0,

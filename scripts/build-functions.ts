@@ -125,20 +125,22 @@ const CLIENT_CLASSES: Record<string, string> = {
  * cannot load less than, whatever its code. The bench prints each function against it too.
  */
 export async function buildClientFloor(clients: readonly string[]): Promise<string> {
-  const known = clients.filter((client) => CLIENT_CLASSES[client] !== undefined);
-  const label = known.map((client) => client.replace('@aws-sdk/client-', '')).join('+') || 'none';
-  const created = known.map((client) =>
+  const unknown = clients.filter((client) => CLIENT_CLASSES[client] === undefined);
+  // A floor without a client the function loads would flatter its ratio: say so instead.
+  if (unknown.length > 0) throw new Error(`No floor for ${unknown.join(', ')}: add it to CLIENT_CLASSES`);
+  const label = clients.map((client) => client.replace('@aws-sdk/client-', '')).join('+') || 'none';
+  const created = clients.map((client) =>
     client === '@aws-sdk/client-dynamodb'
       ? 'DynamoDBDocumentClient.from(new DynamoDBClient({}))'
       : `new ${CLIENT_CLASSES[client]}({})`,
   );
   return buildFloorBundle(`client-floor-${label}`, [
-    ...known.map((client) => `import { ${CLIENT_CLASSES[client]} } from '${client}';`),
-    ...(known.includes('@aws-sdk/client-dynamodb')
+    ...clients.map((client) => `import { ${CLIENT_CLASSES[client]} } from '${client}';`),
+    ...(clients.includes('@aws-sdk/client-dynamodb')
       ? ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"]
       : []),
-    `const clients = [${created.join(', ')}];`,
-    'export const handler = async () => ({ statusCode: 200, body: String(clients.length) });',
+    `const created = [${created.join(', ')}];`,
+    'export const handler = async () => ({ statusCode: 200, body: String(created.length) });',
   ]);
 }
 
