@@ -1,5 +1,7 @@
 // zod/mini: the payout job and the ledger read it at init, and load no other zod (decision 57).
+
 import * as z from 'zod/mini';
+import { limaWallClock } from '#platform/lima-time';
 import '#platform/zod-english';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
@@ -45,10 +47,8 @@ export function payoutSchedule(): PayoutSchedule {
   return cached.parsed;
 }
 
-const LIMA_OFFSET_MS = -5 * 3600_000;
-
 /** The Lima calendar date of an instant, `yyyy-mm-dd`. */
-export const limaDate = (at: Date) => new Date(at.getTime() + LIMA_OFFSET_MS).toISOString().slice(0, 10);
+export const limaDate = (at: Date) => limaWallClock(at).toISOString().slice(0, 10);
 
 function isPayoutDate(schedule: PayoutSchedule, date: string): boolean {
   const day = new Date(`${date}T12:00:00Z`);

@@ -4,8 +4,9 @@
  * reads is written anywhere else: test/unit/voucher-copy.test.ts renders the page with every entry
  * swapped for a marker and fails on any visible text that is neither a marker nor order data.
  *
- * `{name}` placeholders are filled by `fill()`; amounts, dates and times come from `Intl`
- * (`es-PE`, `America/Lima`) in voucher-page/view.ts, never from this file.
+ * `{name}` placeholders are filled by `fill()`. The deadline's words (weekday, month, a. m./p. m.)
+ * are entries too: voucher-page/view.ts writes dates in Lima time from them, and
+ * test/unit/voucher-page.test.ts checks the result against Intl's `es-PE` for two years of hours.
  */
 export const COPY_ES_PE = {
   lang: 'es-PE',
@@ -23,6 +24,23 @@ export const COPY_ES_PE = {
   barcodeLabel: 'Código de barras del CIP {cip}',
   deadlineLabel: 'Fecha límite de pago',
   deadline: 'Paga antes del {weekday} {day} de {month} a las {time}',
+  /** As ICU's es-PE writes them ("setiembre" in Peru; Sunday first, as `getUTCDay()` counts; a narrow no-break space in a. m.). */
+  weekdays: ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'],
+  months: [
+    'enero',
+    'febrero',
+    'marzo',
+    'abril',
+    'mayo',
+    'junio',
+    'julio',
+    'agosto',
+    'setiembre',
+    'octubre',
+    'noviembre',
+    'diciembre',
+  ],
+  dayPeriods: { am: 'a.\u202fm.', pm: 'p.\u202fm.' },
   deadlineNote: 'Pasada esa hora, el código vence y tu pedido se anula.',
   countdown: 'Vence en {remaining}',
   countdownDays: '{n} d',

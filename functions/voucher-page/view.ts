@@ -3,6 +3,7 @@ import { code128, drawingSVG } from 'bwip-js/node';
 import type * as z from 'zod';
 import type { Currency } from '#orders/money';
 import type { Order, OrderStatus } from '#orders/order';
+import { limaWallClock } from '#platform/lima-time';
 import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
 
@@ -13,38 +14,45 @@ export interface VoucherPageSettings {
   whereToPayUrl: string;
 }
 
-const LIMA = 'America/Lima';
-const amountFormat = new Intl.NumberFormat('es-PE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-/** The deadline's parts as Intl writes them for Peru; its words (weekday, month, a. m.) are data, not copy. */
-export const deadlineParts = new Intl.DateTimeFormat('es-PE', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-  timeZone: LIMA,
-});
+/*
+ * Dates (in Lima time, platform/lima-time.ts) and amounts are written out here rather than by
+ * Intl: the first Intl formatter a process builds costs ~12 ms of ICU setup, a fifth of this
+ * function's cold start (decision 60). test/unit/voucher-page.test.ts holds both to Intl's es-PE.
+ */
+
+/** The deadline's parts in Lima time, in the catalogue's words (as Intl's es-PE writes them). */
+export function limaDeadlineParts(iso: string, copy: VoucherCopy = COPY_ES_PE) {
+  const lima = limaWallClock(Date.parse(iso));
+  const hours = lima.getUTCHours();
+  return {
+    weekday: copy.weekdays[lima.getUTCDay()] ?? '',
+    day: String(lima.getUTCDate()),
+    month: copy.months[lima.getUTCMonth()] ?? '',
+    hour: String(hours % 12 || 12),
+    minute: String(lima.getUTCMinutes()).padStart(2, '0'),
+    dayPeriod: hours < 12 ? copy.dayPeriods.am : copy.dayPeriods.pm,
+  };
+}
 
 /**
- * `S/ 1,500.00`, `US$ 40.00`: the symbol Peruvians read (ICU's es-PE says `USD` for dollars), the
- * number from Intl (es-PE groups with commas and uses a decimal point).
+ * `S/ 1,500.00`, `US$ 40.00`: the symbol Peruvians read (ICU's es-PE says `USD` for dollars), and
+ * the number as es-PE writes it: groups of three with commas, a decimal point, two decimals.
  */
 export function formatAmount(minor: number, currency: Currency, copy: VoucherCopy = COPY_ES_PE): string {
-  return `${copy.currency[currency]} ${amountFormat.format(minor / 100)}`;
+  const cents = Math.abs(Math.round(minor));
+  const whole = String(Math.trunc(cents / 100)).replace(/\B(?=(\d{3})+$)/g, ',');
+  const sign = minor < 0 && cents > 0 ? '-' : '';
+  return `${copy.currency[currency]} ${sign}${whole}.${String(cents % 100).padStart(2, '0')}`;
 }
 
 /** "Paga antes del viernes 28 de noviembre a las 5:31 p. m." in Lima time ("a la 1:05 p. m." at one). */
 export function formatDeadline(iso: string, copy: VoucherCopy = COPY_ES_PE): string {
-  const parts = Object.fromEntries(
-    deadlineParts.formatToParts(new Date(iso)).map((part) => [part.type, part.value]),
-  );
-  const time = `${parts.hour}:${parts.minute} ${parts.dayPeriod}`;
+  const parts = limaDeadlineParts(iso, copy);
   const sentence = fill(copy.deadline, {
-    weekday: parts.weekday ?? '',
-    day: parts.day ?? '',
-    month: parts.month ?? '',
-    time,
+    weekday: parts.weekday,
+    day: parts.day,
+    month: parts.month,
+    time: `${parts.hour}:${parts.minute} ${parts.dayPeriod}`,
   });
   // Spanish says "a la una", "a las dos": the catalogue's "a las" becomes "a la" for one o'clock.
   return parts.hour === '1' ? sentence.replace(/ a las (?=1:)/, ' a la ') : sentence;

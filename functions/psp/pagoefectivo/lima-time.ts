@@ -1,14 +1,13 @@
-/**
- * Peru keeps UTC−5 all year (no daylight saving since 1994), so Lima time is a fixed offset.
- * We convert the real instant; stamping "-05:00" on a UTC reading (a bug of the official demo)
- * would shift every date by five hours.
+import { limaWallClock } from '#platform/lima-time';
+
+/*
+ * Lima time is a fixed offset (platform/lima-time.ts). We convert the real instant; stamping
+ * "-05:00" on a UTC reading (a bug of the official demo) would shift every date by five hours.
  */
-const LIMA_OFFSET_MS = -5 * 60 * 60 * 1000;
 
 /** `2026-11-26T09:04:00-05:00` for the instant 2026-11-26T14:04:00Z (to the second). */
 export function toLimaIso(instant: Date): string {
-  const shifted = new Date(instant.getTime() + LIMA_OFFSET_MS);
-  return `${shifted.toISOString().slice(0, 19)}-05:00`;
+  return `${limaWallClock(instant).toISOString().slice(0, 19)}-05:00`;
 }
 
 /** PagoEfectivo writes `1900-01-01T00:00:00-05:00` for "no date". */
