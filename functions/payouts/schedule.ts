@@ -1,10 +1,10 @@
 // zod/mini: the payout job and the ledger read it at init, and load no other zod (decision 57).
 
 import * as z from 'zod/mini';
-import { limaWallClock } from '#platform/lima-time';
-import '#platform/zod-english';
 import { config } from '#platform/config';
+import { limaWallClock } from '#platform/lima-time';
 import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
 
 /**
  * When sellers are paid: on a weekday (0 = Sunday … 6 = Saturday) or a day of the month (1–28, so
@@ -41,7 +41,7 @@ export function payoutSchedule(): PayoutSchedule {
   const source = config().PAYOUT_SCHEDULE;
   if (cached === undefined || cached.source !== source) {
     const parsed = PayoutScheduleSchema.safeParse(source === undefined ? { weekday: 1 } : JSON.parse(source));
-    if (!parsed.success) throw new Error(`Invalid PAYOUT_SCHEDULE: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new Error(`Invalid PAYOUT_SCHEDULE: ${issuesText(parsed.error)}`);
     cached = { source, parsed: parsed.data };
   }
   return cached.parsed;

@@ -2,7 +2,7 @@
 // are much cheaper to build there (decision 56).
 import * as z from 'zod/mini';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
-import './zod-english';
+import { issuesText } from './zod-english';
 
 const _default = z._default;
 
@@ -145,7 +145,7 @@ export function config(): Config {
       )
       .safeParse(process.env);
     if (!parsed.success) {
-      throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+      throw new Error(`Invalid environment: ${issuesText(parsed.error)}`);
     }
     const values: Record<string, unknown> = parsed.data;
     // An unset variable's default (a constant of this file, so nothing to validate) when first read.
@@ -183,7 +183,9 @@ export function tableName(): string {
  * of the environment, because every function (even one with no table) emits metrics.
  */
 export function stageProvider(): ProviderName {
-  return z.catch(z.enum(PROVIDERS), 'pagoefectivo').parse(process.env.PSP_PROVIDER);
+  const name = process.env.PSP_PROVIDER;
+  // Anything else falls back to the default here; config() refuses it by name at init.
+  return PROVIDERS.find((provider) => provider === name) ?? 'pagoefectivo';
 }
 
 /**

@@ -1,8 +1,8 @@
 // zod/mini (decision 57): create-order reads the rules at init.
 import * as z from 'zod/mini';
-import '#platform/zod-english';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
 
 /**
  * Basic anti-fraud at order creation, as data (stage config `riskRules` → RISK_RULES). A rule
@@ -81,7 +81,7 @@ export function riskRules(): RiskRule[] {
       source === undefined
         ? { success: true as const, data: DEFAULT_RISK_RULES }
         : z.array(RiskRuleSchema).safeParse(JSON.parse(source));
-    if (!parsed.success) throw new Error(`Invalid RISK_RULES: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new Error(`Invalid RISK_RULES: ${issuesText(parsed.error)}`);
     cached = { source, rules: parsed.data };
   }
   return cached.rules;

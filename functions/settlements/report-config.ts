@@ -1,8 +1,8 @@
 // zod/mini: the settlement functions read it at init, and load no other zod but the API's (decision 57).
 import * as z from 'zod/mini';
-import '#platform/zod-english';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
 
 /**
  * How a stage reads PagoEfectivo's settlement report and what its contract says. The layout is an
@@ -87,7 +87,7 @@ export function settlementConfig(): SettlementConfig {
   const source = config().SETTLEMENT_CONFIG;
   if (cached === undefined || cached.source !== source) {
     const parsed = SettlementConfigSchema.safeParse(source === undefined ? {} : JSON.parse(source));
-    if (!parsed.success) throw new Error(`Invalid SETTLEMENT_CONFIG: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new Error(`Invalid SETTLEMENT_CONFIG: ${issuesText(parsed.error)}`);
     cached = { source, parsed: parsed.data };
   }
   return cached.parsed;

@@ -1,9 +1,9 @@
 // zod/mini: apply-payment parses notifications and loads no classic zod (decision 57); the
 // reasons of unreadable ones are stored in English (platform/zod-english.ts).
 import * as z from 'zod/mini';
-import '#platform/zod-english';
 import { decimalToMinor } from '#orders/money';
 import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
 import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 
@@ -54,7 +54,7 @@ export function parseNotification(rawBody: Buffer): ParsedNotification {
   if (typeof eventType === 'string' && eventType !== 'cip.paid')
     return { kind: 'unknown_event_type', eventType };
   const parsed = NotificationSchema.safeParse(json);
-  if (!parsed.success) return { kind: 'unparsable', reason: z.prettifyError(parsed.error) };
+  if (!parsed.success) return { kind: 'unparsable', reason: issuesText(parsed.error) };
   const { data, operationNumber } = parsed.data;
   try {
     const paidAt = parsePspDate(data.paymentDate);
