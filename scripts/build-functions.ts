@@ -160,6 +160,26 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * The OpenAPI document is a function of the code alone (the route table and its zod schemas), so
+ * the `openapi` function's bundle carries it as JSON generated here, at build time, instead of
+ * zod's classic API and every response schema to generate it from in Lambda (decision 60).
+ * `test/infra/bundles.test.ts` serves it from the bundle and compares it with the source's.
+ */
+const prebuiltOpenApiDocument: Plugin = {
+  name: 'prebuilt-openapi-document',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]functions[\\/]http[\\/]openapi-document\.ts$/ }, async () => {
+      const { buildOpenApiDocument } = await import('#http/openapi-document');
+      const json = JSON.stringify(buildOpenApiDocument());
+      return {
+        contents: `export function buildOpenApiDocument() { return JSON.parse(${JSON.stringify(json)}); }\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /** The `@aws-sdk/client-*` packages in the chunks `file` imports statically (what its import loads). */
 function loadedSdkClients(metafile: Metafile, file: string): string[] {
   const outputs = new Map(
