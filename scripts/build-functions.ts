@@ -69,7 +69,7 @@ function bundleOptions(entry: string, outfile: string) {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
     logLevel: 'warning' as const,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, prebuiltOpenApiDocument],
   };
 }
 
