@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
 import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
-import { s3 } from '#platform/s3';
+import { objectBody, objectMetadata } from '#platform/s3';
 import { importReport } from '#settlements/reconcile';
 
 /** Stop starting batches this long before Lambda's timeout; the retried invocation resumes. */
 const IMPORT_RESERVE_MS = 30_000;
-
-async function open(bucket: string, key: string): Promise<Readable> {
-  const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return object.Body as Readable;
-}
 
 /**
  * S3 `ObjectCreated` on the stage's report bucket (uploaded through a presigned URL from
@@ -29,14 +22,13 @@ export const run = (event: S3Event, context: Context): Promise<void> =>
     for (const record of event.Records) {
       const bucket = record.s3.bucket.name;
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const metadata = await objectMetadata(bucket, key);
       const hash = createHash('sha256');
-      for await (const chunk of await open(bucket, key)) hash.update(chunk as Buffer);
-      const metadata = head.Metadata ?? {};
+      for await (const chunk of await objectBody(bucket, key)) hash.update(chunk as Buffer);
       try {
         const { settlement } = await importReport(
           {
-            open: () => open(bucket, key),
+            open: () => objectBody(bucket, key),
             format: key.endsWith('.xlsx') ? 'xlsx' : 'csv',
             fileName: metadata['file-name'] ?? key,
             sha256: hash.digest('hex'),

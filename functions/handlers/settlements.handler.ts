@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 import { nowMs } from '#platform/clock';
@@ -14,7 +12,7 @@ import {
   UnsupportedMediaTypeError,
 } from '#platform/errors';
 import { type HttpEndpoint, header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
-import { s3 } from '#platform/s3';
+import { presignUpload } from '#platform/s3';
 import {
   ImportSettlementQuerySchema,
   ListLinesQuerySchema,
@@ -103,16 +101,13 @@ export const run: HttpEndpoint = async (event) => {
       'imported-by': keyId(event),
       partial: String(request.partial),
     };
-    const uploadUrl = await getSignedUrl(
-      s3(),
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        ContentType: REPORT_MEDIA_TYPES[format],
-        Metadata: metadata,
-      }),
-      { expiresIn: UPLOAD_URL_SECONDS, signableHeaders: new Set(['content-type']) },
-    );
+    const uploadUrl = await presignUpload({
+      bucket,
+      key,
+      contentType: REPORT_MEDIA_TYPES[format],
+      metadata,
+      expiresInSeconds: UPLOAD_URL_SECONDS,
+    });
     return {
       status: 201,
       body: {
