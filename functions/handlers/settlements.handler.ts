@@ -13,6 +13,9 @@ import {
 } from '#platform/errors';
 import { type HttpEndpoint, header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 import { presignUpload } from '#platform/s3';
+import { lineRowsForCsv, settlementResponse } from '#settlements/present';
+import { importReport } from '#settlements/reconcile';
+import { REPORT_MEDIA_TYPES, type ReportFormat } from '#settlements/report';
 import {
   ImportSettlementQuerySchema,
   ListLinesQuerySchema,
@@ -20,10 +23,7 @@ import {
   MAX_REPORT_BYTES,
   SettlementIdParamsSchema,
   UploadRequestSchema,
-} from '#settlements/api-schemas';
-import { lineRowsForCsv, settlementResponse } from '#settlements/present';
-import { importReport } from '#settlements/reconcile';
-import { REPORT_MEDIA_TYPES, type ReportFormat } from '#settlements/report';
+} from '#settlements/request-schemas';
 import { claimUploadKey, getSettlement, listLines, listSettlements } from '#store/settlements-repository';
 
 /** Stop starting batches this long before the API's 29 s integration timeout would cut us off. */

@@ -51,17 +51,19 @@ import {
   RejectRefundRequestSchema,
 } from '#refunds/request-schemas';
 import {
-  ImportSettlementQuerySchema,
-  ListLinesQuerySchema,
-  ListSettlementsQuerySchema,
-  MAX_REPORT_BYTES,
   SettlementLinePageSchema,
   SettlementListSchema,
   SettlementSchema,
   SettlementUploadSchema,
-  UploadRequestSchema,
 } from '#settlements/api-schemas';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
+import {
+  ImportSettlementQuerySchema,
+  ListLinesQuerySchema,
+  ListSettlementsQuerySchema,
+  MAX_REPORT_BYTES,
+  UploadRequestSchema,
+} from '#settlements/request-schemas';
 import {
   VoucherPageParamsSchema,
   VoucherStatusViewSchema,

@@ -1,62 +1,6 @@
 import * as z from 'zod';
-import { pageCursor, pageLimit } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { LINE_OUTCOMES } from './settlement';
-
-/** Reports up to this size are posted to the API; larger ones go through an S3 upload. */
-export const MAX_REPORT_BYTES = 4_000_000;
-
-export const SettlementIdParamsSchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    id: z.string().regex(/^stl_[0-9a-f]{32}$/, 'Not a settlement id.'),
-  }),
-);
-
-export const ImportSettlementQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    partial: z
-      .enum(['true', 'false'])
-      .optional()
-      .transform((value) => value === 'true')
-      .meta({
-        description:
-          'Reconcile the readable lines and list the others as `invalid_line`, instead of refusing the report.',
-      }),
-    fileName: z
-      .string()
-      .max(200)
-      .regex(/^[\w .()-]+$/, 'Letters, digits, spaces and . _ ( ) - only.')
-      .optional()
-      .meta({ description: 'The report file name, kept for people.' }),
-  }),
-);
-
-export const UploadRequestSchema = /* @__PURE__ */ schema(() =>
-  z
-    .strictObject({
-      fileName: z
-        .string()
-        .max(200)
-        .regex(/^[\w .()-]+\.(csv|xlsx)$/i, 'A .csv or .xlsx file name.'),
-      partial: z.boolean().optional().default(false),
-    })
-    .meta({ id: 'SettlementUploadRequest' }),
-);
-
-export const ListSettlementsQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
-  }),
-);
-
-export const ListLinesQuerySchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    outcome: z.enum(LINE_OUTCOMES).optional(),
-    limit: pageLimit(100, 1000),
-    cursor: z.optional(pageCursor),
-  }),
-);
 
 const amounts = /* @__PURE__ */ schema(() =>
   z.object({
