@@ -107,8 +107,9 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
 
 /**
  * What each dependency costs a cold start, on top of the SDK floor (issue 8, item 8: "measure each
- * lever"): zod as we use it against zod/mini, Powertools' logger + metrics + middy, and the X-Ray
- * tracer; and one function with AWS SDK call tracing on (a stage's `traceAwsSdkCalls`) and off.
+ * lever"): zod as we use it against zod/mini, Powertools' logger + metrics + middy, the X-Ray
+ * tracer, an Intl formatter, the S3 client; and one function with AWS SDK call tracing on (a
+ * stage's `traceAwsSdkCalls`) and off.
  */
 export async function coldStartLevers(built: BuiltFunction[], environments: LambdaEnvironments) {
   const probes = [
@@ -140,6 +141,18 @@ export async function coldStartLevers(built: BuiltFunction[], environments: Lamb
       label: '+ Powertools tracer (X-Ray SDK)',
       imports: "import { Tracer } from '@aws-lambda-powertools/tracer';",
       uses: 'new Tracer()',
+    },
+    {
+      name: 'intl',
+      label: '+ one `Intl.NumberFormat` (ICU setup; the voucher page built two, decision 60)',
+      imports: '',
+      uses: "new Intl.NumberFormat('es-PE')",
+    },
+    {
+      name: 's3',
+      label: '+ the S3 client (the settlement functions loaded it, decision 61)',
+      imports: "import { S3Client } from '@aws-sdk/client-s3';",
+      uses: 'new S3Client({})',
     },
   ];
   const floor = await buildSdkFloor();
