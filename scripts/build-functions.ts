@@ -77,7 +77,7 @@ function bundleOptions(entry: string, outfile: string) {
  * What no handler can go below: a bundle, built like every function, that imports and creates
  * the DynamoDB client, the document client and the SQS client — the AWS SDK floor the cold-start
  * bench compares each function with (issue 8's goal: ≤ 1.3× this). With `probe`, the floor plus
- * one more dependency (`imports` and an expression using it): how the bench prices each lever.
+ * one more dependency (`imports`, and `uses` evaluated at import): how the bench prices each lever.
  */
 export async function buildSdkFloor(probe?: {
   name: string;
@@ -91,7 +91,9 @@ export async function buildSdkFloor(probe?: {
     probe?.imports ?? '',
     'const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
     'const sqs = new SQSClient({});',
-    `export const handler = async () => ({ statusCode: 200, body: String(Boolean(dynamo && sqs${probe ? ` && (${probe.uses})` : ''})) });`,
+    // Evaluated at import, as a function's module-level singletons (logger, clients, schemas) are.
+    probe ? `const probe = ${probe.uses};` : '',
+    `export const handler = async () => ({ statusCode: 200, body: String(Boolean(dynamo && sqs${probe ? ' && probe' : ''})) });`,
   ]);
 }
 
