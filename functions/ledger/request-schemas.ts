@@ -2,7 +2,7 @@
 // The responses' schemas (api-schemas.ts) only document them.
 import * as z from 'zod/mini';
 import { CURRENCIES } from '#orders/money';
-import { externalId, pageCursor, pageLimit } from '#platform/api-fields';
+import { externalId, pagingFields } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
 /** A seller id: what marketplaces name their sellers with (as in an order's splits). */
@@ -11,8 +11,7 @@ const sellerId = externalId;
 export const SellerParamsSchema = /* @__PURE__ */ schema(() => z.object({ sellerId }));
 export const SellerLedgerQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );
 export const TrialBalanceQuerySchema = /* @__PURE__ */ schema(() =>

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { described, externalId, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { ORDER_STATUSES } from './order';
 
@@ -56,8 +56,7 @@ export const ListOrdersQuerySchema = /* @__PURE__ */ schema(() =>
       z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{4,14}$/, 'Use 4-14 letters or digits.'))),
       "A buyer's orders (their document number), newest first: e.g. their open vouchers.",
     ),
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );
 
@@ -73,7 +72,6 @@ export const RiskReviewRequestSchema = /* @__PURE__ */ schema(() =>
 export const OpenReviewsQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     status: z._default(z.optional(z.enum(['open'])), 'open'),
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );

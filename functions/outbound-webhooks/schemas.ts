@@ -2,7 +2,7 @@
 // these and load no classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '#events/event-types';
-import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pageCursor, pageLimit, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
 const endpointIdPattern = () => z.string().check(z.regex(/^we_[0-9A-Z]{26}$/, 'Not an endpoint id.'));
@@ -53,8 +53,7 @@ export const EndpointIdParamsSchema = /* @__PURE__ */ schema(() => z.object({ id
 
 export const PageQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );
 

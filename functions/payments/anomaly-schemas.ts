@@ -1,7 +1,7 @@
 // zod/mini (decision 57): list-anomalies and resolve-anomaly validate with these and load no
 // classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
-import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { ANOMALY_TYPES } from './anomaly';
 
@@ -12,8 +12,7 @@ export const ListAnomaliesQuerySchema = /* @__PURE__ */ schema(() =>
       z.optional(z.enum(['open', 'resolved'])),
       'Only open (or only resolved) anomalies; a page may then hold fewer than `limit`.',
     ),
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );
 

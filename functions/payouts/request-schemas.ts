@@ -2,7 +2,7 @@
 // loads no classic zod for them. The responses' schemas are in api-schemas.ts.
 import * as z from 'zod/mini';
 import { CURRENCIES } from '#orders/money';
-import { described, externalId, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { bankAccountFields } from '#refunds/request-schemas';
 import { PAYOUT_STATUSES } from './payout';
@@ -43,8 +43,7 @@ export const ListPayoutsQuerySchema = /* @__PURE__ */ schema(() =>
       z._default(z.optional(z.enum(['json', 'csv'])), 'json'),
       '`csv`: the bank file for the listed payouts (generic columns; see docs/payouts).',
     ),
-    limit: pageLimit(25, 1000),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25, 1000),
   }),
 );
 export const RejectPayoutRequestSchema = /* @__PURE__ */ schema(() =>

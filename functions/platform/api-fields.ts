@@ -90,6 +90,12 @@ export function pageLimit(defaultLimit: number, max = 100) {
 /** An opaque continuation token from a previous page. */
 export const pageCursor = /* @__PURE__ */ schema(() => z.string().check(z.minLength(1), z.maxLength(2048)));
 
+/** The paging fields every listing query ends with: `limit` (its default and maximum) and `cursor`. */
+export const pagingFields = (defaultLimit: number, max?: number) => ({
+  limit: pageLimit(defaultLimit, max),
+  cursor: z.optional(pageCursor),
+});
+
 /** Safe inside DynamoDB keys and URLs: marketplaces' order and seller ids fit comfortably. */
 export const externalId = /* @__PURE__ */ schema(() =>
   z

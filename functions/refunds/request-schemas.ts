@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { cciProblem } from '#ledger/cci';
 import { DOCUMENT_TYPES } from '#orders/order';
-import { described, pageCursor, pageLimit, plainText } from '#platform/api-fields';
+import { described, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
@@ -111,7 +111,6 @@ export const ListRefundsQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     status: z.optional(z.enum(REFUND_STATUSES)),
     orderId: z.optional(z.string().check(z.regex(/^ord_[0-9A-Z]{26}$/, 'Not an order id.'))),
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );

@@ -1,7 +1,7 @@
 // zod/mini (decision 57): what the settlement routes validate; the function loads no classic zod.
 // The responses' schemas (api-schemas.ts) only document them.
 import * as z from 'zod/mini';
-import { described, pageCursor, pageLimit } from '#platform/api-fields';
+import { described, pagingFields } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { LINE_OUTCOMES } from './settlement';
 
@@ -47,15 +47,13 @@ export const UploadRequestSchema = /* @__PURE__ */ schema(() =>
 
 export const ListSettlementsQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
-    limit: pageLimit(25),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(25),
   }),
 );
 
 export const ListLinesQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     outcome: z.optional(z.enum(LINE_OUTCOMES)),
-    limit: pageLimit(100, 1000),
-    cursor: z.optional(pageCursor),
+    ...pagingFields(100, 1000),
   }),
 );
