@@ -1,5 +1,4 @@
 // zod/mini: the payout job and the ledger read it at init, and load no other zod (decision 57).
-
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
 import { limaWallClock } from '#platform/lima-time';

@@ -153,7 +153,7 @@ describe('functions', () => {
       return run.status === 0
         ? []
         : [
-            `${name}: ${run.stderr.match(/\w*Error: [^\n]*(\n\s*(✖|→)[^\n]*)*/)?.[0] ?? `exit ${run.status}`}`,
+            `${name}: ${run.stderr.match(/\w*Error: [^\n]*(\n(?!\s+at )[^\n]+)*/)?.[0] ?? `exit ${run.status}`}`,
           ];
     });
     expect(failures).toEqual([]);
