@@ -118,9 +118,13 @@ export async function presignUpload(upload: PresignedUpload, signingDate?: Date)
   return `${presigned.protocol}//${presigned.hostname}${port}${presigned.path}?${buildQueryString(presigned.query ?? {})}`;
 }
 
+/**
+ * S3 answered an error. Its status is `statusCode`, not `status`: our handlers read `status` as
+ * an API error's (reconcile-upload logs a 400 as a refused report instead of retrying).
+ */
 export class S3ObjectError extends Error {
   constructor(
-    readonly status: number,
+    readonly statusCode: number,
     message: string,
   ) {
     super(message);

@@ -124,7 +124,7 @@ describe('settlement reports through S3', () => {
   it('answer a missing report with S3 error and status, not a hang or an empty stream', async () => {
     const missing = objectMetadata(BUCKET, 'incoming/never-uploaded.csv');
     await expect(missing).rejects.toBeInstanceOf(S3ObjectError);
-    await expect(missing).rejects.toMatchObject({ status: 404 });
+    await expect(missing).rejects.toMatchObject({ statusCode: 404 });
     await expect(objectBody(BUCKET, 'incoming/never-uploaded.csv')).rejects.toThrow(/NoSuchKey \(404\)/);
   });
 });
