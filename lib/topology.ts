@@ -185,7 +185,7 @@ const APPLY_PAYMENT: TableAccess = { actions: ['GetItem', 'Query', 'PutItem', 'U
 const RECONCILE: TableAccess = {
   actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
 };
-/** Powertools idempotency: its records are put, updated, read and — after a failed call — deleted. */
+/** Idempotency records: put (claim, result) and — after a failed call — deleted (decision 62). */
 const IDEMPOTENT_CREATE = { deletes: [idempotencyRecordEntity.partitionPattern] } as const;
 
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
@@ -231,7 +231,12 @@ export interface FunctionSpec {
   refundApproval?: boolean;
 }
 
-export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
+/**
+ * Built by a pure call: its entries read the entities' key patterns, and esbuild keeps an unused
+ * literal that reads an import's properties. So a function bundle, which needs SERVICE or ROUTES
+ * from this module but not the specs, leaves them out (10 KiB less to load in every function).
+ */
+export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (() => ({
   authorizer: {
     entry: 'functions/handlers/authorizer.handler.ts',
     timeoutSeconds: 5,
@@ -457,7 +462,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     reminders: true,
     reservedConcurrency: 1,
   },
-};
+}))();
 
 export type JobName =
   | 'sync-pending'
