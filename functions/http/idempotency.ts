@@ -1,16 +1,14 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { stringify as sortedJson } from 'safe-stable-stringify';
 // zod/mini (decision 57): the creating routes load no classic zod for the header's check.
 import * as z from 'zod/mini';
+import { nowMs } from '#platform/clock';
 import { ConflictError, ValidationError } from '#platform/errors';
 import { header } from '#platform/http';
+import { logger } from '#platform/powertools';
 import { schema } from '#platform/schema';
-import { idempotencyRecords } from '#store/idempotency-records';
+import { type IdempotencyClaim, idempotencyRecords } from '#store/idempotency-records';
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
@@ -19,34 +17,26 @@ const IdempotencyKeySchema = /* @__PURE__ */ schema(() =>
   z.string().check(z.minLength(8), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/)),
 );
 
-/** What Powertools stores a record under: (caller, Idempotency-Key), checked against `body`. */
-interface KeyedInput<TInput> {
-  keyId: string;
-  idempotencyKey: string;
-  /** The JSON exactly as sent (key order aside): a reused key with another body is a conflict. */
-  body: unknown;
-  /** That body already validated, so it is not parsed again. */
-  input: TInput;
-}
+const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /**
- * `Idempotency-Key` for a POST that creates something, through Powertools idempotency stored in
- * our single table (store/idempotency-records.ts, TTL one day). With the header, the same caller +
- * key + body replays the first result; another body under that key → 409
- * `idempotency_key_reused`; a concurrent twin → 409 `idempotency_in_progress`. Without it,
- * `run` simply runs. `run`'s result is what gets stored and replayed, so it must be JSON.
+ * `Idempotency-Key` for a POST that creates something, stored in our single table
+ * (store/idempotency-records.ts, one day; decision 62). With the header, the same caller + key +
+ * body replays the first result; another body under that key → 409 `idempotency_key_reused`; a
+ * concurrent twin → 409 `idempotency_in_progress`; a call that fails leaves no record, so the
+ * client may retry. Without it, `run` simply runs. `run`'s result is what gets stored and
+ * replayed, so it must be JSON.
  */
 export function idempotentOperation<TInput, TResult>(
   operation: string,
   run: (input: TInput) => Promise<TResult>,
 ) {
-  let idempotentRun: ((keyed: KeyedInput<TInput>) => Promise<TResult>) | undefined;
-  let idempotencyConfig: IdempotencyConfig | undefined;
-
   return async (
     event: APIGatewayProxyEvent,
     context: Context,
+    /** The JSON as sent: a reused key with another body (key order aside) is a conflict. */
     body: unknown,
+    /** That body already validated, so it is not parsed again. */
     input: TInput,
   ): Promise<TResult> => {
     const idempotencyKey = header(event, 'idempotency-key');
@@ -56,35 +46,44 @@ export function idempotentOperation<TInput, TResult>(
         { field: 'header.Idempotency-Key', message: 'Use 8-128 printable ASCII characters without spaces.' },
       ]);
     }
-    if (idempotentRun === undefined || idempotencyConfig === undefined) {
-      idempotencyConfig = new IdempotencyConfig({
-        eventKeyJmesPath: '[keyId, idempotencyKey]',
-        payloadValidationJmesPath: 'body',
-        expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-      });
-      idempotentRun = makeIdempotent(async (keyed: KeyedInput<TInput>) => run(keyed.input), {
-        persistenceStore: idempotencyRecords(operation),
-        config: idempotencyConfig,
-      });
-    }
-    idempotencyConfig.registerLambdaContext(context);
     const keyId = String(event.requestContext.authorizer?.keyId ?? 'anonymous');
-    try {
-      return await idempotentRun({ keyId, idempotencyKey, body, input });
-    } catch (error) {
-      if (error instanceof IdempotencyValidationError) {
+    const now = nowMs();
+    const claim: IdempotencyClaim = {
+      operation,
+      keyHash: hash(JSON.stringify([keyId, idempotencyKey])),
+      fingerprint: hash(sortedJson(body) ?? 'undefined'),
+      // Held until this invocation's deadline: a claim whose Lambda died can be retried after it.
+      lockedUntil: now + context.getRemainingTimeInMillis(),
+      ttl: Math.floor(now / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
+    };
+    const held = await idempotencyRecords.claim(claim, now);
+    if (held.state !== 'claimed') {
+      if (held.fingerprint !== claim.fingerprint) {
         throw new ConflictError(
           'idempotency_key_reused',
           'This Idempotency-Key was already used with a different body. Use a new key for a new request.',
         );
       }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
+      if (held.state === 'in-progress') {
         throw new ConflictError(
           'idempotency_in_progress',
           'A request with this Idempotency-Key is still being processed. Retry in a few seconds.',
         );
       }
+      return held.result as TResult;
+    }
+    let result: TResult;
+    try {
+      result = await run(input);
+    } catch (error) {
+      // The caller sees the call's own error; a record left behind only holds the key until
+      // `lockedUntil`, after which a retry takes it over.
+      await idempotencyRecords.release(claim).catch((releaseError: unknown) => {
+        logger.warn('idempotency claim not released', { operation, error: releaseError });
+      });
       throw error;
     }
+    await idempotencyRecords.complete(claim, result);
+    return result;
   };
 }
