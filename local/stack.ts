@@ -219,7 +219,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_SERVICE_NAME: SERVICE.name,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
     };
     Object.assign(process.env, env);
     resetConfigForTests();

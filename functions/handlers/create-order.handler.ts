@@ -4,6 +4,7 @@ import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/creat
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';
+import { riskRules } from '#risk/rules';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
   createOrder(request, pspProvider()),
@@ -19,3 +20,8 @@ export const run: HttpEndpoint = async (event, context) => {
 };
 
 export const handler = httpHandler(run);
+
+// At init, not by the first request: the stage's PSP client with its reply schemas, and the
+// stage's risk rules (a malformed RISK_RULES fails the deployment here).
+pspProvider();
+riskRules();

@@ -15,3 +15,6 @@ export const run: JobRun<object> = (hasTimeLeft) =>
   });
 
 export const handler = jobHandler('expire-orders', run);
+
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

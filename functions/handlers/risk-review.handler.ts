@@ -26,3 +26,6 @@ export const run: HttpEndpoint = async (event) => {
 };
 
 export const handler = httpHandler(run);
+
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

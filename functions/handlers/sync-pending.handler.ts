@@ -26,3 +26,6 @@ export const run: JobRun<object> = async (hasTimeLeft) => {
 };
 
 export const handler = jobHandler('sync-pending', run);
+
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

@@ -8,3 +8,17 @@
 export function schema<T>(build: () => T): T {
   return build();
 }
+
+/**
+ * Schemas that belong to something built on demand, like a PSP client's replies: built once, by
+ * the first call (the client's constructor), not as the module loads. Every PSP-calling function
+ * bundles both adapters and creates its stage's client at init; the other adapter's replies are
+ * never built (decision 63). Also written `/* @__PURE__ *\/`, so an unused set is left out.
+ */
+export function schemasOnFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}

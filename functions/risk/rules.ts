@@ -1,7 +1,7 @@
 // zod/mini (decision 57): create-order reads the rules at init.
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 
 /**
@@ -21,7 +21,8 @@ export const RISK_DIMENSIONS = [
 ] as const;
 export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
-export const RiskRuleSchema = /* @__PURE__ */ schema(() => {
+/** Built only where a stage sets RISK_RULES: the defaults below need no parsing (decision 63). */
+const riskRuleSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
   const count = () => z.optional(z.int().check(z.gte(0)));
   return z
     .object({
@@ -42,7 +43,7 @@ export const RiskRuleSchema = /* @__PURE__ */ schema(() => {
       }),
     );
 });
-export type RiskRule = z.infer<typeof RiskRuleSchema>;
+export type RiskRule = z.infer<ReturnType<typeof riskRuleSchema>>;
 
 /** The defaults (docs/risk.md): amounts in minor units of the order's currency. */
 export const DEFAULT_RISK_RULES: RiskRule[] = [
@@ -74,13 +75,14 @@ export const DEFAULT_RISK_RULES: RiskRule[] = [
 
 let cached: { source: string | undefined; rules: RiskRule[] } | undefined;
 
+/** The stage's rules; create-order reads them at init, so a malformed RISK_RULES fails there. */
 export function riskRules(): RiskRule[] {
   const source = config().RISK_RULES;
   if (cached === undefined || cached.source !== source) {
     const parsed =
       source === undefined
         ? { success: true as const, data: DEFAULT_RISK_RULES }
-        : z.array(RiskRuleSchema).safeParse(JSON.parse(source));
+        : z.array(riskRuleSchema()).safeParse(JSON.parse(source));
     if (!parsed.success) throw new Error(`Invalid RISK_RULES: ${issuesText(parsed.error)}`);
     cached = { source, rules: parsed.data };
   }

@@ -3,7 +3,7 @@ import { SERVICE } from '#lib/topology';
 import { decimalToMinor, minorToDecimal } from '#orders/money';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { callPsp, type PspResponse } from '../http-call';
 import type {
   ChangeExpiryOutcome,
@@ -54,35 +54,31 @@ const REFUND_STATES: Record<string, ProviderRefundStatus> = {
 
 // zod/mini: these replies are all the classic API would be loaded for in the functions that call
 // dLocal (expire, sync, cancel, extend, review), ~7 ms of each cold start (decision 57).
-const asText = () => z.pipe(z.union([z.string(), z.number()]), z.transform(String));
-const CreatedPayment = /* @__PURE__ */ schema(() =>
-  z.object({
-    id: z.string().check(z.minLength(1)),
-    status: z.string(),
-    ticket: z.object({
-      number: asText(),
-      expiration_date: z.string().check(z.minLength(1)),
-      id: z.optional(asText()),
-      image_url: z.optional(z.url()),
+const replySchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
+  const asText = () => z.pipe(z.union([z.string(), z.number()]), z.transform(String));
+  return {
+    CreatedPayment: z.object({
+      id: z.string().check(z.minLength(1)),
+      status: z.string(),
+      ticket: z.object({
+        number: asText(),
+        expiration_date: z.string().check(z.minLength(1)),
+        id: z.optional(asText()),
+        image_url: z.optional(z.url()),
+      }),
     }),
-  }),
-);
-const PaymentStatus = /* @__PURE__ */ schema(() =>
-  z.object({
-    status: z.string(),
-    status_code: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(Number))),
-    amount: z.optional(z.union([z.string(), z.number()])),
-    currency: z.optional(z.string()),
-    order_id: z.optional(z.string()),
-    approved_date: z.optional(z.nullable(z.string())),
-  }),
-);
-const RefundReply = /* @__PURE__ */ schema(() =>
-  z.object({ id: z.string().check(z.minLength(1)), status: z.string() }),
-);
-const ErrorBody = /* @__PURE__ */ schema(() =>
-  z.looseObject({ code: z.optional(z.coerce.number()), message: z.optional(z.string()) }),
-);
+    PaymentStatus: z.object({
+      status: z.string(),
+      status_code: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(Number))),
+      amount: z.optional(z.union([z.string(), z.number()])),
+      currency: z.optional(z.string()),
+      order_id: z.optional(z.string()),
+      approved_date: z.optional(z.nullable(z.string())),
+    }),
+    RefundReply: z.object({ id: z.string().check(z.minLength(1)), status: z.string() }),
+    ErrorBody: z.looseObject({ code: z.optional(z.coerce.number()), message: z.optional(z.string()) }),
+  };
+});
 
 /** dLocal's DNI/RUC rule for Peru: the payer's document is required (8–9 digits DNI, 11 RUC). */
 function payerDocument(input: CreateVoucherInput): string | undefined {
@@ -98,6 +94,8 @@ function payerDocument(input: CreateVoucherInput): string | undefined {
  */
 export class DlocalClient implements PspProvider {
   readonly name = 'dlocal' as const;
+  /** Built with the client, so the stage's client (created at init) carries their cost. */
+  private readonly replies = replySchemas();
 
   constructor(private readonly options: DlocalClientOptions) {}
 
@@ -121,7 +119,7 @@ export class DlocalClient implements PspProvider {
     };
     const response = await this.send('POST', '/payments', body, input.transactionCode);
     if (response.status === 200 || response.status === 201) {
-      const parsed = CreatedPayment.safeParse(response.body);
+      const parsed = this.replies.CreatedPayment.safeParse(response.body);
       if (parsed.success) {
         const expiresAt = new Date(parsed.data.ticket.expiration_date);
         return {
@@ -157,7 +155,7 @@ export class DlocalClient implements PspProvider {
       `/payments/${encodeURIComponent(voucher.providerPaymentId)}/status`,
     );
     if (response.status === 404) return undefined;
-    const parsed = PaymentStatus.safeParse(response.body);
+    const parsed = this.replies.PaymentStatus.safeParse(response.body);
     if (response.status !== 200 || !parsed.success) throw this.failure('read a payment status', response);
     return {
       cip: voucher.cip,
@@ -205,7 +203,7 @@ export class DlocalClient implements PspProvider {
       beneficiary_document: input.bankAccount.documentNumber,
     };
     const response = await this.send('POST', '/refunds', body, input.refundId);
-    const parsed = RefundReply.safeParse(response.body);
+    const parsed = this.replies.RefundReply.safeParse(response.body);
     if ((response.status === 200 || response.status === 201) && parsed.success) {
       return { providerRefundId: parsed.data.id, status: REFUND_STATES[parsed.data.status] ?? 'pending' };
     }
@@ -243,7 +241,7 @@ export class DlocalClient implements PspProvider {
   }
 
   private failure(action: string, response: PspResponse): Error {
-    const parsed = ErrorBody.safeParse(response.body);
+    const parsed = this.replies.ErrorBody.safeParse(response.body);
     if (
       response.status >= 400 &&
       response.status < 500 &&

@@ -34,7 +34,7 @@ export type {
   DeleteCipOutcome,
 } from '../provider';
 
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 
 /** The only status code seen documented; everything else is read from the name. */
 const PAID_STATUS_CODE = 23;
@@ -43,29 +43,12 @@ const TOKEN_RENEW_MARGIN_MS = 60_000;
 
 // zod/mini: these replies are all the classic API would be loaded for in the functions that call
 // PagoEfectivo (expire, sync, cancel, extend, review), ~7 ms of each cold start (decision 57).
-const digits = /* @__PURE__ */ schema(() =>
-  z.pipe(z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.nonnegative())]), z.transform(String)),
-);
-
-const AuthorizationResponse = /* @__PURE__ */ schema(() =>
-  z.object({
-    code: z.coerce.number(),
-    data: z.object({
-      token: z.string().check(z.minLength(1)),
-      tokenExpires: z.string().check(z.minLength(1)),
-    }),
-  }),
-);
-
-const CreateCipResponse = /* @__PURE__ */ schema(() =>
-  z.object({
-    code: z.coerce.number(),
-    data: z.object({ cip: digits, cipUrl: z.url(), dateExpiry: z.optional(z.string()) }),
-  }),
-);
-
-const SearchItem = /* @__PURE__ */ schema(() =>
-  z.object({
+const replySchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
+  const digits = z.pipe(
+    z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.nonnegative())]),
+    z.transform(String),
+  );
+  const SearchItem = z.object({
     cip: digits,
     status: z.optional(z.coerce.number()),
     statusName: z.optional(z.string()),
@@ -73,25 +56,31 @@ const SearchItem = /* @__PURE__ */ schema(() =>
     amount: z.optional(z.union([z.string(), z.number()])),
     currency: z.optional(z.string()),
     datePayment: z.optional(z.nullable(z.string())),
-  }),
-);
-
-/** The sample success reply carries `code` 502 ("Consulta exitosa"): the body is the signal. */
-const SearchResponse = /* @__PURE__ */ schema(() => z.object({ data: z.array(SearchItem) }));
-
-const ChangedCipResponse = /* @__PURE__ */ schema(() =>
-  z.object({
-    data: z.optional(z.object({ dateExpiry: z.optional(z.string()) })),
-  }),
-);
-
-const PspErrorBody = /* @__PURE__ */ schema(() =>
-  z.looseObject({
-    code: z.optional(z.coerce.number()),
-    message: z.optional(z.string()),
-    data: z.optional(z.unknown()),
-  }),
-);
+  });
+  return {
+    AuthorizationResponse: z.object({
+      code: z.coerce.number(),
+      data: z.object({
+        token: z.string().check(z.minLength(1)),
+        tokenExpires: z.string().check(z.minLength(1)),
+      }),
+    }),
+    CreateCipResponse: z.object({
+      code: z.coerce.number(),
+      data: z.object({ cip: digits, cipUrl: z.url(), dateExpiry: z.optional(z.string()) }),
+    }),
+    /** The sample success reply carries `code` 502 ("Consulta exitosa"): the body is the signal. */
+    SearchResponse: z.object({ data: z.array(SearchItem) }),
+    ChangedCipResponse: z.object({
+      data: z.optional(z.object({ dateExpiry: z.optional(z.string()) })),
+    }),
+    PspErrorBody: z.looseObject({
+      code: z.optional(z.coerce.number()),
+      message: z.optional(z.string()),
+      data: z.optional(z.unknown()),
+    }),
+  };
+});
 
 interface Token {
   value: string;
@@ -99,6 +88,8 @@ interface Token {
 }
 
 export class PagoEfectivoClient {
+  /** Built with the client, so the stage's client (created at init) carries their cost. */
+  private readonly replies = replySchemas();
   private token: Token | undefined;
   private tokenInFlight: Promise<Token> | undefined;
 
@@ -128,7 +119,7 @@ export class PagoEfectivoClient {
     };
     const response = await this.call('POST', '/v1/cips', body, { idempotent: false });
     if (response.status === 201 || response.status === 200) {
-      const parsed = CreateCipResponse.safeParse(response.body);
+      const parsed = this.replies.CreateCipResponse.safeParse(response.body);
       if (parsed.success && parsed.data.code === 100) {
         const expiresAt = parsePspDate(parsed.data.data.dateExpiry) ?? input.expiresAt;
         return { cip: parsed.data.data.cip, url: parsed.data.data.cipUrl, expiresAt };
@@ -146,7 +137,7 @@ export class PagoEfectivoClient {
       { data: cips.map((cip) => ({ cip })) },
       { idempotent: true },
     );
-    const parsed = SearchResponse.safeParse(response.body);
+    const parsed = this.replies.SearchResponse.safeParse(response.body);
     if (response.status >= 300 || !parsed.success) throw this.failure('search CIPs', response);
     return parsed.data.data.map((item) => ({
       cip: item.cip,
@@ -182,7 +173,7 @@ export class PagoEfectivoClient {
       { idempotent: true },
     );
     if (response.status >= 200 && response.status < 300) {
-      const parsed = ChangedCipResponse.safeParse(response.body);
+      const parsed = this.replies.ChangedCipResponse.safeParse(response.body);
       const confirmed = parsed.success ? parsePspDate(parsed.data.data?.dateExpiry) : undefined;
       return { outcome: 'changed', expiresAt: confirmed ?? expiresAt };
     }
@@ -268,7 +259,7 @@ export class PagoEfectivoClient {
       dateRequest,
       hashString: authorizationHash(serviceId, accessKey, secretKey, dateRequest),
     });
-    const parsed = AuthorizationResponse.safeParse(response.body);
+    const parsed = this.replies.AuthorizationResponse.safeParse(response.body);
     if ((response.status !== 201 && response.status !== 200) || !parsed.success || parsed.data.code !== 100) {
       logger.error('PagoEfectivo refused our credentials', { status: response.status, body: response.body });
       throw new PspUnavailableError('PagoEfectivo refused the merchant credentials.', 502);
@@ -280,7 +271,7 @@ export class PagoEfectivoClient {
   }
 
   private failure(action: string, response: PspResponse): Error {
-    const parsed = PspErrorBody.safeParse(response.body);
+    const parsed = this.replies.PspErrorBody.safeParse(response.body);
     if (response.status >= 400 && response.status < 500 && response.status !== 401 && parsed.success) {
       const reason = [parsed.data.message, describeFieldErrors(parsed.data.data)].filter(Boolean).join(' ');
       return new PspRejectedError(
