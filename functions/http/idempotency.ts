@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { stringify as sortedJson } from 'safe-stable-stringify';
 // zod/mini (decision 57): the creating routes load no classic zod for the header's check.
 import * as z from 'zod/mini';
 import { nowMs } from '#platform/clock';
@@ -18,6 +17,20 @@ const IdempotencyKeySchema = /* @__PURE__ */ schema(() =>
 );
 
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * A parsed JSON body written with every object's keys sorted, so the same body sent in another
+ * key order has the same fingerprint. (A library for this carried 7 KiB of cases — cycles,
+ * BigInt, options — that a parsed request body never has, into every creating function.)
+ */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${sortedJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 /**
  * `Idempotency-Key` for a POST that creates something, stored in our single table
@@ -51,7 +64,7 @@ export function idempotentOperation<TInput, TResult>(
     const claim: IdempotencyClaim = {
       operation,
       keyHash: hash(JSON.stringify([keyId, idempotencyKey])),
-      fingerprint: hash(sortedJson(body) ?? 'undefined'),
+      fingerprint: hash(sortedJson(body)),
       // Held until this invocation's deadline: a claim whose Lambda died can be retried after it.
       lockedUntil: now + context.getRemainingTimeInMillis(),
       ttl: Math.floor(now / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
