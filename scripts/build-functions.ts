@@ -116,7 +116,6 @@ async function buildFloorBundle(name: string, lines: string[]): Promise<string> 
 const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'DynamoDBClient',
   '@aws-sdk/client-sqs': 'SQSClient',
-  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
   '@aws-sdk/client-eventbridge': 'EventBridgeClient',
 };
 

@@ -63,6 +63,8 @@ const VARIABLES = {
   SQS_ENDPOINT: () => z.optional(z.url()),
   /** Path-style S3 endpoint (tests run s3rver); in AWS the bucket's own virtual-hosted endpoint. */
   S3_ENDPOINT: () => z.optional(z.url()),
+  /** Secrets Manager endpoint (tests run a local one); in AWS the region's. */
+  SECRETS_MANAGER_ENDPOINT: () => z.optional(z.url()),
   // Lambda sets it; the local stack and scripts set it too (ALWAYS_CHECKED below).
   AWS_REGION: () => text(),
   WEBHOOK_MAX_BODY_BYTES: () => _default(whole({ min: 1 }), 64 * 1024),

@@ -1,10 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
-import { Hash } from '@smithy/core/serde';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { awsSigner, bodyText, resetAwsHttpForTests, sendSigned } from './aws-http';
 import { config } from './config';
 
 /**
@@ -27,22 +24,6 @@ interface S3Endpoint {
   port?: number;
   /** Path-style (`/bucket/key`) against an endpoint override; virtual-hosted in AWS. */
   pathStyle: boolean;
-}
-
-let signer: SignatureV4 | undefined;
-let httpHandler: NodeHttpHandler | undefined;
-
-function s3Signer(): SignatureV4 {
-  signer ??= new SignatureV4({
-    service: 's3',
-    region: config().AWS_REGION,
-    // Lambda's role credentials from the environment, refreshed as the SDK clients do.
-    credentials: defaultProvider(),
-    sha256: Hash.bind(null, 'sha256'),
-    // S3 signs the path as sent (no double encoding), unlike other services.
-    uriEscapePath: false,
-  });
-  return signer;
 }
 
 function endpointFor(bucket: string): S3Endpoint {
@@ -109,7 +90,7 @@ export async function presignUpload(upload: PresignedUpload, signingDate?: Date)
     { 'content-type': upload.contentType, 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD, ...metadata },
     { 'x-id': 'PutObject' },
   );
-  const presigned = await s3Signer().presign(request, {
+  const presigned = await awsSigner('s3').presign(request, {
     expiresIn: upload.expiresInSeconds,
     signableHeaders: new Set(['content-type']),
     ...(signingDate === undefined ? {} : { signingDate }),
@@ -133,14 +114,11 @@ export class S3ObjectError extends Error {
 }
 
 async function send(request: HttpRequest): Promise<IncomingMessage> {
-  httpHandler ??= new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 60_000 });
-  const signed = await s3Signer().sign(request);
-  const { response } = await httpHandler.handle(signed as HttpRequest);
-  const body = response.body as IncomingMessage;
-  if (response.statusCode >= 200 && response.statusCode < 300) return body;
+  const response = await sendSigned('s3', request);
+  if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
   let text = '';
-  if (request.method !== 'HEAD') for await (const chunk of body) text += String(chunk);
-  else body.resume();
+  if (request.method !== 'HEAD') text = await bodyText(response.body);
+  else response.body.resume();
   const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${response.statusCode}`;
   throw new S3ObjectError(
     response.statusCode,
@@ -166,7 +144,5 @@ export async function objectBody(bucket: string, key: string): Promise<Readable>
 
 /** For tests that change the environment (region, endpoint) after a call. */
 export function resetS3ForTests(): void {
-  signer = undefined;
-  httpHandler?.destroy();
-  httpHandler = undefined;
+  resetAwsHttpForTests();
 }

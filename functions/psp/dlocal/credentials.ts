@@ -1,8 +1,8 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
+import { secretJson } from '#platform/secrets';
 import type { DlocalCredentials } from './client';
 
 /** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
@@ -14,10 +14,6 @@ export const SecretSchema = /* @__PURE__ */ schema(() =>
   }),
 );
 
-/**
- * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,
- * transKey, secretKey}`, cached five minutes per container), env vars on the local stack.
- */
 /** Whether this stage was given dLocal credentials at all (a PagoEfectivo-only stage is not). */
 export function dlocalConfigured(): boolean {
   const env = config();
@@ -27,10 +23,17 @@ export function dlocalConfigured(): boolean {
   );
 }
 
+/** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/**
+ * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,
+ * transKey, secretKey}`, cached five minutes per container), env vars on the local stack.
+ */
 export async function dlocalCredentials(): Promise<DlocalCredentials> {
   const env = config();
   if (env.DLOCAL_SECRET_ARN !== undefined) {
-    return SecretSchema.parse(await getSecret(env.DLOCAL_SECRET_ARN, { transform: 'json', maxAge: 300 }));
+    return SecretSchema.parse(await secretJson(env.DLOCAL_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
   }
   if (env.DLOCAL_LOGIN && env.DLOCAL_TRANS_KEY && env.DLOCAL_SECRET_KEY) {
     return { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY };

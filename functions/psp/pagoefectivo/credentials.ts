@@ -1,8 +1,8 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
+import { secretJson } from '#platform/secrets';
 
 export interface PspCredentials {
   serviceId: string;
@@ -32,11 +32,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function pspCredentials(): Promise<PspCredentials> {
   const env = config();
   if (env.PAGOEFECTIVO_SECRET_ARN !== undefined) {
-    const secret = await getSecret(env.PAGOEFECTIVO_SECRET_ARN, {
-      transform: 'json',
-      maxAge: SECRET_MAX_AGE_SECONDS,
-    });
-    return SecretSchema.parse(secret);
+    return SecretSchema.parse(await secretJson(env.PAGOEFECTIVO_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
   }
   if (env.PAGOEFECTIVO_SERVICE_ID && env.PAGOEFECTIVO_ACCESS_KEY && env.PAGOEFECTIVO_SECRET_KEY) {
     return {
