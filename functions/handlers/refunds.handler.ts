@@ -12,7 +12,7 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
-import { pspProvider } from '#psp/index';
+import { refundingPspProvider } from '#psp/index';
 import { refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
@@ -82,15 +82,16 @@ export const run: HttpEndpoint = async (event, context) => {
       return { status: 200, body: refundResponse(refund) };
     }
     case 'POST /v1/refunds/{id}/approve': {
-      const psp = pspProvider();
+      const psp = refundingPspProvider();
       // Only a provider that refunds itself needs the refund read first (see below).
-      const current = psp.refund === undefined ? undefined : await getRefund(id);
+      const current = psp === undefined ? undefined : await getRefund(id);
       // Approved, but the provider never heard of it (its call failed): approving again retries that call.
       const approved =
-        current?.status === 'APPROVED' && current.providerRefund === undefined && psp.refund !== undefined
+        current?.status === 'APPROVED' && current.providerRefund === undefined && psp !== undefined
           ? current
           : await moveRefund(id, 'approve', actor(event));
-      return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
+      const started = psp === undefined ? approved : await startProviderRefund(approved, psp);
+      return { status: 200, body: refundResponse(started) };
     }
     case 'POST /v1/refunds/{id}/reject': {
       const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
@@ -114,5 +115,6 @@ export const run: HttpEndpoint = async (event, context) => {
 
 export const handler = httpHandler(run);
 
-// The stage's PSP client and its reply schemas are created at init, not by the first request.
-pspProvider();
+// Where the stage's provider pays refunds, its client and reply schemas are created at init, not
+// by the first approval; a PagoEfectivo stage creates none here.
+refundingPspProvider();

@@ -8,6 +8,8 @@ import {
   signatureFromHeaders,
 } from '#psp/dlocal/dlocal-signature';
 import { parseDlocalNotification } from '#psp/dlocal/notification';
+import { PAYS_REFUNDS, pspProvider } from '#psp/index';
+import { PROVIDERS } from '#psp/provider';
 
 const credentials = { login: 'merchant-login', secretKey: 's3cr3t' };
 const body = Buffer.from('{"id":"D-4-1","status":"PAID"}');
@@ -119,5 +121,17 @@ describe('the provider boundary', () => {
       )
       .filter((file) => /from '[^']*psp\/(pagoefectivo|dlocal)[^']*'/.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('which providers pay refunds themselves', () => {
+  it('is what each adapter can do (the refunds function creates no client for the others)', () => {
+    process.env.AWS_REGION ??= 'us-east-1';
+    for (const name of PROVIDERS) {
+      expect({ name, paysRefunds: typeof pspProvider(name).refund === 'function' }).toEqual({
+        name,
+        paysRefunds: PAYS_REFUNDS[name],
+      });
+    }
   });
 });
