@@ -14,7 +14,7 @@ import { advanceClock } from '#platform/clock';
 import { resetConfigForTests } from '#platform/config';
 import { problem } from '#platform/problem';
 import { resetDlocalForTests } from '#psp/dlocal/index';
-import { loadPspProvider, resetPspProviderForTests } from '#psp/index';
+import { resetPspProviderForTests } from '#psp/index';
 import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
 import { storeApiKey } from '#store/api-keys';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
@@ -226,9 +226,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resetPagoEfectivoForTests();
     resetDlocalForTests();
     resetPspProviderForTests();
-    // Both adapters, so tests may use either provider whatever this stack's PSP_PROVIDER is.
-    await loadPspProvider('pagoefectivo');
-    await loadPspProvider('dlocal');
 
     await storeApiKey(options.apiKey, {
       keyId: 'local',

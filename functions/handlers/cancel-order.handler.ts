@@ -2,7 +2,7 @@ import { cancelOrder } from '#orders/cancel-order';
 import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
 export const run: HttpEndpoint = async (event) => {
@@ -12,5 +12,5 @@ export const run: HttpEndpoint = async (event) => {
 
 export const handler = httpHandler(run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply schemas.
-await loadPspProvider();
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

@@ -3,7 +3,7 @@ import { createOrder } from '#orders/create-order';
 import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/create-order-request';
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 import { riskRules } from '#risk/rules';
 
 const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
@@ -21,7 +21,7 @@ export const run: HttpEndpoint = async (event, context) => {
 
 export const handler = httpHandler(run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply
-// schemas, and the stage's risk rules (a malformed RISK_RULES fails the deployment here).
-await loadPspProvider();
+// At init, not by the first request: the stage's PSP client with its reply schemas, and the
+// stage's risk rules (a malformed RISK_RULES fails the deployment here).
+pspProvider();
 riskRules();

@@ -1,7 +1,7 @@
 import { expireDueOrders } from '#jobs/expire-orders';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 
 /** EventBridge Scheduler, every minute: expire unpaid orders before anyone can ship them. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -16,5 +16,5 @@ export const run: JobRun<object> = (hasTimeLeft) =>
 
 export const handler = jobHandler('expire-orders', run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply schemas.
-await loadPspProvider();
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

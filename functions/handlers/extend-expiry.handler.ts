@@ -2,7 +2,7 @@ import { extendExpiry } from '#orders/extend-expiry';
 import { orderResponse } from '#orders/present';
 import { ExtendExpiryRequestSchema, OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 
 /** POST /v1/orders/{id}/extend-expiry — more time for the buyer, before the voucher expires. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -14,5 +14,5 @@ export const run: HttpEndpoint = async (event) => {
 
 export const handler = httpHandler(run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply schemas.
-await loadPspProvider();
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

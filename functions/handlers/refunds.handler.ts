@@ -12,7 +12,7 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
-import { loadRefundingPspProvider, refundingPspProvider } from '#psp/index';
+import { refundingPspProvider } from '#psp/index';
 import { refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
@@ -115,6 +115,6 @@ export const run: HttpEndpoint = async (event, context) => {
 
 export const handler = httpHandler(run);
 
-// Where the stage's provider pays refunds, its adapter, client and reply schemas load at init, not
-// with the first approval; a PagoEfectivo stage loads no PSP code here.
-await loadRefundingPspProvider();
+// Where the stage's provider pays refunds, its client and reply schemas are created at init, not
+// by the first approval; a PagoEfectivo stage creates none here.
+refundingPspProvider();

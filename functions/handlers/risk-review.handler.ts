@@ -5,7 +5,7 @@ import {
   RiskReviewRequestSchema,
 } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 import { reviewRisk } from '#risk/review';
 import { batchGetOrders } from '#store/orders-repository';
 import { openReviewOrderIds } from '#store/risk-repository';
@@ -27,5 +27,5 @@ export const run: HttpEndpoint = async (event) => {
 
 export const handler = httpHandler(run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply schemas.
-await loadPspProvider();
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

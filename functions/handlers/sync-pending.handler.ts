@@ -4,7 +4,7 @@ import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { metrics } from '#platform/powertools';
-import { loadPspProvider, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 import { countApprovedSince } from '#store/refunds-repository';
 
 /**
@@ -27,5 +27,5 @@ export const run: JobRun<object> = async (hasTimeLeft) => {
 
 export const handler = jobHandler('sync-pending', run);
 
-// At init, not by the first request: the stage's PSP adapter (its own chunk), client and reply schemas.
-await loadPspProvider();
+// The stage's PSP client and its reply schemas are created at init, not by the first request.
+pspProvider();

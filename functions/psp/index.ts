@@ -3,43 +3,19 @@
  * Use cases never import an adapter: they take a PspProvider (psp/provider.ts).
  */
 import { config } from '#platform/config';
+import { dlocal } from './dlocal';
 import { parseDlocalNotification } from './dlocal/notification';
+import { pagoEfectivo } from './pagoefectivo';
 import { parseNotification } from './pagoefectivo/notification';
+import { PagoEfectivoProvider } from './pagoefectivo/provider';
 import type { ParsedNotification, ProviderName, PspProvider } from './provider';
 
-interface Adapter {
-  createProvider(): PspProvider;
-}
+let pagoEfectivoProvider: PagoEfectivoProvider | undefined;
 
-/**
- * Each adapter is a chunk of its own, imported by name (decision 65): a function loads its stage's
- * adapter at init — its handler module awaits `loadPspProvider()` — and never the other's code.
- */
-const ADAPTERS: Record<ProviderName, () => Promise<Adapter>> = {
-  pagoefectivo: () => import('./pagoefectivo'),
-  dlocal: () => import('./dlocal'),
-};
-
-const loadedAdapters = new Map<ProviderName, Adapter>();
-const providers = new Map<ProviderName, PspProvider>();
-
-/** Loads `name`'s adapter (the stage's by default) and creates its client: at init, by the handler. */
-export async function loadPspProvider(name: ProviderName = config().PSP_PROVIDER): Promise<PspProvider> {
-  if (!loadedAdapters.has(name)) loadedAdapters.set(name, await ADAPTERS[name]());
-  return pspProvider(name);
-}
-
-/** The stage's provider (or `name`'s), whose adapter `loadPspProvider()` loaded. */
 export function pspProvider(name: ProviderName = config().PSP_PROVIDER): PspProvider {
-  let provider = providers.get(name);
-  if (provider === undefined) {
-    const adapter = loadedAdapters.get(name);
-    if (adapter === undefined)
-      throw new Error(`The ${name} adapter is not loaded: its handler awaits loadPspProvider() at init.`);
-    provider = adapter.createProvider();
-    providers.set(name, provider);
-  }
-  return provider;
+  if (name === 'dlocal') return dlocal();
+  pagoEfectivoProvider ??= new PagoEfectivoProvider(pagoEfectivo());
+  return pagoEfectivoProvider;
 }
 
 /**
@@ -56,15 +32,8 @@ export function refundingPspProvider(): PspProvider | undefined {
   return PAYS_REFUNDS[name] ? pspProvider(name) : undefined;
 }
 
-/** At init, for the refunds function: loads the stage's adapter only where it pays refunds. */
-export async function loadRefundingPspProvider(): Promise<PspProvider | undefined> {
-  const name = config().PSP_PROVIDER;
-  return PAYS_REFUNDS[name] ? loadPspProvider(name) : undefined;
-}
-
-/** Forgets the created providers (adapters stay loaded); the local stack calls it on restart. */
 export function resetPspProviderForTests(): void {
-  providers.clear();
+  pagoEfectivoProvider = undefined;
 }
 
 /** Reads a verified notification from `provider` (which route it came in by). */

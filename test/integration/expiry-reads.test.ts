@@ -4,7 +4,7 @@ import { expireDueOrders } from '#jobs/expire-orders';
 import { syncPendingOrders } from '#jobs/sync-pending';
 import { resetAwsClientsForTests } from '#platform/aws';
 import { resetConfigForTests } from '#platform/config';
-import { loadPspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
 import { stack } from '../support/api';
 import { syntheticPendingOrder, writeOrders } from '../support/synthetic-orders';
@@ -49,7 +49,7 @@ describe('the expirer reads only what is due', () => {
   });
 
   it('touches about 100 items for 100 due orders among 10 000 pending', async () => {
-    const summary = await expireDueOrders(await loadPspProvider('pagoefectivo'), {
+    const summary = await expireDueOrders(pspProvider('pagoefectivo'), {
       graceSeconds: 120,
       forceAfterSeconds: 3600,
       maxOrders: 2000,
@@ -64,7 +64,7 @@ describe('the expirer reads only what is due', () => {
   });
 
   it('bounds a sync pass and continues where it stopped', async () => {
-    const first = await syncPendingOrders(await loadPspProvider('pagoefectivo'), {
+    const first = await syncPendingOrders(pspProvider('pagoefectivo'), {
       maxOrders: 400,
       batchSize: 25,
       hasTimeLeft: () => true,
@@ -72,7 +72,7 @@ describe('the expirer reads only what is due', () => {
     expect(first.itemsRead).toBe(400);
     expect(first.examined).toBe(400);
     expect(first.continues).toBe(true);
-    const second = await syncPendingOrders(await loadPspProvider('pagoefectivo'), {
+    const second = await syncPendingOrders(pspProvider('pagoefectivo'), {
       maxOrders: 400,
       batchSize: 25,
       hasTimeLeft: () => true,

@@ -1,6 +1,5 @@
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
-import type { PspProvider } from '../provider';
 import { DlocalClient } from './client';
 import { dlocalCredentials } from './credentials';
 
@@ -22,9 +21,4 @@ export function dlocal(): DlocalClient {
 
 export function resetDlocalForTests(): void {
   client = undefined;
-}
-
-/** The adapter's entry for psp/index.ts: the dLocal client is the provider. */
-export function createProvider(): PspProvider {
-  return dlocal();
 }

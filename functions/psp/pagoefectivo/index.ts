@@ -1,9 +1,7 @@
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
-import type { PspProvider } from '../provider';
 import { PagoEfectivoClient } from './client';
 import { pspCredentials } from './credentials';
-import { PagoEfectivoProvider } from './provider';
 
 let client: PagoEfectivoClient | undefined;
 
@@ -23,9 +21,4 @@ export function pagoEfectivo(): PagoEfectivoClient {
 
 export function resetPagoEfectivoForTests(): void {
   client = undefined;
-}
-
-/** The adapter's entry for psp/index.ts: PagoEfectivo behind the provider interface. */
-export function createProvider(): PspProvider {
-  return new PagoEfectivoProvider(pagoEfectivo());
 }
