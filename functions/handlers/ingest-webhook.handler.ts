@@ -1,9 +1,13 @@
 import { ingestNotification } from '#notifications/ingest-notification';
 import { UnauthorizedError } from '#platform/errors';
 import { type HttpEndpoint, header, httpHandler, rawBody } from '#platform/http';
-import { dlocalConfigured, dlocalCredentials } from '#psp/dlocal/credentials';
+import {
+  dlocalConfigured,
+  dlocalCredentials,
+  secretSchema as dlocalSecretSchema,
+} from '#psp/dlocal/credentials';
 import { isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
-import { pspCredentials } from '#psp/pagoefectivo/credentials';
+import { secretSchema as pagoEfectivoSecretSchema, pspCredentials } from '#psp/pagoefectivo/credentials';
 import { isValidNotificationSignature } from '#psp/pagoefectivo/pe-signature';
 
 /**
@@ -42,3 +46,7 @@ export const run: HttpEndpoint = async (event) => {
 };
 
 export const handler = httpHandler(run);
+
+// The secrets' schemas are built at init, not by the first notification (decision 63).
+pagoEfectivoSecretSchema();
+if (dlocalConfigured()) dlocalSecretSchema();

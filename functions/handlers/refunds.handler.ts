@@ -12,7 +12,7 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
-import { refundingPspProvider } from '#psp/index';
+import { refundingPspProvider } from '#psp/refunding';
 import { refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';

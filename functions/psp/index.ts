@@ -18,20 +18,6 @@ export function pspProvider(name: ProviderName = config().PSP_PROVIDER): PspProv
   return pagoEfectivoProvider;
 }
 
-/**
- * Which providers pay refunds themselves (docs/providers.md): dLocal does, through its refunds
- * API; PagoEfectivo leaves them to the marketplace's bank transfer. Known by name, so a stage
- * whose provider does not refund creates no PSP client in the refunds function at all
- * (test/unit/providers.test.ts holds it to the adapters' `refund`).
- */
-export const PAYS_REFUNDS: Record<ProviderName, boolean> = { pagoefectivo: false, dlocal: true };
-
-/** The stage's provider if it pays refunds itself, else undefined (refunds are bank transfers). */
-export function refundingPspProvider(): PspProvider | undefined {
-  const name = config().PSP_PROVIDER;
-  return PAYS_REFUNDS[name] ? pspProvider(name) : undefined;
-}
-
 export function resetPspProviderForTests(): void {
   pagoEfectivoProvider = undefined;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resetConfigForTests } from '#platform/config';
 import {
   dlocalAuthorization,
   dlocalSignature,
@@ -8,8 +9,9 @@ import {
   signatureFromHeaders,
 } from '#psp/dlocal/dlocal-signature';
 import { parseDlocalNotification } from '#psp/dlocal/notification';
-import { PAYS_REFUNDS, pspProvider } from '#psp/index';
+import { pspProvider } from '#psp/index';
 import { PROVIDERS } from '#psp/provider';
+import { refundingPspProvider } from '#psp/refunding';
 
 const credentials = { login: 'merchant-login', secretKey: 's3cr3t' };
 const body = Buffer.from('{"id":"D-4-1","status":"PAID"}');
@@ -126,12 +128,23 @@ describe('the provider boundary', () => {
 
 describe('which providers pay refunds themselves', () => {
   it('is what each adapter can do (the refunds function creates no client for the others)', () => {
+    const saved = { PSP_PROVIDER: process.env.PSP_PROVIDER, AWS_REGION: process.env.AWS_REGION };
     process.env.AWS_REGION ??= 'us-east-1';
-    for (const name of PROVIDERS) {
-      expect({ name, paysRefunds: typeof pspProvider(name).refund === 'function' }).toEqual({
-        name,
-        paysRefunds: PAYS_REFUNDS[name],
-      });
+    try {
+      for (const name of PROVIDERS) {
+        process.env.PSP_PROVIDER = name;
+        resetConfigForTests();
+        expect({ name, paysRefunds: refundingPspProvider() !== undefined }).toEqual({
+          name,
+          paysRefunds: typeof pspProvider(name).refund === 'function',
+        });
+      }
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      resetConfigForTests();
     }
   });
 });

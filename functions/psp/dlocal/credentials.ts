@@ -1,12 +1,15 @@
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { secretJson } from '#platform/secrets';
 import type { DlocalCredentials } from './client';
 
-/** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = /* @__PURE__ */ schema(() =>
+/**
+ * The secret's JSON as stored in Secrets Manager (exported for its unit test): built with the
+ * adapter's client (decision 63), so a function that never creates one builds none.
+ */
+export const secretSchema = /* @__PURE__ */ schemasOnFirstUse(() =>
   z.object({
     login: z.string().check(z.minLength(1)),
     transKey: z.string().check(z.minLength(1)),
@@ -33,7 +36,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function dlocalCredentials(): Promise<DlocalCredentials> {
   const env = config();
   if (env.DLOCAL_SECRET_ARN !== undefined) {
-    return SecretSchema.parse(await secretJson(env.DLOCAL_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
+    return secretSchema().parse(await secretJson(env.DLOCAL_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
   }
   if (env.DLOCAL_LOGIN && env.DLOCAL_TRANS_KEY && env.DLOCAL_SECRET_KEY) {
     return { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY };

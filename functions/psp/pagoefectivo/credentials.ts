@@ -1,7 +1,7 @@
 // zod/mini: the ingest function loads this and no other schema (cold start, decision 56).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { secretJson } from '#platform/secrets';
 
 export interface PspCredentials {
@@ -10,8 +10,11 @@ export interface PspCredentials {
   secretKey: string;
 }
 
-/** The secret's JSON as stored in Secrets Manager (exported for its unit test). */
-export const SecretSchema = /* @__PURE__ */ schema(() =>
+/**
+ * The secret's JSON as stored in Secrets Manager (exported for its unit test): built with the
+ * adapter's client (decision 63), so a function that never creates one builds none.
+ */
+export const secretSchema = /* @__PURE__ */ schemasOnFirstUse(() =>
   z.object({
     serviceId: z.pipe(
       z.union([z.string().check(z.regex(/^\d+$/)), z.int().check(z.positive())]),
@@ -32,7 +35,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function pspCredentials(): Promise<PspCredentials> {
   const env = config();
   if (env.PAGOEFECTIVO_SECRET_ARN !== undefined) {
-    return SecretSchema.parse(await secretJson(env.PAGOEFECTIVO_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
+    return secretSchema().parse(await secretJson(env.PAGOEFECTIVO_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
   }
   if (env.PAGOEFECTIVO_SERVICE_ID && env.PAGOEFECTIVO_ACCESS_KEY && env.PAGOEFECTIVO_SECRET_KEY) {
     return {

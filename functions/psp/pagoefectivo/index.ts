@@ -1,7 +1,7 @@
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { PagoEfectivoClient } from './client';
-import { pspCredentials } from './credentials';
+import { pspCredentials, secretSchema } from './credentials';
 
 let client: PagoEfectivoClient | undefined;
 
@@ -9,6 +9,7 @@ let client: PagoEfectivoClient | undefined;
 export function pagoEfectivo(): PagoEfectivoClient {
   if (client === undefined) {
     const env = config();
+    secretSchema(); // built with the client, at init: the first token call parses the secret with it
     client = new PagoEfectivoClient({
       baseUrl: env.PAGOEFECTIVO_BASE_URL,
       credentials: pspCredentials,
