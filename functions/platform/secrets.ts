@@ -3,8 +3,8 @@ import { bodyText, sendSigned } from './aws-http';
 import { config } from './config';
 
 /**
- * A Secrets Manager secret's JSON, read with GetSecretValue and kept `maxAgeSeconds` per
- * container, so a rotation lands without a deploy — without `@aws-sdk/client-secrets-manager`
+ * A Secrets Manager secret's JSON, read with GetSecretValue and kept `maxAgeSeconds` (five
+ * minutes unless a caller says) per container, so a rotation lands without a deploy — without `@aws-sdk/client-secrets-manager`
  * (decision 64): one call, signed and sent by the SDK pieces the DynamoDB client already loads
  * (platform/aws-http.ts), where the client and Powertools' parameters cost every PSP-calling
  * function ~17 KiB of code at each cold start. test/integration/secrets.test.ts runs it, and the
@@ -23,10 +23,13 @@ export class SecretReadError extends Error {
   }
 }
 
+/** Reads are cached for five minutes per container, so a rotation lands without a deploy. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
 const cache = new Map<string, { value: unknown; readAtMs: number }>();
 const inFlight = new Map<string, Promise<unknown>>();
 
-export async function secretJson(secretId: string, maxAgeSeconds: number): Promise<unknown> {
+export async function secretJson(secretId: string, maxAgeSeconds = SECRET_MAX_AGE_SECONDS): Promise<unknown> {
   const cached = cache.get(secretId);
   if (cached !== undefined && Date.now() - cached.readAtMs < maxAgeSeconds * 1000) return cached.value;
   // Concurrent invocations of one container share one read.

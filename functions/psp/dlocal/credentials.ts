@@ -26,9 +26,6 @@ export function dlocalConfigured(): boolean {
   );
 }
 
-/** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
-const SECRET_MAX_AGE_SECONDS = 300;
-
 /**
  * dLocal's merchant credentials: Secrets Manager in AWS (`DLOCAL_SECRET_ARN`, JSON `{login,
  * transKey, secretKey}`, cached five minutes per container), env vars on the local stack.
@@ -36,7 +33,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function dlocalCredentials(): Promise<DlocalCredentials> {
   const env = config();
   if (env.DLOCAL_SECRET_ARN !== undefined) {
-    return secretSchema().parse(await secretJson(env.DLOCAL_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
+    return secretSchema().parse(await secretJson(env.DLOCAL_SECRET_ARN));
   }
   if (env.DLOCAL_LOGIN && env.DLOCAL_TRANS_KEY && env.DLOCAL_SECRET_KEY) {
     return { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY };

@@ -25,9 +25,6 @@ export const secretSchema = /* @__PURE__ */ schemasOnFirstUse(() =>
   }),
 );
 
-/** Secrets Manager reads are cached for five minutes per container, so rotation lands without a deploy. */
-const SECRET_MAX_AGE_SECONDS = 300;
-
 /**
  * The merchant credentials. In AWS they live in Secrets Manager (never in the template or env);
  * the embedded local stack has no Secrets Manager emulator, so it passes them as env vars.
@@ -35,7 +32,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 export async function pspCredentials(): Promise<PspCredentials> {
   const env = config();
   if (env.PAGOEFECTIVO_SECRET_ARN !== undefined) {
-    return secretSchema().parse(await secretJson(env.PAGOEFECTIVO_SECRET_ARN, SECRET_MAX_AGE_SECONDS));
+    return secretSchema().parse(await secretJson(env.PAGOEFECTIVO_SECRET_ARN));
   }
   if (env.PAGOEFECTIVO_SERVICE_ID && env.PAGOEFECTIVO_ACCESS_KEY && env.PAGOEFECTIVO_SECRET_KEY) {
     return {
