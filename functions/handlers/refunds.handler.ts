@@ -83,15 +83,16 @@ export const run: HttpEndpoint = async (event, context) => {
     }
     case 'POST /v1/refunds/{id}/approve': {
       const psp = refundingPspProvider();
-      // Only a provider that refunds itself needs the refund read first (see below).
-      const current = psp === undefined ? undefined : await getRefund(id);
-      // Approved, but the provider never heard of it (its call failed): approving again retries that call.
+      if (psp === undefined)
+        return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
+      // A provider that refunds itself: approved, but the provider never heard of it (its call
+      // failed) — approving again retries that call.
+      const current = await getRefund(id);
       const approved =
-        current?.status === 'APPROVED' && current.providerRefund === undefined && psp !== undefined
+        current?.status === 'APPROVED' && current.providerRefund === undefined
           ? current
           : await moveRefund(id, 'approve', actor(event));
-      const started = psp === undefined ? approved : await startProviderRefund(approved, psp);
-      return { status: 200, body: refundResponse(started) };
+      return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
     }
     case 'POST /v1/refunds/{id}/reject': {
       const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
