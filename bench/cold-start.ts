@@ -49,8 +49,8 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
   const baseline = join(baselineDir, 'trivial.mjs');
   writeFileSync(baseline, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
   const floor = await buildSdkFloor();
-  // Each function's own SDK floor: the AWS SDK clients its bundle loads (S3, Secrets Manager,
-  // EventBridge… beside DynamoDB and SQS), built once per distinct set.
+  // Each function's own SDK floor: the AWS SDK clients its bundle loads (DynamoDB, and SQS or
+  // EventBridge where it sends there), built once per distinct set.
   const clientFloors = new Map<string, string>();
   for (const fn of built) {
     const key = fn.sdkClients.join(',');
