@@ -65,6 +65,30 @@ describe('config(): the environment, parsed once', () => {
     expect(() => config()).toThrow(/PUBLIC_BASE_URL/);
     withEnvironment({ PSP_SEARCH_BATCH_SIZE: '101' });
     expect(() => config()).toThrow(/PSP_SEARCH_BATCH_SIZE/);
+    withEnvironment({ PSP_PROVIDER: 'stripe' });
+    expect(() => config()).toThrow(/PSP_PROVIDER: expected one of pagoefectivo, dlocal/);
+    withEnvironment({ RISK_REVIEW_REQUIRED: 'yes' });
+    expect(() => config()).toThrow(/RISK_REVIEW_REQUIRED/);
+  });
+
+  it('refuses a blank number instead of reading it as 0', () => {
+    withEnvironment({ EXPIRY_GRACE_SECONDS: ' ' });
+    expect(() => config()).toThrow(/EXPIRY_GRACE_SECONDS: expected a number/);
+    withEnvironment({ REFUND_OVERDUE_DAYS: '' });
+    expect(() => config()).toThrow(/REFUND_OVERDUE_DAYS/);
+  });
+
+  it('names every wrong variable in one error, so one deployment fixes them all', () => {
+    withEnvironment({ PSP_TIMEOUT_MS: '0', DYNAMODB_ENDPOINT: 'http//localhost:8000', STAGE: '' });
+    let message = '';
+    try {
+      config();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(
+      message.split('\n').map((line) => line.replace(/^Invalid environment: /, '').split(':')[0]),
+    ).toEqual(['STAGE', 'PSP_TIMEOUT_MS', 'DYNAMODB_ENDPOINT']);
   });
 
   it('refuses an environment without AWS_REGION, and an access key without its secret', () => {
