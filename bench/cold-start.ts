@@ -6,7 +6,14 @@ import { BUILD_DIR, type BuiltFunction, buildClientFloor, buildSdkFloor } from '
 import { synthesizedEnvironments } from '../scripts/lambda-environments';
 import { fmt, median } from './stats';
 
+/** Rounds of the levers table (one probe each). */
 const RUNS = 15;
+/**
+ * Rounds of the cold-start table. Each fresh process varies by ±10–15 % on this 2-core machine,
+ * so the median of 15 paired ratios still moved ±0.05 between runs of unchanged code; 31 rounds
+ * (~2.5 min) halve the rounds' share of that spread (decision 69).
+ */
+const COLD_START_RUNS = 31;
 /** The floor is imported again after every this many functions of a round (see `coldStarts`). */
 const FLOOR_EVERY = 8;
 
@@ -69,7 +76,7 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
     times.set(key, [...(times.get(key) ?? []), ms]);
     return ms;
   };
-  for (let round = 0; round < RUNS; round++) {
+  for (let round = 0; round < COLD_START_RUNS; round++) {
     sample('(trivial)', baseline, environments.runtime);
     for (const [clients, file] of clientFloors) sample(`(clients ${clients})`, file, environments.runtime);
     let floorBefore = sample('(sdk floor)', floor, environments.runtime);
@@ -101,7 +108,9 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
       ownFloorRatio: fn.sdkClients.length === 0 ? Number.NaN : ms / ownFloorMs,
     };
   });
-  console.log(`\n## Bundles and cold import (median of ${RUNS} fresh Node processes, interleaved)\n`);
+  console.log(
+    `\n## Bundles and cold import (median of ${COLD_START_RUNS} fresh Node processes, interleaved)\n`,
+  );
   console.log(
     `Each function with its prod template's environment; the floors and the trivial handler with the same runtime options (${JSON.stringify(environments.runtime)}). "Own SDK floor": a bundle creating just the AWS SDK clients that function loads.\n`,
   );
