@@ -33,6 +33,7 @@ export async function buildFunctions(): Promise<BuiltFunction[]> {
       mkdirSync(directory, { recursive: true });
       const file = join(directory, 'index.mjs');
       const result = await build(bundleOptions(join(PROJECT_ROOT, FUNCTIONS[name].entry), file));
+      await buildOnDemandLibraries(result.metafile, directory);
       return {
         name,
         directory,
@@ -49,8 +50,9 @@ function bundleOptions(entry: string, outfile: string) {
   return {
     entryPoints: { index: entry },
     outdir: dirname(outfile),
-    // Code behind a dynamic import (the X-Ray tracer, loaded only where a stage asks for it) goes
-    // to a chunk of its own: a cold start parses only what it evaluates (decision 55).
+    // Code behind a dynamic import goes to a chunk of its own: a cold start parses only what it
+    // evaluates (decision 55). Our own on-demand libraries are bundles of their own instead
+    // (`onDemandLibraries`).
     splitting: true,
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -69,7 +71,7 @@ function bundleOptions(entry: string, outfile: string) {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
     logLevel: 'warning' as const,
-    plugins: [zodEnglishOnly, prebuiltOpenApiDocument],
+    plugins: [zodEnglishOnly, prebuiltOpenApiDocument, onDemandLibraries],
   };
 }
 
@@ -142,6 +144,50 @@ export async function buildClientFloor(clients: readonly string[]): Promise<stri
     `const created = [${created.join(', ')}];`,
     'export const handler = async () => ({ statusCode: 200, body: String(created.length) });',
   ]);
+}
+
+/**
+ * Libraries our code loads only on demand, with a dynamic `import()`: the X-Ray tracer (only in
+ * stages that trace AWS SDK calls, platform/tracing.ts) and exceljs (only for an .xlsx settlement
+ * report). Each is bundled into a file of its own beside the function's index.mjs rather than
+ * split off as chunks: esbuild's splitting cuts the handler's static code into one chunk per set
+ * of entry points sharing it, so a library that shares anything with the handler (Powertools
+ * commons, tslib) made every cold start load two more modules — ~0.7 ms of create-order's import,
+ * more than the few KiB the library bundle now repeats (decision 70).
+ */
+const ON_DEMAND_LIBRARIES: Record<string, string> = {
+  '@aws-lambda-powertools/tracer': 'tracer',
+  exceljs: 'exceljs',
+};
+
+const onDemandLibraries: Plugin = {
+  name: 'on-demand-libraries',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^(@aws-lambda-powertools\/tracer|exceljs)$/ }, (args) =>
+      args.kind === 'dynamic-import'
+        ? { path: `./${ON_DEMAND_LIBRARIES[args.path]}.mjs`, external: true }
+        : undefined,
+    );
+  },
+};
+
+/** Bundles, beside a function, each on-demand library its code imports (see `onDemandLibraries`). */
+async function buildOnDemandLibraries(metafile: Metafile, directory: string): Promise<void> {
+  const imported = new Set(
+    Object.values(metafile.outputs).flatMap((output) =>
+      output.imports
+        .filter((entry) => entry.external && entry.kind === 'dynamic-import')
+        .map((entry) => entry.path),
+    ),
+  );
+  for (const [library, name] of Object.entries(ON_DEMAND_LIBRARIES)) {
+    if (!imported.has(`./${name}.mjs`)) continue;
+    await build({
+      ...bundleOptions(library, join(directory, `${name}.mjs`)),
+      entryPoints: { [name]: library },
+      absWorkingDir: PROJECT_ROOT,
+    });
+  }
 }
 
 /**

@@ -76,4 +76,21 @@ describe('function bundles', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual(sourceDocument);
   });
+
+  it('load their on-demand libraries from bundles of their own, not from chunks of the handler', () => {
+    // The tracer (stages that trace AWS SDK calls) and exceljs (.xlsx settlement reports) are
+    // built beside the functions that import them (decision 70); each must load by itself and give
+    // what the code takes from it, in a fresh process as Lambda would.
+    const script = `
+      const tracer = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'get-order', 'tracer.mjs')).href)});
+      const excel = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'settlements', 'exceljs.mjs')).href)});
+      const traced = new tracer.Tracer({ serviceName: 'bundle-test' }).captureAWSv3Client({ middlewareStack: { remove() {}, use() {} }, config: {} });
+      process.stdout.write(JSON.stringify([typeof traced, typeof new excel.default.Workbook().xlsx.load]));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual(['object', 'function']);
+  });
 });

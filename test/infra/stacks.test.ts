@@ -171,7 +171,7 @@ describe('functions', () => {
       (variables) => variables.TRACE_AWS_SDK_CALLS === 'true',
     );
     expect(tracedFunctions.length).toBeGreaterThanOrEqual(Object.keys(FUNCTIONS).length);
-    // The tracer is a chunk of its own, loaded during init only with the variable set.
+    // The tracer is a bundle of its own (tracer.mjs), loaded during init only with the variable set.
     const bundle = pathToFileURL(join(BUILD_DIR, 'get-order', 'index.mjs')).href;
     const run = spawnSync(
       process.execPath,
