@@ -163,7 +163,10 @@ const ON_DEMAND_LIBRARIES: Record<string, string> = {
 const onDemandLibraries: Plugin = {
   name: 'on-demand-libraries',
   setup(plugin) {
-    plugin.onResolve({ filter: /^(@aws-lambda-powertools\/tracer|exceljs)$/ }, (args) =>
+    const escapedNames = Object.keys(ON_DEMAND_LIBRARIES).map((name) =>
+      name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+    );
+    plugin.onResolve({ filter: new RegExp(`^(${escapedNames.join('|')})$`) }, (args) =>
       args.kind === 'dynamic-import'
         ? { path: `./${ON_DEMAND_LIBRARIES[args.path]}.mjs`, external: true }
         : undefined,
