@@ -55,11 +55,11 @@ export async function sendSigned(service: string, request: HttpRequest): Promise
   };
 }
 
-/** The whole body as text. */
+/** The whole body as UTF-8 text, decoded once: a character split across two chunks stays whole. */
 export async function bodyText(body: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of body) text += String(chunk);
-  return text;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** For tests that change the environment (region, endpoints, credentials) between calls. */
