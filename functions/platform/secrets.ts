@@ -23,7 +23,7 @@ export class SecretReadError extends Error {
   }
 }
 
-/** Reads are cached for five minutes per container, so a rotation lands without a deploy. */
+/** The default cache age (see above). */
 const SECRET_MAX_AGE_SECONDS = 300;
 
 const cache = new Map<string, { value: unknown; readAtMs: number }>();
