@@ -11,7 +11,7 @@ const RUNS = 15;
 /**
  * Rounds of the cold-start table. Each fresh process varies by ±10–15 % on this 2-core machine,
  * so the median of 15 paired ratios still moved ±0.05 between runs of unchanged code; 31 rounds
- * (~2.5 min) halve the rounds' share of that spread (decision 69).
+ * (~2.5 min) cut the median's own spread by ~30 % (√(15/31)) (decision 69).
  */
 const COLD_START_RUNS = 31;
 /** The floor is imported again after every this many functions of a round (see `coldStarts`). */
