@@ -16,6 +16,7 @@ import { benchProviders } from './providers';
 import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
+import { benchLedgerIntegrity } from './ledger-integrity';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchVoucherPage } from './voucher-page';
 import { benchWebhooks } from './webhooks';
@@ -194,6 +195,7 @@ async function main() {
     await benchScheduledJobs();
     await benchSettlements();
     await benchPayouts();
+    await benchLedgerIntegrity();
   } finally {
     await stack.stop();
   }

@@ -104,6 +104,11 @@ export interface StageConfig {
   reminderLeadMinutes: number[];
   /** How often the reminder job looks for vouchers entering their lead time. */
   remindExpiringEvery: Duration;
+  /**
+   * How often the ledger integrity job runs: it starts one pass a day (the first run of a Lima
+   * day) and each run resumes an unfinished pass where the previous one stopped.
+   */
+  ledgerIntegrityEvery: Duration;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
@@ -142,6 +147,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     voucherPage: VOUCHER_PAGE,
     reminderLeadMinutes: [360],
     remindExpiringEvery: Duration.minutes(15),
+    ledgerIntegrityEvery: Duration.hours(1),
   },
   staging: {
     region: 'us-east-1',
@@ -173,6 +179,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     voucherPage: VOUCHER_PAGE,
     reminderLeadMinutes: [360],
     remindExpiringEvery: Duration.minutes(15),
+    ledgerIntegrityEvery: Duration.hours(1),
   },
   prod: {
     region: 'us-east-1',
@@ -207,6 +214,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     voucherPage: VOUCHER_PAGE,
     reminderLeadMinutes: [360],
     remindExpiringEvery: Duration.minutes(15),
+    ledgerIntegrityEvery: Duration.hours(1),
   },
 };
 

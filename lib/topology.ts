@@ -148,7 +148,8 @@ export type FunctionName =
   | 'create-payouts'
   | 'risk-review'
   | 'voucher-page'
-  | 'remind-expiring';
+  | 'remind-expiring'
+  | 'ledger-integrity';
 
 export type TableAction =
   | 'GetItem'
@@ -462,6 +463,16 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     reminders: true,
     reservedConcurrency: 1,
   },
+  'ledger-integrity': {
+    entry: 'functions/handlers/ledger-integrity.handler.ts',
+    // Each run reads until its time is nearly up, checkpoints, and the next run resumes.
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    // Query: the ledger index and approved payouts; BatchGetItem: balances; PutItem: its run,
+    // report and event. No UpdateItem, no DeleteItem: it never changes the ledger it checks.
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'] },
+    reservedConcurrency: 1,
+  },
 }))();
 
 export type JobName =
@@ -469,7 +480,8 @@ export type JobName =
   | 'expire-orders'
   | 'check-unsettled'
   | 'create-payouts'
-  | 'remind-expiring';
+  | 'remind-expiring'
+  | 'ledger-integrity';
 
 export interface ScheduleSpec {
   name: JobName;
@@ -485,6 +497,8 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
   { name: 'check-unsettled', function: 'check-unsettled', localEverySeconds: 3600 },
   { name: 'create-payouts', function: 'create-payouts', localEverySeconds: 3600 },
   { name: 'remind-expiring', function: 'remind-expiring', localEverySeconds: 300 },
+  // Locally too: a pass a day (the first run of each Lima day), resumed hourly if unfinished.
+  { name: 'ledger-integrity', function: 'ledger-integrity', localEverySeconds: 3600 },
 ];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -673,6 +687,13 @@ const ROUTE_TABLE = [
   {
     method: 'GET',
     path: '/v1/ledger/trial-balance',
+    function: 'ledger',
+    auth: 'apiKey',
+    scope: 'ledger:read',
+  },
+  {
+    method: 'GET',
+    path: '/v1/ledger/integrity',
     function: 'ledger',
     auth: 'apiKey',
     scope: 'ledger:read',

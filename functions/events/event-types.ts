@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   'payout.paid_out',
   'payout.failed',
   'seller.bank_account_changed',
+  'ledger.integrity_failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -7,14 +7,22 @@ import { nextPayoutDate, payoutSchedule } from '#payouts/schedule';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { integrityProgress, loadIntegrityReport } from '#store/ledger-integrity-repository';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 
-/** Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance. */
+/**
+ * Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance,
+ * and the ledger's latest self-check (two GetItems: the report and the pass in progress).
+ */
 // `run` is the plain function behind `handler` (tests call it bare).
 export const run: HttpEndpoint = async (event) => {
   if (event.resource === '/v1/ledger/trial-balance') {
     const { currency } = parseParams(event.queryStringParameters, TrialBalanceQuerySchema, 'query');
     return { status: 200, body: await trialBalance(currency) };
+  }
+  if (event.resource === '/v1/ledger/integrity') {
+    const [latest, running] = await Promise.all([loadIntegrityReport(), integrityProgress()]);
+    return { status: 200, body: { latest: latest ?? null, running: running ?? null } };
   }
   const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
   hideFromOtherSellers(

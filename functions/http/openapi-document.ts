@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { SellerBalanceSchema, SellerLedgerPageSchema, TrialBalanceSchema } from '#ledger/api-schemas';
+import {
+  LedgerIntegritySchema,
+  SellerBalanceSchema,
+  SellerLedgerPageSchema,
+  TrialBalanceSchema,
+} from '#ledger/api-schemas';
 import { SellerLedgerQuerySchema, TrialBalanceQuerySchema } from '#ledger/request-schemas';
 import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
 import { OrderListSchema, OrderSchema, ProblemSchema } from '#orders/api-schemas';
@@ -111,6 +116,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     SellerBalanceSchema,
     SellerLedgerPageSchema,
     TrialBalanceSchema,
+    LedgerIntegritySchema,
     CreateRefundRequestSchema,
     RejectRefundRequestSchema,
     MarkRefundPaidRequestSchema,
@@ -618,6 +624,15 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       summary: 'Every account of the ledger in one currency; the total is always zero',
       parameters: queryParameters(TrialBalanceQuerySchema),
       responses: { '200': json('Account totals.', ref('TrialBalance')), ...commonErrors },
+    },
+    'GET /v1/ledger/integrity': {
+      operationId: 'getLedgerIntegrity',
+      summary:
+        'The ledger’s daily self-check: the latest completed pass (every difference between the journal and the stored totals, the first one named) and the pass in progress',
+      responses: {
+        '200': json('The latest report and the running pass.', ref('LedgerIntegrity')),
+        ...commonErrors,
+      },
     },
     'POST /v1/orders/{id}/risk-review': {
       operationId: 'reviewRisk',

@@ -62,3 +62,81 @@ export const TrialBalanceSchema = /* @__PURE__ */ schema(() =>
     })
     .meta({ id: 'TrialBalance' }),
 );
+
+const IntegrityDifferenceSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      check: z.enum([
+        'entry_balances',
+        'payment_applied_once',
+        'refunds_within_payment',
+        'suspense_not_overdrawn',
+        'account_total',
+        'seller_owed',
+        'seller_reserved',
+        'seller_paid_out',
+        'seller_in_transit',
+        'trial_balance',
+      ]),
+      account: z
+        .string()
+        .optional()
+        .meta({ description: 'The account at fault: `platform_commission`, `seller_payable:<sellerId>`, …' }),
+      orderId: z.string().optional().meta({ description: 'The order at fault (per-order checks).' }),
+      entryId: z.string().optional().meta({ description: 'The journal entry at fault (`entry_balances`).' }),
+      currency: z.enum(CURRENCIES),
+      expected: minor.meta({ description: 'What the journal lines say.' }),
+      actual: minor.meta({ description: 'What is stored (or counted).' }),
+    })
+    .meta({ id: 'IntegrityDifference' }),
+);
+
+const IntegrityReportSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      passId: z.string(),
+      startedAt: z.iso.datetime(),
+      finishedAt: z.iso.datetime(),
+      itemsRead: z.number().int().meta({ description: 'Journal entries read: each once.' }),
+      pages: z.number().int(),
+      readUnits: z.number().meta({ description: 'Read capacity the pass consumed reading the journal.' }),
+      invocations: z
+        .number()
+        .int()
+        .meta({ description: 'Job runs the pass took (it resumes where one stopped).' }),
+      ok: z.boolean().meta({ description: 'Nothing differs.' }),
+      confirmed: z.boolean().meta({
+        description:
+          'Some difference was also found, with the same gap, by the pass before: alarmed and announced (`ledger.integrity_failed`). One seen once is checked again by a pass started at once.',
+      }),
+      differenceCount: z.number().int(),
+      confirmedCount: z.number().int(),
+      firstDifference: IntegrityDifferenceSchema.nullable().meta({
+        description: 'The first confirmed difference, else the first one.',
+      }),
+      differences: z.array(IntegrityDifferenceSchema).meta({ description: 'The first 100.' }),
+    })
+    .meta({ id: 'IntegrityReport' }),
+);
+
+export const LedgerIntegritySchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      latest: IntegrityReportSchema.nullable().meta({
+        description: 'The latest completed pass (null before the first).',
+      }),
+      running: z
+        .object({
+          passId: z.string(),
+          startedAt: z.iso.datetime(),
+          bucket: z.number().int().meta({ description: 'Ledger index buckets done so far (of 8).' }),
+          itemsRead: z.number().int(),
+          pages: z.number().int(),
+          readUnits: z.number(),
+          invocations: z.number().int(),
+        })
+        .nullable()
+        .meta({ description: 'The pass in progress, if one stopped for time and will resume.' }),
+    })
+    .meta({ id: 'LedgerIntegrity' }),
+);

@@ -64,7 +64,12 @@ export function ledgerWrites(
     {
       Put: {
         TableName,
-        Item: { ...entryKey(entry.id), entity: journalEntryEntity.name, ...stored },
+        Item: {
+          ...entryKey(entry.id),
+          ...journalEntryEntity.ledgerKeys(entry),
+          entity: journalEntryEntity.name,
+          ...stored,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

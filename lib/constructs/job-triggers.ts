@@ -29,6 +29,7 @@ export function buildJobSchedules(
     'check-unsettled': config.checkUnsettledEvery,
     'create-payouts': config.createPayoutsEvery,
     'remind-expiring': config.remindExpiringEvery,
+    'ledger-integrity': config.ledgerIntegrityEvery,
   };
   for (const spec of SCHEDULES) {
     // Scheduler invokes asynchronously: its retries only cover handing the event over. What

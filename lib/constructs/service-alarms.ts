@@ -190,6 +190,25 @@ export function buildAlarms(
     },
     money,
   );
+  alarm(
+    'ledger-integrity-differences',
+    {
+      alarmDescription:
+        'The daily ledger self-check found the journal and the stored totals disagreeing: GET /v1/ledger/integrity names the first difference (account, expected, actual); docs/runbook.md says what to do.',
+      // Emitted once per completed pass (0 when all agree): the day's figure, not a rate.
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'LedgerIntegrityDifferences',
+        dimensionsMap: dimensions,
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    },
+    money,
+  );
   alarm('refunds-overdue', {
     alarmDescription:
       'Refunds approved but not paid out for days (REFUND_OVERDUE_DAYS): GET /v1/refunds?status=APPROVED, transfer them and mark-paid.',
@@ -256,7 +275,7 @@ export function buildAlarms(
   const composite = new CompositeAlarm(scope, 'money-at-risk', {
     compositeAlarmName: `pagoefectivo-${stage}-money-at-risk`,
     alarmDescription:
-      'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left) or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do.',
+      'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left), the ledger disagreeing with itself or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do.',
     alarmRule: AlarmRule.anyOf(...moneyAtRisk.map((member) => AlarmRule.fromAlarm(member, AlarmState.ALARM))),
   });
   composite.addAlarmAction(action);
@@ -331,6 +350,7 @@ export function buildDashboard(
       appMetric('RefundPaidOut'),
       appMetric('RefundNotPaid'),
       appMetric('RefundsOverdue').with({ statistic: 'Maximum' }),
+      appMetric('LedgerIntegrityDifferences').with({ statistic: 'Maximum', period: Duration.hours(1) }),
     ]),
     graph('Risk (per 5 min)', [appMetric('RiskFlagged'), appMetric('RiskBlocked')]),
     graph('Settlements and payouts (per 5 min)', [

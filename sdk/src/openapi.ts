@@ -310,6 +310,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ledger/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger’s daily self-check: the latest completed pass (every difference between the journal and the stored totals, the first one named) and the pass in progress */
+        get: operations["getLedgerIntegrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sellers/{sellerId}/bank-account": {
         parameters: {
             query?: never;
@@ -870,14 +887,14 @@ export interface components {
         };
         CreateWebhookEndpointRequest: {
             url: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
         };
         Event: {
             /** @description evt_…: the Standard Webhooks `webhook-id`. */
             id: string;
             /** @enum {string} */
-            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed";
+            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: date-time */
             timestamp: string;
             /** @description The resource as the API shows it. */
@@ -896,6 +913,83 @@ export interface components {
              * @description The new deadline, counted from now; it must fall after the current one.
              */
             expiresInMinutes: number;
+        };
+        IntegrityDifference: {
+            /** @enum {string} */
+            check: "entry_balances" | "payment_applied_once" | "refunds_within_payment" | "suspense_not_overdrawn" | "account_total" | "seller_owed" | "seller_reserved" | "seller_paid_out" | "seller_in_transit" | "trial_balance";
+            /** @description The account at fault: `platform_commission`, `seller_payable:<sellerId>`, … */
+            account?: string;
+            /** @description The order at fault (per-order checks). */
+            orderId?: string;
+            /** @description The journal entry at fault (`entry_balances`). */
+            entryId?: string;
+            /** @enum {string} */
+            currency: "PEN" | "USD";
+            /**
+             * Format: int64
+             * @description What the journal lines say.
+             */
+            expected: number;
+            /**
+             * Format: int64
+             * @description What is stored (or counted).
+             */
+            actual: number;
+        };
+        IntegrityReport: {
+            passId: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            /**
+             * Format: int64
+             * @description Journal entries read: each once.
+             */
+            itemsRead: number;
+            /** Format: int64 */
+            pages: number;
+            /** @description Read capacity the pass consumed reading the journal. */
+            readUnits: number;
+            /**
+             * Format: int64
+             * @description Job runs the pass took (it resumes where one stopped).
+             */
+            invocations: number;
+            /** @description Nothing differs. */
+            ok: boolean;
+            /** @description Some difference was also found, with the same gap, by the pass before: alarmed and announced (`ledger.integrity_failed`). One seen once is checked again by a pass started at once. */
+            confirmed: boolean;
+            /** Format: int64 */
+            differenceCount: number;
+            /** Format: int64 */
+            confirmedCount: number;
+            /** @description The first confirmed difference, else the first one. */
+            firstDifference: components["schemas"]["IntegrityDifference"] | null;
+            /** @description The first 100. */
+            differences: components["schemas"]["IntegrityDifference"][];
+        };
+        LedgerIntegrity: {
+            /** @description The latest completed pass (null before the first). */
+            latest: components["schemas"]["IntegrityReport"] | null;
+            /** @description The pass in progress, if one stopped for time and will resume. */
+            running: {
+                passId: string;
+                /** Format: date-time */
+                startedAt: string;
+                /**
+                 * Format: int64
+                 * @description Ledger index buckets done so far (of 8).
+                 */
+                bucket: number;
+                /** Format: int64 */
+                itemsRead: number;
+                /** Format: int64 */
+                pages: number;
+                readUnits: number;
+                /** Format: int64 */
+                invocations: number;
+            } | null;
         };
         MarkPayoutFailedRequest: components["schemas"]["RejectPayoutRequest"];
         MarkPayoutPaidRequest: {
@@ -1459,7 +1553,7 @@ export interface components {
         };
         UpdateWebhookEndpointRequest: {
             url?: string;
-            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
             /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
             enabled?: boolean;
@@ -1547,7 +1641,7 @@ export interface components {
         WebhookDeliveryAttempt: {
             eventId: string;
             /** @enum {string} */
-            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed";
+            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: int64 */
             attempt: number;
             /** Format: date-time */
@@ -1569,7 +1663,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -1590,7 +1684,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -3233,6 +3327,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrialBalance"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; nothing internal is revealed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLedgerIntegrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest report and the running pass. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerIntegrity"];
                 };
             };
             /** @description Invalid input; `errors` names each field. */
@@ -5338,7 +5501,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed";
+                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
                 after?: string;
                 limit?: number;
             };

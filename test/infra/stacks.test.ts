@@ -270,6 +270,14 @@ describe('functions', () => {
       'create-payouts': [...applyPayment, ...asyncDestination],
       'voucher-page': ['dynamodb:GetItem'],
       'remind-expiring': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', ...asyncDestination],
+      // It checks the ledger and never changes it: no UpdateItem, no DeleteItem.
+      'ledger-integrity': [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        ...asyncDestination,
+      ],
       authorizer: ['dynamodb:GetItem'],
       'create-order': [
         'dynamodb:BatchGetItem',
@@ -561,6 +569,7 @@ describe('schedules', () => {
         'check-unsettled': 'rate(1 day)',
         'create-payouts': 'rate(1 day)',
         'remind-expiring': 'rate(15 minutes)',
+        'ledger-integrity': 'rate(1 hour)',
       }[spec.name];
       service.hasResourceProperties('AWS::Scheduler::Schedule', {
         Description: `${spec.name} (prod)`,
@@ -611,6 +620,7 @@ describe('schedules', () => {
           'check-unsettled': 21_600,
           'create-payouts': 21_600,
           'remind-expiring': 900,
+          'ledger-integrity': 3600,
         }[spec.name],
         DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       });
@@ -744,13 +754,42 @@ describe('alarms', () => {
     const alarms = service.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
     const members = Object.entries(alarms).filter(([id]) => rule.includes(id));
     expect(members.map(([id]) => id).join(' ')).toMatch(/paymentnotificationsdlq/i);
-    for (const name of ['paymentanomalies', 'overduependingbacklog', 'jobsdlq', 'notificationssilent']) {
+    for (const name of [
+      'paymentanomalies',
+      'overduependingbacklog',
+      'jobsdlq',
+      'notificationssilent',
+      'ledgerintegritydifferences',
+    ]) {
       expect(
         members.some(([id]) => id.toLowerCase().includes(name)),
         name,
       ).toBe(true);
     }
     for (const [id, member] of members) expect(member.Properties.AlarmActions, id).toBeUndefined();
+  });
+
+  it('page (through money at risk) when a ledger integrity pass finds any difference', () => {
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'LedgerIntegrityDifferences',
+      Namespace: 'PagoEfectivoMarketplace',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [
+        { Name: 'provider', Value: 'pagoefectivo' },
+        { Name: 'service', Value: 'pagoefectivo-marketplace' },
+      ],
+    });
+    const composite = Object.values(
+      service.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
+    )[0];
+    const [id] = Object.keys(
+      service.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'LedgerIntegrityDifferences' },
+      }),
+    );
+    expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain(String(id));
   });
 
   it('raise a heartbeat alarm when PagoEfectivo goes silent, in prod only', () => {

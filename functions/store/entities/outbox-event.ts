@@ -2,6 +2,7 @@ import { anomalyEntity } from './anomaly';
 import { bankAccountEntity } from './bank-account';
 import { expiryReminderEntity } from './expiry-reminder';
 import { listBucketFor, sequence, timeSortKey } from './key-parts';
+import { ledgerIntegrityEntity } from './ledger-integrity';
 import { orderEntity } from './order';
 import { payoutEntity } from './payout';
 import { refundEntity } from './refund';
@@ -21,6 +22,7 @@ const SUBJECT_PREFIXES = [
   payoutEntity.prefix,
   bankAccountEntity.prefix,
   riskReviewEntity.subjectPrefix,
+  ledgerIntegrityEntity.prefix,
 ].map((prefix) => prefix.slice(0, -1));
 const SUBJECT = new RegExp(
   `^((${SUBJECT_PREFIXES.join('|')})#[^#]+|${expiryReminderEntity.subjectPrefix}[^#]+#\\d+)$`,
