@@ -531,10 +531,15 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
       parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
       responses: {
-        '200': json('The order, now PAID.', ref('Order')),
+        '200': json(
+          'The order, now PAID; the sellers and the platform are credited what refunds already paid back from suspense left of the payment.',
+          ref('Order'),
+        ),
         ...commonErrors,
         '404': problem('No such order.'),
-        '409': problem('The order is not PAID_LATE.'),
+        '409': problem(
+          '`invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED.',
+        ),
       },
     },
     'GET /v1/vouchers/{cip}': {
@@ -562,11 +567,14 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         content: { 'application/json': { schema: ref('CreateRefundRequest') } },
       },
       responses: {
-        '201': json('The refund: REQUESTED, or APPROVED when below the approval threshold.', ref('Refund')),
+        '201': json(
+          "The refund: REQUESTED, or APPROVED when the order's refunds (this one included) and the requesting key's refunds approved at once today (Lima) both stay below the stage's thresholds.",
+          ref('Refund'),
+        ),
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), or an Idempotency-Key reused.',
+          '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), `order_changed`, or an Idempotency-Key reused.',
         ),
       },
     },

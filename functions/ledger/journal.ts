@@ -96,7 +96,7 @@ export function sellerOf(account: Account): string | undefined {
 }
 
 /** The sellers' and the platform's shares of an order: each seller amount − fee, the platform Σ fee. */
-function sharesOf(order: Order): JournalLine[] {
+function sharesOf(order: Pick<Order, 'splits'>): JournalLine[] {
   return [
     ...order.splits.map((split) => ({
       account: sellerAccount(split.sellerId),
@@ -137,21 +137,29 @@ export function latePaymentEntry(order: Order, amount: number, at: string): Jour
 }
 
 /**
- * A late payment accepted: out of suspense, to the sellers and the platform as if paid on time.
+ * A late payment accepted: out of suspense, to the sellers and the platform as if paid on time —
+ * less what refunds already paid back from suspense (`shares`: each split's amount and fee left
+ * after them, `acceptedShares` in refunds/allocation.ts; default: the whole splits). Suspense gives
+ * up only what it still holds of the payment, so it ends at zero for it (decision 74).
  * If PagoEfectivo already settled it, the sellers' shares are available at once, not pending.
  */
-export function lateAcceptedEntry(order: Order, at: string): JournalEntry & { sellerMoves?: SellerMoves } {
+export function lateAcceptedEntry(
+  order: Order,
+  at: string,
+  shares: readonly { sellerId: string; amount: number; fee: number }[] = order.splits,
+): JournalEntry & { sellerMoves?: SellerMoves } {
+  const left = shares.reduce((sum, share) => sum + share.amount, 0);
   const entry = journalEntry({
     id: `late_payment_accepted:${order.id}`,
     at,
     currency: order.currency,
     reason: 'late_payment_accepted',
     orderId: order.id,
-    lines: [{ account: 'suspense', amount: order.amount }, ...sharesOf(order)],
+    lines: [{ account: 'suspense', amount: left }, ...sharesOf({ splits: [...shares] })],
   });
   if (order.settlement === undefined) return entry;
   const sellerMoves: SellerMoves = {};
-  for (const split of order.splits) {
+  for (const split of shares) {
     const share = split.amount - split.fee;
     sellerMoves[split.sellerId] = { available: (sellerMoves[split.sellerId]?.available ?? 0) + share };
   }

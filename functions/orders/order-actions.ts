@@ -3,8 +3,10 @@ import { lateAcceptedEntry } from '#ledger/journal';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
+import { acceptedShares } from '#refunds/allocation';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
+import { getRefunds } from '#store/refunds-repository';
 import type { Order, OrderStatus } from './order';
 import { orderEventData } from './present';
 import { transitioned } from './transition';
@@ -69,8 +71,33 @@ export async function applyOrderAction(orderId: string, action: OrderAction): Pr
   const at = now();
   const next = transitioned(order, to, 'api', at);
   // An accepted late payment's cash leaves suspense for the sellers and the platform.
-  const booking = action === 'accept-late-payment' ? lateAcceptedEntry(next, next.updatedAt) : undefined;
+  const booking =
+    action === 'accept-late-payment'
+      ? lateAcceptedEntry(next, next.updatedAt, await whatIsLeftOfLatePayment(order))
+      : undefined;
   return commitOrConflict(order, next, undefined, booking ? ledgerWrites(booking) : []);
+}
+
+/**
+ * What an accepted late payment still holds for the sellers and the platform (decision 74): the
+ * refunds paid back from suspense are gone, so each split counts less what they took of it. Refused
+ * while one of them is unfinished (REQUESTED or APPROVED): its money would leave suspense after the
+ * rest did, or, bounced, come back to a suspense the order no longer draws from. Any refund that
+ * changes meanwhile writes the order, so the transition (conditional on its version) fails and says so.
+ */
+async function whatIsLeftOfLatePayment(order: Order) {
+  const standing = (await getRefunds((order.refunds ?? []).map((refund) => refund.id))).filter(
+    (refund) => refund.status !== 'REJECTED' && refund.status !== 'FAILED',
+  );
+  const open = standing.filter((refund) => refund.status !== 'PAID_OUT');
+  if (open.length > 0) {
+    throw new ConflictError(
+      'refund_in_progress',
+      `Refund ${open.map((refund) => refund.id).join(', ')} of this payment is not finished: pay it out (mark-paid) or reject it before accepting the rest.`,
+      { refunds: open.map((refund) => ({ id: refund.id, status: refund.status })) },
+    );
+  }
+  return acceptedShares(order.splits, standing);
 }
 
 /** Saves an API-initiated transition; losing a race to another writer is a 409 naming the status found. */

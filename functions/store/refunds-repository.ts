@@ -14,6 +14,7 @@ import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { orderEntity } from './entities/order';
 import { providerRefundEntity } from './entities/provider-refund';
 import { refundEntity } from './entities/refund';
+import { refundDayEntity } from './entities/refund-day';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -139,6 +140,58 @@ export async function getRefund(id: string): Promise<StoredRefund | undefined> {
     new GetCommand({ TableName: tableName(), Key: refundKey(id), ConsistentRead: true }),
   );
   return result.Item ? refundFromItem(result.Item) : undefined;
+}
+
+/** What `requesterId` had approved at once on `limaDay` in `currency` (0 when nothing yet). */
+export async function getApprovedAtOnce(
+  requesterId: string,
+  limaDay: string,
+  currency: string,
+): Promise<number> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: refundDayEntity.key(requesterId, limaDay, currency),
+      ConsistentRead: true,
+    }),
+  );
+  return Number(result.Item?.approvedAtOnce ?? 0);
+}
+
+/**
+ * Adds a refund approved at once to its requester's day, conditional on the total read: two
+ * requests racing past the cap cannot both be approved at once (the loser re-reads, decision 75).
+ */
+export function approvedAtOnceUpdate(
+  day: { requesterId: string; limaDay: string; currency: string },
+  previous: number,
+  next: number,
+  ttlSeconds: number,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: refundDayEntity.key(day.requesterId, day.limaDay, day.currency),
+      UpdateExpression: 'SET approvedAtOnce = :next, entity = :entity, #ttl = :ttl',
+      ConditionExpression:
+        previous === 0
+          ? 'attribute_not_exists(approvedAtOnce) OR approvedAtOnce = :previous'
+          : 'approvedAtOnce = :previous',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':previous': previous,
+        ':entity': refundDayEntity.name,
+        ':ttl': ttlSeconds,
+      },
+    },
+  };
+}
+
+/** Several refunds by id (an order's: `order.refunds`), consistent reads, in the order given; unknown ids left out. */
+export async function getRefunds(ids: readonly string[]): Promise<StoredRefund[]> {
+  const refunds = await Promise.all(ids.map((id) => getRefund(id)));
+  return refunds.flatMap((refund) => (refund ? [refund] : []));
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   unmatchedPaymentEntry,
 } from '#ledger/journal';
 import type { Order } from '#orders/order';
+import { acceptedShares, allocateRefund } from '#refunds/allocation';
 
 /** Orders as the API admits them: splits that add up to the amount, fees within each split. */
 const orders = fc
@@ -76,6 +77,41 @@ describe('journal entries', () => {
         expect(totals.get('suspense') ?? 0).toBe(0);
         const onTime = new Map(paymentEntry(order, at).lines.map((line) => [line.account, line.amount]));
         for (const [account, amount] of onTime) expect(totals.get(account)).toBe(amount);
+      }),
+    );
+  });
+
+  it('a late payment partly refunded from suspense, then accepted: suspense ends at zero, the sellers get only the rest', () => {
+    fc.assert(
+      fc.property(orders, fc.double({ min: 0, max: 1, noNaN: true }), (order, part) => {
+        const at = '2026-11-27T10:00:00.000Z';
+        const amount = Math.floor(order.amount * part);
+        const allocations = allocateRefund(amount, order.splits, true);
+        const booking = {
+          refundId: 'rf_1',
+          orderId: order.id,
+          amount,
+          currency: order.currency,
+          fromSuspense: true,
+          sellerBucket: 'pending' as const,
+          allocations,
+        };
+        const entries = [
+          latePaymentEntry(order, order.amount, at),
+          ...(amount > 0 ? [refundApprovedEntry(booking, at), refundPaidOutEntry(booking, at)] : []),
+          lateAcceptedEntry(order, at, acceptedShares(order.splits, [{ refundFee: true, allocations }])),
+        ];
+        const totals = new Map<string, number>();
+        for (const entry of entries) {
+          expect(sum(entry.lines)).toBe(0);
+          for (const line of entry.lines)
+            totals.set(line.account, (totals.get(line.account) ?? 0) + line.amount);
+        }
+        expect(totals.get('suspense') ?? 0).toBe(0);
+        const credited = [...totals].filter(
+          ([account]) => account.startsWith('seller_payable:') || account === 'platform_commission',
+        );
+        expect(-sum(credited.map(([, amount]) => ({ amount })))).toBe(order.amount - amount);
       }),
     );
   });
