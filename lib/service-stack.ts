@@ -99,8 +99,13 @@ export class ServiceStack extends Stack {
         fn.function.addEnvironment('REMINDER_LEAD_MINUTES', config.reminderLeadMinutes.join(','));
       if (spec.expiryGrace)
         fn.function.addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
-      if (spec.refundApproval)
+      if (spec.refundApproval) {
         fn.function.addEnvironment('REFUND_APPROVAL_THRESHOLD', String(config.refundApprovalThreshold));
+        fn.function.addEnvironment(
+          'REFUND_DAILY_APPROVAL_THRESHOLD',
+          String(config.refundDailyApprovalThreshold),
+        );
+      }
       this.functions.set(name, fn);
     }
 

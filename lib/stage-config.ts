@@ -39,8 +39,13 @@ export interface StageConfig {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** How long API Gateway caches an authorizer decision per key (revocation delay). */
   authorizerCacheTtl: Duration;
-  /** Refunds at or above this (minor units) need a second API key's approval (maker-checker). */
+  /**
+   * Maker-checker (decision 75): a refund waits for a second API key's approval once the order's
+   * refunds, it included, reach `refundApprovalThreshold` (minor units), or once the requesting
+   * key's refunds approved at once that Lima day, it included, reach `refundDailyApprovalThreshold`.
+   */
   refundApprovalThreshold: number;
+  refundDailyApprovalThreshold: number;
   /** Events on the bus are archived (replayable) this long. */
   eventArchiveDays: number;
   /** Raw PSP notification bodies are kept this long for audit. */
@@ -131,6 +136,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     rawWebhookRetentionDays: 14,
     eventArchiveDays: 7,
     refundApprovalThreshold: 50_000,
+    refundDailyApprovalThreshold: 150_000,
     logLevel: 'DEBUG',
     traceAwsSdkCalls: false,
     syncPendingEvery: Duration.minutes(5),
@@ -163,6 +169,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     rawWebhookRetentionDays: 30,
     eventArchiveDays: 30,
     refundApprovalThreshold: 50_000,
+    refundDailyApprovalThreshold: 150_000,
     logLevel: 'INFO',
     traceAwsSdkCalls: false,
     syncPendingEvery: Duration.minutes(5),
@@ -195,6 +202,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     rawWebhookRetentionDays: 400,
     eventArchiveDays: 400,
     refundApprovalThreshold: 50_000,
+    refundDailyApprovalThreshold: 150_000,
     logLevel: 'INFO',
     traceAwsSdkCalls: false,
     syncPendingEvery: Duration.minutes(5),

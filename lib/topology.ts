@@ -228,7 +228,7 @@ export interface FunctionSpec {
   reminders?: boolean;
   /** Expires orders: gets the stage's grace after a deadline (EXPIRY_GRACE_SECONDS). */
   expiryGrace?: boolean;
-  /** Approves refunds: gets the stage's maker-checker threshold (REFUND_APPROVAL_THRESHOLD). */
+  /** Approves refunds: gets the stage's maker-checker thresholds (REFUND_APPROVAL_THRESHOLD, REFUND_DAILY_APPROVAL_THRESHOLD). */
   refundApproval?: boolean;
 }
 

@@ -139,6 +139,8 @@ const VARIABLES = {
   WEBHOOK_SECRET_OVERLAP_HOURS: withDefault(positive, 24),
   /** Refunds at or above this (minor units) need a second API key to approve them (maker-checker). */
   REFUND_APPROVAL_THRESHOLD: withDefault(whole({ min: 0 }), 50_000),
+  /** Once one key's refunds approved at once reach this in a Lima day (per currency), the rest wait for a second key. */
+  REFUND_DAILY_APPROVAL_THRESHOLD: withDefault(whole({ min: 0 }), 150_000),
   /** The stage's settlement report layout and PSP contract, as JSON (functions/settlements/report-config.ts). */
   SETTLEMENT_CONFIG: optional(text(2)),
   /** Where large settlement reports are uploaded (S3, one bucket per stage); absent locally. */

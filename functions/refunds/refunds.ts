@@ -15,13 +15,22 @@ import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
 import { assertAnotherApprover, stepped } from '#platform/lifecycle';
+import { limaWallClock } from '#platform/lima-time';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
-import { getRefund, orderRefundUpdate, type StoredRefund, saveRefund } from '#store/refunds-repository';
-import { allocateRefund } from './allocation';
+import {
+  approvedAtOnceUpdate,
+  getApprovedAtOnce,
+  getRefund,
+  getRefunds,
+  orderRefundUpdate,
+  type StoredRefund,
+  saveRefund,
+} from '#store/refunds-repository';
+import { allocateRefund, refundableBySeller } from './allocation';
 import { refundResponse } from './present';
 import type { RefundStatus } from './refund';
 import type { CreateRefundRequest } from './request-schemas';
@@ -89,12 +98,24 @@ interface Claim {
   allocations: StoredRefund['allocations'];
   payment: StoredRefund['payment'];
   anomalyId?: string;
-  /** The conditional write that reserves the amount (one winner of any race for it). */
-  reserve(refund: StoredRefund, at: string): TransactItem;
+  /** What refunds of the order already asked for (not rejected or failed): maker-checker adds it up. */
+  alreadyRequested: number;
+  /** The conditional writes that reserve the amount (one winner of any race for it). */
+  reserve(refund: StoredRefund, at: string): TransactItem[];
 }
 
-/** A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it. */
-function orderClaim(order: Order, request: CreateRefundRequest): Claim {
+/** The order's refunds that still stand (not rejected, not failed): what later refunds are reckoned on. */
+async function standingRefunds(order: Order): Promise<StoredRefund[]> {
+  return (await getRefunds((order.refunds ?? []).map((refund) => refund.id))).filter(
+    (refund) => refund.status !== 'REJECTED' && refund.status !== 'FAILED',
+  );
+}
+
+/**
+ * A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it,
+ * allocated on what the order's standing refunds already took (refunds/allocation.ts).
+ */
+function orderClaim(order: Order, request: CreateRefundRequest, earlier: readonly StoredRefund[]): Claim {
   if (order.status === 'PENDING_PAYMENT') {
     throw new ConflictError(
       'order_not_paid',
@@ -116,11 +137,20 @@ function orderClaim(order: Order, request: CreateRefundRequest): Claim {
   assertRefundable(request.amount, order.payment.amount - (order.refundReserved ?? 0));
   if (request.allocations) {
     const total = request.allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
-    const problems = request.allocations.flatMap((allocation, index) =>
-      order.splits.some((split) => split.sellerId === allocation.sellerId)
-        ? []
-        : [{ field: `allocations.${index}.sellerId`, message: 'Not a seller of this order.' }],
-    );
+    const left = refundableBySeller(order.splits, earlier);
+    const problems = request.allocations.flatMap((allocation, index) => {
+      const sellerLeft = left.get(allocation.sellerId);
+      if (sellerLeft === undefined)
+        return [{ field: `allocations.${index}.sellerId`, message: 'Not a seller of this order.' }];
+      return allocation.amount > sellerLeft
+        ? [
+            {
+              field: `allocations.${index}.amount`,
+              message: `At most ${sellerLeft} of this seller's split is left to refund.`,
+            },
+          ]
+        : [];
+    });
     if (total !== request.amount) {
       problems.push({
         field: 'allocations',
@@ -134,7 +164,7 @@ function orderClaim(order: Order, request: CreateRefundRequest): Claim {
   return {
     currency: order.currency,
     refundFee,
-    allocations: allocateRefund(request.amount, order.splits, refundFee, request.allocations),
+    allocations: allocateRefund(request.amount, order.splits, refundFee, request.allocations, earlier),
     payment: {
       cip: order.voucher.cip,
       operationNumber: payment.operationNumber,
@@ -143,13 +173,15 @@ function orderClaim(order: Order, request: CreateRefundRequest): Claim {
       source: payment.source,
       ...(payment.notificationId ? { notificationId: payment.notificationId } : {}),
     },
-    reserve: (refund, at) =>
+    alreadyRequested: order.refundReserved ?? 0,
+    reserve: (refund, at) => [
       orderRefundUpdate(order, {
         refundReserved: (order.refundReserved ?? 0) + refund.amount,
         refundedAmount: order.refundedAmount ?? 0,
         refunds: [...(order.refunds ?? []), { id: refund.id, amount: refund.amount }],
         updatedAt: at,
       }),
+    ],
   };
 }
 
@@ -183,7 +215,12 @@ async function anomalyClaim(order: Order, anomalyId: string, request: CreateRefu
       source: anomaly.source ?? 'webhook',
       ...(anomaly.webhookId ? { notificationId: anomaly.webhookId } : {}),
     },
-    reserve: (refund) => anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount),
+    alreadyRequested: (order.refundReserved ?? 0) + reserved,
+    reserve: (refund) => [
+      anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount),
+      // The order's own refunds count towards the maker-checker total: one changing meanwhile re-reads.
+      orderVersionCheck(order),
+    ],
   };
 }
 
@@ -197,12 +234,48 @@ function assertRefundable(amount: number, refundable: number): void {
 
 const isCurrency = (value: unknown): value is Currency => value === 'PEN' || value === 'USD';
 
+/** How long a requester's day total is kept: past the Lima day it counts for, with room for clock skew. */
+const REFUND_DAY_TTL_SECONDS = 3 * 86_400;
+
+/**
+ * Maker-checker on cumulative amounts (decision 75). A refund is approved as it is requested only
+ * while both stay below the stage's thresholds: the order's refunds with this one (not rejected or
+ * failed), and what its requester had approved at once that Lima day (per currency) with this one.
+ * Otherwise it waits for another key. Splitting a large refund into small ones therefore gains
+ * nothing. Approved at once, the day's total moves in the refund's own transaction, conditional on
+ * the total read, so racing requests cannot both slip under the cap.
+ */
+async function approvalAtOnce(
+  amount: number,
+  alreadyRequested: number,
+  currency: Currency,
+  by: Actor,
+  at: string,
+): Promise<{ approvedAtOnce: false; why: string } | { approvedAtOnce: true; count: TransactItem }> {
+  const env = config();
+  if (amount + alreadyRequested >= env.REFUND_APPROVAL_THRESHOLD) {
+    return { approvedAtOnce: false, why: 'order_total' };
+  }
+  const day = {
+    requesterId: by.keyId,
+    limaDay: limaWallClock(new Date(at)).toISOString().slice(0, 10),
+    currency,
+  };
+  const before = await getApprovedAtOnce(day.requesterId, day.limaDay, day.currency);
+  if (before + amount >= env.REFUND_DAILY_APPROVAL_THRESHOLD) {
+    return { approvedAtOnce: false, why: 'requester_daily_total' };
+  }
+  const ttl = Math.floor(new Date(at).getTime() / 1000) + REFUND_DAY_TTL_SECONDS;
+  return { approvedAtOnce: true, count: approvedAtOnceUpdate(day, before, before + amount, ttl) };
+}
+
 /**
  * A refund always stands on a recorded payment: an order's (PAID, FULFILLED or PAID_LATE), or —
- * naming its anomaly — a duplicate payment's or overpayment's. At or above the stage's threshold
- * it waits for a second API key's approval (maker-checker); below it, it is approved as it is
- * requested. The reservation, the refund, its events and (once approved) its ledger entry commit
- * together; losing a race for the amount re-reads and decides again.
+ * naming its anomaly — a duplicate payment's or overpayment's. It waits for a second API key's
+ * approval once the order's refunds or its requester's day reach the stage's thresholds
+ * (`approvalAtOnce`); below both, it is approved as it is requested. The reservation, the refund,
+ * its events and (once approved) its ledger entry and the requester's day commit together; losing
+ * a race for any of them re-reads and decides again.
  */
 export async function requestRefund(
   orderId: string,
@@ -215,9 +288,10 @@ export async function requestRefund(
       if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
       const claim = request.anomalyId
         ? await anomalyClaim(order, request.anomalyId, request)
-        : orderClaim(order, request);
+        : orderClaim(order, request, await standingRefunds(order));
       const at = now().toISOString();
-      const approvedAtOnce = request.amount < config().REFUND_APPROVAL_THRESHOLD;
+      const approval = await approvalAtOnce(request.amount, claim.alreadyRequested, claim.currency, by, at);
+      const { approvedAtOnce } = approval;
       const requested: StoredRefund = {
         id: `rf_${ulid()}`,
         orderId: order.id,
@@ -240,11 +314,18 @@ export async function requestRefund(
       };
       const { refund, events } = opened(requested, approvedAtOnce, at, by);
       await saveRefund(undefined, refund, events, [
-        claim.reserve(refund, at),
-        ...(approvedAtOnce ? ledgerWrites(refundApprovedEntry(booking(refund, order), at)) : []),
+        ...claim.reserve(refund, at),
+        ...(approval.approvedAtOnce
+          ? [approval.count, ...ledgerWrites(refundApprovedEntry(booking(refund, order), at))]
+          : []),
       ]);
       metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
-      logger.info('refund requested', { refundId: refund.id, orderId, status: refund.status });
+      logger.info('refund requested', {
+        refundId: refund.id,
+        orderId,
+        status: refund.status,
+        ...(approval.approvedAtOnce ? {} : { waitsForApprovalBecause: approval.why }),
+      });
       return refund;
     },
     () => {

@@ -99,13 +99,19 @@ describe('refunds', () => {
     expect(afterOrder).toMatchObject({ status: 'PAID', refundedAmount: 60000, refundReserved: 60000 });
     expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance')).body.total).toBe(0);
 
-    // The rest, below the threshold: approved as requested; paid out, the order is REFUNDED.
+    // The rest, below the threshold alone but not with the order's first refund (decision 75):
+    // it waits for the second key too; paid out, the order is REFUNDED.
     const rest = (
       await api<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
         body: { amount: 40000, reason: 'return', destination },
       })
     ).body;
-    expect(rest.status).toBe('APPROVED');
+    expect(rest.status).toBe('REQUESTED');
+    expect(rest.allocations).toEqual([
+      { sellerId: a, amount: 24000, fee: 2400 },
+      { sellerId: b, amount: 16000, fee: 1600 },
+    ]);
+    await api('POST', `/v1/refunds/${rest.id}/approve`, { headers: second });
     const over = await api<Problem>('POST', `/v1/orders/${order.id}/refunds`, {
       body: { amount: 1, reason: 'other', destination },
     });

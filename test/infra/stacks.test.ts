@@ -383,6 +383,15 @@ describe('functions', () => {
     expect(json).not.toMatch(/\/index\/\*/);
   });
 
+  it("gives the refunds function the stage's maker-checker thresholds (a stage setting that never reached Lambda would leave the code's defaults)", () => {
+    for (const stage of ['dev', 'staging', 'prod'] as const) {
+      expect(environmentOf(synthesized[stage].service, 'refunds', stage)).toMatchObject({
+        REFUND_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].refundApprovalThreshold),
+        REFUND_DAILY_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].refundDailyApprovalThreshold),
+      });
+    }
+  });
+
   it('wires the environment each function reads, with secrets by reference only', () => {
     expect(environmentOf(service, 'create-order', 'prod')).toMatchObject({
       TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('ExportsOutputRefTable') },

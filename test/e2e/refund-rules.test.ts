@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry } from '#ledger/journal';
+import type { Order } from '#orders/order';
+import { dynamo } from '#platform/aws';
+import { tableName } from '#platform/config';
+import type { Refund } from '#refunds/refund';
+import { storeApiKey } from '#store/api-keys';
+import { journalEntryEntity } from '#store/entities/journal-entry';
+import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { TEST_SECOND_API_KEY } from '../support/global-stack';
+import { paidBody, postNotification } from '../support/notifications';
+
+/**
+ * The refund rules an outside drill broke (issue 26): a late payment accepted after part of it was
+ * refunded from suspense, fees given back on the cumulative refunded amount, and maker-checker on
+ * cumulative amounts per order and per requester and Lima day (decisions 74, 75). Each test
+ * requests with a key of its own, so the requester's day starts at zero whatever else runs.
+ */
+type Problem = { status: number; code: string; refunds?: { id: string; status: string }[] };
+interface Balance {
+  balances: { currency: string; pending: number; reservedForRefunds: number }[];
+}
+
+const destination = {
+  type: 'bank_account',
+  cci: '00219300153895206813',
+  holderName: 'Ana Núñez',
+  documentType: 'DNI',
+  documentNumber: '45678912',
+};
+const approver = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
+
+/** A key of the test's own (admin, as local keys without scopes are): its requests are its day's only ones. */
+async function requesterKey(): Promise<{ authorization: string }> {
+  const key = `refund-rules-${randomUUID()}`;
+  await storeApiKey(key, {
+    keyId: `key_rr_${randomUUID()}`,
+    name: 'refund rules test requester',
+    createdAt: new Date().toISOString(),
+    usageKey: `usage_rr_${randomUUID()}`,
+  });
+  return { authorization: `Bearer ${key}` };
+}
+
+const request = (orderId: string, amount: number, headers: Record<string, string>) =>
+  api<Refund>('POST', `/v1/orders/${orderId}/refunds`, {
+    body: { amount, reason: 'return', destination },
+    headers,
+  });
+const markPaid = (refundId: string) =>
+  api<Refund>('POST', `/v1/refunds/${refundId}/mark-paid`, {
+    body: { transferReference: `TRF-${randomUUID().slice(0, 8)}`, paidAt: '2026-11-27T15:00:00-05:00' },
+  });
+const balance = async (sellerId: string) =>
+  (await api<Balance>('GET', `/v1/sellers/${sellerId}/balance`)).body.balances[0];
+const order = async (id: string) => (await api<Order>('GET', `/v1/orders/${id}`)).body;
+async function entry(id: string): Promise<JournalEntry | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: journalEntryEntity.key(id), ConsistentRead: true }),
+  );
+  return result.Item as JournalEntry | undefined;
+}
+const line = (journal: JournalEntry | undefined, account: string) =>
+  journal?.lines.find((candidate) => candidate.account === account)?.amount ?? 0;
+
+async function paidOrder(body: Parameters<typeof orderRequest>[0]): Promise<Order> {
+  const created = (await api<Order>('POST', '/v1/orders', { body: orderRequest(body) })).body;
+  await sandbox('POST', `/_sandbox/cips/${created.voucher.cip}/pay`, {});
+  return eventually(async () => {
+    const current = await order(created.id);
+    return current.status === 'PAID' ? current : undefined;
+  });
+}
+
+describe('refund rules', () => {
+  it('accepts a late payment partly refunded from suspense for what is left only, and not while a refund is open', async () => {
+    const [a, b] = [`late-a-${randomUUID()}`, `late-b-${randomUUID()}`];
+    const created = (
+      await api<Order>('POST', '/v1/orders', {
+        body: orderRequest({
+          currency: 'USD',
+          amount: 20_000,
+          splits: [
+            { sellerId: a, amount: 12_000, fee: 1_200 },
+            { sellerId: b, amount: 8_000, fee: 800 },
+          ],
+        }),
+      })
+    ).body;
+    await api('POST', `/v1/orders/${created.id}/cancel`);
+    await postNotification(
+      paidBody({
+        cip: created.voucher.cip,
+        operationNumber: 700_000_000 + Math.floor(Math.random() * 99_999_999),
+        amount: 200,
+        currency: 'USD',
+      }),
+    );
+    await eventually(async () => ((await order(created.id)).status === 'PAID_LATE' ? true : undefined));
+
+    const refund = await request(created.id, 6_000, await requesterKey());
+    expect(refund.body.status).toBe('APPROVED');
+    // The refund is not paid out yet: accepting now would credit money that is leaving suspense.
+    const early = await api<Problem>('POST', `/v1/orders/${created.id}/accept-late-payment`);
+    expect(early.body).toMatchObject({
+      status: 409,
+      code: 'refund_in_progress',
+      refunds: [{ id: refund.body.id, status: 'APPROVED' }],
+    });
+    expect((await markPaid(refund.body.id)).body.status).toBe('PAID_OUT');
+
+    const accepted = await api<Order>('POST', `/v1/orders/${created.id}/accept-late-payment`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'PAID', refundedAmount: 6_000 });
+    // 20,000 received, 6,000 returned from suspense: the sellers and the platform share 14,000.
+    // A: 12,000 − 1,200 less its refund share 3,600 − 360; B: 8,000 − 800 less 2,400 − 240.
+    expect(await balance(a)).toMatchObject({ currency: 'USD', pending: 7_560, reservedForRefunds: 0 });
+    expect(await balance(b)).toMatchObject({ currency: 'USD', pending: 5_040, reservedForRefunds: 0 });
+    const acceptance = await entry(`late_payment_accepted:${created.id}`);
+    expect(line(acceptance, 'platform_commission')).toBe(-1_400);
+    expect(line(acceptance, 'suspense')).toBe(14_000);
+    // Suspense ends at zero for this payment: in 20,000, out 6,000 (refund) + 14,000 (accepted).
+    const suspense = [
+      await entry(`late_payment:${created.id}`),
+      await entry(`refund_approved:${refund.body.id}`),
+      acceptance,
+    ].reduce((sum, journal) => sum + line(journal, 'suspense'), 0);
+    expect(suspense).toBe(0);
+    const trial = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=USD');
+    expect(trial.body.total).toBe(0);
+
+    // The rest refunded after acceptance comes from the sellers, and empties them exactly.
+    const rest = await request(created.id, 14_000, await requesterKey());
+    await api('POST', `/v1/refunds/${rest.body.id}/approve`, { headers: approver });
+    await markPaid(rest.body.id);
+    expect((await order(created.id)).status).toBe('REFUNDED');
+    expect(await balance(a)).toMatchObject({ pending: 0, reservedForRefunds: 0 });
+    expect(await balance(b)).toMatchObject({ pending: 0, reservedForRefunds: 0 });
+  });
+
+  it('gives the whole fee back when a 10,000 order with a 1,001 fee is refunded in two halves', async () => {
+    const seller = `halves-${randomUUID()}`;
+    const paid = await paidOrder({
+      amount: 10_000,
+      splits: [{ sellerId: seller, amount: 10_000, fee: 1_001 }],
+    });
+    expect((await balance(seller))?.pending).toBe(8_999);
+    const key = await requesterKey();
+    const first = await request(paid.id, 5_000, key);
+    await markPaid(first.body.id);
+    const second = await request(paid.id, 5_000, key);
+    expect(first.body.allocations).toEqual([{ sellerId: seller, amount: 5_000, fee: 500 }]);
+    expect(second.body.allocations).toEqual([{ sellerId: seller, amount: 5_000, fee: 501 }]);
+    await markPaid(second.body.id);
+    expect((await order(paid.id)).status).toBe('REFUNDED');
+    expect(await balance(seller)).toMatchObject({ pending: 0, reservedForRefunds: 0 });
+    const given = [first.body.id, second.body.id].map((id) => entry(`refund_approved:${id}`));
+    const back = (await Promise.all(given)).reduce(
+      (sum, journal) => sum + line(journal, 'platform_commission'),
+      0,
+    );
+    expect(back).toBe(-line(await entry(`payment:${paid.id}`), 'platform_commission'));
+    expect(back).toBe(1_001);
+  });
+
+  it('counts every refund of an order towards the approval threshold: three of 49,999 do not all pass alone', async () => {
+    const paid = await paidOrder({
+      amount: 150_000,
+      splits: [{ sellerId: `split-${randomUUID()}`, amount: 150_000, fee: 15_000 }],
+    });
+    const key = await requesterKey();
+    const first = await request(paid.id, 49_999, key);
+    const second = await request(paid.id, 49_999, key);
+    const third = await request(paid.id, 49_999, key);
+    expect([first, second, third].map((answer) => answer.status)).toEqual([201, 201, 201]);
+    expect([first, second, third].map((answer) => answer.body.status)).toEqual([
+      'APPROVED',
+      'REQUESTED',
+      'REQUESTED',
+    ]);
+    // The requester cannot approve its own; a second key can.
+    const own = await api<Problem>('POST', `/v1/refunds/${second.body.id}/approve`, { headers: key });
+    expect(own.body.code).toBe('approver_must_differ');
+    const approved = await api<Refund>('POST', `/v1/refunds/${second.body.id}/approve`, {
+      headers: approver,
+    });
+    expect(approved.body.status).toBe('APPROVED');
+  });
+
+  it("sends a requester's refunds to a second key once its day's approved-at-once total reaches the daily threshold", async () => {
+    // The stage default: 150,000 a Lima day per key (REFUND_DAILY_APPROVAL_THRESHOLD), per currency.
+    const orders = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        paidOrder({
+          amount: 40_000,
+          splits: [{ sellerId: `daily-${randomUUID()}`, amount: 40_000, fee: 4_000 }],
+        }),
+      ),
+    );
+    const key = await requesterKey();
+    const statuses: string[] = [];
+    // 40,000 + 40,000 + 40,000 = 120,000 approved at once; the fourth would make 160,000.
+    for (const paid of orders) statuses.push((await request(paid.id, 40_000, key)).body.status);
+    expect(statuses).toEqual(['APPROVED', 'APPROVED', 'APPROVED', 'REQUESTED']);
+    // Another requester's day is its own.
+    const other = await paidOrder({
+      amount: 40_000,
+      splits: [{ sellerId: `daily-${randomUUID()}`, amount: 40_000, fee: 4_000 }],
+    });
+    expect((await request(other.id, 40_000, await requesterKey())).body.status).toBe('APPROVED');
+  });
+});
