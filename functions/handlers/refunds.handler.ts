@@ -12,6 +12,7 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
+import { logger } from '#platform/powertools';
 import { refundingPspProvider } from '#psp/refunding';
 import { refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
@@ -25,7 +26,7 @@ import {
   RefundIdParamsSchema,
   RejectRefundRequestSchema,
 } from '#refunds/request-schemas';
-import { getRefund, listRefunds } from '#store/refunds-repository';
+import { getRefund, listRefunds, type StoredRefund } from '#store/refunds-repository';
 
 const actor = (event: APIGatewayProxyEvent): Actor => ({
   keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),
@@ -38,6 +39,17 @@ const requestRefundOnce = idempotentOperation(
     requestRefund(orderId, request, by),
 );
 
+/** The provider could not be asked to pay an approved refund: it stays APPROVED, and `approve` asks again. */
+const unsent =
+  (refund: StoredRefund) =>
+  (error: unknown): StoredRefund => {
+    logger.warn('refund approved but not yet sent to the provider; approve it again to retry', {
+      refundId: refund.id,
+      error,
+    });
+    return refund;
+  };
+
 /** Refunds: request one against an order's payment, read them, and move them through their lifecycle. */
 // `run` is the plain function behind `handler` (tests call it bare).
 export const run: HttpEndpoint = async (event, context) => {
@@ -46,12 +58,18 @@ export const run: HttpEndpoint = async (event, context) => {
     const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
     const body = jsonBody(event);
     const request = validate(body, CreateRefundRequestSchema);
-    const refund = await requestRefundOnce(
+    const created = await requestRefundOnce(
       event,
       context,
       { id, body },
       { orderId: id, request, by: actor(event) },
     );
+    // Approved at once where the provider pays refunds itself (dLocal): ask it now, as an approval
+    // does — else it would wait APPROVED for a notification that never comes. Outside the
+    // idempotent operation (a replay must not create a second refund); if the provider's call
+    // fails, the refund is created all the same and `approve` retries the call.
+    const psp = refundingPspProvider();
+    const refund = psp ? await startProviderRefund(created, psp).catch(unsent(created)) : created;
     return { status: 201, body: refundResponse(refund), headers: { location: `/v1/refunds/${refund.id}` } };
   }
   if (route === 'GET /v1/refunds') {

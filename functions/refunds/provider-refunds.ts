@@ -35,10 +35,18 @@ export async function startProviderRefund(refund: StoredRefund, psp: PspProvider
   return { ...refund, providerRefund: { provider: psp.name, id: started.providerRefundId } };
 }
 
+/** A provider's refund notification names a refund id we have not recorded (yet): retried by the queue. */
+export class UnknownProviderRefundError extends Error {
+  constructor(readonly providerRefundId: string) {
+    super(`No refund of ours is recorded for the provider's refund ${providerRefundId} (yet).`);
+    this.name = 'UnknownProviderRefundError';
+  }
+}
+
 /**
  * A provider-run refund (dLocal) reached a final state: the refund follows it — SUCCESS → PAID_OUT,
  * REJECTED/CANCELLED → FAILED — instead of waiting for a person's mark-paid. PENDING changes
- * nothing. A notification for a refund we do not know is logged and acknowledged.
+ * nothing. A notification for a refund we have not recorded throws (the queue delivers it again).
  */
 export async function applyProviderRefund(
   providerRefundId: string,
@@ -46,11 +54,19 @@ export async function applyProviderRefund(
   webhookId: string,
 ): Promise<{ result: 'refund'; refundId: string | undefined; status: string }> {
   const refundId = await findRefundIdByProviderRefund('dlocal', providerRefundId);
-  if (refundId === undefined) {
-    logger.warn('refund notification for a refund we do not know', { providerRefundId, webhookId });
-    return { result: 'refund', refundId: undefined, status };
-  }
+  // PENDING changes nothing, known or not.
   if (status === 'pending') return { result: 'refund', refundId, status };
+  if (refundId === undefined) {
+    // Not acknowledged: dLocal may notify before our approval has recorded its refund id (it
+    // answers the refund call, then pays a moment later; a slow or interrupted approval records the
+    // pointer after). Dropping the notification left the refund APPROVED for good; failing it makes
+    // the queue deliver it again, and a refund nobody ever recorded ends in the DLQ, alarmed.
+    logger.warn('refund notification for a refund not recorded (yet); redelivered later', {
+      providerRefundId,
+      webhookId,
+    });
+    throw new UnknownProviderRefundError(providerRefundId);
+  }
   const moved = await moveRefund(
     refundId,
     status === 'succeeded' ? 'mark-paid' : 'mark-failed',

@@ -168,22 +168,41 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
       );
       await sandbox(`/_sandbox/cips/${created.body.voucher.cip}/pay`);
       await eventually(async () => ((await order(created.body.id)).status === 'PAID' ? true : undefined));
+      const destination = {
+        type: 'bank_account',
+        cci: '00219300123456789013',
+        holderName: 'Ana Núñez',
+        documentType: 'DNI',
+        documentNumber: '45678912',
+      };
+      // A small part first, below the maker-checker thresholds: approved as it is requested — and,
+      // where dLocal pays refunds, sent to dLocal at once (it used to wait APPROVED for good).
+      const small = await call<{ id: string; status: string; providerRefund?: unknown }>(
+        'POST',
+        `/v1/orders/${created.body.id}/refunds`,
+        { amount: 10_000, reason: 'return', destination },
+      );
+      expect(small.status, JSON.stringify(small.body)).toBe(201);
+      expect(small.body.status).toBe('APPROVED');
+      if (provider === 'dlocal') {
+        await eventually(async () => {
+          const refund = await call<{ status: string }>('GET', `/v1/refunds/${small.body.id}`);
+          return refund.body.status === 'PAID_OUT' ? true : undefined;
+        });
+      } else {
+        const marked = await call<{ status: string }>('POST', `/v1/refunds/${small.body.id}/mark-paid`, {
+          transferReference: 'OP-0',
+          paidAt: new Date().toISOString(),
+        });
+        expect(marked.body.status).toBe('PAID_OUT');
+      }
       const requested = await call<{ id: string; status: string }>(
         'POST',
         `/v1/orders/${created.body.id}/refunds`,
-        {
-          amount: 200_000,
-          reason: 'return',
-          destination: {
-            type: 'bank_account',
-            cci: '00219300123456789013',
-            holderName: 'Ana Núñez',
-            documentType: 'DNI',
-            documentNumber: '45678912',
-          },
-        },
+        { amount: 190_000, reason: 'return', destination },
       );
       expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+      expect(requested.body.status).toBe('REQUESTED');
       const approved = await call<{ status: string }>(
         'POST',
         `/v1/refunds/${requested.body.id}/approve`,
