@@ -2304,7 +2304,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order, now PAID. */
+            /** @description The order, now PAID; the sellers and the platform are credited what refunds already paid back from suspense left of the payment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order is not PAID_LATE. */
+            /** @description `invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2556,7 +2556,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The refund: REQUESTED, or APPROVED when below the approval threshold. */
+            /** @description The refund: REQUESTED, or APPROVED when the order's refunds (this one included) and the requesting key's refunds approved at once today (Lima) both stay below the stage's thresholds. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2601,7 +2601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), or an Idempotency-Key reused. */
+            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), `order_changed`, or an Idempotency-Key reused. */
             409: {
                 headers: {
                     [name: string]: unknown;
