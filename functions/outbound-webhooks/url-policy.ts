@@ -68,7 +68,23 @@ const BLOCKED_NAMES = [
 /** `localhost.` and `localhost` are the same name to DNS: compare without the root's dot(s). */
 const withoutRootDot = (host: string) => host.replace(/\.+$/, '');
 
+/** C0 controls and DEL (CR, LF, tab, NUL, …), as sent or percent-encoded (`%0D`, `%0a`, `%00`, `%7F`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const ENCODED_CONTROL_CHARACTER = /%(?:[01][0-9a-f]|7f)/i;
+
+/**
+ * A URL's authority (user info, host, port) as written: what lies between `//` and the first
+ * `/`, `?` or `#` after it.
+ */
+const authorityOf = (raw: string) => /^[^:/?#]*:\/\/([^/?#]*)/.exec(raw)?.[1] ?? '';
+
 export function endpointUrlProblems(raw: string, allowPrivate: boolean): FieldProblem[] {
+  // The URL parser silently drops tabs and newlines (`exa\r\nmple.com` is example.com), so such a
+  // URL would be stored as given and mean something else than it shows: refused, never cleaned.
+  if (CONTROL_CHARACTER.test(raw) || ENCODED_CONTROL_CHARACTER.test(authorityOf(raw))) {
+    return [{ field: 'url', message: 'Control characters (CR, LF, tab, NUL, …) are not allowed in a URL.' }];
+  }
   let url: URL;
   try {
     url = new URL(raw);

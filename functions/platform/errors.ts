@@ -31,6 +31,18 @@ export class ValidationError extends AppError {
   }
 }
 
+/** A JSON body nested deeper than `maxDepth` (platform/http.ts): refused before it is parsed. */
+export class JsonTooDeepError extends AppError {
+  readonly status = 400;
+  readonly code = 'json_too_deep';
+  constructor(readonly maxDepth: number) {
+    super(`The JSON body nests objects and arrays deeper than ${maxDepth} levels.`, {
+      maxDepth,
+      errors: [{ field: 'body', message: `Nested deeper than ${maxDepth} levels.` }],
+    });
+  }
+}
+
 export class UnauthorizedError extends AppError {
   readonly status = 401;
   readonly code = 'unauthorized';

@@ -3,7 +3,13 @@ import type * as z from 'zod';
 import { safeParse } from 'zod/mini';
 import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
 import { RESERVE_MS, withDeadline } from './deadline';
-import { type FieldProblem, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import {
+  type FieldProblem,
+  ForbiddenError,
+  JsonTooDeepError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors';
 import { powertoolsMiddy } from './lambda-handler';
 import { logger } from './powertools';
 import { errorToResponse } from './problem';
@@ -40,6 +46,34 @@ export function zodIssuesToFields(issues: readonly z.core.$ZodIssue[], prefix?: 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
+ * How deep a request body's objects and arrays may nest. Our deepest schema (an order's
+ * `metadata` values, risk and splits) needs under 10 levels; 2,000 levels once overflowed the
+ * stack in the recursive walk below and answered 500. Counted on the text, before any parser or
+ * walker recurses.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of `[`/`{` in JSON text, outside strings: one linear pass, no recursion. */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/**
  * Where a parsed body holds a `__proto__` key: JSON allows it, but copying such an object (zod
  * does) silently drops it or swaps the prototype. Refused, so nothing is changed without a word.
  */
@@ -62,6 +96,7 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
     throw new UnsupportedMediaTypeError('Send the body as JSON with `Content-Type: application/json`.');
   }
   const text = bytes.toString('utf8');
+  if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw new JsonTooDeepError(MAX_JSON_DEPTH);
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);

@@ -255,6 +255,73 @@ describe('hostile input to the public routes', () => {
     expect((await send('POST', `/v1/orders/${id}/cancel`)).status).toBe(200);
   });
 
+  it('refuses JSON nested past the limit with 400 json_too_deep, before anything recurses into it', async () => {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{"a":', '}'],
+    ] as const) {
+      for (const depth of [65, 2_100, 100_000]) {
+        const body = `${open.repeat(depth)}1${close.repeat(depth)}`;
+        const result = await send('POST', '/v1/orders', body, { 'content-type': 'application/json' });
+        expect(result.status, `${open} × ${depth}`).toBe(400);
+        expect(result.contentType).toContain('application/problem+json');
+        expect(JSON.parse(result.text)).toMatchObject({
+          code: 'json_too_deep',
+          maxDepth: 64,
+          errors: [{ field: 'body' }],
+        });
+      }
+    }
+    // Brackets inside strings are text, not nesting: an ordinary body with them is validated as usual.
+    const order = { ...orderRequest(), concept: `Zapatillas "[{\\ ${'[{'.repeat(70)}` };
+    const normal = await send('POST', '/v1/orders', JSON.stringify(order), {
+      'content-type': 'application/json',
+    });
+    expect(normal.status, normal.text).toBe(201);
+  });
+
+  it('answers requests whose query parameters or headers are named like Object.prototype members', async () => {
+    for (const name of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '__defineGetter__',
+    ]) {
+      const query = await send('GET', `/v1/orders?${name}=x&limit=5`, undefined);
+      expect(query.status, `query ${name}: ${query.text}`).toBe(200);
+      const validated = await send('GET', `/v1/orders?${name}=x&limit=zero`, undefined);
+      expect(validated.status, `query ${name} + bad limit`).toBe(400);
+      expect(JSON.parse(validated.text).errors).toEqual([expect.objectContaining({ field: 'query.limit' })]);
+      const twice = await send('GET', `/v1/orders?${name}=x&${name}=y`, undefined);
+      expect(twice.status, `query ${name} twice`).toBe(200);
+      const header = await send('GET', '/v1/orders?limit=5', undefined, { [name]: 'x' });
+      expect(header.status, `header ${name}`).toBe(200);
+    }
+  });
+
+  it('refuses webhook endpoint URLs holding control characters, naming url', async () => {
+    for (const url of [
+      'http://127.0.0.1:9/hook\r\nX-Injected: 1',
+      'http://127.0.0.1:9/ho\tok',
+      'http://127.0.0.1:9/hook\u0000',
+      'http://exa\r\nmple.pe/hook',
+      'http://exa%0D%0Ample.pe/hook',
+    ]) {
+      const result = await send(
+        'POST',
+        '/v1/webhook-endpoints',
+        JSON.stringify({ url, events: ['order.paid'] }),
+        { 'content-type': 'application/json' },
+      );
+      expect(result.status, JSON.stringify(url)).toBe(400);
+      expect(JSON.parse(result.text).errors, JSON.stringify(url)).toEqual([
+        expect.objectContaining({ field: 'url' }),
+      ]);
+    }
+  });
+
   it('answers oversized headers with 431 problem+json', async () => {
     const result = await send('GET', '/v1/orders', undefined, { 'x-padding': 'a'.repeat(20_000) });
     expect(result.status).toBe(431);

@@ -10,6 +10,25 @@ describe('webhook URL policy outside the local stage (SSRF)', () => {
     expect(refused('https://93.184.216.34/hook')).toEqual([]);
   });
 
+  it.each([
+    'https://hooks.marketplace.pe/a\r\nX-Injected: 1',
+    'https://hooks.market\r\nplace.pe/x',
+    'https://hooks.marketplace.pe/\tx',
+    'https://hooks.marketplace.pe/x\u0000',
+    'https://hooks.marketplace.pe/x\u007f',
+    'https://exa%0D%0Ample.pe/x',
+    'https://exa%0amp%09le.pe/x',
+    'https://a%00b.pe/x',
+  ])('refuses control characters, raw or percent-encoded in the host, in every stage: %j', (url) => {
+    expect(refused(url)).toEqual(['url']);
+    expect(endpointUrlProblems(url, true).map((problem) => problem.field)).toEqual(['url']);
+    expect(endpointUrlProblems(url, true)[0]?.message ?? '').toMatch(/Control characters|Not a URL/);
+  });
+
+  it('keeps percent-encoded controls in the path or query (they are data there, sent encoded)', () => {
+    expect(refused('https://hooks.marketplace.pe/x%0D%0A?y=%09')).toEqual([]);
+  });
+
   it('refuses plain http, credentials and non-URLs', () => {
     expect(refused('http://hooks.marketplace.pe/x')).toEqual(['url']);
     expect(refused('https://user:pw@hooks.marketplace.pe/x')).toEqual(['url']);
