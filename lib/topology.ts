@@ -895,7 +895,21 @@ export const GATEWAY_PROBLEMS = {
   },
   throttled: { status: 429, code: 'throttled', detail: 'Too many requests for this API key; retry shortly.' },
   internalError: { status: 500, code: 'internal_error', detail: 'Something went wrong on our side.' },
+  /**
+   * Storage (or the authorizer reading API keys from it) did not answer: a handler's AWS call timed
+   * out, was throttled or could not connect (platform/problem.ts), or the authorizer failed (its
+   * gateway responses in CDK). Sent with Retry-After; never a 401, so no client thinks its key revoked.
+   */
+  serviceUnavailable: {
+    status: 503,
+    code: 'service_unavailable',
+    detail:
+      'A service we depend on did not answer in time. Retry after Retry-After seconds (with the same Idempotency-Key for a create).',
+  },
 } as const;
+
+/** Retry-After (seconds) sent with `serviceUnavailable`, by the handlers and by API Gateway alike. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export function physicalName(base: string, stage: string): string {
   return `pagoefectivo-${stage}-${base}`;

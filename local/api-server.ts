@@ -8,7 +8,12 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { GATEWAY_PROBLEMS, ROUTES, type RouteSpec } from '#lib/topology';
+import {
+  GATEWAY_PROBLEMS,
+  ROUTES,
+  type RouteSpec,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '#lib/topology';
 import { problem } from '#platform/problem';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
@@ -158,8 +163,9 @@ export async function startApiServer(options: {
         event.requestContext.authorizer = { principalId: result.principalId, ...result.context };
         usageKey = result.usageIdentifierKey;
       } catch {
-        // What API Gateway answers for a failed authorizer, as problem+json (see the gateway responses in CDK).
-        return send(response, gatewayProblem(GATEWAY_PROBLEMS.unauthorized));
+        // What API Gateway answers for a failed authorizer (AUTHORIZER_FAILURE, mapped in CDK): the
+        // key could not be checked, which is no reason to tell the client it is invalid.
+        return send(response, serviceUnavailableResult());
       }
       // As in AWS: throttled per client after the authorizer names the client's usage key.
       if (!usageKey) {
@@ -232,6 +238,15 @@ function throttledResult(): APIGatewayProxyResult {
   };
 }
 
+/** The stack's AUTHORIZER_FAILURE answer: retry shortly (lib/constructs/service-api.ts). */
+function serviceUnavailableResult(): APIGatewayProxyResult {
+  const unavailable = gatewayProblem(GATEWAY_PROBLEMS.serviceUnavailable);
+  return {
+    ...unavailable,
+    headers: { ...unavailable.headers, 'Retry-After': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  };
+}
+
 const gatewayProblem = (spec: { status: number; code: string; detail: string }) =>
   problemResult(spec.status, spec.code, spec.detail);
 
@@ -246,6 +261,20 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
+/**
+ * Header and parameter names are the client's: `__proto__`, `constructor`, `toString` are names
+ * like any other here, as they are in the event API Gateway builds. A plain `map[name] = value`
+ * would swap the map's prototype (`__proto__`) or read an inherited function (`constructor`) —
+ * which once left every such request unanswered.
+ */
+function setOwn<T>(map: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function ownOr<T>(map: Record<string, T>, name: string, fallback: T): T {
+  return Object.hasOwn(map, name) ? (map[name] as T) : fallback;
+}
+
 function toApiGatewayEvent(
   request: IncomingMessage,
   url: URL,
@@ -258,14 +287,14 @@ function toApiGatewayEvent(
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i] ?? '';
     const value = request.rawHeaders[i + 1] ?? '';
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    setOwn(headers, name, value);
+    setOwn(multiValueHeaders, name, [...ownOr(multiValueHeaders, name, []), value]);
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+    setOwn(query, name, value);
+    setOwn(multiQuery, name, [...ownOr(multiQuery, name, []), value]);
   }
   // Like the deployed API (binaryMediaTypes */*, lib/service-stack.ts): every body base64-encoded.
   const now = Date.now();

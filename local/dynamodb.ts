@@ -37,6 +37,8 @@ export function checkJava(): void {
 export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
+  /** The JVM's process id (tests freeze it with SIGSTOP to rehearse a storage outage). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -155,11 +157,15 @@ export async function startDynamoDbLocal(options: {
   return {
     endpoint,
     client,
+    // setpriv execs java in its own process: this is the JVM's pid.
+    pid: child.pid,
     async stop() {
       stopping = true;
       process.off('exit', killOnExit);
       client.destroy();
       if (child.exitCode === null && child.signalCode === null) {
+        // A JVM left frozen (SIGSTOP) by a test that died would hold SIGTERM pending for good.
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;

@@ -73,6 +73,8 @@ export interface LocalStack {
   apiUrl: string;
   sandboxUrl: string;
   dynamoEndpoint: string;
+  /** DynamoDB Local's JVM, for tests that freeze it (SIGSTOP) to rehearse a storage outage. */
+  dynamoPid: number | undefined;
   sqsEndpoint: string;
   tableName: string;
   queueUrls: Record<string, string>;
@@ -308,6 +310,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl: api.url,
       sandboxUrl: sandbox.url,
       dynamoEndpoint: dynamo.endpoint,
+      dynamoPid: dynamo.pid,
       sqsEndpoint: sqs.endpoint,
       tableName,
       queueUrls: Object.fromEntries([...sqs.queues].map(([name, queue]) => [name, queue.url])),

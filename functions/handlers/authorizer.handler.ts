@@ -12,13 +12,24 @@ import { findActiveApiKey } from '#store/api-keys';
  * Lambda error, so every scanner with a made-up token would fire the authorizer's error alarm.
  * API Gateway answers a Deny with its ACCESS_DENIED response, which the stack maps to the same
  * 401 problem as UNAUTHORIZED; the local API server does the same.
+ *
+ * A store that cannot be read is not a missing key: the lookup's error is thrown, never turned
+ * into a Deny (a marketplace told 401 believes its key revoked, and its SDK does not retry).
+ * API Gateway answers an authorizer that fails with AUTHORIZER_FAILURE / _CONFIGURATION_ERROR,
+ * which the stack maps to 503 problem+json with Retry-After; the local API server does the same.
  */
 export async function run(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headerValue = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === 'authorization',
   )?.[1];
   const match = /^Bearer\s+(\S{16,256})$/i.exec(headerValue ?? '');
-  const record = match?.[1] ? await findActiveApiKey(match[1]) : undefined;
+  let record: Awaited<ReturnType<typeof findActiveApiKey>>;
+  try {
+    record = match?.[1] ? await findActiveApiKey(match[1]) : undefined;
+  } catch (error) {
+    logger.error('API keys could not be read: failing the request, not denying it', { error });
+    throw error;
+  }
   const [arnPrefix = '', stage = '*'] = event.methodArn.split('/');
   if (record === undefined) {
     logger.info('rejected API key');

@@ -372,6 +372,14 @@ function finish(document: JsonSchema): JsonSchema {
         ...problem('Too many requests; retry after `Retry-After` seconds.'),
         headers: RETRY_AFTER,
       };
+      // Any route can meet a stalled or throttled store, or an authorizer that could not read the key (decision 79).
+      const unavailable =
+        '`service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds.';
+      const own = answers['503'] as { description?: string } | undefined;
+      answers['503'] = {
+        ...problem(own?.description ? `${own.description} Or ${unavailable}` : unavailable),
+        headers: RETRY_AFTER,
+      };
       // The scope the key needs (lib/topology.ts, the same table the handlers check), as an
       // OpenAPI 3.1 role on the bearer scheme; `admin` holds every scope.
       const scope = scopeOf(method.toUpperCase(), path);

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { GATEWAY_PROBLEMS, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '#lib/topology';
+import { isAwsUnavailable } from './aws-errors';
 import { AppError } from './errors';
 import { logger } from './powertools';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem-document';
@@ -18,11 +20,26 @@ export function problemResponse(
   };
 }
 
-/** Maps anything thrown to a problem. Unknown errors become a 500 that leaks nothing. */
+/**
+ * Maps anything thrown to a problem. An AWS service that could not answer (DynamoDB timing out,
+ * throttled, unreachable) is a 503 with Retry-After: the request may be sent again, nothing was
+ * acknowledged. Other unknown errors become a 500 that leaks nothing.
+ */
 export function errorToResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
   if (error instanceof AppError) {
     if (error.status >= 500) logger.error('upstream failure', { error });
     return problemResponse(error.status, error.code, error.message, error.extensions);
+  }
+  if (isAwsUnavailable(error)) {
+    const unavailable = GATEWAY_PROBLEMS.serviceUnavailable;
+    logger.error('AWS service unavailable', { error });
+    const response = problemResponse(503, unavailable.code, unavailable.detail, {
+      ...(requestId ? { requestId } : {}),
+    });
+    return {
+      ...response,
+      headers: { ...response.headers, 'Retry-After': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    };
   }
   logger.error('unhandled error', { error });
   return problemResponse(500, 'internal_error', 'Something went wrong on our side. It was logged.', {

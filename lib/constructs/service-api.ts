@@ -15,7 +15,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { problem, problemType } from '#platform/problem-document';
 import type { Stage, StageConfig } from '../stage-config';
-import { type FunctionName, GATEWAY_PROBLEMS, ROUTES, usagePlanName } from '../topology';
+import {
+  type FunctionName,
+  GATEWAY_PROBLEMS,
+  ROUTES,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  usagePlanName,
+} from '../topology';
 import { EdgeProtection } from './edge-protection';
 
 /**
@@ -123,6 +129,14 @@ export function buildServiceApi(
     ['Throttled', ResponseType.THROTTLED, GATEWAY_PROBLEMS.throttled],
     ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, GATEWAY_PROBLEMS.throttled],
     ['Default5xx', ResponseType.DEFAULT_5XX, GATEWAY_PROBLEMS.internalError],
+    // The authorizer failed (it throws when the API keys cannot be read, or timed out): not a bad
+    // key — a 401 would make the client believe its key revoked — but "retry shortly".
+    ['AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE, GATEWAY_PROBLEMS.serviceUnavailable],
+    [
+      'AuthorizerConfigurationError',
+      ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+      GATEWAY_PROBLEMS.serviceUnavailable,
+    ],
   ] as const;
   for (const [id, type, spec] of gatewayResponses) {
     api.addGatewayResponse(id, {
@@ -134,6 +148,7 @@ export function buildServiceApi(
       responseHeaders: {
         'Content-Type': "'application/problem+json'",
         ...(spec.status === 429 ? { 'Retry-After': "'1'", 'Access-Control-Allow-Origin': "'*'" } : {}),
+        ...(spec.status === 503 ? { 'Retry-After': `'${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}'` } : {}),
       },
       templates:
         type === ResponseType.DEFAULT_4XX

@@ -16,6 +16,8 @@ export interface ProvidedStack {
   sandboxUrl: string;
   apiKey: string;
   env: Record<string, string>;
+  /** DynamoDB Local's JVM (test/e2e/serial/storage-outage.test.ts freezes it). */
+  dynamoPid: number | undefined;
   dlqUrls: Record<string, string>;
   queueUrls: Record<string, string>;
 }
@@ -64,6 +66,7 @@ export default async function setup(project: TestProject) {
     sandboxUrl: stack.sandboxUrl,
     apiKey: TEST_API_KEY,
     env: stack.env,
+    dynamoPid: stack.dynamoPid,
     dlqUrls: stack.dlqUrls,
     queueUrls: stack.queueUrls,
   });
