@@ -16,7 +16,11 @@ export async function processNotification(message: QueuedNotificationInput): Pro
     message.provider ?? 'pagoefectivo',
     Buffer.from(message.rawBodyBase64, 'base64'),
   );
-  if (parsed.kind === 'paid') return applyPayment(parsed.payment, 'webhook', message.webhookId);
+  if (parsed.kind === 'paid') {
+    // The route it came by is the provider whose signature was verified on it.
+    const payment = { ...parsed.payment, provider: message.provider ?? 'pagoefectivo' };
+    return applyPayment(payment, 'webhook', message.webhookId);
+  }
   if (parsed.kind === 'refund') {
     return applyProviderRefund(parsed.providerRefundId, parsed.status, message.webhookId);
   }

@@ -8,6 +8,10 @@ export const ANOMALY_TYPES = [
   'currency_mismatch',
   'duplicate_payment',
   'orphan_voucher_paid',
+  // Signed by another provider than the one that issued the order's voucher (a CIP number both use).
+  'provider_mismatch',
+  // Paid before the order existed, or far in the future: a replayed or broken notification.
+  'implausible_payment_date',
   'unknown_event_type',
   'unparsable_notification',
   // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.

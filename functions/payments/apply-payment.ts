@@ -7,6 +7,7 @@ import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
+import type { ProviderName } from '#psp/provider';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
 import { ledgerWrites } from '#store/ledger-repository';
@@ -28,6 +29,28 @@ export interface ObservedPayment {
   paidAt: Date;
   /** Our order id, as the PSP echoes it in notifications (polling does not report it). */
   transactionCode?: string | undefined;
+  /**
+   * Who vouches for it: the provider whose signature the notification carried. Absent for
+   * polling and settlement, which ask the provider that issued the order's voucher.
+   */
+  provider?: ProviderName;
+}
+
+/**
+ * How far a payment's date may fall before its order's creation (clocks of two parties, the
+ * PSP's whole-second or whole-minute dates) and after our now, before it is implausible.
+ */
+export const PAYMENT_DATE_TOLERANCE_MS = { beforeCreation: 10 * 60_000, afterNow: 60 * 60_000 } as const;
+
+/** Why a payment's date cannot be that of a payment of `order`, or undefined when it can. */
+function implausibleDate(paidAt: Date, order: Order, at: Date): string | undefined {
+  const paid = paidAt.getTime();
+  if (Number.isNaN(paid)) return 'The payment date is not a date.';
+  if (paid < Date.parse(order.createdAt) - PAYMENT_DATE_TOLERANCE_MS.beforeCreation)
+    return `Paid at ${paidAt.toISOString()}, before the order was created (${order.createdAt}).`;
+  if (paid > at.getTime() + PAYMENT_DATE_TOLERANCE_MS.afterNow)
+    return `Paid at ${paidAt.toISOString()}, in the future (now ${at.toISOString()}).`;
+  return undefined;
 }
 
 export type ApplyOutcome =
@@ -50,8 +73,8 @@ export async function applyPayment(
   return withFreshReads(
     async () => {
       const order = await getOrderByCip(payment.cip);
-      const anomaly = (type: AnomalyType, detail: string, orderId?: string) =>
-        raiseAnomaly(type, detail, payment, source, webhookId, orderId);
+      const anomaly = (type: AnomalyType, detail: string, orderId?: string, suspense?: SuspenseKey) =>
+        raiseAnomaly(type, detail, payment, source, webhookId, orderId, suspense);
       if (order === undefined) {
         const intent = payment.transactionCode
           ? await findCreationIntent(payment.transactionCode)
@@ -68,6 +91,17 @@ export async function applyPayment(
         }
         return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
       }
+      // A CIP number is only unique per provider: a notification counts for the voucher its signer issued.
+      if (payment.provider !== undefined && payment.provider !== order.voucher.provider) {
+        return anomaly(
+          'provider_mismatch',
+          `${payment.provider} reported a payment of ${payment.cip}, but order ${order.id}'s voucher ` +
+            `${payment.cip} was issued by ${order.voucher.provider}: not applied.`,
+          order.id,
+          // Cash the signer says it took, as for an unknown CIP; keyed apart from the order's own payment.
+          `${payment.provider}:${payment.cip}:${payment.operationNumber ?? POLLED}`,
+        );
+      }
       if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
         if (completesPolledPayment(order.payment, payment)) {
           const at = now().toISOString();
@@ -79,6 +113,14 @@ export async function applyPayment(
           });
         }
         return { result: 'already_applied', orderId: order.id };
+      }
+      // Settlement reports date payments by day and are reconciled on their own (docs/reconciliation.md).
+      const wrongDate = source === 'settlement' ? undefined : implausibleDate(payment.paidAt, order, now());
+      if (wrongDate !== undefined) {
+        // Possibly an old notification replayed onto a reused CIP number: no money is assumed
+        // (no suspense), the order stays as it is, and the PSP's own answer to the sync and the
+        // expirer's final check decides it.
+        return anomaly('implausible_payment_date', `${wrongDate} Not applied.`, order.id, NO_SUSPENSE);
       }
       if (payment.currency !== order.currency) {
         return anomaly(
@@ -147,6 +189,10 @@ export async function applyPayment(
 /** Stands in for the operation number of a payment found by polling, in keys and ids. */
 const POLLED = 'polled';
 
+/** The suspense entry's key for a payment that changed no order, or NO_SUSPENSE when no money is assumed. */
+type SuspenseKey = string | typeof NO_SUSPENSE;
+const NO_SUSPENSE = Symbol('no suspense');
+
 /**
  * PagoEfectivo takes one payment per CIP, so a payment whose operation number we do not know
  * (found by polling) is the same payment as any other seen for that CIP. Only two different known
@@ -176,20 +222,20 @@ async function raiseAnomaly(
   source: 'webhook' | 'poll' | 'settlement',
   webhookId: string | undefined,
   orderId: string | undefined,
+  suspense?: SuspenseKey,
 ): Promise<ApplyOutcome> {
   const id = `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`;
   const detectedAt = now().toISOString();
   // The cash is ours to account for even though it changed no order: into suspense, once per
   // payment (a mismatch seen by polling and again by its notification is one payment: keyed by
   // CIP; a second payment of a CIP has its own operation number).
-  const booking = unmatchedPaymentEntry(
-    type === 'duplicate_payment' ? `${payment.cip}:${payment.operationNumber ?? POLLED}` : payment.cip,
-    payment.amountMinor,
-    payment.currency,
-    detectedAt,
-    id,
-    orderId,
-  );
+  const key =
+    suspense ??
+    (type === 'duplicate_payment' ? `${payment.cip}:${payment.operationNumber ?? POLLED}` : payment.cip);
+  const booking =
+    key === NO_SUSPENSE
+      ? undefined
+      : unmatchedPaymentEntry(key, payment.amountMinor, payment.currency, detectedAt, id, orderId);
   await reportAnomaly(
     {
       id,

@@ -10,8 +10,10 @@ import { applyPayment } from '#payments/apply-payment';
 import { dynamo } from '#platform/aws';
 import { config } from '#platform/config';
 import { metrics } from '#platform/powertools';
+import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { lambdaContext } from '../../local/lambda-context';
+import { DEFAULT_DLOCAL_SANDBOX } from '../../local/sandbox/server';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 import { paidBody, postNotification } from '../support/notifications';
@@ -319,5 +321,76 @@ describe('the queue consumer', () => {
       expect(after.status).toBe('PAID');
       expect(after.version).toBe(2);
     }
+  });
+});
+
+describe('notifications that must not move an order', () => {
+  /** A dLocal `PAID` notification for ticket `cip`, signed with the local stack's dLocal secret key. */
+  function postDlocalPaid(cip: string, amount: number) {
+    const body = JSON.stringify({
+      id: `D-4-${crypto.randomUUID()}`,
+      amount: amount / 100,
+      currency: 'PEN',
+      status: 'PAID',
+      payment_method_id: 'PE',
+      approved_date: new Date().toISOString(),
+      ticket: { number: cip },
+    });
+    const date = new Date().toISOString();
+    const { login, secretKey } = DEFAULT_DLOCAL_SANDBOX;
+    return api<{ id?: string }>('POST', '/webhooks/dlocal', {
+      rawBody: body,
+      auth: false,
+      headers: {
+        'x-login': login,
+        'x-date': date,
+        authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, body)),
+      },
+    });
+  }
+
+  it("refuses a dLocal-signed notification naming a PagoEfectivo voucher's CIP: anomaly, order untouched", async () => {
+    const order = await createOrder();
+    expect(order.voucher.provider).toBe('pagoefectivo');
+    const response = await postDlocalPaid(order.voucher.cip, order.amount);
+    expect(response.status).toBe(200);
+    const anomaly = await waitForAnomaly('provider_mismatch', order.voucher.cip);
+    expect(anomaly).toMatchObject({ orderId: order.id, amount: order.amount, source: 'webhook' });
+    expect(anomaly.detail).toContain('dlocal');
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.version).toBe(order.version);
+    // The voucher's own provider still pays it.
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+    await waitForStatus(order.id, 'PAID');
+  });
+
+  it.each([
+    ['years before the order was created', -3 * 365 * 86_400_000],
+    ['an hour before the order was created', -3600_000],
+    ['days in the future', 3 * 86_400_000],
+  ])('records a payment dated %s as an anomaly and leaves the order as it was', async (_what, offsetMs) => {
+    const order = await createOrder();
+    const paidAt = new Date(Date.parse(order.createdAt) + offsetMs);
+    const operationNumber = 40_000_000 + Math.floor(Math.random() * 9_000_000);
+    const body = paidBody({ cip: order.voucher.cip, operationNumber, amount: 150, paidAt });
+    expect((await postNotification(body)).status).toBe(200);
+    const anomaly = await waitForAnomaly('implausible_payment_date', order.voucher.cip);
+    expect(anomaly).toMatchObject({ orderId: order.id, operationNumber: String(operationNumber) });
+    expect(anomaly.detail).toContain(paidAt.toISOString().slice(0, 16));
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.payment).toBeUndefined();
+  });
+
+  it('applies a payment dated a few minutes either side of now as usual', async () => {
+    const order = await createOrder();
+    const paidAt = new Date(Date.now() + 5 * 60_000);
+    await postNotification(
+      paidBody({ cip: order.voucher.cip, operationNumber: 41_000_001, amount: 150, paidAt }),
+    );
+    expect((await waitForStatus(order.id, 'PAID')).payment?.paidAt).toBe(
+      new Date(Math.floor(paidAt.getTime() / 1000) * 1000).toISOString(),
+    );
   });
 });

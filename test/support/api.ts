@@ -41,6 +41,15 @@ export const api = <T = Record<string, unknown>>(
   path: string,
   options?: Parameters<typeof http>[2],
 ) => http<T>(method, `${stack().apiUrl}${path}`, options);
+/** The local stack's "now" (the test clock, which serial tests move forward). */
+export async function stackNow(): Promise<Date> {
+  const response = await api<{ now: string }>('POST', '/_local/clock', {
+    body: { advanceSeconds: 0 },
+    auth: false,
+  });
+  return new Date(response.body.now);
+}
+
 export const sandbox = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
   http<T>(method, `${stack().sandboxUrl}${path}`, { body });
 

@@ -8,6 +8,8 @@ export function paidBody(fields: {
   operationNumber: string | number;
   amount: number;
   currency?: string;
+  /** When the buyer paid: now by default (a date before the order was created is an anomaly). */
+  paidAt?: Date;
 }) {
   return JSON.stringify({
     eventType: 'cip.paid',
@@ -16,10 +18,15 @@ export function paidBody(fields: {
       cip: Number(fields.cip),
       currency: fields.currency ?? 'PEN',
       amount: fields.amount,
-      paymentDate: '2026-11-26T10:15:00-05:00',
+      paymentDate: limaTime(fields.paidAt ?? new Date()),
       transactionCode: 'ord_x',
     },
   });
+}
+
+/** `2026-11-26T10:15:00-05:00`: a date as PagoEfectivo writes it, in Lima time. */
+export function limaTime(at: Date): string {
+  return `${new Date(at.getTime() - 5 * 3600_000).toISOString().slice(0, 19)}-05:00`;
 }
 
 /** POSTs a notification to our webhook, signed (by default) with the sandbox merchant's secret key. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExpirySummary } from '#jobs/expire-orders';
 import type { SyncSummary } from '#jobs/sync-pending';
 import type { Order } from '#orders/order';
-import { api, eventually, orderRequest, sandbox } from '../../support/api';
+import { api, eventually, orderRequest, sandbox, stackNow } from '../../support/api';
 import { paidBody, postNotification } from '../../support/notifications';
 
 type Problem = { status: number; code: string; detail: string };
@@ -42,6 +42,7 @@ describe('sync-pending', () => {
       cip: order.voucher.cip,
       operationNumber: paid.body.operationNumber,
       amount: 150,
+      paidAt: await stackNow(),
     });
     expect((await postNotification(late)).status).toBe(200);
     // It completes the polled payment with its operation number (for settlement), and is not a transition.
@@ -90,7 +91,9 @@ describe('expire-orders', () => {
       (await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`)).body.status,
     ).toBe('deleted');
 
-    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 5_550_001, amount: 150 }));
+    await postNotification(
+      paidBody({ cip: order.voucher.cip, operationNumber: 5_550_001, amount: 150, paidAt: await stackNow() }),
+    );
     const late = await eventually(async () => {
       const current = await getOrder(order.id);
       return current.status === 'PAID_LATE' ? current : undefined;
@@ -101,11 +104,14 @@ describe('expire-orders', () => {
   it('never loses a payment to a racing expiry: every order ends PAID or PAID_LATE, paid once', async () => {
     const orders = await Promise.all(Array.from({ length: 12 }, () => createOrder(10)));
     await passExpiry();
+    const paidAt = await stackNow();
     // Notifications (the PSP still says "generated": the money arrives just as we expire) and
     // two concurrent expiry passes, all at once.
     await Promise.all([
       ...orders.map((order, i) =>
-        postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 6_600_000 + i, amount: 150 })),
+        postNotification(
+          paidBody({ cip: order.voucher.cip, operationNumber: 6_600_000 + i, amount: 150, paidAt }),
+        ),
       ),
       runJob('expire-orders'),
       runJob('expire-orders'),
@@ -148,7 +154,14 @@ describe('fulfilment gate', () => {
     expect((await getOrder(expired.id)).status).toBe('EXPIRED');
     expect((await fulfil(expired.id)).body.detail).toMatch(/expired/);
 
-    await postNotification(paidBody({ cip: cancelled.voucher.cip, operationNumber: 7_700_001, amount: 150 }));
+    await postNotification(
+      paidBody({
+        cip: cancelled.voucher.cip,
+        operationNumber: 7_700_001,
+        amount: 150,
+        paidAt: await stackNow(),
+      }),
+    );
     await eventually(async () => ((await getOrder(cancelled.id)).status === 'PAID_LATE' ? true : undefined));
     const refusedLate = await fulfil(cancelled.id);
     expect(refusedLate.status).toBe(409);
@@ -172,7 +185,9 @@ describe('fulfilment gate', () => {
   it('accepts a late payment (PAID_LATE → PAID), after which the order may ship', async () => {
     const order = await createOrder();
     await api('POST', `/v1/orders/${order.id}/cancel`);
-    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 7_700_002, amount: 150 }));
+    await postNotification(
+      paidBody({ cip: order.voucher.cip, operationNumber: 7_700_002, amount: 150, paidAt: await stackNow() }),
+    );
     await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
     expect((await api<Problem>('POST', `/v1/orders/${order.id}/accept-late-payment`)).status).toBe(200);
     expect((await fulfil(order.id)).body.status).toBe('FULFILLED');
@@ -196,7 +211,9 @@ describe('fulfilment gate', () => {
     });
     expect(tooEarly.status).toBe(409);
 
-    await postNotification(paidBody({ cip: order.voucher.cip, operationNumber: 7_700_003, amount: 150 }));
+    await postNotification(
+      paidBody({ cip: order.voucher.cip, operationNumber: 7_700_003, amount: 150, paidAt: await stackNow() }),
+    );
     await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
     const missingDestination = await api<Problem & { errors: { field: string }[] }>('POST', refundPath, {
       body: { amount: 15000, reason: 'late_payment' },
