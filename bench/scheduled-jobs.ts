@@ -33,7 +33,6 @@ export async function benchScheduledJobs(): Promise<void> {
   const expiryStarted = performance.now();
   const expiry = await expireDueOrders(pspProvider('pagoefectivo'), {
     graceSeconds: 0,
-    forceAfterSeconds: 86_400,
     maxOrders: 2000,
     batchSize: 25,
     hasTimeLeft: () => true,

@@ -76,6 +76,11 @@ export interface StageConfig {
   /** After expiresAt, how long before an unpaid order is expired (payments at the deadline still land). */
   expiryGrace: Duration;
   /**
+   * Page when a due order has waited this long for its final check at the PSP (the PSP down or
+   * refusing): the expirer never expires without it (decision 78), so unpaid orders stay pending.
+   */
+  finalCheckAlarmAfter: Duration;
+  /**
    * PagoEfectivo's settlement report layout (column header texts), the contracted commission and
    * IGV, and after how many days an unsettled payment is flagged (docs/reconciliation.md).
    */
@@ -142,6 +147,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(1),
+    finalCheckAlarmAfter: Duration.minutes(30),
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
@@ -175,6 +181,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
+    finalCheckAlarmAfter: Duration.minutes(30),
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
     checkUnsettledEvery: Duration.days(1),
@@ -208,6 +215,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
+    finalCheckAlarmAfter: Duration.minutes(15),
     // Fill in your on-call address here, or pass -c alarmEmails=… at synthesis: prod refuses none.
     alarmSubscriptions: [],
     // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.

@@ -8,7 +8,6 @@ import { pspProvider } from '#psp/index';
 export const run: JobRun<object> = (hasTimeLeft) =>
   expireDueOrders(pspProvider(), {
     graceSeconds: config().EXPIRY_GRACE_SECONDS,
-    forceAfterSeconds: config().EXPIRY_FORCE_AFTER_SECONDS,
     maxOrders: config().JOB_MAX_ORDERS,
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,

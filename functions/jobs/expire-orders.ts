@@ -23,11 +23,17 @@ export interface ExpirySummary {
   itemsRead: number;
   /** Due orders not reached in this run (the bound); alarmed on when it persists. */
   dueLeft: number;
+  /** Due orders left pending because the PSP could not be asked (their final check failed). */
+  checkFailed: number;
+  /**
+   * How long the longest-waiting of those has been due, in seconds (0 when every final check
+   * worked): the metric `FinalCheckFailingSeconds`, alarmed on past the stage's limit.
+   */
+  finalCheckFailingSeconds: number;
 }
 
 export interface ExpiryOptions {
   graceSeconds: number;
-  forceAfterSeconds: number;
   maxOrders: number;
   batchSize: number;
   hasTimeLeft: () => boolean;
@@ -36,10 +42,11 @@ export interface ExpiryOptions {
 /**
  * Expires orders still PENDING_PAYMENT whose `expiresAt + grace` has passed — reading only those
  * (range on the sparse pending index). Each gets a final check at the PSP first: a payment found
- * there is applied (→ PAID), never lost to the expiry. If the PSP cannot answer, the order waits
- * for the next run, unless it is overdue by more than `forceAfterSeconds`: then it is expired
- * anyway, and a payment that still arrives makes it PAID_LATE. After expiring, the CIP is deleted
- * at the PSP (retried once; a failure never blocks the expiry — the CIP expires there too).
+ * there is applied (→ PAID), never lost to the expiry. If the PSP cannot answer, the order is not
+ * expired — however long the PSP stays down (decision 78): it waits for the next run, and the
+ * metric `FinalCheckFailingSeconds` (how long the longest-waiting such order has been due) raises
+ * an alarm past the stage's limit. After expiring, the CIP is deleted at the PSP (retried once; a
+ * failure never blocks the expiry — the CIP expires there too).
  */
 export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions): Promise<ExpirySummary> {
   const summary: ExpirySummary = {
@@ -52,12 +59,11 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
     pspCalls: 0,
     itemsRead: 0,
     dueLeft: 0,
+    checkFailed: 0,
+    finalCheckFailingSeconds: 0,
   };
   const startedAt = now();
   const dueBefore = new Date(startedAt.getTime() - options.graceSeconds * 1000).toISOString();
-  const forceBefore = new Date(
-    startedAt.getTime() - (options.graceSeconds + options.forceAfterSeconds) * 1000,
-  ).toISOString();
   const perBucket = Math.max(1, Math.ceil(options.maxOrders / ALL_BUCKETS.length));
 
   const due: Order[] = [];
@@ -88,8 +94,13 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
           else summary.skipped++;
           continue;
         }
-        if (!batch.statuses && order.expiresAt >= forceBefore) {
-          summary.errors++;
+        // No final check, no expiry: the order stays pending until the PSP can be asked.
+        if (!batch.statuses) {
+          summary.checkFailed++;
+          const dueSeconds = Math.floor(
+            (startedAt.getTime() - Date.parse(order.expiresAt)) / 1000 - options.graceSeconds,
+          );
+          summary.finalCheckFailingSeconds = Math.max(summary.finalCheckFailingSeconds, dueSeconds);
           continue;
         }
         if (await expireOrder(order)) {
@@ -110,6 +121,7 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
   }
   metrics.addMetric('OrdersExpired', MetricUnit.Count, summary.expired);
   metrics.addMetric('DueOrdersLeft', MetricUnit.Count, summary.dueLeft);
+  metrics.addMetric('FinalCheckFailingSeconds', MetricUnit.Seconds, summary.finalCheckFailingSeconds);
   return summary;
 }
 

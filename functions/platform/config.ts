@@ -120,8 +120,6 @@ const VARIABLES = {
   RAW_WEBHOOK_RETENTION_DAYS: withDefault(whole({ min: 1 }), 90),
   /** An order is expired this long after its expiresAt (payments made at the deadline still land). */
   EXPIRY_GRACE_SECONDS: withDefault(whole({ min: 0 }), DEFAULT_EXPIRY_GRACE_SECONDS),
-  /** Past this overdue time, an order is expired even when the PSP cannot be asked (a later payment → PAID_LATE). */
-  EXPIRY_FORCE_AFTER_SECONDS: withDefault(whole({ min: 0 }), 3600),
   /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
   JOB_MAX_ORDERS: withDefault(whole({ min: 1 }), 2000),
   /** Approved refunds not paid out after this many days are counted (RefundsOverdue, alarmed). */

@@ -170,6 +170,23 @@ export function buildAlarms(
     },
     money,
   );
+  alarm(
+    'final-check-failing',
+    {
+      alarmDescription: `Due orders have waited over ${config.finalCheckAlarmAfter.toMinutes()} min for their final check at the PSP (search failing): expire-orders keeps them pending rather than expire them unchecked. Check the PSP's health and the expire-orders logs (PSP search failed).`,
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'FinalCheckFailingSeconds',
+        dimensionsMap: dimensions,
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      threshold: config.finalCheckAlarmAfter.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    },
+    money,
+  );
   alarm('webhook-signature-failures', {
     alarmDescription:
       'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
@@ -312,6 +329,7 @@ export function buildDashboard(
       appMetric('WebhookSignatureRejected'),
       appMetric('OrphanCipNotDeleted'),
       appMetric('DueOrdersLeft').with({ statistic: 'Maximum' }),
+      appMetric('FinalCheckFailingSeconds').with({ statistic: 'Maximum' }),
     ]),
     new AlarmStatusWidget({
       title: 'Alarms',

@@ -17,6 +17,7 @@ import {
   QUEUES,
   ROUTES,
   SCHEDULES,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
   usagePlanName,
 } from '#lib/topology';
 import { problem } from '#platform/problem-document';
@@ -534,6 +535,21 @@ describe('API', () => {
         },
       });
     }
+    // A failed authorizer (the API keys could not be read) is "retry shortly", never a 401.
+    for (const type of ['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR']) {
+      const spec = GATEWAY_PROBLEMS.serviceUnavailable;
+      service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: '503',
+        ResponseParameters: {
+          'gatewayresponse.header.Content-Type': "'application/problem+json'",
+          'gatewayresponse.header.Retry-After': `'${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}'`,
+        },
+        ResponseTemplates: {
+          'application/json': JSON.stringify(problem(spec.status, spec.code, spec.detail)),
+        },
+      });
+    }
     // Other 4xx keep API Gateway's status and message, in a problem+json body.
     service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'DEFAULT_4XX',
@@ -769,6 +785,7 @@ describe('alarms', () => {
       'jobsdlq',
       'notificationssilent',
       'ledgerintegritydifferences',
+      'finalcheckfailing',
     ]) {
       expect(
         members.some(([id]) => id.toLowerCase().includes(name)),
@@ -799,6 +816,21 @@ describe('alarms', () => {
       }),
     );
     expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain(String(id));
+  });
+
+  it("page when due orders wait for their final check longer than the stage's limit", () => {
+    // The expirer never expires an order unchecked (decision 78): a PSP down shows here instead.
+    for (const stage of ['prod', 'dev'] as const) {
+      synthesized[stage].service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'FinalCheckFailingSeconds',
+        Namespace: 'PagoEfectivoMarketplace',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: STAGE_CONFIG[stage].finalCheckAlarmAfter.toSeconds(),
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+    expect(STAGE_CONFIG.prod.finalCheckAlarmAfter.toMinutes()).toBe(15);
   });
 
   it('raise a heartbeat alarm when PagoEfectivo goes silent, in prod only', () => {

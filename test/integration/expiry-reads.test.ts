@@ -51,7 +51,6 @@ describe('the expirer reads only what is due', () => {
   it('touches about 100 items for 100 due orders among 10 000 pending', async () => {
     const summary = await expireDueOrders(pspProvider('pagoefectivo'), {
       graceSeconds: 120,
-      forceAfterSeconds: 3600,
       maxOrders: 2000,
       batchSize: 25,
       hasTimeLeft: () => true,
