@@ -1,7 +1,7 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
-import { dynamo } from '#platform/aws';
-import { tableName } from '#platform/config';
+import { config, tableName } from '#platform/config';
 import { orderItem } from '#store/orders-repository';
 
 /**
@@ -41,20 +41,43 @@ export function syntheticPendingOrder(i: number, expiresAt: Date, cipBase = 80_0
   };
 }
 
+/**
+ * A loader's own client: thousands of batch writes into a DynamoDB Local shared with other tests
+ * on a small machine may take longer than the 2 s the product's clients allow a request
+ * (platform/aws.ts) — a deadline for answering callers, not for filling a table.
+ */
+function loaderClient(): DynamoDBDocumentClient {
+  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: AWS_REGION,
+      ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
+      maxAttempts: 5,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
+
 /** BatchWrite in 25s, four batches in flight, retrying unprocessed items. */
 export async function writeOrders(orders: Order[]): Promise<void> {
   const table = tableName();
-  const batches: Order[][] = [];
-  for (let i = 0; i < orders.length; i += 25) batches.push(orders.slice(i, i + 25));
-  for (let i = 0; i < batches.length; i += 4) {
-    await Promise.all(
-      batches.slice(i, i + 4).map(async (batch) => {
-        let pending = batch.map((order) => ({ PutRequest: { Item: orderItem(order) } }));
-        while (pending.length > 0) {
-          const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
-        }
-      }),
-    );
+  const client = loaderClient();
+  try {
+    const batches: Order[][] = [];
+    for (let i = 0; i < orders.length; i += 25) batches.push(orders.slice(i, i + 25));
+    for (let i = 0; i < batches.length; i += 4) {
+      await Promise.all(
+        batches.slice(i, i + 4).map(async (batch) => {
+          let pending = batch.map((order) => ({ PutRequest: { Item: orderItem(order) } }));
+          while (pending.length > 0) {
+            const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+            pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+          }
+        }),
+      );
+    }
+  } finally {
+    client.destroy();
   }
 }
