@@ -90,7 +90,10 @@ export async function benchLedgerIntegrity(): Promise<void> {
       entity: journalEntryEntity.name,
       ...entry,
     })),
-    ...[...totals].map(([account, balance]) => ({ ...accountTotalEntity.key(account), balance_PEN: balance })),
+    ...[...totals].map(([account, balance]) => ({
+      ...accountTotalEntity.key(account),
+      balance_PEN: balance,
+    })),
     ...[...owed].map(([sellerId, pending]) => ({
       ...sellerBalanceEntity.key(sellerId),
       sellerId,

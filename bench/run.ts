@@ -10,13 +10,13 @@ import { isValidNotificationSignature, notificationSignature } from '#psp/pagoef
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStartLevers, coldStarts, prodEnvironments } from './cold-start';
+import { benchLedgerIntegrity } from './ledger-integrity';
 import { benchOrderRequest } from './order-request';
 import { benchPayouts } from './payouts';
 import { benchProviders } from './providers';
 import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
 import { benchSettlements } from './settlements';
-import { benchLedgerIntegrity } from './ledger-integrity';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchVoucherPage } from './voucher-page';
 import { benchWebhooks } from './webhooks';
