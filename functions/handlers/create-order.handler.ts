@@ -1,13 +1,15 @@
 import { idempotentOperation } from '#http/idempotency';
 import { createOrder } from '#orders/create-order';
 import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/create-order-request';
+import type { Order } from '#orders/order';
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';
 import { riskRules } from '#risk/rules';
 
-const createOrderOnce = idempotentOperation('create-order', (request: CreateOrderRequest) =>
-  createOrder(request, pspProvider()),
+const createOrderOnce = idempotentOperation<CreateOrderRequest, Order>(
+  'create-order',
+  (request, completion) => createOrder(request, pspProvider(), completion),
 );
 
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */

@@ -42,9 +42,9 @@ const actor = (event: APIGatewayProxyEvent): Actor => ({
   keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
 });
 
-const requestPayoutOnce = idempotentOperation(
+const requestPayoutOnce = idempotentOperation<{ request: CreatePayoutRequest; by: Actor }, StoredPayout>(
   'create-payout',
-  ({ request, by }: { request: CreatePayoutRequest; by: Actor }) => requestPayout(request, by),
+  ({ request, by }, completion) => requestPayout(request, by, undefined, completion),
 );
 
 /**

@@ -33,11 +33,10 @@ const actor = (event: APIGatewayProxyEvent): Actor => ({
   keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
 });
 
-const requestRefundOnce = idempotentOperation(
-  'create-refund',
-  ({ orderId, request, by }: { orderId: string; request: CreateRefundRequest; by: Actor }) =>
-    requestRefund(orderId, request, by),
-);
+const requestRefundOnce = idempotentOperation<
+  { orderId: string; request: CreateRefundRequest; by: Actor },
+  StoredRefund
+>('create-refund', ({ orderId, request, by }, completion) => requestRefund(orderId, request, by, completion));
 
 /** The provider could not be asked to pay an approved refund: it stays APPROVED, and `approve` asks again. */
 const unsent =

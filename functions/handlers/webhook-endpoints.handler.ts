@@ -8,6 +8,7 @@ import {
   listEndpoints,
   publicView,
   rotateSecret,
+  type StoredEndpoint,
   updateEndpoint,
 } from '#outbound-webhooks/endpoints-repository';
 import {
@@ -30,13 +31,21 @@ import {
   validate,
 } from '#platform/http';
 
-/** A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a twin. */
-const createEndpointOnce = idempotentOperation(
+/**
+ * A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a
+ * twin: the key's record is completed with that answer in the endpoint's own write (decision 71).
+ */
+const answer = (created: { endpoint: StoredEndpoint; secret: string }, at: Date) => ({
+  ...publicView(created.endpoint, at),
+  secret: created.secret,
+});
+const createEndpointOnce = idempotentOperation<CreateEndpointRequest, ReturnType<typeof answer>>(
   'create-webhook-endpoint',
-  async (request: CreateEndpointRequest) => {
-    const { endpoint, secret } = await createEndpoint(request, now());
+  async (request, completion) => {
+    const at = now();
+    const created = await createEndpoint(request, at, (made) => completion(answer(made, at)));
     forgetSubscriptionCache();
-    return { ...publicView(endpoint, now()), secret };
+    return answer(created, at);
   },
 );
 

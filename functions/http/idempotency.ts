@@ -7,7 +7,12 @@ import { ConflictError, ValidationError } from '#platform/errors';
 import { header } from '#platform/http';
 import { logger } from '#platform/powertools';
 import { schema } from '#platform/schema';
-import { type IdempotencyClaim, idempotencyRecords } from '#store/idempotency-records';
+import {
+  type CompletionWrites,
+  type IdempotencyClaim,
+  idempotencyRecords,
+  noCompletion,
+} from '#store/idempotency-records';
 
 /** Keys live a day: long enough for any client retry loop, short enough to bound the table. */
 const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
@@ -39,10 +44,16 @@ function sortedJson(value: unknown): string {
  * concurrent twin → 409 `idempotency_in_progress`; a call that fails leaves no record, so the
  * client may retry. Without it, `run` simply runs. `run`'s result is what gets stored and
  * replayed, so it must be JSON.
+ *
+ * `run` gets `completion`: the writes that complete the record with its result, to be committed
+ * in the very transaction that commits its effect (decision 71) — a crash between two separate
+ * writes would leave an effect whose key a retry runs again. A `run` that commits them must pass
+ * the result it returns; one that never asks for them gets the record completed in a write of its
+ * own afterwards.
  */
 export function idempotentOperation<TInput, TResult>(
   operation: string,
-  run: (input: TInput) => Promise<TResult>,
+  run: (input: TInput, completion: CompletionWrites<TResult>) => Promise<TResult>,
 ) {
   return async (
     event: APIGatewayProxyEvent,
@@ -53,7 +64,7 @@ export function idempotentOperation<TInput, TResult>(
     input: TInput,
   ): Promise<TResult> => {
     const idempotencyKey = header(event, 'idempotency-key');
-    if (idempotencyKey === undefined) return run(input);
+    if (idempotencyKey === undefined) return run(input, noCompletion);
     if (!IdempotencyKeySchema.safeParse(idempotencyKey).success) {
       throw new ValidationError([
         { field: 'header.Idempotency-Key', message: 'Use 8-128 printable ASCII characters without spaces.' },
@@ -85,9 +96,14 @@ export function idempotentOperation<TInput, TResult>(
       }
       return held.result as TResult;
     }
+    let inEffectTransaction = false;
+    const completion: CompletionWrites<TResult> = (result) => {
+      inEffectTransaction = true;
+      return [idempotencyRecords.completion(claim, result)];
+    };
     let result: TResult;
     try {
-      result = await run(input);
+      result = await run(input, completion);
     } catch (error) {
       // The caller sees the call's own error; a record left behind only holds the key until
       // `lockedUntil`, after which a retry takes it over.
@@ -96,7 +112,7 @@ export function idempotentOperation<TInput, TResult>(
       });
       throw error;
     }
-    await idempotencyRecords.complete(claim, result);
+    if (!inEffectTransaction) await idempotencyRecords.complete(claim, result);
     return result;
   };
 }

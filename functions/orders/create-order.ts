@@ -6,6 +6,7 @@ import { logger, metrics } from '#platform/powertools';
 import type { PspProvider, VoucherRef } from '#psp/provider';
 import { assessRisk } from '#risk/assess';
 import { recordCreationIntent } from '#store/creation-intents';
+import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '#store/orders-repository';
 import type { CreateOrderRequest } from './create-order-request';
 import { newOrderId, newVoucherPageToken } from './ids';
@@ -25,8 +26,16 @@ function referenceTaken(reference: string, orderId: string | undefined): Conflic
  * Two requests racing with the same reference may both mint a CIP; only one transaction stores
  * its order, and the loser deletes its CIP at the PSP before answering 409, so no order ever
  * shows two CIPs and no buyer receives a code that leads nowhere.
+ *
+ * `completion` (an Idempotency-Key's record, decision 71) commits in the order's transaction: a
+ * request that dies after it is replayed with this order; one that dies before it (even after the
+ * CIP was minted, which the creation intent traces) stored nothing, and its retry creates the order.
  */
-export async function createOrder(input: CreateOrderRequest, psp: PspProvider): Promise<Order> {
+export async function createOrder(
+  input: CreateOrderRequest,
+  psp: PspProvider,
+  completion: CompletionWrites<Order> = noCompletion,
+): Promise<Order> {
   const existing = await findOrderIdByReference(input.reference);
   if (existing !== undefined) throw referenceTaken(input.reference, existing);
 
@@ -94,7 +103,7 @@ export async function createOrder(input: CreateOrderRequest, psp: PspProvider): 
   };
 
   try {
-    await insertOrder(order, orderEventData(order));
+    await insertOrder(order, orderEventData(order), completion(order));
   } catch (error) {
     if (error instanceof ReferenceTakenError) {
       await deleteOrphanCip(psp, cip, id);

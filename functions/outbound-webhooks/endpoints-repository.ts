@@ -12,6 +12,7 @@ import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
 import { deliveryAttemptEntity } from '#store/entities/delivery-attempt';
 import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
+import { type CompletionWrites, noCompletion, throwIfClaimLost } from '#store/idempotency-records';
 import { outboxItem } from '#store/outbox';
 import { cancellationCodes } from '#store/transactions';
 import {
@@ -69,7 +70,15 @@ function fromItem(item: Record<string, unknown>): StoredEndpoint {
   return endpoint as unknown as StoredEndpoint;
 }
 
-export async function createEndpoint(request: CreateEndpointRequest, now: Date) {
+/**
+ * A new endpoint and its first secret. With `completion` (an Idempotency-Key's record, decision
+ * 71) the endpoint and the completed record are one transaction; without, one conditional Put.
+ */
+export async function createEndpoint(
+  request: CreateEndpointRequest,
+  now: Date,
+  completion: CompletionWrites<{ endpoint: StoredEndpoint; secret: string }> = noCompletion,
+) {
   const id = `we_${ulid(now.getTime())}`;
   const secret = generateEndpointSecret();
   const createdAt = now.toISOString();
@@ -82,17 +91,27 @@ export async function createEndpoint(request: CreateEndpointRequest, now: Date) 
     createdAt,
     secrets: [{ secret, createdAt }],
   };
-  await dynamo().send(
-    new PutCommand({
-      TableName: table(),
-      Item: {
-        ...webhookEndpointEntity.itemKeys(id, createdAt),
-        entity: webhookEndpointEntity.name,
-        ...endpoint,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  const put = {
+    TableName: table(),
+    Item: {
+      ...webhookEndpointEntity.itemKeys(id, createdAt),
+      entity: webhookEndpointEntity.name,
+      ...endpoint,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  const extra = completion({ endpoint, secret });
+  if (extra.length === 0) {
+    await dynamo().send(new PutCommand(put));
+  } else {
+    const items = [{ Put: put }, ...extra];
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      throwIfClaimLost(error, items);
+      throw error;
+    }
+  }
   forgetSubscriptionCache();
   return { endpoint, secret };
 }

@@ -15,6 +15,7 @@ import {
   type StoredBankAccount,
   saveBankAccount,
 } from '#store/bank-accounts-repository';
+import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import {
   balanceIn,
   getSellerBalanceItem,
@@ -141,6 +142,8 @@ export async function requestPayout(
   by: Actor,
   /** The balance item when the caller just read it (the payout job), to spare a read. */
   balanceItem?: Record<string, unknown>,
+  /** An Idempotency-Key's record, completed in the payout's transaction (decision 71). */
+  completion: CompletionWrites<StoredPayout> = noCompletion,
 ): Promise<StoredPayout> {
   const item = balanceItem ?? (await getSellerBalanceItem(request.sellerId));
   const { available } = balanceIn(item, request.currency);
@@ -211,6 +214,7 @@ export async function requestPayout(
           values: { ':payoutId': payout.id, ':bankVersion': bankAccountVersion },
           condition: 'attribute_not_exists(#open) AND bankAccountVersion = :bankVersion',
         }),
+        ...completion(payout),
       ],
     );
   } catch (error) {

@@ -19,6 +19,7 @@ import { limaWallClock } from '#platform/lima-time';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
+import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
 import {
@@ -274,13 +275,15 @@ async function approvalAtOnce(
  * naming its anomaly — a duplicate payment's or overpayment's. It waits for a second API key's
  * approval once the order's refunds or its requester's day reach the stage's thresholds
  * (`approvalAtOnce`); below both, it is approved as it is requested. The reservation, the refund,
- * its events and (once approved) its ledger entry and the requester's day commit together; losing
- * a race for any of them re-reads and decides again.
+ * its events and (once approved) its ledger entry and the requester's day commit together — with
+ * `completion`, the request's idempotency record (decision 71); losing a race for any of them
+ * re-reads and decides again.
  */
 export async function requestRefund(
   orderId: string,
   request: CreateRefundRequest,
   by: Actor,
+  completion: CompletionWrites<StoredRefund> = noCompletion,
 ): Promise<StoredRefund> {
   return withFreshReads(
     async () => {
@@ -318,6 +321,7 @@ export async function requestRefund(
         ...(approval.approvedAtOnce
           ? [approval.count, ...ledgerWrites(refundApprovedEntry(booking(refund, order), at))]
           : []),
+        ...completion(refund),
       ]);
       metrics.addMetric('RefundRequested', MetricUnit.Count, 1);
       logger.info('refund requested', {

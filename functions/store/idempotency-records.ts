@@ -1,9 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { ConflictError } from '#platform/errors';
 import { idempotencyRecordEntity } from './entities/idempotency-record';
+import { cancellationCodes } from './transactions';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * Idempotency records (decision 62): one item per (operation, hashed key), a partition each, kept
@@ -26,6 +30,46 @@ export type ClaimOutcome =
   | { state: 'claimed' }
   | { state: 'completed'; fingerprint: string; result: unknown }
   | { state: 'in-progress'; fingerprint: string };
+
+/**
+ * What an idempotent use case adds to the transaction that commits its effect (decision 71): the
+ * record completed with `result`, conditional on this call still holding the claim. Empty when the
+ * request carried no Idempotency-Key. The result handed over must be the one the use case returns.
+ */
+export type CompletionWrites<TResult> = (result: TResult) => TransactItem[];
+
+/** For a use case called without an Idempotency-Key (or by a job): nothing rides along. */
+export const noCompletion: CompletionWrites<unknown> = () => [];
+
+/**
+ * The effect's transaction was cancelled because its idempotency record is no longer this call's
+ * claim (this invocation outlived its lock and a retry took the key over): the effect did not
+ * happen here, and the newer holder answers for the key.
+ */
+export class IdempotencyClaimLostError extends ConflictError {
+  constructor() {
+    super(
+      'idempotency_in_progress',
+      'A request with this Idempotency-Key is still being processed. Retry in a few seconds.',
+    );
+    this.name = 'IdempotencyClaimLostError';
+  }
+}
+
+/** Completion items handed out, recognised by identity in a cancelled transaction's items. */
+const completionItems = new WeakSet<TransactItem>();
+
+/**
+ * Call first in the catch of a transaction that may carry a completion: a cancellation caused by
+ * the completion's condition is a lost claim (409), not a stale read to re-read and retry.
+ */
+export function throwIfClaimLost(error: unknown, items: readonly TransactItem[]): void {
+  const codes = cancellationCodes(error);
+  if (codes === undefined) return;
+  if (items.some((item, index) => completionItems.has(item) && codes[index] === 'ConditionalCheckFailed')) {
+    throw new IdempotencyClaimLostError();
+  }
+}
 
 interface StoredRecord {
   status: 'IN_PROGRESS' | 'COMPLETED';
@@ -70,25 +114,23 @@ export const idempotencyRecords = {
   },
 
   /**
-   * Stores the result under a claim this call still holds. If the claim was taken over (this
-   * invocation outlived its lock), the newer holder's record stands and this one is dropped.
+   * The record completed with `result`, as an item of the transaction that commits the effect
+   * (decision 71): effect and record commit together or not at all, so no crash can leave an
+   * effect whose key a retry would run again. Conditional on the claim still being this call's.
+   */
+  completion(claim: IdempotencyClaim, result: unknown): TransactItem {
+    const item: TransactItem = { Put: completedPut(claim, result) };
+    completionItems.add(item);
+    return item;
+  },
+
+  /**
+   * Stores the result in a write of its own — only for a call whose use case committed no
+   * transaction carrying `completion`. If the claim was taken over (this invocation outlived its
+   * lock), the newer holder's record stands and this one is dropped.
    */
   async complete(claim: IdempotencyClaim, result: unknown): Promise<void> {
-    await unlessTakenOver(
-      dynamo().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: {
-            ...idempotencyRecordEntity.key(claim.operation, claim.keyHash),
-            status: 'COMPLETED',
-            fingerprint: claim.fingerprint,
-            result: JSON.stringify(result),
-            ttl: claim.ttl,
-          },
-          ...heldCondition(claim),
-        }),
-      ),
-    );
+    await unlessTakenOver(dynamo().send(new PutCommand(completedPut(claim, result))));
   },
 
   /** A failed call leaves no record, so the client may retry with the same key. */
@@ -104,6 +146,20 @@ export const idempotencyRecords = {
     );
   },
 };
+
+function completedPut(claim: IdempotencyClaim, result: unknown) {
+  return {
+    TableName: tableName(),
+    Item: {
+      ...idempotencyRecordEntity.key(claim.operation, claim.keyHash),
+      status: 'COMPLETED',
+      fingerprint: claim.fingerprint,
+      result: JSON.stringify(result),
+      ttl: claim.ttl,
+    },
+    ...heldCondition(claim),
+  };
+}
 
 function heldCondition(claim: IdempotencyClaim) {
   return {

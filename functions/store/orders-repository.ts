@@ -22,6 +22,7 @@ import { referenceEntity } from './entities/reference';
 import { riskReviewEntity } from './entities/risk-review';
 import { sellerLinkEntity } from './entities/seller-link';
 import { voucherPageEntity } from './entities/voucher-page';
+import { throwIfClaimLost } from './idempotency-records';
 import { outboxItem } from './outbox';
 import { buyerLinkPut, reviewQueuePut } from './risk-repository';
 import { cancellationCodes } from './transactions';
@@ -101,9 +102,14 @@ function eventItem(
 
 /**
  * Writes a new order with its reference and CIP uniqueness items, its seller links and its first
- * event (the outbox) in one transaction: all of it exists, or none of it.
+ * event (the outbox) in one transaction: all of it exists, or none of it. `extraItems` ride along
+ * (the request's idempotency record, completed: decision 71).
  */
-export async function insertOrder(order: Order, eventData: OrderEventData): Promise<void> {
+export async function insertOrder(
+  order: Order,
+  eventData: OrderEventData,
+  extraItems: TransactItem[] = [],
+): Promise<void> {
   const TableName = tableName();
   const guard = 'attribute_not_exists(pk)';
   const items: TransactItem[] = [
@@ -172,10 +178,12 @@ export async function insertOrder(order: Order, eventData: OrderEventData): Prom
         },
       }),
     ),
+    ...extraItems,
   ];
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    throwIfClaimLost(error, items);
     const codes = cancellationCodes(error);
     if (codes?.[1] === 'ConditionalCheckFailed') {
       throw new ReferenceTakenError(await findOrderIdByReference(order.reference));

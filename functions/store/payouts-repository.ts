@@ -12,6 +12,7 @@ import { StaleVersionError } from '#platform/optimistic';
 import { listIndexPartition } from './cursor';
 import { payoutEntity } from './entities/payout';
 import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
+import { throwIfClaimLost } from './idempotency-records';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -77,6 +78,7 @@ export async function savePayout(
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    throwIfClaimLost(error, items);
     const codes = cancellationCodes(error);
     if (codes?.includes('ConditionalCheckFailed')) throw new StalePayoutError(codes);
     throw error;

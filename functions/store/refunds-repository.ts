@@ -15,6 +15,7 @@ import { orderEntity } from './entities/order';
 import { providerRefundEntity } from './entities/provider-refund';
 import { refundEntity } from './entities/refund';
 import { refundDayEntity } from './entities/refund-day';
+import { throwIfClaimLost } from './idempotency-records';
 import { outboxItem } from './outbox';
 import { cancellationCodes } from './transactions';
 
@@ -130,6 +131,7 @@ export async function saveRefund(
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    throwIfClaimLost(error, items);
     if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw new StaleRefundError();
     throw error;
   }

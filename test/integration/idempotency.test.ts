@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { idempotentOperation } from '#http/idempotency';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { ConflictError } from '#platform/errors';
+import { throwIfClaimLost } from '#store/idempotency-records';
 
 /** Idempotency-Key handling against DynamoDB Local (decision 62): the store's conditions are the point. */
 
@@ -111,6 +112,57 @@ describe('Idempotency-Key', () => {
       id: 'thing_2',
       amount: 7,
     });
+  });
+
+  it('commits the record with the effect, and a taken-over claim cancels the effect instead of doubling it', async () => {
+    const operation = `test-${randomUUID()}`;
+    let gate: Promise<void> = new Promise(() => {});
+    let runs = 0;
+    // The effect: one item, written in a transaction with the record's completion (decision 71).
+    const once = idempotentOperation<{ id: string }, { id: string; run: number }>(
+      operation,
+      async (input, completion) => {
+        const run = ++runs;
+        if (run === 1) await gate;
+        const result = { id: input.id, run };
+        const items = [
+          { Put: { TableName: tableName(), Item: { pk: `TEST#${input.id}`, sk: `RUN#${run}` } } },
+          ...completion(result),
+        ];
+        try {
+          await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+        } catch (error) {
+          throwIfClaimLost(error, items);
+          throw error;
+        }
+        return result;
+      },
+    );
+    const key = `k-${randomUUID()}`;
+    const id = randomUUID();
+    let open = () => {};
+    gate = new Promise<void>((resolve) => (open = resolve));
+    // The first invocation stalls past its 1 ms lock; a retry takes the key over and commits.
+    const first = conflictCode(once(request(key), lambdaContext(1), { id }, { id }));
+    await expect.poll(() => runs).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await once(request(key), lambdaContext(), { id }, { id })).toEqual({ id, run: 2 });
+    // The stalled one wakes up: its transaction fails on the record, so its effect never happens.
+    open();
+    expect(await first).toBe('idempotency_in_progress');
+    const effect = async (run: number) =>
+      (
+        await dynamo().send(
+          new GetCommand({ TableName: tableName(), Key: { pk: `TEST#${id}`, sk: `RUN#${run}` } }),
+        )
+      ).Item;
+    expect(await effect(1)).toBeUndefined();
+    expect(await effect(2)).toBeDefined();
+    // And the key replays the committed result, without a record written afterwards.
+    expect(await once(request(key), lambdaContext(), { id }, { id })).toEqual({ id, run: 2 });
+    expect(runs).toBe(2);
+    const [record] = await records(operation);
+    expect(record).toMatchObject({ status: 'COMPLETED', result: JSON.stringify({ id, run: 2 }) });
   });
 
   it('stores hashes and the result, never the key itself, with a one-day TTL', async () => {

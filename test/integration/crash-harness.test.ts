@@ -1,0 +1,652 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as acceptLatePayment } from '#handlers/accept-late-payment.handler';
+import { run as applyPaymentRun } from '#handlers/apply-payment.handler';
+import { handler as cancelOrder } from '#handlers/cancel-order.handler';
+import { handler as createOrder } from '#handlers/create-order.handler';
+import { handler as ingestWebhook } from '#handlers/ingest-webhook.handler';
+import { handler as payouts } from '#handlers/payouts.handler';
+import { handler as refunds } from '#handlers/refunds.handler';
+import { handler as settlements } from '#handlers/settlements.handler';
+import { handler as webhookEndpoints } from '#handlers/webhook-endpoints.handler';
+import { expireDueOrders } from '#jobs/expire-orders';
+import { FUNCTIONS, type FunctionName } from '#lib/topology';
+import type { Order } from '#orders/order';
+import { listEndpoints } from '#outbound-webhooks/endpoints-repository';
+import { resetAwsClientsForTests, sqs } from '#platform/aws';
+import { advanceClock, now } from '#platform/clock';
+import { config, resetConfigForTests } from '#platform/config';
+import { pspProvider } from '#psp/index';
+import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
+import { getOrder, listOrders } from '#store/orders-repository';
+import { listPayouts } from '#store/payouts-repository';
+import { listRefunds } from '#store/refunds-repository';
+import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
+import { lambdaContext } from '../../local/lambda-context';
+import { orderRequest, sandbox, stack } from '../support/api';
+import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';
+import { TEST_CREDENTIALS } from '../support/global-stack';
+import { type Answer, callRoute } from '../support/in-process';
+
+/**
+ * Crash at every write boundary (decision 71). Each flow is run once cleanly, counting the calls
+ * it makes to DynamoDB, SQS and the PSP; then, for every n of those calls, on fresh data, with the
+ * n-th call failing — before it is sent, after it succeeded (its answer lost), or after it
+ * succeeded with the invocation dying there (nothing after it reaches the outside) — followed by
+ * the retries a client or trigger makes (same Idempotency-Key; after a dead invocation's lock has
+ * lapsed). Every run must end in the clean run's state: each effect exactly once, and the ledger
+ * whole (trial balance 0, each seller's balance = Σ its ledger lines).
+ *
+ * A table of its own (like expiry-reads): the expirer then reads only these orders, and the trial
+ * balance is this file's alone. The handlers run in this process, where the injector sees them.
+ */
+
+interface Flow<Ctx> {
+  name: string;
+  /** The Lambda whose timeout bounds a dead invocation's idempotency claim. */
+  fn: FunctionName;
+  setup(): Promise<Ctx>;
+  /** Set up each run just before it, not in a batch up front (the expirer takes every due order). */
+  setupJustBefore?: boolean;
+  /** One attempt, as the client (or the queue, or the scheduler) makes it. */
+  act(ctx: Ctx): Promise<Answer>;
+  /** Whether the client stops retrying after this answer (default: any 2xx). */
+  finished?(answer: Answer, ctx: Ctx): Promise<boolean>;
+  /** The sellers whose balances the flow moves. */
+  sellers(ctx: Ctx): string[];
+  /** What the flow changed, without ids or times: a faulted run must end exactly like the clean one. */
+  observe(ctx: Ctx, last: Answer): Promise<unknown>;
+}
+
+const MODES: Omit<FaultPlan, 'at'>[] = [
+  { when: 'before', crash: false },
+  { when: 'after', crash: false },
+  { when: 'after', crash: true },
+];
+
+const CCI = '00219300153895206813';
+const destination = {
+  type: 'bank_account',
+  cci: CCI,
+  holderName: 'Ana Núñez',
+  documentType: 'DNI',
+  documentNumber: '45678912',
+};
+const MAKER = 'key_maker';
+const CHECKER = 'key_checker';
+
+// ——— steps the flows are built from (in-process, no faults) ———
+
+const ok = (answer: Answer, what: string): Answer => {
+  if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer;
+};
+
+const newSeller = () => `seller-${randomUUID().slice(0, 8)}`;
+
+async function placeOrder(sellers: string[], expiresInMinutes = 1440): Promise<Order> {
+  const request = orderRequest({
+    amount: 15000,
+    splits: [
+      { sellerId: sellers[0] ?? 'x', amount: 10000, fee: 1000 },
+      { sellerId: sellers[1] ?? 'y', amount: 5000, fee: 500 },
+    ],
+    expiresInMinutes,
+  });
+  const answer = ok(
+    await callRoute('create-order', createOrder, { method: 'POST', resource: '/v1/orders', body: request }),
+    'create order',
+  );
+  return answer.body as Order;
+}
+
+let operation = 900_000_000 + Math.floor(Math.random() * 50_000_000);
+
+/** The queue message the ingest function would have sent for a `cip.paid` of the whole order. */
+function paidRecord(order: Order, operationNumber = operation++): SQSRecord {
+  const raw = JSON.stringify({
+    eventType: 'cip.paid',
+    operationNumber,
+    data: {
+      cip: Number(order.voucher.cip),
+      currency: order.currency,
+      amount: order.amount / 100,
+      paymentDate: now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z'),
+      transactionCode: order.id,
+    },
+  });
+  const message = {
+    webhookId: randomUUID(),
+    receivedAt: now().toISOString(),
+    rawBodyBase64: Buffer.from(raw).toString('base64'),
+    provider: 'pagoefectivo',
+  };
+  return { messageId: randomUUID(), body: JSON.stringify(message) } as SQSRecord;
+}
+
+async function applyPayment(record: SQSRecord): Promise<Answer> {
+  try {
+    await applyPaymentRun(record);
+    return { status: 200, body: {} };
+  } catch (error) {
+    return { status: 500, body: { error: String(error) } };
+  }
+}
+
+async function paidOrder(sellers: string[]): Promise<Order> {
+  const order = await placeOrder(sellers);
+  ok(await applyPayment(paidRecord(order)), 'pay');
+  return (await getOrder(order.id, true)) as Order;
+}
+
+/** Cancelled, then paid all the same: PAID_LATE, its cash in suspense. */
+async function lateOrder(sellers: string[]): Promise<Order> {
+  const order = await placeOrder(sellers);
+  ok(
+    await callRoute('cancel-order', cancelOrder, {
+      method: 'POST',
+      resource: '/v1/orders/{id}/cancel',
+      pathParameters: { id: order.id },
+    }),
+    'cancel',
+  );
+  ok(await applyPayment(paidRecord(order)), 'pay late');
+  return (await getOrder(order.id, true)) as Order;
+}
+
+const refundRoute = (id: string, move: string, body?: unknown, keyId = CHECKER) =>
+  callRoute('refunds', refunds, {
+    method: 'POST',
+    resource: `/v1/refunds/{id}/${move}`,
+    pathParameters: { id },
+    body,
+    keyId,
+  });
+
+const requestRefund = (order: Order, amount: number, idempotencyKey?: string) =>
+  callRoute('refunds', refunds, {
+    method: 'POST',
+    resource: '/v1/orders/{id}/refunds',
+    pathParameters: { id: order.id },
+    body: { amount, reason: 'return', destination },
+    keyId: MAKER,
+    ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
+  });
+
+const payoutRoute = (id: string, move: string, body?: unknown) =>
+  callRoute('payouts', payouts, {
+    method: 'POST',
+    resource: `/v1/payouts/{id}/${move}`,
+    pathParameters: { id },
+    body,
+    keyId: CHECKER,
+  });
+
+/**
+ * A seller with available money and a bank account: the order paid at the sandbox (whose
+ * notification we apply here), then PagoEfectivo's settlement report for it imported.
+ */
+async function sellerWithAvailableMoney(): Promise<{ seller: string; other: string }> {
+  const seller = newSeller();
+  const other = newSeller();
+  const order = await placeOrder([seller, other]);
+  const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
+    notify: false,
+  });
+  ok(await applyPayment(paidRecord(order, Number(paid.body.operationNumber))), 'pay');
+  const report = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ settledOn: now().toISOString().slice(0, 10), only: [order.voucher.cip] }),
+  });
+  ok(
+    await callRoute('settlements', settlements, {
+      method: 'POST',
+      resource: '/v1/settlements',
+      rawBody: await report.text(),
+      headers: { 'content-type': 'text/csv' },
+    }),
+    'settle',
+  );
+  ok(
+    await callRoute('payouts', payouts, {
+      method: 'PUT',
+      resource: '/v1/sellers/{sellerId}/bank-account',
+      pathParameters: { sellerId: seller },
+      body: { cci: CCI, holderName: 'Tienda SAC', documentType: 'DNI', documentNumber: '45678912' },
+    }),
+    'bank account',
+  );
+  return { seller, other };
+}
+
+const requestPayout = (seller: string, idempotencyKey: string) =>
+  callRoute('payouts', payouts, {
+    method: 'POST',
+    resource: '/v1/payouts',
+    body: { sellerId: seller, currency: 'PEN' },
+    keyId: MAKER,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+
+// ——— what a flow left behind ———
+
+/** Each seller's balance and ledger, as figures (no ids, no times). */
+async function money(sellers: string[]) {
+  return Promise.all(
+    sellers.map(async (seller) => {
+      const lines = (await listSellerLedger(seller, 100)).items;
+      return {
+        balances: await getSellerBalance(seller),
+        lines: lines.map((line) => `${line.reason} ${line.amount} ${line.bucket}`).sort(),
+      };
+    }),
+  );
+}
+
+const orderShape = (order: Order | undefined) =>
+  order && {
+    status: order.status,
+    version: order.version,
+    history: order.history.map((step) => `${step.from}→${step.to}`),
+    payment: order.payment?.amount,
+    refundReserved: order.refundReserved,
+    refundedAmount: order.refundedAmount,
+    refunds: order.refunds?.length,
+  };
+
+async function refundsOf(orderId: string) {
+  return (await listRefunds({ orderId, limit: 100 })).items;
+}
+
+async function refundShape(orderId: string) {
+  return (await refundsOf(orderId)).map((refund) => ({
+    status: refund.status,
+    amount: refund.amount,
+    history: refund.history.map((step) => step.status),
+    version: refund.version,
+  }));
+}
+
+// ——— the flows ———
+
+const key = () => `harness-${randomUUID()}`;
+
+// biome-ignore lint/suspicious/noExplicitAny: each flow has its own context; the harness never reads it
+const flows: Flow<any>[] = [
+  {
+    name: 'create order',
+    fn: 'create-order',
+    setup: async () => ({ sellers: [newSeller(), newSeller()], key: key(), request: undefined }),
+    act: async (ctx) => {
+      ctx.request ??= orderRequest({
+        splits: [
+          { sellerId: ctx.sellers[0] ?? 'x', amount: 10000, fee: 1000 },
+          { sellerId: ctx.sellers[1] ?? 'y', amount: 5000, fee: 500 },
+        ],
+      });
+      return callRoute('create-order', createOrder, {
+        method: 'POST',
+        resource: '/v1/orders',
+        body: ctx.request,
+        headers: { 'Idempotency-Key': ctx.key },
+      });
+    },
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx, last) => {
+      const orders = (await listOrders({ sellerId: ctx.sellers[0], limit: 10 })).items;
+      return {
+        answer: last.status,
+        sameOrder: last.body?.id === orders[0]?.id,
+        orders: orders.map(orderShape),
+      };
+    },
+  } satisfies Flow<{ sellers: string[]; key: string; request: ReturnType<typeof orderRequest> | undefined }>,
+  {
+    name: 'refund request (auto-approved)',
+    fn: 'refunds',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      return { sellers, order: await paidOrder(sellers), key: key() };
+    },
+    act: (ctx) => requestRefund(ctx.order, 12000, ctx.key),
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx, last) => {
+      const stored = await refundsOf(ctx.order.id);
+      return {
+        answer: last.status,
+        sameRefund: last.body?.id === stored[0]?.id,
+        refunds: await refundShape(ctx.order.id),
+        order: orderShape(await getOrder(ctx.order.id, true)),
+      };
+    },
+  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
+  ...(['approve', 'mark-paid', 'mark-failed'] as const).map(
+    (move): Flow<{ sellers: string[]; order: Order; refundId: string }> => ({
+      name: `refund ${move}`,
+      fn: 'refunds',
+      setup: async () => {
+        const sellers = [newSeller(), newSeller()];
+        const order = await paidOrder(sellers);
+        // Approval needs a refund at or above the threshold (maker-checker); the others a small one.
+        const amount = move === 'approve' ? Math.min(order.amount, config().REFUND_APPROVAL_THRESHOLD) : 9000;
+        const refund = ok(await requestRefund(order, amount), 'refund');
+        return { sellers, order, refundId: refund.body.id };
+      },
+      act: (ctx) =>
+        refundRoute(
+          ctx.refundId,
+          move,
+          move === 'mark-paid'
+            ? { transferReference: 'OP-123456', paidAt: now().toISOString() }
+            : move === 'mark-failed'
+              ? { reason: 'account closed' }
+              : undefined,
+        ),
+      // A move that committed before its answer was lost is found done: 409 invalid_status.
+      finished: async (answer) => answer.status < 300 || answer.body?.code === 'invalid_status',
+      sellers: (ctx) => ctx.sellers,
+      observe: async (ctx) => ({
+        refunds: await refundShape(ctx.order.id),
+        order: orderShape(await getOrder(ctx.order.id, true)),
+      }),
+    }),
+  ),
+  {
+    name: 'accept late payment',
+    fn: 'accept-late-payment',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      return { sellers, order: await lateOrder(sellers) };
+    },
+    act: (ctx) =>
+      callRoute('accept-late-payment', acceptLatePayment, {
+        method: 'POST',
+        resource: '/v1/orders/{id}/accept-late-payment',
+        pathParameters: { id: ctx.order.id },
+      }),
+    finished: async (answer) => answer.status < 300 || answer.status === 409,
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx) => ({ order: orderShape(await getOrder(ctx.order.id, true)) }),
+  } satisfies Flow<{ sellers: string[]; order: Order }>,
+  {
+    name: 'payout request',
+    fn: 'payouts',
+    setup: async () => ({ ...(await sellerWithAvailableMoney()), key: key() }),
+    act: (ctx) => requestPayout(ctx.seller, ctx.key),
+    sellers: (ctx) => [ctx.seller, ctx.other],
+    observe: async (ctx, last) => {
+      const stored = (await listPayouts({ sellerId: ctx.seller, limit: 10 })).items;
+      return {
+        answer: last.status,
+        samePayout: last.body?.id === stored[0]?.id,
+        payouts: stored.map((payout) => `${payout.status} ${payout.amount}`),
+      };
+    },
+  } satisfies Flow<{ seller: string; other: string; key: string }>,
+  ...(['approve', 'mark-paid'] as const).map(
+    (move): Flow<{ seller: string; other: string; payoutId: string }> => ({
+      name: `payout ${move}`,
+      fn: 'payouts',
+      setup: async () => {
+        const sellers = await sellerWithAvailableMoney();
+        const payout = ok(await requestPayout(sellers.seller, key()), 'payout');
+        if (move === 'mark-paid') ok(await payoutRoute(payout.body.id, 'approve'), 'approve payout');
+        return { ...sellers, payoutId: payout.body.id };
+      },
+      act: (ctx) =>
+        payoutRoute(
+          ctx.payoutId,
+          move,
+          move === 'mark-paid' ? { transferReference: 'TRX-98765', paidAt: now().toISOString() } : undefined,
+        ),
+      finished: async (answer) => answer.status < 300 || answer.body?.code === 'invalid_status',
+      sellers: (ctx) => [ctx.seller, ctx.other],
+      observe: async (ctx) => ({
+        payouts: (await listPayouts({ sellerId: ctx.seller, limit: 10 })).items.map(
+          (payout) => `${payout.status} ${payout.amount} ${payout.history.map((step) => step.status)}`,
+        ),
+      }),
+    }),
+  ),
+  {
+    name: 'create webhook endpoint',
+    fn: 'webhook-endpoints',
+    setup: async () => ({ key: key(), description: `harness ${randomUUID()}` }),
+    act: (ctx) =>
+      callRoute('webhook-endpoints', webhookEndpoints, {
+        method: 'POST',
+        resource: '/v1/webhook-endpoints',
+        body: { url: 'http://127.0.0.1:9/hooks', events: ['order.paid'], description: ctx.description },
+        headers: { 'Idempotency-Key': ctx.key },
+      }),
+    sellers: () => [],
+    observe: async (ctx, last) => {
+      const mine = (await listEndpoints(100)).items.filter((e) => e.description === ctx.description);
+      return {
+        answer: last.status,
+        sameEndpoint: last.body?.id === mine[0]?.id,
+        sameSecret: last.body?.secret === mine[0]?.secrets[0]?.secret,
+        endpoints: mine.length,
+      };
+    },
+  } satisfies Flow<{ key: string; description: string }>,
+  {
+    name: 'apply payment (queued notification)',
+    fn: 'apply-payment',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      const order = await placeOrder(sellers);
+      return { sellers, order, record: paidRecord(order) };
+    },
+    // The queue redelivers the same message until it is processed.
+    act: (ctx) => applyPayment(ctx.record),
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx) => ({ order: orderShape(await getOrder(ctx.order.id, true)) }),
+  } satisfies Flow<{ sellers: string[]; order: Order; record: SQSRecord }>,
+  {
+    name: 'ingest notification, then its processing',
+    fn: 'ingest-webhook',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      const order = await placeOrder(sellers);
+      const message = JSON.parse(paidRecord(order).body) as { rawBodyBase64: string };
+      return { sellers, order, raw: Buffer.from(message.rawBodyBase64, 'base64').toString() };
+    },
+    // PagoEfectivo delivers again until it gets a 2xx.
+    act: (ctx) =>
+      callRoute('ingest-webhook', ingestWebhook, {
+        method: 'POST',
+        resource: '/webhooks/pagoefectivo',
+        rawBody: ctx.raw,
+        headers: { 'pe-signature': notificationSignature(TEST_CREDENTIALS.secretKey, ctx.raw) },
+      }),
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx) => {
+      await drainPaymentQueue();
+      return { order: orderShape(await getOrder(ctx.order.id, true)) };
+    },
+  } satisfies Flow<{ sellers: string[]; order: Order; raw: string }>,
+  {
+    name: 'expiry (scheduled job)',
+    fn: 'expire-orders',
+    setup: async () => ({ order: await placeOrder([newSeller(), newSeller()], 10) }),
+    setupJustBefore: true,
+    // The job as its handler runs it, but with a grace that makes a 10-minute order due now (with
+    // two minutes to spare) instead of moving the clock, which other flows running meanwhile share.
+    // Nothing else in this table is due within 12 minutes: every other flow's orders last a day.
+    act: async () => {
+      try {
+        const summary = await expireDueOrders(pspProvider(), {
+          graceSeconds: -12 * 60,
+          maxOrders: config().JOB_MAX_ORDERS,
+          batchSize: config().PSP_SEARCH_BATCH_SIZE,
+          hasTimeLeft: () => true,
+        });
+        return { status: 200, body: summary };
+      } catch (error) {
+        return { status: 500, body: { error: String(error) } };
+      }
+    },
+    // The scheduler runs the job again; it is done with this order once the order is expired.
+    finished: async (_answer, ctx) => (await getOrder(ctx.order.id, true))?.status === 'EXPIRED',
+    sellers: () => [],
+    observe: async (ctx) => ({ order: orderShape(await getOrder(ctx.order.id, true)) }),
+  } satisfies Flow<{ order: Order }>,
+];
+
+// ——— the harness ———
+
+/** The calls `act` makes from a clean start, and what it leaves behind. */
+async function cleanRun<Ctx>(flow: Flow<Ctx>) {
+  const ctx = await flow.setup();
+  const { outcome, calls } = await recordCalls(undefined, () => flow.act(ctx));
+  if (outcome instanceof Error) throw outcome;
+  expect(await isFinished(flow, outcome, ctx), `${flow.name}: clean run ${JSON.stringify(outcome)}`).toBe(
+    true,
+  );
+  await assertLedgerWhole(flow.sellers(ctx));
+  return { calls, observed: await observeAll(flow, ctx, outcome) };
+}
+
+/** The flow's own observation and the money of its sellers. */
+const observeAll = async <Ctx>(flow: Flow<Ctx>, ctx: Ctx, last: Answer) => ({
+  effects: await flow.observe(ctx, last),
+  money: await money(flow.sellers(ctx)),
+});
+
+const isFinished = <Ctx>(flow: Flow<Ctx>, answer: Answer, ctx: Ctx) =>
+  flow.finished ? flow.finished(answer, ctx) : Promise.resolve(answer.status < 300);
+
+/**
+ * The faulted attempt, then retries as the client would: a 5xx or a lost race again at once; a
+ * 409 idempotency_in_progress once the dead invocation's lock has lapsed (its Lambda timeout: the
+ * clock is moved past it, and back afterwards — a clock drifting ever further from the sandbox's
+ * would have the sandbox refuse our PSP authorisations, and other flows share it).
+ */
+async function faultedRun<Ctx>(flow: Flow<Ctx>, ctx: Ctx, plan: FaultPlan) {
+  const faulted = await recordCalls(plan, () => flow.act(ctx));
+  let last: Answer =
+    faulted.outcome instanceof Error
+      ? { status: 500, body: { error: String(faulted.outcome) } }
+      : faulted.outcome;
+  const answers = [last];
+  let advanced = 0;
+  try {
+    for (let retry = 0; retry < 5 && !(await isFinished(flow, last, ctx)); retry++) {
+      if (last.body?.code === 'idempotency_in_progress') {
+        const seconds = FUNCTIONS[flow.fn].timeoutSeconds + 1;
+        advanceClock(seconds);
+        advanced += seconds;
+      }
+      last = await flow.act(ctx);
+      answers.push(last);
+    }
+  } finally {
+    advanceClock(-advanced);
+  }
+  return { ctx, last, answers, fired: faulted.fired, call: faulted.calls[plan.at - 1] };
+}
+
+/** Trial balance 0 in every currency; what each seller is owed is what its ledger lines add up to. */
+async function assertLedgerWhole(sellers: string[]) {
+  for (const currency of ['PEN', 'USD']) expect((await trialBalance(currency)).total).toBe(0);
+  for (const seller of sellers) {
+    const lines = (await listSellerLedger(seller, 100)).items as {
+      amount: number;
+      currency: string;
+      reason: string;
+    }[];
+    for (const balance of await getSellerBalance(seller)) {
+      // What we owe the seller moves with each of its journal lines; a settlement's line only
+      // shows money moving from pending to available (no journal line of the seller's).
+      const sum = lines
+        .filter((line) => line.currency === balance.currency && line.reason !== 'settlement')
+        .reduce((total, line) => total + line.amount, 0);
+      expect(balance.pending + balance.available + balance.inTransit, `${seller} ${balance.currency}`).toBe(
+        sum,
+      );
+    }
+  }
+}
+
+// ——— the harness's own table and payment queue ———
+
+let paymentQueueUrl = '';
+
+/** What the payment queue's trigger does: each message applied, then deleted. */
+async function drainPaymentQueue() {
+  for (;;) {
+    const { Messages = [] } = await sqs().send(
+      new ReceiveMessageCommand({ QueueUrl: paymentQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return;
+    for (const message of Messages) {
+      ok(await applyPayment({ messageId: message.MessageId, body: message.Body } as SQSRecord), 'drain');
+      await sqs().send(
+        new DeleteMessageCommand({ QueueUrl: paymentQueueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
+    }
+  }
+}
+
+const saved = { table: process.env.TABLE_NAME, queue: process.env.PAYMENT_QUEUE_URL };
+
+beforeAll(async () => {
+  const tableName = `crash-harness-${Date.now()}`;
+  const client = new DynamoDBClient({
+    endpoint: stack().env.DYNAMODB_ENDPOINT,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await ensureTable(client, tableName);
+  client.destroy();
+  process.env.TABLE_NAME = tableName;
+  resetConfigForTests();
+  resetAwsClientsForTests();
+  const queue = await sqs().send(new CreateQueueCommand({ QueueName: `crash-harness-${Date.now()}` }));
+  paymentQueueUrl = queue.QueueUrl ?? '';
+  // Ingest sends here, where no poller of the shared stack takes the message.
+  process.env.PAYMENT_QUEUE_URL = paymentQueueUrl;
+  resetConfigForTests();
+  installFaultInjector();
+  // Once-per-container work (the PSP token) done here, so no flow's first clean run counts it.
+  await placeOrder([newSeller()]);
+}, 60_000);
+
+afterAll(() => {
+  process.env.TABLE_NAME = saved.table;
+  process.env.PAYMENT_QUEUE_URL = saved.queue;
+  resetConfigForTests();
+  resetAwsClientsForTests();
+});
+
+describe('a crash at every write boundary, then the client retries', () => {
+  it.each(flows.map((flow) => [flow.name, flow] as const))('%s', async (_name, flow) => {
+    const clean = await cleanRun(flow);
+    expect(clean.calls.length).toBeGreaterThan(0);
+    const plans = Array.from({ length: clean.calls.length }, (_, i) =>
+      MODES.map((mode) => ({ ...mode, at: i + 1 })),
+    ).flat();
+    // Fresh data for every run, made a few at a time up front (nothing is faulted yet, and the
+    // clock has not moved); the faulted runs then go one by one.
+    const contexts: unknown[] = [];
+    for (let i = 0; i < plans.length && !flow.setupJustBefore; i += 3) {
+      contexts.push(...(await Promise.all(plans.slice(i, i + 3).map(() => flow.setup()))));
+    }
+    for (const [index, plan] of plans.entries()) {
+      const run = await faultedRun(flow, contexts[index] ?? (await flow.setup()), plan);
+      const answers = run.answers.map((a) => `${a.status} ${a.body?.code ?? JSON.stringify(a.body)}`);
+      const label = `${flow.name}: call #${plan.at} ${run.call} failing ${plan.when}${plan.crash ? ', crash' : ''}; answers ${answers.join(', ')}`;
+      expect(run.fired, label).toBe(true);
+      expect(await observeAll(flow, run.ctx, run.last), label).toEqual(clean.observed);
+      await assertLedgerWhole(flow.sellers(run.ctx));
+    }
+  });
+});
