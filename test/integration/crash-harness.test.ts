@@ -26,7 +26,6 @@ import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
 import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { lambdaContext } from '../../local/lambda-context';
 import { orderRequest, sandbox, stack } from '../support/api';
 import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';
 import { TEST_CREDENTIALS } from '../support/global-stack';
