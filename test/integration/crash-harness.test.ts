@@ -168,13 +168,16 @@ const refundRoute = (id: string, move: string, body?: unknown, keyId = CHECKER) 
     keyId,
   });
 
-const requestRefund = (order: Order, amount: number, idempotencyKey?: string) =>
+/** A requester per run: approval at once is capped per requester and Lima day (decision 75). */
+const newRequester = () => `${MAKER}_${randomUUID().slice(0, 8)}`;
+
+const requestRefund = (order: Order, amount: number, requester: string, idempotencyKey?: string) =>
   callRoute('refunds', refunds, {
     method: 'POST',
     resource: '/v1/orders/{id}/refunds',
     pathParameters: { id: order.id },
     body: { amount, reason: 'return', destination },
-    keyId: MAKER,
+    keyId: requester,
     ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
   });
 
@@ -312,9 +315,10 @@ const flows: Flow<any>[] = [
     fn: 'refunds',
     setup: async () => {
       const sellers = [newSeller(), newSeller()];
-      return { sellers, order: await paidOrder(sellers), key: key() };
+      return { sellers, order: await paidOrder(sellers), key: key(), requester: newRequester() };
     },
-    act: (ctx) => requestRefund(ctx.order, 12000, ctx.key),
+    // The same client retries: same API key, same Idempotency-Key.
+    act: (ctx) => requestRefund(ctx.order, 12000, ctx.requester, ctx.key),
     sellers: (ctx) => ctx.sellers,
     observe: async (ctx, last) => {
       const stored = await refundsOf(ctx.order.id);
@@ -325,7 +329,7 @@ const flows: Flow<any>[] = [
         order: orderShape(await getOrder(ctx.order.id, true)),
       };
     },
-  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
+  } satisfies Flow<{ sellers: string[]; order: Order; key: string; requester: string }>,
   ...(['approve', 'mark-paid', 'mark-failed'] as const).map(
     (move): Flow<{ sellers: string[]; order: Order; refundId: string }> => ({
       name: `refund ${move}`,
@@ -335,7 +339,7 @@ const flows: Flow<any>[] = [
         const order = await paidOrder(sellers);
         // Approval needs a refund at or above the threshold (maker-checker); the others a small one.
         const amount = move === 'approve' ? Math.min(order.amount, config().REFUND_APPROVAL_THRESHOLD) : 9000;
-        const refund = ok(await requestRefund(order, amount), 'refund');
+        const refund = ok(await requestRefund(order, amount, newRequester()), 'refund');
         return { sellers, order, refundId: refund.body.id };
       },
       act: (ctx) =>
