@@ -18,18 +18,14 @@ export function minorToDecimal(minor: number): string {
  * through binary floating point arithmetic: `"150.1"` → 15010, `150.10` → 15010, `"150"` → 15000.
  */
 export function decimalToMinor(amount: number | string): number {
-  const text = typeof amount === 'number' ? amountNumberToText(amount) : amount.trim();
+  // A number is read as JavaScript prints it, shortest form (150.10 → "150.1"), so a third decimal
+  // shows and is refused; so is an exponent (1e-7 has more than two places, 1e21 is out of range).
+  const text = typeof amount === 'number' ? String(amount) : amount.trim();
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) throw new RangeError(`not a decimal amount with at most 2 places: ${JSON.stringify(amount)}`);
-  const [, units = '0', fraction = ''] = match;
+  // The pattern requires the units, so only the fraction can be absent.
+  const [, units, fraction = ''] = match;
   const minor = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
   if (!Number.isSafeInteger(minor)) throw new RangeError(`amount out of range: ${JSON.stringify(amount)}`);
   return minor;
-}
-
-function amountNumberToText(amount: number): string {
-  if (!Number.isFinite(amount) || amount < 0) return String(amount);
-  // A JSON number such as 150.1 prints as "150.1"; toFixed would hide a third decimal, so refuse those.
-  const text = String(amount);
-  return /e/i.test(text) ? amount.toFixed(2) : text;
 }

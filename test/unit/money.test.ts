@@ -7,6 +7,7 @@ describe('money', () => {
     expect(minorToDecimal(15000)).toBe('150.00');
     expect(minorToDecimal(1)).toBe('0.01');
     expect(minorToDecimal(1050)).toBe('10.50');
+    expect(minorToDecimal(0)).toBe('0.00');
   });
 
   it('parses PSP amounts given as numbers or strings without float error', () => {
@@ -18,13 +19,34 @@ describe('money', () => {
     expect(decimalToMinor(19.99)).toBe(1999);
   });
 
-  it('refuses amounts that are not money', () => {
-    expect(() => decimalToMinor('150.123')).toThrow(RangeError);
-    expect(() => decimalToMinor(150.123)).toThrow(RangeError);
-    expect(() => decimalToMinor(-1)).toThrow(RangeError);
-    expect(() => decimalToMinor('1e3')).toThrow(RangeError);
-    expect(() => decimalToMinor('')).toThrow(RangeError);
-    expect(() => minorToDecimal(1.5)).toThrow(RangeError);
+  it('refuses amounts that are not money, saying what it was given', () => {
+    const notDecimal = /^not a decimal amount with at most 2 places: /;
+    expect(() => decimalToMinor('150.123')).toThrow(
+      new RangeError('not a decimal amount with at most 2 places: "150.123"'),
+    );
+    expect(() => decimalToMinor(150.123)).toThrow(
+      new RangeError('not a decimal amount with at most 2 places: 150.123'),
+    );
+    expect(() => decimalToMinor(-1)).toThrow(notDecimal);
+    expect(() => decimalToMinor('1e3')).toThrow(notDecimal);
+    expect(() => decimalToMinor('')).toThrow(notDecimal);
+    expect(() => decimalToMinor(Number.NaN)).toThrow(notDecimal);
+    expect(() => decimalToMinor(Number.POSITIVE_INFINITY)).toThrow(notDecimal);
+    expect(() => minorToDecimal(1.5)).toThrow(new RangeError('not a non-negative integer amount: 1.5'));
+    expect(() => minorToDecimal(-1)).toThrow(new RangeError('not a non-negative integer amount: -1'));
+  });
+
+  it('refuses a number JavaScript prints with an exponent: it has more than two places, or is out of range', () => {
+    // 1e-7 once became "0.00" (toFixed) and was read as 0.
+    expect(() => decimalToMinor(1e-7)).toThrow(RangeError);
+    expect(() => decimalToMinor(1e21)).toThrow(RangeError);
+  });
+
+  it('refuses an amount past the safe integers in minor units', () => {
+    expect(() => decimalToMinor('90071992547409.92')).toThrow(
+      new RangeError('amount out of range: "90071992547409.92"'),
+    );
+    expect(decimalToMinor('90071992547409.91')).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('round-trips every amount in range', () => {
