@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '#orders/order';
-import { assertTransition, canTransition, statusAfterPayment } from '#orders/state-machine';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransitionError,
+  statusAfterPayment,
+} from '#orders/state-machine';
 
 const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['PENDING_PAYMENT', 'PAID'],
@@ -24,6 +29,24 @@ describe('order state machine', () => {
         expect(canTransition(from, to), `${from} → ${to}`).toBe(expected);
       }
     }
+  });
+
+  it('lets every allowed transition through, and names a refused one', () => {
+    for (const [from, to] of ALLOWED) expect(() => assertTransition(from, to)).not.toThrow();
+    const refused = (() => {
+      try {
+        assertTransition('PAID', 'EXPIRED');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(IllegalTransitionError);
+    expect(refused).toMatchObject({
+      name: 'IllegalTransitionError',
+      message: 'An order in status PAID cannot become EXPIRED.',
+      from: 'PAID',
+      to: 'EXPIRED',
+    });
   });
 
   it('never lets a refunded order move again, and a fulfilled one only to REFUNDED', () => {
