@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { settlementEntry } from '#ledger/journal';
 import type { Order } from '#orders/order';
+import { ANOMALY_TYPES } from '#payments/anomaly';
 import { neutraliseFormula } from '#platform/csv';
 import { type ReadLine, readReport, UnreadableReportError } from '#settlements/report';
 import {
@@ -9,7 +10,14 @@ import {
   DEFAULT_SETTLEMENT_CONFIG,
   SettlementConfigSchema,
 } from '#settlements/report-config';
-import { classifyLine } from '#settlements/settlement';
+import {
+  ANOMALY_FOR,
+  classifyLine,
+  expectedAmounts,
+  LINE_OUTCOMES,
+  sellersHoldCash,
+  settlementIdFor,
+} from '#settlements/settlement';
 
 const HEADER =
   'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';
@@ -125,6 +133,153 @@ describe('the contract and the classification', () => {
     expect(classify({ ...order, settlement: { id: 'stl_y', line: 2 } } as Order)).toMatchObject({
       outcome: 'duplicate_line',
     });
+  });
+
+  // What the contract says S/ 150.00 settles as: 2 % + S/ 0.50 commission, 18 % IGV on it, the rest net.
+  const expected = { gross: 15000, commission: 350, tax: 63, net: 14587 };
+  const classifyFully = (o: Order | undefined, l = line, config = DEFAULT_SETTLEMENT_CONFIG) =>
+    classifyLine(l, o, 'stl_x', config);
+
+  it('expects the gross less the contracted commission and IGV as the net', () => {
+    expect(expectedAmounts(15000, 'PEN', DEFAULT_SETTLEMENT_CONFIG.commission)).toEqual(expected);
+    expect(expectedAmounts(1000, 'USD', DEFAULT_SETTLEMENT_CONFIG.commission)).toEqual({
+      gross: 1000,
+      commission: 35,
+      tax: 6,
+      net: 959,
+    });
+  });
+
+  it('says why a line is not ours: no order, or an order with another CIP', () => {
+    expect(classifyFully(undefined)).toEqual({
+      kind: 'flag',
+      outcome: 'unknown_payment',
+      detail: 'No order of ours has CIP 2500123 (another integration on the same PagoEfectivo service?).',
+    });
+    expect(classifyFully(order, { ...line, cip: '2500999' })).toEqual({
+      kind: 'flag',
+      outcome: 'unknown_payment',
+      detail: 'No order of ours has CIP 2500999 (another integration on the same PagoEfectivo service?).',
+    });
+  });
+
+  it('names the line or the settlement that already settled the payment', () => {
+    const settledHere = { ...order, settlement: { id: 'stl_x', line: 2, settledOn: '2026-12-03' } } as Order;
+    expect(classifyFully(settledHere, { ...line, line: 3 })).toEqual({
+      kind: 'flag',
+      outcome: 'duplicate_line',
+      detail: 'Line 2 of this report already settled this payment.',
+    });
+    const settledBefore = {
+      ...order,
+      settlement: { id: 'stl_y', line: 3, settledOn: '2026-12-01' },
+    } as Order;
+    expect(classifyFully(settledBefore, { ...line, line: 3 })).toEqual({
+      kind: 'flag',
+      outcome: 'duplicate_line',
+      detail: 'Settlement stl_y (line 3, 2026-12-01) already settled this payment.',
+    });
+  });
+
+  it('flags a currency or amount that is not the order’s, with what was expected', () => {
+    expect(classifyFully(order, { ...line, currency: 'USD' })).toEqual({
+      kind: 'flag',
+      outcome: 'currency_mismatch',
+      detail: 'Settled in USD; the order is in PEN.',
+      expected,
+    });
+    expect(classifyFully(order, { ...line, gross: 14000 })).toEqual({
+      kind: 'flag',
+      outcome: 'amount_mismatch',
+      detail: 'Settled 14000; the order is for 15000.',
+      expected,
+    });
+  });
+
+  it('flags a second payment of the CIP (another operation than the one applied)', () => {
+    expect(classifyFully(order, { ...line, operationNumber: '901999' })).toEqual({
+      kind: 'flag',
+      outcome: 'unknown_payment',
+      detail:
+        'Operation 901999 is not the payment applied to order ord_1 (operation 901234): a second payment of the CIP, held as an anomaly until refunded.',
+      expected,
+    });
+    // A payment applied without an operation number (a provider that gives none) settles by its CIP.
+    const withoutOperation = { ...order, payment: { operationNumber: null } } as unknown as Order;
+    expect(classifyFully(withoutOperation, { ...line, operationNumber: '901999' })).toMatchObject({
+      outcome: 'matched',
+    });
+  });
+
+  it('matches commission and IGV within the tolerance either way, and settles a mismatch beyond it', () => {
+    for (const [commission, tax] of [
+      [349, 63],
+      [351, 63],
+      [350, 62],
+      [350, 64],
+    ] as const) {
+      expect(classifyFully(order, { ...line, commission, tax }), `${commission} + ${tax}`).toEqual({
+        kind: 'settles',
+        outcome: 'matched',
+        detail: 'Matched.',
+        expected,
+      });
+    }
+    for (const [commission, tax] of [
+      [348, 63],
+      [352, 63],
+      [350, 61],
+      [350, 65],
+    ] as const) {
+      expect(classifyFully(order, { ...line, commission, tax }), `${commission} + ${tax}`).toEqual({
+        kind: 'settles',
+        outcome: 'commission_mismatch',
+        detail: `PagoEfectivo kept ${commission} + ${tax} IGV; the contract says 350 + 63.`,
+        expected,
+      });
+    }
+    const exact = SettlementConfigSchema.parse({ commission: { toleranceMinor: 0 } });
+    expect(classifyFully(order, { ...line, commission: 351 }, exact)).toMatchObject({
+      outcome: 'commission_mismatch',
+    });
+  });
+
+  it('settles a payment refunded (in part) before, saying how much was requested and paid out', () => {
+    const remaining = "the sellers' remaining shares become available.";
+    expect(classifyFully({ ...order, refundReserved: 100 })).toEqual({
+      kind: 'settles',
+      outcome: 'refunded_before_settlement',
+      detail: `Settled after refunds of 100 were requested (0 paid out); ${remaining}`,
+      expected,
+    });
+    expect(classifyFully({ ...order, refundedAmount: 100 })).toEqual({
+      kind: 'settles',
+      outcome: 'refunded_before_settlement',
+      detail: `Settled after refunds of 0 were requested (100 paid out); ${remaining}`,
+      expected,
+    });
+    expect(classifyFully({ ...order, status: 'REFUNDED' })).toMatchObject({
+      outcome: 'refunded_before_settlement',
+    });
+    expect(classifyFully({ ...order, refundReserved: 0, refundedAmount: 0 })).toMatchObject({
+      outcome: 'matched',
+    });
+  });
+
+  it('gives every outcome but matched and invalid_line an anomaly type of its own', () => {
+    const flagged = LINE_OUTCOMES.filter((outcome) => outcome !== 'matched' && outcome !== 'invalid_line');
+    for (const outcome of flagged) expect(ANOMALY_TYPES, outcome).toContain(ANOMALY_FOR[outcome]);
+    expect(new Set(flagged.map((outcome) => ANOMALY_FOR[outcome])).size).toBe(flagged.length);
+    expect(Object.keys(ANOMALY_FOR).sort()).toEqual([...flagged].sort());
+  });
+
+  it('names a settlement after its report’s content, and knows whose cash the sellers hold', () => {
+    expect(settlementIdFor('0123456789abcdef'.repeat(4))).toBe('stl_0123456789abcdef0123456789abcdef');
+    const history = (...to: string[]) =>
+      ({ ...order, history: to.map((status) => ({ to: status })) }) as Order;
+    expect(sellersHoldCash(history('PAID'))).toBe(true);
+    expect(sellersHoldCash(history('EXPIRED', 'PAID_LATE', 'PAID', 'REFUNDED'))).toBe(true);
+    expect(sellersHoldCash(history('EXPIRED', 'PAID_LATE', 'REFUNDED'))).toBe(false);
   });
 
   it('books a settlement that balances: bank net + PSP fees = the receivable', () => {
