@@ -35,19 +35,20 @@ describe('largest remainder', () => {
             return;
           }
           expect(sum(shares)).toBe(total);
-          const exact = weights.map((w) => (total * w) / weight);
-          const roundedUp: number[] = [];
-          const roundedDown: number[] = [];
-          exact.forEach((value, index) => {
+          // Exact shares as quotient and remainder of integers, so ties are ties.
+          const roundedUp: bigint[] = [];
+          const roundedDown: bigint[] = [];
+          weights.forEach((w, index) => {
+            const product = BigInt(total) * BigInt(w);
+            const floor = Number(product / BigInt(weight));
+            const remainder = product % BigInt(weight);
             const share = shares[index] ?? Number.NaN;
-            expect(Number.isInteger(share)).toBe(true);
-            expect(share).toBeGreaterThanOrEqual(Math.floor(value));
-            expect(share).toBeLessThanOrEqual(Math.ceil(value));
-            (share > Math.floor(value) ? roundedUp : roundedDown).push(value - Math.floor(value));
+            expect(share).toBeGreaterThanOrEqual(floor);
+            expect(share).toBeLessThanOrEqual(remainder === 0n ? floor : floor + 1);
+            (share > floor ? roundedUp : roundedDown).push(remainder);
           });
           // No share left at its floor has a larger remainder than one that got a unit more.
-          if (roundedUp.length > 0 && roundedDown.length > 0)
-            expect(Math.min(...roundedUp)).toBeGreaterThanOrEqual(Math.max(...roundedDown));
+          for (const up of roundedUp) for (const down of roundedDown) expect(up >= down).toBe(true);
         },
       ),
     );
