@@ -86,9 +86,11 @@ describe('journal entries', () => {
 
   it('a late payment partly refunded from suspense, then accepted: suspense ends at zero, the sellers get only the rest', () => {
     fc.assert(
+      // Part, not all: a payment refunded whole is REFUNDED, which cannot be accepted (state machine),
+      // and an acceptance of nothing would be an entry that moves nothing.
       fc.property(orders, fc.double({ min: 0, max: 1, noNaN: true }), (order, part) => {
         const at = '2026-11-27T10:00:00.000Z';
-        const amount = Math.floor(order.amount * part);
+        const amount = Math.min(order.amount - 1, Math.floor(order.amount * part));
         const allocations = allocateRefund(amount, order.splits, true);
         const booking = {
           refundId: 'rf_1',
