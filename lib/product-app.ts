@@ -29,10 +29,15 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   }
   // `-c traceAwsSdkCalls=true`: X-Ray subsegments per AWS SDK call in this deployment (decision 55).
   const traceContext: unknown = app.node.tryGetContext('traceAwsSdkCalls');
+  // `-c notificationHeartbeatArmed=false`: before go-live, no heartbeat alarm (decision 83).
+  const heartbeatContext: unknown = app.node.tryGetContext('notificationHeartbeatArmed');
   const config: StageConfig = {
     ...STAGE_CONFIG[stage],
     ...(chosen === undefined ? {} : { provider: chosen }),
     ...(traceContext === undefined ? {} : { traceAwsSdkCalls: String(traceContext) === 'true' }),
+    ...(heartbeatContext === undefined
+      ? {}
+      : { notificationHeartbeatArmed: String(heartbeatContext) !== 'false' }),
   };
   // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');

@@ -79,6 +79,8 @@ export class ServiceStack extends Stack {
             ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl }
             : undefined,
         );
+      // Read by every PSP-calling bundle (both adapters are in it): the stage's, not config.ts's default.
+      if (spec.psp === 'api') fn.function.addEnvironment('DLOCAL_BASE_URL', config.dlocalBaseUrl);
       if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
       if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
       if (spec.settlementReports)
@@ -105,6 +107,10 @@ export class ServiceStack extends Stack {
           'REFUND_DAILY_APPROVAL_THRESHOLD',
           String(config.refundDailyApprovalThreshold),
         );
+      }
+      if (spec.riskRules) {
+        fn.function.addEnvironment('RISK_RULES', JSON.stringify(config.riskRules));
+        fn.function.addEnvironment('RISK_REVIEW_REQUIRED', String(config.riskReviewRequired));
       }
       this.functions.set(name, fn);
     }

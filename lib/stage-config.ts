@@ -8,6 +8,12 @@ import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** A time of day in Lima (EventBridge Scheduler runs daily jobs in America/Lima, not UTC). */
+export interface LimaTime {
+  hour: number;
+  minute: number;
+}
+
 export interface AlarmSubscription {
   protocol: 'email' | 'https';
   endpoint: string;
@@ -61,6 +67,17 @@ export interface StageConfig {
    * a wrong notification URL, a rotated secret). Off where no real payments arrive.
    */
   notificationHeartbeatHours?: number;
+  /**
+   * `false` until the stage's PSP sends notifications (decision 83): no heartbeat alarm then, as
+   * the silence before go-live is no incident. Given at deploy time, `-c notificationHeartbeatArmed=false`
+   * for the deploys before go-live; any deploy without it arms the alarm again.
+   */
+  notificationHeartbeatArmed?: boolean;
+  /**
+   * API Gateway's per-method CloudWatch metrics (paid custom metrics; no alarm reads them): off
+   * unless a stage asks. The API's own Count/4XX/5XX/Latency metrics are there either way.
+   */
+  detailedApiMetrics?: boolean;
   /** Access logs and X-Ray sampling are on in every stage; DEBUG logs only in dev. */
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   /**
@@ -85,22 +102,34 @@ export interface StageConfig {
    * IGV, and after how many days an unsettled payment is flagged (docs/reconciliation.md).
    */
   settlement: SettlementConfig;
-  /** How often the unsettled-payments check runs. */
-  checkUnsettledEvery: Duration;
+  /** When the daily unsettled-payments check runs, Lima wall-clock time. */
+  checkUnsettledAt: LimaTime;
   /**
    * When sellers are paid (weekday or month day, Lima), the minimum payout, how long money waits
    * once available, and the cooling-off after a bank account change (docs/ledger.md, Payouts).
    */
   payoutSchedule: PayoutSchedule;
-  /** How often the payout job looks whether today is a payout day (daily: it proposes only then). */
-  createPayoutsEvery: Duration;
+  /**
+   * When the payout job first runs each day, Lima wall-clock time; it runs again every hour until
+   * 23:xx, so a payout day's run cut short continues within the hour (it proposes only on payout
+   * days, and finishes an earlier payout day's run left incomplete).
+   */
+  createPayoutsAt: LimaTime;
   /**
    * AWS WAF on the API stage (lib/constructs/edge-protection.ts): requests per IP per 5 minutes
-   * on the public routes and on the whole API, and optionally the only CIDRs allowed to post PSP
-   * notifications (PagoEfectivo's egress addresses: ask them; off by default, as they are not
-   * published and a wrong list would refuse real payments — sync-pending would still recover them).
+   * on the buyer's public routes (`/v/`, `/sdk/`: sized for 200 buyers behind one carrier NAT or
+   * office address, each polling ≤ 3 times a visible minute plus the page and script), on the rest
+   * of the API, and on the PSP notification routes (a flood guard only, far above any PSP's peak);
+   * optionally the only CIDRs allowed to post PSP notifications (the PSPs' egress addresses: ask
+   * them; off by default, as they are not published and a wrong list would refuse real payments —
+   * sync-pending would still recover them).
    */
-  edge: { publicRoutesPerIpPer5Min: number; apiPerIpPer5Min: number; pspSourceCidrs?: string[] };
+  edge: {
+    publicRoutesPerIpPer5Min: number;
+    apiPerIpPer5Min: number;
+    pspRoutesPerIpPer5Min: number;
+    pspSourceCidrs?: string[];
+  };
   /** Anti-fraud rules at order creation (docs/risk.md) and whether flagged orders wait for review. */
   riskRules: RiskRule[];
   riskReviewRequired: boolean;
@@ -123,6 +152,15 @@ export interface StageConfig {
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';
 const PSP_PRODUCTION = 'https://services.pagoefectivo.pe';
+/**
+ * Per IP per 5 minutes. Buyers: 200 behind one address × (20 status polls in a page's first 5
+ * visible minutes + page + script) ≈ 4,600, with room to spare. PSPs: 20× a notification burst of 5,000 from one address (a flood guard only).
+ */
+const EDGE_LIMITS = {
+  publicRoutesPerIpPer5Min: 6_000,
+  apiPerIpPer5Min: 20_000,
+  pspRoutesPerIpPer5Min: 100_000,
+};
 /** Set it to the marketplace's own name and the finder URL PagoEfectivo gives you. */
 const VOUCHER_PAGE = { marketplaceName: 'Marketplace', whereToPayUrl: 'https://www.pagoefectivo.pe/' };
 
@@ -150,10 +188,10 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     finalCheckAlarmAfter: Duration.minutes(30),
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledEvery: Duration.days(1),
+    checkUnsettledAt: { hour: 6, minute: 0 },
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsEvery: Duration.days(1),
-    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    createPayoutsAt: { hour: 7, minute: 0 },
+    edge: EDGE_LIMITS,
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
     voucherPage: VOUCHER_PAGE,
@@ -184,10 +222,10 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     finalCheckAlarmAfter: Duration.minutes(30),
     alarmSubscriptions: [],
     settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledEvery: Duration.days(1),
+    checkUnsettledAt: { hour: 6, minute: 0 },
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsEvery: Duration.days(1),
-    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    createPayoutsAt: { hour: 7, minute: 0 },
+    edge: EDGE_LIMITS,
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
     voucherPage: VOUCHER_PAGE,
@@ -221,10 +259,10 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.
     notificationHeartbeatHours: 6,
     settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledEvery: Duration.days(1),
+    checkUnsettledAt: { hour: 6, minute: 0 },
     payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsEvery: Duration.days(1),
-    edge: { publicRoutesPerIpPer5Min: 1_000, apiPerIpPer5Min: 20_000 },
+    createPayoutsAt: { hour: 7, minute: 0 },
+    edge: EDGE_LIMITS,
     riskRules: DEFAULT_RISK_RULES,
     riskReviewRequired: true,
     voucherPage: VOUCHER_PAGE,

@@ -352,6 +352,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     timeoutSeconds: 10,
     memoryMb: 256,
     table: BOOKED_TRANSITION,
+    // Its order actions share the fulfil gate's code, which reads RISK_REVIEW_REQUIRED.
+    riskRules: true,
   },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.handler.ts',
@@ -870,6 +872,14 @@ const ROUTE_TABLE = [
 ] as const satisfies readonly RouteSpec[];
 export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
 
+/**
+ * The PSPs' notification routes (every signature-authenticated route): the WAF never limits them
+ * per IP like people's routes, nor refuses them for a missing User-Agent (lib/constructs/edge-protection.ts).
+ */
+export const PSP_NOTIFICATION_PATHS: readonly string[] = ROUTE_TABLE.filter(
+  (route) => route.auth === 'signature',
+).map((route) => route.path);
+
 /** `METHOD /path` of each route in ROUTES: the key its OpenAPI operation is declared under. */
 export type RouteKey = (typeof ROUTE_TABLE)[number] extends infer Route
   ? Route extends { method: infer M extends string; path: infer P extends string }
@@ -906,6 +916,14 @@ export const GATEWAY_PROBLEMS = {
     detail:
       'A service we depend on did not answer in time. Retry after Retry-After seconds (with the same Idempotency-Key for a create).',
   },
+  /** The WAF's per-IP rate rules (a custom response; Retry-After says when to come back). */
+  rateLimited: {
+    status: 429,
+    code: 'rate_limited',
+    detail: 'Too many requests from this address; retry after the time in Retry-After.',
+  },
+  /** Any other WAF block (managed rule groups, the PSP allowlist); API Gateway's WAF_FILTERED too. */
+  forbidden: { status: 403, code: 'forbidden', detail: 'The request was refused by the firewall.' },
 } as const;
 
 /** Retry-After (seconds) sent with `serviceUnavailable`, by the handlers and by API Gateway alike. */

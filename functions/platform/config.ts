@@ -163,6 +163,8 @@ const VARIABLES = {
 } satisfies Record<string, Variable<unknown>>;
 
 type Name = keyof typeof VARIABLES;
+/** Every variable config() parses (test/infra checks each stage setting among them reaches its functions). */
+export const CONFIG_VARIABLES = Object.keys(VARIABLES) as readonly Name[];
 export type Config = { readonly [K in Name]: ReturnType<(typeof VARIABLES)[K]['read']> };
 
 /** Rules across variables, checked at init. */

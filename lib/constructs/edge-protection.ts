@@ -1,15 +1,23 @@
 import { CfnIPSet, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { problem } from '#platform/problem-document';
+import { GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '../topology';
 
 export interface EdgeProtectionProps {
   stage: string;
   /** The API stage to protect: `arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`. */
   stageArn: string;
-  /** Requests per IP per 5 minutes on the public routes (PSP notifications; the voucher page later). */
+  /** Requests per IP per 5 minutes on the buyer's public routes (`/v/…`, `/sdk/…`). */
   publicRoutesPerIpPer5Min: number;
-  /** Requests per IP per 5 minutes on the whole API (the per-key throttle sits behind it). */
+  /** Requests per IP per 5 minutes on the whole API but the PSP routes (the per-key throttle sits behind it). */
   apiPerIpPer5Min: number;
-  /** When set, only these CIDRs may post to /webhooks/pagoefectivo (PagoEfectivo's egress). */
+  /**
+   * Requests per IP per 5 minutes on the PSP notification routes: a flood guard only, far above
+   * what a PSP sends (PSPs notify from a handful of addresses; ~230 per 5 min at 1M orders a
+   * month, several times that at peaks).
+   */
+  pspRoutesPerIpPer5Min: number;
+  /** When set, only these CIDRs may post to the PSP notification routes (the PSPs' egress). */
   pspSourceCidrs?: readonly string[];
 }
 
@@ -19,32 +27,81 @@ const visibility = (metricName: string) => ({
   metricName,
 });
 
+/** The managed common rule set's label for a request without a User-Agent header. */
+export const NO_USER_AGENT_LABEL = 'awswaf:managed:aws:core-rule-set:NoUserAgent_Header';
+
+/** WAF's custom response bodies, by key: the same problem documents the API answers. */
+const RATE_LIMITED_BODY = 'rate-limited';
+const FORBIDDEN_BODY = 'forbidden';
+/** Seconds a rate-limited client is told to wait: WAF evaluates its rate windows every ~30 s–1 min. */
+const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
+
 /**
  * AWS WAF in front of the API stage: AWS's managed common and known-bad-inputs rule groups, a
- * rate limit per IP on the public (unauthenticated) routes and a looser one on the whole API, an
- * optional allowlist of PagoEfectivo's addresses for its notification route, and bodies over 8 KB
- * left to the functions' own limits (the managed rule that blocks them would refuse settlement
- * reports). Everything else is allowed: API keys and signatures are checked behind it.
+ * rate limit per IP on the buyer's public routes, a looser one on the rest of the API, a flood
+ * guard far above any PSP's volume on the PSP notification routes, an optional allowlist of the
+ * PSPs' addresses for those routes, and bodies over 8 KB left to the functions' own limits (the
+ * managed rule that blocks them would refuse settlement reports). The PSP routes are never in
+ * a per-IP rule sized for people, and a notification without a User-Agent is not refused (we do
+ * not know that PagoEfectivo or dLocal send one): refusing a notification delays a payment until
+ * sync-pending polls. Blocks answer problem+json: 429 with Retry-After for rate limits, 403
+ * otherwise. Everything else is allowed: API keys and signatures are checked behind it.
  */
 export class EdgeProtection extends Construct {
   readonly webAcl: CfnWebACL;
 
   constructor(scope: Construct, id: string, props: EdgeProtectionProps) {
     super(scope, id);
-    // The unauthenticated routes: PSP notifications, and the buyer's voucher page with its widget.
     // WAF sees the path with API Gateway's stage in front (`/prod/webhooks/…`), or without it behind
-    // a custom domain: matched anywhere in the path, never at its start.
-    const pathContains = (searchString: string): CfnWebACL.StatementProperty => ({
+    // a custom domain: matched anywhere in the path, never at its start. Every match URL-decodes
+    // and normalises the path first (`//`, `/./`, `/../`, `%2F`), so a spelling API Gateway routes
+    // the same way cannot slip past a rule (decision 45).
+    const normalised = [
+      { priority: 0, type: 'URL_DECODE' },
+      { priority: 1, type: 'NORMALIZE_PATH' },
+    ];
+    const pathMatch = (
+      positionalConstraint: 'CONTAINS' | 'ENDS_WITH',
+      searchString: string,
+    ): CfnWebACL.StatementProperty => ({
       byteMatchStatement: {
         fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'CONTAINS',
+        positionalConstraint,
         searchString,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
+        textTransformations: normalised,
       },
     });
-    const publicPaths: CfnWebACL.StatementProperty = {
-      orStatement: {
-        statements: [pathContains('/webhooks/'), pathContains('/v/'), pathContains('/sdk/')],
+    const anyOf = (statements: CfnWebACL.StatementProperty[]): CfnWebACL.StatementProperty =>
+      statements.length === 1
+        ? (statements[0] as CfnWebACL.StatementProperty)
+        : { orStatement: { statements } };
+    const not = (statement: CfnWebACL.StatementProperty): CfnWebACL.StatementProperty => ({
+      notStatement: { statement },
+    });
+    /** The PSP notification routes (both providers), exactly: the route ends the path. */
+    const pspRoutes = anyOf(PSP_NOTIFICATION_PATHS.map((path) => pathMatch('ENDS_WITH', path)));
+    /** The buyer's voucher page, its status and the widget script. */
+    const buyerRoutes = anyOf([pathMatch('CONTAINS', '/v/'), pathMatch('CONTAINS', '/sdk/')]);
+    const rateLimited = {
+      block: {
+        customResponse: {
+          responseCode: GATEWAY_PROBLEMS.rateLimited.status,
+          customResponseBodyKey: RATE_LIMITED_BODY,
+          responseHeaders: [
+            { name: 'Retry-After', value: String(RATE_LIMIT_RETRY_AFTER_SECONDS) },
+            // The cross-origin widget must be able to read why it was refused.
+            { name: 'Access-Control-Allow-Origin', value: '*' },
+          ],
+        },
+      },
+    };
+    const forbidden = {
+      block: {
+        customResponse: {
+          responseCode: GATEWAY_PROBLEMS.forbidden.status,
+          customResponseBodyKey: FORBIDDEN_BODY,
+          responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: '*' }],
+        },
       },
     };
     const rules: CfnWebACL.RuleProperty[] = [
@@ -58,9 +115,25 @@ export class EdgeProtection extends Construct {
             name: 'AWSManagedRulesCommonRuleSet',
             // Settlement reports (up to 4 MB) and notifications are bodies our functions bound themselves.
             excludedRules: [{ name: 'SizeRestrictions_BODY' }],
+            // Counted (labelled) here, blocked below everywhere but on the PSP routes.
+            ruleActionOverrides: [{ name: 'NoUserAgent_HEADER', actionToUse: { count: {} } }],
           },
         },
         visibilityConfig: visibility('aws-common'),
+      },
+      {
+        name: 'no-user-agent-outside-psp-routes',
+        priority: 11,
+        action: forbidden,
+        statement: {
+          andStatement: {
+            statements: [
+              { labelMatchStatement: { scope: 'LABEL', key: NO_USER_AGENT_LABEL } },
+              not(pspRoutes),
+            ],
+          },
+        },
+        visibilityConfig: visibility('no-user-agent-outside-psp-routes'),
       },
       {
         name: 'aws-known-bad-inputs',
@@ -74,12 +147,12 @@ export class EdgeProtection extends Construct {
       {
         name: 'public-routes-rate-per-ip',
         priority: 30,
-        action: { block: {} },
+        action: rateLimited,
         statement: {
           rateBasedStatement: {
             aggregateKeyType: 'IP',
             limit: props.publicRoutesPerIpPer5Min,
-            scopeDownStatement: publicPaths,
+            scopeDownStatement: buyerRoutes,
           },
         },
         visibilityConfig: visibility('public-routes-rate-per-ip'),
@@ -87,9 +160,28 @@ export class EdgeProtection extends Construct {
       {
         name: 'api-rate-per-ip',
         priority: 40,
-        action: { block: {} },
-        statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: props.apiPerIpPer5Min } },
+        action: rateLimited,
+        statement: {
+          rateBasedStatement: {
+            aggregateKeyType: 'IP',
+            limit: props.apiPerIpPer5Min,
+            scopeDownStatement: not(pspRoutes),
+          },
+        },
         visibilityConfig: visibility('api-rate-per-ip'),
+      },
+      {
+        name: 'psp-routes-rate-per-ip',
+        priority: 50,
+        action: rateLimited,
+        statement: {
+          rateBasedStatement: {
+            aggregateKeyType: 'IP',
+            limit: props.pspRoutesPerIpPer5Min,
+            scopeDownStatement: pspRoutes,
+          },
+        },
+        visibilityConfig: visibility('psp-routes-rate-per-ip'),
       },
     ];
     if (props.pspSourceCidrs?.length) {
@@ -99,24 +191,14 @@ export class EdgeProtection extends Construct {
         ipAddressVersion: 'IPV4',
         addresses: [...props.pspSourceCidrs],
       });
+      // First of all: a PSP route from anywhere else is refused before any other rule counts it.
       rules.push({
         name: 'psp-notifications-from-psp-only',
         priority: 5,
-        action: { block: {} },
+        action: forbidden,
         statement: {
           andStatement: {
-            statements: [
-              {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  // The stage (or a custom domain's base path) comes first: matched at the end.
-                  positionalConstraint: 'ENDS_WITH',
-                  searchString: '/webhooks/pagoefectivo',
-                  textTransformations: [{ priority: 0, type: 'NONE' }],
-                },
-              },
-              { notStatement: { statement: { ipSetReferenceStatement: { arn: allowed.attrArn } } } },
-            ],
+            statements: [pspRoutes, not({ ipSetReferenceStatement: { arn: allowed.attrArn } })],
           },
         },
         visibilityConfig: visibility('psp-notifications-from-psp-only'),
@@ -127,6 +209,28 @@ export class EdgeProtection extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       rules,
+      customResponseBodies: {
+        [RATE_LIMITED_BODY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(
+            problem(
+              GATEWAY_PROBLEMS.rateLimited.status,
+              GATEWAY_PROBLEMS.rateLimited.code,
+              GATEWAY_PROBLEMS.rateLimited.detail,
+            ),
+          ),
+        },
+        [FORBIDDEN_BODY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(
+            problem(
+              GATEWAY_PROBLEMS.forbidden.status,
+              GATEWAY_PROBLEMS.forbidden.code,
+              GATEWAY_PROBLEMS.forbidden.detail,
+            ),
+          ),
+        },
+      },
       visibilityConfig: visibility(`pagoefectivo-${props.stage}-api`),
     });
     new CfnWebACLAssociation(this, 'Association', {

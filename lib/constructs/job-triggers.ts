@@ -1,4 +1,4 @@
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +11,9 @@ import { type FunctionName, type JobName, SCHEDULES } from '../topology';
 
 /**
  * The safety nets: EventBridge Scheduler invokes each job of lib/topology.ts SCHEDULES at the
- * stage's rate, with retries and a DLQ. Made in the stack's own scope (logical ids unchanged).
+ * stage's rate, or — for the daily ones — at a Lima wall-clock time (a rate of a day would run at
+ * whatever hour it was deployed), with retries and a DLQ. Made in the stack's own scope (logical
+ * ids unchanged).
  */
 export function buildJobSchedules(
   scope: Stack,
@@ -23,14 +25,40 @@ export function buildJobSchedules(
   },
 ): void {
   const { stage, config, stateful, fn } = props;
-  const rates: Record<JobName, Duration> = {
-    'sync-pending': config.syncPendingEvery,
-    'expire-orders': config.expireOrdersEvery,
-    'check-unsettled': config.checkUnsettledEvery,
-    'create-payouts': config.createPayoutsEvery,
-    'remind-expiring': config.remindExpiringEvery,
-    'ledger-integrity': config.ledgerIntegrityEvery,
+  const lima = (at: { hour: number; minute: number }, hours = String(at.hour)) =>
+    ScheduleExpression.cron({
+      minute: String(at.minute),
+      hour: hours,
+      timeZone: TimeZone.AMERICA_LIMA,
+    });
+  /** Each job's expression and its period (how old a run may be before the next supersedes it). */
+  const timing: Record<JobName, { expression: ScheduleExpression; period: Duration }> = {
+    'sync-pending': {
+      expression: ScheduleExpression.rate(config.syncPendingEvery),
+      period: config.syncPendingEvery,
+    },
+    'expire-orders': {
+      expression: ScheduleExpression.rate(config.expireOrdersEvery),
+      period: config.expireOrdersEvery,
+    },
+    'check-unsettled': { expression: lima(config.checkUnsettledAt), period: Duration.days(1) },
+    // Hourly from the first run to 23:xx: a payout run cut short continues within the hour.
+    'create-payouts': {
+      expression: lima(config.createPayoutsAt, `${config.createPayoutsAt.hour}-23`),
+      period: Duration.hours(1),
+    },
+    'remind-expiring': {
+      expression: ScheduleExpression.rate(config.remindExpiringEvery),
+      period: config.remindExpiringEvery,
+    },
+    'ledger-integrity': {
+      expression: ScheduleExpression.rate(config.ledgerIntegrityEvery),
+      period: config.ledgerIntegrityEvery,
+    },
   };
+  const rates = Object.fromEntries(
+    Object.entries(timing).map(([name, { period }]) => [name, period]),
+  ) as Record<JobName, Duration>;
   for (const spec of SCHEDULES) {
     // Scheduler invokes asynchronously: its retries only cover handing the event over. What
     // happens to a run that throws (or waits behind the previous run: reserved concurrency 1)
@@ -44,7 +72,7 @@ export function buildJobSchedules(
     });
     new Schedule(scope, `${spec.name}-schedule`, {
       description: `${spec.name} (${stage})`,
-      schedule: ScheduleExpression.rate(rates[spec.name]),
+      schedule: timing[spec.name].expression,
       target: new LambdaInvoke(fn(spec.function), {
         input: ScheduleTargetInput.fromObject({ job: spec.name }),
         retryAttempts: 2,

@@ -10,6 +10,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -31,6 +32,16 @@ export const metricDimensions = (provider: StageConfig['provider']) => ({
   service: SERVICE.name,
   provider,
 });
+
+/** 1 in a minute when a queue's visible count rose (a new message), else 0. */
+function messagesArrived(visible: Metric): MathExpression {
+  return new MathExpression({
+    expression: 'IF(DIFF(visible) > 0, 1, 0)',
+    usingMetrics: { visible },
+    period: Duration.minutes(1),
+    label: `${visible.metricName} rose`,
+  });
+}
 
 /** One of our Powertools metrics, summed per 5 minutes, with the stage's dimensions. */
 function appMetricIn(dimensions: Record<string, string>) {
@@ -54,9 +65,13 @@ interface MonitoringProps {
 }
 
 /**
- * Every alarm, each saying what to do; the ones that mean money is at risk page through one
- * composite alarm, the others one by one, all to the stage's alarm topic. Made in the stack's
- * own scope (logical ids unchanged).
+ * Every alarm, each saying what to do and each paging the stage's alarm topic itself. CloudWatch
+ * notifies on an alarm's own state change only: had the members no actions of their own, a
+ * second incident while a first member is still in ALARM would change no composite state and page
+ * no one. So every member pages, and they alarm on new occurrences (a message arriving in a DLQ,
+ * not "visible > 0", which stays in ALARM for the DLQ's 14 days). The money-at-risk composite is
+ * the dashboard's summary and pages nothing itself. Made in the stack's own scope (logical ids
+ * unchanged).
  */
 export function buildAlarms(
   scope: Stack,
@@ -67,16 +82,17 @@ export function buildAlarms(
   const appMetric = appMetricIn(dimensions);
   const all: Alarm[] = [];
   const action = new SnsAction(topic);
-  /** Alarms that mean money is at risk page through one composite alarm, not one by one. */
+  /** Alarms that mean money is at risk: the composite (the dashboard's summary) gathers them. */
   const moneyAtRisk: Alarm[] = [];
   const alarm = (
     id: string,
     props: ConstructorParameters<typeof Alarm>[2],
-    options: { moneyAtRisk?: boolean } = {},
+    options: { moneyAtRisk?: boolean; pages?: boolean } = {},
   ) => {
     const created = new Alarm(scope, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
     if (options.moneyAtRisk) moneyAtRisk.push(created);
-    else created.addAlarmAction(action);
+    // Paging only: a return to OK would be a second message for one incident.
+    if (options.pages !== false) created.addAlarmAction(action);
     all.push(created);
     return created;
   };
@@ -87,11 +103,15 @@ export function buildAlarms(
     alarm(
       `${spec.name}-dlq-not-empty`,
       {
-        alarmDescription: `Messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
+        alarmDescription: `New messages in the ${spec.name} DLQ: inspect, fix, then npm run dlq:redrive.`,
+        // SQS does not count a redrive into a DLQ in NumberOfMessagesSent; a rise of the visible
+        // count is a new message (and the alarm is back to OK the next minute, ready for the next).
+        metric: messagesArrived(
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+        ),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -121,9 +141,10 @@ export function buildAlarms(
     {
       alarmDescription:
         'A scheduled job run failed, or was dropped because the previous run was still going (see the message): the safety nets are not running.',
-      metric: stateful.jobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      // Lambda's and Scheduler's failure destinations send (SendMessage): each failed run counts.
+      metric: stateful.jobsDeadLetterQueue.metricNumberOfMessagesSent({
         period: Duration.minutes(1),
-        statistic: 'Maximum',
+        statistic: 'Sum',
       }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -134,9 +155,10 @@ export function buildAlarms(
   alarm('stream-dispatch-failures', {
     alarmDescription:
       'Outbox batches the dispatcher gave up on: events did not reach the bus/webhooks. Replay them from GET /v1/events and redeliver.',
-    metric: stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible({
+    // The stream's failure destination sends (SendMessage): each abandoned batch counts.
+    metric: stateful.streamFailureQueue.metricNumberOfMessagesSent({
       period: Duration.minutes(1),
-      statistic: 'Maximum',
+      statistic: 'Sum',
     }),
     threshold: 0,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -248,6 +270,14 @@ export function buildAlarms(
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
   });
+  alarm('payout-day-incomplete', {
+    alarmDescription:
+      'A payout day ended with due sellers not yet proposed: the hourly create-payouts runs continue them the next day. Find why runs stopped early (create-payouts logs "run incomplete", its errors alarm) and review the late payouts.',
+    metric: appMetric('PayoutDayIncomplete'),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
   alarm('webhook-delivery-crashes', {
     alarmDescription:
       'Outgoing webhook deliveries crashed in our code (not a marketplace endpoint failing, which is retried quietly).',
@@ -256,7 +286,9 @@ export function buildAlarms(
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
   });
-  if (config.notificationHeartbeatHours !== undefined) {
+  // Not before the stage's PSP notifies at all (decision 83): a silence from deploy to go-live is
+  // no incident, and would hold this alarm in ALARM for days.
+  if (config.notificationHeartbeatHours !== undefined && config.notificationHeartbeatArmed !== false) {
     alarm(
       'notifications-silent',
       {
@@ -289,13 +321,13 @@ export function buildAlarms(
       evaluationPeriods: 1,
     });
   }
+  // The summary on the dashboard: no action of its own (each member pages for itself).
   const composite = new CompositeAlarm(scope, 'money-at-risk', {
     compositeAlarmName: `pagoefectivo-${stage}-money-at-risk`,
     alarmDescription:
-      'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left), the ledger disagreeing with itself or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do.',
+      'Money is at risk: a payment not applied (notification DLQ or backlog, anomaly), the safety nets not running (jobs DLQ, due orders left), the ledger disagreeing with itself or the PSP silent. The alarm in ALARM state among its rules says which; docs/runbook.md says what to do. Each member pages on its own.',
     alarmRule: AlarmRule.anyOf(...moneyAtRisk.map((member) => AlarmRule.fromAlarm(member, AlarmState.ALARM))),
   });
-  composite.addAlarmAction(action);
   return { alarms: all, composite };
 }
 
@@ -378,6 +410,7 @@ export function buildDashboard(
       appMetric('PayoutApproved'),
       appMetric('PayoutPaidOut'),
       appMetric('PayoutNotPaid'),
+      appMetric('PayoutDayIncomplete'),
     ]),
     graph('Outbound backlog', [
       deliveries.queue.metricApproximateNumberOfMessagesVisible(maximum),

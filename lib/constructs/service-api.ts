@@ -93,7 +93,8 @@ export function buildServiceApi(
       loggingLevel: MethodLoggingLevel.ERROR,
       dataTraceEnabled: false,
       tracingEnabled: true,
-      metricsEnabled: true,
+      // Per-method metrics are paid custom metrics no alarm reads; the API's own are free (and alarmed).
+      metricsEnabled: config.detailedApiMetrics === true,
       throttlingRateLimit: config.apiThrottle.rateLimit,
       throttlingBurstLimit: config.apiThrottle.burstLimit,
     },
@@ -137,6 +138,8 @@ export function buildServiceApi(
       ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
       GATEWAY_PROBLEMS.serviceUnavailable,
     ],
+    // A WAF block without a custom response of its own (the managed rule groups' rules).
+    ['WafFiltered', ResponseType.WAF_FILTERED, GATEWAY_PROBLEMS.forbidden],
   ] as const;
   for (const [id, type, spec] of gatewayResponses) {
     api.addGatewayResponse(id, {
@@ -189,6 +192,7 @@ export function buildServiceApi(
     stageArn: api.deploymentStage.stageArn,
     publicRoutesPerIpPer5Min: config.edge.publicRoutesPerIpPer5Min,
     apiPerIpPer5Min: config.edge.apiPerIpPer5Min,
+    pspRoutesPerIpPer5Min: config.edge.pspRoutesPerIpPer5Min,
     ...(config.edge.pspSourceCidrs ? { pspSourceCidrs: config.edge.pspSourceCidrs } : {}),
   });
   Validations.of(api).acknowledge(

@@ -586,19 +586,22 @@ describe('API', () => {
 describe('schedules', () => {
   const { service } = synthesized.prod;
 
-  it('run each job on its stage rate with retries and a dead-letter queue', () => {
+  it('run each job on its stage rate (daily ones at a Lima time) with retries and a dead-letter queue', () => {
     for (const spec of SCHEDULES) {
       const rate = {
         'expire-orders': 'rate(1 minute)',
         'sync-pending': 'rate(5 minutes)',
-        'check-unsettled': 'rate(1 day)',
-        'create-payouts': 'rate(1 day)',
+        // A rate of a day runs at the deploy's hour: Lima wall-clock times instead.
+        'check-unsettled': 'cron(0 6 * * ? *)',
+        // Hourly from 07:00: a payout run cut short continues within the hour.
+        'create-payouts': 'cron(0 7-23 * * ? *)',
         'remind-expiring': 'rate(15 minutes)',
         'ledger-integrity': 'rate(1 hour)',
       }[spec.name];
       service.hasResourceProperties('AWS::Scheduler::Schedule', {
         Description: `${spec.name} (prod)`,
         ScheduleExpression: rate,
+        ...(rate.startsWith('cron') ? { ScheduleExpressionTimezone: 'America/Lima' } : {}),
         State: 'ENABLED',
         Target: Match.objectLike({
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
@@ -643,7 +646,7 @@ describe('schedules', () => {
           'expire-orders': 60,
           'sync-pending': 300,
           'check-unsettled': 21_600,
-          'create-payouts': 21_600,
+          'create-payouts': 3_600,
           'remind-expiring': 900,
           'ledger-integrity': 3600,
         }[spec.name],
@@ -658,11 +661,14 @@ describe('schedules', () => {
       Namespace: 'PagoEfectivoMarketplace',
       EvaluationPeriods: 10,
     });
-    const dlqAlarms = service.findResources('AWS::CloudWatch::Alarm', {
-      Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' },
-    });
-    // One per queue's DLQ, the jobs DLQ and the stream failure destination.
-    expect(Object.keys(dlqAlarms)).toHaveLength(QUEUES.length + 2);
+    // One per queue's DLQ (a rise of its visible count), the jobs DLQ and the stream failure
+    // destination (messages sent): new messages, not "visible > 0" (test/infra/day-one.test.ts).
+    const dlqAlarms = Object.entries(
+      service.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>,
+    ).filter(([, alarm]) =>
+      /ApproximateNumberOfMessagesVisible|NumberOfMessagesSent/.test(JSON.stringify(alarm.Properties)),
+    );
+    expect(dlqAlarms).toHaveLength(QUEUES.length + 2);
   });
 });
 
@@ -769,13 +775,14 @@ describe('alarms', () => {
     expect(() => synth('prod', undefined, {})).toThrow(/pages no one/);
   });
 
-  it('page once for money at risk (composite), and not for each of its members', () => {
+  it('sum money at risk up in a composite, while each member pages on its own', () => {
     const composites = Object.values(
       service.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
     );
     expect(composites).toHaveLength(1);
     const rule = JSON.stringify(composites[0]?.Properties.AlarmRule);
-    expect(composites[0]?.Properties.AlarmActions).toHaveLength(1);
+    // The dashboard's summary: a second incident would change no composite state (day-one.test.ts).
+    expect(composites[0]?.Properties.AlarmActions).toBeUndefined();
     const alarms = service.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
     const members = Object.entries(alarms).filter(([id]) => rule.includes(id));
     expect(members.map(([id]) => id).join(' ')).toMatch(/paymentnotificationsdlq/i);
@@ -792,7 +799,7 @@ describe('alarms', () => {
         name,
       ).toBe(true);
     }
-    for (const [id, member] of members) expect(member.Properties.AlarmActions, id).toBeUndefined();
+    for (const [id, member] of members) expect(member.Properties.AlarmActions, id).toHaveLength(1);
   });
 
   it('page (through money at risk) when a ledger integrity pass finds any difference', () => {
@@ -849,7 +856,7 @@ describe('alarms', () => {
 
   it('watch the DLQ, signature failures, anomalies and every function, and notify the topic', () => {
     service.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
       Namespace: 'AWS/SQS',
       Threshold: 0,
       AlarmActions: [Match.anyValue()],
@@ -1054,15 +1061,16 @@ describe('edge protection', () => {
         }),
         Match.objectLike({
           Name: 'public-routes-rate-per-ip',
-          Action: { Block: {} },
+          Action: { Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }) },
           Statement: {
             RateBasedStatement: Match.objectLike({
               AggregateKeyType: 'IP',
-              Limit: 1000,
-              // WAF sees `/<stage>/…`: the public paths are matched anywhere in the URI, never at its start.
+              Limit: 6000,
+              // WAF sees `/<stage>/…`: the buyer's paths are matched anywhere in the URI, never at its
+              // start. The PSP routes are in no per-IP rule sized for people (test/infra/day-one.test.ts).
               ScopeDownStatement: {
                 OrStatement: {
-                  Statements: ['/webhooks/', '/v/', '/sdk/'].map((path) => ({
+                  Statements: ['/v/', '/sdk/'].map((path) => ({
                     ByteMatchStatement: Match.objectLike({
                       PositionalConstraint: 'CONTAINS',
                       SearchString: path,
@@ -1086,6 +1094,7 @@ describe('edge protection', () => {
       stageArn: 'arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod',
       publicRoutesPerIpPer5Min: 1000,
       apiPerIpPer5Min: 20000,
+      pspRoutesPerIpPer5Min: 100_000,
       pspSourceCidrs: ['203.0.113.0/24'],
     });
     const template = Template.fromStack(stack);
@@ -1099,10 +1108,19 @@ describe('edge protection', () => {
             AndStatement: {
               Statements: Match.arrayWith([
                 {
-                  ByteMatchStatement: Match.objectLike({
-                    PositionalConstraint: 'ENDS_WITH',
-                    SearchString: '/webhooks/pagoefectivo',
-                  }),
+                  OrStatement: {
+                    Statements: ['/webhooks/pagoefectivo', '/webhooks/dlocal'].map((path) => ({
+                      ByteMatchStatement: Match.objectLike({
+                        PositionalConstraint: 'ENDS_WITH',
+                        SearchString: path,
+                        // Decoded and normalised first: `%2F`, `//` or `/./` cannot slip past.
+                        TextTransformations: [
+                          { Priority: 0, Type: 'URL_DECODE' },
+                          { Priority: 1, Type: 'NORMALIZE_PATH' },
+                        ],
+                      }),
+                    })),
+                  },
                 },
               ]),
             },

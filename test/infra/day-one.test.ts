@@ -1,0 +1,315 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EdgeProtection } from '#lib/constructs/edge-protection';
+import { createProductApp } from '#lib/product-app';
+import { STAGE_CONFIG, STAGES, type StageConfig } from '#lib/stage-config';
+import { FUNCTIONS, type FunctionName, GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '#lib/topology';
+import { CONFIG_VARIABLES, config, resetConfigForTests } from '#platform/config';
+import { problem } from '#platform/problem-document';
+import { BUILD_DIR } from '../../scripts/build-functions';
+import { lambdaEnvironments } from '../../scripts/lambda-environments';
+import { evaluateBurst } from '../support/waf-evaluator';
+
+/**
+ * Day one in AWS (issue 28): what the synthesized prod does at a real marketplace's volume — the
+ * WAF never blocks a PSP, every incident pages, every stage setting reaches its functions.
+ */
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+const synthRoot = mkdtempSync(join(tmpdir(), 'cdk-day-one-'));
+afterAll(() => rmSync(synthRoot, { recursive: true, force: true }));
+const { stage: _stage, ...featureFlags } = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<
+  string,
+  unknown
+>;
+
+function synthProd(context: Record<string, string> = {}) {
+  const product = createProductApp(
+    'prod',
+    BUILD_DIR,
+    new App({
+      outdir: mkdtempSync(join(synthRoot, 'prod-')),
+      context: { ...featureFlags, alarmEmails: 'oncall@example.pe', ...context },
+    }),
+  );
+  // cdk-nag runs here: an unacknowledged finding throws.
+  product.app.synth();
+  return Template.fromStack(product.service);
+}
+
+const prod = synthProd();
+const prodJson = prod.toJSON() as { Resources: Record<string, Resource> };
+
+describe('the WAF and the PSPs', () => {
+  const burst = (path: string, countIn5Min: number, headers: Record<string, string> = {}) =>
+    evaluateBurst(prodJson, { path, ip: '198.51.100.7', headers, countIn5Min });
+
+  it('lets a burst of 5,000 notifications in 5 min from one address, without a User-Agent, through every rule', () => {
+    expect(PSP_NOTIFICATION_PATHS).toEqual(['/webhooks/pagoefectivo', '/webhooks/dlocal']);
+    for (const route of PSP_NOTIFICATION_PATHS) {
+      // With the stage in front (execute-api URL) and without it (a custom domain).
+      for (const path of [`/prod${route}`, route]) {
+        expect(burst(path, 5_000), path).toEqual({});
+        expect(burst(path, 5_000, { 'User-Agent': 'PagoEfectivo' }), path).toEqual({});
+      }
+    }
+  });
+
+  it('still limits people: the buyer routes per address, a request without User-Agent elsewhere', () => {
+    // 200 buyers behind one carrier address opening their pages at once: 20 status polls in the
+    // first 5 visible minutes (test/e2e/serial/voucher-polling.test.ts), the page and the script.
+    expect(burst('/prod/v/tok_abc/status', 200 * 23, { 'User-Agent': 'Mozilla/5.0' })).toEqual({});
+    const flood = burst('/prod/v/tok_abc/status', 20_000, { 'User-Agent': 'x' });
+    expect(flood.blockedBy).toBe('public-routes-rate-per-ip');
+    expect(burst('/prod/v1/orders', 1)).toMatchObject({ blockedBy: 'no-user-agent-outside-psp-routes' });
+    // A path that only mentions a PSP route is not one.
+    expect(burst('/prod/v1/webhooks/pagoefectivo/x', 1)).toMatchObject({
+      blockedBy: 'no-user-agent-outside-psp-routes',
+    });
+    expect(burst('/prod/webhooks/pagoefectivo', 200_000).blockedBy).toBe('psp-routes-rate-per-ip');
+  });
+
+  it('answers a rate-limit block 429 problem+json with Retry-After, readable cross-origin', () => {
+    const { response } = burst('/prod/sdk/voucher.js', 20_000, { 'User-Agent': 'x' });
+    expect(response?.ResponseCode).toBe(429);
+    expect(response?.ResponseHeaders).toEqual(
+      expect.arrayContaining([
+        { Name: 'Retry-After', Value: '60' },
+        { Name: 'Access-Control-Allow-Origin', Value: '*' },
+      ]),
+    );
+    const [acl] = Object.values(prodJson.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
+    const bodies = acl?.Properties.CustomResponseBodies as Record<string, { Content: string }>;
+    const body = bodies[String(response?.CustomResponseBodyKey)];
+    expect(JSON.parse(String(body?.Content))).toEqual(
+      problem(429, GATEWAY_PROBLEMS.rateLimited.code, GATEWAY_PROBLEMS.rateLimited.detail),
+    );
+    // Per-method metrics (paid custom metrics no alarm reads) are off unless a stage asks.
+    prod.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ MetricsEnabled: false })]),
+    });
+    // Blocks without a custom response of their own (managed rules) are problem+json too.
+    prod.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'WAF_FILTERED',
+      StatusCode: '403',
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+    });
+  });
+
+  it('with an allowlist, lets the PSPs through first and refuses any other address on both routes, however spelled', () => {
+    const stack = new Stack(new App({ outdir: mkdtempSync(join(synthRoot, 'edge-')) }), 'Edge');
+    new EdgeProtection(stack, 'Edge', {
+      stage: 'prod',
+      stageArn: 'arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod',
+      ...STAGE_CONFIG.prod.edge,
+      pspSourceCidrs: ['203.0.113.0/24'],
+    });
+    const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Resource> };
+    const from = (ip: string, path: string) =>
+      evaluateBurst(template, { path, ip, headers: {}, countIn5Min: 5_000 });
+    for (const route of PSP_NOTIFICATION_PATHS) {
+      expect(from('203.0.113.9', `/prod${route}`)).toEqual({});
+      expect(from('198.51.100.7', `/prod${route}`).blockedBy).toBe('psp-notifications-from-psp-only');
+    }
+    // URL-encoded and un-normalised spellings of the route are matched as the route.
+    for (const path of ['/prod/webhooks%2Fdlocal', '/prod//webhooks/./pagoefectivo'])
+      expect(from('198.51.100.7', path).blockedBy, path).toBe('psp-notifications-from-psp-only');
+  });
+});
+
+describe('every incident pages', () => {
+  const alarms = Object.entries(prod.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
+  const [composite] = Object.values(
+    prod.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
+  );
+  const members = alarms.filter(([id]) => JSON.stringify(composite?.Properties.AlarmRule).includes(id));
+
+  /** What makes each alarm fire, as the template says it: metric (or expression), comparison, threshold. */
+  function firesWhen(properties: Record<string, unknown>): string {
+    const comparison = {
+      GreaterThanThreshold: '>',
+      GreaterThanOrEqualToThreshold: '≥',
+      LessThanThreshold: '<',
+    }[String(properties.ComparisonOperator)];
+    const metrics = properties.Metrics as
+      | { Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { MetricName: string } } }[]
+      | undefined;
+    const what = metrics
+      ? `${metrics.find((metric) => metric.Expression)?.Expression} of ${metrics.find((metric) => metric.MetricStat)?.MetricStat?.Metric.MetricName}`
+      : `${properties.Statistic ?? properties.ExtendedStatistic} ${properties.MetricName}`;
+    return `${what} ${comparison} ${properties.Threshold}`;
+  }
+
+  it('states for each alarm what makes it fire: new occurrences, not a state that lasts for days', () => {
+    const stated: [RegExp, string][] = [
+      // A rise of the DLQ's visible count: a message arrived (SQS's redrive is not in NumberOfMessagesSent).
+      [
+        /^paymentnotificationsdlqnotempty/,
+        'IF(DIFF(visible) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
+      ],
+      [
+        /^webhookdeliveriesdlqnotempty/,
+        'IF(DIFF(visible) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
+      ],
+      // Failure destinations send: each failed job run, each abandoned stream batch.
+      [/^jobsdlqnotempty/, 'Sum NumberOfMessagesSent > 0'],
+      [/^streamdispatchfailures/, 'Sum NumberOfMessagesSent > 0'],
+      [/^paymentnotificationsbacklogold/, 'Maximum ApproximateAgeOfOldestMessage > 300'],
+      [/^dispatcherlagging/, 'Maximum IteratorAge > 300000'],
+      [/^overduependingbacklog/, 'Minimum DueOrdersLeft ≥ 1'],
+      [/^webhooksignaturefailures/, 'Sum WebhookSignatureRejected ≥ 5'],
+      [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
+      [/^refundsoverdue/, 'Maximum RefundsOverdue ≥ 1'],
+      [/^riskflags/, 'Sum RiskFlagged ≥ 1'],
+      [/^webhookdeliverycrashes/, 'Sum WebhookDeliveryCrashed ≥ 1'],
+      [/^payoutdayincomplete/, 'Sum PayoutDayIncomplete ≥ 1'],
+      [/^notificationssilent/, 'Sum WebhookAccepted < 1'],
+      [/^api5xx/, 'Sum 5XXError ≥ 5'],
+      [/^[a-z]+errors[0-9A-F]{8}$/, 'Sum Errors ≥ 1'],
+    ];
+    const unstated = alarms.flatMap(([id, alarm]) => {
+      const entry = stated.find(([pattern]) => pattern.test(id));
+      if (!entry) return [`${id}: ${firesWhen(alarm.Properties)} (not stated here)`];
+      return firesWhen(alarm.Properties) === entry[1] ? [] : [`${id}: ${firesWhen(alarm.Properties)}`];
+    });
+    expect(unstated).toEqual([]);
+    expect(alarms.filter(([id]) => /^[a-z]+errors[0-9A-F]{8}$/.test(id))).toHaveLength(
+      Object.keys(FUNCTIONS).length,
+    );
+  });
+
+  it('notifies a second, different incident while another member is still in ALARM', () => {
+    // CloudWatch runs an alarm's actions when that alarm changes state, nothing else: replay it.
+    const topic = Object.keys(prod.findResources('AWS::SNS::Topic'))[0];
+    const state = new Map<string, 'OK' | 'ALARM'>(alarms.map(([id]) => [id, 'OK']));
+    const compositeInAlarm = () => members.some(([id]) => state.get(id) === 'ALARM');
+    const raise = (id: string) => {
+      const compositeBefore = compositeInAlarm();
+      state.set(id, 'ALARM');
+      const alarm = alarms.find(([candidate]) => candidate === id)?.[1];
+      const pages = [...((alarm?.Properties.AlarmActions as unknown[]) ?? [])];
+      if (!compositeBefore && compositeInAlarm())
+        pages.push(...((composite?.Properties.AlarmActions as unknown[]) ?? []));
+      return pages.filter((action) => JSON.stringify(action) === JSON.stringify({ Ref: topic }));
+    };
+    expect(members.length).toBeGreaterThanOrEqual(5);
+    for (const [first] of members) {
+      for (const [second] of members) {
+        if (second === first) continue;
+        for (const [id] of alarms) state.set(id, 'OK');
+        expect(raise(first), first).toHaveLength(1);
+        // The first is still open (a payment anomaly, a notification silence…): the next one pages anyway.
+        expect(raise(second), `${second} while ${first} is in ALARM`).toHaveLength(1);
+      }
+    }
+    // Every other alarm pages on its own too; the composite is the dashboard's summary.
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
+    expect(composite?.Properties.AlarmActions).toBeUndefined();
+  });
+
+  it('arms notifications-silent only when the stage is live (decision 83)', () => {
+    const silent = (template: Template) =>
+      Object.keys(
+        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'WebhookAccepted' } }),
+      );
+    expect(silent(prod)).toHaveLength(1);
+    const beforeGoLive = synthProd({ notificationHeartbeatArmed: 'false' });
+    expect(silent(beforeGoLive)).toEqual([]);
+    const [before] = Object.values(
+      beforeGoLive.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
+    );
+    expect(JSON.stringify(before?.Properties.AlarmRule)).not.toContain('notificationssilent');
+  });
+});
+
+describe('every stage setting reaches its functions', () => {
+  /** The variable a stage setting is delivered as, where it is not the setting's own name in SCREAMING_SNAKE. */
+  const DELIVERED_AS: Partial<Record<keyof StageConfig, string>> = {
+    provider: 'PSP_PROVIDER',
+    settlement: 'SETTLEMENT_CONFIG',
+    expiryGrace: 'EXPIRY_GRACE_SECONDS',
+    logLevel: 'POWERTOOLS_LOG_LEVEL',
+  };
+  const screaming = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  const settings = [
+    ...new Set(STAGES.flatMap((stage) => Object.keys(STAGE_CONFIG[stage]))),
+  ] as (keyof StageConfig)[];
+  /** Stage settings that are function variables: config() parses a variable of their name. */
+  const delivered = settings.flatMap((setting) => {
+    const variable = DELIVERED_AS[setting] ?? screaming(setting);
+    return (CONFIG_VARIABLES as readonly string[]).includes(variable) ? [{ setting, variable }] : [];
+  });
+
+  /** The config variables a function's bundle reads: `config().NAME`, `env.NAME`, `{ NAME } = config()`. */
+  function variablesRead(name: FunctionName): Set<string> {
+    const directory = join(BUILD_DIR, name);
+    const code = readdirSync(directory)
+      .filter((file) => file.endsWith('.mjs'))
+      .map((file) => readFileSync(join(directory, file), 'utf8'))
+      .join('\n');
+    return new Set(
+      CONFIG_VARIABLES.filter((variable) =>
+        // Not the declaration in config.ts's table (`NAME: parser(…)`), every other use.
+        new RegExp(`(?:\\.|[{,]\\s*)${variable}\\b(?!\\s*:\\s*[\\w$]+\\()`).test(code),
+      ),
+    );
+  }
+
+  it('finds the settings among what config() parses (the scan is live)', () => {
+    expect(delivered.map(({ variable }) => variable)).toEqual(
+      expect.arrayContaining(['RISK_RULES', 'RISK_REVIEW_REQUIRED', 'PAYOUT_SCHEDULE', 'SETTLEMENT_CONFIG']),
+    );
+    expect(variablesRead('create-order').has('RISK_RULES')).toBe(true);
+    expect(variablesRead('get-order').has('RISK_RULES')).toBe(false);
+  });
+
+  it("gives every function each stage setting its code reads, with the stage's value", () => {
+    const missing: string[] = [];
+    for (const stage of STAGES) {
+      const template = stage === 'prod' ? prod : synthStage(stage);
+      for (const [name, environment] of lambdaEnvironments(template)) {
+        const read = variablesRead(name);
+        for (const { setting, variable } of delivered) {
+          if (!read.has(variable)) continue;
+          if (!(variable in environment)) {
+            missing.push(`${stage} ${name}: ${variable} (${setting}) never set`);
+            continue;
+          }
+          // What the function's config() reads from the template's text is the stage's value.
+          const value = STAGE_CONFIG[stage][setting];
+          const saved = { ...process.env };
+          try {
+            Object.assign(process.env, environment);
+            resetConfigForTests();
+            const parsed = (config() as Record<string, unknown>)[variable];
+            const expected =
+              value instanceof Duration ? value.toSeconds() : JSON.parse(JSON.stringify(value));
+            const actual =
+              typeof parsed === 'string' && typeof expected === 'object' ? JSON.parse(parsed) : parsed;
+            if (JSON.stringify(actual) !== JSON.stringify(expected))
+              missing.push(`${stage} ${name}: ${variable} is ${JSON.stringify(actual)}, not the stage's`);
+          } finally {
+            for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+            Object.assign(process.env, saved);
+            resetConfigForTests();
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+function synthStage(stage: 'dev' | 'staging'): Template {
+  const product = createProductApp(
+    stage,
+    BUILD_DIR,
+    new App({ outdir: mkdtempSync(join(synthRoot, `${stage}-`)), context: { ...featureFlags } }),
+  );
+  return Template.fromStack(product.service);
+}
