@@ -1,4 +1,4 @@
-/*! pe-voucher 1.0.0 */
+/*! pe-voucher 1.1.0 */
 (function () {
   if (customElements.get('pe-voucher')) return;
   var script = document.currentScript;
@@ -23,6 +23,35 @@
     if (!days) parts.push(fill(units.s, { n: total % 60 }));
     return parts.join(' ');
   }
+  function statusPoller(poll) {
+    var visibleMs = 0, since = Date.now(), last = 0, timer = null, stopped = false;
+    function delay() {
+      var shown = visibleMs + (Date.now() - since);
+      return shown < 45000 ? 5000 : shown < 180000 ? 15000 : 60000;
+    }
+    function schedule() {
+      clearTimeout(timer);
+      timer = stopped || document.hidden ? null : setTimeout(run, delay());
+    }
+    function run() { last = Date.now(); poll(); schedule(); }
+    // Back in view (or focused) after a while: ask at once, the buyer may just have paid.
+    function resumed() { if (!stopped && !document.hidden) { if (Date.now() - last > 2000) run(); else schedule(); } }
+    function visibility() {
+      if (document.hidden) { visibleMs += Date.now() - since; clearTimeout(timer); timer = null; }
+      else { since = Date.now(); resumed(); }
+    }
+    document.addEventListener('visibilitychange', visibility);
+    window.addEventListener('focus', resumed);
+    schedule();
+    return {
+      stop: function () {
+        stopped = true;
+        clearTimeout(timer);
+        document.removeEventListener('visibilitychange', visibility);
+        window.removeEventListener('focus', resumed);
+      },
+    };
+  }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -42,7 +71,11 @@
     connectedCallback() { this.load(); }
     disconnectedCallback() { this.stop(); }
     attributeChangedCallback(name, before, after) { if (this.isConnected && before !== after) this.load(); }
-    stop() { this.timers.forEach(clearInterval); this.timers = []; }
+    stop() {
+      this.timers.forEach(clearInterval);
+      this.timers = [];
+      if (this.poller) { this.poller.stop(); this.poller = null; }
+    }
     base() { var base = this.getAttribute('api-base') || defaultBase; return base.endsWith('/') ? base : base + '/'; }
     url(suffix) { return this.base() + 'v/' + encodeURIComponent(this.getAttribute('token') || '') + suffix; }
     load() {
@@ -116,7 +149,7 @@
         };
         tick();
         this.timers.push(setInterval(tick, 1000));
-        this.timers.push(setInterval(function () { self.poll(main, badge, message, payable); }, 4000));
+        this.poller = statusPoller(function () { self.poll(main, badge, message, payable); });
       }
       root.appendChild(main);
       this.announce(view);

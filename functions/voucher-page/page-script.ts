@@ -2,7 +2,8 @@
  * The voucher page's only script, inline and allowed by its SHA-256 in the page's CSP (no
  * 'unsafe-inline'). Plain ES5-level JavaScript as a string: it runs in the buyer's browser, not in
  * Node. Without it the page still shows everything that matters (server-rendered); with it the
- * page counts down, copies the CIP, prints, and polls `./status` so a payment shows without reload.
+ * page counts down, copies the CIP, prints, and polls `./status` so a payment shows without reload
+ * (backing off, paused while the tab is hidden: `statusPoller`).
  * It holds no words of its own: they come from the page's JSON data block (the copy catalogue).
  */
 import { BROWSER_HELPERS } from './browser-helpers';
@@ -44,14 +45,14 @@ ${BROWSER_HELPERS}
       .then(function (view) {
         if (!view) return;
         apply(view);
-        if (!view.payable) { clearInterval(poller); clearInterval(ticker); }
+        if (!view.payable) { poller.stop(); clearInterval(ticker); }
       })
       .catch(function () {});
   }
   if (data.payable) {
     tick();
     ticker = setInterval(tick, 1000);
-    poller = setInterval(poll, 4000);
+    poller = statusPoller(poll);
   }
 })();
 `.trim();

@@ -3,7 +3,7 @@ import { BROWSER_HELPERS } from './browser-helpers';
 import { VOUCHER_CSS } from './styles';
 
 /** Bumped when the widget's behaviour changes; `/sdk/voucher-<version>.js` is immutable. */
-export const WIDGET_VERSION = '1.0.0';
+export const WIDGET_VERSION = '1.1.0';
 
 /**
  * `<pe-voucher token="…">`: the voucher inside a marketplace's own checkout. A framework-free
@@ -46,7 +46,11 @@ ${BROWSER_HELPERS}
     connectedCallback() { this.load(); }
     disconnectedCallback() { this.stop(); }
     attributeChangedCallback(name, before, after) { if (this.isConnected && before !== after) this.load(); }
-    stop() { this.timers.forEach(clearInterval); this.timers = []; }
+    stop() {
+      this.timers.forEach(clearInterval);
+      this.timers = [];
+      if (this.poller) { this.poller.stop(); this.poller = null; }
+    }
     base() { var base = this.getAttribute('api-base') || defaultBase; return base.endsWith('/') ? base : base + '/'; }
     url(suffix) { return this.base() + 'v/' + encodeURIComponent(this.getAttribute('token') || '') + suffix; }
     load() {
@@ -120,7 +124,7 @@ ${BROWSER_HELPERS}
         };
         tick();
         this.timers.push(setInterval(tick, 1000));
-        this.timers.push(setInterval(function () { self.poll(main, badge, message, payable); }, 4000));
+        this.poller = statusPoller(function () { self.poll(main, badge, message, payable); });
       }
       root.appendChild(main);
       this.announce(view);

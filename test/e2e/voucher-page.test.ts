@@ -173,7 +173,7 @@ describe('the hosted voucher page', () => {
     expect(await script.text()).toContain("customElements.define('pe-voucher'");
     const again = await fetch(`${stack().apiUrl}/sdk/voucher.js`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
-    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.0.0.js`);
+    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.1.0.js`);
     expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${stack().apiUrl}/sdk/other.js`)).status).toBe(404);
   });
