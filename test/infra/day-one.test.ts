@@ -164,6 +164,7 @@ describe('every incident pages', () => {
       [/^overduependingbacklog/, 'Minimum DueOrdersLeft ≥ 1'],
       [/^webhooksignaturefailures/, 'Sum WebhookSignatureRejected ≥ 5'],
       [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
+      [/^ledgerintegritydifferences/, 'Maximum LedgerIntegrityDifferences ≥ 1'],
       [/^refundsoverdue/, 'Maximum RefundsOverdue ≥ 1'],
       [/^riskflags/, 'Sum RiskFlagged ≥ 1'],
       [/^webhookdeliverycrashes/, 'Sum WebhookDeliveryCrashed ≥ 1'],
