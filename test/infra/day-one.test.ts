@@ -162,6 +162,10 @@ describe('every incident pages', () => {
       [/^paymentnotificationsbacklogold/, 'Maximum ApproximateAgeOfOldestMessage > 300'],
       [/^dispatcherlagging/, 'Maximum IteratorAge > 300000'],
       [/^overduependingbacklog/, 'Minimum DueOrdersLeft ≥ 1'],
+      [
+        /^finalcheckfailing/,
+        `Maximum FinalCheckFailingSeconds ≥ ${STAGE_CONFIG.prod.finalCheckAlarmAfter.toSeconds()}`,
+      ],
       [/^webhooksignaturefailures/, 'Sum WebhookSignatureRejected ≥ 5'],
       [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
       [/^ledgerintegritydifferences/, 'Maximum LedgerIntegrityDifferences ≥ 1'],
