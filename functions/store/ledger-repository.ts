@@ -107,14 +107,31 @@ export function ledgerWrites(
   return items;
 }
 
-/** Running totals of fixed accounts, per currency: one ADD per account (see `deferAccountTotals`). */
+/**
+ * Running totals of fixed accounts, per currency (see `deferAccountTotals`): one update per
+ * account, adding every currency's amount at once — a transaction may touch an item only once, so
+ * a report with PEN and USD lines cannot update `ACCOUNT#bank` once per currency (decision 72).
+ */
 export function accountTotalWrites(totals: Record<string, Partial<Record<string, number>>>): TransactItem[] {
-  return Object.entries(totals).flatMap(([currency, accounts]) =>
-    Object.entries(accounts)
-      .filter(([, amount]) => amount !== undefined && amount !== 0)
-      .map(([account, amount]) => add(accountKey(account), `balance_${currency}`, amount as number)),
-  );
+  const byAccount = new Map<string, [string, number][]>();
+  for (const [currency, accounts] of Object.entries(totals)) {
+    for (const [account, amount] of Object.entries(accounts)) {
+      if (amount === undefined || amount === 0) continue;
+      byAccount.set(account, [...(byAccount.get(account) ?? []), [`balance_${currency}`, amount]]);
+    }
+  }
+  return [...byAccount].map(([account, amounts]) => addAll(accountKey(account), amounts));
 }
+
+const addAll = (Key: Record<string, string>, amounts: [string, number][]): TransactItem => ({
+  Update: {
+    TableName: tableName(),
+    Key,
+    UpdateExpression: `ADD ${amounts.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(amounts.map(([attribute], i) => [`#a${i}`, attribute])),
+    ExpressionAttributeValues: Object.fromEntries(amounts.map(([, amount], i) => [`:a${i}`, amount])),
+  },
+});
 
 /** A line of a seller's own ledger (`GET /v1/sellers/{id}/ledger`), naming what caused it. */
 function sellerLine(
