@@ -13,8 +13,8 @@ const IMPORT_RESERVE_MS = 30_000;
  * S3 `ObjectCreated` on the stage's report bucket (uploaded through a presigned URL from
  * POST /v1/settlements/uploads): reconcile the report. The file is streamed three times (hash,
  * validate, apply) and never held whole. A run cut short throws, so Lambda's async retries
- * resume it (the same SHA-256 is the same settlement); an unreadable report is logged with its
- * problems and not retried.
+ * resume it (the same SHA-256 is the same settlement); an unreadable report, or one past a limit,
+ * is logged with its problems and not retried.
  */
 // `run` is the plain function behind `handler` (tests call it bare).
 export const run = (event: S3Event, context: Context): Promise<void> =>
@@ -42,7 +42,9 @@ export const run = (event: S3Event, context: Context): Promise<void> =>
         if (settlement.status !== 'COMPLETED')
           throw new Error(`settlement ${settlement.id} not finished in time; retrying resumes it`);
       } catch (error) {
-        if ((error as { status?: number }).status === 400) {
+        // Unreadable (400) or past a limit (422): the same file would fail the same way again.
+        const status = (error as { status?: number }).status;
+        if (status === 400 || status === 422) {
           logger.error('settlement report refused', { key, error });
           continue;
         }

@@ -783,6 +783,12 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '409': problem('`idempotency_key_reused`: the Idempotency-Key came with another file.'),
         '413': problem('Larger than the API takes: use POST /v1/settlements/uploads.'),
         '415': problem('Not text/csv or the .xlsx media type.'),
+        '422': problem(
+          'Past a limit of the stage (`settlement.limits`), refused whole and nothing started: `report_too_many_lines`, ' +
+            '`report_line_too_long`, `report_cell_too_long`, `report_xlsx_too_large`, `report_xlsx_uncompressed_too_large` ' +
+            '(also a zip entry that unzips to more than it declares), `report_xlsx_shared_strings_too_large`, ' +
+            '`report_xlsx_too_many_entries`. The problem names the limit (`limit`, `max`) and, where there is one, `line` and `column`.',
+        ),
       },
     },
     'GET /v1/settlements': {

@@ -34,6 +34,13 @@ export const SettlementSchema = /* @__PURE__ */ schema(() =>
         .record(z.string(), amounts)
         .meta({ description: 'What our orders and the contracted commission say the same lines should be.' }),
       difference: z.record(z.string(), amounts).meta({ description: '`totals` − `expected`, per currency.' }),
+      lastError: z
+        .object({ at: z.iso.datetime(), processedThrough: z.number().int(), reason: z.string() })
+        .optional()
+        .meta({
+          description:
+            'Why the last import attempt stopped early (only while IMPORTING): POST the same file again to resume it.',
+        }),
     })
     .meta({ id: 'Settlement' }),
 );

@@ -18,11 +18,14 @@ import {
   getLine,
   getSettlement,
   LineRecordedError,
+  recordImportFailure,
   recordLine,
+  SettlementMovedError,
   saveSettledLine,
   startSettlement,
 } from '#store/settlements-repository';
 import {
+  checkCsvShape,
   type LineProblem,
   type ReadLine,
   type ReportFormat,
@@ -120,7 +123,35 @@ export async function importReport(
     }));
     if (settlement.status === 'COMPLETED') return { settlement, replayed: true };
   }
-  return { settlement: await applyReport(source, settlement, config, options), replayed: false };
+  try {
+    return { settlement: await applyReport(source, settlement, config, options), replayed: false };
+  } catch (error) {
+    await noteFailure(settlement.id, error);
+    throw error;
+  }
+}
+
+/**
+ * An attempt that stops midway (the file's stream broke, DynamoDB refused, the function crashed
+ * into an error) leaves the settlement IMPORTING at its watermark, every line before it applied
+ * once: posting the same file again resumes it. The reason is kept on the settlement so that a
+ * person reading it knows it stalled and what to do; the details are in the log.
+ */
+async function noteFailure(id: string, error: unknown) {
+  if (error instanceof SettlementMovedError) return;
+  const current = await getSettlement(id).catch(() => undefined);
+  const name = error instanceof Error ? error.name : 'Error';
+  logger.error('settlement import stopped; importing the same file again resumes it', {
+    settlementId: id,
+    processedThrough: current?.processedThrough,
+    error,
+  });
+  if (current === undefined) return;
+  await recordImportFailure(id, {
+    at: now().toISOString(),
+    processedThrough: current.processedThrough,
+    reason: `The import stopped after line ${current.processedThrough} (${name}). Lines up to there are reconciled; import the same file again to resume.`,
+  }).catch((failure: unknown) => logger.warn('could not record the import failure', { failure }));
 }
 
 async function validateReport(source: ReportSource, config: SettlementConfig) {
@@ -138,6 +169,7 @@ async function scanReport(source: ReportSource, config: SettlementConfig) {
   let problemLines = 0;
   let settledOn: string | undefined;
   const problems: LineProblem[] = [];
+  if (source.format === 'csv') await checkCsvShape(await source.open(), config.limits);
   for await (const read of readReport(await source.open(), source.format, config)) {
     lines++;
     if ('problems' in read) {

@@ -13,6 +13,7 @@ import { issuesText } from '#platform/zod-english';
 export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
   const header = (text: string) => z._default(z.string(), text);
   const percent = (fallback: number) => z._default(z.number().check(z.gte(0), z.lte(100)), fallback);
+  const count = (fallback: number) => z._default(z.int().check(z.positive()), fallback);
   return z.object({
     /** Header text of each column; compared without case, accents or repeated spaces. */
     columns: z.prefault(
@@ -44,10 +45,35 @@ export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
     ),
     /** A payment not in any settlement this many days after it was paid is flagged (`unsettled_payment`). */
     unsettledAfterDays: z._default(z.number().check(z.positive()), 7),
+    /**
+     * What a report may hold before it is refused whole (422 naming the limit), so that a hostile
+     * or broken file costs bounded time and memory (decision 73). A real report is far inside them:
+     * ~120 bytes a line, 11 columns, the longest cell an order id.
+     */
+    limits: z.prefault(
+      z.object({
+        /** Lines after the header (~33,000 fit the API's 4 MB; 100,000 reconcile in 3–6 min). */
+        maxLines: count(100_000),
+        /** Bytes of one line (a physical line, and a record with its quoted line breaks). */
+        maxLineBytes: count(4_096),
+        /** Characters of one cell. */
+        maxCellChars: count(512),
+        /** An .xlsx is read whole before unzipping (its directory is at the end): its size at most. */
+        xlsxMaxBytes: count(16_000_000),
+        /** Sum of the workbook's entries unzipped, by the zip's own directory and checked while inflating. */
+        xlsxMaxUncompressedBytes: count(160_000_000),
+        /** The shared strings part (held in memory while the sheet is read), unzipped. */
+        xlsxMaxSharedStringsBytes: count(24_000_000),
+        /** Entries of the zip (a workbook has about ten). */
+        xlsxMaxEntries: count(1_000),
+      }),
+      {},
+    ),
   });
 });
 export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
 export type ReportColumn = keyof SettlementConfig['columns'];
+export type ReportLimits = SettlementConfig['limits'];
 
 export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = /* @__PURE__ */ schema(() =>
   SettlementConfigSchema.parse({}),

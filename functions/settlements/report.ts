@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
 import { decimalToMinor } from '#orders/money';
-import { REQUIRED_COLUMNS, type ReportColumn, type SettlementConfig } from './report-config';
+import {
+  REQUIRED_COLUMNS,
+  type ReportColumn,
+  type ReportLimits,
+  type SettlementConfig,
+} from './report-config';
+import { type LineProblem, ReportLimitError, UnreadableReportError } from './report-errors';
+import { checkedWorkbook } from './xlsx-guard';
 
 /** One payment as PagoEfectivo's settlement report lists it; amounts in minor units. */
 export interface ReportLine {
@@ -23,12 +30,6 @@ export interface ReportLine {
   channel?: string;
 }
 
-export interface LineProblem {
-  line: number;
-  column: string;
-  message: string;
-}
-
 export type ReadLine = { line: ReportLine } | { line: number; problems: LineProblem[] };
 
 export type ReportFormat = 'csv' | 'xlsx';
@@ -38,16 +39,12 @@ export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** A file the importer cannot read at all (no header, a broken CSV quote, not an xlsx): refused whole. */
-export class UnreadableReportError extends Error {
-  constructor(
-    message: string,
-    readonly problem: LineProblem,
-  ) {
-    super(message);
-    this.name = 'UnreadableReportError';
-  }
-}
+export {
+  type LineProblem,
+  type ReportLimitCode,
+  ReportLimitError,
+  UnreadableReportError,
+} from './report-errors';
 
 /** Header text as compared: no case, no accents, no repeated or surrounding spaces. */
 export function normaliseHeader(text: string): string {
@@ -101,6 +98,8 @@ function columnPositions(header: readonly string[], config: SettlementConfig): M
   return positions;
 }
 
+const DECIMAL_AMOUNT = /^\d+(?:\.\d{1,2})?$/;
+
 /** Validates one record (cells as text) into a line, or says which cells are wrong and why. */
 export function readRecord(
   cells: readonly string[],
@@ -121,14 +120,16 @@ export function readRecord(
     digits(cell(column)) ??
     fail(column, `Expected digits, got ${JSON.stringify(cell(column).slice(0, 40))}.`);
   const amount = (column: ReportColumn) => {
-    try {
-      return decimalToMinor(cell(column));
-    } catch {
-      return fail(
-        column,
-        `Expected an amount like 150.00, got ${JSON.stringify(cell(column).slice(0, 40))}.`,
-      );
+    // Tested before parsing: a bad cell must not cost an exception (a stack trace each, slow with
+    // source maps on), or a file of bad lines takes minutes to refuse instead of seconds.
+    if (DECIMAL_AMOUNT.test(cell(column))) {
+      try {
+        return decimalToMinor(cell(column));
+      } catch {
+        // Out of range: refused below like any other bad amount.
+      }
     }
+    return fail(column, `Expected an amount like 150.00, got ${JSON.stringify(cell(column).slice(0, 40))}.`);
   };
   const cip = digitsOf('cip');
   const operationNumber = digitsOf('operationNumber');
@@ -198,21 +199,82 @@ function sniffDelimiter(firstChunk: string): ';' | ',' {
   return count(';') > count(',') ? ';' : ',';
 }
 
-async function* csvRecords(input: Readable): AsyncGenerator<{ cells: string[]; line: number }> {
-  const source = input[Symbol.asyncIterator]();
+const tooManyLines = (limits: ReportLimits) =>
+  new ReportLimitError(
+    'report_too_many_lines',
+    `The report has more than ${limits.maxLines} lines after its header (settlement.limits.maxLines): split it into several reports.`,
+    { name: 'maxLines', max: limits.maxLines },
+  );
+
+/** Bytes handed to the CSV parser at a time: a 4 MB body in one piece would be parsed whole at once. */
+const SLICE_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * The file's bytes in slices, refused as soon as a physical line is longer than `maxLineBytes` or
+ * there are more lines than the header and `maxLines` (blank ones count): checked on the bytes,
+ * before the parser builds any record of them.
+ */
+async function* guardedBytes(input: Readable, limits: ReportLimits): AsyncGenerator<Buffer> {
+  let lineBytes = 0;
+  let line = 1;
+  const tooLong = () =>
+    new ReportLimitError(
+      'report_line_too_long',
+      `Line ${line} is longer than ${limits.maxLineBytes} bytes (settlement.limits.maxLineBytes).`,
+      { name: 'maxLineBytes', max: limits.maxLineBytes, line },
+    );
+  const tooMany = () => tooManyLines(limits);
+  for await (const chunk of input) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    for (let start = 0; start < bytes.length; start += SLICE_BYTES) {
+      const slice = bytes.subarray(start, start + SLICE_BYTES);
+      let from = 0;
+      for (let end = slice.indexOf(NEWLINE); end !== -1; end = slice.indexOf(NEWLINE, from)) {
+        if (line > limits.maxLines + 1) throw tooMany();
+        if (lineBytes + end - from > limits.maxLineBytes) throw tooLong();
+        lineBytes = 0;
+        from = end + 1;
+        line++;
+      }
+      // Line `line` has begun (a final line break alone does not begin one).
+      if (from < slice.length && line > limits.maxLines + 1) throw tooMany();
+      lineBytes += slice.length - from;
+      if (lineBytes > limits.maxLineBytes) throw tooLong();
+      yield slice;
+    }
+  }
+}
+
+/**
+ * Reads a CSV's bytes through the line limits without parsing them: a millisecond per megabyte, so
+ * a file of a million short lines is refused at once instead of after its first `maxLines` records
+ * have been parsed and validated.
+ */
+export async function checkCsvShape(input: Readable, limits: ReportLimits): Promise<void> {
+  for await (const _slice of guardedBytes(input, limits));
+}
+
+async function* csvRecords(
+  input: Readable,
+  limits: ReportLimits,
+): AsyncGenerator<{ cells: string[]; line: number }> {
+  const source = guardedBytes(input, limits);
   const first = await source.next();
   if (first.done) return;
-  const firstChunk = Buffer.isBuffer(first.value) ? first.value : Buffer.from(String(first.value));
+  const firstChunk = first.value;
   const parser = parseCsv({
     bom: true,
     delimiter: sniffDelimiter(firstChunk.toString('utf8').replace(/^\uFEFF/, '')),
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
+    // A quoted cell may hold line breaks: the record as a whole is held to the line limit too.
+    max_record_size: limits.maxLineBytes,
   });
   async function* whole() {
     yield firstChunk;
-    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    yield* source;
   }
   Readable.from(whole())
     .on('error', (error) => parser.destroy(error))
@@ -222,8 +284,16 @@ async function* csvRecords(input: Readable): AsyncGenerator<{ cells: string[]; l
       yield { cells: record.record, line: record.info.lines };
     }
   } catch (error) {
-    // Whatever csv-parse refuses (a stray quote, a broken record) is the file's fault: a 400.
+    if (error instanceof ReportLimitError) throw error;
     const line = Number((error as { lines?: number }).lines ?? 0);
+    if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new ReportLimitError(
+        'report_line_too_long',
+        `Line ${line} is longer than ${limits.maxLineBytes} bytes (settlement.limits.maxLineBytes).`,
+        { name: 'maxLineBytes', max: limits.maxLineBytes, line },
+      );
+    }
+    // Whatever csv-parse refuses (a stray quote, a broken record) is the file's fault: a 400.
     if (error instanceof CsvError) {
       throw new UnreadableReportError(`Line ${line}: ${(error as Error).message}`, {
         line,
@@ -262,39 +332,12 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-/** Every .xlsx file is a zip archive, and every zip archive starts with a local file header. */
-const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-
-/**
- * The input again, after checking it starts like a zip archive. exceljs's stream reader never
- * settles on an empty input (a request body or S3 object of 0 bytes hung the import — found by
- * the hostile-input fuzz), so what is not a zip is refused before it gets there.
- */
-async function zipInput(input: Readable): Promise<Readable> {
-  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  let head = Buffer.alloc(0);
-  while (head.length < ZIP_SIGNATURE.length) {
-    const next = await chunks.next();
-    if (next.done) break;
-    head = Buffer.concat([head, Buffer.from(next.value)]);
-  }
-  if (!head.subarray(0, ZIP_SIGNATURE.length).equals(ZIP_SIGNATURE)) {
-    throw new UnreadableReportError(
-      head.length === 0 ? 'The .xlsx file is empty.' : 'Not a readable .xlsx file (not a zip archive).',
-      { line: 0, column: '*', message: 'The body is not a readable .xlsx workbook.' },
-    );
-  }
-  return Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next())
-        yield Buffer.from(next.value);
-    })(),
-  );
-}
-
-async function* xlsxRecords(input: Readable): AsyncGenerator<{ cells: string[]; line: number }> {
-  const workbook = await zipInput(input);
+async function* xlsxRecords(
+  input: Readable,
+  limits: ReportLimits,
+): AsyncGenerator<{ cells: string[]; line: number }> {
+  // The zip is checked against the limits before exceljs sees a byte of it (xlsx-guard.ts).
+  const workbook = await checkedWorkbook(input, limits);
   // Loaded on first use: only the settlement functions pay for the spreadsheet reader.
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(workbook, {
@@ -307,16 +350,18 @@ async function* xlsxRecords(input: Readable): AsyncGenerator<{ cells: string[]; 
   try {
     // The first sheet is the report; others (notes, totals) are not read.
     for await (const sheet of reader) {
+      let rows = 0;
       for await (const row of sheet) {
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
         const cells = values.map(cellText);
         if (cells.every((text) => text.trim() === '')) continue;
+        if (++rows > limits.maxLines + 1) throw tooManyLines(limits);
         yield { cells, line: row.number };
       }
       return;
     }
   } catch (error) {
-    if (error instanceof UnreadableReportError) throw error;
+    if (error instanceof UnreadableReportError || error instanceof ReportLimitError) throw error;
     throw new UnreadableReportError(`Not a readable .xlsx file: ${(error as Error).message}`, {
       line: 0,
       column: '*',
@@ -325,9 +370,22 @@ async function* xlsxRecords(input: Readable): AsyncGenerator<{ cells: string[]; 
   }
 }
 
+/** Refuses a line with a cell longer than `maxCellChars`, naming the column by its header. */
+function checkCells(cells: readonly string[], line: number, header: readonly string[], limits: ReportLimits) {
+  const index = cells.findIndex((text) => text.length > limits.maxCellChars);
+  if (index < 0) return;
+  const column = header[index]?.trim() || `column ${index + 1}`;
+  throw new ReportLimitError(
+    'report_cell_too_long',
+    `Line ${line}, ${column}: a cell longer than ${limits.maxCellChars} characters (settlement.limits.maxCellChars).`,
+    { name: 'maxCellChars', max: limits.maxCellChars, line, column },
+  );
+}
+
 /**
  * Streams a report's lines, each validated (or with its problems), never holding the file: a
- * 100,000-line report takes the memory of one line. The header row is mapped by the stage's
+ * 100,000-line report takes the memory of one line (an .xlsx: the zip, checked first). Past a
+ * limit of `config.limits` it throws ReportLimitError. The header row is mapped by the stage's
  * column names; a file with no usable header is unreadable as a whole.
  */
 export async function* readReport(
@@ -336,9 +394,15 @@ export async function* readReport(
   config: SettlementConfig,
 ): AsyncGenerator<ReadLine> {
   let positions: Map<ReportColumn, number> | undefined;
-  for await (const { cells, line } of format === 'csv' ? csvRecords(input) : xlsxRecords(input)) {
+  let header: readonly string[] = [];
+  const { limits } = config;
+  for await (const { cells, line } of format === 'csv'
+    ? csvRecords(input, limits)
+    : xlsxRecords(input, limits)) {
+    checkCells(cells, line, header, limits);
     if (positions === undefined) {
       positions = columnPositions(cells, config);
+      header = cells;
       continue;
     }
     yield readRecord(cells, line, positions, config);

@@ -60,6 +60,8 @@ export interface Settlement {
   totals: Record<string, Amounts>;
   /** What our orders and the contract say the same lines should be, per currency. */
   expected: Record<string, Amounts>;
+  /** Why the last attempt stopped before the end (while IMPORTING): posting the same file resumes it. */
+  lastError?: { at: string; processedThrough: number; reason: string };
 }
 
 /** One line as reconciled: what the report said, what we expected, and what it turned out to be. */

@@ -3,6 +3,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
@@ -63,6 +64,7 @@ function settlementFromItem(item: Record<string, unknown>): Settlement {
     ) as Record<LineOutcome, number>,
     totals: amounts('total'),
     expected: amounts('expected'),
+    ...(item.lastError ? { lastError: item.lastError as Settlement['lastError'] } : {}),
   };
 }
 
@@ -186,7 +188,7 @@ export async function completeSettlement(
             Update: {
               TableName: table(),
               Key: key,
-              UpdateExpression: 'SET #status = :done, completedAt = :at',
+              UpdateExpression: 'SET #status = :done, completedAt = :at REMOVE lastError',
               ConditionExpression: '#status = :importing',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':done': 'COMPLETED', ':importing': 'IMPORTING', ':at': at },
@@ -205,6 +207,27 @@ export async function completeSettlement(
   } catch (error) {
     // Completed meanwhile by the other import of the same report: nothing left to do.
     if (cancellationCodes(error) === undefined) throw error;
+  }
+}
+
+/**
+ * Notes why an import attempt stopped early, on a settlement still IMPORTING: the API shows it,
+ * and posting the same file again resumes from the watermark (and clears it on completion).
+ */
+export async function recordImportFailure(id: string, failure: NonNullable<Settlement['lastError']>) {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: settlementEntity.key(id),
+        UpdateExpression: 'SET lastError = :failure',
+        ConditionExpression: '#status = :importing',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failure': failure, ':importing': 'IMPORTING' },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
   }
 }
 

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { minorToDecimal } from '#orders/money';
 import type { Order } from '#orders/order';
 import { config, tableName } from '#platform/config';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
 import { orderItem } from '#store/orders-repository';
 
 /**
@@ -80,4 +82,50 @@ export async function writeOrders(orders: Order[]): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** A synthetic order paid three days ago by notification (its payment's booking is not written). */
+export function syntheticPaidOrder(i: number, base: number, sellerId: string): Order {
+  const pending = syntheticPendingOrder(i, new Date(Date.now() + 86_400_000), base);
+  const paidAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+  return {
+    ...pending,
+    status: 'PAID',
+    payment: {
+      operationNumber: String(base + i),
+      paidAt,
+      amount: pending.amount,
+      currency: 'PEN',
+      source: 'webhook',
+    },
+    splits: [{ sellerId, amount: pending.amount, fee: 0 }],
+    history: [...pending.history, { from: 'PENDING_PAYMENT', to: 'PAID', at: paidAt, source: 'webhook' }],
+    version: 2,
+  };
+}
+
+/** A settlement report (CSV, `;`, BOM, CRLF) listing `orders` at the contracted commission. */
+export function settlementReportCsv(orders: readonly Order[]): string {
+  const lines = [
+    'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal',
+  ];
+  for (const order of orders) {
+    const { commission, tax } = contractedFees(order.amount, 'PEN', DEFAULT_SETTLEMENT_CONFIG.commission);
+    lines.push(
+      [
+        order.voucher.cip,
+        order.payment?.operationNumber,
+        order.id,
+        'PEN',
+        minorToDecimal(order.amount),
+        minorToDecimal(commission),
+        minorToDecimal(tax),
+        minorToDecimal(order.amount - commission - tax),
+        '24/11/2026 10:00:00',
+        '27/11/2026',
+        'Agente BCP',
+      ].join(';'),
+    );
+  }
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
