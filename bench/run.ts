@@ -16,6 +16,7 @@ import { benchPayouts } from './payouts';
 import { benchProviders } from './providers';
 import { benchRisk } from './risk';
 import { benchScheduledJobs } from './scheduled-jobs';
+import { benchSettlementImport } from './settlement-import';
 import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchVoucherPage } from './voucher-page';
@@ -29,7 +30,39 @@ import { benchWriteUnits } from './write-units';
 const API_KEY = 'bench-api-key-0123456789abcdef';
 const SECRET = 'bench-secret-key';
 
+/**
+ * Sections that can run alone on a stack of their own: `npm run bench -- --only=<name>` (or
+ * BENCH_ONLY=<name>), so one area's figures can be taken without the whole bench.
+ */
+const SECTIONS: Record<string, () => Promise<void>> = {
+  'settlement-import': benchSettlementImport,
+};
+
+async function only(name: string) {
+  const section = SECTIONS[name];
+  if (section === undefined)
+    throw new Error(`No bench section ${name}; one of: ${Object.keys(SECTIONS).join(', ')}`);
+  const stack = await startLocalStack({
+    port: 0,
+    sandboxPort: 0,
+    apiKey: API_KEY,
+    serviceId: '4001',
+    accessKey: 'bench-access-key',
+    secretKey: SECRET,
+    visibilityTimeoutSeconds: 5,
+    scheduler: false,
+  });
+  try {
+    await section();
+  } finally {
+    await stack.stop();
+  }
+  console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
+}
+
 async function main() {
+  const selected = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  if (selected ?? process.env.BENCH_ONLY) return only(selected ?? process.env.BENCH_ONLY ?? '');
   const built = await buildFunctions();
   // Synthesized once (a CDK synthesis of the prod stage): both steps start bundles as Lambda would.
   const environments = prodEnvironments();
@@ -194,6 +227,7 @@ async function main() {
     await benchVoucherPage(createOrder);
     await benchScheduledJobs();
     await benchSettlements();
+    await benchSettlementImport();
     await benchPayouts();
     await benchLedgerIntegrity();
   } finally {
