@@ -1453,6 +1453,14 @@ export interface components {
                     net: number;
                 };
             };
+            /** @description Why the last import attempt stopped early (only while IMPORTING): POST the same file again to resume it. */
+            lastError?: {
+                /** Format: date-time */
+                at: string;
+                /** Format: int64 */
+                processedThrough: number;
+                reason: string;
+            };
         };
         SettlementLine: {
             /** Format: int64 */
@@ -4944,6 +4952,15 @@ export interface operations {
             };
             /** @description Not text/csv or the .xlsx media type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Past a limit of the stage (`settlement.limits`), refused whole and nothing started: `report_too_many_lines`, `report_line_too_long`, `report_cell_too_long`, `report_xlsx_too_large`, `report_xlsx_uncompressed_too_large` (also a zip entry that unzips to more than it declares), `report_xlsx_shared_strings_too_large`, `report_xlsx_too_many_entries`. The problem names the limit (`limit`, `max`) and, where there is one, `line` and `column`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
