@@ -69,5 +69,6 @@ describe('a settlement import that stops midway', () => {
     // Released once per order: 1000 available each (their payments were written without bookings).
     const balances = await Promise.all(orders.map((_, i) => getSellerBalance(`${seller}-${i}`)));
     for (const [balance] of balances) expect(balance).toMatchObject({ available: 1000, pending: -1000 });
-  });
+    // 120 lines of transactions on DynamoDB Local: ~10–50 s on a busy 2-core machine.
+  }, 180_000);
 });
