@@ -29,6 +29,9 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      // The providers' public documentation as fixtures (test/contracts/): parsers, requests and the
+      // sandbox against it. In-process HTTP servers on 127.0.0.1 only; no stack.
+      { test: { name: 'contracts', include: ['test/contracts/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       stackTier('integration', ['test/integration/**/*.test.ts'], 1, 2),
       stackTier('e2e', ['test/e2e/*.test.ts'], 2, 2),
       // Tests that touch shared state (scheduled jobs read every pending order and move the test

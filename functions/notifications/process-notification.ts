@@ -3,6 +3,7 @@ import { now } from '#platform/clock';
 import { logger } from '#platform/powertools';
 import { parseProviderNotification } from '#psp/index';
 import { applyProviderRefund } from '#refunds/provider-refunds';
+import { matchVoucher } from './match-voucher';
 import type { QueuedNotificationInput } from './queued-notification';
 
 export type NotificationOutcome =
@@ -15,10 +16,11 @@ export async function processNotification(message: QueuedNotificationInput): Pro
   const parsed = parseProviderNotification(
     message.provider ?? 'pagoefectivo',
     Buffer.from(message.rawBodyBase64, 'base64'),
+    new Date(message.receivedAt),
   );
   if (parsed.kind === 'paid') {
     // The route it came by is the provider whose signature was verified on it.
-    const payment = { ...parsed.payment, provider: message.provider ?? 'pagoefectivo' };
+    const payment = { ...(await matchVoucher(parsed.payment)), provider: message.provider ?? 'pagoefectivo' };
     return applyPayment(payment, 'webhook', message.webhookId);
   }
   if (parsed.kind === 'refund') {

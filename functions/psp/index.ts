@@ -22,7 +22,16 @@ export function resetPspProviderForTests(): void {
   pagoEfectivoProvider = undefined;
 }
 
-/** Reads a verified notification from `provider` (which route it came in by). */
-export function parseProviderNotification(provider: ProviderName, rawBody: Buffer): ParsedNotification {
-  return provider === 'dlocal' ? parseDlocalNotification(rawBody) : parseNotification(rawBody);
+/**
+ * Reads a verified notification from `provider` (which route it came in by). `receivedAt` stands
+ * in for a payment date the body does not carry (both providers' documented samples can lack it).
+ */
+export function parseProviderNotification(
+  provider: ProviderName,
+  rawBody: Buffer,
+  receivedAt: Date,
+): ParsedNotification {
+  return provider === 'dlocal'
+    ? parseDlocalNotification(rawBody, receivedAt)
+    : parseNotification(rawBody, receivedAt);
 }

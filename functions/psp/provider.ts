@@ -62,7 +62,14 @@ export type ChangeExpiryOutcome =
 
 /** A verified payment notification, read into our terms. */
 export interface PaidNotification {
-  cip: string;
+  /**
+   * The voucher's CIP when the body names it. dLocal's documented notifications do not (the body
+   * is the payment object, without `ticket`): the voucher is then found by `providerPaymentId`
+   * and `transactionCode` (notifications/match-voucher.ts).
+   */
+  cip: string | undefined;
+  /** The provider's payment id (dLocal `id`), which the order's voucher stores. */
+  providerPaymentId?: string;
   /** The payment's own id at the provider: PagoEfectivo's operation number, dLocal's payment id. */
   operationNumber: string;
   amountMinor: number;
@@ -86,7 +93,16 @@ export interface ProviderRefundInput {
   amountMinor: number;
   currency: Currency;
   /** The buyer's bank account: cash payments are refunded by bank transfer. */
-  bankAccount: { cci: string; holderName: string; documentType: string; documentNumber: string };
+  bankAccount: {
+    cci: string;
+    holderName: string;
+    documentType: string;
+    documentNumber: string;
+    /** The bank's name, when the requester gave it. */
+    bank?: string | undefined;
+    /** Checking or savings, when the requester gave it (dLocal's `bank_account_type` C / S). */
+    accountType?: 'checking' | 'savings' | undefined;
+  };
 }
 
 export type ProviderRefundStatus = 'pending' | 'succeeded' | 'rejected' | 'cancelled';

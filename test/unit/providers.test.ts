@@ -72,6 +72,7 @@ describe('dLocal notifications', () => {
       kind: 'paid',
       payment: {
         cip: '2500001',
+        providerPaymentId: 'D-4-be8e',
         operationNumber: 'D-4-be8e',
         amountMinor: 15050,
         currency: 'PEN',
@@ -90,7 +91,11 @@ describe('dLocal notifications', () => {
       kind: 'unknown_event_type',
       eventType: 'dlocal.payment.weird',
     });
-    expect(parse({ ...paid, ticket: undefined }).kind).toBe('unparsable');
+    // dLocal's documented notifications carry no ticket: matched by id and order_id instead.
+    expect(parse({ ...paid, ticket: undefined })).toMatchObject({
+      kind: 'paid',
+      payment: { cip: undefined, providerPaymentId: 'D-4-be8e', transactionCode: 'ord_1' },
+    });
     expect(parseDlocalNotification(Buffer.from('not json')).kind).toBe('unparsable');
     expect(parse({ ...paid, amount: 'lots' }).kind).toBe('unparsable');
   });

@@ -1,9 +1,9 @@
 // zod/mini: apply-payment parses notifications and loads no classic zod (decision 57).
 import * as z from 'zod/mini';
-import '#platform/zod-english';
 import { decimalToMinor } from '#orders/money';
 import { now } from '#platform/clock';
 import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
 /** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */
@@ -40,10 +40,15 @@ const INFORMATIONAL = new Set(['PENDING', 'REJECTED', 'CANCELLED', 'EXPIRED', 'A
 
 /**
  * Reads a verified dLocal notification into our terms. Never throws: what cannot be read becomes
- * an anomaly, as for PagoEfectivo. A paid ticket's CIP is its `ticket.number`; its operation
- * number is dLocal's payment id (one id per payment, so the dedupe key holds).
+ * an anomaly, as for PagoEfectivo. dLocal documents the body as the payment object (`id`,
+ * `order_id`, `status`, amounts; docs.dlocal.com "Receive notifications") and its examples carry
+ * no `ticket`: the voucher is the one whose stored payment id is `id` and whose order is
+ * `order_id` (notifications/match-voucher.ts); `ticket.number`, when present, names its CIP
+ * directly. The operation number is dLocal's payment id (one id per payment, so the dedupe key
+ * holds). The payment date is `approved_date` when sent, else when we received the notification
+ * (`created_date` is when the ticket was made, not when the cash was paid).
  */
-export function parseDlocalNotification(rawBody: Buffer): ParsedNotification {
+export function parseDlocalNotification(rawBody: Buffer, receivedAt: Date = now()): ParsedNotification {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
@@ -55,19 +60,17 @@ export function parseDlocalNotification(rawBody: Buffer): ParsedNotification {
     return { kind: 'refund', providerRefundId: refund.data.id, status: REFUND_STATUS[refund.data.status] };
   }
   const payment = PaymentObject.safeParse(json);
-  if (!payment.success)
-    return { kind: 'unparsable', reason: 'The dLocal notification is not a payment or refund object.' };
+  if (!payment.success) {
+    return {
+      kind: 'unparsable',
+      reason: `The dLocal notification is not a payment or refund object: ${issuesText(payment.error)}`,
+    };
+  }
   const { status } = payment.data;
   if (status !== 'PAID') {
     return INFORMATIONAL.has(status)
       ? { kind: 'informational', eventType: `dlocal.payment.${status.toLowerCase()}` }
       : { kind: 'unknown_event_type', eventType: `dlocal.payment.${status.toLowerCase()}` };
-  }
-  if (payment.data.ticket === undefined) {
-    return {
-      kind: 'unparsable',
-      reason: `dLocal payment ${payment.data.id} is PAID but carries no ticket number.`,
-    };
   }
   let amountMinor: number;
   try {
@@ -75,15 +78,16 @@ export function parseDlocalNotification(rawBody: Buffer): ParsedNotification {
   } catch {
     return { kind: 'unparsable', reason: `dLocal payment ${payment.data.id} has an unreadable amount.` };
   }
-  const paidAt = new Date(payment.data.approved_date ?? payment.data.created_date ?? '');
+  const approved = payment.data.approved_date ? new Date(payment.data.approved_date) : undefined;
   return {
     kind: 'paid',
     payment: {
-      cip: payment.data.ticket.number.replace(/^0+(?=\d)/, ''),
+      cip: payment.data.ticket?.number.replace(/^0+(?=\d)/, ''),
+      providerPaymentId: payment.data.id,
       operationNumber: payment.data.id,
       amountMinor,
       currency: payment.data.currency,
-      paidAt: Number.isNaN(paidAt.getTime()) ? now() : paidAt,
+      paidAt: approved !== undefined && !Number.isNaN(approved.getTime()) ? approved : receivedAt,
       transactionCode: payment.data.order_id,
     },
   };

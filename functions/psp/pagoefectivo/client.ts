@@ -82,6 +82,12 @@ const replySchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
   };
 });
 
+/** `+51 987 654 321`, `51987654321` or `987654321` → `987654321` (Peru's code is sent apart). */
+export function nationalPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.length === 11 && digits.startsWith('51') ? digits.slice(2) : digits;
+}
+
 interface Token {
   value: string;
   expiresAtMs: number;
@@ -103,7 +109,8 @@ export class PagoEfectivoClient {
   async createCip(input: CreateCipInput): Promise<CreatedCip> {
     const body = {
       currency: input.currency,
-      amount: minorToDecimal(input.amountMinor),
+      // A number, as the official C# demo sends it (`decimal Amount`).
+      amount: Number(minorToDecimal(input.amountMinor)),
       transactionCode: input.transactionCode,
       dateExpiry: toLimaIso(input.expiresAt),
       paymentConcept: input.paymentConcept,
@@ -113,7 +120,8 @@ export class PagoEfectivoClient {
       userLastName: input.userLastName,
       userDocumentType: input.userDocumentType,
       userDocumentNumber: input.userDocumentNumber,
-      userPhone: input.userPhone,
+      // National digits beside the country code, as public clients send them (never `+51…` in both).
+      userPhone: input.userPhone === undefined ? undefined : nationalPhone(input.userPhone),
       userCodeCountry: input.userPhone ? '+51' : undefined,
       userCountry: 'PERU',
     };

@@ -2,6 +2,7 @@
 // reasons of unreadable ones are stored in English (platform/zod-english.ts).
 import * as z from 'zod/mini';
 import { decimalToMinor } from '#orders/money';
+import { now } from '#platform/clock';
 import { schema } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 import type { ParsedNotification } from '../provider';
@@ -23,7 +24,8 @@ const NotificationSchema = /* @__PURE__ */ schema(() =>
       cip: lenientDigits,
       currency: z.string(),
       amount: z.union([z.number(), z.string()]),
-      paymentDate: z.string(),
+      /** Absent from some public samples: the receipt time stands in (protocol §4). */
+      paymentDate: z.optional(z.nullable(z.string())),
       transactionCode: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
     }),
   }),
@@ -41,7 +43,7 @@ const INFORMATIONAL_EVENT_TYPES: ReadonlySet<string> = new Set(['cip.expired']);
  * Reads a notification whose signature has already been verified. Never throws: what cannot be
  * read becomes an anomaly to store and acknowledge, so one odd message cannot stall the pipeline.
  */
-export function parseNotification(rawBody: Buffer): ParsedNotification {
+export function parseNotification(rawBody: Buffer, receivedAt: Date = now()): ParsedNotification {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
@@ -57,8 +59,8 @@ export function parseNotification(rawBody: Buffer): ParsedNotification {
   if (!parsed.success) return { kind: 'unparsable', reason: issuesText(parsed.error) };
   const { data, operationNumber } = parsed.data;
   try {
-    const paidAt = parsePspDate(data.paymentDate);
-    if (paidAt === undefined) return { kind: 'unparsable', reason: 'paymentDate is missing.' };
+    // Without a paymentDate, when we received it: sync-pending's /v1/cips/search reports the PSP's own.
+    const paidAt = parsePspDate(data.paymentDate) ?? receivedAt;
     return {
       kind: 'paid',
       payment: {

@@ -1,0 +1,250 @@
+/**
+ * The providers as their public documentation describes them, not as our sandbox mirrors them.
+ * Every fixture beside this file is retyped from a named public source (its `source` field):
+ * (a) our parsers accept every documented notification and reply, (b) our requests carry every
+ * field the docs mark required, with the documented types, (c) the sandbox's replies and
+ * notifications have the same shapes.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DlocalClient } from '#psp/dlocal/client';
+import { parseDlocalNotification } from '#psp/dlocal/notification';
+import { PagoEfectivoClient } from '#psp/pagoefectivo/client';
+import { parseNotification } from '#psp/pagoefectivo/notification';
+import { DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from '../../local/sandbox/server';
+import { startFakePsp } from '../support/fake-psp';
+
+type Json = Record<string, unknown>;
+const fixture = <T = Json>(path: string): T =>
+  JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as T;
+const raw = (body: unknown) => Buffer.from(JSON.stringify(body));
+const RECEIVED = new Date('2026-12-03T15:00:00.000Z');
+
+/** The value at a dotted path (`payer.document`). */
+const at = (body: Json, path: string): unknown =>
+  path.split('.').reduce<unknown>((value, key) => (value as Json | undefined)?.[key], body);
+
+function expectRequired(body: Json, required: Record<string, string>) {
+  for (const [path, type] of Object.entries(required)) {
+    const value = at(body, path);
+    expect(value, `${path} is required`).not.toBeUndefined();
+    expect(typeof value, `${path} is a ${type}`).toBe(type);
+  }
+}
+
+/** Reads one request's JSON body and answers `reply`. */
+function answer(reply: { status: number; body: unknown }, seen: Json[]) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      seen.push({ path: request.url, headers: request.headers, body: text ? JSON.parse(text) : undefined });
+      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(reply.body));
+    });
+  };
+}
+
+const voucherInput = {
+  transactionCode: 'ord_contract_1',
+  currency: 'PEN' as const,
+  amountMinor: 15000,
+  expiresAt: new Date(Date.now() + 86_400_000),
+  userEmail: 'ana@example.pe',
+  paymentConcept: 'Pedido 1',
+  userName: 'Ana',
+  userLastName: 'Núñez',
+  userDocumentType: 'DNI',
+  userDocumentNumber: '45678912',
+  userPhone: '+51987654321',
+};
+
+describe('dLocal, as docs.dlocal.com documents it', () => {
+  const paid = fixture<{ body: Json }>('./dlocal/notification-paid.json').body;
+  const approved = fixture<{ body: Json }>('./dlocal/payment-object-paid.json').body;
+
+  it('reads the documented notification (the payment object, no ticket): matched by id and order_id, paid when received', () => {
+    expect(parseDlocalNotification(raw(paid), RECEIVED)).toEqual({
+      kind: 'paid',
+      payment: {
+        cip: undefined,
+        providerPaymentId: paid.id,
+        operationNumber: paid.id,
+        amountMinor: 7200,
+        currency: 'USD',
+        paidAt: RECEIVED,
+        transactionCode: paid.order_id,
+      },
+    });
+  });
+
+  it('takes the payment date from approved_date when the payment object carries one (never created_date)', () => {
+    const parsed = parseDlocalNotification(raw(approved), RECEIVED);
+    expect(parsed.kind).toBe('paid');
+    if (parsed.kind !== 'paid') return;
+    expect(parsed.payment.paidAt).toEqual(new Date('2018-02-15T15:14:52Z'));
+    expect(parsed.payment.amountMinor).toBe(12000);
+  });
+
+  it('reads the documented refund notification and both other statuses of a payment object', () => {
+    const refund = fixture<{ notification: Json }>('./dlocal/refund.json').notification;
+    expect(parseDlocalNotification(raw(refund), RECEIVED)).toEqual({
+      kind: 'refund',
+      providerRefundId: 'REF42342',
+      status: 'succeeded',
+    });
+    expect(parseDlocalNotification(raw({ ...paid, status: 'PENDING' }), RECEIVED).kind).toBe('informational');
+  });
+
+  it('names what is missing when a notification is in no documented shape', () => {
+    const { id: _id, ...withoutId } = paid;
+    const parsed = parseDlocalNotification(raw(withoutId), RECEIVED);
+    expect(parsed).toMatchObject({ kind: 'unparsable' });
+    expect(parsed.kind === 'unparsable' && parsed.reason).toContain('id');
+  });
+
+  it('sends every documented required field of a Peru cash payment, with its type, and reads the documented ticket reply', async () => {
+    const spec = fixture<{ required: Record<string, string>; requiredForDirect: Record<string, string> }>(
+      './dlocal/create-payment.json',
+    );
+    const reply = fixture<{ body: Json }>('./dlocal/create-ticket-reply.json').body;
+    const seen: Json[] = [];
+    const psp = await startFakePsp(answer({ status: 200, body: reply }, seen));
+    try {
+      const client = new DlocalClient({
+        baseUrl: psp.url,
+        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+        now: () => new Date(),
+        timeoutMs: 2000,
+        notificationUrl: 'https://api.example.pe/webhooks/dlocal',
+      });
+      const created = await client.createVoucher(voucherInput);
+      expect(created.providerPaymentId).toBe(reply.id);
+      const body = seen[0]?.body as Json;
+      expectRequired(body, { ...spec.required, ...spec.requiredForDirect });
+      expect(body.country).toBe('PE');
+      expect(at(body, 'payer.document')).toMatch(/^(\d{8,9}|\d{11})$/);
+    } finally {
+      await psp.stop();
+    }
+  });
+
+  it('reads the documented status reply (id, status, status_detail, status_code only) without inventing an amount', async () => {
+    const reply = fixture<{ body: Json }>('./dlocal/payment-status-reply.json').body;
+    const psp = await startFakePsp(answer({ status: 200, body: reply }, []));
+    try {
+      const client = new DlocalClient({
+        baseUrl: psp.url,
+        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+        now: () => new Date(),
+        timeoutMs: 2000,
+      });
+      const [status] = await client.searchVouchers([{ cip: '2500123', providerPaymentId: String(reply.id) }]);
+      expect(status).toMatchObject({
+        cip: '2500123',
+        state: 'paid',
+        statusCode: 200,
+        amountMinor: undefined,
+      });
+    } finally {
+      await psp.stop();
+    }
+  });
+});
+
+describe('PagoEfectivo, as its demo, documentation repository and community clients show it', () => {
+  const { examples } = fixture<{ examples: { name: string; body: Json }[] }>(
+    './pagoefectivo/notifications.json',
+  );
+
+  it.each(examples.map((example) => [example.name, example.body] as const))(
+    'reads the documented cip.paid (%s)',
+    (_name, body) => {
+      const parsed = parseNotification(raw(body), RECEIVED);
+      expect(parsed.kind, JSON.stringify(parsed)).toBe('paid');
+      if (parsed.kind !== 'paid') return;
+      expect(parsed.payment.cip).toMatch(/^\d+$/);
+      expect(parsed.payment.amountMinor).toBe(15000);
+      const data = body.data as Json;
+      expect(parsed.payment.paidAt).toEqual(
+        data.paymentDate === undefined ? RECEIVED : new Date('2026-11-26T15:15:00Z'),
+      );
+    },
+  );
+
+  it('sends every documented field of a CIP with its type: amount a number, phone as national digits beside +51', async () => {
+    const spec = fixture<{ required: Record<string, string>; reply: Json }>('./pagoefectivo/create-cip.json');
+    const seen: Json[] = [];
+    const psp = await startFakePsp(answer({ status: 201, body: spec.reply }, seen));
+    try {
+      const client = new PagoEfectivoClient({
+        baseUrl: psp.url,
+        credentials: async () => ({ serviceId: '1', accessKey: 'a', secretKey: 's' }),
+        now: () => new Date(),
+        timeoutMs: 2000,
+      });
+      const created = await client.createCip(voucherInput);
+      expect(created.cip).toBe('2500123');
+      const body = seen[0]?.body as Json;
+      expectRequired(body, spec.required);
+      expect(body.userPhone).toBe('987654321');
+      expect(body.userCodeCountry).toBe('+51');
+    } finally {
+      await psp.stop();
+    }
+  });
+});
+
+describe("the sandbox's dLocal, against the same documented shapes", () => {
+  let sandbox: Sandbox;
+  const client = (secretKey = DEFAULT_DLOCAL_SANDBOX.secretKey) =>
+    new DlocalClient({
+      baseUrl: `${sandbox.url}/dlocal`,
+      credentials: async () => ({ ...DEFAULT_DLOCAL_SANDBOX, secretKey }),
+      now: () => new Date(),
+      timeoutMs: 2000,
+    });
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      port: 0,
+      serviceId: '1',
+      accessKey: 'a',
+      secretKey: 's',
+      notificationUrl: 'http://127.0.0.1:9/unused',
+    });
+  });
+  afterAll(() => sandbox.stop());
+
+  const signedGet = async (path: string, secretKey = DEFAULT_DLOCAL_SANDBOX.secretKey) => {
+    const { dlocalAuthorization, dlocalSignature } = await import('#psp/dlocal/dlocal-signature');
+    const date = new Date().toISOString();
+    const { login, transKey } = DEFAULT_DLOCAL_SANDBOX;
+    const response = await fetch(`${sandbox.url}/dlocal${path}`, {
+      headers: {
+        'x-date': date,
+        'x-login': login,
+        'x-trans-key': transKey,
+        'x-version': '2.1',
+        authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, '')),
+      },
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+
+  it('answers a status request with exactly the documented keys', async () => {
+    const created = await client().createVoucher({ ...voucherInput, transactionCode: `ord_${Date.now()}` });
+    const documented = fixture<{ body: Json }>('./dlocal/payment-status-reply.json').body;
+    const reply = await signedGet(`/payments/${created.providerPaymentId}/status`);
+    expect(reply.status).toBe(200);
+    expect(Object.keys(reply.body).sort()).toEqual(Object.keys(documented).sort());
+  });
+
+  it('refuses bad credentials as documented: 403, code 3001', async () => {
+    const reply = await signedGet('/payments/D-4-x/status', 'not-the-secret');
+    const documented = fixture<{ errors: { http: number; code: number }[] }>('./dlocal/errors.json').errors;
+    expect(documented).toContainEqual(expect.objectContaining({ http: reply.status, code: reply.body.code }));
+    expect(reply).toMatchObject({ status: 403, body: { code: 3001 } });
+  });
+});
