@@ -41,6 +41,9 @@ const STATUS = {
   deleted: ['CANCELLED', 400, 'The payment was cancelled.'],
 } as const;
 
+/** A payer document the sandbox treats as blacklisted (dLocal error 5014). */
+export const BLACKLISTED_DOCUMENT = '99999999';
+
 const error = (status: number, code: number, message: string, param?: string): DlocalReply => ({
   status,
   body: { code, message, ...(param ? { param } : {}) },
@@ -108,11 +111,15 @@ export function dlocalSandbox(
     };
     const date = get('x-date');
     const given = signatureFromHeaders(get('authorization'), undefined);
-    if (get('x-login') !== options.login || get('x-trans-key') !== options.transKey || !date || !given) {
-      return error(401, 3001, 'Invalid credentials');
-    }
-    if (given !== dlocalSignature(options.secretKey, options.login, date, rawBody)) {
-      return error(401, 3003, 'Invalid signature');
+    // Documented (HTTP errors, payments): bad credentials are 403 with code 3001, whichever part is wrong.
+    if (
+      get('x-login') !== options.login ||
+      get('x-trans-key') !== options.transKey ||
+      !date ||
+      !given ||
+      given !== dlocalSignature(options.secretKey, options.login, date, rawBody)
+    ) {
+      return error(403, 3001, 'Invalid Credentials.');
     }
     return undefined;
   }
@@ -123,25 +130,28 @@ export function dlocalSandbox(
       if (existing) return { status: 200, body: paymentObject(existing) };
     }
     const payer = (body.payer ?? {}) as Json;
-    if (body.country !== 'PE') return error(400, 5004, 'Invalid country', 'country');
+    if (body.country !== 'PE') return error(400, 5003, 'Country not supported.', 'country');
     if (body.payment_method_id !== 'EF')
-      return error(400, 5005, 'Invalid payment method', 'payment_method_id');
+      return error(400, 5010, 'Method not available.', 'payment_method_id');
     if (body.currency !== 'PEN' && body.currency !== 'USD')
-      return error(400, 5006, 'Invalid currency', 'currency');
+      return error(400, 5004, 'Currency not allowed for this country.', 'currency');
     if (typeof body.amount !== 'number' || !(body.amount > 0))
-      return error(400, 5001, 'Invalid amount', 'amount');
+      return error(400, 5000, 'Invalid request: amount', 'amount');
     if (typeof body.order_id !== 'string' || body.order_id === '')
-      return error(400, 5000, 'Invalid order_id', 'order_id');
+      return error(400, 5001, 'Missing parameter. order_id', 'order_id');
+    // Peru's country page: the document is required, a DNI (8-9 digits) or a RUC (11 digits).
+    if (payer.document === undefined)
+      return error(400, 5001, 'Missing parameter. payer.document', 'payer.document');
     if (typeof payer.document !== 'string' || !/^(\d{8,9}|\d{11})$/.test(payer.document)) {
-      return error(
-        400,
-        5014,
-        'Invalid payer document: DNI (8-9 digits) or RUC (11) required',
-        'payer.document',
-      );
+      return error(400, 5000, 'Invalid request: payer.document must be a DNI or a RUC', 'payer.document');
+    }
+    // 5014 is a blacklisted user: the sandbox's blacklist is one document (docs/providers.md).
+    if (payer.document === BLACKLISTED_DOCUMENT) return error(400, 5014, 'User blacklisted.');
+    if ([...state.cips.values()].some((cip) => cip.dlocal && cip.transactionCode === body.order_id)) {
+      return error(400, 5009, 'Order ID is duplicated.', 'order_id');
     }
     if (typeof payer.email !== 'string' || !payer.email.includes('@'))
-      return error(400, 5015, 'Invalid payer email', 'payer.email');
+      return error(400, 5000, 'Invalid request: payer.email', 'payer.email');
     const cip: SandboxCip = {
       cip: String(state.nextCip++),
       currency: body.currency,
@@ -172,17 +182,26 @@ export function dlocalSandbox(
     }
     const payment = byPaymentId(String(body.payment_id ?? ''));
     if (!payment) return error(404, 4000, 'Payment not found', 'payment_id');
-    if (effectiveStatus(payment) !== 'paid') return error(400, 5008, 'The payment is not paid', 'payment_id');
+    if (effectiveStatus(payment) !== 'paid')
+      return error(400, 5002, 'Invalid transaction status.', 'payment_id');
     // A cash ticket is refunded by bank transfer: dLocal needs the buyer's account.
+    // Strict where dLocal is lenient: dLocal e-mails the buyer for missing or invalid bank data
+    // (docs "Refunds"), which a test would never see; the sandbox refuses what is invalid instead.
+    if (typeof body.notification_url !== 'string' || body.notification_url === '') {
+      return error(400, 5001, 'Missing parameter. notification_url', 'notification_url');
+    }
     if (typeof body.bank_account !== 'string' || !/^\d{20}$/.test(body.bank_account)) {
-      return error(400, 5016, 'Invalid bank_account (CCI, 20 digits)', 'bank_account');
+      return error(400, 5000, 'Invalid request: bank_account (CCI, 20 digits)', 'bank_account');
+    }
+    if (body.bank_account_type !== undefined && !['C', 'S', 'I'].includes(String(body.bank_account_type))) {
+      return error(400, 5000, 'Invalid request: bank_account_type is C, S or I', 'bank_account_type');
     }
     const refunded = [...refunds.values()]
       .filter((refund) => refund.paymentId === payment.dlocal?.paymentId && refund.status !== 'REJECTED')
       .reduce((sum, refund) => sum + refund.amount, 0);
     const amount = typeof body.amount === 'number' ? body.amount : Number(payment.amount);
     if (!(amount > 0) || Math.round((refunded + amount) * 100) > Math.round(Number(payment.amount) * 100)) {
-      return error(400, 5009, 'Invalid refund amount', 'amount');
+      return error(400, 5000, 'Invalid request: amount exceeds what is left to refund', 'amount');
     }
     const refund: SandboxRefund = {
       id: `REF-${randomUUID()}`,
@@ -245,17 +264,14 @@ export function dlocalSandbox(
         const cip = byPaymentId(decodeURIComponent(status[1]));
         if (!cip) return error(404, 4000, 'Payment not found');
         const object = paymentObject(cip);
+        // Documented: only these four (no amounts, no dates: callers must not rely on them).
         return {
           status: 200,
           body: {
-            payment_id: object.id,
+            id: object.id,
             status: object.status,
-            status_code: object.status_code,
             status_detail: object.status_detail,
-            amount: object.amount,
-            currency: object.currency,
-            order_id: object.order_id,
-            ...(object.approved_date ? { approved_date: object.approved_date } : {}),
+            status_code: object.status_code,
           },
         };
       }
@@ -264,7 +280,7 @@ export function dlocalSandbox(
         const cip = byPaymentId(decodeURIComponent(cancel[1]));
         if (!cip) return error(404, 4000, 'Payment not found');
         const current = effectiveStatus(cip);
-        if (current === 'paid') return error(400, 5008, 'The payment cannot be cancelled: it is paid');
+        if (current === 'paid') return error(400, 5002, 'Invalid transaction status.');
         cip.status = 'deleted';
         cip.dateRemoval = now().toISOString();
         state.save();
@@ -273,11 +289,17 @@ export function dlocalSandbox(
       return error(404, 4000, 'Resource not found');
     },
 
-    /** The PAID notification of a dLocal ticket the sandbox just marked paid. */
+    /**
+     * The PAID notification of a dLocal ticket the sandbox just marked paid, shaped like dLocal's
+     * documented example (test/contracts/dlocal/notification-paid.json): the payment object
+     * without `ticket` and without `approved_date`, so the receiver must match it by `id` and
+     * `order_id` as it must in production.
+     */
     notifyPaid(cip: SandboxCip, overrides: { amount?: number; currency?: string }) {
       const url = cip.dlocal?.notificationUrl;
       if (!url) return Promise.resolve({ status: null, error: 'no notification_url' });
-      return notify(url, paymentObject(cip, overrides));
+      const { ticket: _ticket, approved_date: _approved, ...documented } = paymentObject(cip, overrides);
+      return notify(url, documented);
     },
   };
 }

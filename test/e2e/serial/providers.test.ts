@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minorToDecimal } from '#orders/money';
 import type { Order } from '#orders/order';
 import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
+import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { PROVIDERS, type ProviderName } from '#psp/provider';
 import { DEFAULT_DLOCAL_SANDBOX } from '../../../local/sandbox/server';
@@ -8,6 +11,64 @@ import { type LocalStack, startLocalStack } from '../../../local/stack';
 import { eventually, orderRequest } from '../../support/api';
 
 const KEY = 'provider-test-key-0123456789';
+
+type Json = Record<string, unknown>;
+const contract = <T>(path: string): T =>
+  JSON.parse(readFileSync(new URL(`../../contracts/${path}`, import.meta.url), 'utf8')) as T;
+
+/**
+ * The documented notification bodies (test/contracts/), each made about one of our orders: its
+ * ids and amount are the order's, and any date is now (a 2018 date would rightly be implausible
+ * for an order made today). Every other field, and every field's absence, is as documented.
+ */
+function documentedNotifications(provider: ProviderName) {
+  type Example = { name: string; about: (order: Order, paymentId: string | undefined) => Json };
+  if (provider === 'dlocal') {
+    return ['dlocal/notification-paid.json', 'dlocal/payment-object-paid.json'].map(
+      (path): Example => ({
+        name: path,
+        about: (order, paymentId) => {
+          const { body } = contract<{ body: Json }>(path);
+          return {
+            ...body,
+            id: paymentId,
+            order_id: order.id,
+            amount: Number(minorToDecimal(order.amount)),
+            currency: order.currency,
+            ...('approved_date' in body ? { approved_date: new Date().toISOString() } : {}),
+          };
+        },
+      }),
+    );
+  }
+  const { examples } = contract<{ examples: { name: string; body: Json }[] }>(
+    'pagoefectivo/notifications.json',
+  );
+  return examples.map(
+    (example, index): Example => ({
+      name: example.name,
+      about: (order) => {
+        const data = example.body.data as Json;
+        const numeric = typeof data.cip === 'number';
+        const operation = Date.now() * 10 + index;
+        return {
+          ...example.body,
+          operationNumber: numeric ? operation : String(operation),
+          data: {
+            ...data,
+            cip: numeric ? Number(order.voucher.cip) : order.voucher.cip,
+            amount:
+              typeof data.amount === 'string'
+                ? minorToDecimal(order.amount)
+                : Number(minorToDecimal(order.amount)),
+            ...('paymentDate' in data ? { paymentDate: toLimaIso(new Date()) } : {}),
+            ...('transactionCode' in data ? { transactionCode: order.id } : {}),
+          },
+        };
+      },
+    }),
+  );
+}
 const APPROVER = 'provider-approver-key-0123456789';
 
 /**
@@ -73,6 +134,49 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
     expect(final.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
     expect(settled.payment?.amount).toBe(created.body.amount);
     expect((await call('POST', `/v1/orders/${created.body.id}/fulfil`)).status).toBe(200);
+  });
+
+  it('applies every documented notification example, replayed signed, exactly once (PAID, one transition)', async () => {
+    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
+    for (const example of documentedNotifications(provider)) {
+      const created = await call<Order>('POST', '/v1/orders', orderRequest());
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const held = (await fetch(`${stack.sandboxUrl}/_sandbox/cips/${created.body.voucher.cip}`).then((r) =>
+        r.json(),
+      )) as { dlocal?: { paymentId: string } };
+      const body = JSON.stringify(example.about(created.body, held.dlocal?.paymentId));
+      for (let copy = 0; copy < 2; copy++) {
+        const date = new Date().toISOString();
+        const headers: Record<string, string> =
+          provider === 'dlocal'
+            ? {
+                'x-date': date,
+                'x-login': DEFAULT_DLOCAL_SANDBOX.login,
+                authorization: dlocalAuthorization(
+                  dlocalSignature(DEFAULT_DLOCAL_SANDBOX.secretKey, DEFAULT_DLOCAL_SANDBOX.login, date, body),
+                ),
+              }
+            : { 'pe-signature': notificationSignature('provider-secret', body) };
+        const answer = await fetch(`${stack.apiUrl}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+        expect(answer.status, example.name).toBe(200);
+      }
+      const paid = await eventually(async () => {
+        const current = await order(created.body.id);
+        return current.status === 'PAID' ? current : undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // let the redelivery land
+      const final = await order(created.body.id);
+      expect(
+        final.history.filter((entry) => entry.to === 'PAID'),
+        example.name,
+      ).toHaveLength(1);
+      expect(final.version, example.name).toBe(paid.version);
+      expect(final.payment?.amount, example.name).toBe(created.body.amount);
+    }
   });
 
   it("refuses a forged notification on the provider's route and queues nothing", async () => {
