@@ -68,6 +68,7 @@ export class ServiceStack extends Stack {
       fn.function.addEnvironment('PSP_PROVIDER', config.provider);
       if (config.traceAwsSdkCalls) fn.function.addEnvironment('TRACE_AWS_SDK_CALLS', 'true');
       if (spec.table) fn.bindTable(stateful.table, spec.table);
+      if (spec.cursors) fn.bindCursorKey(stateful.cursorKeySecret, stateful.pspSecretKey);
       if (spec.rawNotifications)
         fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
       if (spec.psp)

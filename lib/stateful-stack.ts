@@ -46,6 +46,8 @@ export class StatefulStack extends Stack {
   readonly pspSecret: Secret;
   /** Encrypts pspSecret; the functions that read the secret are granted Decrypt through Secrets Manager only. */
   readonly pspSecretKey: Key;
+  /** Seals the API's listing cursors ({"key"}; functions/platform/sealed-cursor.ts, decision 76). */
+  readonly cursorKeySecret: Secret;
   /** dLocal's merchant credentials, in stages whose provider is dLocal (same key). */
   readonly dlocalSecret: Secret | undefined;
   /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
@@ -178,6 +180,26 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
         'PagoEfectivo issues these credentials; they cannot be rotated by a Lambda. Rotation is a manual runbook step.',
+    });
+
+    // Generated at deploy (never in the template); read by the API functions only when a listing
+    // cursor comes in or goes out. Its own value, not the PSP's: a cursor leak proves nothing about those.
+    this.cursorKeySecret = new Secret(this, 'CursorKey', {
+      secretName: `pagoefectivo/${stage}/cursor-key`,
+      encryptionKey: this.pspSecretKey,
+      description: 'Seals the API listing cursors for their caller: {"key"}',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'key',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.cursorKeySecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotating it only ends the cursors clients hold (they start that listing again): a manual put-secret-value when wanted, no rotation Lambda.',
     });
 
     this.dlocalSecret =

@@ -200,6 +200,8 @@ export interface FunctionSpec {
   rawNotifications?: 'write';
   /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
   psp?: 'api' | 'signatureKey';
+  /** Serves listings: seals and opens their cursors with the stage's cursor key (decision 76). */
+  cursors?: true;
   sendsTo?: QueueName;
   /** Puts events on the stage's EventBridge bus. */
   publishesEvents?: boolean;
@@ -268,6 +270,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'list-orders': {
     entry: 'functions/handlers/list-orders.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
@@ -303,6 +306,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   refunds: {
     entry: 'functions/handlers/refunds.handler.ts',
+    cursors: true,
     refundApproval: true,
     // dLocal refunds are requested from dLocal on approval.
     psp: 'api',
@@ -316,6 +320,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   ledger: {
     entry: 'functions/handlers/ledger.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
@@ -323,6 +328,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'list-anomalies': {
     entry: 'functions/handlers/list-anomalies.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['Query', 'BatchGetItem'] },
@@ -342,6 +348,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'risk-review': {
     entry: 'functions/handlers/risk-review.handler.ts',
+    cursors: true,
     timeoutSeconds: 20,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
@@ -374,6 +381,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'webhook-endpoints': {
     entry: 'functions/handlers/webhook-endpoints.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: {
@@ -383,6 +391,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   events: {
     entry: 'functions/handlers/events.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: { actions: ['GetItem', 'BatchGetItem', 'Query'] },
@@ -404,6 +413,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   settlements: {
     entry: 'functions/handlers/settlements.handler.ts',
+    cursors: true,
     // API Gateway answers 504 after 29 s; the import pauses before that (202) and resumes on a re-POST.
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -429,6 +439,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   payouts: {
     entry: 'functions/handlers/payouts.handler.ts',
+    cursors: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     table: {
@@ -543,6 +554,12 @@ export interface RouteSpec {
 
 /** The scopes a seller-bound key may hold: reading its own orders, balance, ledger and payouts. */
 export const SELLER_KEY_SCOPES: readonly Scope[] = ['orders:read', 'ledger:read'];
+
+/**
+ * An API key's principal (the person or system holding it: an e-mail, `finance:maria`). `system:`
+ * and `provider:` name our own actors (the payout schedule, a PSP's notifications): never a key's.
+ */
+export const PRINCIPAL_PATTERN = /^(?!system:|provider:)[A-Za-z0-9 ._:@-]{1,100}$/;
 
 /** Whether a seller-bound key may call `method path`. */
 export function sellerKeysMayCall(method: string, path: string): boolean {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -42,7 +44,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   apiKey: string;
   /** More local keys beside `apiKey` (LOCAL_API_KEYS), e.g. a second key for maker-checker. */
-  extraApiKeys?: { key: string; name: string; scopes?: string[]; sellerId?: string }[];
+  extraApiKeys?: { key: string; name: string; scopes?: string[]; sellerId?: string; principal?: string }[];
   serviceId: string;
   accessKey: string;
   secretKey: string;
@@ -101,6 +103,21 @@ async function runJob(spec: ScheduleSpec, options: Record<string, unknown> = {})
  * PagoEfectivo sandbox, the API (same handlers as Lambda) and the queue poller. Resources come
  * from lib/topology.ts. One stack per process: handlers read their environment from process.env.
  */
+/**
+ * The key that seals listing cursors (platform/sealed-cursor.ts): kept in the data directory with
+ * the data it points into, so a stored cursor (the event feed's) survives a restart; a new one
+ * each start when nothing is kept on disk.
+ */
+function localCursorKey(dataDir: string | undefined): string {
+  if (dataDir === undefined) return randomBytes(32).toString('base64url');
+  const file = resolve(dataDir, 'cursor-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const stoppers: (() => Promise<void>)[] = [];
@@ -207,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
       PSP_TIMEOUT_MS: String(options.pspTimeoutMs ?? 8000),
+      CURSOR_KEY: localCursorKey(options.dataDir),
       EXPIRY_GRACE_SECONDS: String(options.expiryGraceSeconds ?? 30),
       PUBLIC_BASE_URL: api.url,
       VOUCHER_PAGE: JSON.stringify({
@@ -249,6 +267,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             ? { scopes: ['orders:read', 'ledger:read'] }
             : {}),
         ...(extra.sellerId ? { sellerId: extra.sellerId } : {}),
+        // Absent: the key id, a person of its own (decision 76).
+        ...(extra.principal ? { principal: extra.principal } : {}),
       });
     }
 

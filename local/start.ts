@@ -1,6 +1,6 @@
 import './quiet';
 import * as z from 'zod';
-import { PROVIDERS, SCOPES } from '#lib/topology';
+import { PRINCIPAL_PATTERN, PROVIDERS, SCOPES } from '#lib/topology';
 import { JavaMissingError } from './dynamodb';
 import { PortInUseError } from './ports';
 import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';
@@ -39,6 +39,8 @@ const LocalEnv = z.object({
                 .string()
                 .regex(/^[A-Za-z0-9._:-]{1,64}$/)
                 .optional(),
+              /** Who holds the key; keys of one principal cannot approve each other's requests. */
+              principal: z.string().regex(PRINCIPAL_PATTERN).optional(),
             }),
           )
           .safeParse(JSON.parse(text));

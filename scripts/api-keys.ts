@@ -9,7 +9,7 @@ import {
   GetUsagePlansCommand,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
-import { physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '#lib/topology';
+import { PRINCIPAL_PATTERN, physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '#lib/topology';
 import type { ApiKeyRecord } from '#store/api-keys';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
@@ -17,6 +17,9 @@ import { LOCAL_CREDENTIALS } from '../local/dynamodb';
  * API key lifecycle for one stage:
  *   npm run api-key:create -- --stage prod --name "checkout backend" --scopes orders:read,orders:write [--region r]
  *   (without --scopes a key may only read orders; lib/topology.ts SCOPES lists them, `admin` is all)
+ *   npm run api-key:create -- --stage prod --name "finance laptop" --scopes payouts:approve --principal maria@mkt.pe
+ *   (--principal: the person or system holding it; maker-checker compares principals, so a
+ *   second key of the same person cannot approve the first one's request. Default: the key id.)
  *   npm run api-key:create -- --stage prod --name "seller portal: s-123" --seller-id s-123
  *   (a seller's key: its own orders, balance, ledger, refunds and payouts, read-only)
  *   npm run api-key:list   -- --stage prod [--region r]
@@ -55,7 +58,14 @@ export interface IssuedApiKey {
 
 export async function issueApiKey(
   name: string,
-  options: { gateway?: UsagePlanGateway; now?: Date; scopes?: readonly string[]; sellerId?: string } = {},
+  options: {
+    gateway?: UsagePlanGateway;
+    now?: Date;
+    scopes?: readonly string[];
+    sellerId?: string;
+    /** Who holds it (a person's or system's stable name); default: the new key's own id. */
+    principal?: string;
+  } = {},
 ): Promise<IssuedApiKey> {
   const unknown = (options.scopes ?? []).filter((scope) => !(SCOPES as readonly string[]).includes(scope));
   if (unknown.length > 0)
@@ -69,6 +79,9 @@ export async function issueApiKey(
         `A seller's key may hold only ${SELLER_KEY_SCOPES.join(', ')} (and needs a valid seller id).`,
       );
     }
+  }
+  if (options.principal !== undefined && !PRINCIPAL_PATTERN.test(options.principal)) {
+    throw new Error('A principal is 1-100 letters, digits, spaces or . _ : @ -');
   }
   const { storeApiKey } = await import('#store/api-keys');
   const apiKey = `pek_${randomBytes(32).toString('base64url')}`;
@@ -96,6 +109,8 @@ export async function issueApiKey(
     // Least privilege unless asked: a new key without --scopes may only read orders.
     scopes: [...(options.scopes ?? (options.sellerId ? SELLER_KEY_SCOPES : ['orders:read']))],
     ...(options.sellerId ? { sellerId: options.sellerId } : {}),
+    // Maker-checker compares principals: a second key for the same person must name them again.
+    principal: options.principal ?? keyId,
   };
   await storeApiKey(apiKey, record);
   return { apiKey, record };
@@ -127,13 +142,14 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       scopes: { type: 'string' },
       'seller-id': { type: 'string' },
+      principal: { type: 'string' },
       'key-id': { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
     },
   });
   const usage =
-    'usage: api-keys create --stage <s> --name <who uses it> --scopes orders:read,orders:write | list --stage <s> | revoke --stage <s> --key-id <id>';
+    'usage: api-keys create --stage <s> --name <who uses it> --scopes orders:read,orders:write [--principal <person>] | list --stage <s> | revoke --stage <s> --key-id <id>';
   if (!values.stage || !['create', 'list', 'revoke'].includes(command ?? '')) {
     console.error(usage);
     process.exit(2);
@@ -166,16 +182,17 @@ async function main(): Promise<void> {
       gateway,
       ...(scopes ? { scopes } : {}),
       ...(values['seller-id'] ? { sellerId: values['seller-id'] } : {}),
+      ...(values.principal ? { principal: values.principal } : {}),
     });
     console.log(
-      `API key for "${record.name}" (${record.keyId}), scopes ${record.scopes?.join(' ')} — shown once, store it now:\n${apiKey}`,
+      `API key for "${record.name}" (${record.keyId}, principal ${record.principal}), scopes ${record.scopes?.join(' ')} — shown once, store it now:\n${apiKey}`,
     );
   } else if (command === 'list') {
-    const { listApiKeys } = await import('#store/api-keys');
+    const { listApiKeys, principalOf } = await import('#store/api-keys');
     for (const record of await listApiKeys()) {
       const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
       console.log(
-        `${record.keyId}\t${record.createdAt}\t${state}\t${(record.scopes ?? ['admin']).join(' ')}\t${record.name}`,
+        `${record.keyId}\t${record.createdAt}\t${state}\t${(record.scopes ?? ['admin']).join(' ')}\t${principalOf(record)}\t${record.name}`,
       );
     }
   } else {

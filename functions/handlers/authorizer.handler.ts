@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
-import { findActiveApiKey } from '#store/api-keys';
+import { findActiveApiKey, principalOf } from '#store/api-keys';
 
 /**
  * REQUEST authorizer for every /v1 route: `Authorization: Bearer <api key>`, looked up by hash.
@@ -52,6 +52,8 @@ export async function run(event: APIGatewayRequestAuthorizerEvent): Promise<APIG
     context: {
       keyId: record.keyId,
       keyName: record.name,
+      // Maker-checker compares people, not keys (decision 76).
+      principal: principalOf(record),
       scopes: (record.scopes ?? ['admin']).join(' '),
       ...(record.sellerId ? { sellerId: record.sellerId } : {}),
     },

@@ -23,6 +23,7 @@ import {
 import { neutraliseFormula } from '#platform/csv';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
+  callerActor,
   callerSellerId,
   type HttpEndpoint,
   hideFromOtherSellers,
@@ -37,10 +38,7 @@ import type { Actor } from '#refunds/refunds';
 import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '#store/bank-accounts-repository';
 import { getPayout, listPayouts, type StoredPayout } from '#store/payouts-repository';
 
-const actor = (event: APIGatewayProxyEvent): Actor => ({
-  keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),
-  keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
-});
+const actor = (event: APIGatewayProxyEvent): Actor => callerActor(event);
 
 const requestPayoutOnce = idempotentOperation<{ request: CreatePayoutRequest; by: Actor }, StoredPayout>(
   'create-payout',

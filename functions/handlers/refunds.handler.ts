@@ -3,6 +3,7 @@ import { idempotentOperation } from '#http/idempotency';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
+  callerActor,
   callerSellerId,
   type HttpEndpoint,
   hideFromOtherSellers,
@@ -14,7 +15,7 @@ import {
 } from '#platform/http';
 import { logger } from '#platform/powertools';
 import { refundingPspProvider } from '#psp/refunding';
-import { refundResponse } from '#refunds/present';
+import { refundForSeller, refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
 import {
@@ -28,10 +29,7 @@ import {
 } from '#refunds/request-schemas';
 import { getRefund, listRefunds, type StoredRefund } from '#store/refunds-repository';
 
-const actor = (event: APIGatewayProxyEvent): Actor => ({
-  keyId: String(event.requestContext.authorizer?.keyId ?? 'unknown'),
-  keyName: String(event.requestContext.authorizer?.keyName ?? 'unknown'),
-});
+const actor = (event: APIGatewayProxyEvent): Actor => callerActor(event);
 
 const requestRefundOnce = idempotentOperation<
   { orderId: string; request: CreateRefundRequest; by: Actor },
@@ -83,7 +81,13 @@ export const run: HttpEndpoint = async (event, context) => {
       (refund) =>
         sellerId === undefined || refund.allocations.some((allocation) => allocation.sellerId === sellerId),
     );
-    return { status: 200, body: { items: items.map(refundResponse), nextCursor: page.nextCursor } };
+    return {
+      status: 200,
+      body: {
+        items: items.map((refund) => refundForSeller(refundResponse(refund), sellerId)),
+        nextCursor: page.nextCursor,
+      },
+    };
   }
   const { id } = parseParams(event.pathParameters, RefundIdParamsSchema, 'path');
   switch (route) {
@@ -96,7 +100,7 @@ export const run: HttpEndpoint = async (event, context) => {
         (seller) => refund.allocations.some((a) => a.sellerId === seller),
         notFound,
       );
-      return { status: 200, body: refundResponse(refund) };
+      return { status: 200, body: refundForSeller(refundResponse(refund), callerSellerId(event)) };
     }
     case 'POST /v1/refunds/{id}/approve': {
       const psp = refundingPspProvider();

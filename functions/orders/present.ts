@@ -88,6 +88,17 @@ export function orderResponse(order: Order): OrderView {
   };
 }
 
+/**
+ * What a seller's key sees of an order: its own split (its amount and fee), not the other
+ * sellers' — an order split between sellers is one order, but each seller's share and fee is
+ * that seller's business with the marketplace.
+ */
+export function orderForSeller(view: OrderView, sellerId: string | undefined): OrderView {
+  return sellerId === undefined
+    ? view
+    : { ...view, splits: view.splits.filter((split) => split.sellerId === sellerId) };
+}
+
 /** An order event's payload: the order as the API shows it, handed to the store to write. */
 export function orderEventData(order: Order): Record<string, unknown> {
   return orderResponse(order);

@@ -15,23 +15,36 @@ export const BankAccountResponseSchema = /* @__PURE__ */ schema(() =>
       bank: z.string().optional(),
       version: z.number().int(),
       changedAt: z.iso.datetime(),
-      coolingOffUntil: z.iso
-        .datetime()
-        .optional()
-        .meta({ description: 'A changed account receives no payout before this.' }),
+      coolingOffUntil: z.iso.datetime().optional().meta({
+        description:
+          'The account receives no payout before this: every account, the first one too, cools off after it is set.',
+      }),
       history: z.array(
         z.object({
           version: z.number().int(),
           cci: z.string(),
           changedAt: z.iso.datetime(),
           changedBy: z.string(),
+          changedByPrincipal: z.string().optional().meta({
+            description:
+              'The person (key principal) who set this version; they may not approve payouts to it.',
+          }),
         }),
       ),
     })
     .meta({ id: 'SellerBankAccount' }),
 );
 
-const by = /* @__PURE__ */ schema(() => z.object({ keyId: z.string(), keyName: z.string() }));
+const by = /* @__PURE__ */ schema(() =>
+  z.object({
+    keyId: z.string(),
+    keyName: z.string(),
+    principal: z.string().optional().meta({
+      description:
+        'The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person).',
+    }),
+  }),
+);
 
 export const PayoutSchema = /* @__PURE__ */ schema(() =>
   z

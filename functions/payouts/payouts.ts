@@ -5,7 +5,7 @@ import { payoutPaidEntry } from '#ledger/journal';
 import { ulid } from '#orders/ids';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { assertAnotherApprover, stepped } from '#platform/lifecycle';
+import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { Actor } from '#refunds/refunds';
@@ -34,12 +34,20 @@ import type { Payout, PayoutStatus } from './payout';
 import type { CreatePayoutRequest, PutBankAccountRequest } from './request-schemas';
 import { payoutSchedule } from './schedule';
 
-/** Who proposes scheduled payouts: any API key may approve them (there is no maker to differ from). */
-export const SCHEDULE_ACTOR: Actor = { keyId: 'schedule', keyName: 'payout schedule' };
+/**
+ * Who proposes scheduled payouts: a system, not a person. Its payouts still need a person's
+ * approval, and that person may not be the one who set the bank account they pay (decision 77).
+ * `system:` principals cannot be given to API keys (lib/topology.ts PRINCIPAL_PATTERN).
+ */
+export const SCHEDULE_ACTOR: Actor = {
+  keyId: 'schedule',
+  keyName: 'payout schedule',
+  principal: 'system:payout-schedule',
+};
 
 /** The bank account as the API shows it: the CCI masked but for its last 4 digits. */
 export function bankAccountResponse(account: StoredBankAccount, history: StoredBankAccount[]) {
-  const { changedBy: _by, ...shown } = account;
+  const { changedBy: _by, changedByPrincipal: _principal, ...shown } = account;
   return {
     ...shown,
     cci: maskCci(account.cci),
@@ -48,14 +56,17 @@ export function bankAccountResponse(account: StoredBankAccount, history: StoredB
       cci: maskCci(version.cci),
       changedAt: version.changedAt,
       changedBy: version.changedBy,
+      ...(version.changedByPrincipal ? { changedByPrincipal: version.changedByPrincipal } : {}),
     })),
   };
 }
 
 /**
- * Sets a seller's bank account. A *changed* account (not the first one) receives no payout for the
- * stage's cooling-off period: "change the bank account, then cash out" is how a taken-over seller
- * account is robbed. The same details again change nothing.
+ * Sets a seller's bank account. Every account — the first one too (decision 77) — receives no
+ * payout for the stage's cooling-off period: "change the bank account, then cash out" is how a
+ * taken-over seller account is robbed, and "set a new seller's first account, then cash out" is
+ * the same theft one step earlier. Who set it (key and principal) is kept on the version: that
+ * person may not approve a payout to it. The same details again change nothing.
  */
 export async function putBankAccount(sellerId: string, request: PutBankAccountRequest, by: Actor) {
   return withFreshReads(
@@ -76,13 +87,8 @@ export async function putBankAccount(sellerId: string, request: PutBankAccountRe
         version: (previous?.version ?? 0) + 1,
         changedAt: at.toISOString(),
         changedBy: by.keyId,
-        ...(previous
-          ? {
-              coolingOffUntil: new Date(
-                at.getTime() + payoutSchedule().coolingOffHours * 3600_000,
-              ).toISOString(),
-            }
-          : {}),
+        changedByPrincipal: principalOf(by),
+        coolingOffUntil: new Date(at.getTime() + payoutSchedule().coolingOffHours * 3600_000).toISOString(),
       };
       await saveBankAccount(previous, next, {
         sellerId,
@@ -230,6 +236,32 @@ export async function requestPayout(
   return payout;
 }
 
+/**
+ * Two people before money leaves (decision 77): the approver is neither the person who requested
+ * the payout nor the person who set the bank account it pays (the version it was proposed for;
+ * approval is conditional on that version still being current). A scheduled payout has a system
+ * as its requester, so the account's setter is the maker its approver must differ from.
+ */
+async function assertMayApprove(payout: StoredPayout, by: Actor): Promise<void> {
+  assertAnotherApprover(
+    payout.requestedBy,
+    by,
+    'A payout is approved by another person (principal) than the one that requested it.',
+  );
+  const account = await getBankAccountVersion(payout.sellerId, payout.bankAccountVersion);
+  if (account === undefined) {
+    throw new ConflictError('bank_account_changed', 'The bank account of this payout is gone: reject it.');
+  }
+  const setter = account.changedByPrincipal ?? account.changedBy;
+  if (setter === principalOf(by)) {
+    throw new ConflictError(
+      'approver_set_bank_account',
+      'You set the bank account this payout goes to: another person (principal) approves it.',
+      { bankAccountVersion: account.version },
+    );
+  }
+}
+
 type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
 const MOVE_METRIC: Record<PayoutStatus, string> = {
   REQUESTED: 'PayoutRequested',
@@ -268,12 +300,7 @@ export async function movePayout(
           payoutStatus: payout.status,
         });
       }
-      if (move === 'approve')
-        assertAnotherApprover(
-          payout.requestedBy.keyId,
-          by.keyId,
-          'A payout is approved by another API key than the one that requested it.',
-        );
+      if (move === 'approve') await assertMayApprove(payout, by);
       const at = now().toISOString();
       // Approved: the ledger lines up to the request are what it pays; the next payout starts after.
       const next = stepped(payout, to, { status: to, at, by, ...details }, at);

@@ -87,8 +87,17 @@ export function pageLimit(defaultLimit: number, max = 100) {
     );
 }
 
-/** An opaque continuation token from a previous page. */
-export const pageCursor = /* @__PURE__ */ schema(() => z.string().check(z.minLength(1), z.maxLength(2048)));
+/** An opaque continuation token from a previous page, sealed for its caller (platform/sealed-cursor.ts). */
+export const pageCursor = /* @__PURE__ */ schema(() =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(3000),
+    z.meta({
+      description:
+        "The previous page's nextCursor, opaque and sealed for the caller it was given to: another principal's, seller's or listing's cursor is refused with 400.",
+    }),
+  ),
+);
 
 /** The paging fields every listing query ends with: `limit` (its default and maximum) and `cursor`. */
 export const pagingFields = (defaultLimit: number, max?: number) => ({

@@ -107,6 +107,10 @@ const VARIABLES = {
   DLOCAL_LOGIN: optional(text()),
   DLOCAL_TRANS_KEY: optional(text()),
   DLOCAL_SECRET_KEY: optional(text()),
+  /** In AWS: the secret {"key"} that seals listing cursors (platform/sealed-cursor.ts); every API function has it. */
+  CURSOR_KEY_SECRET_ARN: optional(text()),
+  /** Locally: the cursor key itself (a random value per local stack start). */
+  CURSOR_KEY: optional(text(32)),
   /** Endpoint overrides used by the embedded local stack only. */
   DYNAMODB_ENDPOINT: optional(url),
   SQS_ENDPOINT: optional(url),

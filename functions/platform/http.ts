@@ -13,6 +13,7 @@ import {
 import { powertoolsMiddy } from './lambda-handler';
 import { logger } from './powertools';
 import { errorToResponse } from './problem';
+import { cursorKey, openCursor, sealCursor } from './sealed-cursor';
 import './zod-english';
 
 export interface JsonResult {
@@ -147,6 +148,25 @@ export function callerSellerId(event: Pick<APIGatewayProxyEvent, 'requestContext
   return typeof sellerId === 'string' && sellerId !== '' ? sellerId : undefined;
 }
 
+/**
+ * Who calls, as audit entries record it: the key (id and name) and the principal holding it (the
+ * authorizer says; keys issued before principals are their own principal). Maker-checker compares
+ * principals (decision 76).
+ */
+export function callerActor(event: Pick<APIGatewayProxyEvent, 'requestContext'>): {
+  keyId: string;
+  keyName: string;
+  principal: string;
+} {
+  const authorizer = event.requestContext?.authorizer;
+  const keyId = String(authorizer?.keyId ?? 'unknown');
+  return {
+    keyId,
+    keyName: String(authorizer?.keyName ?? 'unknown'),
+    principal: String(authorizer?.principal ?? keyId),
+  };
+}
+
 /** For a seller key, what is not that seller's does not exist: the same 404 as a wrong id. */
 export function hideFromOtherSellers(
   event: Pick<APIGatewayProxyEvent, 'requestContext'>,
@@ -163,6 +183,66 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
     if (key.toLowerCase() === wanted && value !== undefined) return value;
   }
   return undefined;
+}
+
+/** Query parameters that carry a cursor this API handed out (the event feed calls it `after`). */
+const CURSOR_PARAMETERS = ['cursor', 'after'] as const;
+
+/** Whom a cursor is sealed for: the caller's principal and seller, and the listing's route. */
+function cursorBinding(event: APIGatewayProxyEvent): string {
+  return [callerActor(event).principal, callerSellerId(event) ?? '', event.resource].join('\n');
+}
+
+async function requireCursorKey(): Promise<Buffer> {
+  const key = await cursorKey();
+  if (key === undefined) throw new Error('No cursor key: CURSOR_KEY_SECRET_ARN (AWS) or CURSOR_KEY (local).');
+  return key;
+}
+
+/**
+ * Every cursor crosses the API sealed for its caller (platform/sealed-cursor.ts, decision 76):
+ * the ones coming in are opened before the endpoint sees them (400 naming the parameter when
+ * one does not open), the ones going out (`nextCursor`, `x-next-cursor`) sealed. One choke point,
+ * so no listing can hand out a readable or replayable cursor.
+ */
+async function withSealedCursors(
+  event: APIGatewayProxyEvent,
+  run: (event: APIGatewayProxyEvent) => Promise<JsonResult>,
+): Promise<JsonResult> {
+  const query = event.queryStringParameters ?? {};
+  const incoming = CURSOR_PARAMETERS.filter((name) => (query[name] ?? '') !== '');
+  let opened = event;
+  // A function without the key serves no listing (lib/topology.ts `cursors`): the parameter means
+  // nothing to it, and its own query schema answers for it.
+  const key = incoming.length > 0 ? await cursorKey() : undefined;
+  if (key !== undefined) {
+    const parameters = { ...query };
+    for (const name of incoming) {
+      const inner = openCursor(key, cursorBinding(event), String(query[name]));
+      if (inner === undefined) {
+        throw new ValidationError([
+          {
+            field: `query.${name}`,
+            message: 'Not a cursor this API returned to this caller for this listing.',
+          },
+        ]);
+      }
+      parameters[name] = inner;
+    }
+    opened = { ...event, queryStringParameters: parameters };
+  }
+  const result = await run(opened);
+  const body = result.body as { nextCursor?: unknown } | null | undefined;
+  const inBody = typeof body === 'object' && body !== null && typeof body.nextCursor === 'string';
+  const inHeader = result.headers?.['x-next-cursor'];
+  if (!inBody && inHeader === undefined) return result;
+  const sealing = key ?? (await requireCursorKey());
+  const seal = (cursor: string) => sealCursor(sealing, cursorBinding(event), cursor);
+  return {
+    ...result,
+    ...(inBody ? { body: { ...(body as object), nextCursor: seal(String(body?.nextCursor)) } } : {}),
+    ...(inHeader !== undefined ? { headers: { ...result.headers, 'x-next-cursor': seal(inHeader) } } : {}),
+  };
 }
 
 function toResponse(result: JsonResult): APIGatewayProxyResult {
@@ -216,7 +296,7 @@ export function httpHandler(endpoint: HttpEndpoint) {
       })
       .handler(async (event, context) =>
         withDeadline(context.getRemainingTimeInMillis(), RESERVE_MS.http, async () =>
-          toResponse(await endpoint(event, context)),
+          toResponse(await withSealedCursors(event, (opened) => endpoint(opened, context))),
         ),
       )
   );

@@ -27,7 +27,20 @@ export function stepped<Status extends string, Step, Record extends Stepped<Stat
   };
 }
 
-/** Maker-checker: the key that approves is not the key that requested. */
-export function assertAnotherApprover(requestedByKeyId: string, approverKeyId: string, rule: string): void {
-  if (requestedByKeyId === approverKeyId) throw new ConflictError('approver_must_differ', rule);
+/** Who acted, as audit entries record it: the key, and the person (principal) holding it. */
+export interface Acting {
+  keyId: string;
+  principal?: string;
+}
+
+/** The person behind an audit entry; entries recorded before principals name their key only. */
+export const principalOf = (actor: Acting): string => actor.principal ?? actor.keyId;
+
+/**
+ * Maker-checker: the person who approves is not the person who requested. People, not keys
+ * (decision 76): two keys of one principal are one person, so a second key proves nothing.
+ */
+export function assertAnotherApprover(requestedBy: Acting, approver: Acting, rule: string): void {
+  if (principalOf(requestedBy) === principalOf(approver))
+    throw new ConflictError('approver_must_differ', rule);
 }

@@ -4,7 +4,16 @@ import { DOCUMENT_TYPES } from '#orders/order';
 import { schema } from '#platform/schema';
 import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
-const by = /* @__PURE__ */ schema(() => z.object({ keyId: z.string(), keyName: z.string() }));
+const by = /* @__PURE__ */ schema(() =>
+  z.object({
+    keyId: z.string(),
+    keyName: z.string(),
+    principal: z.string().optional().meta({
+      description:
+        'The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person).',
+    }),
+  }),
+);
 
 export const RefundSchema = /* @__PURE__ */ schema(() =>
   z

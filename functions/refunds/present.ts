@@ -2,7 +2,11 @@ import { maskCci } from '#ledger/cci';
 import { ifSet } from '#platform/if-set';
 import type { Actor, Refund } from './refund';
 
-const actor = ({ keyId, keyName }: Actor): Actor => ({ keyId, keyName });
+const actor = ({ keyId, keyName, principal }: Actor): Actor => ({
+  keyId,
+  keyName,
+  ...ifSet('principal', principal),
+});
 
 /**
  * A refund as the API shows it: the documented fields in the schema's key order, and the CCI
@@ -55,4 +59,11 @@ export function refundResponse(refund: Refund): Refund {
     updatedAt: refund.updatedAt,
     version: refund.version,
   };
+}
+
+/** What a seller's key sees of a refund: its own allocation (amount and fee share), not the others'. */
+export function refundForSeller(view: Refund, sellerId: string | undefined): Refund {
+  return sellerId === undefined
+    ? view
+    : { ...view, allocations: view.allocations.filter((allocation) => allocation.sellerId === sellerId) };
 }

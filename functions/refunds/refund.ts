@@ -18,10 +18,14 @@ export const REFUND_REASONS = [
 ] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
-/** Who did it: the API key's id and name. */
+/**
+ * Who did it: the API key's id and name, and its principal — the person or system holding the
+ * key, whom maker-checker compares (decision 76). Absent on steps recorded before principals.
+ */
 export interface Actor {
   keyId: string;
   keyName: string;
+  principal?: string;
 }
 
 // A type alias, not an interface: the store and outbox take it as a plain record.

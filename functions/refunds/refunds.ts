@@ -33,7 +33,7 @@ import {
 } from '#store/refunds-repository';
 import { allocateRefund, refundableBySeller } from './allocation';
 import { refundResponse } from './present';
-import type { RefundStatus } from './refund';
+import type { Actor, RefundStatus } from './refund';
 import type { CreateRefundRequest } from './request-schemas';
 
 /**
@@ -56,15 +56,12 @@ function opened(requested: StoredRefund, approvedAtOnce: boolean, at: string, by
   return { refund, events };
 }
 
-/** Who acts: the API key (id and name) the authorizer resolved. */
-export interface Actor {
-  keyId: string;
-  keyName: string;
-}
+export type { Actor };
 
 /** Who moves a refund the provider pays itself (dLocal): its notifications, not an API key. */
 export function providerActor(provider: string): Actor {
-  return { keyId: `provider:${provider}`, keyName: `${provider} (refund notification)` };
+  const keyId = `provider:${provider}`;
+  return { keyId, keyName: `${provider} (refund notification)`, principal: keyId };
 }
 
 const REFUNDABLE = new Set<Order['status']>(['PAID', 'FULFILLED', 'PAID_LATE']);
@@ -436,9 +433,9 @@ export async function moveRefund(
       }
       if (move === 'approve')
         assertAnotherApprover(
-          refund.requestedBy.keyId,
-          by.keyId,
-          'Refunds at or above the approval threshold are approved by another API key than the one that requested them.',
+          refund.requestedBy,
+          by,
+          'Refunds at or above the approval threshold are approved by another person (principal) than the one that requested them.',
         );
       const at = now().toISOString();
       const next = stepped(refund, to, { status: to, at, by, ...details }, at);

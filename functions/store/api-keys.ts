@@ -31,7 +31,17 @@ export interface ApiKeyRecord {
   scopes?: string[];
   /** A seller's own key: it sees only that seller's orders, balance, ledger, refunds and payouts. */
   sellerId?: string;
+  /**
+   * The person or system the key belongs to, set when it is issued. Maker-checker compares
+   * principals, not keys: two keys of one person are one person (decision 76). Absent on keys
+   * issued before principals: the key id, so each such key stays a person of its own.
+   */
+  principal?: string;
 }
+
+/** Who holds the key: its principal, or (keys issued before principals) the key itself. */
+export const principalOf = (record: Pick<ApiKeyRecord, 'keyId' | 'principal'>): string =>
+  record.principal ?? record.keyId;
 
 const RECORD_FIELDS = [
   'keyId',
@@ -41,6 +51,7 @@ const RECORD_FIELDS = [
   'gatewayKeyId',
   'revokedAt',
   'sellerId',
+  'principal',
 ] as const;
 
 function toRecord(item: Record<string, unknown>): ApiKeyRecord {

@@ -17,7 +17,9 @@ export interface StoredBankAccount {
   bank?: string;
   version: number;
   changedAt: string;
+  /** The key that set this version, and the person holding it (absent before principals: the key). */
   changedBy: string;
+  changedByPrincipal?: string;
   coolingOffUntil?: string;
 }
 

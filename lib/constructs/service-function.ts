@@ -152,6 +152,31 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * Reads the cursor key (an API function seals its listings' cursors with it): the secret, and
+   * Decrypt on its key through Secrets Manager only — plain statements, as for the PSP secret.
+   */
+  bindCursorKey(secret: ISecret, key: IKey): this {
+    this.function.addEnvironment('CURSOR_KEY_SECRET_ARN', secret.secretArn);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+    const { region } = Stack.of(this);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }),
+    );
+    return this;
+  }
+
+  /**
    * Reads the PSP credentials: the secret, and Decrypt on its key only when Secrets Manager asks
    * for it. Plain IAM statements (not `secret.grantRead`), because a grant would write this role
    * into the key's policy in the stateful stack, a reference back from it to this one.

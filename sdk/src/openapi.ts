@@ -1130,6 +1130,8 @@ export interface components {
             requestedBy: {
                 keyId: string;
                 keyName: string;
+                /** @description The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person). */
+                principal?: string;
             };
             history: {
                 /** @enum {string} */
@@ -1139,6 +1141,8 @@ export interface components {
                 by: {
                     keyId: string;
                     keyName: string;
+                    /** @description The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person). */
+                    principal?: string;
                 };
                 reason?: string;
                 transferReference?: string;
@@ -1246,6 +1250,8 @@ export interface components {
             requestedBy: {
                 keyId: string;
                 keyName: string;
+                /** @description The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person). */
+                principal?: string;
             };
             history: {
                 /** @enum {string} */
@@ -1255,6 +1261,8 @@ export interface components {
                 by: {
                     keyId: string;
                     keyName: string;
+                    /** @description The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person). */
+                    principal?: string;
                 };
                 reason?: string;
                 transferReference?: string;
@@ -1360,7 +1368,7 @@ export interface components {
             changedAt: string;
             /**
              * Format: date-time
-             * @description A changed account receives no payout before this.
+             * @description The account receives no payout before this: every account, the first one too, cools off after it is set.
              */
             coolingOffUntil?: string;
             history: {
@@ -1370,6 +1378,8 @@ export interface components {
                 /** Format: date-time */
                 changedAt: string;
                 changedBy: string;
+                /** @description The person (key principal) who set this version; they may not approve payouts to it. */
+                changedByPrincipal?: string;
             }[];
         };
         SellerLedgerPage: {

@@ -213,7 +213,15 @@ describe('functions', () => {
       for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) {
         expect(actions, name).not.toContain(write);
       }
-      expect(actions, name).not.toContain('secretsmanager:GetSecretValue');
+      // Listings read the cursor key (decision 76), never the PSP credentials.
+      const secretsRead = statementsOf(service, name, 'prod')
+        .filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .flatMap((statement) => [statement.Resource].flat());
+      expect(JSON.stringify(secretsRead), name).not.toMatch(/PagoEfectivoCredentials/);
+      expect(
+        secretsRead.every((resource) => JSON.stringify(resource).includes('CursorKey')),
+        name,
+      ).toBe(true);
     }
     const openapi = actionsOf(statementsOf(service, 'openapi', 'prod'));
     expect(
@@ -246,6 +254,8 @@ describe('functions', () => {
     ];
     const secret = ['kms:Decrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
     const transition = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+    // The listing functions read the cursor key (decision 76).
+    const cursorKey = ['kms:Decrypt', 'secretsmanager:GetSecretValue'];
     const applyPayment = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
     const asyncDestination = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
     const reconcile = [
@@ -257,7 +267,7 @@ describe('functions', () => {
       'dynamodb:UpdateItem',
     ];
     const expected: Record<FunctionName, string[]> = {
-      settlements: [...reconcile, 's3:PutObject'],
+      settlements: [...reconcile, 's3:PutObject', ...cursorKey],
       'reconcile-upload': [...reconcile, 's3:GetObject', ...asyncDestination],
       'check-unsettled': [...applyPayment, ...asyncDestination],
       payouts: [
@@ -267,6 +277,7 @@ describe('functions', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        ...cursorKey,
       ],
       'create-payouts': [...applyPayment, ...asyncDestination],
       'voucher-page': ['dynamodb:GetItem'],
@@ -299,14 +310,14 @@ describe('functions', () => {
       ],
       'get-order': ['dynamodb:GetItem'],
       'get-voucher': ['dynamodb:GetItem'],
-      'list-orders': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'list-orders': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
       'cancel-order': [...transition, ...secret],
       'extend-expiry': [...transition, ...secret],
       openapi: [],
       'ingest-webhook': ['dynamodb:PutItem', ...sqsSend, ...secret],
       'apply-payment': [...applyPayment, ...sqsConsume],
-      'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
-      ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query', ...cursorKey],
+      ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
       refunds: [
         'dynamodb:BatchGetItem',
         'dynamodb:ConditionCheckItem',
@@ -342,8 +353,9 @@ describe('functions', () => {
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
+        ...cursorKey,
       ],
-      events: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...sqsSend],
+      events: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...sqsSend, ...cursorKey],
       'dispatch-events': [
         'dynamodb:BatchGetItem',
         'dynamodb:DescribeStream',
@@ -414,6 +426,16 @@ describe('functions', () => {
       ]);
       expect(everything).not.toMatch(/PAGOEFECTIVO_SECRET_KEY|PAGOEFECTIVO_ACCESS_KEY|"SecretString":/);
     }
+  });
+
+  it('gives the listing functions, and no other, the cursor key (by reference)', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, { cursors?: true }][]) {
+      const variable = environmentOf(service, name, 'prod').CURSOR_KEY_SECRET_ARN;
+      if (spec.cursors)
+        expect(variable, name).toEqual({ 'Fn::ImportValue': expect.stringContaining('CursorKey') });
+      else expect(variable, name).toBeUndefined();
+    }
+    expect(JSON.stringify(service.toJSON())).not.toMatch(/"CURSOR_KEY":/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '#http/openapi-document';
-import { ROUTES } from '#lib/topology';
+import { FUNCTIONS, ROUTES } from '#lib/topology';
 
 describe('OpenAPI document', () => {
   const document = buildOpenApiDocument() as {
@@ -32,6 +32,23 @@ describe('OpenAPI document', () => {
       const name = ref.slice(ref.lastIndexOf('/') + 1, -1);
       expect(document.components.schemas[name], name).toBeDefined();
     }
+  });
+
+  it('gives the cursor key to exactly the functions whose routes take a cursor (they seal it: decision 76)', () => {
+    const takesCursor = (route: (typeof ROUTES)[number]) => {
+      const operation = document.paths[route.path]?.[route.method.toLowerCase()] as
+        | { parameters?: { in: string; name: string }[] }
+        | undefined;
+      return (operation?.parameters ?? []).some(
+        (parameter) => parameter.in === 'query' && ['cursor', 'after'].includes(parameter.name),
+      );
+    };
+    const needed = new Set(ROUTES.filter(takesCursor).map((route) => route.function));
+    const given = Object.entries(FUNCTIONS).flatMap(([name, spec]) =>
+      (spec as { cursors?: true }).cursors ? [name] : [],
+    );
+    expect(needed.size).toBeGreaterThan(5);
+    expect([...needed].sort()).toEqual(given.sort());
   });
 
   it('derives the request schema from the zod schema that validates it', () => {

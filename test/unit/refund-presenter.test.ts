@@ -7,7 +7,7 @@ import { withoutPath } from '../support/without-path';
 // refundResponse is written out instead of calling RefundSchema.parse (cold start, decision 57):
 // it must answer byte for byte what the documented schema makes of the same refund, CCI masked.
 
-const actor = { keyId: 'key-1', keyName: 'back office' };
+const actor = { keyId: 'key-1', keyName: 'back office', principal: 'finance:maria' };
 const FULL: Refund = {
   id: 'rf_01JD0000000000000000000000',
   orderId: 'ord_01JD0000000000000000000000',
