@@ -14,7 +14,7 @@ import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
-import { assertAnotherApprover, stepped } from '#platform/lifecycle';
+import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
 import { limaWallClock } from '#platform/lima-time';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
@@ -255,7 +255,8 @@ async function approvalAtOnce(
     return { approvedAtOnce: false, why: 'order_total' };
   }
   const day = {
-    requesterId: by.keyId,
+    // Per person, not per key (decision 76): a second key of one principal does not reset the day.
+    requesterId: principalOf(by),
     limaDay: limaWallClock(new Date(at)).toISOString().slice(0, 10),
     currency,
   };
