@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { externalId, mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
+import { documentNumberProblem } from './documents';
 import { CURRENCIES } from './money';
 import { DOCUMENT_TYPES } from './order';
 import {
@@ -25,14 +26,6 @@ const minorUnits = /* @__PURE__ */ schema(() =>
     ),
 );
 
-const DOCUMENT_NUMBER_RULES: Record<(typeof DOCUMENT_TYPES)[number], RegExp> = {
-  DNI: /^\d{8}$/,
-  PAS: /^[A-Za-z0-9]{5,14}$/,
-  LMI: /^\d{8}$/,
-  PAR: /^[A-Za-z0-9]{5,14}$/,
-  NAN: /^[A-Za-z0-9]{4,14}$/,
-};
-
 export const BuyerSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
@@ -47,16 +40,8 @@ export const BuyerSchema = /* @__PURE__ */ schema(() =>
     })
     .check(
       z.superRefine((buyer, ctx) => {
-        if (!DOCUMENT_NUMBER_RULES[buyer.documentType].test(buyer.documentNumber)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['documentNumber'],
-            message:
-              buyer.documentType === 'DNI' || buyer.documentType === 'LMI'
-                ? `A ${buyer.documentType} has exactly 8 digits.`
-                : `Not a valid ${buyer.documentType} number.`,
-          });
-        }
+        const problem = documentNumberProblem(buyer.documentType, buyer.documentNumber);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['documentNumber'], message: problem });
       }),
       z.meta({ id: 'Buyer' }),
     ),

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
-import { ConflictError } from '#platform/errors';
+import { ConflictError, ValidationError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider, VoucherRef } from '#psp/provider';
 import { assessRisk } from '#risk/assess';
@@ -38,6 +38,19 @@ export async function createOrder(
 ): Promise<Order> {
   const existing = await findOrderIdByReference(input.reference);
   if (existing !== undefined) throw referenceTaken(input.reference, existing);
+  // Each provider takes its own document types (dLocal: DNI or RUC): refused here, naming the
+  // field, rather than by the provider after a round trip.
+  if (!psp.payerDocumentTypes.includes(input.buyer.documentType)) {
+    throw new ValidationError(
+      [
+        {
+          field: 'buyer.documentType',
+          message: `This stage's provider (${psp.name}) takes ${psp.payerDocumentTypes.join(' or ')} as the buyer's document.`,
+        },
+      ],
+      `The buyer's document type ${input.buyer.documentType} is not one ${psp.name} accepts.`,
+    );
+  }
 
   // Before the PSP mints anything: a blocked order never has a CIP.
   const risk = await assessRisk({

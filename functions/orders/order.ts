@@ -12,7 +12,8 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const DOCUMENT_TYPES = ['DNI', 'PAS', 'LMI', 'PAR', 'NAN'] as const;
+/** Identity documents (orders/documents.ts validates each): DNI, CE, RUC, PAS and PagoEfectivo's LMI, PAR, NAN. */
+export const DOCUMENT_TYPES = ['DNI', 'CE', 'RUC', 'PAS', 'LMI', 'PAR', 'NAN'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** Who caused a transition; shown in an order's history. */

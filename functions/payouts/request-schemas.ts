@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { CURRENCIES } from '#orders/money';
 import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { bankAccountFields } from '#refunds/request-schemas';
+import { bankAccountDocumentCheck, bankAccountFields } from '#refunds/request-schemas';
 import { PAYOUT_STATUSES } from './payout';
 
 /** A seller id: what marketplaces name their sellers with (as in an order's splits). */
@@ -12,7 +12,9 @@ const sellerId = externalId;
 
 /** A seller's bank account: the refunds' destination without its `type` (CCI check digits verified). */
 export const PutBankAccountRequestSchema = /* @__PURE__ */ schema(() =>
-  z.strictObject(bankAccountFields()).check(z.meta({ id: 'PutBankAccountRequest' })),
+  z
+    .strictObject(bankAccountFields())
+    .check(bankAccountDocumentCheck(), z.meta({ id: 'PutBankAccountRequest' })),
 );
 export type PutBankAccountRequest = z.infer<typeof PutBankAccountRequestSchema>;
 

@@ -5,6 +5,7 @@
  * and times are Dates here: each adapter converts to its PSP's decimals and time zones.
  */
 import type { Currency } from '#orders/money';
+import type { DocumentType } from '#orders/order';
 
 export { PROVIDERS, type ProviderName } from '#lib/topology';
 
@@ -114,6 +115,8 @@ export interface ProviderRefund {
 
 export interface PspProvider {
   readonly name: ProviderName;
+  /** The payer document types the provider takes; an order with another is refused before any call. */
+  readonly payerDocumentTypes: readonly DocumentType[];
   createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher>;
   /** Several vouchers' states in as few calls as the provider allows. Safe to retry. */
   searchVouchers(vouchers: readonly VoucherRef[]): Promise<CipStatus[]>;

@@ -2,6 +2,7 @@
 // refunds function loads no classic zod for them. The Refund response schema is in api-schemas.ts.
 import * as z from 'zod/mini';
 import { cciProblem } from '#ledger/cci';
+import { documentNumberProblem } from '#orders/documents';
 import { DOCUMENT_TYPES } from '#orders/order';
 import { described, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
@@ -11,7 +12,11 @@ const sellerId = /* @__PURE__ */ schema(() =>
   z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/)),
 );
 
-/** A bank account's fields (CCI check digits verified): the refunds' destination, and a seller's account. */
+/**
+ * A bank account's fields (CCI check digits verified): the refunds' destination, and a seller's
+ * account. The holder may be a company (RUC) or a foreign resident (CE); the number is checked
+ * against its type (`bankAccountDocumentCheck`).
+ */
 export const bankAccountFields = () => ({
   cci: described(
     z.string().check(
@@ -29,10 +34,17 @@ export const bankAccountFields = () => ({
   bank: z.optional(plainText({ max: 60 })),
 });
 
+/** The holder's document number is valid for its type (a RUC's check digit, a DNI's 8 digits…). */
+export const bankAccountDocumentCheck = () =>
+  z.superRefine((account: { documentType: (typeof DOCUMENT_TYPES)[number]; documentNumber: string }, ctx) => {
+    const problem = documentNumberProblem(account.documentType, account.documentNumber);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['documentNumber'], message: problem });
+  });
+
 export const BankAccountSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({ type: z.literal('bank_account'), ...bankAccountFields() })
-    .check(z.meta({ id: 'RefundDestination' })),
+    .check(bankAccountDocumentCheck(), z.meta({ id: 'RefundDestination' })),
 );
 
 const minor = () => z.number().check(z.int(), z.positive(), z.lte(100_000_000));

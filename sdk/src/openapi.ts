@@ -823,7 +823,7 @@ export interface components {
             firstName: string;
             lastName: string;
             /** @enum {string} */
-            documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+            documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             phone?: string;
         };
@@ -1021,7 +1021,7 @@ export interface components {
                 firstName: string;
                 lastName: string;
                 /** @enum {string} */
-                documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+                documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
                 documentNumber: string;
                 phone?: string;
             };
@@ -1187,7 +1187,7 @@ export interface components {
             cci: string;
             holderName: string;
             /** @enum {string} */
-            documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+            documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             bank?: string;
         };
@@ -1224,7 +1224,7 @@ export interface components {
                 cci: string;
                 holderName: string;
                 /** @enum {string} */
-                documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+                documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
                 documentNumber: string;
                 bank?: string;
             };
@@ -1283,7 +1283,7 @@ export interface components {
             cci: string;
             holderName: string;
             /** @enum {string} */
-            documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+            documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             bank?: string;
         };
@@ -1359,7 +1359,7 @@ export interface components {
             cci: string;
             holderName: string;
             /** @enum {string} */
-            documentType: "DNI" | "PAS" | "LMI" | "PAR" | "NAN";
+            documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             bank?: string;
             /** Format: int64 */

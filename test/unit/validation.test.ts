@@ -37,8 +37,12 @@ describe('create-order validation', () => {
     expect(fieldsOf({ ...valid, buyer: { ...valid.buyer, documentNumber: '123' } })).toEqual([
       'buyer.documentNumber',
     ]);
-    expect(fieldsOf({ ...valid, buyer: { ...valid.buyer, documentType: 'RUC' } })).toEqual([
+    expect(fieldsOf({ ...valid, buyer: { ...valid.buyer, documentType: 'XYZ' } })).toEqual([
       'buyer.documentType',
+    ]);
+    // A RUC is a document type now; a DNI's 8 digits are not a RUC.
+    expect(fieldsOf({ ...valid, buyer: { ...valid.buyer, documentType: 'RUC' } })).toEqual([
+      'buyer.documentNumber',
     ]);
     expect(fieldsOf({ ...valid, reference: 'has spaces' })).toEqual(['reference']);
     expect(fieldsOf({ ...valid, expiresInMinutes: 5 })).toEqual(['expiresInMinutes']);

@@ -82,11 +82,6 @@ const replySchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
   };
 });
 
-/** dLocal's DNI/RUC rule for Peru: the payer's document is required (8–9 digits DNI, 11 RUC). */
-function payerDocument(input: CreateVoucherInput): string | undefined {
-  return input.userDocumentNumber;
-}
-
 /**
  * PagoEfectivo through dLocal (payment method `EF`, flow `DIRECT`, country `PE`): the reseller's
  * API as pagoefectivo-protocol.md §5 and dLocal's public docs describe it. Every request is signed
@@ -96,6 +91,8 @@ function payerDocument(input: CreateVoucherInput): string | undefined {
  */
 export class DlocalClient implements PspProvider {
   readonly name = 'dlocal' as const;
+  /** Peru's country page: the payer's document is a DNI or a RUC, nothing else. */
+  readonly payerDocumentTypes = ['DNI', 'RUC'] as const;
   /** Built with the client, so the stage's client (created at init) carries their cost. */
   private readonly replies = replySchemas();
 
@@ -115,7 +112,7 @@ export class DlocalClient implements PspProvider {
       payer: {
         name: name || input.userEmail,
         email: input.userEmail,
-        document: payerDocument(input),
+        document: input.userDocumentNumber,
         ...(input.userPhone ? { phone: input.userPhone } : {}),
       },
     };

@@ -12,6 +12,8 @@ import type { PagoEfectivoClient } from './client';
 /** PagoEfectivo direct: a CIP is the voucher, found by its own number (no separate payment id). */
 export class PagoEfectivoProvider implements PspProvider {
   readonly name = 'pagoefectivo' as const;
+  /** The buyer document types PagoEfectivo's API lists (`userDocumentType`). */
+  readonly payerDocumentTypes = ['DNI', 'PAS', 'LMI', 'PAR', 'NAN'] as const;
 
   constructor(private readonly client: PagoEfectivoClient) {}
 

@@ -90,9 +90,17 @@ describe('payouts', () => {
     const account = await api<{ cci: string; version: number; coolingOffUntil?: string }>(
       'PUT',
       `/v1/sellers/${seller}/bank-account`,
-      { body: { cci: CCI, holderName: 'Tienda Payee SAC', documentType: 'DNI', documentNumber: '45678912' } },
+      // A company seller: its account's holder is identified by its RUC (check digit verified).
+      {
+        body: {
+          cci: CCI,
+          holderName: 'Tienda Payee SAC',
+          documentType: 'RUC',
+          documentNumber: '20131312955',
+        },
+      },
     );
-    expect(account.status).toBe(200);
+    expect(account.status, JSON.stringify(account.body)).toBe(200);
     expect(account.body).toMatchObject({ cci: '****************9013', version: 1 });
     expectMatchesOpenApi('SellerBankAccount', account.body);
     expect(account.body.coolingOffUntil).toEqual(expect.any(String));
@@ -131,7 +139,7 @@ describe('payouts', () => {
     });
     const rows = (await bankFile.text()).trim().split('\n');
     expect(rows[0]).toBe('beneficiary,documentType,documentNumber,cci,amount,currency,reference');
-    expect(rows).toContain(`Tienda Payee SAC,DNI,45678912,${CCI},126.00,PEN,${payout.id}`);
+    expect(rows).toContain(`Tienda Payee SAC,RUC,20131312955,${CCI},126.00,PEN,${payout.id}`);
 
     const paid = await api<Payout>('POST', `/v1/payouts/${payout.id}/mark-paid`, {
       body: { transferReference: 'BCP-PAY-0001', paidAt: '2026-12-05T15:00:00.000Z' },

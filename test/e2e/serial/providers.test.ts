@@ -179,6 +179,31 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
     }
   });
 
+  it('takes only the buyer documents the provider takes: 400 naming buyer.documentType before any call', async () => {
+    // dLocal (Peru's country page): DNI or RUC; PagoEfectivo's API: DNI, PAS, LMI, PAR, NAN.
+    const [refused, accepted] =
+      provider === 'dlocal'
+        ? [
+            { documentType: 'PAS', documentNumber: 'AB123456' },
+            { documentType: 'RUC', documentNumber: '20131312955' },
+          ]
+        : [
+            { documentType: 'RUC', documentNumber: '20131312955' },
+            { documentType: 'PAS', documentNumber: 'AB123456' },
+          ];
+    const base = orderRequest();
+    const no = await call<{ code: string; errors: { field: string }[] }>('POST', '/v1/orders', {
+      ...base,
+      buyer: { ...base.buyer, ...refused },
+    });
+    expect(no.status, JSON.stringify(no.body)).toBe(400);
+    expect(no.body.code).toBe('validation_failed');
+    expect(no.body.errors.map((error) => error.field)).toEqual(['buyer.documentType']);
+    const again = orderRequest();
+    const yes = await call<Order>('POST', '/v1/orders', { ...again, buyer: { ...again.buyer, ...accepted } });
+    expect(yes.status, JSON.stringify(yes.body)).toBe(201);
+  });
+
   it("refuses a forged notification on the provider's route and queues nothing", async () => {
     const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
     const forged = await fetch(`${stack.apiUrl}${route}`, {
