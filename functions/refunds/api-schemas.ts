@@ -39,6 +39,7 @@ export const RefundSchema = /* @__PURE__ */ schema(() =>
         documentType: z.enum(DOCUMENT_TYPES),
         documentNumber: z.string(),
         bank: z.string().optional(),
+        accountType: z.enum(['checking', 'savings']).optional(),
       }),
       note: z.string().optional(),
       anomalyId: z

@@ -33,6 +33,7 @@ export function refundResponse(refund: Refund): Refund {
       documentType: destination.documentType,
       documentNumber: destination.documentNumber,
       ...ifSet('bank', destination.bank),
+      ...ifSet('accountType', destination.accountType),
     },
     ...ifSet('note', refund.note),
     ...ifSet('anomalyId', refund.anomalyId),

@@ -45,6 +45,7 @@ export type Refund = {
     documentType: DocumentType;
     documentNumber: string;
     bank?: string;
+    accountType?: 'checking' | 'savings';
   };
   note?: string;
   anomalyId?: string;

@@ -43,7 +43,14 @@ export const bankAccountDocumentCheck = () =>
 
 export const BankAccountSchema = /* @__PURE__ */ schema(() =>
   z
-    .strictObject({ type: z.literal('bank_account'), ...bankAccountFields() })
+    .strictObject({
+      type: z.literal('bank_account'),
+      ...bankAccountFields(),
+      accountType: described(
+        z.optional(z.enum(['checking', 'savings'])),
+        "Checking or savings. Where the provider pays refunds itself (dLocal) it is sent as the provider's account-type code; without it, dLocal asks the buyer by e-mail.",
+      ),
+    })
     .check(bankAccountDocumentCheck(), z.meta({ id: 'RefundDestination' })),
 );
 

@@ -135,6 +135,15 @@ export function dlocalSandbox(
       return error(400, 5010, 'Method not available.', 'payment_method_id');
     if (body.currency !== 'PEN' && body.currency !== 'USD')
       return error(400, 5004, 'Currency not allowed for this country.', 'currency');
+    // Strict: dLocal would charge a USD amount in PEN unless `currency_to_charge: "USD"` is sent
+    // (the buyer's ticket would not say what the merchant thinks); the sandbox refuses instead.
+    if (body.currency === 'USD' && body.currency_to_charge !== 'USD')
+      return error(
+        400,
+        5004,
+        'Currency not allowed for this country: send currency_to_charge USD',
+        'currency_to_charge',
+      );
     if (typeof body.amount !== 'number' || !(body.amount > 0))
       return error(400, 5000, 'Invalid request: amount', 'amount');
     if (typeof body.order_id !== 'string' || body.order_id === '')

@@ -1227,6 +1227,8 @@ export interface components {
                 documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
                 documentNumber: string;
                 bank?: string;
+                /** @enum {string} */
+                accountType?: "checking" | "savings";
             };
             note?: string;
             /** @description The duplicate/extra payment this refund returns. */
@@ -1286,6 +1288,11 @@ export interface components {
             documentType: "DNI" | "CE" | "RUC" | "PAS" | "LMI" | "PAR" | "NAN";
             documentNumber: string;
             bank?: string;
+            /**
+             * @description Checking or savings. Where the provider pays refunds itself (dLocal) it is sent as the provider's account-type code; without it, dLocal asks the buyer by e-mail.
+             * @enum {string}
+             */
+            accountType?: "checking" | "savings";
         };
         RefundList: {
             items: components["schemas"]["Refund"][];

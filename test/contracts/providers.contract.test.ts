@@ -131,6 +131,64 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     }
   });
 
+  it('refunds with the documented fields (account-type code, bank and branch, notification_url) and reads the documented reply', async () => {
+    const spec = fixture<{ documented: { required: string[]; bank_account_type: string[] }; reply: Json }>(
+      './dlocal/refund.json',
+    );
+    const seen: Json[] = [];
+    const psp = await startFakePsp(answer({ status: 200, body: spec.reply }, seen));
+    try {
+      const client = new DlocalClient({
+        baseUrl: psp.url,
+        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+        now: () => new Date(),
+        timeoutMs: 2000,
+        notificationUrl: 'https://api.example.pe/webhooks/dlocal',
+      });
+      const refund = await client.refund({
+        refundId: 'rf_1',
+        voucher: { cip: '2500123', providerPaymentId: 'D-4-1' },
+        amountMinor: 5000,
+        currency: 'PEN',
+        bankAccount: {
+          cci: '00219300123456789013',
+          holderName: 'Ana Núñez',
+          documentType: 'DNI',
+          documentNumber: '45678912',
+          accountType: 'savings',
+        },
+      });
+      expect(refund).toEqual({ providerRefundId: 'REF42342', status: 'succeeded' });
+      const body = seen[0]?.body as Json;
+      for (const field of spec.documented.required) expect(body[field], field).toEqual(expect.any(String));
+      expect(body).toMatchObject({ amount: 50, currency: 'PEN', bank_code: '002', bank_branch: '193' });
+      expect(spec.documented.bank_account_type).toContain(body.bank_account_type);
+    } finally {
+      await psp.stop();
+    }
+  });
+
+  it('asks for a USD ticket in USD (currency_to_charge), or Peru would charge it in PEN', async () => {
+    const seen: Json[] = [];
+    const reply = fixture<{ body: Json }>('./dlocal/create-ticket-reply.json').body;
+    const psp = await startFakePsp(answer({ status: 200, body: reply }, seen));
+    try {
+      const client = new DlocalClient({
+        baseUrl: psp.url,
+        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+        now: () => new Date(),
+        timeoutMs: 2000,
+      });
+      await client.createVoucher({ ...voucherInput, currency: 'USD' });
+      await client.createVoucher(voucherInput);
+      const [usd, pen] = seen.map((request) => request.body as Json);
+      expect(usd?.currency_to_charge).toBe('USD');
+      expect(pen?.currency_to_charge).toBeUndefined();
+    } finally {
+      await psp.stop();
+    }
+  });
+
   it('reads the documented status reply (id, status, status_detail, status_code only) without inventing an amount', async () => {
     const reply = fixture<{ body: Json }>('./dlocal/payment-status-reply.json').body;
     const psp = await startFakePsp(answer({ status: 200, body: reply }, []));
@@ -239,6 +297,67 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
     const reply = await signedGet(`/payments/${created.providerPaymentId}/status`);
     expect(reply.status).toBe(200);
     expect(Object.keys(reply.body).sort()).toEqual(Object.keys(documented).sort());
+  });
+
+  const signedPost = async (path: string, body: Json) => {
+    const { dlocalAuthorization, dlocalSignature } = await import('#psp/dlocal/dlocal-signature');
+    const date = new Date().toISOString();
+    const { login, transKey, secretKey } = DEFAULT_DLOCAL_SANDBOX;
+    const text = JSON.stringify(body);
+    const response = await fetch(`${sandbox.url}/dlocal${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-date': date,
+        'x-login': login,
+        'x-trans-key': transKey,
+        'x-version': '2.1',
+        authorization: dlocalAuthorization(dlocalSignature(secretKey, login, date, text)),
+      },
+      body: text,
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+
+  it('refuses a payer document that is neither a DNI nor a RUC, and a duplicated order id, like dLocal', async () => {
+    const request = fixture<{ request: Json }>('./dlocal/create-ticket-reply.json').request;
+    const peru: Json = {
+      ...request,
+      currency: 'PEN',
+      country: 'PE',
+      payment_method_id: 'EF',
+      order_id: `o-${Date.now()}`,
+    };
+    const payer = (document: string) => ({ ...peru, payer: { ...(peru.payer as Json), document } });
+    expect(await signedPost('/payments', payer('AB123456'))).toMatchObject({
+      status: 400,
+      body: { param: 'payer.document' },
+    });
+    expect((await signedPost('/payments', payer('20131312955'))).status).toBe(200);
+    expect(await signedPost('/payments', payer('20131312955'))).toMatchObject({
+      status: 400,
+      body: { code: 5009 },
+    });
+  });
+
+  it("refuses a refund whose account type is not one of dLocal's codes (a CCI is a number, not a type)", async () => {
+    const created = await client().createVoucher({ ...voucherInput, transactionCode: `ord_r_${Date.now()}` });
+    await fetch(`${sandbox.url}/_sandbox/cips/${created.cip}/pay`, {
+      method: 'POST',
+      body: '{"notify":false}',
+    });
+    const refund = {
+      payment_id: created.providerPaymentId,
+      amount: 10,
+      currency: 'PEN',
+      notification_url: 'http://127.0.0.1:9/unused',
+      bank_account: '00219300123456789013',
+    };
+    expect(await signedPost('/refunds', { ...refund, bank_account_type: 'CCI' })).toMatchObject({
+      status: 400,
+      body: { param: 'bank_account_type' },
+    });
+    expect((await signedPost('/refunds', { ...refund, bank_account_type: 'S' })).status).toBe(200);
   });
 
   it('refuses bad credentials as documented: 403, code 3001', async () => {

@@ -103,6 +103,8 @@ export class DlocalClient implements PspProvider {
     const body = {
       amount: Number(minorToDecimal(input.amountMinor)),
       currency: input.currency,
+      // Peru's country page: charged in PEN unless asked otherwise; a USD order is a USD ticket (decision 87).
+      ...(input.currency === 'USD' ? { currency_to_charge: 'USD' } : {}),
       country: 'PE',
       payment_method_id: 'EF',
       payment_method_flow: 'DIRECT',
