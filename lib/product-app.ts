@@ -31,6 +31,8 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   const traceContext: unknown = app.node.tryGetContext('traceAwsSdkCalls');
   // `-c notificationHeartbeatArmed=false`: before go-live, no heartbeat alarm (decision 83).
   const heartbeatContext: unknown = app.node.tryGetContext('notificationHeartbeatArmed');
+  // `-c reservedConcurrency=false`: an account whose concurrency quota is still low (decision 88).
+  const reservedContext: unknown = app.node.tryGetContext('reservedConcurrency');
   const config: StageConfig = {
     ...STAGE_CONFIG[stage],
     ...(chosen === undefined ? {} : { provider: chosen }),
@@ -38,6 +40,7 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
     ...(heartbeatContext === undefined
       ? {}
       : { notificationHeartbeatArmed: String(heartbeatContext) !== 'false' }),
+    ...(reservedContext === undefined ? {} : { reservedConcurrency: String(reservedContext) !== 'false' }),
   };
   // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
   const account = config.account ?? app.node.tryGetContext('account');

@@ -19,6 +19,7 @@ import {
   type FunctionSpec,
   QUEUES,
   type QueueName,
+  SCHEDULES,
   STREAM_CONSUMERS,
   settlementReportsBucketName,
 } from './topology';
@@ -63,7 +64,11 @@ export class ServiceStack extends Stack {
         codeDirectory: join(props.bundlesDirectory, name),
         logRetention: config.logRetention,
         logLevel: config.logLevel,
+        reservedConcurrency: config.reservedConcurrency,
       });
+      // Without reserved concurrency a scheduled job's runs are kept apart by a lease item (decision 88).
+      if (!config.reservedConcurrency && SCHEDULES.some((schedule) => schedule.function === name))
+        fn.function.addEnvironment('JOB_LEASE', 'true');
       // Every function: its metrics carry the provider (and the PSP functions pick their adapter by it).
       fn.function.addEnvironment('PSP_PROVIDER', config.provider);
       if (config.traceAwsSdkCalls) fn.function.addEnvironment('TRACE_AWS_SDK_CALLS', 'true');

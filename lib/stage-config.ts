@@ -78,6 +78,15 @@ export interface StageConfig {
    * unless a stage asks. The API's own Count/4XX/5XX/Latency metrics are there either way.
    */
   detailedApiMetrics?: boolean;
+  /**
+   * Reserved concurrency for the functions topology caps (`reservedConcurrency`: the scheduled
+   * jobs, the report reconciler). It needs an account concurrency quota of at least 100 plus the
+   * units reserved (Lambda keeps 100 unreserved; new accounts often have 10–50, and the service
+   * stack's deploy rolls back). Off: no reservation, and each job run takes a lease item instead
+   * so runs still never overlap (decision 88). Off in dev; `-c reservedConcurrency=false` turns it
+   * off for one deployment of any stage until the quota is raised.
+   */
+  reservedConcurrency: boolean;
   /** Access logs and X-Ray sampling are on in every stage; DEBUG logs only in dev. */
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   /**
@@ -182,6 +191,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     refundDailyApprovalThreshold: 150_000,
     logLevel: 'DEBUG',
     traceAwsSdkCalls: false,
+    reservedConcurrency: false,
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(1),
@@ -216,6 +226,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     refundDailyApprovalThreshold: 150_000,
     logLevel: 'INFO',
     traceAwsSdkCalls: false,
+    reservedConcurrency: true,
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
@@ -250,6 +261,7 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     refundDailyApprovalThreshold: 150_000,
     logLevel: 'INFO',
     traceAwsSdkCalls: false,
+    reservedConcurrency: true,
     syncPendingEvery: Duration.minutes(5),
     expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),

@@ -2,6 +2,7 @@ import { flagUnsettledPayments } from '#jobs/check-unsettled';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { settlementConfig } from '#settlements/report-config';
+import { jobLeases } from '#store/job-leases';
 
 /** EventBridge Scheduler, daily: payments PagoEfectivo should have settled by now and has not. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -12,4 +13,4 @@ export const run: JobRun<object> = (hasTimeLeft) =>
     hasTimeLeft,
   });
 
-export const handler = jobHandler('check-unsettled', run);
+export const handler = jobHandler('check-unsettled', run, jobLeases);

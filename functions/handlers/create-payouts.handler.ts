@@ -2,6 +2,7 @@ import { proposePayouts } from '#jobs/create-payouts';
 import { payoutSchedule } from '#payouts/schedule';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
+import { jobLeases } from '#store/job-leases';
 
 /**
  * EventBridge Scheduler, daily: on the stage's payout day, propose the sellers' payouts. The
@@ -16,4 +17,4 @@ export const run: JobRun<object> = (hasTimeLeft, event) =>
     force: event.source === 'local-scheduler' && event.anyDay === true,
   });
 
-export const handler = jobHandler('create-payouts', run);
+export const handler = jobHandler('create-payouts', run, jobLeases);

@@ -2,6 +2,7 @@ import { expireDueOrders } from '#jobs/expire-orders';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { pspProvider } from '#psp/index';
+import { jobLeases } from '#store/job-leases';
 
 /** EventBridge Scheduler, every minute: expire unpaid orders before anyone can ship them. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -13,7 +14,7 @@ export const run: JobRun<object> = (hasTimeLeft) =>
     hasTimeLeft,
   });
 
-export const handler = jobHandler('expire-orders', run);
+export const handler = jobHandler('expire-orders', run, jobLeases);
 
 // The stage's PSP client and its reply schemas are created at init, not by the first request.
 pspProvider();

@@ -1,5 +1,6 @@
 import { checkLedgerIntegrity } from '#jobs/ledger-integrity';
 import { type JobRun, jobHandler } from '#platform/job-handler';
+import { jobLeases } from '#store/job-leases';
 
 /**
  * EventBridge Scheduler, hourly: continue today's integrity pass, or start it on the first run of
@@ -18,4 +19,4 @@ export const run: JobRun<object> = (hasTimeLeft, event) => {
   });
 };
 
-export const handler = jobHandler('ledger-integrity', run);
+export const handler = jobHandler('ledger-integrity', run, jobLeases);

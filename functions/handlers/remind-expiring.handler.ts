@@ -1,6 +1,7 @@
 import { remindExpiring } from '#jobs/remind-expiring';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
+import { jobLeases } from '#store/job-leases';
 
 /** EventBridge Scheduler: `order.expiring_soon` for vouchers whose deadline comes within the lead time. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -11,4 +12,4 @@ export const run: JobRun<object> = (hasTimeLeft) =>
     hasTimeLeft,
   });
 
-export const handler = jobHandler('remind-expiring', run);
+export const handler = jobHandler('remind-expiring', run, jobLeases);

@@ -5,6 +5,7 @@ import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { metrics } from '#platform/powertools';
 import { pspProvider } from '#psp/index';
+import { jobLeases } from '#store/job-leases';
 import { countApprovedSince } from '#store/refunds-repository';
 
 /**
@@ -25,7 +26,7 @@ export const run: JobRun<object> = async (hasTimeLeft) => {
   return { ...summary, refundsOverdue };
 };
 
-export const handler = jobHandler('sync-pending', run);
+export const handler = jobHandler('sync-pending', run, jobLeases);
 
 // The stage's PSP client and its reply schemas are created at init, not by the first request.
 pspProvider();

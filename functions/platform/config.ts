@@ -126,6 +126,11 @@ const VARIABLES = {
   EXPIRY_GRACE_SECONDS: withDefault(whole({ min: 0 }), DEFAULT_EXPIRY_GRACE_SECONDS),
   /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */
   JOB_MAX_ORDERS: withDefault(whole({ min: 1 }), 2000),
+  /**
+   * Scheduled jobs take a lease item before each run (store/job-leases.ts): set where the stage
+   * turns reserved concurrency off (decision 88), so runs still never overlap.
+   */
+  JOB_LEASE: withDefault(flag, false),
   /** Approved refunds not paid out after this many days are counted (RefundsOverdue, alarmed). */
   REFUND_OVERDUE_DAYS: withDefault(positive, 3),
   /** The stage's EventBridge bus for order events. */

@@ -150,8 +150,15 @@ export function buildServiceApi(
         : { statusCode: String(spec.status) }),
       responseHeaders: {
         'Content-Type': "'application/problem+json'",
-        ...(spec.status === 429 ? { 'Retry-After': "'1'", 'Access-Control-Allow-Origin': "'*'" } : {}),
+        // Every refusal is readable cross-origin (the buyer's widget runs on the marketplace's
+        // origin): without it the browser hides a 403/404/5xx body and shows a network error.
+        'Access-Control-Allow-Origin': "'*'",
+        ...(spec.status === 429 ? { 'Retry-After': "'1'" } : {}),
         ...(spec.status === 503 ? { 'Retry-After': `'${SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS}'` } : {}),
+        // Retry-After is not a CORS-safelisted header: exposed, so a cross-origin caller can back off by it.
+        ...(spec.status === 429 || spec.status === 503
+          ? { 'Access-Control-Expose-Headers': "'Retry-After'" }
+          : {}),
       },
       templates:
         type === ResponseType.DEFAULT_4XX

@@ -19,6 +19,8 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   logLevel: string;
   environment?: Record<string, string>;
+  /** The stage reserves concurrency (StageConfig.reservedConcurrency); off: spec's cap is not applied. */
+  reservedConcurrency?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class ServiceFunction extends Construct {
       timeout: Duration.seconds(props.spec.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       logGroup,
-      ...(props.spec.reservedConcurrency !== undefined
+      ...(props.spec.reservedConcurrency !== undefined && props.reservedConcurrency !== false
         ? { reservedConcurrentExecutions: props.spec.reservedConcurrency }
         : {}),
       // Bundles target the runtime's Node version; keep both in step (scripts/build-functions.ts).

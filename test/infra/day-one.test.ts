@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EdgeProtection } from '#lib/constructs/edge-protection';
 import { createProductApp } from '#lib/product-app';
 import { STAGE_CONFIG, STAGES, type StageConfig } from '#lib/stage-config';
-import { FUNCTIONS, type FunctionName, GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '#lib/topology';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  GATEWAY_PROBLEMS,
+  PSP_NOTIFICATION_PATHS,
+  SCHEDULES,
+} from '#lib/topology';
 import { CONFIG_VARIABLES, config, resetConfigForTests } from '#platform/config';
 import { problem } from '#platform/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
@@ -310,11 +316,66 @@ describe('every stage setting reaches its functions', () => {
   });
 });
 
+const synthesizedStages = new Map<'dev' | 'staging', Template>();
 function synthStage(stage: 'dev' | 'staging'): Template {
+  const cached = synthesizedStages.get(stage);
+  if (cached) return cached;
   const product = createProductApp(
     stage,
     BUILD_DIR,
     new App({ outdir: mkdtempSync(join(synthRoot, `${stage}-`)), context: { ...featureFlags } }),
   );
-  return Template.fromStack(product.service);
+  const template = Template.fromStack(product.service);
+  synthesizedStages.set(stage, template);
+  return template;
 }
+
+describe('deployable on a new account (decision 88)', () => {
+  const reserved = (template: Template) =>
+    Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+      .map((fn) => ({
+        name: String(fn.Properties.Description).replace(/ \(\w+\)$/, ''),
+        units: fn.Properties.ReservedConcurrentExecutions as number | undefined,
+      }))
+      .filter(({ units }) => units !== undefined);
+  const jobs = [...new Set(SCHEDULES.map((schedule) => schedule.function))];
+
+  it('prod reserves concurrency for the capped functions, and its jobs take no lease', () => {
+    const expected = Object.entries(FUNCTIONS)
+      .filter(([, spec]) => spec.reservedConcurrency !== undefined)
+      .map(([name, spec]) => ({ name, units: spec.reservedConcurrency }));
+    expect(reserved(prod)).toEqual(expect.arrayContaining(expected));
+    expect(reserved(prod)).toHaveLength(expected.length);
+    const environments = lambdaEnvironments(prod);
+    for (const job of jobs) expect(environments.get(job)?.JOB_LEASE, job).toBeUndefined();
+  });
+
+  it('dev reserves none (a new account can deploy it), and each scheduled job runs under a lease instead', () => {
+    const dev = synthStage('dev');
+    expect(reserved(dev)).toEqual([]);
+    const environments = lambdaEnvironments(dev);
+    for (const job of jobs) expect(environments.get(job)?.JOB_LEASE, job).toBe('true');
+    // Only the jobs: nothing else takes a lease.
+    for (const [name, environment] of environments)
+      if (!jobs.includes(name)) expect(environment.JOB_LEASE, name).toBeUndefined();
+  });
+});
+
+describe('gateway responses are readable cross-origin', () => {
+  it('every response API Gateway answers by itself carries CORS, and exposes Retry-After where it sends one', () => {
+    const responses = Object.values(
+      prod.findResources('AWS::ApiGateway::GatewayResponse') as Record<string, Resource>,
+    ).map((response) => ({
+      type: String(response.Properties.ResponseType),
+      headers: response.Properties.ResponseParameters as Record<string, string>,
+    }));
+    expect(responses.map(({ type }) => type)).toEqual(
+      expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'THROTTLED', 'WAF_FILTERED']),
+    );
+    for (const { type, headers } of responses) {
+      expect(headers['gatewayresponse.header.Access-Control-Allow-Origin'], type).toBe("'*'");
+      if (headers['gatewayresponse.header.Retry-After'] !== undefined)
+        expect(headers['gatewayresponse.header.Access-Control-Expose-Headers'], type).toBe("'Retry-After'");
+    }
+  });
+});
