@@ -360,10 +360,88 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
     expect((await signedPost('/refunds', { ...refund, bank_account_type: 'S' })).status).toBe(200);
   });
 
+  it("notifies a payment in the documented shape: the payment object's documented keys, no ticket, signed", async () => {
+    const documented = [
+      fixture<{ body: Json }>('./dlocal/notification-paid.json').body,
+      fixture<{ body: Json }>('./dlocal/payment-object-paid.json').body,
+    ];
+    const known = new Set(documented.flatMap((body) => Object.keys(body)));
+    const received: Json[] = [];
+    const receiver = await startFakePsp(answer({ status: 200, body: {} }, received));
+    try {
+      const psp = new DlocalClient({
+        baseUrl: `${sandbox.url}/dlocal`,
+        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+        now: () => new Date(),
+        timeoutMs: 2000,
+        notificationUrl: `${receiver.url}/webhooks/dlocal`,
+      });
+      const created = await psp.createVoucher({ ...voucherInput, transactionCode: `ord_n_${Date.now()}` });
+      await fetch(`${sandbox.url}/_sandbox/cips/${created.cip}/pay`, { method: 'POST', body: '{}' });
+      const body = received[0]?.body as Json;
+      expect(Object.keys(body).filter((key) => !known.has(key))).toEqual([]);
+      expect(body).toMatchObject({
+        id: created.providerPaymentId,
+        order_id: expect.any(String),
+        status: 'PAID',
+      });
+      expect(body.ticket).toBeUndefined();
+      const headers = received[0]?.headers as Record<string, string>;
+      expect(headers.authorization).toMatch(/^V2-HMAC-SHA256, Signature: [0-9a-f]{64}$/);
+      const parsed = parseDlocalNotification(Buffer.from(JSON.stringify(body)), RECEIVED);
+      expect(parsed).toMatchObject({
+        kind: 'paid',
+        payment: { providerPaymentId: created.providerPaymentId },
+      });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('refuses bad credentials as documented: 403, code 3001', async () => {
     const reply = await signedGet('/payments/D-4-x/status', 'not-the-secret');
     const documented = fixture<{ errors: { http: number; code: number }[] }>('./dlocal/errors.json').errors;
     expect(documented).toContainEqual(expect.objectContaining({ http: reply.status, code: reply.body.code }));
     expect(reply).toMatchObject({ status: 403, body: { code: 3001 } });
+  });
+});
+
+describe("the sandbox's PagoEfectivo, against the same documented shapes", () => {
+  it('notifies cip.paid with the documented fields only, signed with PE-Signature', async () => {
+    const { examples } = fixture<{ examples: { body: Json }[] }>('./pagoefectivo/notifications.json');
+    const topKeys = new Set(examples.flatMap((example) => Object.keys(example.body)));
+    const dataKeys = new Set(examples.flatMap((example) => Object.keys(example.body.data as Json)));
+    const received: Json[] = [];
+    const receiver = await startFakePsp(answer({ status: 200, body: {} }, received));
+    const sandbox = await startSandbox({
+      port: 0,
+      serviceId: '1',
+      accessKey: 'a',
+      secretKey: 's',
+      notificationUrl: `${receiver.url}/webhooks/pagoefectivo`,
+    });
+    try {
+      const client = new PagoEfectivoClient({
+        baseUrl: sandbox.url,
+        credentials: async () => ({ serviceId: '1', accessKey: 'a', secretKey: 's' }),
+        now: () => new Date(),
+        timeoutMs: 2000,
+      });
+      const created = await client.createCip({ ...voucherInput, transactionCode: `ord_p_${Date.now()}` });
+      await fetch(`${sandbox.url}/_sandbox/cips/${created.cip}/pay`, { method: 'POST', body: '{}' });
+      const notification = received.find((request) => String(request.path).includes('/webhooks/'));
+      const body = notification?.body as Json;
+      expect(Object.keys(body).filter((key) => !topKeys.has(key))).toEqual([]);
+      expect(Object.keys(body.data as Json).filter((key) => !dataKeys.has(key))).toEqual([]);
+      const headers = (notification?.headers ?? {}) as Record<string, string>;
+      expect(headers['pe-signature']).toMatch(/^[0-9a-f]{64}$/);
+      expect(parseNotification(Buffer.from(JSON.stringify(body)), RECEIVED)).toMatchObject({
+        kind: 'paid',
+        payment: { cip: created.cip, amountMinor: 15000 },
+      });
+    } finally {
+      await sandbox.stop();
+      await receiver.stop();
+    }
   });
 });
