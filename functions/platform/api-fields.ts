@@ -107,13 +107,15 @@ export const pagingFields = (defaultLimit: number, max?: number) => ({
 
 /** Safe inside DynamoDB keys and URLs: marketplaces' order and seller ids fit comfortably. */
 export const externalId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(64),
-      z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
-    ),
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9._:-]+$/, 'Use 1-64 letters, digits, ".", "_", ":" or "-".'),
+    // Ids become keys of plain objects on the way to the ledger (a seller's moves, balances by
+    // seller): there `__proto__` sets the object's prototype instead of a key, and its money
+    // would vanish from the seller's balance.
+    z.refine((id) => id !== '__proto__', 'This id is reserved; use another.'),
+  ),
 );
 
 /** `inner` with a description for /openapi.json (zod/mini's form of the classic `.meta({ description })`). */

@@ -102,18 +102,29 @@ interface Claim {
   reserve(refund: StoredRefund, at: string): TransactItem[];
 }
 
-/** The order's refunds that still stand (not rejected, not failed): what later refunds are reckoned on. */
-async function standingRefunds(order: Order): Promise<StoredRefund[]> {
-  return (await getRefunds((order.refunds ?? []).map((refund) => refund.id))).filter(
-    (refund) => refund.status !== 'REJECTED' && refund.status !== 'FAILED',
-  );
+/** Every refund the order has had, whatever became of it. */
+async function earlierRefunds(order: Order): Promise<StoredRefund[]> {
+  return getRefunds((order.refunds ?? []).map((refund) => refund.id));
 }
+
+/** The refunds that still stand (not rejected, not failed): what later refunds are allocated on. */
+const standing = (refunds: readonly StoredRefund[]) =>
+  refunds.filter((refund) => refund.status !== 'REJECTED' && refund.status !== 'FAILED');
+
+/**
+ * What counts toward the order's approval threshold: every refund a checker did not reject. A
+ * FAILED refund was approved and sent; the requester may mark it failed themself, so freeing its
+ * amount for the threshold would let one person send refund after refund past it alone.
+ */
+const countedForApproval = (refunds: readonly StoredRefund[]) =>
+  refunds.filter((refund) => refund.status !== 'REJECTED').reduce((sum, refund) => sum + refund.amount, 0);
 
 /**
  * A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it,
  * allocated on what the order's standing refunds already took (refunds/allocation.ts).
  */
-function orderClaim(order: Order, request: CreateRefundRequest, earlier: readonly StoredRefund[]): Claim {
+function orderClaim(order: Order, request: CreateRefundRequest, history: readonly StoredRefund[]): Claim {
+  const earlier = standing(history);
   if (order.status === 'PENDING_PAYMENT') {
     throw new ConflictError(
       'order_not_paid',
@@ -171,7 +182,7 @@ function orderClaim(order: Order, request: CreateRefundRequest, earlier: readonl
       source: payment.source,
       ...(payment.notificationId ? { notificationId: payment.notificationId } : {}),
     },
-    alreadyRequested: order.refundReserved ?? 0,
+    alreadyRequested: countedForApproval(history),
     reserve: (refund, at) => [
       orderRefundUpdate(order, {
         refundReserved: (order.refundReserved ?? 0) + refund.amount,
@@ -289,7 +300,7 @@ export async function requestRefund(
       if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
       const claim = request.anomalyId
         ? await anomalyClaim(order, request.anomalyId, request)
-        : orderClaim(order, request, await standingRefunds(order));
+        : orderClaim(order, request, await earlierRefunds(order));
       const at = now().toISOString();
       const approval = await approvalAtOnce(request.amount, claim.alreadyRequested, claim.currency, by, at);
       const { approvedAtOnce } = approval;

@@ -4,13 +4,11 @@ import * as z from 'zod/mini';
 import { cciProblem } from '#ledger/cci';
 import { documentNumberProblem } from '#orders/documents';
 import { DOCUMENT_TYPES } from '#orders/order';
-import { described, pagingFields, plainText } from '#platform/api-fields';
+import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
-const sellerId = /* @__PURE__ */ schema(() =>
-  z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/)),
-);
+const sellerId = externalId;
 
 /**
  * A bank account's fields (CCI check digits verified): the refunds' destination, and a seller's
@@ -98,6 +96,19 @@ export const CreateRefundRequestSchema = /* @__PURE__ */ schema(() =>
             message: 'Name the anomaly that holds the extra money.',
           });
         }
+        // One line per seller: a seller named twice would bear two shares of its split (each
+        // checked alone against what is left of it) and be booked once.
+        const named = new Set<string>();
+        request.allocations?.forEach((allocation, index) => {
+          if (named.has(allocation.sellerId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['allocations', index, 'sellerId'],
+              message: 'This seller is already named in allocations: give one line per seller.',
+            });
+          }
+          named.add(allocation.sellerId);
+        });
       }),
       z.meta({ id: 'CreateRefundRequest' }),
     ),

@@ -216,4 +216,62 @@ describe('refund rules', () => {
     });
     expect((await request(other.id, 40_000, await requesterKey())).body.status).toBe('APPROVED');
   });
+
+  it('refuses a seller named twice in allocations (it would bear two shares of its split, booked once)', async () => {
+    const [a, b] = [`twice-a-${randomUUID()}`, `twice-b-${randomUUID()}`];
+    const paid = await paidOrder({
+      amount: 10_000,
+      splits: [
+        { sellerId: a, amount: 5_000, fee: 500 },
+        { sellerId: b, amount: 5_000, fee: 500 },
+      ],
+    });
+    const refused = await api<Problem & { errors: { field: string }[] }>(
+      'POST',
+      `/v1/orders/${paid.id}/refunds`,
+      {
+        body: {
+          amount: 8_000,
+          reason: 'return',
+          destination,
+          allocations: [
+            { sellerId: a, amount: 4_000 },
+            { sellerId: a, amount: 4_000 },
+          ],
+        },
+        headers: await requesterKey(),
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error) => error.field)).toContain('allocations.1.sellerId');
+    expect((await order(paid.id)).refunds ?? []).toEqual([]);
+    expect(await balance(a)).toMatchObject({ pending: 4_500, reservedForRefunds: 0 });
+  });
+
+  it('keeps a failed refund in the order total for approval: the requester cannot mark it failed and go again alone', async () => {
+    const paid = await paidOrder({
+      amount: 120_000,
+      splits: [{ sellerId: `failed-${randomUUID()}`, amount: 120_000, fee: 0 }],
+    });
+    const key = await requesterKey();
+    const first = (await request(paid.id, 40_000, key)).body;
+    expect(first.status).toBe('APPROVED');
+    const failed = await api<Refund>('POST', `/v1/refunds/${first.id}/mark-failed`, {
+      body: { reason: 'the bank bounced the transfer' },
+      headers: key,
+    });
+    expect(failed.body.status).toBe('FAILED');
+    // 40,000 failed + 40,000 = 80,000 ≥ the 50,000 threshold: a second person approves this one.
+    expect((await request(paid.id, 40_000, key)).body.status).toBe('REQUESTED');
+  });
+
+  it('refuses `__proto__` as a seller id (as a plain-object key its money would vanish from the balance)', async () => {
+    const created = await api<Problem & { errors: { field: string }[] }>('POST', '/v1/orders', {
+      body: orderRequest({ amount: 5_000, splits: [{ sellerId: '__proto__', amount: 5_000, fee: 500 }] }),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.errors.map((error) => error.field)).toContain('splits.0.sellerId');
+    const read = await api<Problem>('GET', '/v1/sellers/__proto__/balance');
+    expect(read.status).toBe(400);
+  });
 });
