@@ -19,13 +19,26 @@ export async function checkedWorkbook(input: Readable, limits: ReportLimits): Pr
   const file = await wholeFile(input, limits);
   const entries = centralDirectory(file, limits);
   for (const entry of entries) await checkInflatedSize(file, entry, limits);
+  // The checked entries, each whole (local header, data, descriptor), the sheets last: exceljs
+  // then knows the shared strings and styles when a sheet begins and reads it straight from the
+  // zip. Excel writes sheets first, and exceljs spooled each to a temporary file to read it
+  // after the zip, in 64 KB pieces whose parse (all its rows at once) outlived V8's young
+  // generation: a 100,000-line report peaked at ~120 MB of heap for ~27 MB live.
+  const order = [...entries].sort((a, b) => Number(isSheet(a)) - Number(isSheet(b)) || a.header - b.header);
   // Slices, so exceljs's parser sees the stream as it would from S3 (and can apply backpressure).
   return Readable.from(
     (function* () {
-      for (let start = 0; start < file.length; start += 64 * 1024)
-        yield file.subarray(start, start + 64 * 1024);
+      for (const entry of order) yield* slices(file.subarray(entry.header, entry.end));
+      yield* slices(file.subarray(Math.max(...entries.map((entry) => entry.end), 0)));
     })(),
   );
+}
+
+const isSheet = (entry: Entry) => entry.name.startsWith('xl/worksheets/');
+
+function* slices(bytes: Buffer) {
+  for (let start = 0; start < bytes.length; start += 64 * 1024)
+    yield bytes.subarray(start, start + 64 * 1024);
 }
 
 /** Every .xlsx file is a zip archive, and every zip archive starts with a local file header. */
@@ -42,6 +55,9 @@ interface Entry {
   compressedSize: number;
   size: number;
   offset: number;
+  /** Where its local header begins, and where its bytes (data, descriptor) end. */
+  header: number;
+  end: number;
 }
 
 const unreadable = (message: string) =>
@@ -113,6 +129,8 @@ function centralDirectory(file: Buffer, limits: ReportLimits): Entry[] {
       compressedSize: file.readUInt32LE(at + 20),
       size: file.readUInt32LE(at + 24),
       offset: file.readUInt32LE(at + 42),
+      header: 0,
+      end: 0,
       name: file.toString('utf8', at + 46, at + 46 + nameLength),
     };
     at += 46 + nameLength + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32);
@@ -153,7 +171,7 @@ function centralDirectory(file: Buffer, limits: ReportLimits): Entry[] {
     if (flags & 8)
       dataEnd += dataEnd + 4 <= file.length && file.readUInt32LE(dataEnd) === DATA_DESCRIPTOR ? 16 : 12;
     if (dataEnd > directoryOffset) throw unreadable(`${entry.name} runs into the zip directory.`);
-    Object.assign(entry, { offset: dataStart });
+    Object.assign(entry, { offset: dataStart, header: at, end: dataEnd });
     next = dataEnd;
   }
   if (next !== directoryOffset) throw unreadable('bytes in the zip that no entry owns.');

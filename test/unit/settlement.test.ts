@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { settlementEntry } from '#ledger/journal';
@@ -30,6 +32,72 @@ async function read(text: string, config = DEFAULT_SETTLEMENT_CONFIG): Promise<R
 }
 
 describe('the settlement report reader', () => {
+  /** Our own lines: 1,200 rows hold ~4,800 shared strings (more than one compact piece of 4,096), typed cells, rich text. */
+  async function workbook(rows: number): Promise<Buffer> {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Liquidación');
+    sheet.addRow(HEADER.split(';'));
+    for (let i = 0; i < rows; i++) {
+      const row = sheet.addRow([
+        String(2_500_000 + i),
+        String(900_000 + i),
+        { richText: [{ text: 'ord_' }, { font: { bold: true }, text: String(i) }] },
+        'PEN',
+        150,
+        3.5,
+        0.63,
+        145.87,
+        new Date(Date.UTC(2026, 10, 27, 10, 32, i % 60)),
+        new Date(Date.UTC(2026, 11, 3)),
+        `Agente ${i}`,
+      ]);
+      row.getCell(9).numFmt = 'dd/mm/yyyy hh:mm:ss';
+      row.getCell(10).numFmt = 'dd/mm/yyyy';
+    }
+    return Buffer.from(await book.xlsx.writeBuffer());
+  }
+
+  it('reads an .xlsx: shared strings (rich text too), numbers, dates by their number format', async () => {
+    const lines: ReadLine[] = [];
+    for await (const line of readReport(
+      Readable.from([await workbook(1_200)]),
+      'xlsx',
+      DEFAULT_SETTLEMENT_CONFIG,
+    ))
+      lines.push(line);
+    expect(lines).toHaveLength(1_200);
+    expect(lines[1_111]).toEqual({
+      line: {
+        line: 1_113,
+        cip: '2501111',
+        operationNumber: '901111',
+        transactionCode: 'ord_1111',
+        currency: 'PEN',
+        gross: 15_000,
+        commission: 350,
+        tax: 63,
+        net: 14_587,
+        paidAt: '2026-11-27T15:32:31.000Z',
+        settledOn: '2026-12-03',
+        channel: 'Agente 1111',
+      },
+    });
+  }, 30_000);
+
+  it('leaves no temporary file behind after reading an .xlsx (Lambda keeps /tmp between invocations)', async () => {
+    // Excel (and exceljs) write the sheet before the shared strings; exceljs spooled such a sheet
+    // to a temporary file, and a reader that stopped after the first sheet never deleted it.
+    const mine = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`tmp-${process.pid}-`)).length;
+    const before = mine();
+    for await (const _line of readReport(
+      Readable.from([await workbook(50)]),
+      'xlsx',
+      DEFAULT_SETTLEMENT_CONFIG,
+    ));
+    expect(mine()).toBe(before);
+  });
+
   it('reads the assumed layout: BOM, `;`, Lima times, 2-decimal amounts to minor units', async () => {
     expect(await read(`\uFEFF${HEADER}\r\n${LINE}\r\n`)).toEqual([
       {
