@@ -49,6 +49,8 @@ export async function benchSettlementImport(): Promise<void> {
       const { stdout } = await promisify(execFile)(
         process.execPath,
         [
+          // The cap must reach the child: the heap it bounds is the child's.
+          ...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []),
           '--import',
           'tsx',
           join(import.meta.dirname, 'settlement-import-child.ts'),
