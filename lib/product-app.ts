@@ -18,9 +18,12 @@ export interface ProductApp {
  * an unacknowledged finding fails synthesis.
  */
 export function createProductApp(stage: Stage, bundlesDirectory: string, app: App = new App()): ProductApp {
-  // Strong references protect the stateful stack: CloudFormation refuses to remove an export in use.
+  // Weak references (decision 89): the service stack reads the stateful stack's outputs with
+  // Fn::GetStackOutput at each of its deploys, never an export, so no stateful change (a new stream
+  // view, an output dropped, a resource replaced) can wedge on "Export … in use". A stage deployed
+  // with strong references moves over with one deploy at `-c …=both` first (docs/runbook.md).
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
-    app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+    app.node.setContext(CROSS_STACK_REFERENCES, 'weak');
   // `-c provider=dlocal` sells through dLocal without editing lib/stage-config.ts (docs/providers.md).
   const provider: unknown = app.node.tryGetContext('provider');
   const chosen = PROVIDERS.find((name) => name === provider);

@@ -45,8 +45,12 @@ function synthProd(context: Record<string, string> = {}) {
   );
   // cdk-nag runs here: an unacknowledged finding throws.
   product.app.synth();
-  return Template.fromStack(product.service);
+  const service = Template.fromStack(product.service);
+  statefulOf.set(service, Template.fromStack(product.stateful));
+  return service;
 }
+/** Each synthesized service template's stateful sibling. */
+const statefulOf = new Map<Template, Template>();
 
 const prod = synthProd();
 const prodJson = prod.toJSON() as { Resources: Record<string, Resource> };
@@ -377,5 +381,38 @@ describe('gateway responses are readable cross-origin', () => {
       if (headers['gatewayresponse.header.Retry-After'] !== undefined)
         expect(headers['gatewayresponse.header.Access-Control-Expose-Headers'], type).toBe("'Retry-After'");
     }
+  });
+});
+
+describe('updates that do not wedge (decision 89)', () => {
+  const stateful = statefulOf.get(prod) as Template;
+  const outputs = (stateful.toJSON() as { Outputs?: Record<string, { Export?: unknown }> }).Outputs ?? {};
+  /** Every Fn::GetStackOutput in a template, wherever it sits. */
+  function readsOf(node: unknown, found: { StackName: string; OutputName: string }[] = []) {
+    if (Array.isArray(node)) for (const item of node) readsOf(item, found);
+    else if (node && typeof node === 'object')
+      for (const [key, value] of Object.entries(node))
+        if (key === 'Fn::GetStackOutput') found.push(value as { StackName: string; OutputName: string });
+        else readsOf(value, found);
+    return found;
+  }
+
+  it('the stateful stack exports nothing, and the service stack imports nothing: it reads outputs at its deploy', () => {
+    expect(Object.values(outputs).filter((output) => output.Export)).toEqual([]);
+    expect(JSON.stringify(prod.toJSON())).not.toContain('Fn::ImportValue');
+    const reads = readsOf(prod.toJSON());
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      expect(read.StackName).toBe('PagoEfectivo-prod-Stateful');
+      expect(Object.keys(outputs), read.OutputName).toContain(read.OutputName);
+    }
+  });
+
+  it("reads the table's stream ARN as an output, so a new stream view cannot be refused as an export in use", () => {
+    const mappings = Object.values(
+      prod.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>,
+    ).filter((mapping) => JSON.stringify(mapping.Properties.EventSourceArn).includes('StreamArn'));
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const mapping of mappings) expect(readsOf(mapping.Properties.EventSourceArn)).toHaveLength(1);
   });
 });

@@ -27,6 +27,14 @@ import { lambdaEnvironments } from '../../scripts/lambda-environments';
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
 
+/** A value the service stack reads from the stateful stack's outputs at deploy time (decision 89). */
+const fromStateful = (output: string) => ({
+  'Fn::GetStackOutput': expect.objectContaining({
+    StackName: expect.stringMatching(/-Stateful$/),
+    OutputName: expect.stringContaining(output),
+  }),
+});
+
 /** Every synthesis of this run goes under one folder (each copies ~80 MB of bundles), removed at the end. */
 const synthRoot = mkdtempSync(join(tmpdir(), 'cdk-test-'));
 afterAll(() => rmSync(synthRoot, { recursive: true, force: true }));
@@ -199,7 +207,7 @@ describe('functions', () => {
     const put = statements.find((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
     // Not the single table: nothing it writes can reach the stream the dispatcher publishes from.
     expect(JSON.stringify(put?.Resource)).toContain('RawNotifications');
-    expect(JSON.stringify(put?.Resource)).not.toMatch(/ExportsOutputFnGetAttTable/);
+    expect(JSON.stringify(put?.Resource)).not.toMatch(/OutputFnGetAttTable/);
     expect(actions).toContain('sqs:SendMessage');
     expect(
       [...actions].filter((action) => action.startsWith('sqs:') && !/Send|GetQueue/.test(action)),
@@ -407,8 +415,8 @@ describe('functions', () => {
 
   it('wires the environment each function reads, with secrets by reference only', () => {
     expect(environmentOf(service, 'create-order', 'prod')).toMatchObject({
-      TABLE_NAME: { 'Fn::ImportValue': expect.stringContaining('ExportsOutputRefTable') },
-      PAGOEFECTIVO_SECRET_ARN: { 'Fn::ImportValue': expect.stringContaining('PagoEfectivoCredentials') },
+      TABLE_NAME: fromStateful('OutputRefTable'),
+      PAGOEFECTIVO_SECRET_ARN: fromStateful('PagoEfectivoCredentials'),
       PAGOEFECTIVO_BASE_URL: 'https://services.pagoefectivo.pe',
       STAGE: 'prod',
     });
@@ -416,7 +424,7 @@ describe('functions', () => {
       'https://pre1a.services.pagoefectivo.pe',
     );
     expect(environmentOf(service, 'ingest-webhook', 'prod')).toMatchObject({
-      PAYMENT_QUEUE_URL: { 'Fn::ImportValue': expect.stringContaining('paymentnotifications') },
+      PAYMENT_QUEUE_URL: fromStateful('paymentnotifications'),
       RAW_WEBHOOK_RETENTION_DAYS: '400',
     });
     for (const stage of ['dev', 'staging', 'prod'] as const) {
@@ -431,8 +439,7 @@ describe('functions', () => {
   it('gives the listing functions, and no other, the cursor key (by reference)', () => {
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, { cursors?: true }][]) {
       const variable = environmentOf(service, name, 'prod').CURSOR_KEY_SECRET_ARN;
-      if (spec.cursors)
-        expect(variable, name).toEqual({ 'Fn::ImportValue': expect.stringContaining('CursorKey') });
+      if (spec.cursors) expect(variable, name).toEqual(fromStateful('CursorKey'));
       else expect(variable, name).toBeUndefined();
     }
     expect(JSON.stringify(service.toJSON())).not.toMatch(/"CURSOR_KEY":/);
@@ -732,8 +739,8 @@ describe('outbox dispatch', () => {
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
       expect(actions).not.toContain(write);
     expect(environmentOf(service, 'dispatch-events', 'prod')).toMatchObject({
-      EVENT_BUS_NAME: { 'Fn::ImportValue': expect.stringContaining('EventBus') },
-      WEBHOOK_DELIVERY_QUEUE_URL: { 'Fn::ImportValue': expect.stringContaining('webhookdeliveries') },
+      EVENT_BUS_NAME: fromStateful('EventBus'),
+      WEBHOOK_DELIVERY_QUEUE_URL: fromStateful('webhookdeliveries'),
     });
     expect(actionsOf(statementsOf(service, 'deliver-webhooks', 'prod'))).toContain(
       'sqs:ChangeMessageVisibility',
