@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { expireDueOrders } from '#jobs/expire-orders';
 import { FUNCTIONS, type FunctionName } from '#lib/topology';
 import type { Order } from '#orders/order';
 import { listEndpoints } from '#outbound-webhooks/endpoints-repository';
-import { resetAwsClientsForTests, sqs } from '#platform/aws';
+import { sqs } from '#platform/aws';
 import { advanceClock, now } from '#platform/clock';
 import { config, resetConfigForTests } from '#platform/config';
 import { pspProvider } from '#psp/index';
@@ -25,11 +24,11 @@ import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-
 import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
-import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { orderRequest, sandbox, stack } from '../support/api';
+import { bankDestination as destination, orderRequest, sandbox, stack, TEST_CCI } from '../support/api';
 import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 import { type Answer, callRoute } from '../support/in-process';
+import { useOwnTable } from '../support/own-table';
 
 /**
  * Crash at every write boundary (decision 71). Each flow is run once cleanly, counting the calls
@@ -67,14 +66,6 @@ const MODES: Omit<FaultPlan, 'at'>[] = [
   { when: 'after', crash: true },
 ];
 
-const CCI = '00219300153895206813';
-const destination = {
-  type: 'bank_account',
-  cci: CCI,
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
 const MAKER = 'key_maker';
 const CHECKER = 'key_checker';
 
@@ -221,7 +212,7 @@ async function sellerWithAvailableMoney(): Promise<{ seller: string; other: stri
       method: 'PUT',
       resource: '/v1/sellers/{sellerId}/bank-account',
       pathParameters: { sellerId: seller },
-      body: { cci: CCI, holderName: 'Tienda SAC', documentType: 'DNI', documentNumber: '45678912' },
+      body: { cci: TEST_CCI, holderName: 'Tienda SAC', documentType: 'DNI', documentNumber: '45678912' },
     }),
     'bank account',
   );
@@ -599,20 +590,11 @@ async function drainPaymentQueue() {
   }
 }
 
-const saved = { table: process.env.TABLE_NAME, queue: process.env.PAYMENT_QUEUE_URL };
+const savedQueue = process.env.PAYMENT_QUEUE_URL;
+let restoreTable: () => void;
 
 beforeAll(async () => {
-  const tableName = `crash-harness-${Date.now()}`;
-  const client = new DynamoDBClient({
-    endpoint: stack().env.DYNAMODB_ENDPOINT,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  await ensureTable(client, tableName);
-  client.destroy();
-  process.env.TABLE_NAME = tableName;
-  resetConfigForTests();
-  resetAwsClientsForTests();
+  restoreTable = await useOwnTable('crash-harness');
   const queue = await sqs().send(new CreateQueueCommand({ QueueName: `crash-harness-${Date.now()}` }));
   paymentQueueUrl = queue.QueueUrl ?? '';
   // Ingest sends here, where no poller of the shared stack takes the message.
@@ -624,10 +606,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  process.env.TABLE_NAME = saved.table;
-  process.env.PAYMENT_QUEUE_URL = saved.queue;
-  resetConfigForTests();
-  resetAwsClientsForTests();
+  process.env.PAYMENT_QUEUE_URL = savedQueue;
+  restoreTable();
 });
 
 describe('a crash at every write boundary, then the client retries', () => {

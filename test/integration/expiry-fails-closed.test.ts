@@ -1,17 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expireDueOrders } from '#jobs/expire-orders';
-import { resetAwsClientsForTests } from '#platform/aws';
-import { resetConfigForTests } from '#platform/config';
 import { metrics } from '#platform/powertools';
 import { pspProvider } from '#psp/index';
 import { PagoEfectivoClient } from '#psp/pagoefectivo/client';
 import { PagoEfectivoProvider } from '#psp/pagoefectivo/provider';
 import { getOrder } from '#store/orders-repository';
-import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { stack } from '../support/api';
 import { startFakePsp } from '../support/fake-psp';
 import { TEST_CREDENTIALS } from '../support/global-stack';
+import { useOwnTable } from '../support/own-table';
 import { syntheticPendingOrder, writeOrders } from '../support/synthetic-orders';
 
 const GRACE_SECONDS = 120;
@@ -23,7 +19,7 @@ const GRACE_SECONDS = 120;
  * every search with 503, over a table of its own (the expirer reads every due order in it).
  */
 describe('the expirer when the PSP cannot be asked', () => {
-  const originalTable = process.env.TABLE_NAME;
+  let restoreTable: () => void;
   const now = Date.now();
   let psp: Awaited<ReturnType<typeof startFakePsp>>;
   // Due for two hours (past the hour after which the expirer used to give up waiting), and for five minutes.
@@ -34,25 +30,13 @@ describe('the expirer when the PSP cannot be asked', () => {
     psp = await startFakePsp((_request, response) => {
       response.writeHead(503, { 'content-type': 'text/html' }).end('<html>Service Unavailable</html>');
     });
-    const tableName = `expiry-fails-closed-${now}`;
-    const client = new DynamoDBClient({
-      endpoint: stack().env.DYNAMODB_ENDPOINT,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureTable(client, tableName);
-    client.destroy();
-    process.env.TABLE_NAME = tableName;
-    resetConfigForTests();
-    resetAwsClientsForTests();
+    restoreTable = await useOwnTable('expiry-fails-closed');
     await writeOrders([longDue, justDue]);
   });
 
   afterAll(async () => {
     await psp.stop();
-    process.env.TABLE_NAME = originalTable;
-    resetConfigForTests();
-    resetAwsClientsForTests();
+    restoreTable();
   });
 
   const options = { graceSeconds: GRACE_SECONDS, maxOrders: 100, batchSize: 25, hasTimeLeft: () => true };

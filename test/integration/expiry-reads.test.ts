@@ -1,12 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireDueOrders } from '#jobs/expire-orders';
 import { syncPendingOrders } from '#jobs/sync-pending';
-import { resetAwsClientsForTests } from '#platform/aws';
-import { resetConfigForTests } from '#platform/config';
 import { pspProvider } from '#psp/index';
-import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { stack } from '../support/api';
+import { useOwnTable } from '../support/own-table';
 import { syntheticPendingOrder, writeOrders } from '../support/synthetic-orders';
 
 const TOTAL = 10_000;
@@ -17,21 +13,11 @@ const DUE = 100;
  * A table of its own, so the shared test table stays small and other tests are not disturbed.
  */
 describe('the expirer reads only what is due', () => {
-  const originalTable = process.env.TABLE_NAME;
+  let restoreTable: () => void;
   const now = Date.now();
 
   beforeAll(async () => {
-    const tableName = `expiry-reads-${now}`;
-    const client = new DynamoDBClient({
-      endpoint: stack().env.DYNAMODB_ENDPOINT,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureTable(client, tableName);
-    client.destroy();
-    process.env.TABLE_NAME = tableName;
-    resetConfigForTests();
-    resetAwsClientsForTests();
+    restoreTable = await useOwnTable('expiry-reads');
     const orders = Array.from({ length: TOTAL }, (_, i) =>
       // The first 100 expired 10 minutes ago; the rest expire over the next days.
       syntheticPendingOrder(
@@ -42,11 +28,7 @@ describe('the expirer reads only what is due', () => {
     await writeOrders(orders);
   }, 180_000);
 
-  afterAll(() => {
-    process.env.TABLE_NAME = originalTable;
-    resetConfigForTests();
-    resetAwsClientsForTests();
-  });
+  afterAll(() => restoreTable());
 
   it('touches about 100 items for 100 due orders among 10 000 pending', async () => {
     const summary = await expireDueOrders(pspProvider('pagoefectivo'), {

@@ -1,14 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PayoutRunSummary, proposePayouts } from '#jobs/create-payouts';
 import { limaDate, PayoutScheduleSchema } from '#payouts/schedule';
-import { dynamo, resetAwsClientsForTests } from '#platform/aws';
+import { dynamo } from '#platform/aws';
 import { advanceClock, nowMs } from '#platform/clock';
-import { resetConfigForTests, tableName } from '#platform/config';
+import { tableName } from '#platform/config';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
-import { ensureTable, LOCAL_CREDENTIALS } from '../../local/dynamodb';
-import { stack } from '../support/api';
+import { useOwnTable } from '../support/own-table';
 
 const SELLERS = 30;
 
@@ -18,7 +16,7 @@ const SELLERS = 30;
  * stopped. A table of its own: the job's position and the sellers due are this test's only.
  */
 describe('create-payouts continues an incomplete run', () => {
-  const originalTable = process.env.TABLE_NAME;
+  let restoreTable: () => void;
   const today = () => limaDate(new Date(nowMs()));
   // Today (Lima) is the payout day; every seller's money is due, none has a bank account yet.
   const schedule = () =>
@@ -31,17 +29,7 @@ describe('create-payouts continues an incomplete run', () => {
   const run = (maxSellers: number) => proposePayouts(schedule(), { maxSellers, hasTimeLeft: () => true });
 
   beforeAll(async () => {
-    const table = `payout-continuation-${Date.now()}`;
-    const client = new DynamoDBClient({
-      endpoint: stack().env.DYNAMODB_ENDPOINT,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureTable(client, table);
-    client.destroy();
-    process.env.TABLE_NAME = table;
-    resetConfigForTests();
-    resetAwsClientsForTests();
+    restoreTable = await useOwnTable('payout-continuation');
     const since = new Date(nowMs() - 86_400_000).toISOString();
     const items = Array.from({ length: SELLERS }, (_, i) => {
       const sellerId = `seller-cont-${i}`;
@@ -62,11 +50,7 @@ describe('create-payouts continues an incomplete run', () => {
     }
   }, 120_000);
 
-  afterAll(() => {
-    process.env.TABLE_NAME = originalTable;
-    resetConfigForTests();
-    resetAwsClientsForTests();
-  });
+  afterAll(() => restoreTable());
 
   it('examines every due seller exactly once across bounded runs, then stops for the day', async () => {
     const runs: PayoutRunSummary[] = [];

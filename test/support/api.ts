@@ -50,6 +50,26 @@ export async function stackNow(): Promise<Date> {
   return new Date(response.body.now);
 }
 
+/** A CCI whose check digits are right: where test refunds and payouts send money. */
+export const TEST_CCI = '00219300153895206813';
+/** A refund's destination that passes validation (a Peruvian bank account by CCI). */
+export const bankDestination = {
+  type: 'bank_account',
+  cci: TEST_CCI,
+  holderName: 'Ana Núñez',
+  documentType: 'DNI',
+  documentNumber: '45678912',
+};
+
+/** Calls the API with another key than the default one (another person, a seller's own key). */
+export const asKey =
+  (apiKey: string) =>
+  <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    http<T>(method, `${stack().apiUrl}${path}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+      ...(body === undefined ? {} : { body }),
+    });
+
 export const sandbox = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
   http<T>(method, `${stack().sandboxUrl}${path}`, { body });
 
