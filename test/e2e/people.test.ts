@@ -3,28 +3,21 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '#orders/order';
 import type { Refund } from '#refunds/refund';
 import { issueApiKey } from '../../scripts/api-keys';
-import { api, eventually, http, orderRequest, sandbox, stack } from '../support/api';
+import {
+  api,
+  asKey,
+  bankDestination as destination,
+  eventually,
+  http,
+  orderRequest,
+  sandbox,
+  stack,
+} from '../support/api';
 
 /** People, not keys (decision 76): principals for maker-checker, and what a seller's key may see. */
 
 type Problem = { status: number; code: string; errors?: { field: string; message: string }[] };
 type Page<T> = { items: T[]; nextCursor: string | null };
-
-const destination = {
-  type: 'bank_account',
-  cci: '00219300153895206813',
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
-
-const as =
-  (apiKey: string) =>
-  <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    http<T>(method, `${stack().apiUrl}${path}`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-      ...(body === undefined ? {} : { body }),
-    });
 
 async function paidSplitOrder(a: string, b: string, amount = 100000): Promise<Order> {
   const order = (
@@ -60,7 +53,7 @@ describe('principals', () => {
     );
 
     const order = await paidSplitOrder(`pp-a-${randomUUID()}`, `pp-b-${randomUUID()}`);
-    const requested = await as(first.apiKey)<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+    const requested = await asKey(first.apiKey)<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
       amount: 60000,
       reason: 'return',
       destination,
@@ -70,11 +63,14 @@ describe('principals', () => {
     expect(requested.body.requestedBy).toMatchObject({ keyId: first.record.keyId, principal: person });
 
     // The same person's second key: refused, whatever key it is.
-    const sameperson = await as(second.apiKey)<Problem>('POST', `/v1/refunds/${requested.body.id}/approve`);
+    const sameperson = await asKey(second.apiKey)<Problem>(
+      'POST',
+      `/v1/refunds/${requested.body.id}/approve`,
+    );
     expect(sameperson.status).toBe(409);
     expect(sameperson.body.code).toBe('approver_must_differ');
 
-    const approved = await as(alone.apiKey)<Refund>('POST', `/v1/refunds/${requested.body.id}/approve`);
+    const approved = await asKey(alone.apiKey)<Refund>('POST', `/v1/refunds/${requested.body.id}/approve`);
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.history.map((step) => [step.status, step.by.principal])).toEqual([
       ['REQUESTED', person],
@@ -94,7 +90,7 @@ describe("a seller's key", () => {
       })
     ).body;
     expect(refund.allocations).toHaveLength(2);
-    const seller = as((await issueApiKey('seller portal', { sellerId: mine })).apiKey);
+    const seller = asKey((await issueApiKey('seller portal', { sellerId: mine })).apiKey);
     const ownSplit = [{ sellerId: mine, amount: 12000, fee: 1200 }];
 
     expect((await seller<Order>('GET', `/v1/orders/${order.id}`)).body.splits).toEqual(ownSplit);
@@ -119,8 +115,8 @@ describe('listing cursors', () => {
         body: orderRequest({ amount: 3000, splits: [{ sellerId: seller, amount: 3000, fee: 300 }] }),
       });
     }
-    const keyA = as((await issueApiKey('portal A', { sellerId: sellerA })).apiKey);
-    const keyB = as((await issueApiKey('portal B', { sellerId: sellerB })).apiKey);
+    const keyA = asKey((await issueApiKey('portal A', { sellerId: sellerA })).apiKey);
+    const keyB = asKey((await issueApiKey('portal B', { sellerId: sellerB })).apiKey);
 
     const first = (await keyA<Page<Order>>('GET', '/v1/orders?limit=1')).body;
     const cursor = first.nextCursor as string;

@@ -8,7 +8,7 @@ import { tableName } from '#platform/config';
 import type { Refund } from '#refunds/refund';
 import { storeApiKey } from '#store/api-keys';
 import { journalEntryEntity } from '#store/entities/journal-entry';
-import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
 import { paidBody, postNotification } from '../support/notifications';
 
@@ -23,13 +23,6 @@ interface Balance {
   balances: { currency: string; pending: number; reservedForRefunds: number }[];
 }
 
-const destination = {
-  type: 'bank_account',
-  cci: '00219300153895206813',
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
 const approver = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
 
 /** A key of the test's own (admin, as local keys without scopes are): its requests are its day's only ones. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#orders/order';
 import type { Refund } from '#refunds/refund';
-import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
 import { paidBody, postNotification } from '../support/notifications';
 
@@ -11,14 +11,6 @@ interface Balance {
   balances: { currency: string; pending: number; reservedForRefunds: number }[];
 }
 
-const CCI = '00219300153895206813';
-const destination = {
-  type: 'bank_account',
-  cci: CCI,
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
 const second = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
 
 async function paidTwoSellerOrder(a: string, b: string): Promise<Order> {

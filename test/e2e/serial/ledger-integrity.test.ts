@@ -9,20 +9,13 @@ import { metrics } from '#platform/powertools';
 import type { Refund } from '#refunds/refund';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import type { IntegrityReport } from '#store/ledger-integrity-repository';
-import { api, eventually, orderRequest, sandbox } from '../../support/api';
+import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
 import { expectMatchesOpenApi } from '../../support/openapi-schemas';
 
 // Serial: a pass reads the whole ledger, and traffic booked while it runs would be compared
 // against totals read after it (decision 80). Here nothing else books meanwhile.
 
-const destination = {
-  type: 'bank_account',
-  cci: '00219300153895206813',
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
 const second = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
 
 const runPass = async (options: Record<string, unknown>) =>

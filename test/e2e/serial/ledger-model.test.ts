@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IntegritySummary } from '#jobs/ledger-integrity';
 import type { Order } from '#orders/order';
-import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
+import {
+  api,
+  bankDestination as destination,
+  eventually,
+  orderRequest,
+  sandbox,
+  stack,
+  TEST_CCI,
+} from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
 import { paidBody, postNotification } from '../../support/notifications';
 
@@ -22,14 +30,6 @@ import { paidBody, postNotification } from '../../support/notifications';
 
 // Orders of up to 36·U = S/ 1,800.00: refunds of S/ 500.00 or more wait for a second key.
 const U = 5000;
-const CCI = '00219300153895206813';
-const destination = {
-  type: 'bank_account',
-  cci: CCI,
-  holderName: 'Ana Núñez',
-  documentType: 'DNI',
-  documentNumber: '45678912',
-};
 const second = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
 type Currency = 'PEN' | 'USD';
 type Bucket = 'pending' | 'available' | 'reservedForRefunds' | 'inTransit' | 'paidOut';
@@ -409,7 +409,7 @@ async function apply(model: Model, sellers: string[], step: Op, log: string[]): 
       if (!model.bankAccounts.has(sellerId)) {
         const account = await api('PUT', `/v1/sellers/${sellerId}/bank-account`, {
           body: {
-            cci: CCI,
+            cci: TEST_CCI,
             holderName: 'Tienda Modelo SAC',
             documentType: 'DNI',
             documentNumber: '45678912',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PayoutRunSummary } from '#jobs/create-payouts';
 import type { Order } from '#orders/order';
 import { issueApiKey } from '../../../scripts/api-keys';
-import { api, eventually, http, orderRequest, sandbox, stack } from '../../support/api';
+import { api, asKey, eventually, http, orderRequest, sandbox, stack } from '../../support/api';
 
 /**
  * Decision 77: no payout goes to an account one person set and approved alone. The finding it
@@ -20,13 +20,6 @@ interface Payout {
 }
 type Problem = { status: number; code: string };
 
-const as =
-  (apiKey: string) =>
-  <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    http<T>(method, `${stack().apiUrl}${path}`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-      ...(body === undefined ? {} : { body }),
-    });
 const runJob = async <T>(name: string, body: unknown = {}) =>
   (await api<T>('POST', `/_local/jobs/${name}`, { auth: false, body })).body;
 const advance = (seconds: number) =>
@@ -59,8 +52,10 @@ describe('payout approvers', () => {
     const seller = `victim-${randomUUID()}`;
     await settledSeller(seller);
     const person = `ops:eve-${randomUUID().slice(0, 8)}`;
-    const eve = as((await issueApiKey('eve desk', { scopes: ['admin'], principal: person })).apiKey);
-    const eveAgain = as((await issueApiKey('eve laptop', { scopes: ['admin'], principal: person })).apiKey);
+    const eve = asKey((await issueApiKey('eve desk', { scopes: ['admin'], principal: person })).apiKey);
+    const eveAgain = asKey(
+      (await issueApiKey('eve laptop', { scopes: ['admin'], principal: person })).apiKey,
+    );
     const checker = await issueApiKey('finance checker', {
       scopes: ['admin'],
       principal: `finance:${randomUUID()}`,
@@ -98,7 +93,7 @@ describe('payout approvers', () => {
       expect(refused.body.code).toBe('approver_set_bank_account');
     }
     // Another person approves; marking it paid may then be done by either (decision 77).
-    const approved = await as(checker.apiKey)<Payout>('POST', `/v1/payouts/${payout.id}/approve`);
+    const approved = await asKey(checker.apiKey)<Payout>('POST', `/v1/payouts/${payout.id}/approve`);
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const paid = await eve<Payout>('POST', `/v1/payouts/${payout.id}/mark-paid`, {
       transferReference: 'BCP-PAY-EVE',

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ExpirySummary } from '#jobs/expire-orders';
 import type { SyncSummary } from '#jobs/sync-pending';
 import type { Order } from '#orders/order';
-import { api, eventually, orderRequest, sandbox, stackNow } from '../../support/api';
+import {
+  api,
+  bankDestination as destination,
+  eventually,
+  orderRequest,
+  sandbox,
+  stackNow,
+} from '../../support/api';
 import { paidBody, postNotification } from '../../support/notifications';
 
 type Problem = { status: number; code: string; detail: string };
@@ -199,13 +206,6 @@ describe('fulfilment gate', () => {
     const order = await createOrder();
     await api('POST', `/v1/orders/${order.id}/cancel`);
     const refundPath = `/v1/orders/${order.id}/refunds`;
-    const destination = {
-      type: 'bank_account',
-      cci: '00219300153895206813',
-      holderName: 'Ana Núñez',
-      documentType: 'DNI',
-      documentNumber: '45678912',
-    };
     const tooEarly = await api<Problem>('POST', refundPath, {
       body: { amount: 15000, reason: 'late_payment', destination },
     });
