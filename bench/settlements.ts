@@ -1,12 +1,9 @@
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { minorToDecimal } from '#orders/money';
-import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { importReport } from '#settlements/reconcile';
-import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
-import { syntheticPendingOrder, writeOrders } from '../test/support/synthetic-orders';
+import { settlementReportCsv, syntheticPaidOrder, writeOrders } from '../test/support/synthetic-orders';
 import { fmt } from './stats';
 
 /** Items read and written by every DynamoDB call of the process (a middleware on the client). */
@@ -49,51 +46,6 @@ export function countDynamo() {
   return counts;
 }
 
-function paidOrder(i: number, base: number): Order {
-  const pending = syntheticPendingOrder(i, new Date(Date.now() + 86_400_000), base);
-  const paidAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
-  return {
-    ...pending,
-    status: 'PAID',
-    payment: {
-      operationNumber: String(base + i),
-      paidAt,
-      amount: pending.amount,
-      currency: 'PEN',
-      source: 'webhook',
-    },
-    // Many sellers, as in a marketplace: one seller's balance item is not every line's hot spot.
-    splits: [{ sellerId: `bench-seller-${i % 500}`, amount: pending.amount, fee: 0 }],
-    history: [...pending.history, { from: 'PENDING_PAYMENT', to: 'PAID', at: paidAt, source: 'webhook' }],
-    version: 2,
-  };
-}
-
-function reportFile(path: string, orders: Order[]) {
-  const lines = [
-    'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal',
-  ];
-  for (const order of orders) {
-    const { commission, tax } = contractedFees(order.amount, 'PEN', DEFAULT_SETTLEMENT_CONFIG.commission);
-    lines.push(
-      [
-        order.voucher.cip,
-        order.payment?.operationNumber,
-        order.id,
-        'PEN',
-        minorToDecimal(order.amount),
-        minorToDecimal(commission),
-        minorToDecimal(tax),
-        minorToDecimal(order.amount - commission - tax),
-        '24/11/2026 10:00:00',
-        '27/11/2026',
-        'Agente BCP',
-      ].join(';'),
-    );
-  }
-  writeFileSync(path, `\uFEFF${lines.join('\r\n')}\r\n`);
-}
-
 /**
  * Reconciles generated reports of 5,000 and 20,000 lines (every line a paid order of ours) on the
  * local stack, streamed from disk as the S3 path streams them: lines/s, items read and written
@@ -112,10 +64,13 @@ export async function benchSettlements(): Promise<void> {
       [5_000, 60_000_000],
       [20_000, 61_000_000],
     ] as const) {
-      const orders = Array.from({ length: size }, (_, i) => paidOrder(i, base));
+      // Many sellers, as in a marketplace: one seller's balance item is not every line's hot spot.
+      const orders = Array.from({ length: size }, (_, i) =>
+        syntheticPaidOrder(i, base, `bench-seller-${i % 500}`),
+      );
       await writeOrders(orders);
       const path = join(folder, `report-${size}.csv`);
-      reportFile(path, orders);
+      writeFileSync(path, settlementReportCsv(orders));
       global.gc?.();
       const heapBefore = process.memoryUsage().heapUsed;
       let peak = heapBefore;
