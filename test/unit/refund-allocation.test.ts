@@ -26,6 +26,11 @@ const partsOf = (total: number) =>
 
 const sumOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
 
+/** Splits, and their total cut into the parts refunded one after another. */
+const splitsAndParts = splitsArb
+  .map(toSplits)
+  .chain((splits) => fc.tuple(fc.constant(splits), partsOf(sumOf(splits.map((s) => s.amount)))));
+
 /** Refunds one after another, each reckoned on the ones before it (as requestRefund does). */
 function refundInParts(splits: Split[], parts: number[], refundFee = true): EarlierRefund[] {
   const made: EarlierRefund[] = [];
@@ -71,49 +76,39 @@ describe('refund allocation', () => {
 
   it('returns exactly every split amount and every fee when any sequence of partial refunds adds up to the payment', () => {
     fc.assert(
-      fc.property(
-        splitsArb
-          .map(toSplits)
-          .chain((splits) => fc.tuple(fc.constant(splits), partsOf(sumOf(splits.map((s) => s.amount))))),
-        ([splits, parts]) => {
-          const refunds = refundInParts(splits, parts);
-          refunds.forEach((refund, index) => {
-            // Each refund's parts sum to it; the platform never gives back more than the part.
-            expect(sumOf(refund.allocations.map((allocation) => allocation.amount))).toBe(parts[index]);
-            for (const allocation of refund.allocations) {
-              expect(allocation.amount).toBeGreaterThanOrEqual(0);
-              expect(allocation.fee).toBeGreaterThanOrEqual(0);
-              expect(allocation.fee).toBeLessThanOrEqual(allocation.amount);
-            }
-          });
-          const totals = totalsBySeller(refunds);
-          for (const split of splits) {
-            expect(totals.get(split.sellerId)).toEqual({ amount: split.amount, fee: split.fee });
+      fc.property(splitsAndParts, ([splits, parts]) => {
+        const refunds = refundInParts(splits, parts);
+        refunds.forEach((refund, index) => {
+          // Each refund's parts sum to it; the platform never gives back more than the part.
+          expect(sumOf(refund.allocations.map((allocation) => allocation.amount))).toBe(parts[index]);
+          for (const allocation of refund.allocations) {
+            expect(allocation.amount).toBeGreaterThanOrEqual(0);
+            expect(allocation.fee).toBeGreaterThanOrEqual(0);
+            expect(allocation.fee).toBeLessThanOrEqual(allocation.amount);
           }
-        },
-      ),
+        });
+        const totals = totalsBySeller(refunds);
+        for (const split of splits) {
+          expect(totals.get(split.sellerId)).toEqual({ amount: split.amount, fee: split.fee });
+        }
+      }),
     );
   });
 
   it('never asks a seller for more than is left of its split, part by part, fees included', () => {
     fc.assert(
-      fc.property(
-        splitsArb
-          .map(toSplits)
-          .chain((splits) => fc.tuple(fc.constant(splits), partsOf(sumOf(splits.map((s) => s.amount))))),
-        ([splits, parts]) => {
-          const made: EarlierRefund[] = [];
-          for (const part of parts) {
-            made.push({ refundFee: true, allocations: allocateRefund(part, splits, true, undefined, made) });
-            const totals = totalsBySeller(made);
-            for (const split of splits) {
-              const taken = totals.get(split.sellerId) ?? { amount: 0, fee: 0 };
-              expect(taken.amount).toBeLessThanOrEqual(split.amount);
-              expect(taken.fee).toBeLessThanOrEqual(split.fee);
-            }
+      fc.property(splitsAndParts, ([splits, parts]) => {
+        const made: EarlierRefund[] = [];
+        for (const part of parts) {
+          made.push({ refundFee: true, allocations: allocateRefund(part, splits, true, undefined, made) });
+          const totals = totalsBySeller(made);
+          for (const split of splits) {
+            const taken = totals.get(split.sellerId) ?? { amount: 0, fee: 0 };
+            expect(taken.amount).toBeLessThanOrEqual(split.amount);
+            expect(taken.fee).toBeLessThanOrEqual(split.fee);
           }
-        },
-      ),
+        }
+      }),
       {
         examples: [
           [
@@ -132,36 +127,30 @@ describe('refund allocation', () => {
 
   it('a late payment accepted after refunds from suspense, then refunded in parts: every amount and fee exactly once', () => {
     fc.assert(
-      fc.property(
-        splitsArb
-          .map(toSplits)
-          .chain((splits) => fc.tuple(fc.constant(splits), partsOf(sumOf(splits.map((s) => s.amount))))),
-        fc.nat(),
-        ([splits, parts], cut) => {
-          const before = parts.slice(0, cut % parts.length);
-          const fromSuspense = refundInParts(splits, before);
-          const accepted = acceptedShares(splits, fromSuspense);
-          // What the sellers and the platform are credited on acceptance is exactly what is left.
-          expect(sumOf(accepted.map((share) => share.amount)) + sumOf(before)).toBe(
-            sumOf(splits.map((split) => split.amount)),
-          );
-          const after: EarlierRefund[] = [...fromSuspense];
-          for (const part of parts.slice(before.length)) {
-            after.push({
-              refundFee: true,
-              allocations: allocateRefund(part, splits, true, undefined, after),
-            });
-          }
-          const laterOnly = totalsBySeller(after.slice(fromSuspense.length));
-          for (const share of accepted) {
-            // The refunds after acceptance take back exactly what acceptance credited.
-            expect(laterOnly.get(share.sellerId) ?? { amount: 0, fee: 0 }).toEqual({
-              amount: share.amount,
-              fee: share.fee,
-            });
-          }
-        },
-      ),
+      fc.property(splitsAndParts, fc.nat(), ([splits, parts], cut) => {
+        const before = parts.slice(0, cut % parts.length);
+        const fromSuspense = refundInParts(splits, before);
+        const accepted = acceptedShares(splits, fromSuspense);
+        // What the sellers and the platform are credited on acceptance is exactly what is left.
+        expect(sumOf(accepted.map((share) => share.amount)) + sumOf(before)).toBe(
+          sumOf(splits.map((split) => split.amount)),
+        );
+        const after: EarlierRefund[] = [...fromSuspense];
+        for (const part of parts.slice(before.length)) {
+          after.push({
+            refundFee: true,
+            allocations: allocateRefund(part, splits, true, undefined, after),
+          });
+        }
+        const laterOnly = totalsBySeller(after.slice(fromSuspense.length));
+        for (const share of accepted) {
+          // The refunds after acceptance take back exactly what acceptance credited.
+          expect(laterOnly.get(share.sellerId) ?? { amount: 0, fee: 0 }).toEqual({
+            amount: share.amount,
+            fee: share.fee,
+          });
+        }
+      }),
     );
   });
 
