@@ -47,6 +47,16 @@ function answer(reply: { status: number; body: unknown }, seen: Json[]) {
   };
 }
 
+/** Our dLocal client against `baseUrl`, with the sandbox's credentials. */
+const dlocalClient = (baseUrl: string, notificationUrl?: string) =>
+  new DlocalClient({
+    baseUrl,
+    credentials: async () => DEFAULT_DLOCAL_SANDBOX,
+    now: () => new Date(),
+    timeoutMs: 2000,
+    ...(notificationUrl === undefined ? {} : { notificationUrl }),
+  });
+
 const voucherInput = {
   transactionCode: 'ord_contract_1',
   currency: 'PEN' as const,
@@ -113,13 +123,7 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     const seen: Json[] = [];
     const psp = await startFakePsp(answer({ status: 200, body: reply }, seen));
     try {
-      const client = new DlocalClient({
-        baseUrl: psp.url,
-        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
-        now: () => new Date(),
-        timeoutMs: 2000,
-        notificationUrl: 'https://api.example.pe/webhooks/dlocal',
-      });
+      const client = dlocalClient(psp.url, 'https://api.example.pe/webhooks/dlocal');
       const created = await client.createVoucher(voucherInput);
       expect(created.providerPaymentId).toBe(reply.id);
       const body = seen[0]?.body as Json;
@@ -138,13 +142,7 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     const seen: Json[] = [];
     const psp = await startFakePsp(answer({ status: 200, body: spec.reply }, seen));
     try {
-      const client = new DlocalClient({
-        baseUrl: psp.url,
-        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
-        now: () => new Date(),
-        timeoutMs: 2000,
-        notificationUrl: 'https://api.example.pe/webhooks/dlocal',
-      });
+      const client = dlocalClient(psp.url, 'https://api.example.pe/webhooks/dlocal');
       const refund = await client.refund({
         refundId: 'rf_1',
         voucher: { cip: '2500123', providerPaymentId: 'D-4-1' },
@@ -173,12 +171,7 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     const reply = fixture<{ body: Json }>('./dlocal/create-ticket-reply.json').body;
     const psp = await startFakePsp(answer({ status: 200, body: reply }, seen));
     try {
-      const client = new DlocalClient({
-        baseUrl: psp.url,
-        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
-        now: () => new Date(),
-        timeoutMs: 2000,
-      });
+      const client = dlocalClient(psp.url);
       await client.createVoucher({ ...voucherInput, currency: 'USD' });
       await client.createVoucher(voucherInput);
       const [usd, pen] = seen.map((request) => request.body as Json);
@@ -193,12 +186,7 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     const reply = fixture<{ body: Json }>('./dlocal/payment-status-reply.json').body;
     const psp = await startFakePsp(answer({ status: 200, body: reply }, []));
     try {
-      const client = new DlocalClient({
-        baseUrl: psp.url,
-        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
-        now: () => new Date(),
-        timeoutMs: 2000,
-      });
+      const client = dlocalClient(psp.url);
       const [status] = await client.searchVouchers([{ cip: '2500123', providerPaymentId: String(reply.id) }]);
       expect(status).toMatchObject({
         cip: '2500123',
@@ -369,13 +357,7 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
     const received: Json[] = [];
     const receiver = await startFakePsp(answer({ status: 200, body: {} }, received));
     try {
-      const psp = new DlocalClient({
-        baseUrl: `${sandbox.url}/dlocal`,
-        credentials: async () => DEFAULT_DLOCAL_SANDBOX,
-        now: () => new Date(),
-        timeoutMs: 2000,
-        notificationUrl: `${receiver.url}/webhooks/dlocal`,
-      });
+      const psp = dlocalClient(`${sandbox.url}/dlocal`, `${receiver.url}/webhooks/dlocal`);
       const created = await psp.createVoucher({ ...voucherInput, transactionCode: `ord_n_${Date.now()}` });
       await fetch(`${sandbox.url}/_sandbox/cips/${created.cip}/pay`, { method: 'POST', body: '{}' });
       const body = received[0]?.body as Json;
