@@ -96,6 +96,26 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
       await fetch(`${stack.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) })
     ).json() as Promise<Record<string, unknown>>;
   const order = (id: string) => call<Order>('GET', `/v1/orders/${id}`).then((answer) => answer.body);
+  /** Posts `body` to the provider's webhook route, signed as that provider signs. */
+  const postSigned = (body: string) => {
+    const date = new Date().toISOString();
+    const headers: Record<string, string> =
+      provider === 'dlocal'
+        ? {
+            'x-date': date,
+            'x-login': DEFAULT_DLOCAL_SANDBOX.login,
+            authorization: dlocalAuthorization(
+              dlocalSignature(DEFAULT_DLOCAL_SANDBOX.secretKey, DEFAULT_DLOCAL_SANDBOX.login, date, body),
+            ),
+          }
+        : { 'pe-signature': notificationSignature('provider-secret', body) };
+    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
+    return fetch(`${stack.apiUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  };
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -137,7 +157,6 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
   });
 
   it('applies every documented notification example, replayed signed, exactly once (PAID, one transition)', async () => {
-    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
     for (const example of documentedNotifications(provider)) {
       const created = await call<Order>('POST', '/v1/orders', orderRequest());
       expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -146,22 +165,7 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
       )) as { dlocal?: { paymentId: string } };
       const body = JSON.stringify(example.about(created.body, held.dlocal?.paymentId));
       for (let copy = 0; copy < 2; copy++) {
-        const date = new Date().toISOString();
-        const headers: Record<string, string> =
-          provider === 'dlocal'
-            ? {
-                'x-date': date,
-                'x-login': DEFAULT_DLOCAL_SANDBOX.login,
-                authorization: dlocalAuthorization(
-                  dlocalSignature(DEFAULT_DLOCAL_SANDBOX.secretKey, DEFAULT_DLOCAL_SANDBOX.login, date, body),
-                ),
-              }
-            : { 'pe-signature': notificationSignature('provider-secret', body) };
-        const answer = await fetch(`${stack.apiUrl}${route}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body,
-        });
+        const answer = await postSigned(body);
         expect(answer.status, example.name).toBe(200);
       }
       const paid = await eventually(async () => {
@@ -238,23 +242,7 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
             operationNumber: Date.now() % 1_000_000,
             data: { cip: 99999991, currency: 'PEN', amount: 99, paymentDate: '2026-11-27T10:00:00-05:00' },
           });
-    const date = new Date().toISOString();
-    const headers: Record<string, string> =
-      provider === 'dlocal'
-        ? {
-            'x-date': date,
-            'x-login': DEFAULT_DLOCAL_SANDBOX.login,
-            authorization: dlocalAuthorization(
-              dlocalSignature(DEFAULT_DLOCAL_SANDBOX.secretKey, DEFAULT_DLOCAL_SANDBOX.login, date, body),
-            ),
-          }
-        : { 'pe-signature': notificationSignature('provider-secret', body) };
-    const route = provider === 'dlocal' ? '/webhooks/dlocal' : '/webhooks/pagoefectivo';
-    const answer = await fetch(`${stack.apiUrl}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
+    const answer = await postSigned(body);
     expect(answer.status).toBe(200);
     const anomaly = await eventually(async () => {
       const list = await call<{ items: { cip?: string; type: string }[] }>(
