@@ -1,6 +1,5 @@
 import './silence';
 import '../local/quiet';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { checkLedgerIntegrity } from '#jobs/ledger-integrity';
 import {
   type JournalEntry,
@@ -10,31 +9,15 @@ import {
   sellerOf,
 } from '#ledger/journal';
 import type { Order } from '#orders/order';
-import { dynamo } from '#platform/aws';
-import { tableName } from '#platform/config';
 import { accountTotalEntity } from '#store/entities/account-total';
 import { journalEntryEntity } from '#store/entities/journal-entry';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { startLocalStack } from '../local/stack';
+import { putAll } from './put-items';
 import { fmt } from './stats';
 
 const ORDERS = 8_000;
 const SELLERS = 400;
-
-async function putAll(items: Record<string, unknown>[]): Promise<void> {
-  const table = tableName();
-  for (let i = 0; i < items.length; i += 100) {
-    await Promise.all(
-      [0, 25, 50, 75].map(async (offset) => {
-        let pending = items.slice(i + offset, i + offset + 25).map((Item) => ({ PutRequest: { Item } }));
-        while (pending.length > 0) {
-          const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
-        }
-      }),
-    );
-  }
-}
 
 /**
  * The integrity pass over a ledger of 8,000 two-seller orders (every fourth refunded in part and

@@ -1,9 +1,7 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { proposePayouts } from '#jobs/create-payouts';
 import { DEFAULT_PAYOUT_SCHEDULE } from '#payouts/schedule';
-import { dynamo } from '#platform/aws';
-import { tableName } from '#platform/config';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
+import { putAll } from './put-items';
 import { fmt } from './stats';
 
 /**
@@ -15,7 +13,6 @@ export async function benchPayouts(): Promise<void> {
   const SELLERS = 10_000;
   const DUE = 500;
   const now = Date.now();
-  const table = tableName();
   const items = Array.from({ length: SELLERS }, (_, i) => {
     const sellerId = `bench-payee-${i}`;
     // Due sellers have had money available for 5 days; the rest since an hour ago.
@@ -29,17 +26,7 @@ export async function benchPayouts(): Promise<void> {
       ...sellerBalanceEntity.payoutDueKeys(sellerId, since),
     };
   });
-  for (let i = 0; i < items.length; i += 100) {
-    await Promise.all(
-      [0, 25, 50, 75].map(async (offset) => {
-        let pending = items.slice(i + offset, i + offset + 25).map((Item) => ({ PutRequest: { Item } }));
-        while (pending.length > 0) {
-          const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-          pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
-        }
-      }),
-    );
-  }
+  await putAll(items);
   const started = performance.now();
   const summary = await proposePayouts(DEFAULT_PAYOUT_SCHEDULE, {
     maxSellers: 20_000,
