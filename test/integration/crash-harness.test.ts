@@ -25,6 +25,7 @@ import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
 import { bankDestination as destination, orderRequest, sandbox, stack, TEST_CCI } from '../support/api';
+import { endCoolingOff } from '../support/cooling-off';
 import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 import { type Answer, callRoute } from '../support/in-process';
@@ -216,6 +217,7 @@ async function sellerWithAvailableMoney(): Promise<{ seller: string; other: stri
     }),
     'bank account',
   );
+  await endCoolingOff(seller);
   return { seller, other };
 }
 
@@ -611,25 +613,31 @@ afterAll(() => {
 });
 
 describe('a crash at every write boundary, then the client retries', () => {
-  it.each(flows.map((flow) => [flow.name, flow] as const))('%s', async (_name, flow) => {
-    const clean = await cleanRun(flow);
-    expect(clean.calls.length).toBeGreaterThan(0);
-    const plans = Array.from({ length: clean.calls.length }, (_, i) =>
-      MODES.map((mode) => ({ ...mode, at: i + 1 })),
-    ).flat();
-    // Fresh data for every run, made a few at a time up front (nothing is faulted yet, and the
-    // clock has not moved); the faulted runs then go one by one.
-    const contexts: unknown[] = [];
-    for (let i = 0; i < plans.length && !flow.setupJustBefore; i += 3) {
-      contexts.push(...(await Promise.all(plans.slice(i, i + 3).map(() => flow.setup()))));
-    }
-    for (const [index, plan] of plans.entries()) {
-      const run = await faultedRun(flow, contexts[index] ?? (await flow.setup()), plan);
-      const answers = run.answers.map((a) => `${a.status} ${a.body?.code ?? JSON.stringify(a.body)}`);
-      const label = `${flow.name}: call #${plan.at} ${run.call} failing ${plan.when}${plan.crash ? ', crash' : ''}; answers ${answers.join(', ')}`;
-      expect(run.fired, label).toBe(true);
-      expect(await observeAll(flow, run.ctx, run.last), label).toEqual(clean.observed);
-      await assertLedgerWhole(flow.sellers(run.ctx));
-    }
-  });
+  it.each(flows.map((flow) => [flow.name, flow] as const))(
+    '%s',
+    async (_name, flow) => {
+      const clean = await cleanRun(flow);
+      expect(clean.calls.length).toBeGreaterThan(0);
+      const plans = Array.from({ length: clean.calls.length }, (_, i) =>
+        MODES.map((mode) => ({ ...mode, at: i + 1 })),
+      ).flat();
+      // Fresh data for every run, made a few at a time up front (nothing is faulted yet, and the
+      // clock has not moved); the faulted runs then go one by one.
+      const contexts: unknown[] = [];
+      for (let i = 0; i < plans.length && !flow.setupJustBefore; i += 3) {
+        contexts.push(...(await Promise.all(plans.slice(i, i + 3).map(() => flow.setup()))));
+      }
+      for (const [index, plan] of plans.entries()) {
+        const run = await faultedRun(flow, contexts[index] ?? (await flow.setup()), plan);
+        const answers = run.answers.map((a) => `${a.status} ${a.body?.code ?? JSON.stringify(a.body)}`);
+        const label = `${flow.name}: call #${plan.at} ${run.call} failing ${plan.when}${plan.crash ? ', crash' : ''}; answers ${answers.join(', ')}`;
+        expect(run.fired, label).toBe(true);
+        expect(await observeAll(flow, run.ctx, run.last), label).toEqual(clean.observed);
+        await assertLedgerWhole(flow.sellers(run.ctx));
+      }
+      // Create order makes ~27 runs of a few calls each: ~8 s on a quiet machine, a minute or more
+      // on a busy one (the tier's default timeout), so each flow gets three.
+    },
+    180_000,
+  );
 });

@@ -12,6 +12,7 @@ import {
   stack,
   TEST_CCI,
 } from '../../support/api';
+import { endCoolingOff } from '../../support/cooling-off';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
 import { paidBody, postNotification } from '../../support/notifications';
 
@@ -416,6 +417,7 @@ async function apply(model: Model, sellers: string[], step: Op, log: string[]): 
           },
         });
         expect(account.status).toBe(200);
+        await endCoolingOff(sellerId);
         model.bankAccounts.add(sellerId);
       }
       const requested = await api<{ id: string; amount: number }>('POST', '/v1/payouts', {

@@ -18,17 +18,34 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openVoucher(): Promise<{ order: Order; page: Page; statusRequests: () => number }> {
+async function openVoucher(): Promise<{
+  order: Order;
+  page: Page;
+  statusRequests: () => number;
+  inFlight: () => number;
+}> {
   const created = await api<Order>('POST', '/v1/orders', { body: orderRequest() });
   expect(created.status).toBe(201);
   const page = await browser.newPage();
   await page.clock.install();
   let count = 0;
+  let open = 0;
+  const isStatus = (url: string) => new URL(url).pathname.endsWith('/status');
   page.on('request', (request) => {
-    if (new URL(request.url()).pathname.endsWith('/status')) count++;
+    if (isStatus(request.url())) {
+      count++;
+      open++;
+    }
   });
+  // The fake clock fires a poll at once, but its request travels in real time: on a busy machine
+  // it may reach the API seconds later. `inFlight` lets a test wait for it before changing state.
+  const settled = (request: { url: () => string }) => {
+    if (isStatus(request.url())) open--;
+  };
+  page.on('requestfinished', settled);
+  page.on('requestfailed', settled);
   await page.goto(created.body.voucher.displayUrl ?? '');
-  return { order: created.body, page, statusRequests: () => count };
+  return { order: created.body, page, statusRequests: () => count, inFlight: () => open };
 }
 
 /** What the browser does when the buyer switches away (hidden) or back (visible). */
@@ -88,6 +105,8 @@ describe("the voucher page's status polling", () => {
     await late.page.clock.runFor(5 * 60_000);
     await setHidden(late.page, true);
     await late.page.clock.runFor(30 * 60_000);
+    // A poll sent just before the page was hidden must have been answered before the buyer pays.
+    await expect.poll(() => late.inFlight()).toBe(0);
     await sandbox('POST', `/_sandbox/cips/${late.order.voucher.cip}/pay`, {});
     await eventually(async () =>
       (await api<Order>('GET', `/v1/orders/${late.order.id}`)).body.status === 'PAID' ? true : undefined,
