@@ -38,20 +38,23 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   'settlement-import': benchSettlementImport,
 };
 
+/** The local stack every bench section runs against (ports picked by the OS, no scheduler). */
+const STACK_OPTIONS = {
+  port: 0,
+  sandboxPort: 0,
+  apiKey: API_KEY,
+  serviceId: '4001',
+  accessKey: 'bench-access-key',
+  secretKey: SECRET,
+  visibilityTimeoutSeconds: 5,
+  scheduler: false,
+} as const;
+
 async function only(name: string) {
   const section = SECTIONS[name];
   if (section === undefined)
     throw new Error(`No bench section ${name}; one of: ${Object.keys(SECTIONS).join(', ')}`);
-  const stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    apiKey: API_KEY,
-    serviceId: '4001',
-    accessKey: 'bench-access-key',
-    secretKey: SECRET,
-    visibilityTimeoutSeconds: 5,
-    scheduler: false,
-  });
+  const stack = await startLocalStack(STACK_OPTIONS);
   try {
     await section();
   } finally {
@@ -70,14 +73,7 @@ async function main() {
   await coldStartLevers(built, environments);
 
   const stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    apiKey: API_KEY,
-    serviceId: '4001',
-    accessKey: 'bench-access-key',
-    secretKey: SECRET,
-    visibilityTimeoutSeconds: 5,
-    scheduler: false,
+    ...STACK_OPTIONS,
     // The bench measures the product, and polls 60 orders every 100 ms: the per-key throttle
     // (100/s locally) would turn that into 429s. Limits wide open, so no figure here is the throttle's.
     clientThrottle: { rateLimit: 100_000, burstLimit: 100_000 },
