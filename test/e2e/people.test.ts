@@ -8,10 +8,8 @@ import {
   asKey,
   bankDestination as destination,
   eventually,
-  http,
   orderRequest,
   sandbox,
-  stack,
 } from '../support/api';
 
 /** People, not keys (decision 76): principals for maker-checker, and what a seller's key may see. */

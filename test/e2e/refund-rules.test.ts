@@ -6,10 +6,10 @@ import type { Order } from '#orders/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import type { Refund } from '#refunds/refund';
-import { storeApiKey } from '#store/api-keys';
 import { journalEntryEntity } from '#store/entities/journal-entry';
 import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
+import { requesterKey } from '../support/keys';
 import { paidBody, postNotification } from '../support/notifications';
 
 /**
@@ -24,19 +24,6 @@ interface Balance {
 }
 
 const approver = { authorization: `Bearer ${TEST_SECOND_API_KEY}` };
-
-/** A key of the test's own (admin, as local keys without scopes are): its requests are its day's only ones. */
-async function requesterKey(principal?: string): Promise<{ authorization: string }> {
-  const key = `refund-rules-${randomUUID()}`;
-  await storeApiKey(key, {
-    keyId: `key_rr_${randomUUID()}`,
-    name: 'refund rules test requester',
-    createdAt: new Date().toISOString(),
-    usageKey: `usage_rr_${randomUUID()}`,
-    ...(principal ? { principal } : {}),
-  });
-  return { authorization: `Bearer ${key}` };
-}
 
 const request = (orderId: string, amount: number, headers: Record<string, string>) =>
   api<Refund>('POST', `/v1/orders/${orderId}/refunds`, {

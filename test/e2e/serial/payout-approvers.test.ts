@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PayoutRunSummary } from '#jobs/create-payouts';
 import type { Order } from '#orders/order';
 import { issueApiKey } from '../../../scripts/api-keys';
-import { api, asKey, eventually, http, orderRequest, sandbox, stack } from '../../support/api';
+import { api, asKey, eventually, orderRequest, sandbox, stack } from '../../support/api';
 
 /**
  * Decision 77: no payout goes to an account one person set and approved alone. The finding it
