@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CURRENCIES } from '#orders/money';
 import { DOCUMENT_TYPES } from '#orders/order';
+import { ActorSchema } from '#platform/actor-schema';
 import { schema } from '#platform/schema';
 import { PAYOUT_STATUSES } from './payout';
 
@@ -35,16 +36,7 @@ export const BankAccountResponseSchema = /* @__PURE__ */ schema(() =>
     .meta({ id: 'SellerBankAccount' }),
 );
 
-const by = /* @__PURE__ */ schema(() =>
-  z.object({
-    keyId: z.string(),
-    keyName: z.string(),
-    principal: z.string().optional().meta({
-      description:
-        'The person or system holding the key (set when the key is issued). Maker-checker compares principals: two keys of one principal are one person. Absent on steps recorded before principals (the key id stood for the person).',
-    }),
-  }),
-);
+const by = ActorSchema;
 
 export const PayoutSchema = /* @__PURE__ */ schema(() =>
   z
