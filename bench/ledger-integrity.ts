@@ -7,8 +7,8 @@ import {
   refundApprovedEntry,
   refundPaidOutEntry,
   sellerOf,
-} from '#ledger/journal';
-import type { Order } from '#orders/order';
+} from '#model/journal';
+import type { Order } from '#model/order';
 import { accountTotalEntity } from '#store/entities/account-total';
 import { journalEntryEntity } from '#store/entities/journal-entry';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';

@@ -1,5 +1,5 @@
 import { proposePayouts } from '#jobs/create-payouts';
-import { DEFAULT_PAYOUT_SCHEDULE } from '#payouts/schedule';
+import { DEFAULT_PAYOUT_SCHEDULE } from '#model/payout-schedule';
 import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { putAll } from './put-items';
 import { fmt } from './stats';

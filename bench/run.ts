@@ -1,9 +1,9 @@
 import './silence';
 import '../local/quiet';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Order } from '#model/order';
 import { ingestNotification } from '#notifications/ingest-notification';
 import type { CreateOrderRequest } from '#orders/create-order-request';
-import type { Order } from '#orders/order';
 import { sqs } from '#platform/aws';
 import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';

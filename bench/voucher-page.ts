@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { renderVoucherPage } from '#voucher-page/render';
 import { DEFAULT_VOUCHER_PAGE_SETTINGS } from '#voucher-page/settings';
 import { voucherView } from '#voucher-page/view';

@@ -1,4 +1,4 @@
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { startReceiver } from '../test/support/receiver';
 import { fmt, percentile, runBounded } from './stats';
 

@@ -1,7 +1,7 @@
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '#lib/topology';
+import type { Order } from '#model/order';
 import type { CreateOrderRequest } from '#orders/create-order-request';
-import type { Order } from '#orders/order';
 import { dynamoClient } from '#platform/aws';
 import { fmt } from './stats';
 

@@ -4,6 +4,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import type { OutboxEvent } from '#model/event-types';
 import type { DeliveryMessage } from '#outbound-webhooks/deliver';
 import { endpointsSubscribedTo } from '#outbound-webhooks/endpoints-repository';
 import { eventBridge, sqs } from '#platform/aws';
@@ -11,7 +12,6 @@ import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { logger, metrics } from '#platform/powertools';
 import { eventFromItem, isOutboxItem } from '#store/outbox';
-import type { OutboxEvent } from './event-types';
 
 export const BUS_SOURCE = 'pagoefectivo.marketplace';
 

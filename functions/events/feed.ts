@@ -1,11 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventType, OutboxEvent } from '#model/event-types';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeBucketCursor, queryBuckets } from '#store/cursor';
 import { ALL_LIST_BUCKETS, timeBound } from '#store/entities/key-parts';
 import { outboxEventEntity } from '#store/entities/outbox-event';
 import { eventFromItem, eventKeyFromId } from '#store/outbox';
-import type { EventType, OutboxEvent } from './event-types';
 
 /**
  * Events become visible in the feed once they are this old. Transactions commit a moment after

@@ -1,7 +1,7 @@
 import { flagUnsettledPayments } from '#jobs/check-unsettled';
+import { settlementConfig } from '#model/settlement-config';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
-import { settlementConfig } from '#settlements/report-config';
 import { jobLeases } from '#store/job-leases';
 
 /** EventBridge Scheduler, daily: payments PagoEfectivo should have settled by now and has not. */

@@ -1,11 +1,11 @@
 import { idempotentOperation } from '#http/idempotency';
+import type { Order } from '#model/order';
+import { riskRules } from '#model/risk-rules';
 import { createOrder } from '#orders/create-order';
 import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/create-order-request';
-import type { Order } from '#orders/order';
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';
-import { riskRules } from '#risk/rules';
 
 const createOrderOnce = idempotentOperation<CreateOrderRequest, Order>(
   'create-order',

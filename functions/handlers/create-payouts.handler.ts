@@ -1,5 +1,5 @@
 import { proposePayouts } from '#jobs/create-payouts';
-import { payoutSchedule } from '#payouts/schedule';
+import { payoutSchedule } from '#model/payout-schedule';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { jobLeases } from '#store/job-leases';

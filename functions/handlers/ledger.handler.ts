@@ -3,7 +3,7 @@ import {
   SellerParamsSchema,
   TrialBalanceQuerySchema,
 } from '#ledger/request-schemas';
-import { nextPayoutDate, payoutSchedule } from '#payouts/schedule';
+import { nextPayoutDate, payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 import { idempotentOperation } from '#http/idempotency';
 import { SellerParamsSchema } from '#ledger/request-schemas';
-import { minorToDecimal } from '#orders/money';
+import { minorToDecimal } from '#model/money';
 import {
   bankAccountResponse,
   movePayout,

@@ -1,4 +1,4 @@
-import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
+import { VOUCHER_PAGE_TOKEN_PATTERN } from '#model/ids';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
 import { type HttpEndpoint, header, httpHandler, type JsonResult } from '#platform/http';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { CURRENCIES } from '#orders/money';
+import { CURRENCIES } from '#model/money';
+import { isPayoutDay, limaDate, type PayoutSchedule } from '#model/payout-schedule';
 import { requestPayout, SCHEDULE_ACTOR } from '#payouts/payouts';
-import { isPayoutDay, limaDate, type PayoutSchedule } from '#payouts/schedule';
 import { nowMs } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';
 import { balanceIn } from '#store/ledger-repository';

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
+import { transitioned } from '#model/transition';
 import { orderEventData as eventData } from '#orders/present';
-import { transitioned } from '#orders/transition';
 import { applyPayment } from '#payments/apply-payment';
 import { now } from '#platform/clock';
 import { withFreshReads } from '#platform/optimistic';

@@ -6,8 +6,8 @@ import {
   foldEntry,
   type IntegrityDifference,
   sellersIn,
-} from '#ledger/integrity';
-import { CURRENCIES } from '#orders/money';
+} from '#model/ledger-integrity';
+import { CURRENCIES } from '#model/money';
 import { now } from '#platform/clock';
 import { limaWallClock } from '#platform/lima-time';
 import { logger, metrics } from '#platform/powertools';

@@ -1,4 +1,4 @@
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import type { CipStatus, PspProvider } from '#psp/provider';
 
 /**

@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { applyPayment } from '#payments/apply-payment';
 import { now } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';

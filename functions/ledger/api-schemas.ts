@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { CURRENCIES } from '#orders/money';
+import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from '#model/journal';
+import { CURRENCIES } from '#model/money';
 import { schema } from '#platform/schema';
-import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS } from './journal';
 
 const minor = /* @__PURE__ */ schema(() => z.number().int().meta({ description: 'Integer minor units' }));
 

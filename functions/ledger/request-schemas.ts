@@ -1,7 +1,7 @@
 // zod/mini (decision 57): what the ledger routes validate; the function loads no classic zod.
 // The responses' schemas (api-schemas.ts) only document them.
 import * as z from 'zod/mini';
-import { CURRENCIES } from '#orders/money';
+import { CURRENCIES } from '#model/money';
 import { externalId, pagingFields } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { CURRENCIES } from '#model/money';
+import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from '#model/order';
 import { schema } from '#platform/schema';
 import { PROVIDERS } from '#psp/provider';
-import { CURRENCIES } from './money';
-import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from './order';
 
 /**
  * The order responses as /openapi.json documents them. Only the OpenAPI function builds them

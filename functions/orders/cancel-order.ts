@@ -1,11 +1,11 @@
+import type { Order } from '#model/order';
+import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
 import { getOrder } from '#store/orders-repository';
-import type { Order } from './order';
 import { commitOrConflict } from './order-actions';
-import { transitioned } from './transition';
 
 /**
  * Cancels a pending order. The CIP is deleted at the PSP first: PagoEfectivo only deletes an

@@ -1,17 +1,17 @@
 // zod/mini (decision 57): create-order validates with it and loads no classic zod.
 import * as z from 'zod/mini';
-import { externalId, mapKey, plainText } from '#platform/api-fields';
-import { schema } from '#platform/schema';
-import { documentNumberProblem } from './documents';
-import { CURRENCIES } from './money';
-import { DOCUMENT_TYPES } from './order';
+import { documentNumberProblem } from '#model/documents';
+import { CURRENCIES } from '#model/money';
+import { DOCUMENT_TYPES } from '#model/order';
 import {
   DEFAULT_EXPIRY_MINUTES,
   MAX_AMOUNT_MINOR,
   MAX_EXPIRY_MINUTES,
   MAX_SPLITS,
   MIN_EXPIRY_MINUTES,
-} from './request-schemas';
+} from '#model/order-limits';
+import { externalId, mapKey, plainText } from '#platform/api-fields';
+import { schema } from '#platform/schema';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 

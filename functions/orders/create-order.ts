@@ -1,4 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { newOrderId, newVoucherPageToken } from '#model/ids';
+import { type Order, toSecondIso } from '#model/order';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, ValidationError } from '#platform/errors';
@@ -9,8 +11,6 @@ import { recordCreationIntent } from '#store/creation-intents';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '#store/orders-repository';
 import type { CreateOrderRequest } from './create-order-request';
-import { newOrderId, newVoucherPageToken } from './ids';
-import { type Order, toSecondIso } from './order';
 import { orderEventData } from './present';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {

@@ -1,8 +1,8 @@
+import { type Order, toSecondIso } from '#model/order';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
 import type { PspProvider } from '#psp/provider';
 import { getOrder } from '#store/orders-repository';
-import { type Order, toSecondIso } from './order';
 import { commitOrConflict } from './order-actions';
 
 /**

@@ -1,15 +1,15 @@
-import type { EventType } from '#events/event-types';
-import { lateAcceptedEntry } from '#ledger/journal';
+import type { EventType } from '#model/event-types';
+import { lateAcceptedEntry } from '#model/journal';
+import type { Order, OrderStatus } from '#model/order';
+import { acceptedShares } from '#model/refund-allocation';
+import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { acceptedShares } from '#refunds/allocation';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
 import { getRefunds } from '#store/refunds-repository';
-import type { Order, OrderStatus } from './order';
 import { orderEventData } from './present';
-import { transitioned } from './transition';
 
 export type OrderAction = 'fulfil' | 'accept-late-payment';
 

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
+import type { Order } from '#model/order';
 import { ifSet } from '#platform/if-set';
 import type { OrderSchema } from './api-schemas';
-import type { Order } from './order';
 
 /** The order as the API documents it (`Order` in /openapi.json). */
 export type OrderView = z.output<typeof OrderSchema>;

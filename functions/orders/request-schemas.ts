@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
+import { ORDER_STATUSES } from '#model/order';
+import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES } from '#model/order-limits';
 import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { ORDER_STATUSES } from './order';
 
 /**
  * What the order routes validate, written with zod/mini: without a classic-API schema a function
@@ -9,14 +10,6 @@ import { ORDER_STATUSES } from './order';
  * document is generated from them the same way (zod's JSON Schema conversion serves both APIs);
  * the responses' schemas are in api-schemas.ts, the create request in create-order-request.ts.
  */
-
-/** The PSP accepts 10 minutes to 6 months. We cap at 30 days: the marketplace holds stock meanwhile. */
-export const MIN_EXPIRY_MINUTES = 10;
-export const MAX_EXPIRY_MINUTES = 30 * 24 * 60;
-export const DEFAULT_EXPIRY_MINUTES = 24 * 60;
-/** S/ 1,000,000.00: far above any cash-voucher payment, well inside safe integers. */
-export const MAX_AMOUNT_MINOR = 100_000_000;
-export const MAX_SPLITS = 20;
 
 export const OrderIdParamsSchema = /* @__PURE__ */ schema(() =>
   z.object({

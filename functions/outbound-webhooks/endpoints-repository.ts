@@ -5,8 +5,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '#events/event-types';
-import { ulid } from '#orders/ids';
+import type { EventType } from '#model/event-types';
+import { ulid } from '#model/ids';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';

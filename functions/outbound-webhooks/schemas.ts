@@ -1,7 +1,7 @@
 // zod/mini (decision 57): the endpoint, event and delivery functions validate and present with
 // these and load no classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
-import { EVENT_TYPES } from '#events/event-types';
+import { EVENT_TYPES } from '#model/event-types';
 import { described, pageCursor, pageLimit, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 

@@ -1,9 +1,9 @@
 // zod/mini (decision 57): list-anomalies and resolve-anomaly validate with these and load no
 // classic zod; /openapi.json is generated from them all the same.
 import * as z from 'zod/mini';
+import { ANOMALY_TYPES } from '#model/anomaly';
 import { described, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { ANOMALY_TYPES } from './anomaly';
 
 export const ListAnomaliesQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({

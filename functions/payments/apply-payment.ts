@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#ledger/journal';
-import type { Order, Payment, TransitionSource } from '#orders/order';
+import type { Anomaly, AnomalyType } from '#model/anomaly';
+import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#model/journal';
+import type { Order, Payment, TransitionSource } from '#model/order';
+import { statusAfterPayment } from '#model/state-machine';
+import { transitioned } from '#model/transition';
 import { orderEventData } from '#orders/present';
-import { statusAfterPayment } from '#orders/state-machine';
-import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
@@ -18,7 +19,6 @@ import {
   recordOperationNumber,
   saveTransition,
 } from '#store/orders-repository';
-import type { Anomaly, AnomalyType } from './anomaly';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { CURRENCIES } from '#orders/money';
-import { DOCUMENT_TYPES } from '#orders/order';
+import { CURRENCIES } from '#model/money';
+import { DOCUMENT_TYPES } from '#model/order';
+import { PAYOUT_STATUSES } from '#model/payout';
 import { ActorSchema } from '#platform/actor-schema';
 import { schema } from '#platform/schema';
-import { PAYOUT_STATUSES } from './payout';
 
 export const BankAccountResponseSchema = /* @__PURE__ */ schema(() =>
   z

@@ -1,8 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '#events/event-types';
-import { maskCci } from '#ledger/cci';
-import { payoutPaidEntry } from '#ledger/journal';
-import { ulid } from '#orders/ids';
+import { maskCci } from '#model/cci';
+import type { EventType } from '#model/event-types';
+import { ulid } from '#model/ids';
+import { payoutPaidEntry } from '#model/journal';
+import type { Payout, PayoutStatus } from '#model/payout';
+import { payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
@@ -30,9 +32,7 @@ import {
   type StoredPayout,
   savePayout,
 } from '#store/payouts-repository';
-import type { Payout, PayoutStatus } from './payout';
 import type { CreatePayoutRequest, PutBankAccountRequest } from './request-schemas';
-import { payoutSchedule } from './schedule';
 
 /**
  * Who proposes scheduled payouts: a system, not a person. Its payouts still need a person's

@@ -1,11 +1,11 @@
 // zod/mini (decision 57): what the payout and bank-account routes validate; the payouts function
 // loads no classic zod for them. The responses' schemas are in api-schemas.ts.
 import * as z from 'zod/mini';
-import { CURRENCIES } from '#orders/money';
+import { CURRENCIES } from '#model/money';
+import { PAYOUT_STATUSES } from '#model/payout';
 import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { bankAccountDocumentCheck, bankAccountFields } from '#refunds/request-schemas';
-import { PAYOUT_STATUSES } from './payout';
 
 /** A seller id: what marketplaces name their sellers with (as in an order's splits). */
 const sellerId = externalId;

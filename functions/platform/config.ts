@@ -1,5 +1,8 @@
 import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
 
+/** The provider names, for the model's order (which imports nothing above platform/). */
+export type { ProviderName };
+
 /**
  * The only module that reads process.env. Every handler reads it while its module loads
  * (platform/lambda-handler.ts `powertoolsMiddy()`), i.e. in Lambda's init phase: a missing or

@@ -4,8 +4,8 @@
  * provider a stage uses is configuration (`PSP_PROVIDER`, psp/index.ts). Money is in minor units
  * and times are Dates here: each adapter converts to its PSP's decimals and time zones.
  */
-import type { Currency } from '#orders/money';
-import type { DocumentType } from '#orders/order';
+import type { Currency } from '#model/money';
+import type { DocumentType } from '#model/order';
 
 export { PROVIDERS, type ProviderName } from '#lib/topology';
 

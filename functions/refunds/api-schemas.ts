@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { CURRENCIES } from '#orders/money';
-import { DOCUMENT_TYPES } from '#orders/order';
+import { CURRENCIES } from '#model/money';
+import { DOCUMENT_TYPES } from '#model/order';
+import { REFUND_REASONS, REFUND_STATUSES } from '#model/refund';
 import { ActorSchema } from '#platform/actor-schema';
 import { schema } from '#platform/schema';
-import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
 const by = ActorSchema;
 

@@ -1,6 +1,6 @@
-import { maskCci } from '#ledger/cci';
+import { maskCci } from '#model/cci';
+import type { Actor, Refund } from '#model/refund';
 import { ifSet } from '#platform/if-set';
-import type { Actor, Refund } from './refund';
 
 const actor = ({ keyId, keyName, principal }: Actor): Actor => ({
   keyId,

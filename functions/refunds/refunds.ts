@@ -1,16 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventType } from '#events/event-types';
+import type { EventType } from '#model/event-types';
+import { ulid } from '#model/ids';
 import {
   type RefundBooking,
   refundApprovedEntry,
   refundFailedEntry,
   refundPaidOutEntry,
-} from '#ledger/journal';
-import { ulid } from '#orders/ids';
-import type { Currency } from '#orders/money';
-import type { Order } from '#orders/order';
+} from '#model/journal';
+import type { Currency } from '#model/money';
+import type { Order } from '#model/order';
+import type { Actor, RefundStatus } from '#model/refund';
+import { allocateRefund, refundableBySeller } from '#model/refund-allocation';
+import { transitioned } from '#model/transition';
 import { orderEventData } from '#orders/present';
-import { transitioned } from '#orders/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
@@ -31,9 +33,7 @@ import {
   type StoredRefund,
   saveRefund,
 } from '#store/refunds-repository';
-import { allocateRefund, refundableBySeller } from './allocation';
 import { refundResponse } from './present';
-import type { Actor, RefundStatus } from './refund';
 import type { CreateRefundRequest } from './request-schemas';
 
 /**

@@ -1,12 +1,12 @@
 // zod/mini (decision 57): what the refund routes (and the bank-account route) validate; the
 // refunds function loads no classic zod for them. The Refund response schema is in api-schemas.ts.
 import * as z from 'zod/mini';
-import { cciProblem } from '#ledger/cci';
-import { documentNumberProblem } from '#orders/documents';
-import { DOCUMENT_TYPES } from '#orders/order';
+import { cciProblem } from '#model/cci';
+import { documentNumberProblem } from '#model/documents';
+import { DOCUMENT_TYPES } from '#model/order';
+import { REFUND_REASONS, REFUND_STATUSES } from '#model/refund';
 import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { REFUND_REASONS, REFUND_STATUSES } from './refund';
 
 const sellerId = externalId;
 

@@ -1,10 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { MAX_EXPIRY_MINUTES } from '#orders/request-schemas';
-import { nowMs } from '#platform/clock';
-import { AppError } from '#platform/errors';
-import { logger, metrics } from '#platform/powertools';
-import { batchGetOrders } from '#store/orders-repository';
-import { buyerOrderIdsSince, countTowards } from '#store/risk-repository';
+import { MAX_EXPIRY_MINUTES } from '#model/order-limits';
 import {
   decide,
   dimensionValue,
@@ -13,7 +8,12 @@ import {
   type RiskRule,
   type RiskSubject,
   riskRules,
-} from './rules';
+} from '#model/risk-rules';
+import { nowMs } from '#platform/clock';
+import { AppError } from '#platform/errors';
+import { logger, metrics } from '#platform/powertools';
+import { batchGetOrders } from '#store/orders-repository';
+import { buyerOrderIdsSince, countTowards } from '#store/risk-repository';
 
 export class RiskBlockedError extends AppError {
   readonly status = 422;

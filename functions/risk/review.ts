@@ -1,5 +1,5 @@
+import type { Order } from '#model/order';
 import { cancelOrder } from '#orders/cancel-order';
-import type { Order } from '#orders/order';
 import { commitOrConflict } from '#orders/order-actions';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';

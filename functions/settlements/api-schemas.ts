@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { LINE_OUTCOMES } from '#model/settlement';
 import { schema } from '#platform/schema';
-import { LINE_OUTCOMES } from './settlement';
 
 const amounts = /* @__PURE__ */ schema(() =>
   z.object({

@@ -1,5 +1,5 @@
+import { AMOUNT_FIELDS, type Amounts, type Settlement, type SettlementLineRecord } from '#model/settlement';
 import { neutraliseFormula } from '#platform/csv';
-import { AMOUNT_FIELDS, type Amounts, type Settlement, type SettlementLineRecord } from './settlement';
 
 /** The settlement as the API shows it: with the difference between the report and our expectation. */
 export function settlementResponse(settlement: Settlement) {

@@ -1,7 +1,20 @@
 import type { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type JournalEntry, settlementEntry } from '#ledger/journal';
-import type { Order } from '#orders/order';
+import { type JournalEntry, settlementEntry } from '#model/journal';
+import type { Order } from '#model/order';
+import {
+  AMOUNT_FIELDS,
+  type Amounts,
+  ANOMALY_FOR,
+  classifyLine,
+  type LineOutcome,
+  type ReportLine,
+  type Settlement,
+  type SettlementLineRecord,
+  sellersHoldCash,
+  settlementIdFor,
+} from '#model/settlement';
+import { type SettlementConfig, settlementConfig } from '#model/settlement-config';
 import { orderEventData } from '#orders/present';
 import { applyPayment, reportAnomaly } from '#payments/apply-payment';
 import { now } from '#platform/clock';
@@ -29,22 +42,9 @@ import {
   type LineProblem,
   type ReadLine,
   type ReportFormat,
-  type ReportLine,
   readReport,
   UnreadableReportError,
 } from './report';
-import { type SettlementConfig, settlementConfig } from './report-config';
-import {
-  AMOUNT_FIELDS,
-  type Amounts,
-  ANOMALY_FOR,
-  classifyLine,
-  type LineOutcome,
-  type Settlement,
-  type SettlementLineRecord,
-  sellersHoldCash,
-  settlementIdFor,
-} from './settlement';
 
 /** A report to import: opened once to validate and once to apply (streams, never the whole file). */
 export interface ReportSource {

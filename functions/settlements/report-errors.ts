@@ -1,5 +1,5 @@
+import type { ReportLimits } from '#model/settlement-config';
 import { AppError } from '#platform/errors';
-import type { ReportLimits } from './report-config';
 
 /** What is wrong with one cell of a report (line 1 is the header). */
 export interface LineProblem {

@@ -1,34 +1,16 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { CsvError, parse as parseCsv } from 'csv-parse';
-import { decimalToMinor } from '#orders/money';
+import { decimalToMinor } from '#model/money';
+import type { ReportLine } from '#model/settlement';
 import {
   REQUIRED_COLUMNS,
   type ReportColumn,
   type ReportLimits,
   type SettlementConfig,
-} from './report-config';
+} from '#model/settlement-config';
 import { type LineProblem, ReportLimitError, UnreadableReportError } from './report-errors';
 import { checkedWorkbook } from './xlsx-guard';
-
-/** One payment as PagoEfectivo's settlement report lists it; amounts in minor units. */
-export interface ReportLine {
-  /** Line of the file (the header is line 1), or row of the sheet. */
-  line: number;
-  cip: string;
-  operationNumber: string;
-  transactionCode?: string;
-  currency: string;
-  gross: number;
-  commission: number;
-  tax: number;
-  net: number;
-  /** ISO-8601 instant (the report gives Lima wall time). */
-  paidAt: string;
-  /** `yyyy-mm-dd`, a Lima calendar date. */
-  settledOn: string;
-  channel?: string;
-}
 
 export type ReadLine = { line: ReportLine } | { line: number; problems: LineProblem[] };
 

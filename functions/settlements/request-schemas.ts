@@ -1,9 +1,9 @@
 // zod/mini (decision 57): what the settlement routes validate; the function loads no classic zod.
 // The responses' schemas (api-schemas.ts) only document them.
 import * as z from 'zod/mini';
+import { LINE_OUTCOMES } from '#model/settlement';
 import { described, pagingFields } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { LINE_OUTCOMES } from './settlement';
 
 /** Reports up to this size are posted to the API; larger ones go through an S3 upload. */
 export const MAX_REPORT_BYTES = 4_000_000;

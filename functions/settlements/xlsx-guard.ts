@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
-import type { ReportLimits } from './report-config';
+import type { ReportLimits } from '#model/settlement-config';
 import { ReportLimitError, UnreadableReportError } from './report-errors';
 
 /**

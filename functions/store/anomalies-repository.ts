@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Anomaly, AnomalyType } from '#payments/anomaly';
+import type { Anomaly, AnomalyType } from '#model/anomaly';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';

@@ -7,8 +7,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type IntegrityDifference, type IntegrityState, type StoredTotals, slot } from '#ledger/integrity';
-import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry } from '#ledger/journal';
+import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry } from '#model/journal';
+import {
+  type IntegrityDifference,
+  type IntegrityState,
+  type StoredTotals,
+  slot,
+} from '#model/ledger-integrity';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { fetchFullItems } from './cursor';

@@ -11,8 +11,8 @@ import {
   type SellerBucket,
   type SellerMoves,
   sellerOf,
-} from '#ledger/journal';
-import { CURRENCIES } from '#orders/money';
+} from '#model/journal';
+import { CURRENCIES } from '#model/money';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';

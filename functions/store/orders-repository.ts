@@ -6,8 +6,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '#events/event-types';
-import type { Order, OrderStatus } from '#orders/order';
+import { EVENT_TYPE_BY_STATUS, type EventType } from '#model/event-types';
+import type { Order, OrderStatus } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
@@ -40,16 +40,6 @@ const KEY_ATTRIBUTES = [
   'gsi3pk',
   'gsi3sk',
 ] as const;
-
-export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, EventType> = {
-  PENDING_PAYMENT: 'order.created',
-  PAID: 'order.paid',
-  PAID_LATE: 'order.paid_late',
-  EXPIRED: 'order.expired',
-  CANCELLED: 'order.cancelled',
-  FULFILLED: 'order.fulfilled',
-  REFUNDED: 'order.refunded',
-};
 
 /** Thrown when the marketplace reference already belongs to an order. */
 export class ReferenceTakenError extends Error {

@@ -4,7 +4,7 @@
  * (EventBridge + outgoing webhooks); the items themselves are the replayable feed. This module is
  * the item's format; the vocabulary (event types) is the domain's, events/event-types.ts.
  */
-import type { EventType, OutboxEvent } from '#events/event-types';
+import type { EventType, OutboxEvent } from '#model/event-types';
 import { outboxEventEntity } from './entities/outbox-event';
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */

@@ -4,8 +4,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '#events/event-types';
-import type { Payout, PayoutStatus } from '#payouts/payout';
+import type { EventType } from '#model/event-types';
+import type { Payout, PayoutStatus } from '#model/payout';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { jobCursorEntity } from './entities/job-cursor';

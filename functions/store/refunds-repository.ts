@@ -4,12 +4,12 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { EventType } from '#events/event-types';
-import type { Order } from '#orders/order';
+import type { EventType } from '#model/event-types';
+import type { Order } from '#model/order';
+import type { Refund, RefundStatus } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
-import type { Refund, RefundStatus } from '#refunds/refund';
 import { encodeCursor, fetchFullItems, queryPage } from './cursor';
 import { orderEntity } from './entities/order';
 import { providerRefundEntity } from './entities/provider-refund';

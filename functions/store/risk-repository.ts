@@ -1,8 +1,8 @@
 import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
+import type { RiskRule } from '#model/risk-rules';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import type { RiskRule } from '#risk/rules';
 import { listIndexPartition } from './cursor';
 import { buyerLinkEntity } from './entities/buyer-link';
 import { riskCounterEntity } from './entities/risk-counter';

@@ -5,10 +5,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Order } from '#orders/order';
-import { dynamo } from '#platform/aws';
-import { tableName } from '#platform/config';
-import { StaleVersionError } from '#platform/optimistic';
+import type { Order } from '#model/order';
 import {
   AMOUNT_FIELDS,
   type Amounts,
@@ -16,7 +13,10 @@ import {
   type LineOutcome,
   type Settlement,
   type SettlementLineRecord,
-} from '#settlements/settlement';
+} from '#model/settlement';
+import { dynamo } from '#platform/aws';
+import { tableName } from '#platform/config';
+import { StaleVersionError } from '#platform/optimistic';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { settlementEntity, settlementLineEntity, settlementUploadKeyEntity } from './entities/settlement';
 import { transitionWrites } from './orders-repository';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { VOUCHER_PAGE_TOKEN_PATTERN } from '#orders/ids';
-import { ORDER_STATUSES } from '#orders/order';
+import { VOUCHER_PAGE_TOKEN_PATTERN } from '#model/ids';
+import { ORDER_STATUSES } from '#model/order';
 import { schema } from '#platform/schema';
 
 /** The token in `/v/{token}`: 128 random bits, base64url (orders/ids.ts newVoucherPageToken). */

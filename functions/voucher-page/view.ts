@@ -1,8 +1,8 @@
 // Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
 import { code128, drawingSVG } from 'bwip-js/node';
 import type * as z from 'zod';
-import type { Currency } from '#orders/money';
-import type { Order, OrderStatus } from '#orders/order';
+import type { Currency } from '#model/money';
+import type { Order, OrderStatus } from '#model/order';
 import { limaWallClock } from '#platform/lima-time';
 import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
-import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { decimalToMinor, minorToDecimal } from '#model/money';
+import { DEFAULT_SETTLEMENT_CONFIG } from '#model/settlement-config';
 import { parsePspDate } from '#psp/pagoefectivo/lima-time';
-import { DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
 import type { SandboxCip, SandboxState } from './state';
 
 /**

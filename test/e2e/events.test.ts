@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEvent } from '#events/event-types';
-import type { Order } from '#orders/order';
+import type { OutboxEvent } from '#model/event-types';
+import type { Order } from '#model/order';
 import type { DeliveryAttempt, WebhookEndpoint } from '#outbound-webhooks/schemas';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';

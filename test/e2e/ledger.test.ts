@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { paidBody, postNotification } from '../support/notifications';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, http, orderRequest, sandbox, stack } from '../support/api';
 
 type Problem = {

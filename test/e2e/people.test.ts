@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
-import type { Refund } from '#refunds/refund';
+import type { Order } from '#model/order';
+import type { Refund } from '#model/refund';
 import { issueApiKey } from '../../scripts/api-keys';
 import {
   api,

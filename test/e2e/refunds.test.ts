@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
-import type { Refund } from '#refunds/refund';
+import type { Order } from '#model/order';
+import type { Refund } from '#model/refund';
 import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
 import { paidBody, postNotification } from '../support/notifications';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 
 const create = (overrides: Parameters<typeof orderRequest>[0] = {}) =>

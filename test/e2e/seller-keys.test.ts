@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '#lib/topology';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { issueApiKey } from '../../scripts/api-keys';
 import { api, eventually, http, orderRequest, sandbox, stack } from '../support/api';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createDeflateRaw } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { settlementIdFor } from '#model/settlement';
+import { DEFAULT_SETTLEMENT_CONFIG } from '#model/settlement-config';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
-import { DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
-import { settlementIdFor } from '#settlements/settlement';
 import { api, http, stack } from '../support/api';
 import { xlsxEntries, zip } from '../support/zip';
 

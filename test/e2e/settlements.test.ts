@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';

@@ -13,7 +13,7 @@ import { handler as settlements } from '#handlers/settlements.handler';
 import { handler as webhookEndpoints } from '#handlers/webhook-endpoints.handler';
 import { expireDueOrders } from '#jobs/expire-orders';
 import { FUNCTIONS, type FunctionName } from '#lib/topology';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { listEndpoints } from '#outbound-webhooks/endpoints-repository';
 import { sqs } from '#platform/aws';
 import { advanceClock, now } from '#platform/clock';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newOrderId } from '#orders/ids';
-import type { Order } from '#orders/order';
-import type { Anomaly } from '#payments/anomaly';
+import type { Anomaly } from '#model/anomaly';
+import { newOrderId } from '#model/ids';
+import type { Order } from '#model/order';
 import { pagoEfectivo } from '#psp/pagoefectivo/index';
 import { findCreationIntent, recordCreationIntent } from '#store/creation-intents';
 import { api, eventually, orderRequest, sandbox } from '../support/api';

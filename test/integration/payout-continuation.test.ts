@@ -1,7 +1,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PayoutRunSummary, proposePayouts } from '#jobs/create-payouts';
-import { limaDate, PayoutScheduleSchema } from '#payouts/schedule';
+import { limaDate, PayoutScheduleSchema } from '#model/payout-schedule';
 import { dynamo } from '#platform/aws';
 import { advanceClock, nowMs } from '#platform/clock';
 import { tableName } from '#platform/config';

@@ -8,7 +8,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as reconcileUpload } from '#handlers/reconcile-upload.handler';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { resetConfigForTests } from '#platform/config';
 import { objectBody, objectMetadata, presignUpload, resetS3ForTests, S3ObjectError } from '#platform/s3';
 import { listSettlements } from '#store/settlements-repository';

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { minorToDecimal } from '#orders/money';
-import type { Order } from '#orders/order';
+import { minorToDecimal } from '#model/money';
+import type { Order } from '#model/order';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '#model/settlement-config';
 import { config, tableName } from '#platform/config';
-import { contractedFees, DEFAULT_SETTLEMENT_CONFIG } from '#settlements/report-config';
 import { orderItem } from '#store/orders-repository';
 
 /**

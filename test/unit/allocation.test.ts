@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Split } from '#orders/order';
-import { allocateRefund, largestRemainder } from '#refunds/allocation';
+import type { Split } from '#model/order';
+import { allocateRefund, largestRemainder } from '#model/refund-allocation';
 
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 

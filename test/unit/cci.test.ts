@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cciProblem, maskCci } from '#ledger/cci';
+import { cciProblem, maskCci } from '#model/cci';
 
 describe('CCI', () => {
   it('accepts the worked example', () => {

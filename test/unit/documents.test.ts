@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { documentNumberProblem, rucCheckDigitOk } from '#model/documents';
 import { CreateOrderRequestSchema } from '#orders/create-order-request';
-import { documentNumberProblem, rucCheckDigitOk } from '#orders/documents';
 import { PutBankAccountRequestSchema } from '#payouts/request-schemas';
 
 describe('identity documents, validated per type', () => {

@@ -1,11 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
-import type { Anomaly } from '#payments/anomaly';
+import type { Anomaly } from '#model/anomaly';
+import type { Payout } from '#model/payout';
+import type { Refund } from '#model/refund';
 import type { AnomalySchema } from '#payments/anomaly-schemas';
 import type { PayoutSchema } from '#payouts/api-schemas';
-import type { Payout } from '#payouts/payout';
 import type { RefundSchema } from '#refunds/api-schemas';
-import type { Refund } from '#refunds/refund';
 
 // The store holds domain types declared on their own (decision 51); the API schemas must describe
 // exactly them. Checked by the type checker (`npm run typecheck`), so a drift fails the build.

@@ -13,9 +13,9 @@ import {
   settlementEntry,
   UnbalancedEntryError,
   unmatchedPaymentEntry,
-} from '#ledger/journal';
-import type { Order } from '#orders/order';
-import { acceptedShares, allocateRefund } from '#refunds/allocation';
+} from '#model/journal';
+import type { Order } from '#model/order';
+import { acceptedShares, allocateRefund } from '#model/refund-allocation';
 
 /** Orders as the API admits them: splits that add up to the amount, fees within each split. */
 const orders = fc

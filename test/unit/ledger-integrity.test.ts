@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareTotals,
-  emptyIntegrityState,
-  foldEntry,
-  type IntegrityState,
-  type StoredTotals,
-} from '#ledger/integrity';
-import {
   type JournalEntry,
   lateAcceptedEntry,
   latePaymentEntry,
   paymentEntry,
   refundApprovedEntry,
   refundPaidOutEntry,
-} from '#ledger/journal';
-import type { Order } from '#orders/order';
+} from '#model/journal';
+import {
+  compareTotals,
+  emptyIntegrityState,
+  foldEntry,
+  type IntegrityState,
+  type StoredTotals,
+} from '#model/ledger-integrity';
+import type { Order } from '#model/order';
 import { journalEntryEntity } from '#store/entities/journal-entry';
 
 // What the job does with entries read from the ledger index, without the index: the checks a

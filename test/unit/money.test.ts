@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { decimalToMinor, minorToDecimal } from '#model/money';
 
 describe('money', () => {
   it('formats minor units as a two-decimal PSP amount', () => {

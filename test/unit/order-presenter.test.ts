@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Order } from '#model/order';
 import { OrderSchema } from '#orders/api-schemas';
-import type { Order } from '#orders/order';
 import { orderResponse } from '#orders/present';
 import { withoutPath } from '../support/without-path';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { payoutPaidEntry } from '#ledger/journal';
-import { isPayoutDay, nextPayoutDate, PayoutScheduleSchema } from '#payouts/schedule';
+import { payoutPaidEntry } from '#model/journal';
+import { isPayoutDay, nextPayoutDate, PayoutScheduleSchema } from '#model/payout-schedule';
 
 describe('the payout schedule', () => {
   const mondays = PayoutScheduleSchema.parse({ weekday: 1 });

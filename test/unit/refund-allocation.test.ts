@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Split } from '#orders/order';
-import { acceptedShares, allocateRefund, type EarlierRefund, largestRemainder } from '#refunds/allocation';
+import type { Split } from '#model/order';
+import {
+  acceptedShares,
+  allocateRefund,
+  type EarlierRefund,
+  largestRemainder,
+} from '#model/refund-allocation';
 
 /** Splits as the API admits them: one per seller, fees within each split, awkward amounts. */
 const splitsArb = fc.uniqueArray(

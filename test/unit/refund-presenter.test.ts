@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Refund } from '#model/refund';
 import { RefundSchema } from '#refunds/api-schemas';
 import { refundResponse } from '#refunds/present';
-import type { Refund } from '#refunds/refund';
 import { withoutPath } from '../support/without-path';
 
 // refundResponse is written out instead of calling RefundSchema.parse (cold start, decision 57):

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RISK_RULES, riskRules } from '#model/risk-rules';
 import { resetConfigForTests } from '#platform/config';
-import { DEFAULT_RISK_RULES, riskRules } from '#risk/rules';
 
 const saved = { RISK_RULES: process.env.RISK_RULES, AWS_REGION: process.env.AWS_REGION };
 

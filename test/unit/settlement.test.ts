@@ -2,16 +2,9 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { settlementEntry } from '#ledger/journal';
-import type { Order } from '#orders/order';
-import { ANOMALY_TYPES } from '#payments/anomaly';
-import { neutraliseFormula } from '#platform/csv';
-import { type ReadLine, readReport, UnreadableReportError } from '#settlements/report';
-import {
-  contractedFees,
-  DEFAULT_SETTLEMENT_CONFIG,
-  SettlementConfigSchema,
-} from '#settlements/report-config';
+import { ANOMALY_TYPES } from '#model/anomaly';
+import { settlementEntry } from '#model/journal';
+import type { Order } from '#model/order';
 import {
   ANOMALY_FOR,
   classifyLine,
@@ -19,7 +12,10 @@ import {
   LINE_OUTCOMES,
   sellersHoldCash,
   settlementIdFor,
-} from '#settlements/settlement';
+} from '#model/settlement';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG, SettlementConfigSchema } from '#model/settlement-config';
+import { neutraliseFormula } from '#platform/csv';
+import { type ReadLine, readReport, UnreadableReportError } from '#settlements/report';
 
 const HEADER =
   'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type OrderStatus } from '#orders/order';
+import { ORDER_STATUSES, type OrderStatus } from '#model/order';
 import {
   assertTransition,
   canTransition,
   IllegalTransitionError,
   statusAfterPayment,
-} from '#orders/state-machine';
+} from '#model/state-machine';
 
 const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['PENDING_PAYMENT', 'PAID'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type Order } from '#orders/order';
+import { ORDER_STATUSES, type Order } from '#model/order';
 import { COPY_ES_PE, type VoucherCopy } from '#voucher-page/copy.es-PE';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '#voucher-page/render';
 import {

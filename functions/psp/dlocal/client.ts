@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { SERVICE } from '#lib/topology';
-import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { decimalToMinor, minorToDecimal } from '#model/money';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import { schemasOnFirstUse } from '#platform/schema';

@@ -1,6 +1,6 @@
 // zod/mini: apply-payment parses notifications and loads no classic zod (decision 57).
 import * as z from 'zod/mini';
-import { decimalToMinor } from '#orders/money';
+import { decimalToMinor } from '#model/money';
 import { now } from '#platform/clock';
 import { schema } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { decimalToMinor, minorToDecimal } from '#orders/money';
+import { decimalToMinor, minorToDecimal } from '#model/money';
 import { MIN_CALL_MS, timeLeftMs } from '#platform/deadline';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';

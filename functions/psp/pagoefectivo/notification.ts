@@ -1,7 +1,7 @@
 // zod/mini: apply-payment parses notifications and loads no classic zod (decision 57); the
 // reasons of unreadable ones are stored in English (platform/zod-english.ts).
 import * as z from 'zod/mini';
-import { decimalToMinor } from '#orders/money';
+import { decimalToMinor } from '#model/money';
 import { now } from '#platform/clock';
 import { schema } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';

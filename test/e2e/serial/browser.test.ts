@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { decodeBarcodes, launchChromium } from '../../support/browser';
 

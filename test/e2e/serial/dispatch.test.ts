@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { dispatchRecords } from '#events/dispatch';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { outboxItem } from '#store/outbox';
 import { api, eventually, orderRequest } from '../../support/api';
 

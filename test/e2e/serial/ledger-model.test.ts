@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IntegritySummary } from '#jobs/ledger-integrity';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import {
   api,
   bankDestination as destination,

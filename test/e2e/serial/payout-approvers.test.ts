@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PayoutRunSummary } from '#jobs/create-payouts';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { issueApiKey } from '../../../scripts/api-keys';
 import { api, asKey, eventually, orderRequest, sandbox, stack } from '../../support/api';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PayoutRunSummary } from '#jobs/create-payouts';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import type { SellerBalance } from '#store/ledger-repository';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minorToDecimal } from '#orders/money';
-import type { Order } from '#orders/order';
+import { minorToDecimal } from '#model/money';
+import type { Order } from '#model/order';
 import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';

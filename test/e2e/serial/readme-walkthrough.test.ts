@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { type LocalStack, startLocalStack } from '../../../local/stack';
 import { stack } from '../../support/api';
 

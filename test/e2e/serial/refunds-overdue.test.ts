@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
-import type { Refund } from '#refunds/refund';
+import type { Order } from '#model/order';
+import type { Refund } from '#model/refund';
 import { api, eventually, orderRequest, sandbox } from '../../support/api';
 import { requesterKey } from '../../support/keys';
 

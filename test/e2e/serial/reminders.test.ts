@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReminderSummary } from '#jobs/remind-expiring';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox } from '../../support/api';
 
 interface EventPage {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpirySummary } from '#jobs/expire-orders';
 import type { SyncSummary } from '#jobs/sync-pending';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import {
   api,
   bankDestination as destination,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, stack, stackNow } from '../../support/api';
 import { paidBody, postNotification } from '../../support/notifications';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnsettledSummary } from '#jobs/check-unsettled';
-import type { Order } from '#orders/order';
+import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 
 const getOrder = async (id: string) => (await api<Order>('GET', `/v1/orders/${id}`)).body;

@@ -1,7 +1,25 @@
-import type { Order } from '#orders/order';
-import type { AnomalyType } from '#payments/anomaly';
-import type { ReportLine } from './report';
-import { contractedFees, type SettlementConfig } from './report-config';
+import type { AnomalyType } from './anomaly';
+import type { Order } from './order';
+import { contractedFees, type SettlementConfig } from './settlement-config';
+
+/** One payment as PagoEfectivo's settlement report lists it; amounts in minor units. */
+export interface ReportLine {
+  /** Line of the file (the header is line 1), or row of the sheet. */
+  line: number;
+  cip: string;
+  operationNumber: string;
+  transactionCode?: string;
+  currency: string;
+  gross: number;
+  commission: number;
+  tax: number;
+  net: number;
+  /** ISO-8601 instant (the report gives Lima wall time). */
+  paidAt: string;
+  /** `yyyy-mm-dd`, a Lima calendar date. */
+  settledOn: string;
+  channel?: string;
+}
 
 /** What a report line turned out to be (docs/reconciliation.md says what a person does about each). */
 export const LINE_OUTCOMES = [

@@ -1,4 +1,4 @@
-import type { Split } from '#orders/order';
+import type { Split } from './order';
 
 /**
  * Splits `total` over `weights` in proportion, in integers that add up exactly: each gets the

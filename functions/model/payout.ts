@@ -1,5 +1,5 @@
-import type { Currency } from '#orders/money';
-import type { Actor } from '#refunds/refund';
+import type { Currency } from './money';
+import type { Actor } from './refund';
 
 /**
  * A payout as the domain and the store hold it, declared on its own; payouts/api-schemas.ts

@@ -1,4 +1,4 @@
-import type { ProviderName } from '#psp/provider';
+import type { ProviderName } from '#platform/config';
 import type { Currency } from './money';
 
 export const ORDER_STATUSES = [

@@ -1,3 +1,5 @@
+import type { OrderStatus } from './order';
+
 /**
  * What the marketplace can hear about: the event vocabulary (types and the event as delivered).
  * How an event is stored (the outbox item) is the store's business: store/outbox.ts.
@@ -41,3 +43,14 @@ export interface OutboxEvent {
   timestamp: string;
   data: Record<string, unknown>;
 }
+
+/** The event an order change announces, by the status it reaches. */
+export const EVENT_TYPE_BY_STATUS: Record<OrderStatus, EventType> = {
+  PENDING_PAYMENT: 'order.created',
+  PAID: 'order.paid',
+  PAID_LATE: 'order.paid_late',
+  EXPIRED: 'order.expired',
+  CANCELLED: 'order.cancelled',
+  FULFILLED: 'order.fulfilled',
+  REFUNDED: 'order.refunded',
+};

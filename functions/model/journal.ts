@@ -1,5 +1,5 @@
-import type { Currency } from '#orders/money';
-import type { Order } from '#orders/order';
+import type { Currency } from './money';
+import type { Order } from './order';
 
 /**
  * The double-entry ledger, as pure data. Accounts (balance = Σ debits − Σ credits, so what we

@@ -1,5 +1,5 @@
-import type { Currency } from '#orders/money';
-import type { DocumentType } from '#orders/order';
+import type { Currency } from './money';
+import type { DocumentType } from './order';
 
 /**
  * A refund as the domain and the store hold it. Declared on its own (not inferred from the API
