@@ -15,6 +15,7 @@ import {
   SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '#lib/topology';
 import { problem } from '#platform/problem';
+import { serveConsole } from './console';
 import { lambdaContext, loadHandler } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
 import { ClientThrottle, type ThrottleLimits } from './throttle';
@@ -68,6 +69,8 @@ export async function startApiServer(options: {
   const throttle = new ClientThrottle(options.clientThrottle);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // The people's console (static files; CloudFront in AWS), before any API route.
+    if (await serveConsole(request, response)) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
     const chunks: Buffer[] = [];

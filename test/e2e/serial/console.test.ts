@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '#model/order';
+import type { Refund } from '#model/refund';
+import { storeApiKey } from '#store/api-keys';
+import { api, asKey, bankDestination, eventually, orderRequest, sandbox, stack } from '../../support/api';
+import { launchChromium } from '../../support/browser';
+import { requesterKey } from '../../support/keys';
+
+/**
+ * The console in real Chromium against the local stack. These tests hand the console a session
+ * holding an API key (the API takes either a key or a person's access token as the bearer), so
+ * they exercise the screens, the API calls behind them, the CSP and axe on their own; the sign-in
+ * through the local OIDC provider is exercised by the flows that sign in for real.
+ */
+/** Screenshots land here (git-ignored); docs/screenshots holds the committed copies. */
+const SHOTS = join(process.cwd(), '.build', 'screenshots');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+const consoleUrl = () => `${stack().apiUrl}/console/`;
+
+type Storage = { getItem(key: string): string | null; setItem(key: string, value: string): void };
+
+interface TestPerson {
+  sub: string;
+  name: string;
+  groups: string[];
+  sellerId?: string;
+}
+
+/** A page whose tab already holds a session (sessionStorage, as the sign-in leaves it). */
+async function pageAs(
+  person: TestPerson,
+  token: string,
+  width = 1280,
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    // A 4xx the console handles (404 for another seller, 401 for a forged token) is logged by
+    // Chromium as a failed resource; anything else (a CSP refusal, a script error) is a problem.
+    if (message.type() === 'error' && !/status of 40[149]/.test(message.text()))
+      problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  const session = { accessToken: token, expiresAt: Date.now() + 3_600_000, person };
+  await page.addInitScript((value: string) => {
+    const storage = (
+      globalThis as unknown as {
+        sessionStorage: { setItem(k: string, v: string): void; getItem(k: string): string | null };
+      }
+    ).sessionStorage;
+    if (storage.getItem('console.session') === null) storage.setItem('console.session', value);
+  }, JSON.stringify(session));
+  return { page, problems };
+}
+
+async function axe(page: Page): Promise<string[]> {
+  // The console's CSP refuses inline scripts (as it should): axe goes in through the debugger
+  // protocol, which the page's CSP does not govern, so the page keeps its real policy.
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+  const results = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`,
+  )) as { id: string; impact: string; nodes: string[] }[];
+  return results
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.join(', ')}`);
+}
+
+async function createOrder(overrides: Parameters<typeof orderRequest>[0] = {}): Promise<Order> {
+  const created = await api<Order>('POST', '/v1/orders', { body: orderRequest(overrides) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body;
+}
+
+async function paidOrder(overrides: Parameters<typeof orderRequest>[0] = {}): Promise<Order> {
+  const order = await createOrder(overrides);
+  await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+  return eventually(async () => {
+    const current = await api<Order>('GET', `/v1/orders/${order.id}`);
+    return current.body.status === 'PAID' ? current.body : undefined;
+  });
+}
+
+/** A refund big enough to wait for a second person (REFUND_APPROVAL_THRESHOLD), requested by `principal`. */
+async function requestedRefund(principal: string): Promise<Refund> {
+  const order = await paidOrder({
+    amount: 60000,
+    splits: [{ sellerId: 'seller-a', amount: 60000, fee: 6000 }],
+  });
+  const requester = await requesterKey(principal);
+  const refund = await api<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+    headers: { ...requester, 'idempotency-key': randomUUID() },
+    body: { amount: 60000, reason: 'return', destination: bankDestination },
+  });
+  expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+  expect(refund.body.status).toBe('REQUESTED');
+  return refund.body;
+}
+
+const admin = (): TestPerson => ({
+  sub: `admin-${randomUUID()}`,
+  name: 'Admin de prueba',
+  groups: ['admin'],
+});
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the console in a real browser (Chromium)', () => {
+  it('is served under /console with a strict CSP, no inline script, and its settings', async () => {
+    const shell = await fetch(consoleUrl());
+    expect(shell.status).toBe(200);
+    const csp = shell.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await shell.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect((await fetch(`${stack().apiUrl}/console/callback`)).status).toBe(200);
+    const config = (await (await fetch(`${consoleUrl()}config.json`)).json()) as Record<string, string>;
+    expect(config).toMatchObject({
+      clientId: 'console',
+      apiBase: stack().apiUrl,
+      scope: 'openid profile email',
+    });
+    expect((await fetch(`${consoleUrl()}assets/nothing.js`)).status).toBe(404);
+  });
+
+  it('shows every staff screen without serious or critical axe findings, at phone and desktop widths', async () => {
+    const order = await paidOrder();
+    for (const width of [360, 1280]) {
+      const { page, problems } = await pageAs(admin(), stack().apiKey, width);
+      const screens: [string, string][] = [
+        ['inicio', ''],
+        ['pedidos', 'pedidos'],
+        ['pedido', `pedidos/${order.id}`],
+        ['anomalias', 'anomalias'],
+        ['reembolsos', 'reembolsos'],
+        ['liquidaciones', 'liquidaciones'],
+        ['pagos', 'pagos'],
+        ['riesgo', 'riesgo'],
+        ['vendedor', 'vendedores/seller-a'],
+      ];
+      for (const [name, route] of screens) {
+        await page.goto(`${consoleUrl()}#/${route}`);
+        await page.locator('main h1').first().waitFor();
+        await expect
+          .poll(() => page.locator('[role="status"]', { hasText: 'Cargando' }).count(), { timeout: 10_000 })
+          .toBe(0);
+        expect(await axe(page), `${name} at ${width}px`).toEqual([]);
+        const overflow = await page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
+        expect(overflow, `${name} overflows at ${width}px`).toBe(false);
+        await page.screenshot({ path: join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('support finds an order by its CIP and sees its timeline', async () => {
+    const order = await paidOrder();
+    const { page, problems } = await pageAs(
+      { sub: `soporte-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
+      stack().apiKey,
+      360,
+    );
+    await page.goto(`${consoleUrl()}#/pedidos`);
+    await page.getByLabel('Buscar por').selectOption('cip');
+    await page.getByLabel('Valor a buscar').fill(order.voucher.cip);
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByRole('link', { name: order.reference }).click();
+    const timeline = page.locator('[data-timeline]');
+    await expect.poll(() => timeline.textContent()).toContain('Pago recibido');
+    const text = (await timeline.textContent()) ?? '';
+    expect(text).toContain('Pedido creado');
+    expect(text).toContain(`CIP ${order.voucher.cip} emitido`);
+    expect(text).toContain('Pendiente de pago → Pagado');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the maker-checker rule before the click: the requester cannot approve, another person can', async () => {
+    const refund = await requestedRefund(`finanzas-${randomUUID()}@local.test`);
+    const requester = refund.requestedBy.principal ?? '';
+    const own = await pageAs({ sub: requester, name: 'Finanzas', groups: ['finance'] }, stack().apiKey);
+    await own.page.goto(`${consoleUrl()}#/reembolsos/${refund.id}`);
+    const item = own.page.locator(`[data-refund="${refund.id}"]`);
+    await item.locator('[data-own-request]').waitFor();
+    expect(await item.getByRole('button', { name: 'Aprobar' }).isDisabled()).toBe(true);
+    await own.page.screenshot({ path: join(SHOTS, 'console-reembolso-propio-1280.png'), fullPage: true });
+    await own.page.close();
+
+    const other = await pageAs(
+      { sub: `finanzas2-${randomUUID()}`, name: 'Finanzas 2', groups: ['finance'] },
+      stack().apiKey,
+    );
+    await other.page.goto(`${consoleUrl()}#/reembolsos/${refund.id}`);
+    const otherItem = other.page.locator(`[data-refund="${refund.id}"]`);
+    await otherItem.getByRole('button', { name: 'Aprobar' }).click();
+    await expect.poll(() => otherItem.textContent()).toContain('doble control');
+    await otherItem.locator('form button[type="submit"]').click();
+    await eventually(async () => {
+      const current = await api<Refund>('GET', `/v1/refunds/${refund.id}`);
+      return current.body.status === 'APPROVED' ? true : undefined;
+    });
+    expect(other.problems).toEqual([]);
+    await other.page.close();
+  });
+
+  it('a decision that lost a race says what happened, not a stack trace', async () => {
+    const refund = await requestedRefund(`finanzas-${randomUUID()}@local.test`);
+    const { page } = await pageAs(
+      { sub: `f-${randomUUID()}`, name: 'Finanzas 2', groups: ['finance'] },
+      stack().apiKey,
+    );
+    await page.goto(`${consoleUrl()}#/reembolsos/${refund.id}`);
+    const item = page.locator(`[data-refund="${refund.id}"]`);
+    await item.getByRole('button', { name: 'Rechazar' }).click();
+    await item.getByLabel('Motivo').fill('Duplicado del pedido');
+    // Someone else approves first.
+    const approved = await asKey(stack().apiKey)('POST', `/v1/refunds/${refund.id}/approve`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await item.locator('form button[type="submit"]').click();
+    const alert = item.locator('[role="alert"]');
+    await expect.poll(() => alert.textContent()).toContain('Otra persona actuó primero');
+    await page.screenshot({ path: join(SHOTS, 'console-carrera-perdida-1280.png'), fullPage: true });
+    expect(await alert.textContent()).toContain('Ahora está en estado Aprobado');
+    await page.close();
+  });
+
+  it('validates as the API does and shows its field errors in Spanish', async () => {
+    const refund = await requestedRefund(`finanzas-${randomUUID()}@local.test`);
+    const { page } = await pageAs(
+      { sub: `f-${randomUUID()}`, name: 'F', groups: ['finance'] },
+      stack().apiKey,
+    );
+    await page.goto(`${consoleUrl()}#/reembolsos/${refund.id}`);
+    const item = page.locator(`[data-refund="${refund.id}"]`);
+    await item.getByRole('button', { name: 'Rechazar' }).click();
+    await item.getByLabel('Motivo').fill('no');
+    await item.locator('form button[type="submit"]').click();
+    await expect
+      .poll(() => item.locator('.field-error').textContent())
+      .toBe('Escribe al menos 3 caracteres.');
+
+    // The API's own check (CCI check digits) comes back as a field error, in Spanish.
+    const order = await paidOrder();
+    await page.goto(`${consoleUrl()}#/pedidos/${order.id}`);
+    await page.getByText('Solicitar reembolso', { exact: true }).first().click();
+    await page.getByLabel(/^Monto/).fill('1000');
+    await page.getByLabel('CCI').fill('00219300153895206814');
+    await page.getByLabel('Titular').fill('Ana Núñez');
+    await page.getByLabel(/\(N\.º\)/).fill('45678912');
+    await page.locator('form.action-form button[type="submit"]').click();
+    await expect
+      .poll(() => page.locator('.field-error').first().textContent())
+      .toBe('Los dígitos de control no cuadran.');
+    expect(await page.getByLabel('CCI').getAttribute('aria-invalid')).toBe('true');
+    await page.close();
+  });
+
+  it('a forged or expired token sends the person back to sign in without losing what they typed', async () => {
+    const { page } = await pageAs(
+      { sub: `s-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
+      stack().apiKey,
+    );
+    await page.goto(`${consoleUrl()}#/pedidos`);
+    await page.getByLabel('Valor a buscar').fill('mkt-lo-que-escribí');
+    // The token goes bad while the page is open (forged, revoked or expired): the API answers 401.
+    await page.evaluate(() => {
+      const storage = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage;
+      const session = JSON.parse(storage.getItem('console.session') ?? '{}') as { accessToken: string };
+      session.accessToken = 'forged.token.value';
+      storage.setItem('console.session', JSON.stringify(session));
+    });
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.locator('[data-expired]').waitFor();
+    expect(await page.getByRole('button', { name: 'Iniciar sesión' }).isVisible()).toBe(true);
+    // Signed in again (a fresh session in this tab): the draft is still there.
+    await page.evaluate(
+      (session: string) => {
+        (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.setItem(
+          'console.session',
+          session,
+        );
+      },
+      JSON.stringify({
+        accessToken: stack().apiKey,
+        expiresAt: Date.now() + 3_600_000,
+        person: { sub: 's', name: 'Soporte', groups: ['support'] },
+      }),
+    );
+    await page.reload();
+    expect(await page.getByLabel('Valor a buscar').inputValue()).toBe('mkt-lo-que-escribí');
+    await page.close();
+  });
+
+  it('a seller sees only their own seller screens; another seller by URL is "no encontrado"', async () => {
+    const sellerKey = `seller-console-${randomUUID()}`;
+    await storeApiKey(sellerKey, {
+      keyId: `key_sc_${randomUUID()}`,
+      name: 'seller-a portal (test)',
+      createdAt: new Date().toISOString(),
+      usageKey: `usage_sc_${randomUUID()}`,
+      scopes: ['orders:read', 'ledger:read'],
+      sellerId: 'seller-a',
+    });
+    await paidOrder();
+    const { page, problems } = await pageAs(
+      { sub: `v-${randomUUID()}`, name: 'Vendedor A', groups: ['seller'], sellerId: 'seller-a' },
+      sellerKey,
+      360,
+    );
+    await page.goto(consoleUrl());
+    await expect
+      .poll(() => page.locator('main h1').textContent(), { timeout: 10_000 })
+      .toBe('Vendedor seller-a');
+    expect(await page.locator('nav[aria-label="Menú"] a').allTextContents()).toEqual(['Mi cuenta']);
+    expect(await page.locator('[data-currency="PEN"]').count()).toBe(1);
+    // Staff screens are not there for a seller: any other route lands back on their own page.
+    await page.goto(`${consoleUrl()}#/reembolsos`);
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Vendedor seller-a');
+    // URL tampering: another seller's page.
+    await page.goto(`${consoleUrl()}#/vendedores/seller-b`);
+    await expect.poll(() => page.locator('main h2').first().textContent()).toBe('No encontrado');
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'console-vendedor-otro-360.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('switches to English', async () => {
+    const { page } = await pageAs(admin(), stack().apiKey);
+    await page.goto(consoleUrl());
+    await page.getByLabel('Idioma').selectOption('en');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('What needs attention');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await page.close();
+  });
+});
