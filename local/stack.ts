@@ -14,12 +14,20 @@ import {
 import { resetAwsClientsForTests } from '#platform/aws';
 import { advanceClock } from '#platform/clock';
 import { resetConfigForTests } from '#platform/config';
+import { resetPersonTokenVerifierForTests } from '#platform/person-token';
 import { problem } from '#platform/problem';
 import { resetDlocalForTests } from '#psp/dlocal/index';
 import { resetPspProviderForTests } from '#psp/index';
 import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
 import { storeApiKey } from '#store/api-keys';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
+import {
+  CONSOLE_AUDIENCE,
+  CONSOLE_CLIENT_ID,
+  type ConsoleIssuer,
+  startConsoleIssuer,
+} from './console-issuer/issuer';
+import { DEFAULT_CONSOLE_PASSWORD } from './console-issuer/people';
 import {
   ensureRawNotificationsTable,
   ensureTable,
@@ -66,6 +74,10 @@ export interface LocalStackOptions {
   requestTimeoutMs?: number;
   /** Outgoing webhook backoff (seconds per retry); tests shorten it. */
   webhookRetryScheduleSeconds?: number[];
+  /** The console's OpenID Connect issuer (ISSUER_PORT; 0 picks a free port, the default). */
+  issuerPort?: number;
+  /** The seeded console people's password (LOCAL_CONSOLE_PASSWORD; default `local-dev-password`). */
+  consolePassword?: string;
   log?: (line: string) => void;
   /** A part the stack cannot run without died on its own (e.g. DynamoDB Local's JVM was killed). */
   onFatal?: (reason: string) => void;
@@ -85,6 +97,8 @@ export interface LocalStack {
   env: Record<string, string>;
   sandbox: Sandbox;
   bus: LocalEventBus;
+  /** The console's sign-in (local/console-issuer/): its issuer URL, and its key for tests. */
+  consoleIssuer: Pick<ConsoleIssuer, 'url' | 'signingKey'>;
   stop(): Promise<void>;
 }
 
@@ -200,6 +214,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(() => sandbox.stop());
 
+    const issuer = await startConsoleIssuer({
+      port: options.issuerPort ?? 0,
+      apiBaseUrl: api.url,
+      password: options.consolePassword ?? DEFAULT_CONSOLE_PASSWORD,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    stoppers.push(() => issuer.stop());
+
     const bus = await startLocalEventBus(log);
     stoppers.push(() => bus.stop());
     busRef.current = bus;
@@ -227,6 +249,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CURSOR_KEY: localCursorKey(options.dataDir),
       EXPIRY_GRACE_SECONDS: String(options.expiryGraceSeconds ?? 30),
       PUBLIC_BASE_URL: api.url,
+      // People's sign-in (issue 31): the authorizer verifies the local issuer's tokens; the console
+      // (served at /console) reads the same three values.
+      CONSOLE_ISSUER: issuer.url,
+      CONSOLE_CLIENT_ID,
+      CONSOLE_AUDIENCE,
+      CONSOLE_USAGE_KEY: 'usage_console_local_people',
       VOUCHER_PAGE: JSON.stringify({
         marketplaceName: process.env.MARKETPLACE_NAME ?? 'Mercado Local',
         whereToPayUrl: 'https://www.pagoefectivo.pe/',
@@ -246,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resetPagoEfectivoForTests();
     resetDlocalForTests();
     resetPspProviderForTests();
+    resetPersonTokenVerifierForTests();
 
     await storeApiKey(options.apiKey, {
       keyId: 'local',
@@ -338,6 +367,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       sandbox,
       bus,
+      consoleIssuer: { url: issuer.url, signingKey: issuer.signingKey },
       stop: stopAll,
     };
   } catch (error) {

@@ -9,6 +9,13 @@ import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack
 const LocalEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3010),
+  /** The console's local OpenID Connect issuer. */
+  ISSUER_PORT: z.coerce.number().int().min(0).max(65535).default(3020),
+  /** The seeded console people's password. */
+  LOCAL_CONSOLE_PASSWORD: z
+    .string()
+    .min(8, 'LOCAL_CONSOLE_PASSWORD needs at least 8 characters')
+    .default('local-dev-password'),
   LOCAL_API_KEY: z
     .string()
     .min(16, 'LOCAL_API_KEY needs at least 16 characters')
@@ -104,6 +111,8 @@ async function main(): Promise<void> {
       accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
       secretKey: env.PAGOEFECTIVO_SECRET_KEY,
       visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+      issuerPort: env.ISSUER_PORT,
+      consolePassword: env.LOCAL_CONSOLE_PASSWORD,
       provider: env.PSP_PROVIDER,
       dlocal: { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY },
       log: (line) => console.log(line),
@@ -123,6 +132,8 @@ async function main(): Promise<void> {
   PagoEfectivo marketplace — local stack ready
   API            ${stack.apiUrl}        (GET /health, /openapi.json, /v1/…)
   API key        Authorization: Bearer ${env.LOCAL_API_KEY}${env.LOCAL_API_KEYS.length ? ` (+ ${env.LOCAL_API_KEYS.length} from LOCAL_API_KEYS)` : ''}   (throttled per key like AWS: ${LOCAL_CLIENT_THROTTLE.rateLimit} req/s, bursts of ${LOCAL_CLIENT_THROTTLE.burstLimit})
+  Console issuer ${stack.consoleIssuer.url}        (OpenID Connect: /.well-known/openid-configuration)
+                 people: finanzas@, finanzas2@, soporte@, admin@, vendedor@local.test (seller-a), password ${env.LOCAL_CONSOLE_PASSWORD === 'local-dev-password' ? 'local-dev-password' : 'from LOCAL_CONSOLE_PASSWORD'}
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
   Provider       ${env.PSP_PROVIDER}${env.PSP_PROVIDER === 'dlocal' ? ` (dLocal API at ${stack.sandboxUrl}/dlocal)` : ''}
   Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature)

@@ -170,6 +170,17 @@ const VARIABLES = {
   VOUCHER_PAGE: optional(text(2)),
   /** Minutes before the deadline at which `order.expiring_soon` is sent, comma-separated (empty: none). */
   REMINDER_LEAD_MINUTES: withDefault(numberList(true), [360]),
+  /**
+   * People's sign-in (issue 31, functions/platform/person-token.ts): the authorizer's only. With a
+   * user pool id the console's tokens are Cognito's (audience = its app client); without, they come
+   * from CONSOLE_ISSUER (the local issuer) for CONSOLE_AUDIENCE. Unset: no person can sign in.
+   */
+  CONSOLE_ISSUER: optional(url),
+  CONSOLE_AUDIENCE: optional(text()),
+  CONSOLE_CLIENT_ID: optional(text()),
+  CONSOLE_USER_POOL_ID: optional(text()),
+  /** The usage plan key people's calls are throttled under (API Gateway keys need 20+ characters). */
+  CONSOLE_USAGE_KEY: optional(text(20)),
   /** CIPs per POST /v1/cips/search call. */
   PSP_SEARCH_BATCH_SIZE: withDefault(whole({ min: 1, max: 100 }), 25),
 } satisfies Record<string, Variable<unknown>>;

@@ -19,7 +19,7 @@ const started: RunningStack[] = [];
 
 async function startStack(): Promise<RunningStack> {
   const npm = spawn('npm', ['start', '--', '--in-memory'], {
-    env: { ...process.env, PORT: '0', SANDBOX_PORT: '0' },
+    env: { ...process.env, PORT: '0', SANDBOX_PORT: '0', ISSUER_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

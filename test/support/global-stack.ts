@@ -20,6 +20,10 @@ export interface ProvidedStack {
   dynamoPid: number | undefined;
   dlqUrls: Record<string, string>;
   queueUrls: Record<string, string>;
+  /** The console's local issuer (test/support/console-login.ts signs people in there). */
+  consoleIssuerUrl: string;
+  /** Its private signing key (JWK), for tokens it really signed but with other claims (expired…). */
+  consoleSigningKey: Record<string, unknown>;
 }
 
 declare module 'vitest' {
@@ -69,6 +73,8 @@ export default async function setup(project: TestProject) {
     dynamoPid: stack.dynamoPid,
     dlqUrls: stack.dlqUrls,
     queueUrls: stack.queueUrls,
+    consoleIssuerUrl: stack.consoleIssuer.url,
+    consoleSigningKey: { ...stack.consoleIssuer.signingKey },
   });
   return async () => {
     shared.users--;
