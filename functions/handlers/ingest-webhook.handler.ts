@@ -1,6 +1,7 @@
 import { ingestNotification } from '#notifications/ingest-notification';
 import { UnauthorizedError } from '#platform/errors';
-import { type HttpEndpoint, header, httpHandler, rawBody } from '#platform/http';
+import { header, httpHandler, rawBody } from '#platform/http';
+import { routeTo } from '#platform/router';
 import {
   dlocalConfigured,
   dlocalCredentials,
@@ -16,9 +17,20 @@ import { isValidNotificationSignature } from '#psp/pagoefectivo/pe-signature';
  * once by apply-payment.
  */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event) => {
-  const body = rawBody(event);
-  if (event.resource === '/webhooks/dlocal') {
+export const run = routeTo('ingest-webhook', {
+  'POST /webhooks/pagoefectivo': async (event) => {
+    const body = rawBody(event);
+    const { secretKey } = await pspCredentials();
+    const signature = header(event, 'pe-signature');
+    const { webhookId } = await ingestNotification(body, {
+      provider: 'pagoefectivo',
+      signature,
+      verify: (bytes) => isValidNotificationSignature(secretKey, bytes, signature),
+    });
+    return { status: 200, body: { received: true, id: webhookId } };
+  },
+  'POST /webhooks/dlocal': async (event) => {
+    const body = rawBody(event);
     // A stage that does not sell through dLocal cannot verify a dLocal signature: refused, not a 500.
     if (!dlocalConfigured()) throw new UnauthorizedError('This stage takes no dLocal notifications.');
     const credentials = await dlocalCredentials();
@@ -34,16 +46,8 @@ export const run: HttpEndpoint = async (event) => {
       verify: (bytes) => isValidDlocalSignature(credentials, headers, bytes),
     });
     return { status: 200, body: { received: true, id: webhookId } };
-  }
-  const { secretKey } = await pspCredentials();
-  const signature = header(event, 'pe-signature');
-  const { webhookId } = await ingestNotification(body, {
-    provider: 'pagoefectivo',
-    signature,
-    verify: (bytes) => isValidNotificationSignature(secretKey, bytes, signature),
-  });
-  return { status: 200, body: { received: true, id: webhookId } };
-};
+  },
+});
 
 export const handler = httpHandler(run);
 

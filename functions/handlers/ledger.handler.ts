@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import {
   SellerLedgerQuerySchema,
   SellerParamsSchema,
@@ -6,31 +7,38 @@ import {
 import { nextPayoutDate, payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
-import { type HttpEndpoint, hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { routeTo } from '#platform/router';
 import { integrityProgress, loadIntegrityReport } from '#store/ledger-integrity-repository';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 
-/**
- * Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance,
- * and the ledger's latest self-check (two GetItems: the report and the pass in progress).
- */
-// `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event) => {
-  if (event.resource === '/v1/ledger/trial-balance') {
-    const { currency } = parseParams(event.queryStringParameters, TrialBalanceQuerySchema, 'query');
-    return { status: 200, body: await trialBalance(currency) };
-  }
-  if (event.resource === '/v1/ledger/integrity') {
-    const [latest, running] = await Promise.all([loadIntegrityReport(), integrityProgress()]);
-    return { status: 200, body: { latest: latest ?? null, running: running ?? null } };
-  }
+/** The seller a path names; a seller's key sees only its own (else the same 404). */
+function pathSeller(event: APIGatewayProxyEvent): string {
   const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
   hideFromOtherSellers(
     event,
     (seller) => seller === sellerId,
     () => new NotFoundError(`No seller ${sellerId}.`),
   );
-  if (event.resource === '/v1/sellers/{sellerId}/balance') {
+  return sellerId;
+}
+
+/**
+ * Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance,
+ * and the ledger's latest self-check (two GetItems: the report and the pass in progress).
+ */
+// `run` is the plain function behind `handler` (tests call it bare).
+export const run = routeTo('ledger', {
+  'GET /v1/ledger/trial-balance': async (event) => {
+    const { currency } = parseParams(event.queryStringParameters, TrialBalanceQuerySchema, 'query');
+    return { status: 200, body: await trialBalance(currency) };
+  },
+  'GET /v1/ledger/integrity': async () => {
+    const [latest, running] = await Promise.all([loadIntegrityReport(), integrityProgress()]);
+    return { status: 200, body: { latest: latest ?? null, running: running ?? null } };
+  },
+  'GET /v1/sellers/{sellerId}/balance': async (event) => {
+    const sellerId = pathSeller(event);
     // When the next scheduled payout is, and what it would be if it ran now (at least the minimum).
     const schedule = payoutSchedule();
     const on = nextPayoutDate(schedule, now());
@@ -42,9 +50,12 @@ export const run: HttpEndpoint = async (event) => {
       },
     }));
     return { status: 200, body: { sellerId, balances } };
-  }
-  const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
-  return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };
-};
+  },
+  'GET /v1/sellers/{sellerId}/ledger': async (event) => {
+    const sellerId = pathSeller(event);
+    const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
+    return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };
+  },
+});
 
 export const handler = httpHandler(run);

@@ -25,7 +25,6 @@ import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerActor,
   callerSellerId,
-  type HttpEndpoint,
   hideFromOtherSellers,
   httpHandler,
   type JsonResult,
@@ -34,6 +33,7 @@ import {
   parseParams,
   validate,
 } from '#platform/http';
+import { routeTo } from '#platform/router';
 import type { Actor } from '#refunds/refunds';
 import { bankAccountHistory, getBankAccount, getBankAccountVersion } from '#store/bank-accounts-repository';
 import { getPayout, listPayouts, type StoredPayout } from '#store/payouts-repository';
@@ -66,27 +66,37 @@ async function bankFile(payouts: StoredPayout[]): Promise<string> {
   return stringify(rows.map((row) => row.map(neutraliseFormula)));
 }
 
+/** The seller a bank-account path names; a seller's key sees only its own (else the same 404). */
+function bankAccountSeller(event: APIGatewayProxyEvent): string {
+  const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
+  hideFromOtherSellers(
+    event,
+    (seller) => seller === sellerId,
+    () => new NotFoundError(`No seller ${sellerId}.`),
+  );
+  return sellerId;
+}
+
+/** The payout a path names (`{id}`), parsed. */
+const payoutId = (event: APIGatewayProxyEvent) =>
+  parseParams(event.pathParameters, PayoutIdParamsSchema, 'path').id;
+
 /** Sellers' bank accounts and payouts: request, approve (maker-checker), pay, and the bank file. */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event, context): Promise<JsonResult> => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  if (event.resource === '/v1/sellers/{sellerId}/bank-account') {
-    const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
-    hideFromOtherSellers(
-      event,
-      (seller) => seller === sellerId,
-      () => new NotFoundError(`No seller ${sellerId}.`),
-    );
-    if (event.httpMethod === 'PUT') {
-      const request = parseJsonBody(event, PutBankAccountRequestSchema);
-      const { account } = await putBankAccount(sellerId, request, actor(event));
-      return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
-    }
+export const run = routeTo('payouts', {
+  'PUT /v1/sellers/{sellerId}/bank-account': async (event) => {
+    const sellerId = bankAccountSeller(event);
+    const request = parseJsonBody(event, PutBankAccountRequestSchema);
+    const { account } = await putBankAccount(sellerId, request, actor(event));
+    return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
+  },
+  'GET /v1/sellers/{sellerId}/bank-account': async (event) => {
+    const sellerId = bankAccountSeller(event);
     const account = await getBankAccount(sellerId);
     if (account === undefined) throw new NotFoundError(`Seller ${sellerId} has no bank account.`);
     return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
-  }
-  if (route === 'POST /v1/payouts') {
+  },
+  'POST /v1/payouts': async (event, context) => {
     const body = jsonBody(event);
     const request = validate(body, CreatePayoutRequestSchema);
     const payout = await requestPayoutOnce(event, context, { body }, { request, by: actor(event) });
@@ -95,8 +105,8 @@ export const run: HttpEndpoint = async (event, context): Promise<JsonResult> => 
       body: await payoutResponse(payout),
       headers: { location: `/v1/payouts/${payout.id}` },
     };
-  }
-  if (route === 'GET /v1/payouts') {
+  },
+  'GET /v1/payouts': async (event): Promise<JsonResult> => {
     const parsed = parseParams(event.queryStringParameters, ListPayoutsQuerySchema, 'query');
     // A seller's key lists that seller's payouts, whatever sellerId it asks for.
     const ownSeller = callerSellerId(event);
@@ -124,34 +134,43 @@ export const run: HttpEndpoint = async (event, context): Promise<JsonResult> => 
         nextCursor: page.nextCursor,
       },
     };
-  }
-  const { id } = parseParams(event.pathParameters, PayoutIdParamsSchema, 'path');
-  const by = actor(event);
-  switch (route) {
-    case 'GET /v1/payouts/{id}': {
-      const payout = await getPayout(id);
-      const notFound = () => new NotFoundError(`No payout ${id}.`);
-      if (payout === undefined) throw notFound();
-      hideFromOtherSellers(event, (seller) => payout.sellerId === seller, notFound);
-      return { status: 200, body: await payoutResponse(payout, { items: true, bankAccount: true }) };
-    }
-    case 'POST /v1/payouts/{id}/approve':
-      return { status: 200, body: await payoutResponse(await movePayout(id, 'approve', by)) };
-    case 'POST /v1/payouts/{id}/reject': {
-      const { reason } = parseJsonBody(event, RejectPayoutRequestSchema);
-      return { status: 200, body: await payoutResponse(await movePayout(id, 'reject', by, { reason })) };
-    }
-    case 'POST /v1/payouts/{id}/mark-paid': {
-      const proof = parseJsonBody(event, MarkPayoutPaidRequestSchema);
-      return { status: 200, body: await payoutResponse(await movePayout(id, 'mark-paid', by, proof)) };
-    }
-    case 'POST /v1/payouts/{id}/mark-failed': {
-      const { reason } = parseJsonBody(event, MarkPayoutFailedRequestSchema);
-      return { status: 200, body: await payoutResponse(await movePayout(id, 'mark-failed', by, { reason })) };
-    }
-    default:
-      throw new NotFoundError(`No route ${route}.`);
-  }
-};
+  },
+  'GET /v1/payouts/{id}': async (event) => {
+    const id = payoutId(event);
+    const payout = await getPayout(id);
+    const notFound = () => new NotFoundError(`No payout ${id}.`);
+    if (payout === undefined) throw notFound();
+    hideFromOtherSellers(event, (seller) => payout.sellerId === seller, notFound);
+    return { status: 200, body: await payoutResponse(payout, { items: true, bankAccount: true }) };
+  },
+  'POST /v1/payouts/{id}/approve': async (event) => ({
+    status: 200,
+    body: await payoutResponse(await movePayout(payoutId(event), 'approve', actor(event))),
+  }),
+  'POST /v1/payouts/{id}/reject': async (event) => {
+    const id = payoutId(event);
+    const { reason } = parseJsonBody(event, RejectPayoutRequestSchema);
+    return {
+      status: 200,
+      body: await payoutResponse(await movePayout(id, 'reject', actor(event), { reason })),
+    };
+  },
+  'POST /v1/payouts/{id}/mark-paid': async (event) => {
+    const id = payoutId(event);
+    const proof = parseJsonBody(event, MarkPayoutPaidRequestSchema);
+    return {
+      status: 200,
+      body: await payoutResponse(await movePayout(id, 'mark-paid', actor(event), proof)),
+    };
+  },
+  'POST /v1/payouts/{id}/mark-failed': async (event) => {
+    const id = payoutId(event);
+    const { reason } = parseJsonBody(event, MarkPayoutFailedRequestSchema);
+    return {
+      status: 200,
+      body: await payoutResponse(await movePayout(id, 'mark-failed', actor(event), { reason })),
+    };
+  },
+});
 
 export const handler = httpHandler(run);

@@ -5,7 +5,6 @@ import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerActor,
   callerSellerId,
-  type HttpEndpoint,
   hideFromOtherSellers,
   httpHandler,
   jsonBody,
@@ -14,6 +13,7 @@ import {
   validate,
 } from '#platform/http';
 import { logger } from '#platform/powertools';
+import { routeTo } from '#platform/router';
 import { refundingPspProvider } from '#psp/refunding';
 import { refundForSeller, refundResponse } from '#refunds/present';
 import { startProviderRefund } from '#refunds/provider-refunds';
@@ -47,11 +47,14 @@ const unsent =
     return refund;
   };
 
+/** The refund a path names (`{id}`), parsed. */
+const refundId = (event: APIGatewayProxyEvent) =>
+  parseParams(event.pathParameters, RefundIdParamsSchema, 'path').id;
+
 /** Refunds: request one against an order's payment, read them, and move them through their lifecycle. */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event, context) => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  if (route === 'POST /v1/orders/{id}/refunds') {
+export const run = routeTo('refunds', {
+  'POST /v1/orders/{id}/refunds': async (event, context) => {
     const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
     const body = jsonBody(event);
     const request = validate(body, CreateRefundRequestSchema);
@@ -68,8 +71,8 @@ export const run: HttpEndpoint = async (event, context) => {
     const psp = refundingPspProvider();
     const refund = psp ? await startProviderRefund(created, psp).catch(unsent(created)) : created;
     return { status: 201, body: refundResponse(refund), headers: { location: `/v1/refunds/${refund.id}` } };
-  }
-  if (route === 'GET /v1/refunds') {
+  },
+  'GET /v1/refunds': async (event) => {
     const query = parseParams(event.queryStringParameters, ListRefundsQuerySchema, 'query');
     if (query.status === undefined && query.orderId === undefined) {
       throw new ValidationError([{ field: 'query.status', message: 'Give a status or an orderId.' }]);
@@ -88,52 +91,48 @@ export const run: HttpEndpoint = async (event, context) => {
         nextCursor: page.nextCursor,
       },
     };
-  }
-  const { id } = parseParams(event.pathParameters, RefundIdParamsSchema, 'path');
-  switch (route) {
-    case 'GET /v1/refunds/{id}': {
-      const refund = await getRefund(id);
-      const notFound = () => new NotFoundError(`No refund ${id}.`);
-      if (refund === undefined) throw notFound();
-      hideFromOtherSellers(
-        event,
-        (seller) => refund.allocations.some((a) => a.sellerId === seller),
-        notFound,
-      );
-      return { status: 200, body: refundForSeller(refundResponse(refund), callerSellerId(event)) };
-    }
-    case 'POST /v1/refunds/{id}/approve': {
-      const psp = refundingPspProvider();
-      if (psp === undefined)
-        return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
-      // A provider that refunds itself: approved, but the provider never heard of it (its call
-      // failed) — approving again retries that call.
-      const current = await getRefund(id);
-      const approved =
-        current?.status === 'APPROVED' && current.providerRefund === undefined
-          ? current
-          : await moveRefund(id, 'approve', actor(event));
-      return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
-    }
-    case 'POST /v1/refunds/{id}/reject': {
-      const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
-      return { status: 200, body: refundResponse(await moveRefund(id, 'reject', actor(event), { reason })) };
-    }
-    case 'POST /v1/refunds/{id}/mark-paid': {
-      const proof = parseJsonBody(event, MarkRefundPaidRequestSchema);
-      return { status: 200, body: refundResponse(await moveRefund(id, 'mark-paid', actor(event), proof)) };
-    }
-    case 'POST /v1/refunds/{id}/mark-failed': {
-      const { reason } = parseJsonBody(event, MarkRefundFailedRequestSchema);
-      return {
-        status: 200,
-        body: refundResponse(await moveRefund(id, 'mark-failed', actor(event), { reason })),
-      };
-    }
-    default:
-      throw new NotFoundError(`No route ${route}.`);
-  }
-};
+  },
+  'GET /v1/refunds/{id}': async (event) => {
+    const id = refundId(event);
+    const refund = await getRefund(id);
+    const notFound = () => new NotFoundError(`No refund ${id}.`);
+    if (refund === undefined) throw notFound();
+    hideFromOtherSellers(event, (seller) => refund.allocations.some((a) => a.sellerId === seller), notFound);
+    return { status: 200, body: refundForSeller(refundResponse(refund), callerSellerId(event)) };
+  },
+  'POST /v1/refunds/{id}/approve': async (event) => {
+    const id = refundId(event);
+    const psp = refundingPspProvider();
+    if (psp === undefined)
+      return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
+    // A provider that refunds itself: approved, but the provider never heard of it (its call
+    // failed) — approving again retries that call.
+    const current = await getRefund(id);
+    const approved =
+      current?.status === 'APPROVED' && current.providerRefund === undefined
+        ? current
+        : await moveRefund(id, 'approve', actor(event));
+    return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
+  },
+  'POST /v1/refunds/{id}/reject': async (event) => {
+    const id = refundId(event);
+    const { reason } = parseJsonBody(event, RejectRefundRequestSchema);
+    return { status: 200, body: refundResponse(await moveRefund(id, 'reject', actor(event), { reason })) };
+  },
+  'POST /v1/refunds/{id}/mark-paid': async (event) => {
+    const id = refundId(event);
+    const proof = parseJsonBody(event, MarkRefundPaidRequestSchema);
+    return { status: 200, body: refundResponse(await moveRefund(id, 'mark-paid', actor(event), proof)) };
+  },
+  'POST /v1/refunds/{id}/mark-failed': async (event) => {
+    const id = refundId(event);
+    const { reason } = parseJsonBody(event, MarkRefundFailedRequestSchema);
+    return {
+      status: 200,
+      body: refundResponse(await moveRefund(id, 'mark-failed', actor(event), { reason })),
+    };
+  },
+});
 
 export const handler = httpHandler(run);
 

@@ -4,7 +4,8 @@ import {
   OrderIdParamsSchema,
   RiskReviewRequestSchema,
 } from '#orders/request-schemas';
-import { type HttpEndpoint, httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
+import { routeTo } from '#platform/router';
 import { pspProvider } from '#psp/index';
 import { reviewRisk } from '#risk/review';
 import { batchGetOrders } from '#store/orders-repository';
@@ -12,18 +13,20 @@ import { openReviewOrderIds } from '#store/risk-repository';
 
 /** Orders the risk rules flagged: the review queue, and a person's decision on one. */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event) => {
-  if (event.httpMethod === 'GET') {
+export const run = routeTo('risk-review', {
+  'GET /v1/risk/reviews': async (event) => {
     const { limit, cursor } = parseParams(event.queryStringParameters, OpenReviewsQuerySchema, 'query');
     const page = await openReviewOrderIds(limit, cursor);
     const orders = await batchGetOrders(page.orderIds);
     return { status: 200, body: { items: orders.map(orderResponse), nextCursor: page.nextCursor } };
-  }
-  const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
-  const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
-  const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
-  return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider())) };
-};
+  },
+  'POST /v1/orders/{id}/risk-review': async (event) => {
+    const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
+    const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
+    const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
+    return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider())) };
+  },
+});
 
 export const handler = httpHandler(run);
 

@@ -11,7 +11,8 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '#platform/errors';
-import { type HttpEndpoint, header, httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
+import { header, httpHandler, type JsonResult, parseJsonBody, parseParams, rawBody } from '#platform/http';
+import { routeTo } from '#platform/router';
 import { presignUpload } from '#platform/s3';
 import { lineRowsForCsv, settlementResponse } from '#settlements/present';
 import { importReport } from '#settlements/reconcile';
@@ -39,6 +40,14 @@ function reportFormat(event: APIGatewayProxyEvent): ReportFormat {
   );
 }
 
+/** The settlement a path names (`{id}`): a 404 for its routes if there is none. */
+async function existingSettlement(event: APIGatewayProxyEvent) {
+  const { id } = parseParams(event.pathParameters, SettlementIdParamsSchema, 'path');
+  const settlement = await getSettlement(id);
+  if (settlement === undefined) throw new NotFoundError(`No settlement ${id}.`);
+  return settlement;
+}
+
 const keyId = (event: APIGatewayProxyEvent) => String(event.requestContext.authorizer?.keyId ?? 'unknown');
 
 /**
@@ -46,9 +55,8 @@ const keyId = (event: APIGatewayProxyEvent) => String(event.requestContext.autho
  * list them, read one with its counts and totals, and list its lines (JSON, or CSV for finance).
  */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event) => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  if (route === 'POST /v1/settlements') {
+export const run = routeTo('settlements', {
+  'POST /v1/settlements': async (event) => {
     const format = reportFormat(event);
     const query = parseParams(event.queryStringParameters, ImportSettlementQuerySchema, 'query');
     const bytes = rawBody(event);
@@ -84,8 +92,8 @@ export const run: HttpEndpoint = async (event) => {
         ...(status === 202 ? { 'retry-after': '1' } : {}),
       },
     };
-  }
-  if (route === 'POST /v1/settlements/uploads') {
+  },
+  'POST /v1/settlements/uploads': async (event) => {
     const request = parseJsonBody(event, UploadRequestSchema);
     const bucket = config().SETTLEMENT_BUCKET_NAME;
     if (bucket === undefined) {
@@ -123,31 +131,34 @@ export const run: HttpEndpoint = async (event) => {
         expiresAt: new Date(nowMs() + UPLOAD_URL_SECONDS * 1000).toISOString(),
       },
     };
-  }
-  if (route === 'GET /v1/settlements') {
+  },
+  'GET /v1/settlements': async (event) => {
     const { limit, cursor } = parseParams(event.queryStringParameters, ListSettlementsQuerySchema, 'query');
     const page = await listSettlements(limit, cursor);
     return { status: 200, body: { items: page.items.map(settlementResponse), nextCursor: page.nextCursor } };
-  }
-  const { id } = parseParams(event.pathParameters, SettlementIdParamsSchema, 'path');
-  const settlement = await getSettlement(id);
-  if (settlement === undefined) throw new NotFoundError(`No settlement ${id}.`);
-  if (route === 'GET /v1/settlements/{id}') return { status: 200, body: settlementResponse(settlement) };
-  const query = parseParams(event.queryStringParameters, ListLinesQuerySchema, 'query');
-  const page = await listLines(id, query);
-  if ((header(event, 'accept') ?? '').toLowerCase().includes('text/csv')) {
-    return {
-      status: 200,
-      body: undefined,
-      text: stringify(lineRowsForCsv(page.items)),
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${id}-lines.csv"`,
-        ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
-      },
-    };
-  }
-  return { status: 200, body: page };
-};
+  },
+  'GET /v1/settlements/{id}': async (event) => ({
+    status: 200,
+    body: settlementResponse(await existingSettlement(event)),
+  }),
+  'GET /v1/settlements/{id}/lines': async (event): Promise<JsonResult> => {
+    const { id } = await existingSettlement(event);
+    const query = parseParams(event.queryStringParameters, ListLinesQuerySchema, 'query');
+    const page = await listLines(id, query);
+    if ((header(event, 'accept') ?? '').toLowerCase().includes('text/csv')) {
+      return {
+        status: 200,
+        body: undefined,
+        text: stringify(lineRowsForCsv(page.items)),
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${id}-lines.csv"`,
+          ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+        },
+      };
+    }
+    return { status: 200, body: page };
+  },
+});
 
 export const handler = httpHandler(run);

@@ -1,8 +1,10 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { VOUCHER_PAGE_TOKEN_PATTERN } from '#model/ids';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
-import { type HttpEndpoint, header, httpHandler, type JsonResult } from '#platform/http';
+import { header, httpHandler, type JsonResult } from '#platform/http';
 import { PROBLEM_CONTENT_TYPE, problem } from '#platform/problem-document';
+import { routeTo } from '#platform/router';
 import { getOrderByVoucherPageToken } from '#store/orders-repository';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '#voucher-page/render';
 import { voucherPageSettings } from '#voucher-page/settings';
@@ -23,21 +25,41 @@ function wantsJson(accept: string | undefined): boolean {
   return accept !== undefined && /application\/json/i.test(accept) && !/text\/html/i.test(accept);
 }
 
+/** The order a page token names (undefined for a malformed or unknown one), and the page's settings. */
+async function tokenOrder(event: APIGatewayProxyEvent) {
+  const token = event.pathParameters?.token ?? '';
+  const order = VOUCHER_PAGE_TOKEN_PATTERN.test(token) ? await getOrderByVoucherPageToken(token) : undefined;
+  return { order, settings: voucherPageSettings(), at: now() };
+}
+
 /**
  * The buyer's side, public (no API key; the token is the secret): the hosted voucher page, its
  * JSON views, and the embeddable widget's script. Every wrong token, malformed or unknown, gets
  * the same 404 without telling which.
  */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event): Promise<JsonResult> => {
-  if (event.resource === '/sdk/{file}')
-    return widgetScript(event.pathParameters?.file, header(event, 'if-none-match'));
-  const token = event.pathParameters?.token ?? '';
-  const order = VOUCHER_PAGE_TOKEN_PATTERN.test(token) ? await getOrderByVoucherPageToken(token) : undefined;
-  const settings = voucherPageSettings();
-  const at = now();
-
-  if (event.resource === '/v/{token}/status') {
+export const run = routeTo('voucher-page', {
+  'GET /v/{token}': async (event): Promise<JsonResult> => {
+    const { order, settings, at } = await tokenOrder(event);
+    if (wantsJson(header(event, 'accept'))) {
+      if (order === undefined) return notFoundJson();
+      return {
+        status: 200,
+        body: voucherView(order, settings, at),
+        headers: { ...CORS, ...JSON_SECURITY, 'cache-control': 'no-cache' },
+      };
+    }
+    if (order === undefined)
+      return { status: 404, body: null, text: renderNotFoundPage(), headers: VOUCHER_PAGE_HEADERS };
+    return {
+      status: 200,
+      body: null,
+      text: renderVoucherPage(voucherView(order, settings, at)),
+      headers: { ...VOUCHER_PAGE_HEADERS, vary: 'accept' },
+    };
+  },
+  'GET /v/{token}/status': async (event): Promise<JsonResult> => {
+    const { order, settings, at } = await tokenOrder(event);
     if (order === undefined) return notFoundJson();
     return {
       status: 200,
@@ -45,24 +67,10 @@ export const run: HttpEndpoint = async (event): Promise<JsonResult> => {
       // A few seconds of caching absorbs a crowd of pollers; the page flips within ~10 s anyway.
       headers: { ...CORS, ...JSON_SECURITY, 'cache-control': 'public, max-age=5' },
     };
-  }
-  if (wantsJson(header(event, 'accept'))) {
-    if (order === undefined) return notFoundJson();
-    return {
-      status: 200,
-      body: voucherView(order, settings, at),
-      headers: { ...CORS, ...JSON_SECURITY, 'cache-control': 'no-cache' },
-    };
-  }
-  if (order === undefined)
-    return { status: 404, body: null, text: renderNotFoundPage(), headers: VOUCHER_PAGE_HEADERS };
-  return {
-    status: 200,
-    body: null,
-    text: renderVoucherPage(voucherView(order, settings, at)),
-    headers: { ...VOUCHER_PAGE_HEADERS, vary: 'accept' },
-  };
-};
+  },
+  'GET /sdk/{file}': async (event) =>
+    widgetScript(event.pathParameters?.file, header(event, 'if-none-match')),
+});
 
 export const handler = httpHandler(run);
 

@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { idempotentOperation } from '#http/idempotency';
 import {
   createEndpoint,
@@ -22,14 +23,8 @@ import { endpointUrlProblems } from '#outbound-webhooks/url-policy';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { NotFoundError, ValidationError } from '#platform/errors';
-import {
-  type HttpEndpoint,
-  httpHandler,
-  jsonBody,
-  parseJsonBody,
-  parseParams,
-  validate,
-} from '#platform/http';
+import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '#platform/http';
+import { routeTo } from '#platform/router';
 
 /**
  * A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a
@@ -55,56 +50,62 @@ function assertUrlAllowed(url: string): void {
   if (problems.length > 0) throw new ValidationError(problems, 'This webhook URL is not allowed.');
 }
 
+/** The endpoint a path names (`{id}`): a 404 for every route if there is none. */
+async function existingEndpoint(event: APIGatewayProxyEvent): Promise<StoredEndpoint> {
+  const { id } = parseParams(event.pathParameters, EndpointIdParamsSchema, 'path');
+  const endpoint = await getEndpoint(id);
+  if (!endpoint) throw new NotFoundError(`No webhook endpoint ${id}.`);
+  return endpoint;
+}
+
 /**
  * /v1/webhook-endpoints: where the marketplace wants to hear about events. The signing secret is
  * shown once, on creation and on rotation.
  */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event, context) => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  if (route === 'POST /v1/webhook-endpoints') {
+export const run = routeTo('webhook-endpoints', {
+  'POST /v1/webhook-endpoints': async (event, context) => {
     const body = jsonBody(event);
     const request = validate(body, CreateEndpointRequestSchema);
     assertUrlAllowed(request.url);
     const created = await createEndpointOnce(event, context, body, request);
     return { status: 201, body: created, headers: { location: `/v1/webhook-endpoints/${created.id}` } };
-  }
-  if (route === 'GET /v1/webhook-endpoints') {
+  },
+  'GET /v1/webhook-endpoints': async (event) => {
     const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');
     const page = await listEndpoints(query.limit, query.cursor);
     return {
       status: 200,
       body: { items: page.items.map((e) => publicView(e, now())), nextCursor: page.nextCursor },
     };
-  }
-  const { id } = parseParams(event.pathParameters, EndpointIdParamsSchema, 'path');
-  const endpoint = await getEndpoint(id);
-  if (!endpoint) throw new NotFoundError(`No webhook endpoint ${id}.`);
-  switch (route) {
-    case 'GET /v1/webhook-endpoints/{id}':
-      return { status: 200, body: publicView(endpoint, now()) };
-    case 'PATCH /v1/webhook-endpoints/{id}': {
-      const changes = parseJsonBody(event, UpdateEndpointRequestSchema);
-      if (changes.url !== undefined) assertUrlAllowed(changes.url);
-      const updated = await updateEndpoint(id, changes, now());
-      if (!updated) throw new NotFoundError(`No webhook endpoint ${id}.`);
-      return { status: 200, body: publicView(updated, now()) };
-    }
-    case 'DELETE /v1/webhook-endpoints/{id}':
-      await deleteEndpoint(id);
-      forgetSubscriptionCache();
-      return { status: 204, body: null };
-    case 'POST /v1/webhook-endpoints/{id}/rotate-secret': {
-      const rotated = await rotateSecret(endpoint, now(), config().WEBHOOK_SECRET_OVERLAP_HOURS);
-      return { status: 200, body: { ...publicView(rotated.endpoint, now()), secret: rotated.secret } };
-    }
-    case 'GET /v1/webhook-endpoints/{id}/attempts': {
-      const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');
-      return { status: 200, body: await listAttempts(id, query.limit, query.cursor) };
-    }
-    default:
-      throw new NotFoundError(`No route ${route}.`);
-  }
-};
+  },
+  'GET /v1/webhook-endpoints/{id}': async (event) => ({
+    status: 200,
+    body: publicView(await existingEndpoint(event), now()),
+  }),
+  'PATCH /v1/webhook-endpoints/{id}': async (event) => {
+    const { id } = await existingEndpoint(event);
+    const changes = parseJsonBody(event, UpdateEndpointRequestSchema);
+    if (changes.url !== undefined) assertUrlAllowed(changes.url);
+    const updated = await updateEndpoint(id, changes, now());
+    if (!updated) throw new NotFoundError(`No webhook endpoint ${id}.`);
+    return { status: 200, body: publicView(updated, now()) };
+  },
+  'DELETE /v1/webhook-endpoints/{id}': async (event) => {
+    await deleteEndpoint((await existingEndpoint(event)).id);
+    forgetSubscriptionCache();
+    return { status: 204, body: null };
+  },
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': async (event) => {
+    const endpoint = await existingEndpoint(event);
+    const rotated = await rotateSecret(endpoint, now(), config().WEBHOOK_SECRET_OVERLAP_HOURS);
+    return { status: 200, body: { ...publicView(rotated.endpoint, now()), secret: rotated.secret } };
+  },
+  'GET /v1/webhook-endpoints/{id}/attempts': async (event) => {
+    const { id } = await existingEndpoint(event);
+    const query = parseParams(event.queryStringParameters, PageQuerySchema, 'query');
+    return { status: 200, body: await listAttempts(id, query.limit, query.cursor) };
+  },
+});
 
 export const handler = httpHandler(run);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ROUTES, type RouteKey, scopeOf } from '#contract/routes';
 import {
   LedgerIntegritySchema,
   SellerBalanceSchema,
@@ -6,7 +7,6 @@ import {
   TrialBalanceSchema,
 } from '#ledger/api-schemas';
 import { SellerLedgerQuerySchema, TrialBalanceQuerySchema } from '#ledger/request-schemas';
-import { ROUTES, type RouteKey, scopeOf } from '#lib/topology';
 import { OrderListSchema, OrderSchema, ProblemSchema } from '#orders/api-schemas';
 import { CreateOrderRequestSchema } from '#orders/create-order-request';
 import {

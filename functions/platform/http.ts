@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { safeParse } from 'zod/mini';
-import { grants, scopeOf, sellerKeysMayCall } from '#lib/topology';
+import { grants, scopeOf, sellerKeysMayCall } from '#contract/routes';
 import { RESERVE_MS, withDeadline } from './deadline';
 import {
   type FieldProblem,
