@@ -65,7 +65,15 @@ module.exports = {
       severity: 'error',
       comment: 'Env config, Powertools, errors and HTTP plumbing serve everyone and depend on no one above.',
       from: { path: '^functions/platform/' },
-      to: { path: '^functions/(?!platform/)' },
+      to: { path: '^functions/(?!platform/|contract/)' },
+    },
+    {
+      name: 'the-contract-imports-nothing',
+      severity: 'error',
+      comment:
+        'The route contract (functions/contract/) is plain data below platform/, the handlers and lib/ (decision 97): it imports nothing of ours, so any of them can read it.',
+      from: { path: '^functions/contract/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/' },
     },
     {
       name: 'lambda-code-stays-deployable',
