@@ -1,9 +1,9 @@
-/*! pe-voucher 1.1.0 */
+/*! pe-voucher 1.2.0 */
 (function () {
   if (customElements.get('pe-voucher')) return;
   var script = document.currentScript;
   var defaultBase = script && script.src ? new URL('..', script.src).href : location.origin + '/';
-  var css = ".pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;\n  font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:var(--ink);\n  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}\n.pe-voucher h1{font-size:1.5em;margin:.25em 0 1em}\n.pe-voucher h2{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n.pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}\n.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.75em;margin:1em 0}\n.pe-voucher .status h2{margin-top:0}\n.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}\n.pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}\n.pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,\n.pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}\n.pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}\n.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}\n.pe-voucher dt{color:var(--muted)}\n.pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n.pe-voucher .amount{font-size:1.5em;font-weight:800}\n.pe-voucher .deadline{border-left:6px solid var(--accent);padding:.5em .75em;background:#fff1ec;margin:1em 0}\n.pe-voucher .deadline-text{font-size:1.25em;font-weight:800;margin:.25em 0}\n.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}\n.pe-voucher .cip{font:800 2.25em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}\n.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}\n.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}\n.pe-voucher button.secondary{background:#fff;color:var(--ink)}\n.pe-voucher a{color:#0b4f9c}\n.pe-voucher ol{padding-left:1.25em}\n.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}\n.pe-voucher [hidden]{display:none!important}\n@media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}\n  .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}";
+  var css = ".pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;\n  font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:var(--ink);\n  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}\n.pe-voucher h1{font-size:1.5em;margin:0}\n.pe-voucher .greeting{margin:.25em 0 0}\n.pe-voucher h2,.pe-voucher h3{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n.pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}\n.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.5em .75em;margin:.5em 0 1em;\n  display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .75em}\n.pe-voucher .status h2{margin:0}\n.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}\n.pe-voucher .status-message{flex-basis:100%;margin:0;font-size:.875em}\n.pe-voucher .option{border:2px solid var(--line);border-radius:.5em;padding:.25em .75em .75em;margin:1em 0}\n.pe-voucher .option-head{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 .75em}\n.pe-voucher .option-head h2{margin:.5em 0 .25em;color:var(--ink)}\n.pe-voucher .option-badge{margin:0;font-weight:700;font-size:.875em}\n.pe-voucher [data-option-state=paid] .option-badge{color:#1e6b32}\n.pe-voucher .facts{display:block;margin:0}\n.pe-voucher .facts>div{margin:.25em 0}\n.pe-voucher .facts dt{font-size:.875em}\n.pe-voucher .note{font-size:.875em;margin:.25em 0}\n.pe-voucher .qr svg{display:block;width:100%;max-width:16em;height:auto;margin:.5em 0}\n.pe-voucher a.button{display:inline-block;font-weight:700;padding:.6em 1em;border-radius:.5em;background:var(--ink);color:#fff;text-decoration:none;min-height:44px;box-sizing:border-box}\n@media (max-width:47.99em){.pe-voucher .wide-only{display:none}}\n@media (min-width:48em){.pe-voucher .narrow-only{display:none}}\n.pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}\n.pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,\n.pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}\n.pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}\n.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}\n.pe-voucher dt{color:var(--muted)}\n.pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n.pe-voucher .amount{font-size:1.5em;font-weight:800}\n.pe-voucher .deadline-text{font-size:1.125em;font-weight:800;color:var(--accent)}\n.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}\n.pe-voucher .cip{font:800 2em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}\n.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}\n.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}\n.pe-voucher button.secondary{background:#fff;color:var(--ink)}\n.pe-voucher a{color:#0b4f9c}\n.pe-voucher ol{padding-left:1.25em}\n.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}\n.pe-voucher [hidden]{display:none!important}\n@media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}\n  .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}";
   var sheet = null;
   function styles() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
@@ -103,58 +103,94 @@
       status.setAttribute('aria-live', 'polite');
       status.appendChild(el('h2', '', labels.statusLabel));
       var badge = status.appendChild(el('p', 'badge', view.statusLabel));
-      var message = status.appendChild(el('p', '', view.statusMessage));
+      var message = status.appendChild(el('p', 'status-message', view.statusMessage));
       main.appendChild(status);
-      var summary = el('dl');
-      summary.appendChild(el('dt', '', labels.amountLabel));
-      summary.appendChild(el('dd', 'amount', view.amountText));
-      summary.appendChild(el('dt', '', labels.conceptLabel));
-      summary.appendChild(el('dd', '', view.concept));
-      main.appendChild(summary);
-      var payable = [];
-      if (view.payable) {
-        var deadline = el('div', 'deadline');
-        deadline.appendChild(el('h2', '', labels.deadlineLabel));
-        deadline.appendChild(el('p', 'deadline-text', view.deadlineText));
-        var countdown = deadline.appendChild(el('p', 'countdown'));
-        deadline.appendChild(el('p', '', labels.deadlineNote));
-        var code = el('div');
-        code.appendChild(el('h2', '', labels.cipLabel));
-        code.appendChild(el('p', 'cip', view.cip));
-        var copyRow = code.appendChild(el('p'));
-        if (navigator.clipboard) {
-          var copy = copyRow.appendChild(el('button', 'secondary', labels.copyCip));
-          copy.type = 'button';
-          var copied = copyRow.appendChild(el('span'));
-          copied.setAttribute('role', 'status');
-          copy.addEventListener('click', function () {
-            navigator.clipboard.writeText(view.cip).then(function () { copied.textContent = labels.copied; });
-          });
+      // One block per way to pay, cash first: amount, then (while payable) its code and deadline.
+      var options = {}, countdowns = [];
+      (view.paymentOptions || []).forEach(function (option) {
+        var section = main.appendChild(el('div', 'option'));
+        section.setAttribute('data-option-state', option.status);
+        var head = section.appendChild(el('div', 'option-head'));
+        head.appendChild(el('h2', '', option.title));
+        var optionBadge = head.appendChild(el('p', 'option-badge', option.statusLabel));
+        var facts = section.appendChild(el('dl', 'facts'));
+        var payable = [];
+        function fact(label, className, text, whilePayable) {
+          var row = facts.appendChild(el('div'));
+          row.appendChild(el('dt', '', label));
+          row.appendChild(el('dd', className, text));
+          if (whilePayable) payable.push(row);
         }
-        var barcode = code.appendChild(el('div', 'barcode'));
-        barcode.innerHTML = view.barcodeSvg;
-        var how = el('div');
-        how.appendChild(el('h2', '', labels.howToPayTitle));
-        var steps = how.appendChild(el('ol'));
-        labels.howToPay.forEach(function (step) { steps.appendChild(el('li', '', step)); });
-        var link = el('a', '', labels.whereToPayLink);
-        link.href = view.whereToPayUrl;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        how.appendChild(el('p')).appendChild(link);
-        payable = [deadline, code, how];
-        payable.forEach(function (node) { main.appendChild(node); });
+        fact(labels.amountLabel, 'amount', option.amountText, false);
+        if (option.payable) {
+          if (option.cip) fact(labels.cipLabel, 'cip', option.cip, true);
+          fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
+          var codes = section.appendChild(el('div'));
+          payable.push(codes);
+          countdowns.push({ node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt });
+          if (option.method === 'cash') self.cashCodes(codes, view, option);
+          else self.walletCodes(codes, labels, option);
+        }
+        options[option.id] = { section: section, badge: optionBadge, payable: payable };
+      });
+      var about = main.appendChild(el('dl'));
+      about.appendChild(el('dt', '', labels.conceptLabel));
+      about.appendChild(el('dd', '', view.concept));
+      if (view.payable) {
         var tick = function () {
-          countdown.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(view.expiresAt) - Date.now(), labels.countdownUnits) });
+          countdowns.forEach(function (countdown) {
+            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - Date.now(), labels.countdownUnits) });
+          });
         };
         tick();
         this.timers.push(setInterval(tick, 1000));
-        this.poller = statusPoller(function () { self.poll(main, badge, message, payable); });
+        this.poller = statusPoller(function () { self.poll(main, badge, message, options); });
       }
       root.appendChild(main);
       this.announce(view);
     }
-    poll(main, badge, message, payable) {
+    cashCodes(codes, view, option) {
+      var labels = view.labels;
+      codes.appendChild(el('p', 'note', labels.deadlineNote));
+      var copyRow = codes.appendChild(el('p'));
+      if (navigator.clipboard) {
+        var copy = copyRow.appendChild(el('button', 'secondary', labels.copyCip));
+        copy.type = 'button';
+        var copied = copyRow.appendChild(el('span'));
+        copied.setAttribute('role', 'status');
+        copy.addEventListener('click', function () {
+          navigator.clipboard.writeText(option.cip).then(function () { copied.textContent = labels.copied; });
+        });
+      }
+      codes.appendChild(el('div', 'barcode')).innerHTML = option.barcodeSvg || '';
+      codes.appendChild(el('h3', '', labels.howToPayTitle));
+      var steps = codes.appendChild(el('ol'));
+      labels.howToPay.forEach(function (step) { steps.appendChild(el('li', '', step)); });
+      var link = el('a', '', labels.whereToPayLink);
+      link.href = view.whereToPayUrl;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      codes.appendChild(el('p')).appendChild(link);
+    }
+    walletCodes(codes, labels, option) {
+      // Desktop: the QR, for the phone to scan. Phone: the link that opens the wallet. Either alone shows everywhere.
+      var url = /^https:///.test(option.redirectUrl || '') ? option.redirectUrl : null;
+      var both = option.qrSvg && url;
+      if (option.qrSvg) {
+        var qr = codes.appendChild(el('div', both ? 'qr wide-only' : 'qr'));
+        qr.innerHTML = option.qrSvg;
+        qr.appendChild(el('p', 'note', labels.walletScan));
+      }
+      if (url) {
+        var open = codes.appendChild(el('div', both ? 'wallet-open narrow-only' : 'wallet-open'));
+        var button = open.appendChild(el('p')).appendChild(el('a', 'button', labels.walletOpen));
+        button.href = url;
+        button.rel = 'noopener noreferrer';
+        button.target = '_blank';
+        open.appendChild(el('p', 'note', labels.walletOpenNote));
+      }
+    }
+    poll(main, badge, message, options) {
       var self = this;
       fetch(this.url('/status'), { headers: { accept: 'application/json' }, cache: 'no-store' })
         .then(function (response) { return response.ok ? response.json() : null; })
@@ -163,10 +199,16 @@
           main.setAttribute('data-status', view.status);
           badge.textContent = view.statusLabel;
           message.textContent = view.statusMessage;
-          if (!view.payable) {
-            payable.forEach(function (node) { node.hidden = true; });
-            self.stop();
-          }
+          var listed = {};
+          (view.paymentOptions || []).forEach(function (option) { listed[option.id] = option; });
+          Object.keys(options).forEach(function (id) {
+            var shown = options[id], option = listed[id];
+            if (!option) { shown.section.hidden = true; return; }
+            shown.section.setAttribute('data-option-state', option.status);
+            shown.badge.textContent = option.statusLabel;
+            if (!option.payable || !view.payable) shown.payable.forEach(function (node) { node.hidden = true; });
+          });
+          if (!view.payable) self.stop();
           self.announce(view);
         })
         .catch(function () {});

@@ -16,6 +16,47 @@ export const WidgetFileParamsSchema = /* @__PURE__ */ schema(() =>
   }),
 );
 
+const OPTION_DISPLAY_STATUSES = ['open', 'paid', 'closed', 'expired'] as const;
+
+/** One payment option as the buyer's status view shows it (`unavailable` options are left out). */
+export const VoucherOptionStatusSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      id: z.string(),
+      method: z.enum(['cash', 'wallet']),
+      status: z.enum(OPTION_DISPLAY_STATUSES).meta({
+        description:
+          'As the buyer reads it: every option is `paid` once the order is paid (whichever option the money came by).',
+      }),
+      statusLabel: z.string().meta({ description: 'e.g. "Pendiente de pago", "Pagado".' }),
+      payable: z.boolean().meta({ description: 'Only then are its codes (CIP, barcode, QR, link) given.' }),
+      expiresAt: z.iso.datetime().meta({ description: "This option's own deadline." }),
+    })
+    .meta({ id: 'VoucherOptionStatus' }),
+);
+
+export const VoucherOptionViewSchema = /* @__PURE__ */ schema(() =>
+  VoucherOptionStatusSchema.extend({
+    provider: z.string(),
+    title: z.string().meta({ description: 'e.g. "Paga en efectivo", "Paga con Yape o Plin".' }),
+    amountText: z.string(),
+    deadlineText: z.string(),
+    cip: z.string().optional().meta({ description: 'Cash, while payable.' }),
+    barcodeSvg: z
+      .string()
+      .optional()
+      .meta({ description: 'Cash, while payable: Code 128 of the CIP, inline SVG.' }),
+    qrSvg: z
+      .string()
+      .optional()
+      .meta({ description: "Wallet, while payable: the provider's QR (Yape, Plin, …) as inline SVG." }),
+    redirectUrl: z
+      .url({ protocol: /^https$/ })
+      .optional()
+      .meta({ description: "Wallet, while payable: the provider's https page that opens the wallet." }),
+  }).meta({ id: 'VoucherOptionView' }),
+);
+
 export const VoucherStatusViewSchema = /* @__PURE__ */ schema(() =>
   z
     .object({
@@ -29,39 +70,48 @@ export const VoucherStatusViewSchema = /* @__PURE__ */ schema(() =>
         .meta({ description: 'The code can still be paid (only then are CIP and barcode shown).' }),
       paid: z.boolean().meta({ description: "The buyer's money reached us." }),
       expiresAt: z.iso.datetime(),
+      paymentOptions: z.array(VoucherOptionStatusSchema).meta({
+        description: 'The ways this order can be paid, cash first; one (cash) on orders made before wallets.',
+      }),
     })
     .meta({ id: 'VoucherStatusView' }),
 );
 
 export const VoucherViewSchema = /* @__PURE__ */ schema(() =>
-  VoucherStatusViewSchema.extend({
-    marketplaceName: z.string(),
-    firstName: z.string(),
-    concept: z.string(),
-    amountText: z.string().meta({ description: 'e.g. "S/ 150.00"' }),
-    cip: z
-      .string()
-      .optional()
-      .meta({ description: 'Only while payable: a dead code is never shown as something to pay.' }),
-    barcodeSvg: z.string().optional().meta({ description: 'Code 128 of the CIP, inline SVG.' }),
-    deadlineText: z.string(),
-    whereToPayUrl: z.url(),
-    labels: z.object({
-      greeting: z.string(),
-      intro: z.string(),
-      amountLabel: z.string(),
-      conceptLabel: z.string(),
-      cipLabel: z.string(),
-      copyCip: z.string(),
-      copied: z.string(),
-      deadlineLabel: z.string(),
-      deadlineNote: z.string(),
-      statusLabel: z.string(),
-      howToPayTitle: z.string(),
-      howToPay: z.array(z.string()),
-      whereToPayLink: z.string(),
-      countdown: z.string(),
-      countdownUnits: z.object({ d: z.string(), h: z.string(), min: z.string(), s: z.string() }),
-    }),
-  }).meta({ id: 'VoucherView' }),
+  VoucherStatusViewSchema.omit({ paymentOptions: true })
+    .extend({
+      marketplaceName: z.string(),
+      firstName: z.string(),
+      concept: z.string(),
+      amountText: z.string().meta({ description: 'e.g. "S/ 150.00"' }),
+      cip: z
+        .string()
+        .optional()
+        .meta({ description: 'Only while payable: a dead code is never shown as something to pay.' }),
+      barcodeSvg: z.string().optional().meta({ description: 'Code 128 of the CIP, inline SVG.' }),
+      deadlineText: z.string(),
+      whereToPayUrl: z.url(),
+      paymentOptions: z.array(VoucherOptionViewSchema),
+      labels: z.object({
+        greeting: z.string(),
+        intro: z.string(),
+        amountLabel: z.string(),
+        conceptLabel: z.string(),
+        cipLabel: z.string(),
+        copyCip: z.string(),
+        copied: z.string(),
+        deadlineLabel: z.string(),
+        deadlineNote: z.string(),
+        statusLabel: z.string(),
+        howToPayTitle: z.string(),
+        howToPay: z.array(z.string()),
+        whereToPayLink: z.string(),
+        walletScan: z.string(),
+        walletOpen: z.string(),
+        walletOpenNote: z.string(),
+        countdown: z.string(),
+        countdownUnits: z.object({ d: z.string(), h: z.string(), min: z.string(), s: z.string() }),
+      }),
+    })
+    .meta({ id: 'VoucherView' }),
 );

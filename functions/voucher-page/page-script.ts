@@ -13,28 +13,44 @@ export const VOUCHER_PAGE_SCRIPT = `
   var root = document.querySelector('.pe-voucher');
   var data = JSON.parse(document.getElementById('voucher-data').textContent);
 ${BROWSER_HELPERS}
-  var countdown = root.querySelector('[data-countdown]');
+  var countdowns = root.querySelectorAll('[data-countdown]');
   function tick() {
-    if (countdown) countdown.textContent = fill(data.countdown, { remaining: remaining(Date.parse(data.expiresAt) - Date.now(), data.units) });
+    for (var i = 0; i < countdowns.length; i++) {
+      var expiresAt = Date.parse(countdowns[i].getAttribute('data-expires-at'));
+      countdowns[i].textContent = fill(data.countdown, { remaining: remaining(expiresAt - Date.now(), data.units) });
+    }
   }
-  var copyButton = root.querySelector('[data-copy]');
-  var copied = root.querySelector('[data-copied]');
-  if (copyButton && navigator.clipboard) {
-    copyButton.hidden = false;
-    copyButton.addEventListener('click', function () {
-      navigator.clipboard.writeText(data.cip).then(function () { copied.textContent = data.copied; });
+  var copyButtons = root.querySelectorAll('[data-copy]');
+  for (var c = 0; c < copyButtons.length && navigator.clipboard; c++) (function (button) {
+    var copied = button.parentNode.querySelector('[data-copied]');
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(button.getAttribute('data-copy')).then(function () { copied.textContent = data.copied; });
     });
-  }
+  })(copyButtons[c]);
   var printButton = root.querySelector('[data-print]');
   printButton.hidden = false;
   printButton.addEventListener('click', function () { window.print(); });
+  function hide(scope, selector) {
+    var nodes = scope.querySelectorAll(selector);
+    for (var i = 0; i < nodes.length; i++) nodes[i].hidden = true;
+  }
   function apply(view) {
     root.setAttribute('data-status', view.status);
     root.querySelector('[data-status-label]').textContent = view.statusLabel;
     root.querySelector('[data-status-message]').textContent = view.statusMessage;
-    if (!view.payable) {
-      var payable = root.querySelectorAll('[data-payable]');
-      for (var i = 0; i < payable.length; i++) payable[i].hidden = true;
+    // A status view without options (an older deployment's, still cached) says only whether to hide the codes.
+    if (!view.paymentOptions) { if (!view.payable) hide(root, '[data-option-payable]'); return; }
+    var sections = root.querySelectorAll('[data-option]');
+    for (var i = 0; i < sections.length; i++) {
+      var section = sections[i], option = null;
+      for (var j = 0; j < view.paymentOptions.length; j++)
+        if (view.paymentOptions[j].id === section.getAttribute('data-option')) option = view.paymentOptions[j];
+      // An option the status no longer lists (now unavailable) goes; one no longer payable keeps no code.
+      if (!option) { section.hidden = true; continue; }
+      section.setAttribute('data-option-state', option.status);
+      section.querySelector('[data-option-status]').textContent = option.statusLabel;
+      if (!option.payable || !view.payable) hide(section, '[data-option-payable]');
     }
   }
   var statusUrl = location.pathname.replace(/\\/+$/, '') + '/status';

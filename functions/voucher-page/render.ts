@@ -57,56 +57,101 @@ ${body}
 </html>`;
 }
 
-/** The hosted voucher page: server-rendered, complete without JavaScript. */
-export function renderVoucherPage(view: VoucherView, copy: VoucherCopy = COPY_ES_PE): string {
+type OptionView = VoucherView['paymentOptions'][number];
+
+/** The facts of one option: amount always; CIP and deadline only while it can be paid. */
+function optionFacts(option: OptionView, labels: VoucherView['labels']): string {
+  const facts = [
+    `<div><dt>${e(labels.amountLabel)}</dt><dd class="amount">${e(option.amountText)}</dd></div>`,
+  ];
+  if (option.payable && option.cip !== undefined)
+    facts.push(
+      `<div data-option-payable><dt>${e(labels.cipLabel)}</dt><dd class="cip">${e(option.cip)}</dd></div>`,
+    );
+  if (option.payable)
+    facts.push(
+      `<div data-option-payable><dt>${e(labels.deadlineLabel)}</dt><dd class="deadline-text">${e(option.deadlineText)}</dd></div>`,
+    );
+  return `<dl class="facts">\n${facts.join('\n')}\n</dl>`;
+}
+
+function cashCodes(view: VoucherView, option: OptionView): string {
   const { labels } = view;
-  const data = {
-    expiresAt: view.expiresAt,
-    payable: view.payable,
-    cip: view.cip ?? null,
-    copied: labels.copied,
-    countdown: labels.countdown,
-    units: labels.countdownUnits,
-  };
-  const payable = view.payable;
-  const body = `<header>
-<p class="marketplace">${e(view.marketplaceName)}</p>
-<h1>${e(copy.pageTitle)}</h1>
-</header>
-<p>${e(labels.greeting)}</p>
-<p>${e(labels.intro)}</p>
-<section class="status" aria-live="polite">
-<h2>${e(labels.statusLabel)}</h2>
-<p class="badge" data-status-label>${e(view.statusLabel)}</p>
-<p data-status-message>${e(view.statusMessage)}</p>
-</section>
-<dl>
-<dt>${e(labels.amountLabel)}</dt><dd class="amount">${e(view.amountText)}</dd>
-<dt>${e(labels.conceptLabel)}</dt><dd>${e(view.concept)}</dd>
-</dl>
-${
-  payable
-    ? `<section class="deadline" data-payable>
-<h2>${e(labels.deadlineLabel)}</h2>
-<p class="deadline-text">${e(view.deadlineText)}</p>
-<p class="countdown" data-countdown></p>
-<p>${e(labels.deadlineNote)}</p>
-</section>
-<section data-payable>
-<h2>${e(labels.cipLabel)}</h2>
-<p class="cip">${e(view.cip ?? '')}</p>
-<p><button type="button" class="secondary" data-copy hidden>${e(labels.copyCip)}</button> <span data-copied role="status"></span></p>
-<div class="barcode">${view.barcodeSvg ?? ''}</div>
-</section>
-<section data-payable>
-<h2>${e(labels.howToPayTitle)}</h2>
+  return `<div data-option-payable>
+<p class="countdown" data-countdown data-expires-at="${e(option.expiresAt)}"></p>
+<p class="note">${e(labels.deadlineNote)}</p>
+<p><button type="button" class="secondary" data-copy="${e(option.cip ?? '')}" hidden>${e(labels.copyCip)}</button> <span data-copied role="status"></span></p>
+<div class="barcode">${option.barcodeSvg ?? ''}</div>
+<h3>${e(labels.howToPayTitle)}</h3>
 <ol>
 ${labels.howToPay.map((step) => `<li>${e(step)}</li>`).join('\n')}
 </ol>
 <p class="no-print"><a href="${e(view.whereToPayUrl)}" rel="noopener noreferrer" target="_blank">${e(labels.whereToPayLink)}</a></p>
-</section>`
-    : ''
+</div>`;
 }
+
+/** A wallet's QR (desktop: the phone scans it) and its link (phone: it opens the wallet); either alone is shown everywhere. */
+function walletCodes(view: VoucherView, option: OptionView): string {
+  const { labels } = view;
+  const both = option.qrSvg !== undefined && option.redirectUrl !== undefined;
+  const qr =
+    option.qrSvg === undefined
+      ? ''
+      : `<div class="qr${both ? ' wide-only' : ''}">${option.qrSvg}<p class="note">${e(labels.walletScan)}</p></div>`;
+  const link =
+    option.redirectUrl === undefined
+      ? ''
+      : `<div class="wallet-open${both ? ' narrow-only' : ''}"><p><a class="button" href="${e(option.redirectUrl)}" rel="noopener noreferrer">${e(labels.walletOpen)}</a></p><p class="note">${e(labels.walletOpenNote)}</p></div>`;
+  return `<div data-option-payable>
+<p class="countdown" data-countdown data-expires-at="${e(option.expiresAt)}"></p>
+${qr}${link}
+</div>`;
+}
+
+function optionSection(view: VoucherView, option: OptionView, index: number): string {
+  const heading = `option-${index}`;
+  const codes = !option.payable
+    ? ''
+    : option.method === 'cash'
+      ? cashCodes(view, option)
+      : walletCodes(view, option);
+  return `<section class="option" data-option="${e(option.id)}" data-method="${e(option.method)}" data-option-state="${e(option.status)}" aria-labelledby="${heading}">
+<div class="option-head"><h2 id="${heading}">${e(option.title)}</h2><p class="option-badge" data-option-status>${e(option.statusLabel)}</p></div>
+${optionFacts(option, view.labels)}
+${codes}
+</section>`;
+}
+
+/**
+ * The hosted voucher page: server-rendered, complete without JavaScript. What the buyer needs at
+ * the counter — amount, CIP, deadline — comes first, above the fold of a 360×640 phone
+ * (test/e2e/serial/voucher-options.test.ts measures it); words about the order come after.
+ */
+export function renderVoucherPage(view: VoucherView, copy: VoucherCopy = COPY_ES_PE): string {
+  const { labels } = view;
+  const data = {
+    payable: view.payable,
+    copied: labels.copied,
+    countdown: labels.countdown,
+    units: labels.countdownUnits,
+  };
+  const body = `<header>
+<p class="marketplace">${e(view.marketplaceName)}</p>
+<h1>${e(copy.pageTitle)}</h1>
+<p class="greeting">${e(labels.greeting)}</p>
+</header>
+<section class="status" aria-live="polite">
+<h2>${e(labels.statusLabel)}</h2>
+<p class="badge" data-status-label>${e(view.statusLabel)}</p>
+<p class="status-message" data-status-message>${e(view.statusMessage)}</p>
+</section>
+${view.paymentOptions.map((option, index) => optionSection(view, option, index)).join('\n')}
+<section class="about">
+<p>${e(labels.intro)}</p>
+<dl>
+<dt>${e(labels.conceptLabel)}</dt><dd>${e(view.concept)}</dd>
+</dl>
+</section>
 <p><button type="button" data-print hidden>${e(copy.printButton)}</button></p>
 <footer>${e(fill(copy.footer, { marketplace: view.marketplaceName }))}</footer>
 <script type="application/json" id="voucher-data">${jsonBlock(data)}</script>

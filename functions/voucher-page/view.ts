@@ -1,11 +1,12 @@
-// Named symbology import: esbuild keeps Code 128 and drops bwip-js's other ~100 symbologies.
-import { code128, drawingSVG } from 'bwip-js/node';
+// Named symbology imports: esbuild keeps Code 128 and QR Code and drops bwip-js's other ~100 symbologies.
+import { code128, drawingSVG, qrcode } from 'bwip-js/node';
 import type * as z from 'zod';
 import type { Currency } from '#model/money';
 import type { Order, OrderStatus } from '#model/order';
 import { limaWallClock } from '#platform/lima-time';
 import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
+import { optionDisplayStatus, optionTitle, paymentOptionsOf, safeRedirectUrl } from './options';
 
 /** Stage settings of the buyer-facing pages (lib/stage-config.ts `voucherPage`). */
 export interface VoucherPageSettings {
@@ -75,6 +76,23 @@ export function barcodeSvg(cip: string, label: string): string {
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `);
 }
 
+/** The wallet's QR (what Yape, Plin and other wallets scan) as inline SVG, drawn from the provider's payload like the barcode. */
+export function qrSvg(payload: string, label: string): string {
+  const svg = qrcode(
+    {
+      bcid: 'qrcode',
+      text: payload,
+      scale: 4,
+      // The quiet zone the QR specification asks for (four modules).
+      paddingwidth: 8,
+      paddingheight: 8,
+      backgroundcolor: 'FFFFFF',
+    },
+    drawingSVG(),
+  );
+  return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `);
+}
+
 export function escapeHtml(text: string): string {
   return text
     .replaceAll('&', '&amp;')
@@ -99,12 +117,25 @@ export type VoucherStatusView = z.infer<typeof VoucherStatusViewSchema>;
 export type VoucherView = z.infer<typeof VoucherViewSchema>;
 
 export function statusView(
-  order: Pick<Order, 'status' | 'expiresAt'>,
+  order: Order,
   settings: VoucherPageSettings,
   at: Date,
   copy: VoucherCopy = COPY_ES_PE,
 ): VoucherStatusView {
   const status = displayedStatus(order, at);
+  const paymentOptions: VoucherStatusView['paymentOptions'] = [];
+  for (const option of paymentOptionsOf(order)) {
+    const shown = optionDisplayStatus(option, status, at);
+    if (shown === undefined) continue;
+    paymentOptions.push({
+      id: option.id,
+      method: option.method,
+      status: shown,
+      statusLabel: copy.optionStatus[shown],
+      payable: shown === 'open',
+      expiresAt: option.expiresAt,
+    });
+  }
   return {
     status,
     statusLabel: copy.status[status],
@@ -112,6 +143,7 @@ export function statusView(
     payable: status === 'PENDING_PAYMENT',
     paid: PAID_STATUSES.has(status),
     expiresAt: order.expiresAt,
+    paymentOptions,
   };
 }
 
@@ -122,19 +154,47 @@ export function voucherView(
   copy: VoucherCopy = COPY_ES_PE,
 ): VoucherView {
   const status = statusView(order, settings, at, copy);
-  const cip = order.voucher.cip;
+  const inputs = new Map(paymentOptionsOf(order).map((option) => [option.id, option]));
+  const paymentOptions: VoucherView['paymentOptions'] = status.paymentOptions.flatMap((shown) => {
+    const option = inputs.get(shown.id);
+    if (option === undefined) return [];
+    const amountText = formatAmount(option.amount, option.currency, copy);
+    // A code is handed out only while that option can be paid: no dead CIP or QR is ever shown.
+    const cip = option.cash?.cip ?? order.voucher.cip;
+    const codes = !shown.payable
+      ? {}
+      : option.method === 'cash'
+        ? { cip, barcodeSvg: barcodeSvg(cip, fill(copy.barcodeLabel, { cip })) }
+        : walletCodes(option.wallet, amountText, copy);
+    return [
+      {
+        ...shown,
+        provider: option.provider,
+        title: optionTitle(option, copy),
+        amountText,
+        deadlineText: formatDeadline(option.expiresAt, copy),
+        ...codes,
+      },
+    ];
+  });
+  // The top-level CIP and barcode (what widget 1.1 reads) are the payable cash option's.
+  const cash = paymentOptions.find((option) => option.method === 'cash' && option.cip !== undefined);
+  const several = paymentOptions.length > 1;
   return {
     ...status,
     marketplaceName: settings.marketplaceName,
     firstName: order.buyer.firstName,
     concept: order.concept,
     amountText: formatAmount(order.amount, order.currency, copy),
-    ...(status.payable ? { cip, barcodeSvg: barcodeSvg(cip, fill(copy.barcodeLabel, { cip })) } : {}),
+    ...(cash?.cip !== undefined && cash.barcodeSvg !== undefined
+      ? { cip: cash.cip, barcodeSvg: cash.barcodeSvg }
+      : {}),
     deadlineText: formatDeadline(order.expiresAt, copy),
     whereToPayUrl: settings.whereToPayUrl,
+    paymentOptions,
     labels: {
       greeting: fill(copy.greeting, { firstName: order.buyer.firstName }),
-      intro: fill(copy.intro, { marketplace: settings.marketplaceName }),
+      intro: fill(several ? copy.introChoose : copy.intro, { marketplace: settings.marketplaceName }),
       amountLabel: copy.amountLabel,
       conceptLabel: copy.conceptLabel,
       cipLabel: copy.cipLabel,
@@ -146,6 +206,9 @@ export function voucherView(
       howToPayTitle: copy.howToPayTitle,
       howToPay: [...copy.howToPay],
       whereToPayLink: copy.whereToPayLink,
+      walletScan: copy.walletScan,
+      walletOpen: copy.walletOpen,
+      walletOpenNote: copy.walletOpenNote,
       countdown: copy.countdown,
       countdownUnits: {
         d: copy.countdownDays,
@@ -154,5 +217,20 @@ export function voucherView(
         s: copy.countdownSeconds,
       },
     },
+  };
+}
+
+/** A payable wallet option's codes: its QR (drawn from the provider's payload) and/or the https link that opens the wallet. */
+function walletCodes(
+  wallet: { qrPayload?: string; redirectUrl?: string } | undefined,
+  amountText: string,
+  copy: VoucherCopy,
+): { qrSvg?: string; redirectUrl?: string } {
+  const redirectUrl = safeRedirectUrl(wallet?.redirectUrl);
+  return {
+    ...(wallet?.qrPayload
+      ? { qrSvg: qrSvg(wallet.qrPayload, fill(copy.walletQrLabel, { amount: amountText })) }
+      : {}),
+    ...(redirectUrl !== undefined ? { redirectUrl } : {}),
   };
 }

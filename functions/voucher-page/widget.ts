@@ -3,7 +3,7 @@ import { BROWSER_HELPERS } from './browser-helpers';
 import { VOUCHER_CSS } from './styles';
 
 /** Bumped when the widget's behaviour changes; `/sdk/voucher-<version>.js` is immutable. */
-export const WIDGET_VERSION = '1.1.0';
+export const WIDGET_VERSION = '1.2.0';
 
 /**
  * `<pe-voucher token="…">`: the voucher inside a marketplace's own checkout. A framework-free
@@ -78,58 +78,94 @@ ${BROWSER_HELPERS}
       status.setAttribute('aria-live', 'polite');
       status.appendChild(el('h2', '', labels.statusLabel));
       var badge = status.appendChild(el('p', 'badge', view.statusLabel));
-      var message = status.appendChild(el('p', '', view.statusMessage));
+      var message = status.appendChild(el('p', 'status-message', view.statusMessage));
       main.appendChild(status);
-      var summary = el('dl');
-      summary.appendChild(el('dt', '', labels.amountLabel));
-      summary.appendChild(el('dd', 'amount', view.amountText));
-      summary.appendChild(el('dt', '', labels.conceptLabel));
-      summary.appendChild(el('dd', '', view.concept));
-      main.appendChild(summary);
-      var payable = [];
-      if (view.payable) {
-        var deadline = el('div', 'deadline');
-        deadline.appendChild(el('h2', '', labels.deadlineLabel));
-        deadline.appendChild(el('p', 'deadline-text', view.deadlineText));
-        var countdown = deadline.appendChild(el('p', 'countdown'));
-        deadline.appendChild(el('p', '', labels.deadlineNote));
-        var code = el('div');
-        code.appendChild(el('h2', '', labels.cipLabel));
-        code.appendChild(el('p', 'cip', view.cip));
-        var copyRow = code.appendChild(el('p'));
-        if (navigator.clipboard) {
-          var copy = copyRow.appendChild(el('button', 'secondary', labels.copyCip));
-          copy.type = 'button';
-          var copied = copyRow.appendChild(el('span'));
-          copied.setAttribute('role', 'status');
-          copy.addEventListener('click', function () {
-            navigator.clipboard.writeText(view.cip).then(function () { copied.textContent = labels.copied; });
-          });
+      // One block per way to pay, cash first: amount, then (while payable) its code and deadline.
+      var options = {}, countdowns = [];
+      (view.paymentOptions || []).forEach(function (option) {
+        var section = main.appendChild(el('div', 'option'));
+        section.setAttribute('data-option-state', option.status);
+        var head = section.appendChild(el('div', 'option-head'));
+        head.appendChild(el('h2', '', option.title));
+        var optionBadge = head.appendChild(el('p', 'option-badge', option.statusLabel));
+        var facts = section.appendChild(el('dl', 'facts'));
+        var payable = [];
+        function fact(label, className, text, whilePayable) {
+          var row = facts.appendChild(el('div'));
+          row.appendChild(el('dt', '', label));
+          row.appendChild(el('dd', className, text));
+          if (whilePayable) payable.push(row);
         }
-        var barcode = code.appendChild(el('div', 'barcode'));
-        barcode.innerHTML = view.barcodeSvg;
-        var how = el('div');
-        how.appendChild(el('h2', '', labels.howToPayTitle));
-        var steps = how.appendChild(el('ol'));
-        labels.howToPay.forEach(function (step) { steps.appendChild(el('li', '', step)); });
-        var link = el('a', '', labels.whereToPayLink);
-        link.href = view.whereToPayUrl;
-        link.target = '_blank';
-        link.rel = 'noopener noreferrer';
-        how.appendChild(el('p')).appendChild(link);
-        payable = [deadline, code, how];
-        payable.forEach(function (node) { main.appendChild(node); });
+        fact(labels.amountLabel, 'amount', option.amountText, false);
+        if (option.payable) {
+          if (option.cip) fact(labels.cipLabel, 'cip', option.cip, true);
+          fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
+          var codes = section.appendChild(el('div'));
+          payable.push(codes);
+          countdowns.push({ node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt });
+          if (option.method === 'cash') self.cashCodes(codes, view, option);
+          else self.walletCodes(codes, labels, option);
+        }
+        options[option.id] = { section: section, badge: optionBadge, payable: payable };
+      });
+      var about = main.appendChild(el('dl'));
+      about.appendChild(el('dt', '', labels.conceptLabel));
+      about.appendChild(el('dd', '', view.concept));
+      if (view.payable) {
         var tick = function () {
-          countdown.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(view.expiresAt) - Date.now(), labels.countdownUnits) });
+          countdowns.forEach(function (countdown) {
+            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - Date.now(), labels.countdownUnits) });
+          });
         };
         tick();
         this.timers.push(setInterval(tick, 1000));
-        this.poller = statusPoller(function () { self.poll(main, badge, message, payable); });
+        this.poller = statusPoller(function () { self.poll(main, badge, message, options); });
       }
       root.appendChild(main);
       this.announce(view);
     }
-    poll(main, badge, message, payable) {
+    cashCodes(codes, view, option) {
+      var labels = view.labels;
+      codes.appendChild(el('p', 'note', labels.deadlineNote));
+      var copyRow = codes.appendChild(el('p'));
+      if (navigator.clipboard) {
+        var copy = copyRow.appendChild(el('button', 'secondary', labels.copyCip));
+        copy.type = 'button';
+        var copied = copyRow.appendChild(el('span'));
+        copied.setAttribute('role', 'status');
+        copy.addEventListener('click', function () {
+          navigator.clipboard.writeText(option.cip).then(function () { copied.textContent = labels.copied; });
+        });
+      }
+      codes.appendChild(el('div', 'barcode')).innerHTML = option.barcodeSvg || '';
+      codes.appendChild(el('h3', '', labels.howToPayTitle));
+      var steps = codes.appendChild(el('ol'));
+      labels.howToPay.forEach(function (step) { steps.appendChild(el('li', '', step)); });
+      var link = el('a', '', labels.whereToPayLink);
+      link.href = view.whereToPayUrl;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      codes.appendChild(el('p')).appendChild(link);
+    }
+    walletCodes(codes, labels, option) {
+      // Desktop: the QR, for the phone to scan. Phone: the link that opens the wallet. Either alone shows everywhere.
+      var url = /^https:///.test(option.redirectUrl || '') ? option.redirectUrl : null;
+      var both = option.qrSvg && url;
+      if (option.qrSvg) {
+        var qr = codes.appendChild(el('div', both ? 'qr wide-only' : 'qr'));
+        qr.innerHTML = option.qrSvg;
+        qr.appendChild(el('p', 'note', labels.walletScan));
+      }
+      if (url) {
+        var open = codes.appendChild(el('div', both ? 'wallet-open narrow-only' : 'wallet-open'));
+        var button = open.appendChild(el('p')).appendChild(el('a', 'button', labels.walletOpen));
+        button.href = url;
+        button.rel = 'noopener noreferrer';
+        button.target = '_blank';
+        open.appendChild(el('p', 'note', labels.walletOpenNote));
+      }
+    }
+    poll(main, badge, message, options) {
       var self = this;
       fetch(this.url('/status'), { headers: { accept: 'application/json' }, cache: 'no-store' })
         .then(function (response) { return response.ok ? response.json() : null; })
@@ -138,10 +174,16 @@ ${BROWSER_HELPERS}
           main.setAttribute('data-status', view.status);
           badge.textContent = view.statusLabel;
           message.textContent = view.statusMessage;
-          if (!view.payable) {
-            payable.forEach(function (node) { node.hidden = true; });
-            self.stop();
-          }
+          var listed = {};
+          (view.paymentOptions || []).forEach(function (option) { listed[option.id] = option; });
+          Object.keys(options).forEach(function (id) {
+            var shown = options[id], option = listed[id];
+            if (!option) { shown.section.hidden = true; return; }
+            shown.section.setAttribute('data-option-state', option.status);
+            shown.badge.textContent = option.statusLabel;
+            if (!option.payable || !view.payable) shown.payable.forEach(function (node) { node.hidden = true; });
+          });
+          if (!view.payable) self.stop();
           self.announce(view);
         })
         .catch(function () {});

@@ -1603,6 +1603,60 @@ export interface components {
              */
             displayUrl?: string;
         };
+        VoucherOptionStatus: {
+            id: string;
+            /** @enum {string} */
+            method: "cash" | "wallet";
+            /**
+             * @description As the buyer reads it: every option is `paid` once the order is paid (whichever option the money came by).
+             * @enum {string}
+             */
+            status: "open" | "paid" | "closed" | "expired";
+            /** @description e.g. "Pendiente de pago", "Pagado". */
+            statusLabel: string;
+            /** @description Only then are its codes (CIP, barcode, QR, link) given. */
+            payable: boolean;
+            /**
+             * Format: date-time
+             * @description This option's own deadline.
+             */
+            expiresAt: string;
+        };
+        VoucherOptionView: {
+            id: string;
+            /** @enum {string} */
+            method: "cash" | "wallet";
+            /**
+             * @description As the buyer reads it: every option is `paid` once the order is paid (whichever option the money came by).
+             * @enum {string}
+             */
+            status: "open" | "paid" | "closed" | "expired";
+            /** @description e.g. "Pendiente de pago", "Pagado". */
+            statusLabel: string;
+            /** @description Only then are its codes (CIP, barcode, QR, link) given. */
+            payable: boolean;
+            /**
+             * Format: date-time
+             * @description This option's own deadline.
+             */
+            expiresAt: string;
+            provider: string;
+            /** @description e.g. "Paga en efectivo", "Paga con Yape o Plin". */
+            title: string;
+            amountText: string;
+            deadlineText: string;
+            /** @description Cash, while payable. */
+            cip?: string;
+            /** @description Cash, while payable: Code 128 of the CIP, inline SVG. */
+            barcodeSvg?: string;
+            /** @description Wallet, while payable: the provider's QR (Yape, Plin, …) as inline SVG. */
+            qrSvg?: string;
+            /**
+             * Format: uri
+             * @description Wallet, while payable: the provider's https page that opens the wallet.
+             */
+            redirectUrl?: string;
+        };
         VoucherStatusView: {
             /** @enum {string} */
             status: "PENDING_PAYMENT" | "PAID" | "FULFILLED" | "EXPIRED" | "CANCELLED" | "PAID_LATE" | "REFUNDED";
@@ -1615,6 +1669,8 @@ export interface components {
             paid: boolean;
             /** Format: date-time */
             expiresAt: string;
+            /** @description The ways this order can be paid, cash first; one (cash) on orders made before wallets. */
+            paymentOptions: components["schemas"]["VoucherOptionStatus"][];
         };
         VoucherView: {
             /** @enum {string} */
@@ -1640,6 +1696,7 @@ export interface components {
             deadlineText: string;
             /** Format: uri */
             whereToPayUrl: string;
+            paymentOptions: components["schemas"]["VoucherOptionView"][];
             labels: {
                 greeting: string;
                 intro: string;
@@ -1654,6 +1711,9 @@ export interface components {
                 howToPayTitle: string;
                 howToPay: string[];
                 whereToPayLink: string;
+                walletScan: string;
+                walletOpen: string;
+                walletOpenNote: string;
                 countdown: string;
                 countdownUnits: {
                     d: string;

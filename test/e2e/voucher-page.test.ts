@@ -33,7 +33,7 @@ describe('the hosted voucher page', () => {
     expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(answer.text).toContain('<html lang="es-PE">');
     expect(answer.text).toContain('S/ 150.00');
-    expect(answer.text).toContain(`<p class="cip">${order.voucher.cip}</p>`);
+    expect(answer.text).toContain(`<dd class="cip">${order.voucher.cip}</dd>`);
     expect(answer.text).toMatch(/<svg role="img" aria-label="Código de barras del CIP \d+"/);
     expect(answer.text).toContain('Pendiente de pago');
     expect(answer.text).toMatch(
@@ -121,19 +121,34 @@ describe('the hosted voucher page', () => {
       payable: true,
       paid: false,
       expiresAt: order.expiresAt,
+      paymentOptions: expect.arrayContaining([
+        expect.objectContaining({
+          method: 'cash',
+          status: 'open',
+          statusLabel: 'Pendiente de pago',
+          payable: true,
+          expiresAt: order.expiresAt,
+        }),
+      ]),
     });
 
     await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
     const paid = await eventually(async () => {
-      const view = (await (await fetch(statusUrl)).json()) as { status: string };
+      const view = (await (await fetch(statusUrl)).json()) as {
+        status: string;
+        paymentOptions: { statusLabel: string }[];
+      };
       return view.status === 'PAID' ? view : undefined;
     });
     expect(paid).toMatchObject({ statusLabel: 'Pagado', payable: false, paid: true });
+    // Every way to pay says so, whichever the money came by.
+    expect(paid.paymentOptions.length).toBeGreaterThan(0);
+    for (const option of paid.paymentOptions) expect(option.statusLabel).toBe('Pagado');
     // A paid code is not something to pay any more: no CIP to copy, no barcode.
     const answer = await page(order.voucher.displayUrl ?? '');
     expect(answer.text).toContain('Pagado');
     expect(answer.text).not.toContain('<svg');
-    expect(answer.text).not.toContain(`<p class="cip">`);
+    expect(answer.text).not.toContain('class="cip"');
   });
 
   it('says so for cancelled orders and shows no barcode for a dead code', async () => {
@@ -173,7 +188,7 @@ describe('the hosted voucher page', () => {
     expect(await script.text()).toContain("customElements.define('pe-voucher'");
     const again = await fetch(`${stack().apiUrl}/sdk/voucher.js`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
-    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.1.0.js`);
+    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.2.0.js`);
     expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${stack().apiUrl}/sdk/other.js`)).status).toBe(404);
   });

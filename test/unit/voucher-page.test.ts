@@ -32,6 +32,38 @@ function order(overrides: Partial<Order> = {}): Order {
   };
 }
 
+const QR_PAYLOAD = '00020101021226860014pe.culqi.qr0112ord_test_9f8e7d6c5b4a';
+const REDIRECT_URL = 'https://sandbox.dlocal.com/collect/yape/D-4-abc123';
+
+/** An order offered cash and a wallet (issue 30's payment options), both open. */
+function withOptions(source: Order, wallet: Record<string, unknown> = {}): Order {
+  const paymentOptions = [
+    {
+      id: 'po_cash1',
+      method: 'cash',
+      provider: 'pagoefectivo',
+      status: 'open',
+      amount: source.amount,
+      currency: source.currency,
+      expiresAt: source.expiresAt,
+      cash: { cip: source.voucher.cip },
+    },
+    {
+      id: 'po_wallet1',
+      method: 'wallet',
+      provider: 'culqi',
+      status: 'open',
+      amount: source.amount,
+      currency: source.currency,
+      // A wallet QR lives shorter than the CIP.
+      expiresAt: '2026-11-27T17:00:00Z',
+      wallet: { wallets: ['yape', 'plin'], qrPayload: QR_PAYLOAD, redirectUrl: REDIRECT_URL },
+      ...wallet,
+    },
+  ];
+  return { ...source, paymentOptions } as Order;
+}
+
 /** The catalogue with every entry swapped for a marker naming it (placeholders kept, so fill() still works). */
 function markers(copy: unknown, path: string[] = []): unknown {
   if (typeof copy === 'string') {
@@ -65,8 +97,11 @@ function readableText(html: string): string[] {
 describe('the copy catalogue', () => {
   it('holds every word a buyer reads: the page shows nothing but catalogue entries and order data', () => {
     const copy = markers(COPY_ES_PE) as VoucherCopy;
-    for (const status of ORDER_STATUSES) {
-      const source = order({ status });
+    for (const source of ORDER_STATUSES.flatMap((status) => [
+      order({ status }),
+      withOptions(order({ status })),
+    ])) {
+      const { status } = source;
       const view = voucherView(source, settings, at, copy);
       const data = [settings.marketplaceName, source.buyer.firstName, source.concept, source.voucher.cip];
       for (const chunk of readableText(renderVoucherPage(view, copy))) {
@@ -83,8 +118,11 @@ describe('the copy catalogue', () => {
   });
 
   it('leaves no placeholder unfilled and no English on the page', () => {
-    for (const status of ORDER_STATUSES) {
-      const html = renderVoucherPage(voucherView(order({ status }), settings, at));
+    for (const source of ORDER_STATUSES.flatMap((status) => [
+      order({ status }),
+      withOptions(order({ status })),
+    ])) {
+      const html = renderVoucherPage(voucherView(source, settings, at));
       const text = readableText(html).join(' ');
       expect(text).not.toMatch(/\{\w+\}/);
       expect(text).not.toMatch(/\b(pay|paid|expired|deadline|amount|status|cancel(l)?ed|pending)\b/i);
@@ -174,5 +212,91 @@ describe('what the buyer is shown', () => {
   it('allows the page nothing but its own script and style', () => {
     expect(VOUCHER_PAGE_CSP).toContain("default-src 'none'");
     expect(VOUCHER_PAGE_CSP).not.toMatch(/unsafe|https?:|\*/);
+  });
+});
+
+describe('ways to pay: cash and wallet options', () => {
+  it('offers cash first (CIP, barcode) and the wallet (QR, link), each with its amount and deadline', () => {
+    const view = voucherView(withOptions(order()), settings, at);
+    expect(view.paymentOptions.map((option) => [option.method, option.title, option.statusLabel])).toEqual([
+      ['cash', 'Paga en efectivo', 'Pendiente de pago'],
+      ['wallet', 'Paga con Yape o Plin', 'Pendiente de pago'],
+    ]);
+    const [cash, wallet] = view.paymentOptions;
+    expect(cash).toMatchObject({ payable: true, amountText: 'S/ 150.00', cip: view.cip });
+    expect(cash?.barcodeSvg).toMatch(/^<svg role="img" aria-label="Código de barras del CIP/);
+    expect(wallet).toMatchObject({ payable: true, amountText: 'S/ 150.00', redirectUrl: REDIRECT_URL });
+    expect(wallet?.qrSvg).toMatch(
+      /^<svg role="img" aria-label="Código QR para pagar S\/ 150.00 con Yape o Plin"/,
+    );
+    expect(wallet?.deadlineText.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      'Paga antes del viernes 27 de noviembre a las 12:00 p. m.',
+    );
+    const html = renderVoucherPage(view);
+    expect(html).toContain('Paga en efectivo');
+    expect(html).toContain('Paga con Yape o Plin');
+    expect(html).toContain(`href="${REDIRECT_URL}"`);
+    expect(html.match(/<svg /g)).toHaveLength(2);
+  });
+
+  it('once paid, every option reads "Pagado" and no code stays: no CIP, barcode, QR or link', () => {
+    for (const status of ['PAID', 'FULFILLED', 'PAID_LATE', 'REFUNDED'] as const) {
+      // The wallet paid it: the cash option is closed at the provider, and says "Pagado" too.
+      const source = withOptions(order({ status }));
+      const view = voucherView(source, settings, at);
+      expect(view.paymentOptions.map((option) => [option.statusLabel, option.payable])).toEqual([
+        ['Pagado', false],
+        ['Pagado', false],
+      ]);
+      const html = renderVoucherPage(view);
+      expect(html).not.toContain('<svg');
+      expect(html).not.toContain(source.voucher.cip);
+      expect(html).not.toContain(REDIRECT_URL);
+      expect(html).not.toMatch(/<[a-z]+ data-option-payable/);
+    }
+  });
+
+  it('leaves out an unavailable option, and a wallet past its own deadline gives no QR while the CIP still counts', () => {
+    const unavailable = voucherView(withOptions(order(), { status: 'unavailable' }), settings, at);
+    expect(unavailable.paymentOptions.map((option) => option.method)).toEqual(['cash']);
+    expect(
+      statusView(withOptions(order(), { status: 'unavailable' }), settings, at).paymentOptions,
+    ).toHaveLength(1);
+    expect(renderVoucherPage(unavailable)).not.toContain('Yape');
+
+    const later = voucherView(withOptions(order()), settings, new Date('2026-11-27T17:00:00Z'));
+    expect(later.payable).toBe(true);
+    expect(later.paymentOptions.map((option) => [option.method, option.statusLabel, option.payable])).toEqual(
+      [
+        ['cash', 'Pendiente de pago', true],
+        ['wallet', 'Vencido', false],
+      ],
+    );
+    expect(later.paymentOptions[1]?.qrSvg).toBeUndefined();
+    expect(later.paymentOptions[1]?.redirectUrl).toBeUndefined();
+  });
+
+  it('links only to https: a provider redirect of another scheme is never a link on the page', () => {
+    for (const redirectUrl of [
+      'javascript:alert(1)',
+      'yape://pay?x=1',
+      'http://example.pe/pay',
+      'not a url',
+    ]) {
+      const view = voucherView(
+        withOptions(order(), { wallet: { wallets: ['yape'], redirectUrl } }),
+        settings,
+        at,
+      );
+      expect(view.paymentOptions[1]?.redirectUrl).toBeUndefined();
+      expect(renderVoucherPage(view)).not.toContain(redirectUrl);
+    }
+  });
+
+  it('reads an order made before payment options as its one cash option', () => {
+    const view = voucherView(order(), settings, at);
+    expect(view.paymentOptions).toEqual([
+      expect.objectContaining({ method: 'cash', payable: true, cip: order().voucher.cip }),
+    ]);
   });
 });
