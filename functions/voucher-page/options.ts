@@ -1,5 +1,5 @@
-import type { Currency } from '#orders/money';
-import type { Order, OrderStatus } from '#orders/order';
+import type { Currency } from '#model/money';
+import type { Order, OrderStatus } from '#model/order';
 import type { VoucherCopy } from './copy.es-PE';
 
 /**
