@@ -98,7 +98,7 @@ export async function benchLedgerIntegrity(): Promise<void> {
     `| ${entries.length} | ${owed.size} | ${report.pages} | ${fmt(report.itemsRead / entries.length, 2)} | ${fmt(report.readUnits, 1)} | ${fmt(report.readUnits / report.itemsRead, 3)} | ${fmt(seconds, 2)} | ${fmt(report.itemsRead / seconds)} | ${report.differenceCount} |`,
   );
   console.log(
-    '\nEach entry is read once, from the ledger index (gsi3 projects ALL) in Query pages of 250; then one TransactGet of the 8 account totals, one BatchGet per 100 sellers and one Query of approved payouts.',
+    '\nEach entry is read once, from the ledger queue (its index projects ALL) in Query pages of 250; then one TransactGet of the 8 account totals, one BatchGet per 100 sellers and one Query of approved payouts.',
   );
 }
 

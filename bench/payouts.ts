@@ -43,7 +43,7 @@ export async function benchPayouts(): Promise<void> {
     `| ${SELLERS} | ${DUE} | ${summary.proposed} | ${summary.itemsRead} | ${fmt(summary.itemsRead / Math.max(1, summary.proposed), 2)} | ${fmt(seconds, 2)} | ${fmt(summary.proposed / seconds)} |`,
   );
   console.log(
-    '\nOne index item (the whole balance: gsi3 projects ALL) per due seller; creating each payout reads nothing more (the balance item carries the bank account version, cooling-off and open-payout marker) and writes one transaction (payout, event, balance marker).',
+    '\nOne index item (the whole balance: the queue index projects ALL) per due seller; creating each payout reads nothing more (the balance item carries the bank account version, cooling-off and open-payout marker) and writes one transaction (payout, event, balance marker).',
   );
   if (summary.proposed < DUE) throw new Error(`bench: only ${summary.proposed} of ${DUE} payouts proposed`);
 }

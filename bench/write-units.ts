@@ -204,7 +204,7 @@ export async function benchWriteUnits(
     await settle();
     steps['refund mark-paid']?.push(tap.take());
   }
-  const columns = ['table', 'table/gsi1', 'table/gsi2', 'table/gsi3', 'raw-notifications'];
+  const columns = ['table', ...TABLE.indexes.map((index) => `table/${index.name}`), 'raw-notifications'];
   console.log(
     `\n## Write units per order transition (computed by AWS's rules from each write and the item it replaces, mean of ${ORDERS} orders)\n`,
   );

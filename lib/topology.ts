@@ -9,6 +9,7 @@
 import type { FunctionName } from '#contract/routes';
 import { apiKeyEntity } from '#store/entities/api-key';
 import { idempotencyRecordEntity } from '#store/entities/idempotency-record';
+import { TABLE_INDEXES } from '#store/entities/indexes';
 import { orderEntity } from '#store/entities/order';
 import { voucherPageEntity } from '#store/entities/voucher-page';
 import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
@@ -49,17 +50,8 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'ttl',
-  /**
-   * Global secondary indexes. gsi1/gsi2 serve listings (by status/type, everything by time):
-   * written on every transition, read rarely, so they hold keys only and readers BatchGet the
-   * page. gsi3 (pending orders, sparse) is read every minute by the jobs, which need whole
-   * orders: it keeps ALL. See docs/data-model.md.
-   */
-  indexes: [
-    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' },
-    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'KEYS_ONLY' },
-    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL' },
-  ],
+  /** Global secondary indexes, declared with the entities that use them (store/entities/indexes.ts). */
+  indexes: TABLE_INDEXES,
 } as const;
 
 /**

@@ -1,11 +1,11 @@
 import { enqueueDeliveries } from '#events/dispatch';
-import { getEvent, listEvents } from '#events/feed';
 import { forgetSubscriptionCache } from '#outbound-webhooks/endpoints-repository';
 import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '#outbound-webhooks/schemas';
 import { nowMs } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 import { routeTo } from '#platform/router';
+import { getEvent, listEvents } from '#store/event-feed';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
 // `run` is the plain function behind `handler` (tests call it bare).

@@ -4,10 +4,10 @@ import {
   OrderIdParamsSchema,
   RiskReviewRequestSchema,
 } from '#orders/request-schemas';
+import { reviewRisk } from '#orders/review-risk';
 import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { routeTo } from '#platform/router';
 import { pspProvider } from '#psp/index';
-import { reviewRisk } from '#risk/review';
 import { batchGetOrders } from '#store/orders-repository';
 import { openReviewOrderIds } from '#store/risk-repository';
 

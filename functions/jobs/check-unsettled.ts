@@ -20,7 +20,7 @@ export interface UnsettledSummary {
 
 /**
  * Flags every payment no settlement report has listed `unsettledAfterDays` after it was paid, as
- * an `unsettled_payment` anomaly — once per payment. Reads the sparse unsettled index (gsi3) from
+ * an `unsettled_payment` anomaly — once per payment. Reads the sparse unsettled queue from
  * where the last run stopped up to the cut-off: never a scan, and each payment is read about once.
  */
 export async function flagUnsettledPayments(options: {

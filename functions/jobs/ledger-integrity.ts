@@ -50,7 +50,7 @@ const gapOf = (difference: IntegrityDifference) =>
 
 /**
  * The ledger proves itself every day (docs/ledger.md, "Integrity"). A pass reads the whole journal
- * from the ledger index (gsi3 `LEDGER#<b>`, each entry once), keeps running sums, then compares them
+ * from the ledger index (`LEDGER#<b>` on the queue index, each entry once), keeps running sums, then compares them
  * with the stored totals (ledger/integrity.ts says what must hold). Each invocation reads pages
  * until its time is nearly up and checkpoints the cursor and the sums in `INTEGRITY#ledger` / `RUN`;
  * the next invocation resumes there. The schedule runs often; a new pass starts on the first run of

@@ -20,7 +20,7 @@ export interface ReminderSummary {
 /**
  * `order.expiring_soon` for buyers who took a voucher and have not paid ("printed but never
  * paid"): once per order and lead time, when the deadline comes within the lead. Reads the sparse
- * pending index (gsi3, by expiry) only from where the last run's window ended: an order made
+ * pending queue (by expiry) only from where the last run's window ended: an order made
  * after that run with more than the lead left expires beyond it, so nothing is missed, and each
  * order is read about once per lead. Orders made with less time left than the lead get none.
  */

@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 // zod/mini: the queue message is all the delivery function validates (decision 57).
 import * as z from 'zod/mini';
-import { getEvent } from '#events/feed';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { logger, metrics } from '#platform/powertools';
 import { schema } from '#platform/schema';
+import { getEvent } from '#store/event-feed';
 import {
   disableEndpoint,
   getEndpoint,

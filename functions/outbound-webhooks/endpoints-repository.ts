@@ -11,9 +11,10 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
 import { deliveryAttemptEntity } from '#store/entities/delivery-attempt';
+import { withoutKeys } from '#store/entities/indexes';
 import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
 import { type CompletionWrites, noCompletion, throwIfClaimLost } from '#store/idempotency-records';
-import { outboxItem } from '#store/outbox';
+import { outboxPut } from '#store/outbox';
 import { cancellationCodes } from '#store/transactions';
 import {
   type CreateEndpointRequest,
@@ -65,10 +66,7 @@ export function signingSecrets(endpoint: StoredEndpoint, now: Date): string[] {
     .map((s) => s.secret);
 }
 
-function fromItem(item: Record<string, unknown>): StoredEndpoint {
-  const { pk: _pk, sk: _sk, entity: _entity, gsi2pk: _g, gsi2sk: _s, ...endpoint } = item;
-  return endpoint as unknown as StoredEndpoint;
-}
+const fromItem = (item: Record<string, unknown>) => withoutKeys<StoredEndpoint>(item);
 
 /**
  * A new endpoint and its first secret. With `completion` (an Idempotency-Key's record, decision
@@ -125,7 +123,7 @@ export async function getEndpoint(id: string): Promise<StoredEndpoint | undefine
 
 export async function listEndpoints(limit: number, cursor?: string) {
   const page = await listIndexPartition({
-    indexName: 'gsi2',
+    index: webhookEndpointEntity.indexes.all,
     partition: webhookEndpointEntity.all,
     limit,
     cursor,
@@ -318,17 +316,17 @@ export async function disableEndpoint(endpoint: StoredEndpoint, reason: string, 
               },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: outboxItem(key.pk, previousCount + 1, 'webhook_endpoint.disabled', atIso, {
-                endpointId: endpoint.id,
-                url: endpoint.url,
-                reason,
-              }),
-              ConditionExpression: 'attribute_not_exists(pk)',
+          outboxPut({
+            subject: key.pk,
+            sequence: previousCount + 1,
+            type: 'webhook_endpoint.disabled',
+            occurredAt: atIso,
+            data: {
+              endpointId: endpoint.id,
+              url: endpoint.url,
+              reason,
             },
-          },
+          }),
         ],
       }),
     );
@@ -369,8 +367,8 @@ export async function listAttempts(endpointId: string, limit: number, cursor?: s
     cursor,
   );
   const items = (page.Items ?? []).map((item) => {
-    const { pk: _pk, sk: _sk, entity: _e, ttl: _t, ...attempt } = item;
-    return attempt as DeliveryAttempt;
+    const { ttl: _t, ...attempt } = withoutKeys<DeliveryAttempt & { ttl?: number }>(item);
+    return attempt;
   });
   return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }

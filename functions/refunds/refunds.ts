@@ -33,6 +33,7 @@ import {
   type StoredRefund,
   saveRefund,
 } from '#store/refunds-repository';
+import type { TransactItem } from '#store/transactions';
 import { refundResponse } from './present';
 import type { CreateRefundRequest } from './request-schemas';
 
@@ -86,8 +87,6 @@ const EVENT: Record<RefundStatus, EventType> = {
   PAID_OUT: 'refund.paid_out',
   FAILED: 'refund.failed',
 };
-
-type TransactItem = ReturnType<typeof orderRefundUpdate>;
 
 /** What a refund is drawn from: the order's payment, or the extra money an anomaly holds. */
 interface Claim {

@@ -1,20 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Anomaly, AnomalyType } from '#model/anomaly';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { encodeCursor, fetchFullItems, queryPage } from './cursor';
+import { encodeCursor, fetchFullItems, indexQuery, queryPage } from './cursor';
 import { anomalyEntity } from './entities/anomaly';
-import { outboxItem } from './outbox';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { withoutKeys } from './entities/indexes';
+import { outboxPut } from './outbox';
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /**
  * Anomaly ids are derived from what caused them, so recording the same anomaly twice (a
@@ -44,13 +38,13 @@ export async function recordAnomaly(
               ConditionExpression: guard,
             },
           },
-          {
-            Put: {
-              TableName,
-              Item: outboxItem(key.pk, 1, 'payment.anomaly', anomaly.detectedAt, { ...anomaly }),
-              ConditionExpression: guard,
-            },
-          },
+          outboxPut({
+            subject: key.pk,
+            sequence: 1,
+            type: 'payment.anomaly',
+            occurredAt: anomaly.detectedAt,
+            data: { ...anomaly },
+          }),
           ...booking,
         ],
       }),
@@ -68,13 +62,10 @@ export async function recordAnomaly(
     });
 }
 
-function anomalyFromItem(item: Record<string, unknown>): Anomaly {
-  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...anomaly } = item;
-  return anomaly as Anomaly;
-}
+const anomalyFromItem = (item: Record<string, unknown>) => withoutKeys<Anomaly>(item);
 
 /**
- * Newest first, by type (gsi1) or all (gsi2). `status` filters the page read (anomalies are few,
+ * Newest first, by type or all. `status` filters the page read (anomalies are few,
  * and most stay open until someone acts), so a filtered page may hold fewer than `limit`.
  */
 export async function listAnomalies(filter: {
@@ -86,12 +77,9 @@ export async function listAnomalies(filter: {
   const byType = filter.type !== undefined;
   const page = await queryPage(
     {
-      TableName: tableName(),
-      IndexName: byType ? 'gsi1' : 'gsi2',
-      KeyConditionExpression: byType ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': byType ? anomalyEntity.byType(filter.type as AnomalyType) : anomalyEntity.all,
-      },
+      ...(byType
+        ? indexQuery(anomalyEntity.indexes.byType, anomalyEntity.byType(filter.type as AnomalyType))
+        : indexQuery(anomalyEntity.indexes.all, anomalyEntity.all)),
 
       ScanIndexForward: false,
       Limit: filter.limit,

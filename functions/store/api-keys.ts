@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { fetchFullItems } from './cursor';
+import { fetchFullItems, indexQuery } from './cursor';
 import { apiKeyEntity } from './entities/api-key';
 
 /**
@@ -94,10 +94,7 @@ async function apiKeyItems(): Promise<Record<string, unknown>[]> {
   do {
     const page = await dynamo().send(
       new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': apiKeyEntity.all },
+        ...indexQuery(apiKeyEntity.indexes.all, apiKeyEntity.all),
         ExclusiveStartKey: cursor,
       }),
     );

@@ -3,8 +3,9 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { bankAccountEntity } from './entities/bank-account';
+import { withoutKeys } from './entities/indexes';
 import { sellerBalanceUpdate } from './ledger-repository';
-import { outboxItem } from './outbox';
+import { outboxPut } from './outbox';
 import { cancellationCodes } from './transactions';
 
 /** A seller's bank account as stored (the full CCI: payouts need it; answers mask it). */
@@ -25,10 +26,7 @@ export interface StoredBankAccount {
 
 const table = () => tableName();
 
-function fromItem(item: Record<string, unknown>): StoredBankAccount {
-  const { pk: _pk, sk: _sk, entity: _e, ...account } = item;
-  return account as unknown as StoredBankAccount;
-}
+const fromItem = (item: Record<string, unknown>) => withoutKeys<StoredBankAccount>(item);
 
 export async function getBankAccount(sellerId: string): Promise<StoredBankAccount | undefined> {
   const result = await dynamo().send(
@@ -106,19 +104,13 @@ export async function saveBankAccount(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: outboxItem(
-                current.pk,
-                next.version,
-                'seller.bank_account_changed',
-                next.changedAt,
-                eventData,
-              ),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          outboxPut({
+            subject: current.pk,
+            sequence: next.version,
+            type: 'seller.bank_account_changed',
+            occurredAt: next.changedAt,
+            data: eventData,
+          }),
           sellerBalanceUpdate(next.sellerId, 'PEN', {}, next.changedAt, {
             set: ['bankAccountVersion = :bankVersion', 'coolingOffUntil = :coolingOffUntil'],
             values: {

@@ -7,6 +7,7 @@ import {
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { ValidationError } from '#platform/errors';
+import type { TableIndex } from './entities/indexes';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -67,10 +68,8 @@ export async function queryPage(
  * Costs one Query per bucket per page (reads, not writes, grow with the bucket count).
  */
 export async function queryBuckets(input: {
-  indexName: string;
-  /** Attribute names of the index's keys. */
-  partitionKey: string;
-  sortKey: string;
+  /** The index (an entity's `indexes` names it). */
+  index: TableIndex;
   /** One value per bucket. */
   partitions: readonly string[];
   /** Names the listing; a cursor carries it. */
@@ -84,7 +83,7 @@ export async function queryBuckets(input: {
 }): Promise<{ items: Record<string, unknown>[]; lastSortKey: string | undefined; hasMore: boolean }> {
   const field = input.field ?? 'query.cursor';
   const after = decodeBucketCursor(input.cursor, input.listing, field);
-  const { partitionKey: pk, sortKey: sk } = input;
+  const { partitionKey: pk, sortKey: sk } = input.index;
   const pages = await Promise.all(
     input.partitions.map((partition) => {
       const bounds: string[] = [];
@@ -102,7 +101,7 @@ export async function queryBuckets(input: {
       return dynamo().send(
         new QueryCommand({
           TableName: tableName(),
-          IndexName: input.indexName,
+          IndexName: input.index.name,
           KeyConditionExpression: keyCondition,
           ExpressionAttributeNames: { '#pk': pk, ...(bounds.length ? { '#sk': sk } : {}) },
           ExpressionAttributeValues: Object.fromEntries(
@@ -152,8 +151,8 @@ function decodeBucketCursor(cursor: string | undefined, listing: string, field: 
 }
 
 /**
- * The whole items behind index entries, in the same order. gsi1 and gsi2 project keys only
- * (lib/topology.ts): an order or event write then costs each of them one small index write instead
+ * The whole items behind index entries, in the same order. The listing indexes project keys only
+ * (store/entities/indexes.ts): an order or event write then costs each of them one small index write instead
  * of a copy of a 2–4 KB item, and the rarely read listings pay one BatchGetItem per page instead.
  * Items gone meanwhile are left out. Unprocessed keys (throttling) are asked for again, bounded.
  */
@@ -183,11 +182,11 @@ export async function fetchFullItems(
 }
 
 /**
- * One page of a keys-only index partition (gsi1/gsi2), newest first unless `ascending`, with the
+ * One page of a keys-only index partition, newest first unless `ascending`, with the
  * whole items fetched behind it: the listing shape of settlements, endpoints and their peers.
  */
 export async function listIndexPartition(input: {
-  indexName: 'gsi1' | 'gsi2';
+  index: TableIndex & { projection: 'KEYS_ONLY' };
   partition: string;
   limit: number;
   cursor?: string | undefined;
@@ -195,14 +194,29 @@ export async function listIndexPartition(input: {
 }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
   const page = await queryPage(
     {
-      TableName: tableName(),
-      IndexName: input.indexName,
-      KeyConditionExpression: `${input.indexName}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': input.partition },
+      ...indexQuery(input.index, input.partition),
       ScanIndexForward: input.ascending ?? false,
       Limit: input.limit,
     },
     input.cursor,
   );
   return { items: await fetchFullItems(page.Items ?? []), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+}
+
+/**
+ * A Query of one index partition: the table, the index and `<its partition key> = :pk`. `sortKey`
+ * adds a condition on the index's sort key, written with `#sk` (e.g. `#sk < :before`), whose
+ * values the caller adds to ExpressionAttributeValues.
+ */
+export function indexQuery(index: TableIndex, partition: string, sortKey?: string) {
+  return {
+    TableName: tableName(),
+    IndexName: index.name,
+    KeyConditionExpression: sortKey === undefined ? '#pk = :pk' : `#pk = :pk AND ${sortKey}`,
+    ExpressionAttributeNames: {
+      '#pk': index.partitionKey,
+      ...(sortKey === undefined ? {} : { '#sk': index.sortKey }),
+    },
+    ExpressionAttributeValues: { ':pk': partition } as Record<string, unknown>,
+  };
 }

@@ -1,13 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { ConflictError } from '#platform/errors';
 import { idempotencyRecordEntity } from './entities/idempotency-record';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /**
  * Idempotency records (decision 62): one item per (operation, hashed key), a partition each, kept

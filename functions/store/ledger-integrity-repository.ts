@@ -5,7 +5,6 @@ import {
   QueryCommand,
   TransactGetCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry } from '#model/journal';
 import {
@@ -16,27 +15,24 @@ import {
 } from '#model/ledger-integrity';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { fetchFullItems } from './cursor';
+import { fetchFullItems, indexQuery } from './cursor';
 import { accountTotalEntity } from './entities/account-total';
+import { withoutKeys } from './entities/indexes';
 import { journalEntryEntity } from './entities/journal-entry';
 import { ledgerIntegrityEntity } from './entities/ledger-integrity';
 import { payoutEntity } from './entities/payout';
 import { sellerBalanceEntity } from './entities/seller-balance';
-import { outboxItem } from './outbox';
+import { outboxPut } from './outbox';
+import type { TransactItem } from './transactions';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** One page of the ledger index (gsi3 `LEDGER#<bucket>`, whole items): each entry read once. */
+/** One page of the ledger queue (`LEDGER#<bucket>`, whole items): each entry read once. */
 export async function queryLedgerPage(
   bucket: number,
   options: { limit: number; startKey?: Record<string, unknown> | undefined },
 ): Promise<{ entries: JournalEntry[]; nextKey?: Record<string, unknown>; readUnits: number }> {
   const result = await dynamo().send(
     new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': journalEntryEntity.ledger(bucket) },
+      ...indexQuery(journalEntryEntity.indexes.ledger, journalEntryEntity.ledger(bucket)),
       Limit: options.limit,
       ExclusiveStartKey: options.startKey,
       ReturnConsumedCapacity: 'TOTAL',
@@ -96,7 +92,7 @@ export async function loadIntegrityRun(): Promise<IntegrityRun | undefined> {
   );
   const item = result.Item;
   if (item?.status !== 'running') return undefined;
-  const { state, startKey, pk: _pk, sk: _sk, entity: _entity, status: _status, ...run } = item;
+  const { state, startKey, status: _status, ...run } = withoutKeys<Record<string, unknown>>(item);
   return {
     ...(run as Omit<IntegrityRun, 'state' | 'startKey'>),
     ...(startKey ? { startKey: startKey as Record<string, unknown> } : {}),
@@ -133,14 +129,13 @@ export async function loadIntegrityReport(): Promise<IntegrityReport | undefined
     new GetCommand({ TableName: tableName(), Key: ledgerIntegrityEntity.report(), ConsistentRead: true }),
   );
   if (!result.Item) return undefined;
-  const { pk: _pk, sk: _sk, entity: _entity, ...report } = result.Item;
-  return report as IntegrityReport;
+  return withoutKeys<IntegrityReport>(result.Item);
 }
 
 /**
  * What the journal is compared with: the account totals (one transactional read, a consistent
  * snapshot), every seller's balance item (BatchGet, one read each) and the approved, unpaid payouts
- * (gsi1 `PAYOUT_STATUS#APPROVED`, a handful).
+ * (`PAYOUT_STATUS#APPROVED`, a handful).
  */
 export async function readStoredTotals(sellerIds: readonly string[]): Promise<StoredTotals> {
   const TableName = tableName();
@@ -170,10 +165,7 @@ export async function readStoredTotals(sellerIds: readonly string[]): Promise<St
   do {
     const page = await dynamo().send(
       new QueryCommand({
-        TableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': payoutEntity.byStatus('APPROVED') },
+        ...indexQuery(payoutEntity.indexes.byStatus, payoutEntity.byStatus('APPROVED')),
         ExclusiveStartKey: startKey,
       }),
     );
@@ -225,20 +217,16 @@ export async function completeIntegrityPass(report: IntegrityReport): Promise<vo
   ];
   if (report.confirmed) {
     const { differences: _all, ...summary } = report;
-    items.push({
-      Put: {
-        TableName,
-        Item: outboxItem(
-          ledgerIntegrityEntity.passSubject(report.passId),
-          1,
-          'ledger.integrity_failed',
-          report.finishedAt,
-          summary,
-        ),
-        // A pass completes once: a retried completion must not announce it twice.
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
+    // A pass completes once: a retried completion must not announce it twice.
+    items.push(
+      outboxPut({
+        subject: ledgerIntegrityEntity.passSubject(report.passId),
+        sequence: 1,
+        type: 'ledger.integrity_failed',
+        occurredAt: report.finishedAt,
+        data: summary,
+      }),
+    );
   }
   await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
 }

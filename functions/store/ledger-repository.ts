@@ -1,9 +1,4 @@
-import {
-  GetCommand,
-  TransactGetCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ALL_SELLERS_ACCOUNT,
   FIXED_ACCOUNTS,
@@ -17,11 +12,11 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';
 import { accountTotalEntity } from './entities/account-total';
+import { withoutKeys } from './entities/indexes';
 import { journalEntryEntity } from './entities/journal-entry';
 import { sellerBalanceEntity } from './entities/seller-balance';
 import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { TransactItem } from './transactions';
 
 /**
  * Where the ledger lives in the single table (docs/ledger.md):
@@ -170,7 +165,7 @@ function lineBucket(moves: Partial<Record<SellerBucket, number>> | undefined): S
 
 /**
  * Moves a seller's buckets by atomic ADD. Money becoming available also puts the balance on the
- * payout-due index (gsi3 `PAYOUT_DUE#<bucket>`, sorted by since when it has had some): the payout
+ * payout-due queue (`PAYOUT_DUE#<bucket>`, sorted by since when it has had some): the payout
  * job reads only sellers who have had available money for the holding period. Kept on the index
  * until a payout takes it all (payouts-repository).
  */
@@ -190,10 +185,11 @@ export function sellerBalanceUpdate(
   const entries = Object.entries(changes).filter(([, amount]) => amount !== undefined && amount !== 0);
   const becomesAvailable = (changes.available ?? 0) > 0;
   const payoutDue = sellerBalanceEntity.payoutDueKeys(sellerId, at);
+  const { partitionKey: duePk, sortKey: dueSk } = sellerBalanceEntity.indexes.payoutDue;
   const sets = [
     'sellerId = :seller',
     ...(becomesAvailable
-      ? ['gsi3pk = if_not_exists(gsi3pk, :duePk)', 'gsi3sk = if_not_exists(gsi3sk, :dueSk)']
+      ? [`${duePk} = if_not_exists(${duePk}, :duePk)`, `${dueSk} = if_not_exists(${dueSk}, :dueSk)`]
       : []),
     ...(more.set ?? []),
   ];
@@ -216,7 +212,7 @@ export function sellerBalanceUpdate(
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: {
         ':seller': sellerId,
-        ...(becomesAvailable ? { ':duePk': payoutDue.gsi3pk, ':dueSk': payoutDue.gsi3sk } : {}),
+        ...(becomesAvailable ? { ':duePk': payoutDue[duePk], ':dueSk': payoutDue[dueSk] } : {}),
         ...Object.fromEntries(entries.map(([, amount], i) => [`:b${i}`, amount])),
         ...more.values,
       },
@@ -231,7 +227,7 @@ export async function leaveDueIndexIfEmpty(sellerId: string): Promise<void> {
       new UpdateCommand({
         TableName: tableName(),
         Key: sellerBalanceKey(sellerId),
-        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+        UpdateExpression: `REMOVE ${sellerBalanceEntity.indexes.payoutDue.partitionKey}, ${sellerBalanceEntity.indexes.payoutDue.sortKey}`,
         ConditionExpression: CURRENCIES.map(
           (currency) => `(attribute_not_exists(available_${currency}) OR available_${currency} <= :zero)`,
         ).join(' AND '),
@@ -295,7 +291,7 @@ export async function listSellerLedger(sellerId: string, limit: number, cursor?:
     },
     cursor,
   );
-  const items = (page.Items ?? []).map(({ pk: _pk, sk: _sk, entity: _entity, ...line }) => line);
+  const items = (page.Items ?? []).map((item) => withoutKeys<Record<string, unknown>>(item));
   return { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 

@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { EVENT_TYPE_BY_STATUS, type EventType } from '#model/event-types';
 import type { Order, OrderStatus } from '#model/order';
 import { dynamo } from '#platform/aws';
@@ -15,6 +9,7 @@ import { encodeBucketCursor, encodeCursor, queryBuckets, queryPage } from './cur
 import { buyerLinkEntity } from './entities/buyer-link';
 import { cipEntity } from './entities/cip';
 import { expiryReminderEntity } from './entities/expiry-reminder';
+import { withoutKeys } from './entities/indexes';
 import { ALL_LIST_BUCKETS } from './entities/key-parts';
 import { orderEntity } from './entities/order';
 import { paymentRecordEntity } from './entities/payment-record';
@@ -23,23 +18,9 @@ import { riskReviewEntity } from './entities/risk-review';
 import { sellerLinkEntity } from './entities/seller-link';
 import { voucherPageEntity } from './entities/voucher-page';
 import { throwIfClaimLost } from './idempotency-records';
-import { outboxItem } from './outbox';
+import { changeWithEvents, type OutboxEventWrite, outboxPut } from './outbox';
 import { buyerLinkPut, reviewQueuePut } from './risk-repository';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'entity',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-] as const;
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /** Thrown when the marketplace reference already belongs to an order. */
 export class ReferenceTakenError extends Error {
@@ -75,19 +56,21 @@ export function orderItem(order: Order): Record<string, unknown> {
   return { ...orderEntity.itemKeys(order), entity: orderEntity.name, ...order };
 }
 
-export function orderFromItem(item: Record<string, unknown>): Order {
-  const copy: Record<string, unknown> = { ...item };
-  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
-  return copy as unknown as Order;
-}
+export const orderFromItem = (item: Record<string, unknown>) => withoutKeys<Order>(item);
 
 /** The order's event for its current version; `data` is the order as the API shows it. */
-function eventItem(
+function orderEvent(
   order: Order,
   data: OrderEventData,
   type: EventType = EVENT_TYPE_BY_STATUS[order.status],
-): Record<string, unknown> {
-  return outboxItem(orderEntity.partition(order.id), order.version, type, order.updatedAt, data);
+): OutboxEventWrite {
+  return {
+    subject: orderEntity.partition(order.id),
+    sequence: order.version,
+    type,
+    occurredAt: order.updatedAt,
+    data,
+  };
 }
 
 /**
@@ -134,26 +117,20 @@ export async function insertOrder(
             },
           },
         ]),
-    { Put: { TableName, Item: eventItem(order, eventData), ConditionExpression: guard } },
+    outboxPut(orderEvent(order, eventData)),
     // A buyer's orders are listed by document number (open vouchers, support): a link, no scan.
     buyerLinkPut(order),
     // A flagged order waits for review, and says so.
     ...(order.risk?.decision === 'flagged'
       ? [
           reviewQueuePut(order),
-          {
-            Put: {
-              TableName,
-              Item: outboxItem(
-                riskReviewEntity.flaggedSubject(order.id),
-                1,
-                'order.flagged',
-                order.createdAt,
-                eventData,
-              ),
-              ConditionExpression: guard,
-            },
-          },
+          outboxPut({
+            subject: riskReviewEntity.flaggedSubject(order.id),
+            sequence: 1,
+            type: 'order.flagged',
+            occurredAt: order.createdAt,
+            data: eventData,
+          }),
         ]
       : []),
     ...order.splits.map(
@@ -223,25 +200,7 @@ export function transitionWrites(
   eventData: OrderEventData,
   eventType: EventType = EVENT_TYPE_BY_STATUS[next.status],
 ): TransactItem[] {
-  const TableName = tableName();
-  return [
-    {
-      Put: {
-        TableName,
-        Item: orderItem(next),
-        ConditionExpression: '#status = :status AND #version = :version',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-      },
-    },
-    {
-      Put: {
-        TableName,
-        Item: eventItem(next, eventData, eventType),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-  ];
+  return changeWithEvents(orderItem(next), previous, [orderEvent(next, eventData, eventType)]);
 }
 
 /** A condition that the order is still at the version read, for transactions that do not write it. */
@@ -376,17 +335,15 @@ export async function recordExpiryReminder(
 ): Promise<boolean> {
   try {
     await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: outboxItem(
-          expiryReminderEntity.subject(order.id, leadMinutes),
-          1,
-          'order.expiring_soon',
-          at,
-          eventData,
-        ),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      new PutCommand(
+        outboxPut({
+          subject: expiryReminderEntity.subject(order.id, leadMinutes),
+          sequence: 1,
+          type: 'order.expiring_soon',
+          occurredAt: at,
+          data: eventData,
+        }).Put,
+      ),
     );
     return true;
   } catch (error) {
@@ -412,7 +369,7 @@ export interface ListOrdersFilter {
 /**
  * Newest first. By reference: the uniqueness item points at the one order (other filters then
  * apply to it). By seller: the seller's link items, then the orders themselves (a status filter
- * is applied to that page, so it may hold fewer than `limit`). By status: gsi1. Otherwise: gsi2.
+ * is applied to that page, so it may hold fewer than `limit`). By status, or all of them, each a bucketed listing.
  */
 export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
   if (filter.reference !== undefined) {
@@ -475,16 +432,12 @@ export async function listOrders(filter: ListOrdersFilter): Promise<OrderPage> {
   const page = await queryBuckets({
     ...(status !== undefined
       ? {
-          indexName: 'gsi1',
-          partitionKey: 'gsi1pk',
-          sortKey: 'gsi1sk',
+          index: orderEntity.indexes.byStatus,
           partitions: ALL_LIST_BUCKETS.map((bucket) => orderEntity.byStatus(status, bucket)),
           listing: `orders:status:${status}`,
         }
       : {
-          indexName: 'gsi2',
-          partitionKey: 'gsi2pk',
-          sortKey: 'gsi2sk',
+          index: orderEntity.indexes.all,
           partitions: ALL_LIST_BUCKETS.map(orderEntity.all),
           listing: 'orders',
         }),

@@ -2,10 +2,13 @@
  * The outbox: every change that the marketplace must hear about writes an event item in the same
  * transaction as the change. The DynamoDB stream carries each new event item to the dispatcher
  * (EventBridge + outgoing webhooks); the items themselves are the replayable feed. This module is
- * the item's format; the vocabulary (event types) is the domain's, events/event-types.ts.
+ * the item's format and the writes that put it; the vocabulary (event types) is the model's,
+ * model/event-types.ts.
  */
 import type { EventType, OutboxEvent } from '#model/event-types';
+import { tableName } from '#platform/config';
 import { outboxEventEntity } from './entities/outbox-event';
+import type { TransactItem } from './transactions';
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */
 export function eventIdFor(pk: string, sk: string): string {
@@ -60,4 +63,50 @@ export function eventFromItem(item: Record<string, unknown>): OutboxEvent {
     timestamp: String(item.occurredAt),
     data: item.data as Record<string, unknown>,
   };
+}
+
+/** An event to write next to the change it describes: its subject's pk, its number there, what and when. */
+export interface OutboxEventWrite {
+  subject: string;
+  sequence: number;
+  type: EventType;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** The event's Put, for the change's transaction: written once, so a retried change never announces twice. */
+export function outboxPut(event: OutboxEventWrite): Required<Pick<TransactItem, 'Put'>> {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: outboxItem(event.subject, event.sequence, event.type, event.occurredAt, event.data),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * A lifecycle change and the events that announce it (decision 94), for one transaction: the item,
+ * put only if its status and version are still those read (or only if it is new, without
+ * `previous`), then each event's Put. Orders, refunds and payouts change this one way.
+ */
+export function changeWithEvents(
+  item: Record<string, unknown>,
+  previous: { status: string; version: number } | undefined,
+  events: readonly OutboxEventWrite[],
+): TransactItem[] {
+  const change: TransactItem = {
+    Put: {
+      TableName: tableName(),
+      Item: item,
+      ...(previous
+        ? {
+            ConditionExpression: '#status = :status AND #version = :version',
+            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+            ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
+          }
+        : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  };
+  return [change, ...events.map(outboxPut)];
 }

@@ -1,22 +1,16 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#model/event-types';
 import type { Payout, PayoutStatus } from '#model/payout';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { listIndexPartition } from './cursor';
+import { withoutKeys } from './entities/indexes';
 import { payoutEntity } from './entities/payout';
 import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
 import { throwIfClaimLost } from './idempotency-records';
-import { outboxItem } from './outbox';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { changeWithEvents } from './outbox';
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /** A payout as stored: the seller-ledger range it pays (its items are read from there on demand). */
 export interface StoredPayout extends Omit<Payout, 'items' | 'bankAccount'> {
@@ -32,10 +26,7 @@ function payoutItem(payout: StoredPayout): Record<string, unknown> {
   return { ...payout, ...payoutEntity.itemKeys(payout), entity: payoutEntity.name };
 }
 
-function fromItem(item: Record<string, unknown>): StoredPayout {
-  const { pk: _a, sk: _b, entity: _c, gsi1pk: _d, gsi1sk: _e, gsi2pk: _f, gsi2sk: _g, ...payout } = item;
-  return payout as unknown as StoredPayout;
-}
+const fromItem = (item: Record<string, unknown>) => withoutKeys<StoredPayout>(item);
 
 export class StalePayoutError extends StaleVersionError {
   constructor(readonly codes: (string | undefined)[]) {
@@ -53,26 +44,15 @@ export async function savePayout(
   extra: TransactItem[],
 ): Promise<void> {
   const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: table(),
-        Item: payoutItem(next),
-        ...(previous
-          ? {
-              ConditionExpression: '#status = :status AND #version = :version',
-              ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-              ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    ...changeWithEvents(payoutItem(next), previous, [
+      {
+        subject: payoutEntity.key(next.id).pk,
+        sequence: next.version,
+        type,
+        occurredAt: next.updatedAt,
+        data,
       },
-    },
-    {
-      Put: {
-        TableName: table(),
-        Item: outboxItem(payoutEntity.key(next.id).pk, next.version, type, next.updatedAt, data),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    ]),
     ...extra,
   ];
   try {
@@ -92,7 +72,7 @@ export async function getPayout(id: string): Promise<StoredPayout | undefined> {
   return result.Item ? fromItem(result.Item) : undefined;
 }
 
-/** Newest first, by seller (gsi2, optionally one status) or by status (gsi1). */
+/** Newest first, by seller (optionally one status) or by status. */
 export async function listPayouts(filter: {
   sellerId?: string;
   status?: PayoutStatus;
@@ -100,7 +80,7 @@ export async function listPayouts(filter: {
   cursor?: string;
 }) {
   const page = await listIndexPartition({
-    indexName: filter.sellerId ? 'gsi2' : 'gsi1',
+    index: filter.sellerId ? payoutEntity.indexes.bySeller : payoutEntity.indexes.byStatus,
     partition: filter.sellerId
       ? payoutEntity.bySeller(filter.sellerId)
       : payoutEntity.byStatus(filter.status as PayoutStatus),

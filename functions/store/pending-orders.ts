@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { indexQuery } from './cursor';
 import { jobCursorEntity } from './entities/job-cursor';
 import { ALL_QUEUE_BUCKETS, timeBound } from './entities/key-parts';
 import { orderEntity } from './entities/order';
@@ -17,8 +18,8 @@ export interface PendingPage {
 }
 
 /**
- * One bucket of the sparse pending index (gsi3), soonest expiry first. Only PENDING_PAYMENT
- * orders carry gsi3 keys, so nothing else is ever read; `dueBefore` bounds the range to what is
+ * One bucket of the sparse pending queue, soonest expiry first. Only PENDING_PAYMENT
+ * orders carry its keys, so nothing else is ever read; `dueBefore` bounds the range to what is
  * due, so the expirer reads nothing that is not.
  */
 export function queryPendingBucket(
@@ -34,7 +35,7 @@ export function queryPendingBucket(
 }
 
 /**
- * One bucket of the sparse unsettled index (gsi3): paid orders no settlement report has listed
+ * One bucket of the sparse unsettled queue: paid orders no settlement report has listed
  * yet, by payment time, within [paidFrom, paidBefore). Settled orders drop out of the index.
  */
 export function queryUnsettledBucket(
@@ -49,7 +50,7 @@ export function queryUnsettledBucket(
 }
 
 /**
- * One bucket of the payout-due index (gsi3): seller balances that have had available money since
+ * One bucket of the payout-due queue: seller balances that have had available money since
  * before `below` (a `timeBound`), whole items.
  */
 export async function queryPayoutDueBucket(
@@ -59,7 +60,7 @@ export async function queryPayoutDueBucket(
   return queryGsi3Items(sellerBalanceEntity.payoutDue(bucket), options);
 }
 
-/** Whole orders from one gsi3 partition (ALL projection), sort keys in [from, below), ascending. */
+/** Whole orders from one queue partition (the queue index projects ALL), sort keys in [from, below), ascending. */
 async function queryGsi3(
   partition: string,
   options: { limit: number; from?: string; below?: string; startKey?: Record<string, unknown> },
@@ -74,17 +75,17 @@ async function queryGsi3Items(
 ) {
   const range =
     options.from !== undefined && options.below !== undefined
-      ? ' AND gsi3sk BETWEEN :from AND :below'
+      ? '#sk BETWEEN :from AND :below'
       : options.below !== undefined
-        ? ' AND gsi3sk < :below'
-        : '';
+        ? '#sk < :below'
+        : undefined;
+  // Every queue on this index is one entity's listing; the order's pending queue names it.
+  const query = indexQuery(orderEntity.indexes.pending, partition, range);
   const result = await dynamo().send(
     new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: `gsi3pk = :pk${range}`,
+      ...query,
       ExpressionAttributeValues: {
-        ':pk': partition,
+        ...query.ExpressionAttributeValues,
         ...(options.from !== undefined && options.below !== undefined ? { ':from': options.from } : {}),
         ...(options.below !== undefined ? { ':below': options.below } : {}),
       },
@@ -100,7 +101,7 @@ async function queryGsi3Items(
   };
 }
 
-/** The gsi3 queues' buckets, each read on its own by the jobs. */
+/** The queues' buckets, each read on its own by the jobs. */
 export const ALL_BUCKETS = ALL_QUEUE_BUCKETS;
 
 /** Where a job stopped, per bucket, so the next run continues instead of starting over. */

@@ -1,25 +1,19 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#model/event-types';
 import type { Order } from '#model/order';
 import type { Refund, RefundStatus } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
-import { encodeCursor, fetchFullItems, queryPage } from './cursor';
+import { encodeCursor, fetchFullItems, indexQuery, queryPage } from './cursor';
+import { withoutKeys } from './entities/indexes';
 import { orderEntity } from './entities/order';
 import { providerRefundEntity } from './entities/provider-refund';
 import { refundEntity } from './entities/refund';
 import { refundDayEntity } from './entities/refund-day';
 import { throwIfClaimLost } from './idempotency-records';
-import { outboxItem } from './outbox';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { changeWithEvents } from './outbox';
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /** A refund as stored: the full CCI (the transfer needs it); answers mask it (refunds/present). */
 export interface StoredRefund extends Omit<Refund, 'destination'> {
@@ -36,17 +30,14 @@ function refundItem(refund: StoredRefund): Record<string, unknown> {
   return { ...refund, ...refundEntity.itemKeys(refund), entity: refundEntity.name };
 }
 
-function refundFromItem(item: Record<string, unknown>): StoredRefund {
-  const { pk: _a, sk: _b, entity: _c, gsi1pk: _d, gsi1sk: _e, gsi2pk: _f, gsi2sk: _g, ...refund } = item;
-  return refund as unknown as StoredRefund;
-}
+const refundFromItem = (item: Record<string, unknown>) => withoutKeys<StoredRefund>(item);
 
-const refundEvent = (refund: StoredRefund, type: EventType, data: Record<string, unknown>): TransactItem => ({
-  Put: {
-    TableName: tableName(),
-    Item: outboxItem(refundKey(refund.id).pk, refund.version, type, refund.updatedAt, data),
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
+const refundEvent = (event: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }) => ({
+  subject: refundKey(event.refund.id).pk,
+  sequence: event.refund.version,
+  type: event.type,
+  occurredAt: event.refund.updatedAt,
+  data: event.data,
 });
 
 /** A condition that a refund is still at the version read, for transactions that depend on it. */
@@ -110,22 +101,8 @@ export async function saveRefund(
   events: { type: EventType; refund: StoredRefund; data: Record<string, unknown> }[],
   extraItems: TransactItem[],
 ): Promise<void> {
-  const TableName = tableName();
   const items: TransactItem[] = [
-    {
-      Put: {
-        TableName,
-        Item: refundItem(next),
-        ...(previous
-          ? {
-              ConditionExpression: '#status = :status AND #version = :version',
-              ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-              ExpressionAttributeValues: { ':status': previous.status, ':version': previous.version },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      },
-    },
-    ...events.map((event) => refundEvent(event.refund, event.type, event.data)),
+    ...changeWithEvents(refundItem(next), previous, events.map(refundEvent)),
     ...extraItems,
   ];
   try {
@@ -253,7 +230,7 @@ export async function findRefundIdByProviderRefund(
   return typeof result.Item?.refundId === 'string' ? result.Item.refundId : undefined;
 }
 
-/** Newest first: by order (gsi2) or by status (gsi1); neither = every status, merged. */
+/** Newest first: by order or by status; neither = every status, merged. */
 export async function listRefunds(filter: {
   status?: RefundStatus;
   orderId?: string;
@@ -266,14 +243,9 @@ export async function listRefunds(filter: {
   }
   const page = await queryPage(
     {
-      TableName: tableName(),
-      IndexName: useOrder ? 'gsi2' : 'gsi1',
-      KeyConditionExpression: useOrder ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': useOrder
-          ? refundEntity.byOrder(filter.orderId as string)
-          : byStatus(filter.status as RefundStatus),
-      },
+      ...(useOrder
+        ? indexQuery(refundEntity.indexes.byOrder, refundEntity.byOrder(filter.orderId as string))
+        : indexQuery(refundEntity.indexes.byStatus, byStatus(filter.status as RefundStatus))),
       ScanIndexForward: false,
       Limit: filter.limit,
     },
@@ -290,12 +262,11 @@ export async function countApprovedSince(before: string): Promise<number> {
   let count = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
+    const query = indexQuery(refundEntity.indexes.byStatus, byStatus('APPROVED'), '#sk < :before');
     const page = await dynamo().send(
       new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':pk': byStatus('APPROVED'), ':before': before },
+        ...query,
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':before': before },
         Select: 'COUNT',
         ExclusiveStartKey,
       }),

@@ -1,4 +1,4 @@
-import { QueryCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#model/order';
 import type { RiskRule } from '#model/risk-rules';
 import { dynamo } from '#platform/aws';
@@ -7,8 +7,7 @@ import { listIndexPartition } from './cursor';
 import { buyerLinkEntity } from './entities/buyer-link';
 import { riskCounterEntity } from './entities/risk-counter';
 import { riskReviewEntity } from './entities/risk-review';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { TransactItem } from './transactions';
 
 const table = () => tableName();
 
@@ -81,7 +80,7 @@ export async function buyerOrderIdsSince(
   return (result.Items ?? []).map((item) => String(item.orderId));
 }
 
-/** A flagged order waits in the review queue (gsi2, open reviews) until someone decides. */
+/** A flagged order waits in the review queue (the open reviews' listing) until someone decides. */
 export function reviewQueuePut(order: Order): TransactItem {
   return {
     Put: {
@@ -97,13 +96,15 @@ export function reviewQueuePut(order: Order): TransactItem {
   };
 }
 
+const openIndex = riskReviewEntity.indexes.open;
+
 /** Leaves the queue (kept for audit, off the open listing). */
 export function reviewQueueClose(orderId: string, decision: string, at: string): TransactItem {
   return {
     Update: {
       TableName: table(),
       Key: riskReviewEntity.key(orderId),
-      UpdateExpression: 'SET #status = :decision, decidedAt = :at REMOVE gsi2pk, gsi2sk',
+      UpdateExpression: `SET #status = :decision, decidedAt = :at REMOVE ${openIndex.partitionKey}, ${openIndex.sortKey}`,
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':decision': decision, ':at': at, ':open': 'open' },
@@ -114,7 +115,7 @@ export function reviewQueueClose(orderId: string, decision: string, at: string):
 /** The ids of flagged orders awaiting review, oldest first (the caller fetches the orders). */
 export async function openReviewOrderIds(limit: number, cursor?: string) {
   const page = await listIndexPartition({
-    indexName: 'gsi2',
+    index: riskReviewEntity.indexes.open,
     partition: riskReviewEntity.open,
     limit,
     cursor,

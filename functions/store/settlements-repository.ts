@@ -1,10 +1,4 @@
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '#model/order';
 import {
   AMOUNT_FIELDS,
@@ -18,13 +12,12 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
+import { withoutKeys } from './entities/indexes';
 import { settlementEntity, settlementLineEntity, settlementUploadKeyEntity } from './entities/settlement';
 import { transitionWrites } from './orders-repository';
-import { outboxItem } from './outbox';
+import { outboxPut } from './outbox';
 import { refundVersionCheck } from './refunds-repository';
-import { cancellationCodes } from './transactions';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { cancellationCodes, type TransactItem } from './transactions';
 
 const table = () => tableName();
 
@@ -32,7 +25,7 @@ const table = () => tableName();
  * A settlement is one item (`SETTLEMENT#<id>` / `SETTLEMENT`) whose counts and totals are flat
  * numbers (`count_matched`, `total_PEN_gross`, `expected_PEN_net`, …) so that each batch of lines
  * adds to them with one atomic ADD; its lines are items of the same partition (`LINE#<n>`), and
- * gsi1 lists them by outcome. Every settlement sits on gsi2 by import time.
+ * a by-kind listing holds them by outcome. Every settlement is listed by import time.
  */
 function settlementFromItem(item: Record<string, unknown>): Settlement {
   const amounts = (prefix: 'total' | 'expected') => {
@@ -194,13 +187,13 @@ export async function completeSettlement(
               ExpressionAttributeValues: { ':done': 'COMPLETED', ':importing': 'IMPORTING', ':at': at },
             },
           },
-          {
-            Put: {
-              TableName: table(),
-              Item: outboxItem(key.pk, 1, 'settlement.completed', at, summary),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          outboxPut({
+            subject: key.pk,
+            sequence: 1,
+            type: 'settlement.completed',
+            occurredAt: at,
+            data: summary,
+          }),
         ],
       }),
     );
@@ -239,10 +232,7 @@ function lineItem(settlementId: string, line: SettlementLineRecord): Record<stri
   };
 }
 
-function lineFromItem(item: Record<string, unknown>): SettlementLineRecord {
-  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, ...line } = item;
-  return line as unknown as SettlementLineRecord;
-}
+const lineFromItem = (item: Record<string, unknown>) => withoutKeys<SettlementLineRecord>(item);
 
 /** A line's record, written once: false if this line was recorded before (a resumed import). */
 export async function recordLine(settlementId: string, line: SettlementLineRecord): Promise<boolean> {
@@ -326,7 +316,7 @@ export async function saveSettledLine(input: {
 
 export async function listSettlements(limit: number, cursor?: string) {
   const page = await listIndexPartition({
-    indexName: 'gsi2',
+    index: settlementEntity.indexes.all,
     partition: settlementEntity.all,
     limit,
     cursor,
@@ -334,7 +324,7 @@ export async function listSettlements(limit: number, cursor?: string) {
   return { items: page.items.map(settlementFromItem), nextCursor: page.nextCursor };
 }
 
-/** A settlement's lines in file order; by outcome through gsi1 (keys only, then BatchGet). */
+/** A settlement's lines in file order; by outcome through their listing (keys only, then BatchGet). */
 export async function listLines(
   settlementId: string,
   filter: { outcome?: LineOutcome; limit: number; cursor?: string },
@@ -355,7 +345,7 @@ export async function listLines(
     return { items: (page.Items ?? []).map(lineFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
   const page = await listIndexPartition({
-    indexName: 'gsi1',
+    index: settlementLineEntity.indexes.byOutcome,
     partition: settlementLineEntity.byOutcome(settlementId, filter.outcome),
     limit: filter.limit,
     cursor: filter.cursor,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KEY_ATTRIBUTES, TABLE_INDEXES, withoutKeys } from '#store/entities/indexes';
 import { orderEntity } from '#store/entities/order';
 import { isOutboxItem, outboxItem } from '#store/outbox';
 
@@ -24,6 +25,8 @@ function codeLines(file: string): { line: number; text: string }[] {
 // the single-partition listings' names as a whole literal.
 const KEY_PREFIX = /['`][A-Z][A-Z_]{1,}#/;
 const LISTING_NAME = /['`](ANOMALIES|API_KEYS|ENDPOINTS|SETTLEMENTS)['`]/;
+// An index's name or key attribute, in code (comments may name them).
+const INDEX_NAME = /\bgsi\d/;
 
 describe('entities own their keys (docs/data-model.md)', () => {
   it('spells no key string outside functions/store/entities/', () => {
@@ -36,6 +39,42 @@ describe('entities own their keys (docs/data-model.md)', () => {
           .map(({ line, text }) => `${file}:${line}: ${text.trim()}`),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it('names no index, nor an index key attribute, outside functions/store/entities/ (decision 94)', () => {
+    const offenders = ['functions', 'lib', 'local', 'scripts', 'bench']
+      .flatMap(sources)
+      .filter((file) => !file.startsWith(join('functions', 'store', 'entities')))
+      .flatMap((file) =>
+        codeLines(file)
+          .filter(({ text }) => INDEX_NAME.test(text))
+          .map(({ line, text }) => `${file}:${line}: ${text.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a planted index name (the check above can fail)', () => {
+    expect(INDEX_NAME.test("IndexName: 'gsi1',")).toBe(true);
+    expect(INDEX_NAME.test("UpdateExpression: 'REMOVE gsi3pk, gsi3sk',")).toBe(true);
+    expect(INDEX_NAME.test('IndexName: index.name,')).toBe(false);
+  });
+
+  it('strips every key attribute, and only those, from an item read back', () => {
+    const item = {
+      ...orderEntity.key('ord_1'),
+      entity: 'order',
+      gsi1pk: 'a',
+      gsi2sk: 'b',
+      gsi3pk: 'c',
+      id: 'ord_1',
+    };
+    expect(withoutKeys(item)).toEqual({ id: 'ord_1' });
+    expect(KEY_ATTRIBUTES).toEqual([
+      'pk',
+      'sk',
+      'entity',
+      ...TABLE_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ]);
   });
 
   it('finds a planted key string (the check above can fail)', () => {

@@ -1,8 +1,11 @@
+import { byKindIndex, listingIndex } from './indexes';
 import { timeSortKey } from './key-parts';
 
 /** A payment we could not apply cleanly, kept for people to resolve (first detection wins). */
 export const anomalyEntity = {
   name: 'anomaly',
+  /** The index each listing lives on. */
+  indexes: { byType: byKindIndex, all: listingIndex },
   prefix: 'ANOMALY#',
   key: (id: string) => ({ pk: `ANOMALY#${id}`, sk: 'ANOMALY' }),
   /** gsi1: anomalies of one type. */

@@ -1,3 +1,4 @@
+import { queueIndex } from './indexes';
 import { LIST_BUCKETS, listBucketFor } from './key-parts';
 
 /**
@@ -10,6 +11,8 @@ import { LIST_BUCKETS, listBucketFor } from './key-parts';
  */
 export const journalEntryEntity = {
   name: 'journal-entry',
+  /** The index each listing lives on. */
+  indexes: { ledger: queueIndex },
   key: (entryId: string) => ({ pk: `JOURNAL#${entryId}`, sk: 'ENTRY' }),
   /** gsi3: the journal, bucketed by subject. */
   ledger: (bucket: number) => `LEDGER#${bucket}`,

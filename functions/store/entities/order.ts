@@ -1,3 +1,4 @@
+import { byKindIndex, listingIndex, queueIndex } from './indexes';
 import { listBucketFor, queueBucketFor, timeSortKey } from './key-parts';
 
 const PREFIX = 'ORDER#';
@@ -19,6 +20,8 @@ interface KeyedOrder {
  */
 export const orderEntity = {
   name: 'order',
+  /** The index each listing lives on. */
+  indexes: { byStatus: byKindIndex, all: listingIndex, pending: queueIndex, unsettled: queueIndex },
   prefix: PREFIX,
   /** For IAM (dynamodb:LeadingKeys): every order's partition. */
   partitionPattern: `${PREFIX}*`,

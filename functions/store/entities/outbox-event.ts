@@ -1,6 +1,7 @@
 import { anomalyEntity } from './anomaly';
 import { bankAccountEntity } from './bank-account';
 import { expiryReminderEntity } from './expiry-reminder';
+import { byKindIndex, listingIndex } from './indexes';
 import { listBucketFor, sequence, timeSortKey } from './key-parts';
 import { ledgerIntegrityEntity } from './ledger-integrity';
 import { orderEntity } from './order';
@@ -35,6 +36,8 @@ const SORT_KEY = /^EVENT#\d{8}$/;
  */
 export const outboxEventEntity = {
   name: 'event',
+  /** The index each listing lives on. */
+  indexes: { byType: byKindIndex, all: listingIndex },
   key: (subjectPk: string, eventSequence: number) => ({
     pk: subjectPk,
     sk: `${SORT_PREFIX}${sequence(eventSequence)}`,

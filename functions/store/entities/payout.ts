@@ -1,8 +1,11 @@
+import { byKindIndex, listingIndex } from './indexes';
 import { timeSortKey } from './key-parts';
 
 /** A payout to one seller; listed by status and by seller (one per seller per period: no hot spot). */
 export const payoutEntity = {
   name: 'payout',
+  /** The index each listing lives on. */
+  indexes: { byStatus: byKindIndex, bySeller: listingIndex },
   prefix: 'PAYOUT#',
   key: (id: string) => ({ pk: `PAYOUT#${id}`, sk: 'PAYOUT' }),
   /** gsi1: payouts in one status. */

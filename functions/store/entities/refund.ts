@@ -1,8 +1,11 @@
+import { byKindIndex, listingIndex } from './indexes';
 import { timeSortKey } from './key-parts';
 
 /** A refund request and its lifecycle; listed by status and by order (few: one partition each). */
 export const refundEntity = {
   name: 'refund',
+  /** The index each listing lives on. */
+  indexes: { byStatus: byKindIndex, byOrder: listingIndex },
   prefix: 'REFUND#',
   key: (id: string) => ({ pk: `REFUND#${id}`, sk: 'REFUND' }),
   /** gsi1: refunds in one status. */

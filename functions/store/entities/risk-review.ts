@@ -1,3 +1,4 @@
+import { listingIndex } from './indexes';
 import { timeSortKey } from './key-parts';
 
 /**
@@ -7,6 +8,8 @@ import { timeSortKey } from './key-parts';
  */
 export const riskReviewEntity = {
   name: 'risk-review',
+  /** The index each listing lives on. */
+  indexes: { open: listingIndex },
   key: (orderId: string) => ({ pk: `RISK_REVIEW#${orderId}`, sk: 'REVIEW' }),
   /** gsi2: the open reviews, oldest first. */
   open: 'RISK_REVIEWS#open',

@@ -1,3 +1,4 @@
+import { queueIndex } from './indexes';
 import { queueBucketFor, timeSortKey } from './key-parts';
 
 /**
@@ -6,6 +7,8 @@ import { queueBucketFor, timeSortKey } from './key-parts';
  */
 export const sellerBalanceEntity = {
   name: 'seller-balance',
+  /** The index each listing lives on. */
+  indexes: { payoutDue: queueIndex },
   key: (sellerId: string) => ({ pk: `BALANCE#${sellerId}`, sk: 'BALANCE' }),
   /** gsi3 (sparse): balances with available money, bucketed. */
   payoutDue: (bucket: number) => `PAYOUT_DUE#${bucket}`,

@@ -1,3 +1,4 @@
+import { byKindIndex, listingIndex } from './indexes';
 import { sequence } from './key-parts';
 
 /**
@@ -6,6 +7,8 @@ import { sequence } from './key-parts';
  */
 export const settlementEntity = {
   name: 'settlement',
+  /** The index each listing lives on. */
+  indexes: { all: listingIndex },
   prefix: 'SETTLEMENT#',
   key: (id: string) => ({ pk: `SETTLEMENT#${id}`, sk: 'SETTLEMENT' }),
   /** gsi2: every settlement (one a day: one partition). */
@@ -20,6 +23,8 @@ export const settlementEntity = {
 /** One line of a settlement report, with its outcome. */
 export const settlementLineEntity = {
   name: 'settlement-line',
+  /** The index each listing lives on. */
+  indexes: { byOutcome: byKindIndex },
   key: (settlementId: string, line: number) => ({
     pk: `SETTLEMENT#${settlementId}`,
     sk: `LINE#${sequence(line)}`,

@@ -1,8 +1,11 @@
+import { listingIndex } from './indexes';
 import { timeSortKey } from './key-parts';
 
 /** A marketplace's outbound webhook endpoint (its secrets inside); its attempts share its partition. */
 export const webhookEndpointEntity = {
   name: 'webhook-endpoint',
+  /** The index each listing lives on. */
+  indexes: { all: listingIndex },
   prefix: 'ENDPOINT#',
   /** For IAM: the endpoints API may delete these (and their attempts). */
   partitionPattern: 'ENDPOINT#*',

@@ -2,10 +2,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType, OutboxEvent } from '#model/event-types';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { encodeBucketCursor, queryBuckets } from '#store/cursor';
-import { ALL_LIST_BUCKETS, timeBound } from '#store/entities/key-parts';
-import { outboxEventEntity } from '#store/entities/outbox-event';
-import { eventFromItem, eventKeyFromId } from '#store/outbox';
+import { encodeBucketCursor, queryBuckets } from './cursor';
+import { ALL_LIST_BUCKETS, timeBound } from './entities/key-parts';
+import { outboxEventEntity } from './entities/outbox-event';
+import { eventFromItem, eventKeyFromId } from './outbox';
 
 /**
  * Events become visible in the feed once they are this old. Transactions commit a moment after
@@ -20,15 +20,11 @@ export async function listEvents(filter: { type?: EventType; after?: string; lim
   const page = await queryBuckets({
     ...(type !== undefined
       ? {
-          indexName: 'gsi1',
-          partitionKey: 'gsi1pk',
-          sortKey: 'gsi1sk',
+          index: outboxEventEntity.indexes.byType,
           partitions: ALL_LIST_BUCKETS.map((bucket) => outboxEventEntity.byType(type, bucket)),
         }
       : {
-          indexName: 'gsi2',
-          partitionKey: 'gsi2pk',
-          sortKey: 'gsi2sk',
+          index: outboxEventEntity.indexes.all,
           partitions: ALL_LIST_BUCKETS.map(outboxEventEntity.all),
         }),
     listing,
