@@ -173,115 +173,106 @@ const EDGE_LIMITS = {
 /** Set it to the marketplace's own name and the finder URL PagoEfectivo gives you. */
 const VOUCHER_PAGE = { marketplaceName: 'Marketplace', whereToPayUrl: 'https://www.pagoefectivo.pe/' };
 
-export const STAGE_CONFIG: Record<Stage, StageConfig> = {
+/** What no stage shares: data kept, and the API's limits. */
+type PerStage =
+  | 'logRetention'
+  | 'removalPolicy'
+  | 'deletionProtection'
+  | 'rawWebhookRetentionDays'
+  | 'eventArchiveDays'
+  | 'clientThrottle'
+  | 'apiThrottle'
+  | 'authorizerCacheTtl';
+
+/**
+ * What every stage shares, grouped by concern; a stage states only where it differs
+ * (`STAGE_DIFFERENCES`). A new setting gets its default here, once.
+ */
+const BASE: Omit<StageConfig, PerStage> = {
+  // Where, and which PSP.
+  region: 'us-east-1',
+  pagoEfectivoBaseUrl: PSP_SANDBOX,
+  provider: 'pagoefectivo',
+  dlocalBaseUrl: 'https://sandbox.dlocal.com',
+  // Logs, tracing, paging.
+  logLevel: 'INFO',
+  traceAwsSdkCalls: false,
+  alarmSubscriptions: [],
+  finalCheckAlarmAfter: Duration.minutes(30),
+  // Capacity.
+  reservedConcurrency: true,
+  edge: EDGE_LIMITS,
+  // Scheduled jobs: how often, or when (Lima).
+  syncPendingEvery: Duration.minutes(5),
+  expireOrdersEvery: Duration.minutes(1),
+  expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
+  remindExpiringEvery: Duration.minutes(15),
+  reminderLeadMinutes: [360],
+  ledgerIntegrityEvery: Duration.hours(1),
+  checkUnsettledAt: { hour: 6, minute: 0 },
+  createPayoutsAt: { hour: 7, minute: 0 },
+  // Money rules: maker-checker, risk, settlement, payouts.
+  refundApprovalThreshold: 50_000,
+  refundDailyApprovalThreshold: 150_000,
+  riskRules: DEFAULT_RISK_RULES,
+  riskReviewRequired: true,
+  settlement: DEFAULT_SETTLEMENT_CONFIG,
+  payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
+  // The buyer's voucher page.
+  voucherPage: VOUCHER_PAGE,
+};
+
+/** Where each stage differs from `BASE`: data kept, API limits, and dev's quick, verbose loop. */
+const STAGE_DIFFERENCES: Record<Stage, Partial<StageConfig> & Pick<StageConfig, PerStage>> = {
   dev: {
-    region: 'us-east-1',
-    pagoEfectivoBaseUrl: PSP_SANDBOX,
-    provider: 'pagoefectivo',
-    dlocalBaseUrl: 'https://sandbox.dlocal.com',
+    // Data: thrown away with the stack.
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
+    rawWebhookRetentionDays: 14,
+    eventArchiveDays: 7,
+    // API limits.
     clientThrottle: { rateLimit: 20, burstLimit: 40 },
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     authorizerCacheTtl: Duration.minutes(1),
-    rawWebhookRetentionDays: 14,
-    eventArchiveDays: 7,
-    refundApprovalThreshold: 50_000,
-    refundDailyApprovalThreshold: 150_000,
+    // A quick, verbose loop on an account whose concurrency quota is often low.
     logLevel: 'DEBUG',
-    traceAwsSdkCalls: false,
     reservedConcurrency: false,
-    syncPendingEvery: Duration.minutes(5),
-    expireOrdersEvery: Duration.minutes(1),
     expiryGrace: Duration.minutes(1),
-    finalCheckAlarmAfter: Duration.minutes(30),
-    alarmSubscriptions: [],
-    settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledAt: { hour: 6, minute: 0 },
-    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsAt: { hour: 7, minute: 0 },
-    edge: EDGE_LIMITS,
-    riskRules: DEFAULT_RISK_RULES,
-    riskReviewRequired: true,
-    voucherPage: VOUCHER_PAGE,
-    reminderLeadMinutes: [360],
-    remindExpiringEvery: Duration.minutes(15),
-    ledgerIntegrityEvery: Duration.hours(1),
   },
   staging: {
-    region: 'us-east-1',
-    pagoEfectivoBaseUrl: PSP_SANDBOX,
-    provider: 'pagoefectivo',
-    dlocalBaseUrl: 'https://sandbox.dlocal.com',
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: false,
+    rawWebhookRetentionDays: 30,
+    eventArchiveDays: 30,
     clientThrottle: { rateLimit: 50, burstLimit: 100 },
     apiThrottle: { rateLimit: 150, burstLimit: 300 },
     authorizerCacheTtl: Duration.minutes(5),
-    rawWebhookRetentionDays: 30,
-    eventArchiveDays: 30,
-    refundApprovalThreshold: 50_000,
-    refundDailyApprovalThreshold: 150_000,
-    logLevel: 'INFO',
-    traceAwsSdkCalls: false,
-    reservedConcurrency: true,
-    syncPendingEvery: Duration.minutes(5),
-    expireOrdersEvery: Duration.minutes(1),
-    expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
-    finalCheckAlarmAfter: Duration.minutes(30),
-    alarmSubscriptions: [],
-    settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledAt: { hour: 6, minute: 0 },
-    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsAt: { hour: 7, minute: 0 },
-    edge: EDGE_LIMITS,
-    riskRules: DEFAULT_RISK_RULES,
-    riskReviewRequired: true,
-    voucherPage: VOUCHER_PAGE,
-    reminderLeadMinutes: [360],
-    remindExpiringEvery: Duration.minutes(15),
-    ledgerIntegrityEvery: Duration.hours(1),
   },
   prod: {
-    region: 'us-east-1',
     pagoEfectivoBaseUrl: PSP_PRODUCTION,
-    provider: 'pagoefectivo',
     dlocalBaseUrl: 'https://api.dlocal.com',
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
+    rawWebhookRetentionDays: 400,
+    eventArchiveDays: 400,
     clientThrottle: { rateLimit: 200, burstLimit: 400 },
     apiThrottle: { rateLimit: 600, burstLimit: 1200 },
     authorizerCacheTtl: Duration.minutes(5),
-    rawWebhookRetentionDays: 400,
-    eventArchiveDays: 400,
-    refundApprovalThreshold: 50_000,
-    refundDailyApprovalThreshold: 150_000,
-    logLevel: 'INFO',
-    traceAwsSdkCalls: false,
-    reservedConcurrency: true,
-    syncPendingEvery: Duration.minutes(5),
-    expireOrdersEvery: Duration.minutes(1),
-    expiryGrace: Duration.seconds(DEFAULT_EXPIRY_GRACE_SECONDS),
     finalCheckAlarmAfter: Duration.minutes(15),
-    // Fill in your on-call address here, or pass -c alarmEmails=… at synthesis: prod refuses none.
-    alarmSubscriptions: [],
+    // Fill in your on-call address here (alarmSubscriptions), or pass -c alarmEmails=… at
+    // synthesis: prod refuses none.
     // Cash is paid from early morning to late evening in Peru: 6 quiet hours is unusual at any time.
     notificationHeartbeatHours: 6,
-    settlement: DEFAULT_SETTLEMENT_CONFIG,
-    checkUnsettledAt: { hour: 6, minute: 0 },
-    payoutSchedule: DEFAULT_PAYOUT_SCHEDULE,
-    createPayoutsAt: { hour: 7, minute: 0 },
-    edge: EDGE_LIMITS,
-    riskRules: DEFAULT_RISK_RULES,
-    riskReviewRequired: true,
-    voucherPage: VOUCHER_PAGE,
-    reminderLeadMinutes: [360],
-    remindExpiringEvery: Duration.minutes(15),
-    ledgerIntegrityEvery: Duration.hours(1),
   },
+};
+
+export const STAGE_CONFIG: Record<Stage, StageConfig> = {
+  dev: { ...BASE, ...STAGE_DIFFERENCES.dev },
+  staging: { ...BASE, ...STAGE_DIFFERENCES.staging },
+  prod: { ...BASE, ...STAGE_DIFFERENCES.prod },
 };
 
 /** The stage's subscribers plus those given at synthesis (`-c alarmEmails=…`, `-c alarmHttpsUrls=…`). */
