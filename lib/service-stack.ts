@@ -1,16 +1,17 @@
 import { join } from 'node:path';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Alarm, CompositeAlarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { AlarmTopic } from './constructs/alarm-topic';
-import { buildJobSchedules, buildReportUploadTrigger } from './constructs/job-triggers';
-import { buildAlarms, buildDashboard } from './constructs/service-alarms';
-import { buildServiceApi } from './constructs/service-api';
+import { JobTriggers } from './constructs/job-triggers';
+import { ServiceMonitoring } from './constructs/service-alarms';
+import { ServiceApi } from './constructs/service-api';
 import { ServiceFunction } from './constructs/service-function';
+import { PartedStack } from './constructs/stack-part';
+import { stageEnvironment } from './function-environment';
 import { alarmSubscriptionsFor, type Stage, type StageConfig } from './stage-config';
 import type { StatefulStack } from './stateful-stack';
 import {
@@ -18,17 +19,9 @@ import {
   type FunctionName,
   type FunctionSpec,
   QUEUES,
-  type QueueName,
-  SCHEDULES,
   STREAM_CONSUMERS,
   settlementReportsBucketName,
 } from './topology';
-
-function queueSpec(name: QueueName) {
-  const spec = QUEUES.find((queue) => queue.name === name);
-  if (!spec) throw new Error(`queue ${name} is not declared in lib/topology.ts`);
-  return spec;
-}
 
 export interface ServiceStackProps extends StackProps {
   stage: Stage;
@@ -39,7 +32,7 @@ export interface ServiceStackProps extends StackProps {
 }
 
 /** Everything stateless: functions, the API, event sources and alarms — all built from lib/topology.ts. */
-export class ServiceStack extends Stack {
+export class ServiceStack extends PartedStack {
   readonly functions = new Map<FunctionName, ServiceFunction>();
   readonly api: RestApi;
   readonly alarmTopic: Topic;
@@ -65,73 +58,27 @@ export class ServiceStack extends Stack {
         logRetention: config.logRetention,
         logLevel: config.logLevel,
         reservedConcurrency: config.reservedConcurrency,
+        environment: stageEnvironment(name, spec, config),
       });
-      // Without reserved concurrency a scheduled job's runs are kept apart by a lease item (decision 88).
-      if (!config.reservedConcurrency && SCHEDULES.some((schedule) => schedule.function === name))
-        fn.function.addEnvironment('JOB_LEASE', 'true');
-      // Every function: its metrics carry the provider (and the PSP functions pick their adapter by it).
-      fn.function.addEnvironment('PSP_PROVIDER', config.provider);
-      if (config.traceAwsSdkCalls) fn.function.addEnvironment('TRACE_AWS_SDK_CALLS', 'true');
-      if (spec.table) fn.bindTable(stateful.table, spec.table);
-      if (spec.cursors) fn.bindCursorKey(stateful.cursorKeySecret, stateful.pspSecretKey);
-      if (spec.rawNotifications)
-        fn.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
-      if (spec.psp)
-        fn.bindPspSecret(
-          stateful.pspSecret,
-          stateful.pspSecretKey,
-          config.pagoEfectivoBaseUrl,
-          stateful.dlocalSecret
-            ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl }
-            : undefined,
-        );
-      // Read by every PSP-calling bundle (both adapters are in it): the stage's, not config.ts's default.
-      if (spec.psp === 'api') fn.function.addEnvironment('DLOCAL_BASE_URL', config.dlocalBaseUrl);
-      if (spec.sendsTo) fn.bindQueueSend(stateful.queue(spec.sendsTo).queue, queueSpec(spec.sendsTo).urlEnv);
-      if (spec.publishesEvents) fn.bindEventBus(stateful.eventBus);
-      if (spec.settlementReports)
-        fn.bindSettlementReports(this.settlementReportsBucket, spec.settlementReports);
-      if (spec.settlementReports || spec.settlementConfig)
-        fn.function.addEnvironment('SETTLEMENT_CONFIG', JSON.stringify(config.settlement));
-      if (spec.payoutSchedule)
-        fn.function.addEnvironment('PAYOUT_SCHEDULE', JSON.stringify(config.payoutSchedule));
-      if (spec.voucherPage)
-        fn.function.addEnvironment(
-          'VOUCHER_PAGE',
-          JSON.stringify({
-            marketplaceName: config.voucherPage.marketplaceName,
-            whereToPayUrl: config.voucherPage.whereToPayUrl,
-          }),
-        );
-      if (spec.reminders)
-        fn.function.addEnvironment('REMINDER_LEAD_MINUTES', config.reminderLeadMinutes.join(','));
-      if (spec.expiryGrace)
-        fn.function.addEnvironment('EXPIRY_GRACE_SECONDS', String(config.expiryGrace.toSeconds()));
-      if (spec.refundApproval) {
-        fn.function.addEnvironment('REFUND_APPROVAL_THRESHOLD', String(config.refundApprovalThreshold));
-        fn.function.addEnvironment(
-          'REFUND_DAILY_APPROVAL_THRESHOLD',
-          String(config.refundDailyApprovalThreshold),
-        );
-      }
-      if (spec.riskRules) {
-        fn.function.addEnvironment('RISK_RULES', JSON.stringify(config.riskRules));
-        fn.function.addEnvironment('RISK_REVIEW_REQUIRED', String(config.riskReviewRequired));
-      }
+      fn.bindSpec({ stateful, config, settlementReportsBucket: this.settlementReportsBucket });
       this.functions.set(name, fn);
     }
 
     for (const spec of QUEUES) {
       // The consumer learns its own queue's URL too (webhook retries change message visibility).
       this.fn(spec.consumer).addEnvironment(spec.urlEnv, stateful.queue(spec.name).queue.queueUrl);
+      const queue = stateful.queue(spec.name).queue;
       this.fn(spec.consumer).addEventSource(
-        new SqsEventSource(stateful.queue(spec.name).queue, {
+        new SqsEventSource(queue, {
           batchSize: spec.batchSize,
           maxBatchingWindow: Duration.seconds(1),
           reportBatchItemFailures: true,
           maxConcurrency: spec.maxConcurrency,
         }),
       );
+      // The mapping's id is made from the queue's path: kept as it was before the queues moved
+      // into a StackPart, as a new mapping id would replace the mapping.
+      this.keepIdsNamedAfter(queue, this.fn(spec.consumer));
     }
 
     for (const spec of STREAM_CONSUMERS) {
@@ -153,12 +100,19 @@ export class ServiceStack extends Stack {
           ],
         }),
       );
+      // A new stream mapping would read the stream again from its trim horizon: same id as before.
+      this.keepIdsNamedAfter(stateful.table, this.fn(spec.consumer));
     }
 
     const fn = (name: FunctionName) => this.fn(name);
-    buildJobSchedules(this, { stage, config, stateful, fn });
-    buildReportUploadTrigger(this, { stateful, reportsBucketName: this.settlementReportsBucket, fn });
-    this.api = buildServiceApi(this, { stage, config, fn });
+    new JobTriggers(this, 'JobTriggers', {
+      stage,
+      config,
+      stateful,
+      reportsBucketName: this.settlementReportsBucket,
+      fn,
+    });
+    this.api = new ServiceApi(this, 'ServiceApi', { stage, config, fn }).api;
     // Voucher page links: the stage's own URL, built from the API's id and the stage's name as
     // literals — not from `api.url`, whose Stage reference would make the functions depend on the
     // deployment that depends on them (a cycle).
@@ -170,20 +124,22 @@ export class ServiceStack extends Stack {
       if (spec.publicBaseUrl || (spec.psp === 'api' && config.provider === 'dlocal'))
         this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
-    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+    const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage,
+      config,
+      stateful,
+      api: this.api,
+      functions: this.functions,
+      fn,
       subscriptions: alarmSubscriptionsFor(config, {
         alarmEmails: this.node.tryGetContext('alarmEmails'),
         alarmHttpsUrls: this.node.tryGetContext('alarmHttpsUrls'),
       }),
-      requireSubscriber: stage === 'prod',
-      removalPolicy: config.removalPolicy,
-    }).topic;
-    const monitoring = { stage, config, stateful, api: this.api, functions: this.functions, fn };
-    const { alarms, composite } = buildAlarms(this, { ...monitoring, topic: this.alarmTopic });
-    this.alarms = alarms;
-    this.compositeAlarm = composite;
-    this.dashboard = buildDashboard(this, { ...monitoring, alarms, composite });
+    });
+    this.alarmTopic = monitoring.topic;
+    this.alarms = monitoring.alarms;
+    this.compositeAlarm = monitoring.composite;
+    this.dashboard = monitoring.dashboard;
   }
 
   /** Derived like the stateful stack names it: no cross-stack reference (see topology). */

@@ -1,29 +1,43 @@
-import { Duration, type Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaFunctionTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
 import type { Stage, StageConfig } from '../stage-config';
 import type { StatefulStack } from '../stateful-stack';
 import { type FunctionName, type JobName, SCHEDULES } from '../topology';
+import { StackPart } from './stack-part';
+
+export interface JobTriggersProps {
+  stage: Stage;
+  config: StageConfig;
+  stateful: StatefulStack;
+  /** The settlement-report bucket's name, derived (no cross-stack reference, see topology). */
+  reportsBucketName: string;
+  fn: (name: FunctionName) => IFunction;
+}
+
+/**
+ * What starts the functions nobody calls: the job schedules and the report-upload rule. A
+ * StackPart: its resources keep the logical ids they had when the stack made them.
+ */
+export class JobTriggers extends StackPart {
+  constructor(scope: Construct, id: string, props: JobTriggersProps) {
+    super(scope, id);
+    buildJobSchedules(this, props);
+    buildReportUploadTrigger(this, props);
+  }
+}
 
 /**
  * The safety nets: EventBridge Scheduler invokes each job of lib/topology.ts SCHEDULES at the
  * stage's rate, or — for the daily ones — at a Lima wall-clock time (a rate of a day would run at
- * whatever hour it was deployed), with retries and a DLQ. Made in the stack's own scope (logical
- * ids unchanged).
+ * whatever hour it was deployed), with retries and a DLQ.
  */
-export function buildJobSchedules(
-  scope: Stack,
-  props: {
-    stage: Stage;
-    config: StageConfig;
-    stateful: StatefulStack;
-    fn: (name: FunctionName) => IFunction;
-  },
-): void {
+function buildJobSchedules(scope: Construct, props: JobTriggersProps): void {
   const { stage, config, stateful, fn } = props;
   const lima = (at: { hour: number; minute: number }, hours = String(at.hour)) =>
     ScheduleExpression.cron({
@@ -82,12 +96,14 @@ export function buildJobSchedules(
       }),
     });
   }
-  // LambdaInvoke creates one scheduler role per target; it may invoke the function and its versions.
+  // LambdaInvoke creates one scheduler role per target, in the stack's own scope; it may invoke
+  // the function and its versions.
+  const stack = Stack.of(scope);
   const jobFunctionArns = SCHEDULES.map((spec) => {
     const cfn = fn(spec.function).node.defaultChild as CfnFunction;
-    return `Resource::<${scope.getLogicalId(cfn)}.Arn>:*`;
+    return `Resource::<${stack.getLogicalId(cfn)}.Arn>:*`;
   });
-  for (const child of scope.node.children) {
+  for (const child of stack.node.children) {
     if (!child.node.id.startsWith('SchedulerRoleForTarget')) continue;
     Validations.of(child).acknowledge(
       ...jobFunctionArns.map((finding) => ({
@@ -104,10 +120,7 @@ export function buildJobSchedules(
  * A run cut short by the timeout throws; Lambda's async retries resume it (same SHA-256, same
  * settlement); what still fails lands in the jobs DLQ, which is alarmed.
  */
-export function buildReportUploadTrigger(
-  scope: Stack,
-  props: { stateful: StatefulStack; reportsBucketName: string; fn: (name: FunctionName) => IFunction },
-): void {
+function buildReportUploadTrigger(scope: Construct, props: JobTriggersProps): void {
   const { stateful, reportsBucketName, fn } = props;
   const reconcile = fn('reconcile-upload');
   reconcile.configureAsyncInvoke({

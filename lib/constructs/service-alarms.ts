@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -17,10 +17,13 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import type { Stage, StageConfig } from '../stage-config';
+import type { Construct } from 'constructs';
+import type { AlarmSubscription, Stage, StageConfig } from '../stage-config';
 import type { StatefulStack } from '../stateful-stack';
 import { type FunctionName, QUEUES, SERVICE } from '../topology';
+import { AlarmTopic } from './alarm-topic';
 import type { ServiceFunction } from './service-function';
+import { StackPart } from './stack-part';
 
 const METRICS_NAMESPACE = SERVICE.metricsNamespace;
 /**
@@ -65,16 +68,40 @@ interface MonitoringProps {
 }
 
 /**
+ * Who gets paged and what they see: the alarm topic, every alarm (each paging the topic), the
+ * money-at-risk composite and the dashboard. A StackPart: its resources keep the logical ids they
+ * had when the stack made them.
+ */
+export class ServiceMonitoring extends StackPart {
+  readonly topic: Topic;
+  readonly alarms: Alarm[];
+  readonly composite: CompositeAlarm;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps & { subscriptions: AlarmSubscription[] }) {
+    super(scope, id);
+    const { stage, config, subscriptions } = props;
+    this.topic = new AlarmTopic(this, 'Alarms', {
+      stage,
+      subscriptions,
+      requireSubscriber: stage === 'prod',
+      removalPolicy: config.removalPolicy,
+    }).topic;
+    ({ alarms: this.alarms, composite: this.composite } = buildAlarms(this, { ...props, topic: this.topic }));
+    this.dashboard = buildDashboard(this, { ...props, alarms: this.alarms, composite: this.composite });
+  }
+}
+
+/**
  * Every alarm, each saying what to do and each paging the stage's alarm topic itself. CloudWatch
  * notifies on an alarm's own state change only: had the members no actions of their own, a
  * second incident while a first member is still in ALARM would change no composite state and page
  * no one. So every member pages, and they alarm on new occurrences (a message arriving in a DLQ,
  * not "visible > 0", which stays in ALARM for the DLQ's 14 days). The money-at-risk composite is
- * the dashboard's summary and pages nothing itself. Made in the stack's own scope (logical ids
- * unchanged).
+ * the dashboard's summary and pages nothing itself.
  */
-export function buildAlarms(
-  scope: Stack,
+function buildAlarms(
+  scope: Construct,
   props: MonitoringProps & { topic: Topic },
 ): { alarms: Alarm[]; composite: CompositeAlarm } {
   const { stage, config, stateful, api, functions, fn, topic } = props;
@@ -332,8 +359,8 @@ export function buildAlarms(
 }
 
 /** One page for whoever is on call: money in, what needs a human, the API, queues, outbound. */
-export function buildDashboard(
-  scope: Stack,
+function buildDashboard(
+  scope: Construct,
   props: MonitoringProps & { alarms: Alarm[]; composite: CompositeAlarm },
 ): Dashboard {
   const { stage, config, stateful, api, fn, alarms, composite } = props;

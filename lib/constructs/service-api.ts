@@ -1,4 +1,4 @@
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 import { problem, problemType } from '#platform/problem-document';
 import type { Stage, StageConfig } from '../stage-config';
 import {
@@ -23,6 +24,7 @@ import {
   usagePlanName,
 } from '../topology';
 import { EdgeProtection } from './edge-protection';
+import { StackPart, uniqueIdOutsideParts } from './stack-part';
 
 /**
  * One JSON line per request: who (key id from the authorizer), what, the answer, and where time
@@ -66,17 +68,31 @@ const DEFAULT_4XX_TEMPLATE = {
   'application/json': `{"type":"${problemType(GATEWAY_PROBLEMS.badRequest.code)}","title":"Error","code":"${GATEWAY_PROBLEMS.badRequest.code}","detail":$context.error.messageString}`,
 };
 
+export interface ServiceApiProps {
+  stage: Stage;
+  config: StageConfig;
+  fn: (name: FunctionName) => IFunction;
+}
+
 /**
  * The REST API, built from the route table (lib/topology.ts ROUTES): access and execution logs,
  * the stage-wide and per-key throttles, the API-key authorizer, API Gateway's own errors as
- * problem+json (the local API server's very bodies) and the WAF in front. Its resources are made
- * in the stack's own scope, so their logical ids — and the deployed API and its URL — stay what
- * they were before this lived in its own module.
+ * problem+json (the local API server's very bodies) and the WAF in front. A StackPart: its
+ * resources keep the logical ids they had when the stack made them — and the deployed API its URL.
  */
-export function buildServiceApi(
-  scope: Stack,
-  props: { stage: Stage; config: StageConfig; fn: (name: FunctionName) => IFunction },
-): RestApi {
+export class ServiceApi extends StackPart {
+  readonly api: RestApi;
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps) {
+    super(scope, id);
+    this.api = buildServiceApi(this, props);
+    // Named after the API's and the authorizer's paths: as they were before this part held them.
+    this.keepIdsNamedAfter(this.api, this.api);
+    this.keepIdsNamedAfter(this.node.findChild('ApiKeyAuthorizer'), props.fn('authorizer'));
+  }
+}
+
+function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
   const { stage, config, fn } = props;
   const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: config.logRetention });
   const api = new RestApi(scope, 'Api', {
@@ -119,6 +135,9 @@ export function buildServiceApi(
     handler: fn('authorizer'),
     identitySources: [IdentitySource.header('Authorization')],
     resultsCacheTtl: config.authorizerCacheTtl,
+    // CDK's default name, from the path it had before the API was a StackPart: every method's
+    // hash (the deployment's logical id) includes it.
+    authorizerName: uniqueIdOutsideParts(scope, 'ApiKeyAuthorizer'),
   });
   // API Gateway's own errors speak problem+json too, with the local API server's very bodies.
   const gatewayResponses = [

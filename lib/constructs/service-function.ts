@@ -8,7 +8,9 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type FunctionName, type FunctionSpec, SERVICE, TABLE, type TableAccess } from '../topology';
+import type { StageConfig } from '../stage-config';
+import type { StatefulStack } from '../stateful-stack';
+import { type FunctionName, type FunctionSpec, QUEUES, SERVICE, TABLE, type TableAccess } from '../topology';
 
 export interface ServiceFunctionProps {
   name: FunctionName;
@@ -31,9 +33,11 @@ export interface ServiceFunctionProps {
  */
 export class ServiceFunction extends Construct {
   readonly function: LambdaFunction;
+  private readonly spec: FunctionSpec;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.spec = props.spec;
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     this.function = new LambdaFunction(this, 'Function', {
       description: `${props.name} (${props.stage})`,
@@ -68,6 +72,39 @@ export class ServiceFunction extends Construct {
         reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *.',
       },
     );
+  }
+
+  /**
+   * Every resource the spec asks for, each with the env var the code reads and its grant (the
+   * stage's settings come in `environment`, lib/function-environment.ts).
+   */
+  bindSpec(resources: {
+    stateful: StatefulStack;
+    config: StageConfig;
+    settlementReportsBucket: string;
+  }): this {
+    const { spec } = this;
+    const { stateful, config } = resources;
+    if (spec.table) this.bindTable(stateful.table, spec.table);
+    if (spec.cursors) this.bindCursorKey(stateful.cursorKeySecret, stateful.pspSecretKey);
+    if (spec.rawNotifications)
+      this.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
+    if (spec.psp)
+      this.bindPspSecret(
+        stateful.pspSecret,
+        stateful.pspSecretKey,
+        config.pagoEfectivoBaseUrl,
+        stateful.dlocalSecret ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl } : undefined,
+      );
+    if (spec.sendsTo) {
+      const queue = QUEUES.find((candidate) => candidate.name === spec.sendsTo);
+      if (!queue) throw new Error(`queue ${spec.sendsTo} is not declared in lib/topology.ts`);
+      this.bindQueueSend(stateful.queue(queue.name).queue, queue.urlEnv);
+    }
+    if (spec.publishesEvents) this.bindEventBus(stateful.eventBus);
+    if (spec.settlementReports)
+      this.bindSettlementReports(resources.settlementReportsBucket, spec.settlementReports);
+    return this;
   }
 
   /** Exactly the actions topology lists, on the table (and, for Query, its named indexes). */
