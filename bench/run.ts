@@ -65,6 +65,12 @@ async function only(name: string) {
 
 async function main() {
   const selected = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  // `--only=cold-start`: the cold-start table alone (no local stack), e.g. before and after a change
+  // to what the functions import.
+  if ((selected ?? process.env.BENCH_ONLY) === 'cold-start') {
+    await coldStarts(await buildFunctions(), prodEnvironments());
+    return;
+  }
   if (selected ?? process.env.BENCH_ONLY) return only(selected ?? process.env.BENCH_ONLY ?? '');
   const built = await buildFunctions();
   // Synthesized once (a CDK synthesis of the prod stage): both steps start bundles as Lambda would.
