@@ -42,6 +42,19 @@ export const SERVICE = {
 export const PROVIDERS = ['pagoefectivo', 'dlocal'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
+/**
+ * Who may run a stage's mobile-wallet payment option (Yape, Plin, …; decision 103): Culqi's QR
+ * orders on a PagoEfectivo stage, dLocal's Yape redirect on a dLocal one (`WALLET_PROVIDER`).
+ */
+export const WALLET_PROVIDERS = ['culqi', 'dlocal'] as const;
+export type WalletProviderName = (typeof WALLET_PROVIDERS)[number];
+/** Every provider an order's payment option can be run by (cash or wallet). */
+export const PAYMENT_PROVIDERS = ['pagoefectivo', 'dlocal', 'culqi'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+/** The ways a buyer can pay an order: a cash voucher (CIP) or a mobile wallet. */
+export const PAYMENT_METHODS = ['cash', 'wallet'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
 /** An unpaid order is expired this long after its deadline, unless a stage says otherwise. */
 export const DEFAULT_EXPIRY_GRACE_SECONDS = 120;
 
@@ -260,6 +273,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     table: TRANSITION,
     psp: 'api',
   },
+  'add-payment-option': {
+    entry: 'functions/handlers/add-payment-option.handler.ts',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    table: TRANSITION,
+    psp: 'api',
+  },
   'extend-expiry': {
     entry: 'functions/handlers/extend-expiry.handler.ts',
     timeoutSeconds: 20,
@@ -281,6 +301,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     timeoutSeconds: 30,
     memoryMb: 512,
     table: APPLY_PAYMENT,
+    // Closes the options a payment made redundant (the CIP deleted; decision 104).
+    psp: 'api',
   },
   refunds: {
     entry: 'functions/handlers/refunds.handler.ts',

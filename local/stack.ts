@@ -4,18 +4,21 @@ import { resolve } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
+  type PaymentMethod,
   type ProviderName,
   physicalName,
   SCHEDULES,
   type ScheduleSpec,
   SERVICE,
   STREAM_CONSUMERS,
+  type WalletProviderName,
 } from '#lib/topology';
 import { resetAwsClientsForTests } from '#platform/aws';
 import { advanceClock } from '#platform/clock';
 import { resetConfigForTests } from '#platform/config';
 import { resetPersonTokenVerifierForTests } from '#platform/person-token';
 import { problem } from '#platform/problem';
+import { resetCulqiForTests } from '#psp/culqi/index';
 import { resetDlocalForTests } from '#psp/dlocal/index';
 import { resetPspProviderForTests } from '#psp/index';
 import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
@@ -38,7 +41,7 @@ import {
 import { type LocalEventBus, startLocalEventBus } from './eventbridge';
 import { lambdaContext, loadHandler } from './lambda-context';
 import type { DlocalSandboxOptions } from './sandbox/dlocal';
-import { DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from './sandbox/server';
+import { DEFAULT_CULQI_SANDBOX, DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
 import { type SqsPoller, startSqsPoller } from './sqs-poller';
 import { startStreamPoller } from './stream-poller';
@@ -62,6 +65,10 @@ export interface LocalStackOptions {
   provider?: ProviderName;
   /** dLocal merchant credentials the sandbox checks (defaults: DEFAULT_DLOCAL_SANDBOX). */
   dlocal?: DlocalSandboxOptions;
+  /** Who runs the wallet option (`WALLET_PROVIDER`; default culqi on PagoEfectivo, dlocal on dLocal). */
+  walletProvider?: WalletProviderName;
+  /** How orders are paid when a request names no `paymentMethods` (default: cash and wallet). */
+  paymentMethods?: readonly PaymentMethod[];
   /** Per PSP call; tests shorten it to rehearse timeouts quickly. */
   pspTimeoutMs?: number;
   /** Run the scheduled jobs on their local cadence (tests turn it off and call /_local/jobs). */
@@ -209,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       accessKey: options.accessKey,
       secretKey: options.secretKey,
       notificationUrl: `${api.url}/webhooks/pagoefectivo`,
+      culqiNotificationUrl: `${api.url}/webhooks/culqi`,
       dlocal: options.dlocal ?? DEFAULT_DLOCAL_SANDBOX,
       ...(options.dataDir ? { stateFile: resolve(options.dataDir, 'sandbox.json') } : {}),
     });
@@ -242,6 +250,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DLOCAL_LOGIN: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).login,
       DLOCAL_TRANS_KEY: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).transKey,
       DLOCAL_SECRET_KEY: (options.dlocal ?? DEFAULT_DLOCAL_SANDBOX).secretKey,
+      ...(options.walletProvider ? { WALLET_PROVIDER: options.walletProvider } : {}),
+      // Locally a newcomer sees both ways to pay; AWS stages default to cash (decision 103).
+      DEFAULT_PAYMENT_METHODS: (options.paymentMethods ?? ['cash', 'wallet']).join(','),
+      CULQI_BASE_URL: `${sandbox.url}/culqi`,
+      CULQI_SECRET_KEY: DEFAULT_CULQI_SANDBOX.secretKey,
+      CULQI_WEBHOOK_USER: DEFAULT_CULQI_SANDBOX.webhookUser,
+      CULQI_WEBHOOK_PASSWORD: DEFAULT_CULQI_SANDBOX.webhookPassword,
       PAGOEFECTIVO_SERVICE_ID: options.serviceId,
       PAGOEFECTIVO_ACCESS_KEY: options.accessKey,
       PAGOEFECTIVO_SECRET_KEY: options.secretKey,
@@ -275,6 +290,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     resetDlocalForTests();
     resetPspProviderForTests();
     resetPersonTokenVerifierForTests();
+    resetCulqiForTests();
 
     await storeApiKey(options.apiKey, {
       keyId: 'local',

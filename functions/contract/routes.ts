@@ -14,6 +14,7 @@ export type FunctionName =
   | 'get-voucher'
   | 'list-orders'
   | 'cancel-order'
+  | 'add-payment-option'
   | 'extend-expiry'
   | 'openapi'
   | 'ingest-webhook'
@@ -124,6 +125,13 @@ const ROUTE_TABLE = [
     auth: 'apiKey',
     scope: 'orders:read',
     sellerKeys: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/orders/{id}/payment-options',
+    function: 'add-payment-option',
+    auth: 'apiKey',
+    scope: 'orders:write',
   },
   {
     method: 'POST',
@@ -412,6 +420,8 @@ const ROUTE_TABLE = [
   { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
   // PagoEfectivo through dLocal: the same ingest, dLocal's signature (docs/providers.md).
   { method: 'POST', path: '/webhooks/dlocal', function: 'ingest-webhook', auth: 'signature' },
+  // Culqi signs nothing: basic auth where CulqiPanel sets it, and each order is read back from its API.
+  { method: 'POST', path: '/webhooks/culqi', function: 'ingest-webhook', auth: 'signature' },
 ] as const satisfies readonly RouteSpec[];
 export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
 

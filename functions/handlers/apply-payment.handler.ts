@@ -3,6 +3,8 @@ import { processNotification } from '#notifications/process-notification';
 import { QueuedNotificationSchema } from '#notifications/queued-notification';
 import { logger } from '#platform/powertools';
 import { sqsBatchHandler } from '#platform/sqs-handler';
+import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 
 /**
  * Each record is applied on its own; a failing record is reported in batchItemFailures so only it
@@ -12,7 +14,7 @@ import { sqsBatchHandler } from '#platform/sqs-handler';
 // `run` is the plain function behind `handler` (tests call it bare).
 export async function run(record: SQSRecord): Promise<void> {
   const message = QueuedNotificationSchema.parse(JSON.parse(record.body));
-  const outcome = await processNotification(message);
+  const outcome = await processNotification(message, { psp: pspProvider(), wallet: walletProvider() });
   logger.info('notification processed', {
     messageId: record.messageId,
     webhookId: message.webhookId,
@@ -23,3 +25,7 @@ export async function run(record: SQSRecord): Promise<void> {
 export const handler = sqsBatchHandler(run, {
   describe: (record) => ({ webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId }),
 });
+
+// The stage's clients are created at init: they close the options a payment made redundant.
+pspProvider();
+walletProvider();

@@ -6,10 +6,11 @@ import { type CreateOrderRequest, CreateOrderRequestSchema } from '#orders/creat
 import { orderResponse } from '#orders/present';
 import { type HttpEndpoint, httpHandler, jsonBody, validate } from '#platform/http';
 import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 
 const createOrderOnce = idempotentOperation<CreateOrderRequest, Order>(
   'create-order',
-  (request, completion) => createOrder(request, pspProvider(), completion),
+  (request, completion) => createOrder(request, pspProvider(), completion, walletProvider()),
 );
 
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */

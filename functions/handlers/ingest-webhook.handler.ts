@@ -2,6 +2,8 @@ import { ingestNotification } from '#notifications/ingest-notification';
 import { UnauthorizedError } from '#platform/errors';
 import { header, httpHandler, rawBody } from '#platform/http';
 import { routeTo } from '#platform/router';
+import { culqiConfigured, culqiCredentials } from '#psp/culqi/credentials';
+import { isValidCulqiWebhookAuth } from '#psp/culqi/webhook-auth';
 import {
   dlocalConfigured,
   dlocalCredentials,
@@ -44,6 +46,20 @@ export const run = routeTo('ingest-webhook', {
       provider: 'dlocal',
       signature: headers.authorization ?? headers.signature,
       verify: (bytes) => isValidDlocalSignature(credentials, headers, bytes),
+    });
+    return { status: 200, body: { received: true, id: webhookId } };
+  },
+  'POST /webhooks/culqi': async (event) => {
+    const body = rawBody(event);
+    // Culqi signs nothing (decision 105): basic auth where the stage sets it; the processor reads
+    // the named order back from Culqi's API, so a body alone can never pay an order.
+    if (!culqiConfigured()) throw new UnauthorizedError('This stage takes no Culqi notifications.');
+    const credentials = await culqiCredentials();
+    const authorization = header(event, 'authorization');
+    const { webhookId } = await ingestNotification(body, {
+      provider: 'culqi',
+      signature: authorization === undefined ? undefined : 'basic',
+      verify: () => isValidCulqiWebhookAuth(credentials, authorization),
     });
     return { status: 200, body: { received: true, id: webhookId } };
   },

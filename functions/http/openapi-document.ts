@@ -7,9 +7,10 @@ import {
   TrialBalanceSchema,
 } from '#ledger/api-schemas';
 import { SellerLedgerQuerySchema, TrialBalanceQuerySchema } from '#ledger/request-schemas';
-import { OrderListSchema, OrderSchema, ProblemSchema } from '#orders/api-schemas';
+import { OrderListSchema, OrderSchema, PaymentOptionSchema, ProblemSchema } from '#orders/api-schemas';
 import { CreateOrderRequestSchema } from '#orders/create-order-request';
 import {
+  AddPaymentOptionRequestSchema,
   CipParamsSchema,
   ExtendExpiryRequestSchema,
   ListOrdersQuerySchema,
@@ -98,6 +99,8 @@ function componentSchemas(): Record<string, JsonSchema> {
   void [
     CreateOrderRequestSchema,
     ExtendExpiryRequestSchema,
+    AddPaymentOptionRequestSchema,
+    PaymentOptionSchema,
     RiskReviewRequestSchema,
     OrderSchema,
     OrderListSchema,
@@ -473,7 +476,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '201': json('Order created with its voucher.', ref('Order')),
         ...commonErrors,
         '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
-        '422': problem('PagoEfectivo refused the voucher; `detail` gives its reason.'),
+        '422': problem(
+          'PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason), or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order.',
+        ),
         '502': problem('PagoEfectivo answered unexpectedly.'),
         '503': problem('PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.'),
       },
@@ -504,6 +509,26 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '404': problem('No such order.'),
         '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
         '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+      },
+    },
+    'POST /v1/orders/{id}/payment-options': {
+      operationId: 'addPaymentOption',
+      summary: 'Offer a pending order a mobile wallet (Yape, Plin, …) beside its cash voucher',
+      description:
+        'Idempotent: an order that already offers a wallet answers with it. Whichever option is paid first pays the order; every other open option is then closed at its provider, and a payment that still arrives on a closed option is a `double_payment` anomaly with a refund proposal through the provider it came by.',
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: ref('AddPaymentOptionRequest') } },
+      },
+      responses: {
+        '200': json('The order with its `paymentOptions` (event order.payment_option_added).', ref('Order')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+        '409': problem('`order_not_payable`: the order is no longer PENDING_PAYMENT.'),
+        '422': problem(
+          '`wallet_not_offered`: the wallet provider cannot take this order (currency, amount limits, not configured, or down); `detail` says why.',
+        ),
       },
     },
     'POST /v1/orders/{id}/extend-expiry': {
@@ -1019,6 +1044,12 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       'dlocalSignature',
       'Missing or wrong signature (or X-Login); nothing stored.',
     ),
+    'POST /webhooks/culqi': pspNotificationRoute(
+      'receiveCulqiNotification',
+      "Culqi events (`order.status.changed`) for wallet payment options; the order's state is read back from Culqi's API before anything is applied",
+      'culqiBasicAuth',
+      'Missing or wrong basic authentication (where the stage sets it); nothing stored.',
+    ),
     'POST /webhooks/pagoefectivo': pspNotificationRoute(
       'receivePagoEfectivoNotification',
       'PagoEfectivo payment notifications (authenticated by PE-Signature, not by API key)',
@@ -1062,6 +1093,13 @@ function assembleDocument(): JsonSchema {
           name: 'Authorization',
           description:
             '`V2-HMAC-SHA256, Signature: <hex HMAC-SHA256 of X-Login + X-Date + body with the merchant secret key>` (dLocal signs it; X-Date and X-Login headers accompany it).',
+        },
+        culqiBasicAuth: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            '`Basic <base64 of user:password>` as set on the webhook in CulqiPanel (Culqi signs no body); each order named is then read from Culqi with the secret key before anything is applied.',
         },
         peSignature: {
           type: 'apiKey',

@@ -7,6 +7,8 @@ export const ANOMALY_TYPES = [
   'amount_mismatch',
   'currency_mismatch',
   'duplicate_payment',
+  // A second payment of an order through another of its payment options (decision 104).
+  'double_payment',
   'orphan_voucher_paid',
   // Signed by another provider than the one that issued the order's voucher (a CIP number both use).
   'provider_mismatch',
@@ -34,6 +36,10 @@ export type Anomaly = {
   detail: string;
   cip?: string;
   operationNumber?: string;
+  /** The payment option it came by (wallet options; the CIP otherwise). */
+  optionId?: string;
+  /** Who took the money (where the notification said). */
+  provider?: string;
   orderId?: string;
   amount?: number;
   currency?: string;

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'order.refunded',
   'order.expiry_extended',
   'order.expiring_soon',
+  'order.payment_option_added',
   'order.settled',
   'order.flagged',
   'order.risk_reviewed',

@@ -32,3 +32,8 @@ export function newVoucherPageToken(): string {
 }
 
 export const VOUCHER_PAGE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** A payment option's id (`po_…`): the wallet provider's order number for it. */
+export function newPaymentOptionId(timeMs?: number): string {
+  return `po_${ulid(timeMs)}`;
+}

@@ -1,4 +1,4 @@
-import type { ProviderName } from '#platform/config';
+import type { PaymentMethod, PaymentProviderName, ProviderName } from '#platform/config';
 import type { Currency } from './money';
 
 export const ORDER_STATUSES = [
@@ -49,7 +49,31 @@ export interface Voucher {
   providerPaymentId?: string;
 }
 
+/**
+ * A way to pay the order besides its cash voucher (decision 103): a mobile-wallet order at the
+ * stage's wallet provider, or one that could not be offered (`unavailableReason`). The cash
+ * option is the voucher itself (model/payment-options.ts derives it), and every option's
+ * status is derived from the order, so no transition has to keep a copy in step.
+ */
+export interface StoredPaymentOption {
+  /** `po_…`, ours: sent to the provider as its order number, so its notifications name it. */
+  id: string;
+  method: PaymentMethod;
+  provider: PaymentProviderName;
+  amount: number;
+  currency: Currency;
+  expiresAt: string;
+  createdAt: string;
+  /** The provider's own id for it: Culqi's `ord_…`, dLocal's payment id. Absent when unavailable. */
+  providerRef?: string;
+  /** Why it is not offered (provider down, outside the provider's limits): status `unavailable`. */
+  unavailableReason?: string;
+  wallet?: { wallets: string[]; qrPayload?: string; redirectUrl?: string };
+}
+
 export interface Payment {
+  /** The payment option it came by; absent on payments of the cash voucher made before options existed. */
+  optionId?: string;
   /** PagoEfectivo's operation number; null when the payment was found by polling the PSP (its search omits it). */
   operationNumber: string | null;
   paidAt: string;
@@ -93,6 +117,8 @@ export interface Order {
   updatedAt: string;
   expiresAt: string;
   voucher: Voucher;
+  /** Wallet options (and options that could not be offered); absent: cash only. */
+  paymentOptions?: StoredPaymentOption[];
   payment?: Payment;
   /** Refunds requested or approved and not failed/rejected: what can no longer be refunded. */
   refundReserved?: number;

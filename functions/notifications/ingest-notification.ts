@@ -6,7 +6,7 @@ import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
-import type { ProviderName } from '#psp/provider';
+import type { PaymentProviderName } from '#psp/provider';
 import { keepRawNotification } from '#store/raw-notifications';
 import type { QueuedNotification } from './queued-notification';
 
@@ -23,7 +23,7 @@ import type { QueuedNotification } from './queued-notification';
 export async function ingestNotification(
   rawBody: Buffer,
   check: {
-    provider: ProviderName;
+    provider: PaymentProviderName;
     /** The signature header as received, kept with the raw body for audit. */
     signature: string | undefined;
     /** Checks the provider's signature over the raw bytes (each adapter's signing.ts). */
@@ -40,7 +40,11 @@ export async function ingestNotification(
     metrics.addMetric('WebhookSignatureRejected', MetricUnit.Count, 1);
     logger.warn('notification with a missing or wrong signature', { provider });
     throw new UnauthorizedError(
-      provider === 'dlocal' ? 'Missing or invalid dLocal signature.' : 'Missing or invalid PE-Signature.',
+      provider === 'dlocal'
+        ? 'Missing or invalid dLocal signature.'
+        : provider === 'culqi'
+          ? 'Missing or invalid Culqi webhook authentication.'
+          : 'Missing or invalid PE-Signature.',
     );
   }
   const webhookId = createHash('sha256').update(rawBody).digest('hex');

@@ -1,7 +1,7 @@
 // zod/mini: parsed by the ingest and apply-payment functions, which load no classic zod (decision 57).
 import * as z from 'zod/mini';
 import { schema } from '#platform/schema';
-import { PROVIDERS } from '#psp/provider';
+import { PAYMENT_PROVIDERS } from '#psp/provider';
 
 /** What the ingest function puts on the queue: the verified raw body, byte for byte, and its audit id. */
 export const QueuedNotificationSchema = /* @__PURE__ */ schema(() =>
@@ -10,7 +10,7 @@ export const QueuedNotificationSchema = /* @__PURE__ */ schema(() =>
     receivedAt: z.iso.datetime(),
     rawBodyBase64: z.string(),
     /** Which route it came by (messages queued before dLocal existed are PagoEfectivo's). */
-    provider: z._default(z.enum(PROVIDERS), 'pagoefectivo'),
+    provider: z._default(z.enum(PAYMENT_PROVIDERS), 'pagoefectivo'),
   }),
 );
 export type QueuedNotification = z.infer<typeof QueuedNotificationSchema>;

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { CURRENCIES } from '#model/money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from '#model/order';
+import { PAYMENT_OPTION_STATUSES } from '#model/payment-options';
 import { schema } from '#platform/schema';
-import { PROVIDERS } from '#psp/provider';
+import { PAYMENT_METHODS, PAYMENT_PROVIDERS, PROVIDERS } from '#psp/provider';
 
 /**
  * The order responses as /openapi.json documents them. Only the OpenAPI function builds them
@@ -28,6 +29,45 @@ const VoucherSchema = /* @__PURE__ */ schema(() =>
     .meta({ id: 'Voucher' }),
 );
 
+export const PaymentOptionSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      id: z
+        .string()
+        .meta({ description: 'Ours (`po_…`): the wallet pay control and notifications name it.' }),
+      method: z.enum(PAYMENT_METHODS),
+      provider: z.enum(PAYMENT_PROVIDERS),
+      status: z.enum(PAYMENT_OPTION_STATUSES).meta({
+        description:
+          'open: payable; paid: the order was paid by it; closed: the order was paid by another option (or cancelled) and this one was closed at its provider; expired; unavailable: not offered (see unavailableReason).',
+      }),
+      amount: z.number().int(),
+      currency: z.enum(CURRENCIES),
+      expiresAt: z.iso.datetime(),
+      unavailableReason: z.string().optional(),
+      cash: z
+        .object({
+          cip: z.string(),
+          url: z.url(),
+          expiresAt: z.iso.datetime(),
+          displayUrl: z.url().optional(),
+        })
+        .optional()
+        .meta({ description: 'The cash voucher (the same as `voucher`).' }),
+      wallet: z
+        .object({
+          wallets: z.array(z.string()).meta({ description: 'Wallets that can pay it: yape, plin, …' }),
+          qrPayload: z.string().optional().meta({ description: 'What the QR code shows (Culqi).' }),
+          redirectUrl: z
+            .url()
+            .optional()
+            .meta({ description: "The provider's page that opens the wallet (dLocal)." }),
+        })
+        .optional(),
+    })
+    .meta({ id: 'PaymentOption' }),
+);
+
 export const OrderSchema = /* @__PURE__ */ schema(() =>
   z
     .object({
@@ -51,8 +91,13 @@ export const OrderSchema = /* @__PURE__ */ schema(() =>
       updatedAt: z.iso.datetime(),
       expiresAt: z.iso.datetime(),
       voucher: VoucherSchema,
+      paymentOptions: z.array(PaymentOptionSchema).meta({
+        description:
+          'Every way this order can be (or was) paid: the cash voucher first, then wallet options. Exactly one payment is kept; paying another option afterwards is a double payment (refunded).',
+      }),
       payment: z
         .object({
+          optionId: z.string().optional().meta({ description: 'The payment option it came by.' }),
           operationNumber: z.string().nullable(),
           paidAt: z.iso.datetime(),
           amount: z.number().int(),

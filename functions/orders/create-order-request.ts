@@ -12,6 +12,7 @@ import {
 } from '#model/order-limits';
 import { externalId, mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
+import { PAYMENT_METHODS } from '#psp/provider';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 
@@ -82,6 +83,20 @@ export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
           .check(z.refine((value) => Object.keys(value).length <= 20, 'At most 20 metadata keys.')),
         {},
       ),
+      paymentMethods: z
+        .optional(
+          z.array(z.enum(PAYMENT_METHODS)).check(
+            z.minLength(1),
+            z.maxLength(PAYMENT_METHODS.length),
+            z.refine((methods) => new Set(methods).size === methods.length, 'Name each method once.'),
+          ),
+        )
+        .check(
+          z.meta({
+            description:
+              "How the buyer may pay: a cash voucher (CIP) and/or a mobile wallet (Yape, Plin, …). Absent: the stage's default (cash on AWS stages; cash and wallet on the local stack). A wallet that cannot be offered leaves the order with cash and the wallet option `unavailable`; asking for `wallet` alone then answers 422 with the reason.",
+          }),
+        ),
       risk: z
         .optional(
           z.strictObject({

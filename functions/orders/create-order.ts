@@ -1,17 +1,19 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { newOrderId, newVoucherPageToken } from '#model/ids';
-import { type Order, toSecondIso } from '#model/order';
+import { type Order, type StoredPaymentOption, toSecondIso } from '#model/order';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
-import { ConflictError, ValidationError } from '#platform/errors';
+import { ConflictError, UnprocessableError, ValidationError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider, VoucherRef } from '#psp/provider';
+import type { WalletProvider } from '#psp/wallet-provider';
 import { assessRisk } from '#risk/assess';
 import { recordCreationIntent } from '#store/creation-intents';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { findOrderIdByReference, insertOrder, ReferenceTakenError } from '#store/orders-repository';
 import type { CreateOrderRequest } from './create-order-request';
 import { orderEventData } from './present';
+import { cancelOrphanWalletOrder, newWalletOption, walletRefusal } from './wallet-options';
 
 function referenceTaken(reference: string, orderId: string | undefined): ConflictError {
   return new ConflictError('reference_taken', `An order with reference "${reference}" already exists.`, {
@@ -35,7 +37,17 @@ export async function createOrder(
   input: CreateOrderRequest,
   psp: PspProvider,
   completion: CompletionWrites<Order> = noCompletion,
+  /** The stage's wallet provider; undefined where it has none configured. */
+  wallet?: WalletProvider,
 ): Promise<Order> {
+  const methods = input.paymentMethods ?? config().DEFAULT_PAYMENT_METHODS;
+  const wantsWallet = methods.includes('wallet');
+  // Provider limits before any call (decision 104): an order the wallet cannot take is offered
+  // cash only — unless the caller asked for nothing but a wallet, who is told why.
+  const refusal = wantsWallet ? walletRefusal(wallet, input.amount, input.currency) : undefined;
+  if (refusal !== undefined && !methods.includes('cash')) {
+    throw new UnprocessableError('wallet_not_offered', refusal, { field: 'paymentMethods' });
+  }
   const existing = await findOrderIdByReference(input.reference);
   if (existing !== undefined) throw referenceTaken(input.reference, existing);
   // Each provider takes its own document types (dLocal: DNI or RUC): refused here, naming the
@@ -65,28 +77,52 @@ export async function createOrder(
   const expiresAt = new Date(createdAt.getTime() + input.expiresInMinutes * 60_000);
   // Before the PSP mints anything: if this request dies after the CIP exists but before the
   // order does, a payment of that CIP is still traced to this order and reference.
-  await recordCreationIntent({
+  const intent = {
     orderId: id,
     reference: input.reference,
     amount: input.amount,
     currency: input.currency,
     createdAt: createdAt.toISOString(),
     expiresAt: expiresAt.toISOString(),
-  });
-  const cip = await psp.createVoucher({
-    transactionCode: id,
-    currency: input.currency,
-    amountMinor: input.amount,
-    expiresAt,
-    userEmail: input.buyer.email,
-    paymentConcept: input.concept,
-    userName: input.buyer.firstName,
-    userLastName: input.buyer.lastName,
-    userDocumentType: input.buyer.documentType,
-    userDocumentNumber: input.buyer.documentNumber,
-    userPhone: input.buyer.phone,
-    additionalData: input.reference,
-  });
+  };
+  await recordCreationIntent(intent);
+  // The wallet order is requested beside the CIP, not after it (the order costs the slower of the
+  // two); a wallet provider that fails or is down leaves the option `unavailable`, never the order.
+  const walletCreated: Promise<StoredPaymentOption | undefined> = wantsWallet
+    ? newWalletOption(wallet, refusal, {
+        orderId: id,
+        amountMinor: input.amount,
+        currency: input.currency,
+        expiresAt,
+        concept: input.concept,
+        buyer: input.buyer,
+        createdAt,
+        intent,
+      })
+    : Promise.resolve(undefined);
+  let cip: Awaited<ReturnType<PspProvider['createVoucher']>>;
+  try {
+    cip = await psp.createVoucher({
+      transactionCode: id,
+      currency: input.currency,
+      amountMinor: input.amount,
+      expiresAt,
+      userEmail: input.buyer.email,
+      paymentConcept: input.concept,
+      userName: input.buyer.firstName,
+      userLastName: input.buyer.lastName,
+      userDocumentType: input.buyer.documentType,
+      userDocumentNumber: input.buyer.documentNumber,
+      userPhone: input.buyer.phone,
+      additionalData: input.reference,
+    });
+  } catch (error) {
+    // No order without its CIP: a wallet order minted beside it must not stay payable.
+    const orphan = await walletCreated;
+    if (orphan !== undefined) await cancelOrphanWalletOrder(wallet, orphan, id);
+    throw error;
+  }
+  const walletOption = await walletCreated;
 
   const createdAtIso = createdAt.toISOString();
   const order: Order = {
@@ -110,6 +146,7 @@ export async function createOrder(
       expiresAt: toSecondIso(cip.expiresAt),
       ...voucherPage(),
     },
+    ...(walletOption === undefined ? {} : { paymentOptions: [walletOption] }),
     history: [{ from: null, to: 'PENDING_PAYMENT', at: createdAtIso, source: 'api' }],
     ...(risk.decision === 'flag' ? { risk: { decision: 'flagged' as const, rules: risk.rules } } : {}),
     version: 1,
@@ -118,6 +155,7 @@ export async function createOrder(
   try {
     await insertOrder(order, orderEventData(order), completion(order));
   } catch (error) {
+    if (walletOption !== undefined) await cancelOrphanWalletOrder(wallet, walletOption, id);
     if (error instanceof ReferenceTakenError) {
       await deleteOrphanCip(psp, cip, id);
       throw referenceTaken(input.reference, error.existingOrderId);

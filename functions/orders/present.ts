@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { Order } from '#model/order';
+import { paymentOptions } from '#model/payment-options';
 import { ifSet } from '#platform/if-set';
 import type { OrderSchema } from './api-schemas';
 
@@ -45,9 +46,11 @@ export function orderResponse(order: Order): OrderView {
       expiresAt: voucher.expiresAt,
       ...ifSet('displayUrl', voucher.displayUrl),
     },
+    paymentOptions: paymentOptions(order),
     ...ifSet(
       'payment',
       payment && {
+        ...ifSet('optionId', payment.optionId),
         operationNumber: payment.operationNumber,
         paidAt: payment.paidAt,
         amount: payment.amount,

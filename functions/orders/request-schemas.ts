@@ -37,6 +37,17 @@ export const ExtendExpiryRequestSchema = /* @__PURE__ */ schema(() =>
     .check(z.meta({ id: 'ExtendExpiryRequest' })),
 );
 
+export const AddPaymentOptionRequestSchema = /* @__PURE__ */ schema(() =>
+  z
+    .strictObject({
+      method: described(
+        z.enum(['wallet']),
+        "The way to pay to add: a mobile wallet (Yape, Plin, …) through the stage's wallet provider.",
+      ),
+    })
+    .check(z.meta({ id: 'AddPaymentOptionRequest' })),
+);
+
 export const ListOrdersQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     reference: described(

@@ -25,6 +25,10 @@ export const AnomalySchema = /* @__PURE__ */ schema(() =>
       detail: z.string(),
       cip: z.optional(z.string()),
       operationNumber: z.optional(z.string()),
+      optionId: z
+        .optional(z.string())
+        .check(z.meta({ description: 'The payment option it came by (wallet).' })),
+      provider: z.optional(z.string()).check(z.meta({ description: 'Who took the money.' })),
       orderId: z.optional(z.string()),
       amount: z.optional(z.int()),
       currency: z.optional(z.string()),

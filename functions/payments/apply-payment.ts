@@ -2,23 +2,28 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Anomaly, AnomalyType } from '#model/anomaly';
 import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#model/journal';
 import type { Order, Payment, TransitionSource } from '#model/order';
+import { cashOptionId, paidOptionId, storedOption } from '#model/payment-options';
 import { statusAfterPayment } from '#model/state-machine';
 import { transitioned } from '#model/transition';
 import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import type { ProviderName } from '#psp/provider';
+import type { PaymentProviderName } from '#psp/provider';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
 import { ledgerWrites } from '#store/ledger-repository';
+import { closurePut, type OptionClosure } from '#store/option-closures';
 import {
   DuplicateItemError,
+  findOrderIdByPaymentOption,
+  getOrder,
   getOrderByCip,
   paymentRecordPut,
   recordOperationNumber,
   saveTransition,
 } from '#store/orders-repository';
+import { closeOptions, closuresFor, type OptionClosers } from './option-closures';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {
@@ -33,7 +38,12 @@ export interface ObservedPayment {
    * Who vouches for it: the provider whose signature the notification carried. Absent for
    * polling and settlement, which ask the provider that issued the order's voucher.
    */
-  provider?: ProviderName;
+  provider?: PaymentProviderName;
+  /**
+   * The wallet option it paid (`po_…`); absent for the cash voucher. A wallet payment's `cip` is
+   * this id too, so its records and anomalies are keyed like a CIP's.
+   */
+  optionId?: string;
 }
 
 /**
@@ -69,10 +79,14 @@ export async function applyPayment(
   payment: ObservedPayment,
   source: Extract<TransitionSource, 'webhook' | 'poll' | 'settlement'>,
   webhookId?: string,
+  /** Where given, the options the payment made redundant are closed at once (else sync-pending does it). */
+  closers?: OptionClosers,
 ): Promise<ApplyOutcome> {
-  return withFreshReads(
+  let closures: OptionClosure[] = [];
+  const outcome = await withFreshReads<ApplyOutcome>(
     async () => {
-      const order = await getOrderByCip(payment.cip);
+      closures = [];
+      const order = await orderPaidBy(payment);
       const anomaly = (type: AnomalyType, detail: string, orderId?: string, suspense?: SuspenseKey) =>
         raiseAnomaly(type, detail, payment, source, webhookId, orderId, suspense);
       if (order === undefined) {
@@ -91,18 +105,27 @@ export async function applyPayment(
         }
         return anomaly('unknown_cip', `No order has CIP ${payment.cip}.`);
       }
+      const optionId = payment.optionId ?? cashOptionId(order.id);
+      const issuer =
+        payment.optionId === undefined
+          ? order.voucher.provider
+          : storedOption(order, payment.optionId)?.provider;
       // A CIP number is only unique per provider: a notification counts for the voucher its signer issued.
-      if (payment.provider !== undefined && payment.provider !== order.voucher.provider) {
+      if (payment.provider !== undefined && payment.provider !== issuer) {
         return anomaly(
           'provider_mismatch',
-          `${payment.provider} reported a payment of ${payment.cip}, but order ${order.id}'s voucher ` +
-            `${payment.cip} was issued by ${order.voucher.provider}: not applied.`,
+          `${payment.provider} reported a payment of ${payment.cip}, but order ${order.id}'s option ` +
+            `${payment.cip} was issued by ${issuer ?? 'nobody'}: not applied.`,
           order.id,
           // Cash the signer says it took, as for an unknown CIP; keyed apart from the order's own payment.
           `${payment.provider}:${payment.cip}:${payment.operationNumber ?? POLLED}`,
         );
       }
-      if (order.payment && isSamePayment(order.payment.operationNumber, payment.operationNumber)) {
+      if (
+        order.payment &&
+        paidOptionId(order) === optionId &&
+        isSamePayment(order.payment.operationNumber, payment.operationNumber)
+      ) {
         if (completesPolledPayment(order.payment, payment)) {
           const at = now().toISOString();
           if (!(await recordOperationNumber(order, payment.cip, payment.operationNumber ?? '', at)))
@@ -136,6 +159,19 @@ export async function applyPayment(
           order.id,
         );
       }
+      const paidBy = paidOptionId(order);
+      if (paidBy !== undefined && paidBy !== optionId) {
+        // Exactly one payment per order (decision 104): the order keeps the first; this one is
+        // the buyer's money twice, held in suspense and proposed for refund.
+        return anomaly(
+          'double_payment',
+          `Order ${order.id} was already paid by option ${paidBy}; option ${optionId} (${issuer}) was paid too ` +
+            `(operation ${payment.operationNumber ?? 'found by polling'}). The second payment is held in suspense ` +
+            'and a refund is proposed for approval.',
+          order.id,
+          `${payment.cip}:${payment.operationNumber ?? POLLED}`,
+        );
+      }
       const next = statusAfterPayment(order.status);
       if (next === undefined) {
         return anomaly(
@@ -147,6 +183,7 @@ export async function applyPayment(
       }
       const updated = transitioned(order, next, source, now(), {
         payment: {
+          ...(payment.optionId === undefined ? {} : { optionId: payment.optionId }),
           operationNumber: payment.operationNumber,
           paidAt: payment.paidAt.toISOString(),
           amount: payment.amountMinor,
@@ -161,6 +198,8 @@ export async function applyPayment(
         next === 'PAID'
           ? paymentEntry(updated, updated.updatedAt)
           : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
+      // Every other option stops being payable: its closure commits with the payment (decision 104).
+      const toClose = closuresFor(order, optionId, updated.updatedAt);
       try {
         await saveTransition(order, updated, orderEventData(updated), [
           paymentRecordPut(
@@ -171,7 +210,9 @@ export async function applyPayment(
             source,
           ),
           ...ledgerWrites(booking),
+          ...toClose.map(closurePut),
         ]);
+        closures = toClose;
         metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);
         logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
         return { result: 'applied', orderId: order.id, status: next };
@@ -184,6 +225,20 @@ export async function applyPayment(
       throw new Error(`Could not apply payment for CIP ${payment.cip}: it kept changing under us`);
     },
   );
+  // After the commit, in the same step: a failure here leaves the closures to sync-pending's retry.
+  if (closures.length > 0) {
+    await closeOptions(closures, closers).catch((error: unknown) =>
+      logger.warn('closing the other payment options failed; sync-pending retries', { error }),
+    );
+  }
+  return outcome;
+}
+
+/** The order a payment is for: by its wallet option, or by its CIP. */
+async function orderPaidBy(payment: ObservedPayment): Promise<Order | undefined> {
+  if (payment.optionId === undefined) return getOrderByCip(payment.cip);
+  const orderId = await findOrderIdByPaymentOption(payment.optionId);
+  return orderId === undefined ? undefined : getOrder(orderId, true);
 }
 
 /** Stands in for the operation number of a payment found by polling, in keys and ids. */
@@ -232,26 +287,27 @@ async function raiseAnomaly(
   const key =
     suspense ??
     (type === 'duplicate_payment' ? `${payment.cip}:${payment.operationNumber ?? POLLED}` : payment.cip);
+  const anomalyRecord: Anomaly = {
+    id,
+    type,
+    detectedAt,
+    detail,
+    cip: payment.cip,
+    ...(payment.operationNumber === null ? {} : { operationNumber: payment.operationNumber }),
+    ...(payment.optionId === undefined ? {} : { optionId: payment.optionId }),
+    ...(payment.provider === undefined ? {} : { provider: payment.provider }),
+    orderId,
+    amount: payment.amountMinor,
+    currency: payment.currency,
+    webhookId,
+    source,
+  };
   const booking =
     key === NO_SUSPENSE
       ? undefined
       : unmatchedPaymentEntry(key, payment.amountMinor, payment.currency, detectedAt, id, orderId);
-  await reportAnomaly(
-    {
-      id,
-      type,
-      detectedAt,
-      detail,
-      cip: payment.cip,
-      ...(payment.operationNumber === null ? {} : { operationNumber: payment.operationNumber }),
-      orderId,
-      amount: payment.amountMinor,
-      currency: payment.currency,
-      webhookId,
-      source,
-    },
-    booking,
-  );
+  const recorded = await reportAnomaly(anomalyRecord, booking);
+  if (recorded && type === 'double_payment') await afterDoublePayment?.(anomalyRecord);
   return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
 }
 
@@ -259,7 +315,7 @@ async function raiseAnomaly(
  * Stores an anomaly (announced once through the outbox) and counts it for the alarm — once per
  * anomaly, so the alarm tracks new problems, not how often the PSP reports the same one again.
  */
-export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): Promise<void> {
+export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): Promise<boolean> {
   const context = {
     type: anomaly.type,
     cip: anomaly.cip,
@@ -269,7 +325,17 @@ export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): P
   if ((await recordAnomaly(anomaly, booking ? ledgerWrites(booking) : [])) === 'recorded') {
     metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
     logger.warn('payment anomaly', { ...context, detail: anomaly.detail });
-  } else {
-    logger.info('payment anomaly seen again', context);
+    return true;
   }
+  logger.info('payment anomaly seen again', context);
+  return false;
+}
+
+/**
+ * What happens once a double payment is recorded (a refund proposal, payments/double-payments.ts):
+ * set by the functions that apply payments, so this module does not depend on refunds.
+ */
+let afterDoublePayment: ((anomaly: Anomaly) => Promise<void>) | undefined;
+export function onDoublePayment(handler: (anomaly: Anomaly) => Promise<void>): void {
+  afterDoublePayment = handler;
 }

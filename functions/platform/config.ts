@@ -1,7 +1,16 @@
-import { DEFAULT_EXPIRY_GRACE_SECONDS, PROVIDERS, type ProviderName } from '#lib/topology';
+import {
+  DEFAULT_EXPIRY_GRACE_SECONDS,
+  PAYMENT_METHODS,
+  type PaymentMethod,
+  type PaymentProviderName,
+  PROVIDERS,
+  type ProviderName,
+  WALLET_PROVIDERS,
+  type WalletProviderName,
+} from '#lib/topology';
 
 /** The provider names, for the model's order (which imports nothing above platform/). */
-export type { ProviderName };
+export type { PaymentMethod, PaymentProviderName, ProviderName, WalletProviderName };
 
 /**
  * The only module that reads process.env. Every handler reads it while its module loads
@@ -110,6 +119,25 @@ const VARIABLES = {
   DLOCAL_LOGIN: optional(text()),
   DLOCAL_TRANS_KEY: optional(text()),
   DLOCAL_SECRET_KEY: optional(text()),
+  /**
+   * Who runs the stage's wallet option (decision 103): Culqi's QR orders (default on a PagoEfectivo
+   * stage) or dLocal's Yape redirect (default on a dLocal stage).
+   */
+  WALLET_PROVIDER: optional<WalletProviderName>(oneOf(WALLET_PROVIDERS)),
+  /** How orders may be paid when the request names no `paymentMethods` (AWS stages: cash). */
+  DEFAULT_PAYMENT_METHODS: withDefault<PaymentMethod[]>(
+    (raw) => raw.split(',').map((method) => oneOf(PAYMENT_METHODS)(method.trim())),
+    ['cash'],
+  ),
+  CULQI_BASE_URL: withDefault(url, 'https://api.culqi.com'),
+  /** In AWS: a Secrets Manager secret holding {secretKey, webhookUser?, webhookPassword?}. */
+  CULQI_SECRET_ARN: optional(text()),
+  /** Locally: Culqi's secret API key (`sk_test_…`) and the webhook's basic-auth pair. */
+  CULQI_SECRET_KEY: optional(text()),
+  CULQI_WEBHOOK_USER: optional(text()),
+  CULQI_WEBHOOK_PASSWORD: optional(text()),
+  /** Where dLocal sends the buyer back after a Yape payment (its required `callback_url`). */
+  WALLET_CALLBACK_URL: optional(url),
   /** In AWS: the secret {"key"} that seals listing cursors (platform/sealed-cursor.ts); every API function has it. */
   CURSOR_KEY_SECRET_ARN: optional(text()),
   /** Locally: the cursor key itself (a random value per local stack start). */
@@ -240,6 +268,12 @@ export function stageProvider(): ProviderName {
   const name = process.env.PSP_PROVIDER;
   // Anything else falls back to the default here; config() refuses it by name at init.
   return PROVIDERS.find((provider) => provider === name) ?? 'pagoefectivo';
+}
+
+/** The stage's wallet provider: `WALLET_PROVIDER`, else the one that goes with its voucher provider. */
+export function walletProviderName(): WalletProviderName {
+  const env = config();
+  return env.WALLET_PROVIDER ?? (env.PSP_PROVIDER === 'dlocal' ? 'dlocal' : 'culqi');
 }
 
 /**

@@ -85,6 +85,18 @@ export class UnsupportedMediaTypeError extends AppError {
   readonly code = 'unsupported_media_type';
 }
 
+/** Well-formed, but not something this order can have (e.g. a wallet outside the provider's limits). */
+export class UnprocessableError extends AppError {
+  readonly status = 422;
+  constructor(
+    readonly code: string,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(detail, extensions);
+  }
+}
+
 /** The PSP understood the request and refused it (its validation). Our caller can fix it. */
 export class PspRejectedError extends AppError {
   readonly status = 422;

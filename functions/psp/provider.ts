@@ -7,7 +7,16 @@
 import type { Currency } from '#model/money';
 import type { DocumentType } from '#model/order';
 
-export { PROVIDERS, type ProviderName } from '#lib/topology';
+export {
+  PAYMENT_METHODS,
+  PAYMENT_PROVIDERS,
+  type PaymentMethod,
+  type PaymentProviderName,
+  PROVIDERS,
+  type ProviderName,
+  WALLET_PROVIDERS,
+  type WalletProviderName,
+} from '#lib/topology';
 
 import type { ProviderName } from '#lib/topology';
 

@@ -22,12 +22,19 @@ export interface CreationIntent {
 
 const KEEP_AFTER_EXPIRY_SECONDS = 30 * 86_400;
 
-export async function recordCreationIntent(intent: CreationIntent): Promise<void> {
+/**
+ * `under`: another id the provider will echo (a wallet option's `po_…`, its order number), so a
+ * payment of that option is traced to the order too.
+ */
+export async function recordCreationIntent(
+  intent: CreationIntent,
+  under: string = intent.orderId,
+): Promise<void> {
   await dynamo().send(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...creationIntentEntity.key(intent.orderId),
+        ...creationIntentEntity.key(under),
         entity: creationIntentEntity.name,
         ...intent,
         ttl: Math.floor(Date.parse(intent.expiresAt) / 1000) + KEEP_AFTER_EXPIRY_SECONDS,

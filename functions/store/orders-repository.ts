@@ -12,6 +12,7 @@ import { expiryReminderEntity } from './entities/expiry-reminder';
 import { withoutKeys } from './entities/indexes';
 import { ALL_LIST_BUCKETS } from './entities/key-parts';
 import { orderEntity } from './entities/order';
+import { paymentOptionEntity } from './entities/payment-option';
 import { paymentRecordEntity } from './entities/payment-record';
 import { referenceEntity } from './entities/reference';
 import { riskReviewEntity } from './entities/risk-review';
@@ -101,6 +102,10 @@ export async function insertOrder(
         ConditionExpression: guard,
       },
     },
+    // Wallet options: their notifications and the sandbox name the option id.
+    ...(order.paymentOptions ?? [])
+      .filter((option) => option.providerRef !== undefined)
+      .map((option) => paymentOptionPut(option.id, order.id)),
     // The buyer's voucher page finds its order by its token (orders from before pages have none).
     ...(order.voucher.pageToken === undefined
       ? []
@@ -300,6 +305,21 @@ async function pointerTarget(key: { pk: string; sk: string }): Promise<string | 
 
 export function findOrderIdByReference(reference: string): Promise<string | undefined> {
   return pointerTarget(referenceEntity.key(reference));
+}
+
+/** A wallet option's id → its order, guarded so an option id is never reused. */
+export function paymentOptionPut(optionId: string, orderId: string): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...paymentOptionEntity.key(optionId), entity: paymentOptionEntity.name, orderId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export function findOrderIdByPaymentOption(optionId: string): Promise<string | undefined> {
+  return pointerTarget(paymentOptionEntity.key(optionId));
 }
 
 export function findOrderIdByCip(cip: string): Promise<string | undefined> {

@@ -4,6 +4,7 @@ import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { PortInUseError } from '../ports';
 import { tokenDesk } from './auth';
 import { cipDesk, effectiveStatus } from './cips';
+import { type CulqiSandboxOptions, culqiSandbox } from './culqi';
 import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';
 import { faultDesk } from './faults';
 import { fail, HttpReply, type Json, readBody } from './http-reply';
@@ -31,7 +32,18 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   /** The dLocal merchant credentials its `/dlocal/` API checks and signs notifications with. */
   dlocal?: DlocalSandboxOptions;
+  /** Culqi's secret key its `/culqi/v2/` API checks, and the webhook's basic auth. */
+  culqi?: CulqiSandboxOptions;
+  /** Where Culqi's events go (the local API's /webhooks/culqi). */
+  culqiNotificationUrl?: string;
 }
+
+/** Documented defaults (README): what the local stack passes unless CULQI_* say otherwise. */
+export const DEFAULT_CULQI_SANDBOX: CulqiSandboxOptions = {
+  secretKey: 'sk_test_sandbox_culqi',
+  webhookUser: 'culqi-webhook',
+  webhookPassword: 'sandbox-culqi-webhook-password',
+};
 
 /** Documented defaults (README): what the local stack passes unless DLOCAL_* say otherwise. */
 export const DEFAULT_DLOCAL_SANDBOX: DlocalSandboxOptions = {
@@ -60,6 +72,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     () => baseUrl,
   );
   const payments = paymentDesk(state, { url: options.notificationUrl, secretKey: options.secretKey }, dlocal);
+  const culqi = culqiSandbox(
+    state,
+    options.culqi ?? DEFAULT_CULQI_SANDBOX,
+    options.culqiNotificationUrl ??
+      options.notificationUrl.replace(/\/webhooks\/pagoefectivo$/, '/webhooks/culqi'),
+    faults,
+  );
 
   /** The controls people and tests use (`/_sandbox/*`); PagoEfectivo has nothing like them. */
   async function control(method: string, path: string, body: Json): Promise<HttpReply | undefined> {
@@ -75,6 +94,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (method === 'POST' && path === '/_sandbox/tokens/revoke') {
       tokens.revokeAll();
       return new HttpReply(200, { revoked: true });
+    }
+    const walletControl = /^\/_sandbox\/wallets\/([\w-]+)(\/pay)?$/.exec(path);
+    if (walletControl?.[1]) {
+      if (method === 'POST' && walletControl[2]) return culqi.pay(walletControl[1], body);
+      if (method === 'GET' && !walletControl[2]) return culqi.show(walletControl[1]);
     }
     const cipControl = /^\/_sandbox\/cips\/(\d+)(\/pay)?$/.exec(path);
     if (cipControl?.[1]) {
@@ -125,6 +149,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       } catch {
         return fail(400, 101, 'El cuerpo no es JSON válido.');
       }
+    }
+    if (path.startsWith('/culqi/')) {
+      const reply = await culqi.route(method, path, request.headers.authorization, body);
+      if (reply) return reply;
     }
     if (method === 'POST' && path === '/v1/authorizations') return tokens.authorize(body);
     const voucher = /^\/vouchers\/([0-9a-f-]+)\.html$/.exec(path);

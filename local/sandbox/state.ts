@@ -25,10 +25,31 @@ export interface SandboxCip {
   dlocal?: { paymentId: string; notificationUrl?: string };
 }
 
+/** A wallet order at the sandbox's Culqi (local/sandbox/culqi.ts), keyed by our option id. */
+export interface SandboxWalletOrder {
+  provider: 'culqi';
+  optionId: string;
+  providerRef: string;
+  amount: number;
+  currency: 'PEN';
+  description: string;
+  paymentCode: string;
+  qr: string;
+  state: 'pending' | 'paid' | 'deleted' | 'created';
+  createdAtMs: number;
+  expiresAtMs: number;
+  paidAtMs?: number;
+  chargeId?: string;
+  metadata: Record<string, unknown>;
+  refundedAmount: number;
+  refunds?: { id: string; amount: number; reason: string }[];
+}
+
 interface PersistedState {
   nextCip: number;
   nextOperation: number;
   cips: SandboxCip[];
+  walletOrders?: SandboxWalletOrder[];
 }
 
 /** The sandbox's CIPs, kept on disk beside DynamoDB Local's data unless the stack is in-memory. */
@@ -36,6 +57,7 @@ export class SandboxState {
   nextCip = 2_500_000;
   nextOperation = 900_000;
   readonly cips = new Map<string, SandboxCip>();
+  readonly walletOrders = new Map<string, SandboxWalletOrder>();
 
   constructor(private readonly file?: string) {
     if (file && existsSync(file)) {
@@ -43,6 +65,7 @@ export class SandboxState {
       this.nextCip = saved.nextCip;
       this.nextOperation = saved.nextOperation;
       for (const cip of saved.cips) this.cips.set(cip.cip, cip);
+      for (const order of saved.walletOrders ?? []) this.walletOrders.set(order.optionId, order);
     }
   }
 
@@ -53,6 +76,7 @@ export class SandboxState {
       nextCip: this.nextCip,
       nextOperation: this.nextOperation,
       cips: [...this.cips.values()],
+      walletOrders: [...this.walletOrders.values()],
     };
     // Write-then-rename, so a crash mid-write never leaves half a file.
     writeFileSync(`${this.file}.tmp`, JSON.stringify(state));

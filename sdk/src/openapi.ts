@@ -38,6 +38,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/payment-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Offer a pending order a mobile wallet (Yape, Plin, …) beside its cash voucher
+         * @description Idempotent: an order that already offers a wallet answers with it. Whichever option is paid first pays the order; every other open option is then closed at its provider, and a payment that still arrives on a closed option is a `double_payment` anomaly with a refund proposal through the provider it came by.
+         */
+        post: operations["addPaymentOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/cancel": {
         parameters: {
             query?: never;
@@ -781,19 +801,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/culqi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Culqi events (`order.status.changed`) for wallet payment options; the order's state is read back from Culqi's API before anything is applied */
+        post: operations["receiveCulqiNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddPaymentOptionRequest: {
+            /**
+             * @description The way to pay to add: a mobile wallet (Yape, Plin, …) through the stage's wallet provider.
+             * @enum {string}
+             */
+            method: "wallet";
+        };
         Anomaly: {
             id: string;
             /** @enum {string} */
-            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
             /** Format: date-time */
             detectedAt: string;
             detail: string;
             cip?: string;
             operationNumber?: string;
+            /** @description The payment option it came by (wallet). */
+            optionId?: string;
+            /** @description Who took the money. */
+            provider?: string;
             orderId?: string;
             /** Format: int64 */
             amount?: number;
@@ -849,6 +897,8 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /** @description How the buyer may pay: a cash voucher (CIP) and/or a mobile wallet (Yape, Plin, …). Absent: the stage's default (cash on AWS stages; cash and wallet on the local stack). A wallet that cannot be offered leaves the order with cash and the wallet option `unavailable`; asking for `wallet` alone then answers 422 with the reason. */
+            paymentMethods?: ("cash" | "wallet")[];
             /** @description What you know of the buyer's session, for the stage's risk rules (docs/risk.md). */
             risk?: {
                 /** @description The buyer's IP address, as your frontend saw it. */
@@ -887,14 +937,14 @@ export interface components {
         };
         CreateWebhookEndpointRequest: {
             url: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
         };
         Event: {
             /** @description evt_…: the Standard Webhooks `webhook-id`. */
             id: string;
             /** @enum {string} */
-            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: date-time */
             timestamp: string;
             /** @description The resource as the API shows it. */
@@ -1042,7 +1092,11 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             voucher: components["schemas"]["Voucher"];
+            /** @description Every way this order can be (or was) paid: the cash voucher first, then wallet options. Exactly one payment is kept; paying another option afterwards is a double payment (refunded). */
+            paymentOptions: components["schemas"]["PaymentOption"][];
             payment?: {
+                /** @description The payment option it came by. */
+                optionId?: string;
                 operationNumber: string | null;
                 /** Format: date-time */
                 paidAt: string;
@@ -1109,6 +1163,47 @@ export interface components {
         OrderList: {
             items: components["schemas"]["Order"][];
             nextCursor: string | null;
+        };
+        PaymentOption: {
+            /** @description Ours (`po_…`): the wallet pay control and notifications name it. */
+            id: string;
+            /** @enum {string} */
+            method: "cash" | "wallet";
+            /** @enum {string} */
+            provider: "pagoefectivo" | "dlocal" | "culqi";
+            /**
+             * @description open: payable; paid: the order was paid by it; closed: the order was paid by another option (or cancelled) and this one was closed at its provider; expired; unavailable: not offered (see unavailableReason).
+             * @enum {string}
+             */
+            status: "open" | "paid" | "closed" | "expired" | "unavailable";
+            /** Format: int64 */
+            amount: number;
+            /** @enum {string} */
+            currency: "PEN" | "USD";
+            /** Format: date-time */
+            expiresAt: string;
+            unavailableReason?: string;
+            /** @description The cash voucher (the same as `voucher`). */
+            cash?: {
+                cip: string;
+                /** Format: uri */
+                url: string;
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: uri */
+                displayUrl?: string;
+            };
+            wallet?: {
+                /** @description Wallets that can pay it: yape, plin, … */
+                wallets: string[];
+                /** @description What the QR code shows (Culqi). */
+                qrPayload?: string;
+                /**
+                 * Format: uri
+                 * @description The provider's page that opens the wallet (dLocal).
+                 */
+                redirectUrl?: string;
+            };
         };
         Payout: {
             id: string;
@@ -1578,7 +1673,7 @@ export interface components {
         };
         UpdateWebhookEndpointRequest: {
             url?: string;
-            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
             /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
             enabled?: boolean;
@@ -1726,7 +1821,7 @@ export interface components {
         WebhookDeliveryAttempt: {
             eventId: string;
             /** @enum {string} */
-            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: int64 */
             attempt: number;
             /** Format: date-time */
@@ -1748,7 +1843,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -1769,7 +1864,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -1957,7 +2052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo refused the voucher; `detail` gives its reason. */
+            /** @description PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason), or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2062,6 +2157,122 @@ export interface operations {
             };
             /** @description No such order. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; nothing internal is revealed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addPaymentOption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id (ord_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddPaymentOptionRequest"];
+            };
+        };
+        responses: {
+            /** @description The order with its `paymentOptions` (event order.payment_option_added). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `order_not_payable`: the order is no longer PENDING_PAYMENT. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `wallet_not_offered`: the wallet provider cannot take this order (currency, amount limits, not configured, or down); `detail` says why. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2628,7 +2839,7 @@ export interface operations {
     listAnomalies: {
         parameters: {
             query?: {
-                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
                 status?: "open" | "resolved";
                 limit?: number;
                 cursor?: string;
@@ -6140,7 +6351,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
                 after?: string;
                 limit?: number;
             };
@@ -6705,6 +6916,83 @@ export interface operations {
                 };
             };
             /** @description Missing or wrong signature (or X-Login); nothing stored. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error; nothing internal is revealed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Always `*`. */
+                    "Access-Control-Allow-Origin"?: "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receiveCulqiNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Stored and queued (the id of the stored raw notification). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReceived"];
+                };
+            };
+            /** @description Missing or wrong basic authentication (where the stage sets it); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -320,10 +320,11 @@ describe('functions', () => {
       'get-voucher': ['dynamodb:GetItem'],
       'list-orders': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
       'cancel-order': [...transition, ...secret],
+      'add-payment-option': [...transition, ...secret],
       'extend-expiry': [...transition, ...secret],
       openapi: [],
       'ingest-webhook': ['dynamodb:PutItem', ...sqsSend, ...secret],
-      'apply-payment': [...applyPayment, ...sqsConsume],
+      'apply-payment': [...applyPayment, ...sqsConsume, ...secret],
       'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query', ...cursorKey],
       ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
       refunds: [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
+import { paymentOptions } from '#model/payment-options';
 import { OrderSchema } from '#orders/api-schemas';
 import { orderResponse } from '#orders/present';
 import { withoutPath } from '../support/without-path';
@@ -40,7 +41,35 @@ const FULL = {
     pageToken: 'tok',
     providerPaymentId: 'D-4-1',
   },
+  paymentOptions: [
+    {
+      id: 'po_01JD0000000000000000000001',
+      method: 'wallet',
+      provider: 'culqi',
+      amount: 15_000,
+      currency: 'PEN',
+      expiresAt: '2026-11-02T10:00:00.000Z',
+      createdAt: '2026-11-01T10:00:00.000Z',
+      providerRef: 'ord_test_1',
+      wallet: {
+        wallets: ['yape', 'plin'],
+        qrPayload: 'culqi://pay/ord_test_1',
+        redirectUrl: 'https://pay.example/1',
+      },
+    },
+    {
+      id: 'po_01JD0000000000000000000002',
+      method: 'wallet',
+      provider: 'culqi',
+      amount: 15_000,
+      currency: 'PEN',
+      expiresAt: '2026-11-02T10:00:00.000Z',
+      createdAt: '2026-11-01T10:00:00.000Z',
+      unavailableReason: 'Culqi could not be reached.',
+    },
+  ],
   payment: {
+    optionId: 'po_01JD0000000000000000000001',
     operationNumber: '123456',
     paidAt: '2026-11-01T11:00:00.000Z',
     amount: 15_000,
@@ -78,7 +107,9 @@ const OPTIONAL_PATHS = [
   'voucher.displayUrl',
   'voucher.pageToken',
   'voucher.providerPaymentId',
+  'paymentOptions',
   'payment',
+  'payment.optionId',
   'payment.notificationId',
   'refundReserved',
   'refundedAmount',
@@ -103,7 +134,9 @@ function reversedKeys<T>(value: T): T {
   ) as T;
 }
 
-const schemaView = (order: Order) => JSON.stringify(OrderSchema.parse(order));
+// The options are derived from the stored order (model/payment-options.ts); the rest is stored as shown.
+const schemaView = (order: Order) =>
+  JSON.stringify(OrderSchema.parse({ ...order, paymentOptions: paymentOptions(order) }));
 
 describe('orderResponse', () => {
   it('answers exactly what OrderSchema makes of a full stored order', () => {

@@ -96,7 +96,7 @@ export class DlocalClient implements PspProvider {
   /** Built with the client, so the stage's client (created at init) carries their cost. */
   private readonly replies = replySchemas();
 
-  constructor(private readonly options: DlocalClientOptions) {}
+  constructor(readonly options: DlocalClientOptions) {}
 
   async createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher> {
     const name = [input.userName, input.userLastName].filter(Boolean).join(' ');
@@ -220,7 +220,8 @@ export class DlocalClient implements PspProvider {
     throw this.failure('refund a payment', response);
   }
 
-  private async send(
+  /** A signed call; the Yape adapter (dlocal/yape.ts) shares it. */
+  async send(
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
@@ -250,7 +251,7 @@ export class DlocalClient implements PspProvider {
     );
   }
 
-  private failure(action: string, response: PspResponse): Error {
+  failure(action: string, response: PspResponse): Error {
     const parsed = this.replies.ErrorBody.safeParse(response.body);
     if (
       response.status >= 400 &&

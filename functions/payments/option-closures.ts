@@ -1,0 +1,94 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Order } from '#model/order';
+import { cashOptionId, offeredWalletOptions } from '#model/payment-options';
+import { now } from '#platform/clock';
+import { logger, metrics } from '#platform/powertools';
+import type { PspProvider } from '#psp/provider';
+import type { WalletProvider } from '#psp/wallet-provider';
+import { type OptionClosure, recordClosureAttempt } from '#store/option-closures';
+
+/** Who closes an option: the stage's voucher provider (CIPs) and wallet provider (wallet orders). */
+export interface OptionClosers {
+  psp: PspProvider;
+  wallet: WalletProvider | undefined;
+}
+
+/** Every option of `order` but the one that paid it: what must stop being payable (decision 104). */
+export function closuresFor(order: Order, paidOptionId: string, at: string): OptionClosure[] {
+  const closures: OptionClosure[] = [];
+  const cashId = cashOptionId(order.id);
+  if (paidOptionId !== cashId) {
+    closures.push({
+      optionId: cashId,
+      orderId: order.id,
+      method: 'cash',
+      provider: order.voucher.provider,
+      ref: order.voucher.cip,
+      ...(order.voucher.providerPaymentId ? { providerPaymentId: order.voucher.providerPaymentId } : {}),
+      state: 'pending',
+      requestedAt: at,
+      attempts: [],
+    });
+  }
+  for (const option of offeredWalletOptions(order)) {
+    if (option.id === paidOptionId || option.providerRef === undefined) continue;
+    closures.push({
+      optionId: option.id,
+      orderId: order.id,
+      method: 'wallet',
+      provider: option.provider,
+      ref: option.providerRef,
+      state: 'pending',
+      requestedAt: at,
+      attempts: [],
+    });
+  }
+  return closures;
+}
+
+/** Tries within one call, with a short pause between: a blip at the provider does not wait a whole sync run. */
+const TRIES = 3;
+const PAUSE_MS = 200;
+
+/**
+ * Closes one option at its provider — the CIP deleted, the wallet order cancelled — recording
+ * every attempt on the closure. Done when the provider says it is closed or never had it (or it
+ * can no longer be closed: paid or expired there; a payment that got through is a double payment,
+ * handled when its notification comes). Otherwise it stays pending for sync-pending's next run.
+ */
+export async function closeOption(closure: OptionClosure, closers: OptionClosers): Promise<boolean> {
+  for (let attempt = 1; attempt <= TRIES; attempt++) {
+    let outcome: string;
+    try {
+      outcome =
+        closure.method === 'cash'
+          ? await closers.psp.deleteVoucher({
+              cip: closure.ref,
+              ...(closure.providerPaymentId ? { providerPaymentId: closure.providerPaymentId } : {}),
+            })
+          : closers.wallet && closers.wallet.name === closure.provider
+            ? await closers.wallet.cancelWalletOrder({ providerRef: closure.ref, optionId: closure.optionId })
+            : 'no_provider';
+    } catch (error) {
+      outcome = `error: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    const done = outcome === 'deleted' || outcome === 'cancelled' || outcome.startsWith('not_');
+    await recordClosureAttempt(closure.optionId, { at: now().toISOString(), outcome }, done);
+    if (done) {
+      logger.info('payment option closed', { optionId: closure.optionId, orderId: closure.orderId, outcome });
+      return true;
+    }
+    if (attempt < TRIES) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS * attempt));
+  }
+  metrics.addMetric('PaymentOptionNotClosed', MetricUnit.Count, 1);
+  logger.warn('payment option not closed yet; sync-pending retries it', {
+    optionId: closure.optionId,
+    orderId: closure.orderId,
+  });
+  return false;
+}
+
+export async function closeOptions(closures: readonly OptionClosure[], closers: OptionClosers | undefined) {
+  if (closers === undefined) return;
+  await Promise.all(closures.map((closure) => closeOption(closure, closers)));
+}

@@ -1,0 +1,20 @@
+/**
+ * A wallet payment option's id (`po_…`, the provider's order number) → its order: written with the
+ * order (or with the option, when added later) under `attribute_not_exists`. Wallet notifications
+ * and the sandbox's pay control find the order by it.
+ */
+export const paymentOptionEntity = {
+  name: 'payment-option',
+  key: (optionId: string) => ({ pk: `OPTION#${optionId}`, sk: 'OPTION' }),
+} as const;
+
+/**
+ * An option closed because another one paid the order (decision 104): each attempt to close it
+ * at its provider (CIP deleted, wallet order cancelled), kept until done. While not done it sits
+ * in the sparse gsi3 partition `OPTION_CLOSING`, which sync-pending reads to retry.
+ */
+export const optionClosureEntity = {
+  name: 'option-closure',
+  key: (optionId: string) => ({ pk: `OPTION_CLOSURE#${optionId}`, sk: 'OPTION_CLOSURE' }),
+  closing: () => 'OPTION_CLOSING',
+} as const;
