@@ -1,5 +1,6 @@
 import type { Currency } from '#model/money';
 import type { Order, OrderStatus } from '#model/order';
+import { paymentOptions } from '#model/payment-options';
 import type { VoucherCopy } from './copy.es-PE';
 
 /**
@@ -24,21 +25,12 @@ export type OptionDisplayStatus = 'open' | 'paid' | 'closed' | 'expired';
 
 const PAID: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLED', 'PAID_LATE', 'REFUNDED']);
 
+/**
+ * The order's options as the API shows them (model/payment-options.ts): the cash voucher first,
+ * then the wallet options the order keeps, each with the status derived from the order.
+ */
 export function paymentOptionsOf(order: Order): PaymentOptionInput[] {
-  const options = (order as Order & { paymentOptions?: PaymentOptionInput[] }).paymentOptions;
-  if (options !== undefined && options.length > 0) return options;
-  return [
-    {
-      id: 'cash',
-      method: 'cash',
-      provider: 'pagoefectivo',
-      status: 'open',
-      amount: order.amount,
-      currency: order.currency,
-      expiresAt: order.expiresAt,
-      cash: { cip: order.voucher.cip },
-    },
-  ];
+  return paymentOptions(order);
 }
 
 /**

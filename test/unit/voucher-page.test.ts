@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type Order } from '#model/order';
+import { ORDER_STATUSES, type Order, type StoredPaymentOption } from '#model/order';
 import { COPY_ES_PE, type VoucherCopy } from '#voucher-page/copy.es-PE';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '#voucher-page/render';
 import {
@@ -35,33 +35,29 @@ function order(overrides: Partial<Order> = {}): Order {
 const QR_PAYLOAD = '00020101021226860014pe.culqi.qr0112ord_test_9f8e7d6c5b4a';
 const REDIRECT_URL = 'https://sandbox.dlocal.com/collect/yape/D-4-abc123';
 
-/** An order offered cash and a wallet (issue 30's payment options), both open. */
+/**
+ * An order offered cash and a wallet (issue 30's payment options), both open: the wallet option as
+ * the order stores it (the cash option is its voucher; statuses are derived, model/payment-options.ts).
+ * `{status: 'unavailable'}` stands for an option the provider could not offer.
+ */
 function withOptions(source: Order, wallet: Record<string, unknown> = {}): Order {
-  const paymentOptions = [
-    {
-      id: 'po_cash1',
-      method: 'cash',
-      provider: 'pagoefectivo',
-      status: 'open',
-      amount: source.amount,
-      currency: source.currency,
-      expiresAt: source.expiresAt,
-      cash: { cip: source.voucher.cip },
-    },
-    {
-      id: 'po_wallet1',
-      method: 'wallet',
-      provider: 'culqi',
-      status: 'open',
-      amount: source.amount,
-      currency: source.currency,
-      // A wallet QR lives shorter than the CIP.
-      expiresAt: '2026-11-27T17:00:00Z',
-      wallet: { wallets: ['yape', 'plin'], qrPayload: QR_PAYLOAD, redirectUrl: REDIRECT_URL },
-      ...wallet,
-    },
-  ];
-  return { ...source, paymentOptions } as Order;
+  const { status, ...overrides } = wallet;
+  const stored: StoredPaymentOption = {
+    id: 'po_01JD0000000000000000000001',
+    method: 'wallet',
+    provider: 'culqi',
+    amount: source.amount,
+    currency: source.currency,
+    // A wallet QR lives shorter than the CIP.
+    expiresAt: '2026-11-27T17:00:00Z',
+    createdAt: source.createdAt,
+    providerRef: 'ord_test_9f8e7d6c5b4a',
+    wallet: { wallets: ['yape', 'plin'], qrPayload: QR_PAYLOAD, redirectUrl: REDIRECT_URL },
+    ...(status === 'unavailable' ? { unavailableReason: 'Culqi could not be reached.' } : {}),
+    ...(overrides as Partial<StoredPaymentOption>),
+  };
+  // An order id apart from the CIP's digits: the cash option's id is derived from it.
+  return { ...source, id: 'ord_01JDWXYZWXYZWXYZWXYZWXYZWX', paymentOptions: [stored] };
 }
 
 /** The catalogue with every entry swapped for a marker naming it (placeholders kept, so fill() still works). */
