@@ -1,6 +1,6 @@
 /**
- * Dependencies run one way (docs/architecture.md): handlers → use cases → (domain model, ports) →
- * adapters (store, PSP) → platform. `npm run lint` checks these rules (dependency-cruiser), so a
+ * Dependencies run one way (docs/architecture.md): handlers → use cases → adapters (store, PSP) →
+ * model → platform. `npm run lint` checks these rules (dependency-cruiser), so a
  * new module cannot quietly import back up a floor. Each rule says why it exists.
  */
 const USE_CASES =
@@ -23,27 +23,43 @@ module.exports = {
       to: { path: '^functions/handlers/' },
     },
     {
-      name: 'store-takes-and-returns-domain-values',
+      name: 'the-model-stands-on-platform-only',
       severity: 'error',
       comment:
-        'The store writes what use cases hand it (events arrive presented): it never imports a presenter, the HTTP layer, a use case, or the PSP.',
-      from: { path: '^functions/store/' },
-      to: {
-        path: [
-          '/present\\.ts$',
-          '^functions/(handlers|http|notifications|outbound-webhooks|jobs|psp|voucher-page)/',
-          '^functions/(orders|payments|refunds|payouts|settlements|risk)/(?!order\\.ts$|money\\.ts$|settlement\\.ts$|rules\\.ts$|refund\\.ts$|payout\\.ts$|anomaly\\.ts$)',
-          '^functions/events/(?!event-types\\.ts$)',
-        ],
-      },
+        'functions/model/ is the pure domain (entities, money, state machine, journal, event vocabulary, refund/payout/settlement/risk rules, limits): it imports only itself and platform/ basics, so the store, the PSP adapters and every use case can build on it (decision 94).',
+      from: { path: '^functions/model/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/(model|platform)/' },
     },
     {
-      name: 'store-imports-no-api-schema',
+      name: 'the-model-calls-no-aws',
+      severity: 'error',
+      comment: 'The model decides; it never reads or writes: no AWS SDK, no Powertools, no DynamoDB document client.',
+      from: { path: '^functions/model/' },
+      to: { path: 'node_modules/(@aws-sdk|@smithy|@aws-lambda-powertools)/' },
+    },
+    {
+      name: 'the-store-stands-on-the-model',
       severity: 'error',
       comment:
-        'API schemas describe the wire; the store holds domain types (orders/order.ts, refunds/refund.ts, payouts/payout.ts, payments/anomaly.ts), which each schema is checked against at compile time. Not even a type-only import.',
+        'The store writes what use cases hand it (events arrive presented) and returns model values: it imports the model, platform/ and itself, never a use case, a presenter, an API schema, the HTTP layer or the PSP.',
       from: { path: '^functions/store/' },
-      to: { path: '(api-schemas|anomaly-schemas|schemas)\\.ts$' },
+      to: { path: '^functions/', pathNot: '^functions/(model|platform|store)/' },
+    },
+    {
+      name: 'psp-adapters-stand-on-the-model',
+      severity: 'error',
+      comment:
+        'A PSP adapter speaks its provider in terms of the model (money, orders): it imports the model, platform/ and the psp/ port, never the store or a use case.',
+      from: { path: '^functions/psp/' },
+      to: { path: '^functions/', pathNot: '^functions/(model|platform|psp)/' },
+    },
+    {
+      name: 'use-cases-speak-no-http',
+      severity: 'error',
+      comment:
+        'Use cases sit below the HTTP layer (the OpenAPI document, idempotent POSTs): a job or a queue consumer calls them the same way a route does.',
+      from: { path: `^functions/${USE_CASES}/` },
+      to: { path: '^functions/http/' },
     },
     {
       name: 'domain-imports-no-psp-adapter',
