@@ -11,6 +11,7 @@ import { apiKeyEntity } from '#store/entities/api-key';
 import { idempotencyRecordEntity } from '#store/entities/idempotency-record';
 import { TABLE_INDEXES } from '#store/entities/indexes';
 import { orderEntity } from '#store/entities/order';
+import { unconfirmedPaymentDateEntity } from '#store/entities/unconfirmed-payment-date';
 import { voucherPageEntity } from '#store/entities/voucher-page';
 import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
 
@@ -366,7 +367,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     entry: 'functions/handlers/sync-pending.handler.ts',
     timeoutSeconds: 120,
     memoryMb: 512,
-    table: APPLY_PAYMENT,
+    // …and deletes a payment's unconfirmed-date marker once the provider's date is recorded.
+    table: { ...APPLY_PAYMENT, deletes: [unconfirmedPaymentDateEntity.partitionPattern] },
     psp: 'api',
     reservedConcurrency: 1,
   },

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { syncPendingOrders } from '#jobs/sync-pending';
+import { confirmPaymentDates } from '#payments/confirm-payment-dates';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
@@ -10,7 +11,8 @@ import { countApprovedSince } from '#store/refunds-repository';
 
 /**
  * EventBridge Scheduler, every few minutes per stage: recover payments whose notification was
- * lost; and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
+ * lost; confirm payment dates that stood in from a notification's receipt with the provider's own
+ * (payments/confirm-payment-dates.ts); and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
  * a buyer waiting for their money is the complaint that comes next).
  */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -20,10 +22,15 @@ export const run: JobRun<object> = async (hasTimeLeft) => {
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,
   });
+  const paymentDates = await confirmPaymentDates(pspProvider, {
+    maxPayments: config().JOB_MAX_ORDERS,
+    batchSize: config().PSP_SEARCH_BATCH_SIZE,
+    hasTimeLeft,
+  });
   const before = new Date(nowMs() - config().REFUND_OVERDUE_DAYS * 86_400_000).toISOString();
   const refundsOverdue = await countApprovedSince(before);
   metrics.addMetric('RefundsOverdue', MetricUnit.Count, refundsOverdue);
-  return { ...summary, refundsOverdue };
+  return { ...summary, paymentDates, refundsOverdue };
 };
 
 export const handler = jobHandler('sync-pending', run, jobLeases);

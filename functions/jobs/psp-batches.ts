@@ -31,5 +31,7 @@ export function polledPayment(order: Order, status: CipStatus, fallbackPaidAt: D
     amountMinor: status.amountMinor ?? order.amount,
     currency: status.currency ?? order.currency,
     paidAt: status.paidAt ?? fallbackPaidAt,
+    // dLocal's status reply has no date: the poll's time stands in until the date is confirmed.
+    paidAtSource: status.paidAt === undefined ? ('received' as const) : ('provider' as const),
   };
 }

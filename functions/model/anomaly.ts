@@ -14,6 +14,9 @@ export const ANOMALY_TYPES = [
   'provider_mismatch',
   // Paid before the order existed, or far in the future: a replayed or broken notification.
   'implausible_payment_date',
+  // The provider's payment date, confirmed after the receipt time stood in, says on time where the
+  // order says late (PAID_LATE) or the reverse: a person decides; no status or money moves by itself.
+  'payment_date_disagrees',
   'unknown_event_type',
   'unparsable_notification',
   // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'order.expiring_soon',
   'order.payment_option_added',
   'order.settled',
+  // A payment dated by its notification's receipt now carries the provider's own date.
+  'order.payment_date_confirmed',
   'order.flagged',
   'order.risk_reviewed',
   'payment.anomaly',

@@ -82,6 +82,13 @@ export interface Payment {
   source: TransitionSource;
   /** The raw notification it came by (its id in the raw-notification table), for the audit trail. */
   notificationId?: string;
+  /**
+   * `received`: `paidAt` is when the notification reached us (it carried no date), until
+   * sync-pending confirms the provider's own date (`provider`). Absent on older payments.
+   */
+  paidAtSource?: 'provider' | 'received';
+  /** Once confirmed: the receipt time that stood in for the date. */
+  receivedAt?: string;
 }
 
 /** PagoEfectivo settled the order's payment: in which report, when, and what it kept. */

@@ -107,6 +107,13 @@ export const OrderSchema = /* @__PURE__ */ schema(() =>
             .string()
             .optional()
             .meta({ description: 'The raw PagoEfectivo notification it came by.' }),
+          paidAtSource: z.enum(['provider', 'received']).optional().meta({
+            description:
+              "Where `paidAt` comes from: `provider`, the PSP's own payment date; `received`, the time its notification reached us (the notification carried no date) until sync-pending confirms it with the provider's date (event `order.payment_date_confirmed`).",
+          }),
+          receivedAt: z.iso.datetime().optional().meta({
+            description: 'When a confirmed date replaced the receipt time: that receipt time.',
+          }),
         })
         .optional(),
       refundReserved: z

@@ -57,6 +57,8 @@ export function orderResponse(order: Order): OrderView {
         currency: payment.currency,
         source: payment.source,
         ...ifSet('notificationId', payment.notificationId),
+        ...ifSet('paidAtSource', payment.paidAtSource),
+        ...ifSet('receivedAt', payment.receivedAt),
       },
     ),
     ...ifSet('refundReserved', order.refundReserved),

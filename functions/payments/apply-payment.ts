@@ -9,7 +9,7 @@ import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import type { PaymentProviderName } from '#psp/provider';
+import type { PaidAtSource, PaymentProviderName } from '#psp/provider';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
 import { ledgerWrites } from '#store/ledger-repository';
@@ -24,6 +24,7 @@ import {
   saveTransition,
 } from '#store/orders-repository';
 import { closeOptions, closuresFor, type OptionClosers } from './option-closures';
+import { unconfirmedPaymentDatePut } from '#store/payment-dates';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {
@@ -32,6 +33,11 @@ export interface ObservedPayment {
   amountMinor: number;
   currency: string;
   paidAt: Date;
+  /**
+   * `received`: `paidAt` is when we heard of it (the PSP gave no date); sync-pending confirms the
+   * provider's date later. Absent: the provider's own date.
+   */
+  paidAtSource?: PaidAtSource;
   /** Our order id, as the PSP echoes it in notifications (polling does not report it). */
   transactionCode?: string | undefined;
   /**
@@ -190,8 +196,23 @@ export async function applyPayment(
           currency: order.currency,
           source,
           ...(webhookId ? { notificationId: webhookId } : {}),
+          paidAtSource: payment.paidAtSource ?? 'provider',
         },
       });
+      const paidAt = payment.paidAt.toISOString();
+      // A receipt time standing in for the date is queued, in this transaction, for sync-pending
+      // to confirm with the provider's date (docs/providers.md "Payment dates").
+      const unconfirmed =
+        payment.paidAtSource === 'received'
+          ? [
+              unconfirmedPaymentDatePut({
+                orderId: order.id,
+                cip: payment.cip,
+                provider: order.voucher.provider,
+                receivedAt: paidAt,
+              }),
+            ]
+          : [];
       // The money moves in the same transaction: sellers and platform for a payment on time,
       // suspense for one that came after the order was given up (until accepted or refunded).
       const booking =
@@ -211,6 +232,7 @@ export async function applyPayment(
           ),
           ...ledgerWrites(booking),
           ...toClose.map(closurePut),
+          ...unconfirmed,
         ]);
         closures = toClose;
         metrics.addMetric(next === 'PAID' ? 'PaymentApplied' : 'PaymentAppliedLate', MetricUnit.Count, 1);

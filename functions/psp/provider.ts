@@ -86,8 +86,16 @@ export interface PaidNotification {
   /** As sent; compared with the order's currency by the applier. */
   currency: Currency | string;
   paidAt: Date;
+  /**
+   * Where `paidAt` came from: the provider's own date, or — when the body carried none — the time
+   * we received it (`received`), which sync-pending later confirms with the provider's date.
+   */
+  paidAtSource: PaidAtSource;
   transactionCode: string | undefined;
 }
+
+/** `provider`: the PSP's own payment date; `received`: when we heard of it (to be confirmed). */
+export type PaidAtSource = 'provider' | 'received';
 
 export type ParsedNotification =
   | { kind: 'paid'; payment: PaidNotification }
@@ -132,6 +140,11 @@ export interface PspProvider {
   /** Cancels an unpaid voucher. Safe to retry. */
   deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome>;
   changeVoucherExpiry(voucher: VoucherRef, expiresAt: Date): Promise<ChangeExpiryOutcome>;
+  /**
+   * The provider's own payment date of each paid voucher it can date (keyed by CIP); a voucher it
+   * cannot date yet is left out. Confirms dates that stood in from a notification's receipt.
+   */
+  paymentDates(vouchers: readonly VoucherRef[]): Promise<Map<string, Date>>;
   /** Where the provider refunds itself (dLocal); PagoEfectivo refunds are bank transfers we make. */
   refund?(input: ProviderRefundInput): Promise<ProviderRefund>;
 }

@@ -284,6 +284,12 @@ export function dlocalSandbox(
           },
         };
       }
+      // "Retrieve a payment": the whole payment object, `approved_date` included once paid.
+      const single = /^\/dlocal\/payments\/([^/]+)$/.exec(path);
+      if (method === 'GET' && single?.[1]) {
+        const cip = byPaymentId(decodeURIComponent(single[1]));
+        return cip ? { status: 200, body: paymentObject(cip) } : error(404, 4000, 'Payment not found');
+      }
       const cancel = /^\/dlocal\/payments\/([^/]+)\/cancel$/.exec(path);
       if (method === 'POST' && cancel?.[1]) {
         const cip = byPaymentId(decodeURIComponent(cancel[1]));

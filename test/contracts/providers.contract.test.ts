@@ -85,6 +85,8 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
         amountMinor: 7200,
         currency: 'USD',
         paidAt: RECEIVED,
+        // …to be confirmed by sync-pending with GET /payments/{id}'s approved_date.
+        paidAtSource: 'received',
         transactionCode: paid.order_id,
       },
     });
@@ -95,6 +97,7 @@ describe('dLocal, as docs.dlocal.com documents it', () => {
     expect(parsed.kind).toBe('paid');
     if (parsed.kind !== 'paid') return;
     expect(parsed.payment.paidAt).toEqual(new Date('2018-02-15T15:14:52Z'));
+    expect(parsed.payment.paidAtSource).toBe('provider');
     expect(parsed.payment.amountMinor).toBe(12000);
   });
 
@@ -217,6 +220,8 @@ describe('PagoEfectivo, as its demo, documentation repository and community clie
       expect(parsed.payment.paidAt).toEqual(
         data.paymentDate === undefined ? RECEIVED : new Date('2026-11-26T15:15:00Z'),
       );
+      // A receipt time stands in only until sync-pending confirms /v1/cips/search's datePayment.
+      expect(parsed.payment.paidAtSource).toBe(data.paymentDate === undefined ? 'received' : 'provider');
     },
   );
 
@@ -317,10 +322,15 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
       order_id: `o-${Date.now()}`,
     };
     const payer = (document: string) => ({ ...peru, payer: { ...(peru.payer as Json), document } });
-    expect(await signedPost('/payments', payer('AB123456'))).toMatchObject({
-      status: 400,
-      body: { param: 'payer.document' },
-    });
+    // dLocal's documented 400 5000 (Invalid request) naming the parameter (errors.json).
+    const documented = fixture<{ errors: { http: number; code: number }[] }>('./dlocal/errors.json').errors;
+    const refused = await signedPost('/payments', payer('AB123456'));
+    expect(refused).toMatchObject({ status: 400, body: { code: 5000, param: 'payer.document' } });
+    expect(documented).toContainEqual(expect.objectContaining({ http: 400, code: refused.body.code }));
+    // A passport-like number and a CE are no DNI or RUC either.
+    for (const document of ['123456', '001234567890']) {
+      expect((await signedPost('/payments', payer(document))).body).toMatchObject({ code: 5000 });
+    }
     expect((await signedPost('/payments', payer('20131312955'))).status).toBe(200);
     expect(await signedPost('/payments', payer('20131312955'))).toMatchObject({
       status: 400,
@@ -343,7 +353,7 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
     };
     expect(await signedPost('/refunds', { ...refund, bank_account_type: 'CCI' })).toMatchObject({
       status: 400,
-      body: { param: 'bank_account_type' },
+      body: { code: 5000, param: 'bank_account_type' },
     });
     expect((await signedPost('/refunds', { ...refund, bank_account_type: 'S' })).status).toBe(200);
   });
@@ -378,6 +388,27 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
     } finally {
       await receiver.stop();
     }
+  });
+
+  it("dates a paid payment with approved_date in GET /payments/{id} (Retrieve a payment), which the client reads as dLocal's date", async () => {
+    const created = await client().createVoucher({ ...voucherInput, transactionCode: `ord_d_${Date.now()}` });
+    const voucher = { cip: created.cip, providerPaymentId: created.providerPaymentId as string };
+    expect((await client().paymentDates([voucher])).size).toBe(0);
+    await fetch(`${sandbox.url}/_sandbox/cips/${created.cip}/pay`, {
+      method: 'POST',
+      body: '{"notify":false}',
+    });
+    const reply = await signedGet(`/payments/${created.providerPaymentId}`);
+    const documented = fixture<{ body: Json }>('./dlocal/payment-object-paid.json').body;
+    expect(reply.status).toBe(200);
+    // Every documented key but notification_url (echoed only when the create sent one; this client sends none).
+    const missing = Object.keys(documented).filter(
+      (key) => key !== 'notification_url' && !(key in reply.body),
+    );
+    expect(missing).toEqual([]);
+    expect(reply.body).toMatchObject({ id: created.providerPaymentId, status: 'PAID' });
+    const dates = await client().paymentDates([voucher]);
+    expect(dates.get(created.cip)?.toISOString()).toBe(reply.body.approved_date);
   });
 
   it('refuses bad credentials as documented: 403, code 3001', async () => {

@@ -343,6 +343,8 @@ describe('functions', () => {
       'accept-late-payment': [...transition, 'dynamodb:UpdateItem'],
       'sync-pending': [
         ...applyPayment,
+        // Only the confirmed payment dates' markers (PAYMENT_DATE#*).
+        'dynamodb:DeleteItem',
         ...secret,
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
@@ -396,6 +398,12 @@ describe('functions', () => {
     );
     expect(deletes?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#*', 'ENDPOINT#*'] },
+    });
+    const syncDeletes = statementsOf(service, 'sync-pending', 'prod').find((statement) =>
+      [statement.Action].flat().includes('dynamodb:DeleteItem'),
+    );
+    expect(syncDeletes?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PAYMENT_DATE#*'] },
     });
   });
 

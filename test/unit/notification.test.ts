@@ -25,6 +25,7 @@ describe('payment notification parsing', () => {
         amountMinor: 15010,
         currency: 'PEN',
         paidAt: new Date('2026-11-26T15:15:00Z'),
+        paidAtSource: 'provider',
         transactionCode: '77',
       },
     });

@@ -76,6 +76,8 @@ const FULL = {
     currency: 'PEN',
     source: 'webhook',
     notificationId: 'ntf-1',
+    paidAtSource: 'provider',
+    receivedAt: '2026-11-01T11:10:00.000Z',
   },
   refundReserved: 1_000,
   refundedAmount: 500,

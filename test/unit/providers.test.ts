@@ -77,6 +77,7 @@ describe('dLocal notifications', () => {
         amountMinor: 15050,
         currency: 'PEN',
         paidAt: new Date('2026-11-27T15:00:00.000Z'),
+        paidAtSource: 'provider',
         transactionCode: 'ord_1',
       },
     });

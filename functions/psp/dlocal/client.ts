@@ -77,6 +77,12 @@ const replySchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
       order_id: z.optional(z.string()),
       approved_date: z.optional(z.nullable(z.string())),
     }),
+    /** `GET /payments/{id}`: the payment object; only what dates a paid one is read. */
+    Payment: z.object({
+      id: z.string(),
+      status: z.string(),
+      approved_date: z.optional(z.nullable(z.string())),
+    }),
     RefundReply: z.object({ id: z.string().check(z.minLength(1)), status: z.string() }),
     ErrorBody: z.looseObject({ code: z.optional(z.coerce.number()), message: z.optional(z.string()) }),
   };
@@ -167,6 +173,35 @@ export class DlocalClient implements PspProvider {
       currency: parsed.data.currency,
       paidAt: parsed.data.approved_date ? new Date(parsed.data.approved_date) : undefined,
     };
+  }
+
+  /**
+   * `GET /payments/{id}` ("Retrieve a payment") per voucher, a few at a time: the payment object,
+   * whose `approved_date` is dLocal's payment date (the status reply carries no date). A payment
+   * not PAID, or without a readable `approved_date`, is left out.
+   */
+  async paymentDates(vouchers: readonly VoucherRef[]): Promise<Map<string, Date>> {
+    const dates = new Map<string, Date>();
+    for (let start = 0; start < vouchers.length; start += STATUS_CONCURRENCY) {
+      const slice = vouchers.slice(start, start + STATUS_CONCURRENCY);
+      const answers = await Promise.all(slice.map((voucher) => this.approvedDate(voucher)));
+      slice.forEach((voucher, index) => {
+        const date = answers[index];
+        if (date !== undefined) dates.set(voucher.cip, date);
+      });
+    }
+    return dates;
+  }
+
+  private async approvedDate(voucher: VoucherRef): Promise<Date | undefined> {
+    if (voucher.providerPaymentId === undefined) return undefined;
+    const response = await this.send('GET', `/payments/${encodeURIComponent(voucher.providerPaymentId)}`);
+    if (response.status === 404) return undefined;
+    const parsed = this.replies.Payment.safeParse(response.body);
+    if (response.status !== 200 || !parsed.success) throw this.failure('read a payment', response);
+    if (parsed.data.status !== 'PAID' || !parsed.data.approved_date) return undefined;
+    const date = new Date(parsed.data.approved_date);
+    return Number.isNaN(date.getTime()) ? undefined : date;
   }
 
   async deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome> {

@@ -79,6 +79,7 @@ export function parseDlocalNotification(rawBody: Buffer, receivedAt: Date = now(
     return { kind: 'unparsable', reason: `dLocal payment ${payment.data.id} has an unreadable amount.` };
   }
   const approved = payment.data.approved_date ? new Date(payment.data.approved_date) : undefined;
+  const dated = approved !== undefined && !Number.isNaN(approved.getTime());
   return {
     kind: 'paid',
     payment: {
@@ -87,7 +88,9 @@ export function parseDlocalNotification(rawBody: Buffer, receivedAt: Date = now(
       operationNumber: payment.data.id,
       amountMinor,
       currency: payment.data.currency,
-      paidAt: approved !== undefined && !Number.isNaN(approved.getTime()) ? approved : receivedAt,
+      paidAt: dated ? approved : receivedAt,
+      // Without approved_date, sync-pending confirms it later from GET /payments/{id}.
+      paidAtSource: dated ? 'provider' : 'received',
       transactionCode: payment.data.order_id,
     },
   };

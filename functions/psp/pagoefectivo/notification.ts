@@ -60,7 +60,8 @@ export function parseNotification(rawBody: Buffer, receivedAt: Date = now()): Pa
   const { data, operationNumber } = parsed.data;
   try {
     // Without a paymentDate, when we received it: sync-pending's /v1/cips/search reports the PSP's own.
-    const paidAt = parsePspDate(data.paymentDate) ?? receivedAt;
+    const dated = parsePspDate(data.paymentDate);
+    const paidAt = dated ?? receivedAt;
     return {
       kind: 'paid',
       payment: {
@@ -69,6 +70,7 @@ export function parseNotification(rawBody: Buffer, receivedAt: Date = now()): Pa
         amountMinor: decimalToMinor(data.amount),
         currency: data.currency.trim().toUpperCase(),
         paidAt,
+        paidAtSource: dated ? 'provider' : 'received',
         transactionCode: data.transactionCode,
       },
     };

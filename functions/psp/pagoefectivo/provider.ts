@@ -25,6 +25,16 @@ export class PagoEfectivoProvider implements PspProvider {
     return this.client.searchCips(vouchers.map((voucher) => voucher.cip));
   }
 
+  /** `POST /v1/cips/search`'s `datePayment` of each paid CIP (protocol §3): PagoEfectivo's own date. */
+  async paymentDates(vouchers: readonly VoucherRef[]): Promise<Map<string, Date>> {
+    const statuses = await this.searchVouchers(vouchers);
+    const dates = new Map<string, Date>();
+    for (const status of statuses) {
+      if (status.state === 'paid' && status.paidAt !== undefined) dates.set(status.cip, status.paidAt);
+    }
+    return dates;
+  }
+
   deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome> {
     return this.client.deleteCip(voucher.cip);
   }

@@ -358,4 +358,100 @@ describe.each(PROVIDERS)('the payment flow with PSP_PROVIDER=%s', (provider: Pro
       await eventually(async () => ((await order(created.body.id)).status === 'REFUNDED' ? true : undefined));
     },
   );
+
+  // The documented notification without a payment date (PagoEfectivo without `paymentDate`,
+  // dLocal's example without `approved_date`): its receipt time stands in until the provider's own
+  // date is confirmed by sync-pending (PagoEfectivo's /v1/cips/search, dLocal's GET /payments/{id}).
+  const datelessExample = () =>
+    documentedNotifications(provider).find((example) =>
+      provider === 'dlocal'
+        ? example.name === 'dlocal/notification-paid.json'
+        : example.name === 'without paymentDate',
+    ) as ReturnType<typeof documentedNotifications>[number];
+  const runJob = async <T>(name: string) =>
+    (await fetch(`${stack.apiUrl}/_local/jobs/${name}`, { method: 'POST' }).then((r) => r.json())) as T;
+  type DateSummary = { paymentDates: { confirmed: number; disagreements: number } };
+  const advanceClock = (seconds: number) =>
+    fetch(`${stack.apiUrl}/_local/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceSeconds: seconds }),
+    });
+  /** Pays the voucher at the sandbox (no notification), then posts the dateless documented one. */
+  const payDateless = async (created: Order, lateBySeconds: number) => {
+    await sandbox(`/_sandbox/cips/${created.voucher.cip}/pay`, { notify: false, ignoreExpiry: true });
+    const held = (await fetch(`${stack.sandboxUrl}/_sandbox/cips/${created.voucher.cip}`).then((r) =>
+      r.json(),
+    )) as { datePayment: string; dlocal?: { paymentId: string } };
+    await advanceClock(lateBySeconds);
+    const body = JSON.stringify(datelessExample().about(created, held.dlocal?.paymentId));
+    for (let copy = 0; copy < 2; copy++) expect((await postSigned(body)).status).toBe(200);
+    const paid = await eventually(async () => {
+      const current = await order(created.id);
+      return current.status === 'PAID' ? current : undefined;
+    });
+    return { paid, providerDate: new Date(Date.parse(held.datePayment)).toISOString() };
+  };
+
+  it("confirms a payment date that stood in from the notification's receipt with the provider's own (sync-pending)", async () => {
+    const created = await call<Order>('POST', '/v1/orders', orderRequest());
+    // The notification reaches us ten minutes after the buyer paid.
+    const { paid, providerDate } = await payDateless(created.body, 600);
+    expect(paid.payment?.paidAtSource).toBe('received');
+    expect(Date.parse(paid.payment?.paidAt ?? '')).toBeGreaterThanOrEqual(Date.parse(providerDate) + 590_000);
+
+    const run = await runJob<DateSummary>('sync-pending');
+    expect(run.paymentDates.confirmed).toBeGreaterThanOrEqual(1);
+    const confirmed = await order(created.body.id);
+    expect(confirmed.status).toBe('PAID');
+    expect(confirmed.payment).toMatchObject({
+      paidAt: providerDate,
+      paidAtSource: 'provider',
+      receivedAt: paid.payment?.paidAt,
+      amount: created.body.amount,
+    });
+    expect(confirmed.version).toBe(paid.version + 1);
+    expect(confirmed.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    // Announced (the version moved, so a receiver holding the PAID version must hear of it).
+    const announced = await eventually(async () => {
+      const feed = await call<{ items: { type: string; data: { id?: string; version?: number } }[] }>(
+        'GET',
+        '/v1/events?type=order.payment_date_confirmed&limit=100',
+      );
+      return feed.body.items.find((event) => event.data.id === created.body.id);
+    });
+    expect(announced.data.version).toBe(confirmed.version);
+    // Once confirmed, never again: the next run leaves it alone.
+    await runJob('sync-pending');
+    expect((await order(created.body.id)).version).toBe(confirmed.version);
+  });
+
+  it('raises payment_date_disagrees, moving no status and no money, when the provider dates a PAID order after its deadline', async () => {
+    const created = await call<Order>('POST', '/v1/orders', orderRequest());
+    // Past the deadline (the expirer does not run here), the buyer pays and we hear at once.
+    const overdue = (Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)) / 1000 + 120;
+    await advanceClock(overdue);
+    const { paid, providerDate } = await payDateless(created.body, 0);
+    expect(paid.payment?.paidAtSource).toBe('received');
+    const balanceBefore = await call('GET', `/v1/sellers/${created.body.splits[0]?.sellerId}/balance`);
+
+    const run = await runJob<DateSummary>('sync-pending');
+    expect(run.paymentDates.disagreements).toBeGreaterThanOrEqual(1);
+    const anomaly = await eventually(async () => {
+      const list = await call<{
+        items: { orderId?: string; type: string; detail: string; source: string }[];
+      }>('GET', '/v1/anomalies?type=payment_date_disagrees');
+      return list.body.items.find((item) => item.orderId === created.body.id);
+    });
+    expect(anomaly.detail).toContain(providerDate);
+    expect(anomaly.detail).toContain(paid.payment?.paidAt);
+    expect(anomaly.detail).toContain(created.body.expiresAt);
+    expect(anomaly.source).toBe('poll');
+    const after = await order(created.body.id);
+    expect(after.status).toBe('PAID');
+    expect(after.history.map((entry) => entry.to)).toEqual(['PENDING_PAYMENT', 'PAID']);
+    expect(after.payment).toMatchObject({ paidAt: providerDate, paidAtSource: 'provider' });
+    expect((await call('GET', `/v1/sellers/${created.body.splits[0]?.sellerId}/balance`)).body).toEqual(
+      balanceBefore.body,
+    );
+  });
 });
