@@ -832,7 +832,7 @@ export interface components {
         Anomaly: {
             id: string;
             /** @enum {string} */
-            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
             /** Format: date-time */
             detectedAt: string;
             detail: string;
@@ -937,14 +937,14 @@ export interface components {
         };
         CreateWebhookEndpointRequest: {
             url: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
         };
         Event: {
             /** @description evt_…: the Standard Webhooks `webhook-id`. */
             id: string;
             /** @enum {string} */
-            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: date-time */
             timestamp: string;
             /** @description The resource as the API shows it. */
@@ -1108,6 +1108,16 @@ export interface components {
                 source: "api" | "webhook" | "poll" | "expiry" | "settlement";
                 /** @description The raw PagoEfectivo notification it came by. */
                 notificationId?: string;
+                /**
+                 * @description Where `paidAt` comes from: `provider`, the PSP's own payment date; `received`, the time its notification reached us (the notification carried no date) until sync-pending confirms it with the provider's date (event `order.payment_date_confirmed`).
+                 * @enum {string}
+                 */
+                paidAtSource?: "provider" | "received";
+                /**
+                 * Format: date-time
+                 * @description When a confirmed date replaced the receipt time: that receipt time.
+                 */
+                receivedAt?: string;
             };
             /**
              * Format: int64
@@ -1673,7 +1683,7 @@ export interface components {
         };
         UpdateWebhookEndpointRequest: {
             url?: string;
-            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
             /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
             enabled?: boolean;
@@ -1821,7 +1831,7 @@ export interface components {
         WebhookDeliveryAttempt: {
             eventId: string;
             /** @enum {string} */
-            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: int64 */
             attempt: number;
             /** Format: date-time */
@@ -1843,7 +1853,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -1864,7 +1874,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -2839,7 +2849,7 @@ export interface operations {
     listAnomalies: {
         parameters: {
             query?: {
-                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
                 status?: "open" | "resolved";
                 limit?: number;
                 cursor?: string;
@@ -6351,7 +6361,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
                 after?: string;
                 limit?: number;
             };
