@@ -158,6 +158,8 @@ export async function buildClientFloor(clients: readonly string[]): Promise<stri
 const ON_DEMAND_LIBRARIES: Record<string, string> = {
   '@aws-lambda-powertools/tracer': 'tracer',
   exceljs: 'exceljs',
+  // Read at a function's first secret (platform/secrets.ts, decision 102), not at its import.
+  '@aws-sdk/client-secrets-manager': 'secrets-manager',
 };
 
 const onDemandLibraries: Plugin = {

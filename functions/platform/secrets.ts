@@ -1,14 +1,14 @@
-import { HttpRequest } from '@smithy/core/protocols';
-import { bodyText, sendSigned } from './aws-http';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config';
 
 /**
  * A Secrets Manager secret's JSON, read with GetSecretValue and kept `maxAgeSeconds` (five
- * minutes unless a caller says) per container, so a rotation lands without a deploy — without `@aws-sdk/client-secrets-manager`
- * (decision 64): one call, signed and sent by the SDK pieces the DynamoDB client already loads
- * (platform/aws-http.ts), where the client and Powertools' parameters cost every PSP-calling
- * function ~17 KiB of code at each cold start. test/integration/secrets.test.ts runs it, and the
- * SDK's own client as the oracle, against a local server that checks the SigV4 signature.
+ * minutes unless a caller says) per container, so a rotation lands without a deploy. Read with
+ * the SDK's own Secrets Manager client (decision 102; decision 64 had signed the one call by
+ * hand), loaded with a dynamic `import()` at the first read: a function's import — its cold
+ * start's fixed part — stays the DynamoDB floor, and the bundle carries the client as an
+ * on-demand library of its own (scripts/build-functions.ts). test/integration/secrets.test.ts
+ * runs it against a local server that checks the SigV4 signature.
  */
 
 export class SecretReadError extends Error {
@@ -43,38 +43,36 @@ export async function secretJson(secretId: string, maxAgeSeconds = SECRET_MAX_AG
   return value;
 }
 
+let client: Promise<SecretsManagerClient> | undefined;
+
+async function secretsManager(): Promise<SecretsManagerClient> {
+  client ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient }) => {
+    const { AWS_REGION, SECRETS_MANAGER_ENDPOINT } = config();
+    return new SecretsManagerClient({
+      region: AWS_REGION,
+      ...(SECRETS_MANAGER_ENDPOINT === undefined ? {} : { endpoint: SECRETS_MANAGER_ENDPOINT }),
+    });
+  });
+  return client;
+}
+
 async function readSecret(secretId: string): Promise<unknown> {
-  const { AWS_REGION, SECRETS_MANAGER_ENDPOINT } = config();
-  const endpoint = new URL(SECRETS_MANAGER_ENDPOINT ?? `https://secretsmanager.${AWS_REGION}.amazonaws.com`);
-  const body = JSON.stringify({ SecretId: secretId });
-  const response = await sendSigned(
-    'secretsmanager',
-    new HttpRequest({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      ...(endpoint.port === '' ? {} : { port: Number(endpoint.port) }),
-      path: '/',
-      headers: {
-        host: endpoint.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'secretsmanager.GetSecretValue',
-      },
-      body,
-    }),
-  );
-  const text = await bodyText(response.body);
-  const reply = parseJson(text);
-  if (response.statusCode !== 200) {
-    // AWS JSON errors: {"__type": "…#ResourceNotFoundException", "Message": "…"} (or "message").
-    const code =
-      String(reply.__type ?? `HTTP ${response.statusCode}`)
-        .split('#')
-        .pop() ?? '';
-    const detail = String(reply.Message ?? reply.message ?? '');
+  const [sm, { GetSecretValueCommand }] = await Promise.all([
+    secretsManager(),
+    import('@aws-sdk/client-secrets-manager'),
+  ]);
+  let reply: { SecretString?: string | undefined };
+  try {
+    reply = await sm.send(new GetSecretValueCommand({ SecretId: secretId }));
+  } catch (error) {
+    // AWS's error type (the SDK's exception name) and status, as callers and logs read them.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined) throw error;
+    const code = (error as Error).name;
+    const detail = (error as Error).message;
     throw new SecretReadError(
       code,
-      response.statusCode,
+      status,
       `Secrets Manager GetSecretValue failed: ${code}${detail ? ` (${detail})` : ''}`,
     );
   }
@@ -84,17 +82,10 @@ async function readSecret(secretId: string): Promise<unknown> {
   return JSON.parse(reply.SecretString);
 }
 
-function parseJson(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** For tests: forget cached secrets. */
+/** For tests: forget cached secrets, and the client (region, endpoint, credentials). */
 export function resetSecretsForTests(): void {
   cache.clear();
   inFlight.clear();
+  void client?.then((made) => made.destroy());
+  client = undefined;
 }

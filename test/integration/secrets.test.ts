@@ -5,16 +5,15 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetAwsHttpForTests } from '#platform/aws-http';
 import { resetConfigForTests } from '#platform/config';
 import { resetSecretsForTests, SecretReadError, secretJson } from '#platform/secrets';
 import { pspCredentials } from '#psp/pagoefectivo/credentials';
 
 /**
- * GetSecretValue without the Secrets Manager client (decision 64), against a local server that
- * answers as Secrets Manager does and checks each request's SigV4 signature with the credentials
- * below. The SDK's own client is the oracle: the server must accept its requests (and refuse
- * them signed with another key), and then ours. There is no Secrets Manager emulator here.
+ * GetSecretValue through platform/secrets.ts (the SDK's Secrets Manager client, decision 102),
+ * against a local server that answers as Secrets Manager does and checks each request's SigV4
+ * signature with the credentials below: it must accept the client's requests and refuse them
+ * signed with another key. There is no Secrets Manager emulator here.
  */
 
 const REGION = 'us-east-1';
@@ -110,7 +109,6 @@ beforeAll(async () => {
 
 beforeEach(() => {
   resetConfigForTests();
-  resetAwsHttpForTests();
   resetSecretsForTests();
 });
 
@@ -118,7 +116,6 @@ afterAll(async () => {
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
   resetConfigForTests();
-  resetAwsHttpForTests();
   resetSecretsForTests();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -141,7 +138,7 @@ describe('the local Secrets Manager checks signatures (the oracle is the SDK cli
   });
 });
 
-describe('secretJson(): GetSecretValue signed with the SDK signer', () => {
+describe('secretJson(): GetSecretValue through the SDK client', () => {
   it("reads a secret's JSON, once per max age", async () => {
     const before = reads;
     expect(await secretJson(PE_SECRET, 300)).toEqual({
@@ -173,7 +170,7 @@ describe('secretJson(): GetSecretValue signed with the SDK signer', () => {
     expect(unknown).toMatchObject({ code: 'ResourceNotFoundException', statusCode: 400 });
 
     process.env.AWS_SECRET_ACCESS_KEY = 'not-the-key';
-    resetAwsHttpForTests();
+    resetSecretsForTests();
     try {
       await expect(secretJson(PE_SECRET, 300)).rejects.toMatchObject({
         code: 'InvalidSignatureException',
