@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { config } from './config';
 
 /**
- * AWS calls made without a service's SDK client (decisions 61, 64): a request signed by the SDK's
+ * AWS calls made without a service's SDK client (decision 61: S3): a request signed by the SDK's
  * own SigV4 signer and sent by its Node HTTP handler — the pieces the DynamoDB client already
  * loads — for services a function calls in one or three ways, where the client's endpoint rules
  * and protocol machinery cost its cold start far more than the calls need.
