@@ -2,6 +2,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PaymentMethod, PaymentProviderName } from '#lib/topology';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { indexQuery } from './cursor';
 import { optionClosureEntity } from './entities/payment-option';
 
 /** An option another payment made redundant, to be closed at its provider (decision 104). */
@@ -20,7 +21,7 @@ export interface OptionClosure {
 }
 
 /**
- * The closure's item, put in the paying transaction: pending, and in the sparse gsi3 partition
+ * The closure's item, put in the paying transaction: pending, and in the sparse queue partition
  * `OPTION_CLOSING` that sync-pending reads to retry it. Unconditional: the payment record in the
  * same transaction already makes the transaction happen once.
  */
@@ -34,12 +35,13 @@ export function closurePut(closure: OptionClosure): {
         ...optionClosureEntity.key(closure.optionId),
         entity: optionClosureEntity.name,
         ...closure,
-        gsi3pk: optionClosureEntity.closing(),
-        gsi3sk: `${closure.requestedAt}#${closure.optionId}`,
+        ...optionClosureEntity.closingKeys(closure.requestedAt, closure.optionId),
       },
     },
   };
 }
+
+const closing = optionClosureEntity.indexes.closing;
 
 /** Appends one attempt; a final one (`closed`) also leaves the retry index. */
 export async function recordClosureAttempt(
@@ -52,7 +54,7 @@ export async function recordClosureAttempt(
       TableName: tableName(),
       Key: optionClosureEntity.key(optionId),
       UpdateExpression: closed
-        ? 'SET attempts = list_append(attempts, :attempt), #state = :closed REMOVE gsi3pk, gsi3sk'
+        ? `SET attempts = list_append(attempts, :attempt), #state = :closed REMOVE ${closing.partitionKey}, ${closing.sortKey}`
         : 'SET attempts = list_append(attempts, :attempt)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: closed ? { '#state': 'state' } : undefined,
@@ -65,10 +67,7 @@ export async function recordClosureAttempt(
 export async function pendingClosures(limit: number): Promise<OptionClosure[]> {
   const result = await dynamo().send(
     new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': optionClosureEntity.closing() },
+      ...indexQuery(closing, optionClosureEntity.closing()),
       Limit: limit,
     }),
   );

@@ -1,3 +1,5 @@
+import { queueIndex } from './indexes';
+
 /**
  * A wallet payment option's id (`po_…`, the provider's order number) → its order: written with the
  * order (or with the option, when added later) under `attribute_not_exists`. Wallet notifications
@@ -15,6 +17,13 @@ export const paymentOptionEntity = {
  */
 export const optionClosureEntity = {
   name: 'option-closure',
+  /** The index each listing lives on. */
+  indexes: { closing: queueIndex },
   key: (optionId: string) => ({ pk: `OPTION_CLOSURE#${optionId}`, sk: 'OPTION_CLOSURE' }),
   closing: () => 'OPTION_CLOSING',
+  /** The keys that put a closure in the retry queue, oldest request first. */
+  closingKeys: (requestedAt: string, optionId: string) => ({
+    gsi3pk: optionClosureEntity.closing(),
+    gsi3sk: `${requestedAt}#${optionId}`,
+  }),
 } as const;
