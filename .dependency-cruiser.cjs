@@ -33,7 +33,8 @@ module.exports = {
     {
       name: 'the-model-calls-no-aws',
       severity: 'error',
-      comment: 'The model decides; it never reads or writes: no AWS SDK, no Powertools, no DynamoDB document client.',
+      comment:
+        'The model decides; it never reads or writes: no AWS SDK, no Powertools, no DynamoDB document client.',
       from: { path: '^functions/model/' },
       to: { path: 'node_modules/(@aws-sdk|@smithy|@aws-lambda-powertools)/' },
     },
