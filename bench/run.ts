@@ -10,6 +10,7 @@ import { isValidNotificationSignature, notificationSignature } from '#psp/pagoef
 import { startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStartLevers, coldStarts, prodEnvironments } from './cold-start';
+import { benchConsole } from './console';
 import { benchLedgerIntegrity } from './ledger-integrity';
 import { benchOrderRequest } from './order-request';
 import { benchPayouts } from './payouts';
@@ -34,8 +35,9 @@ const SECRET = 'bench-secret-key';
  * Sections that can run alone on a stack of their own: `npm run bench -- --only=<name>` (or
  * BENCH_ONLY=<name>), so one area's figures can be taken without the whole bench.
  */
-const SECTIONS: Record<string, () => Promise<void>> = {
+const SECTIONS: Record<string, (stack: { apiUrl: string }) => Promise<void>> = {
   'settlement-import': benchSettlementImport,
+  console: (stack) => benchConsole(stack, API_KEY),
 };
 
 /** The local stack every bench section runs against (ports picked by the OS, no scheduler). */
@@ -56,7 +58,7 @@ async function only(name: string) {
     throw new Error(`No bench section ${name}; one of: ${Object.keys(SECTIONS).join(', ')}`);
   const stack = await startLocalStack(STACK_OPTIONS);
   try {
-    await section();
+    await section(stack);
   } finally {
     await stack.stop();
   }
@@ -227,6 +229,7 @@ async function main() {
     await benchRisk((request) => post<Order>(`${stack.apiUrl}/v1/orders`, request), order);
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchVoucherPage(createOrder);
+    await benchConsole(stack, API_KEY);
     await benchScheduledJobs();
     await benchSettlements();
     await benchSettlementImport();

@@ -103,11 +103,13 @@ export function ProblemNotice(props: { error: unknown }): VNode | null {
   }
   if (problem.status === 403) return html`<p class="notice error" role="alert">${t('forbidden')}</p>`;
   if (problem.status === 409) {
-    const now = (problem.refundStatus ?? problem.payoutStatus ?? problem.status409) as string | undefined;
+    const now = (problem.refundStatus ?? problem.payoutStatus) as string | undefined;
     const race = problem.code === 'invalid_status' || problem.code === 'already_reviewed';
+    // What happened in the person's words: the status it is in now; the API's own sentence
+    // (English) only where there is nothing better to say.
     return html`<div class="notice warn" role="alert">
       <p>${t(race ? 'raceLost' : 'conflict', { detail: problem.detail })}</p>
-      ${now ? html`<p>${t('nowStatus', { status: label(now) })}</p>` : null}
+      ${now ? html`<p>${t('nowStatus', { status: label(now) })}</p>` : race ? html`<p>${problem.detail}</p>` : null}
     </div>`;
   }
   if (problem.status === 400 && problem.errors?.length) {

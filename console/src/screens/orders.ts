@@ -220,7 +220,7 @@ export function OrderPage(props: { id: string }) {
                 name: 'reason',
                 label: t('reason'),
                 type: 'select',
-                options: REFUND_REASONS.map((value) => ({ value, label: value })),
+                options: REFUND_REASONS.map((value) => ({ value, label: label(value) })),
               },
               {
                 name: 'cci',

@@ -85,8 +85,10 @@ function RefundItem(props: { refund: Refund; person: Person; reload: () => void 
   const mine = isMe(person, refund.requestedBy);
   const base = `/v1/refunds/${refund.id}`;
   return html`<li class="item" data-refund=${refund.id}>
-    <p><strong>${money(refund.amount, refund.currency)}</strong> · <${Status} code=${refund.status} /> ·
-      <a href=${href('pedidos', refund.orderId)}>${refund.order.reference}</a> · ${label(refund.reason)}</p>
+    <p>
+      <strong>${money(refund.amount, refund.currency)}</strong> · <${Status} code=${refund.status} />${' · '}
+      <a href=${href('pedidos', refund.orderId)}>${refund.order.reference}</a> · ${label(refund.reason)}
+    </p>
     <p>${t('requestedBy')}: ${actorName(refund.requestedBy)} · ${dateTime(refund.createdAt)}</p>
     ${
       refund.status === 'REQUESTED'
@@ -173,7 +175,8 @@ function PayoutItem(props: { payout: Payout; person: Person; reload: () => void 
   const mine = isMe(props.person, payout.requestedBy);
   const base = `/v1/payouts/${payout.id}`;
   return html`<li class="item">
-    <p><strong>${money(payout.amount, payout.currency)}</strong> · <${Status} code=${payout.status} /> ·
+    <p>
+      <strong>${money(payout.amount, payout.currency)}</strong> · <${Status} code=${payout.status} />${' · '}
       <a href=${href('vendedores', payout.sellerId)}>${payout.sellerId}</a>
       ${payout.bankAccount ? html` · CCI ${payout.bankAccount.cci}` : null}</p>
     <p>${t('requestedBy')}: ${actorName(payout.requestedBy)} · ${dateTime(payout.createdAt)}</p>
