@@ -53,12 +53,7 @@ export async function serveConsole(request: IncomingMessage, response: ServerRes
     return true;
   }
   const files = await consoleFiles();
-  const file =
-    path === '' || path === 'index.html'
-      ? files.get('index.html')
-      : path === 'callback' || path === 'callback/'
-        ? files.get('callback/index.html')
-        : files.get(path);
+  const file = path === '' || path === 'index.html' ? files.get('index.html') : files.get(path);
   if (!file) {
     response
       .writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' })

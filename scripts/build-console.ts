@@ -27,8 +27,8 @@ const TYPES: Record<string, string> = {
  * Bundles the console (console/src, preact + htm + oauth4webapi) with esbuild: one minified ES
  * module and one stylesheet, both named by their content hash, and the HTML shell that loads them
  * (no inline script or style, so the CSP needs no hash and no 'unsafe-inline'). The shell is also
- * written as `callback/index.html`: the OIDC redirect lands on `/console/callback` and a static
- * host (S3) serves that key as it is. `config.json` is the deployment's, not the build's.
+ * written as `callback` (no extension; a host must serve it as text/html): the OIDC redirect lands
+ * on `/console/callback`. `config.json` is the deployment's, not the build's.
  */
 export async function buildConsole(): Promise<ConsoleFile[]> {
   const result = await build({
@@ -77,19 +77,12 @@ export async function buildConsole(): Promise<ConsoleFile[]> {
     .replace('{{script}}', script)
     .replace('{{style}}', style)
     .replace('{{modulepreload}}', preloads);
-  // The callback page sits one level down: its URLs climb back to the console's root.
-  const callbackShell = shell
-    .replaceAll('href="assets/', 'href="../assets/')
-    .replaceAll('src="assets/', 'src="../assets/')
-    .replace('href="config.json"', 'href="../config.json"');
   files.push(
     { path: 'index.html', contentType: TYPES['.html'] as string, body: Buffer.from(shell), immutable: false },
-    {
-      path: 'callback/index.html',
-      contentType: TYPES['.html'] as string,
-      body: Buffer.from(callbackShell),
-      immutable: false,
-    },
+    // The OIDC redirect, `<console>/callback`: the same page under the name a static host (S3 key
+    // `console/callback`, served as HTML) answers that address with. Its relative URLs resolve
+    // against the console's root, as index.html's do.
+    { path: 'callback', contentType: TYPES['.html'] as string, body: Buffer.from(shell), immutable: false },
   );
   return files;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { Refund } from '#model/refund';
 import { storeApiKey } from '#store/api-keys';
 import { api, asKey, bankDestination, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { launchChromium } from '../../support/browser';
+import { signIn } from '../../support/console-login';
 import { requesterKey } from '../../support/keys';
 
 /**
@@ -26,6 +27,25 @@ const consoleUrl = () => `${stack().apiUrl}/console/`;
 
 type Storage = { getItem(key: string): string | null; setItem(key: string, value: string): void };
 
+/**
+ * Script errors, CSP refusals, and any failed load that is not an API answer the console handles
+ * (a 404 for another seller, a 401 for a bad token, a 409 for a lost race): an asset or page that
+ * does not load is a problem.
+ */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/v1/'))
+      problems.push(`${response.status()} ${response.url()}`);
+  });
+  return problems;
+}
+
 interface TestPerson {
   sub: string;
   name: string;
@@ -40,14 +60,7 @@ async function pageAs(
   width = 1280,
 ): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    // A 4xx the console handles (404 for another seller, 401 for a forged token) is logged by
-    // Chromium as a failed resource; anything else (a CSP refusal, a script error) is a problem.
-    if (message.type() === 'error' && !/status of 40[149]/.test(message.text()))
-      problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
+  const problems = watchProblems(page);
   const session = { accessToken: token, expiresAt: Date.now() + 3_600_000, person };
   await page.addInitScript((value: string) => {
     const storage = (
@@ -103,6 +116,46 @@ async function requestedRefund(principal: string): Promise<Refund> {
   return refund.body;
 }
 
+const PASSWORD = process.env.LOCAL_CONSOLE_PASSWORD ?? 'local-dev-password';
+
+/** Signs a seeded person in through the console's own button and the issuer's form. */
+async function signInThroughConsole(
+  email: string,
+  width = 1280,
+  hash = '',
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems = watchProblems(page);
+  await page.goto(`${consoleUrl()}${hash}`);
+  await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+  await page
+    .locator('[data-person]')
+    .waitFor({ timeout: 15_000 })
+    .catch(async (e) => {
+      throw new Error(`not signed in at ${page.url()}: ${await page.locator('body').textContent()}`, {
+        cause: e,
+      });
+    });
+  return { page, problems };
+}
+
+/** A person's access token from the same issuer, for the other person's side of a test (HTTP only). */
+const tokenOf = async (email: string) =>
+  (await signIn({ issuer: stack().consoleIssuerUrl, apiUrl: stack().apiUrl }, email)).accessToken;
+
+/** The same token's claims, signed by the issuer's own key, an hour past their expiry. */
+function expired(token: string): string {
+  const [header = '', payload = ''] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${header}.${Buffer.from(JSON.stringify({ ...claims, iat: now - 7200, exp: now - 3600 })).toString('base64url')}`;
+  const key = createPrivateKey({ key: stack().consoleSigningKey as never, format: 'jwk' });
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
+}
+
 const admin = (): TestPerson => ({
   sub: `admin-${randomUUID()}`,
   name: 'Admin de prueba',
@@ -115,6 +168,129 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+});
+
+describe('people sign in to the console through the local OpenID Connect issuer (Chromium)', () => {
+  it('signs a finance person in and back to where they were; the callback leaves no code in the address', async () => {
+    const { page, problems } = await signInThroughConsole('finanzas@local.test', 1280, '#/reembolsos');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Reembolsos');
+    expect(page.url()).toBe(`${consoleUrl()}#/reembolsos`);
+    expect(await page.locator('[data-person]').textContent()).not.toBe('');
+    expect(await axe(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    // Signing out ends the session at the issuer too: the console asks to sign in again.
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.waitForURL((url) => url.origin === new URL(stack().consoleIssuerUrl).origin);
+    await page.close();
+  });
+
+  it('a finance person approves a refund support requested, and cannot approve their own', async () => {
+    const support = await tokenOf('soporte@local.test');
+    const finance = await tokenOf('finanzas@local.test');
+    const bySupport = await paidOrder({
+      amount: 60000,
+      splits: [{ sellerId: 'seller-a', amount: 60000, fee: 6000 }],
+    });
+    const byFinance = await paidOrder({
+      amount: 60000,
+      splits: [{ sellerId: 'seller-a', amount: 60000, fee: 6000 }],
+    });
+    const request = async (order: Order, token: string) => {
+      const response = await api<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+        body: { amount: 60000, reason: 'return', destination: bankDestination },
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      expect(response.body.status).toBe('REQUESTED');
+      return response.body;
+    };
+    const supportRefund = await request(bySupport, support);
+    const ownRefund = await request(byFinance, finance);
+
+    const { page, problems } = await signInThroughConsole(
+      'finanzas@local.test',
+      360,
+      `#/reembolsos/${ownRefund.id}`,
+    );
+    const own = page.locator(`[data-refund="${ownRefund.id}"]`);
+    await own.locator('[data-own-request]').waitFor();
+    expect(await own.getByRole('button', { name: 'Aprobar' }).isDisabled()).toBe(true);
+    // The API says the same to a request made without the console.
+    const forced = await api<{ code: string }>('POST', `/v1/refunds/${ownRefund.id}/approve`, {
+      headers: { authorization: `Bearer ${finance}` },
+      body: {},
+    });
+    expect(forced.status).toBe(409);
+    expect(forced.body.code).toBe('approver_must_differ');
+
+    await page.goto(`${consoleUrl()}#/reembolsos`);
+    const theirs = page.locator(`[data-refund="${supportRefund.id}"]`);
+    await theirs.getByRole('button', { name: 'Aprobar' }).click();
+    await theirs.locator('form button[type="submit"]').click();
+    const approved = await eventually(async () => {
+      const current = await api<Refund>('GET', `/v1/refunds/${supportRefund.id}`);
+      return current.body.status === 'APPROVED' ? current.body : undefined;
+    });
+    // The audit trail names the people, not a key.
+    expect(approved.requestedBy.principal).toBe('soporte@local.test');
+    expect(approved.history.at(-1)?.by.principal).toBe('finanzas@local.test');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('support signs in, finds an order by its CIP and sees its timeline', async () => {
+    const order = await paidOrder();
+    const { page, problems } = await signInThroughConsole('soporte@local.test', 360);
+    await page.getByRole('link', { name: 'Pedidos' }).click();
+    await page.getByLabel('Buscar por').selectOption('cip');
+    await page.getByLabel('Valor a buscar').fill(order.voucher.cip);
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByRole('link', { name: order.reference }).click();
+    await expect.poll(() => page.locator('[data-timeline]').textContent()).toContain('Pago recibido');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the seeded seller sees only their own page, and another seller\'s by URL is "no encontrado"', async () => {
+    await paidOrder();
+    const { page, problems } = await signInThroughConsole('vendedor@local.test', 360);
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Vendedor seller-a');
+    expect(await page.locator('nav[aria-label="Menú"] a').allTextContents()).toEqual(['Mi cuenta']);
+    await page.goto(`${consoleUrl()}#/vendedores/seller-b`);
+    await expect.poll(() => page.locator('main h2').first().textContent()).toBe('No encontrado');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a real token that expired sends the person back to sign in, keeping what they typed', async () => {
+    const { page } = await signInThroughConsole('soporte@local.test', 1280, '#/pedidos');
+    await page.getByLabel('Valor a buscar').fill('45678912');
+    // The token now in the tab, as the issuer signed it but past its expiry (the console still
+    // thinks it good, as with a clock that runs behind): the API refuses it with 401.
+    await page.evaluate(
+      (token: string) => {
+        const storage = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage;
+        const session = JSON.parse(storage.getItem('console.session') ?? '{}') as { accessToken: string };
+        session.accessToken = token;
+        storage.setItem('console.session', JSON.stringify(session));
+      },
+      expired(
+        await page.evaluate(() => {
+          const storage = (globalThis as unknown as { sessionStorage: Storage }).sessionStorage;
+          return (JSON.parse(storage.getItem('console.session') ?? '{}') as { accessToken: string })
+            .accessToken;
+        }),
+      ),
+    );
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.locator('[data-expired]').waitFor();
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    // The issuer still knows them (its session): straight back, the draft where it was.
+    await page.locator('[data-person]').waitFor();
+    expect(page.url()).toBe(`${consoleUrl()}#/pedidos`);
+    expect(await page.getByLabel('Valor a buscar').inputValue()).toBe('45678912');
+    await page.close();
+  });
 });
 
 describe('the console in a real browser (Chromium)', () => {
@@ -168,28 +344,6 @@ describe('the console in a real browser (Chromium)', () => {
       expect(problems).toEqual([]);
       await page.close();
     }
-  });
-
-  it('support finds an order by its CIP and sees its timeline', async () => {
-    const order = await paidOrder();
-    const { page, problems } = await pageAs(
-      { sub: `soporte-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
-      stack().apiKey,
-      360,
-    );
-    await page.goto(`${consoleUrl()}#/pedidos`);
-    await page.getByLabel('Buscar por').selectOption('cip');
-    await page.getByLabel('Valor a buscar').fill(order.voucher.cip);
-    await page.getByRole('button', { name: 'Buscar' }).click();
-    await page.getByRole('link', { name: order.reference }).click();
-    const timeline = page.locator('[data-timeline]');
-    await expect.poll(() => timeline.textContent()).toContain('Pago recibido');
-    const text = (await timeline.textContent()) ?? '';
-    expect(text).toContain('Pedido creado');
-    expect(text).toContain(`CIP ${order.voucher.cip} emitido`);
-    expect(text).toContain('Pendiente de pago → Pagado');
-    expect(problems).toEqual([]);
-    await page.close();
   });
 
   it('shows the maker-checker rule before the click: the requester cannot approve, another person can', async () => {
