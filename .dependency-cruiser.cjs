@@ -82,22 +82,39 @@ module.exports = {
       severity: 'error',
       comment: 'Env config, Powertools, errors and HTTP plumbing serve everyone and depend on no one above.',
       from: { path: '^functions/platform/' },
-      to: { path: '^functions/(?!platform/|contract/)' },
+      to: { path: ['^functions/(?!platform/|contract/[^/]+\\.ts$)', '^(lib|local)/'] },
     },
     {
       name: 'the-contract-imports-nothing',
       severity: 'error',
       comment:
-        'The route contract (functions/contract/) is plain data below platform/, the handlers and lib/ (decision 97): it imports nothing of ours, so any of them can read it.',
-      from: { path: '^functions/contract/' },
-      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/' },
+        'The contract (functions/contract/*.ts: routes, service names, problem documents, people) is plain data below platform/, the handlers and lib/ (decisions 97, 98): it imports nothing of ours, so any of them can read it.',
+      from: { path: '^functions/contract/[^/]+\\.ts$' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/[^/]+\\.ts$' },
+    },
+    {
+      name: 'the-stacks-read-only-the-floors',
+      severity: 'error',
+      comment:
+        "functions/contract/stack/ hands the CDK app what it needs from the floors below the use cases (entity key patterns, the model's stage defaults), re-exported: nothing from a use case, handler or adapter.",
+      from: { path: '^functions/contract/stack/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/(contract|store/entities|model)/' },
+    },
+    {
+      name: 'lib-reads-functions-only-through-the-contract',
+      severity: 'error',
+      comment:
+        'The CDK app and the Lambda code meet in one place (functions/contract/, decision 98): lib/ never reaches into a use case, the store or platform/, so the code can move without the stacks noticing.',
+      from: { path: '^lib/' },
+      to: { path: '^functions/', pathNot: '^functions/contract/' },
     },
     {
       name: 'lambda-code-stays-deployable',
       severity: 'error',
-      comment: 'What runs in Lambda never imports the local stack, tests, benchmarks or scripts.',
+      comment:
+        'What runs in Lambda never imports the CDK app, the local stack, tests, benchmarks or scripts (what both sides share is functions/contract/).',
       from: { path: '^functions/' },
-      to: { path: '^(local|test|bench|scripts)/' },
+      to: { path: '^(lib|local|test|bench|scripts)/' },
     },
   ],
   options: {

@@ -1,8 +1,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '#model/payout-schedule';
-import { DEFAULT_RISK_RULES, type RiskRule } from '#model/risk-rules';
-import { DEFAULT_SETTLEMENT_CONFIG, type SettlementConfig } from '#model/settlement-config';
+import {
+  DEFAULT_PAYOUT_SCHEDULE,
+  DEFAULT_RISK_RULES,
+  DEFAULT_SETTLEMENT_CONFIG,
+  type PayoutSchedule,
+  type RiskRule,
+  type SettlementConfig,
+} from '#contract/stack/stage-defaults';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   GATEWAY_PROBLEMS,
+  isBuyerRoute,
   ROUTES,
   type RouteSpec,
   SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
@@ -134,7 +135,7 @@ export async function startApiServer(options: {
     const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
 
     // The buyer's public pages: limited per client address, as the WAF's public-route rule does in AWS.
-    if (route.spec.auth === 'none' && /^\/(v|sdk)\//.test(route.spec.path)) {
+    if (isBuyerRoute(route.spec)) {
       if (!throttle.tryTake(`ip:${request.socket.remoteAddress ?? 'unknown'}`)) {
         return send(response, throttledResult());
       }

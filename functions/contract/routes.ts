@@ -433,6 +433,23 @@ export const PSP_NOTIFICATION_PATHS: readonly string[] = ROUTE_TABLE.filter(
   (route) => route.auth === 'signature',
 ).map((route) => route.path);
 
+/**
+ * The buyer's public routes: the voucher page function's (the page, its status view, the widget
+ * script). The WAF limits them per address (lib/constructs/edge-protection.ts) and the local API
+ * server plays that limit (local/api-server.ts): both take them from here.
+ */
+export const isBuyerRoute = (route: Pick<RouteSpec, 'function'>): boolean =>
+  route.function === 'voucher-page';
+
+/** The buyer routes' paths up to their first parameter (`/v/`, `/sdk/`), once each: what the WAF matches. */
+export const BUYER_PATH_PREFIXES: readonly string[] = [
+  ...new Set(
+    ROUTE_TABLE.filter(isBuyerRoute).map(({ path }) =>
+      path.includes('{') ? path.slice(0, path.indexOf('{')) : path,
+    ),
+  ),
+];
+
 /** `METHOD /path` of each route in ROUTES: the key its OpenAPI operation is declared under. */
 export type RouteKey = (typeof ROUTE_TABLE)[number] extends infer Route
   ? Route extends { method: infer M extends string; path: infer P extends string }

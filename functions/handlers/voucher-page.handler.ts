@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, problem } from '#contract/problem-document';
 import { VOUCHER_PAGE_TOKEN_PATTERN } from '#model/ids';
 import { now } from '#platform/clock';
 import { NotFoundError } from '#platform/errors';
 import { header, httpHandler, type JsonResult } from '#platform/http';
-import { PROBLEM_CONTENT_TYPE, problem } from '#platform/problem-document';
 import { routeTo } from '#platform/router';
 import { getOrderByVoucherPageToken } from '#store/orders-repository';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_HEADERS } from '#voucher-page/render';

@@ -7,7 +7,7 @@ import {
   type ProviderName,
   WALLET_PROVIDERS,
   type WalletProviderName,
-} from '#lib/topology';
+} from '#contract/service';
 
 /** The provider names, for the model's order (which imports nothing above platform/). */
 export type { PaymentMethod, PaymentProviderName, ProviderName, WalletProviderName };

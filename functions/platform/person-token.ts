@@ -1,8 +1,8 @@
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, JwtBaseError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { PERSON_CLAIMS, personAccess } from '#lib/people';
-import type { Scope } from '#lib/topology';
+import { PERSON_CLAIMS, personAccess } from '#contract/people';
+import type { Scope } from '#contract/routes';
 import { config } from './config';
 
 /**

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SERVICE } from '#lib/topology';
+import { SERVICE } from '#contract/service';
 import { stageProvider } from './config';
 
 const ignore = () => {};

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { GATEWAY_PROBLEMS, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '#lib/topology';
+import { PROBLEM_CONTENT_TYPE, problem } from '#contract/problem-document';
+import { GATEWAY_PROBLEMS, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '#contract/service';
 import { isAwsUnavailable } from './aws-errors';
 import { AppError } from './errors';
 import { logger } from './powertools';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem-document';
 
-export { PROBLEM_CONTENT_TYPE, type Problem, problem } from './problem-document';
+export { PROBLEM_CONTENT_TYPE, type Problem, problem } from '#contract/problem-document';
 
 export function problemResponse(
   status: number,

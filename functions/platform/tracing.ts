@@ -1,5 +1,5 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { SERVICE } from '#lib/topology';
+import { SERVICE } from '#contract/service';
 import { traceAwsSdkCalls } from './config';
 
 /**

@@ -16,9 +16,9 @@ export {
   type ProviderName,
   WALLET_PROVIDERS,
   type WalletProviderName,
-} from '#lib/topology';
+} from '#contract/service';
 
-import type { ProviderName } from '#lib/topology';
+import type { ProviderName } from '#contract/service';
 
 /** An issued voucher as the order keeps it: the CIP the buyer pays, and the provider's own id. */
 export interface VoucherRef {

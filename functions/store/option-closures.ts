@@ -1,5 +1,5 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PaymentMethod, PaymentProviderName } from '#lib/topology';
+import type { PaymentMethod, PaymentProviderName } from '#contract/service';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { indexQuery } from './cursor';

@@ -1,7 +1,7 @@
 import { CfnIPSet, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { problem } from '#platform/problem-document';
-import { GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '../topology';
+import { problem } from '#contract/problem-document';
+import { BUYER_PATH_PREFIXES, GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '../topology';
 
 export interface EdgeProtectionProps {
   stage: string;
@@ -80,8 +80,8 @@ export class EdgeProtection extends Construct {
     });
     /** The PSP notification routes (both providers), exactly: the route ends the path. */
     const pspRoutes = anyOf(PSP_NOTIFICATION_PATHS.map((path) => pathMatch('ENDS_WITH', path)));
-    /** The buyer's voucher page, its status and the widget script. */
-    const buyerRoutes = anyOf([pathMatch('CONTAINS', '/v/'), pathMatch('CONTAINS', '/sdk/')]);
+    /** The buyer's voucher page, its status and the widget script (the contract's buyer routes). */
+    const buyerRoutes = anyOf(BUYER_PATH_PREFIXES.map((prefix) => pathMatch('CONTAINS', prefix)));
     const rateLimited = {
       block: {
         customResponse: {

@@ -14,7 +14,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { problem, problemType } from '#platform/problem-document';
+import { problem, problemType } from '#contract/problem-document';
 import type { Stage, StageConfig } from '../stage-config';
 import {
   type FunctionName,

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import Provider from 'oidc-provider';
-import { PERSON_CLAIMS } from '#lib/people';
+import { PERSON_CLAIMS } from '#contract/people';
 import { closeServer, listen } from '../sandbox/server';
 import {
   errorPage,

@@ -1,4 +1,4 @@
-import type { ConsoleGroup } from '#lib/people';
+import type { ConsoleGroup } from '#contract/people';
 
 /** A person the local issuer signs in (README "Sign in to the console locally"). */
 export interface LocalPerson {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { problem } from '#contract/problem-document';
 import { EdgeProtection } from '#lib/constructs/edge-protection';
 import { createProductApp } from '#lib/product-app';
 import { STAGE_CONFIG, STAGES, type StageConfig } from '#lib/stage-config';
@@ -11,11 +12,12 @@ import {
   FUNCTIONS,
   type FunctionName,
   GATEWAY_PROBLEMS,
+  isBuyerRoute,
   PSP_NOTIFICATION_PATHS,
+  ROUTES,
   SCHEDULES,
 } from '#lib/topology';
 import { CONFIG_VARIABLES, config, resetConfigForTests } from '#platform/config';
-import { problem } from '#platform/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
 import { lambdaEnvironments } from '../../scripts/lambda-environments';
 import { evaluateBurst } from '../support/waf-evaluator';
@@ -82,6 +84,17 @@ describe('the WAF and the PSPs', () => {
       blockedBy: 'no-user-agent-outside-psp-routes',
     });
     expect(burst('/prod/webhooks/pagoefectivo', 200_000).blockedBy).toBe('psp-routes-rate-per-ip');
+  });
+
+  it('limits every buyer route of the route contract per address, and no other route with that rule', () => {
+    // The rule's path set comes from the contract (isBuyerRoute): a buyer route added there is covered.
+    const concrete = (path: string) => path.replace(/\{\w+\}/g, 'tok_abc');
+    for (const route of ROUTES) {
+      const path = `/prod${concrete(route.path)}`;
+      const flood = burst(path, 20_000, { 'User-Agent': 'x' });
+      if (isBuyerRoute(route)) expect(flood.blockedBy, path).toBe('public-routes-rate-per-ip');
+      else expect(flood.blockedBy, path).not.toBe('public-routes-rate-per-ip');
+    }
   });
 
   it('answers a rate-limit block 429 problem+json with Retry-After, readable cross-origin', () => {

@@ -20,7 +20,7 @@ import {
   SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
   usagePlanName,
 } from '#lib/topology';
-import { problem } from '#platform/problem-document';
+import { problem } from '#contract/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
 import { lambdaEnvironments } from '../../scripts/lambda-environments';
 

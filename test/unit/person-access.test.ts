@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GROUP_SCOPES, personAccess } from '#lib/people';
+import { GROUP_SCOPES, personAccess } from '#contract/people';
 import { SCOPES } from '#lib/topology';
 import { looksLikeJwt, PersonTokenRejected, personOf } from '#platform/person-token';
 

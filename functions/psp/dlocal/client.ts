@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { SERVICE } from '#lib/topology';
+import { SERVICE } from '#contract/service';
 import { decimalToMinor, minorToDecimal } from '#model/money';
 import { PspRejectedError, PspUnavailableError } from '#platform/errors';
 import { logger } from '#platform/powertools';

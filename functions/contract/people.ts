@@ -1,4 +1,4 @@
-import { type Scope, SELLER_KEY_SCOPES } from './topology';
+import { type Scope, SELLER_KEY_SCOPES } from './routes';
 
 /**
  * People who sign in to the console (issue 31, decision 108): their groups, and what each group may
