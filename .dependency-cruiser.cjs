@@ -44,7 +44,10 @@ module.exports = {
       comment:
         'The store writes what use cases hand it (events arrive presented) and returns model values: it imports the model, platform/ and itself, never a use case, a presenter, an API schema, the HTTP layer or the PSP.',
       from: { path: '^functions/store/' },
-      to: { path: '^functions/', pathNot: '^functions/(model|platform|store)/' },
+      to: {
+        path: '^functions/',
+        pathNot: ['^functions/(model|platform|store)/', '^functions/contract/[^/]+\\.ts$'],
+      },
     },
     {
       name: 'psp-adapters-stand-on-the-model',
@@ -52,7 +55,10 @@ module.exports = {
       comment:
         'A PSP adapter speaks its provider in terms of the model (money, orders): it imports the model, platform/ and the psp/ port, never the store or a use case.',
       from: { path: '^functions/psp/' },
-      to: { path: '^functions/', pathNot: '^functions/(model|platform|psp)/' },
+      to: {
+        path: '^functions/',
+        pathNot: ['^functions/(model|platform|psp)/', '^functions/contract/[^/]+\\.ts$'],
+      },
     },
     {
       name: 'use-cases-speak-no-http',
