@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { problem } from '#contract/problem-document';
 import { EdgeProtection } from '#lib/constructs/edge-protection';
 import { createProductApp } from '#lib/product-app';
 import { STAGE_CONFIG, type Stage } from '#lib/stage-config';
@@ -20,7 +21,6 @@ import {
   SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
   usagePlanName,
 } from '#lib/topology';
-import { problem } from '#contract/problem-document';
 import { BUILD_DIR } from '../../scripts/build-functions';
 import { lambdaEnvironments } from '../../scripts/lambda-environments';
 
