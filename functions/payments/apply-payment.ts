@@ -23,8 +23,8 @@ import {
   recordOperationNumber,
   saveTransition,
 } from '#store/orders-repository';
-import { closeOptions, closuresFor, type OptionClosers } from './option-closures';
 import { unconfirmedPaymentDatePut } from '#store/payment-dates';
+import { closeOptions, closuresFor, type OptionClosers } from './option-closures';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
 export interface ObservedPayment {
