@@ -7,7 +7,7 @@ import type { CreateOrderRequest } from '#orders/create-order-request';
 import { sqs } from '#platform/aws';
 import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';
-import { startLocalStack } from '../local/stack';
+import { type LocalStack, startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStartLevers, coldStarts, prodEnvironments } from './cold-start';
 import { benchConsole } from './console';
@@ -21,6 +21,7 @@ import { benchSettlementImport } from './settlement-import';
 import { benchSettlements } from './settlements';
 import { fmt, median, percentile, runBounded } from './stats';
 import { benchVoucherPage } from './voucher-page';
+import { benchWallets } from './wallets';
 import { benchWebhooks } from './webhooks';
 import { benchWriteUnits } from './write-units';
 
@@ -35,9 +36,10 @@ const SECRET = 'bench-secret-key';
  * Sections that can run alone on a stack of their own: `npm run bench -- --only=<name>` (or
  * BENCH_ONLY=<name>), so one area's figures can be taken without the whole bench.
  */
-const SECTIONS: Record<string, (stack: { apiUrl: string }) => Promise<void>> = {
-  'settlement-import': benchSettlementImport,
+const SECTIONS: Record<string, (stack: LocalStack) => Promise<void>> = {
+  'settlement-import': () => benchSettlementImport(),
   console: (stack) => benchConsole(stack, API_KEY),
+  wallets: (stack) => benchWallets(stack.apiUrl, stack.sandboxUrl, API_KEY),
 };
 
 /** The local stack every bench section runs against (ports picked by the OS, no scheduler). */
@@ -230,6 +232,7 @@ async function main() {
     await benchWebhooks(stack.apiUrl, post, createOrder);
     await benchVoucherPage(createOrder);
     await benchConsole(stack, API_KEY);
+    await benchWallets(stack.apiUrl, stack.sandboxUrl, API_KEY);
     await benchScheduledJobs();
     await benchSettlements();
     await benchSettlementImport();
