@@ -1,37 +1,11 @@
-import type { Currency } from '#model/money';
-import type { Order, OrderStatus } from '#model/order';
-import { paymentOptions } from '#model/payment-options';
+import type { OrderStatus } from '#model/order';
+import type { PaymentOption } from '#model/payment-options';
 import type { VoucherCopy } from './copy.es-PE';
-
-/**
- * One way to pay an order, as the order carries it (issue 30: a cash CIP, a wallet QR/redirect),
- * narrowed to what the buyer's page reads. Orders made before payment options existed carry none:
- * `paymentOptionsOf` reads them as the one cash option they are.
- */
-export interface PaymentOptionInput {
-  id: string;
-  method: 'cash' | 'wallet';
-  provider: string;
-  status: 'open' | 'paid' | 'closed' | 'expired' | 'unavailable';
-  amount: number;
-  currency: Currency;
-  expiresAt: string;
-  cash?: { cip: string };
-  wallet?: { wallets: string[]; qrPayload?: string; redirectUrl?: string };
-}
 
 /** What an option reads as on the page: `unavailable` options are never shown. */
 export type OptionDisplayStatus = 'open' | 'paid' | 'closed' | 'expired';
 
 const PAID: ReadonlySet<OrderStatus> = new Set(['PAID', 'FULFILLED', 'PAID_LATE', 'REFUNDED']);
-
-/**
- * The order's options as the API shows them (model/payment-options.ts): the cash voucher first,
- * then the wallet options the order keeps, each with the status derived from the order.
- */
-export function paymentOptionsOf(order: Order): PaymentOptionInput[] {
-  return paymentOptions(order);
-}
 
 /**
  * An option's status as the buyer reads it, given the order's (displayed) status: once the order
@@ -40,7 +14,7 @@ export function paymentOptionsOf(order: Order): PaymentOptionInput[] {
  * (a wallet QR lives shorter than a CIP) reads as expired.
  */
 export function optionDisplayStatus(
-  option: PaymentOptionInput,
+  option: PaymentOption,
   orderStatus: OrderStatus,
   at: Date,
 ): OptionDisplayStatus | undefined {
@@ -61,6 +35,6 @@ export function safeRedirectUrl(url: string | undefined): string | undefined {
   }
 }
 
-export function optionTitle(option: Pick<PaymentOptionInput, 'method'>, copy: VoucherCopy): string {
+export function optionTitle(option: Pick<PaymentOption, 'method'>, copy: VoucherCopy): string {
   return option.method === 'cash' ? copy.cashTitle : copy.walletTitle;
 }

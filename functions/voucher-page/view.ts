@@ -3,10 +3,11 @@ import { code128, drawingSVG, qrcode } from 'bwip-js/node';
 import type * as z from 'zod';
 import type { Currency } from '#model/money';
 import type { Order, OrderStatus } from '#model/order';
+import { paymentOptions as optionsOf } from '#model/payment-options';
 import { limaWallClock } from '#platform/lima-time';
 import type { VoucherStatusViewSchema, VoucherViewSchema } from './api-schemas';
 import { COPY_ES_PE, fill, type VoucherCopy } from './copy.es-PE';
-import { optionDisplayStatus, optionTitle, paymentOptionsOf, safeRedirectUrl } from './options';
+import { optionDisplayStatus, optionTitle, safeRedirectUrl } from './options';
 
 /** Stage settings of the buyer-facing pages (lib/stage-config.ts `voucherPage`). */
 export interface VoucherPageSettings {
@@ -124,7 +125,7 @@ export function statusView(
 ): VoucherStatusView {
   const status = displayedStatus(order, at);
   const paymentOptions: VoucherStatusView['paymentOptions'] = [];
-  for (const option of paymentOptionsOf(order)) {
+  for (const option of optionsOf(order)) {
     const shown = optionDisplayStatus(option, status, at);
     if (shown === undefined) continue;
     paymentOptions.push({
@@ -154,7 +155,7 @@ export function voucherView(
   copy: VoucherCopy = COPY_ES_PE,
 ): VoucherView {
   const status = statusView(order, settings, at, copy);
-  const inputs = new Map(paymentOptionsOf(order).map((option) => [option.id, option]));
+  const inputs = new Map(optionsOf(order).map((option) => [option.id, option]));
   const paymentOptions: VoucherView['paymentOptions'] = status.paymentOptions.flatMap((shown) => {
     const option = inputs.get(shown.id);
     if (option === undefined) return [];

@@ -35,29 +35,25 @@ function order(overrides: Partial<Order> = {}): Order {
 const QR_PAYLOAD = '00020101021226860014pe.culqi.qr0112ord_test_9f8e7d6c5b4a';
 const REDIRECT_URL = 'https://sandbox.dlocal.com/collect/yape/D-4-abc123';
 
-/**
- * An order offered cash and a wallet (issue 30's payment options), both open: the wallet option as
- * the order stores it (the cash option is its voucher; statuses are derived, model/payment-options.ts).
- * `{status: 'unavailable'}` stands for an option the provider could not offer.
- */
-function withOptions(source: Order, wallet: Record<string, unknown> = {}): Order {
-  const { status, ...overrides } = wallet;
-  const stored: StoredPaymentOption = {
-    id: 'po_01JD0000000000000000000001',
-    method: 'wallet',
-    provider: 'culqi',
-    amount: source.amount,
-    currency: source.currency,
-    // A wallet QR lives shorter than the CIP.
-    expiresAt: '2026-11-27T17:00:00Z',
-    createdAt: source.createdAt,
-    providerRef: 'ord_test_9f8e7d6c5b4a',
-    wallet: { wallets: ['yape', 'plin'], qrPayload: QR_PAYLOAD, redirectUrl: REDIRECT_URL },
-    ...(status === 'unavailable' ? { unavailableReason: 'Culqi could not be reached.' } : {}),
-    ...(overrides as Partial<StoredPaymentOption>),
+/** An order offered cash and a wallet (issue 30): the cash option is its voucher, the wallet stored beside it. */
+function withOptions(source: Order, wallet: Partial<StoredPaymentOption> = {}): Order {
+  return {
+    ...source,
+    paymentOptions: [
+      {
+        id: 'po_01JWALLET0000000000000000A',
+        method: 'wallet',
+        provider: 'culqi',
+        amount: source.amount,
+        currency: source.currency,
+        // A wallet QR lives shorter than the CIP.
+        expiresAt: '2026-11-27T17:00:00Z',
+        createdAt: '2026-11-27T14:00:00Z',
+        wallet: { wallets: ['yape', 'plin'], qrPayload: QR_PAYLOAD, redirectUrl: REDIRECT_URL },
+        ...wallet,
+      },
+    ],
   };
-  // An order id apart from the CIP's digits: the cash option's id is derived from it.
-  return { ...source, id: 'ord_01JDWXYZWXYZWXYZWXYZWXYZWX', paymentOptions: [stored] };
 }
 
 /** The catalogue with every entry swapped for a marker naming it (placeholders kept, so fill() still works). */
@@ -246,17 +242,26 @@ describe('ways to pay: cash and wallet options', () => {
       ]);
       const html = renderVoucherPage(view);
       expect(html).not.toContain('<svg');
-      expect(html).not.toContain(source.voucher.cip);
+      expect(html).not.toContain('class="cip"');
+      expect(readableText(html).join(' ')).not.toContain(source.voucher.cip);
       expect(html).not.toContain(REDIRECT_URL);
       expect(html).not.toMatch(/<[a-z]+ data-option-payable/);
     }
   });
 
   it('leaves out an unavailable option, and a wallet past its own deadline gives no QR while the CIP still counts', () => {
-    const unavailable = voucherView(withOptions(order(), { status: 'unavailable' }), settings, at);
+    const unavailable = voucherView(
+      withOptions(order(), { unavailableReason: 'Culqi is down', wallet: undefined }),
+      settings,
+      at,
+    );
     expect(unavailable.paymentOptions.map((option) => option.method)).toEqual(['cash']);
     expect(
-      statusView(withOptions(order(), { status: 'unavailable' }), settings, at).paymentOptions,
+      statusView(
+        withOptions(order(), { unavailableReason: 'Culqi is down', wallet: undefined }),
+        settings,
+        at,
+      ).paymentOptions,
     ).toHaveLength(1);
     expect(renderVoucherPage(unavailable)).not.toContain('Yape');
 

@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
-import { api, orderRequest } from '../../support/api';
+import type { PaymentOption } from '#model/payment-options';
+import { api, eventually, orderRequest, sandbox } from '../../support/api';
 import { decodeBarcodes, launchChromium } from '../../support/browser';
 
 /** Screenshots land here (git-ignored); docs/screenshots holds the committed copies. */
@@ -11,7 +13,29 @@ const SHOTS = join(process.cwd(), '.build', 'screenshots');
 /** The buyer at the counter: a small phone, nothing scrolled. */
 const PHONE = { width: 360, height: 640 };
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 let browser: Browser;
+
+type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
+
+/** Every CSP violation or script error the page reports. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  return problems;
+}
+
+/** Text of every visible match (Playwright's own visibility: hidden ancestors and display:none count). */
+async function visibleTexts(page: Page, selector: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const element of await page.locator(selector).all())
+    if (await element.isVisible()) texts.push((await element.textContent()) ?? '');
+  return texts;
+}
 
 async function createOrder(overrides: Parameters<typeof orderRequest>[0] = {}): Promise<Order> {
   const created = await api<Order>('POST', '/v1/orders', { body: orderRequest(overrides) });
@@ -65,5 +89,89 @@ describe('the voucher page on a 360×640 phone (Chromium)', () => {
     await page.locator('.barcode svg').first().screenshot({ path: barcode });
     expect(await decodeBarcodes(barcode)).toEqual([`CODE-128:${order.voucher.cip}`]);
     await page.close();
+  });
+});
+
+describe('cash and wallet on the voucher page (Chromium)', () => {
+  it('shows both ways to pay, and once the sandbox wallet pays, "Pagado" on every one and no code', async () => {
+    const created = await api<OrderView>('POST', '/v1/orders', {
+      body: { ...orderRequest(), paymentMethods: ['cash', 'wallet'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const order = created.body;
+    const wallet = order.paymentOptions.find((option) => option.method === 'wallet');
+    expect(wallet?.status).toBe('open');
+    const url = order.voucher.displayUrl ?? '';
+
+    // Desktop: the CIP with its barcode, and the wallet's QR for the phone to scan.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await page.goto(url);
+    expect(await visibleTexts(page, '.option h2')).toEqual(['Paga en efectivo', 'Paga con Yape o Plin']);
+    expect(await visibleTexts(page, '[data-option-status]')).toEqual([
+      'Pendiente de pago',
+      'Pendiente de pago',
+    ]);
+    expect(await visibleTexts(page, '.option .amount')).toEqual(['S/ 150.00', 'S/ 150.00']);
+    expect(await visibleTexts(page, '.cip')).toEqual([order.voucher.cip]);
+    expect(await visibleTexts(page, '.deadline-text')).toHaveLength(2);
+    const qr = join(SHOTS, 'wallet-qr-1280.png');
+    await page.locator('[data-method=wallet] .qr svg').screenshot({ path: qr });
+    // An independent decoder reads the QR as the provider's payload, and the barcode as the CIP.
+    expect(await decodeBarcodes(qr)).toEqual([`QR-Code:${wallet?.wallet?.qrPayload}`]);
+    const barcode = join(SHOTS, 'barcode-options-1280.png');
+    await page.locator('[data-method=cash] .barcode svg').screenshot({ path: barcode });
+    expect(await decodeBarcodes(barcode)).toEqual([`CODE-128:${order.voucher.cip}`]);
+    await page.screenshot({ path: join(SHOTS, 'voucher-options-1280.png'), fullPage: true });
+
+    // A phone: the counter facts of the cash option still stand above the fold.
+    const phone = await browser.newPage({ viewport: PHONE });
+    await phone.goto(url);
+    const cipBox = await phone.locator('.cip').boundingBox();
+    expect(cipBox?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(PHONE.height);
+    await phone.screenshot({ path: join(SHOTS, 'voucher-options-360.png'), fullPage: true });
+
+    // Paid by the wallet: both blocks flip without a reload, and no code is left to use.
+    const paid = await sandbox('POST', `/_sandbox/wallets/${wallet?.id}/pay`, {});
+    expect(paid.status).toBe(200);
+    await eventually(async () =>
+      (await api<Order>('GET', `/v1/orders/${order.id}`)).body.status === 'PAID' ? true : undefined,
+    );
+    for (const view of [page, phone]) {
+      await expect
+        .poll(() => visibleTexts(view, '[data-option-status]'), { timeout: 15_000 })
+        .toEqual(['Pagado', 'Pagado']);
+      expect(await visibleTexts(view, '[data-status-label]')).toEqual(['Pagado']);
+      for (const code of ['.cip', '.barcode svg', '.qr svg', '.wallet-open a', '.deadline-text'])
+        expect(await visibleTexts(view, code), code).toEqual([]);
+    }
+    await phone.screenshot({ path: join(SHOTS, 'voucher-options-paid-360.png'), fullPage: true });
+    // Served afresh, the page carries none either.
+    const fresh = await (await fetch(url)).text();
+    expect(fresh).not.toContain('<svg');
+    expect(fresh).not.toContain('class="cip"');
+    expect(problems).toEqual([]);
+    await page.close();
+    await phone.close();
+  });
+
+  it('has no serious or critical accessibility violation with both options (axe-core)', async () => {
+    const created = await api<OrderView>('POST', '/v1/orders', {
+      body: { ...orderRequest(), paymentMethods: ['cash', 'wallet'] },
+    });
+    expect(created.status).toBe(201);
+    // axe is injected as a script, which the page's CSP rightly refuses: this context bypasses it.
+    const context = await browser.newContext({ bypassCSP: true, viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(created.body.voucher.displayUrl ?? '');
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations =
+      (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+      result.violations.map((violation) => ({ id: violation.id, impact: violation.impact })))`)) as {
+        id: string;
+        impact: string;
+      }[];
+    expect(violations.filter((violation) => ['serious', 'critical'].includes(violation.impact))).toEqual([]);
+    await context.close();
   });
 });
