@@ -1,11 +1,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
 import type { PaymentOption } from '#model/payment-options';
-import { api, eventually, orderRequest, sandbox } from '../../support/api';
+import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { decodeBarcodes, launchChromium } from '../../support/browser';
 
 /** Screenshots land here (git-ignored); docs/screenshots holds the committed copies. */
@@ -173,5 +175,46 @@ describe('cash and wallet on the voucher page (Chromium)', () => {
       }[];
     expect(violations.filter((violation) => ['serious', 'critical'].includes(violation.impact))).toEqual([]);
     await context.close();
+  });
+});
+
+describe('cash and wallet in the <pe-voucher> widget', () => {
+  it('shows both ways to pay in a host page and, paid by the wallet, "Pagado" on each and no code', async () => {
+    const created = await api<OrderView>('POST', '/v1/orders', {
+      body: { ...orderRequest(), paymentMethods: ['cash', 'wallet'] },
+    });
+    expect(created.status).toBe(201);
+    const order = created.body;
+    const wallet = order.paymentOptions.find((option) => option.method === 'wallet');
+    const token = (order.voucher.displayUrl ?? '').split('/').pop() ?? '';
+    const host = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Checkout</title></head>
+<body><pe-voucher token="${token}"></pe-voucher><script src="${stack().apiUrl}/sdk/voucher.js"></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems = watchProblems(page);
+      await page.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/checkout`);
+      await expect
+        .poll(() => visibleTexts(page, 'pe-voucher .option h2'))
+        .toEqual(['Paga en efectivo', 'Paga con Yape o Plin']);
+      expect(await visibleTexts(page, 'pe-voucher .cip')).toEqual([order.voucher.cip]);
+      const qr = join(SHOTS, 'widget-qr-1280.png');
+      await page.locator('pe-voucher .qr svg').screenshot({ path: qr });
+      expect(await decodeBarcodes(qr)).toEqual([`QR-Code:${wallet?.wallet?.qrPayload}`]);
+
+      await sandbox('POST', `/_sandbox/wallets/${wallet?.id}/pay`, {});
+      await expect
+        .poll(() => visibleTexts(page, 'pe-voucher .option-badge'), { timeout: 15_000 })
+        .toEqual(['Pagado', 'Pagado']);
+      for (const code of ['pe-voucher .cip', 'pe-voucher .barcode svg', 'pe-voucher .qr svg'])
+        expect(await visibleTexts(page, code), code).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => host.close(resolve));
+    }
   });
 });
