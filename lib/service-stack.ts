@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duration, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Alarm, CompositeAlarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,6 +7,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ConsoleHosting } from './constructs/console-hosting';
 import { JobTriggers } from './constructs/job-triggers';
 import { ServiceMonitoring } from './constructs/service-alarms';
 import { ServiceApi } from './constructs/service-api';
@@ -23,12 +25,17 @@ import {
   settlementReportsBucketName,
 } from './topology';
 
+/** Where scripts/build-console.ts writes the console (bin/app.ts and the infra tests build it first). */
+const CONSOLE_BUILD = join(dirname(fileURLToPath(import.meta.url)), '..', '.build', 'console');
+
 export interface ServiceStackProps extends StackProps {
   stage: Stage;
   config: StageConfig;
   stateful: StatefulStack;
   /** Where scripts/build-functions.ts left the bundles, one folder per function. */
   bundlesDirectory: string;
+  /** Where scripts/build-console.ts left the console (default: the project's `.build/console`). */
+  consoleDirectory?: string;
 }
 
 /** Everything stateless: functions, the API, event sources and alarms — all built from lib/topology.ts. */
@@ -40,6 +47,7 @@ export class ServiceStack extends PartedStack {
   readonly compositeAlarm: CompositeAlarm;
   private readonly stageName: Stage;
   readonly dashboard: Dashboard;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -124,6 +132,18 @@ export class ServiceStack extends PartedStack {
       if (spec.publicBaseUrl || (spec.psp === 'api' && config.provider === 'dlocal'))
         this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
+    // The console (issue 31): files on S3 behind CloudFront, Cognito sign-in, the authorizer told.
+    this.console = new ConsoleHosting(this, 'Console', {
+      stage,
+      settings: config.console,
+      userPool: stateful.consoleUsers.userPool,
+      api: this.api,
+      authorizer: this.fn('authorizer'),
+      consoleDirectory: props.consoleDirectory ?? CONSOLE_BUILD,
+      clientThrottle: config.clientThrottle,
+      removalPolicy: config.removalPolicy,
+      logRetention: config.logRetention,
+    });
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage,
       config,

@@ -8,6 +8,7 @@ import {
   type RiskRule,
   type SettlementConfig,
 } from '#contract/stack/stage-defaults';
+import type { ConsoleStageSettings } from './constructs/console-hosting';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -162,6 +163,12 @@ export interface StageConfig {
    * day) and each run resumes an unfinished pass where the previous one stopped.
    */
   ledgerIntegrityEvery: Duration;
+  /**
+   * The console (issue 31): Cognito's hosted sign-in prefix (default
+   * `<service>-console-<stage>-<account>`), and optionally its own domain on CloudFront with an ACM
+   * certificate (us-east-1) — otherwise the distribution's `*.cloudfront.net` name.
+   */
+  console?: ConsoleStageSettings;
 }
 
 const PSP_SANDBOX = 'https://pre1a.services.pagoefectivo.pe';

@@ -6,6 +6,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ConsoleUserPool } from './constructs/console-user-pool';
 import { Credentials } from './constructs/credentials';
 import { DataTables } from './constructs/data-tables';
 import { Messaging, type QueuePair } from './constructs/messaging';
@@ -51,6 +52,8 @@ export class StatefulStack extends PartedStack {
   readonly streamFailureQueue: Queue;
   /** Settlement reports uploaded through presigned URLs (constructs/settlement-reports-bucket.ts). */
   readonly settlementReports: Bucket;
+  /** The console's people (issue 31): a user pool, stateful like the table. */
+  readonly consoleUsers: ConsoleUserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -72,6 +75,12 @@ export class StatefulStack extends PartedStack {
       cursorKeySecret: this.cursorKeySecret,
       dlocalSecret: this.dlocalSecret,
     } = this.credentials);
+    this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', {
+      stage: props.stage,
+      removalPolicy: props.config.removalPolicy,
+      deletionProtection: props.config.deletionProtection,
+      logRetention: props.config.logRetention,
+    });
   }
 
   queue(name: QueueName): QueuePair {

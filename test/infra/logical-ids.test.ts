@@ -68,6 +68,16 @@ describe('CloudFormation logical ids', () => {
       DlocalCredentials66D6C2CD: 'AWS::SecretsManager::Secret',
       SettlementReportsAD5CFE60: 'AWS::S3::Bucket',
       SettlementReportsPolicy7B72DA40: 'AWS::S3::BucketPolicy',
+      // The console's people (lib/constructs/console-user-pool.ts, a plain construct: its id is in these).
+      ConsoleUsersPeople69F97DA2: 'AWS::Cognito::UserPool',
+      ConsoleUsersPeopleGroupadmin8ABA5333: 'AWS::Cognito::UserPoolGroup',
+      ConsoleUsersPeopleGroupfinance442E28BB: 'AWS::Cognito::UserPoolGroup',
+      ConsoleUsersPeopleGroupseller92FCFB72: 'AWS::Cognito::UserPoolGroup',
+      ConsoleUsersPeopleGroupsupport394834B1: 'AWS::Cognito::UserPoolGroup',
+      ConsoleUsersPeoplePreTokenGenerationConfigCognitoD6196068: 'AWS::Lambda::Permission',
+      ConsoleUsersPreTokenGeneration749C5F6B: 'AWS::Lambda::Function',
+      ConsoleUsersPreTokenGenerationLogsCF0861B4: 'AWS::Logs::LogGroup',
+      ConsoleUsersPreTokenGenerationServiceRole68E28407: 'AWS::IAM::Role',
     });
   });
 

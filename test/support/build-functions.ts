@@ -1,6 +1,9 @@
+import { buildConsole, writeConsole } from '../../scripts/build-console';
 import { buildFunctions } from '../../scripts/build-functions';
 
-/** The infra tests synthesize the stacks from the real bundles, built once per run. */
+/** The infra tests synthesize the stacks from the real bundles (and console build), built once per run. */
 export default async function setup() {
   await buildFunctions();
+  // The service stack deploys the console build (lib/constructs/console-hosting.ts).
+  writeConsole(await buildConsole());
 }
