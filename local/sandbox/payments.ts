@@ -32,7 +32,9 @@ export function paymentDesk(
       const ignoreExpiry = body.ignoreExpiry === true;
       const status = effectiveStatus(cip);
       if (status === 'paid') return fail(409, 140, 'El CIP ya fue pagado.');
-      if (status === 'deleted') return fail(409, 141, 'El CIP fue eliminado.');
+      // `ignoreDeletion`: the buyer paid at an agent as the merchant's deletion landed (a double payment).
+      if (status === 'deleted' && body.ignoreDeletion !== true)
+        return fail(409, 141, 'El CIP fue eliminado.');
       if (status === 'expired' && !ignoreExpiry)
         return fail(409, 142, 'El CIP expiró (use ignoreExpiry para simularlo).');
       cip.status = 'paid';

@@ -58,6 +58,40 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
     expect(cip.status).toBe('deleted');
   });
 
+  it('a CIP paid after the wallet paid the order is a double payment: the order stays PAID once, the money waits in suspense, the ledger balances', async () => {
+    const created = await api<OrderView>('POST', '/v1/orders', { body: request(12_000, ['cash', 'wallet']) });
+    const order = created.body;
+    const qr = wallet(order);
+    await sandbox('POST', `/_sandbox/wallets/${qr?.id}/pay`, { notify: true });
+    await paidOrder(order.id);
+    await eventually(async () => {
+      const { body } = await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`);
+      return body.status === 'deleted' ? body : undefined;
+    });
+    // The buyer paid at an agent as the deletion landed; the notification comes twice.
+    const cash = await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
+      notify: true,
+      copies: 2,
+      ignoreDeletion: true,
+    });
+    expect(cash.status).toBe(200);
+    const anomaly = await eventually(async () =>
+      (
+        await api<{ items: { type: string; orderId?: string; amount?: number }[] }>(
+          'GET',
+          '/v1/anomalies?type=double_payment&limit=100',
+        )
+      ).body.items.find((item) => item.orderId === order.id),
+    );
+    expect(anomaly).toMatchObject({ type: 'double_payment', amount: 12_000 });
+    const after = (await api<OrderView>('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.status).toBe('PAID');
+    expect(after.payment?.optionId).toBe(qr?.id);
+    expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    const balance = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN');
+    expect(balance.body.total).toBe(0);
+  });
+
   it("adds a wallet later (idempotent), and refuses a wallet outside Culqi's limits with the reason", async () => {
     const cashOnly = await api<OrderView>('POST', '/v1/orders', {
       body: request(15_000, ['cash']),

@@ -9,7 +9,7 @@ interface KeyedOrder {
   status: string;
   createdAt: string;
   expiresAt: string;
-  payment?: { paidAt: string };
+  payment?: { paidAt: string; optionId?: string };
   settlement?: unknown;
 }
 
@@ -53,8 +53,11 @@ export const orderEntity = {
             gsi3sk: timeSortKey(order.expiresAt, order.id),
           }
         : {}),
-      // …and paid orders until PagoEfectivo settles them, for the unsettled-payments check.
-      ...(order.payment !== undefined && order.settlement === undefined
+      // …and paid orders until PagoEfectivo settles them, for the unsettled-payments check. A
+      // wallet payment settles on its provider's own reports, not read yet (decision 106): not queued.
+      ...(order.payment !== undefined &&
+      order.payment.optionId === undefined &&
+      order.settlement === undefined
         ? {
             gsi3pk: orderEntity.unsettled(queueBucketFor(order.id)),
             gsi3sk: timeSortKey(order.payment.paidAt, order.id),
