@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
 import type { Refund } from '#model/refund';
+import { recordAnomaly } from '#store/anomalies-repository';
 import { storeApiKey } from '#store/api-keys';
 import { api, asKey, bankDestination, eventually, orderRequest, sandbox, stack } from '../../support/api';
 import { launchChromium } from '../../support/browser';
@@ -317,6 +318,17 @@ describe('the console in a real browser (Chromium)', () => {
     const order = await paidOrder();
     // Something in the queues, so each screen shows (and axe checks) its items, not only "nada pendiente".
     await requestedRefund(`soporte-${randomUUID()}@local.test`);
+    // Long unbroken text (ids, JSON a PSP sent) must wrap inside its box, not widen a phone's page.
+    const long = `${randomUUID().replaceAll('-', '')}`.repeat(6);
+    await recordAnomaly({
+      id: `anm_${long}`,
+      type: 'unparsable_notification',
+      detectedAt: new Date().toISOString(),
+      detail: `{"raw":"${long}","cip":"${long}","email":"${long}@example.com"}`,
+      orderId: `ord_${long}`,
+      webhookId: `wh_${long}`,
+      source: 'webhook',
+    });
     for (const width of [360, 1280]) {
       const { page, problems } = await pageAs(admin(), stack().apiKey, width);
       const screens: [string, string][] = [
