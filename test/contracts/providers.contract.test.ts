@@ -5,13 +5,20 @@
  * field the docs mark required, with the documented types, (c) the sandbox's replies and
  * notifications have the same shapes.
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DlocalClient } from '#psp/dlocal/client';
 import { parseDlocalNotification } from '#psp/dlocal/notification';
 import { PagoEfectivoClient } from '#psp/pagoefectivo/client';
+import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { parseNotification } from '#psp/pagoefectivo/notification';
+import {
+  authorizationHash,
+  isValidNotificationSignature,
+  notificationSignature,
+} from '#psp/pagoefectivo/pe-signature';
 import { DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from '../../local/sandbox/server';
 import { startFakePsp } from '../support/fake-psp';
 
@@ -225,8 +232,36 @@ describe('PagoEfectivo, as its demo, documentation repository and community clie
     },
   );
 
+  it('names a public source for every example, or says it is not documented', () => {
+    for (const example of examples as { name: string; documented?: unknown; _source?: unknown }[]) {
+      expect(typeof example.documented, example.name).toBe('boolean');
+      expect(String(example._source), example.name).toMatch(
+        example.documented
+          ? /github\.com\/[\w.-]+\/[\w.-]+ .+commit [0-9a-f]{40}/
+          : /^not documented publicly — derived from /,
+      );
+    }
+  });
+
+  it('verifies PE-Signature as the public client computes it (hex HMAC-SHA256 of the raw body, secret key)', () => {
+    const { signature } = fixture<{ signature: { header: string } }>('./pagoefectivo/notifications.json');
+    expect(signature.header).toBe('PE-Signature');
+    for (const { body } of examples) {
+      // The Python client's check, in Node: hmac.new(secret, body, sha256).hexdigest().
+      const bytes = raw(body);
+      const theirs = createHmac('sha256', Buffer.from('secret', 'latin1')).update(bytes).digest('hex');
+      expect(notificationSignature('secret', bytes)).toBe(theirs);
+      expect(isValidNotificationSignature('secret', bytes, theirs)).toBe(true);
+      expect(isValidNotificationSignature('secret', Buffer.concat([bytes, Buffer.from(' ')]), theirs)).toBe(
+        false,
+      );
+    }
+  });
+
   it('sends every documented field of a CIP with its type: amount a number, phone as national digits beside +51', async () => {
-    const spec = fixture<{ required: Record<string, string>; reply: Json }>('./pagoefectivo/create-cip.json');
+    const spec = fixture<{ required: Record<string, string>; alsoSent: Record<string, string>; reply: Json }>(
+      './pagoefectivo/create-cip.json',
+    );
     const seen: Json[] = [];
     const psp = await startFakePsp(answer({ status: 201, body: spec.reply }, seen));
     try {
@@ -239,7 +274,7 @@ describe('PagoEfectivo, as its demo, documentation repository and community clie
       const created = await client.createCip(voucherInput);
       expect(created.cip).toBe('2500123');
       const body = seen[0]?.body as Json;
-      expectRequired(body, spec.required);
+      expectRequired(body, { ...spec.required, ...spec.alsoSent });
       expect(body.userPhone).toBe('987654321');
       expect(body.userCodeCountry).toBe('+51');
     } finally {
@@ -420,6 +455,54 @@ describe("the sandbox's dLocal, against the same documented shapes", () => {
 });
 
 describe("the sandbox's PagoEfectivo, against the same documented shapes", () => {
+  it('accepts the CIP requests the public clients send (amount a string or a number, ubigeo a number)', async () => {
+    const { communityRequests } = fixture<{ communityRequests: { body: Json }[] }>(
+      './pagoefectivo/create-cip.json',
+    );
+    const sandbox = await startSandbox({
+      port: 0,
+      serviceId: '1',
+      accessKey: 'a',
+      secretKey: 's',
+      notificationUrl: 'http://127.0.0.1:9/webhooks/pagoefectivo',
+    });
+    try {
+      const dateRequest = toLimaIso(new Date());
+      const auth = await fetch(`${sandbox.url}/v1/authorizations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          accessKey: 'a',
+          idService: 1,
+          dateRequest,
+          hashString: authorizationHash('1', 'a', 's', dateRequest),
+        }),
+      });
+      const token = ((await auth.json()) as { data: { token: string } }).data.token;
+      for (const [index, { body }] of communityRequests.entries()) {
+        // Their dates are computed when they run (or long past): only the date is ours.
+        const request = {
+          ...body,
+          transactionCode: `community_${Date.now()}_${index}`,
+          dateExpiry: toLimaIso(new Date(Date.now() + 86_400_000)),
+        };
+        const reply = await fetch(`${sandbox.url}/v1/cips`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(request),
+        });
+        const answer = (await reply.json()) as Json;
+        expect(reply.status, JSON.stringify(answer)).toBe(201);
+        expect(answer).toMatchObject({
+          code: 100,
+          data: { cip: expect.anything(), cipUrl: expect.any(String) },
+        });
+      }
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('notifies cip.paid with the documented fields only, signed with PE-Signature', async () => {
     const { examples } = fixture<{ examples: { body: Json }[] }>('./pagoefectivo/notifications.json');
     const topKeys = new Set(examples.flatMap((example) => Object.keys(example.body)));
