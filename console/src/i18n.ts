@@ -73,6 +73,10 @@ const ES_PE = {
   ledgerLines: 'Asientos del vendedor',
   refunds: 'Reembolsos',
   requestRefund: 'Solicitar reembolso',
+  orderEvents: 'Eventos enviados al marketplace',
+  orderEventsLead:
+    'Los intentos de entrega se guardan por endpoint, no por evento: aquí no se ven. «Reenviar» lo entrega otra vez a cada endpoint suscrito.',
+  redeliver: 'Reenviar',
   // Queues and decisions
   anomaliesTitle: 'Anomalías',
   type: 'Tipo',
@@ -212,6 +216,10 @@ const EN: Catalogue = {
   ledgerLines: "Seller's ledger lines",
   refunds: 'Refunds',
   requestRefund: 'Request a refund',
+  orderEvents: 'Events sent to the marketplace',
+  orderEventsLead:
+    'Delivery attempts are kept per endpoint, not per event: they are not shown here. "Redeliver" delivers it again to every subscribed endpoint.',
+  redeliver: 'Redeliver',
   anomaliesTitle: 'Anomalies',
   type: 'Type',
   detected: 'Detected',

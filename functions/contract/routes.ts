@@ -405,6 +405,14 @@ const ROUTE_TABLE = [
     scope: 'webhooks:manage',
   },
   { method: 'GET', path: '/v1/events', function: 'events', auth: 'apiKey', scope: 'events:read' },
+  // Not for seller keys: an order's events carry every seller's split.
+  {
+    method: 'GET',
+    path: '/v1/orders/{id}/events',
+    function: 'events',
+    auth: 'apiKey',
+    scope: 'events:read',
+  },
   {
     method: 'POST',
     path: '/v1/events/{id}/redeliver',

@@ -1,11 +1,13 @@
 import { enqueueDeliveries } from '#events/dispatch';
+import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { forgetSubscriptionCache } from '#outbound-webhooks/endpoints-repository';
 import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '#outbound-webhooks/schemas';
 import { nowMs } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http';
 import { routeTo } from '#platform/router';
-import { getEvent, listEvents } from '#store/event-feed';
+import { getEvent, listEvents, listOrderEvents } from '#store/event-feed';
+import { getOrder } from '#store/orders-repository';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -13,6 +15,11 @@ export const run = routeTo('events', {
   'GET /v1/events': async (event) => {
     const query = parseParams(event.queryStringParameters, EventsQuerySchema, 'query');
     return { status: 200, body: await listEvents(query, nowMs()) };
+  },
+  'GET /v1/orders/{id}/events': async (event) => {
+    const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
+    if ((await getOrder(id)) === undefined) throw new NotFoundError(`No order ${id}.`);
+    return { status: 200, body: { items: await listOrderEvents(id) } };
   },
   'POST /v1/events/{id}/redeliver': async (event) => {
     const { id } = parseParams(event.pathParameters, EventIdParamsSchema, 'path');

@@ -26,6 +26,7 @@ import {
   EventIdParamsSchema,
   EventPageSchema,
   EventsQuerySchema,
+  OrderEventsSchema,
   PageQuerySchema,
   RedeliverRequestSchema,
   UpdateEndpointRequestSchema,
@@ -116,6 +117,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     DeliveryAttemptSchema,
     DeliveryAttemptListSchema,
     EventPageSchema,
+    OrderEventsSchema,
     SellerBalanceSchema,
     SellerLedgerPageSchema,
     TrialBalanceSchema,
@@ -969,6 +971,18 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       summary: 'The event feed, oldest first; keep `nextCursor` and pass it as `after` to catch up',
       parameters: queryParameters(EventsQuerySchema),
       responses: { '200': json('A page of events.', ref('EventPage')), ...commonErrors },
+    },
+    'GET /v1/orders/{id}/events': {
+      operationId: 'listOrderEvents',
+      summary: "An order's events, oldest first (redeliver one with POST /v1/events/{id}/redeliver)",
+      description:
+        "One read of the order's own record. Delivery attempts are kept per endpoint (GET /v1/webhook-endpoints/{id}/attempts), not per event, so they are not listed here.",
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      responses: {
+        '200': json("The order's events.", ref('OrderEvents')),
+        ...commonErrors,
+        '404': problem('No such order.'),
+      },
     },
     'POST /v1/events/{id}/redeliver': {
       operationId: 'redeliverEvent',

@@ -138,6 +138,17 @@ export const EventPageSchema = /* @__PURE__ */ schema(() =>
     .check(z.meta({ id: 'EventPage' })),
 );
 
+export const OrderEventsSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      items: described(
+        z.array(EventSchema),
+        "Every event written in the order's own record, oldest first (its refunds' events are under the refund).",
+      ),
+    })
+    .check(z.meta({ id: 'OrderEvents' })),
+);
+
 export const EventsQuerySchema = /* @__PURE__ */ schema(() =>
   z.object({
     type: z.optional(z.enum(EVENT_TYPES)),

@@ -1,9 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType, OutboxEvent } from '#model/event-types';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeBucketCursor, queryBuckets } from './cursor';
 import { ALL_LIST_BUCKETS, timeBound } from './entities/key-parts';
+import { orderEntity } from './entities/order';
 import { outboxEventEntity } from './entities/outbox-event';
 import { eventFromItem, eventKeyFromId } from './outbox';
 
@@ -47,4 +48,31 @@ export async function getEvent(id: string): Promise<OutboxEvent | undefined> {
   if (!key) return undefined;
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key }));
   return result.Item?.entity === 'event' ? eventFromItem(result.Item) : undefined;
+}
+
+/**
+ * The events an order announced, oldest first: they live in the order's own partition
+ * (`EVENT#<sequence>`), so this is one Query on the table's key, read whole (an order announces
+ * a handful: its transitions). Events about it written under other subjects (its refunds,
+ * expiry reminders, a risk flag) are not here: those live in their own partitions.
+ */
+export async function listOrderEvents(orderId: string): Promise<OutboxEvent[]> {
+  const events: OutboxEvent[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': orderEntity.partition(orderId),
+          ':prefix': outboxEventEntity.sortPrefix,
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) if (item.entity === 'event') events.push(eventFromItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return events;
 }

@@ -15,6 +15,7 @@ const answers =
 describe('routeTo (a function serves exactly its routes in the contract)', () => {
   const events = routeTo('events', {
     'GET /v1/events': answers('list'),
+    'GET /v1/orders/{id}/events': answers('order-events'),
     'POST /v1/events/{id}/redeliver': answers('redeliver'),
   });
 

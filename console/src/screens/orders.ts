@@ -192,6 +192,7 @@ export function OrderPage(props: { id: string }) {
         <h2 id="ledger-title">${t('ledgerLines')}</h2>
         ${ledger.length === 0 ? html`<p class="muted">—</p>` : html`<${LedgerTable} lines=${ledger} />`}
       </section>
+      <${OrderEvents} orderId=${order.id} />
       <section aria-labelledby="refunds-title">
         <h2 id="refunds-title">${t('refunds')}</h2>
         ${
@@ -271,6 +272,39 @@ export function OrderPage(props: { id: string }) {
         }
       </section>`}
   <//>`;
+}
+
+interface OrderEvent {
+  id: string;
+  type: string;
+  timestamp: string;
+}
+
+/** The order's events (GET /v1/orders/{id}/events), each with "Reenviar" (POST /v1/events/{id}/redeliver). */
+function OrderEvents(props: { orderId: string }) {
+  const [events] = useLoad(
+    () => api<{ items: OrderEvent[] }>('GET', `/v1/orders/${encodeURIComponent(props.orderId)}/events`),
+    [props.orderId],
+  );
+  return html`<section aria-labelledby="events-title" data-events>
+    <h2 id="events-title">${t('orderEvents')}</h2>
+    <p class="muted">${t('orderEventsLead')}</p>
+    <${Show} value=${events}>
+      ${({ items }: { items: OrderEvent[] }) =>
+        items.length === 0
+          ? html`<p class="muted">—</p>`
+          : html`<ul class="queue">${items.map(
+              (event) => html`<li class="item" data-event=${event.id}>
+                <p><strong>${event.type}</strong> · <time datetime=${event.timestamp}>${dateTime(event.timestamp)}</time></p>
+                <p><code>${event.id}</code></p>
+                <${ActionForm} id=${`redeliver-${event.id}`} submitLabel=${t('redeliver')} fields=${[]}
+                  onSubmit=${async () => {
+                    await api('POST', `/v1/events/${encodeURIComponent(event.id)}/redeliver`, { body: {} });
+                  }} />
+              </li>`,
+            )}</ul>`}
+    <//>
+  </section>`;
 }
 
 export function LedgerTable(props: { lines: LedgerLine[] }) {

@@ -358,6 +358,26 @@ describe('the console in a real browser (Chromium)', () => {
     }
   });
 
+  it("shows an order's events on its page, and redelivers one", async () => {
+    const order = await paidOrder();
+    const { page, problems } = await pageAs(admin(), stack().apiKey, 360);
+    await page.goto(`${consoleUrl()}#/pedidos/${order.id}`);
+    const events = page.locator('[data-events] [data-event]');
+    await expect
+      .poll(() => events.locator('strong').allTextContents())
+      .toEqual(['order.created', 'order.paid']);
+    const paid = events.filter({ hasText: 'order.paid' });
+    const eventId = await paid.getAttribute('data-event');
+    await paid.getByRole('button', { name: 'Reenviar' }).click();
+    await expect.poll(() => paid.locator('[role="status"]').textContent()).toBe('Listo.');
+    // The id shown is the feed's own: the API finds the same event by it.
+    const listed = await api<{ items: { id: string }[] }>('GET', `/v1/orders/${order.id}/events`);
+    expect(listed.body.items.map((event) => event.id)).toContain(eventId);
+    expect(await axe(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows the maker-checker rule before the click: the requester cannot approve, another person can', async () => {
     const refund = await requestedRefund(`finanzas-${randomUUID()}@local.test`);
     const requester = refund.requestedBy.principal ?? '';
