@@ -450,7 +450,7 @@ describe('the console in a real browser (Chromium)', () => {
     await page.getByLabel('CCI').fill('00219300153895206814');
     await page.getByLabel('Titular').fill('Ana Núñez');
     await page.getByLabel(/\(N\.º\)/).fill('45678912');
-    await page.locator('form.action-form button[type="submit"]').click();
+    await page.locator('details form.action-form button[type="submit"]').click();
     await expect
       .poll(() => page.locator('.field-error').first().textContent())
       .toBe('Los dígitos de control no cuadran.');
