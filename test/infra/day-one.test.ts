@@ -62,7 +62,7 @@ describe('the WAF and the PSPs', () => {
     evaluateBurst(prodJson, { path, ip: '198.51.100.7', headers, countIn5Min });
 
   it('lets a burst of 5,000 notifications in 5 min from one address, without a User-Agent, through every rule', () => {
-    expect(PSP_NOTIFICATION_PATHS).toEqual(['/webhooks/pagoefectivo', '/webhooks/dlocal']);
+    expect(PSP_NOTIFICATION_PATHS).toEqual(['/webhooks/pagoefectivo', '/webhooks/dlocal', '/webhooks/culqi']);
     for (const route of PSP_NOTIFICATION_PATHS) {
       // With the stage in front (execute-api URL) and without it (a custom domain).
       for (const path of [`/prod${route}`, route]) {

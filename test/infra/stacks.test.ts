@@ -235,7 +235,9 @@ describe('functions', () => {
     expect(
       [...openapi].some((action) => action.startsWith('dynamodb:') || action.startsWith('secretsmanager:')),
     ).toBe(false);
-    expect(actionsOf(statementsOf(service, 'apply-payment', 'prod'))).not.toContain(
+    // apply-payment is a PSP caller since payment options (decision 104): the first payment closes
+    // the order's other options at their providers (CIP deleted, wallet order cancelled).
+    expect(actionsOf(statementsOf(service, 'apply-payment', 'prod'))).toContain(
       'secretsmanager:GetSecretValue',
     );
   });
@@ -1152,17 +1154,19 @@ describe('edge protection', () => {
               Statements: Match.arrayWith([
                 {
                   OrStatement: {
-                    Statements: ['/webhooks/pagoefectivo', '/webhooks/dlocal'].map((path) => ({
-                      ByteMatchStatement: Match.objectLike({
-                        PositionalConstraint: 'ENDS_WITH',
-                        SearchString: path,
-                        // Decoded and normalised first: `%2F`, `//` or `/./` cannot slip past.
-                        TextTransformations: [
-                          { Priority: 0, Type: 'URL_DECODE' },
-                          { Priority: 1, Type: 'NORMALIZE_PATH' },
-                        ],
+                    Statements: ['/webhooks/pagoefectivo', '/webhooks/dlocal', '/webhooks/culqi'].map(
+                      (path) => ({
+                        ByteMatchStatement: Match.objectLike({
+                          PositionalConstraint: 'ENDS_WITH',
+                          SearchString: path,
+                          // Decoded and normalised first: `%2F`, `//` or `/./` cannot slip past.
+                          TextTransformations: [
+                            { Priority: 0, Type: 'URL_DECODE' },
+                            { Priority: 1, Type: 'NORMALIZE_PATH' },
+                          ],
+                        }),
                       }),
-                    })),
+                    ),
                   },
                 },
               ]),
