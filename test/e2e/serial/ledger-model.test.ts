@@ -10,6 +10,7 @@ import {
   orderRequest,
   sandbox,
   stack,
+  stackNow,
   TEST_CCI,
 } from '../../support/api';
 import { endCoolingOff } from '../../support/cooling-off';
@@ -217,11 +218,14 @@ async function apply(model: Model, sellers: string[], step: Op, log: string[]): 
         step.i,
       );
       if (!order) return;
+      // Dated by the stack's clock, which earlier serial tests move forward: a date from this
+      // process's clock would fall before the cancellation, i.e. not a late payment at all.
       const body = paidBody({
         cip: order.cip,
         operationNumber: Math.floor(Math.random() * 1e9),
         amount: (order.W * U) / 100,
         currency: order.currency,
+        paidAt: await stackNow(),
       });
       expect((await postNotification(body)).status).toBe(200);
       await untilStatus(order.id, 'PAID_LATE');
