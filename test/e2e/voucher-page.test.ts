@@ -1,6 +1,5 @@
 import { createClient, data } from '@pagoefectivo-marketplace/sdk';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
