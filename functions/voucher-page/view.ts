@@ -74,12 +74,35 @@ export function barcodeSvg(cip: string, label: string): string {
     },
     drawingSVG(),
   );
+  return labelledSvg(svg, label);
+}
+
+/** An inline SVG that screen readers announce as one image with `label`. */
+function labelledSvg(svg: string, label: string): string {
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `);
 }
 
+/**
+ * QRs already drawn in this container, by payload. A wallet option's payload never changes, and a
+ * buyer waiting to pay reloads the page: drawing a QR costs several times the rest of the page
+ * (docs/performance.md), so each is drawn once per container. Bounded: the oldest goes first.
+ */
+const drawnQrs = new Map<string, string>();
+const DRAWN_QRS_KEPT = 200;
+
 /** The wallet's QR (what Yape, Plin and other wallets scan) as inline SVG, drawn from the provider's payload like the barcode. */
 export function qrSvg(payload: string, label: string): string {
-  const svg = qrcode(
+  let svg = drawnQrs.get(payload);
+  if (svg === undefined) {
+    svg = drawQr(payload);
+    if (drawnQrs.size >= DRAWN_QRS_KEPT) drawnQrs.delete(drawnQrs.keys().next().value as string);
+    drawnQrs.set(payload, svg);
+  }
+  return labelledSvg(svg, label);
+}
+
+function drawQr(payload: string): string {
+  return qrcode(
     {
       bcid: 'qrcode',
       text: payload,
@@ -91,7 +114,6 @@ export function qrSvg(payload: string, label: string): string {
     },
     drawingSVG(),
   );
-  return svg.replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `);
 }
 
 export function escapeHtml(text: string): string {
