@@ -1,18 +1,21 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { syncPendingOrders } from '#jobs/sync-pending';
 import { confirmPaymentDates } from '#payments/confirm-payment-dates';
+import { retryPendingClosures } from '#payments/option-closures';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { metrics } from '#platform/powertools';
 import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 import { jobLeases } from '#store/job-leases';
 import { countApprovedSince } from '#store/refunds-repository';
 
 /**
  * EventBridge Scheduler, every few minutes per stage: recover payments whose notification was
  * lost; confirm payment dates that stood in from a notification's receipt with the provider's own
- * (payments/confirm-payment-dates.ts); and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
+ * (payments/confirm-payment-dates.ts); close the options a payment made redundant whose close did
+ * not finish (payments/option-closures.ts); and count refunds approved but still not paid out after REFUND_OVERDUE_DAYS (alarmed:
  * a buyer waiting for their money is the complaint that comes next).
  */
 // `run` is the plain function behind `handler` (tests call it bare).
@@ -27,10 +30,14 @@ export const run: JobRun<object> = async (hasTimeLeft) => {
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,
   });
+  const optionClosures = await retryPendingClosures(
+    { psp: pspProvider(), wallet: walletProvider() },
+    { max: config().JOB_MAX_ORDERS, hasTimeLeft },
+  );
   const before = new Date(nowMs() - config().REFUND_OVERDUE_DAYS * 86_400_000).toISOString();
   const refundsOverdue = await countApprovedSince(before);
   metrics.addMetric('RefundsOverdue', MetricUnit.Count, refundsOverdue);
-  return { ...summary, paymentDates, refundsOverdue };
+  return { ...summary, paymentDates, optionClosures, refundsOverdue };
 };
 
 export const handler = jobHandler('sync-pending', run, jobLeases);

@@ -5,7 +5,7 @@ import { now } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
 import type { WalletProvider } from '#psp/wallet-provider';
-import { type OptionClosure, recordClosureAttempt } from '#store/option-closures';
+import { type OptionClosure, pendingClosures, recordClosureAttempt } from '#store/option-closures';
 
 /** Who closes an option: the stage's voucher provider (CIPs) and wallet provider (wallet orders). */
 export interface OptionClosers {
@@ -91,4 +91,24 @@ export async function closeOption(closure: OptionClosure, closers: OptionClosers
 export async function closeOptions(closures: readonly OptionClosure[], closers: OptionClosers | undefined) {
   if (closers === undefined) return;
   await Promise.all(closures.map((closure) => closeOption(closure, closers)));
+}
+
+/**
+ * sync-pending's part (decision 104): the closures still pending — the paying call died after its
+ * transaction committed, or the provider did not answer its three tries — are tried again, oldest
+ * first, while the run has time. Without this a crash between the payment and the close would
+ * leave the other option payable for good.
+ */
+export async function retryPendingClosures(
+  closers: OptionClosers,
+  options: { max: number; hasTimeLeft: () => boolean },
+): Promise<{ retried: number; closed: number }> {
+  let retried = 0;
+  let closed = 0;
+  for (const closure of await pendingClosures(options.max)) {
+    if (!options.hasTimeLeft()) break;
+    retried++;
+    if (await closeOption(closure, closers)) closed++;
+  }
+  return { retried, closed };
 }
