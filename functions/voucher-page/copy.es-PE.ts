@@ -17,6 +17,10 @@ export const COPY_ES_PE = {
   greeting: 'Hola, {firstName}:',
   intro: 'Paga en efectivo con este código de pago (CIP) para completar tu compra en {marketplace}.',
   introChoose: 'Elige cómo pagar para completar tu compra en {marketplace}.',
+  /** Once the money is in, nothing is left to choose or pay: the intro says so (live, without reload). */
+  introPaid: 'Tu compra en {marketplace} está pagada. No necesitas pagar de nuevo.',
+  /** Expired or cancelled: no code on the page can be paid any more. */
+  introEnded: 'Este pedido de {marketplace} ya no se puede pagar.',
   amountLabel: 'Monto a pagar',
   conceptLabel: 'Concepto',
   cipLabel: 'Código de pago (CIP)',

@@ -39,6 +39,9 @@ ${BROWSER_HELPERS}
     root.setAttribute('data-status', view.status);
     root.querySelector('[data-status-label]').textContent = view.statusLabel;
     root.querySelector('[data-status-message]').textContent = view.statusMessage;
+    // The invitation to choose must not outlive the payment: the intro follows the status too.
+    if (view.paid) root.querySelector('[data-intro]').textContent = data.introPaid;
+    else if (!view.payable) root.querySelector('[data-intro]').textContent = data.introEnded;
     // A status view without options (an older deployment's, still cached) says only whether to hide the codes.
     if (!view.paymentOptions) { if (!view.payable) hide(root, '[data-option-payable]'); return; }
     var sections = root.querySelectorAll('[data-option]');

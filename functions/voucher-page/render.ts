@@ -134,6 +134,9 @@ export function renderVoucherPage(view: VoucherView, copy: VoucherCopy = COPY_ES
     copied: labels.copied,
     countdown: labels.countdown,
     units: labels.countdownUnits,
+    // What the intro becomes when a poll finds the order paid or ended (the page switches it live).
+    introPaid: fill(copy.introPaid, { marketplace: view.marketplaceName }),
+    introEnded: fill(copy.introEnded, { marketplace: view.marketplaceName }),
   };
   const body = `<header>
 <p class="marketplace">${e(view.marketplaceName)}</p>
@@ -147,7 +150,7 @@ export function renderVoucherPage(view: VoucherView, copy: VoucherCopy = COPY_ES
 </section>
 ${view.paymentOptions.map((option, index) => optionSection(view, option, index)).join('\n')}
 <section class="about">
-<p>${e(labels.intro)}</p>
+<p data-intro>${e(labels.intro)}</p>
 <dl>
 <dt>${e(labels.conceptLabel)}</dt><dd>${e(view.concept)}</dd>
 </dl>

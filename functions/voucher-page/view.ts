@@ -217,7 +217,7 @@ export function voucherView(
     paymentOptions,
     labels: {
       greeting: fill(copy.greeting, { firstName: order.buyer.firstName }),
-      intro: fill(several ? copy.introChoose : copy.intro, { marketplace: settings.marketplaceName }),
+      intro: fill(introTemplate(status, several, copy), { marketplace: settings.marketplaceName }),
       amountLabel: copy.amountLabel,
       conceptLabel: copy.conceptLabel,
       cipLabel: copy.cipLabel,
@@ -241,6 +241,13 @@ export function voucherView(
       },
     },
   };
+}
+
+/** "Elige cómo pagar…" only while something can be paid; a paid or ended order says so instead. */
+function introTemplate(status: VoucherStatusView, several: boolean, copy: VoucherCopy): string {
+  if (status.paid) return copy.introPaid;
+  if (!status.payable) return copy.introEnded;
+  return several ? copy.introChoose : copy.intro;
 }
 
 /** A payable wallet option's codes: its QR (drawn from the provider's payload) and/or the https link that opens the wallet. */

@@ -125,6 +125,9 @@ describe('cash and wallet on the voucher page (Chromium)', () => {
     await page.locator('[data-method=cash] .barcode svg').screenshot({ path: barcode });
     expect(await decodeBarcodes(barcode)).toEqual([`CODE-128:${order.voucher.cip}`]);
     await page.screenshot({ path: join(SHOTS, 'voucher-options-1280.png'), fullPage: true });
+    expect(await visibleTexts(page, '[data-intro]')).toEqual([
+      'Elige cómo pagar para completar tu compra en Mercado Local.',
+    ]);
 
     // A phone: the counter facts of the cash option still stand above the fold.
     const phone = await browser.newPage({ viewport: PHONE });
@@ -144,6 +147,10 @@ describe('cash and wallet on the voucher page (Chromium)', () => {
         .poll(() => visibleTexts(view, '[data-option-status]'), { timeout: 15_000 })
         .toEqual(['Pagado', 'Pagado']);
       expect(await visibleTexts(view, '[data-status-label]')).toEqual(['Pagado']);
+      // Nothing is left to choose: the intro says the purchase is paid, live as the status.
+      expect(await visibleTexts(view, '[data-intro]')).toEqual([
+        'Tu compra en Mercado Local está pagada. No necesitas pagar de nuevo.',
+      ]);
       for (const code of ['.cip', '.barcode svg', '.qr svg', '.wallet-open a', '.deadline-text'])
         expect(await visibleTexts(view, code), code).toEqual([]);
     }
@@ -152,6 +159,8 @@ describe('cash and wallet on the voucher page (Chromium)', () => {
     const fresh = await (await fetch(url)).text();
     expect(fresh).not.toContain('<svg');
     expect(fresh).not.toContain('class="cip"');
+    expect(fresh).not.toContain('Elige cómo pagar');
+    expect(fresh).toContain('Tu compra en Mercado Local está pagada.');
     expect(problems).toEqual([]);
     await page.close();
     await phone.close();
