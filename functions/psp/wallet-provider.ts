@@ -15,7 +15,14 @@ export interface WalletOrderInput {
   currency: Currency;
   expiresAt: Date;
   concept: string;
-  buyer: { email: string; firstName: string; lastName: string; phone?: string | undefined };
+  /** `documentNumber`: dLocal's Peru page requires the payer's document (DNI or RUC) on every payment. */
+  buyer: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    phone?: string | undefined;
+    documentNumber?: string | undefined;
+  };
 }
 
 export interface CreatedWalletOrder {

@@ -115,7 +115,8 @@ export function culqiSandbox(
     return new HttpReply(201, orderObject(order));
   }
 
-  const byRef = (ref: string) => [...state.walletOrders.values()].find((order) => order.providerRef === ref);
+  const byRef = (ref: string) =>
+    [...state.walletOrders.values()].find((order) => order.provider === 'culqi' && order.providerRef === ref);
 
   function deleteOrder(order: SandboxWalletOrder | undefined): HttpReply {
     if (!order) return culqiError(404, 'invalid_request_error', 'La orden no existe.');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { now } from '#platform/clock';
+import { now, nowMs } from '#platform/clock';
 import { dlocalAuthorization, dlocalSignature, signatureFromHeaders } from '#psp/dlocal/dlocal-signature';
-import { type Delivery, postNotification } from './http-reply';
-import type { SandboxCip, SandboxState } from './state';
+import { type Delivery, HttpReply, postNotification } from './http-reply';
+import type { SandboxCip, SandboxState, SandboxWalletOrder } from './state';
 
 /**
  * dLocal's payments API as the sandbox speaks it, under `/dlocal/` on the sandbox's port: PagoEfectivo
@@ -10,6 +10,10 @@ import type { SandboxCip, SandboxState } from './state';
  * them (X-Login, X-Trans-Key, X-Date and the V2-HMAC-SHA256 signature; wrong → 401), creates
  * honour X-Idempotency-Key, and a ticket is a sandbox CIP like any other, so
  * `POST /_sandbox/cips/{cip}/pay` pays it — and then notifies in dLocal's shape and signature.
+ * Yape one-shot (method `YP`, type WALLET, flow REDIRECT, PEN; docs.dlocal.com/docs/peru) is a
+ * wallet order keyed by our option id (its `order_id`): `callback_url`, `notification_url` and
+ * `device.type` are required (missing → 400 5001 naming it), the reply carries a `redirect_url`,
+ * and `POST /_sandbox/wallets/{optionId}/pay` pays it, notifying as for a ticket.
  */
 export interface DlocalSandboxOptions {
   login: string;
@@ -59,6 +63,82 @@ export function dlocalSandbox(
   const refunds = new Map<string, SandboxRefund>();
 
   const byPaymentId = (id: string) => [...state.cips.values()].find((cip) => cip.dlocal?.paymentId === id);
+  const walletByPaymentId = (id: string) =>
+    [...state.walletOrders.values()].find((order) => order.provider === 'dlocal' && order.providerRef === id);
+
+  /** A Yape payment's status as dLocal names it (paid, pending, cancelled). */
+  const YAPE_STATUS = {
+    pending: ['PENDING', 100, 'The payment is pending.'],
+    created: ['PENDING', 100, 'The payment is pending.'],
+    paid: ['PAID', 200, 'The payment was paid.'],
+    deleted: ['CANCELLED', 400, 'The payment was cancelled.'],
+  } as const;
+
+  function yapeObject(order: SandboxWalletOrder): Json {
+    const [status, code, detail] = YAPE_STATUS[order.state];
+    return {
+      id: order.providerRef,
+      amount: order.amount / 100,
+      currency: order.currency,
+      country: 'PE',
+      payment_method_id: 'YP',
+      payment_method_type: 'WALLET',
+      payment_method_flow: 'REDIRECT',
+      created_date: new Date(order.createdAtMs).toISOString(),
+      ...(order.paidAtMs === undefined ? {} : { approved_date: new Date(order.paidAtMs).toISOString() }),
+      status,
+      status_code: String(code),
+      status_detail: detail,
+      order_id: order.optionId,
+      payer: { email: order.dlocal?.email },
+      notification_url: order.dlocal?.notificationUrl,
+      // Where the buyer goes to approve in Yape; once paid or cancelled there is nothing to open.
+      ...(order.state === 'pending' ? { redirect_url: order.dlocal?.redirectUrl } : {}),
+    };
+  }
+
+  /** `payment_method_id: "YP"`: checked as dLocal documents Yape one-shot for Peru. */
+  function createYapePayment(body: Json, payer: Json): DlocalReply {
+    if (body.payment_method_flow !== 'REDIRECT')
+      return error(400, 5000, 'Invalid request: Yape is REDIRECT only', 'payment_method_flow');
+    if (body.currency !== 'PEN')
+      return error(400, 5004, 'Currency not allowed for this country.', 'currency');
+    const device = (body.device ?? {}) as Json;
+    for (const [name, value] of [
+      ['callback_url', body.callback_url],
+      ['notification_url', body.notification_url],
+      ['device.type', device.type],
+    ] as const) {
+      if (typeof value !== 'string' || value === '')
+        return error(400, 5001, `Missing parameter. ${name}`, name);
+    }
+    const orderId = String(body.order_id);
+    if (state.walletOrders.has(orderId)) return error(400, 5009, 'Order ID is duplicated.', 'order_id');
+    const paymentId = `D-4-${randomUUID()}`;
+    const order: SandboxWalletOrder = {
+      provider: 'dlocal',
+      optionId: orderId,
+      providerRef: paymentId,
+      amount: Math.round((body.amount as number) * 100),
+      currency: 'PEN',
+      description: typeof body.description === 'string' ? body.description : '',
+      state: 'pending',
+      createdAtMs: nowMs(),
+      // dLocal documents no lifetime for a Yape redirect: the sandbox's lasts until paid or cancelled.
+      expiresAtMs: Number.MAX_SAFE_INTEGER,
+      metadata: {},
+      refundedAmount: 0,
+      dlocal: {
+        notificationUrl: String(body.notification_url),
+        callbackUrl: String(body.callback_url),
+        redirectUrl: `${baseUrl()}/_sandbox/yape/${encodeURIComponent(paymentId)}`,
+        email: String(payer.email),
+      },
+    };
+    state.walletOrders.set(orderId, order);
+    state.save();
+    return { status: 200, body: yapeObject(order) };
+  }
 
   function paymentObject(cip: SandboxCip, overrides: { amount?: number; currency?: string } = {}): Json {
     const [status, code, detail] = STATUS[effectiveStatus(cip)];
@@ -126,12 +206,15 @@ export function dlocalSandbox(
 
   function createPayment(body: Json, idempotencyKey: string | undefined): DlocalReply {
     if (idempotencyKey && idempotent.has(idempotencyKey)) {
-      const existing = byPaymentId(idempotent.get(idempotencyKey) ?? '');
+      const id = idempotent.get(idempotencyKey) ?? '';
+      const existing = byPaymentId(id);
       if (existing) return { status: 200, body: paymentObject(existing) };
+      const wallet = walletByPaymentId(id);
+      if (wallet) return { status: 200, body: yapeObject(wallet) };
     }
     const payer = (body.payer ?? {}) as Json;
     if (body.country !== 'PE') return error(400, 5003, 'Country not supported.', 'country');
-    if (body.payment_method_id !== 'EF')
+    if (body.payment_method_id !== 'EF' && body.payment_method_id !== 'YP')
       return error(400, 5010, 'Method not available.', 'payment_method_id');
     if (body.currency !== 'PEN' && body.currency !== 'USD')
       return error(400, 5004, 'Currency not allowed for this country.', 'currency');
@@ -161,6 +244,11 @@ export function dlocalSandbox(
     }
     if (typeof payer.email !== 'string' || !payer.email.includes('@'))
       return error(400, 5000, 'Invalid request: payer.email', 'payer.email');
+    if (body.payment_method_id === 'YP') {
+      const reply = createYapePayment(body, payer);
+      if (idempotencyKey && reply.status === 200) idempotent.set(idempotencyKey, String(reply.body.id));
+      return reply;
+    }
     const cip: SandboxCip = {
       cip: String(state.nextCip++),
       currency: body.currency,
@@ -189,6 +277,8 @@ export function dlocalSandbox(
       const existing = refunds.get(idempotent.get(`refund:${idempotencyKey}`) ?? '');
       if (existing) return { status: 200, body: refundObject(existing) };
     }
+    const wallet = walletByPaymentId(String(body.payment_id ?? ''));
+    if (wallet) return createYapeRefund(wallet, body, idempotencyKey);
     const payment = byPaymentId(String(body.payment_id ?? ''));
     if (!payment) return error(404, 4000, 'Payment not found', 'payment_id');
     if (effectiveStatus(payment) !== 'paid')
@@ -224,6 +314,45 @@ export function dlocalSandbox(
     refunds.set(refund.id, refund);
     if (idempotencyKey) idempotent.set(`refund:${idempotencyKey}`, refund.id);
     // The bank transfer completes a moment later, and dLocal says so.
+    setTimeout(() => {
+      refund.status = 'SUCCESS';
+      if (refund.notificationUrl) void notify(refund.notificationUrl, refundObject(refund));
+    }, 200).unref();
+    return { status: 200, body: refundObject(refund) };
+  }
+
+  /** A Yape payment is refunded to the wallet it came from: no bank account is asked for. */
+  function createYapeRefund(
+    order: SandboxWalletOrder,
+    body: Json,
+    idempotencyKey: string | undefined,
+  ): DlocalReply {
+    if (order.state !== 'paid') return error(400, 5002, 'Invalid transaction status.', 'payment_id');
+    // Documented as required (docs.dlocal.com/docs/refunds): the refund's outcome is only notified.
+    if (typeof body.notification_url !== 'string' || body.notification_url === '') {
+      return error(400, 5001, 'Missing parameter. notification_url', 'notification_url');
+    }
+    const amount =
+      typeof body.amount === 'number' ? Math.round(body.amount * 100) : order.amount - order.refundedAmount;
+    if (!(amount > 0) || amount > order.amount - order.refundedAmount) {
+      return error(400, 5000, 'Invalid request: amount exceeds what is left to refund', 'amount');
+    }
+    if (body.currency !== undefined && body.currency !== order.currency)
+      return error(400, 5000, 'Invalid request: currency', 'currency');
+    const refund: SandboxRefund = {
+      id: `REF-${randomUUID()}`,
+      paymentId: order.providerRef,
+      amount: amount / 100,
+      currency: order.currency,
+      status: 'PENDING',
+      notificationUrl: body.notification_url,
+      createdDate: now().toISOString(),
+    };
+    refunds.set(refund.id, refund);
+    order.refundedAmount += amount;
+    order.refunds = [...(order.refunds ?? []), { id: refund.id, amount, reason: 'refund' }];
+    state.save();
+    if (idempotencyKey) idempotent.set(`refund:${idempotencyKey}`, refund.id);
     setTimeout(() => {
       refund.status = 'SUCCESS';
       if (refund.notificationUrl) void notify(refund.notificationUrl, refundObject(refund));
@@ -270,9 +399,11 @@ export function dlocalSandbox(
       if (method === 'POST' && path === '/dlocal/refunds') return createRefund(body, idempotencyKey);
       const status = /^\/dlocal\/payments\/([^/]+)\/status$/.exec(path);
       if (method === 'GET' && status?.[1]) {
-        const cip = byPaymentId(decodeURIComponent(status[1]));
-        if (!cip) return error(404, 4000, 'Payment not found');
-        const object = paymentObject(cip);
+        const id = decodeURIComponent(status[1]);
+        const cip = byPaymentId(id);
+        const wallet = cip ? undefined : walletByPaymentId(id);
+        if (!cip && !wallet) return error(404, 4000, 'Payment not found');
+        const object = cip ? paymentObject(cip) : yapeObject(wallet as SandboxWalletOrder);
         // Documented: only these four (no amounts, no dates: callers must not rely on them).
         return {
           status: 200,
@@ -287,12 +418,23 @@ export function dlocalSandbox(
       // "Retrieve a payment": the whole payment object, `approved_date` included once paid.
       const single = /^\/dlocal\/payments\/([^/]+)$/.exec(path);
       if (method === 'GET' && single?.[1]) {
-        const cip = byPaymentId(decodeURIComponent(single[1]));
-        return cip ? { status: 200, body: paymentObject(cip) } : error(404, 4000, 'Payment not found');
+        const id = decodeURIComponent(single[1]);
+        const cip = byPaymentId(id);
+        if (cip) return { status: 200, body: paymentObject(cip) };
+        const wallet = walletByPaymentId(id);
+        return wallet ? { status: 200, body: yapeObject(wallet) } : error(404, 4000, 'Payment not found');
       }
       const cancel = /^\/dlocal\/payments\/([^/]+)\/cancel$/.exec(path);
       if (method === 'POST' && cancel?.[1]) {
-        const cip = byPaymentId(decodeURIComponent(cancel[1]));
+        const id = decodeURIComponent(cancel[1]);
+        const wallet = walletByPaymentId(id);
+        if (wallet) {
+          if (wallet.state === 'paid') return error(400, 5002, 'Invalid transaction status.');
+          wallet.state = 'deleted';
+          state.save();
+          return { status: 200, body: yapeObject(wallet) };
+        }
+        const cip = byPaymentId(id);
         if (!cip) return error(404, 4000, 'Payment not found');
         const current = effectiveStatus(cip);
         if (current === 'paid') return error(400, 5002, 'Invalid transaction status.');
@@ -302,6 +444,41 @@ export function dlocalSandbox(
         return { status: 200, body: paymentObject(cip) };
       }
       return error(404, 4000, 'Resource not found');
+    },
+
+    /**
+     * `POST /_sandbox/wallets/{optionId}/pay` `{notify, copies, ignoreDeletion}` for a Yape payment:
+     * the buyer approved in Yape. Notified like a ticket (the payment object without
+     * `approved_date`, signed), so the receiver matches it by `order_id` (our option id) and `id`.
+     */
+    async payWallet(order: SandboxWalletOrder, body: Json): Promise<HttpReply> {
+      if (order.state === 'paid')
+        return new HttpReply(409, { code: 409, message: 'The payment was already paid.' });
+      // A buyer who approved as the merchant cancelled: the race a double payment comes from.
+      if (order.state === 'deleted' && body.ignoreDeletion !== true)
+        return new HttpReply(409, { code: 409, message: 'The payment was cancelled.' });
+      order.state = 'paid';
+      order.paidAtMs = nowMs();
+      state.save();
+      const notifyMerchant = body.notify !== false;
+      const copies = typeof body.copies === 'number' ? Math.min(Math.max(Math.trunc(body.copies), 1), 50) : 1;
+      const { approved_date: _approved, ...documented } = yapeObject(order);
+      const deliveries = notifyMerchant
+        ? await Promise.all(
+            Array.from({ length: copies }, () => notify(order.dlocal?.notificationUrl ?? '', documented)),
+          )
+        : [];
+      return new HttpReply(200, {
+        optionId: order.optionId,
+        paymentId: order.providerRef,
+        notified: notifyMerchant,
+        deliveries,
+      });
+    },
+
+    /** `GET /_sandbox/wallets/{optionId}` for a Yape payment: dLocal's payment object and its refunds. */
+    showWallet(order: SandboxWalletOrder): HttpReply {
+      return new HttpReply(200, { ...yapeObject(order), refunds: order.refunds ?? [] });
     },
 
     /**

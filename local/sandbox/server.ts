@@ -95,8 +95,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tokens.revokeAll();
       return new HttpReply(200, { revoked: true });
     }
+    // Where dLocal's Yape redirect_url sends the buyer: the sandbox has no Yape app to open.
+    const yapePage = /^\/_sandbox\/yape\/([\w-]+)$/.exec(path);
+    if (method === 'GET' && yapePage?.[1]) {
+      const html = `<!doctype html><html lang="es-PE"><meta charset="utf-8"><title>Yape (sandbox)</title><p>Yape (sandbox): aprueba el pago ${yapePage[1]} con POST /_sandbox/wallets/{optionId}/pay.</p></html>`;
+      return new HttpReply(200, html, 'text/html; charset=utf-8');
+    }
     const walletControl = /^\/_sandbox\/wallets\/([\w-]+)(\/pay)?$/.exec(path);
     if (walletControl?.[1]) {
+      // The option's provider answers: Culqi's QR order, or dLocal's Yape payment.
+      const yape = state.walletOrders.get(walletControl[1]);
+      if (yape?.provider === 'dlocal') {
+        if (method === 'POST' && walletControl[2]) return dlocal.payWallet(yape, body);
+        if (method === 'GET' && !walletControl[2]) return dlocal.showWallet(yape);
+      }
       if (method === 'POST' && walletControl[2]) return culqi.pay(walletControl[1], body);
       if (method === 'GET' && !walletControl[2]) return culqi.show(walletControl[1]);
     }

@@ -25,16 +25,23 @@ export interface SandboxCip {
   dlocal?: { paymentId: string; notificationUrl?: string };
 }
 
-/** A wallet order at the sandbox's Culqi (local/sandbox/culqi.ts), keyed by our option id. */
+/**
+ * A wallet order at the sandbox's Culqi (local/sandbox/culqi.ts) or a Yape payment at its dLocal
+ * (local/sandbox/dlocal.ts, method YP), keyed by our option id. `amount` in céntimos for both.
+ */
 export interface SandboxWalletOrder {
-  provider: 'culqi';
+  provider: 'culqi' | 'dlocal';
   optionId: string;
+  /** Culqi's `ord_…`, dLocal's payment id `D-4-…`. */
   providerRef: string;
   amount: number;
   currency: 'PEN';
   description: string;
-  paymentCode: string;
-  qr: string;
+  /** Culqi only: the order's payment code and the text its QR shows. */
+  paymentCode?: string;
+  qr?: string;
+  /** dLocal only: where it notifies, where the buyer returns, the redirect it answered. */
+  dlocal?: { notificationUrl: string; callbackUrl: string; redirectUrl: string; email: string };
   state: 'pending' | 'paid' | 'deleted' | 'created';
   createdAtMs: number;
   expiresAtMs: number;

@@ -61,8 +61,7 @@ export class DlocalYape implements WalletProvider {
   async createWalletOrder(input: WalletOrderInput): Promise<CreatedWalletOrder> {
     const refused = this.refusal(input.amountMinor, input.currency);
     if (refused) throw new PspRejectedError(refused, {});
-    const env = config();
-    const callbackUrl = env.WALLET_CALLBACK_URL ?? env.PUBLIC_BASE_URL ?? 'https://localhost/';
+    const callbackUrl = this.callbackUrl();
     const response = await this.client.send(
       'POST',
       '/payments',
@@ -75,11 +74,13 @@ export class DlocalYape implements WalletProvider {
         order_id: input.optionId,
         description: input.concept,
         callback_url: callbackUrl,
-        notification_url: this.client.options.notificationUrl ?? `${callbackUrl}/webhooks/dlocal`,
+        notification_url: this.notificationUrl(),
         device: { type: 'MOBILE' },
         payer: {
           name: `${input.buyer.firstName} ${input.buyer.lastName}`,
           email: input.buyer.email,
+          // Peru's country page: the payer's document (DNI or RUC) is required, whatever the method.
+          ...(input.buyer.documentNumber ? { document: input.buyer.documentNumber } : {}),
           ...(input.buyer.phone ? { phone: input.buyer.phone } : {}),
         },
       },
@@ -95,6 +96,17 @@ export class DlocalYape implements WalletProvider {
       };
     }
     throw this.client.failure('create a Yape payment', response);
+  }
+
+  /** Where the buyer returns from Yape (dLocal requires `callback_url` for a REDIRECT payment). */
+  private callbackUrl(): string {
+    const env = config();
+    return env.WALLET_CALLBACK_URL ?? env.PUBLIC_BASE_URL ?? 'https://localhost/';
+  }
+
+  /** Our /webhooks/dlocal: required on a Yape payment and on its refunds. */
+  private notificationUrl(): string {
+    return this.client.options.notificationUrl ?? `${this.callbackUrl().replace(/\/+$/, '')}/webhooks/dlocal`;
   }
 
   async walletStatus(ref: { providerRef: string; optionId: string }): Promise<WalletStatus> {
@@ -146,9 +158,8 @@ export class DlocalYape implements WalletProvider {
         amount: Number(minorToDecimal(input.amountMinor)),
         currency: input.currency,
         order_refund_id: input.refundId,
-        ...(this.client.options.notificationUrl
-          ? { notification_url: this.client.options.notificationUrl }
-          : {}),
+        // Required by dLocal's refunds API (docs.dlocal.com/docs/refunds): its outcome comes only there.
+        notification_url: this.notificationUrl(),
       },
       input.refundId,
     );
