@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { idempotentOperation } from '#http/idempotency';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
-import { NotFoundError, ValidationError } from '#platform/errors';
+import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerActor,
   callerSellerId,
@@ -15,8 +15,9 @@ import {
 import { logger } from '#platform/powertools';
 import { routeTo } from '#platform/router';
 import { refundingPspProvider } from '#psp/refunding';
+import { walletProvider } from '#psp/wallets';
 import { refundForSeller, refundResponse } from '#refunds/present';
-import { startProviderRefund } from '#refunds/provider-refunds';
+import { startProviderRefund, startWalletRefund } from '#refunds/provider-refunds';
 import { type Actor, moveRefund, requestRefund } from '#refunds/refunds';
 import {
   type CreateRefundRequest,
@@ -46,6 +47,27 @@ const unsent =
     });
     return refund;
   };
+
+/**
+ * Who pays a refund once approved, where a provider does: a wallet's provider for a refund back to
+ * a wallet payment (decision 114), the stage's PSP where it refunds cash payments itself (dLocal).
+ * Undefined where a person transfers it.
+ */
+function sender(refund: StoredRefund): ((approved: StoredRefund) => Promise<StoredRefund>) | undefined {
+  if (refund.destination.type === 'wallet_payment') {
+    const { provider } = refund.destination;
+    const wallet = walletProvider(provider);
+    // Approved with nobody to pay it, it would sit APPROVED for good: refused before the approval.
+    if (wallet === undefined)
+      throw new ConflictError(
+        'wallet_provider_unavailable',
+        `This refund goes back through ${provider}, which this stage has no credentials for.`,
+      );
+    return (approved) => startWalletRefund(approved, wallet);
+  }
+  const psp = refundingPspProvider();
+  return psp ? (approved) => startProviderRefund(approved, psp) : undefined;
+}
 
 /** The refund a path names (`{id}`), parsed. */
 const refundId = (event: APIGatewayProxyEvent) =>
@@ -102,17 +124,17 @@ export const run = routeTo('refunds', {
   },
   'POST /v1/refunds/{id}/approve': async (event) => {
     const id = refundId(event);
-    const psp = refundingPspProvider();
-    if (psp === undefined)
+    const current = await getRefund(id);
+    const send = current ? sender(current) : undefined;
+    if (send === undefined)
       return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
     // A provider that refunds itself: approved, but the provider never heard of it (its call
     // failed) — approving again retries that call.
-    const current = await getRefund(id);
     const approved =
       current?.status === 'APPROVED' && current.providerRefund === undefined
         ? current
         : await moveRefund(id, 'approve', actor(event));
-    return { status: 200, body: refundResponse(await startProviderRefund(approved, psp)) };
+    return { status: 200, body: refundResponse(await send(approved)) };
   },
   'POST /v1/refunds/{id}/reject': async (event) => {
     const id = refundId(event);

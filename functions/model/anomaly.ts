@@ -50,6 +50,8 @@ export type Anomaly = {
   source: 'webhook' | 'poll' | 'settlement';
   settlementId?: string;
   line?: number;
+  /** The refund proposed or requested for its money (a double payment's, decision 114). */
+  refundId?: string;
   resolvedAt?: string;
   /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
   resolvedBy?: string;

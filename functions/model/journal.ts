@@ -202,6 +202,12 @@ export interface RefundBooking {
   fromSuspense: boolean;
   /** Where the sellers' shares are: `pending` until PagoEfectivo settles the payment, then `available`. */
   sellerBucket: 'pending' | 'available';
+  /**
+   * Who pays it out: our bank (a transfer; also dLocal's bank-account refunds, as booked so far),
+   * or a wallet provider through its refund API, out of the payments it collected for us and has
+   * not settled (`psp_receivable`, decision 114).
+   */
+  paidFrom?: 'bank' | 'psp_receivable';
   allocations: readonly { sellerId: string; amount: number; fee: number }[];
 }
 
@@ -243,7 +249,10 @@ export function refundApprovedEntry(
   };
 }
 
-/** Paid out: the transfer left the bank; the sellers' reserve for it is released. */
+/**
+ * Paid out: the transfer left the bank — or the wallet provider gave the money back out of what it
+ * holds for us (`paidFrom`) — and the sellers' reserve for it is released.
+ */
 export function refundPaidOutEntry(
   refund: RefundBooking,
   at: string,
@@ -264,7 +273,7 @@ export function refundPaidOutEntry(
       refundId: refund.refundId,
       lines: [
         { account: 'refunds_payable', amount: refund.amount },
-        { account: 'bank', amount: -refund.amount },
+        { account: refund.paidFrom ?? 'bank', amount: -refund.amount },
       ],
     }),
     sellerMoves,

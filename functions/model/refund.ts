@@ -28,6 +28,37 @@ export interface Actor {
   principal?: string;
 }
 
+/** A refund a person pays by bank transfer (or dLocal pays to that account): the buyer's CCI. */
+export type BankAccountDestination = {
+  type: 'bank_account';
+  cci: string;
+  holderName: string;
+  documentType: DocumentType;
+  documentNumber: string;
+  bank?: string;
+  accountType?: 'checking' | 'savings';
+};
+
+/**
+ * A refund the wallet provider pays back to the wallet a payment came from, through its refund
+ * API (a double payment's refund, decision 114): which option, its order at the provider and
+ * the paying charge (Culqi's `charge_id`, dLocal's payment id) the refund names.
+ */
+export type WalletPaymentDestination = {
+  type: 'wallet_payment';
+  provider: 'culqi' | 'dlocal';
+  optionId: string;
+  providerRef: string;
+  chargeId: string | null;
+};
+
+/** Who proposes a double payment's refund: no person, so no person can be its approver's twin. */
+export const DOUBLE_PAYMENT_PROPOSER: Actor = {
+  keyId: 'system:double-payment',
+  keyName: 'Double payment (refund proposal)',
+  principal: 'system:double-payment',
+};
+
 // A type alias, not an interface: the store and outbox take it as a plain record.
 export type Refund = {
   id: string;
@@ -38,15 +69,7 @@ export type Refund = {
   reason: RefundReason;
   refundFee: boolean;
   allocations: { sellerId: string; amount: number; fee: number }[];
-  destination: {
-    type: 'bank_account';
-    cci: string;
-    holderName: string;
-    documentType: DocumentType;
-    documentNumber: string;
-    bank?: string;
-    accountType?: 'checking' | 'savings';
-  };
+  destination: BankAccountDestination | WalletPaymentDestination;
   note?: string;
   anomalyId?: string;
   order: { id: string; reference: string; status: string };

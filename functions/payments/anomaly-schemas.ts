@@ -36,6 +36,10 @@ export const AnomalySchema = /* @__PURE__ */ schema(() =>
       source: z.enum(['webhook', 'poll', 'settlement']),
       settlementId: described(z.optional(z.string()), 'The settlement report that showed it.'),
       line: described(z.optional(z.int()), 'The line of that report.'),
+      refundId: described(
+        z.optional(z.string()),
+        "The refund requested for its money (a double payment's refund proposal); resolved when it is paid out.",
+      ),
       resolvedAt: z.optional(z.iso.datetime()),
       /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
       resolvedBy: z.optional(z.string()),

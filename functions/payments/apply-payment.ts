@@ -24,6 +24,7 @@ import {
   saveTransition,
 } from '#store/orders-repository';
 import { unconfirmedPaymentDatePut } from '#store/payment-dates';
+import { proposeDoublePaymentRefund } from './double-payments';
 import { closeOptions, closuresFor, type OptionClosers } from './option-closures';
 
 /** A payment seen by a notification (with its operation number) or by polling the PSP (without). */
@@ -175,7 +176,9 @@ export async function applyPayment(
             `(operation ${payment.operationNumber ?? 'found by polling'}). The second payment is held in suspense ` +
             'and a refund is proposed for approval.',
           order.id,
-          `${payment.cip}:${payment.operationNumber ?? POLLED}`,
+          // One per option: a CIP takes one payment, a wallet order one charge. Seen by polling
+          // (no operation number) and by its notification, it is one payment, booked once.
+          `${payment.cip}:double`,
         );
       }
       const next = statusAfterPayment(order.status);
@@ -301,7 +304,11 @@ async function raiseAnomaly(
   orderId: string | undefined,
   suspense?: SuspenseKey,
 ): Promise<ApplyOutcome> {
-  const id = `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`;
+  // A double payment is one per option (its suspense key above): so is its anomaly, and its refund proposal.
+  const id =
+    type === 'double_payment'
+      ? `${type}:${payment.cip}`
+      : `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`;
   const detectedAt = now().toISOString();
   // The cash is ours to account for even though it changed no order: into suspense, once per
   // payment (a mismatch seen by polling and again by its notification is one payment: keyed by
@@ -329,7 +336,8 @@ async function raiseAnomaly(
       ? undefined
       : unmatchedPaymentEntry(key, payment.amountMinor, payment.currency, detectedAt, id, orderId);
   const recorded = await reportAnomaly(anomalyRecord, booking);
-  if (recorded && type === 'double_payment') await afterDoublePayment?.(anomalyRecord);
+  // Its refund proposal, on every sighting until one stands (double-payments.ts, decision 114).
+  if (type === 'double_payment') await proposeDoublePaymentRefund(anomalyRecord, recorded);
   return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
 }
 
@@ -351,13 +359,4 @@ export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): P
   }
   logger.info('payment anomaly seen again', context);
   return false;
-}
-
-/**
- * What happens once a double payment is recorded (a refund proposal, payments/double-payments.ts):
- * set by the functions that apply payments, so this module does not depend on refunds.
- */
-let afterDoublePayment: ((anomaly: Anomaly) => Promise<void>) | undefined;
-export function onDoublePayment(handler: (anomaly: Anomaly) => Promise<void>): void {
-  afterDoublePayment = handler;
 }

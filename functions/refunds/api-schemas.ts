@@ -24,15 +24,32 @@ export const RefundSchema = /* @__PURE__ */ schema(() =>
           fee: z.number().int().meta({ description: 'The part of `amount` the platform bears.' }),
         }),
       ),
-      destination: z.object({
-        type: z.literal('bank_account'),
-        cci: z.string().meta({ description: 'Masked: all but the last 4 digits.' }),
-        holderName: z.string(),
-        documentType: z.enum(DOCUMENT_TYPES),
-        documentNumber: z.string(),
-        bank: z.string().optional(),
-        accountType: z.enum(['checking', 'savings']).optional(),
-      }),
+      destination: z.discriminatedUnion('type', [
+        z.object({
+          type: z.literal('bank_account'),
+          cci: z.string().meta({ description: 'Masked: all but the last 4 digits.' }),
+          holderName: z.string(),
+          documentType: z.enum(DOCUMENT_TYPES),
+          documentNumber: z.string(),
+          bank: z.string().optional(),
+          accountType: z.enum(['checking', 'savings']).optional(),
+        }),
+        z
+          .object({
+            type: z.literal('wallet_payment'),
+            provider: z.enum(['culqi', 'dlocal']),
+            optionId: z.string().meta({ description: 'The wallet payment option the money goes back to.' }),
+            providerRef: z.string().meta({ description: "The wallet order's id at the provider." }),
+            chargeId: z
+              .string()
+              .nullable()
+              .meta({ description: "The paying charge the provider's refund names (Culqi `charge_id`)." }),
+          })
+          .meta({
+            description:
+              "Back to the buyer's wallet through the provider's refund API (a double payment's refund proposal, decision 114).",
+          }),
+      ]),
       note: z.string().optional(),
       anomalyId: z
         .string()

@@ -26,15 +26,24 @@ export function refundResponse(refund: Refund): Refund {
     reason: refund.reason,
     refundFee: refund.refundFee,
     allocations: refund.allocations.map(({ sellerId, amount, fee }) => ({ sellerId, amount, fee })),
-    destination: {
-      type: destination.type,
-      cci: maskCci(destination.cci),
-      holderName: destination.holderName,
-      documentType: destination.documentType,
-      documentNumber: destination.documentNumber,
-      ...ifSet('bank', destination.bank),
-      ...ifSet('accountType', destination.accountType),
-    },
+    destination:
+      destination.type === 'bank_account'
+        ? {
+            type: destination.type,
+            cci: maskCci(destination.cci),
+            holderName: destination.holderName,
+            documentType: destination.documentType,
+            documentNumber: destination.documentNumber,
+            ...ifSet('bank', destination.bank),
+            ...ifSet('accountType', destination.accountType),
+          }
+        : {
+            type: destination.type,
+            provider: destination.provider,
+            optionId: destination.optionId,
+            providerRef: destination.providerRef,
+            chargeId: destination.chargeId,
+          },
     ...ifSet('note', refund.note),
     ...ifSet('anomalyId', refund.anomalyId),
     order: { id: refund.order.id, reference: refund.order.reference, status: refund.order.status },

@@ -2,6 +2,7 @@ import { now } from '#platform/clock';
 import { ConflictError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import type { ProviderRefundStatus, PspProvider } from '#psp/provider';
+import type { WalletProvider } from '#psp/wallet-provider';
 import { getOrder } from '#store/orders-repository';
 import {
   findRefundIdByProviderRefund,
@@ -16,7 +17,13 @@ import { moveRefund, providerActor } from './refunds';
  * Refunds of extra money held as an anomaly (no order voucher) stay manual.
  */
 export async function startProviderRefund(refund: StoredRefund, psp: PspProvider): Promise<StoredRefund> {
-  if (psp.refund === undefined || refund.anomalyId !== undefined || refund.status !== 'APPROVED')
+  const { destination } = refund;
+  if (
+    psp.refund === undefined ||
+    refund.anomalyId !== undefined ||
+    refund.status !== 'APPROVED' ||
+    destination.type !== 'bank_account'
+  )
     return refund;
   const order = await getOrder(refund.orderId, true);
   if (order === undefined || order.voucher.provider !== psp.name) return refund;
@@ -25,7 +32,7 @@ export async function startProviderRefund(refund: StoredRefund, psp: PspProvider
     voucher: order.voucher,
     amountMinor: refund.amount,
     currency: refund.currency,
-    bankAccount: refund.destination,
+    bankAccount: destination,
   });
   await recordProviderRefund(refund.id, psp.name, started.providerRefundId);
   logger.info('refund sent to the provider', {
@@ -33,6 +40,50 @@ export async function startProviderRefund(refund: StoredRefund, psp: PspProvider
     providerRefundId: started.providerRefundId,
   });
   return { ...refund, providerRefund: { provider: psp.name, id: started.providerRefundId } };
+}
+
+/**
+ * After approval, a refund back to a wallet payment (a double payment's, decision 114): its
+ * provider's refund API is asked, with our refund id as idempotency key, and its refund id is
+ * recorded. Culqi pays at once (PAID_OUT now, marked by the provider's actor, with its refund id as
+ * the reference; that step resolves the anomaly); dLocal answers PENDING and its notification moves
+ * the refund later, as for its bank refunds; a refusal in the answer marks it FAILED. A call that
+ * fails or times out throws, leaving the refund APPROVED with no provider refund: approving it
+ * again retries the call (and a person may mark it failed to free the money for another refund).
+ */
+export async function startWalletRefund(refund: StoredRefund, wallet: WalletProvider): Promise<StoredRefund> {
+  const { destination } = refund;
+  if (
+    destination.type !== 'wallet_payment' ||
+    destination.provider !== wallet.name ||
+    refund.status !== 'APPROVED' ||
+    refund.providerRefund !== undefined
+  )
+    return refund;
+  const started = await wallet.refundWalletPayment({
+    refundId: refund.id,
+    providerRef: destination.providerRef,
+    operationNumber: destination.chargeId,
+    amountMinor: refund.amount,
+    currency: refund.currency,
+  });
+  await recordProviderRefund(refund.id, wallet.name, started.providerRefundId);
+  logger.info('refund sent to the wallet provider', {
+    refundId: refund.id,
+    provider: wallet.name,
+    providerRefundId: started.providerRefundId,
+    status: started.status,
+  });
+  const sent = { ...refund, providerRefund: { provider: wallet.name, id: started.providerRefundId } };
+  if (started.status === 'pending') return sent;
+  return moveRefund(
+    refund.id,
+    started.status === 'succeeded' ? 'mark-paid' : 'mark-failed',
+    providerActor(wallet.name),
+    started.status === 'succeeded'
+      ? { transferReference: started.providerRefundId, paidAt: now().toISOString() }
+      : { reason: `${wallet.name} ${started.status} the refund ${started.providerRefundId}.` },
+  );
 }
 
 /** A provider's refund notification names a refund id we have not recorded (yet): retried by the queue. */

@@ -9,7 +9,7 @@ import {
 } from '#model/journal';
 import type { Currency } from '#model/money';
 import type { Order } from '#model/order';
-import type { Actor, RefundStatus } from '#model/refund';
+import type { Actor, Refund, RefundStatus } from '#model/refund';
 import { allocateRefund, refundableBySeller } from '#model/refund-allocation';
 import { transitioned } from '#model/transition';
 import { orderEventData } from '#orders/present';
@@ -20,7 +20,7 @@ import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle
 import { limaWallClock } from '#platform/lima-time';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import { anomalyRefundUpdate, getAnomaly } from '#store/anomalies-repository';
+import { anomalyRefundUpdate, anomalyResolvedByRefundUpdate, getAnomaly } from '#store/anomalies-repository';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
@@ -59,6 +59,9 @@ function opened(requested: StoredRefund, approvedAtOnce: boolean, at: string, by
 
 export type { Actor };
 
+/** A refund as requested: an API caller's (a bank account) or the system's proposal (back to a wallet too). */
+export type RefundRequest = Omit<CreateRefundRequest, 'destination'> & { destination: Refund['destination'] };
+
 /** Who moves a refund the provider pays itself (dLocal): its notifications, not an API key. */
 export function providerActor(provider: string): Actor {
   const keyId = `provider:${provider}`;
@@ -77,6 +80,8 @@ function booking(refund: StoredRefund, order: Order | undefined): RefundBooking 
     fromSuspense: refund.order.status === 'PAID_LATE' || refund.anomalyId !== undefined,
     allocations: refund.allocations,
     sellerBucket: order?.settlement ? 'available' : 'pending',
+    // Back to a wallet through its provider's refund API: the provider pays it from what it owes us.
+    ...(refund.destination.type === 'wallet_payment' ? { paidFrom: 'psp_receivable' as const } : {}),
   };
 }
 
@@ -122,7 +127,7 @@ const countedForApproval = (refunds: readonly StoredRefund[]) =>
  * A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it,
  * allocated on what the order's standing refunds already took (refunds/allocation.ts).
  */
-function orderClaim(order: Order, request: CreateRefundRequest, history: readonly StoredRefund[]): Claim {
+function orderClaim(order: Order, request: RefundRequest, history: readonly StoredRefund[]): Claim {
   const earlier = standing(history);
   if (order.status === 'PENDING_PAYMENT') {
     throw new ConflictError(
@@ -198,7 +203,7 @@ function orderClaim(order: Order, request: CreateRefundRequest, history: readonl
  * suspense (booked with its anomaly). Refundable up to the anomaly's amount, whatever the order's
  * status; the order itself is not touched, nor its sellers.
  */
-async function anomalyClaim(order: Order, anomalyId: string, request: CreateRefundRequest): Promise<Claim> {
+async function anomalyClaim(order: Order, anomalyId: string, request: RefundRequest): Promise<Claim> {
   const anomaly = await getAnomaly(anomalyId);
   if (anomaly === undefined) throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
   const { amount, currency } = anomaly;
@@ -225,7 +230,7 @@ async function anomalyClaim(order: Order, anomalyId: string, request: CreateRefu
     },
     alreadyRequested: (order.refundReserved ?? 0) + reserved,
     reserve: (refund) => [
-      anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount),
+      anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount, refund.id),
       // The order's own refunds count towards the maker-checker total: one changing meanwhile re-reads.
       orderVersionCheck(order),
     ],
@@ -259,7 +264,10 @@ async function approvalAtOnce(
   currency: Currency,
   by: Actor,
   at: string,
+  proposal: boolean,
 ): Promise<{ approvedAtOnce: false; why: string } | { approvedAtOnce: true; count: TransactItem }> {
+  // A proposal (the system's, decision 114) is never approved by its maker: a person decides it.
+  if (proposal) return { approvedAtOnce: false, why: 'proposal' };
   const env = config();
   if (amount + alreadyRequested >= env.REFUND_APPROVAL_THRESHOLD) {
     return { approvedAtOnce: false, why: 'order_total' };
@@ -289,9 +297,11 @@ async function approvalAtOnce(
  */
 export async function requestRefund(
   orderId: string,
-  request: CreateRefundRequest,
+  request: RefundRequest,
   by: Actor,
   completion: CompletionWrites<StoredRefund> = noCompletion,
+  /** A proposal waits for a person's approval whatever its amount (a double payment's, decision 114). */
+  options: { proposal?: boolean } = {},
 ): Promise<StoredRefund> {
   return withFreshReads(
     async () => {
@@ -301,7 +311,14 @@ export async function requestRefund(
         ? await anomalyClaim(order, request.anomalyId, request)
         : orderClaim(order, request, await earlierRefunds(order));
       const at = now().toISOString();
-      const approval = await approvalAtOnce(request.amount, claim.alreadyRequested, claim.currency, by, at);
+      const approval = await approvalAtOnce(
+        request.amount,
+        claim.alreadyRequested,
+        claim.currency,
+        by,
+        at,
+        options.proposal === true,
+      );
       const { approvedAtOnce } = approval;
       const requested: StoredRefund = {
         id: `rf_${ulid()}`,
@@ -396,9 +413,34 @@ async function orderBookkeeping(
   };
 }
 
-/** A duplicate/extra payment's refund leaves the order alone; rejected or bounced, the anomaly frees its amount. */
-async function anomalyBookkeeping(refund: StoredRefund, to: RefundStatus): Promise<TransactItem[]> {
-  if (!refund.anomalyId || (to !== 'REJECTED' && to !== 'FAILED')) return [];
+/**
+ * A duplicate/extra payment's refund leaves the order alone; rejected or bounced, the anomaly frees
+ * its amount; paid out in full, it resolves the anomaly (naming the refund) in the same transaction.
+ */
+async function anomalyBookkeeping(
+  refund: StoredRefund,
+  to: RefundStatus,
+  by: Actor,
+  at: string,
+  details: { transferReference?: string },
+): Promise<TransactItem[]> {
+  if (!refund.anomalyId) return [];
+  if (to === 'PAID_OUT') {
+    const anomaly = await getAnomaly(refund.anomalyId);
+    if (anomaly === undefined || anomaly.amount === undefined || refund.amount < anomaly.amount) return [];
+    const via =
+      refund.destination.type === 'wallet_payment'
+        ? `back to the buyer's ${refund.destination.provider} wallet payment ${refund.destination.optionId}`
+        : 'by bank transfer';
+    return [
+      anomalyResolvedByRefundUpdate(refund.anomalyId, {
+        resolvedBy: by.keyId,
+        resolution: `Refunded by refund ${refund.id} ${via}${details.transferReference ? ` (reference ${details.transferReference})` : ''}.`,
+        at,
+      }),
+    ];
+  }
+  if (to !== 'REJECTED' && to !== 'FAILED') return [];
   const reserved = (await getAnomaly(refund.anomalyId))?.refundReserved ?? 0;
   return [anomalyRefundUpdate(refund.anomalyId, reserved, reserved - refund.amount)];
 }
@@ -431,7 +473,15 @@ export async function moveRefund(
           refundStatus: refund.status,
         });
       }
-      // A refund the provider pays itself is marked by the provider's notification, never by hand.
+      // A refund the provider pays itself is marked by the provider's notification, never by hand;
+      // nor is one back to a wallet marked paid by hand (only its provider's refund pays it).
+      const wallet = refund.destination.type === 'wallet_payment' ? refund.destination.provider : undefined;
+      if (move === 'mark-paid' && wallet !== undefined && by.keyId !== providerActor(wallet).keyId) {
+        throw new ConflictError(
+          'provider_refund',
+          `This refund goes back to a ${wallet} wallet payment: ${wallet}'s refund API pays it (approve sends it), not a transfer.`,
+        );
+      }
       if (
         (move === 'mark-paid' || move === 'mark-failed') &&
         refund.providerRefund !== undefined &&
@@ -451,7 +501,7 @@ export async function moveRefund(
       const at = now().toISOString();
       const next = stepped(refund, to, { status: to, at, by, ...details }, at);
       const { order, items: bookkeeping } = refund.anomalyId
-        ? { order: undefined, items: await anomalyBookkeeping(refund, to) }
+        ? { order: undefined, items: await anomalyBookkeeping(refund, to, by, at, details) }
         : await orderBookkeeping(refund, to, at);
       const entry =
         to === 'APPROVED'

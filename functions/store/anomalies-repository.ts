@@ -149,17 +149,54 @@ export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserve
  * How much of an anomaly's money is being refunded, conditional on the amount read: two refunds
  * racing for the same duplicate payment cannot both take it.
  */
-export function anomalyRefundUpdate(id: string, previous: number, next: number): TransactItem {
+export function anomalyRefundUpdate(
+  id: string,
+  previous: number,
+  next: number,
+  /** The refund that reserves it: the anomaly names it (the latest one requested). */
+  refundId?: string,
+): TransactItem {
   return {
     Update: {
       TableName: tableName(),
       Key: anomalyEntity.key(id),
-      UpdateExpression: 'SET refundReserved = :next',
+      UpdateExpression: refundId
+        ? 'SET refundReserved = :next, refundId = :refund'
+        : 'SET refundReserved = :next',
       ConditionExpression:
         previous === 0
           ? 'attribute_not_exists(refundReserved) OR refundReserved = :previous'
           : 'refundReserved = :previous',
-      ExpressionAttributeValues: { ':next': next, ':previous': previous },
+      ExpressionAttributeValues: {
+        ':next': next,
+        ':previous': previous,
+        ...(refundId ? { ':refund': refundId } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * An anomaly whose money a refund paid back is resolved by that refund, in the refund's own
+ * transaction; one a person resolved already keeps that resolution (and the refund still moves).
+ */
+export function anomalyResolvedByRefundUpdate(
+  id: string,
+  resolution: { resolvedBy: string; resolution: string; at: string },
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: anomalyEntity.key(id),
+      UpdateExpression:
+        'SET resolvedAt = if_not_exists(resolvedAt, :at), resolvedBy = if_not_exists(resolvedBy, :by), ' +
+        'resolution = if_not_exists(resolution, :resolution)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':at': resolution.at,
+        ':by': resolution.resolvedBy,
+        ':resolution': resolution.resolution,
+      },
     },
   };
 }

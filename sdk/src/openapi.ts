@@ -876,6 +876,8 @@ export interface components {
              * @description The line of that report.
              */
             line?: number;
+            /** @description The refund requested for its money (a double payment's refund proposal); resolved when it is paid out. */
+            refundId?: string;
             /** Format: date-time */
             resolvedAt?: string;
             resolvedBy?: string;
@@ -1358,6 +1360,17 @@ export interface components {
                 bank?: string;
                 /** @enum {string} */
                 accountType?: "checking" | "savings";
+            } | {
+                /** @constant */
+                type: "wallet_payment";
+                /** @enum {string} */
+                provider: "culqi" | "dlocal";
+                /** @description The wallet payment option the money goes back to. */
+                optionId: string;
+                /** @description The wallet order's id at the provider. */
+                providerRef: string;
+                /** @description The paying charge the provider's refund names (Culqi `charge_id`). */
+                chargeId: string | null;
             };
             note?: string;
             /** @description The duplicate/extra payment this refund returns. */

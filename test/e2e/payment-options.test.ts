@@ -1,10 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { Anomaly } from '#model/anomaly';
 import type { Order } from '#model/order';
 import type { PaymentOption } from '#model/payment-options';
+import type { Refund } from '#model/refund';
+import { dynamo } from '#platform/aws';
+import { tableName } from '#platform/config';
+import { journalEntryEntity } from '#store/entities/journal-entry';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { requesterKey } from '../support/keys';
 
 type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
 type Problem = { status: number; code: string; detail: string };
+type AnomalyView = Anomaly;
+type SellerBalances = { balances: { currency: string; pending: number; available: number }[] };
+
+/** A journal entry's lines by account, as stored. */
+async function journalLines(entryId: string): Promise<Record<string, number>> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: journalEntryEntity.key(entryId), ConsistentRead: true }),
+  );
+  const lines = (Item?.lines ?? []) as { account: string; amount: number }[];
+  return Object.fromEntries(lines.map((line) => [line.account, line.amount]));
+}
+
+/** Every refund waiting for approval (what the console's Reembolsos screen lists), page by page. */
+async function requestedIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const { body } = await api<{ items: Refund[]; nextCursor: string | null }>(
+      'GET',
+      `/v1/refunds?status=REQUESTED&limit=100${query}`,
+    );
+    ids.push(...body.items.map((refund) => refund.id));
+    cursor = body.nextCursor;
+    if (cursor === null) break;
+  }
+  return ids;
+}
 
 /** An order of `amount` for one seller, from a buyer of its own (faults are armed per e-mail). */
 function request(amount: number, paymentMethods: ('cash' | 'wallet')[]) {
@@ -58,8 +94,13 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
     expect(cip.status).toBe('deleted');
   });
 
-  it('a CIP paid after the wallet paid the order is a double payment: the order stays PAID once, the money waits in suspense, the ledger balances', async () => {
-    const created = await api<OrderView>('POST', '/v1/orders', { body: request(12_000, ['cash', 'wallet']) });
+  it("issue 30's Done when: a CIP paid after the wallet paid the order is one double payment with one wallet refund proposal; the system cannot approve it, a person does, Culqi's refund API pays it, the anomaly is resolved, the ledger balances", async () => {
+    // A seller of its own: its balance shows that the refund never touches the sellers.
+    const sellerId = `seller-dp-${randomUUID().slice(0, 8)}`;
+    const body = request(12_000, ['cash', 'wallet']);
+    const created = await api<OrderView>('POST', '/v1/orders', {
+      body: { ...body, splits: [{ sellerId, amount: 12_000, fee: 1_200 }] },
+    });
     const order = created.body;
     const qr = wallet(order);
     await sandbox('POST', `/_sandbox/wallets/${qr?.id}/pay`, { notify: true });
@@ -68,6 +109,8 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
       const { body } = await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`);
       return body.status === 'deleted' ? body : undefined;
     });
+    const sellerBefore = (await api<SellerBalances>('GET', `/v1/sellers/${sellerId}/balance`)).body.balances;
+    expect(sellerBefore).toEqual([expect.objectContaining({ currency: 'PEN', pending: 10_800 })]);
     // The buyer paid at an agent as the deletion landed; the notification comes twice.
     const cash = await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
       notify: true,
@@ -75,19 +118,84 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
       ignoreDeletion: true,
     });
     expect(cash.status).toBe(200);
-    const anomaly = await eventually(async () =>
+    const ofOrder = async () =>
       (
-        await api<{ items: { type: string; orderId?: string; amount?: number }[] }>(
-          'GET',
-          '/v1/anomalies?type=double_payment&limit=100',
-        )
-      ).body.items.find((item) => item.orderId === order.id),
-    );
-    expect(anomaly).toMatchObject({ type: 'double_payment', amount: 12_000 });
+        await api<{ items: AnomalyView[] }>('GET', '/v1/anomalies?type=double_payment&limit=100')
+      ).body.items.filter((item) => item.orderId === order.id);
+    const [anomaly] = await eventually(async () => {
+      const found = await ofOrder();
+      return found[0]?.refundId ? found : undefined;
+    });
+    expect(anomaly).toMatchObject({ type: 'double_payment', amount: 12_000, cip: order.voucher.cip });
     const after = (await api<OrderView>('GET', `/v1/orders/${order.id}`)).body;
     expect(after.status).toBe('PAID');
     expect(after.payment?.optionId).toBe(qr?.id);
     expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+
+    // Exactly one proposal, by the system, waiting for a person: back to the wallet through Culqi.
+    const refunds = (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body.items;
+    expect(refunds).toHaveLength(1);
+    const [proposal] = refunds as [Refund];
+    expect(proposal).toMatchObject({
+      id: anomaly?.refundId,
+      status: 'REQUESTED',
+      amount: 12_000,
+      reason: 'duplicate_payment',
+      anomalyId: anomaly?.id,
+      refundFee: false,
+      allocations: [],
+      requestedBy: { principal: 'system:double-payment' },
+      destination: { type: 'wallet_payment', provider: 'culqi', optionId: qr?.id },
+    });
+    expect(proposal.note).toContain('Double payment');
+    expect(proposal.destination.type === 'wallet_payment' && proposal.destination.chargeId).toMatch(/^chr_/);
+    // The console's Reembolsos screen lists what GET /v1/refunds?status=REQUESTED answers.
+    expect(await requestedIds()).toContain(proposal.id);
+    // The duplicated notification did not make a second anomaly or proposal.
+    expect(await ofOrder()).toHaveLength(1);
+
+    // Its requester cannot approve it: not even a key held by the system's principal.
+    const system = await requesterKey('system:double-payment');
+    const self = await api<Problem>('POST', `/v1/refunds/${proposal.id}/approve`, { headers: system });
+    expect(self.status).toBe(409);
+    expect(self.body.code).toBe('approver_must_differ');
+
+    // A person with the approve scope approves it: Culqi's refund API pays it at once.
+    const approved = await api<Refund>('POST', `/v1/refunds/${proposal.id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('PAID_OUT');
+    const paidOut = approved.body.history.at(-1);
+    expect(paidOut).toMatchObject({ status: 'PAID_OUT', by: { keyId: 'provider:culqi' } });
+    expect(paidOut?.transferReference).toMatch(/^ref_/);
+    const atCulqi = await sandbox<{ refunds: { id: string; amount: number; reason: string }[] }>(
+      'GET',
+      `/_sandbox/wallets/${qr?.id}`,
+    );
+    expect(atCulqi.body.refunds).toEqual([
+      { id: paidOut?.transferReference, amount: 12_000, reason: 'duplicidad' },
+    ]);
+    const again = await api<Problem>('POST', `/v1/refunds/${proposal.id}/approve`);
+    expect(again.status).toBe(409);
+
+    const [resolved] = await ofOrder();
+    expect(resolved?.resolvedAt).toBeDefined();
+    expect(resolved?.resolution).toContain(proposal.id);
+    // The order keeps one payment; the sellers are as they were; the money left suspense and Culqi.
+    const final = (await api<OrderView>('GET', `/v1/orders/${order.id}`)).body;
+    expect(final.status).toBe('PAID');
+    expect(final.refundedAmount ?? 0).toBe(0);
+    expect(final.refundReserved ?? 0).toBe(0);
+    expect((await api<SellerBalances>('GET', `/v1/sellers/${sellerId}/balance`)).body.balances).toEqual(
+      sellerBefore,
+    );
+    expect(await journalLines(`refund_approved:${proposal.id}`)).toEqual({
+      suspense: 12_000,
+      refunds_payable: -12_000,
+    });
+    expect(await journalLines(`refund_paid_out:${proposal.id}`)).toEqual({
+      refunds_payable: 12_000,
+      psp_receivable: -12_000,
+    });
     const balance = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN');
     expect(balance.body.total).toBe(0);
   });

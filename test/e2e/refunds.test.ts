@@ -55,7 +55,7 @@ describe('refunds', () => {
       { sellerId: a, amount: 36000, fee: 3600 },
       { sellerId: b, amount: 24000, fee: 2400 },
     ]);
-    expect(refund.destination.cci).toBe('****************6813');
+    expect(refund.destination).toMatchObject({ type: 'bank_account', cci: '****************6813' });
     expect(refund.payment).toMatchObject({ cip: order.voucher.cip, amount: 100000, source: 'webhook' });
     expect(refund.payment.notificationId).toMatch(/^[0-9a-f]{64}$/);
 

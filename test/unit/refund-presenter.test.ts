@@ -65,8 +65,9 @@ const without = (value: Refund, path: string) => withoutPath(value, path);
 describe('refundResponse', () => {
   it('answers what RefundSchema makes of a refund with every optional field, CCI masked', () => {
     const view = refundResponse(FULL);
-    expect(view.destination.cci).toMatch(/9012$/);
-    expect(view.destination.cci).not.toContain('0021930012345678');
+    const cci = view.destination.type === 'bank_account' ? view.destination.cci : '';
+    expect(cci).toMatch(/9012$/);
+    expect(cci).not.toContain('0021930012345678');
     expect(JSON.stringify({ ...view, destination: { ...view.destination, cci: '****9012' } })).toBe(
       schemaView(FULL),
     );
@@ -78,6 +79,20 @@ describe('refundResponse', () => {
     expect(JSON.stringify({ ...view, destination: { ...view.destination, cci: '****9012' } })).toBe(
       schemaView(refund),
     );
+  });
+
+  it('answers what RefundSchema makes of a refund back to a wallet payment (decision 114)', () => {
+    const refund: Refund = {
+      ...FULL,
+      destination: {
+        type: 'wallet_payment',
+        provider: 'culqi',
+        optionId: 'po_01JD0000000000000000000001',
+        providerRef: 'ord_test_abc',
+        chargeId: 'chr_test_abc',
+      },
+    };
+    expect(JSON.stringify(refundResponse(refund))).toBe(JSON.stringify(RefundSchema.parse(refund)));
   });
 
   it('leaves out what only the store keeps, in any key order', () => {
