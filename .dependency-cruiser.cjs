@@ -26,9 +26,12 @@ module.exports = {
       name: 'the-model-stands-on-platform-only',
       severity: 'error',
       comment:
-        'functions/model/ is the pure domain (entities, money, state machine, journal, event vocabulary, refund/payout/settlement/risk rules, limits): it imports only itself and platform/ basics, so the store, the PSP adapters and every use case can build on it (decision 94).',
+        'functions/model/ is the pure domain (entities, money, state machine, journal, event vocabulary, refund/payout/settlement/risk rules, limits): it imports only itself, platform/ basics and the plain contract (the stage defaults), so the store, the PSP adapters and every use case can build on it (decisions 94, 119).',
       from: { path: '^functions/model/' },
-      to: { path: '^(functions|lib|local)/', pathNot: '^functions/(model|platform)/' },
+      to: {
+        path: '^(functions|lib|local)/',
+        pathNot: ['^functions/(model|platform)/', '^functions/contract/[^/]+\\.ts$'],
+      },
     },
     {
       name: 'the-model-calls-no-aws',
@@ -42,12 +45,9 @@ module.exports = {
       name: 'the-store-stands-on-the-model',
       severity: 'error',
       comment:
-        'The store writes what use cases hand it (events arrive presented) and returns model values: it imports the model, platform/ and itself, never a use case, a presenter, an API schema, the HTTP layer or the PSP.',
+        "The store writes what use cases hand it (events arrive presented) and returns model values: it imports the model, platform/, the contract (the entities' keys among it) and itself, never a use case, a presenter, an API schema, the HTTP layer or the PSP.",
       from: { path: '^functions/store/' },
-      to: {
-        path: '^functions/',
-        pathNot: ['^functions/(model|platform|store)/', '^functions/contract/[^/]+\\.ts$'],
-      },
+      to: { path: '^functions/', pathNot: '^functions/(model|platform|store|contract)/' },
     },
     {
       name: 'psp-adapters-stand-on-the-model',
@@ -79,9 +79,9 @@ module.exports = {
       name: 'entities-are-plain-keys',
       severity: 'error',
       comment:
-        'Entity modules hold key formats and nothing else (docs/data-model.md): they import only each other, so anyone — the store, the CDK stack, a bench — can use them without pulling in the domain.',
-      from: { path: '^functions/store/entities/' },
-      to: { path: '^(functions|lib|local)/', pathNot: '^functions/store/entities/' },
+        "Entity modules hold key formats and nothing else (docs/data-model.md): they import only each other, so anyone — the store, the CDK stack (IAM leading keys, the indexes), a bench — can use them without pulling in the domain; they are the table's half of the contract (decision 119).",
+      from: { path: '^functions/contract/entities/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/entities/' },
     },
     {
       name: 'platform-is-the-floor',
@@ -94,17 +94,9 @@ module.exports = {
       name: 'the-contract-imports-nothing',
       severity: 'error',
       comment:
-        'The contract (functions/contract/*.ts: routes, service names, problem documents, people) is plain data below platform/, the handlers and lib/ (decisions 97, 98): it imports nothing of ours, so any of them can read it.',
-      from: { path: '^functions/contract/[^/]+\\.ts$' },
-      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/[^/]+\\.ts$' },
-    },
-    {
-      name: 'the-stacks-read-only-the-floors',
-      severity: 'error',
-      comment:
-        "functions/contract/stack/ hands the CDK app what it needs from the floors below the use cases (entity key patterns, the model's stage defaults), re-exported: nothing from a use case, handler or adapter.",
-      from: { path: '^functions/contract/stack/' },
-      to: { path: '^(functions|lib|local)/', pathNot: '^functions/(contract|store/entities|model)/' },
+        "The contract (functions/contract/: routes, service names, problem documents, people, stage defaults, and the entities' keys in contract/entities/) is plain data below platform/, the handlers and lib/ (decisions 97, 98, 119): it imports nothing of ours outside itself, so any of them can read it and no arrow runs back up from it.",
+      from: { path: '^functions/contract/' },
+      to: { path: '^(functions|lib|local)/', pathNot: '^functions/contract/' },
     },
     {
       name: 'lib-reads-functions-only-through-the-contract',

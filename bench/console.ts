@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
+import { buildConsole, firstLoadGzipBytes } from '../console/build';
 import type { LocalStack } from '../local/stack';
-import { buildConsole, firstLoadGzipBytes } from '../scripts/build-console';
 import { launchChromium } from '../test/support/browser';
 import { fmt, median } from './stats';
 

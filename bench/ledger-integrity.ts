@@ -1,5 +1,8 @@
 import './silence';
 import '../local/quiet';
+import { accountTotalEntity } from '#contract/entities/account-total';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { checkLedgerIntegrity } from '#jobs/ledger-integrity';
 import {
   type JournalEntry,
@@ -9,9 +12,6 @@ import {
   sellerOf,
 } from '#model/journal';
 import type { Order } from '#model/order';
-import { accountTotalEntity } from '#store/entities/account-total';
-import { journalEntryEntity } from '#store/entities/journal-entry';
-import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { startLocalStack } from '../local/stack';
 import { putAll } from './put-items';
 import { fmt } from './stats';

@@ -1,6 +1,6 @@
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { proposePayouts } from '#jobs/create-payouts';
 import { DEFAULT_PAYOUT_SCHEDULE } from '#model/payout-schedule';
-import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { putAll } from './put-items';
 import { fmt } from './stats';
 

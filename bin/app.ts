@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { createProductApp } from '#lib/product-app';
 import { parseStage } from '#lib/stage-config';
-import { buildConsole, writeConsole } from '../scripts/build-console';
+import { buildConsole, writeConsole } from '../console/build';
 import { BUILD_DIR, buildFunctions } from '../scripts/build-functions';
 
 // `npx cdk synth -c stage=prod`: bundle the functions, then build that stage's two stacks.

@@ -1,7 +1,7 @@
 /**
  * The console's security headers, one definition for both hosts: the local API server
  * (local/console.ts) and CloudFront's response headers policy in AWS. The console carries no
- * inline script or style (scripts/build-console.ts), so the policy needs no hash and no
+ * inline script or style (console/build.ts), so the policy needs no hash and no
  * 'unsafe-inline': only its own files run, it talks to the API and the OIDC issuer only, and it
  * cannot be framed (clickjacking an "approve" button).
  */

@@ -25,7 +25,7 @@ import {
   settlementReportsBucketName,
 } from './topology';
 
-/** Where scripts/build-console.ts writes the console (bin/app.ts and the infra tests build it first). */
+/** Where console/build.ts writes the console (bin/app.ts and the infra tests build it first). */
 const CONSOLE_BUILD = join(dirname(fileURLToPath(import.meta.url)), '..', '.build', 'console');
 
 export interface ServiceStackProps extends StackProps {
@@ -34,7 +34,7 @@ export interface ServiceStackProps extends StackProps {
   stateful: StatefulStack;
   /** Where scripts/build-functions.ts left the bundles, one folder per function. */
   bundlesDirectory: string;
-  /** Where scripts/build-console.ts left the console (default: the project's `.build/console`). */
+  /** Where console/build.ts left the console (default: the project's `.build/console`). */
   consoleDirectory?: string;
 }
 

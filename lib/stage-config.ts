@@ -7,8 +7,7 @@ import {
   type PayoutSchedule,
   type RiskRule,
   type SettlementConfig,
-} from '#contract/stack/stage-defaults';
-import type { ConsoleStageSettings } from './constructs/console-hosting';
+} from '#contract/stage-defaults';
 import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -18,6 +17,15 @@ export type Stage = (typeof STAGES)[number];
 export interface LimaTime {
   hour: number;
   minute: number;
+}
+
+/** The console's per-stage settings (`console`; lib/constructs/console-hosting.ts reads them). */
+export interface ConsoleStageSettings {
+  /** Cognito hosted sign-in at `https://<prefix>.auth.<region>.amazoncognito.com` (globally unique). */
+  authDomainPrefix?: string;
+  /** The console's own domain on CloudFront, with an ACM certificate in us-east-1 for it. */
+  domainName?: string;
+  certificateArn?: string;
 }
 
 export interface AlarmSubscription {

@@ -6,16 +6,14 @@
  * able to load this file without pulling in aws-cdk-lib.
  */
 
+import { apiKeyEntity } from '#contract/entities/api-key';
+import { idempotencyRecordEntity } from '#contract/entities/idempotency-record';
+import { TABLE_INDEXES } from '#contract/entities/indexes';
+import { orderEntity } from '#contract/entities/order';
+import { unconfirmedPaymentDateEntity } from '#contract/entities/unconfirmed-payment-date';
+import { voucherPageEntity } from '#contract/entities/voucher-page';
+import { webhookEndpointEntity } from '#contract/entities/webhook-endpoint';
 import type { FunctionName } from '#contract/routes';
-import {
-  apiKeyEntity,
-  idempotencyRecordEntity,
-  orderEntity,
-  TABLE_INDEXES,
-  unconfirmedPaymentDateEntity,
-  voucherPageEntity,
-  webhookEndpointEntity,
-} from '#contract/stack/table-keys';
 
 // The route contract lives below both this file and the handlers (functions/contract/routes.ts);
 // re-exported so the CDK app and the local stack read routes and functions from one place.
@@ -56,7 +54,7 @@ export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'ttl',
-  /** Global secondary indexes, declared with the entities that use them (store/entities/indexes.ts). */
+  /** Global secondary indexes, declared with the entities that use them (contract/entities/indexes.ts). */
   indexes: TABLE_INDEXES,
 } as const;
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONSOLE_HEADERS, consoleCsp } from '#lib/console-headers';
-import { buildConsole, type ConsoleFile } from '../scripts/build-console';
+import { buildConsole, type ConsoleFile } from '../console/build';
 
 /** The console's settings on the local stack: the issuer h31's local OIDC provider runs (README). */
 export function consoleConfig(apiBase: string) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
 import {
   compareTotals,
   emptyIntegrityState,
@@ -11,7 +12,6 @@ import { CURRENCIES } from '#model/money';
 import { now } from '#platform/clock';
 import { limaWallClock } from '#platform/lima-time';
 import { logger, metrics } from '#platform/powertools';
-import { journalEntryEntity } from '#store/entities/journal-entry';
 import {
   completeIntegrityPass,
   type IntegrityReport,

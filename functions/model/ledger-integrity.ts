@@ -110,7 +110,7 @@ const sellerSums = (state: IntegrityState, sellerId: string, currency: string) =
 const refundSums = (subject: SubjectSums, refundId: string) =>
   slot(subject.refunds, refundId, () => ({ amount: 0, shares: {}, closed: false, failed: false }));
 
-/** Which subject an entry belongs to (the ledger index's grouping; store/entities/journal-entry.ts). */
+/** Which subject an entry belongs to (the ledger index's grouping; contract/entities/journal-entry.ts). */
 export type SubjectOf = (entry: JournalEntry) => string;
 
 /** Folds one entry in. Entries of a subject must come one after another. */

@@ -1,5 +1,6 @@
 // zod/mini: the payout job and the ledger read it at init, and load no other zod (decision 57).
 import * as z from 'zod/mini';
+import { DEFAULT_PAYOUT_SCHEDULE, type PayoutSchedule } from '#contract/stage-defaults';
 import { config } from '#platform/config';
 import { limaWallClock } from '#platform/lima-time';
 import { schema } from '#platform/schema';
@@ -16,9 +17,9 @@ export const PayoutScheduleSchema = /* @__PURE__ */ schema(() =>
     .object({
       weekday: z.optional(z.int().check(z.gte(0), z.lte(6))),
       monthDay: z.optional(z.int().check(z.gte(1), z.lte(28))),
-      minimumAmount: z._default(z.int().check(z.gte(1)), 5_000),
-      holdDays: z._default(z.number().check(z.gte(0)), 2),
-      coolingOffHours: z._default(z.number().check(z.gte(0)), 48),
+      minimumAmount: z._default(z.int().check(z.gte(1)), DEFAULT_PAYOUT_SCHEDULE.minimumAmount),
+      holdDays: z._default(z.number().check(z.gte(0)), DEFAULT_PAYOUT_SCHEDULE.holdDays),
+      coolingOffHours: z._default(z.number().check(z.gte(0)), DEFAULT_PAYOUT_SCHEDULE.coolingOffHours),
     })
     .check(
       z.refine((schedule) => (schedule.weekday === undefined) !== (schedule.monthDay === undefined), {
@@ -26,20 +27,18 @@ export const PayoutScheduleSchema = /* @__PURE__ */ schema(() =>
       }),
     ),
 );
-export type PayoutSchedule = z.infer<typeof PayoutScheduleSchema>;
-
-export const DEFAULT_PAYOUT_SCHEDULE: PayoutSchedule = /* @__PURE__ */ schema(() =>
-  PayoutScheduleSchema.parse({
-    weekday: 1,
-  }),
-);
+/** Its shape and the defaults (Mondays) are stage defaults, which the CDK app reads too. */
+export type { PayoutSchedule };
+export { DEFAULT_PAYOUT_SCHEDULE };
 
 let cached: { source: string | undefined; parsed: PayoutSchedule } | undefined;
 
 export function payoutSchedule(): PayoutSchedule {
   const source = config().PAYOUT_SCHEDULE;
   if (cached === undefined || cached.source !== source) {
-    const parsed = PayoutScheduleSchema.safeParse(source === undefined ? { weekday: 1 } : JSON.parse(source));
+    const parsed = PayoutScheduleSchema.safeParse(
+      source === undefined ? DEFAULT_PAYOUT_SCHEDULE : JSON.parse(source),
+    );
     if (!parsed.success) throw new Error(`Invalid PAYOUT_SCHEDULE: ${issuesText(parsed.error)}`);
     cached = { source, parsed: parsed.data };
   }

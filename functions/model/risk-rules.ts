@@ -1,5 +1,11 @@
 // zod/mini (decision 57): create-order reads the rules at init.
 import * as z from 'zod/mini';
+import {
+  DEFAULT_RISK_RULES,
+  RISK_DIMENSIONS,
+  type RiskDimension,
+  type RiskRule,
+} from '#contract/stage-defaults';
 import { config } from '#platform/config';
 import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
@@ -12,14 +18,6 @@ import { issuesText } from '#platform/zod-english';
  * vouchers the buyer already holds (no window). `flag` creates the order for review; `block`
  * refuses it before anything exists at the PSP.
  */
-export const RISK_DIMENSIONS = [
-  'ip',
-  'deviceId',
-  'buyer.documentNumber',
-  'buyer.email',
-  'buyer.phone',
-] as const;
-export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
 /** Built only where a stage sets RISK_RULES: the defaults below need no parsing (decision 63). */
 const riskRuleSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
@@ -43,35 +41,11 @@ const riskRuleSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
       }),
     );
 });
-export type RiskRule = z.infer<ReturnType<typeof riskRuleSchema>>;
 
-/** The defaults (docs/risk.md): amounts in minor units of the order's currency. */
-export const DEFAULT_RISK_RULES: RiskRule[] = [
-  { id: 'ip-large-orders', dimension: 'ip', window: 60, minAmount: 50_000, maxCount: 2, action: 'flag' },
-  {
-    id: 'ip-large-orders-burst',
-    dimension: 'ip',
-    window: 60,
-    minAmount: 50_000,
-    maxCount: 5,
-    action: 'block',
-  },
-  {
-    id: 'buyer-open-vouchers',
-    dimension: 'buyer.documentNumber',
-    window: 60,
-    openVouchers: true,
-    maxCount: 5,
-    action: 'block',
-  },
-  {
-    id: 'buyer-daily-amount',
-    dimension: 'buyer.documentNumber',
-    window: 1440,
-    maxAmount: 499_999,
-    action: 'flag',
-  },
-];
+/** A rule as a stage writes it and the schema reads it back (its shape: contract/stage-defaults.ts). */
+export type { RiskRule };
+/** The defaults (docs/risk.md): stage defaults, which the CDK app reads too. */
+export { DEFAULT_RISK_RULES };
 
 let cached: { source: string | undefined; rules: RiskRule[] } | undefined;
 

@@ -1,5 +1,6 @@
 // zod/mini: the settlement functions read it at init, and load no other zod but the API's (decision 57).
 import * as z from 'zod/mini';
+import { DEFAULT_SETTLEMENT_CONFIG as STAGE_DEFAULT } from '#contract/stage-defaults';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
@@ -14,37 +15,39 @@ export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
   const header = (text: string) => z._default(z.string(), text);
   const percent = (fallback: number) => z._default(z.number().check(z.gte(0), z.lte(100)), fallback);
   const count = (fallback: number) => z._default(z.int().check(z.positive()), fallback);
+  // Every default is a stage default (contract/stage-defaults.ts), which the CDK app reads too.
+  const d = STAGE_DEFAULT;
   return z.object({
     /** Header text of each column; compared without case, accents or repeated spaces. */
     columns: z.prefault(
       z.object({
-        cip: header('CIP'),
-        operationNumber: header('Nro. Operación'),
-        transactionCode: header('Cód. Transacción'),
-        currency: header('Moneda'),
-        gross: header('Monto'),
-        commission: header('Comisión'),
-        tax: header('IGV'),
-        net: header('Neto'),
-        paidAt: header('Fecha Pago'),
-        settledOn: header('Fecha Liquidación'),
-        channel: header('Canal'),
+        cip: header(d.columns.cip),
+        operationNumber: header(d.columns.operationNumber),
+        transactionCode: header(d.columns.transactionCode),
+        currency: header(d.columns.currency),
+        gross: header(d.columns.gross),
+        commission: header(d.columns.commission),
+        tax: header(d.columns.tax),
+        net: header(d.columns.net),
+        paidAt: header(d.columns.paidAt),
+        settledOn: header(d.columns.settledOn),
+        channel: header(d.columns.channel),
       }),
       {},
     ),
     /** The contracted commission: `ratePercent` of the gross plus a fixed part per currency, then tax on it. */
     commission: z.prefault(
       z.object({
-        ratePercent: percent(2),
-        fixedMinor: z._default(z.record(z.string(), z.int().check(z.gte(0))), { PEN: 50, USD: 15 }),
-        taxPercent: percent(18),
+        ratePercent: percent(d.commission.ratePercent),
+        fixedMinor: z._default(z.record(z.string(), z.int().check(z.gte(0))), d.commission.fixedMinor),
+        taxPercent: percent(d.commission.taxPercent),
         /** Rounding in the PSP's favour or ours is not a dispute: differences up to this are matched. */
-        toleranceMinor: z._default(z.int().check(z.gte(0)), 1),
+        toleranceMinor: z._default(z.int().check(z.gte(0)), d.commission.toleranceMinor),
       }),
       {},
     ),
     /** A payment not in any settlement this many days after it was paid is flagged (`unsettled_payment`). */
-    unsettledAfterDays: z._default(z.number().check(z.positive()), 7),
+    unsettledAfterDays: z._default(z.number().check(z.positive()), d.unsettledAfterDays),
     /**
      * What a report may hold before it is refused whole (422 naming the limit), so that a hostile
      * or broken file costs bounded time and memory (decision 73). A real report is far inside them:
@@ -53,19 +56,19 @@ export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
     limits: z.prefault(
       z.object({
         /** Lines after the header (~33,000 fit the API's 4 MB; 100,000 reconcile in 3–6 min). */
-        maxLines: count(100_000),
+        maxLines: count(d.limits.maxLines),
         /** Bytes of one line (a physical line, and a record with its quoted line breaks). */
-        maxLineBytes: count(4_096),
+        maxLineBytes: count(d.limits.maxLineBytes),
         /** Characters of one cell. */
-        maxCellChars: count(512),
+        maxCellChars: count(d.limits.maxCellChars),
         /** An .xlsx is read whole before unzipping (its directory is at the end): its size at most. */
-        xlsxMaxBytes: count(16_000_000),
+        xlsxMaxBytes: count(d.limits.xlsxMaxBytes),
         /** Sum of the workbook's entries unzipped, by the zip's own directory and checked while inflating. */
-        xlsxMaxUncompressedBytes: count(160_000_000),
+        xlsxMaxUncompressedBytes: count(d.limits.xlsxMaxUncompressedBytes),
         /** The shared strings part (held in memory while the sheet is read), unzipped. */
-        xlsxMaxSharedStringsBytes: count(24_000_000),
+        xlsxMaxSharedStringsBytes: count(d.limits.xlsxMaxSharedStringsBytes),
         /** Entries of the zip (a workbook has about ten). */
-        xlsxMaxEntries: count(1_000),
+        xlsxMaxEntries: count(d.limits.xlsxMaxEntries),
       }),
       {},
     ),
@@ -75,9 +78,8 @@ export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
 export type ReportColumn = keyof SettlementConfig['columns'];
 export type ReportLimits = SettlementConfig['limits'];
 
-export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = /* @__PURE__ */ schema(() =>
-  SettlementConfigSchema.parse({}),
-);
+/** The defaults, as a stage states them (the schema's output type, or this fails to compile). */
+export const DEFAULT_SETTLEMENT_CONFIG: SettlementConfig = STAGE_DEFAULT;
 
 /** Columns a line cannot be read without; `transactionCode` and `channel` may be absent. */
 export const REQUIRED_COLUMNS: readonly ReportColumn[] = [

@@ -5,14 +5,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { deliveryAttemptEntity } from '#contract/entities/delivery-attempt';
+import { withoutKeys } from '#contract/entities/indexes';
+import { webhookEndpointEntity } from '#contract/entities/webhook-endpoint';
 import type { EventType } from '#model/event-types';
 import { ulid } from '#model/ids';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
-import { deliveryAttemptEntity } from '#store/entities/delivery-attempt';
-import { withoutKeys } from '#store/entities/indexes';
-import { webhookEndpointEntity } from '#store/entities/webhook-endpoint';
 import { type CompletionWrites, noCompletion, throwIfClaimLost } from '#store/idempotency-records';
 import { outboxPut } from '#store/outbox';
 import { cancellationCodes } from '#store/transactions';

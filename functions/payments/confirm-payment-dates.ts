@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ALL_QUEUE_BUCKETS } from '#contract/entities/key-parts';
 import type { Order } from '#model/order';
 import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';
 import type { ProviderName, PspProvider } from '#psp/provider';
-import { ALL_QUEUE_BUCKETS } from '#store/entities/key-parts';
 import { getOrder, StaleOrderError } from '#store/orders-repository';
 import {
   dropUnconfirmedPaymentDate,

@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { anomalyEntity } from '#contract/entities/anomaly';
+import { withoutKeys } from '#contract/entities/indexes';
 import type { Anomaly, AnomalyType } from '#model/anomaly';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, fetchFullItems, indexQuery, queryPage } from './cursor';
-import { anomalyEntity } from './entities/anomaly';
-import { withoutKeys } from './entities/indexes';
 import { outboxPut } from './outbox';
 import { cancellationCodes, type TransactItem } from './transactions';
 

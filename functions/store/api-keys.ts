@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { apiKeyEntity } from '#contract/entities/api-key';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { fetchFullItems, indexQuery } from './cursor';
-import { apiKeyEntity } from './entities/api-key';
 
 /**
  * API keys are stored as SHA-256 hashes only: a leaked table backup yields no usable key.

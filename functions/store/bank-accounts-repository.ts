@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { bankAccountEntity } from '#contract/entities/bank-account';
+import { withoutKeys } from '#contract/entities/indexes';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
-import { bankAccountEntity } from './entities/bank-account';
-import { withoutKeys } from './entities/indexes';
 import { sellerBalanceUpdate } from './ledger-repository';
 import { outboxPut } from './outbox';
 import { cancellationCodes } from './transactions';

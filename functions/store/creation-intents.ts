@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { creationIntentEntity } from '#contract/entities/creation-intent';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { creationIntentEntity } from './entities/creation-intent';
 
 /**
  * Written before an order's CIP is requested from the PSP: which order id (the CIP's

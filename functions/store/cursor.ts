@@ -4,10 +4,10 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type { TableIndex } from '#contract/entities/indexes';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { ValidationError } from '#platform/errors';
-import type { TableIndex } from './entities/indexes';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
@@ -152,7 +152,7 @@ function decodeBucketCursor(cursor: string | undefined, listing: string, field: 
 
 /**
  * The whole items behind index entries, in the same order. The listing indexes project keys only
- * (store/entities/indexes.ts): an order or event write then costs each of them one small index write instead
+ * (contract/entities/indexes.ts): an order or event write then costs each of them one small index write instead
  * of a copy of a 2–4 KB item, and the rarely read listings pay one BatchGetItem per page instead.
  * Items gone meanwhile are left out. Unprocessed keys (throttling) are asked for again, bounded.
  */

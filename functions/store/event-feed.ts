@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ALL_LIST_BUCKETS, timeBound } from '#contract/entities/key-parts';
+import { orderEntity } from '#contract/entities/order';
+import { outboxEventEntity } from '#contract/entities/outbox-event';
 import type { EventType, OutboxEvent } from '#model/event-types';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeBucketCursor, queryBuckets } from './cursor';
-import { ALL_LIST_BUCKETS, timeBound } from './entities/key-parts';
-import { orderEntity } from './entities/order';
-import { outboxEventEntity } from './entities/outbox-event';
 import { eventFromItem, eventKeyFromId } from './outbox';
 
 /**

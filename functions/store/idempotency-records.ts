@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { idempotencyRecordEntity } from '#contract/entities/idempotency-record';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { ConflictError } from '#platform/errors';
-import { idempotencyRecordEntity } from './entities/idempotency-record';
 import { cancellationCodes, type TransactItem } from './transactions';
 
 /**

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { jobLeaseEntity } from '#contract/entities/job-lease';
 import { dynamo } from '#platform/aws';
 import { nowMs } from '#platform/clock';
 import { tableName } from '#platform/config';
 import type { JobLease, JobLeases } from '#platform/job-handler';
 import { logger } from '#platform/powertools';
-import { jobLeaseEntity } from './entities/job-lease';
 
 /**
  * One run of a scheduled job at a time without reserved concurrency (decision 88): a lease item

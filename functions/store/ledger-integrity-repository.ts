@@ -6,6 +6,12 @@ import {
   TransactGetCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { accountTotalEntity } from '#contract/entities/account-total';
+import { withoutKeys } from '#contract/entities/indexes';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import { ledgerIntegrityEntity } from '#contract/entities/ledger-integrity';
+import { payoutEntity } from '#contract/entities/payout';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { ALL_SELLERS_ACCOUNT, FIXED_ACCOUNTS, type JournalEntry } from '#model/journal';
 import {
   type IntegrityDifference,
@@ -16,12 +22,6 @@ import {
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { fetchFullItems, indexQuery } from './cursor';
-import { accountTotalEntity } from './entities/account-total';
-import { withoutKeys } from './entities/indexes';
-import { journalEntryEntity } from './entities/journal-entry';
-import { ledgerIntegrityEntity } from './entities/ledger-integrity';
-import { payoutEntity } from './entities/payout';
-import { sellerBalanceEntity } from './entities/seller-balance';
 import { outboxPut } from './outbox';
 import type { TransactItem } from './transactions';
 

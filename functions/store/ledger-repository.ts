@@ -1,4 +1,9 @@
 import { GetCommand, TransactGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { accountTotalEntity } from '#contract/entities/account-total';
+import { withoutKeys } from '#contract/entities/indexes';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
+import { sellerLedgerLineEntity } from '#contract/entities/seller-ledger-line';
 import {
   ALL_SELLERS_ACCOUNT,
   FIXED_ACCOUNTS,
@@ -11,11 +16,6 @@ import { CURRENCIES } from '#model/money';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, queryPage } from './cursor';
-import { accountTotalEntity } from './entities/account-total';
-import { withoutKeys } from './entities/indexes';
-import { journalEntryEntity } from './entities/journal-entry';
-import { sellerBalanceEntity } from './entities/seller-balance';
-import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
 import type { TransactItem } from './transactions';
 
 /**

@@ -1,9 +1,9 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { optionClosureEntity } from '#contract/entities/payment-option';
 import type { PaymentMethod, PaymentProviderName } from '#contract/service';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { indexQuery } from './cursor';
-import { optionClosureEntity } from './entities/payment-option';
 
 /** An option another payment made redundant, to be closed at its provider (decision 104). */
 export interface OptionClosure {

@@ -5,9 +5,10 @@
  * the item's format and the writes that put it; the vocabulary (event types) is the model's,
  * model/event-types.ts.
  */
+
+import { outboxEventEntity } from '#contract/entities/outbox-event';
 import type { EventType, OutboxEvent } from '#model/event-types';
 import { tableName } from '#platform/config';
-import { outboxEventEntity } from './entities/outbox-event';
 import type { TransactItem } from './transactions';
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */

@@ -4,10 +4,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unconfirmedPaymentDateEntity } from '#contract/entities/unconfirmed-payment-date';
 import type { Order, Voucher } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { unconfirmedPaymentDateEntity } from './entities/unconfirmed-payment-date';
 import { StaleOrderError, transitionWrites } from './orders-repository';
 import { cancellationCodes } from './transactions';
 

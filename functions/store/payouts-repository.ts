@@ -1,13 +1,13 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from '#contract/entities/indexes';
+import { payoutEntity } from '#contract/entities/payout';
+import { sellerLedgerLineEntity } from '#contract/entities/seller-ledger-line';
 import type { EventType } from '#model/event-types';
 import type { Payout, PayoutStatus } from '#model/payout';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { listIndexPartition } from './cursor';
-import { withoutKeys } from './entities/indexes';
-import { payoutEntity } from './entities/payout';
-import { sellerLedgerLineEntity } from './entities/seller-ledger-line';
 import { throwIfClaimLost } from './idempotency-records';
 import { changeWithEvents } from './outbox';
 import { cancellationCodes, type TransactItem } from './transactions';

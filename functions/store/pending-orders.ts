@@ -1,12 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { jobCursorEntity } from '#contract/entities/job-cursor';
+import { ALL_QUEUE_BUCKETS, timeBound } from '#contract/entities/key-parts';
+import { orderEntity } from '#contract/entities/order';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import type { Order } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { indexQuery } from './cursor';
-import { jobCursorEntity } from './entities/job-cursor';
-import { ALL_QUEUE_BUCKETS, timeBound } from './entities/key-parts';
-import { orderEntity } from './entities/order';
-import { sellerBalanceEntity } from './entities/seller-balance';
 import { orderFromItem } from './orders-repository';
 
 export interface PendingPage {

@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { rawNotificationEntity } from '#contract/entities/raw-notification';
 import { dynamo } from '#platform/aws';
-import { rawNotificationEntity } from './entities/raw-notification';
 
 export interface RawNotification {
   /** SHA-256 of the body: a redelivered notification lands on the same item. */

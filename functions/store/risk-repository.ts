@@ -1,12 +1,12 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buyerLinkEntity } from '#contract/entities/buyer-link';
+import { riskCounterEntity } from '#contract/entities/risk-counter';
+import { riskReviewEntity } from '#contract/entities/risk-review';
 import type { Order } from '#model/order';
 import type { RiskRule } from '#model/risk-rules';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { listIndexPartition } from './cursor';
-import { buyerLinkEntity } from './entities/buyer-link';
-import { riskCounterEntity } from './entities/risk-counter';
-import { riskReviewEntity } from './entities/risk-review';
 import type { TransactItem } from './transactions';
 
 const table = () => tableName();

@@ -1,4 +1,10 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from '#contract/entities/indexes';
+import {
+  settlementEntity,
+  settlementLineEntity,
+  settlementUploadKeyEntity,
+} from '#contract/entities/settlement';
 import type { Order } from '#model/order';
 import {
   AMOUNT_FIELDS,
@@ -12,8 +18,6 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
-import { withoutKeys } from './entities/indexes';
-import { settlementEntity, settlementLineEntity, settlementUploadKeyEntity } from './entities/settlement';
 import { transitionWrites } from './orders-repository';
 import { outboxPut } from './outbox';
 import { refundVersionCheck } from './refunds-repository';

@@ -43,17 +43,8 @@ import {
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { consoleCsp } from '../console-headers';
-import type { Stage } from '../stage-config';
+import type { ConsoleStageSettings, Stage } from '../stage-config';
 import { SERVICE } from '../topology';
-
-/** The console's per-stage settings (lib/stage-config.ts `console`). */
-export interface ConsoleStageSettings {
-  /** Cognito hosted sign-in at `https://<prefix>.auth.<region>.amazoncognito.com` (globally unique). */
-  authDomainPrefix?: string;
-  /** The console's own domain on CloudFront, with an ACM certificate in us-east-1 for it. */
-  domainName?: string;
-  certificateArn?: string;
-}
 
 export interface ConsoleHostingProps {
   stage: Stage;
@@ -62,7 +53,7 @@ export interface ConsoleHostingProps {
   api: RestApi;
   /** The authorizer: it learns the pool, the app client and the console's usage key. */
   authorizer: IFunction;
-  /** Where scripts/build-console.ts wrote the console (`.build/console/`). */
+  /** Where console/build.ts wrote the console (`.build/console/`). */
   consoleDirectory: string;
   clientThrottle: { rateLimit: number; burstLimit: number };
   removalPolicy: RemovalPolicy;
@@ -101,7 +92,7 @@ export class ConsoleHosting extends Construct {
     const stack = Stack.of(this);
     if (!existsSync(join(props.consoleDirectory, 'index.html'))) {
       throw new Error(
-        `No console build in ${props.consoleDirectory}: run \`npx tsx scripts/build-console.ts\` first (bin/app.ts does).`,
+        `No console build in ${props.consoleDirectory}: run \`npx tsx console/build.ts\` first (bin/app.ts does).`,
       );
     }
     const { settings } = props;
@@ -249,7 +240,7 @@ export class ConsoleHosting extends Construct {
       logGroup: deployLogs,
       sources: [
         Source.asset(props.consoleDirectory, { exclude: ['assets', 'assets/**'] }),
-        // The stage's settings for the console (scripts/build-console.ts leaves them out of the build).
+        // The stage's settings for the console (console/build.ts leaves them out of the build).
         Source.jsonData('config.json', {
           issuer,
           clientId: this.client.userPoolClientId,

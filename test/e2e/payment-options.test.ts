@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
 import type { Anomaly } from '#model/anomaly';
 import type { Order } from '#model/order';
 import type { PaymentOption } from '#model/payment-options';
 import type { Refund } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { journalEntryEntity } from '#store/entities/journal-entry';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
 import { requesterKey } from '../support/keys';
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
 import type { JournalEntry } from '#model/journal';
 import type { Order } from '#model/order';
 import type { Refund } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { journalEntryEntity } from '#store/entities/journal-entry';
 import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
 import { requesterKey } from '../support/keys';

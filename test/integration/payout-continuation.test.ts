@@ -1,11 +1,11 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { type PayoutRunSummary, proposePayouts } from '#jobs/create-payouts';
 import { limaDate, PayoutScheduleSchema } from '#model/payout-schedule';
 import { dynamo } from '#platform/aws';
 import { advanceClock, nowMs } from '#platform/clock';
 import { tableName } from '#platform/config';
-import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import { useOwnTable } from '../support/own-table';
 
 const SELLERS = 30;

@@ -1,4 +1,4 @@
-import { buildConsole, writeConsole } from '../../scripts/build-console';
+import { buildConsole, writeConsole } from '../../console/build';
 import { buildFunctions } from '../../scripts/build-functions';
 
 /** The infra tests synthesize the stacks from the real bundles (and console build), built once per run. */

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { sellerBalanceEntity } from '#store/entities/seller-balance';
 
 /**
  * Test setup only: ends the cooling-off of a seller's bank account (decision 77: a first account

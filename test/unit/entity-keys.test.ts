@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEY_ATTRIBUTES, TABLE_INDEXES, withoutKeys } from '#store/entities/indexes';
-import { orderEntity } from '#store/entities/order';
+import { KEY_ATTRIBUTES, TABLE_INDEXES, withoutKeys } from '#contract/entities/indexes';
+import { orderEntity } from '#contract/entities/order';
 import { isOutboxItem, outboxItem } from '#store/outbox';
 
 /** Every .ts file below `dir`. */
@@ -29,10 +29,10 @@ const LISTING_NAME = /['`](ANOMALIES|API_KEYS|ENDPOINTS|SETTLEMENTS)['`]/;
 const INDEX_NAME = /\bgsi\d/;
 
 describe('entities own their keys (docs/data-model.md)', () => {
-  it('spells no key string outside functions/store/entities/', () => {
+  it('spells no key string outside functions/contract/entities/', () => {
     const offenders = ['functions', 'lib', 'local', 'scripts', 'bench']
       .flatMap(sources)
-      .filter((file) => !file.startsWith(join('functions', 'store', 'entities')))
+      .filter((file) => !file.startsWith(join('functions', 'contract', 'entities')))
       .flatMap((file) =>
         codeLines(file)
           .filter(({ text }) => KEY_PREFIX.test(text) || LISTING_NAME.test(text))
@@ -41,10 +41,10 @@ describe('entities own their keys (docs/data-model.md)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('names no index, nor an index key attribute, outside functions/store/entities/ (decision 94)', () => {
+  it('names no index, nor an index key attribute, outside functions/contract/entities/ (decision 94)', () => {
     const offenders = ['functions', 'lib', 'local', 'scripts', 'bench']
       .flatMap(sources)
-      .filter((file) => !file.startsWith(join('functions', 'store', 'entities')))
+      .filter((file) => !file.startsWith(join('functions', 'contract', 'entities')))
       .flatMap((file) =>
         codeLines(file)
           .filter(({ text }) => INDEX_NAME.test(text))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
 import {
   type JournalEntry,
   lateAcceptedEntry,
@@ -15,7 +16,6 @@ import {
   type StoredTotals,
 } from '#model/ledger-integrity';
 import type { Order } from '#model/order';
-import { journalEntryEntity } from '#store/entities/journal-entry';
 
 // What the job does with entries read from the ledger index, without the index: the checks a
 // real stack cannot be made to break (every booking path refuses them), fed hand-made histories.

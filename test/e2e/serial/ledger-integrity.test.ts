@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sellerBalanceEntity } from '#contract/entities/seller-balance';
 import { checkLedgerIntegrity, type IntegritySummary } from '#jobs/ledger-integrity';
 import type { Order } from '#model/order';
 import type { Refund } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { metrics } from '#platform/powertools';
-import { sellerBalanceEntity } from '#store/entities/seller-balance';
 import type { IntegrityReport } from '#store/ledger-integrity-repository';
 import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
