@@ -229,7 +229,8 @@ function lifecycleStep(
 const REFUND_STEPS = {
   parameter: refundParameter,
   schema: 'Refund',
-  conflicts: '`invalid_status` (with `refundStatus`) or `approver_must_differ`.',
+  conflicts:
+    '`invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`.',
 } as const;
 const refundMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
   lifecycleStep(REFUND_STEPS, operationId, summary, requestSchema);
@@ -632,7 +633,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
     },
     'POST /v1/refunds/{id}/approve': refundMove(
       'approveRefund',
-      'Approve (REQUESTED → APPROVED); by another API key than the requester',
+      "Approve (REQUESTED → APPROVED); by another person than the requester. A refund back to a wallet payment (a double payment's proposal, `destination.type` `wallet_payment`) is then sent to the wallet provider's refund API: Culqi pays at once (PAID_OUT, and its anomaly resolved); dLocal's notification moves it later. If the provider's call fails the refund stays APPROVED and approving again retries it.",
       undefined,
     ),
     'POST /v1/refunds/{id}/reject': refundMove(

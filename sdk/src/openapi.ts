@@ -220,7 +220,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve (REQUESTED → APPROVED); by another API key than the requester */
+        /** Approve (REQUESTED → APPROVED); by another person than the requester. A refund back to a wallet payment (a double payment's proposal, `destination.type` `wallet_payment`) is then sent to the wallet provider's refund API: Culqi pays at once (PAID_OUT, and its anomaly resolved); dLocal's notification moves it later. If the provider's call fails the refund stays APPROVED and approving again retries it. */
         post: operations["approveRefund"];
         delete?: never;
         options?: never;
@@ -3318,7 +3318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`) or `approver_must_differ`. */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3425,7 +3425,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`) or `approver_must_differ`. */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3532,7 +3532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`) or `approver_must_differ`. */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3639,7 +3639,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`) or `approver_must_differ`. */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -8,7 +8,8 @@ import type { PaymentOption } from '#model/payment-options';
 import type { Refund } from '#model/refund';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { api, eventually, orderRequest, sandbox } from '../support/api';
+import { DEFAULT_CULQI_SANDBOX } from '../../local/sandbox/server';
+import { api, eventually, http, orderRequest, sandbox, stack } from '../support/api';
 import { requesterKey } from '../support/keys';
 
 type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
@@ -196,6 +197,58 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
       refunds_payable: 12_000,
       psp_receivable: -12_000,
     });
+    const balance = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN');
+    expect(balance.body.total).toBe(0);
+  });
+
+  it('a double payment refund Culqi refuses stays APPROVED (approve retries the call); nobody marks it paid by hand; marked failed, its approval is reversed and the anomaly stays open', async () => {
+    const order = (await api<OrderView>('POST', '/v1/orders', { body: request(9_000, ['cash', 'wallet']) }))
+      .body;
+    const qr = wallet(order);
+    const paid = await sandbox<{ chargeId: string }>('POST', `/_sandbox/wallets/${qr?.id}/pay`, {
+      notify: true,
+    });
+    await paidOrder(order.id);
+    await eventually(async () => {
+      const { body } = await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`);
+      return body.status === 'deleted' ? body : undefined;
+    });
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { notify: true, ignoreDeletion: true });
+    const proposal = await eventually(async () => {
+      const { items } = (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body;
+      return items[0];
+    });
+    // Someone refunded the charge in CulqiPanel meanwhile: Culqi refuses a second refund of it.
+    const byHand = await http('POST', `${stack().sandboxUrl}/culqi/v2/refunds`, {
+      headers: { authorization: `Bearer ${DEFAULT_CULQI_SANDBOX.secretKey}` },
+      body: { charge_id: paid.body.chargeId, amount: 9_000, reason: 'solicitud_comprador' },
+    });
+    expect(byHand.status).toBe(201);
+    const refused = await api<Problem>('POST', `/v1/refunds/${proposal.id}/approve`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('psp_rejected');
+    const waiting = (await api<Refund>('GET', `/v1/refunds/${proposal.id}`)).body;
+    expect(waiting.status).toBe('APPROVED');
+    // Approving again asks Culqi again (and is refused again): the call is retried, not lost.
+    expect((await api<Problem>('POST', `/v1/refunds/${proposal.id}/approve`)).body.code).toBe('psp_rejected');
+    const byPerson = await api<Problem>('POST', `/v1/refunds/${proposal.id}/mark-paid`, {
+      body: { transferReference: 'T-1', paidAt: new Date().toISOString() },
+    });
+    expect(byPerson.status).toBe(409);
+    expect(byPerson.body.code).toBe('provider_refund');
+    const failed = await api<Refund>('POST', `/v1/refunds/${proposal.id}/mark-failed`, {
+      body: { reason: 'Culqi refused: the charge was refunded in CulqiPanel already.' },
+    });
+    expect(failed.body.status).toBe('FAILED');
+    expect(await journalLines(`refund_failed:${proposal.id}`)).toEqual({
+      suspense: -9_000,
+      refunds_payable: 9_000,
+    });
+    const anomaly = (
+      await api<{ items: AnomalyView[] }>('GET', '/v1/anomalies?type=double_payment&limit=100')
+    ).body.items.find((item) => item.orderId === order.id);
+    expect(anomaly).toMatchObject({ refundId: proposal.id });
+    expect(anomaly?.resolvedAt).toBeUndefined();
     const balance = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN');
     expect(balance.body.total).toBe(0);
   });

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
+import type { Refund } from '#model/refund';
 import { type LocalStack, startLocalStack } from '../../../local/stack';
-import { stack } from '../../support/api';
+import { eventually, stack } from '../../support/api';
 
 interface Target {
   apiUrl: string;
@@ -137,6 +138,28 @@ describe.each(['pagoefectivo', 'dlocal'] as const)(
       );
       expect(output).not.toContain('REJECTED');
       expect(first.voucher.provider).toBe(provider);
+      // 9: paid by the wallet, then its CIP anyway: one double payment, whose refund proposal
+      // (the system's) a person approved and the wallet provider's refund API paid (decision 114).
+      const wallet = await orderByReference(target, 'mkt-1004');
+      expect(wallet.status).toBe('PAID');
+      expect(output).toContain('"principal":"system:double-payment"');
+      const refunds = await eventually(async () => {
+        const response = await fetch(`${target.apiUrl}/v1/refunds?orderId=${wallet.id}`, {
+          headers: { authorization: `Bearer ${target.apiKey}` },
+        });
+        const { items } = (await response.json()) as { items: Refund[] };
+        return items.every((refund) => refund.status === 'PAID_OUT') ? items : undefined;
+      });
+      expect(refunds).toEqual([
+        expect.objectContaining({
+          reason: 'duplicate_payment',
+          amount: 3000,
+          destination: expect.objectContaining({
+            type: 'wallet_payment',
+            provider: provider === 'dlocal' ? 'dlocal' : 'culqi',
+          }),
+        }),
+      ]);
     });
   },
 );
