@@ -3,11 +3,12 @@ import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
 export const run: HttpEndpoint = async (event) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
-  return { status: 200, body: orderResponse(await cancelOrder(id, pspProvider())) };
+  return { status: 200, body: orderResponse(await cancelOrder(id, pspProvider(), walletProvider())) };
 };
 
 export const handler = httpHandler(run);

@@ -2,6 +2,7 @@ import { expireDueOrders } from '#jobs/expire-orders';
 import { config } from '#platform/config';
 import { type JobRun, jobHandler } from '#platform/job-handler';
 import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 import { jobLeases } from '#store/job-leases';
 
 /** EventBridge Scheduler, every minute: expire unpaid orders before anyone can ship them. */
@@ -12,6 +13,7 @@ export const run: JobRun<object> = (hasTimeLeft) =>
     maxOrders: config().JOB_MAX_ORDERS,
     batchSize: config().PSP_SEARCH_BATCH_SIZE,
     hasTimeLeft,
+    wallet: walletProvider(),
   });
 
 export const handler = jobHandler('expire-orders', run, jobLeases);

@@ -8,6 +8,7 @@ import { reviewRisk } from '#orders/review-risk';
 import { httpHandler, parseJsonBody, parseParams } from '#platform/http';
 import { routeTo } from '#platform/router';
 import { pspProvider } from '#psp/index';
+import { walletProvider } from '#psp/wallets';
 import { batchGetOrders } from '#store/orders-repository';
 import { openReviewOrderIds } from '#store/risk-repository';
 
@@ -24,7 +25,10 @@ export const run = routeTo('risk-review', {
     const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
     const { decision, note } = parseJsonBody(event, RiskReviewRequestSchema);
     const by = String(event.requestContext.authorizer?.keyId ?? 'unknown');
-    return { status: 200, body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider())) };
+    return {
+      status: 200,
+      body: orderResponse(await reviewRisk(id, decision, note, by, pspProvider(), walletProvider())),
+    };
   },
 });
 

@@ -1,12 +1,16 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Order } from '#model/order';
+import { cashOptionId } from '#model/payment-options';
 import { transitioned } from '#model/transition';
 import { orderEventData as eventData } from '#orders/present';
-import { applyPayment } from '#payments/apply-payment';
+import { applyPayment, type ObservedPayment } from '#payments/apply-payment';
+import { walletPaymentOf } from '#payments/found-payments';
+import { closeOptions, closuresFor, type OptionClosers } from '#payments/option-closures';
 import { now } from '#platform/clock';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
+import { closurePut, type OptionClosure } from '#store/option-closures';
 import { getOrder, saveTransition } from '#store/orders-repository';
 import { ALL_BUCKETS, queryPendingBucket } from '#store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
@@ -37,6 +41,8 @@ export interface ExpiryOptions {
   maxOrders: number;
   batchSize: number;
   hasTimeLeft: () => boolean;
+  /** The stage's wallet provider: the final check asks about every open wallet option too (decision 99). */
+  wallet?: OptionClosers['wallet'];
 }
 
 /**
@@ -45,8 +51,11 @@ export interface ExpiryOptions {
  * there is applied (→ PAID), never lost to the expiry. If the PSP cannot answer, the order is not
  * expired — however long the PSP stays down (decision 78): it waits for the next run, and the
  * metric `FinalCheckFailingSeconds` (how long the longest-waiting such order has been due) raises
- * an alarm past the stage's limit. After expiring, the CIP is deleted at the PSP (retried once; a
- * failure never blocks the expiry — the CIP expires there too).
+ * an alarm past the stage's limit. The final check covers every open option: the CIP, and each
+ * wallet option at the wallet provider — a wallet paid whose notification was lost is applied, not
+ * expired (decision 99). After expiring, the CIP is deleted at the PSP (retried once; a failure
+ * never blocks the expiry — the CIP expires there too), and each wallet option is closed at its
+ * provider through a closure written with the expiry, which sync-pending retries.
  */
 export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions): Promise<ExpirySummary> {
   const summary: ExpirySummary = {
@@ -75,6 +84,10 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
   }
   due.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
 
+  const closers: OptionClosers = { psp, wallet: options.wallet };
+  const applyFound = async (payment: ObservedPayment) =>
+    (await applyPayment(payment, 'poll', undefined, closers)).result === 'applied';
+
   let outOfTime = false;
   for await (const batch of searchInBatches(psp, due, options.batchSize)) {
     summary.pspCalls++;
@@ -89,13 +102,27 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
       const status = batch.statuses?.get(order.voucher.cip);
       try {
         if (status?.state === 'paid') {
-          const outcome = await applyPayment(polledPayment(order, status, startedAt), 'poll');
-          if (outcome.result === 'applied') summary.paid++;
+          if (await applyFound(polledPayment(order, status, startedAt))) summary.paid++;
           else summary.skipped++;
           continue;
         }
-        // No final check, no expiry: the order stays pending until the PSP can be asked.
-        if (!batch.statuses) {
+        let walletPayment: ObservedPayment | undefined;
+        let walletAnswered = true;
+        if (batch.statuses) {
+          try {
+            walletPayment = await walletPaymentOf(order, options.wallet, startedAt);
+          } catch (error) {
+            walletAnswered = false;
+            logger.warn('expire-orders: wallet status lookup failed', { orderId: order.id, error });
+          }
+        }
+        if (walletPayment) {
+          if (await applyFound(walletPayment)) summary.paid++;
+          else summary.skipped++;
+          continue;
+        }
+        // No final check, no expiry: the order stays pending until every provider can be asked.
+        if (!batch.statuses || !walletAnswered) {
           summary.checkFailed++;
           const dueSeconds = Math.floor(
             (startedAt.getTime() - Date.parse(order.expiresAt)) / 1000 - options.graceSeconds,
@@ -103,9 +130,12 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
           summary.finalCheckFailingSeconds = Math.max(summary.finalCheckFailingSeconds, dueSeconds);
           continue;
         }
-        if (await expireOrder(order)) {
+        const closures = await expireOrder(order);
+        if (closures) {
           summary.expired++;
           if (!(await deleteCipQuietly(psp, order))) summary.cipDeleteFailures++;
+          // Failures are left pending on their closures for sync-pending (PaymentOptionNotClosed counts them).
+          await closeOptions(closures, closers);
         } else {
           summary.skipped++;
         }
@@ -125,18 +155,23 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
   return summary;
 }
 
-/** PENDING_PAYMENT → EXPIRED, conditional on what was read. False when the order moved on meanwhile. */
-async function expireOrder(order: Order): Promise<boolean> {
-  return withFreshReads(
+/**
+ * PENDING_PAYMENT → EXPIRED, conditional on what was read, with a closure per wallet option in the
+ * same transaction (decision 99). The wallet closures, or undefined when the order moved on meanwhile.
+ */
+async function expireOrder(order: Order): Promise<OptionClosure[] | undefined> {
+  return withFreshReads<OptionClosure[] | undefined>(
     async (round) => {
       const current = round === 1 ? order : await getOrder(order.id, true);
-      if (current?.status !== 'PENDING_PAYMENT') return false;
+      if (current?.status !== 'PENDING_PAYMENT') return undefined;
       const expired = transitioned(current, 'EXPIRED', 'expiry', now());
-      await saveTransition(current, expired, eventData(expired));
-      return true;
+      // Every option but the cash one, which is deleted below as it always was.
+      const closures = closuresFor(current, cashOptionId(current.id), expired.updatedAt);
+      await saveTransition(current, expired, eventData(expired), closures.map(closurePut));
+      return closures;
     },
     // Still changing after every re-read: left for the next run, which reads it afresh.
-    () => false,
+    () => undefined,
   );
 }
 

@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Order } from '#model/order';
-import { applyPayment } from '#payments/apply-payment';
+import { applyPayment, type ObservedPayment } from '#payments/apply-payment';
+import { openWalletOptions, walletPaymentOf } from '#payments/found-payments';
+import type { OptionClosers } from '#payments/option-closures';
 import { now } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
@@ -20,6 +22,8 @@ export interface SyncSummary {
   anomalies: number;
   errors: number;
   pspCalls: number;
+  /** Wallet status lookups: one per open wallet option of the orders examined (decision 99). */
+  walletCalls: number;
   itemsRead: number;
   /** True when pending orders remain beyond this run; the next run continues from there. */
   continues: boolean;
@@ -30,13 +34,19 @@ export interface SyncOptions {
   batchSize: number;
   /** False once the run should stop starting new PSP calls (Lambda time nearly used up). */
   hasTimeLeft: () => boolean;
+  /**
+   * The stage's wallet provider: each pending order's open wallet options are asked about too,
+   * and the options a found payment made redundant are closed at once (decision 99).
+   */
+  wallet?: OptionClosers['wallet'];
 }
 
 const JOB = 'sync-pending';
 
 /**
- * Recovers payments whose notification never came: asks the PSP about pending orders' CIPs and
- * applies every payment found through the same code as webhooks (`source: "poll"`).
+ * Recovers payments whose notification never came: asks the PSP about pending orders' CIPs, and
+ * the wallet provider about their open wallet options, and applies every payment found through
+ * the same code as webhooks (`source: "poll"`) — a second option found paid is a double payment.
  *
  * Work per run is bounded (`maxOrders`): each run reads the next slice of every pending-index
  * bucket, soonest expiry first, and stores where it stopped; when all buckets are exhausted the
@@ -51,6 +61,7 @@ export async function syncPendingOrders(psp: PspProvider, options: SyncOptions):
     anomalies: 0,
     errors: 0,
     pspCalls: 0,
+    walletCalls: 0,
     itemsRead: 0,
     continues: false,
   };
@@ -70,6 +81,18 @@ export async function syncPendingOrders(psp: PspProvider, options: SyncOptions):
   }
   orders.sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
 
+  const closers: OptionClosers = { psp, wallet: options.wallet };
+  const apply = async (order: Order, payment: ObservedPayment) => {
+    try {
+      const outcome = await applyPayment(payment, 'poll', undefined, closers);
+      if (outcome.result === 'applied') summary.paid++;
+      else if (outcome.result === 'anomaly') summary.anomalies++;
+    } catch (error) {
+      summary.errors++;
+      logger.error('sync-pending: could not apply a polled payment', { orderId: order.id, error });
+    }
+  };
+
   let finished = true;
   for await (const batch of searchInBatches(psp, orders, options.batchSize)) {
     summary.pspCalls++;
@@ -84,16 +107,23 @@ export async function syncPendingOrders(psp: PspProvider, options: SyncOptions):
           summary.stillPending++;
           continue;
         }
-        try {
-          const outcome = await applyPayment(polledPayment(order, status, now()), 'poll');
-          if (outcome.result === 'applied') summary.paid++;
-          else if (outcome.result === 'anomaly') summary.anomalies++;
-        } catch (error) {
-          summary.errors++;
-          logger.error('sync-pending: could not apply a polled payment', { orderId: order.id, error });
-        }
+        await apply(order, polledPayment(order, status, now()));
       }
     }
+    // The batch's wallet options, concurrently (one lookup each; the provider has no batch search).
+    await Promise.all(
+      batch.orders.map(async (order) => {
+        summary.walletCalls += openWalletOptions(order, options.wallet).length;
+        let payment: ObservedPayment | undefined;
+        try {
+          payment = await walletPaymentOf(order, options.wallet, now());
+        } catch (error) {
+          summary.errors++;
+          logger.warn('sync-pending: wallet status lookup failed', { orderId: order.id, error });
+        }
+        if (payment) await apply(order, payment);
+      }),
+    );
     if (!options.hasTimeLeft()) {
       finished = false;
       break;

@@ -4,6 +4,7 @@ import { commitOrConflict } from '#orders/order-actions';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import type { PspProvider } from '#psp/provider';
+import type { WalletProvider } from '#psp/wallet-provider';
 import { getOrder } from '#store/orders-repository';
 import { reviewQueueClose } from '#store/risk-repository';
 
@@ -18,6 +19,7 @@ export async function reviewRisk(
   note: string,
   reviewedBy: string,
   psp: PspProvider,
+  wallet?: WalletProvider,
 ): Promise<Order> {
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -32,7 +34,7 @@ export async function reviewRisk(
       { orderStatus: order.status },
     );
   }
-  const current = decision === 'reject' ? await cancelOrder(orderId, psp) : order;
+  const current = decision === 'reject' ? await cancelOrder(orderId, psp, wallet) : order;
   const at = now().toISOString();
   const next: Order = {
     ...current,

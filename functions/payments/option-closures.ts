@@ -50,13 +50,22 @@ export function closuresFor(order: Order, paidOptionId: string, at: string): Opt
 const TRIES = 3;
 const PAUSE_MS = 200;
 
+export type CloseResult = 'closed' | 'refused' | 'pending';
+
+/** The providers' answers meaning "this option can no longer be closed". */
+const REFUSALS = new Set(['not_deletable', 'not_cancellable']);
+
+export const wasRefused = (closure: OptionClosure) => REFUSALS.has(closure.attempts.at(-1)?.outcome ?? '');
+
 /**
  * Closes one option at its provider — the CIP deleted, the wallet order cancelled — recording
- * every attempt on the closure. Done when the provider says it is closed or never had it (or it
- * can no longer be closed: paid or expired there; a payment that got through is a double payment,
- * handled when its notification comes). Otherwise it stays pending for sync-pending's next run.
+ * every attempt on the closure. Done when the provider says it is closed or never had it.
+ * `refused` when the provider will not close it (paid or expired there): it stays pending, without
+ * further tries, until sync-pending reads its state back (payments/found-payments.ts) — a payment
+ * that got through is a double payment whose notification may never come (decision 99).
+ * Otherwise it stays pending for sync-pending's next run.
  */
-export async function closeOption(closure: OptionClosure, closers: OptionClosers): Promise<boolean> {
+export async function closeOption(closure: OptionClosure, closers: OptionClosers): Promise<CloseResult> {
   for (let attempt = 1; attempt <= TRIES; attempt++) {
     let outcome: string;
     try {
@@ -72,11 +81,20 @@ export async function closeOption(closure: OptionClosure, closers: OptionClosers
     } catch (error) {
       outcome = `error: ${error instanceof Error ? error.message : String(error)}`;
     }
-    const done = outcome === 'deleted' || outcome === 'cancelled' || outcome.startsWith('not_');
+    const refused = REFUSALS.has(outcome);
+    const done = outcome === 'deleted' || outcome === 'cancelled' || outcome === 'not_found';
     await recordClosureAttempt(closure.optionId, { at: now().toISOString(), outcome }, done);
     if (done) {
       logger.info('payment option closed', { optionId: closure.optionId, orderId: closure.orderId, outcome });
-      return true;
+      return 'closed';
+    }
+    if (refused) {
+      logger.info('payment option not closable; sync-pending reads its state back', {
+        optionId: closure.optionId,
+        orderId: closure.orderId,
+        outcome,
+      });
+      return 'refused';
     }
     if (attempt < TRIES) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS * attempt));
   }
@@ -85,7 +103,7 @@ export async function closeOption(closure: OptionClosure, closers: OptionClosers
     optionId: closure.optionId,
     orderId: closure.orderId,
   });
-  return false;
+  return 'pending';
 }
 
 export async function closeOptions(closures: readonly OptionClosure[], closers: OptionClosers | undefined) {
@@ -97,18 +115,39 @@ export async function closeOptions(closures: readonly OptionClosure[], closers: 
  * sync-pending's part (decision 104): the closures still pending — the paying call died after its
  * transaction committed, or the provider did not answer its three tries — are tried again, oldest
  * first, while the run has time. Without this a crash between the payment and the close would
- * leave the other option payable for good.
+ * leave the other option payable for good. A closure its provider refused is not tried again:
+ * `checkRefused` reads the option's state back and says whether it is settled (decision 99).
  */
 export async function retryPendingClosures(
   closers: OptionClosers,
-  options: { max: number; hasTimeLeft: () => boolean },
-): Promise<{ retried: number; closed: number }> {
+  options: {
+    max: number;
+    hasTimeLeft: () => boolean;
+    checkRefused?: (closure: OptionClosure) => Promise<{ outcome: string; settled: boolean }>;
+  },
+): Promise<{ retried: number; closed: number; refusedChecked: number }> {
   let retried = 0;
   let closed = 0;
+  let refusedChecked = 0;
   for (const closure of await pendingClosures(options.max)) {
     if (!options.hasTimeLeft()) break;
     retried++;
-    if (await closeOption(closure, closers)) closed++;
+    const result = wasRefused(closure) ? 'refused' : await closeOption(closure, closers);
+    if (result === 'closed') closed++;
+    if (result !== 'refused' || options.checkRefused === undefined) continue;
+    refusedChecked++;
+    // The check's finding, recorded as the closure's last attempt: final when it settles it, else
+    // the next run tries to close the option again.
+    try {
+      const { outcome, settled } = await options.checkRefused(closure);
+      await recordClosureAttempt(closure.optionId, { at: now().toISOString(), outcome }, settled);
+      if (settled) closed++;
+    } catch (error) {
+      logger.warn('a refused closure could not be checked; the next run asks again', {
+        optionId: closure.optionId,
+        error,
+      });
+    }
   }
-  return { retried, closed };
+  return { retried, closed, refusedChecked };
 }
