@@ -256,6 +256,22 @@ function buildAlarms(
     },
     money,
   );
+  // sync-pending retries a closure every run (every 5 minutes) and counts each run's failure:
+  // failures in 3 of 4 five-minute periods (a run may fall late into the next) are a provider that
+  // has not closed it for a quarter of an hour, not a blip the next run repairs (decision 99).
+  alarm(
+    'payment-option-not-closed',
+    {
+      alarmDescription:
+        'A payment option another payment made redundant could not be closed at its provider for 15 minutes (CIP not deleted, wallet order not cancelled): the buyer can still pay it, a double payment. docs/runbook.md, "A payment option stays open".',
+      metric: appMetric('PaymentOptionNotClosed'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 4,
+      datapointsToAlarm: 3,
+    },
+    money,
+  );
   alarm(
     'ledger-integrity-differences',
     {

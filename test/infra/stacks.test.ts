@@ -865,6 +865,38 @@ describe('alarms', () => {
     expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain(String(id));
   });
 
+  it('page (through money at risk) when a payment option stays open at its provider for 15 minutes', () => {
+    // The metric the closure emits when it gives up its tries (functions/payments/option-closures.ts).
+    expect(readFileSync('functions/payments/option-closures.ts', 'utf8')).toContain(
+      "addMetric('PaymentOptionNotClosed'",
+    );
+    for (const stage of ['prod', 'dev'] as const) {
+      synthesized[stage].service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'PaymentOptionNotClosed',
+        Namespace: 'PagoEfectivoMarketplace',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 4,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [Match.anyValue()],
+        AlarmDescription: Match.stringLikeRegexp('docs/runbook.md'),
+      });
+    }
+    const [id] = Object.keys(
+      service.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'PaymentOptionNotClosed' },
+      }),
+    );
+    const composite = Object.values(
+      service.findResources('AWS::CloudWatch::CompositeAlarm') as Record<string, Resource>,
+    )[0];
+    expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain(String(id));
+    expect(readFileSync('docs/runbook.md', 'utf8')).toContain('A payment option stays open');
+  });
+
   it("page when due orders wait for their final check longer than the stage's limit", () => {
     // The expirer never expires an order unchecked (decision 78): a PSP down shows here instead.
     for (const stage of ['prod', 'dev'] as const) {

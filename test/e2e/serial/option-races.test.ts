@@ -205,6 +205,10 @@ describe('a lost notification found by polling (decision 99)', () => {
     expect(reasons.filter((reason) => reason === 'payment')).toHaveLength(1);
     expect(reasons).not.toContain('unmatched_payment');
     expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(0);
+    // The fulfilment gate goes by the order: paid by its wallet, it may ship.
+    const fulfilled = await api<OrderView>('POST', `/v1/orders/${order.id}/fulfil`);
+    expect(fulfilled.status).toBe(200);
+    expect(fulfilled.body).toMatchObject({ status: 'FULFILLED', payment: { optionId: walletId } });
   });
 
   it('the CIP paid without notification just before the wallet paid the order: the refused deletion is read back and the CIP payment becomes a double payment', async () => {
