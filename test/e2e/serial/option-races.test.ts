@@ -15,8 +15,8 @@ import { paidBody, postNotification } from '../../support/notifications';
  * Issue 30, "Bad input and faults": an order payable by its CIP and by a wallet QR, both paid —
  * within the same second, notifications in either order, duplicated, or lost and found by polling
  * (decision 99). Every case ends the same way: exactly one payment applied, the other a
- * `double_payment` anomaly with its money in suspense once, nothing applied twice, and the trial
- * balance at 0. Serial: sync-pending and the expirer are run on demand and the clock is moved.
+ * `double_payment` anomaly with its money in suspense once and one refund proposal, nothing
+ * applied twice, and the trial balance at 0. Serial: sync-pending and the expirer are run on demand and the clock is moved.
  */
 
 type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
@@ -132,6 +132,16 @@ async function expectOnePaymentOneDouble(orderId: string, other: string) {
   const reasons = await journalReasons(orderId);
   expect(reasons.filter((reason) => reason === 'unmatched_payment')).toHaveLength(1);
   expect(reasons.filter((reason) => reason === 'payment' || reason === 'late_payment')).toHaveLength(1);
+  // One refund proposal per double payment (decision 114): back through the wallet either way.
+  const refunds = (
+    await api<{ items: { requestedBy?: { principal?: string }; amount: number }[] }>(
+      'GET',
+      `/v1/refunds?orderId=${orderId}`,
+    )
+  ).body.items;
+  expect(refunds.filter((refund) => refund.requestedBy?.principal === 'system:double-payment')).toEqual([
+    expect.objectContaining({ amount: AMOUNT }),
+  ]);
   const balance = await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN');
   expect(balance.body.total).toBe(0);
   return order;
