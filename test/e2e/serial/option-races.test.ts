@@ -1,11 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import { listBucketFor } from '#contract/entities/key-parts';
 import type { Order } from '#model/order';
 import type { PaymentOption } from '#model/payment-options';
 import { dynamo } from '#platform/aws';
 import { indexQuery } from '#store/cursor';
-import { journalEntryEntity } from '#store/entities/journal-entry';
-import { listBucketFor } from '#store/entities/key-parts';
 import { getClosure } from '#store/option-closures';
 import { DEFAULT_CULQI_SANDBOX } from '../../../local/sandbox/server';
 import { api, eventually, orderRequest, sandbox, stackNow } from '../../support/api';
