@@ -179,7 +179,7 @@ export async function coldStartLevers(built: BuiltFunction[], environments: Lamb
     },
     {
       name: 's3',
-      label: '+ the S3 client (the settlement functions loaded it, decision 61)',
+      label: '+ the S3 client (reconcile-upload loads it at import, decision 118)',
       imports: "import { S3Client } from '@aws-sdk/client-s3';",
       uses: 'new S3Client({})',
     },

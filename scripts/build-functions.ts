@@ -119,6 +119,7 @@ const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'DynamoDBClient',
   '@aws-sdk/client-sqs': 'SQSClient',
   '@aws-sdk/client-eventbridge': 'EventBridgeClient',
+  '@aws-sdk/client-s3': 'S3Client',
 };
 
 /**
@@ -160,6 +161,8 @@ const ON_DEMAND_LIBRARIES: Record<string, string> = {
   exceljs: 'exceljs',
   // Read at a function's first secret (platform/secrets.ts, decision 102), not at its import.
   '@aws-sdk/client-secrets-manager': 'secrets-manager',
+  // The S3 client and presigner, read at the settlements function's first upload URL (decision 118).
+  '#platform/s3-presigner': 's3-presigner',
 };
 
 const onDemandLibraries: Plugin = {

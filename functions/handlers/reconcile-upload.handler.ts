@@ -3,7 +3,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
 import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
-import { objectBody, objectMetadata } from '#platform/s3';
+import { objectBody, objectMetadata } from '#platform/s3-objects';
 import { importReport } from '#settlements/reconcile';
 
 /** Stop starting batches this long before Lambda's timeout; the retried invocation resumes. */

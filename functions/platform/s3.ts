@@ -1,102 +1,30 @@
-import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
-import { buildQueryString, extendedEncodeURIComponent, HttpRequest } from '@smithy/core/protocols';
-import { awsSigner, bodyText, resetAwsHttpForTests, sendSigned } from './aws-http';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { config } from './config';
 
 /**
- * The three S3 calls the settlement functions make — presign a report upload (PUT), then HEAD and
- * GET the uploaded report — signed by the AWS SDK's own SigV4 signer and sent by its Node HTTP
- * handler, without `@aws-sdk/client-s3` (decision 61). Two reasons: that client cost each of the
- * two functions ~15 ms of every cold start (its endpoint rules, checksum and XML machinery, for
- * three calls); and its presigner, since SDK 3.729, signs the CRC32 of an *empty* body into every
- * PutObject URL (`x-amz-checksum-crc32=AAAAAA==`, aws/aws-sdk-js-v3#6994), so S3 refused every
- * real upload through the URLs we handed out. test/unit/s3.test.ts holds our URL equal to the
- * SDK's presigner configured to add checksums only when required; test/integration/s3.test.ts
- * uploads through it and reads the report back from s3rver, a real S3 protocol server.
+ * S3 through the AWS SDK's own client (decision 118; decision 61 had signed the three calls by
+ * hand). This module presigns report uploads (the settlements function, one route of many) and
+ * loads the S3 client and presigner for that at the first upload URL, as an on-demand library of
+ * their own (`s3-presigner.ts`, scripts/build-functions.ts) — the settlements function's import
+ * stays its DynamoDB floor. Reading the uploaded report (HEAD, GET) is `s3-objects.ts`, which
+ * loads the client with the function: reconcile-upload needs it on every invocation.
+ *
+ * Checksums only when S3 requires them: by default the SDK's presigner signs the CRC32 of an
+ * *empty* body into every PutObject URL (`x-amz-checksum-crc32=AAAAAA==`, aws/aws-sdk-js-v3#6994),
+ * and S3 refuses any real upload through it. test/integration/s3-reports.test.ts uploads through
+ * our URL with plain `fetch` to a local S3 stand-in that checks checksums as S3 does.
  */
-
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-
-interface S3Endpoint {
-  protocol: 'http:' | 'https:';
-  hostname: string;
-  port?: number;
-  /** Path-style (`/bucket/key`) against an endpoint override; virtual-hosted in AWS. */
-  pathStyle: boolean;
-}
-
-function endpointFor(bucket: string): S3Endpoint {
-  const override = config().S3_ENDPOINT;
-  if (override === undefined)
-    return {
-      protocol: 'https:',
-      hostname: `${bucket}.s3.${config().AWS_REGION}.amazonaws.com`,
-      pathStyle: false,
-    };
-  const url = new URL(override);
+export function s3ClientConfig(): S3ClientConfig {
+  const { AWS_REGION, S3_ENDPOINT } = config();
   return {
-    protocol: url.protocol === 'http:' ? 'http:' : 'https:',
-    hostname: url.hostname,
-    ...(url.port === '' ? {} : { port: Number(url.port) }),
-    pathStyle: true,
+    region: AWS_REGION,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // A report read is a stream of a few MB at most; a stalled socket fails the invocation (retried).
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // Locally an S3 stand-in on one host: path-style (`/bucket/key`); in AWS virtual-hosted.
+    ...(S3_ENDPOINT === undefined ? {} : { endpoint: S3_ENDPOINT, forcePathStyle: true }),
   };
-}
-
-/** The request for `key` in `bucket`: each path segment encoded as S3 expects, `/` kept. */
-function objectRequest(
-  method: 'PUT' | 'GET' | 'HEAD',
-  bucket: string,
-  key: string,
-  headers: Record<string, string> = {},
-  query: Record<string, string> = {},
-): HttpRequest {
-  const endpoint = endpointFor(bucket);
-  const encodedKey = key.split('/').map(extendedEncodeURIComponent).join('/');
-  const host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`;
-  return new HttpRequest({
-    method,
-    protocol: endpoint.protocol,
-    hostname: endpoint.hostname,
-    ...(endpoint.port === undefined ? {} : { port: endpoint.port }),
-    path: endpoint.pathStyle ? `/${bucket}/${encodedKey}` : `/${encodedKey}`,
-    headers: { host, ...headers },
-    query,
-  });
-}
-
-export interface PresignedUpload {
-  bucket: string;
-  key: string;
-  contentType: string;
-  /** Stored as the object's `x-amz-meta-*`; the uploader sends them as headers too. */
-  metadata: Record<string, string>;
-  expiresInSeconds: number;
-}
-
-/**
- * A URL to PUT one object with, valid `expiresInSeconds`: content type signed (the uploader must
- * send it), metadata and the unsigned payload in the query, as the SDK's presigner writes it —
- * without a checksum of a body that does not exist yet.
- */
-export async function presignUpload(upload: PresignedUpload, signingDate?: Date): Promise<string> {
-  const metadata = Object.fromEntries(
-    Object.entries(upload.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value]),
-  );
-  const request = objectRequest(
-    'PUT',
-    upload.bucket,
-    upload.key,
-    { 'content-type': upload.contentType, 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD, ...metadata },
-    { 'x-id': 'PutObject' },
-  );
-  const presigned = await awsSigner('s3').presign(request, {
-    expiresIn: upload.expiresInSeconds,
-    signableHeaders: new Set(['content-type']),
-    ...(signingDate === undefined ? {} : { signingDate }),
-  });
-  const port = presigned.port === undefined ? '' : `:${presigned.port}`;
-  return `${presigned.protocol}//${presigned.hostname}${port}${presigned.path}?${buildQueryString(presigned.query ?? {})}`;
 }
 
 /**
@@ -113,36 +41,52 @@ export class S3ObjectError extends Error {
   }
 }
 
-async function send(request: HttpRequest): Promise<IncomingMessage> {
-  const response = await sendSigned('s3', request);
-  if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
-  let text = '';
-  if (request.method !== 'HEAD') text = await bodyText(response.body);
-  else response.body.resume();
-  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${response.statusCode}`;
-  throw new S3ObjectError(
-    response.statusCode,
-    `S3 ${request.method} ${request.path} failed: ${code} (${response.statusCode})`,
+export interface PresignedUpload {
+  bucket: string;
+  key: string;
+  contentType: string;
+  /** Stored as the object's `x-amz-meta-*`; the uploader sends them as headers too. */
+  metadata: Record<string, string>;
+  expiresInSeconds: number;
+}
+
+type Presigner = typeof import('./s3-presigner');
+let presigning: Promise<{ sdk: Presigner; client: InstanceType<Presigner['S3Client']> }> | undefined;
+
+function presigner() {
+  // Bundled apart and imported by its subpath name: the build maps that name to the library's file.
+  presigning ??= import('#platform/s3-presigner').then((sdk) => ({
+    sdk,
+    client: new sdk.S3Client(s3ClientConfig()),
+  }));
+  return presigning;
+}
+
+/**
+ * A URL to PUT one object with, valid `expiresInSeconds`: the content type signed (the uploader
+ * must send it), the metadata in the query, the payload unsigned — and no checksum of a body that
+ * does not exist yet.
+ */
+export async function presignUpload(upload: PresignedUpload, signingDate?: Date): Promise<string> {
+  const { sdk, client } = await presigner();
+  return sdk.getSignedUrl(
+    client,
+    new sdk.PutObjectCommand({
+      Bucket: upload.bucket,
+      Key: upload.key,
+      ContentType: upload.contentType,
+      Metadata: upload.metadata,
+    }),
+    {
+      expiresIn: upload.expiresInSeconds,
+      signableHeaders: new Set(['content-type']),
+      ...(signingDate === undefined ? {} : { signingDate }),
+    },
   );
 }
 
-/** The object's user metadata (`x-amz-meta-*`, names without the prefix). */
-export async function objectMetadata(bucket: string, key: string): Promise<Record<string, string>> {
-  const response = await send(objectRequest('HEAD', bucket, key));
-  response.resume();
-  return Object.fromEntries(
-    Object.entries(response.headers)
-      .filter(([name]) => name.startsWith('x-amz-meta-'))
-      .map(([name, value]) => [name.slice('x-amz-meta-'.length), String(value)]),
-  );
-}
-
-/** The object's bytes as a stream (read it to the end, or destroy it). */
-export async function objectBody(bucket: string, key: string): Promise<Readable> {
-  return send(objectRequest('GET', bucket, key));
-}
-
-/** For tests that change the environment (region, endpoint) after a call. */
-export function resetS3ForTests(): void {
-  resetAwsHttpForTests();
+/** For tests that change the environment (region, endpoint, credentials) between calls. */
+export function resetS3PresignerForTests(): void {
+  void presigning?.then(({ client }) => client.destroy());
+  presigning = undefined;
 }

@@ -78,19 +78,25 @@ describe('function bundles', () => {
   });
 
   it('load their on-demand libraries from bundles of their own, not from chunks of the handler', () => {
-    // The tracer (stages that trace AWS SDK calls) and exceljs (.xlsx settlement reports) are
-    // built beside the functions that import them (decision 70); each must load by itself and give
-    // what the code takes from it, in a fresh process as Lambda would.
+    // The tracer (stages that trace AWS SDK calls), exceljs (.xlsx settlement reports) and the S3
+    // client with its presigner (upload URLs, decision 118) are built beside the functions that
+    // import them (decision 70); each must load by itself and give what the code takes from it, in
+    // a fresh process as Lambda would.
     const script = `
       const tracer = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'get-order', 'tracer.mjs')).href)});
       const excel = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'settlements', 'exceljs.mjs')).href)});
+      const s3 = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'settlements', 's3-presigner.mjs')).href)});
+      const url = await s3.getSignedUrl(
+        new s3.S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+        new s3.PutObjectCommand({ Bucket: 'reports', Key: 'incoming/a.csv' }),
+      );
       const traced = new tracer.Tracer({ serviceName: 'bundle-test' }).captureAWSv3Client({ middlewareStack: { remove() {}, use() {} }, config: {} });
-      process.stdout.write(JSON.stringify([typeof traced, typeof new excel.default.Workbook().xlsx.load]));`;
+      process.stdout.write(JSON.stringify([typeof traced, typeof new excel.default.Workbook().xlsx.load, new URL(url).host]));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
     });
     expect(child.status, child.stderr).toBe(0);
-    expect(JSON.parse(child.stdout)).toEqual(['object', 'function']);
+    expect(JSON.parse(child.stdout)).toEqual(['object', 'function', 'reports.s3.us-east-1.amazonaws.com']);
   });
 });

@@ -1,58 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Context, S3Event } from 'aws-lambda';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as reconcileUpload } from '#handlers/reconcile-upload.handler';
 import type { Order } from '#model/order';
 import { resetConfigForTests } from '#platform/config';
-import { objectBody, objectMetadata, presignUpload, resetS3ForTests, S3ObjectError } from '#platform/s3';
+import { presignUpload, resetS3PresignerForTests, S3ObjectError } from '#platform/s3';
+import { objectBody, objectMetadata, resetS3ObjectsForTests } from '#platform/s3-objects';
 import { listSettlements } from '#store/settlements-repository';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+import { type S3StandIn, startS3StandIn } from '../support/s3-stand-in';
 
 /**
- * The settlement report upload path against a real S3 protocol server (s3rver, on 127.0.0.1):
- * the presigned URL POST /v1/settlements/uploads hands out, the upload through it as a
- * marketplace would send it, and the reconcile-upload function reading the report back (HEAD +
- * GET) and importing it into DynamoDB Local. s3rver checks requests' shape and access key, not
- * SigV4 signatures: test/unit/s3.test.ts holds the signatures equal to the AWS SDK's.
+ * The settlement report upload path against the local S3 stand-in (s3rver, a real S3 protocol
+ * server on 127.0.0.1, behind a front that checks flexible checksums as S3 does): the presigned
+ * URL POST /v1/settlements/uploads hands out, the upload through it as a marketplace would send
+ * it, and the reconcile-upload function reading the report back (HEAD + GET) through the SDK's S3
+ * client and importing it into DynamoDB Local.
  */
-// s3rver's accounts live in its internal registry; the local stack's key must be one of them.
-const { DUMMY_ACCOUNT } = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
-  DUMMY_ACCOUNT: { createKeyPair: (id: string, secret: string) => void };
-};
-
 const BUCKET = 'settlement-reports';
 const saved = { ...process.env };
-let server: S3rver;
-let directory: string;
+let s3: S3StandIn;
+
+function resetS3Clients(): void {
+  resetS3PresignerForTests();
+  resetS3ObjectsForTests();
+}
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = (await server.run()) as AddressInfo;
-  DUMMY_ACCOUNT.createKeyPair(process.env.AWS_ACCESS_KEY_ID ?? '', process.env.AWS_SECRET_ACCESS_KEY ?? '');
-  process.env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
+  s3 = await startS3StandIn([BUCKET]);
+  process.env.S3_ENDPOINT = s3.endpoint;
   resetConfigForTests();
-  resetS3ForTests();
+  resetS3Clients();
 });
 
 afterAll(async () => {
-  await server.close();
-  rmSync(directory, { recursive: true, force: true });
+  await s3.close();
   process.env = { ...saved };
   resetConfigForTests();
-  resetS3ForTests();
+  resetS3Clients();
 });
 
 const context = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 120_000 } as Context;
@@ -119,6 +106,46 @@ describe('settlement reports through S3', () => {
     const imported = settlements.find((settlement) => settlement.fileName === metadata['file-name']);
     expect(imported).toMatchObject({ status: 'COMPLETED', importedBy: 'key_s3_test' });
     expect(imported?.counts.matched).toBe(1);
+  });
+
+  it('accept a presigned PUT sent with plain fetch and no checksum header (checksums only when required)', async () => {
+    const key = `incoming/${randomUUID()}.csv`;
+    const url = await presignUpload({
+      bucket: BUCKET,
+      key,
+      contentType: 'text/csv',
+      metadata: { 'file-name': 'curl.csv' },
+      expiresInSeconds: 60,
+    });
+    const body = 'fecha,cip,monto\n2026-12-03,1234567,100.00\n';
+    // What a browser or `curl -T` sends: the signed content type and the bytes, nothing else.
+    const upload = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body });
+    expect(upload.status, await upload.clone().text()).toBe(200);
+
+    const chunks: Buffer[] = [];
+    for await (const chunk of await objectBody(BUCKET, key)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(body);
+    expect(await objectMetadata(BUCKET, key)).toEqual({ 'file-name': 'curl.csv' });
+  });
+
+  it('are refused, as S3 refuses them, when the URL signs the checksum of an empty body (the SDK default)', async () => {
+    // The stand-in's check, held against what made every real upload fail (aws-sdk-js-v3#6994):
+    // the SDK's presigner with its default checksum setting.
+    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true });
+    const url = await getSignedUrl(
+      client,
+      new PutObjectCommand({ Bucket: BUCKET, Key: `incoming/${randomUUID()}.csv`, ContentType: 'text/csv' }),
+      { expiresIn: 60, signableHeaders: new Set(['content-type']) },
+    );
+    client.destroy();
+    expect(new URL(url).searchParams.get('x-amz-checksum-crc32')).toBe('AAAAAA==');
+    const upload = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b\n',
+    });
+    expect(upload.status).toBe(400);
+    expect(await upload.text()).toContain('<Code>BadDigest</Code>');
   });
 
   it('answer a missing report with S3 error and status, not a hang or an empty stream', async () => {

@@ -2,10 +2,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfigForTests } from '#platform/config';
-import { type PresignedUpload, presignUpload, resetS3ForTests } from '#platform/s3';
+import { type PresignedUpload, presignUpload, resetS3PresignerForTests } from '#platform/s3';
 
-// Fixed credentials and clock, so the two signers can be compared byte for byte. The AWS SDK's
-// S3 client and presigner are dev dependencies: the oracle here, not part of any bundle.
+// Fixed credentials and clock, so URLs can be compared byte for byte. Ours is made by the SDK's
+// presigner too (decision 118): the comparisons hold its configuration (checksums only when
+// required), the hoisted metadata and the signed headers, not a signer of our own.
 const CREDENTIALS = {
   accessKeyId: 'AKIDEXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
@@ -22,14 +23,14 @@ beforeEach(() => {
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.S3_ENDPOINT;
   resetConfigForTests();
-  resetS3ForTests();
+  resetS3PresignerForTests();
 });
 
 afterEach(() => {
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, saved);
   resetConfigForTests();
-  resetS3ForTests();
+  resetS3PresignerForTests();
 });
 
 /** What the SDK's presigner writes for the same upload, with checksums only where S3 requires them. */
@@ -72,7 +73,7 @@ const uploads: PresignedUpload[] = [
 ];
 
 describe('presigned report uploads', () => {
-  it('are signed exactly as the AWS SDK presigner signs them (checksums when required)', async () => {
+  it('are the AWS SDK presigner configured to add checksums only when required', async () => {
     for (const upload of uploads)
       expect(await presignUpload(upload, SIGNING_DATE)).toBe(await sdkPresigned(upload, 'WHEN_REQUIRED'));
   });
@@ -89,9 +90,18 @@ describe('presigned report uploads', () => {
     expect(ours.host).toBe('prod-settlement-reports-1a2b3c.s3.sa-east-1.amazonaws.com');
   });
 
+  it("are path-style against the stage's S3 endpoint (the local stand-in)", async () => {
+    process.env.S3_ENDPOINT = 'http://127.0.0.1:4569';
+    resetConfigForTests();
+    resetS3PresignerForTests();
+    const [upload] = uploads as [PresignedUpload];
+    const url = new URL(await presignUpload(upload, SIGNING_DATE));
+    expect(`${url.origin}${url.pathname}`).toBe(`http://127.0.0.1:4569/${upload.bucket}/${upload.key}`);
+  });
+
   it('sign a session token in, when the role has one (as in Lambda)', async () => {
     process.env.AWS_SESSION_TOKEN = 'session-token/with+chars=';
-    resetS3ForTests();
+    resetS3PresignerForTests();
     const [upload] = uploads as [PresignedUpload];
     const url = new URL(await presignUpload(upload, SIGNING_DATE));
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('session-token/with+chars=');
