@@ -504,13 +504,15 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
     },
     'POST /v1/orders/{id}/cancel': {
       operationId: 'cancelOrder',
-      summary: 'Cancel a pending order and delete its CIP (PENDING_PAYMENT → CANCELLED)',
+      summary: 'Cancel a pending order and delete its CIP and wallet orders (PENDING_PAYMENT → CANCELLED)',
       parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
       responses: {
         '200': json('The cancelled order.', ref('Order')),
         ...commonErrors,
         '404': problem('No such order.'),
-        '409': problem('The order is not PENDING_PAYMENT, or its voucher was just paid.'),
+        '409': problem(
+          'The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete).',
+        ),
         '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
       },
     },

@@ -67,7 +67,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a pending order and delete its CIP (PENDING_PAYMENT → CANCELLED) */
+        /** Cancel a pending order and delete its CIP and wallet orders (PENDING_PAYMENT → CANCELLED) */
         post: operations["cancelOrder"];
         delete?: never;
         options?: never;
@@ -2421,7 +2421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order is not PENDING_PAYMENT, or its voucher was just paid. */
+            /** @description The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete). */
             409: {
                 headers: {
                     [name: string]: unknown;
