@@ -1,0 +1,92 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import type { Anomaly } from '#model/anomaly';
+import type { Order } from '#model/order';
+import type { PaymentOption } from '#model/payment-options';
+import type { Refund } from '#model/refund';
+import { applyPayment } from '#payments/apply-payment';
+import { dynamo } from '#platform/aws';
+import { tableName } from '#platform/config';
+import { api, eventually, orderRequest, sandbox, stackNow } from '../support/api';
+
+type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
+
+const entryExists = async (entryId: string) =>
+  (
+    await dynamo().send(
+      new GetCommand({ TableName: tableName(), Key: journalEntryEntity.key(entryId), ConsistentRead: true }),
+    )
+  ).Item !== undefined;
+
+/** A local order (cash + wallet) paid by its wallet: PAID, its CIP closed. */
+async function walletPaidOrder(): Promise<OrderView> {
+  const base = orderRequest();
+  const order = (
+    await api<OrderView>('POST', '/v1/orders', {
+      body: {
+        ...base,
+        amount: 8_000,
+        paymentMethods: ['cash', 'wallet'],
+        splits: [{ sellerId: 'seller-dp', amount: 8_000, fee: 800 }],
+      },
+    })
+  ).body;
+  const walletId = order.paymentOptions.find((option) => option.method === 'wallet')?.id;
+  await sandbox('POST', `/_sandbox/wallets/${walletId}/pay`, { notify: true });
+  return eventually(async () => {
+    const { body } = await api<OrderView>('GET', `/v1/orders/${order.id}`);
+    return body.status === 'PAID' ? body : undefined;
+  });
+}
+
+describe('a double payment seen many ways is one anomaly with one refund proposal (decision 114)', () => {
+  it('found by polling, then notified three times at once: one anomaly, one suspense entry, one proposal', async () => {
+    const order = await walletPaidOrder();
+    const paidAt = await stackNow();
+    const cip = order.voucher.cip;
+    // sync-pending's view of the CIP first (no operation number), then its notification, duplicated.
+    const polled = await applyPayment(
+      { cip, operationNumber: null, amountMinor: 8_000, currency: 'PEN', paidAt },
+      'poll',
+    );
+    expect(polled).toMatchObject({ result: 'anomaly', type: 'double_payment' });
+    const notified = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        applyPayment(
+          {
+            cip,
+            operationNumber: '6100200',
+            amountMinor: 8_000,
+            currency: 'PEN',
+            paidAt,
+            transactionCode: order.id,
+          },
+          'webhook',
+        ),
+      ),
+    );
+    expect(notified.map((outcome) => outcome.result)).toEqual(['anomaly', 'anomaly', 'anomaly']);
+
+    const ofOrder = (
+      await api<{ items: Anomaly[] }>('GET', '/v1/anomalies?type=double_payment&limit=100')
+    ).body.items.filter((anomaly) => anomaly.orderId === order.id);
+    expect(ofOrder).toHaveLength(1);
+    const refunds = (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body.items;
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({
+      id: ofOrder[0]?.refundId,
+      status: 'REQUESTED',
+      amount: 8_000,
+      anomalyId: ofOrder[0]?.id,
+      requestedBy: { principal: 'system:double-payment' },
+    });
+    // Its cash went to suspense once, under the option's key, whichever sighting came first.
+    expect(await entryExists(`unmatched_payment:${cip}:double`)).toBe(true);
+    expect(await entryExists(`unmatched_payment:${cip}:polled`)).toBe(false);
+    expect(await entryExists(`unmatched_payment:${cip}:6100200`)).toBe(false);
+    const after = (await api<OrderView>('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(0);
+  });
+});
