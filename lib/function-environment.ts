@@ -1,4 +1,4 @@
-import type { StageConfig } from './stage-config';
+import { type StageConfig, walletProviderOf } from './stage-config';
 import { type FunctionName, type FunctionSpec, SCHEDULES } from './topology';
 
 interface Setting {
@@ -26,6 +26,16 @@ const SETTINGS: readonly Setting[] = [
   {
     when: (_spec, _name, config) => config.traceAwsSdkCalls,
     variables: () => ({ TRACE_AWS_SDK_CALLS: 'true' }),
+  },
+  // The wallet functions are told whose wallet they offer (a stage may set it apart from `provider`).
+  {
+    when: (spec) => spec.wallet === true,
+    variables: (config) => ({ WALLET_PROVIDER: walletProviderOf(config) }),
+  },
+  // Any function may apply a payment (webhook, poll, final check): each books a wallet one with the stage's fee rule.
+  {
+    when: (_spec, _name, config) => config.walletFees !== undefined,
+    variables: (config) => ({ WALLET_FEES: JSON.stringify(config.walletFees) }),
   },
   // Read by every PSP-calling bundle (both adapters are in it): the stage's, not config.ts's default.
   { when: (spec) => spec.psp === 'api', variables: (config) => ({ DLOCAL_BASE_URL: config.dlocalBaseUrl }) },

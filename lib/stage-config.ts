@@ -8,7 +8,7 @@ import {
   type RiskRule,
   type SettlementConfig,
 } from '#contract/stage-defaults';
-import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName } from './topology';
+import { DEFAULT_EXPIRY_GRACE_SECONDS, type ProviderName, type WalletProviderName } from './topology';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -49,6 +49,18 @@ export interface StageConfig {
   provider: ProviderName;
   /** dLocal's API for the stage (sandbox or production), used when `provider` is dlocal. */
   dlocalBaseUrl: string;
+  /** Who runs the stage's wallet option; absent: Culqi beside PagoEfectivo, dLocal's Yape beside dLocal. */
+  walletProvider?: WalletProviderName;
+  /**
+   * Each wallet provider's fee (decision 115): `{culqi?|dlocal?: {ratePercent, fixedMinor: {PEN}, taxPercent}}`;
+   * absent: model/wallet-fees.ts's placeholders (neither provider publishes its wallet fee).
+   */
+  walletFees?: Partial<
+    Record<
+      WalletProviderName,
+      { ratePercent: number; fixedMinor: Record<string, number>; taxPercent: number }
+    >
+  >;
   logRetention: RetentionDays;
   /** Stateful resources (table, queues, secret): RETAIN outside dev. */
   removalPolicy: RemovalPolicy;
@@ -317,4 +329,11 @@ export function alarmSubscriptionsFor(
 export function parseStage(value: unknown): Stage {
   if (typeof value === 'string' && (STAGES as readonly string[]).includes(value)) return value as Stage;
   throw new Error(`Unknown stage ${JSON.stringify(value)}; use -c stage=${STAGES.join('|')}`);
+}
+
+/** The stage's wallet provider: its setting, else the one that goes with its voucher provider (as config.ts reads it). */
+export function walletProviderOf(
+  config: Pick<StageConfig, 'provider' | 'walletProvider'>,
+): WalletProviderName {
+  return config.walletProvider ?? (config.provider === 'dlocal' ? 'dlocal' : 'culqi');
 }

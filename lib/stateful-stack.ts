@@ -44,6 +44,8 @@ export class StatefulStack extends PartedStack {
   readonly cursorKeySecret: Secret;
   /** dLocal's merchant credentials, in stages whose provider is dLocal (same key). */
   readonly dlocalSecret: Secret | undefined;
+  /** Culqi's secret key, in stages whose wallet provider is Culqi (same key). */
+  readonly culqiSecret: Secret | undefined;
   /** Where EventBridge Scheduler puts job invocations it could not deliver after its retries. */
   readonly jobsDeadLetterQueue: Queue;
   /** The stage's bus for order events (detail-types order.*, payment.anomaly, webhook_endpoint.disabled). */
@@ -74,6 +76,7 @@ export class StatefulStack extends PartedStack {
       pspSecretKey: this.pspSecretKey,
       cursorKeySecret: this.cursorKeySecret,
       dlocalSecret: this.dlocalSecret,
+      culqiSecret: this.culqiSecret,
     } = this.credentials);
     this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', {
       stage: props.stage,

@@ -182,6 +182,11 @@ export interface FunctionSpec {
   rawNotifications?: 'write';
   /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
   psp?: 'api' | 'signatureKey';
+  /**
+   * Calls the stage's wallet provider (decision 104; ingest-webhook only checks Culqi's webhook
+   * basic auth): on a Culqi stage, the Culqi secret (CULQI_SECRET_ARN) and WALLET_PROVIDER.
+   */
+  wallet?: true;
   /** Serves listings: seals and opens their cursors with the stage's cursor key (decision 76). */
   cursors?: true;
   sendsTo?: QueueName;
@@ -230,6 +235,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'create-order': {
     entry: 'functions/handlers/create-order.handler.ts',
+    wallet: true,
     timeoutSeconds: 20,
     memoryMb: 512,
     // Query + BatchGetItem: the risk rules read the buyer's recent orders; UpdateItem: risk counters.
@@ -266,6 +272,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'add-payment-option': {
     entry: 'functions/handlers/add-payment-option.handler.ts',
+    wallet: true,
     timeoutSeconds: 20,
     memoryMb: 512,
     table: TRANSITION,
@@ -281,6 +288,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   openapi: { entry: 'functions/handlers/openapi.handler.ts', timeoutSeconds: 5, memoryMb: 256 },
   'ingest-webhook': {
     entry: 'functions/handlers/ingest-webhook.handler.ts',
+    wallet: true,
     timeoutSeconds: 10,
     memoryMb: 256,
     rawNotifications: 'write',
@@ -289,6 +297,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'apply-payment': {
     entry: 'functions/handlers/apply-payment.handler.ts',
+    wallet: true,
     timeoutSeconds: 30,
     memoryMb: 512,
     table: APPLY_PAYMENT,
@@ -355,6 +364,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.handler.ts',
+    wallet: true,
     timeoutSeconds: 120,
     memoryMb: 512,
     // …and deletes a payment's unconfirmed-date marker once the provider's date is recorded.

@@ -109,15 +109,30 @@ function sharesOf(order: Pick<Order, 'splits'>): JournalLine[] {
   ];
 }
 
-/** An order paid on time: PagoEfectivo owes us the cash; we owe the sellers and earn the fees. */
-export function paymentEntry(order: Order, at: string): JournalEntry {
+/**
+ * An order paid on time: the provider owes us the cash; we owe the sellers and earn the fees. A
+ * wallet payment (decision 115) books its provider's fee at once — the provider keeps it before
+ * paying out, and no settlement report of it is read (decision 106) — so the receivable is the
+ * net it will pay, and the fee and its tax are expenses, as a PagoEfectivo settlement books them.
+ */
+export function paymentEntry(
+  order: Order,
+  at: string,
+  providerFee: { commission: number; tax: number } = { commission: 0, tax: 0 },
+): JournalEntry {
+  const kept = providerFee.commission + providerFee.tax;
   return journalEntry({
     id: `payment:${order.id}`,
     at,
     currency: order.currency,
     reason: 'payment',
     orderId: order.id,
-    lines: [{ account: 'psp_receivable', amount: order.amount }, ...sharesOf(order)],
+    lines: [
+      { account: 'psp_receivable', amount: order.amount - kept },
+      { account: 'psp_fee_expense', amount: providerFee.commission },
+      { account: 'psp_fee_tax', amount: providerFee.tax },
+      ...sharesOf(order),
+    ],
   });
 }
 

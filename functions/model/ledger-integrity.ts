@@ -151,7 +151,15 @@ export function foldEntry(state: IntegrityState, entry: JournalEntry, subjectOf:
     );
     if (line.account === 'suspense') subject.suspense += line.amount;
   }
-  const receivable = entry.lines.find((line) => line.account === 'psp_receivable')?.amount ?? 0;
+  // A wallet payment's receivable is net of the fee booked with it (decision 115): the cash is the gross.
+  const receivable = entry.lines
+    .filter(
+      (line) =>
+        line.account === 'psp_receivable' ||
+        (entry.reason === 'payment' &&
+          (line.account === 'psp_fee_expense' || line.account === 'psp_fee_tax')),
+    )
+    .reduce((sum, line) => sum + line.amount, 0);
   const sellerLines = entry.lines.flatMap((line) => {
     const sellerId = sellerOf(line.account);
     return sellerId === undefined ? [] : [{ sellerId, amount: line.amount }];

@@ -5,6 +5,7 @@ import type { Order, Payment, TransitionSource } from '#model/order';
 import { cashOptionId, paidOptionId, storedOption } from '#model/payment-options';
 import { statusAfterPayment } from '#model/state-machine';
 import { transitioned } from '#model/transition';
+import { walletFee, walletFees } from '#model/wallet-fees';
 import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
@@ -218,9 +219,19 @@ export async function applyPayment(
           : [];
       // The money moves in the same transaction: sellers and platform for a payment on time,
       // suspense for one that came after the order was given up (until accepted or refunded).
+      // A wallet payment carries its provider's fee rule (decision 115); the cash voucher's fees
+      // come with PagoEfectivo's settlement report.
+      const walletFeeRule =
+        payment.optionId !== undefined && (issuer === 'culqi' || issuer === 'dlocal')
+          ? walletFees()[issuer]
+          : undefined;
       const booking =
         next === 'PAID'
-          ? paymentEntry(updated, updated.updatedAt)
+          ? paymentEntry(
+              updated,
+              updated.updatedAt,
+              walletFeeRule ? walletFee(walletFeeRule, updated.amount, updated.currency) : undefined,
+            )
           : latePaymentEntry(updated, payment.amountMinor, updated.updatedAt);
       // Every other option stops being payable: its closure commits with the payment (decision 104).
       const toClose = closuresFor(order, optionId, updated.updatedAt);

@@ -136,6 +136,8 @@ const VARIABLES = {
   CULQI_SECRET_KEY: optional(text()),
   CULQI_WEBHOOK_USER: optional(text()),
   CULQI_WEBHOOK_PASSWORD: optional(text()),
+  /** Each wallet provider's fee rule, JSON by provider (model/wallet-fees.ts; decision 115). */
+  WALLET_FEES: optional(text(2)),
   /** Where dLocal sends the buyer back after a Yape payment (its required `callback_url`). */
   WALLET_CALLBACK_URL: optional(url),
   /** In AWS: the secret {"key"} that seals listing cursors (platform/sealed-cursor.ts); every API function has it. */

@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { Stage, StageConfig } from '../stage-config';
+import { type Stage, type StageConfig, walletProviderOf } from '../stage-config';
 import { StackPart } from './stack-part';
 
 /**
@@ -18,6 +18,11 @@ export class Credentials extends StackPart {
   readonly cursorKeySecret: Secret;
   /** dLocal's merchant credentials, in stages whose provider is dLocal (same key). */
   readonly dlocalSecret: Secret | undefined;
+  /**
+   * Culqi's secret key (and the webhook's optional basic-auth pair), in stages whose wallet
+   * provider is Culqi (same key): `{"secretKey","webhookUser"?,"webhookPassword"?}`.
+   */
+  readonly culqiSecret: Secret | undefined;
 
   constructor(scope: Construct, id: string, props: { stage: Stage; config: StageConfig }) {
     super(scope, id);
@@ -78,6 +83,30 @@ export class Credentials extends StackPart {
             removalPolicy: config.removalPolicy,
           })
         : undefined;
+    // The placeholder key is refused by Culqi (401): until the operator writes the real one, a
+    // wallet asked for shows `unavailable` and the order goes on with cash (decision 104).
+    this.culqiSecret =
+      walletProviderOf(config) === 'culqi'
+        ? new Secret(this, 'CulqiCredentials', {
+            secretName: `pagoefectivo/${stage}/culqi-credentials`,
+            encryptionKey: this.pspSecretKey,
+            description:
+              'Culqi secret key and optional webhook basic auth: {"secretKey","webhookUser"?,"webhookPassword"?}',
+            generateSecretString: {
+              secretStringTemplate: JSON.stringify({}),
+              generateStringKey: 'secretKey',
+              excludePunctuation: true,
+            },
+            removalPolicy: config.removalPolicy,
+          })
+        : undefined;
+    if (this.culqiSecret) {
+      Validations.of(this.culqiSecret).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason:
+          'Culqi issues the secret key in CulqiPanel; a Lambda cannot rotate it. Rotation is a manual runbook step.',
+      });
+    }
     if (this.dlocalSecret) {
       Validations.of(this.dlocalSecret).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',

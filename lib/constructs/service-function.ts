@@ -96,6 +96,8 @@ export class ServiceFunction extends Construct {
         config.pagoEfectivoBaseUrl,
         stateful.dlocalSecret ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl } : undefined,
       );
+    if (spec.wallet && stateful.culqiSecret)
+      this.bindCulqiSecret(stateful.culqiSecret, stateful.pspSecretKey);
     if (spec.sendsTo) {
       const queue = QUEUES.find((candidate) => candidate.name === spec.sendsTo);
       if (!queue) throw new Error(`queue ${spec.sendsTo} is not declared in lib/topology.ts`);
@@ -195,7 +197,12 @@ export class ServiceFunction extends Construct {
    * Decrypt on its key through Secrets Manager only — plain statements, as for the PSP secret.
    */
   bindCursorKey(secret: ISecret, key: IKey): this {
-    this.function.addEnvironment('CURSOR_KEY_SECRET_ARN', secret.secretArn);
+    return this.bindSecretArn('CURSOR_KEY_SECRET_ARN', secret, key);
+  }
+
+  /** `variable` = the secret's ARN; GetSecretValue on it, and Decrypt on its key only through Secrets Manager. */
+  private bindSecretArn(variable: string, secret: ISecret, key: IKey): this {
+    this.function.addEnvironment(variable, secret.secretArn);
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -213,6 +220,11 @@ export class ServiceFunction extends Construct {
       }),
     );
     return this;
+  }
+
+  /** Reads Culqi's secret (the wallet functions on a Culqi stage), Decrypt only through Secrets Manager. */
+  bindCulqiSecret(secret: ISecret, key: IKey): this {
+    return this.bindSecretArn('CULQI_SECRET_ARN', secret, key);
   }
 
   /**

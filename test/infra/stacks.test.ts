@@ -1086,6 +1086,16 @@ describe('a stage selling through dLocal (-c provider=dlocal)', () => {
       ),
     ).toEqual([]);
     expect(() => synth('dev', undefined, { ...ONCALL, provider: 'payu' })).toThrow(/-c provider/);
+    // Its wallet is dLocal's Yape, on the dLocal credentials: no Culqi secret, no Culqi grant.
+    expect(
+      Object.keys(
+        stateful.findResources('AWS::SecretsManager::Secret', {
+          Properties: { Name: 'pagoefectivo/dev/culqi-credentials' },
+        }),
+      ),
+    ).toEqual([]);
+    expect(environmentOf(service, 'create-order', 'dev')).toMatchObject({ WALLET_PROVIDER: 'dlocal' });
+    expect(environmentOf(service, 'create-order', 'dev').CULQI_SECRET_ARN).toBeUndefined();
     // Metrics and alarms carry the provider: every function is told it, the alarms match on it.
     expect(environmentOf(service, 'apply-payment', 'dev').PSP_PROVIDER).toBe('dlocal');
     for (const [template, provider] of [
@@ -1208,4 +1218,50 @@ describe('edge protection', () => {
       ]),
     });
   });
+});
+
+describe('a stage whose wallet provider is Culqi (every PagoEfectivo stage by default)', () => {
+  /** The functions that call Culqi (ingest-webhook reads only the webhook's basic-auth pair). */
+  const CULQI_CALLERS = new Set<FunctionName>([
+    'create-order',
+    'add-payment-option',
+    'ingest-webhook',
+    'apply-payment',
+    'sync-pending',
+  ]);
+
+  it.each(['dev', 'staging', 'prod'] as const)(
+    '%s: keeps the Culqi secret key in its own secret, granted only to the functions that call Culqi',
+    (stage) => {
+      const { service, stateful } = synthesized[stage];
+      const secrets = stateful.findResources('AWS::SecretsManager::Secret', {
+        Properties: { Name: `pagoefectivo/${stage}/culqi-credentials` },
+      }) as Record<string, Resource>;
+      expect(Object.keys(secrets)).toHaveLength(1);
+      const [secret] = Object.values(secrets);
+      // Encrypted by the PSP credentials' own key, not the account default.
+      expect(JSON.stringify(secret?.Properties.KmsKeyId)).toContain('PagoEfectivoCredentialsKey');
+      // Nothing secret in the template: a generated placeholder the operator overwrites.
+      expect(secret?.Properties.SecretString).toBeUndefined();
+      expect(secret?.Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'secretKey' });
+      for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+        const env = environmentOf(service, name, stage);
+        const arn = env.CULQI_SECRET_ARN;
+        const reads = statementsOf(service, name, stage).some(
+          (statement) =>
+            arn !== undefined &&
+            [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(statement.Resource) === JSON.stringify(arn),
+        );
+        if (CULQI_CALLERS.has(name)) {
+          expect(arn, name).toBeDefined();
+          expect(reads, `${name} may read the Culqi secret`).toBe(true);
+          expect(env.WALLET_PROVIDER, name).toBe('culqi');
+        } else {
+          expect(arn, name).toBeUndefined();
+          expect(env.WALLET_PROVIDER, name).toBeUndefined();
+        }
+      }
+    },
+  );
 });

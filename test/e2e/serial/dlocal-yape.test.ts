@@ -124,8 +124,16 @@ describe('Yape through dLocal on a dLocal stack (WALLET_PROVIDER=dlocal)', () =>
     expect(
       anomalies.body.items.filter((anomaly) => ours.some((id) => JSON.stringify(anomaly).includes(id))),
     ).toEqual([]);
-    expect((await call<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(
-      0,
+    // Booked with dLocal's wallet fee rule (decision 115; the stage's placeholder: 2 % + S/ 0.50, IGV
+    // 18 %): 3.00 + 0.50 = 3.50 of fee and 0.63 of tax out of the 150.00, the receivable at the net.
+    const balance = await call<{ total: number; accounts: { account: string; balance: number }[] }>(
+      'GET',
+      '/v1/ledger/trial-balance?currency=PEN',
     );
+    const account = (name: string) => balance.body.accounts.find((line) => line.account === name)?.balance;
+    expect(account('psp_fee_expense')).toBe(350);
+    expect(account('psp_fee_tax')).toBe(63);
+    expect(account('psp_receivable')).toBe(15000 - 350 - 63);
+    expect(balance.body.total).toBe(0);
   });
 });

@@ -1,0 +1,60 @@
+// zod/mini: apply-payment reads it at init and loads no classic zod (decision 57).
+import * as z from 'zod/mini';
+import { config } from '#platform/config';
+import { schema } from '#platform/schema';
+import { issuesText } from '#platform/zod-english';
+import { contractedFees } from './settlement-config';
+
+/**
+ * What each wallet provider keeps of a payment (decision 115): `ratePercent` of the gross plus a
+ * fixed part per currency, then tax (IGV) on that — the shape of the PagoEfectivo contract
+ * (SETTLEMENT_CONFIG's `commission`). Neither Culqi nor dLocal publishes its wallet (Yape, Plin)
+ * fee — both are negotiated per merchant — so each is a stage setting (`WALLET_FEES`, JSON by
+ * provider); the defaults are placeholders (PagoEfectivo's default contract) until the stage's
+ * contract is entered.
+ */
+export const WalletFeesSchema = /* @__PURE__ */ schema(() => {
+  const rule = z.object({
+    ratePercent: z.number().check(z.gte(0), z.lte(100)),
+    fixedMinor: z.record(z.string(), z.int().check(z.gte(0))),
+    taxPercent: z.number().check(z.gte(0), z.lte(100)),
+  });
+  const placeholder = { ratePercent: 2, fixedMinor: { PEN: 50 }, taxPercent: 18 };
+  return z.object({
+    culqi: z._default(rule, placeholder),
+    dlocal: z._default(rule, placeholder),
+  });
+});
+export type WalletFees = z.infer<typeof WalletFeesSchema>;
+export type WalletFeeRule = WalletFees['culqi'];
+
+let cached: WalletFees | undefined;
+/** The stage's wallet fee rules, parsed once per container. */
+export function walletFees(): WalletFees {
+  cached ??= parseWalletFees(config().WALLET_FEES);
+  return cached;
+}
+
+/** Reads `WALLET_FEES` (absent: every provider's placeholder); a bad value fails the function's init, naming it. */
+export function parseWalletFees(raw: string | undefined): WalletFees {
+  let json: unknown = {};
+  if (raw !== undefined) {
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new Error('WALLET_FEES is not JSON.');
+    }
+  }
+  const parsed = WalletFeesSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`WALLET_FEES: ${issuesText(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The fee (commission and its tax, minor units) a provider keeps of a wallet payment of `gross`. */
+export function walletFee(
+  rule: WalletFeeRule,
+  gross: number,
+  currency: string,
+): { commission: number; tax: number } {
+  return contractedFees(gross, currency, { ...rule, toleranceMinor: 0 });
+}
