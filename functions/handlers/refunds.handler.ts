@@ -129,9 +129,11 @@ export const run = routeTo('refunds', {
     if (send === undefined)
       return { status: 200, body: refundResponse(await moveRefund(id, 'approve', actor(event))) };
     // A provider that refunds itself: approved, but the provider never heard of it (its call
-    // failed) — approving again retries that call.
+    // failed) — approving again retries that call; a wallet refund sent but not yet marked is
+    // marked (startWalletRefund).
     const approved =
-      current?.status === 'APPROVED' && current.providerRefund === undefined
+      current?.status === 'APPROVED' &&
+      (current.providerRefund === undefined || current.destination.type === 'wallet_payment')
         ? current
         : await moveRefund(id, 'approve', actor(event));
     return { status: 200, body: refundResponse(await send(approved)) };

@@ -56,10 +56,18 @@ export async function startWalletRefund(refund: StoredRefund, wallet: WalletProv
   if (
     destination.type !== 'wallet_payment' ||
     destination.provider !== wallet.name ||
-    refund.status !== 'APPROVED' ||
-    refund.providerRefund !== undefined
+    refund.status !== 'APPROVED'
   )
     return refund;
+  if (refund.providerRefund !== undefined) {
+    // Sent, and the step after the call did not happen (the function died between them): a refund
+    // Culqi created is a refund Culqi paid, so it is marked now; dLocal's notification still comes.
+    if (!PAID_ON_THE_CALL.has(wallet.name)) return refund;
+    return moveRefund(refund.id, 'mark-paid', providerActor(wallet.name), {
+      transferReference: refund.providerRefund.id,
+      paidAt: now().toISOString(),
+    });
+  }
   const started = await wallet.refundWalletPayment({
     refundId: refund.id,
     providerRef: destination.providerRef,
@@ -85,6 +93,9 @@ export async function startWalletRefund(refund: StoredRefund, wallet: WalletProv
       : { reason: `${wallet.name} ${started.status} the refund ${started.providerRefundId}.` },
   );
 }
+
+/** Wallet providers whose refund call answers only once the money went back (Culqi's are immediate). */
+const PAID_ON_THE_CALL = new Set<string>(['culqi']);
 
 /** A provider's refund notification names a refund id we have not recorded (yet): retried by the queue. */
 export class UnknownProviderRefundError extends Error {

@@ -8,6 +8,8 @@ import type { Refund } from '#model/refund';
 import { applyPayment } from '#payments/apply-payment';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { moveRefund } from '#refunds/refunds';
+import { recordProviderRefund } from '#store/refunds-repository';
 import { api, eventually, orderRequest, sandbox, stackNow } from '../support/api';
 
 type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
@@ -87,6 +89,34 @@ describe('a double payment seen many ways is one anomaly with one refund proposa
     expect(await entryExists(`unmatched_payment:${cip}:6100200`)).toBe(false);
     const after = (await api<OrderView>('GET', `/v1/orders/${order.id}`)).body;
     expect(after.history.filter((entry) => entry.to === 'PAID')).toHaveLength(1);
+    expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(0);
+  });
+
+  it('a refund Culqi created but the approval died before marking it: approving again marks it paid, without a second refund at Culqi', async () => {
+    const order = await walletPaidOrder();
+    const paidAt = await stackNow();
+    await applyPayment(
+      { cip: order.voucher.cip, operationNumber: '6100300', amountMinor: 8_000, currency: 'PEN', paidAt },
+      'webhook',
+    );
+    const [proposal] = (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body.items;
+    // What a dead approval leaves: APPROVED, Culqi's refund id recorded, not marked.
+    await moveRefund(proposal?.id ?? '', 'approve', {
+      keyId: 'key_finance',
+      keyName: 'finance',
+      principal: 'finance:eva',
+    });
+    await recordProviderRefund(proposal?.id ?? '', 'culqi', 'ref_test_recorded');
+    const approved = await api<Refund>('POST', `/v1/refunds/${proposal?.id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('PAID_OUT');
+    expect(approved.body.history.at(-1)).toMatchObject({
+      by: { keyId: 'provider:culqi' },
+      transferReference: 'ref_test_recorded',
+    });
+    const walletId = order.paymentOptions.find((option) => option.method === 'wallet')?.id;
+    const atCulqi = await sandbox<{ refunds: unknown[] }>('GET', `/_sandbox/wallets/${walletId}`);
+    expect(atCulqi.body.refunds).toEqual([]);
     expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(0);
   });
 });
