@@ -81,7 +81,7 @@ export interface StageConfig {
   /** Events on the bus are archived (replayable) this long. */
   eventArchiveDays: number;
   /** Raw PSP notification bodies are kept this long for audit. */
-  rawWebhookRetentionDays: number;
+  rawNotificationRetentionDays: number;
   /**
    * Who gets paged. Prod must name at least one (synthesis fails otherwise); more can be added at
    * synthesis with `-c alarmEmails=a@x.pe,b@x.pe` and `-c alarmHttpsUrls=https://…` (e.g. a chat
@@ -210,7 +210,7 @@ type PerStage =
   | 'logRetention'
   | 'removalPolicy'
   | 'deletionProtection'
-  | 'rawWebhookRetentionDays'
+  | 'rawNotificationRetentionDays'
   | 'eventArchiveDays'
   | 'clientThrottle'
   | 'apiThrottle'
@@ -261,7 +261,7 @@ const STAGE_DIFFERENCES: Record<Stage, Partial<StageConfig> & Pick<StageConfig, 
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
-    rawWebhookRetentionDays: 14,
+    rawNotificationRetentionDays: 14,
     eventArchiveDays: 7,
     // API limits.
     clientThrottle: { rateLimit: 20, burstLimit: 40 },
@@ -276,7 +276,7 @@ const STAGE_DIFFERENCES: Record<Stage, Partial<StageConfig> & Pick<StageConfig, 
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: false,
-    rawWebhookRetentionDays: 30,
+    rawNotificationRetentionDays: 30,
     eventArchiveDays: 30,
     clientThrottle: { rateLimit: 50, burstLimit: 100 },
     apiThrottle: { rateLimit: 150, burstLimit: 300 },
@@ -288,7 +288,7 @@ const STAGE_DIFFERENCES: Record<Stage, Partial<StageConfig> & Pick<StageConfig, 
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
-    rawWebhookRetentionDays: 400,
+    rawNotificationRetentionDays: 400,
     eventArchiveDays: 400,
     clientThrottle: { rateLimit: 200, burstLimit: 400 },
     apiThrottle: { rateLimit: 600, burstLimit: 1200 },

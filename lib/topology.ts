@@ -183,7 +183,7 @@ export interface FunctionSpec {
   /** Needs the PagoEfectivo merchant credentials (Secrets Manager in AWS). */
   psp?: 'api' | 'signatureKey';
   /**
-   * Calls the stage's wallet provider (decision 104; ingest-webhook only checks Culqi's webhook
+   * Calls the stage's wallet provider (decision 104; ingest-notification only checks Culqi's webhook
    * basic auth): on a Culqi stage, the Culqi secret (CULQI_SECRET_ARN) and WALLET_PROVIDER.
    */
   wallet?: true;
@@ -286,8 +286,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     psp: 'api',
   },
   openapi: { entry: 'functions/handlers/openapi.handler.ts', timeoutSeconds: 5, memoryMb: 256 },
-  'ingest-webhook': {
-    entry: 'functions/handlers/ingest-webhook.handler.ts',
+  'ingest-notification': {
+    entry: 'functions/handlers/ingest-notification.handler.ts',
     wallet: true,
     timeoutSeconds: 10,
     memoryMb: 256,

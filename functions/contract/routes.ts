@@ -17,7 +17,7 @@ export type FunctionName =
   | 'add-payment-option'
   | 'extend-expiry'
   | 'openapi'
-  | 'ingest-webhook'
+  | 'ingest-notification'
   | 'apply-payment'
   | 'list-anomalies'
   | 'ledger'
@@ -425,11 +425,11 @@ const ROUTE_TABLE = [
   { method: 'GET', path: '/v/{token}', function: 'voucher-page', auth: 'none' },
   { method: 'GET', path: '/v/{token}/status', function: 'voucher-page', auth: 'none' },
   { method: 'GET', path: '/sdk/{file}', function: 'voucher-page', auth: 'none' },
-  { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-webhook', auth: 'signature' },
+  { method: 'POST', path: '/webhooks/pagoefectivo', function: 'ingest-notification', auth: 'signature' },
   // PagoEfectivo through dLocal: the same ingest, dLocal's signature (docs/providers.md).
-  { method: 'POST', path: '/webhooks/dlocal', function: 'ingest-webhook', auth: 'signature' },
+  { method: 'POST', path: '/webhooks/dlocal', function: 'ingest-notification', auth: 'signature' },
   // Culqi signs nothing: basic auth where CulqiPanel sets it, and each order is read back from its API.
-  { method: 'POST', path: '/webhooks/culqi', function: 'ingest-webhook', auth: 'signature' },
+  { method: 'POST', path: '/webhooks/culqi', function: 'ingest-notification', auth: 'signature' },
 ] as const satisfies readonly RouteSpec[];
 export const ROUTES: readonly RouteSpec[] = ROUTE_TABLE;
 

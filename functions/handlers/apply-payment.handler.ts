@@ -17,13 +17,15 @@ export async function run(record: SQSRecord): Promise<void> {
   const outcome = await processNotification(message, { psp: pspProvider(), wallet: walletProvider() });
   logger.info('notification processed', {
     messageId: record.messageId,
-    webhookId: message.webhookId,
+    notificationId: message.notificationId,
     outcome,
   });
 }
 
 export const handler = sqsBatchHandler(run, {
-  describe: (record) => ({ webhookId: QueuedNotificationSchema.parse(JSON.parse(record.body)).webhookId }),
+  describe: (record) => ({
+    notificationId: QueuedNotificationSchema.parse(JSON.parse(record.body)).notificationId,
+  }),
 });
 
 // The stage's clients are created at init: they close the options a payment made redundant.

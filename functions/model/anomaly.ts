@@ -46,6 +46,12 @@ export type Anomaly = {
   orderId?: string;
   amount?: number;
   currency?: string;
+  /** The PSP notification it came from: its id, the SHA-256 of the body (the raw notification's key). */
+  notificationId?: string;
+  /**
+   * @deprecated `notificationId` under its name before decision 117, kept with the same value for
+   * API clients and `payment.anomaly` subscribers that read it.
+   */
   webhookId?: string;
   source: 'webhook' | 'poll' | 'settlement';
   settlementId?: string;
@@ -57,3 +63,19 @@ export type Anomaly = {
   resolvedBy?: string;
   resolution?: string;
 };
+
+/** The notification an anomaly came from, under its name and the deprecated one (decision 117). */
+export function notificationIds(
+  notificationId: string | undefined,
+): Pick<Anomaly, 'notificationId' | 'webhookId'> {
+  return notificationId === undefined ? {} : { notificationId, webhookId: notificationId };
+}
+
+/**
+ * An anomaly as stored, whenever it was stored: items written before decision 117 name their
+ * notification only `webhookId`; they are read with `notificationId` too.
+ */
+export function withNotificationId(anomaly: Anomaly): Anomaly {
+  if (anomaly.notificationId !== undefined || anomaly.webhookId === undefined) return anomaly;
+  return { ...anomaly, notificationId: anomaly.webhookId };
+}

@@ -29,15 +29,17 @@ export async function ingestNotification(
     /** Checks the provider's signature over the raw bytes (each adapter's signing.ts). */
     verify: (rawBody: Buffer) => boolean;
   },
-): Promise<{ webhookId: string }> {
+): Promise<{ notificationId: string }> {
   const { provider, signature } = check;
   const env = config();
-  if (rawBody.length > env.WEBHOOK_MAX_BODY_BYTES) {
-    metrics.addMetric('WebhookRejected', MetricUnit.Count, 1);
-    throw new PayloadTooLargeError(`Notification bodies are limited to ${env.WEBHOOK_MAX_BODY_BYTES} bytes.`);
+  if (rawBody.length > env.NOTIFICATION_MAX_BODY_BYTES) {
+    metrics.addMetric('NotificationRejected', MetricUnit.Count, 1);
+    throw new PayloadTooLargeError(
+      `Notification bodies are limited to ${env.NOTIFICATION_MAX_BODY_BYTES} bytes.`,
+    );
   }
   if (!check.verify(rawBody)) {
-    metrics.addMetric('WebhookSignatureRejected', MetricUnit.Count, 1);
+    metrics.addMetric('NotificationSignatureRejected', MetricUnit.Count, 1);
     logger.warn('notification with a missing or wrong signature', { provider });
     throw new UnauthorizedError(
       provider === 'dlocal'
@@ -47,14 +49,14 @@ export async function ingestNotification(
           : 'Missing or invalid PE-Signature.',
     );
   }
-  const webhookId = createHash('sha256').update(rawBody).digest('hex');
+  const notificationId = createHash('sha256').update(rawBody).digest('hex');
   const receivedAtMs = nowMs();
   const receivedAt = new Date(receivedAtMs).toISOString();
   if (env.PAYMENT_QUEUE_URL === undefined) throw new Error('PAYMENT_QUEUE_URL is not configured');
   if (env.RAW_NOTIFICATION_TABLE_NAME === undefined)
     throw new Error('RAW_NOTIFICATION_TABLE_NAME is not configured');
   const message: QueuedNotification = {
-    webhookId,
+    notificationId,
     receivedAt,
     rawBodyBase64: rawBody.toString('base64'),
     provider,
@@ -64,13 +66,13 @@ export async function ingestNotification(
   await Promise.all([
     keepRawNotification(
       env.RAW_NOTIFICATION_TABLE_NAME,
-      { webhookId, provider, receivedAt, signature, rawBodyBase64: message.rawBodyBase64 },
-      Math.floor(receivedAtMs / 1000) + env.RAW_WEBHOOK_RETENTION_DAYS * 86_400,
+      { notificationId, provider, receivedAt, signature, rawBodyBase64: message.rawBodyBase64 },
+      Math.floor(receivedAtMs / 1000) + env.RAW_NOTIFICATION_RETENTION_DAYS * 86_400,
     ),
     sqs().send(
       new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
     ),
   ]);
-  metrics.addMetric('WebhookAccepted', MetricUnit.Count, 1);
-  return { webhookId };
+  metrics.addMetric('NotificationAccepted', MetricUnit.Count, 1);
+  return { notificationId };
 }

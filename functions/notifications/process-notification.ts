@@ -1,3 +1,4 @@
+import { notificationIds } from '#model/anomaly';
 import { type ApplyOutcome, applyPayment, reportAnomaly } from '#payments/apply-payment';
 import type { OptionClosers } from '#payments/option-closures';
 import { now } from '#platform/clock';
@@ -30,19 +31,19 @@ export async function processNotification(
   if (parsed.kind === 'paid') {
     // The route it came by is the provider whose signature was verified on it.
     const payment = { ...(await matchVoucher(parsed.payment)), provider };
-    return applyPayment(payment, 'webhook', message.webhookId, closers);
+    return applyPayment(payment, 'webhook', message.notificationId, closers);
   }
   if (parsed.kind === 'refund') {
-    return applyProviderRefund(parsed.providerRefundId, parsed.status, message.webhookId);
+    return applyProviderRefund(parsed.providerRefundId, parsed.status, message.notificationId);
   }
   if (parsed.kind === 'informational') {
     logger.info('informational notification; nothing to apply', {
       eventType: parsed.eventType,
-      webhookId: message.webhookId,
+      notificationId: message.notificationId,
     });
     return { result: 'ignored', eventType: parsed.eventType };
   }
-  return unreadable(message.webhookId, parsed);
+  return unreadable(message.notificationId, parsed);
 }
 
 /**
@@ -55,7 +56,7 @@ async function processCulqiNotification(
 ): Promise<NotificationOutcome> {
   const parsed = parseCulqiNotification(Buffer.from(message.rawBodyBase64, 'base64'));
   if (parsed.kind === 'informational') return { result: 'ignored', eventType: parsed.eventType };
-  if (parsed.kind === 'unparsable') return unreadable(message.webhookId, parsed);
+  if (parsed.kind === 'unparsable') return unreadable(message.notificationId, parsed);
   const wallet: WalletProvider | undefined = closers?.wallet;
   if (wallet === undefined || wallet.name !== 'culqi') {
     throw new Error(
@@ -86,23 +87,23 @@ async function processCulqiNotification(
       provider: 'culqi',
     },
     'webhook',
-    message.webhookId,
+    message.notificationId,
     closers,
   );
 }
 
 async function unreadable(
-  webhookId: string,
+  notificationId: string,
   parsed: { kind: 'unknown_event_type'; eventType: string } | { kind: 'unparsable'; reason: string },
 ): Promise<NotificationOutcome> {
   const type = parsed.kind === 'unknown_event_type' ? 'unknown_event_type' : 'unparsable_notification';
   await reportAnomaly({
-    id: `${type}:${webhookId}`,
+    id: `${type}:${notificationId}`,
     type,
     detectedAt: now().toISOString(),
     detail:
       parsed.kind === 'unknown_event_type' ? `Event type ${parsed.eventType} is not handled.` : parsed.reason,
-    webhookId,
+    ...notificationIds(notificationId),
     source: 'webhook',
   });
   return { result: 'anomaly', type };

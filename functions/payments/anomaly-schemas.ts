@@ -32,7 +32,17 @@ export const AnomalySchema = /* @__PURE__ */ schema(() =>
       orderId: z.optional(z.string()),
       amount: z.optional(z.int()),
       currency: z.optional(z.string()),
-      webhookId: z.optional(z.string()),
+      notificationId: described(
+        z.optional(z.string()),
+        'The PSP notification it came from: its id (the SHA-256 of the body, as our answer to the PSP said).',
+      ),
+      webhookId: z.optional(z.string()).check(
+        z.meta({
+          deprecated: true,
+          description:
+            'Deprecated: the same value as `notificationId`, its former name. Read `notificationId`.',
+        }),
+      ),
       source: z.enum(['webhook', 'poll', 'settlement']),
       settlementId: described(z.optional(z.string()), 'The settlement report that showed it.'),
       line: described(z.optional(z.int()), 'The line of that report.'),

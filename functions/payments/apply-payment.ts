@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Anomaly, AnomalyType } from '#model/anomaly';
+import { type Anomaly, type AnomalyType, notificationIds } from '#model/anomaly';
 import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#model/journal';
 import type { Order, Payment, TransitionSource } from '#model/order';
 import { cashOptionId, paidOptionId, storedOption } from '#model/payment-options';
@@ -86,7 +86,7 @@ export type ApplyOutcome =
 export async function applyPayment(
   payment: ObservedPayment,
   source: Extract<TransitionSource, 'webhook' | 'poll' | 'settlement'>,
-  webhookId?: string,
+  notificationId?: string,
   /** Where given, the options the payment made redundant are closed at once (else sync-pending does it). */
   closers?: OptionClosers,
 ): Promise<ApplyOutcome> {
@@ -96,7 +96,7 @@ export async function applyPayment(
       closures = [];
       const order = await orderPaidBy(payment);
       const anomaly = (type: AnomalyType, detail: string, orderId?: string, suspense?: SuspenseKey) =>
-        raiseAnomaly(type, detail, payment, source, webhookId, orderId, suspense);
+        raiseAnomaly(type, detail, payment, source, notificationId, orderId, suspense);
       if (order === undefined) {
         const intent = payment.transactionCode
           ? await findCreationIntent(payment.transactionCode)
@@ -199,7 +199,7 @@ export async function applyPayment(
           amount: payment.amountMinor,
           currency: order.currency,
           source,
-          ...(webhookId ? { notificationId: webhookId } : {}),
+          ...(notificationId ? { notificationId } : {}),
           paidAtSource: payment.paidAtSource ?? 'provider',
         },
       });
@@ -311,7 +311,7 @@ async function raiseAnomaly(
   detail: string,
   payment: ObservedPayment,
   source: 'webhook' | 'poll' | 'settlement',
-  webhookId: string | undefined,
+  notificationId: string | undefined,
   orderId: string | undefined,
   suspense?: SuspenseKey,
 ): Promise<ApplyOutcome> {
@@ -339,7 +339,7 @@ async function raiseAnomaly(
     orderId,
     amount: payment.amountMinor,
     currency: payment.currency,
-    webhookId,
+    ...notificationIds(notificationId),
     source,
   };
   const booking =
@@ -361,7 +361,7 @@ export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): P
     type: anomaly.type,
     cip: anomaly.cip,
     orderId: anomaly.orderId,
-    webhookId: anomaly.webhookId,
+    notificationId: anomaly.notificationId,
   };
   if ((await recordAnomaly(anomaly, booking ? ledgerWrites(booking) : [])) === 'recorded') {
     metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from '#contract/metrics';
 import { maskCci } from '#model/cci';
 import type { EventType } from '#model/event-types';
 import { ulid } from '#model/ids';
@@ -263,7 +264,7 @@ async function assertMayApprove(payout: StoredPayout, by: Actor): Promise<void> 
 }
 
 type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
-const MOVE_METRIC: Record<PayoutStatus, string> = {
+const MOVE_METRIC: Record<PayoutStatus, MetricName> = {
   REQUESTED: 'PayoutRequested',
   APPROVED: 'PayoutApproved',
   PAID_OUT: 'PayoutPaidOut',

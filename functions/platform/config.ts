@@ -153,8 +153,8 @@ const VARIABLES = {
   SECRETS_MANAGER_ENDPOINT: optional(url),
   // Lambda sets it; the local stack and scripts set it too. No fallback that could hide a mistake.
   AWS_REGION: required(text()),
-  WEBHOOK_MAX_BODY_BYTES: withDefault(whole({ min: 1 }), 64 * 1024),
-  RAW_WEBHOOK_RETENTION_DAYS: withDefault(whole({ min: 1 }), 90),
+  NOTIFICATION_MAX_BODY_BYTES: withDefault(whole({ min: 1 }), 64 * 1024),
+  RAW_NOTIFICATION_RETENTION_DAYS: withDefault(whole({ min: 1 }), 90),
   /** An order is expired this long after its expiresAt (payments made at the deadline still land). */
   EXPIRY_GRACE_SECONDS: withDefault(whole({ min: 0 }), DEFAULT_EXPIRY_GRACE_SECONDS),
   /** Upper bound of orders one job run handles; the rest waits for the next run (continuation). */

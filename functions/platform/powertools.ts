@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricResolution, MetricUnit } from '@aws-lambda-powertools/metrics/types';
+import type { MetricName } from '#contract/metrics';
 import { SERVICE } from '#contract/service';
 import { stageProvider } from './config';
 
@@ -7,7 +9,16 @@ const ignore = () => {};
 
 /** Created once per container and imported everywhere (Powertools' recommended layout). */
 export const logger = new Logger({ serviceName: SERVICE.name });
-export const metrics = new Metrics({
+/**
+ * Powertools' Metrics, whose `addMetric` takes only a name from the shared list
+ * (functions/contract/metrics.ts): a metric the alarms do not know, or a typo, does not compile.
+ * A type only: the object is Powertools' own.
+ */
+export interface ServiceMetrics extends Metrics {
+  addMetric(name: MetricName, unit: MetricUnit, value: number, resolution?: MetricResolution): this;
+}
+
+export const metrics: ServiceMetrics = new Metrics({
   namespace: SERVICE.metricsNamespace,
   serviceName: SERVICE.name,
   // Whose payments a metric counts: the stage's voucher provider (the alarms match on it).

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { MetricName } from '#contract/metrics';
 import { lambdaHandler } from './lambda-handler';
 import { logger, metrics } from './powertools';
 
@@ -14,7 +15,7 @@ export interface SqsBatchOptions {
    * function's error alarm. Any other failure is a crash: counted in `crashMetric` (alarmed).
    */
   expectedFailure?: (error: unknown) => boolean;
-  crashMetric?: string;
+  crashMetric?: MetricName;
 }
 
 /**

@@ -113,7 +113,7 @@ export class UnknownProviderRefundError extends Error {
 export async function applyProviderRefund(
   providerRefundId: string,
   status: ProviderRefundStatus,
-  webhookId: string,
+  notificationId: string,
 ): Promise<{ result: 'refund'; refundId: string | undefined; status: string }> {
   const refundId = await findRefundIdByProviderRefund('dlocal', providerRefundId);
   // PENDING changes nothing, known or not.
@@ -125,7 +125,7 @@ export async function applyProviderRefund(
     // the queue deliver it again, and a refund nobody ever recorded ends in the DLQ, alarmed.
     logger.warn('refund notification for a refund not recorded (yet); redelivered later', {
       providerRefundId,
-      webhookId,
+      notificationId,
     });
     throw new UnknownProviderRefundError(providerRefundId);
   }

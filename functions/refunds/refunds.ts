@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from '#contract/metrics';
 import type { EventType } from '#model/event-types';
 import { ulid } from '#model/ids';
 import {
@@ -226,7 +227,7 @@ async function anomalyClaim(order: Order, anomalyId: string, request: RefundRequ
       amount,
       paidAt: anomaly.detectedAt,
       source: anomaly.source ?? 'webhook',
-      ...(anomaly.webhookId ? { notificationId: anomaly.webhookId } : {}),
+      ...(anomaly.notificationId ? { notificationId: anomaly.notificationId } : {}),
     },
     alreadyRequested: (order.refundReserved ?? 0) + reserved,
     reserve: (refund) => [
@@ -367,7 +368,7 @@ export async function requestRefund(
 }
 
 type Move = 'approve' | 'reject' | 'mark-paid' | 'mark-failed';
-const MOVE_METRIC: Record<RefundStatus, string> = {
+const MOVE_METRIC: Record<RefundStatus, MetricName> = {
   REQUESTED: 'RefundRequested',
   APPROVED: 'RefundApproved',
   PAID_OUT: 'RefundPaidOut',

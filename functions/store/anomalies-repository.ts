@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { anomalyEntity } from '#contract/entities/anomaly';
 import { withoutKeys } from '#contract/entities/indexes';
-import type { Anomaly, AnomalyType } from '#model/anomaly';
+import { type Anomaly, type AnomalyType, withNotificationId } from '#model/anomaly';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, fetchFullItems, indexQuery, queryPage } from './cursor';
@@ -62,7 +62,7 @@ export async function recordAnomaly(
     });
 }
 
-const anomalyFromItem = (item: Record<string, unknown>) => withoutKeys<Anomaly>(item);
+const anomalyFromItem = (item: Record<string, unknown>) => withNotificationId(withoutKeys<Anomaly>(item));
 
 /**
  * Newest first, by type or all. `status` filters the page read (anomalies are few,

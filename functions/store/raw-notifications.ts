@@ -4,7 +4,7 @@ import { dynamo } from '#platform/aws';
 
 export interface RawNotification {
   /** SHA-256 of the body: a redelivered notification lands on the same item. */
-  webhookId: string;
+  notificationId: string;
   provider: string;
   receivedAt: string;
   signature: string | undefined;
@@ -17,12 +17,14 @@ export async function keepRawNotification(
   notification: RawNotification,
   expiresAtSeconds: number,
 ): Promise<void> {
+  // The id is the item's key (stored as `webhookId`, see the entity), not a second attribute.
+  const { notificationId, ...rest } = notification;
   await dynamo().send(
     new PutCommand({
       TableName: tableName,
       Item: {
-        ...rawNotificationEntity.key(notification.webhookId),
-        ...notification,
+        ...rawNotificationEntity.key(notificationId),
+        ...rest,
         ttl: expiresAtSeconds,
       },
     }),

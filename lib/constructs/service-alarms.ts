@@ -18,6 +18,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { MetricName } from '#contract/metrics';
 import type { AlarmSubscription, Stage, StageConfig } from '../stage-config';
 import type { StatefulStack } from '../stateful-stack';
 import { type FunctionName, QUEUES, SERVICE } from '../topology';
@@ -46,9 +47,12 @@ function messagesArrived(visible: Metric): MathExpression {
   });
 }
 
-/** One of our Powertools metrics, summed per 5 minutes, with the stage's dimensions. */
+/**
+ * One of our Powertools metrics, summed per 5 minutes, with the stage's dimensions. Only a name the
+ * code emits (functions/contract/metrics.ts): the only way this file names a metric of ours.
+ */
 function appMetricIn(dimensions: Record<string, string>) {
-  return (metricName: string): Metric =>
+  return (metricName: MetricName): Metric =>
     new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
@@ -206,13 +210,7 @@ function buildAlarms(
     {
       alarmDescription:
         'expire-orders keeps leaving due orders behind (PSP down or too many due): unpaid orders stay shippable-looking.',
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'DueOrdersLeft',
-        dimensionsMap: dimensions,
-        statistic: 'Minimum',
-        period: Duration.minutes(1),
-      }),
+      metric: appMetric('DueOrdersLeft').with({ statistic: 'Minimum', period: Duration.minutes(1) }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 10,
@@ -223,10 +221,7 @@ function buildAlarms(
     'final-check-failing',
     {
       alarmDescription: `Due orders have waited over ${config.finalCheckAlarmAfter.toMinutes()} min for their final check at the PSP (search failing): expire-orders keeps them pending rather than expire them unchecked. Check the PSP's health and the expire-orders logs (PSP search failed).`,
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'FinalCheckFailingSeconds',
-        dimensionsMap: dimensions,
+      metric: appMetric('FinalCheckFailingSeconds').with({
         statistic: 'Maximum',
         period: Duration.minutes(1),
       }),
@@ -236,10 +231,10 @@ function buildAlarms(
     },
     money,
   );
-  alarm('webhook-signature-failures', {
+  alarm('notification-signature-failures', {
     alarmDescription:
-      'Notifications with a wrong PE-Signature: a forgery attempt or a secret mismatch with PagoEfectivo.',
-    metric: appMetric('WebhookSignatureRejected'),
+      'PSP notifications with a wrong or missing signature: a forgery attempt or a secret mismatch with the provider.',
+    metric: appMetric('NotificationSignatureRejected'),
     threshold: 5,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
@@ -278,10 +273,7 @@ function buildAlarms(
       alarmDescription:
         'The daily ledger self-check found the journal and the stored totals disagreeing: GET /v1/ledger/integrity names the first difference (account, expected, actual); docs/runbook.md says what to do.',
       // Emitted once per completed pass (0 when all agree): the day's figure, not a rate.
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'LedgerIntegrityDifferences',
-        dimensionsMap: dimensions,
+      metric: appMetric('LedgerIntegrityDifferences').with({
         statistic: 'Maximum',
         period: Duration.hours(1),
       }),
@@ -294,13 +286,7 @@ function buildAlarms(
   alarm('refunds-overdue', {
     alarmDescription:
       'Refunds approved but not paid out for days (REFUND_OVERDUE_DAYS): GET /v1/refunds?status=APPROVED, transfer them and mark-paid.',
-    metric: new Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: 'RefundsOverdue',
-      dimensionsMap: dimensions,
-      statistic: 'Maximum',
-      period: Duration.minutes(15),
-    }),
+    metric: appMetric('RefundsOverdue').with({ statistic: 'Maximum', period: Duration.minutes(15) }),
     threshold: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
@@ -335,8 +321,8 @@ function buildAlarms(
     alarm(
       'notifications-silent',
       {
-        alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret and WebhookRejected.`,
-        metric: appMetric('WebhookAccepted').with({
+        alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret, NotificationSignatureRejected and NotificationRejected.`,
+        metric: appMetric('NotificationAccepted').with({
           period: Duration.hours(config.notificationHeartbeatHours),
         }),
         threshold: 1,
@@ -403,7 +389,7 @@ function buildDashboard(
     ]),
     graph('Needs a human (per 5 min)', [
       appMetric('PaymentAnomaly'),
-      appMetric('WebhookSignatureRejected'),
+      appMetric('NotificationSignatureRejected'),
       appMetric('OrphanCipNotDeleted'),
       appMetric('PaymentOptionNotClosed'),
       appMetric('OrphanWalletOrderNotCancelled'),
@@ -428,8 +414,8 @@ function buildDashboard(
       api.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
     ]),
     graph('PagoEfectivo notifications in', [
-      appMetric('WebhookAccepted'),
-      appMetric('WebhookRejected'),
+      appMetric('NotificationAccepted'),
+      appMetric('NotificationRejected'),
       notifications.queue.metricApproximateAgeOfOldestMessage(maximum),
       notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
     ]),

@@ -88,7 +88,7 @@ export class ServiceFunction extends Construct {
     if (spec.table) this.bindTable(stateful.table, spec.table);
     if (spec.cursors) this.bindCursorKey(stateful.cursorKeySecret, stateful.pspSecretKey);
     if (spec.rawNotifications)
-      this.bindRawNotifications(stateful.rawNotifications, config.rawWebhookRetentionDays);
+      this.bindRawNotifications(stateful.rawNotifications, config.rawNotificationRetentionDays);
     if (spec.psp)
       this.bindPspSecret(
         stateful.pspSecret,
@@ -143,7 +143,7 @@ export class ServiceFunction extends Construct {
   /** PutItem on the raw-notification audit table, nothing else: not even a read. */
   bindRawNotifications(table: ITable, retentionDays: number): this {
     this.function.addEnvironment('RAW_NOTIFICATION_TABLE_NAME', table.tableName);
-    this.function.addEnvironment('RAW_WEBHOOK_RETENTION_DAYS', String(retentionDays));
+    this.function.addEnvironment('RAW_NOTIFICATION_RETENTION_DAYS', String(retentionDays));
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

@@ -27,7 +27,7 @@ export class SettlementReportsBucket extends StackPart {
       // Reports are evidence for finance and audit: kept as long as the raw notifications.
       lifecycleRules: [
         {
-          expiration: Duration.days(Math.max(config.rawWebhookRetentionDays, 30)),
+          expiration: Duration.days(Math.max(config.rawNotificationRetentionDays, 30)),
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },

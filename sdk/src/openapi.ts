@@ -866,6 +866,12 @@ export interface components {
             /** Format: int64 */
             amount?: number;
             currency?: string;
+            /** @description The PSP notification it came from: its id (the SHA-256 of the body, as our answer to the PSP said). */
+            notificationId?: string;
+            /**
+             * @deprecated
+             * @description Deprecated: the same value as `notificationId`, its former name. Read `notificationId`.
+             */
             webhookId?: string;
             /** @enum {string} */
             source: "webhook" | "poll" | "settlement";

@@ -189,14 +189,14 @@ describe('every incident pages', () => {
         /^finalcheckfailing/,
         `Maximum FinalCheckFailingSeconds ≥ ${STAGE_CONFIG.prod.finalCheckAlarmAfter.toSeconds()}`,
       ],
-      [/^webhooksignaturefailures/, 'Sum WebhookSignatureRejected ≥ 5'],
+      [/^notificationsignaturefailures/, 'Sum NotificationSignatureRejected ≥ 5'],
       [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
       [/^ledgerintegritydifferences/, 'Maximum LedgerIntegrityDifferences ≥ 1'],
       [/^refundsoverdue/, 'Maximum RefundsOverdue ≥ 1'],
       [/^riskflags/, 'Sum RiskFlagged ≥ 1'],
       [/^webhookdeliverycrashes/, 'Sum WebhookDeliveryCrashed ≥ 1'],
       [/^payoutdayincomplete/, 'Sum PayoutDayIncomplete ≥ 1'],
-      [/^notificationssilent/, 'Sum WebhookAccepted < 1'],
+      [/^notificationssilent/, 'Sum NotificationAccepted < 1'],
       [/^api5xx/, 'Sum 5XXError ≥ 5'],
       [/^[a-z]+errors[0-9A-F]{8}$/, 'Sum Errors ≥ 1'],
     ];
@@ -243,7 +243,9 @@ describe('every incident pages', () => {
   it('arms notifications-silent only when the stage is live (decision 83)', () => {
     const silent = (template: Template) =>
       Object.keys(
-        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'WebhookAccepted' } }),
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: { MetricName: 'NotificationAccepted' },
+        }),
       );
     expect(silent(prod)).toHaveLength(1);
     const beforeGoLive = synthProd({ notificationHeartbeatArmed: 'false' });

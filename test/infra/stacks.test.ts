@@ -200,8 +200,8 @@ describe('functions', () => {
     expect(run.status).toBe(0);
   });
 
-  it('ingest-webhook may only send to its queue, put raw notifications in their own table and read the PSP secret', () => {
-    const statements = statementsOf(service, 'ingest-webhook', 'prod');
+  it('ingest-notification may only send to its queue, put raw notifications in their own table and read the PSP secret', () => {
+    const statements = statementsOf(service, 'ingest-notification', 'prod');
     const actions = actionsOf(statements);
     expect([...actions].filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
     const put = statements.find((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
@@ -325,7 +325,7 @@ describe('functions', () => {
       'add-payment-option': [...transition, ...secret],
       'extend-expiry': [...transition, ...secret],
       openapi: [],
-      'ingest-webhook': ['dynamodb:PutItem', ...sqsSend, ...secret],
+      'ingest-notification': ['dynamodb:PutItem', ...sqsSend, ...secret],
       'apply-payment': [...applyPayment, ...sqsConsume, ...secret],
       'list-anomalies': ['dynamodb:BatchGetItem', 'dynamodb:Query', ...cursorKey],
       ledger: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
@@ -434,9 +434,9 @@ describe('functions', () => {
     expect(environmentOf(synthesized.dev.service, 'create-order', 'dev').PAGOEFECTIVO_BASE_URL).toBe(
       'https://pre1a.services.pagoefectivo.pe',
     );
-    expect(environmentOf(service, 'ingest-webhook', 'prod')).toMatchObject({
+    expect(environmentOf(service, 'ingest-notification', 'prod')).toMatchObject({
       PAYMENT_QUEUE_URL: fromStateful('paymentnotifications'),
-      RAW_WEBHOOK_RETENTION_DAYS: '400',
+      RAW_NOTIFICATION_RETENTION_DAYS: '400',
     });
     for (const stage of ['dev', 'staging', 'prod'] as const) {
       const everything = JSON.stringify([
@@ -914,14 +914,14 @@ describe('alarms', () => {
 
   it('raise a heartbeat alarm when PagoEfectivo goes silent, in prod only', () => {
     service.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'WebhookAccepted',
+      MetricName: 'NotificationAccepted',
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
       Period: 6 * 3600,
     });
     expect(
       synthesized.dev.service.findResources('AWS::CloudWatch::Alarm', {
-        Properties: { MetricName: 'WebhookAccepted' },
+        Properties: { MetricName: 'NotificationAccepted' },
       }),
     ).toEqual({});
   });
@@ -933,7 +933,7 @@ describe('alarms', () => {
       Threshold: 0,
       AlarmActions: [Match.anyValue()],
     });
-    for (const metric of ['WebhookSignatureRejected', 'PaymentAnomaly']) {
+    for (const metric of ['NotificationSignatureRejected', 'PaymentAnomaly']) {
       service.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
         Namespace: 'PagoEfectivoMarketplace',
@@ -1067,7 +1067,7 @@ describe('a stage selling through dLocal (-c provider=dlocal)', () => {
       'refunds',
       'sync-pending',
       'expire-orders',
-      'ingest-webhook',
+      'ingest-notification',
     ] as const) {
       const env = environmentOf(service, name, 'dev');
       expect(env.PSP_PROVIDER, name).toBe('dlocal');
@@ -1221,11 +1221,11 @@ describe('edge protection', () => {
 });
 
 describe('a stage whose wallet provider is Culqi (every PagoEfectivo stage by default)', () => {
-  /** The functions that call Culqi (ingest-webhook reads only the webhook's basic-auth pair). */
+  /** The functions that call Culqi (ingest-notification reads only the webhook's basic-auth pair). */
   const CULQI_CALLERS = new Set<FunctionName>([
     'create-order',
     'add-payment-option',
-    'ingest-webhook',
+    'ingest-notification',
     'apply-payment',
     'sync-pending',
   ]);

@@ -6,7 +6,7 @@ import { handler as acceptLatePayment } from '#handlers/accept-late-payment.hand
 import { run as applyPaymentRun } from '#handlers/apply-payment.handler';
 import { handler as cancelOrder } from '#handlers/cancel-order.handler';
 import { handler as createOrder } from '#handlers/create-order.handler';
-import { handler as ingestWebhook } from '#handlers/ingest-webhook.handler';
+import { handler as ingestNotificationRoute } from '#handlers/ingest-notification.handler';
 import { handler as payouts } from '#handlers/payouts.handler';
 import { handler as refunds } from '#handlers/refunds.handler';
 import { handler as settlements } from '#handlers/settlements.handler';
@@ -113,7 +113,7 @@ function paidRecord(order: Order, operationNumber = operation++): SQSRecord {
     },
   });
   const message = {
-    webhookId: randomUUID(),
+    notificationId: randomUUID(),
     receivedAt: now().toISOString(),
     rawBodyBase64: Buffer.from(raw).toString('base64'),
     provider: 'pagoefectivo',
@@ -448,7 +448,7 @@ const flows: Flow<any>[] = [
   } satisfies Flow<{ sellers: string[]; order: Order; record: SQSRecord }>,
   {
     name: 'ingest notification, then its processing',
-    fn: 'ingest-webhook',
+    fn: 'ingest-notification',
     setup: async () => {
       const sellers = [newSeller(), newSeller()];
       const order = await placeOrder(sellers);
@@ -457,7 +457,7 @@ const flows: Flow<any>[] = [
     },
     // PagoEfectivo delivers again until it gets a 2xx.
     act: (ctx) =>
-      callRoute('ingest-webhook', ingestWebhook, {
+      callRoute('ingest-notification', ingestNotificationRoute, {
         method: 'POST',
         resource: '/webhooks/pagoefectivo',
         rawBody: ctx.raw,

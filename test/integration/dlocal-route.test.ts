@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler } from '#handlers/ingest-webhook.handler';
+import { handler } from '#handlers/ingest-notification.handler';
 import { resetConfigForTests } from '#platform/config';
 import { lambdaContext } from '../../local/lambda-context';
 
@@ -30,7 +30,7 @@ describe('/webhooks/dlocal on a stage that does not sell through dLocal', () => 
     try {
       const response = (await handler(
         dlocalEvent(),
-        lambdaContext('ingest-webhook'),
+        lambdaContext('ingest-notification'),
       )) as APIGatewayProxyResult;
       expect(response.statusCode).toBe(401);
       expect(response.headers?.['content-type']).toContain('application/problem+json');

@@ -12,6 +12,7 @@ import { config } from '#platform/config';
 import { metrics } from '#platform/powertools';
 import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { recordAnomaly } from '#store/anomalies-repository';
 import { lambdaContext } from '../../local/lambda-context';
 import { DEFAULT_DLOCAL_SANDBOX } from '../../local/sandbox/server';
 import { api, eventually, orderRequest, sandbox } from '../support/api';
@@ -30,8 +31,9 @@ const anomalies = async (type: string) =>
 const waitForAnomaly = (type: string, cip: string) =>
   eventually(async () => (await anomalies(type)).find((anomaly) => anomaly.cip === cip));
 
-async function rawWebhookStored(body: string | Buffer): Promise<boolean> {
+async function rawNotificationStored(body: string | Buffer): Promise<boolean> {
   const id = createHash('sha256').update(body).digest('hex');
+  // The table's key attribute keeps its first name (decision 117): a key cannot be renamed in place.
   const result = await dynamo().send(
     new GetCommand({ TableName: config().RAW_NOTIFICATION_TABLE_NAME, Key: { webhookId: id } }),
   );
@@ -82,7 +84,7 @@ describe('the webhook trusts nothing unsigned', () => {
       notificationSignature(TEST_CREDENTIALS.secretKey, Buffer.from(body, 'latin1')),
     );
     expect(latin1.status).toBe(401);
-    expect(await rawWebhookStored(body)).toBe(false);
+    expect(await rawNotificationStored(body)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
   });
@@ -91,7 +93,7 @@ describe('the webhook trusts nothing unsigned', () => {
     const body = `{"eventType":"cip.paid","padding":"${'x'.repeat(70 * 1024)}"}`;
     const response = await postNotification(body);
     expect(response.status).toBe(413);
-    expect(await rawWebhookStored(body)).toBe(false);
+    expect(await rawNotificationStored(body)).toBe(false);
   });
 
   it('verifies bodies API Gateway delivers base64-encoded (bytes that are not UTF-8)', async () => {
@@ -104,7 +106,7 @@ describe('the webhook trusts nothing unsigned', () => {
     const bytes = Buffer.from(text, 'latin1');
     const response = await postNotification(bytes);
     expect(response.status).toBe(200);
-    expect(await rawWebhookStored(bytes)).toBe(true);
+    expect(await rawNotificationStored(bytes)).toBe(true);
     await waitForStatus(order.id, 'PAID');
   });
 });
@@ -192,16 +194,33 @@ describe('applying payments', () => {
     const refundedResponse = await postNotification(refunded);
     expect(refundedResponse.status).toBe(200);
     const refundedId = refundedResponse.body.id;
-    await eventually(async () =>
-      (await anomalies('unknown_event_type')).find((a) => a.webhookId === refundedId),
+    const unknown = await eventually(async () =>
+      (await anomalies('unknown_event_type')).find((a) => a.notificationId === refundedId),
     );
+    // The field's former name stays in the answer, deprecated, with the same value (decision 117).
+    expect(unknown.webhookId).toBe(refundedId);
 
     const garbage = `not json ${crypto.randomUUID()}`;
     const garbageResponse = await postNotification(garbage);
     expect(garbageResponse.status).toBe(200);
     await eventually(async () =>
-      (await anomalies('unparsable_notification')).find((a) => a.webhookId === garbageResponse.body.id),
+      (await anomalies('unparsable_notification')).find((a) => a.notificationId === garbageResponse.body.id),
     );
+  });
+
+  it('reads an anomaly stored before decision 117 (its notification named only webhookId) with notificationId', async () => {
+    const id = `legacy-${crypto.randomUUID()}`;
+    // Written as the code before the rename wrote it: no notificationId attribute.
+    await recordAnomaly({
+      id: `unknown_event_type:${id}`,
+      type: 'unknown_event_type',
+      detectedAt: new Date().toISOString(),
+      detail: 'Event type cip.refunded is not handled.',
+      webhookId: id,
+      source: 'webhook',
+    });
+    const listed = (await anomalies('unknown_event_type')).find((a) => a.id === `unknown_event_type:${id}`);
+    expect(listed).toMatchObject({ notificationId: id, webhookId: id });
   });
 
   it('lets exactly one of many concurrent applications win', async () => {
@@ -242,7 +261,7 @@ describe('anomaly alarms', () => {
         });
       }
       const unparsable = {
-        webhookId: `garbage-${crypto.randomUUID()}`,
+        notificationId: `garbage-${crypto.randomUUID()}`,
         receivedAt: new Date().toISOString(),
         rawBodyBase64: Buffer.from('not json').toString('base64'),
       };
@@ -250,7 +269,7 @@ describe('anomaly alarms', () => {
       await processNotification(unparsable);
       // A routine expiry hint is no anomaly: it must not feed the alarm.
       const expired = {
-        webhookId: `expired-${crypto.randomUUID()}`,
+        notificationId: `expired-${crypto.randomUUID()}`,
         receivedAt: new Date().toISOString(),
         rawBodyBase64: Buffer.from(JSON.stringify({ eventType: 'cip.expired', data: { cip: 1 } })).toString(
           'base64',
@@ -283,9 +302,9 @@ describe('the queue consumer', () => {
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
     awsRegion: 'us-east-1',
   });
-  const queued = (raw: string) =>
+  const queued = (raw: string, idName: 'notificationId' | 'webhookId' = 'notificationId') =>
     JSON.stringify({
-      webhookId: createHash('sha256').update(raw).digest('hex'),
+      [idName]: createHash('sha256').update(raw).digest('hex'),
       receivedAt: new Date().toISOString(),
       rawBodyBase64: Buffer.from(raw).toString('base64'),
     });
@@ -301,6 +320,19 @@ describe('the queue consumer', () => {
     const response = await applyPaymentHandler(event, lambdaContext('apply-payment'));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
     expect((await getOrder(order.id)).status).toBe('PAID');
+  });
+
+  it('applies a message queued before decision 117, its id named webhookId (in flight during the deploy, or redriven)', async () => {
+    const order = await createOrder();
+    const raw = paidBody({ cip: order.voucher.cip, operationNumber: 3150, amount: 150 });
+    const response = await applyPaymentHandler(
+      { Records: [record('legacy', queued(raw, 'webhookId'))] },
+      lambdaContext('apply-payment'),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('PAID');
+    expect(after.payment?.notificationId).toBe(createHash('sha256').update(raw).digest('hex'));
   });
 
   it('applies a batch redelivered after a crash exactly once', async () => {

@@ -73,7 +73,7 @@ describe('SQS consumers log why a record failed', () => {
         if (eventId.startsWith('down')) throw new Expected('endpoint down; retry in 5 s');
         if (eventId.startsWith('bug')) throw new TypeError('cannot read properties of undefined');
       },
-      { expectedFailure: (error) => error instanceof Expected, crashMetric: 'Crashed' },
+      { expectedFailure: (error) => error instanceof Expected, crashMetric: 'WebhookDeliveryCrashed' },
     );
 
     it('is no Lambda error when every record failed as expected, and counts no crash', async () => {
@@ -83,7 +83,7 @@ describe('SQS consumers log why a record failed', () => {
         context,
       );
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
-      expect(added.mock.calls.filter((call) => call[0] === 'Crashed')).toEqual([]);
+      expect(added.mock.calls.filter((call) => call[0] === 'WebhookDeliveryCrashed')).toEqual([]);
     });
 
     it('counts a crash (alarmed) while still returning only the failed records', async () => {
@@ -93,7 +93,7 @@ describe('SQS consumers log why a record failed', () => {
         context,
       );
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
-      expect(added.mock.calls.filter((call) => call[0] === 'Crashed')).toHaveLength(1);
+      expect(added.mock.calls.filter((call) => call[0] === 'WebhookDeliveryCrashed')).toHaveLength(1);
     });
   });
 });

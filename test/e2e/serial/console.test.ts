@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notificationIds } from '#model/anomaly';
 import type { Order } from '#model/order';
 import type { Refund } from '#model/refund';
 import { recordAnomaly } from '#store/anomalies-repository';
@@ -326,7 +327,7 @@ describe('the console in a real browser (Chromium)', () => {
       detectedAt: new Date().toISOString(),
       detail: `{"raw":"${long}","cip":"${long}","email":"${long}@example.com"}`,
       orderId: `ord_${long}`,
-      webhookId: `wh_${long}`,
+      ...notificationIds(`wh_${long}`),
       source: 'webhook',
     });
     for (const width of [360, 1280]) {

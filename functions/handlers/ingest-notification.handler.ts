@@ -19,17 +19,17 @@ import { isValidNotificationSignature } from '#psp/pagoefectivo/pe-signature';
  * once by apply-payment.
  */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run = routeTo('ingest-webhook', {
+export const run = routeTo('ingest-notification', {
   'POST /webhooks/pagoefectivo': async (event) => {
     const body = rawBody(event);
     const { secretKey } = await pspCredentials();
     const signature = header(event, 'pe-signature');
-    const { webhookId } = await ingestNotification(body, {
+    const { notificationId } = await ingestNotification(body, {
       provider: 'pagoefectivo',
       signature,
       verify: (bytes) => isValidNotificationSignature(secretKey, bytes, signature),
     });
-    return { status: 200, body: { received: true, id: webhookId } };
+    return { status: 200, body: { received: true, id: notificationId } };
   },
   'POST /webhooks/dlocal': async (event) => {
     const body = rawBody(event);
@@ -42,12 +42,12 @@ export const run = routeTo('ingest-webhook', {
       authorization: header(event, 'authorization'),
       signature: header(event, 'signature'),
     };
-    const { webhookId } = await ingestNotification(body, {
+    const { notificationId } = await ingestNotification(body, {
       provider: 'dlocal',
       signature: headers.authorization ?? headers.signature,
       verify: (bytes) => isValidDlocalSignature(credentials, headers, bytes),
     });
-    return { status: 200, body: { received: true, id: webhookId } };
+    return { status: 200, body: { received: true, id: notificationId } };
   },
   'POST /webhooks/culqi': async (event) => {
     const body = rawBody(event);
@@ -56,12 +56,12 @@ export const run = routeTo('ingest-webhook', {
     if (!culqiConfigured()) throw new UnauthorizedError('This stage takes no Culqi notifications.');
     const credentials = await culqiCredentials();
     const authorization = header(event, 'authorization');
-    const { webhookId } = await ingestNotification(body, {
+    const { notificationId } = await ingestNotification(body, {
       provider: 'culqi',
       signature: authorization === undefined ? undefined : 'basic',
       verify: () => isValidCulqiWebhookAuth(credentials, authorization),
     });
-    return { status: 200, body: { received: true, id: webhookId } };
+    return { status: 200, body: { received: true, id: notificationId } };
   },
 });
 
