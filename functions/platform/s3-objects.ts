@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectError, s3ClientConfig } from './s3';
+import { traced } from './tracing';
 
 /**
  * Reading an uploaded report (HEAD for its metadata, GET for its bytes) with the SDK's S3 client
@@ -12,7 +13,8 @@ import { S3ObjectError, s3ClientConfig } from './s3';
 let client: S3Client | undefined;
 
 function s3(): S3Client {
-  client ??= new S3Client(s3ClientConfig());
+  // Its calls are X-Ray subsegments in stages that trace AWS SDK calls, as DynamoDB's are.
+  client ??= traced(new S3Client(s3ClientConfig()));
   return client;
 }
 

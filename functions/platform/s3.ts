@@ -21,7 +21,8 @@ export function s3ClientConfig(): S3ClientConfig {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     // A report read is a stream of a few MB at most; a stalled socket fails the invocation (retried).
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // (`throwOnRequestTimeout`: otherwise the SDK only logs a warning and keeps waiting, platform/aws.ts.)
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
     // Locally an S3 stand-in on one host: path-style (`/bucket/key`); in AWS virtual-hosted.
     ...(S3_ENDPOINT === undefined ? {} : { endpoint: S3_ENDPOINT, forcePathStyle: true }),
   };
