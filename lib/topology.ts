@@ -159,8 +159,14 @@ const READ_ORDER: TableAccess = { actions: ['GetItem'] };
 const TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem'] };
 /** A transition that also books money: ledger totals move with atomic ADD (UpdateItem). */
 const BOOKED_TRANSITION: TableAccess = { actions: ['GetItem', 'PutItem', 'UpdateItem'] };
-/** Applying a payment (webhook, poll, expiry check): transitions, payment records, operation numbers, anomalies. */
-const APPLY_PAYMENT: TableAccess = { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] };
+/**
+ * Applying a payment (webhook, poll, expiry check): transitions, payment records, operation numbers,
+ * anomalies — and a double payment's refund proposal, whose reservation checks the order's version
+ * (ConditionCheckItem; decision 114).
+ */
+const APPLY_PAYMENT: TableAccess = {
+  actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+};
 /**
  * Reconciling a settlement report: orders read in batches, payments applied (the payment path),
  * orders settled in transactions that also check refunds (ConditionCheck), lines and tallies.
@@ -308,8 +314,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     entry: 'functions/handlers/refunds.handler.ts',
     cursors: true,
     refundApproval: true,
-    // dLocal refunds are requested from dLocal on approval.
+    // dLocal refunds are requested from dLocal on approval; a refund back to a wallet payment from
+    // the wallet's provider (decision 114).
     psp: 'api',
+    wallet: true,
     timeoutSeconds: 20,
     memoryMb: 256,
     table: {

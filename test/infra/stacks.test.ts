@@ -266,7 +266,14 @@ describe('functions', () => {
     const transition = ['dynamodb:GetItem', 'dynamodb:PutItem'];
     // The listing functions read the cursor key (decision 76).
     const cursorKey = ['kms:Decrypt', 'secretsmanager:GetSecretValue'];
-    const applyPayment = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+    // ConditionCheckItem: a double payment's refund proposal checks the order's version (decision 114).
+    const applyPayment = [
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ];
     const asyncDestination = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
     const reconcile = [
       'dynamodb:BatchGetItem',
@@ -289,7 +296,13 @@ describe('functions', () => {
         'dynamodb:UpdateItem',
         ...cursorKey,
       ],
-      'create-payouts': [...applyPayment, ...asyncDestination],
+      'create-payouts': [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        ...asyncDestination,
+      ],
       'voucher-page': ['dynamodb:GetItem'],
       'remind-expiring': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', ...asyncDestination],
       // It checks the ledger and never changes it: no UpdateItem, no DeleteItem.
@@ -1228,6 +1241,8 @@ describe('a stage whose wallet provider is Culqi (every PagoEfectivo stage by de
     'ingest-notification',
     'apply-payment',
     'sync-pending',
+    // A refund back to a wallet payment is sent to Culqi on approval (decision 114).
+    'refunds',
   ]);
 
   it.each(['dev', 'staging', 'prod'] as const)(
@@ -1251,7 +1266,8 @@ describe('a stage whose wallet provider is Culqi (every PagoEfectivo stage by de
           (statement) =>
             arn !== undefined &&
             [statement.Action].flat().includes('secretsmanager:GetSecretValue') &&
-            JSON.stringify(statement.Resource) === JSON.stringify(arn),
+            // One statement may grant several secrets (the refunds function reads three).
+            [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify(arn)),
         );
         if (CULQI_CALLERS.has(name)) {
           expect(arn, name).toBeDefined();
