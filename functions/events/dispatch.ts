@@ -6,12 +6,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { OutboxEvent } from '#model/event-types';
 import type { DeliveryMessage } from '#outbound-webhooks/deliver';
-import { endpointsSubscribedTo } from '#outbound-webhooks/endpoints-repository';
 import { eventBridge, sqs } from '#platform/aws';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { logger, metrics } from '#platform/powertools';
 import { eventFromItem, isOutboxItem } from '#store/outbox';
+import { endpointsSubscribedTo } from '#store/webhook-endpoints-repository';
 
 export const BUS_SOURCE = 'pagoefectivo.marketplace';
 

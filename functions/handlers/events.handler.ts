@@ -1,6 +1,5 @@
 import { enqueueDeliveries } from '#events/dispatch';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
-import { forgetSubscriptionCache } from '#outbound-webhooks/endpoints-repository';
 import { EventIdParamsSchema, EventsQuerySchema, RedeliverRequestSchema } from '#outbound-webhooks/schemas';
 import { nowMs } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
@@ -8,6 +7,7 @@ import { httpHandler, parseJsonBody, parseParams, rawBody } from '#platform/http
 import { routeTo } from '#platform/router';
 import { getEvent, listEvents, listOrderEvents } from '#store/event-feed';
 import { getOrder } from '#store/orders-repository';
+import { forgetSubscriptionCache } from '#store/webhook-endpoints-repository';
 
 /** The replayable feed (GET /v1/events) and redelivery of one event to its subscribers. */
 // `run` is the plain function behind `handler` (tests call it bare).

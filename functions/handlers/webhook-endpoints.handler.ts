@@ -1,17 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { idempotentOperation } from '#http/idempotency';
-import {
-  createEndpoint,
-  deleteEndpoint,
-  forgetSubscriptionCache,
-  getEndpoint,
-  listAttempts,
-  listEndpoints,
-  publicView,
-  rotateSecret,
-  type StoredEndpoint,
-  updateEndpoint,
-} from '#outbound-webhooks/endpoints-repository';
+import type { StoredEndpoint } from '#model/webhook-endpoint';
+import { createEndpoint, publicView, rotateSecret } from '#outbound-webhooks/endpoints';
 import {
   type CreateEndpointRequest,
   CreateEndpointRequestSchema,
@@ -25,6 +15,14 @@ import { config } from '#platform/config';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import { httpHandler, jsonBody, parseJsonBody, parseParams, validate } from '#platform/http';
 import { routeTo } from '#platform/router';
+import {
+  deleteEndpoint,
+  forgetSubscriptionCache,
+  getEndpoint,
+  listAttempts,
+  listEndpoints,
+  updateEndpoint,
+} from '#store/webhook-endpoints-repository';
 
 /**
  * A retried create (same Idempotency-Key and body) gets the same endpoint and secret back, not a

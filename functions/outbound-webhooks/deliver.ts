@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 // zod/mini: the queue message is all the delivery function validates (decision 57).
 import * as z from 'zod/mini';
+import { type DeliveryAttempt, signingSecrets } from '#model/webhook-endpoint';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { logger, metrics } from '#platform/powertools';
@@ -12,10 +13,8 @@ import {
   markDeliveryFailed,
   markDeliverySucceeded,
   recordAttempt,
-  signingSecrets,
-} from './endpoints-repository';
+} from '#store/webhook-endpoints-repository';
 import { postWebhook } from './post-webhook';
-import type { DeliveryAttempt } from './schemas';
 import { signatureHeader } from './standard-webhooks';
 
 export const DeliveryMessageSchema = /* @__PURE__ */ schema(() =>

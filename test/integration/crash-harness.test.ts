@@ -14,7 +14,6 @@ import { handler as webhookEndpoints } from '#handlers/webhook-endpoints.handler
 import { expireDueOrders } from '#jobs/expire-orders';
 import { FUNCTIONS, type FunctionName } from '#lib/topology';
 import type { Order } from '#model/order';
-import { listEndpoints } from '#outbound-webhooks/endpoints-repository';
 import { sqs } from '#platform/aws';
 import { advanceClock, now } from '#platform/clock';
 import { config, resetConfigForTests } from '#platform/config';
@@ -24,6 +23,7 @@ import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-
 import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
+import { listEndpoints } from '#store/webhook-endpoints-repository';
 import { bankDestination as destination, orderRequest, sandbox, stack, TEST_CCI } from '../support/api';
 import { endCoolingOff } from '../support/cooling-off';
 import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createEndpoint } from '#outbound-webhooks/endpoints';
 import {
-  createEndpoint,
   deleteEndpoint,
   endpointsSubscribedTo,
   forgetSubscriptionCache,
-} from '#outbound-webhooks/endpoints-repository';
+} from '#store/webhook-endpoints-repository';
 
 // The dispatcher caches the subscribed endpoints per container; a container that creates an
 // endpoint forgets its copy. A load already reading when that happens must not store the list

@@ -9,34 +9,19 @@ import { deliveryAttemptEntity } from '#contract/entities/delivery-attempt';
 import { withoutKeys } from '#contract/entities/indexes';
 import { webhookEndpointEntity } from '#contract/entities/webhook-endpoint';
 import type { EventType } from '#model/event-types';
-import { ulid } from '#model/ids';
+import type { DeliveryAttempt, EndpointChanges, StoredEndpoint, StoredSecret } from '#model/webhook-endpoint';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import { encodeCursor, listIndexPartition, queryPage } from '#store/cursor';
-import { type CompletionWrites, noCompletion, throwIfClaimLost } from '#store/idempotency-records';
-import { outboxPut } from '#store/outbox';
-import { cancellationCodes } from '#store/transactions';
-import {
-  type CreateEndpointRequest,
-  type DeliveryAttempt,
-  type UpdateEndpointRequest,
-  type WebhookEndpoint,
-  WebhookEndpointSchema,
-} from './schemas';
-import { generateEndpointSecret } from './standard-webhooks';
+import { encodeCursor, listIndexPartition, queryPage } from './cursor';
+import { throwIfClaimLost } from './idempotency-records';
+import { outboxPut } from './outbox';
+import { cancellationCodes, type TransactItem } from './transactions';
 
-interface StoredSecret {
-  secret: string;
-  createdAt: string;
-  /** Set on the previous secret by a rotation: it keeps signing until then. */
-  expiresAt?: string;
-}
-
-export interface StoredEndpoint extends WebhookEndpoint {
-  secrets: StoredSecret[];
-  /** How often it was disabled for failing: numbers each `webhook_endpoint.disabled` event. */
-  disabledCount?: number;
-}
+/**
+ * Outbound webhook endpoints and their delivery attempts in the table: what the use cases
+ * (outbound-webhooks/) decide — a new endpoint and its secret, a rotation — is stored here as
+ * given; no secret is made and no API schema read here (decision 119).
+ */
 
 const endpointKey = webhookEndpointEntity.key;
 /** Delivery attempts are kept 30 days. */
@@ -46,63 +31,26 @@ function table(): string {
   return tableName();
 }
 
-export function publicView(endpoint: StoredEndpoint, now: Date): WebhookEndpoint {
-  const { secrets, disabledCount: _count, ...view } = endpoint;
-  const previous = secrets.find(
-    (secret) => secret.expiresAt !== undefined && secret.expiresAt > now.toISOString(),
-  );
-  // Documented fields only, in schema order (never a secret, whatever the item holds).
-  return WebhookEndpointSchema.parse({
-    ...view,
-    ...(previous?.expiresAt ? { previousSecretExpiresAt: previous.expiresAt } : {}),
-  });
-}
-
-/** The secrets that sign right now: the current one, plus the previous one during a rotation overlap. */
-export function signingSecrets(endpoint: StoredEndpoint, now: Date): string[] {
-  const at = now.toISOString();
-  return endpoint.secrets
-    .filter((secret) => secret.expiresAt === undefined || secret.expiresAt > at)
-    .map((s) => s.secret);
-}
-
 const fromItem = (item: Record<string, unknown>) => withoutKeys<StoredEndpoint>(item);
 
 /**
- * A new endpoint and its first secret. With `completion` (an Idempotency-Key's record, decision
- * 71) the endpoint and the completed record are one transaction; without, one conditional Put.
+ * Stores a new endpoint. With `alongside` (an Idempotency-Key's completed record, decision 71) the
+ * endpoint and the record are one transaction; without, one conditional Put.
  */
-export async function createEndpoint(
-  request: CreateEndpointRequest,
-  now: Date,
-  completion: CompletionWrites<{ endpoint: StoredEndpoint; secret: string }> = noCompletion,
-) {
-  const id = `we_${ulid(now.getTime())}`;
-  const secret = generateEndpointSecret();
-  const createdAt = now.toISOString();
-  const endpoint: StoredEndpoint = {
-    id,
-    url: request.url,
-    ...(request.description ? { description: request.description } : {}),
-    events: request.events,
-    status: 'enabled',
-    createdAt,
-    secrets: [{ secret, createdAt }],
-  };
+export async function putEndpoint(endpoint: StoredEndpoint, alongside: TransactItem[] = []): Promise<void> {
   const put = {
     TableName: table(),
     Item: {
-      ...webhookEndpointEntity.itemKeys(id, createdAt),
+      ...webhookEndpointEntity.itemKeys(endpoint.id, endpoint.createdAt),
       entity: webhookEndpointEntity.name,
       ...endpoint,
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
-  const extra = completion({ endpoint, secret });
-  if (extra.length === 0) {
+  if (alongside.length === 0) {
     await dynamo().send(new PutCommand(put));
   } else {
-    const items = [{ Put: put }, ...extra];
+    const items = [{ Put: put }, ...alongside];
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -111,7 +59,6 @@ export async function createEndpoint(
     }
   }
   forgetSubscriptionCache();
-  return { endpoint, secret };
 }
 
 export async function getEndpoint(id: string): Promise<StoredEndpoint | undefined> {
@@ -147,7 +94,7 @@ export async function deleteEndpoint(id: string): Promise<boolean> {
  */
 export async function updateEndpoint(
   id: string,
-  changes: UpdateEndpointRequest,
+  changes: EndpointChanges,
   now: Date,
 ): Promise<StoredEndpoint | undefined> {
   const set: string[] = [];
@@ -186,29 +133,20 @@ export async function updateEndpoint(
     )
     .catch(ignoreMissing);
   forgetSubscriptionCache();
-  forgetSubscriptionCache();
   return result?.Attributes ? fromItem(result.Attributes) : undefined;
 }
 
-export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapHours: number) {
-  const secret = generateEndpointSecret();
-  const at = now.toISOString();
-  const overlapEnds = new Date(now.getTime() + overlapHours * 3600_000).toISOString();
-  const current = endpoint.secrets.find((s) => s.expiresAt === undefined);
-  const secrets: StoredSecret[] = [
-    { secret, createdAt: at },
-    ...(current ? [{ ...current, expiresAt: overlapEnds }] : []),
-  ];
+/** Replaces the endpoint's signing secrets (a rotation: the new one, and the old one until its overlap ends). */
+export async function replaceSecrets(id: string, secrets: StoredSecret[]): Promise<void> {
   await dynamo().send(
     new UpdateCommand({
       TableName: table(),
-      Key: endpointKey(endpoint.id),
+      Key: endpointKey(id),
       UpdateExpression: 'SET secrets = :secrets',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':secrets': secrets },
     }),
   );
-  return { endpoint: { ...endpoint, secrets }, secret };
 }
 
 /**
