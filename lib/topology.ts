@@ -191,6 +191,8 @@ export interface FunctionSpec {
   /**
    * Calls the stage's wallet provider (decision 104; ingest-notification only checks Culqi's webhook
    * basic auth): on a Culqi stage, the Culqi secret (CULQI_SECRET_ARN) and WALLET_PROVIDER.
+   * test/infra/wallet-functions.test.ts holds it to the code: set exactly where a function's
+   * bundle imports the wallet provider.
    */
   wallet?: true;
   /** Serves listings: seals and opens their cursors with the stage's cursor key (decision 76). */
@@ -271,6 +273,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'cancel-order': {
     entry: 'functions/handlers/cancel-order.handler.ts',
+    wallet: true,
     timeoutSeconds: 20,
     memoryMb: 512,
     table: TRANSITION,
@@ -356,6 +359,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'risk-review': {
     entry: 'functions/handlers/risk-review.handler.ts',
+    wallet: true,
     cursors: true,
     timeoutSeconds: 20,
     memoryMb: 256,
@@ -382,6 +386,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'expire-orders': {
     entry: 'functions/handlers/expire-orders.handler.ts',
+    wallet: true,
     expiryGrace: true,
     timeoutSeconds: 60,
     memoryMb: 512,

@@ -1241,6 +1241,9 @@ describe('a stage whose wallet provider is Culqi (every PagoEfectivo stage by de
     'ingest-notification',
     'apply-payment',
     'sync-pending',
+    'expire-orders',
+    'cancel-order',
+    'risk-review',
     // A refund back to a wallet payment is sent to Culqi on approval (decision 114).
     'refunds',
   ]);
