@@ -225,7 +225,11 @@ export interface FunctionSpec {
   reminders?: boolean;
   /** Expires orders: gets the stage's grace after a deadline (EXPIRY_GRACE_SECONDS). */
   expiryGrace?: boolean;
-  /** Approves refunds: gets the stage's maker-checker thresholds (REFUND_APPROVAL_THRESHOLD, REFUND_DAILY_APPROVAL_THRESHOLD). */
+  /**
+   * Requests or approves refunds (the refunds API, and every function that applies payments, which
+   * files double payments' refund proposals): gets the stage's maker-checker thresholds
+   * (REFUND_APPROVAL_THRESHOLD, REFUND_DAILY_APPROVAL_THRESHOLD).
+   */
   refundApproval?: boolean;
 }
 
@@ -306,6 +310,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'apply-payment': {
     entry: 'functions/handlers/apply-payment.handler.ts',
+    // A payment it applies may be a double payment, whose refund proposal is filed here (decision 114).
+    refundApproval: true,
     wallet: true,
     timeoutSeconds: 30,
     memoryMb: 512,
@@ -376,6 +382,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'sync-pending': {
     entry: 'functions/handlers/sync-pending.handler.ts',
+    // A payment it applies may be a double payment, whose refund proposal is filed here (decision 114).
+    refundApproval: true,
     wallet: true,
     timeoutSeconds: 120,
     memoryMb: 512,
@@ -386,6 +394,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'expire-orders': {
     entry: 'functions/handlers/expire-orders.handler.ts',
+    // A payment it applies may be a double payment, whose refund proposal is filed here (decision 114).
+    refundApproval: true,
     wallet: true,
     expiryGrace: true,
     timeoutSeconds: 60,
@@ -428,6 +438,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   settlements: {
     entry: 'functions/handlers/settlements.handler.ts',
+    // A payment it applies may be a double payment, whose refund proposal is filed here (decision 114).
+    refundApproval: true,
     cursors: true,
     // API Gateway answers 504 after 29 s; the import pauses before that (202) and resumes on a re-POST.
     timeoutSeconds: 29,
@@ -437,6 +449,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
   },
   'reconcile-upload': {
     entry: 'functions/handlers/reconcile-upload.handler.ts',
+    // A payment it applies may be a double payment, whose refund proposal is filed here (decision 114).
+    refundApproval: true,
     timeoutSeconds: 900,
     memoryMb: 1024,
     table: RECONCILE,

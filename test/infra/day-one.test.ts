@@ -196,6 +196,8 @@ describe('every incident pages', () => {
       [/^riskflags/, 'Sum RiskFlagged ≥ 1'],
       [/^webhookdeliverycrashes/, 'Sum WebhookDeliveryCrashed ≥ 1'],
       [/^payoutdayincomplete/, 'Sum PayoutDayIncomplete ≥ 1'],
+      // Each sync-pending run whose closure retry fails again counts once (decision 99).
+      [/^paymentoptionnotclosed/, 'Sum PaymentOptionNotClosed ≥ 1'],
       [/^notificationssilent/, 'Sum NotificationAccepted < 1'],
       [/^api5xx/, 'Sum 5XXError ≥ 5'],
       [/^[a-z]+errors[0-9A-F]{8}$/, 'Sum Errors ≥ 1'],
