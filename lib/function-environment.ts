@@ -18,13 +18,13 @@ const SETTINGS: readonly Setting[] = [
   // Without reserved concurrency a scheduled job's runs are kept apart by a lease item (decision 88).
   {
     when: (_spec, name, config) =>
-      !config.reservedConcurrency && SCHEDULES.some((schedule) => schedule.function === name),
+      !config.jobs.reservedConcurrency && SCHEDULES.some((schedule) => schedule.function === name),
     variables: () => ({ JOB_LEASE: 'true' }),
   },
   // Every function: its metrics carry the provider (and the PSP functions pick their adapter by it).
-  { when: () => true, variables: (config) => ({ PSP_PROVIDER: config.provider }) },
+  { when: () => true, variables: (config) => ({ PSP_PROVIDER: config.psp.provider }) },
   {
-    when: (_spec, _name, config) => config.traceAwsSdkCalls,
+    when: (_spec, _name, config) => config.observability.traceAwsSdkCalls,
     variables: () => ({ TRACE_AWS_SDK_CALLS: 'true' }),
   },
   // The wallet functions are told whose wallet they offer (a stage may set it apart from `provider`).
@@ -34,18 +34,21 @@ const SETTINGS: readonly Setting[] = [
   },
   // Any function may apply a payment (webhook, poll, final check): each books a wallet one with the stage's fee rule.
   {
-    when: (_spec, _name, config) => config.walletFees !== undefined,
-    variables: (config) => ({ WALLET_FEES: JSON.stringify(config.walletFees) }),
+    when: (_spec, _name, config) => config.wallets.fees !== undefined,
+    variables: (config) => ({ WALLET_FEES: JSON.stringify(config.wallets.fees) }),
   },
   // Read by every PSP-calling bundle (both adapters are in it): the stage's, not config.ts's default.
-  { when: (spec) => spec.psp === 'api', variables: (config) => ({ DLOCAL_BASE_URL: config.dlocalBaseUrl }) },
+  {
+    when: (spec) => spec.psp === 'api',
+    variables: (config) => ({ DLOCAL_BASE_URL: config.psp.dlocalBaseUrl }),
+  },
   {
     when: (spec) => spec.settlementReports !== undefined || spec.settlementConfig === true,
-    variables: (config) => ({ SETTLEMENT_CONFIG: JSON.stringify(config.settlement) }),
+    variables: (config) => ({ SETTLEMENT_CONFIG: JSON.stringify(config.money.settlement) }),
   },
   {
     when: (spec) => spec.payoutSchedule === true,
-    variables: (config) => ({ PAYOUT_SCHEDULE: JSON.stringify(config.payoutSchedule) }),
+    variables: (config) => ({ PAYOUT_SCHEDULE: JSON.stringify(config.money.payoutSchedule) }),
   },
   {
     when: (spec) => spec.voucherPage === true,
@@ -58,24 +61,24 @@ const SETTINGS: readonly Setting[] = [
   },
   {
     when: (spec) => spec.reminders === true,
-    variables: (config) => ({ REMINDER_LEAD_MINUTES: config.reminderLeadMinutes.join(',') }),
+    variables: (config) => ({ REMINDER_LEAD_MINUTES: config.expiry.reminderLeadMinutes.join(',') }),
   },
   {
     when: (spec) => spec.expiryGrace === true,
-    variables: (config) => ({ EXPIRY_GRACE_SECONDS: String(config.expiryGrace.toSeconds()) }),
+    variables: (config) => ({ EXPIRY_GRACE_SECONDS: String(config.expiry.grace.toSeconds()) }),
   },
   {
     when: (spec) => spec.refundApproval === true,
     variables: (config) => ({
-      REFUND_APPROVAL_THRESHOLD: String(config.refundApprovalThreshold),
-      REFUND_DAILY_APPROVAL_THRESHOLD: String(config.refundDailyApprovalThreshold),
+      REFUND_APPROVAL_THRESHOLD: String(config.money.refundApprovalThreshold),
+      REFUND_DAILY_APPROVAL_THRESHOLD: String(config.money.refundDailyApprovalThreshold),
     }),
   },
   {
     when: (spec) => spec.riskRules === true,
     variables: (config) => ({
-      RISK_RULES: JSON.stringify(config.riskRules),
-      RISK_REVIEW_REQUIRED: String(config.riskReviewRequired),
+      RISK_RULES: JSON.stringify(config.money.riskRules),
+      RISK_REVIEW_REQUIRED: String(config.money.riskReviewRequired),
     }),
   },
 ];

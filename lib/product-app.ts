@@ -1,7 +1,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceStack } from './service-stack';
-import { STAGE_CONFIG, type Stage, type StageConfig } from './stage-config';
+import { STAGE_CONFIG, type Stage, type StageConfig, withChanges } from './stage-config';
 import { StatefulStack } from './stateful-stack';
 import { PROVIDERS, SERVICE } from './topology';
 
@@ -36,18 +36,18 @@ export function createProductApp(stage: Stage, bundlesDirectory: string, app: Ap
   const heartbeatContext: unknown = app.node.tryGetContext('notificationHeartbeatArmed');
   // `-c reservedConcurrency=false`: an account whose concurrency quota is still low (decision 88).
   const reservedContext: unknown = app.node.tryGetContext('reservedConcurrency');
-  const config: StageConfig = {
-    ...STAGE_CONFIG[stage],
-    ...(chosen === undefined ? {} : { provider: chosen }),
-    ...(traceContext === undefined ? {} : { traceAwsSdkCalls: String(traceContext) === 'true' }),
-    ...(heartbeatContext === undefined
-      ? {}
-      : { notificationHeartbeatArmed: String(heartbeatContext) !== 'false' }),
-    ...(reservedContext === undefined ? {} : { reservedConcurrency: String(reservedContext) !== 'false' }),
-  };
+  const config: StageConfig = withChanges(STAGE_CONFIG[stage], {
+    psp: chosen === undefined ? {} : { provider: chosen },
+    observability: traceContext === undefined ? {} : { traceAwsSdkCalls: String(traceContext) === 'true' },
+    alarms:
+      heartbeatContext === undefined
+        ? {}
+        : { notificationHeartbeatArmed: String(heartbeatContext) !== 'false' },
+    jobs: reservedContext === undefined ? {} : { reservedConcurrency: String(reservedContext) !== 'false' },
+  });
   // The stage's own region and account (lib/stage-config.ts, or -c account=…), never the shell's default.
-  const account = config.account ?? app.node.tryGetContext('account');
-  const env = { region: config.region, ...(typeof account === 'string' ? { account } : {}) };
+  const account = config.deployment.account ?? app.node.tryGetContext('account');
+  const env = { region: config.deployment.region, ...(typeof account === 'string' ? { account } : {}) };
   const stateful = new StatefulStack(app, `PagoEfectivo-${stage}-Stateful`, { stage, config, env });
   const service = new ServiceStack(app, `PagoEfectivo-${stage}-Service`, {
     stage,

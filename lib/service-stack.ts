@@ -63,9 +63,9 @@ export class ServiceStack extends PartedStack {
         spec,
         stage,
         codeDirectory: join(props.bundlesDirectory, name),
-        logRetention: config.logRetention,
-        logLevel: config.logLevel,
-        reservedConcurrency: config.reservedConcurrency,
+        logRetention: config.data.logRetention,
+        logLevel: config.observability.logLevel,
+        reservedConcurrency: config.jobs.reservedConcurrency,
         environment: stageEnvironment(name, spec, config),
       });
       fn.bindSpec({ stateful, config, settlementReportsBucket: this.settlementReportsBucket });
@@ -129,7 +129,7 @@ export class ServiceStack extends PartedStack {
       `https://${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${stage}`;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       // dLocal is told our notification URL with every request: its functions need the base URL too.
-      if (spec.publicBaseUrl || (spec.psp === 'api' && config.provider === 'dlocal'))
+      if (spec.publicBaseUrl || (spec.psp === 'api' && config.psp.provider === 'dlocal'))
         this.fn(name).addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     }
     // The console (issue 31): files on S3 behind CloudFront, Cognito sign-in, the authorizer told.
@@ -140,9 +140,9 @@ export class ServiceStack extends PartedStack {
       api: this.api,
       authorizer: this.fn('authorizer'),
       consoleDirectory: props.consoleDirectory ?? CONSOLE_BUILD,
-      clientThrottle: config.clientThrottle,
-      removalPolicy: config.removalPolicy,
-      logRetention: config.logRetention,
+      clientThrottle: config.api.clientThrottle,
+      removalPolicy: config.data.removalPolicy,
+      logRetention: config.data.logRetention,
     });
     const monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage,

@@ -80,9 +80,9 @@ export class StatefulStack extends PartedStack {
     } = this.credentials);
     this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', {
       stage: props.stage,
-      removalPolicy: props.config.removalPolicy,
-      deletionProtection: props.config.deletionProtection,
-      logRetention: props.config.logRetention,
+      removalPolicy: props.config.data.removalPolicy,
+      deletionProtection: props.config.data.deletionProtection,
+      logRetention: props.config.data.logRetention,
     });
   }
 

@@ -28,7 +28,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     if (props.requireSubscriber && props.subscriptions.length === 0) {
       throw new Error(
-        `Stage ${props.stage} pages no one: add alarmSubscriptions in lib/stage-config.ts or synthesize with ` +
+        `Stage ${props.stage} pages no one: add alarms.subscriptions in lib/stage-config.ts or synthesize with ` +
           '-c alarmEmails=oncall@example.pe (and/or -c alarmHttpsUrls=https://…).',
       );
     }

@@ -32,7 +32,7 @@ export class Credentials extends StackPart {
     this.pspSecretKey = new Key(this, 'PagoEfectivoCredentialsKey', {
       description: `Encrypts the PagoEfectivo merchant credentials (${stage})`,
       enableKeyRotation: true,
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     });
     this.pspSecret = new Secret(this, 'PagoEfectivoCredentials', {
       secretName: `pagoefectivo/${stage}/merchant-credentials`,
@@ -42,7 +42,7 @@ export class Credentials extends StackPart {
         secretStringTemplate: JSON.stringify({ serviceId: '0000', accessKey: 'set-me' }),
         generateStringKey: 'secretKey',
       },
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     });
     Validations.of(this.pspSecret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -62,7 +62,7 @@ export class Credentials extends StackPart {
         passwordLength: 64,
         excludePunctuation: true,
       },
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     });
     Validations.of(this.cursorKeySecret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -71,7 +71,7 @@ export class Credentials extends StackPart {
     });
 
     this.dlocalSecret =
-      config.provider === 'dlocal'
+      config.psp.provider === 'dlocal'
         ? new Secret(this, 'DlocalCredentials', {
             secretName: `pagoefectivo/${stage}/dlocal-credentials`,
             encryptionKey: this.pspSecretKey,
@@ -80,7 +80,7 @@ export class Credentials extends StackPart {
               secretStringTemplate: JSON.stringify({ login: 'set-me', transKey: 'set-me' }),
               generateStringKey: 'secretKey',
             },
-            removalPolicy: config.removalPolicy,
+            removalPolicy: config.data.removalPolicy,
           })
         : undefined;
     // The placeholder key is refused by Culqi (401): until the operator writes the real one, a
@@ -97,7 +97,7 @@ export class Credentials extends StackPart {
               generateStringKey: 'secretKey',
               excludePunctuation: true,
             },
-            removalPolicy: config.removalPolicy,
+            removalPolicy: config.data.removalPolicy,
           })
         : undefined;
     if (this.culqiSecret) {

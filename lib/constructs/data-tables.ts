@@ -30,8 +30,8 @@ export class DataTables extends StackPart {
       timeToLiveAttribute: TABLE.ttlAttribute,
       // The outbox: every transition writes its event item, and the stream carries it out.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: config.removalPolicy,
+      deletionProtection: config.data.deletionProtection,
+      removalPolicy: config.data.removalPolicy,
     });
     for (const index of TABLE.indexes) {
       this.table.addGlobalSecondaryIndex({
@@ -49,8 +49,8 @@ export class DataTables extends StackPart {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: RAW_NOTIFICATIONS_TABLE.ttlAttribute,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: config.removalPolicy,
+      deletionProtection: config.data.deletionProtection,
+      removalPolicy: config.data.removalPolicy,
     });
   }
 }

@@ -48,26 +48,26 @@ function buildJobSchedules(scope: Construct, props: JobTriggersProps): void {
   /** Each job's expression and its period (how old a run may be before the next supersedes it). */
   const timing: Record<JobName, { expression: ScheduleExpression; period: Duration }> = {
     'sync-pending': {
-      expression: ScheduleExpression.rate(config.syncPendingEvery),
-      period: config.syncPendingEvery,
+      expression: ScheduleExpression.rate(config.jobs.syncPendingEvery),
+      period: config.jobs.syncPendingEvery,
     },
     'expire-orders': {
-      expression: ScheduleExpression.rate(config.expireOrdersEvery),
-      period: config.expireOrdersEvery,
+      expression: ScheduleExpression.rate(config.jobs.expireOrdersEvery),
+      period: config.jobs.expireOrdersEvery,
     },
-    'check-unsettled': { expression: lima(config.checkUnsettledAt), period: Duration.days(1) },
+    'check-unsettled': { expression: lima(config.jobs.checkUnsettledAt), period: Duration.days(1) },
     // Hourly from the first run to 23:xx: a payout run cut short continues within the hour.
     'create-payouts': {
-      expression: lima(config.createPayoutsAt, `${config.createPayoutsAt.hour}-23`),
+      expression: lima(config.jobs.createPayoutsAt, `${config.jobs.createPayoutsAt.hour}-23`),
       period: Duration.hours(1),
     },
     'remind-expiring': {
-      expression: ScheduleExpression.rate(config.remindExpiringEvery),
-      period: config.remindExpiringEvery,
+      expression: ScheduleExpression.rate(config.jobs.remindExpiringEvery),
+      period: config.jobs.remindExpiringEvery,
     },
     'ledger-integrity': {
-      expression: ScheduleExpression.rate(config.ledgerIntegrityEvery),
-      period: config.ledgerIntegrityEvery,
+      expression: ScheduleExpression.rate(config.jobs.ledgerIntegrityEvery),
+      period: config.jobs.ledgerIntegrityEvery,
     },
   };
   const rates = Object.fromEntries(

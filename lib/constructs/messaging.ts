@@ -33,7 +33,7 @@ export class Messaging extends StackPart {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
-        removalPolicy: config.removalPolicy,
+        removalPolicy: config.data.removalPolicy,
       });
       Validations.of(deadLetterQueue).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SQS3',
@@ -46,7 +46,7 @@ export class Messaging extends StackPart {
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(4),
         deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
-        removalPolicy: config.removalPolicy,
+        removalPolicy: config.data.removalPolicy,
       });
       this.queues.set(spec.name, { queue, deadLetterQueue });
     }
@@ -56,7 +56,7 @@ export class Messaging extends StackPart {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     });
     Validations.of(this.jobsDeadLetterQueue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
@@ -69,14 +69,14 @@ export class Messaging extends StackPart {
       archiveName: physicalName('events-archive', stage),
       description: `Every PagoEfectivo marketplace event (${stage})`,
       eventPattern: { source: ['pagoefectivo.marketplace'] },
-      retention: Duration.days(config.eventArchiveDays),
+      retention: Duration.days(config.data.eventArchiveDays),
     });
     this.streamFailureQueue = new Queue(this, 'stream-failures', {
       queueName: physicalName('stream-failures', stage),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     });
     Validations.of(this.streamFailureQueue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',

@@ -32,7 +32,7 @@ const METRICS_NAMESPACE = SERVICE.metricsNamespace;
  * function is told it as PSP_PROVIDER, functions/platform/powertools.ts sets it as a default
  * dimension), so a stage's graphs and alarms say whose payments they count.
  */
-export const metricDimensions = (provider: StageConfig['provider']) => ({
+export const metricDimensions = (provider: StageConfig['psp']['provider']) => ({
   service: SERVICE.name,
   provider,
 });
@@ -89,7 +89,7 @@ export class ServiceMonitoring extends StackPart {
       stage,
       subscriptions,
       requireSubscriber: stage === 'prod',
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
     }).topic;
     ({ alarms: this.alarms, composite: this.composite } = buildAlarms(this, { ...props, topic: this.topic }));
     this.dashboard = buildDashboard(this, { ...props, alarms: this.alarms, composite: this.composite });
@@ -109,7 +109,7 @@ function buildAlarms(
   props: MonitoringProps & { topic: Topic },
 ): { alarms: Alarm[]; composite: CompositeAlarm } {
   const { stage, config, stateful, api, functions, fn, topic } = props;
-  const dimensions = metricDimensions(config.provider);
+  const dimensions = metricDimensions(config.psp.provider);
   const appMetric = appMetricIn(dimensions);
   const all: Alarm[] = [];
   const action = new SnsAction(topic);
@@ -220,12 +220,12 @@ function buildAlarms(
   alarm(
     'final-check-failing',
     {
-      alarmDescription: `Due orders have waited over ${config.finalCheckAlarmAfter.toMinutes()} min for their final check at the PSP (search failing): expire-orders keeps them pending rather than expire them unchecked. Check the PSP's health and the expire-orders logs (PSP search failed).`,
+      alarmDescription: `Due orders have waited over ${config.alarms.finalCheckAfter.toMinutes()} min for their final check at the PSP (search failing): expire-orders keeps them pending rather than expire them unchecked. Check the PSP's health and the expire-orders logs (PSP search failed).`,
       metric: appMetric('FinalCheckFailingSeconds').with({
         statistic: 'Maximum',
         period: Duration.minutes(1),
       }),
-      threshold: config.finalCheckAlarmAfter.toSeconds(),
+      threshold: config.alarms.finalCheckAfter.toSeconds(),
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     },
@@ -317,13 +317,16 @@ function buildAlarms(
   });
   // Not before the stage's PSP notifies at all (decision 83): a silence from deploy to go-live is
   // no incident, and would hold this alarm in ALARM for days.
-  if (config.notificationHeartbeatHours !== undefined && config.notificationHeartbeatArmed !== false) {
+  if (
+    config.alarms.notificationHeartbeatHours !== undefined &&
+    config.alarms.notificationHeartbeatArmed !== false
+  ) {
     alarm(
       'notifications-silent',
       {
-        alarmDescription: `No PagoEfectivo notification accepted for ${config.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret, NotificationSignatureRejected and NotificationRejected.`,
+        alarmDescription: `No PagoEfectivo notification accepted for ${config.alarms.notificationHeartbeatHours} h: check the notification URL at PagoEfectivo, the PE-Signature secret, NotificationSignatureRejected and NotificationRejected.`,
         metric: appMetric('NotificationAccepted').with({
-          period: Duration.hours(config.notificationHeartbeatHours),
+          period: Duration.hours(config.alarms.notificationHeartbeatHours),
         }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -366,7 +369,7 @@ function buildDashboard(
   props: MonitoringProps & { alarms: Alarm[]; composite: CompositeAlarm },
 ): Dashboard {
   const { stage, config, stateful, api, fn, alarms, composite } = props;
-  const appMetric = appMetricIn(metricDimensions(config.provider));
+  const appMetric = appMetricIn(metricDimensions(config.psp.provider));
   const graph = (title: string, left: IMetric[], width = 8) =>
     new GraphWidget({ title, left, width, height: 6, leftYAxis: { min: 0 } });
   const notifications = stateful.queue('payment-notifications');

@@ -94,7 +94,7 @@ export class ServiceApi extends StackPart {
 
 function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
   const { stage, config, fn } = props;
-  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: config.logRetention });
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: config.data.logRetention });
   const api = new RestApi(scope, 'Api', {
     restApiName: `pagoefectivo-marketplace-${stage}`,
     description: 'PagoEfectivo cash vouchers for marketplaces',
@@ -110,9 +110,9 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
       dataTraceEnabled: false,
       tracingEnabled: true,
       // Per-method metrics are paid custom metrics no alarm reads; the API's own are free (and alarmed).
-      metricsEnabled: config.detailedApiMetrics === true,
-      throttlingRateLimit: config.apiThrottle.rateLimit,
-      throttlingBurstLimit: config.apiThrottle.burstLimit,
+      metricsEnabled: config.api.detailedApiMetrics === true,
+      throttlingRateLimit: config.api.apiThrottle.rateLimit,
+      throttlingBurstLimit: config.api.apiThrottle.burstLimit,
     },
     // The authorizer names each caller's API Gateway key (usageIdentifierKey); callers never send one.
     apiKeySourceType: ApiKeySourceType.AUTHORIZER,
@@ -120,7 +120,7 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
   // API Gateway creates its execution log group on first write, with no retention; made here first.
   const executionLogs = new LogGroup(scope, 'ApiExecutionLogs', {
     logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${stage}`,
-    retention: config.logRetention,
+    retention: config.data.logRetention,
   });
   // Before the stage exists, so API Gateway never creates it first (the create would then fail).
   api.deploymentStage.node.addDependency(executionLogs);
@@ -128,13 +128,13 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
   api.addUsagePlan('ClientUsagePlan', {
     name: usagePlanName(stage),
     description: 'Per-API-key throttle for marketplace backends',
-    throttle: config.clientThrottle,
+    throttle: config.api.clientThrottle,
     apiStages: [{ api, stage: api.deploymentStage }],
   });
   const authorizer = new RequestAuthorizer(scope, 'ApiKeyAuthorizer', {
     handler: fn('authorizer'),
     identitySources: [IdentitySource.header('Authorization')],
-    resultsCacheTtl: config.authorizerCacheTtl,
+    resultsCacheTtl: config.api.authorizerCacheTtl,
     // CDK's default name, from the path it had before the API was a StackPart: every method's
     // hash (the deployment's logical id) includes it.
     authorizerName: uniqueIdOutsideParts(scope, 'ApiKeyAuthorizer'),
@@ -216,10 +216,10 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
   new EdgeProtection(scope, 'Edge', {
     stage,
     stageArn: api.deploymentStage.stageArn,
-    publicRoutesPerIpPer5Min: config.edge.publicRoutesPerIpPer5Min,
-    apiPerIpPer5Min: config.edge.apiPerIpPer5Min,
-    pspRoutesPerIpPer5Min: config.edge.pspRoutesPerIpPer5Min,
-    ...(config.edge.pspSourceCidrs ? { pspSourceCidrs: config.edge.pspSourceCidrs } : {}),
+    publicRoutesPerIpPer5Min: config.api.edge.publicRoutesPerIpPer5Min,
+    apiPerIpPer5Min: config.api.edge.apiPerIpPer5Min,
+    pspRoutesPerIpPer5Min: config.api.edge.pspRoutesPerIpPer5Min,
+    ...(config.api.edge.pspSourceCidrs ? { pspSourceCidrs: config.api.edge.pspSourceCidrs } : {}),
   });
   Validations.of(api).acknowledge(
     {

@@ -88,13 +88,15 @@ export class ServiceFunction extends Construct {
     if (spec.table) this.bindTable(stateful.table, spec.table);
     if (spec.cursors) this.bindCursorKey(stateful.cursorKeySecret, stateful.pspSecretKey);
     if (spec.rawNotifications)
-      this.bindRawNotifications(stateful.rawNotifications, config.rawNotificationRetentionDays);
+      this.bindRawNotifications(stateful.rawNotifications, config.data.rawNotificationRetentionDays);
     if (spec.psp)
       this.bindPspSecret(
         stateful.pspSecret,
         stateful.pspSecretKey,
-        config.pagoEfectivoBaseUrl,
-        stateful.dlocalSecret ? { secret: stateful.dlocalSecret, baseUrl: config.dlocalBaseUrl } : undefined,
+        config.psp.pagoEfectivoBaseUrl,
+        stateful.dlocalSecret
+          ? { secret: stateful.dlocalSecret, baseUrl: config.psp.dlocalBaseUrl }
+          : undefined,
       );
     if (spec.wallet && stateful.culqiSecret)
       this.bindCulqiSecret(stateful.culqiSecret, stateful.pspSecretKey);

@@ -23,11 +23,11 @@ export class SettlementReportsBucket extends StackPart {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
-      removalPolicy: config.removalPolicy,
+      removalPolicy: config.data.removalPolicy,
       // Reports are evidence for finance and audit: kept as long as the raw notifications.
       lifecycleRules: [
         {
-          expiration: Duration.days(Math.max(config.rawNotificationRetentionDays, 30)),
+          expiration: Duration.days(Math.max(config.data.rawNotificationRetentionDays, 30)),
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },

@@ -155,8 +155,8 @@ function graphedBy(id: string, dashboard: Resource): Watched[] {
 
 /** Every stage, and prod selling through each provider (the provider is a metric dimension). */
 const variants = [
-  ...STAGES.map((stage) => ({ stage, provider: STAGE_CONFIG[stage].provider })),
-  ...PROVIDERS.filter((provider) => provider !== STAGE_CONFIG.prod.provider).map((provider) => ({
+  ...STAGES.map((stage) => ({ stage, provider: STAGE_CONFIG[stage].psp.provider })),
+  ...PROVIDERS.filter((provider) => provider !== STAGE_CONFIG.prod.psp.provider).map((provider) => ({
     stage: 'prod' as const,
     provider,
   })),

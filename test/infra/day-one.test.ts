@@ -129,7 +129,7 @@ describe('the WAF and the PSPs', () => {
     new EdgeProtection(stack, 'Edge', {
       stage: 'prod',
       stageArn: 'arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod',
-      ...STAGE_CONFIG.prod.edge,
+      ...STAGE_CONFIG.prod.api.edge,
       pspSourceCidrs: ['203.0.113.0/24'],
     });
     const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Resource> };
@@ -187,7 +187,7 @@ describe('every incident pages', () => {
       [/^overduependingbacklog/, 'Minimum DueOrdersLeft ≥ 1'],
       [
         /^finalcheckfailing/,
-        `Maximum FinalCheckFailingSeconds ≥ ${STAGE_CONFIG.prod.finalCheckAlarmAfter.toSeconds()}`,
+        `Maximum FinalCheckFailingSeconds ≥ ${STAGE_CONFIG.prod.alarms.finalCheckAfter.toSeconds()}`,
       ],
       [/^notificationsignaturefailures/, 'Sum NotificationSignatureRejected ≥ 5'],
       [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
@@ -261,19 +261,44 @@ describe('every incident pages', () => {
 
 describe('every stage setting reaches its functions', () => {
   /** The variable a stage setting is delivered as, where it is not the setting's own name in SCREAMING_SNAKE. */
-  const DELIVERED_AS: Partial<Record<keyof StageConfig, string>> = {
-    provider: 'PSP_PROVIDER',
-    settlement: 'SETTLEMENT_CONFIG',
-    expiryGrace: 'EXPIRY_GRACE_SECONDS',
-    logLevel: 'POWERTOOLS_LOG_LEVEL',
+  const DELIVERED_AS: Record<string, string> = {
+    'psp.provider': 'PSP_PROVIDER',
+    'money.settlement': 'SETTLEMENT_CONFIG',
+    'expiry.grace': 'EXPIRY_GRACE_SECONDS',
+    'observability.logLevel': 'POWERTOOLS_LOG_LEVEL',
+    'wallets.provider': 'WALLET_PROVIDER',
+    'wallets.fees': 'WALLET_FEES',
   };
   const screaming = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  /** A setting's value at its path (`group.field`, or a top-level field such as `voucherPage`). */
+  const valueAt = (config: StageConfig, path: string): unknown =>
+    path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], config);
+  // Every setting, by its path: the concern groups' fields, and the settings that are objects of
+  // their own at the top (`voucherPage`, `console`).
+  const GROUPS = [
+    'deployment',
+    'psp',
+    'wallets',
+    'data',
+    'api',
+    'observability',
+    'alarms',
+    'jobs',
+    'expiry',
+    'money',
+  ];
   const settings = [
-    ...new Set(STAGES.flatMap((stage) => Object.keys(STAGE_CONFIG[stage]))),
-  ] as (keyof StageConfig)[];
+    ...new Set(
+      STAGES.flatMap((stage) =>
+        Object.entries(STAGE_CONFIG[stage]).flatMap(([key, value]) =>
+          GROUPS.includes(key) ? Object.keys(value as object).map((field) => `${key}.${field}`) : [key],
+        ),
+      ),
+    ),
+  ];
   /** Stage settings that are function variables: config() parses a variable of their name. */
   const delivered = settings.flatMap((setting) => {
-    const variable = DELIVERED_AS[setting] ?? screaming(setting);
+    const variable = DELIVERED_AS[setting] ?? screaming(setting.split('.').at(-1) ?? setting);
     return (CONFIG_VARIABLES as readonly string[]).includes(variable) ? [{ setting, variable }] : [];
   });
 
@@ -313,7 +338,7 @@ describe('every stage setting reaches its functions', () => {
             continue;
           }
           // What the function's config() reads from the template's text is the stage's value.
-          const value = STAGE_CONFIG[stage][setting];
+          const value = valueAt(STAGE_CONFIG[stage], setting);
           const saved = { ...process.env };
           try {
             Object.assign(process.env, environment);

@@ -431,8 +431,8 @@ describe('functions', () => {
   it("gives the refunds function the stage's maker-checker thresholds (a stage setting that never reached Lambda would leave the code's defaults)", () => {
     for (const stage of ['dev', 'staging', 'prod'] as const) {
       expect(environmentOf(synthesized[stage].service, 'refunds', stage)).toMatchObject({
-        REFUND_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].refundApprovalThreshold),
-        REFUND_DAILY_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].refundDailyApprovalThreshold),
+        REFUND_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].money.refundApprovalThreshold),
+        REFUND_DAILY_APPROVAL_THRESHOLD: String(STAGE_CONFIG[stage].money.refundDailyApprovalThreshold),
       });
     }
   });
@@ -533,8 +533,8 @@ describe('API', () => {
         TracingEnabled: true,
         MethodSettings: Match.arrayWith([
           Match.objectLike({
-            ThrottlingRateLimit: STAGE_CONFIG[stage].apiThrottle.rateLimit,
-            ThrottlingBurstLimit: STAGE_CONFIG[stage].apiThrottle.burstLimit,
+            ThrottlingRateLimit: STAGE_CONFIG[stage].api.apiThrottle.rateLimit,
+            ThrottlingBurstLimit: STAGE_CONFIG[stage].api.apiThrottle.burstLimit,
           }),
         ]),
       });
@@ -548,14 +548,14 @@ describe('API', () => {
       service.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
         UsagePlanName: usagePlanName(stage),
         Throttle: {
-          RateLimit: STAGE_CONFIG[stage].clientThrottle.rateLimit,
-          BurstLimit: STAGE_CONFIG[stage].clientThrottle.burstLimit,
+          RateLimit: STAGE_CONFIG[stage].api.clientThrottle.rateLimit,
+          BurstLimit: STAGE_CONFIG[stage].api.clientThrottle.burstLimit,
         },
         ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
       });
       // Per client means below the stage-wide ceiling, or one client could take it all.
-      expect(STAGE_CONFIG[stage].clientThrottle.rateLimit).toBeLessThan(
-        STAGE_CONFIG[stage].apiThrottle.rateLimit,
+      expect(STAGE_CONFIG[stage].api.clientThrottle.rateLimit).toBeLessThan(
+        STAGE_CONFIG[stage].api.apiThrottle.rateLimit,
       );
       const methods = Object.values(
         service.findResources('AWS::ApiGateway::Method') as Record<string, Resource>,
@@ -918,11 +918,11 @@ describe('alarms', () => {
         Namespace: 'PagoEfectivoMarketplace',
         Statistic: 'Maximum',
         Period: 60,
-        Threshold: STAGE_CONFIG[stage].finalCheckAlarmAfter.toSeconds(),
+        Threshold: STAGE_CONFIG[stage].alarms.finalCheckAfter.toSeconds(),
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
     }
-    expect(STAGE_CONFIG.prod.finalCheckAlarmAfter.toMinutes()).toBe(15);
+    expect(STAGE_CONFIG.prod.alarms.finalCheckAfter.toMinutes()).toBe(15);
   });
 
   it('raise a heartbeat alarm when PagoEfectivo goes silent, in prod only', () => {
@@ -1049,7 +1049,7 @@ describe('settlement report uploads', () => {
       expect(JSON.stringify(environment.SETTLEMENT_BUCKET_NAME)).toContain(
         'pagoefectivo-prod-settlement-reports-',
       );
-      expect(environment.SETTLEMENT_CONFIG).toBe(JSON.stringify(STAGE_CONFIG.prod.settlement));
+      expect(environment.SETTLEMENT_CONFIG).toBe(JSON.stringify(STAGE_CONFIG.prod.money.settlement));
       const policies = JSON.stringify(service.findResources('AWS::IAM::Policy'));
       expect(policies).toContain(action);
     }
@@ -1062,7 +1062,7 @@ describe('payouts', () => {
     const { service } = synthesized.prod;
     for (const name of ['payouts', 'create-payouts', 'ledger'] as const) {
       expect(environmentOf(service, name, 'prod').PAYOUT_SCHEDULE).toBe(
-        JSON.stringify(STAGE_CONFIG.prod.payoutSchedule),
+        JSON.stringify(STAGE_CONFIG.prod.money.payoutSchedule),
       );
     }
     expect(environmentOf(service, 'create-order', 'prod').PAYOUT_SCHEDULE).toBeUndefined();

@@ -9,7 +9,7 @@ import { SettlementConfigSchema } from '#model/settlement-config';
 describe('stage defaults', () => {
   it("are what the model's schemas fill in", () => {
     for (const stage of STAGES) {
-      const { settlement, payoutSchedule } = STAGE_CONFIG[stage];
+      const { settlement, payoutSchedule } = STAGE_CONFIG[stage].money;
       expect(SettlementConfigSchema.parse({})).toEqual(settlement);
       expect(PayoutScheduleSchema.parse({ weekday: payoutSchedule.weekday })).toEqual(payoutSchedule);
     }
