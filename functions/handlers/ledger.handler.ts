@@ -1,27 +1,10 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import {
-  SellerLedgerQuerySchema,
-  SellerParamsSchema,
-  TrialBalanceQuerySchema,
-} from '#ledger/request-schemas';
+import { SellerLedgerQuerySchema, sellerInPath, TrialBalanceQuerySchema } from '#ledger/request-schemas';
 import { nextPayoutDate, payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
-import { NotFoundError } from '#platform/errors';
-import { hideFromOtherSellers, httpHandler, parseParams } from '#platform/http';
+import { httpHandler, parseParams } from '#platform/http';
 import { routeTo } from '#platform/router';
 import { integrityProgress, loadIntegrityReport } from '#store/ledger-integrity-repository';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
-
-/** The seller a path names; a seller's key sees only its own (else the same 404). */
-function pathSeller(event: APIGatewayProxyEvent): string {
-  const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
-  hideFromOtherSellers(
-    event,
-    (seller) => seller === sellerId,
-    () => new NotFoundError(`No seller ${sellerId}.`),
-  );
-  return sellerId;
-}
 
 /**
  * Reading the money: a seller's balance (one GetItem), a seller's ledger lines, the trial balance,
@@ -38,7 +21,7 @@ export const run = routeTo('ledger', {
     return { status: 200, body: { latest: latest ?? null, running: running ?? null } };
   },
   'GET /v1/sellers/{sellerId}/balance': async (event) => {
-    const sellerId = pathSeller(event);
+    const sellerId = sellerInPath(event);
     // When the next scheduled payout is, and what it would be if it ran now (at least the minimum).
     const schedule = payoutSchedule();
     const on = nextPayoutDate(schedule, now());
@@ -52,7 +35,7 @@ export const run = routeTo('ledger', {
     return { status: 200, body: { sellerId, balances } };
   },
   'GET /v1/sellers/{sellerId}/ledger': async (event) => {
-    const sellerId = pathSeller(event);
+    const sellerId = sellerInPath(event);
     const { limit, cursor } = parseParams(event.queryStringParameters, SellerLedgerQuerySchema, 'query');
     return { status: 200, body: await listSellerLedger(sellerId, limit, cursor) };
   },

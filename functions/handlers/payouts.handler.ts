@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 import { idempotentOperation } from '#http/idempotency';
-import { SellerParamsSchema } from '#ledger/request-schemas';
+import { sellerInPath } from '#ledger/request-schemas';
 import { minorToDecimal } from '#model/money';
 import {
   bankAccountResponse,
@@ -66,17 +66,6 @@ async function bankFile(payouts: StoredPayout[]): Promise<string> {
   return stringify(rows.map((row) => row.map(neutraliseFormula)));
 }
 
-/** The seller a bank-account path names; a seller's key sees only its own (else the same 404). */
-function bankAccountSeller(event: APIGatewayProxyEvent): string {
-  const { sellerId } = parseParams(event.pathParameters, SellerParamsSchema, 'path');
-  hideFromOtherSellers(
-    event,
-    (seller) => seller === sellerId,
-    () => new NotFoundError(`No seller ${sellerId}.`),
-  );
-  return sellerId;
-}
-
 /** The payout a path names (`{id}`), parsed. */
 const payoutId = (event: APIGatewayProxyEvent) =>
   parseParams(event.pathParameters, PayoutIdParamsSchema, 'path').id;
@@ -85,13 +74,13 @@ const payoutId = (event: APIGatewayProxyEvent) =>
 // `run` is the plain function behind `handler` (tests call it bare).
 export const run = routeTo('payouts', {
   'PUT /v1/sellers/{sellerId}/bank-account': async (event) => {
-    const sellerId = bankAccountSeller(event);
+    const sellerId = sellerInPath(event);
     const request = parseJsonBody(event, PutBankAccountRequestSchema);
     const { account } = await putBankAccount(sellerId, request, actor(event));
     return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
   },
   'GET /v1/sellers/{sellerId}/bank-account': async (event) => {
-    const sellerId = bankAccountSeller(event);
+    const sellerId = sellerInPath(event);
     const account = await getBankAccount(sellerId);
     if (account === undefined) throw new NotFoundError(`Seller ${sellerId} has no bank account.`);
     return { status: 200, body: bankAccountResponse(account, await bankAccountHistory(sellerId)) };
