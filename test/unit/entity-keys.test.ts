@@ -78,7 +78,8 @@ describe('entities own their keys (docs/data-model.md)', () => {
   });
 
   it('finds a planted key string (the check above can fail)', () => {
-    expect(KEY_PREFIX.test('const key = { pk: `ORDER#${id}` };')).toBe(true);
+    // A template literal as source text (the planted code), not one to evaluate here.
+    expect(KEY_PREFIX.test(['const key = { pk: `ORDER#', '$', '{id}` };'].join(''))).toBe(true);
     expect(LISTING_NAME.test("partition: 'ANOMALIES',")).toBe(true);
     expect(KEY_PREFIX.test("ConditionExpression: '#status = :status'")).toBe(false);
   });
