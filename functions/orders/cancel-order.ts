@@ -2,12 +2,11 @@ import type { Order } from '#model/order';
 import { offeredWalletOptions } from '#model/payment-options';
 import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
-import { ConflictError, NotFoundError } from '#platform/errors';
+import { ConflictError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import type { PspProvider } from '#psp/provider';
 import type { WalletProvider } from '#psp/wallet-provider';
-import { getOrder } from '#store/orders-repository';
-import { commitOrConflict } from './order-actions';
+import { commitOrConflict, pendingOrder } from './order-actions';
 
 /**
  * Cancels a pending order. The CIP is deleted at the PSP first: PagoEfectivo only deletes an
@@ -20,17 +19,7 @@ export async function cancelOrder(
   psp: PspProvider,
   wallet?: WalletProvider,
 ): Promise<Order> {
-  const order = await getOrder(orderId, true);
-  if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-  if (order.status !== 'PENDING_PAYMENT') {
-    throw new ConflictError(
-      'invalid_status',
-      `Only a PENDING_PAYMENT order can be cancelled; this one is ${order.status}.`,
-      {
-        orderStatus: order.status,
-      },
-    );
-  }
+  const order = await pendingOrder(orderId, 'Only a PENDING_PAYMENT order can be cancelled');
   const outcome = await psp.deleteVoucher(order.voucher);
   if (outcome === 'not_deletable') {
     throw new ConflictError(

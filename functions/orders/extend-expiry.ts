@@ -1,9 +1,8 @@
 import { type Order, toSecondIso } from '#model/order';
 import { now } from '#platform/clock';
-import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
+import { ConflictError, ValidationError } from '#platform/errors';
 import type { PspProvider } from '#psp/provider';
-import { getOrder } from '#store/orders-repository';
-import { commitOrConflict } from './order-actions';
+import { commitOrConflict, pendingOrder } from './order-actions';
 
 /**
  * Gives the buyer more time: the CIP's deadline moves at the PSP first, then the order's, in one
@@ -16,15 +15,7 @@ export async function extendExpiry(
   expiresInMinutes: number,
   psp: PspProvider,
 ): Promise<Order> {
-  const order = await getOrder(orderId, true);
-  if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-  if (order.status !== 'PENDING_PAYMENT') {
-    throw new ConflictError(
-      'invalid_status',
-      `Only a PENDING_PAYMENT order's deadline can move; this one is ${order.status}.`,
-      { orderStatus: order.status },
-    );
-  }
+  const order = await pendingOrder(orderId, "Only a PENDING_PAYMENT order's deadline can move");
   const at = now();
   if (at.getTime() >= Date.parse(order.expiresAt)) {
     throw new ConflictError(

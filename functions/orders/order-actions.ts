@@ -13,6 +13,21 @@ import { orderEventData } from './present';
 
 export type OrderAction = 'fulfil' | 'accept-late-payment';
 
+/**
+ * The order, read strongly, while it still waits for payment; 404 when there is none, else 409
+ * `invalid_status` with `rule` ("Only a PENDING_PAYMENT order can …") and the status it is in.
+ */
+export async function pendingOrder(orderId: string, rule: string): Promise<Order> {
+  const order = await getOrder(orderId, true);
+  if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+  if (order.status !== 'PENDING_PAYMENT') {
+    throw new ConflictError('invalid_status', `${rule}; this one is ${order.status}.`, {
+      orderStatus: order.status,
+    });
+  }
+  return order;
+}
+
 /** The one move each marketplace action makes. */
 const MOVES: Record<OrderAction, [from: OrderStatus, to: OrderStatus]> = {
   fulfil: ['PAID', 'FULFILLED'],

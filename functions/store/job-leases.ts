@@ -20,25 +20,41 @@ export const LEASE_CLOCK_MARGIN_MS = 5_000;
 const conditionFailed = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
+/** Writes the lease item when `condition` holds; it leaves the table a day after `endsAtMs`. */
+async function putLease(
+  job: string,
+  fields: Record<string, unknown>,
+  endsAtMs: number,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...jobLeaseEntity.key(job),
+        entity: jobLeaseEntity.name,
+        ...fields,
+        // A job that is removed leaves no lease behind for long.
+        ttl: Math.ceil(endsAtMs / 1000) + 86_400,
+      },
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
 /** Takes the job's lease for `durationMs`, or answers undefined when a live run holds it. */
 export async function acquireJobLease(job: string, durationMs: number): Promise<JobLease | undefined> {
   const now = nowMs();
   const lease = { holder: randomUUID(), expiresAtMs: now + durationMs + LEASE_CLOCK_MARGIN_MS };
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...jobLeaseEntity.key(job),
-          entity: jobLeaseEntity.name,
-          ...lease,
-          takenAt: new Date(now).toISOString(),
-          // A job that is removed leaves no lease behind for long.
-          ttl: Math.ceil(lease.expiresAtMs / 1000) + 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now',
-        ExpressionAttributeValues: { ':now': now },
-      }),
+    await putLease(
+      job,
+      { ...lease, takenAt: new Date(now).toISOString() },
+      lease.expiresAtMs,
+      'attribute_not_exists(pk) OR expiresAtMs < :now',
+      { ':now': now },
     );
     return lease;
   } catch (error) {
@@ -54,19 +70,14 @@ export async function acquireJobLease(job: string, durationMs: number): Promise<
 export async function releaseJobLease(job: string, lease: JobLease): Promise<void> {
   const now = nowMs();
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...jobLeaseEntity.key(job),
-          entity: jobLeaseEntity.name,
-          expiresAtMs: 0,
-          releasedAt: new Date(now).toISOString(),
-          ttl: Math.ceil(now / 1000) + 86_400,
-        },
-        ConditionExpression: 'holder = :holder',
-        ExpressionAttributeValues: { ':holder': lease.holder },
-      }),
+    await putLease(
+      job,
+      { expiresAtMs: 0, releasedAt: new Date(now).toISOString() },
+      now,
+      'holder = :holder',
+      {
+        ':holder': lease.holder,
+      },
     );
   } catch (error) {
     logger.warn('job lease not released; it expires on its own', {

@@ -6,10 +6,12 @@
  * model/event-types.ts.
  */
 
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxEventEntity } from '#contract/entities/outbox-event';
 import type { EventType, OutboxEvent } from '#model/event-types';
+import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
-import type { TransactItem } from './transactions';
+import { cancellationCodes, type TransactItem } from './transactions';
 
 /** Event ids are the item's key, encoded: any id leads straight back to its item (redelivery). */
 export function eventIdFor(pk: string, sk: string): string {
@@ -110,4 +112,25 @@ export function changeWithEvents(
     },
   };
   return [change, ...events.map(outboxPut)];
+}
+
+/**
+ * A conditional update of one item and the event it announces, committed together. False when a
+ * condition failed (the update's, or the event already written); any other failure throws.
+ */
+export async function updateAnnouncing(
+  update: Omit<NonNullable<TransactItem['Update']>, 'TableName'>,
+  event: OutboxEventWrite,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [{ Update: { TableName: tableName(), ...update } }, outboxPut(event)],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
 }

@@ -19,7 +19,7 @@ import { tableName } from '#platform/config';
 import { StaleVersionError } from '#platform/optimistic';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { transitionWrites } from './orders-repository';
-import { outboxPut } from './outbox';
+import { updateAnnouncing } from './outbox';
 import { refundVersionCheck } from './refunds-repository';
 import { cancellationCodes, type TransactItem } from './transactions';
 
@@ -178,28 +178,15 @@ export async function completeSettlement(
 ) {
   const key = settlementEntity.key(settlement.id);
   try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: key,
-              UpdateExpression: 'SET #status = :done, completedAt = :at REMOVE lastError',
-              ConditionExpression: '#status = :importing',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':done': 'COMPLETED', ':importing': 'IMPORTING', ':at': at },
-            },
-          },
-          outboxPut({
-            subject: key.pk,
-            sequence: 1,
-            type: 'settlement.completed',
-            occurredAt: at,
-            data: summary,
-          }),
-        ],
-      }),
+    await updateAnnouncing(
+      {
+        Key: key,
+        UpdateExpression: 'SET #status = :done, completedAt = :at REMOVE lastError',
+        ConditionExpression: '#status = :importing',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'COMPLETED', ':importing': 'IMPORTING', ':at': at },
+      },
+      { subject: key.pk, sequence: 1, type: 'settlement.completed', occurredAt: at, data: summary },
     );
   } catch (error) {
     // Completed meanwhile by the other import of the same report: nothing left to do.

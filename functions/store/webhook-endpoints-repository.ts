@@ -14,8 +14,8 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, listIndexPartition, queryPage } from './cursor';
 import { throwIfClaimLost } from './idempotency-records';
-import { outboxPut } from './outbox';
-import { cancellationCodes, type TransactItem } from './transactions';
+import { updateAnnouncing } from './outbox';
+import type { TransactItem } from './transactions';
 
 /**
  * Outbound webhook endpoints and their delivery attempts in the table: what the use cases
@@ -231,49 +231,33 @@ export async function disableEndpoint(endpoint: StoredEndpoint, reason: string, 
   const atIso = at.toISOString();
   // Each disablement is its own event: an endpoint re-enabled and failing again is announced again.
   const previousCount = endpoint.disabledCount ?? 0;
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: key,
-              UpdateExpression:
-                'SET #status = :disabled, disabledReason = :reason, disabledAt = :at, disabledCount = :count',
-              ConditionExpression:
-                '#status = :enabled AND (attribute_not_exists(disabledCount) OR disabledCount = :previousCount)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':disabled': 'disabled',
-                ':enabled': 'enabled',
-                ':reason': reason,
-                ':at': atIso,
-                ':count': previousCount + 1,
-                ':previousCount': previousCount,
-              },
-            },
-          },
-          outboxPut({
-            subject: key.pk,
-            sequence: previousCount + 1,
-            type: 'webhook_endpoint.disabled',
-            occurredAt: atIso,
-            data: {
-              endpointId: endpoint.id,
-              url: endpoint.url,
-              reason,
-            },
-          }),
-        ],
-      }),
-    );
-    forgetSubscriptionCache();
-    return true;
-  } catch (error) {
-    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
-    throw error;
-  }
+  const disabled = await updateAnnouncing(
+    {
+      Key: key,
+      UpdateExpression:
+        'SET #status = :disabled, disabledReason = :reason, disabledAt = :at, disabledCount = :count',
+      ConditionExpression:
+        '#status = :enabled AND (attribute_not_exists(disabledCount) OR disabledCount = :previousCount)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':disabled': 'disabled',
+        ':enabled': 'enabled',
+        ':reason': reason,
+        ':at': atIso,
+        ':count': previousCount + 1,
+        ':previousCount': previousCount,
+      },
+    },
+    {
+      subject: key.pk,
+      sequence: previousCount + 1,
+      type: 'webhook_endpoint.disabled',
+      occurredAt: atIso,
+      data: { endpointId: endpoint.id, url: endpoint.url, reason },
+    },
+  );
+  if (disabled) forgetSubscriptionCache();
+  return disabled;
 }
 
 export async function recordAttempt(endpointId: string, attempt: DeliveryAttempt): Promise<void> {

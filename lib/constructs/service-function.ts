@@ -212,6 +212,16 @@ export class ServiceFunction extends Construct {
         resources: [secret.secretArn],
       }),
     );
+    return this.decryptThroughSecretsManager(key);
+  }
+
+  /** Reads Culqi's secret (the wallet functions on a Culqi stage), Decrypt only through Secrets Manager. */
+  bindCulqiSecret(secret: ISecret, key: IKey): this {
+    return this.bindSecretArn('CULQI_SECRET_ARN', secret, key);
+  }
+
+  /** Decrypt on a secret's key, and only when Secrets Manager asks for it on this function's behalf. */
+  private decryptThroughSecretsManager(key: IKey): this {
     const { region } = Stack.of(this);
     this.function.addToRolePolicy(
       new PolicyStatement({
@@ -222,11 +232,6 @@ export class ServiceFunction extends Construct {
       }),
     );
     return this;
-  }
-
-  /** Reads Culqi's secret (the wallet functions on a Culqi stage), Decrypt only through Secrets Manager. */
-  bindCulqiSecret(secret: ISecret, key: IKey): this {
-    return this.bindSecretArn('CULQI_SECRET_ARN', secret, key);
   }
 
   /**
@@ -253,15 +258,6 @@ export class ServiceFunction extends Construct {
         resources: [secret.secretArn, ...(dlocal ? [dlocal.secret.secretArn] : [])],
       }),
     );
-    const { region } = Stack.of(this);
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-      }),
-    );
-    return this;
+    return this.decryptThroughSecretsManager(key);
   }
 }
