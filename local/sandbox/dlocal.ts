@@ -37,12 +37,17 @@ interface SandboxRefund {
   createdDate: string;
 }
 
+/** dLocal's three payment statuses, each with its status code and detail. */
+const PENDING = ['PENDING', 100, 'The payment is pending.'] as const;
+const PAID = ['PAID', 200, 'The payment was paid.'] as const;
+const CANCELLED = ['CANCELLED', 400, 'The payment was cancelled.'] as const;
+
 const STATUS = {
-  generated: ['PENDING', 100, 'The payment is pending.'],
-  paid: ['PAID', 200, 'The payment was paid.'],
+  generated: PENDING,
+  paid: PAID,
   // dLocal has no EXPIRED: an unpaid ticket past its date is reported cancelled.
-  expired: ['CANCELLED', 400, 'The payment was cancelled.'],
-  deleted: ['CANCELLED', 400, 'The payment was cancelled.'],
+  expired: CANCELLED,
+  deleted: CANCELLED,
 } as const;
 
 /** A payer document the sandbox treats as blacklisted (dLocal error 5014). */
@@ -67,12 +72,7 @@ export function dlocalSandbox(
     [...state.walletOrders.values()].find((order) => order.provider === 'dlocal' && order.providerRef === id);
 
   /** A Yape payment's status as dLocal names it (paid, pending, cancelled). */
-  const YAPE_STATUS = {
-    pending: ['PENDING', 100, 'The payment is pending.'],
-    created: ['PENDING', 100, 'The payment is pending.'],
-    paid: ['PAID', 200, 'The payment was paid.'],
-    deleted: ['CANCELLED', 400, 'The payment was cancelled.'],
-  } as const;
+  const YAPE_STATUS = { pending: PENDING, created: PENDING, paid: PAID, deleted: CANCELLED } as const;
 
   function yapeObject(order: SandboxWalletOrder): Json {
     const [status, code, detail] = YAPE_STATUS[order.state];
@@ -311,9 +311,14 @@ export function dlocalSandbox(
       ...(typeof body.notification_url === 'string' ? { notificationUrl: body.notification_url } : {}),
       createdDate: now().toISOString(),
     };
+    // The bank transfer completes a moment later, and dLocal says so.
+    return acceptRefund(refund, idempotencyKey);
+  }
+
+  /** Keeps a refund just created (replayable by its idempotency key); it succeeds a moment later, notified. */
+  function acceptRefund(refund: SandboxRefund, idempotencyKey: string | undefined): DlocalReply {
     refunds.set(refund.id, refund);
     if (idempotencyKey) idempotent.set(`refund:${idempotencyKey}`, refund.id);
-    // The bank transfer completes a moment later, and dLocal says so.
     setTimeout(() => {
       refund.status = 'SUCCESS';
       if (refund.notificationUrl) void notify(refund.notificationUrl, refundObject(refund));
@@ -348,16 +353,10 @@ export function dlocalSandbox(
       notificationUrl: body.notification_url,
       createdDate: now().toISOString(),
     };
-    refunds.set(refund.id, refund);
     order.refundedAmount += amount;
     order.refunds = [...(order.refunds ?? []), { id: refund.id, amount, reason: 'refund' }];
     state.save();
-    if (idempotencyKey) idempotent.set(`refund:${idempotencyKey}`, refund.id);
-    setTimeout(() => {
-      refund.status = 'SUCCESS';
-      if (refund.notificationUrl) void notify(refund.notificationUrl, refundObject(refund));
-    }, 200).unref();
-    return { status: 200, body: refundObject(refund) };
+    return acceptRefund(refund, idempotencyKey);
   }
 
   function refundObject(refund: SandboxRefund): Json {
