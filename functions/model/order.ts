@@ -1,4 +1,4 @@
-import type { PaymentMethod, PaymentProviderName, ProviderName } from '#platform/config';
+import type { PaymentMethod, PaymentProviderName, ProviderName } from '#contract/service';
 import type { Currency } from './money';
 
 export const ORDER_STATUSES = [

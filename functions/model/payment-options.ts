@@ -1,4 +1,4 @@
-import type { PaymentMethod, PaymentProviderName } from '#platform/config';
+import type { PaymentMethod, PaymentProviderName } from '#contract/service';
 import type { Currency } from './money';
 import type { Order, StoredPaymentOption } from './order';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { PaymentProviderName } from '#contract/service';
 import { sqs } from '#platform/aws';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
 import { PayloadTooLargeError, UnauthorizedError } from '#platform/errors';
 import { logger, metrics } from '#platform/powertools';
-import type { PaymentProviderName } from '#psp/provider';
 import { keepRawNotification } from '#store/raw-notifications';
 import type { QueuedNotification } from './queued-notification';
 

@@ -1,7 +1,7 @@
 // zod/mini: parsed by the ingest and apply-payment functions, which load no classic zod (decision 57).
 import * as z from 'zod/mini';
+import { PAYMENT_PROVIDERS, type PaymentProviderName } from '#contract/service';
 import { schema } from '#platform/schema';
-import { PAYMENT_PROVIDERS, type PaymentProviderName } from '#psp/provider';
 
 const id = () => z.optional(z.string().check(z.minLength(1)));
 

@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import { PAYMENT_METHODS, PAYMENT_PROVIDERS, PROVIDERS } from '#contract/service';
 import { CURRENCIES } from '#model/money';
 import { DOCUMENT_TYPES, ORDER_STATUSES, TRANSITION_SOURCES } from '#model/order';
 import { PAYMENT_OPTION_STATUSES } from '#model/payment-options';
 import { schema } from '#platform/schema';
-import { PAYMENT_METHODS, PAYMENT_PROVIDERS, PROVIDERS } from '#psp/provider';
 
 /**
  * The order responses as /openapi.json documents them. Only the OpenAPI function builds them

@@ -1,5 +1,6 @@
 // zod/mini (decision 57): create-order validates with it and loads no classic zod.
 import * as z from 'zod/mini';
+import { PAYMENT_METHODS } from '#contract/service';
 import { documentNumberProblem } from '#model/documents';
 import { CURRENCIES } from '#model/money';
 import { DOCUMENT_TYPES } from '#model/order';
@@ -10,9 +11,8 @@ import {
   MAX_SPLITS,
   MIN_EXPIRY_MINUTES,
 } from '#model/order-limits';
-import { externalId, mapKey, plainText } from '#platform/api-fields';
+import { externalId, flagRepeatedSellers, mapKey, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
-import { PAYMENT_METHODS } from '#psp/provider';
 
 /** `POST /v1/orders`: what a marketplace sends to create an order and its voucher. */
 
@@ -127,7 +127,6 @@ export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
             message: `Split amounts add up to ${total}, not the order amount ${order.amount}.`,
           });
         }
-        const seen = new Set<string>();
         order.splits.forEach((split, index) => {
           if (split.fee > split.amount) {
             ctx.addIssue({
@@ -136,15 +135,8 @@ export const CreateOrderRequestSchema = /* @__PURE__ */ schema(() =>
               message: 'A fee cannot exceed its split amount.',
             });
           }
-          if (seen.has(split.sellerId)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['splits', index, 'sellerId'],
-              message: 'Each seller appears in one split only.',
-            });
-          }
-          seen.add(split.sellerId);
         });
+        flagRepeatedSellers(ctx, 'splits', order.splits, 'Each seller appears in one split only.');
       }),
       z.meta({ id: 'CreateOrderRequest' }),
     ),

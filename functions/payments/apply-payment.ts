@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { PaymentProviderName } from '#contract/service';
 import { type Anomaly, type AnomalyType, notificationIds } from '#model/anomaly';
 import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#model/journal';
 import type { Order, Payment, TransitionSource } from '#model/order';
@@ -10,7 +11,7 @@ import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import type { PaidAtSource, PaymentProviderName } from '#psp/provider';
+import type { PaidAtSource } from '#psp/provider';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
 import { ledgerWrites } from '#store/ledger-repository';

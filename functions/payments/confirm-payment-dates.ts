@@ -1,10 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ALL_QUEUE_BUCKETS } from '#contract/entities/key-parts';
+import type { ProviderName } from '#contract/service';
 import type { Order } from '#model/order';
 import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { logger, metrics } from '#platform/powertools';
-import type { ProviderName, PspProvider } from '#psp/provider';
+import type { PspProvider } from '#psp/provider';
 import { getOrder, StaleOrderError } from '#store/orders-repository';
 import {
   dropUnconfirmedPaymentDate,

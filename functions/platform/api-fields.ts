@@ -119,5 +119,22 @@ export const externalId = /* @__PURE__ */ schema(() =>
 );
 
 /** `inner` with a description for /openapi.json (zod/mini's form of the classic `.meta({ description })`). */
+/**
+ * Flags every line of `list` that names a seller an earlier line already named, at
+ * `[field, index, 'sellerId']`: splits and refund allocations are one line per seller.
+ */
+export function flagRepeatedSellers(
+  ctx: { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void },
+  field: string,
+  list: readonly { sellerId: string }[] | undefined,
+  message: string,
+): void {
+  const named = new Set<string>();
+  list?.forEach(({ sellerId }, index) => {
+    if (named.has(sellerId)) ctx.addIssue({ code: 'custom', path: [field, index, 'sellerId'], message });
+    named.add(sellerId);
+  });
+}
+
 export const described = <T extends z.ZodMiniType>(inner: T, description: string): T =>
   inner.check(z.meta({ description }));

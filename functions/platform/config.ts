@@ -2,15 +2,11 @@ import {
   DEFAULT_EXPIRY_GRACE_SECONDS,
   PAYMENT_METHODS,
   type PaymentMethod,
-  type PaymentProviderName,
   PROVIDERS,
   type ProviderName,
   WALLET_PROVIDERS,
   type WalletProviderName,
 } from '#contract/service';
-
-/** The provider names, for the model's order (which imports nothing above platform/). */
-export type { PaymentMethod, PaymentProviderName, ProviderName, WalletProviderName };
 
 /**
  * The only module that reads process.env. Every handler reads it while its module loads

@@ -2,13 +2,15 @@
  * The stage's voucher provider (`PSP_PROVIDER`), for the handlers that hand one to their use case.
  * Use cases never import an adapter: they take a PspProvider (psp/provider.ts).
  */
+
+import type { ProviderName } from '#contract/service';
 import { config } from '#platform/config';
 import { dlocal } from './dlocal';
 import { parseDlocalNotification } from './dlocal/notification';
 import { pagoEfectivo } from './pagoefectivo';
 import { parseNotification } from './pagoefectivo/notification';
 import { PagoEfectivoProvider } from './pagoefectivo/provider';
-import type { ParsedNotification, ProviderName, PspProvider } from './provider';
+import type { ParsedNotification, PspProvider } from './provider';
 
 let pagoEfectivoProvider: PagoEfectivoProvider | undefined;
 

@@ -4,21 +4,10 @@
  * provider a stage uses is configuration (`PSP_PROVIDER`, psp/index.ts). Money is in minor units
  * and times are Dates here: each adapter converts to its PSP's decimals and time zones.
  */
-import type { Currency } from '#model/money';
-import type { DocumentType } from '#model/order';
-
-export {
-  PAYMENT_METHODS,
-  PAYMENT_PROVIDERS,
-  type PaymentMethod,
-  type PaymentProviderName,
-  PROVIDERS,
-  type ProviderName,
-  WALLET_PROVIDERS,
-  type WalletProviderName,
-} from '#contract/service';
 
 import type { ProviderName } from '#contract/service';
+import type { Currency } from '#model/money';
+import type { DocumentType } from '#model/order';
 
 /** An issued voucher as the order keeps it: the CIP the buyer pays, and the provider's own id. */
 export interface VoucherRef {

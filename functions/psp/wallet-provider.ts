@@ -4,8 +4,10 @@
  * psp/wallets.ts). Money in minor units, times as Dates; each adapter converts. Every call is safe
  * to retry: the option's id (`po_…`) is the provider's order number / our idempotency key.
  */
+
+import type { WalletProviderName } from '#contract/service';
 import type { Currency } from '#model/money';
-import type { ProviderRefund, WalletProviderName } from './provider';
+import type { ProviderRefund } from './provider';
 
 export interface WalletOrderInput {
   /** Our payment option's id: the provider's order number, so its notifications name it. */
@@ -65,14 +67,20 @@ export type ParsedWalletNotification =
   | { kind: 'informational'; eventType: string }
   | { kind: 'unparsable'; reason: string };
 
+/** A wallet order at its provider, and the payment option it serves. */
+export interface WalletOrderRef {
+  providerRef: string;
+  optionId: string;
+}
+
 export interface WalletProvider {
   readonly name: WalletProviderName;
   /** Why an order of this amount cannot be offered a wallet (checked before any call), or undefined. */
   refusal(amountMinor: number, currency: Currency): string | undefined;
   createWalletOrder(input: WalletOrderInput): Promise<CreatedWalletOrder>;
-  walletStatus(ref: { providerRef: string; optionId: string }): Promise<WalletStatus>;
+  walletStatus(ref: WalletOrderRef): Promise<WalletStatus>;
   /** Closes an unpaid wallet order so it can no longer be paid. */
-  cancelWalletOrder(ref: { providerRef: string; optionId: string }): Promise<CancelWalletOutcome>;
+  cancelWalletOrder(ref: WalletOrderRef): Promise<CancelWalletOutcome>;
   /** Gives a wallet payment back through the provider (a double payment's refund). */
   refundWalletPayment(input: WalletRefundInput): Promise<ProviderRefund>;
 }

@@ -1,9 +1,9 @@
+import type { WalletProviderName } from '#contract/service';
 import { walletProviderName } from '#platform/config';
 import { culqi } from './culqi';
 import { culqiConfigured } from './culqi/credentials';
 import { dlocalConfigured } from './dlocal/credentials';
 import { dlocalYape } from './dlocal/yape';
-import type { WalletProviderName } from './provider';
 import type { WalletProvider } from './wallet-provider';
 
 /**

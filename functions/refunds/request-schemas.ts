@@ -5,7 +5,7 @@ import { cciProblem } from '#model/cci';
 import { documentNumberProblem } from '#model/documents';
 import { DOCUMENT_TYPES } from '#model/order';
 import { REFUND_REASONS, REFUND_STATUSES } from '#model/refund';
-import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
+import { described, externalId, flagRepeatedSellers, pagingFields, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
 const sellerId = externalId;
@@ -98,17 +98,12 @@ export const CreateRefundRequestSchema = /* @__PURE__ */ schema(() =>
         }
         // One line per seller: a seller named twice would bear two shares of its split (each
         // checked alone against what is left of it) and be booked once.
-        const named = new Set<string>();
-        request.allocations?.forEach((allocation, index) => {
-          if (named.has(allocation.sellerId)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['allocations', index, 'sellerId'],
-              message: 'This seller is already named in allocations: give one line per seller.',
-            });
-          }
-          named.add(allocation.sellerId);
-        });
+        flagRepeatedSellers(
+          ctx,
+          'allocations',
+          request.allocations,
+          'This seller is already named in allocations: give one line per seller.',
+        );
       }),
       z.meta({ id: 'CreateRefundRequest' }),
     ),

@@ -185,13 +185,15 @@ export async function fetchFullItems(
  * One page of a keys-only index partition, newest first unless `ascending`, with the
  * whole items fetched behind it: the listing shape of settlements, endpoints and their peers.
  */
-export async function listIndexPartition(input: {
+export async function listIndexPartition<T>(input: {
   index: TableIndex & { projection: 'KEYS_ONLY' };
   partition: string;
   limit: number;
   cursor?: string | undefined;
   ascending?: boolean;
-}): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  /** The repository's reading of one full item. */
+  from: (item: Record<string, unknown>) => T;
+}): Promise<{ items: T[]; nextCursor: string | null }> {
   const page = await queryPage(
     {
       ...indexQuery(input.index, input.partition),
@@ -200,7 +202,8 @@ export async function listIndexPartition(input: {
     },
     input.cursor,
   );
-  return { items: await fetchFullItems(page.Items ?? []), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  const items = await fetchFullItems(page.Items ?? []);
+  return { items: items.map(input.from), nextCursor: encodeCursor(page.LastEvaluatedKey) };
 }
 
 /**

@@ -86,11 +86,10 @@ export async function listPayouts(filter: {
       : payoutEntity.byStatus(filter.status as PayoutStatus),
     limit: filter.limit,
     cursor: filter.cursor,
+    from: fromItem,
   });
   return {
-    items: page.items
-      .map(fromItem)
-      .filter((payout) => filter.status === undefined || payout.status === filter.status),
+    items: page.items.filter((payout) => filter.status === undefined || payout.status === filter.status),
     nextCursor: page.nextCursor,
   };
 }

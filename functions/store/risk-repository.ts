@@ -120,6 +120,7 @@ export async function openReviewOrderIds(limit: number, cursor?: string) {
     limit,
     cursor,
     ascending: true,
+    from: (item) => String(item.orderId),
   });
-  return { orderIds: page.items.map((item) => String(item.orderId)), nextCursor: page.nextCursor };
+  return { orderIds: page.items, nextCursor: page.nextCursor };
 }

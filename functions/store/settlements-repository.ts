@@ -305,14 +305,9 @@ export async function saveSettledLine(input: {
   }
 }
 
-export async function listSettlements(limit: number, cursor?: string) {
-  const page = await listIndexPartition({
-    index: settlementEntity.indexes.all,
-    partition: settlementEntity.all,
-    limit,
-    cursor,
-  });
-  return { items: page.items.map(settlementFromItem), nextCursor: page.nextCursor };
+export function listSettlements(limit: number, cursor?: string) {
+  const { indexes, all } = settlementEntity;
+  return listIndexPartition({ index: indexes.all, partition: all, limit, cursor, from: settlementFromItem });
 }
 
 /** A settlement's lines in file order; by outcome through their listing (keys only, then BatchGet). */
@@ -335,14 +330,14 @@ export async function listLines(
     );
     return { items: (page.Items ?? []).map(lineFromItem), nextCursor: encodeCursor(page.LastEvaluatedKey) };
   }
-  const page = await listIndexPartition({
+  return listIndexPartition({
     index: settlementLineEntity.indexes.byOutcome,
     partition: settlementLineEntity.byOutcome(settlementId, filter.outcome),
     limit: filter.limit,
     cursor: filter.cursor,
     ascending: true,
+    from: lineFromItem,
   });
-  return { items: page.items.map(lineFromItem), nextCursor: page.nextCursor };
 }
 
 /**

@@ -68,14 +68,9 @@ export async function getEndpoint(id: string): Promise<StoredEndpoint | undefine
   return result.Item ? fromItem(result.Item) : undefined;
 }
 
-export async function listEndpoints(limit: number, cursor?: string) {
-  const page = await listIndexPartition({
-    index: webhookEndpointEntity.indexes.all,
-    partition: webhookEndpointEntity.all,
-    limit,
-    cursor,
-  });
-  return { items: page.items.map(fromItem), nextCursor: page.nextCursor };
+export function listEndpoints(limit: number, cursor?: string) {
+  const { indexes, all } = webhookEndpointEntity;
+  return listIndexPartition({ index: indexes.all, partition: all, limit, cursor, from: fromItem });
 }
 
 /** Deleting also forgets its attempts lazily: they expire by TTL. */

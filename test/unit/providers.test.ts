@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROVIDERS } from '#contract/service';
 import { resetConfigForTests } from '#platform/config';
 import {
   dlocalAuthorization,
@@ -10,7 +11,6 @@ import {
 } from '#psp/dlocal/dlocal-signature';
 import { parseDlocalNotification } from '#psp/dlocal/notification';
 import { pspProvider } from '#psp/index';
-import { PROVIDERS } from '#psp/provider';
 import { refundingPspProvider } from '#psp/refunding';
 
 const credentials = { login: 'merchant-login', secretKey: 's3cr3t' };

@@ -5,15 +5,7 @@ import { logger } from '#platform/powertools';
 import { schemasOnFirstUse } from '#platform/schema';
 import { callPsp, type PspResponse } from '../http-call';
 import type { ProviderRefund } from '../provider';
-import type {
-  CancelWalletOutcome,
-  CreatedWalletOrder,
-  WalletOrderInput,
-  WalletProvider,
-  WalletRefundInput,
-  WalletState,
-  WalletStatus,
-} from '../wallet-provider';
+import type * as wallet from '../wallet-provider';
 
 export interface CulqiClientOptions {
   baseUrl: string;
@@ -31,7 +23,7 @@ export const CULQI_WALLET_LIMITS = { currency: 'PEN', minMinor: 600, maxMinor: 5
 const CULQI_WALLETS = ['yape', 'plin', 'tunki', 'bim'];
 
 /** Culqi's order states (`state`): `created` until confirmed, `pending` payable, then one of the rest. */
-const ORDER_STATES: Record<string, WalletState> = {
+const ORDER_STATES: Record<string, wallet.WalletState> = {
   created: 'pending',
   pending: 'pending',
   paid: 'paid',
@@ -76,7 +68,7 @@ function culqiDate(value: number | null | undefined): Date | undefined {
  * reason `duplicidad` for a double payment). Culqi signs nothing it sends: its notifications are
  * read back through this client before anything is applied (decision 105).
  */
-export class CulqiClient implements WalletProvider {
+export class CulqiClient implements wallet.WalletProvider {
   readonly name = 'culqi' as const;
   private readonly replies = replySchemas();
 
@@ -90,7 +82,7 @@ export class CulqiClient implements WalletProvider {
     return undefined;
   }
 
-  async createWalletOrder(input: WalletOrderInput): Promise<CreatedWalletOrder> {
+  async createWalletOrder(input: wallet.WalletOrderInput): Promise<wallet.CreatedWalletOrder> {
     const refused = this.refusal(input.amountMinor, input.currency);
     if (refused) throw new PspRejectedError(refused, {});
     const response = await this.send('POST', '/v2/orders', {
@@ -121,7 +113,7 @@ export class CulqiClient implements WalletProvider {
     throw this.failure('create an order', response);
   }
 
-  async walletStatus(ref: { providerRef: string; optionId: string }): Promise<WalletStatus> {
+  async walletStatus(ref: wallet.WalletOrderRef): Promise<wallet.WalletStatus> {
     const response = await this.send('GET', `/v2/orders/${encodeURIComponent(ref.providerRef)}`);
     const parsed = this.replies.Order.safeParse(response.body);
     if (response.status === 404) {
@@ -149,7 +141,7 @@ export class CulqiClient implements WalletProvider {
     };
   }
 
-  async cancelWalletOrder(ref: { providerRef: string; optionId: string }): Promise<CancelWalletOutcome> {
+  async cancelWalletOrder(ref: wallet.WalletOrderRef): Promise<wallet.CancelWalletOutcome> {
     const response = await this.send('DELETE', `/v2/orders/${encodeURIComponent(ref.providerRef)}`);
     if (response.status === 200 && this.replies.Deleted.safeParse(response.body).success) return 'cancelled';
     if (response.status === 404) return 'not_found';
@@ -158,7 +150,7 @@ export class CulqiClient implements WalletProvider {
     throw this.failure('delete an order', response);
   }
 
-  async refundWalletPayment(input: WalletRefundInput): Promise<ProviderRefund> {
+  async refundWalletPayment(input: wallet.WalletRefundInput): Promise<ProviderRefund> {
     const response = await this.send(
       'POST',
       '/v2/refunds',

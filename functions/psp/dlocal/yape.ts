@@ -5,19 +5,11 @@ import { config } from '#platform/config';
 import { PspRejectedError } from '#platform/errors';
 import { schemasOnFirstUse } from '#platform/schema';
 import type { ProviderRefund } from '../provider';
-import type {
-  CancelWalletOutcome,
-  CreatedWalletOrder,
-  WalletOrderInput,
-  WalletProvider,
-  WalletRefundInput,
-  WalletState,
-  WalletStatus,
-} from '../wallet-provider';
+import type * as wallet from '../wallet-provider';
 import type { DlocalClient } from './client';
 import { dlocal } from './index';
 
-const STATES: Record<string, WalletState> = {
+const STATES: Record<string, wallet.WalletState> = {
   PENDING: 'pending',
   PAID: 'paid',
   EXPIRED: 'expired',
@@ -49,7 +41,7 @@ const replies = /* @__PURE__ */ schemasOnFirstUse(() => ({
  * option id, so its notification (on /webhooks/dlocal) names the option. Its refunds go back to
  * the wallet: no bank account is asked for.
  */
-export class DlocalYape implements WalletProvider {
+export class DlocalYape implements wallet.WalletProvider {
   readonly name = 'dlocal' as const;
 
   constructor(private readonly client: DlocalClient) {}
@@ -58,7 +50,7 @@ export class DlocalYape implements WalletProvider {
     return currency === 'PEN' ? undefined : `Yape takes soles (PEN) only; this order is in ${currency}.`;
   }
 
-  async createWalletOrder(input: WalletOrderInput): Promise<CreatedWalletOrder> {
+  async createWalletOrder(input: wallet.WalletOrderInput): Promise<wallet.CreatedWalletOrder> {
     const refused = this.refusal(input.amountMinor, input.currency);
     if (refused) throw new PspRejectedError(refused, {});
     const callbackUrl = this.callbackUrl();
@@ -109,7 +101,7 @@ export class DlocalYape implements WalletProvider {
     return this.client.options.notificationUrl ?? `${this.callbackUrl().replace(/\/+$/, '')}/webhooks/dlocal`;
   }
 
-  async walletStatus(ref: { providerRef: string; optionId: string }): Promise<WalletStatus> {
+  async walletStatus(ref: wallet.WalletOrderRef): Promise<wallet.WalletStatus> {
     const response = await this.client.send('GET', `/payments/${encodeURIComponent(ref.providerRef)}/status`);
     const parsed = replies().Status.safeParse(response.body);
     if (response.status === 404 || (response.status === 200 && !parsed.success)) {
@@ -137,7 +129,7 @@ export class DlocalYape implements WalletProvider {
     };
   }
 
-  async cancelWalletOrder(ref: { providerRef: string; optionId: string }): Promise<CancelWalletOutcome> {
+  async cancelWalletOrder(ref: wallet.WalletOrderRef): Promise<wallet.CancelWalletOutcome> {
     const response = await this.client.send(
       'POST',
       `/payments/${encodeURIComponent(ref.providerRef)}/cancel`,
@@ -149,7 +141,7 @@ export class DlocalYape implements WalletProvider {
     throw this.client.failure('cancel a Yape payment', response);
   }
 
-  async refundWalletPayment(input: WalletRefundInput): Promise<ProviderRefund> {
+  async refundWalletPayment(input: wallet.WalletRefundInput): Promise<ProviderRefund> {
     const response = await this.client.send(
       'POST',
       '/refunds',

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS, type ProviderName } from '#contract/service';
 import { minorToDecimal } from '#model/money';
 import type { Order } from '#model/order';
 import { now } from '#platform/clock';
 import { dlocalAuthorization, dlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
-import { PROVIDERS, type ProviderName } from '#psp/provider';
 import { DEFAULT_DLOCAL_SANDBOX } from '../../../local/sandbox/server';
 import { type LocalStack, startLocalStack } from '../../../local/stack';
 import { eventually as eventuallyWithin, orderRequest } from '../../support/api';
