@@ -14,8 +14,6 @@ const RUNS = 15;
  * (~2.5 min) cut the median's own spread by ~30 % (√(15/31)) (decision 69).
  */
 const COLD_START_RUNS = 31;
-/** The floor is imported again after every this many functions of a round (see `coldStarts`). */
-const FLOOR_EVERY = 8;
 
 /**
  * Time to import a bundle in a fresh Node process with the given environment: what a Lambda cold
@@ -56,19 +54,22 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
   const baseline = join(baselineDir, 'trivial.mjs');
   writeFileSync(baseline, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
   const floor = await buildSdkFloor();
-  // Each function's own SDK floor: the AWS SDK clients its bundle loads (DynamoDB, and SQS or
-  // EventBridge where it sends there), built once per distinct set.
-  const clientFloors = new Map<string, string>();
+  // Each function's own SDK floor (issue 29): a bundle creating just the AWS SDK clients its
+  // bundle loads (DynamoDB, and SQS, EventBridge or S3 where it uses them), built once per set.
+  const ownFloors = new Map<string, { file: string; functions: BuiltFunction[] }>();
   for (const fn of built) {
-    const key = fn.sdkClients.join(',');
-    if (!clientFloors.has(key)) clientFloors.set(key, await buildClientFloor(fn.sdkClients));
+    if (fn.sdkClients.length === 0) continue;
+    const key = clientsLabel(fn);
+    const group = ownFloors.get(key) ?? { file: await buildClientFloor(fn.sdkClients), functions: [] };
+    group.functions.push(fn);
+    ownFloors.set(key, group);
   }
-  // Interleaved: each round imports the trivial handler, the floors and every function once,
-  // so machine load drifts over all of them alike. This machine also has slow spells that last
-  // seconds to minutes (the floor's median moved 42 → 58 ms between runs of a session): the floor
-  // is imported again every FLOOR_EVERY functions, and each function's ratio in a round is taken
-  // against the mean of the two floor imports around it — the goal column is the median of those
-  // paired ratios (decision 66), with the ratio of the medians beside it.
+  // Interleaved and paired: each round imports the trivial handler, the shared SDK floor and every
+  // function once, and before and after each function its own floor; the function's ratio in that
+  // round is taken against the mean of those two floor imports. This machine has slow spells that
+  // last seconds to minutes (a floor's median moved 42 → 58 ms between runs of one session), which
+  // a ratio of medians taken at different moments reads as a slower function: the goal column is
+  // the median of the paired ratios (decisions 66 and 120), with ratios of medians beside it.
   const times = new Map<string, number[]>();
   const pairedRatios = new Map<string, number[]>();
   const sample = (key: string, file: string, env: Record<string, string>) => {
@@ -78,60 +79,76 @@ export async function coldStarts(built: BuiltFunction[], environments: LambdaEnv
   };
   for (let round = 0; round < COLD_START_RUNS; round++) {
     sample('(trivial)', baseline, environments.runtime);
-    for (const [clients, file] of clientFloors) sample(`(clients ${clients})`, file, environments.runtime);
-    let floorBefore = sample('(sdk floor)', floor, environments.runtime);
-    for (let start = 0; start < built.length; start += FLOOR_EVERY) {
-      const group = built.slice(start, start + FLOOR_EVERY).map((fn) => ({
-        name: fn.name,
-        ms: sample(fn.name, fn.file, environments.of(fn.name)),
-      }));
-      const floorAfter = sample('(sdk floor)', floor, environments.runtime);
-      for (const { name, ms } of group)
-        pairedRatios.set(name, [...(pairedRatios.get(name) ?? []), ms / ((floorBefore + floorAfter) / 2)]);
-      floorBefore = floorAfter;
+    sample('(sdk floor)', floor, environments.runtime);
+    for (const [clients, group] of ownFloors) {
+      const floorKey = `(clients ${clients})`;
+      let floorBefore = sample(floorKey, group.file, environments.runtime);
+      for (const fn of group.functions) {
+        const ms = sample(fn.name, fn.file, environments.of(fn.name));
+        const floorAfter = sample(floorKey, group.file, environments.runtime);
+        pairedRatios.set(fn.name, [
+          ...(pairedRatios.get(fn.name) ?? []),
+          ms / ((floorBefore + floorAfter) / 2),
+        ]);
+        floorBefore = floorAfter;
+      }
     }
+    // A function that loads no SDK client (the OpenAPI document) has no floor of its own to pair with.
+    for (const fn of built.filter((each) => each.sdkClients.length === 0))
+      sample(fn.name, fn.file, environments.of(fn.name));
   }
   const baselineMs = median(times.get('(trivial)') ?? []);
   const floorMs = median(times.get('(sdk floor)') ?? []);
   const rows = built.map((fn) => {
     const ms = median(times.get(fn.name) ?? []);
-    const ownFloorMs = median(times.get(`(clients ${fn.sdkClients.join(',')})`) ?? []);
+    const ownFloorMs = median(times.get(`(clients ${clientsLabel(fn)})`) ?? []);
     return {
       name: fn.name,
       kib: fn.bytes / 1024,
       ms,
       ratio: ms / baselineMs,
-      floorRatio: median(pairedRatios.get(fn.name) ?? []),
+      ownFloorRatio: fn.sdkClients.length === 0 ? Number.NaN : median(pairedRatios.get(fn.name) ?? []),
+      ownFloorRatioOfMedians: fn.sdkClients.length === 0 ? Number.NaN : ms / ownFloorMs,
       ratioOfMedians: ms / floorMs,
-      clients: fn.sdkClients.map((client) => client.replace('@aws-sdk/client-', '')).join(', '),
-      // A function that loads no SDK client (the OpenAPI document) has no SDK floor of its own.
-      ownFloorRatio: fn.sdkClients.length === 0 ? Number.NaN : ms / ownFloorMs,
+      clients: clientsLabel(fn),
     };
   });
+  const ratio = (value: number) => (Number.isNaN(value) ? '–' : fmt(value, 2));
   console.log(
     `\n## Bundles and cold import (median of ${COLD_START_RUNS} fresh Node processes, interleaved)\n`,
   );
   console.log(
-    `Each function with its prod template's environment; the floors and the trivial handler with the same runtime options (${JSON.stringify(environments.runtime)}). "Own SDK floor": a bundle creating just the AWS SDK clients that function loads.\n`,
+    `Each function with its prod template's environment; the floors and the trivial handler with the same runtime options (${JSON.stringify(environments.runtime)}). "Own SDK floor": a bundle creating just the AWS SDK clients that function loads, imported before and after the function in every round.\n`,
   );
   console.log(
-    '| function | bundle KiB | import ms | × trivial handler | × SDK floor, paired (goal ≤ 1.3) | × SDK floor, medians | its SDK clients | × own SDK floor |',
+    '| function | bundle KiB | import ms | × trivial handler | its SDK clients | × own SDK floor, paired (goal ≤ 1.3) | × own SDK floor, medians | × shared SDK floor, medians |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---|---:|');
+  console.log('|---|---:|---:|---:|---|---:|---:|---:|');
   for (const row of rows)
     console.log(
-      `| ${row.name} | ${fmt(row.kib)} | ${fmt(row.ms)} | ${fmt(row.ratio)} | ${fmt(row.floorRatio, 2)} | ${fmt(row.ratioOfMedians, 2)} | ${row.clients || '–'} | ${Number.isNaN(row.ownFloorRatio) ? '–' : fmt(row.ownFloorRatio, 2)} |`,
+      `| ${row.name} | ${fmt(row.kib)} | ${fmt(row.ms)} | ${fmt(row.ratio)} | ${row.clients || '–'} | ${ratio(row.ownFloorRatio)} | ${ratio(row.ownFloorRatioOfMedians)} | ${fmt(row.ratioOfMedians, 2)} |`,
     );
+  for (const [clients] of ownFloors) {
+    const ms = median(times.get(`(clients ${clients})`) ?? []);
+    console.log(
+      `| (own SDK floor: ${clients}) | – | ${fmt(ms)} | ${fmt(ms / baselineMs)} | ${clients} | – | 1.00 | ${fmt(ms / floorMs, 2)} |`,
+    );
+  }
   console.log(
-    `| (AWS SDK floor: DynamoDB + document + SQS clients) | – | ${fmt(floorMs)} | ${fmt(floorMs / baselineMs)} | 1.00 | 1.00 | dynamodb, sqs | – |`,
+    `| (shared SDK floor: DynamoDB + document + SQS clients) | – | ${fmt(floorMs)} | ${fmt(floorMs / baselineMs)} | dynamodb, sqs | – | – | 1.00 |`,
   );
   console.log(
-    `| (trivial handler) | 0.1 | ${fmt(baselineMs)} | 1.0 | – | ${fmt(baselineMs / floorMs, 2)} | – | – |`,
+    `| (trivial handler) | 0.1 | ${fmt(baselineMs)} | 1.0 | – | – | – | ${fmt(baselineMs / floorMs, 2)} |`,
   );
+  const measured = rows.filter((row) => !Number.isNaN(row.ownFloorRatio));
   console.log(
-    `\nWithin 1.3× of the floor: ${rows.filter((row) => row.floorRatio <= 1.3).length} of ${rows.length} functions paired (${rows.filter((row) => row.ratioOfMedians <= 1.3).length} by the ratio of medians); within 1.3× of their own SDK floor: ${rows.filter((row) => row.ownFloorRatio <= 1.3).length}.`,
+    `\nWithin 1.3× of their own SDK floor: ${measured.filter((row) => row.ownFloorRatio <= 1.3).length} of ${measured.length} functions paired (${measured.filter((row) => row.ownFloorRatioOfMedians <= 1.3).length} by the ratio of medians); within 1.3× of the shared SDK floor: ${rows.filter((row) => row.ratioOfMedians <= 1.3).length} of ${rows.length}.`,
   );
   return rows;
+}
+
+function clientsLabel(fn: BuiltFunction): string {
+  return fn.sdkClients.map((client) => client.replace('@aws-sdk/client-', '')).join(', ');
 }
 
 /**

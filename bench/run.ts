@@ -7,6 +7,7 @@ import type { CreateOrderRequest } from '#orders/create-order-request';
 import { sqs } from '#platform/aws';
 import { dlocalAuthorization, dlocalSignature, isValidDlocalSignature } from '#psp/dlocal/dlocal-signature';
 import { isValidNotificationSignature, notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { buildConsole, writeConsole } from '../console/build';
 import { type LocalStack, startLocalStack } from '../local/stack';
 import { buildFunctions } from '../scripts/build-functions';
 import { coldStartLevers, coldStarts, prodEnvironments } from './cold-start';
@@ -67,16 +68,26 @@ async function only(name: string) {
   console.log(`\n(machine: ${process.platform} ${process.arch}, ${process.version})`);
 }
 
+/**
+ * The bundles, and the console build the service stack deploys: synthesizing the prod template
+ * (each function's environment) needs both, and a fresh clone has neither.
+ */
+async function buildForSynthesis() {
+  const built = await buildFunctions();
+  writeConsole(await buildConsole());
+  return built;
+}
+
 async function main() {
   const selected = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   // `--only=cold-start`: the cold-start table alone (no local stack), e.g. before and after a change
   // to what the functions import.
   if ((selected ?? process.env.BENCH_ONLY) === 'cold-start') {
-    await coldStarts(await buildFunctions(), prodEnvironments());
+    await coldStarts(await buildForSynthesis(), prodEnvironments());
     return;
   }
   if (selected ?? process.env.BENCH_ONLY) return only(selected ?? process.env.BENCH_ONLY ?? '');
-  const built = await buildFunctions();
+  const built = await buildForSynthesis();
   // Synthesized once (a CDK synthesis of the prod stage): both steps start bundles as Lambda would.
   const environments = prodEnvironments();
   await coldStarts(built, environments);
