@@ -163,6 +163,10 @@ const ON_DEMAND_LIBRARIES: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secrets-manager',
   // The S3 client and presigner, read at the settlements function's first upload URL (decision 118).
   '#platform/s3-presigner': 's3-presigner',
+  // CSV reading and writing, with the first report parsed or exported (decision 120): most of the
+  // settlements and payouts functions' routes never touch CSV.
+  'csv-parse': 'csv-parse',
+  'csv-stringify/sync': 'csv-stringify',
 };
 
 const onDemandLibraries: Plugin = {

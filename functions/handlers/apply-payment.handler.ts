@@ -3,7 +3,7 @@ import { processNotification } from '#notifications/process-notification';
 import { QueuedNotificationSchema } from '#notifications/queued-notification';
 import { logger } from '#platform/powertools';
 import { sqsBatchHandler } from '#platform/sqs-handler';
-import { pspProvider } from '#psp/index';
+import { prepareNotificationParsing, pspProvider } from '#psp/index';
 import { walletProvider } from '#psp/wallets';
 
 /**
@@ -28,6 +28,8 @@ export const handler = sqsBatchHandler(run, {
   }),
 });
 
-// The stage's clients are created at init: they close the options a payment made redundant.
+// The stage's clients are created at init: they close the options a payment made redundant. Its
+// provider's notification schemas are built now too; another provider's with its first notification.
 pspProvider();
 walletProvider();
+prepareNotificationParsing();

@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { stringify } from 'csv-stringify/sync';
 import { idempotentOperation } from '#http/idempotency';
 import { sellerInPath } from '#ledger/request-schemas';
 import { minorToDecimal } from '#model/money';
@@ -20,7 +19,7 @@ import {
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
 } from '#payouts/request-schemas';
-import { neutraliseFormula } from '#platform/csv';
+import { csvText, neutraliseFormula } from '#platform/csv';
 import { NotFoundError, ValidationError } from '#platform/errors';
 import {
   callerActor,
@@ -63,7 +62,7 @@ async function bankFile(payouts: StoredPayout[]): Promise<string> {
       payout.id,
     ]);
   }
-  return stringify(rows.map((row) => row.map(neutraliseFormula)));
+  return csvText(rows.map((row) => row.map(neutraliseFormula)));
 }
 
 /** The payout a path names (`{id}`), parsed. */

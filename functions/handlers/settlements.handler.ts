@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { stringify } from 'csv-stringify/sync';
 import { nowMs } from '#platform/clock';
 import { config } from '#platform/config';
+import { csvText } from '#platform/csv';
 import { timeLeftMs } from '#platform/deadline';
 import {
   ConflictError,
@@ -149,7 +149,7 @@ export const run = routeTo('settlements', {
       return {
         status: 200,
         body: undefined,
-        text: stringify(lineRowsForCsv(page.items)),
+        text: await csvText(lineRowsForCsv(page.items)),
         headers: {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="${id}-lines.csv"`,

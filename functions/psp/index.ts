@@ -6,9 +6,15 @@
 import type { ProviderName } from '#contract/service';
 import { config } from '#platform/config';
 import { dlocal } from './dlocal';
-import { parseDlocalNotification } from './dlocal/notification';
+import {
+  notificationSchemas as dlocalNotificationSchemas,
+  parseDlocalNotification,
+} from './dlocal/notification';
 import { pagoEfectivo } from './pagoefectivo';
-import { parseNotification } from './pagoefectivo/notification';
+import {
+  notificationSchemas as pagoEfectivoNotificationSchemas,
+  parseNotification,
+} from './pagoefectivo/notification';
 import { PagoEfectivoProvider } from './pagoefectivo/provider';
 import type { ParsedNotification, PspProvider } from './provider';
 
@@ -36,4 +42,14 @@ export function parseProviderNotification(
   return provider === 'dlocal'
     ? parseDlocalNotification(rawBody, receivedAt)
     : parseNotification(rawBody, receivedAt);
+}
+
+/**
+ * Builds the stage's provider's notification schemas now, in the init of the function that reads
+ * notifications (apply-payment); the other provider's are built with its first notification, and
+ * a stage that never receives one never builds them (decision 120).
+ */
+export function prepareNotificationParsing(provider: ProviderName = config().PSP_PROVIDER): void {
+  if (provider === 'dlocal') dlocalNotificationSchemas();
+  else pagoEfectivoNotificationSchemas();
 }

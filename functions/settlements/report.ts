@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
-import { CsvError, parse as parseCsv } from 'csv-parse';
 import { decimalToMinor } from '#model/money';
 import type { ReportLine } from '#model/settlement';
 import {
@@ -245,6 +244,8 @@ async function* csvRecords(
   const first = await source.next();
   if (first.done) return;
   const firstChunk = first.value;
+  // Loaded with the first report, not at init: the settlements function's other routes never parse CSV.
+  const { CsvError, parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({
     bom: true,
     delimiter: sniffDelimiter(firstChunk.toString('utf8').replace(/^\uFEFF/, '')),

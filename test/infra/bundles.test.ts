@@ -78,10 +78,10 @@ describe('function bundles', () => {
   });
 
   it('load their on-demand libraries from bundles of their own, not from chunks of the handler', () => {
-    // The tracer (stages that trace AWS SDK calls), exceljs (.xlsx settlement reports) and the S3
-    // client with its presigner (upload URLs, decision 118) are built beside the functions that
-    // import them (decision 70); each must load by itself and give what the code takes from it, in
-    // a fresh process as Lambda would.
+    // The tracer (stages that trace AWS SDK calls), exceljs (.xlsx settlement reports), the S3
+    // client with its presigner (upload URLs, decision 118) and the CSV reader and writer (decision
+    // 120) are built beside the functions that import them (decision 70); each must load by itself
+    // and give what the code takes from it, in a fresh process as Lambda would.
     const script = `
       const tracer = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'get-order', 'tracer.mjs')).href)});
       const excel = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'settlements', 'exceljs.mjs')).href)});
@@ -91,12 +91,22 @@ describe('function bundles', () => {
         new s3.PutObjectCommand({ Bucket: 'reports', Key: 'incoming/a.csv' }),
       );
       const traced = new tracer.Tracer({ serviceName: 'bundle-test' }).captureAWSv3Client({ middlewareStack: { remove() {}, use() {} }, config: {} });
-      process.stdout.write(JSON.stringify([typeof traced, typeof new excel.default.Workbook().xlsx.load, new URL(url).host]));`;
+      const csvParse = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'reconcile-upload', 'csv-parse.mjs')).href)});
+      const csvStringify = await import(${JSON.stringify(pathToFileURL(join(BUILD_DIR, 'payouts', 'csv-stringify.mjs')).href)});
+      const csv = csvStringify.stringify([['a', 'b,c']]);
+      process.stdout.write(JSON.stringify([typeof traced, typeof new excel.default.Workbook().xlsx.load, new URL(url).host, typeof csvParse.parse, typeof csvParse.CsvError, csv]));`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
     });
     expect(child.status, child.stderr).toBe(0);
-    expect(JSON.parse(child.stdout)).toEqual(['object', 'function', 'reports.s3.us-east-1.amazonaws.com']);
+    expect(JSON.parse(child.stdout)).toEqual([
+      'object',
+      'function',
+      'reports.s3.us-east-1.amazonaws.com',
+      'function',
+      'function',
+      'a,"b,c"\n',
+    ]);
   });
 });

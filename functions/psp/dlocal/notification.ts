@@ -2,13 +2,17 @@
 import * as z from 'zod/mini';
 import { decimalToMinor } from '#model/money';
 import { now } from '#platform/clock';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 import type { ParsedNotification, ProviderRefundStatus } from '../provider';
 
-/** The body of a dLocal notification is the payment object (or, for refunds, the refund object). */
-const PaymentObject = /* @__PURE__ */ schema(() =>
-  z.object({
+/**
+ * The body of a dLocal notification is the payment object (or, for refunds, the refund object).
+ * Built with the first notification read, or at init where dLocal is the stage's provider
+ * (`prepareNotificationParsing`): a stage on PagoEfectivo never builds them (decision 120).
+ */
+export const notificationSchemas = /* @__PURE__ */ schemasOnFirstUse(() => ({
+  PaymentObject: z.object({
     id: z.string().check(z.minLength(1)),
     amount: z.union([z.number(), z.string()]),
     currency: z.string(),
@@ -19,16 +23,16 @@ const PaymentObject = /* @__PURE__ */ schema(() =>
     approved_date: z.optional(z.nullable(z.string())),
     ticket: z.optional(z.object({ number: z.pipe(z.union([z.string(), z.number()]), z.transform(String)) })),
   }),
-);
-const RefundObject = /* @__PURE__ */ schema(() =>
-  z.object({
+  RefundObject: z.object({
     id: z.string().check(z.minLength(1)),
     payment_id: z.string().check(z.minLength(1)),
     status: z.enum(['PENDING', 'SUCCESS', 'REJECTED', 'CANCELLED']),
   }),
-);
+}));
 
-const REFUND_STATUS: Record<z.infer<typeof RefundObject>['status'], ProviderRefundStatus> = {
+type RefundObject = z.infer<ReturnType<typeof notificationSchemas>['RefundObject']>;
+
+const REFUND_STATUS: Record<RefundObject['status'], ProviderRefundStatus> = {
   PENDING: 'pending',
   SUCCESS: 'succeeded',
   REJECTED: 'rejected',
@@ -55,6 +59,7 @@ export function parseDlocalNotification(rawBody: Buffer, receivedAt: Date = now(
   } catch {
     return { kind: 'unparsable', reason: 'The dLocal notification body is not JSON.' };
   }
+  const { PaymentObject, RefundObject } = notificationSchemas();
   const refund = RefundObject.safeParse(json);
   if (refund.success && (json as { payment_method_id?: unknown }).payment_method_id === undefined) {
     return { kind: 'refund', providerRefundId: refund.data.id, status: REFUND_STATUS[refund.data.status] };

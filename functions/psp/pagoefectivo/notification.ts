@@ -3,33 +3,36 @@
 import * as z from 'zod/mini';
 import { decimalToMinor } from '#model/money';
 import { now } from '#platform/clock';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 import type { ParsedNotification } from '../provider';
 import { parsePspDate } from './lima-time';
 
-/** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
-const lenientDigits = /* @__PURE__ */ schema(() =>
-  z.pipe(
+/**
+ * Built with the first notification read, or at init where PagoEfectivo is the stage's provider
+ * (`prepareNotificationParsing`): a stage on dLocal never builds them (decision 120).
+ */
+export const notificationSchemas = /* @__PURE__ */ schemasOnFirstUse(() => {
+  /** `cip`, `operationNumber`, `transactionCode` arrive as numbers or strings: normalise to digit strings. */
+  const lenientDigits = z.pipe(
     z.union([z.string().check(z.trim(), z.regex(/^\d+$/)), z.int().check(z.nonnegative())]),
     z.transform((value) => String(value).replace(/^0+(?=\d)/, '')),
-  ),
-);
-
-const NotificationSchema = /* @__PURE__ */ schema(() =>
-  z.object({
-    eventType: z.string(),
-    operationNumber: lenientDigits,
-    data: z.object({
-      cip: lenientDigits,
-      currency: z.string(),
-      amount: z.union([z.number(), z.string()]),
-      /** Absent from some public samples: the receipt time stands in (protocol §4). */
-      paymentDate: z.optional(z.nullable(z.string())),
-      transactionCode: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+  );
+  return {
+    Notification: z.object({
+      eventType: z.string(),
+      operationNumber: lenientDigits,
+      data: z.object({
+        cip: lenientDigits,
+        currency: z.string(),
+        amount: z.union([z.number(), z.string()]),
+        /** Absent from some public samples: the receipt time stands in (protocol §4). */
+        paymentDate: z.optional(z.nullable(z.string())),
+        transactionCode: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+      }),
     }),
-  }),
-);
+  };
+});
 
 /**
  * Event types that need nothing from us. `cip.expired` (seen in one merchant's integration):
@@ -55,7 +58,7 @@ export function parseNotification(rawBody: Buffer, receivedAt: Date = now()): Pa
     return { kind: 'informational', eventType };
   if (typeof eventType === 'string' && eventType !== 'cip.paid')
     return { kind: 'unknown_event_type', eventType };
-  const parsed = NotificationSchema.safeParse(json);
+  const parsed = notificationSchemas().Notification.safeParse(json);
   if (!parsed.success) return { kind: 'unparsable', reason: issuesText(parsed.error) };
   const { data, operationNumber } = parsed.data;
   try {
