@@ -51,6 +51,19 @@ export interface WalletStatus {
   operationNumber: string | undefined;
 }
 
+/** What a provider's status lookup says of an order it does not know (or answers unreadably): nothing. */
+export function unknownWalletStatus(ref: WalletOrderRef): WalletStatus {
+  return {
+    providerRef: ref.providerRef,
+    optionId: ref.optionId,
+    state: 'unknown',
+    amountMinor: undefined,
+    currency: undefined,
+    paidAt: undefined,
+    operationNumber: undefined,
+  };
+}
+
 export type CancelWalletOutcome = 'cancelled' | 'not_found' | 'not_cancellable';
 
 export interface WalletRefundInput {

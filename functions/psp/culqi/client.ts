@@ -5,7 +5,7 @@ import { logger } from '#platform/powertools';
 import { schemasOnFirstUse } from '#platform/schema';
 import { callPsp, type PspResponse } from '../http-call';
 import type { ProviderRefund } from '../provider';
-import type * as wallet from '../wallet-provider';
+import * as wallet from '../wallet-provider';
 
 export interface CulqiClientOptions {
   baseUrl: string;
@@ -117,15 +117,7 @@ export class CulqiClient implements wallet.WalletProvider {
     const response = await this.send('GET', `/v2/orders/${encodeURIComponent(ref.providerRef)}`);
     const parsed = this.replies.Order.safeParse(response.body);
     if (response.status === 404) {
-      return {
-        providerRef: ref.providerRef,
-        optionId: ref.optionId,
-        state: 'unknown',
-        amountMinor: undefined,
-        currency: undefined,
-        paidAt: undefined,
-        operationNumber: undefined,
-      };
+      return wallet.unknownWalletStatus(ref);
     }
     if (response.status !== 200 || !parsed.success) throw this.failure('read an order', response);
     const order = parsed.data;

@@ -5,7 +5,7 @@ import { config } from '#platform/config';
 import { PspRejectedError } from '#platform/errors';
 import { schemasOnFirstUse } from '#platform/schema';
 import type { ProviderRefund } from '../provider';
-import type * as wallet from '../wallet-provider';
+import * as wallet from '../wallet-provider';
 import type { DlocalClient } from './client';
 import { dlocal } from './index';
 
@@ -105,15 +105,7 @@ export class DlocalYape implements wallet.WalletProvider {
     const response = await this.client.send('GET', `/payments/${encodeURIComponent(ref.providerRef)}/status`);
     const parsed = replies().Status.safeParse(response.body);
     if (response.status === 404 || (response.status === 200 && !parsed.success)) {
-      return {
-        providerRef: ref.providerRef,
-        optionId: ref.optionId,
-        state: 'unknown',
-        amountMinor: undefined,
-        currency: undefined,
-        paidAt: undefined,
-        operationNumber: undefined,
-      };
+      return wallet.unknownWalletStatus(ref);
     }
     if (response.status !== 200 || !parsed.success)
       throw this.client.failure('read a Yape payment', response);
