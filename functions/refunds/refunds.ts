@@ -12,6 +12,7 @@ import type { Currency } from '#model/money';
 import type { Order } from '#model/order';
 import type { Actor, Refund, RefundStatus } from '#model/refund';
 import { allocateRefund, refundableBySeller } from '#model/refund-allocation';
+import { IllegalTransitionError } from '#model/state-machine';
 import { transitioned } from '#model/transition';
 import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
@@ -19,7 +20,7 @@ import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
 import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
 import { limaWallClock } from '#platform/lima-time';
-import { withFreshReads } from '#platform/optimistic';
+import { StaleVersionError, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { anomalyRefundUpdate, anomalyResolvedByRefundUpdate, getAnomaly } from '#store/anomalies-repository';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
@@ -377,6 +378,20 @@ const MOVE_METRIC: Record<RefundStatus, MetricName> = {
 };
 
 /**
+ * The order made REFUNDED by the refund paid out last. Illegal only when the order was read after
+ * another step of this very refund had already refunded it (mark-paid racing mark-failed): the
+ * refund read is stale, so it is read again — and found paid out, a 409, never a 500.
+ */
+function refundedTransition(order: Order, at: string): Order {
+  try {
+    return transitioned(order, 'REFUNDED', 'api', new Date(at));
+  } catch (error) {
+    if (error instanceof IllegalTransitionError) throw new StaleVersionError(error.message);
+    throw error;
+  }
+}
+
+/**
  * The order's side of a refund step: a rejected or failed refund frees its amount, a paid-out one
  * counts as refunded, and paid-out refunds reaching the whole payment make the order REFUNDED
  * (with `order.refunded`), all conditional on the order's version.
@@ -395,7 +410,7 @@ async function orderBookkeeping(
   const refunded = (order.refundedAmount ?? 0) + (to === 'PAID_OUT' ? refund.amount : 0);
   if (to === 'PAID_OUT' && order.payment !== undefined && refunded >= order.payment.amount) {
     const refundedOrder = {
-      ...transitioned(order, 'REFUNDED', 'api', new Date(at)),
+      ...refundedTransition(order, at),
       refundReserved: reserved,
       refundedAmount: refunded,
     };
