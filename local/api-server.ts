@@ -79,11 +79,10 @@ export async function startApiServer(options: {
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
       if (size > MAX_BODY_BYTES) {
-        return send(response, {
-          statusCode: 413,
-          body: JSON.stringify(problem(413, 'payload_too_large', 'Body too large.')),
-          headers: problemHeaders,
-        });
+        // The rest of the body is never read: the connection closes after this answer, so a
+        // client's next request does not go out on a socket about to be reset.
+        const tooLarge = gatewayProblem(GATEWAY_PROBLEMS.payloadTooLarge);
+        return send(response, { ...tooLarge, headers: { ...tooLarge.headers, connection: 'close' } });
       }
       chunks.push(chunk as Buffer);
     }

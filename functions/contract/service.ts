@@ -39,6 +39,8 @@ export const GATEWAY_PROBLEMS = {
   /** API Gateway cannot tell an unknown path from an unknown method: both are this 404. */
   noSuchRoute: { status: 404, code: 'not_found', detail: 'No such route; see /openapi.json.' },
   badRequest: { status: 400, code: 'bad_request', detail: 'The request could not be read.' },
+  /** A body over what the API takes (API Gateway's 10 MB; the local server's 6 MiB). */
+  payloadTooLarge: { status: 413, code: 'payload_too_large', detail: 'Body too large.' },
   apiKeyNotEnabled: {
     status: 403,
     code: 'api_key_not_enabled',

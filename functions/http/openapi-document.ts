@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ROUTES, type RouteKey, scopeOf } from '#contract/routes';
+import { ROUTES, type RouteKey, scopeOf, sellerKeysMayCall } from '#contract/routes';
 import {
   LedgerIntegritySchema,
   SellerBalanceSchema,
@@ -230,7 +230,7 @@ const REFUND_STEPS = {
   parameter: refundParameter,
   schema: 'Refund',
   conflicts:
-    '`invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person) or `wallet_provider_unavailable`.',
+    '`invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again).',
 } as const;
 const refundMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
   lifecycleStep(REFUND_STEPS, operationId, summary, requestSchema);
@@ -378,6 +378,16 @@ function finish(document: JsonSchema): JsonSchema {
         ...problem('Too many requests; retry after `Retry-After` seconds.'),
         headers: RETRY_AFTER,
       };
+      // A JSON body is refused as any other media type (`unsupported_media_type`, platform/http.ts)
+      // and above the API's size (API Gateway's own 413, answered as problem+json).
+      const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
+      if (body?.content?.['application/json'] !== undefined) {
+        answers['413'] ??= problem('Body too large (`payload_too_large`).');
+        answers['415'] ??= problem('The body is not sent as `application/json` (`unsupported_media_type`).');
+      }
+      // A seller-bound key asking for another seller's data finds nothing, as for an unknown id.
+      if (path.includes('{sellerId}') && sellerKeysMayCall(method.toUpperCase(), path))
+        answers['404'] ??= problem("A seller key asked for another seller's data: it sees only its own.");
       // Any route can meet a stalled or throttled store, or an authorizer that could not read the key (decision 79).
       const unavailable =
         '`service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds.';
@@ -548,7 +558,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '200': json('The order with its new `expiresAt` (event order.expiry_extended).', ref('Order')),
         ...commonErrors,
         '404': problem('No such order.'),
-        '409': problem('Not PENDING_PAYMENT, the deadline already passed, or the voucher was just paid.'),
+        '409': problem(
+          'Not PENDING_PAYMENT, the deadline already passed, the voucher was just paid, or another extension of this order is being applied (`extension_in_progress`).',
+        ),
         '422': problem('PagoEfectivo refused the new deadline; `detail` gives its reason.'),
         '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
       },

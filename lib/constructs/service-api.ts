@@ -146,6 +146,7 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
     ['InvalidApiKey', ResponseType.INVALID_API_KEY, GATEWAY_PROBLEMS.apiKeyNotEnabled],
     ['MissingAuthenticationToken', ResponseType.MISSING_AUTHENTICATION_TOKEN, GATEWAY_PROBLEMS.noSuchRoute],
     ['Default4xx', ResponseType.DEFAULT_4XX, GATEWAY_PROBLEMS.badRequest],
+    ['RequestTooLarge', ResponseType.REQUEST_TOO_LARGE, GATEWAY_PROBLEMS.payloadTooLarge],
     ['Throttled', ResponseType.THROTTLED, GATEWAY_PROBLEMS.throttled],
     ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, GATEWAY_PROBLEMS.throttled],
     ['Default5xx', ResponseType.DEFAULT_5XX, GATEWAY_PROBLEMS.internalError],

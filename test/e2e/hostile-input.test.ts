@@ -327,4 +327,21 @@ describe('hostile input to the public routes', () => {
     expect(result.status).toBe(431);
     expect(result.contentType).toContain('application/problem+json');
   });
+
+  it('answers an oversized body with 413 problem+json and closes that connection, so the next call is unharmed', async () => {
+    const huge = JSON.stringify({ ...orderRequest(), concept: 'x'.repeat(7 * 1024 * 1024) });
+    const response = await fetch(`${stack().apiUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FUZZ_KEY}`, 'content-type': 'application/json' },
+      body: huge,
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('connection')).toBe('close');
+    expect(((await response.json()) as { code: string }).code).toBe('payload_too_large');
+    // The same client's next call: a fresh connection, not one the server is about to reset.
+    const next = await send('GET', '/v1/orders?limit=1');
+    expect(next.status).toBe(200);
+  });
 });

@@ -575,6 +575,8 @@ describe('API', () => {
       ['INVALID_API_KEY', GATEWAY_PROBLEMS.apiKeyNotEnabled],
       ['THROTTLED', GATEWAY_PROBLEMS.throttled],
       ['MISSING_AUTHENTICATION_TOKEN', GATEWAY_PROBLEMS.noSuchRoute],
+      // A body over API Gateway's 10 MB: 413 `payload_too_large`, as the local server answers 6 MiB.
+      ['REQUEST_TOO_LARGE', GATEWAY_PROBLEMS.payloadTooLarge],
     ] as const) {
       service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
