@@ -11,13 +11,18 @@ import { schema } from './schema';
 
 /**
  * Code points refused in free text: C0/C1 controls (NUL included; tab and newline only where a
- * field is multi-line), bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069:
- * "Trojan Source" reordering of what a reader sees), and the BOM / zero-width no-break space.
+ * field is multi-line, and so the Unicode line and paragraph separators U+2028/U+2029), bidi
+ * embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F,
+ * U+061C: "Trojan Source" reordering of what a reader sees), and characters that show as nothing
+ * (zero-width space, soft hyphen, word joiner and invisible operators, the BOM): a name or concept
+ * that looks the same on a screen must be the same text. Zero-width (non-)joiners stay: emoji
+ * sequences and Persian script need them.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-const LINE_BREAKS = /[\t\n\r]/;
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const LINE_BREAKS = /[\t\n\r\u2028\u2029]/;
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const INVISIBLE = /[\u00AD\u200B\u2060-\u2064\uFEFF]/;
 
 /** Why `text` is refused, or undefined when it is fine. */
 export function textProblem(text: string, options: { multiline?: boolean } = {}): string | undefined {
@@ -26,7 +31,9 @@ export function textProblem(text: string, options: { multiline?: boolean } = {})
     return options.multiline
       ? 'Control characters are not allowed (tab and line breaks are).'
       : 'Control characters (including tabs and line breaks) are not allowed.';
-  if (BIDI_CONTROL.test(text)) return 'Bidirectional override/isolate characters are not allowed.';
+  if (BIDI_CONTROL.test(text)) return 'Bidirectional marks, overrides and isolates are not allowed.';
+  if (INVISIBLE.test(text))
+    return 'Invisible characters (zero-width space, soft hyphen, word joiner, byte order mark) are not allowed.';
   return undefined;
 }
 

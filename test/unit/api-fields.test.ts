@@ -20,17 +20,36 @@ describe('free text from marketplaces', () => {
     ['a zero-width no-break space (BOM) inside', 'A\uFEFFna'],
     ['a lone surrogate', 'Ana\uD800'],
     ['a line break in a one-line field', 'Ana\nMaría'],
+    ['a Unicode line separator in a one-line field', 'Ana\u2028M'],
+    ['a Unicode paragraph separator in a one-line field', 'Ana\u2029M'],
+    ['a left-to-right mark', 'Ana\u200E'],
+    ['a right-to-left mark', 'Ana\u200F'],
+    ['an Arabic letter mark', 'A\u061Cna'],
+    ['a zero-width space', 'A\u200Bna'],
+    ['a soft hyphen', 'A\u00ADna'],
+    ['a word joiner', 'A\u2060na'],
   ])('refuses %s', (_what, text) => {
     expect(name.safeParse(text).success).toBe(false);
   });
 
-  it('lets multi-line fields keep tabs and line breaks, and nothing else', () => {
-    expect(note.parse('devuelto\npor transferencia\tT-1')).toBe('devuelto\npor transferencia\tT-1');
-    expect(note.safeParse('a\u0000b').success).toBe(false);
+  it('names what it refused: a BOM is invisible, not a bidi control', () => {
+    const refused = name.safeParse('A\uFEFFna');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toMatch(/^Invisible characters/);
+    expect(name.safeParse('A\u200Fna').error?.issues[0]?.message).toMatch(/^Bidirectional marks/);
   });
 
-  it('keeps ordinary Spanish and emoji', () => {
+  it('lets multi-line fields keep tabs and line breaks, and nothing else', () => {
+    expect(note.parse('devuelto\npor transferencia\tT-1')).toBe('devuelto\npor transferencia\tT-1');
+    expect(note.parse('a\u2028b')).toBe('a\u2028b');
+    expect(note.safeParse('a\u0000b').success).toBe(false);
+    expect(note.safeParse('a\u200Bb').success).toBe(false);
+  });
+
+  it('keeps ordinary Spanish and emoji, joiners included', () => {
     expect(name.parse('¡Añejo! 👟')).toBe('¡Añejo! 👟');
+    // A family emoji is four people held together by zero-width joiners.
+    expect(name.parse('👨\u200D👩\u200D👧')).toBe('👨\u200D👩\u200D👧');
   });
 });
 
