@@ -51,7 +51,9 @@ export async function deliver(message: DeliveryMessage, attempt: number): Promis
   if (endpoint?.status !== 'enabled' || !event) return 'dropped';
 
   const now = new Date(nowMs());
-  const timestamp = Math.floor(now.getTime() / 1000);
+  // The receiver holds this against its own clock (Standard Webhooks: within 5 minutes), so it is
+  // wall-clock time, never the local stack's movable test clock (the same in AWS, where both agree).
+  const timestamp = Math.floor(Date.now() / 1000);
   const body = JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
   const result = await postWebhook(
     endpoint.url,
