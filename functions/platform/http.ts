@@ -249,10 +249,12 @@ function toResponse(result: JsonResult): APIGatewayProxyResult {
   if (result.text !== undefined) {
     return { statusCode: result.status, headers: { ...result.headers }, body: result.text };
   }
+  // A 204 has no body, so it names no media type either.
+  if (result.status === 204) return { statusCode: 204, headers: { ...result.headers }, body: '' };
   return {
     statusCode: result.status,
     headers: { 'content-type': 'application/json', ...result.headers },
-    body: result.status === 204 ? '' : JSON.stringify(result.body),
+    body: JSON.stringify(result.body),
   };
 }
 

@@ -200,7 +200,10 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
     expect(fetched.body.secret).toBeUndefined();
     const list = await api<{ items: WebhookEndpoint[] }>('GET', '/v1/webhook-endpoints?limit=100');
     expect(list.body.items.map((item) => item.id)).toContain(endpoint.id);
-    expect((await api('DELETE', `/v1/webhook-endpoints/${endpoint.id}`)).status).toBe(204);
+    const deleted = await api('DELETE', `/v1/webhook-endpoints/${endpoint.id}`);
+    expect(deleted.status).toBe(204);
+    // No body, so no media type claimed for one.
+    expect(deleted.headers.get('content-type')).toBeNull();
     expect((await api('GET', `/v1/webhook-endpoints/${endpoint.id}`)).status).toBe(404);
   });
 
