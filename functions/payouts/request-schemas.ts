@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { CURRENCIES } from '#model/money';
 import { PAYOUT_STATUSES } from '#model/payout';
-import { described, externalId, pagingFields, plainText } from '#platform/api-fields';
+import { described, externalId, pagingFields, pastInstant, plainText } from '#platform/api-fields';
 import { schema } from '#platform/schema';
 import { bankAccountDocumentCheck, bankAccountFields } from '#refunds/request-schemas';
 
@@ -57,7 +57,7 @@ export const MarkPayoutPaidRequestSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
       transferReference: plainText({ min: 3, max: 100 }),
-      paidAt: z.iso.datetime(),
+      paidAt: pastInstant(),
     })
     .check(z.meta({ id: 'MarkPayoutPaidRequest' })),
 );

@@ -1,6 +1,7 @@
 // zod/mini (decision 57): the fields work in schemas of either API, and a function whose request
 // schemas are all zod/mini loads no classic zod.
 import * as z from 'zod/mini';
+import { nowMs } from './clock';
 import { schema } from './schema';
 
 /**
@@ -142,6 +143,18 @@ export function flagRepeatedSellers(
     named.add(sellerId);
   });
 }
+
+/** How far ahead of our clock a reported instant may be (the reporter's clock running fast). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * When something already happened (a transfer paid out), with its UTC offset or `Z`: a future
+ * instant would write a fact that is not yet true into the audit trail, so it is refused.
+ */
+export const pastInstant = () =>
+  z.iso
+    .datetime({ offset: true })
+    .check(z.refine((value) => Date.parse(value) <= nowMs() + CLOCK_SKEW_MS, 'Cannot be in the future.'));
 
 export const described = <T extends z.ZodMiniType>(inner: T, description: string): T =>
   inner.check(z.meta({ description }));

@@ -5,7 +5,14 @@ import { cciProblem } from '#model/cci';
 import { documentNumberProblem } from '#model/documents';
 import { DOCUMENT_TYPES } from '#model/order';
 import { REFUND_REASONS, REFUND_STATUSES } from '#model/refund';
-import { described, externalId, flagRepeatedSellers, pagingFields, plainText } from '#platform/api-fields';
+import {
+  described,
+  externalId,
+  flagRepeatedSellers,
+  pagingFields,
+  pastInstant,
+  plainText,
+} from '#platform/api-fields';
 import { schema } from '#platform/schema';
 
 const sellerId = externalId;
@@ -118,7 +125,7 @@ export const MarkRefundPaidRequestSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
       transferReference: plainText({ min: 1, max: 100 }),
-      paidAt: z.iso.datetime({ offset: true }),
+      paidAt: pastInstant(),
       proofNote: z.optional(plainText({ max: 500, multiline: true })),
     })
     .check(z.meta({ id: 'MarkRefundPaidRequest' })),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { mapKey, pageLimit, plainText } from '#platform/api-fields';
+import { mapKey, pageLimit, pastInstant, plainText } from '#platform/api-fields';
 
 describe('free text from marketplaces', () => {
   const name = plainText({ min: 1, max: 10 });
@@ -73,5 +73,19 @@ describe('?limit=', () => {
   it('reads digits, and defaults when absent', () => {
     expect(query.parse({ limit: '7' }).limit).toBe(7);
     expect(query.parse({}).limit).toBe(25);
+  });
+});
+
+describe('an instant something already happened (pastInstant)', () => {
+  const paidAt = pastInstant();
+  it('takes Z or a UTC offset', () => {
+    expect(paidAt.parse('2026-11-27T15:00:00-05:00')).toBe('2026-11-27T15:00:00-05:00');
+    expect(paidAt.parse('2026-11-27T20:00:00Z')).toBe('2026-11-27T20:00:00Z');
+  });
+  it('refuses one in the future, beyond a few minutes of clock skew', () => {
+    const inAnHour = new Date(Date.now() + 3600_000).toISOString();
+    expect(paidAt.safeParse(inAnHour).error?.issues[0]?.message).toBe('Cannot be in the future.');
+    expect(paidAt.safeParse('2099-01-01T00:00:00Z').success).toBe(false);
+    expect(paidAt.safeParse(new Date(Date.now() + 60_000).toISOString()).success).toBe(true);
   });
 });
