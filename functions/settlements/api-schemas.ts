@@ -26,7 +26,14 @@ export const SettlementSchema = /* @__PURE__ */ schema(() =>
       settledOn: z.iso.date(),
       lines: z.number().int(),
       processedThrough: z.number().int(),
-      counts: z.record(z.enum(LINE_OUTCOMES), z.number().int()),
+      // Every outcome a property of its own (not a record keyed by an enum, which OpenAPI can only
+      // say through propertyNames): generated clients get a typed field per outcome.
+      counts: z.strictObject(
+        Object.fromEntries(LINE_OUTCOMES.map((outcome) => [outcome, z.number().int()])) as Record<
+          (typeof LINE_OUTCOMES)[number],
+          z.ZodNumber
+        >,
+      ),
       totals: z
         .record(z.string(), amounts)
         .meta({ description: 'What the report says, per currency (minor units).' }),

@@ -1577,7 +1577,24 @@ export interface components {
             /** Format: int64 */
             processedThrough: number;
             counts: {
-                [key: string]: number;
+                /** Format: int64 */
+                matched: number;
+                /** Format: int64 */
+                amount_mismatch: number;
+                /** Format: int64 */
+                currency_mismatch: number;
+                /** Format: int64 */
+                unknown_payment: number;
+                /** Format: int64 */
+                duplicate_line: number;
+                /** Format: int64 */
+                refunded_before_settlement: number;
+                /** Format: int64 */
+                commission_mismatch: number;
+                /** Format: int64 */
+                missing_notification: number;
+                /** Format: int64 */
+                invalid_line: number;
             };
             /** @description What the report says, per currency (minor units). */
             totals: {
