@@ -1,8 +1,8 @@
-// zod/mini: the settlement functions read it at init, and load no other zod but the API's (decision 57).
+// zod/mini: the settlement functions load no other zod but the API's (decision 57).
 import * as z from 'zod/mini';
 import { DEFAULT_SETTLEMENT_CONFIG as STAGE_DEFAULT } from '#contract/stage-defaults';
 import { config } from '#platform/config';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 
 /**
@@ -10,8 +10,10 @@ import { issuesText } from '#platform/zod-english';
  * assumption (pagoefectivo-protocol.md §6: the real format is not public), so the header text of
  * every column comes from here: a real report maps without a code change. Given to the functions
  * as JSON in SETTLEMENT_CONFIG (lib/stage-config.ts sets it per stage); these are the defaults.
+ * Built with the first read of the config (a report reconciled, an unsettled check), not as the
+ * module loads: most of the settlements function's routes never read it (decision 120).
  */
-export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
+export const settlementConfigSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
   const header = (text: string) => z._default(z.string(), text);
   const percent = (fallback: number) => z._default(z.number().check(z.gte(0), z.lte(100)), fallback);
   const count = (fallback: number) => z._default(z.int().check(z.positive()), fallback);
@@ -74,7 +76,7 @@ export const SettlementConfigSchema = /* @__PURE__ */ schema(() => {
     ),
   });
 });
-export type SettlementConfig = z.infer<typeof SettlementConfigSchema>;
+export type SettlementConfig = z.infer<ReturnType<typeof settlementConfigSchema>>;
 export type ReportColumn = keyof SettlementConfig['columns'];
 export type ReportLimits = SettlementConfig['limits'];
 
@@ -114,7 +116,7 @@ let cached: { source: string | undefined; parsed: SettlementConfig } | undefined
 export function settlementConfig(): SettlementConfig {
   const source = config().SETTLEMENT_CONFIG;
   if (cached === undefined || cached.source !== source) {
-    const parsed = SettlementConfigSchema.safeParse(source === undefined ? {} : JSON.parse(source));
+    const parsed = settlementConfigSchema().safeParse(source === undefined ? {} : JSON.parse(source));
     if (!parsed.success) throw new Error(`Invalid SETTLEMENT_CONFIG: ${issuesText(parsed.error)}`);
     cached = { source, parsed: parsed.data };
   }

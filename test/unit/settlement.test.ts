@@ -13,7 +13,7 @@ import {
   sellersHoldCash,
   settlementIdFor,
 } from '#model/settlement';
-import { contractedFees, DEFAULT_SETTLEMENT_CONFIG, SettlementConfigSchema } from '#model/settlement-config';
+import { contractedFees, DEFAULT_SETTLEMENT_CONFIG, settlementConfigSchema } from '#model/settlement-config';
 import { neutraliseFormula } from '#platform/csv';
 import { type ReadLine, readReport, UnreadableReportError } from '#settlements/report';
 
@@ -118,7 +118,7 @@ describe('the settlement report reader', () => {
   it('reads `,` separated files and headers without accents, and a mapped header without code', async () => {
     const comma = `${HEADER.replaceAll(';', ',').replace('Operación', 'Operacion')}\n${LINE.replaceAll(';', ',')}\n`;
     expect((await read(comma))[0]).toMatchObject({ line: { cip: '2500123', gross: 15000 } });
-    const config = SettlementConfigSchema.parse({ columns: { cip: 'Codigo CIP' } });
+    const config = settlementConfigSchema().parse({ columns: { cip: 'Codigo CIP' } });
     expect((await read(`${HEADER.replace('CIP', 'Código CIP')}\n${LINE}\n`, config))[0]).toMatchObject({
       line: { cip: '2500123' },
     });
@@ -302,7 +302,7 @@ describe('the contract and the classification', () => {
         expected,
       });
     }
-    const exact = SettlementConfigSchema.parse({ commission: { toleranceMinor: 0 } });
+    const exact = settlementConfigSchema().parse({ commission: { toleranceMinor: 0 } });
     expect(classifyFully(order, { ...line, commission: 351 }, exact)).toMatchObject({
       outcome: 'commission_mismatch',
     });
