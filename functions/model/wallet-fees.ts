@@ -1,7 +1,7 @@
-// zod/mini: apply-payment reads it at init and loads no classic zod (decision 57).
+// zod/mini: apply-payment reads it and loads no classic zod (decision 57).
 import * as z from 'zod/mini';
 import { config } from '#platform/config';
-import { schema } from '#platform/schema';
+import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
 import { contractedFees } from './settlement-config';
 
@@ -11,9 +11,11 @@ import { contractedFees } from './settlement-config';
  * (SETTLEMENT_CONFIG's `commission`). Neither Culqi nor dLocal publishes its wallet (Yape, Plin)
  * fee — both are negotiated per merchant — so each is a stage setting (`WALLET_FEES`, JSON by
  * provider); the defaults are placeholders (PagoEfectivo's default contract) until the stage's
- * contract is entered.
+ * contract is entered. The schema is built, and the setting read, with the first wallet payment
+ * booked: a cash payment never needs them (decision 120). The CDK app writes the value from the
+ * typed stage config, and test/infra/day-one.test.ts parses every stage's with this schema.
  */
-export const WalletFeesSchema = /* @__PURE__ */ schema(() => {
+export const walletFeesSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
   const rule = z.object({
     ratePercent: z.number().check(z.gte(0), z.lte(100)),
     fixedMinor: z.record(z.string(), z.int().check(z.gte(0))),
@@ -25,7 +27,7 @@ export const WalletFeesSchema = /* @__PURE__ */ schema(() => {
     dlocal: z._default(rule, placeholder),
   });
 });
-export type WalletFees = z.infer<typeof WalletFeesSchema>;
+export type WalletFees = z.infer<ReturnType<typeof walletFeesSchema>>;
 export type WalletFeeRule = WalletFees['culqi'];
 
 let cached: WalletFees | undefined;
@@ -35,7 +37,7 @@ export function walletFees(): WalletFees {
   return cached;
 }
 
-/** Reads `WALLET_FEES` (absent: every provider's placeholder); a bad value fails the function's init, naming it. */
+/** Reads `WALLET_FEES` (absent: every provider's placeholder); a bad value throws, naming it. */
 export function parseWalletFees(raw: string | undefined): WalletFees {
   let json: unknown = {};
   if (raw !== undefined) {
@@ -45,7 +47,7 @@ export function parseWalletFees(raw: string | undefined): WalletFees {
       throw new Error('WALLET_FEES is not JSON.');
     }
   }
-  const parsed = WalletFeesSchema.safeParse(json);
+  const parsed = walletFeesSchema().safeParse(json);
   if (!parsed.success) throw new Error(`WALLET_FEES: ${issuesText(parsed.error)}`);
   return parsed.data;
 }

@@ -17,6 +17,8 @@ import {
   ROUTES,
   SCHEDULES,
 } from '#lib/topology';
+import { settlementConfigSchema } from '#model/settlement-config';
+import { parseWalletFees } from '#model/wallet-fees';
 import { CONFIG_VARIABLES, config, resetConfigForTests } from '#platform/config';
 import { BUILD_DIR } from '../../scripts/build-functions';
 import { lambdaEnvironments } from '../../scripts/lambda-environments';
@@ -323,6 +325,27 @@ describe('every stage setting reaches its functions', () => {
     );
     expect(variablesRead('create-order').has('RISK_RULES')).toBe(true);
     expect(variablesRead('get-order').has('RISK_RULES')).toBe(false);
+  });
+
+  it('writes money settings the functions read at first use that their own schemas accept, in every stage', () => {
+    // WALLET_FEES and SETTLEMENT_CONFIG are parsed with the first wallet payment or report, not at
+    // init (decision 120): a value no function could read must fail here, before a deployment.
+    let checked = 0;
+    for (const stage of STAGES) {
+      const template = stage === 'prod' ? prod : synthStage(stage);
+      for (const [name, environment] of lambdaEnvironments(template)) {
+        if (environment.WALLET_FEES !== undefined) {
+          expect(() => parseWalletFees(environment.WALLET_FEES), `${stage} ${name}`).not.toThrow();
+          checked += 1;
+        }
+        if (environment.SETTLEMENT_CONFIG !== undefined) {
+          const parsed = settlementConfigSchema().safeParse(JSON.parse(environment.SETTLEMENT_CONFIG));
+          expect(parsed.success, `${stage} ${name}`).toBe(true);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(STAGES.length * 2);
   });
 
   it("gives every function each stage setting its code reads, with the stage's value", () => {
