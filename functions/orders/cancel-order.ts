@@ -4,8 +4,8 @@ import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
 import { ConflictError } from '#platform/errors';
 import { logger } from '#platform/powertools';
-import type { PspProvider } from '#psp/provider';
-import type { WalletProvider } from '#psp/wallet-provider';
+import type { PspProvider, VoucherRef } from '#psp/provider';
+import type { WalletOrderRef, WalletProvider } from '#psp/wallet-provider';
 import { commitOrConflict, pendingOrder } from './order-actions';
 
 /**
@@ -13,6 +13,11 @@ import { commitOrConflict, pendingOrder } from './order-actions';
  * unpaid CIP, so once it says "deleted" no cash can arrive for this order any more. Each wallet
  * option is then cancelled at its provider the same way (decision 99): a wallet order its provider
  * will not cancel has most likely just been paid, and the order is not cancelled under it.
+ *
+ * A refusal is read back before it is believed: a cancel that died between the PSP's answer and
+ * its own commit left the CIP (or wallet order) deleted, and the PSP refuses to delete it again.
+ * Closed by us or expired there, no payment can come through it, so the retry cancels the order;
+ * only a paid or still open one keeps the order pending (409).
  */
 export async function cancelOrder(
   orderId: string,
@@ -21,7 +26,7 @@ export async function cancelOrder(
 ): Promise<Order> {
   const order = await pendingOrder(orderId, 'Only a PENDING_PAYMENT order can be cancelled');
   const outcome = await psp.deleteVoucher(order.voucher);
-  if (outcome === 'not_deletable') {
+  if (outcome === 'not_deletable' && !(await voucherClosed(psp, order.voucher))) {
     throw new ConflictError(
       'voucher_not_deletable',
       'PagoEfectivo refused to delete the voucher: it has most likely just been paid. The payment will be applied shortly.',
@@ -38,11 +43,37 @@ export async function cancelOrder(
       return wallet.cancelWalletOrder({ providerRef: option.providerRef ?? '', optionId: option.id });
     }),
   );
-  if (cancelled.includes('not_cancellable')) {
+  const refused = walletOptions.filter((_, index) => cancelled[index] === 'not_cancellable');
+  const stillOpen = await Promise.all(
+    refused.map(
+      async (option) =>
+        !(await walletOrderClosed(wallet, { providerRef: option.providerRef ?? '', optionId: option.id })),
+    ),
+  );
+  if (stillOpen.includes(true)) {
     throw new ConflictError(
       'wallet_order_not_cancellable',
       'The wallet provider refused to cancel the wallet payment: it has most likely just been paid. The payment will be applied shortly.',
     );
   }
   return commitOrConflict(order, transitioned(order, 'CANCELLED', 'api', now()));
+}
+
+/** Deleted (by an earlier attempt of ours) or expired at the PSP: nothing can be paid through it. */
+async function voucherClosed(psp: PspProvider, voucher: VoucherRef): Promise<boolean> {
+  const [status] = await psp.searchVouchers([voucher]);
+  const closed = status?.state === 'deleted' || status?.state === 'expired';
+  if (closed) logger.warn('CIP already closed at the PSP', { cip: voucher.cip, state: status?.state });
+  return closed;
+}
+
+async function walletOrderClosed(wallet: WalletProvider | undefined, ref: WalletOrderRef): Promise<boolean> {
+  const status = await wallet?.walletStatus(ref);
+  const closed = status?.state === 'cancelled' || status?.state === 'expired';
+  if (closed)
+    logger.warn('wallet order already closed at its provider', {
+      optionId: ref.optionId,
+      state: status?.state,
+    });
+  return closed;
 }

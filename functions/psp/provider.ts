@@ -126,7 +126,10 @@ export interface PspProvider {
   createVoucher(input: CreateVoucherInput): Promise<CreatedVoucher>;
   /** Several vouchers' states in as few calls as the provider allows. Safe to retry. */
   searchVouchers(vouchers: readonly VoucherRef[]): Promise<CipStatus[]>;
-  /** Cancels an unpaid voucher. Safe to retry. */
+  /**
+   * Cancels an unpaid voucher. A retry after a lost answer may hear `not_deletable`: the PSP
+   * refuses to delete a deleted voucher as it refuses a paid one — `searchVouchers` tells them apart.
+   */
   deleteVoucher(voucher: VoucherRef): Promise<DeleteCipOutcome>;
   changeVoucherExpiry(voucher: VoucherRef, expiresAt: Date): Promise<ChangeExpiryOutcome>;
   /**

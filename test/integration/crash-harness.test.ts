@@ -470,6 +470,26 @@ const flows: Flow<any>[] = [
     },
   } satisfies Flow<{ sellers: string[]; order: Order; raw: string }>,
   {
+    name: 'cancel order',
+    fn: 'cancel-order',
+    setup: async () => ({ order: await placeOrder([newSeller(), newSeller()]) }),
+    act: (ctx) =>
+      callRoute('cancel-order', cancelOrder, {
+        method: 'POST',
+        resource: '/v1/orders/{id}/cancel',
+        pathParameters: { id: ctx.order.id },
+      }),
+    // A client that lost its answer reads the order: cancelled is done (a retry would say 409).
+    finished: async (answer, ctx) =>
+      answer.status < 300 || (await getOrder(ctx.order.id, true))?.status === 'CANCELLED',
+    sellers: () => [],
+    observe: async (ctx) => ({
+      order: orderShape(await getOrder(ctx.order.id, true)),
+      cipAtPsp: (await sandbox<{ status: string }>('GET', `/_sandbox/cips/${ctx.order.voucher.cip}`)).body
+        .status,
+    }),
+  } satisfies Flow<{ order: Order }>,
+  {
     name: 'expiry (scheduled job)',
     fn: 'expire-orders',
     setup: async () => ({ order: await placeOrder([newSeller(), newSeller()], 10) }),

@@ -158,7 +158,7 @@ export class PagoEfectivoClient {
     }));
   }
 
-  /** Logical delete; only an unpaid CIP can be deleted. Safe to retry. */
+  /** Logical delete; only an unpaid CIP can be deleted (a deleted one answers `not_deletable` too). */
   async deleteCip(cip: string): Promise<DeleteCipOutcome> {
     const response = await this.call('DELETE', `/v1/cips/${encodeURIComponent(cip)}`, undefined, {
       idempotent: true,

@@ -8,7 +8,7 @@ import { dynamo } from '#platform/aws';
 import { indexQuery } from '#store/cursor';
 import { getClosure } from '#store/option-closures';
 import { DEFAULT_CULQI_SANDBOX } from '../../../local/sandbox/server';
-import { api, eventually, orderRequest, sandbox, stackNow } from '../../support/api';
+import { api, eventually, http, orderRequest, sandbox, stack, stackNow } from '../../support/api';
 import { paidBody, postNotification } from '../../support/notifications';
 
 /**
@@ -294,5 +294,22 @@ describe('the expirer and cancellation consider every option (decision 99)', () 
     const refused = await api<{ code: string }>('POST', `/v1/orders/${paidMeanwhile.order.id}/cancel`);
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('wallet_order_not_cancellable');
+  });
+
+  it('a cancel retried after an attempt died past the wallet deletion cancels the order', async () => {
+    const { order, walletId } = await newOrder();
+    // What the dead attempt got done before its commit: Culqi deleted the wallet order.
+    const walletOrder = await sandbox<{ id: string }>('GET', `/_sandbox/wallets/${walletId}`);
+    const deleted = await http('DELETE', `${stack().sandboxUrl}/culqi/v2/orders/${walletOrder.body.id}`, {
+      headers: { authorization: `Bearer ${DEFAULT_CULQI_SANDBOX.secretKey}` },
+    });
+    expect(deleted.status).toBe(200);
+    // Culqi refuses to delete it again, as it refuses a paid one; its state tells them apart.
+    const retried = await api<OrderView>('POST', `/v1/orders/${order.id}/cancel`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('CANCELLED');
+    expect((await sandbox<{ state: string }>('GET', `/_sandbox/wallets/${walletId}`)).body.state).toBe(
+      'deleted',
+    );
   });
 });
