@@ -100,6 +100,8 @@ export interface SettlementLineRecord {
   channel?: string;
   orderId?: string;
   expected?: Amounts;
+  /** The currency of `expected`: the order's, which a `currency_mismatch` line's `currency` is not. */
+  expectedCurrency?: string;
   anomalyId?: string;
   problems?: { column: string; message: string }[];
 }

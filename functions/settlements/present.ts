@@ -26,6 +26,7 @@ const CSV_COLUMNS = [
   'commission',
   'tax',
   'net',
+  'expectedCurrency',
   'expectedGross',
   'expectedCommission',
   'expectedTax',

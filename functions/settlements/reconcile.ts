@@ -282,7 +282,8 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
     tally.counts[record.outcome] = (tally.counts[record.outcome] ?? 0) + 1;
     if (record.currency === undefined || record.gross === undefined) continue;
     add(tally.totals, record.currency, record as Amounts);
-    if (record.expected) add(tally.expected, record.currency, record.expected);
+    // Expected in the order's currency: a line settled in another is not what we expected in its own.
+    if (record.expected) add(tally.expected, record.expectedCurrency ?? record.currency, record.expected);
     if (SETTLING.has(record.outcome)) {
       // What settlementEntry booked for this line, summed: recomputed from the stored line on a
       // rerun, and applied once with the batch's watermark.
@@ -380,7 +381,9 @@ async function reconcileLine(
         outcome,
         detail,
         ...(order && order.voucher.cip === line.cip ? { orderId: order.id } : {}),
-        ...(decision.expected ? { expected: decision.expected } : {}),
+        ...(decision.expected && order
+          ? { expected: decision.expected, expectedCurrency: order.currency }
+          : {}),
         ...(anomalyId ? { anomalyId } : {}),
       };
       if (anomalyType && anomalyId) {

@@ -1609,7 +1609,7 @@ export interface components {
                     net: number;
                 };
             };
-            /** @description What our orders and the contracted commission say the same lines should be. */
+            /** @description What our orders and the contracted commission say the same lines should be, per currency: each line’s in its order’s currency. */
             expected: {
                 [key: string]: {
                     /** Format: int64 */
@@ -1678,6 +1678,8 @@ export interface components {
                 /** Format: int64 */
                 net: number;
             };
+            /** @description The currency of `expected`: the order’s (on a `currency_mismatch` line, not `currency`). */
+            expectedCurrency?: string;
             anomalyId?: string;
             problems?: {
                 column: string;

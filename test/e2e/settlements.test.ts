@@ -136,6 +136,16 @@ describe('settlement reconciliation', () => {
     expect(outcomeOf(duplicate.voucher.cip)).toEqual(['matched', 'duplicate_line']);
     expect(outcomeOf(amount.voucher.cip)).toEqual(['amount_mismatch']);
     expect(outcomeOf(currency.voucher.cip)).toEqual(['currency_mismatch']);
+    // Settled in USD, expected in the order's soles: the headline shows US$ nobody expected and
+    // soles that never came, not a USD line that matches.
+    expect(lines.find((line) => line.cip === currency.voucher.cip)).toMatchObject({
+      currency: 'USD',
+      gross: 20000,
+      expectedCurrency: 'PEN',
+      expected: { gross: 20000 },
+    });
+    expect(settlement.expected.USD).toBeUndefined();
+    expect(settlement.difference.USD).toMatchObject({ gross: 20000 });
     expect(outcomeOf(commission.voucher.cip)).toEqual(['commission_mismatch']);
     expect(outcomeOf(refunded.voucher.cip)).toEqual(['refunded_before_settlement']);
     expect(outcomeOf(missing.voucher.cip)).toEqual(['missing_notification']);
