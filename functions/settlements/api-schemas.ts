@@ -39,7 +39,10 @@ export const SettlementSchema = /* @__PURE__ */ schema(() =>
         .meta({ description: 'What the report says, per currency (minor units).' }),
       expected: z
         .record(z.string(), amounts)
-        .meta({ description: 'What our orders and the contracted commission say the same lines should be, per currency: each line’s in its order’s currency.' }),
+        .meta({
+          description:
+            'What our orders and the contracted commission say the same lines should be, per currency: each line’s in its order’s currency.',
+        }),
       difference: z.record(z.string(), amounts).meta({ description: '`totals` − `expected`, per currency.' }),
       lastError: z
         .object({ at: z.iso.datetime(), processedThrough: z.number().int(), reason: z.string() })
@@ -71,13 +74,10 @@ export const SettlementLineSchema = /* @__PURE__ */ schema(() =>
       channel: z.string().optional(),
       orderId: z.string().optional(),
       expected: amounts.optional(),
-      expectedCurrency: z
-        .string()
-        .optional()
-        .meta({
-          description:
-            'The currency of `expected`: the order’s (on a `currency_mismatch` line, not `currency`).',
-        }),
+      expectedCurrency: z.string().optional().meta({
+        description:
+          'The currency of `expected`: the order’s (on a `currency_mismatch` line, not `currency`).',
+      }),
       anomalyId: z.string().optional(),
       problems: z.array(z.object({ column: z.string(), message: z.string() })).optional(),
     })
