@@ -37,12 +37,10 @@ export const SettlementSchema = /* @__PURE__ */ schema(() =>
       totals: z
         .record(z.string(), amounts)
         .meta({ description: 'What the report says, per currency (minor units).' }),
-      expected: z
-        .record(z.string(), amounts)
-        .meta({
-          description:
-            'What our orders and the contracted commission say the same lines should be, per currency: each line’s in its order’s currency.',
-        }),
+      expected: z.record(z.string(), amounts).meta({
+        description:
+          'What our orders and the contracted commission say the same lines should be, per currency: each line’s in its order’s currency.',
+      }),
       difference: z.record(z.string(), amounts).meta({ description: '`totals` − `expected`, per currency.' }),
       lastError: z
         .object({ at: z.iso.datetime(), processedThrough: z.number().int(), reason: z.string() })
