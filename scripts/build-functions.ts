@@ -120,6 +120,7 @@ const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-sqs': 'SQSClient',
   '@aws-sdk/client-eventbridge': 'EventBridgeClient',
   '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
 };
 
 /**
@@ -159,8 +160,6 @@ export async function buildClientFloor(clients: readonly string[]): Promise<stri
 const ON_DEMAND_LIBRARIES: Record<string, string> = {
   '@aws-lambda-powertools/tracer': 'tracer',
   exceljs: 'exceljs',
-  // Read at a function's first secret (platform/secrets.ts, decision 102), not at its import.
-  '@aws-sdk/client-secrets-manager': 'secrets-manager',
   // The S3 client and presigner, read at the settlements function's first upload URL (decision 118).
   '#platform/s3-presigner': 's3-presigner',
   // CSV reading and writing, with the first report parsed or exported (decision 120): most of the

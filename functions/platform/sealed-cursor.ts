@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { config } from './config';
-import { secretJson } from './secrets';
 
 /**
  * Listing cursors leave the API sealed: AES-256-GCM under the stage's cursor key, with the caller
@@ -27,6 +26,11 @@ export async function cursorKey(): Promise<Buffer | undefined> {
   const { CURSOR_KEY, CURSOR_KEY_SECRET_ARN } = config();
   let material = CURSOR_KEY;
   if (material === undefined && CURSOR_KEY_SECRET_ARN !== undefined) {
+    // Imported here, not with every HTTP function: the openapi function never seals a cursor and
+    // reads no other secret, and the Secrets Manager client would be the largest thing it loads.
+    // Elsewhere the module is in the bundle already (the PSP credentials), or a chunk sharing the
+    // SDK core with the DynamoDB client (decision 123).
+    const { secretJson } = await import('./secrets');
     const secret = (await secretJson(CURSOR_KEY_SECRET_ARN)) as { key?: unknown };
     if (typeof secret.key !== 'string' || secret.key.length < 32) {
       throw new Error('The cursor key secret holds no "key" of 32+ characters.');

@@ -1,14 +1,14 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config';
 
 /**
  * A Secrets Manager secret's JSON, read with GetSecretValue and kept `maxAgeSeconds` (five
  * minutes unless a caller says) per container, so a rotation lands without a deploy. Read with
  * the SDK's own Secrets Manager client (decision 102; decision 64 had signed the one call by
- * hand), loaded with a dynamic `import()` at the first read: a function's import — its cold
- * start's fixed part — stays the DynamoDB floor, and the bundle carries the client as an
- * on-demand library of its own (scripts/build-functions.ts). test/integration/secrets.test.ts
- * runs it against a local server that checks the SigV4 signature.
+ * hand), imported with the function (decision 123): loaded on demand it came as a bundle of its
+ * own repeating the SDK core the DynamoDB client already loaded, ~25 ms on the first request that
+ * reads a secret against ~2 ms at import. test/integration/secrets.test.ts runs it against a local
+ * server that checks the SigV4 signature.
  */
 
 export class SecretReadError extends Error {
@@ -43,24 +43,21 @@ export async function secretJson(secretId: string, maxAgeSeconds = SECRET_MAX_AG
   return value;
 }
 
-let client: Promise<SecretsManagerClient> | undefined;
+let client: SecretsManagerClient | undefined;
 
-async function secretsManager(): Promise<SecretsManagerClient> {
-  client ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient }) => {
+function secretsManager(): SecretsManagerClient {
+  if (client === undefined) {
     const { AWS_REGION, SECRETS_MANAGER_ENDPOINT } = config();
-    return new SecretsManagerClient({
+    client = new SecretsManagerClient({
       region: AWS_REGION,
       ...(SECRETS_MANAGER_ENDPOINT === undefined ? {} : { endpoint: SECRETS_MANAGER_ENDPOINT }),
     });
-  });
+  }
   return client;
 }
 
 async function readSecret(secretId: string): Promise<unknown> {
-  const [sm, { GetSecretValueCommand }] = await Promise.all([
-    secretsManager(),
-    import('@aws-sdk/client-secrets-manager'),
-  ]);
+  const sm = secretsManager();
   let reply: { SecretString?: string | undefined };
   try {
     reply = await sm.send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -86,6 +83,6 @@ async function readSecret(secretId: string): Promise<unknown> {
 export function resetSecretsForTests(): void {
   cache.clear();
   inFlight.clear();
-  void client?.then((made) => made.destroy());
+  client?.destroy();
   client = undefined;
 }
