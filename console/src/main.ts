@@ -84,7 +84,7 @@ function App(props: { config: ConsoleConfig }) {
     ? [[`vendedores/${person.sellerId}`, 'navMyAccount'] as [string, MessageKey]]
     : STAFF_NAV;
   const active = route.join('/');
-  return html`<a class="skip" href="#main">${t('skip')}</a>
+  return html`<a class="skip" href="#main" onClick=${skipToMain}>${t('skip')}</a>
     <header class="top">
       <p class="brand">${t('appName')}</p>
       <nav aria-label=${t('menu')}>
@@ -102,6 +102,16 @@ function App(props: { config: ConsoleConfig }) {
       </div>
     </header>
     <main id="main" tabindex="-1"><${Screen} route=${route} person=${person} /></main>`;
+}
+
+/**
+ * "Saltar al contenido": focus moves to `main` (tabindex -1), so the next Tab is the first thing in
+ * it. The address is the hash router's: following `#main` would make it a route ("No encontrado")
+ * and lose the screen the person is on, so the link's own navigation is cancelled.
+ */
+function skipToMain(event: MouseEvent): void {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
 }
 
 /** OpenID Connect (oauth4webapi) is a chunk of its own: only signing in, back or out needs it. */

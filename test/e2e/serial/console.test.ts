@@ -529,6 +529,24 @@ describe('the console in a real browser (Chromium)', () => {
     await page.close();
   });
 
+  it('"Saltar al contenido" moves focus to the main content and keeps the screen and its address', async () => {
+    const { page, problems } = await pageAs(admin(), stack().apiKey);
+    await page.goto(`${consoleUrl()}#/pedidos`);
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Pedidos');
+    // The first Tab reaches the skip link; Enter follows it, as a keyboard user does.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Saltar al contenido');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('main');
+    expect(page.url()).toBe(`${consoleUrl()}#/pedidos`);
+    expect(await page.locator('main h1').textContent()).toBe('Pedidos');
+    // The next Tab goes on from inside main, not back to the menu.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.closest("main") !== null')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('switches to English', async () => {
     const { page } = await pageAs(admin(), stack().apiKey);
     await page.goto(consoleUrl());
