@@ -137,6 +137,10 @@ const ES_PE = {
   done: 'Listo.',
   // Problems
   fieldErrors: 'Revisa los campos marcados.',
+  listedErrors: 'Corrige esto y vuelve a enviar:',
+  atLine: 'Línea {line}',
+  atLineColumn: 'Línea {line}, columna {column}',
+  wholeFile: 'El archivo',
   required: 'Este campo es obligatorio.',
   invalidValue: 'Valor no válido.',
   tooShort: 'Escribe al menos {min} caracteres.',
@@ -277,6 +281,10 @@ const EN: Catalogue = {
   cancel: 'Cancel',
   done: 'Done.',
   fieldErrors: 'Check the marked fields.',
+  listedErrors: 'Fix these and send again:',
+  atLine: 'Line {line}',
+  atLineColumn: 'Line {line}, column {column}',
+  wholeFile: 'The file',
   required: 'This field is required.',
   invalidValue: 'Invalid value.',
   tooShort: 'Write at least {min} characters.',
@@ -404,4 +412,19 @@ export function apiMessage(message: string): string {
     if (match) return spanish.replace('$1', match[1] ?? '');
   }
   return `${t('invalidValue')} (${message})`;
+}
+
+/**
+ * What an `errors[].field` the form has no field for names, as a person reads it. A settlement
+ * report's lines come as `line N: Column` (the column by its header, `*` for the whole line, line 0
+ * for the whole file); anything else is shown as the API wrote it, never dropped.
+ */
+export function apiField(field: string): string {
+  const line = /^line (\d+): (.*)$/.exec(field);
+  if (!line) return field;
+  const [, number = '', column = ''] = line;
+  if (number === '0') return t('wholeFile');
+  return column === '*' || column === ''
+    ? t('atLine', { line: number })
+    : t('atLineColumn', { line: number, column });
 }

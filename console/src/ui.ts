@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import type { ComponentChildren, VNode } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiProblem, SignInNeeded } from './api';
-import { apiMessage, currentLocale, label, t } from './i18n';
+import { apiField, apiMessage, currentLocale, label, t } from './i18n';
 
 export { html };
 
@@ -90,9 +90,12 @@ export function Show<T>(props: { value: Loaded<T>; children: (data: T) => Compon
   return html`${props.children(value.data)}`;
 }
 
-/** A problem as a person reads it: not found, not allowed, a lost race, or "try again". */
-export function ProblemNotice(props: { error: unknown }): VNode | null {
-  const { error } = props;
+/**
+ * A problem as a person reads it: not found, not allowed, a lost race, or "try again". `listed`: a
+ * 400's `errors` that name no field of the form (a report's `line 2: Monto`), in words, shown here.
+ */
+export function ProblemNotice(props: { error: unknown; listed?: string[] }): VNode | null {
+  const { error, listed = [] } = props;
   if (error instanceof SignInNeeded) return null;
   if (!(error instanceof ApiProblem)) {
     return html`<p class="notice error" role="alert">${t('genericError', { status: String(error) })}</p>`;
@@ -113,7 +116,14 @@ export function ProblemNotice(props: { error: unknown }): VNode | null {
     </div>`;
   }
   if (problem.status === 400 && problem.errors?.length) {
-    return html`<p class="notice error" role="alert">${t('fieldErrors')}</p>`;
+    return html`<div class="notice error" role="alert" data-field-errors>
+      ${listed.length < problem.errors.length ? html`<p>${t('fieldErrors')}</p>` : null}
+      ${
+        listed.length > 0
+          ? html`<p>${t('listedErrors')}</p><ul>${listed.map((item) => html`<li>${item}</li>`)}</ul>`
+          : null
+      }
+    </div>`;
   }
   if (problem.status === 503 || problem.status === 429) {
     return html`<p class="notice error" role="alert">${t('unavailable')}</p>`;
@@ -184,6 +194,7 @@ export function ActionForm(props: {
   const [values, set, clear] = useDraft(props.id, initial);
   const [files, setFiles] = useState<Record<string, File | undefined>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [listed, setListed] = useState<string[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
@@ -204,6 +215,7 @@ export function ActionForm(props: {
         local[field.name] = t('invalidValue');
     }
     setErrors(local);
+    setListed([]);
     setFailure(undefined);
     if (Object.keys(local).length > 0) return;
     setBusy(true);
@@ -214,16 +226,23 @@ export function ActionForm(props: {
       props.onDone?.();
     } catch (error) {
       if (error instanceof ApiProblem && error.problem.errors?.length) {
+        // Beside the field each names; what names none (a report's `line 2: Monto`) listed with
+        // its own name. Every one is shown: two on one field are both there.
         const byField: Record<string, string> = {};
+        const unplaced: string[] = [];
         for (const problem of error.problem.errors) {
           const field = props.fields.find(
             (candidate) =>
               (candidate.apiField ?? `body.${candidate.name}`) === problem.field ||
               problem.field.endsWith(`.${candidate.name}`),
           );
-          byField[field?.name ?? '_form'] = apiMessage(problem.message);
+          const message = apiMessage(problem.message);
+          if (field)
+            byField[field.name] = byField[field.name] ? `${byField[field.name]} ${message}` : message;
+          else unplaced.push(problem.field ? `${apiField(problem.field)}: ${message}` : message);
         }
         setErrors(byField);
+        setListed(unplaced);
       }
       setFailure(error);
     } finally {
@@ -263,8 +282,7 @@ export function ActionForm(props: {
         ${error ? html`<p class="field-error" id=${`${id}-error`}>${error}</p>` : null}
       </div>`;
     })}
-    ${errors._form ? html`<p class="field-error">${errors._form}</p>` : null}
-    ${failure ? html`<${ProblemNotice} error=${failure} />` : null}
+    ${failure ? html`<${ProblemNotice} error=${failure} listed=${listed} />` : null}
     ${done && !failure ? html`<p class="notice ok" role="status">${t('done')}</p>` : null}
     <button type="submit" disabled=${busy}>${props.submitLabel}</button>
   </form>`;

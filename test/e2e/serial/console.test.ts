@@ -459,6 +459,38 @@ describe('the console in a real browser (Chromium)', () => {
     await page.close();
   });
 
+  it('a settlement report refused line by line says which line and column, every one of them', async () => {
+    const { page, problems } = await pageAs(admin(), stack().apiKey);
+    await page.goto(`${consoleUrl()}#/liquidaciones`);
+    await page.getByText('Subir reporte', { exact: true }).first().click();
+    // The API refuses it whole with errors[] = [{field: "line 2: Monto", …}, {field: "line 3: Moneda", …}].
+    const header =
+      'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';
+    const report = [
+      header,
+      '12345678;900001;TX-1;PEN;100.005;2.50;0.45;97.05;01/12/2026 10:00:00;03/12/2026;Agente',
+      '12345679;900002;TX-2;soles;100.00;2.50;0.45;97.05;01/12/2026 10:00:00;03/12/2026;Agente',
+    ].join('\r\n');
+    await page.getByLabel('Archivo del reporte (CSV o XLSX)').setInputFiles({
+      name: `liquidacion-${randomUUID()}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${report}\r\n`),
+    });
+    await page.getByRole('button', { name: 'Subir reporte' }).click();
+    const alert = page.locator('form [role="alert"]');
+    await expect
+      .poll(() => alert.locator('li').allTextContents())
+      .toEqual([
+        'Línea 2, columna Monto: Valor no válido. (Expected an amount like 150.00, got "100.005".)',
+        'Línea 3, columna Moneda: Valor no válido. (Expected a currency code like PEN, got "soles".)',
+      ]);
+    expect(await alert.textContent()).toContain('Corrige esto y vuelve a enviar');
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'console-liquidacion-rechazada-1280.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('a forged or expired token sends the person back to sign in without losing what they typed', async () => {
     const { page } = await pageAs(
       { sub: `s-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
