@@ -74,6 +74,7 @@ export async function buildConsole(): Promise<ConsoleFile[]> {
     )
     .join('\n    ');
   const shell = readFileSync(join(CONSOLE_SOURCE, 'index.html'), 'utf8')
+    .replace('{{icon}}', faviconDataUrl())
     .replace('{{script}}', script)
     .replace('{{style}}', style)
     .replace('{{modulepreload}}', preloads);
@@ -85,6 +86,16 @@ export async function buildConsole(): Promise<ConsoleFile[]> {
     { path: 'callback', contentType: TYPES['.html'] as string, body: Buffer.from(shell), immutable: false },
   );
   return files;
+}
+
+/**
+ * The console's icon, inside the shell as a `data:` URL (the CSP's `img-src data:`): a page that
+ * names no icon makes the browser ask for `/favicon.ico` at the origin's root, which neither host
+ * has (the local API server answers 404, CloudFront's bucket 403), on every load.
+ */
+export function faviconDataUrl(): string {
+  const svg = readFileSync(join(CONSOLE_SOURCE, 'favicon.svg'), 'utf8').trim();
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
 /** What a first load transfers: the HTML shell, the script and the stylesheet, each gzipped. */

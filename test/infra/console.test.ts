@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -19,17 +19,19 @@ const { stage: _stage, ...featureFlags } = JSON.parse(readFileSync('cdk.json', '
 >;
 
 function synth(stage: Stage) {
+  const outdir = mkdtempSync(join(synthRoot, `${stage}-`));
   const product = createProductApp(
     stage,
     BUILD_DIR,
-    new App({
-      outdir: mkdtempSync(join(synthRoot, `${stage}-`)),
-      context: { ...featureFlags, alarmEmails: 'oncall@example.pe' },
-    }),
+    new App({ outdir, context: { ...featureFlags, alarmEmails: 'oncall@example.pe' } }),
   );
   // cdk-nag (AwsSolutions) runs here: an unacknowledged finding throws.
   product.app.synth();
-  return { service: Template.fromStack(product.service), stateful: Template.fromStack(product.stateful) };
+  return {
+    outdir,
+    service: Template.fromStack(product.service),
+    stateful: Template.fromStack(product.stateful),
+  };
 }
 
 const dev = synth('dev');
@@ -140,6 +142,29 @@ describe('the console’s client and hosting (service stack)', () => {
     expect(markers).toMatch(/"OutputName":"PublishOutputRefConsoleUsersPeople/);
     expect(markers).toMatch(/"Ref":"ConsoleClient/);
     expect(markers).toMatch(/ConsoleDistribution[^"]*","DomainName"/);
+  });
+
+  it('deploys a shell that names its own icon (data:, which the CSP allows): the browser asks no /favicon.ico', () => {
+    // CloudFront has no /favicon.ico to give (the bucket answers 403 for a key it lacks): the
+    // browser asks for one on every load of a page that names no icon.
+    const shell = (
+      Object.values(prod.service.findResources('Custom::CDKBucketDeployment')) as Resource[]
+    ).find((deployment) => deployment.Properties.DestinationBucketKeyPrefix === 'console/');
+    const staged = [...JSON.stringify(shell?.Properties.SourceObjectKeys).matchAll(/([0-9a-f]{64})\.zip/g)]
+      .map(([, hash]) => join(prod.outdir, `asset.${hash}`))
+      .find((directory) => existsSync(join(directory, 'callback')));
+    if (staged === undefined) throw new Error('the console shell is not among the staged assets');
+    for (const page of ['index.html', 'callback']) {
+      expect(readFileSync(join(staged, page), 'utf8'), page).toMatch(
+        /<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,[^"]+" \/>/,
+      );
+    }
+    const policy = only(prod.service, 'AWS::CloudFront::ResponseHeadersPolicy').Properties
+      .ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: unknown } };
+    // The policy is joined with the stage's region (Fn::Join): read as text.
+    expect(JSON.stringify(policy.SecurityHeadersConfig.ContentSecurityPolicy)).toMatch(
+      /img-src [^;]*\bdata:/,
+    );
   });
 
   it('tells the authorizer the pool, the client and the console’s usage key, which joins a usage plan', () => {

@@ -32,19 +32,33 @@ type Storage = { getItem(key: string): string | null; setItem(key: string, value
 /**
  * Script errors, CSP refusals, and any failed load that is not an API answer the console handles
  * (a 404 for another seller, a 401 for a bad token, a 409 for a lost race): an asset or page that
- * does not load is a problem.
+ * does not load is a problem. The console's own origin is read from Chromium's network log (CDP):
+ * Playwright's `response` events leave out what the browser asks for by itself, such as the
+ * origin's `/favicon.ico` when a page names no icon. Other origins (the local issuer's sign-in
+ * pages, a stand-in for Cognito's) by Playwright's events, as before.
  */
-function watchProblems(page: Page): string[] {
+async function watchProblems(page: Page): Promise<string[]> {
   const problems: string[] = [];
+  const consoleOrigin = new URL(stack().apiUrl).origin;
+  const failed = (status: number, address: string) => {
+    const url = new URL(address);
+    return status >= 400 && url.protocol.startsWith('http') && !url.pathname.startsWith('/v1/');
+  };
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
       problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(String(error)));
   page.on('response', (response) => {
-    if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/v1/'))
+    if (new URL(response.url()).origin !== consoleOrigin && failed(response.status(), response.url()))
       problems.push(`${response.status()} ${response.url()}`);
   });
+  const network = await page.context().newCDPSession(page);
+  network.on('Network.responseReceived', ({ response }) => {
+    if (new URL(response.url).origin === consoleOrigin && failed(response.status, response.url))
+      problems.push(`${response.status} ${response.url}`);
+  });
+  await network.send('Network.enable');
   return problems;
 }
 
@@ -62,7 +76,7 @@ async function pageAs(
   width = 1280,
 ): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const problems = watchProblems(page);
+  const problems = await watchProblems(page);
   const session = { accessToken: token, expiresAt: Date.now() + 3_600_000, person };
   await page.addInitScript((value: string) => {
     const storage = (
@@ -127,7 +141,7 @@ async function signInThroughConsole(
   hash = '',
 ): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const problems = watchProblems(page);
+  const problems = await watchProblems(page);
   await page.goto(`${consoleUrl()}${hash}`);
   await page.getByRole('button', { name: 'Iniciar sesión' }).click();
   await page.getByLabel('Correo electrónico').fill(email);
@@ -313,6 +327,35 @@ describe('the console in a real browser (Chromium)', () => {
       scope: 'openid profile email',
     });
     expect((await fetch(`${consoleUrl()}assets/nothing.js`)).status).toBe(404);
+    // Its icon is in the page (the CSP's img-src allows data:): the browser asks no host for one.
+    expect(html).toMatch(/<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,[^"]+" \/>/);
+    expect(csp).toMatch(/img-src [^;]*\bdata:/);
+  });
+
+  it('asks for no /favicon.ico: a load is free of 404s and console errors', async () => {
+    const { page, problems } = await pageAs(admin(), stack().apiKey);
+    const asked: string[] = [];
+    const network = await page.context().newCDPSession(page);
+    network.on('Network.requestWillBeSent', ({ request }) => asked.push(request.url));
+    await network.send('Network.enable');
+    // The browser asks for an icon once the page has loaded: networkidle waits that long.
+    await page.goto(consoleUrl(), { waitUntil: 'networkidle' });
+    await page.locator('[data-queue]').first().waitFor();
+    expect(asked.filter((url) => url.startsWith('http') && new URL(url).pathname === '/favicon.ico')).toEqual(
+      [],
+    );
+    // The icon the page names is an image the browser draws, under the console's own CSP.
+    const icon = await page.evaluate(`new Promise((resolve) => {
+      const link = document.querySelector('link[rel~="icon"]');
+      if (!link) return resolve('no icon');
+      const image = new Image();
+      image.onload = () => resolve(link.href.slice(0, link.href.indexOf(',') + 1));
+      image.onerror = () => resolve('not drawn');
+      image.src = link.href;
+    })`);
+    expect(icon).toBe('data:image/svg+xml,');
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('shows every staff screen without serious or critical axe findings, at phone and desktop widths', async () => {
