@@ -39,6 +39,15 @@ function jsonBlock(value: unknown): string {
   return JSON.stringify(value).replaceAll('<', '\\u003c');
 }
 
+/**
+ * The page's icon inside it (the CSP's `img-src data:`): a page naming none makes the buyer's
+ * browser ask for `/favicon.ico` at the API's root on every load — a 404 locally, a 403 from API
+ * Gateway.
+ */
+const VOUCHER_ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b5cad"/><rect x="7" y="9" width="3" height="14" fill="#fff"/><rect x="12" y="9" width="1.5" height="14" fill="#fff"/><rect x="15.5" y="9" width="3" height="14" fill="#fff"/><rect x="20.5" y="9" width="1.5" height="14" fill="#fff"/><rect x="23.5" y="9" width="1.5" height="14" fill="#fff"/></svg>',
+)}`;
+
 function shell(title: string, status: string, body: string, copy: VoucherCopy): string {
   return `<!doctype html>
 <html lang="${e(copy.lang)}">
@@ -47,6 +56,7 @@ function shell(title: string, status: string, body: string, copy: VoucherCopy): 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${e(title)}</title>
+<link rel="icon" href="${VOUCHER_ICON}">
 <style>${VOUCHER_CSS}</style>
 </head>
 <body>

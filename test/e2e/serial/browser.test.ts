@@ -106,6 +106,32 @@ describe('the voucher page in a real browser (Chromium)', () => {
     await page.close();
   });
 
+  it('asks no host for /favicon.ico: its icon is in the page, drawn under its own CSP', async () => {
+    const order = await createOrder();
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    const asked: string[] = [];
+    // Chromium's own network events: Playwright does not report the icon request.
+    const network = await page.context().newCDPSession(page);
+    network.on('Network.requestWillBeSent', ({ request }) => asked.push(request.url));
+    await network.send('Network.enable');
+    await page.goto(order.voucher.displayUrl ?? '', { waitUntil: 'networkidle' });
+    expect(asked.filter((url) => url.startsWith('http') && new URL(url).pathname === '/favicon.ico')).toEqual(
+      [],
+    );
+    const icon = await page.evaluate(`new Promise((resolve) => {
+      const link = document.querySelector('link[rel~="icon"]');
+      if (!link) return resolve('no icon');
+      const image = new Image();
+      image.onload = () => resolve(link.href.slice(0, link.href.indexOf(',') + 1));
+      image.onerror = () => resolve('not drawn');
+      image.src = link.href;
+    })`);
+    expect(icon).toBe('data:image/svg+xml,');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows amount, CIP and deadline with JavaScript off', async () => {
     const order = await createOrder();
     const context = await browser.newContext({ javaScriptEnabled: false });
