@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium (installed by scripts/ensure-installed.mjs for the test command), driven by
@@ -27,4 +27,35 @@ export async function decodeBarcodes(pngPath: string): Promise<string[]> {
       error.code === 4 ? { stdout: '' } : Promise.reject(error),
   );
   return stdout.split('\n').filter((line) => line !== '');
+}
+
+/**
+ * Loads `url` and reports the `/favicon.ico` requests the browser made to any host (read from
+ * Chromium's own network log: Playwright does not report the icon request) and the icon the page
+ * names as the browser drew it: its `data:` URL's prefix, `no icon` or `not drawn` (a CSP refusal).
+ */
+export async function loadWatchingIcon(
+  page: Page,
+  url: string,
+): Promise<{ faviconRequests: string[]; drawnIcon: unknown }> {
+  const asked: string[] = [];
+  const network = await page.context().newCDPSession(page);
+  network.on('Network.requestWillBeSent', ({ request }) => asked.push(request.url));
+  await network.send('Network.enable');
+  // The browser asks for an icon once the page has loaded: networkidle waits that long.
+  await page.goto(url, { waitUntil: 'networkidle' });
+  const drawnIcon = await page.evaluate(`new Promise((resolve) => {
+    const link = document.querySelector('link[rel~="icon"]');
+    if (!link) return resolve('no icon');
+    const image = new Image();
+    image.onload = () => resolve(link.href.slice(0, link.href.indexOf(',') + 1));
+    image.onerror = () => resolve('not drawn');
+    image.src = link.href;
+  })`);
+  return {
+    faviconRequests: asked.filter(
+      (asked) => asked.startsWith('http') && new URL(asked).pathname === '/favicon.ico',
+    ),
+    drawnIcon,
+  };
 }

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
 import { api, eventually, orderRequest, sandbox, stack } from '../../support/api';
-import { decodeBarcodes, launchChromium } from '../../support/browser';
+import { decodeBarcodes, launchChromium, loadWatchingIcon } from '../../support/browser';
 
 /** Screenshots land here (git-ignored); docs/screenshots holds the committed copies. */
 const SHOTS = join(process.cwd(), '.build', 'screenshots');
@@ -110,24 +110,9 @@ describe('the voucher page in a real browser (Chromium)', () => {
     const order = await createOrder();
     const page = await browser.newPage();
     const problems = watchProblems(page);
-    const asked: string[] = [];
-    // Chromium's own network events: Playwright does not report the icon request.
-    const network = await page.context().newCDPSession(page);
-    network.on('Network.requestWillBeSent', ({ request }) => asked.push(request.url));
-    await network.send('Network.enable');
-    await page.goto(order.voucher.displayUrl ?? '', { waitUntil: 'networkidle' });
-    expect(asked.filter((url) => url.startsWith('http') && new URL(url).pathname === '/favicon.ico')).toEqual(
-      [],
-    );
-    const icon = await page.evaluate(`new Promise((resolve) => {
-      const link = document.querySelector('link[rel~="icon"]');
-      if (!link) return resolve('no icon');
-      const image = new Image();
-      image.onload = () => resolve(link.href.slice(0, link.href.indexOf(',') + 1));
-      image.onerror = () => resolve('not drawn');
-      image.src = link.href;
-    })`);
-    expect(icon).toBe('data:image/svg+xml,');
+    const { faviconRequests, drawnIcon } = await loadWatchingIcon(page, order.voucher.displayUrl ?? '');
+    expect(faviconRequests).toEqual([]);
+    expect(drawnIcon).toBe('data:image/svg+xml,');
     expect(problems).toEqual([]);
     await page.close();
   });

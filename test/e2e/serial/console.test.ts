@@ -10,7 +10,7 @@ import type { Refund } from '#model/refund';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { storeApiKey } from '#store/api-keys';
 import { api, asKey, bankDestination, eventually, orderRequest, sandbox, stack } from '../../support/api';
-import { launchChromium } from '../../support/browser';
+import { launchChromium, loadWatchingIcon } from '../../support/browser';
 import { signIn } from '../../support/console-login';
 import { requesterKey } from '../../support/keys';
 
@@ -334,26 +334,11 @@ describe('the console in a real browser (Chromium)', () => {
 
   it('asks for no /favicon.ico: a load is free of 404s and console errors', async () => {
     const { page, problems } = await pageAs(admin(), stack().apiKey);
-    const asked: string[] = [];
-    const network = await page.context().newCDPSession(page);
-    network.on('Network.requestWillBeSent', ({ request }) => asked.push(request.url));
-    await network.send('Network.enable');
-    // The browser asks for an icon once the page has loaded: networkidle waits that long.
-    await page.goto(consoleUrl(), { waitUntil: 'networkidle' });
+    const { faviconRequests, drawnIcon } = await loadWatchingIcon(page, consoleUrl());
     await page.locator('[data-queue]').first().waitFor();
-    expect(asked.filter((url) => url.startsWith('http') && new URL(url).pathname === '/favicon.ico')).toEqual(
-      [],
-    );
+    expect(faviconRequests).toEqual([]);
     // The icon the page names is an image the browser draws, under the console's own CSP.
-    const icon = await page.evaluate(`new Promise((resolve) => {
-      const link = document.querySelector('link[rel~="icon"]');
-      if (!link) return resolve('no icon');
-      const image = new Image();
-      image.onload = () => resolve(link.href.slice(0, link.href.indexOf(',') + 1));
-      image.onerror = () => resolve('not drawn');
-      image.src = link.href;
-    })`);
-    expect(icon).toBe('data:image/svg+xml,');
+    expect(drawnIcon).toBe('data:image/svg+xml,');
     expect(problems).toEqual([]);
     await page.close();
   });
