@@ -307,6 +307,12 @@ function completesPolledPayment(applied: Payment, observed: ObservedPayment): bo
   );
 }
 
+/** The id of the anomaly a payment (CIP and operation; null when only polling saw it) raises. */
+export function paymentAnomalyId(type: AnomalyType, cip: string, operationNumber: string | null): string {
+  // A double payment is one per option (its suspense key): so is its anomaly, and its refund proposal.
+  return type === 'double_payment' ? `${type}:${cip}` : `${type}:${cip}:${operationNumber ?? POLLED}`;
+}
+
 async function raiseAnomaly(
   type: AnomalyType,
   detail: string,
@@ -316,11 +322,7 @@ async function raiseAnomaly(
   orderId: string | undefined,
   suspense?: SuspenseKey,
 ): Promise<ApplyOutcome> {
-  // A double payment is one per option (its suspense key above): so is its anomaly, and its refund proposal.
-  const id =
-    type === 'double_payment'
-      ? `${type}:${payment.cip}`
-      : `${type}:${payment.cip}:${payment.operationNumber ?? POLLED}`;
+  const id = paymentAnomalyId(type, payment.cip, payment.operationNumber);
   const detectedAt = now().toISOString();
   // The cash is ours to account for even though it changed no order: into suspense, once per
   // payment (a mismatch seen by polling and again by its notification is one payment: keyed by

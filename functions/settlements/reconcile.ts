@@ -6,7 +6,9 @@ import {
   AMOUNT_FIELDS,
   type Amounts,
   ANOMALY_FOR,
+  type Classification,
   classifyLine,
+  expectedAmounts,
   type LineOutcome,
   type ReportLine,
   type Settlement,
@@ -16,12 +18,13 @@ import {
 } from '#model/settlement';
 import { type SettlementConfig, settlementConfig } from '#model/settlement-config';
 import { orderEventData } from '#orders/present';
-import { applyPayment, reportAnomaly } from '#payments/apply-payment';
+import { applyPayment, paymentAnomalyId, reportAnomaly } from '#payments/apply-payment';
 import { now } from '#platform/clock';
 import { ValidationError } from '#platform/errors';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
+import { getAnomaly } from '#store/anomalies-repository';
 import { batchGetOrders, getOrderByCip, paymentRecordPut } from '#store/orders-repository';
 import { getRefund } from '#store/refunds-repository';
 import {
@@ -346,7 +349,13 @@ async function reconcileLine(
   return withFreshReads(
     async (round) => {
       const order = round === 1 && prefetched !== 'by_cip' ? prefetched : await getOrderByCip(line.cip);
-      const decision = classifyLine(line, order, settlement.id, config);
+      const classified = classifyLine(line, order, settlement.id, config);
+      // A payment the report says we never heard of may be one we heard of and held as an anomaly
+      // (its cash already in suspense): flagged, never applied a second time.
+      const decision =
+        classified.kind === 'apply_payment' && order !== undefined
+          ? ((await heldAsAnomaly(line, order, config)) ?? classified)
+          : classified;
       if (decision.kind === 'done_before')
         return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
       if (decision.kind === 'apply_payment') {
@@ -491,4 +500,44 @@ async function settle(settlement: Settlement, line: ReportLine, order: Order, re
       : [],
     refundChecks: refunds.map(({ id, version }) => ({ id, version })),
   });
+}
+
+/**
+ * The anomalies that hold a notified or polled payment of a pending order in suspense: its amount
+ * or currency was not the order's. The report may disagree with that notification (another
+ * amount); it is still the same PSP operation, whose cash is booked once.
+ */
+const SUSPENSE_ANOMALIES = ['amount_mismatch', 'currency_mismatch'] as const;
+
+/**
+ * The line, flagged, when its operation was already seen and held as an anomaly: applying it from
+ * the report would book the same payment twice (the suspense entry and the order's payment), and
+ * which amount is right is a person's call. Undefined when no such anomaly exists.
+ */
+async function heldAsAnomaly(
+  line: ReportLine,
+  order: Order,
+  config: SettlementConfig,
+): Promise<Classification | undefined> {
+  // Its notification names the operation; a payment only polling saw has none (but the same CIP).
+  const ids = SUSPENSE_ANOMALIES.flatMap((type) =>
+    [line.operationNumber, null].map((operation) => ({
+      type,
+      id: paymentAnomalyId(type, line.cip, operation),
+    })),
+  );
+  for (const { type, id } of ids) {
+    const anomaly = await getAnomaly(id);
+    if (anomaly === undefined) continue;
+    return {
+      kind: 'flag',
+      outcome: type,
+      detail:
+        `The report has operation ${line.operationNumber} at ${line.gross} ${line.currency}; its ` +
+        `notification said ${anomaly.amount} ${anomaly.currency} (anomaly ${anomaly.id}, held in suspense). ` +
+        'Not applied from the report: find out which is right.',
+      expected: expectedAmounts(order.amount, order.currency, config.commission),
+    };
+  }
+  return undefined;
 }

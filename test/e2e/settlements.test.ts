@@ -262,6 +262,49 @@ describe('settlement reconciliation', () => {
     expect(await balance(seller)).toMatchObject({ currency: 'PEN', pending: 0, available: 10800 });
   });
 
+  it('a payment notified at another amount is booked once: the report line for its operation is flagged, not applied again', async () => {
+    const seller = `held-${randomUUID()}`;
+    const order = (
+      await api<Order>('POST', '/v1/orders', {
+        body: orderRequest({ amount: 20000, splits: [{ sellerId: seller, amount: 20000, fee: 2000 }] }),
+      })
+    ).body;
+    // Notified at S/ 150.00 on a S/ 200.00 order: an amount_mismatch anomaly, its cash in suspense.
+    const paid = await sandbox<{ operationNumber: string }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      {
+        amount: 150,
+      },
+    );
+    const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
+    await eventually(async () => {
+      const page = await api<{ items: { id: string }[] }>(
+        'GET',
+        '/v1/anomalies?type=amount_mismatch&limit=100',
+      );
+      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
+    });
+    // The report lists that same operation at the order's own amount.
+    const file = await report({
+      only: [order.voucher.cip],
+      faults: { amount: { [order.voucher.cip]: '200.00' } },
+    });
+    const imported = await importReport(file.bytes);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.counts).toMatchObject({ amount_mismatch: 1, missing_notification: 0, matched: 0 });
+    const [line] = (
+      await api<{ items: (Line & { detail: string })[] }>('GET', `/v1/settlements/${imported.body.id}/lines`)
+    ).body.items;
+    expect(line).toMatchObject({ outcome: 'amount_mismatch', cip: order.voucher.cip });
+    expect(line?.detail).toContain(anomalyId);
+    // Not applied from the report: the order waits for a person, and no seller share moved.
+    const after = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.payment).toBeUndefined();
+    expect(await balance(seller)).toBeUndefined();
+  });
+
   it('reads an .xlsx report and a comma-separated one alike', async () => {
     const [first, second] = [await paidOrder(`xl-${randomUUID()}`), await paidOrder(`xl-${randomUUID()}`)];
     if (!first || !second) throw new Error('orders missing');
