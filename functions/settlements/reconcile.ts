@@ -23,8 +23,8 @@ import { now } from '#platform/clock';
 import { ValidationError } from '#platform/errors';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
 import { getAnomaly } from '#store/anomalies-repository';
+import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
 import { batchGetOrders, getOrderByCip, paymentRecordPut } from '#store/orders-repository';
 import { getRefund } from '#store/refunds-repository';
 import {
