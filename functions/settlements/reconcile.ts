@@ -526,15 +526,16 @@ async function heldAsAnomaly(
       id: paymentAnomalyId(type, line.cip, operation),
     })),
   );
-  for (const { type, id } of ids) {
-    const anomaly = await getAnomaly(id);
+  // Read together (a line reaches here only when the report has a payment we did not apply).
+  const found = await Promise.all(ids.map(async ({ type, id }) => ({ type, anomaly: await getAnomaly(id) })));
+  for (const { type, anomaly } of found) {
     if (anomaly === undefined) continue;
     return {
       kind: 'flag',
       outcome: type,
       detail:
         `The report has operation ${line.operationNumber} at ${line.gross} ${line.currency}; its ` +
-        `notification said ${anomaly.amount} ${anomaly.currency} (anomaly ${anomaly.id}, held in suspense). ` +
+        `notification or poll said ${anomaly.amount} ${anomaly.currency} (anomaly ${anomaly.id}, held in suspense). ` +
         'Not applied from the report: find out which is right.',
       expected: expectedAmounts(order.amount, order.currency, config.commission),
     };
