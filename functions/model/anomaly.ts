@@ -64,6 +64,17 @@ export type Anomaly = {
   resolution?: string;
 };
 
+/** Stands in for the operation number of a payment found by polling, in keys and ids. */
+export const POLLED_OPERATION = 'polled';
+
+/** The id of the anomaly a payment (CIP and operation; null when only polling saw it) raises. */
+export function paymentAnomalyId(type: AnomalyType, cip: string, operationNumber: string | null): string {
+  // A double payment is one per option (its suspense key): so is its anomaly, and its refund proposal.
+  return type === 'double_payment'
+    ? `${type}:${cip}`
+    : `${type}:${cip}:${operationNumber ?? POLLED_OPERATION}`;
+}
+
 /** The notification an anomaly came from, under its name and the deprecated one (decision 117). */
 export function notificationIds(
   notificationId: string | undefined,

@@ -323,7 +323,10 @@ export interface SettledPayment {
   settlementId: string;
   cip: string;
   operationNumber: string;
-  orderId: string;
+  /** The order it paid; a payment held in suspense may have none (an unknown CIP). */
+  orderId?: string;
+  /** The anomaly that holds a payment's cash in suspense (none for an order's own payment). */
+  anomalyId?: string;
   currency: string;
   gross: number;
   commission: number;
@@ -348,7 +351,8 @@ export function settlementEntry(
       at,
       currency: payment.currency,
       reason: 'settlement',
-      orderId: payment.orderId,
+      ...(payment.orderId ? { orderId: payment.orderId } : {}),
+      ...(payment.anomalyId ? { anomalyId: payment.anomalyId } : {}),
       settlementId: payment.settlementId,
       lines: [
         { account: 'bank', amount: payment.net },

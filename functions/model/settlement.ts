@@ -1,4 +1,4 @@
-import type { AnomalyType } from './anomaly';
+import { type Anomaly, type AnomalyType, paymentAnomalyId } from './anomaly';
 import type { Order } from './order';
 import { contractedFees, type SettlementConfig } from './settlement-config';
 
@@ -103,6 +103,11 @@ export interface SettlementLineRecord {
   /** The currency of `expected`: the order's, which a `currency_mismatch` line's `currency` is not. */
   expectedCurrency?: string;
   anomalyId?: string;
+  /**
+   * The payment anomaly that held this payment's cash in suspense, whose arrival the line booked
+   * (bank and PSP fees against `psp_receivable`); the order and its sellers are untouched.
+   */
+  suspenseAnomalyId?: string;
   problems?: { column: string; message: string }[];
 }
 
@@ -205,6 +210,51 @@ export function classifyLine(
     };
   }
   return { kind: 'settles', outcome: 'matched', detail: 'Matched.', expected };
+}
+
+/**
+ * The payment anomalies that book a payment's cash into suspense (`unmatchedPaymentEntry`) — a
+ * payment that changed no order. Not `implausible_payment_date` (no money is assumed) and not
+ * `provider_mismatch` (another provider's money, which PagoEfectivo's report does not settle).
+ */
+const CASH_HOLDING_ANOMALIES = [
+  'unknown_cip',
+  'orphan_voucher_paid',
+  'amount_mismatch',
+  'currency_mismatch',
+  'duplicate_payment',
+  'double_payment',
+] as const satisfies readonly AnomalyType[];
+
+/** Line outcomes whose payment changed no order here, so any cash of it we hold sits in suspense. */
+export const SUSPENSE_LINE_OUTCOMES: ReadonlySet<LineOutcome> = new Set([
+  'unknown_payment',
+  'amount_mismatch',
+  'currency_mismatch',
+]);
+
+/**
+ * The ids of the anomalies that may hold a report line's payment in suspense: by its operation
+ * number, or by its CIP alone where only polling saw it.
+ */
+export function suspenseAnomalyIdsFor(line: Pick<ReportLine, 'cip' | 'operationNumber'>): string[] {
+  const ids = CASH_HOLDING_ANOMALIES.flatMap((type) =>
+    [line.operationNumber, null].map((operation) => paymentAnomalyId(type, line.cip, operation)),
+  );
+  return [...new Set(ids)];
+}
+
+/**
+ * Whether `anomaly` holds exactly this line's cash: the same operation (or one polling saw without
+ * its number) for the same amount in the same currency. Where they disagree, which is right is a
+ * person's call, and nothing is booked.
+ */
+export function holdsLineCash(anomaly: Anomaly, line: ReportLine): boolean {
+  return (
+    (anomaly.operationNumber === undefined || anomaly.operationNumber === line.operationNumber) &&
+    anomaly.amount === line.gross &&
+    anomaly.currency === line.currency
+  );
 }
 
 /**

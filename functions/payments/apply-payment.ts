@@ -1,6 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { PaymentProviderName } from '#contract/service';
-import { type Anomaly, type AnomalyType, notificationIds } from '#model/anomaly';
+import {
+  type Anomaly,
+  type AnomalyType,
+  notificationIds,
+  POLLED_OPERATION as POLLED,
+  paymentAnomalyId,
+} from '#model/anomaly';
 import { type JournalEntry, latePaymentEntry, paymentEntry, unmatchedPaymentEntry } from '#model/journal';
 import type { Order, Payment, TransitionSource } from '#model/order';
 import { cashOptionId, paidOptionId, storedOption } from '#model/payment-options';
@@ -278,9 +284,6 @@ async function orderPaidBy(payment: ObservedPayment): Promise<Order | undefined>
   return orderId === undefined ? undefined : getOrder(orderId, true);
 }
 
-/** Stands in for the operation number of a payment found by polling, in keys and ids. */
-const POLLED = 'polled';
-
 /** The suspense entry's key for a payment that changed no order, or NO_SUSPENSE when no money is assumed. */
 type SuspenseKey = string | typeof NO_SUSPENSE;
 const NO_SUSPENSE = Symbol('no suspense');
@@ -305,12 +308,6 @@ function completesPolledPayment(applied: Payment, observed: ObservedPayment): bo
     applied.amount === observed.amountMinor &&
     applied.currency === observed.currency
   );
-}
-
-/** The id of the anomaly a payment (CIP and operation; null when only polling saw it) raises. */
-export function paymentAnomalyId(type: AnomalyType, cip: string, operationNumber: string | null): string {
-  // A double payment is one per option (its suspense key): so is its anomaly, and its refund proposal.
-  return type === 'double_payment' ? `${type}:${cip}` : `${type}:${cip}:${operationNumber ?? POLLED}`;
 }
 
 async function raiseAnomaly(

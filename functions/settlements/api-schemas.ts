@@ -77,6 +77,10 @@ export const SettlementLineSchema = /* @__PURE__ */ schema(() =>
           'The currency of `expected`: the order’s (on a `currency_mismatch` line, not `currency`).',
       }),
       anomalyId: z.string().optional(),
+      suspenseAnomalyId: z.string().optional().meta({
+        description:
+          'The payment anomaly that held this payment’s cash in suspense (a payment that changed no order): the line booked its arrival — `bank` and the PSP’s fees against `psp_receivable` — and left the order, its sellers and `suspense` as they were. Absent where nothing of ours held it, or an earlier line already booked it.',
+      }),
       problems: z.array(z.object({ column: z.string(), message: z.string() })).optional(),
     })
     .meta({ id: 'SettlementLine' }),

@@ -36,6 +36,8 @@ const CSV_COLUMNS = [
   'channel',
   'anomalyId',
   'detail',
+  // Appended last: readers that go by column position keep working.
+  'suspenseAnomalyId',
 ] as const;
 
 export function lineRowsForCsv(lines: readonly SettlementLineRecord[]): string[][] {

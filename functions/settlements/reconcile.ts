@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Anomaly, paymentAnomalyId } from '#model/anomaly';
 import { type JournalEntry, settlementEntry } from '#model/journal';
 import type { Order } from '#model/order';
 import {
@@ -9,16 +10,19 @@ import {
   type Classification,
   classifyLine,
   expectedAmounts,
+  holdsLineCash,
   type LineOutcome,
   type ReportLine,
   type Settlement,
   type SettlementLineRecord,
+  SUSPENSE_LINE_OUTCOMES,
   sellersHoldCash,
   settlementIdFor,
+  suspenseAnomalyIdsFor,
 } from '#model/settlement';
 import { type SettlementConfig, settlementConfig } from '#model/settlement-config';
 import { orderEventData } from '#orders/present';
-import { applyPayment, paymentAnomalyId, reportAnomaly } from '#payments/apply-payment';
+import { applyPayment, reportAnomaly } from '#payments/apply-payment';
 import { now } from '#platform/clock';
 import { ValidationError } from '#platform/errors';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
@@ -36,6 +40,7 @@ import {
   LineRecordedError,
   recordImportFailure,
   recordLine,
+  recordLineWithBookings,
   SettlementMovedError,
   saveSettledLine,
   startSettlement,
@@ -287,8 +292,8 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
     add(tally.totals, record.currency, record as Amounts);
     // Expected in the order's currency: a line settled in another is not what we expected in its own.
     if (record.expected) add(tally.expected, record.expectedCurrency ?? record.currency, record.expected);
-    if (SETTLING.has(record.outcome)) {
-      // What settlementEntry booked for this line, summed: recomputed from the stored line on a
+    if (SETTLING.has(record.outcome) || record.suspenseAnomalyId !== undefined) {
+      // What settlementEntry booked for this line (an order's payment, or cash held in suspense), summed: recomputed from the stored line on a
       // rerun, and applied once with the batch's watermark.
       const accounts = tally.accounts[record.currency] ?? {};
       tally.accounts[record.currency] = accounts;
@@ -413,6 +418,8 @@ async function reconcileLine(
         });
       }
       if (decision.kind === 'flag' || order === undefined) {
+        const held = SUSPENSE_LINE_OUTCOMES.has(outcome) ? await heldCashOf(line) : undefined;
+        if (held !== undefined) return recordSuspenseArrival(settlement, line, record, held);
         if (await recordLine(settlement.id, record)) return record;
         return (await getLine(settlement.id, line.line)) ?? record;
       }
@@ -541,4 +548,66 @@ async function heldAsAnomaly(
     };
   }
   return undefined;
+}
+
+/**
+ * The payment anomaly that holds exactly this line's cash in suspense, if any: a payment that
+ * changed no order (an unknown CIP, a second payment, a mismatch) was booked debit
+ * `psp_receivable`, credit `suspense` when it was seen; the report is PagoEfectivo paying it.
+ */
+async function heldCashOf(line: ReportLine): Promise<Anomaly | undefined> {
+  // Read together: only lines that changed no order get here, a few per report.
+  const found = await Promise.all(suspenseAnomalyIdsFor(line).map((id) => getAnomaly(id)));
+  return found.find((anomaly) => anomaly !== undefined && holdsLineCash(anomaly, line));
+}
+
+/**
+ * Records a flagged line whose cash an anomaly holds in suspense, booking its arrival with it —
+ * bank (net) and the PSP's fees against `psp_receivable` — so that the receivable does not keep a
+ * payment the PSP has paid. Suspense, the order and its sellers are untouched: the money is still
+ * to be refunded or accepted by a person. Booked once per payment, whichever line comes first.
+ */
+async function recordSuspenseArrival(
+  settlement: Settlement,
+  line: ReportLine,
+  record: SettlementLineRecord,
+  held: Anomaly,
+): Promise<SettlementLineRecord> {
+  const entry = settlementEntry(
+    {
+      settlementId: settlement.id,
+      cip: line.cip,
+      operationNumber: line.operationNumber,
+      // The subject of the suspense entry it clears (ledger-integrity pairs them).
+      ...(held.orderId ? { orderId: held.orderId } : {}),
+      anomalyId: held.id,
+      currency: line.currency,
+      gross: line.gross,
+      commission: line.commission,
+      tax: line.tax,
+      net: line.net,
+      released: {},
+    },
+    now().toISOString(),
+  );
+  const booked: SettlementLineRecord = {
+    ...record,
+    suspenseAnomalyId: held.id,
+    detail: `${record.detail} Its cash, held in suspense by anomaly ${held.id}, is booked as received from PagoEfectivo; refund it or accept it by hand.`,
+  };
+  const result = await recordLineWithBookings(
+    settlement.id,
+    booked,
+    // The fixed accounts' totals move once per batch, with the batch's tally (applyReport).
+    ledgerWrites(entry, { deferAccountTotals: true }),
+  );
+  if (result === 'recorded') return booked;
+  if (result === 'line_recorded') return (await getLine(settlement.id, line.line)) ?? booked;
+  // An earlier line booked this payment's arrival: this one books nothing.
+  const unbooked: SettlementLineRecord = {
+    ...record,
+    detail: `${record.detail} Its cash, held in suspense by anomaly ${held.id}, was booked as received by an earlier line (${entry.id}).`,
+  };
+  if (await recordLine(settlement.id, unbooked)) return unbooked;
+  return (await getLine(settlement.id, line.line)) ?? unbooked;
 }

@@ -242,6 +242,39 @@ export async function recordLine(settlementId: string, line: SettlementLineRecor
   }
 }
 
+/**
+ * A flagged line that books the arrival of cash held in suspense: the line's record and the
+ * booking, all or nothing. 'line_recorded': this line was recorded before (a resumed import);
+ * 'booked_before': an earlier line (of this or another report) booked this payment's arrival.
+ */
+export async function recordLineWithBookings(
+  settlementId: string,
+  line: SettlementLineRecord,
+  bookings: TransactItem[],
+): Promise<'recorded' | 'line_recorded' | 'booked_before'> {
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: lineItem(settlementId, line),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...bookings,
+        ],
+      }),
+    );
+    return 'recorded';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    return codes[0] === 'ConditionalCheckFailed' ? 'line_recorded' : 'booked_before';
+  }
+}
+
 export async function getLine(settlementId: string, line: number): Promise<SettlementLineRecord | undefined> {
   const result = await dynamo().send(
     new GetCommand({

@@ -1681,6 +1681,8 @@ export interface components {
             /** @description The currency of `expected`: the order’s (on a `currency_mismatch` line, not `currency`). */
             expectedCurrency?: string;
             anomalyId?: string;
+            /** @description The payment anomaly that held this payment’s cash in suspense (a payment that changed no order): the line booked its arrival — `bank` and the PSP’s fees against `psp_receivable` — and left the order, its sellers and `suspense` as they were. Absent where nothing of ours held it, or an earlier line already booked it. */
+            suspenseAnomalyId?: string;
             problems?: {
                 column: string;
                 message: string;

@@ -305,6 +305,82 @@ describe('settlement reconciliation', () => {
     expect(await balance(seller)).toBeUndefined();
   });
 
+  it('a payment held in suspense that the report settles at the same amount books its arrival once: psp_receivable clears, the order and suspense stay', async () => {
+    const seller = `susp-${randomUUID()}`;
+    const order = (
+      await api<Order>('POST', '/v1/orders', {
+        body: orderRequest({ amount: 20000, splits: [{ sellerId: seller, amount: 20000, fee: 2000 }] }),
+      })
+    ).body;
+    // Notified at S/ 150.00 on a S/ 200.00 order: an amount_mismatch anomaly, its cash in suspense.
+    const paid = await sandbox<{ operationNumber: string }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      { amount: 150 },
+    );
+    const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
+    await eventually(async () => {
+      const page = await api<{ items: { id: string }[] }>(
+        'GET',
+        '/v1/anomalies?type=amount_mismatch&limit=100',
+      );
+      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
+    });
+    const accounts = async () => {
+      const trial = await api<{ total: number; accounts: { account: string; balance: number }[] }>(
+        'GET',
+        '/v1/ledger/trial-balance?currency=PEN',
+      );
+      expect(trial.body.total).toBe(0);
+      return Object.fromEntries(trial.body.accounts.map((line) => [line.account, line.balance]));
+    };
+    const before = await accounts();
+    // PagoEfectivo settles the operation at the amount it was notified at, in this report and again
+    // in a later one (listed twice): the money arrived once.
+    const first = await report({
+      only: [order.voucher.cip],
+      faults: { amount: { [order.voucher.cip]: '150.00' } },
+    });
+    const imported = await importReport(first.bytes);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.counts).toMatchObject({ amount_mismatch: 1, matched: 0, missing_notification: 0 });
+    const [line] = (
+      await api<{ items: (Line & { detail: string; net: number; suspenseAnomalyId?: string })[] }>(
+        'GET',
+        `/v1/settlements/${imported.body.id}/lines`,
+      )
+    ).body.items;
+    expect(line).toMatchObject({ outcome: 'amount_mismatch', gross: 15000, suspenseAnomalyId: anomalyId });
+    expect(line?.detail).toContain('booked as received');
+    const moved = (after: Record<string, number>, account: string) =>
+      (after[account] ?? 0) - (before[account] ?? 0);
+    const afterFirst = await accounts();
+    expect(moved(afterFirst, 'psp_receivable')).toBe(-15000);
+    expect(moved(afterFirst, 'bank')).toBe(line?.net);
+    expect(moved(afterFirst, 'suspense')).toBe(0);
+    const again = await report({
+      only: [order.voucher.cip],
+      settledOn: '2026-12-04',
+      faults: { amount: { [order.voucher.cip]: '150.00' }, resettle: [order.voucher.cip] },
+    });
+    const second = await importReport(again.bytes);
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const [secondLine] = (
+      await api<{ items: (Line & { detail: string; suspenseAnomalyId?: string })[] }>(
+        'GET',
+        `/v1/settlements/${second.body.id}/lines`,
+      )
+    ).body.items;
+    expect(secondLine?.suspenseAnomalyId).toBeUndefined();
+    expect(secondLine?.detail).toContain('by an earlier line');
+    expect(await accounts()).toEqual(afterFirst);
+    // The order still waits for a person; no seller share moved.
+    const after = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.settlement).toBeUndefined();
+    expect(await balance(seller)).toBeUndefined();
+  });
+
   it('reads an .xlsx report and a comma-separated one alike', async () => {
     const [first, second] = [await paidOrder(`xl-${randomUUID()}`), await paidOrder(`xl-${randomUUID()}`)];
     if (!first || !second) throw new Error('orders missing');

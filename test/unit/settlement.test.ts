@@ -2,16 +2,19 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ANOMALY_TYPES } from '#model/anomaly';
+import { ANOMALY_TYPES, type Anomaly } from '#model/anomaly';
 import { settlementEntry } from '#model/journal';
 import type { Order } from '#model/order';
 import {
   ANOMALY_FOR,
   classifyLine,
   expectedAmounts,
+  holdsLineCash,
   LINE_OUTCOMES,
+  type ReportLine,
   sellersHoldCash,
   settlementIdFor,
+  suspenseAnomalyIdsFor,
 } from '#model/settlement';
 import { contractedFees, DEFAULT_SETTLEMENT_CONFIG, settlementConfigSchema } from '#model/settlement-config';
 import { neutraliseFormula } from '#platform/csv';
@@ -379,5 +382,78 @@ describe('an unreadable CSV', () => {
   it('is refused as unreadable, whatever csv-parse says (a quote in a field: found by the fuzzer)', async () => {
     await expect(read(`${HEADER}\n[{"a": "b"}]\n`)).rejects.toBeInstanceOf(UnreadableReportError);
     await expect(read('["x"]\n1;2\n')).rejects.toBeInstanceOf(UnreadableReportError);
+  });
+});
+
+describe('cash held in suspense, as a report line settles it', () => {
+  const line: ReportLine = {
+    line: 2,
+    cip: '2500123',
+    operationNumber: '901234',
+    currency: 'PEN',
+    gross: 15000,
+    commission: 350,
+    tax: 63,
+    net: 14587,
+    paidAt: '2026-11-27T15:32:00.000Z',
+    settledOn: '2026-12-03',
+  };
+  const held = (overrides: Partial<Anomaly>): Anomaly => ({
+    id: 'amount_mismatch:2500123:901234',
+    type: 'amount_mismatch',
+    detectedAt: '2026-11-27T15:33:00.000Z',
+    detail: 'Paid 15000; the order is for 20000.',
+    cip: '2500123',
+    operationNumber: '901234',
+    amount: 15000,
+    currency: 'PEN',
+    source: 'webhook',
+    ...overrides,
+  });
+
+  it('looks for every anomaly that books a payment into suspense, by operation and as polled, never the others', () => {
+    const ids = suspenseAnomalyIdsFor(line);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'unknown_cip:2500123:901234',
+        'unknown_cip:2500123:polled',
+        'orphan_voucher_paid:2500123:901234',
+        'amount_mismatch:2500123:polled',
+        'currency_mismatch:2500123:901234',
+        'duplicate_payment:2500123:901234',
+        'double_payment:2500123',
+      ]),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    // No money is assumed for an implausible date; another provider's cash is not PagoEfectivo's to settle.
+    expect(
+      ids.some((id) => id.startsWith('implausible_payment_date') || id.startsWith('provider_mismatch')),
+    ).toBe(false);
+  });
+
+  it('takes the held cash as this line only for the same operation, amount and currency', () => {
+    expect(holdsLineCash(held({}), line)).toBe(true);
+    // Seen only by polling: no operation number, the same CIP's one payment.
+    expect(holdsLineCash(held({ operationNumber: undefined }), line)).toBe(true);
+    expect(holdsLineCash(held({ operationNumber: '901235' }), line)).toBe(false);
+    // The report and the notification disagree: a person decides, nothing is booked.
+    expect(holdsLineCash(held({ amount: 20000 }), line)).toBe(false);
+    expect(holdsLineCash(held({ currency: 'USD' }), line)).toBe(false);
+  });
+
+  it('books its arrival under the anomaly, with no order and no seller moves when none had it', () => {
+    const entry = settlementEntry(
+      { settlementId: 'stl_1', ...line, anomalyId: 'unknown_cip:2500123:901234', released: {} },
+      '2026-12-03T12:00:00.000Z',
+    );
+    expect(entry).toMatchObject({ id: 'settlement:2500123:901234', anomalyId: 'unknown_cip:2500123:901234' });
+    expect(entry.orderId).toBeUndefined();
+    expect(entry.sellerMoves).toEqual({});
+    expect(Object.fromEntries(entry.lines.map((each) => [each.account, each.amount]))).toEqual({
+      bank: 14587,
+      psp_fee_expense: 350,
+      psp_fee_tax: 63,
+      psp_receivable: -15000,
+    });
   });
 });

@@ -9,7 +9,14 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { metrics } from '#platform/powertools';
 import type { IntegrityReport } from '#store/ledger-integrity-repository';
-import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../../support/api';
+import {
+  api,
+  bankDestination as destination,
+  eventually,
+  orderRequest,
+  sandbox,
+  stack,
+} from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
 import { requesterKey } from '../../support/keys';
 import { expectMatchesOpenApi } from '../../support/openapi-schemas';
@@ -58,6 +65,46 @@ async function traffic(a: string, b: string) {
   // Below the approval threshold: approved as requested, left reserved.
   const reserved = await refund(10001);
   expect(reserved.status).toBe('APPROVED');
+  await heldPaymentSettled(b);
+}
+
+/**
+ * A payment notified at another amount (its cash in suspense), which a report then settles at
+ * that amount: its arrival is booked against psp_receivable (decision 125), and the account
+ * totals move with the import's batch tally.
+ */
+async function heldPaymentSettled(sellerId: string) {
+  const order = (
+    await api<Order>('POST', '/v1/orders', {
+      body: orderRequest({ amount: 20000, splits: [{ sellerId, amount: 20000, fee: 2000 }] }),
+    })
+  ).body;
+  const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
+    amount: 150,
+  });
+  const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
+  await eventually(async () => {
+    const page = await api<{ items: { id: string }[] }>(
+      'GET',
+      '/v1/anomalies?type=amount_mismatch&limit=100',
+    );
+    return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
+  });
+  const file = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      settledOn: '2026-12-03',
+      only: [order.voucher.cip],
+      faults: { amount: { [order.voucher.cip]: '150.00' } },
+    }),
+  });
+  const imported = await api<{ counts: Record<string, number> }>('POST', '/v1/settlements', {
+    rawBody: Buffer.from(await file.arrayBuffer()),
+    headers: { 'content-type': 'text/csv' },
+  });
+  expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+  expect(imported.body.counts.amount_mismatch).toBe(1);
 }
 
 const corrupt = (sellerId: string, amount: number) =>
