@@ -184,7 +184,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Refunds newest first, by status or by order (one of the two is required) */
+        /**
+         * Refunds newest first, by status or by order (one of the two is required)
+         * @description A filter is required: `status` or `orderId` (or both). Without either the answer is 400.
+         */
         get: operations["listRefunds"];
         put?: never;
         post?: never;
@@ -372,7 +375,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payouts newest first, by seller or by status; `format=csv` is the bank file */
+        /**
+         * Payouts newest first, by seller or by status (one of the two is required); `format=csv` is the bank file
+         * @description A filter is required: `sellerId` or `status` (or both); a seller-bound key always lists its own seller’s. Without either the answer is 400.
+         */
         get: operations["listPayouts"];
         put?: never;
         /** Propose paying a seller's available money (all by default, never more) to their bank account */
@@ -1999,7 +2005,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2008,7 +2014,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2023,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,7 +2032,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2039,7 +2045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2088,7 +2094,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,7 +2103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2106,7 +2112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2115,7 +2121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Reference already used, or Idempotency-Key reused with another body. */
+            /** @description `reference_taken` (with `orderId`, the order holding the reference), or `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2142,7 +2148,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason), or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order. */
+            /** @description `risk_blocked` (with `rules`): the stage’s risk rules refused the order before any voucher was made; PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason); or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2164,7 +2170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2173,7 +2179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo answered unexpectedly. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`). */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,7 +2188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo unreachable or too slow (`psp_unavailable`); safe to retry with the same Idempotency-Key. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2218,7 +2224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,7 +2233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2236,7 +2242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2245,7 +2251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2254,7 +2260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2267,7 +2273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2316,7 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2325,7 +2331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,7 +2340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2343,7 +2349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2388,7 +2394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2401,7 +2407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2446,7 +2452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2455,7 +2461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2464,7 +2470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2473,7 +2479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2491,7 +2497,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2504,7 +2510,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2513,7 +2519,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable; the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2553,7 +2568,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,7 +2577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2571,7 +2586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2580,7 +2595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2589,7 +2604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not PENDING_PAYMENT, the deadline already passed, the voucher was just paid, or another extension of this order is being applied (`extension_in_progress`). */
+            /** @description Not PENDING_PAYMENT (`invalid_status`), the deadline already passed (`voucher_expired`), the voucher cannot move: just paid or deleted, unknown to PagoEfectivo, or a provider that moves no deadline (`voucher_not_changeable`), or another extension of this order is being applied (`extension_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2616,7 +2631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo refused the new deadline; `detail` gives its reason. */
+            /** @description PagoEfectivo refused the new deadline (`psp_rejected`); `detail` gives its reason. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2625,7 +2640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2638,7 +2653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,7 +2662,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable; the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2683,7 +2707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2692,7 +2716,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,7 +2725,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +2734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not PAID: `detail` says why it must not ship; `orderStatus` gives the status. */
+            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2728,7 +2752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2741,7 +2765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2786,7 +2810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2795,7 +2819,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2804,7 +2828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2813,7 +2837,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2831,7 +2855,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2844,7 +2868,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,7 +2913,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2898,7 +2922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2907,7 +2931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2916,7 +2940,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown CIP. */
+            /** @description Unknown CIP (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2925,7 +2949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2938,7 +2962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2985,7 +3009,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnomalyList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +3018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,7 +3027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +3036,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3025,7 +3049,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3077,7 +3101,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3086,7 +3110,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3095,7 +3119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,7 +3128,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3113,7 +3137,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), `order_changed`, or an Idempotency-Key reused. */
+            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `anomaly_not_refundable` (the `anomalyId` holds no payment of this order), `refund_exceeds_payment` (with `refundable`), `order_changed`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,7 +3164,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3153,7 +3177,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,7 +3224,7 @@ export interface operations {
                     "application/json": components["schemas"]["RefundList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description `validation_failed`: neither `status` nor `orderId` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3209,7 +3233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3218,7 +3242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3227,7 +3251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3240,7 +3264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3285,7 +3309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3294,7 +3318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3303,7 +3327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,7 +3336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3321,7 +3345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3334,7 +3358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,7 +3403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3388,7 +3412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3397,7 +3421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3406,7 +3430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3415,7 +3439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ` (the approver requested it), `wallet_provider_unavailable` (a refund back to a wallet whose provider this stage cannot call), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3424,7 +3448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3437,7 +3461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3486,7 +3510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3519,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3504,7 +3528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3513,7 +3537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3522,7 +3546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`) or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3549,7 +3573,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3562,7 +3586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,7 +3635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3620,7 +3644,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3638,7 +3662,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3647,7 +3671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3674,7 +3698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3687,7 +3711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3736,7 +3760,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3745,7 +3769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3754,7 +3778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3763,7 +3787,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3772,7 +3796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3799,7 +3823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3812,7 +3836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3857,7 +3881,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBalance"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3866,7 +3890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3875,7 +3899,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,7 +3908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A seller key asked for another seller's data: it sees only its own. */
+            /** @description A seller key asked for another seller's data: it sees only its own (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,7 +3917,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3906,7 +3930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +3978,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerLedgerPage"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3963,7 +3987,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3972,7 +3996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3981,7 +4005,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A seller key asked for another seller's data: it sees only its own. */
+            /** @description A seller key asked for another seller's data: it sees only its own (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3990,7 +4014,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4003,7 +4027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4048,7 +4072,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrialBalance"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4057,7 +4081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,7 +4090,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4075,7 +4099,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4088,7 +4112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4130,7 +4154,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerIntegrity"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4139,7 +4163,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4148,7 +4172,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4157,7 +4181,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4170,7 +4194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,7 +4239,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBankAccount"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4224,7 +4248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4233,7 +4257,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4242,7 +4266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The seller has no bank account. */
+            /** @description The seller has no bank account (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4251,7 +4275,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4264,7 +4288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4313,7 +4337,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBankAccount"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4322,7 +4346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4331,8 +4355,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `bank_account_changed`: the account kept changing under this request; try again. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4358,7 +4391,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4371,7 +4404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4421,7 +4454,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description `validation_failed`: neither `sellerId` nor `status` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4430,7 +4463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4439,7 +4472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4448,7 +4481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4461,7 +4494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4510,7 +4543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4519,7 +4552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4528,7 +4561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4537,7 +4570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused. */
+            /** @description `nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4564,7 +4597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4577,7 +4610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4622,7 +4655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4631,7 +4664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4640,7 +4673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4649,7 +4682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4658,7 +4691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4671,7 +4704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4716,7 +4749,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +4758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4734,7 +4767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +4776,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4752,7 +4785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`), `approver_must_differ` (the approver requested it), `approver_set_bank_account` (with `bankAccountVersion`: the approver set the bank account it pays), `insufficient_available` (with `available`), `bank_account_changed` (the account it was requested for is gone, was changed or is cooling off: reject it and request a new one), or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4761,7 +4794,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4774,7 +4807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4823,7 +4856,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4832,7 +4865,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4841,7 +4874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4850,7 +4883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4859,7 +4892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4886,7 +4919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4899,7 +4932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,7 +4981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4957,7 +4990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4966,7 +4999,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4975,7 +5008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4984,7 +5017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5011,7 +5044,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5024,7 +5057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5073,7 +5106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5082,7 +5115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5091,7 +5124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,7 +5142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5136,7 +5169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5149,7 +5182,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5198,7 +5231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5207,7 +5240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5216,7 +5249,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5225,7 +5258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5234,7 +5267,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one). */
+            /** @description `not_flagged`, `already_reviewed`, or `invalid_status` (with `orderStatus`): reject needs a PENDING_PAYMENT order; any other is left as it was, still flagged and still listed by GET /v1/risk/reviews (a paid one is refunded with POST /v1/orders/{id}/refunds). Rejecting cancels the order, so it may also meet what a cancellation meets: `voucher_not_deletable`, `wallet_order_not_cancellable`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5261,7 +5294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5274,7 +5307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5283,7 +5316,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description Rejecting: PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rejecting: PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5321,7 +5363,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5330,7 +5372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5339,7 +5381,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5348,7 +5390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5361,7 +5403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5406,7 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettlementList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5415,7 +5457,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5424,7 +5466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5433,7 +5475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5446,7 +5488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5517,7 +5559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5526,7 +5568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5535,7 +5577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5580,7 +5622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5593,7 +5635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5639,7 +5681,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettlementUpload"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5648,7 +5690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5657,7 +5699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,7 +5735,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5706,7 +5748,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5751,7 +5793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5760,7 +5802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5769,7 +5811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5778,7 +5820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such settlement. */
+            /** @description No such settlement (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5787,7 +5829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5800,7 +5842,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5852,7 +5894,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5861,7 +5903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5870,7 +5912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5879,7 +5921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such settlement. */
+            /** @description No such settlement (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5888,7 +5930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5901,7 +5943,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5950,7 +5992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Anomaly"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5959,7 +6001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5968,7 +6010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `anomalies:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `anomalies:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5977,7 +6019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such anomaly. */
+            /** @description No such anomaly (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5986,7 +6028,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Already resolved; `anomaly` shows when, by whom and how. */
+            /** @description `anomaly_already_resolved`: `anomaly` shows when, by whom and how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6013,7 +6055,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6026,7 +6068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6071,7 +6113,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6080,7 +6122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6089,7 +6131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6098,7 +6140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6111,7 +6153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6160,7 +6202,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6169,7 +6211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6178,7 +6220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6187,7 +6229,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with another body. */
+            /** @description `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6214,7 +6256,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6227,7 +6269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6272,7 +6314,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6281,7 +6323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6290,7 +6332,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6299,7 +6341,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6308,7 +6350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6321,7 +6363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6364,7 +6406,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6373,7 +6415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6382,7 +6424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6391,7 +6433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6400,7 +6442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6413,7 +6455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6462,7 +6504,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6471,7 +6513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6480,7 +6522,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6489,7 +6531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6516,7 +6558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6529,7 +6571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6574,7 +6616,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6583,7 +6625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6592,7 +6634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6601,7 +6643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6610,7 +6652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6623,7 +6665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6671,7 +6713,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryAttemptList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6680,7 +6722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6689,7 +6731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6698,7 +6740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6707,7 +6749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6720,7 +6762,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6766,7 +6808,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6775,7 +6817,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6784,7 +6826,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6793,7 +6835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6806,7 +6848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6851,7 +6893,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderEvents"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6860,7 +6902,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6869,7 +6911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6878,7 +6920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6887,7 +6929,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6900,7 +6942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6949,7 +6991,7 @@ export interface operations {
                     "application/json": components["schemas"]["RedeliveryQueued"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6958,7 +7000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6967,7 +7009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6976,7 +7018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such event. */
+            /** @description No such event (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6985,7 +7027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `endpointId` is missing, disabled or not subscribed to the event type. */
+            /** @description `endpoint_not_subscribed`: `endpointId` is missing, disabled or not subscribed to the event type. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7012,7 +7054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7025,7 +7067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7067,7 +7109,16 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7080,7 +7131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7128,7 +7179,16 @@ export interface operations {
                     "application/json": components["schemas"]["VoucherView"];
                 };
             };
-            /** @description No such voucher (the same answer for every wrong token). */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such voucher (the same answer for every wrong token). */
             404: {
                 headers: {
                     /** @description Always `*`. */
@@ -7140,7 +7200,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7153,7 +7213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7200,7 +7260,16 @@ export interface operations {
                     "application/json": components["schemas"]["VoucherStatusView"];
                 };
             };
-            /** @description No such voucher. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such voucher (`not_found`). */
             404: {
                 headers: {
                     /** @description Always `*`. */
@@ -7211,7 +7280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7224,7 +7293,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7278,7 +7347,16 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such file. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7287,7 +7365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7300,7 +7378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7346,7 +7424,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong signature; nothing stored. */
+            /** @description `unauthorized`: Missing or wrong signature; nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7355,7 +7433,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7364,16 +7451,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7386,7 +7464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7432,7 +7510,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong signature (or X-Login); nothing stored. */
+            /** @description `unauthorized`: Missing or wrong signature (or X-Login); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7441,7 +7519,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7450,16 +7537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7472,7 +7550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7518,7 +7596,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong basic authentication (where the stage sets it); nothing stored. */
+            /** @description `unauthorized`: Missing or wrong basic authentication (where the stage sets it); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7527,7 +7605,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7536,16 +7623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7558,7 +7636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
