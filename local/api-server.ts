@@ -7,7 +7,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   GATEWAY_PROBLEMS,
   isBuyerRoute,
@@ -17,7 +17,7 @@ import {
 } from '#lib/topology';
 import { problem } from '#platform/problem';
 import { serveConsole } from './console';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { invoke } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
 import { ClientThrottle, type ThrottleLimits, tooManyRequests } from './throttle';
 
@@ -144,8 +144,8 @@ export async function startApiServer(options: {
     if (route.spec.auth === 'apiKey') {
       let usageKey: string | undefined;
       try {
-        const authorizer = await loadHandler('authorizer');
-        const result = await authorizer(
+        const result = await invoke<APIGatewayAuthorizerResult & { usageIdentifierKey?: string }>(
+          'authorizer',
           {
             type: 'REQUEST',
             methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${url.pathname}`,
@@ -157,7 +157,6 @@ export async function startApiServer(options: {
             pathParameters,
             requestContext: event.requestContext,
           },
-          lambdaContext('authorizer'),
         );
         const allowed = (result.policyDocument?.Statement ?? []).some(
           (statement: { Effect?: string }) => statement.Effect === 'Allow',
@@ -180,8 +179,7 @@ export async function startApiServer(options: {
       }
     }
 
-    const handler = await loadHandler(route.spec.function);
-    const result = (await handler(event, lambdaContext(route.spec.function))) as APIGatewayProxyResult;
+    const result = await invoke<APIGatewayProxyResult>(route.spec.function, event);
     return send(response, result);
   }
 
