@@ -141,7 +141,7 @@ async function main(): Promise<void> {
                  people: finanzas@, finanzas2@, soporte@, admin@, vendedor@local.test (seller-a), password ${env.LOCAL_CONSOLE_PASSWORD === 'local-dev-password' ? 'local-dev-password' : 'from LOCAL_CONSOLE_PASSWORD'}
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
   Provider       ${env.PSP_PROVIDER}${env.PSP_PROVIDER === 'dlocal' ? ` (dLocal API at ${stack.sandboxUrl}/dlocal)` : ''}
-  Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature)
+  Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature), ${stack.apiUrl}/webhooks/culqi (basic auth)
   DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}
                  more keys: npm run api-key:create -- --stage local --endpoint ${stack.dynamoEndpoint} --name <who>
   SQS (fauxqs)   ${stack.sqsEndpoint}
