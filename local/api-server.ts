@@ -7,7 +7,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   GATEWAY_PROBLEMS,
   isBuyerRoute,
@@ -17,9 +17,9 @@ import {
 } from '#lib/topology';
 import { problem } from '#platform/problem';
 import { serveConsole } from './console';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { invoke } from './lambda-context';
 import { closeServer, listen } from './sandbox/server';
-import { ClientThrottle, type ThrottleLimits } from './throttle';
+import { ClientThrottle, type ThrottleLimits, tooManyRequests } from './throttle';
 
 /** Like Lambda's synchronous payload limit (6 MB): what API Gateway could hand a function. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -133,18 +133,19 @@ export async function startApiServer(options: {
     }
     const event = toApiGatewayEvent(request, url, route.spec, pathParameters, bodyBytes);
 
-    // The buyer's public pages: limited per client address, as the WAF's public-route rule does in AWS.
+    // The buyer's public pages: limited per client address, as the WAF's public-route rule does in
+    // AWS, and refused with the WAF's answer (`rate_limited`), not the API key throttle's.
     if (isBuyerRoute(route.spec)) {
       if (!throttle.tryTake(`ip:${request.socket.remoteAddress ?? 'unknown'}`)) {
-        return send(response, throttledResult());
+        return send(response, tooManyRequests('address'));
       }
     }
 
     if (route.spec.auth === 'apiKey') {
       let usageKey: string | undefined;
       try {
-        const authorizer = await loadHandler('authorizer');
-        const result = await authorizer(
+        const result = await invoke<APIGatewayAuthorizerResult & { usageIdentifierKey?: string }>(
+          'authorizer',
           {
             type: 'REQUEST',
             methodArn: `arn:aws:execute-api:us-east-1:000000000000:local/local/${method}${url.pathname}`,
@@ -156,7 +157,6 @@ export async function startApiServer(options: {
             pathParameters,
             requestContext: event.requestContext,
           },
-          lambdaContext('authorizer'),
         );
         const allowed = (result.policyDocument?.Statement ?? []).some(
           (statement: { Effect?: string }) => statement.Effect === 'Allow',
@@ -175,12 +175,11 @@ export async function startApiServer(options: {
         return send(response, gatewayProblem(GATEWAY_PROBLEMS.apiKeyNotEnabled));
       }
       if (!throttle.tryTake(usageKey)) {
-        return send(response, throttledResult());
+        return send(response, tooManyRequests('apiKey'));
       }
     }
 
-    const handler = await loadHandler(route.spec.function);
-    const result = (await handler(event, lambdaContext(route.spec.function))) as APIGatewayProxyResult;
+    const result = await invoke<APIGatewayProxyResult>(route.spec.function, event);
     return send(response, result);
   }
 
@@ -230,15 +229,6 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
-}
-
-/** API Gateway's THROTTLED answer as the stack configures it: when to retry, readable cross-origin. */
-function throttledResult(): APIGatewayProxyResult {
-  const throttled = gatewayProblem(GATEWAY_PROBLEMS.throttled);
-  return {
-    ...throttled,
-    headers: { ...throttled.headers, 'Retry-After': '1', 'Access-Control-Allow-Origin': '*' },
-  };
 }
 
 /** The stack's AUTHORIZER_FAILURE answer: retry shortly (lib/constructs/service-api.ts). */

@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { invoke } from './lambda-context';
 import type { LocalQueue } from './sqs';
 
 export interface PollerStats {
@@ -49,12 +49,9 @@ export function startSqsPoller(
     if (messages.length === 0 || !running) return;
     stats.batches++;
     const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queue)) };
-    const handler = await loadHandler(queue.spec.consumer);
     let failedIds: Set<string>;
     try {
-      const result = (await handler(event, lambdaContext(queue.spec.consumer))) as
-        | SQSBatchResponse
-        | undefined;
+      const result = await invoke<SQSBatchResponse | undefined>(queue.spec.consumer, event);
       failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       // Each record's own error is logged by the handler (warn); this line only says none succeeded.

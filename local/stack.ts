@@ -39,7 +39,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb';
 import { type LocalEventBus, startLocalEventBus } from './eventbridge';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { invoke } from './lambda-context';
 import type { DlocalSandboxOptions } from './sandbox/dlocal';
 import { DEFAULT_CULQI_SANDBOX, DEFAULT_DLOCAL_SANDBOX, type Sandbox, startSandbox } from './sandbox/server';
 import { type LocalSqs, startLocalSqs } from './sqs';
@@ -115,8 +115,7 @@ export const LOCAL_CLIENT_THROTTLE: ThrottleLimits = { rateLimit: 100, burstLimi
 
 /** Runs one pass of a scheduled job with the handler EventBridge Scheduler invokes in AWS. */
 async function runJob(spec: ScheduleSpec, options: Record<string, unknown> = {}): Promise<unknown> {
-  const handler = await loadHandler(spec.function);
-  return handler({ ...options, source: 'local-scheduler', job: spec.name }, lambdaContext(spec.function));
+  return invoke(spec.function, { ...options, source: 'local-scheduler', job: spec.name });
 }
 
 /**

@@ -2,6 +2,7 @@ import './quiet';
 import * as z from 'zod';
 import { PRINCIPAL_PATTERN, PROVIDERS, SCOPES } from '#lib/topology';
 import { JavaMissingError } from './dynamodb';
+import { serveInvocationsConcurrently } from './lambda-context';
 import { PortInUseError } from './ports';
 import { LOCAL_CLIENT_THROTTLE, type LocalStack, startLocalStack } from './stack';
 
@@ -101,23 +102,27 @@ async function main(): Promise<void> {
   const env = parsed.data;
   console.log('Starting the local stack (DynamoDB Local, SQS emulator, PagoEfectivo sandbox, API)…');
   try {
-    const started = await startLocalStack({
-      port: env.PORT,
-      sandboxPort: env.SANDBOX_PORT,
-      ...(inMemory ? {} : { dataDir: env.LOCAL_DATA_DIR }),
-      apiKey: env.LOCAL_API_KEY,
-      extraApiKeys: env.LOCAL_API_KEYS,
-      serviceId: env.PAGOEFECTIVO_SERVICE_ID,
-      accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
-      secretKey: env.PAGOEFECTIVO_SECRET_KEY,
-      visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
-      issuerPort: env.ISSUER_PORT,
-      consolePassword: env.LOCAL_CONSOLE_PASSWORD,
-      provider: env.PSP_PROVIDER,
-      dlocal: { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY },
-      log: (line) => console.log(line),
-      onFatal: (reason) => void shutdown(reason, 1),
-    });
+    // One process serving every function at once: each invocation in its own invoke context, so
+    // each log line names the function (and request) that wrote it (local/lambda-context.ts).
+    const started = await serveInvocationsConcurrently(() =>
+      startLocalStack({
+        port: env.PORT,
+        sandboxPort: env.SANDBOX_PORT,
+        ...(inMemory ? {} : { dataDir: env.LOCAL_DATA_DIR }),
+        apiKey: env.LOCAL_API_KEY,
+        extraApiKeys: env.LOCAL_API_KEYS,
+        serviceId: env.PAGOEFECTIVO_SERVICE_ID,
+        accessKey: env.PAGOEFECTIVO_ACCESS_KEY,
+        secretKey: env.PAGOEFECTIVO_SECRET_KEY,
+        visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+        issuerPort: env.ISSUER_PORT,
+        consolePassword: env.LOCAL_CONSOLE_PASSWORD,
+        provider: env.PSP_PROVIDER,
+        dlocal: { login: env.DLOCAL_LOGIN, transKey: env.DLOCAL_TRANS_KEY, secretKey: env.DLOCAL_SECRET_KEY },
+        log: (line) => console.log(line),
+        onFatal: (reason) => void shutdown(reason, 1),
+      }),
+    );
     stack = started;
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof PortInUseError) {
@@ -136,7 +141,7 @@ async function main(): Promise<void> {
                  people: finanzas@, finanzas2@, soporte@, admin@, vendedor@local.test (seller-a), password ${env.LOCAL_CONSOLE_PASSWORD === 'local-dev-password' ? 'local-dev-password' : 'from LOCAL_CONSOLE_PASSWORD'}
   Sandbox PSP    ${stack.sandboxUrl}        (POST /_sandbox/cips/{cip}/pay)
   Provider       ${env.PSP_PROVIDER}${env.PSP_PROVIDER === 'dlocal' ? ` (dLocal API at ${stack.sandboxUrl}/dlocal)` : ''}
-  Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature)
+  Webhooks       ${stack.apiUrl}/webhooks/pagoefectivo (PE-Signature), ${stack.apiUrl}/webhooks/dlocal (dLocal signature), ${stack.apiUrl}/webhooks/culqi (basic auth)
   DynamoDB Local ${stack.dynamoEndpoint}   table ${stack.tableName}
                  more keys: npm run api-key:create -- --stage local --endpoint ${stack.dynamoEndpoint} --name <who>
   SQS (fauxqs)   ${stack.sqsEndpoint}

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { StreamConsumerSpec } from '#lib/topology';
-import { lambdaContext, loadHandler } from './lambda-context';
+import { invoke } from './lambda-context';
 
 export interface StreamPoller {
   /** Batches that exhausted their retries: where AWS would send them to the failure destination. */
@@ -59,15 +59,12 @@ export function startStreamPoller(
   }
 
   async function deliver(records: DynamoDBRecord[]): Promise<void> {
-    const handler = await loadHandler(spec.consumer);
     let pending = records;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const event: DynamoDBStreamEvent = { Records: pending };
       let failedAt: string | undefined;
       try {
-        const result = (await handler(event, lambdaContext(spec.consumer))) as
-          | DynamoDBBatchResponse
-          | undefined;
+        const result = await invoke<DynamoDBBatchResponse | undefined>(spec.consumer, event);
         failedAt = result?.batchItemFailures?.[0]?.itemIdentifier;
       } catch (error) {
         options.log(`[stream] ${spec.consumer} threw: ${String(error)}`);

@@ -49,6 +49,7 @@ import {
   PutBankAccountRequestSchema,
   RejectPayoutRequestSchema,
 } from '#payouts/request-schemas';
+import { MAX_JSON_DEPTH } from '#platform/http';
 import { RefundListSchema, RefundSchema } from '#refunds/api-schemas';
 import {
   CreateRefundRequestSchema,
@@ -199,12 +200,13 @@ const refundParameter = {
   schema: { type: 'string', pattern: '^rf_[0-9A-Z]{26}$' },
 };
 
-/** One step of a lifecycle (refunds, payouts): POST /v1/<resource>/{id}/<step>. */
+/** One step of a lifecycle (refunds, payouts): POST /v1/<resource>/{id}/<step>, with that step's 409 codes. */
 function lifecycleStep(
-  resource: { parameter: JsonSchema; schema: string; conflicts: string },
+  resource: { parameter: JsonSchema; schema: string },
   operationId: string,
   summary: string,
   requestSchema: string | undefined,
+  conflicts: string,
 ) {
   return {
     operationId,
@@ -215,25 +217,30 @@ function lifecycleStep(
       : {}),
     responses: {
       '200': json(`The ${resource.schema.toLowerCase()} after the step.`, ref(resource.schema)),
-      '400': problem('Invalid input; `errors` names each field.'),
-      '401': problem('Missing or unknown API key.'),
+      '400': commonErrors['400'],
+      '401': commonErrors['401'],
       '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
       '404': problem(`No such ${resource.schema.toLowerCase()}.`),
-      '409': problem(resource.conflicts),
-      '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
-      '500': problem('Unexpected error; nothing internal is revealed.'),
+      '409': problem(conflicts),
+      '429': commonErrors['429'],
+      '500': commonErrors['500'],
     },
   };
 }
 
-const REFUND_STEPS = {
-  parameter: refundParameter,
-  schema: 'Refund',
-  conflicts:
-    '`invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again).',
+const REFUND_STEPS = { parameter: refundParameter, schema: 'Refund' } as const;
+/** What every refund step may meet; each step adds its own. */
+const REFUND_STEP_CONFLICTS = {
+  status: '`invalid_status` (with `refundStatus`)',
+  changed: '`refund_changed` (the refund or its order kept changing under this step: read it again)',
+  provider: '`provider_refund` (a provider pays it: its refund API or notification marks it, not a person)',
 } as const;
-const refundMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
-  lifecycleStep(REFUND_STEPS, operationId, summary, requestSchema);
+const refundMove = (
+  operationId: string,
+  summary: string,
+  requestSchema: string | undefined,
+  conflicts: string,
+) => lifecycleStep(REFUND_STEPS, operationId, summary, requestSchema, conflicts);
 
 const sellerParameter = {
   name: 'sellerId',
@@ -251,17 +258,21 @@ const payoutParameter = {
   schema: { type: 'string', pattern: '^po_[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 29 },
 };
 
-const payoutMove = (operationId: string, summary: string, requestSchema: string | undefined) =>
+/** A payout step other than approve meets only these conflicts; approve adds its own (below). */
+const PAYOUT_STEP_CONFLICTS =
+  '`invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again).';
+const payoutMove = (
+  operationId: string,
+  summary: string,
+  requestSchema: string | undefined,
+  conflicts = PAYOUT_STEP_CONFLICTS,
+) =>
   lifecycleStep(
-    {
-      parameter: payoutParameter,
-      schema: 'Payout',
-      conflicts:
-        '`invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`.',
-    },
+    { parameter: payoutParameter, schema: 'Payout' },
     operationId,
     summary,
     requestSchema,
+    conflicts,
   );
 
 const settlementParameter = {
@@ -290,9 +301,9 @@ function pspNotificationRoute(operationId: string, summary: string, scheme: stri
     requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
     responses: {
       '200': json('Stored and queued (the id of the stored raw notification).', ref('NotificationReceived')),
-      '401': problem(unauthorized),
-      '413': problem('Body too large.'),
-      '500': problem('Unexpected error; nothing internal is revealed.'),
+      '401': problem(`\`unauthorized\`: ${unauthorized}`),
+      '413': problem('Body too large (`payload_too_large`).'),
+      '500': commonErrors['500'],
     },
   };
 }
@@ -375,19 +386,34 @@ function finish(document: JsonSchema): JsonSchema {
       // Any route can be throttled (per key, per stage, or by the WAF per IP).
       const answers = operation.responses as Record<string, JsonSchema>;
       answers['429'] = {
-        ...problem('Too many requests; retry after `Retry-After` seconds.'),
+        ...problem(
+          'Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit.',
+        ),
         headers: RETRY_AFTER,
       };
-      // A JSON body is refused as any other media type (`unsupported_media_type`, platform/http.ts)
-      // and above the API's size (API Gateway's own 413, answered as problem+json).
+      const scope = scopeOf(method.toUpperCase(), path);
+      // A JSON body is refused above the API's size (API Gateway's own 413, answered as
+      // problem+json); where a handler reads it (platform/http.ts `jsonBody`: the API-key routes),
+      // as any other media type (`unsupported_media_type`) and nested too deep (`json_too_deep`).
       const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
       if (body?.content?.['application/json'] !== undefined) {
         answers['413'] ??= problem('Body too large (`payload_too_large`).');
-        answers['415'] ??= problem('The body is not sent as `application/json` (`unsupported_media_type`).');
+        if (scope) {
+          answers['415'] ??= problem(
+            'The body is not sent as `application/json` (`unsupported_media_type`).',
+          );
+          const invalid = answers['400'] as { description?: string } | undefined;
+          answers['400'] = problem(
+            `${invalid?.description ?? 'Invalid input.'} A body nested deeper than ${MAX_JSON_DEPTH} levels is refused unread (\`json_too_deep\`).`,
+          );
+        }
       }
       // A seller-bound key asking for another seller's data finds nothing, as for an unknown id.
       if (path.includes('{sellerId}') && sellerKeysMayCall(method.toUpperCase(), path))
         answers['404'] ??= problem("A seller key asked for another seller's data: it sees only its own.");
+      const missing = answers['404'] as { description?: string } | undefined;
+      if (missing?.description !== undefined && !missing.description.includes('`'))
+        missing.description = missing.description.replace(/\.?$/, ' (`not_found`).');
       // Any route can meet a stalled or throttled store, or an authorizer that could not read the key (decision 79).
       const unavailable =
         '`service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds.';
@@ -397,15 +423,19 @@ function finish(document: JsonSchema): JsonSchema {
         headers: RETRY_AFTER,
       };
       // The scope the key needs (lib/topology.ts, the same table the handlers check), as an
-      // OpenAPI 3.1 role on the bearer scheme; `admin` holds every scope.
-      const scope = scopeOf(method.toUpperCase(), path);
+      // OpenAPI 3.1 role on the bearer scheme; `admin` holds every scope. A seller-bound key is
+      // refused on every route the table does not open to it (platform/http.ts).
       if (scope) {
         operation.security = [{ bearerAuth: [scope] }];
-        const responses = operation.responses as Record<string, unknown> | undefined;
-        if (responses)
-          responses['403'] = problem(
-            `The API key lacks the scope \`${scope}\` (\`insufficient_scope\`), or has no usage plan (\`api_key_not_enabled\`).`,
-          );
+        const sellerKey = sellerKeysMayCall(method.toUpperCase(), path)
+          ? ''
+          : ', is a seller-bound key, which may not call this route (`seller_key_not_allowed`),';
+        answers['403'] = problem(
+          `The API key lacks the scope \`${scope}\` (\`insufficient_scope\`)${sellerKey} or has no usage plan (\`api_key_not_enabled\`); or the firewall refused the request (\`forbidden\`).`,
+        );
+      } else {
+        // WAF's managed rule groups sit in front of every route (lib/constructs/edge-protection.ts).
+        answers['403'] ??= problem('The firewall refused the request (`forbidden`).');
       }
     }
   }
@@ -454,11 +484,11 @@ function pathsFromRoutes(
 }
 
 const commonErrors = {
-  '400': problem('Invalid input; `errors` names each field.'),
-  '401': problem('Missing or unknown API key.'),
+  '400': problem('Invalid input (`validation_failed`); `errors` names each field.'),
+  '401': problem('Missing or unknown API key (`unauthorized`).'),
   '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
   '429': problem('Over this API key’s rate; retry after `Retry-After` seconds.'),
-  '500': problem('Unexpected error; nothing internal is revealed.'),
+  '500': problem('Unexpected error (`internal_error`); nothing internal is revealed.'),
 };
 
 /**
@@ -488,12 +518,17 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       responses: {
         '201': json('Order created with its voucher.', ref('Order')),
         ...commonErrors,
-        '409': problem('Reference already used, or Idempotency-Key reused with another body.'),
-        '422': problem(
-          'PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason), or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order.',
+        '409': problem(
+          '`reference_taken` (with `orderId`, the order holding the reference), or `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
-        '502': problem('PagoEfectivo answered unexpectedly.'),
-        '503': problem('PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key.'),
+        '422': problem(
+          '`risk_blocked` (with `rules`): the stage’s risk rules refused the order before any voucher was made; ' +
+            'PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason); or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order.',
+        ),
+        '502': problem('PagoEfectivo answered unexpectedly (`psp_unavailable`).'),
+        '503': problem(
+          'PagoEfectivo unreachable or too slow (`psp_unavailable`); safe to retry with the same Idempotency-Key.',
+        ),
       },
     },
     'GET /v1/orders': {
@@ -523,7 +558,8 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '409': problem(
           'The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete).',
         ),
-        '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+        '502': problem('PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged.'),
+        '503': problem('PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged.'),
       },
     },
     'POST /v1/orders/{id}/payment-options': {
@@ -559,10 +595,11 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          'Not PENDING_PAYMENT, the deadline already passed, the voucher was just paid, or another extension of this order is being applied (`extension_in_progress`).',
+          'Not PENDING_PAYMENT (`invalid_status`), the deadline already passed (`voucher_expired`), the voucher cannot move: just paid or deleted, unknown to PagoEfectivo, or a provider that moves no deadline (`voucher_not_changeable`), or another extension of this order is being applied (`extension_in_progress`).',
         ),
-        '422': problem('PagoEfectivo refused the new deadline; `detail` gives its reason.'),
-        '503': problem('PagoEfectivo unreachable; the order is unchanged.'),
+        '422': problem('PagoEfectivo refused the new deadline (`psp_rejected`); `detail` gives its reason.'),
+        '502': problem('PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged.'),
+        '503': problem('PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged.'),
       },
     },
     'POST /v1/orders/{id}/fulfil': {
@@ -573,7 +610,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '200': json('The fulfilled order.', ref('Order')),
         ...commonErrors,
         '404': problem('No such order.'),
-        '409': problem('Not PAID: `detail` says why it must not ship; `orderStatus` gives the status.'),
+        '409': problem(
+          '`invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review).',
+        ),
       },
     },
     'POST /v1/orders/{id}/accept-late-payment': {
@@ -624,15 +663,22 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), `order_changed`, or an Idempotency-Key reused.',
+          '`order_not_paid` (cancel it instead), `no_payment_to_refund`, `anomaly_not_refundable` (the `anomalyId` holds no payment of this order), `refund_exceeds_payment` (with `refundable`), `order_changed`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },
     'GET /v1/refunds': {
       operationId: 'listRefunds',
       summary: 'Refunds newest first, by status or by order (one of the two is required)',
+      description: 'A filter is required: `status` or `orderId` (or both). Without either the answer is 400.',
       parameters: queryParameters(ListRefundsQuerySchema),
-      responses: { '200': json('A page of refunds.', ref('RefundList')), ...commonErrors },
+      responses: {
+        '200': json('A page of refunds.', ref('RefundList')),
+        ...commonErrors,
+        '400': problem(
+          '`validation_failed`: neither `status` nor `orderId` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each).',
+        ),
+      },
     },
     'GET /v1/refunds/{id}': {
       operationId: 'getRefund',
@@ -649,21 +695,25 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       'approveRefund',
       "Approve (REQUESTED → APPROVED); by another person than the requester. A refund back to a wallet payment (a double payment's proposal, `destination.type` `wallet_payment`) is then sent to the wallet provider's refund API: Culqi pays at once (PAID_OUT, and its anomaly resolved); dLocal's notification moves it later. If the provider's call fails the refund stays APPROVED and approving again retries it.",
       undefined,
+      `${REFUND_STEP_CONFLICTS.status}, \`approver_must_differ\` (the approver requested it), \`wallet_provider_unavailable\` (a refund back to a wallet whose provider this stage cannot call), or ${REFUND_STEP_CONFLICTS.changed}.`,
     ),
     'POST /v1/refunds/{id}/reject': refundMove(
       'rejectRefund',
       'Reject (REQUESTED → REJECTED); the amount is refundable again',
       'RejectRefundRequest',
+      `${REFUND_STEP_CONFLICTS.status} or ${REFUND_STEP_CONFLICTS.changed}.`,
     ),
     'POST /v1/refunds/{id}/mark-paid': refundMove(
       'markRefundPaid',
       'The transfer was made (APPROVED → PAID_OUT), with its proof',
       'MarkRefundPaidRequest',
+      `${REFUND_STEP_CONFLICTS.status}, ${REFUND_STEP_CONFLICTS.provider}, or ${REFUND_STEP_CONFLICTS.changed}.`,
     ),
     'POST /v1/refunds/{id}/mark-failed': refundMove(
       'markRefundFailed',
       'The bank returned it (APPROVED → FAILED); refundable again',
       'MarkRefundFailedRequest',
+      `${REFUND_STEP_CONFLICTS.status}, ${REFUND_STEP_CONFLICTS.provider}, or ${REFUND_STEP_CONFLICTS.changed}.`,
     ),
     'GET /v1/sellers/{sellerId}/balance': {
       operationId: 'getSellerBalance',
@@ -706,8 +756,13 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one).',
+          '`not_flagged`, `already_reviewed`, or `invalid_status` (with `orderStatus`): reject needs a PENDING_PAYMENT order; any other is left as it was, still flagged and still listed by GET /v1/risk/reviews (a paid one is refunded with POST /v1/orders/{id}/refunds). ' +
+            'Rejecting cancels the order, so it may also meet what a cancellation meets: `voucher_not_deletable`, `wallet_order_not_cancellable`.',
         ),
+        '502': problem(
+          'Rejecting: PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged.',
+        ),
+        '503': problem('Rejecting: PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged.'),
       },
     },
     'GET /v1/risk/reviews': {
@@ -727,6 +782,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       responses: {
         '200': json('The account (CCI masked) and its history.', ref('SellerBankAccount')),
         ...commonErrors,
+        '409': problem('`bank_account_changed`: the account kept changing under this request; try again.'),
       },
     },
     'GET /v1/sellers/{sellerId}/bank-account': {
@@ -751,13 +807,16 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '201': json('The payout, REQUESTED.', ref('Payout')),
         ...commonErrors,
         '409': problem(
-          '`nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused.',
+          '`nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },
     'GET /v1/payouts': {
       operationId: 'listPayouts',
-      summary: 'Payouts newest first, by seller or by status; `format=csv` is the bank file',
+      summary:
+        'Payouts newest first, by seller or by status (one of the two is required); `format=csv` is the bank file',
+      description:
+        'A filter is required: `sellerId` or `status` (or both); a seller-bound key always lists its own seller’s. Without either the answer is 400.',
       parameters: queryParameters(ListPayoutsQuerySchema),
       responses: {
         '200': {
@@ -768,6 +827,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
           },
         },
         ...commonErrors,
+        '400': problem(
+          '`validation_failed`: neither `sellerId` nor `status` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each).',
+        ),
       },
     },
     'GET /v1/payouts/{id}': {
@@ -784,6 +846,10 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       'approvePayout',
       'Approve (REQUESTED → APPROVED): reserves the money (available → in transit)',
       undefined,
+      '`invalid_status` (with `payoutStatus`), `approver_must_differ` (the approver requested it), ' +
+        '`approver_set_bank_account` (with `bankAccountVersion`: the approver set the bank account it pays), ' +
+        '`insufficient_available` (with `available`), `bank_account_changed` (the account it was requested for is gone, was changed or is cooling off: reject it and request a new one), ' +
+        'or `payout_changed` (the payout kept changing under this step: try again).',
     ),
     'POST /v1/payouts/{id}/reject': payoutMove(
       'rejectPayout',
@@ -898,7 +964,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '200': json('The anomaly, with resolvedAt, resolvedBy and resolution.', ref('Anomaly')),
         ...commonErrors,
         '404': problem('No such anomaly.'),
-        '409': problem('Already resolved; `anomaly` shows when, by whom and how.'),
+        '409': problem('`anomaly_already_resolved`: `anomaly` shows when, by whom and how.'),
       },
     },
     'POST /v1/webhook-endpoints': {
@@ -915,7 +981,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
           ref('WebhookEndpointWithSecret'),
         ),
         ...commonErrors,
-        '409': problem('Idempotency-Key reused with another body.'),
+        '409': problem(
+          '`idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly).',
+        ),
       },
     },
     'GET /v1/webhook-endpoints': {
@@ -1011,7 +1079,9 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         '202': json('Queued for every subscribed endpoint, or only `endpointId`.', ref('RedeliveryQueued')),
         ...commonErrors,
         '404': problem('No such event.'),
-        '409': problem('`endpointId` is missing, disabled or not subscribed to the event type.'),
+        '409': problem(
+          '`endpoint_not_subscribed`: `endpointId` is missing, disabled or not subscribed to the event type.',
+        ),
       },
     },
     'GET /v/{token}': {
@@ -1029,7 +1099,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
           ref('VoucherView'),
         ),
         '404': htmlOr(
-          'No such voucher (the same answer for every wrong token).',
+          '`not_found`: no such voucher (the same answer for every wrong token).',
           'application/problem+json',
           ref('Problem'),
         ),
@@ -1099,7 +1169,9 @@ function assembleDocument(): JsonSchema {
     info: {
       title: 'PagoEfectivo for marketplaces',
       version: '1.0.0',
-      description: 'Cash vouchers (CIPs) for marketplace orders. Money is integer minor units.',
+      description:
+        'Cash vouchers (CIPs) for marketplace orders. Money is integer minor units. Every error is problem+json (RFC 9457) with a stable `code`; ' +
+        'API Gateway’s own refusals have the same shape (`bad_request` for a 4xx it answers before any function runs that no operation lists).',
       contact: { name: 'Problem types and guides', url: 'https://docs.pagoefectivo-marketplace.dev' },
     },
     // Each stage's API Gateway URL (or the local stack): the document is served from the API itself.

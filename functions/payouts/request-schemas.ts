@@ -43,7 +43,7 @@ export const ListPayoutsQuerySchema = /* @__PURE__ */ schema(() =>
     status: z.optional(z.enum(PAYOUT_STATUSES)),
     format: described(
       z._default(z.optional(z.enum(['json', 'csv'])), 'json'),
-      '`csv`: the bank file for the listed payouts (generic columns; see docs/payouts).',
+      '`csv`: the bank file for the listed payouts (generic columns; see docs/ledger.md, "Payouts").',
     ),
     ...pagingFields(25, 1000),
   }),

@@ -1,10 +1,28 @@
+import * as z from 'zod';
+import { PROBLEM_CONTENT_TYPE, problem } from '#contract/problem-document';
 import { now } from '#platform/clock';
+import { zodIssuesToFields } from '#platform/http';
 import { toLimaIso } from '#psp/pagoefectivo/lima-time';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { effectiveStatus } from './cips';
 import type { dlocalSandbox } from './dlocal';
 import { fail, HttpReply, type Json, postNotification } from './http-reply';
 import type { SandboxCip, SandboxState } from './state';
+
+/**
+ * `POST /_sandbox/cips/{cip}/pay`'s body (README, "Sandbox controls"). `amount` is what the
+ * notification says was paid, a JSON number in the CIP's currency's major units (soles: 149.99),
+ * as PagoEfectivo writes it; `ignoreDeletion` pays a CIP the merchant already deleted (a double
+ * payment). Anything else, or a field of another type, is a 400 naming it — never silently ignored.
+ */
+const PayControlSchema = z.strictObject({
+  notify: z.boolean().optional(),
+  copies: z.number().optional(),
+  ignoreExpiry: z.boolean().optional(),
+  ignoreDeletion: z.boolean().optional(),
+  amount: z.number().optional(),
+  currency: z.string().optional(),
+});
 
 /**
  * A buyer pays a CIP at an agent (`POST /_sandbox/cips/{cip}/pay`, a control PagoEfectivo has no
@@ -25,10 +43,26 @@ export function paymentDesk(
     );
 
   return {
-    async pay(cip: SandboxCip | undefined, body: Json): Promise<HttpReply> {
+    async pay(cip: SandboxCip | undefined, json: Json): Promise<HttpReply> {
+      const parsed = PayControlSchema.safeParse(json);
+      if (!parsed.success) {
+        return new HttpReply(
+          400,
+          problem(400, 'validation_failed', 'The pay control’s body is not valid.', {
+            // An unknown field is named itself (a typo such as `ignoreDeletions`), not as `body`.
+            errors: parsed.error.issues.flatMap((issue) =>
+              issue.code === 'unrecognized_keys'
+                ? issue.keys.map((field) => ({ field, message: 'Not a field of this control.' }))
+                : zodIssuesToFields([issue]),
+            ),
+          }),
+          PROBLEM_CONTENT_TYPE,
+        );
+      }
+      const body = parsed.data;
       if (!cip) return fail(404, 130, 'CIP no encontrado.');
       const notify = body.notify !== false;
-      const copies = typeof body.copies === 'number' ? Math.min(Math.max(Math.trunc(body.copies), 1), 50) : 1;
+      const copies = body.copies === undefined ? 1 : Math.min(Math.max(Math.trunc(body.copies), 1), 50);
       const ignoreExpiry = body.ignoreExpiry === true;
       const status = effectiveStatus(cip);
       if (status === 'paid') return fail(409, 140, 'El CIP ya fue pagado.');
@@ -44,8 +78,8 @@ export function paymentDesk(
       if (cip.dlocal) {
         // A ticket sold through dLocal: dLocal (not PagoEfectivo) tells the merchant, in its own shape.
         const overrides = {
-          ...(typeof body.amount === 'number' ? { amount: body.amount } : {}),
-          ...(typeof body.currency === 'string' ? { currency: body.currency } : {}),
+          ...(body.amount === undefined ? {} : { amount: body.amount }),
+          ...(body.currency === undefined ? {} : { currency: body.currency }),
         };
         const deliveries = notify
           ? await Promise.all(Array.from({ length: copies }, () => dlocal.notifyPaid(cip, overrides)))
@@ -62,8 +96,8 @@ export function paymentDesk(
         operationNumber: Number(cip.operationNumber),
         data: {
           cip: Number(cip.cip),
-          currency: typeof body.currency === 'string' ? body.currency : cip.currency,
-          amount: typeof body.amount === 'number' ? body.amount : Number(cip.amount),
+          currency: body.currency ?? cip.currency,
+          amount: body.amount ?? Number(cip.amount),
           paymentDate: cip.datePayment,
           transactionCode: cip.transactionCode,
         },

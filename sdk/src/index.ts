@@ -4,7 +4,8 @@
  * openapi-fetch, and what every caller would otherwise write by hand: the API key, an
  * `Idempotency-Key` on every POST, safe retries (network errors, 5xx, 429 honouring
  * `Retry-After`), problem+json as a typed error, cursor pages as an async iterator, and a verifier
- * for the signed webhooks we send. Runs on Node ≥ 20 and in browsers (fetch, Web Crypto).
+ * for the signed webhooks we send. Runs on Node ≥ 20 and in browsers (fetch, Web Crypto) once
+ * compiled: this file is the package's entry as TypeScript source, for tsx or a bundler (README).
  */
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
 import { Webhook } from 'standardwebhooks';

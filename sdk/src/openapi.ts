@@ -184,7 +184,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Refunds newest first, by status or by order (one of the two is required) */
+        /**
+         * Refunds newest first, by status or by order (one of the two is required)
+         * @description A filter is required: `status` or `orderId` (or both). Without either the answer is 400.
+         */
         get: operations["listRefunds"];
         put?: never;
         post?: never;
@@ -372,7 +375,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Payouts newest first, by seller or by status; `format=csv` is the bank file */
+        /**
+         * Payouts newest first, by seller or by status (one of the two is required); `format=csv` is the bank file
+         * @description A filter is required: `sellerId` or `status` (or both); a seller-bound key always lists its own seller’s. Without either the answer is 400.
+         */
         get: operations["listPayouts"];
         put?: never;
         /** Propose paying a seller's available money (all by default, never more) to their bank account */
@@ -2001,7 +2007,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2010,7 +2016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,7 +2025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2028,7 +2034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2041,7 +2047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2090,7 +2096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2099,7 +2105,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2108,7 +2114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2117,7 +2123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Reference already used, or Idempotency-Key reused with another body. */
+            /** @description `reference_taken` (with `orderId`, the order holding the reference), or `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2144,7 +2150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason), or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order. */
+            /** @description `risk_blocked` (with `rules`): the stage’s risk rules refused the order before any voucher was made; PagoEfectivo refused the voucher (`psp_rejected`; `detail` gives its reason); or `wallet_not_offered`: only `wallet` was asked for and the wallet provider cannot take this order. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2166,7 +2172,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,7 +2181,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo answered unexpectedly. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`). */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -2184,7 +2190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable or too slow; safe to retry with the same Idempotency-Key. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo unreachable or too slow (`psp_unavailable`); safe to retry with the same Idempotency-Key. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2220,7 +2226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2229,7 +2235,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2238,7 +2244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2247,7 +2253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2256,7 +2262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2269,7 +2275,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2318,7 +2324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2327,7 +2333,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2336,7 +2342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2345,7 +2351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2390,7 +2396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2403,7 +2409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2457,7 +2463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +2472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2475,7 +2481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2506,7 +2512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2515,7 +2521,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable; the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2555,7 +2570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2564,7 +2579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2573,7 +2588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,7 +2597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2591,7 +2606,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not PENDING_PAYMENT, the deadline already passed, the voucher was just paid, or another extension of this order is being applied (`extension_in_progress`). */
+            /** @description Not PENDING_PAYMENT (`invalid_status`), the deadline already passed (`voucher_expired`), the voucher cannot move: just paid or deleted, unknown to PagoEfectivo, or a provider that moves no deadline (`voucher_not_changeable`), or another extension of this order is being applied (`extension_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2618,7 +2633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo refused the new deadline; `detail` gives its reason. */
+            /** @description PagoEfectivo refused the new deadline (`psp_rejected`); `detail` gives its reason. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2627,7 +2642,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2640,7 +2655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,7 +2664,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description PagoEfectivo unreachable; the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2685,7 +2709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2694,7 +2718,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +2727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2712,7 +2736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2721,7 +2745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not PAID: `detail` says why it must not ship; `orderStatus` gives the status. */
+            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2730,7 +2754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2743,7 +2767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2797,7 +2821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2806,7 +2830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2815,7 +2839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2833,7 +2857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2846,7 +2870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2891,7 +2915,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2900,7 +2924,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2909,7 +2933,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2918,7 +2942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown CIP. */
+            /** @description Unknown CIP (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +2951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2940,7 +2964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2987,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnomalyList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2996,7 +3020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3005,7 +3029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3014,7 +3038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3027,7 +3051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3079,7 +3103,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3088,7 +3112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3097,7 +3121,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3106,7 +3130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3115,7 +3139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `refund_exceeds_payment` (with `refundable`), `order_changed`, or an Idempotency-Key reused. */
+            /** @description `order_not_paid` (cancel it instead), `no_payment_to_refund`, `anomaly_not_refundable` (the `anomalyId` holds no payment of this order), `refund_exceeds_payment` (with `refundable`), `order_changed`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,7 +3166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3155,7 +3179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3202,7 +3226,7 @@ export interface operations {
                     "application/json": components["schemas"]["RefundList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description `validation_failed`: neither `status` nor `orderId` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3211,7 +3235,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3220,7 +3244,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3229,7 +3253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3242,7 +3266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3287,7 +3311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3296,7 +3320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3305,7 +3329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3314,7 +3338,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3323,7 +3347,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3336,7 +3360,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3381,7 +3405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,7 +3414,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,7 +3423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3408,7 +3432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3417,7 +3441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ` (the approver requested it), `wallet_provider_unavailable` (a refund back to a wallet whose provider this stage cannot call), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3426,7 +3450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3439,7 +3463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3488,7 +3512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,7 +3521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3506,7 +3530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3515,7 +3539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +3548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`) or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3551,7 +3575,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3564,7 +3588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3613,7 +3637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3622,7 +3646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +3655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3640,7 +3664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3649,7 +3673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3676,7 +3700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3689,7 +3713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3738,7 +3762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3747,7 +3771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3756,7 +3780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `refunds:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3765,7 +3789,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such refund. */
+            /** @description No such refund (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,7 +3798,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `approver_must_differ`, `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `wallet_provider_unavailable`, or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3801,7 +3825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3814,7 +3838,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3859,7 +3883,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBalance"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3868,7 +3892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3877,7 +3901,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3886,7 +3910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A seller key asked for another seller's data: it sees only its own. */
+            /** @description A seller key asked for another seller's data: it sees only its own (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3895,7 +3919,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3908,7 +3932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3956,7 +3980,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerLedgerPage"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3965,7 +3989,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3974,7 +3998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3983,7 +4007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A seller key asked for another seller's data: it sees only its own. */
+            /** @description A seller key asked for another seller's data: it sees only its own (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3992,7 +4016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4005,7 +4029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4050,7 +4074,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrialBalance"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4059,7 +4083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4068,7 +4092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4077,7 +4101,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4090,7 +4114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4132,7 +4156,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerIntegrity"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4141,7 +4165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4150,7 +4174,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4159,7 +4183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4172,7 +4196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4217,7 +4241,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBankAccount"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4226,7 +4250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4235,7 +4259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4244,7 +4268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The seller has no bank account. */
+            /** @description The seller has no bank account (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4253,7 +4277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4266,7 +4290,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4315,7 +4339,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerBankAccount"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4324,7 +4348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4333,8 +4357,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `bank_account_changed`: the account kept changing under this request; try again. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4360,7 +4393,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4373,7 +4406,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4423,7 +4456,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description `validation_failed`: neither `sellerId` nor `status` was given (one is required; `errors` names `query.status`), or a parameter is invalid (`errors` names each). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4432,7 +4465,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4441,7 +4474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4450,7 +4483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4463,7 +4496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4512,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,7 +4554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4530,7 +4563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4539,7 +4572,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, or an Idempotency-Key reused. */
+            /** @description `nothing_available`, `payout_exceeds_available` (with `available`), `no_bank_account`, `bank_account_cooling_off` (with `until`), `payout_in_progress`, `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4566,7 +4599,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4579,7 +4612,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +4657,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +4666,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4642,7 +4675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`) or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4651,7 +4684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4660,7 +4693,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4673,7 +4706,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4718,7 +4751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4727,7 +4760,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,7 +4769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4745,7 +4778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4754,7 +4787,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`), `approver_must_differ` (the approver requested it), `approver_set_bank_account` (with `bankAccountVersion`: the approver set the bank account it pays), `insufficient_available` (with `available`), `bank_account_changed` (the account it was requested for is gone, was changed or is cooling off: reject it and request a new one), or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4763,7 +4796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4776,7 +4809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4825,7 +4858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4834,7 +4867,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4843,7 +4876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4852,7 +4885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4861,7 +4894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4888,7 +4921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4901,7 +4934,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4950,7 +4983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4959,7 +4992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4968,7 +5001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4977,7 +5010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4986,7 +5019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5013,7 +5046,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5026,7 +5059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5075,7 +5108,7 @@ export interface operations {
                     "application/json": components["schemas"]["Payout"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5084,7 +5117,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5093,7 +5126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `payouts:approve` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5102,7 +5135,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such payout. */
+            /** @description No such payout (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5111,7 +5144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`, `approver_must_differ`, `insufficient_available` (with `available`) or `bank_account_changed`. */
+            /** @description `invalid_status` (with `payoutStatus`) or `payout_changed` (the payout kept changing under this step: try again). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5138,7 +5171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5151,7 +5184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5200,7 +5233,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5209,7 +5242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5218,7 +5251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5227,7 +5260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `not_flagged`, `already_reviewed`, or `invalid_status` (reject needs an unpaid order: refund a paid one). */
+            /** @description `not_flagged`, `already_reviewed`, or `invalid_status` (with `orderStatus`): reject needs a PENDING_PAYMENT order; any other is left as it was, still flagged and still listed by GET /v1/risk/reviews (a paid one is refunded with POST /v1/orders/{id}/refunds). Rejecting cancels the order, so it may also meet what a cancellation meets: `voucher_not_deletable`, `wallet_order_not_cancellable`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5263,7 +5296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5276,7 +5309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5285,7 +5318,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
+            /** @description Rejecting: PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rejecting: PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged. Or `service_unavailable`: storage did not answer in time; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5323,7 +5365,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5332,7 +5374,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5341,7 +5383,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `orders:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5350,7 +5392,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5363,7 +5405,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5408,7 +5450,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettlementList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5417,7 +5459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5426,7 +5468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5435,7 +5477,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5448,7 +5490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5519,7 +5561,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5528,7 +5570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5537,7 +5579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5582,7 +5624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5595,7 +5637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5641,7 +5683,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettlementUpload"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5650,7 +5692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5659,7 +5701,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `settlements:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5695,7 +5737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5708,7 +5750,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5753,7 +5795,7 @@ export interface operations {
                     "application/json": components["schemas"]["Settlement"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5762,7 +5804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5771,7 +5813,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5780,7 +5822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such settlement. */
+            /** @description No such settlement (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5789,7 +5831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5802,7 +5844,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5854,7 +5896,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5863,7 +5905,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5872,7 +5914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `ledger:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5881,7 +5923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such settlement. */
+            /** @description No such settlement (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5890,7 +5932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5903,7 +5945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5952,7 +5994,7 @@ export interface operations {
                     "application/json": components["schemas"]["Anomaly"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5961,7 +6003,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5970,7 +6012,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `anomalies:write` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `anomalies:write` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5979,7 +6021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such anomaly. */
+            /** @description No such anomaly (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5988,7 +6030,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Already resolved; `anomaly` shows when, by whom and how. */
+            /** @description `anomaly_already_resolved`: `anomaly` shows when, by whom and how. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6015,7 +6057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6028,7 +6070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6073,7 +6115,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6082,7 +6124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6091,7 +6133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6100,7 +6142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6113,7 +6155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6162,7 +6204,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6171,7 +6213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6180,7 +6222,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6189,7 +6231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with another body. */
+            /** @description `idempotency_key_reused` (the Idempotency-Key came with another body), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6216,7 +6258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6229,7 +6271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6274,7 +6316,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6283,7 +6325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6292,7 +6334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6301,7 +6343,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6310,7 +6352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6323,7 +6365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6366,7 +6408,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6375,7 +6417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6384,7 +6426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6393,7 +6435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6402,7 +6444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6415,7 +6457,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6464,7 +6506,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6473,7 +6515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,7 +6524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6491,7 +6533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6518,7 +6560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6531,7 +6573,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6576,7 +6618,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6585,7 +6627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6594,7 +6636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6603,7 +6645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6612,7 +6654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6625,7 +6667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6673,7 +6715,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryAttemptList"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6682,7 +6724,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6691,7 +6733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6700,7 +6742,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such endpoint. */
+            /** @description No such endpoint (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6709,7 +6751,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6722,7 +6764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6768,7 +6810,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6777,7 +6819,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6786,7 +6828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6795,7 +6837,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6808,7 +6850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6853,7 +6895,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderEvents"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6862,7 +6904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6871,7 +6913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `events:read` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6880,7 +6922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order. */
+            /** @description No such order (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6889,7 +6931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6902,7 +6944,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6951,7 +6993,7 @@ export interface operations {
                     "application/json": components["schemas"]["RedeliveryQueued"];
                 };
             };
-            /** @description Invalid input; `errors` names each field. */
+            /** @description Invalid input (`validation_failed`); `errors` names each field. A body nested deeper than 64 levels is refused unread (`json_too_deep`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6960,7 +7002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or unknown API key. */
+            /** @description Missing or unknown API key (`unauthorized`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6969,7 +7011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), or has no usage plan (`api_key_not_enabled`). */
+            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6978,7 +7020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such event. */
+            /** @description No such event (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6987,7 +7029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `endpointId` is missing, disabled or not subscribed to the event type. */
+            /** @description `endpoint_not_subscribed`: `endpointId` is missing, disabled or not subscribed to the event type. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7014,7 +7056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7027,7 +7069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7069,7 +7111,16 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7082,7 +7133,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7130,7 +7181,16 @@ export interface operations {
                     "application/json": components["schemas"]["VoucherView"];
                 };
             };
-            /** @description No such voucher (the same answer for every wrong token). */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such voucher (the same answer for every wrong token). */
             404: {
                 headers: {
                     /** @description Always `*`. */
@@ -7142,7 +7202,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7155,7 +7215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7202,7 +7262,16 @@ export interface operations {
                     "application/json": components["schemas"]["VoucherStatusView"];
                 };
             };
-            /** @description No such voucher. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such voucher (`not_found`). */
             404: {
                 headers: {
                     /** @description Always `*`. */
@@ -7213,7 +7282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7226,7 +7295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7280,7 +7349,16 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such file. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such file (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7289,7 +7367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7302,7 +7380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7348,7 +7426,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong signature; nothing stored. */
+            /** @description `unauthorized`: Missing or wrong signature; nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7357,7 +7435,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7366,16 +7453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7388,7 +7466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7434,7 +7512,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong signature (or X-Login); nothing stored. */
+            /** @description `unauthorized`: Missing or wrong signature (or X-Login); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7443,7 +7521,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7452,16 +7539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7474,7 +7552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7520,7 +7598,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description Missing or wrong basic authentication (where the stage sets it); nothing stored. */
+            /** @description `unauthorized`: Missing or wrong basic authentication (where the stage sets it); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7529,7 +7607,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. */
+            /** @description The firewall refused the request (`forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (`payload_too_large`). */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7538,16 +7625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests; retry after `Retry-After` seconds. */
+            /** @description Too many requests; retry after `Retry-After` seconds: `throttled` over the API key’s (or the stage’s) rate, `rate_limited` over the firewall’s per-address limit. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -7560,7 +7638,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected error; nothing internal is revealed. */
+            /** @description Unexpected error (`internal_error`); nothing internal is revealed. */
             500: {
                 headers: {
                     [name: string]: unknown;

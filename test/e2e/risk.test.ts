@@ -46,6 +46,19 @@ describe('risk rules at order creation', () => {
       code: 'risk_review_required',
       rules: ['ip-large-orders'],
     });
+    // Paid, it cannot be rejected (docs/risk.md): 409, and it stays flagged and in the queue.
+    const paidReject = await api<Order>('POST', `/v1/orders/${flagged.id}/risk-review`, {
+      body: { decision: 'reject', note: 'Demasiado tarde para cancelar.' },
+    });
+    expect(paidReject.body).toMatchObject({ status: 409, code: 'invalid_status', orderStatus: 'PAID' });
+    expect((await api<Order>('GET', `/v1/orders/${flagged.id}`)).body.risk).toMatchObject({
+      decision: 'flagged',
+    });
+    expect(
+      (await api<{ items: Order[] }>('GET', '/v1/risk/reviews?limit=100')).body.items.map(
+        (order) => order.id,
+      ),
+    ).toContain(flagged.id);
     const approved = await api<Order>('POST', `/v1/orders/${flagged.id}/risk-review`, {
       body: { decision: 'approve', note: 'Llamamos al comprador: compra legítima.' },
     });

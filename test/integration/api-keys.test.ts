@@ -219,5 +219,10 @@ describe("per-address throttling of the buyer's public pages", () => {
     expect(throttled?.headers.get('retry-after')).toBe('1');
     expect(throttled?.headers.get('access-control-allow-origin')).toBe('*');
     expect(throttled?.headers.get('content-type')).toContain('application/problem+json');
+    // The WAF's answer, not the API key throttle's: no key is involved on these pages.
+    const body = (await throttled?.json()) as { code: string; title: string; detail: string };
+    expect(body).toMatchObject({ status: 429, code: 'rate_limited', title: 'Too Many Requests' });
+    expect(body.detail).toMatch(/address/);
+    expect(body.detail).not.toMatch(/API key/);
   });
 });

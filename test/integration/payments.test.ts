@@ -120,6 +120,23 @@ describe('applying payments', () => {
     expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
   });
 
+  it('refuses a sandbox payment whose amount is not a JSON number, naming the field, and pays nothing', async () => {
+    const order = await createOrder();
+    // A string of soles used to be ignored: the CIP paid in full and no mismatch rehearsed.
+    const refused = await sandbox<{ code: string; errors: { field: string }[] }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      { amount: '149.99', ignoreDeletions: true },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.body.code).toBe('validation_failed');
+    expect(refused.body.errors.map((error) => error.field).sort()).toEqual(['amount', 'ignoreDeletions']);
+    const cip = await sandbox<{ status: string }>('GET', `/_sandbox/cips/${order.voucher.cip}`);
+    expect(cip.body.status).toBe('generated');
+    expect((await getOrder(order.id)).status).toBe('PENDING_PAYMENT');
+  });
+
   it('lets operations resolve an anomaly once, saying what was done; open and resolved lists follow', async () => {
     const order = await createOrder();
     await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { amount: 149.99 });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '#model/event-types';
 import { isOutboxItem, outboxItem } from '#store/outbox';
 
 describe('what the dispatcher agrees to publish', () => {
@@ -33,5 +35,28 @@ describe('what the dispatcher agrees to publish', () => {
     ['another entity', { ...real, entity: 'order' }],
   ])('refuses %s', (_what, item) => {
     expect(isOutboxItem(item)).toBe(false);
+  });
+});
+
+describe("README's list of event types", () => {
+  // The detail-types of the "Events." paragraph: what the bus carries, and webhooks deliver.
+  const readme = readFileSync('README.md', 'utf8');
+  const paragraph = readme.slice(
+    readme.indexOf('detail-types:', readme.indexOf('**Events.**')),
+    readme.indexOf('**The buyer'),
+  );
+  const listed = new Set([...paragraph.matchAll(/`([a-z_]+\.(?:[a-z_]+|\*))`/g)].map((match) => match[1]));
+
+  it('names every event type (a family by `prefix.*`) and no other', () => {
+    expect(paragraph).toContain('functions/model/event-types.ts');
+    const named = (type: string) => listed.has(type) || listed.has(`${type.split('.')[0]}.*`);
+    expect(EVENT_TYPES.filter((type) => !named(type))).toEqual([]);
+    expect(
+      [...listed].filter((type) =>
+        type?.endsWith('.*')
+          ? !EVENT_TYPES.some((known) => known.startsWith(type.slice(0, -1)))
+          : !(EVENT_TYPES as readonly string[]).includes(type ?? ''),
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ClientThrottle } from '../../local/throttle';
+import { problem } from '#contract/problem-document';
+import { GATEWAY_PROBLEMS } from '#contract/service';
+import { ClientThrottle, tooManyRequests } from '../../local/throttle';
 
 describe('the local per-client throttle (API Gateway token bucket)', () => {
   it('lets a full burst through, then refuses until tokens refill at the steady rate', () => {
@@ -26,5 +28,30 @@ describe('the local per-client throttle (API Gateway token bucket)', () => {
     throttle.tryTake('a');
     nowMs += 3_600_000;
     expect([1, 2, 3].map(() => throttle.tryTake('a'))).toEqual([true, true, false]);
+  });
+});
+
+describe('what the local stack answers a client over its limit', () => {
+  it("answers an address over the buyer pages' limit as the WAF's rate rule does: rate_limited, about the address", () => {
+    const answer = tooManyRequests('address');
+    expect(answer.statusCode).toBe(429);
+    expect(answer.headers).toMatchObject({
+      'content-type': 'application/problem+json',
+      'Retry-After': '1',
+      'Access-Control-Allow-Origin': '*',
+    });
+    const body = JSON.parse(answer.body) as { type: string; title: string; detail: string };
+    // The very document the WAF's custom response holds (test/infra/day-one.test.ts checks that one).
+    expect(body).toEqual(problem(429, 'rate_limited', GATEWAY_PROBLEMS.rateLimited.detail));
+    expect(body.type).toMatch(/\/problems\/rate_limited$/);
+    expect(body.title).toBe('Too Many Requests');
+    expect(body.detail).toMatch(/address/);
+    expect(body.detail).not.toMatch(/API key/);
+  });
+
+  it("answers an API key over its usage plan as API Gateway's THROTTLED does: throttled", () => {
+    const answer = tooManyRequests('apiKey');
+    expect(answer.statusCode).toBe(429);
+    expect(JSON.parse(answer.body)).toEqual(problem(429, 'throttled', GATEWAY_PROBLEMS.throttled.detail));
   });
 });
