@@ -25,6 +25,37 @@ const PayControlSchema = z.strictObject({
 });
 
 /**
+ * `POST /_sandbox/wallets/{optionId}/pay`'s body: the wallet payment's own controls (a wallet
+ * charge is for the order's amount; there is no amount or currency to override).
+ */
+export const WalletPayControlSchema = z.strictObject({
+  notify: z.boolean().optional(),
+  copies: z.number().optional(),
+  ignoreExpiry: z.boolean().optional(),
+  ignoreDeletion: z.boolean().optional(),
+});
+
+/**
+ * A control's body, or the 400 naming each wrong field: an unknown field is named itself (a typo
+ * such as `ignoreDeletions`), not as `body`.
+ */
+export function parseControl<T>(schema: z.ZodType<T>, json: Json): T | HttpReply {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  return new HttpReply(
+    400,
+    problem(400, 'validation_failed', 'The control’s body is not valid.', {
+      errors: parsed.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((field) => ({ field, message: 'Not a field of this control.' }))
+          : zodIssuesToFields([issue]),
+      ),
+    }),
+    PROBLEM_CONTENT_TYPE,
+  );
+}
+
+/**
  * A buyer pays a CIP at an agent (`POST /_sandbox/cips/{cip}/pay`, a control PagoEfectivo has no
  * twin of) and the merchant is told: PagoEfectivo's `cip.paid` notification signed with
  * PE-Signature, or — for a ticket sold through dLocal — dLocal's. Copies rehearse redeliveries;
@@ -44,22 +75,9 @@ export function paymentDesk(
 
   return {
     async pay(cip: SandboxCip | undefined, json: Json): Promise<HttpReply> {
-      const parsed = PayControlSchema.safeParse(json);
-      if (!parsed.success) {
-        return new HttpReply(
-          400,
-          problem(400, 'validation_failed', 'The pay control’s body is not valid.', {
-            // An unknown field is named itself (a typo such as `ignoreDeletions`), not as `body`.
-            errors: parsed.error.issues.flatMap((issue) =>
-              issue.code === 'unrecognized_keys'
-                ? issue.keys.map((field) => ({ field, message: 'Not a field of this control.' }))
-                : zodIssuesToFields([issue]),
-            ),
-          }),
-          PROBLEM_CONTENT_TYPE,
-        );
-      }
-      const body = parsed.data;
+      const parsed = parseControl(PayControlSchema, json);
+      if (parsed instanceof HttpReply) return parsed;
+      const body = parsed;
       if (!cip) return fail(404, 130, 'CIP no encontrado.');
       const notify = body.notify !== false;
       const copies = body.copies === undefined ? 1 : Math.min(Math.max(Math.trunc(body.copies), 1), 50);

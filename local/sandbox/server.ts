@@ -8,7 +8,7 @@ import { type CulqiSandboxOptions, culqiSandbox } from './culqi';
 import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';
 import { faultDesk } from './faults';
 import { fail, HttpReply, type Json, readBody } from './http-reply';
-import { paymentDesk } from './payments';
+import { paymentDesk, parseControl, WalletPayControlSchema } from './payments';
 import { SettlementRequestSchema, settlementCsv, settlementRows, settlementXlsx } from './settlement-report';
 import { SandboxState } from './state';
 import { voucherPage } from './voucher-page';
@@ -105,6 +105,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (walletControl?.[1]) {
       // The option's provider answers: Culqi's QR order, or dLocal's Yape payment.
       const yape = state.walletOrders.get(walletControl[1]);
+      if (method === 'POST' && walletControl[2]) {
+        // Checked before the option is looked up: a mistyped control is a 400 whoever issued it.
+        const checked = parseControl(WalletPayControlSchema, body);
+        if (checked instanceof HttpReply) return checked;
+      }
       if (yape?.provider === 'dlocal') {
         if (method === 'POST' && walletControl[2]) return dlocal.payWallet(yape, body);
         if (method === 'GET' && !walletControl[2]) return dlocal.showWallet(yape);

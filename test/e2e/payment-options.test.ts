@@ -81,6 +81,16 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
     expect(qr?.wallet?.qrPayload).toMatch(/^culqi:\/\//);
     expect(qr?.id).toMatch(/^po_[0-9A-Z]{26}$/);
 
+    // A mistyped control is refused, naming it, and pays nothing (a string `copies` used to be ignored).
+    const refused = await sandbox<{ code: string; errors: { field: string }[] }>(
+      'POST',
+      `/_sandbox/wallets/${qr?.id}/pay`,
+      { copies: '2', ignoreExpiri: true },
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.body.errors.map((error) => error.field).sort()).toEqual(['copies', 'ignoreExpiri']);
+    expect((await api<OrderView>('GET', `/v1/orders/${order.id}`)).body.status).toBe('PENDING_PAYMENT');
     const paid = await sandbox('POST', `/_sandbox/wallets/${qr?.id}/pay`, { notify: true, copies: 2 });
     expect(paid.status).toBe(200);
     const after = await paidOrder(order.id);
