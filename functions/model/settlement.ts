@@ -150,7 +150,13 @@ export function classifyLine(
       detail: `No order of ours has CIP ${line.cip} (another integration on the same PagoEfectivo service?).`,
     };
   }
-  if (order.settlement !== undefined) {
+  // A settled order's payment listed again is a duplicate line; another operation of its CIP is
+  // another payment (below), whichever report settled the first.
+  const appliedOperation = order.payment?.operationNumber ?? null;
+  if (
+    order.settlement !== undefined &&
+    (appliedOperation === null || appliedOperation === line.operationNumber)
+  ) {
     if (order.settlement.id === settlementId && order.settlement.line === line.line)
       return { kind: 'done_before' };
     return {

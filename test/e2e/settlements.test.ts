@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
+import type { JournalEntry } from '#model/journal';
 import type { Order } from '#model/order';
+import { dynamo } from '#platform/aws';
+import { tableName } from '#platform/config';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+import { paidBody, postNotification } from '../support/notifications';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
 interface Settlement {
@@ -64,6 +70,20 @@ async function paidOrder(sellerId: string, notify = true, currency: 'PEN' | 'USD
   }
   return (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
 }
+
+/**
+ * A journal entry as stored, read from DynamoDB Local: the trial balance would also move with the
+ * other e2e files' traffic running beside this one.
+ */
+async function journalEntry(id: string): Promise<JournalEntry | undefined> {
+  const read = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: journalEntryEntity.key(id), ConsistentRead: true }),
+  );
+  return read.Item as JournalEntry | undefined;
+}
+
+const linesOf = (entry: JournalEntry | undefined) =>
+  Object.fromEntries((entry?.lines ?? []).map((line) => [line.account, line.amount]));
 
 const balance = async (sellerId: string) =>
   (await api<Balance>('GET', `/v1/sellers/${sellerId}/balance`)).body.balances[0];
@@ -326,15 +346,6 @@ describe('settlement reconciliation', () => {
       );
       return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
     });
-    const accounts = async () => {
-      const trial = await api<{ total: number; accounts: { account: string; balance: number }[] }>(
-        'GET',
-        '/v1/ledger/trial-balance?currency=PEN',
-      );
-      expect(trial.body.total).toBe(0);
-      return Object.fromEntries(trial.body.accounts.map((line) => [line.account, line.balance]));
-    };
-    const before = await accounts();
     // PagoEfectivo settles the operation at the amount it was notified at, in this report and again
     // in a later one (listed twice): the money arrived once.
     const first = await report({
@@ -345,19 +356,27 @@ describe('settlement reconciliation', () => {
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
     expect(imported.body.counts).toMatchObject({ amount_mismatch: 1, matched: 0, missing_notification: 0 });
     const [line] = (
-      await api<{ items: (Line & { detail: string; net: number; suspenseAnomalyId?: string })[] }>(
-        'GET',
-        `/v1/settlements/${imported.body.id}/lines`,
-      )
+      await api<{
+        items: (Line & {
+          detail: string;
+          net: number;
+          commission: number;
+          tax: number;
+          suspenseAnomalyId?: string;
+        })[];
+      }>('GET', `/v1/settlements/${imported.body.id}/lines`)
     ).body.items;
     expect(line).toMatchObject({ outcome: 'amount_mismatch', gross: 15000, suspenseAnomalyId: anomalyId });
     expect(line?.detail).toContain('booked as received');
-    const moved = (after: Record<string, number>, account: string) =>
-      (after[account] ?? 0) - (before[account] ?? 0);
-    const afterFirst = await accounts();
-    expect(moved(afterFirst, 'psp_receivable')).toBe(-15000);
-    expect(moved(afterFirst, 'bank')).toBe(line?.net);
-    expect(moved(afterFirst, 'suspense')).toBe(0);
+    // Its arrival, booked under the anomaly: bank and fees against the receivable, suspense untouched.
+    const booked = await journalEntry(`settlement:${order.voucher.cip}:${paid.body.operationNumber}`);
+    expect(booked).toMatchObject({ anomalyId, orderId: order.id, settlementId: imported.body.id });
+    expect(linesOf(booked)).toEqual({
+      bank: line?.net,
+      psp_fee_expense: line?.commission,
+      psp_fee_tax: line?.tax,
+      psp_receivable: -15000,
+    });
     const again = await report({
       only: [order.voucher.cip],
       settledOn: '2026-12-04',
@@ -373,12 +392,56 @@ describe('settlement reconciliation', () => {
     ).body.items;
     expect(secondLine?.suspenseAnomalyId).toBeUndefined();
     expect(secondLine?.detail).toContain('by an earlier line');
-    expect(await accounts()).toEqual(afterFirst);
+    // Still the first report's booking: the payment's entry is one.
+    expect(await journalEntry(booked?.id as string)).toEqual(booked);
     // The order still waits for a person; no seller share moved.
     const after = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
     expect(after.status).toBe('PENDING_PAYMENT');
     expect(after.settlement).toBeUndefined();
     expect(await balance(seller)).toBeUndefined();
+  });
+
+  it('a second payment of a CIP whose first was settled by an earlier report is another payment, not a duplicate line: its held cash is booked as received', async () => {
+    const order = await paidOrder(`second-${randomUUID()}`);
+    // The buyer paid the same CIP again (another operation): a duplicate_payment anomaly, in suspense.
+    const second = String(970_000 + Math.floor(Math.random() * 29_999));
+    const notified = await postNotification(
+      paidBody({
+        cip: order.voucher.cip,
+        operationNumber: second,
+        amount: order.amount / 100,
+        paidAt: new Date(Date.parse(order.createdAt) + 60_000),
+      }),
+    );
+    expect(notified.status).toBe(200);
+    const anomalyId = `duplicate_payment:${order.voucher.cip}:${second}`;
+    await eventually(async () => {
+      const page = await api<{ items: { id: string }[] }>(
+        'GET',
+        '/v1/anomalies?type=duplicate_payment&limit=100',
+      );
+      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
+    });
+    // The first payment settles in one report…
+    const first = await report({ only: [order.voucher.cip] });
+    const firstImport = await importReport(first.bytes);
+    expect(firstImport.body.counts.matched).toBe(1);
+    // …the second in the next one (PagoEfectivo's line for that operation).
+    const [header, line] = first.bytes.toString('utf8').trim().split(/\r?\n/);
+    const secondLine = line?.replace(/^(\d+);(\d+);/, (_, cip: string) => `${cip};${second};`);
+    const secondImport = await importReport(`${header}\r\n${secondLine}\r\n`);
+    expect(secondImport.status, JSON.stringify(secondImport.body)).toBe(201);
+    expect(secondImport.body.counts).toMatchObject({ unknown_payment: 1, duplicate_line: 0 });
+    const [listed] = (
+      await api<{ items: (Line & { suspenseAnomalyId?: string; net: number })[] }>(
+        'GET',
+        `/v1/settlements/${secondImport.body.id}/lines`,
+      )
+    ).body.items;
+    expect(listed).toMatchObject({ outcome: 'unknown_payment', suspenseAnomalyId: anomalyId });
+    const booked = await journalEntry(`settlement:${order.voucher.cip}:${second}`);
+    expect(booked).toMatchObject({ anomalyId, orderId: order.id, settlementId: secondImport.body.id });
+    expect(linesOf(booked)).toMatchObject({ bank: listed?.net, psp_receivable: -order.amount });
   });
 
   it('reads an .xlsx report and a comma-separated one alike', async () => {

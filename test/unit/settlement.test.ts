@@ -118,6 +118,19 @@ describe('the settlement report reader', () => {
     ]);
   });
 
+  it('ends a record at every line ending, whichever the header used (CRLF header, LF rows)', async () => {
+    const second = LINE.replace('2500123;901234;ord_1', '2500124;901235;ord_2');
+    const third = LINE.replace('2500123;901234;ord_1', '2500125;901236;ord_3');
+    const lines = await read(`\uFEFF${HEADER}\r\n${LINE}\n${second}\n${third}\n`);
+    expect(
+      lines.map((each) => ('problems' in each ? each : [each.line.line, each.line.cip, each.line.channel])),
+    ).toEqual([
+      [2, '2500123', 'Agente BCP'],
+      [3, '2500124', 'Agente BCP'],
+      [4, '2500125', 'Agente BCP'],
+    ]);
+  });
+
   it('reads `,` separated files and headers without accents, and a mapped header without code', async () => {
     const comma = `${HEADER.replaceAll(';', ',').replace('Operación', 'Operacion')}\n${LINE.replaceAll(';', ',')}\n`;
     expect((await read(comma))[0]).toMatchObject({ line: { cip: '2500123', gross: 15000 } });
@@ -270,6 +283,16 @@ describe('the contract and the classification', () => {
       detail:
         'Operation 901999 is not the payment applied to order ord_1 (operation 901234): a second payment of the CIP, held as an anomaly until refunded.',
       expected,
+    });
+    // Also once the first payment was settled, by this report or an earlier one: another payment,
+    // not a duplicate line (outside tester 4: booked nothing when the reports came apart).
+    const settledBefore = {
+      ...order,
+      settlement: { id: 'stl_y', line: 3, settledOn: '2026-12-01' },
+    } as Order;
+    expect(classifyFully(settledBefore, { ...line, line: 2, operationNumber: '901999' })).toMatchObject({
+      kind: 'flag',
+      outcome: 'unknown_payment',
     });
     // A payment applied without an operation number (a provider that gives none) settles by its CIP.
     const withoutOperation = { ...order, payment: { operationNumber: null } } as unknown as Order;
