@@ -133,6 +133,11 @@ export interface Order {
   refundedAmount?: number;
   /** Every refund of this order (status: GET /v1/refunds/{id} or ?orderId=). */
   refunds?: { id: string; amount: number }[];
+  /**
+   * The refunds of money an anomaly of this order holds (a duplicate payment, an overpayment): not
+   * the order's payment, but counted with its refunds toward the maker-checker threshold.
+   */
+  anomalyRefunds?: { id: string; amount: number }[];
   /** Set when risk rules flagged it at creation, then by its review (functions/risk). */
   risk?: {
     decision: 'flagged' | 'approved' | 'rejected';

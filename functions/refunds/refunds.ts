@@ -31,6 +31,7 @@ import {
   getApprovedAtOnce,
   getRefund,
   getRefunds,
+  orderAnomalyRefundUpdate,
   orderRefundUpdate,
   type StoredRefund,
   saveRefund,
@@ -113,6 +114,17 @@ async function earlierRefunds(order: Order): Promise<StoredRefund[]> {
   return getRefunds((order.refunds ?? []).map((refund) => refund.id));
 }
 
+/**
+ * What maker-checker adds up for the order: its own refunds and its anomalies' (a duplicate
+ * payment's), read strongly from the lists on the order. Counting only the order's own let one
+ * person refund an anomaly's money just under the threshold, then the order's just under it again,
+ * both approved at once (outside tester 4).
+ */
+async function requestedForOrder(order: Order, own: readonly StoredRefund[]): Promise<number> {
+  const ofAnomalies = await getRefunds((order.anomalyRefunds ?? []).map((refund) => refund.id));
+  return countedForApproval(own) + countedForApproval(ofAnomalies);
+}
+
 /** The refunds that still stand (not rejected, not failed): what later refunds are allocated on. */
 const standing = (refunds: readonly StoredRefund[]) =>
   refunds.filter((refund) => refund.status !== 'REJECTED' && refund.status !== 'FAILED');
@@ -129,7 +141,12 @@ const countedForApproval = (refunds: readonly StoredRefund[]) =>
  * A paid order's own payment: PAID, FULFILLED or PAID_LATE, never more than what is left of it,
  * allocated on what the order's standing refunds already took (refunds/allocation.ts).
  */
-function orderClaim(order: Order, request: RefundRequest, history: readonly StoredRefund[]): Claim {
+function orderClaim(
+  order: Order,
+  request: RefundRequest,
+  history: readonly StoredRefund[],
+  alreadyRequested: number,
+): Claim {
   const earlier = standing(history);
   if (order.status === 'PENDING_PAYMENT') {
     throw new ConflictError(
@@ -188,7 +205,7 @@ function orderClaim(order: Order, request: RefundRequest, history: readonly Stor
       source: payment.source,
       ...(payment.notificationId ? { notificationId: payment.notificationId } : {}),
     },
-    alreadyRequested: countedForApproval(history),
+    alreadyRequested,
     reserve: (refund, at) => [
       orderRefundUpdate(order, {
         refundReserved: (order.refundReserved ?? 0) + refund.amount,
@@ -205,7 +222,12 @@ function orderClaim(order: Order, request: RefundRequest, history: readonly Stor
  * suspense (booked with its anomaly). Refundable up to the anomaly's amount, whatever the order's
  * status; the order itself is not touched, nor its sellers.
  */
-async function anomalyClaim(order: Order, anomalyId: string, request: RefundRequest): Promise<Claim> {
+async function anomalyClaim(
+  order: Order,
+  anomalyId: string,
+  request: RefundRequest,
+  requestedOfOrder: number,
+): Promise<Claim> {
   const anomaly = await getAnomaly(anomalyId);
   if (anomaly === undefined) throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
   const { amount, currency } = anomaly;
@@ -230,11 +252,14 @@ async function anomalyClaim(order: Order, anomalyId: string, request: RefundRequ
       source: anomaly.source ?? 'webhook',
       ...(anomaly.notificationId ? { notificationId: anomaly.notificationId } : {}),
     },
-    alreadyRequested: (order.refundReserved ?? 0) + reserved,
-    reserve: (refund) => [
+    // This anomaly's refunds listed before the order kept them (`anomalyRefunds`) count through
+    // its own reservation.
+    alreadyRequested: Math.max(requestedOfOrder, (order.refundReserved ?? 0) + reserved),
+    reserve: (refund, at) => [
       anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount, refund.id),
-      // The order's own refunds count towards the maker-checker total: one changing meanwhile re-reads.
-      orderVersionCheck(order),
+      // Listed on the order, conditional on its version: the order's refunds and its anomalies' are
+      // one maker-checker total, and either changing meanwhile makes the other re-read.
+      orderAnomalyRefundUpdate(order, refund, at),
     ],
   };
 }
@@ -309,9 +334,11 @@ export async function requestRefund(
     async () => {
       const order = await getOrder(orderId, true);
       if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
+      const history = await earlierRefunds(order);
+      const requestedOfOrder = await requestedForOrder(order, history);
       const claim = request.anomalyId
-        ? await anomalyClaim(order, request.anomalyId, request)
-        : orderClaim(order, request, await earlierRefunds(order));
+        ? await anomalyClaim(order, request.anomalyId, request, requestedOfOrder)
+        : orderClaim(order, request, history, requestedOfOrder);
       const at = now().toISOString();
       const approval = await approvalAtOnce(
         request.amount,

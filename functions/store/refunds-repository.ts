@@ -91,6 +91,34 @@ export function orderRefundUpdate(
 }
 
 /**
+ * Lists a refund of an anomaly's money on its order, conditional on the version read: the order's
+ * refunds and its anomalies' refunds are one maker-checker total, and a refund of either changing
+ * the order makes a racing request of the other re-read it.
+ */
+export function orderAnomalyRefundUpdate(
+  order: Order,
+  refund: { id: string; amount: number },
+  at: string,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: orderEntity.key(order.id),
+      UpdateExpression:
+        'SET anomalyRefunds = list_append(if_not_exists(anomalyRefunds, :none), :refund), updatedAt = :at, version = :next',
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: {
+        ':none': [],
+        ':refund': [{ id: refund.id, amount: refund.amount }],
+        ':at': at,
+        ':next': order.version + 1,
+        ':version': order.version,
+      },
+    },
+  };
+}
+
+/**
  * Writes a refund's new state: the refund (conditional on the version read, or new), one event per
  * status it reached (`events`, in order: a refund approved at creation announces both), plus the
  * order's bookkeeping and the ledger's entries given by the caller — all or nothing.

@@ -4,6 +4,7 @@ import type { Order } from '#model/order';
 import type { Refund } from '#model/refund';
 import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../support/api';
 import { TEST_SECOND_API_KEY } from '../support/global-stack';
+import { requesterKey } from '../support/keys';
 import { paidBody, postNotification } from '../support/notifications';
 
 type Problem = { status: number; code: string; errors?: { field: string }[]; refundable?: number };
@@ -211,5 +212,43 @@ describe('refunds', () => {
     expect(same).toMatchObject({ status: 'PAID' });
     expect(same.refundReserved ?? 0).toBe(0);
     expect((await pending(a)).pending).toBe(54000);
+  });
+
+  it("counts a duplicate payment's refunds with the order's toward the maker-checker threshold, in either order", async () => {
+    // Threshold 50000 (the stage's default): two refunds just under it, by one person, on one order.
+    for (const anomalyFirst of [true, false]) {
+      const order = await paidTwoSellerOrder(`mc-a-${randomUUID()}`, `mc-b-${randomUUID()}`);
+      await postNotification(
+        paidBody({
+          cip: order.voucher.cip,
+          operationNumber: 890_000 + Math.floor(Math.random() * 99_999),
+          amount: 1000,
+          paidAt: new Date(Date.parse(order.createdAt) + 60_000),
+        }),
+      );
+      const anomaly = await eventually(async () =>
+        (
+          await api<{ items: { id: string; cip: string }[] }>(
+            'GET',
+            '/v1/anomalies?type=duplicate_payment&limit=100',
+          )
+        ).body.items.find((item) => item.cip === order.voucher.cip),
+      );
+      const person = await requesterKey();
+      const refund = (body: Record<string, unknown>) =>
+        api<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+          body: { amount: 49_999, destination, ...body },
+          headers: person,
+        });
+      const ofAnomaly = () => refund({ reason: 'duplicate_payment', anomalyId: anomaly.id });
+      const ofOrder = () => refund({ reason: 'return' });
+      const first = await (anomalyFirst ? ofAnomaly() : ofOrder());
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(first.body.status).toBe('APPROVED');
+      // 99,998 of one order's money by one person: the second waits for another key.
+      const secondRefund = await (anomalyFirst ? ofOrder() : ofAnomaly());
+      expect(secondRefund.status, JSON.stringify(secondRefund.body)).toBe(201);
+      expect(secondRefund.body.status, `anomaly first: ${anomalyFirst}`).toBe('REQUESTED');
+    }
   });
 });
