@@ -6,6 +6,7 @@ import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
+import { withFreshReads } from '#platform/optimistic';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
 import { getRefunds } from '#store/refunds-repository';
@@ -60,10 +61,22 @@ const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
 /**
  * The marketplace's own moves: fulfil (PAID → FULFILLED, the gate before shipping), and accept a
  * late payment (PAID_LATE → PAID). Refusing one is a refund (functions/refunds), like any other.
- * Conditional like every transition: a concurrent change makes this a 409 with the status found,
- * never a silent overwrite.
+ * Conditional like every transition, never a silent overwrite: a concurrent change is read again
+ * and decided again (a 409 naming what is there now, if the move is no longer possible).
  */
 export async function applyOrderAction(orderId: string, action: OrderAction): Promise<Order> {
+  // Read again after losing a race: the refusal then names what the winner did (a refund begun
+  // meanwhile is `refund_in_progress`, not a bare "the order changed"), and a change that left the
+  // move possible (a settlement landing) does not refuse it.
+  return withFreshReads(
+    () => attemptOrderAction(orderId, action),
+    () => {
+      throw new ConflictError('invalid_status', 'The order kept changing meanwhile; try again.');
+    },
+  );
+}
+
+async function attemptOrderAction(orderId: string, action: OrderAction): Promise<Order> {
   const [from, to] = MOVES[action];
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -90,7 +103,9 @@ export async function applyOrderAction(orderId: string, action: OrderAction): Pr
     action === 'accept-late-payment'
       ? lateAcceptedEntry(next, next.updatedAt, await whatIsLeftOfLatePayment(order))
       : undefined;
-  return commitOrConflict(order, next, undefined, booking ? ledgerWrites(booking) : []);
+  // Conditional on the version read: a StaleOrderError reads again (above).
+  await saveTransition(order, next, orderEventData(next), booking ? ledgerWrites(booking) : []);
+  return next;
 }
 
 /**
