@@ -8,6 +8,7 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
 import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
+import { anomalyListed, underpaidOrder } from '../support/held-payments';
 import { paidBody, postNotification } from '../support/notifications';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 
@@ -284,27 +285,8 @@ describe('settlement reconciliation', () => {
 
   it('a payment notified at another amount is booked once: the report line for its operation is flagged, not applied again', async () => {
     const seller = `held-${randomUUID()}`;
-    const order = (
-      await api<Order>('POST', '/v1/orders', {
-        body: orderRequest({ amount: 20000, splits: [{ sellerId: seller, amount: 20000, fee: 2000 }] }),
-      })
-    ).body;
     // Notified at S/ 150.00 on a S/ 200.00 order: an amount_mismatch anomaly, its cash in suspense.
-    const paid = await sandbox<{ operationNumber: string }>(
-      'POST',
-      `/_sandbox/cips/${order.voucher.cip}/pay`,
-      {
-        amount: 150,
-      },
-    );
-    const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
-    await eventually(async () => {
-      const page = await api<{ items: { id: string }[] }>(
-        'GET',
-        '/v1/anomalies?type=amount_mismatch&limit=100',
-      );
-      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
-    });
+    const { order, anomalyId } = await underpaidOrder(seller);
     // The report lists that same operation at the order's own amount.
     const file = await report({
       only: [order.voucher.cip],
@@ -327,25 +309,7 @@ describe('settlement reconciliation', () => {
 
   it('a payment held in suspense that the report settles at the same amount books its arrival once: psp_receivable clears, the order and suspense stay', async () => {
     const seller = `susp-${randomUUID()}`;
-    const order = (
-      await api<Order>('POST', '/v1/orders', {
-        body: orderRequest({ amount: 20000, splits: [{ sellerId: seller, amount: 20000, fee: 2000 }] }),
-      })
-    ).body;
-    // Notified at S/ 150.00 on a S/ 200.00 order: an amount_mismatch anomaly, its cash in suspense.
-    const paid = await sandbox<{ operationNumber: string }>(
-      'POST',
-      `/_sandbox/cips/${order.voucher.cip}/pay`,
-      { amount: 150 },
-    );
-    const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
-    await eventually(async () => {
-      const page = await api<{ items: { id: string }[] }>(
-        'GET',
-        '/v1/anomalies?type=amount_mismatch&limit=100',
-      );
-      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
-    });
+    const { order, operationNumber, anomalyId } = await underpaidOrder(seller);
     // PagoEfectivo settles the operation at the amount it was notified at, in this report and again
     // in a later one (listed twice): the money arrived once.
     const first = await report({
@@ -369,7 +333,7 @@ describe('settlement reconciliation', () => {
     expect(line).toMatchObject({ outcome: 'amount_mismatch', gross: 15000, suspenseAnomalyId: anomalyId });
     expect(line?.detail).toContain('booked as received');
     // Its arrival, booked under the anomaly: bank and fees against the receivable, suspense untouched.
-    const booked = await journalEntry(`settlement:${order.voucher.cip}:${paid.body.operationNumber}`);
+    const booked = await journalEntry(`settlement:${order.voucher.cip}:${operationNumber}`);
     expect(booked).toMatchObject({ anomalyId, orderId: order.id, settlementId: imported.body.id });
     expect(linesOf(booked)).toEqual({
       bank: line?.net,
@@ -415,13 +379,7 @@ describe('settlement reconciliation', () => {
     );
     expect(notified.status).toBe(200);
     const anomalyId = `duplicate_payment:${order.voucher.cip}:${second}`;
-    await eventually(async () => {
-      const page = await api<{ items: { id: string }[] }>(
-        'GET',
-        '/v1/anomalies?type=duplicate_payment&limit=100',
-      );
-      return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
-    });
+    await anomalyListed('duplicate_payment', anomalyId);
     // The first payment settles in one report…
     const first = await report({ only: [order.voucher.cip] });
     const firstImport = await importReport(first.bytes);

@@ -18,6 +18,7 @@ import {
   stack,
 } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
+import { underpaidOrder } from '../../support/held-payments';
 import { requesterKey } from '../../support/keys';
 import { expectMatchesOpenApi } from '../../support/openapi-schemas';
 
@@ -74,22 +75,7 @@ async function traffic(a: string, b: string) {
  * totals move with the import's batch tally.
  */
 async function heldPaymentSettled(sellerId: string) {
-  const order = (
-    await api<Order>('POST', '/v1/orders', {
-      body: orderRequest({ amount: 20000, splits: [{ sellerId, amount: 20000, fee: 2000 }] }),
-    })
-  ).body;
-  const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
-    amount: 150,
-  });
-  const anomalyId = `amount_mismatch:${order.voucher.cip}:${paid.body.operationNumber}`;
-  await eventually(async () => {
-    const page = await api<{ items: { id: string }[] }>(
-      'GET',
-      '/v1/anomalies?type=amount_mismatch&limit=100',
-    );
-    return page.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
-  });
+  const { order } = await underpaidOrder(sellerId);
   const file = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
