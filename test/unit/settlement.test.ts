@@ -24,6 +24,20 @@ const HEADER =
   'CIP;Nro. Operación;Cód. Transacción;Moneda;Monto;Comisión;IGV;Neto;Fecha Pago;Fecha Liquidación;Canal';
 const LINE = '2500123;901234;ord_1;PEN;150.00;3.50;0.63;145.87;27/11/2026 10:32:00;03/12/2026;Agente BCP';
 
+/** The report's line of LINE, as read: a payment of S/ 150.00 settled on 3 Dec. */
+const SETTLED_LINE: ReportLine = {
+  line: 2,
+  cip: '2500123',
+  operationNumber: '901234',
+  currency: 'PEN',
+  gross: 15000,
+  commission: 350,
+  tax: 63,
+  net: 14587,
+  paidAt: '2026-11-27T15:32:00.000Z',
+  settledOn: '2026-12-03',
+};
+
 async function read(text: string, config = DEFAULT_SETTLEMENT_CONFIG): Promise<ReadLine[]> {
   const lines: ReadLine[] = [];
   for await (const line of readReport(Readable.from([Buffer.from(text)]), 'csv', config)) lines.push(line);
@@ -179,18 +193,7 @@ describe('the contract and the classification', () => {
     payment: { operationNumber: '901234' },
     history: [{ to: 'PAID' }],
   } as unknown as Order;
-  const line = {
-    line: 2,
-    cip: '2500123',
-    operationNumber: '901234',
-    currency: 'PEN',
-    gross: 15000,
-    commission: 350,
-    tax: 63,
-    net: 14587,
-    paidAt: '2026-11-27T15:32:00.000Z',
-    settledOn: '2026-12-03',
-  };
+  const line = SETTLED_LINE;
   const classify = (o: Order | undefined, l = line) =>
     classifyLine(l, o, 'stl_x', DEFAULT_SETTLEMENT_CONFIG) as { kind: string; outcome?: string };
 
@@ -409,18 +412,7 @@ describe('an unreadable CSV', () => {
 });
 
 describe('cash held in suspense, as a report line settles it', () => {
-  const line: ReportLine = {
-    line: 2,
-    cip: '2500123',
-    operationNumber: '901234',
-    currency: 'PEN',
-    gross: 15000,
-    commission: 350,
-    tax: 63,
-    net: 14587,
-    paidAt: '2026-11-27T15:32:00.000Z',
-    settledOn: '2026-12-03',
-  };
+  const line = SETTLED_LINE;
   const held = (overrides: Partial<Anomaly>): Anomaly => ({
     id: 'amount_mismatch:2500123:901234',
     type: 'amount_mismatch',
