@@ -8,7 +8,7 @@ import { type CulqiSandboxOptions, culqiSandbox } from './culqi';
 import { type DlocalSandboxOptions, dlocalSandbox } from './dlocal';
 import { faultDesk } from './faults';
 import { fail, HttpReply, type Json, readBody } from './http-reply';
-import { paymentDesk, parseControl, WalletPayControlSchema } from './payments';
+import { parseControl, paymentDesk, WalletPayControlSchema } from './payments';
 import { SettlementRequestSchema, settlementCsv, settlementRows, settlementXlsx } from './settlement-report';
 import { SandboxState } from './state';
 import { voucherPage } from './voucher-page';
