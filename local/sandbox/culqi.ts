@@ -143,7 +143,7 @@ export function culqiSandbox(
       return culqiError(400, 'invalid_request_error', 'Monto inválido.', 'amount');
     if (amount > order.amount - order.refundedAmount)
       return culqiError(400, 'invalid_request_error', 'El monto supera lo que queda por devolver.', 'amount');
-    if (!['solicitud_comprador', 'duplicidad', 'fraudulento'].includes(String(body.reason)))
+    if (!['solicitud_comprador', 'duplicado', 'fraudulento'].includes(String(body.reason)))
       return culqiError(400, 'parameter_error', 'reason no es válido.', 'reason');
     order.refundedAmount += amount;
     const refundId = id('ref');

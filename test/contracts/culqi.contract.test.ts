@@ -20,9 +20,11 @@ const at = (body: Json, path: string): unknown =>
 const create = fixture<{ required: Record<string, string>; reply: Json }>('create-order.json');
 const orders = fixture<{ states: string[]; examples: Json[] }>('order-object.json');
 const event = fixture<{ body: Json }>('order-status-changed.json');
-const refund = fixture<{ required: Record<string, string>; reply: Json; reasons: { values: string[] } }>(
-  'refund.json',
-);
+const refund = fixture<{
+  required: Record<string, string>;
+  reply: Json;
+  reasons: { values: string[]; chargeIdPrefix: string };
+}>('refund.json');
 const error = fixture<{ body: Json; types: string[] }>('error.json');
 
 const clientOn = (baseUrl: string) =>
@@ -128,6 +130,26 @@ describe('Culqi, as its documentation and libraries show it', () => {
     });
   });
 
+  it('never asks Culqi to refund an order id: without its charge (chr_…) the refund is refused before any call', async () => {
+    const { psp, seen } = await fakeCulqi({ status: 201, body: refund.reply });
+    try {
+      const refused = await clientOn(psp.url)
+        .refundWalletPayment({
+          refundId: 'rf_2',
+          providerRef: 'ord_live_xjmEW4dIyJM9G4cc',
+          operationNumber: 'ord_live_xjmEW4dIyJM9G4cc',
+          amountMinor: 2000,
+          currency: 'PEN',
+        })
+        .catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'psp_rejected' });
+      expect(String((refused as Error).message)).toContain('bank transfer');
+      expect(seen).toHaveLength(0);
+    } finally {
+      await psp.stop();
+    }
+  });
+
   it('refunds with the documented fields and a documented reason, and reads the documented refund object', async () => {
     const { psp, seen } = await fakeCulqi({ status: 201, body: refund.reply });
     try {
@@ -143,7 +165,9 @@ describe('Culqi, as its documentation and libraries show it', () => {
       for (const [path, type] of Object.entries(refund.required))
         expect(typeof at(body, path), `${path} is a ${type}`).toBe(type);
       expect(body.charge_id).toBe('chr_live_kEazTaQBDtzNdwFr');
+      // What Culqi's own SDKs accept (refund_validation): one of their reasons, a `chr` charge.
       expect(refund.reasons.values).toContain(body.reason);
+      expect(String(body.charge_id).startsWith(refund.reasons.chargeIdPrefix)).toBe(true);
       expect(done.providerRefundId).toBe(refund.reply.id);
     } finally {
       await psp.stop();
@@ -213,7 +237,7 @@ describe("the sandbox's Culqi, against the same shapes", () => {
     const done = await call('POST', '/v2/refunds', {
       amount: 500,
       charge_id: chargeId,
-      reason: 'duplicidad',
+      reason: 'duplicado',
     });
     expect(done.status).toBe(201);
     for (const key of Object.keys(refund.reply)) expect(done.body, key).toHaveProperty(key);

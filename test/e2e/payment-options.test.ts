@@ -183,7 +183,7 @@ describe('payment options: cash and wallet on one order (issue 30)', () => {
       `/_sandbox/wallets/${qr?.id}`,
     );
     expect(atCulqi.body.refunds).toEqual([
-      { id: paidOut?.transferReference, amount: 12_000, reason: 'duplicidad' },
+      { id: paidOut?.transferReference, amount: 12_000, reason: 'duplicado' },
     ]);
     const again = await api<Problem>('POST', `/v1/refunds/${proposal.id}/approve`);
     expect(again.status).toBe(409);

@@ -65,7 +65,7 @@ function culqiDate(value: number | null | undefined): Date | undefined {
  * Culqi's orders API ("órdenes de pago", /v2/orders) for wallet QR payments, as its public API
  * reference describes it (test/contracts/culqi): create (confirmed at once, `order_number` = our
  * option id), read, delete (an unpaid order can no longer be paid), and refunds (/v2/refunds,
- * reason `duplicidad` for a double payment). Culqi signs nothing it sends: its notifications are
+ * reason `duplicado` for a double payment, of a charge `chr_…`). Culqi signs nothing it sends: its notifications are
  * read back through this client before anything is applied (decision 105).
  */
 export class CulqiClient implements wallet.WalletProvider {
@@ -143,13 +143,23 @@ export class CulqiClient implements wallet.WalletProvider {
   }
 
   async refundWalletPayment(input: wallet.WalletRefundInput): Promise<ProviderRefund> {
+    // Culqi refunds charges (`chr_…`; its SDKs refuse anything else). A paid order whose charge we
+    // never learnt (only its order id) cannot be refunded through the API: said before calling.
+    const chargeId = input.operationNumber;
+    if (chargeId === undefined || chargeId === null || !chargeId.startsWith('chr_')) {
+      throw new PspRejectedError(
+        `Culqi refunds a charge (chr_…), and this payment's charge is not known (${chargeId ?? input.providerRef}): ` +
+          'mark this refund failed and pay the buyer back by bank transfer.',
+        {},
+      );
+    }
     const response = await this.send(
       'POST',
       '/v2/refunds',
       {
         amount: input.amountMinor,
-        charge_id: input.operationNumber ?? input.providerRef,
-        reason: 'duplicidad',
+        charge_id: chargeId,
+        reason: 'duplicado',
       },
       input.refundId,
     );

@@ -35,7 +35,7 @@ export interface DlocalClientOptions {
   notificationUrl?: string;
 }
 
-/** dLocal's payment statuses and codes (no EXPIRED: an unpaid ticket past its date stays PENDING or turns CANCELLED). */
+/** dLocal's payment statuses and codes (an unpaid ticket past its date turns EXPIRED, or CANCELLED). */
 const PAYMENT_STATES: Record<string, CipState> = {
   PENDING: 'pending',
   PAID: 'paid',
