@@ -3,7 +3,7 @@
 // DynamoDB Local) when it is missing and this machine can install it (root + apt-get).
 import { execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 
 const stampFile = 'node_modules/.installed-lock-hash';
 const lockHash = createHash('sha256').update(readFileSync('package-lock.json')).digest('hex');
@@ -26,6 +26,17 @@ function installWithRetries(command, attempts = 3) {
   }
 }
 
+// `npm ci` empties node_modules first: through a symlink (a worktree sharing another checkout's
+// install), that would empty the other checkout's too. Say so instead of installing.
+const sharedInstall = existsSync('node_modules') && lstatSync('node_modules').isSymbolicLink();
+if (installed !== lockHash && sharedInstall) {
+  console.error(
+    'node_modules is a symlink to another checkout, whose install this lock file does not match (or which has ' +
+      "no install stamp). Not running npm ci: it would empty that checkout's node_modules. Replace the symlink " +
+      'with an install of its own (rm node_modules && npm ci), or install in the other checkout.',
+  );
+  process.exit(1);
+}
 if (installed !== lockHash) {
   console.log('Installing npm dependencies (npm ci)…');
   installWithRetries('npm ci --no-audit --no-fund');
