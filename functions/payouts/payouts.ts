@@ -8,7 +8,7 @@ import type { Payout, PayoutStatus } from '#model/payout';
 import { payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
+import { assertAnotherApprover, principalOf, repeatsLastStep, stepped } from '#platform/lifecycle';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { Actor } from '#refunds/refunds';
@@ -296,6 +296,8 @@ export async function movePayout(
     async () => {
       const payout = await getPayout(id);
       if (payout === undefined) throw new NotFoundError(`No payout ${id}.`);
+      // The same step by the same person, asked again (a retry after a lost answer): as it is.
+      if (repeatsLastStep(payout, to, by, details)) return payout;
       if (payout.status !== from) {
         throw new ConflictError('invalid_status', `The payout is ${payout.status}; ${move} needs ${from}.`, {
           payoutStatus: payout.status,

@@ -44,3 +44,21 @@ export function assertAnotherApprover(requestedBy: Acting, approver: Acting, rul
   if (principalOf(requestedBy) === principalOf(approver))
     throw new ConflictError('approver_must_differ', rule);
 }
+
+/**
+ * Whether a step asked for now is the record's last step asked again: the same status, by the same
+ * person, with the same details (reason, transfer reference, …). A client that retries after losing
+ * the answer — a timeout, a function that died after its commit — then gets the record as it is
+ * (200), not a 409 for a step it already took; any other step from that status is still refused.
+ */
+export function repeatsLastStep<Status extends string>(
+  record: { status: Status; history: readonly ({ status: Status; by: Acting } & Record<string, unknown>)[] },
+  to: Status,
+  by: Acting,
+  details: Record<string, string | undefined>,
+): boolean {
+  const last = record.history.at(-1);
+  if (record.status !== to || last === undefined || last.status !== to) return false;
+  if (principalOf(last.by) !== principalOf(by)) return false;
+  return Object.entries(details).every(([field, value]) => value === undefined || last[field] === value);
+}

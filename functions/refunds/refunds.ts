@@ -18,7 +18,7 @@ import { orderEventData } from '#orders/present';
 import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors';
-import { assertAnotherApprover, principalOf, stepped } from '#platform/lifecycle';
+import { assertAnotherApprover, principalOf, repeatsLastStep, stepped } from '#platform/lifecycle';
 import { limaWallClock } from '#platform/lima-time';
 import { StaleVersionError, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
@@ -511,6 +511,8 @@ export async function moveRefund(
     async () => {
       const refund = await getRefund(id);
       if (refund === undefined) throw new NotFoundError(`No refund ${id}.`);
+      // The same step by the same person, asked again (a retry after a lost answer): as it is.
+      if (repeatsLastStep(refund, to, by, details)) return refund;
       if (refund.status !== from) {
         throw new ConflictError('invalid_status', `The refund is ${refund.status}; ${move} needs ${from}.`, {
           refundStatus: refund.status,
