@@ -208,19 +208,24 @@ function lifecycleStep(
   requestSchema: string | undefined,
   conflicts: string,
 ) {
+  const name = resource.schema.toLowerCase();
   return {
     operationId,
     summary,
+    description: `Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the ${name} as it is and changes nothing; any other step from the status it reached is 409 \`invalid_status\`.`,
     parameters: [resource.parameter],
     ...(requestSchema
       ? { requestBody: { required: true, content: { 'application/json': { schema: ref(requestSchema) } } } }
       : {}),
     responses: {
-      '200': json(`The ${resource.schema.toLowerCase()} after the step.`, ref(resource.schema)),
+      '200': json(
+        `The ${name} after the step (or as it is, when this step was its last, asked again).`,
+        ref(resource.schema),
+      ),
       '400': commonErrors['400'],
       '401': commonErrors['401'],
       '403': problem('The API key has no usage plan (`api_key_not_enabled`).'),
-      '404': problem(`No such ${resource.schema.toLowerCase()}.`),
+      '404': problem(`No such ${name}.`),
       '409': problem(conflicts),
       '429': commonErrors['429'],
       '500': commonErrors['500'],

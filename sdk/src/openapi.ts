@@ -223,7 +223,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve (REQUESTED → APPROVED); by another person than the requester. A refund back to a wallet payment (a double payment's proposal, `destination.type` `wallet_payment`) is then sent to the wallet provider's refund API: Culqi pays at once (PAID_OUT, and its anomaly resolved); dLocal's notification moves it later. If the provider's call fails the refund stays APPROVED and approving again retries it. */
+        /**
+         * Approve (REQUESTED → APPROVED); by another person than the requester. A refund back to a wallet payment (a double payment's proposal, `destination.type` `wallet_payment`) is then sent to the wallet provider's refund API: Culqi pays at once (PAID_OUT, and its anomaly resolved); dLocal's notification moves it later. If the provider's call fails the refund stays APPROVED and approving again retries it.
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the refund as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["approveRefund"];
         delete?: never;
         options?: never;
@@ -240,7 +243,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject (REQUESTED → REJECTED); the amount is refundable again */
+        /**
+         * Reject (REQUESTED → REJECTED); the amount is refundable again
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the refund as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["rejectRefund"];
         delete?: never;
         options?: never;
@@ -257,7 +263,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The transfer was made (APPROVED → PAID_OUT), with its proof */
+        /**
+         * The transfer was made (APPROVED → PAID_OUT), with its proof
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the refund as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["markRefundPaid"];
         delete?: never;
         options?: never;
@@ -274,7 +283,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The bank returned it (APPROVED → FAILED); refundable again */
+        /**
+         * The bank returned it (APPROVED → FAILED); refundable again
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the refund as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["markRefundFailed"];
         delete?: never;
         options?: never;
@@ -415,7 +427,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve (REQUESTED → APPROVED): reserves the money (available → in transit) */
+        /**
+         * Approve (REQUESTED → APPROVED): reserves the money (available → in transit)
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the payout as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["approvePayout"];
         delete?: never;
         options?: never;
@@ -432,7 +447,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject (REQUESTED → REJECTED) */
+        /**
+         * Reject (REQUESTED → REJECTED)
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the payout as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["rejectPayout"];
         delete?: never;
         options?: never;
@@ -449,7 +467,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The transfer was made (APPROVED → PAID_OUT) */
+        /**
+         * The transfer was made (APPROVED → PAID_OUT)
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the payout as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["markPayoutPaid"];
         delete?: never;
         options?: never;
@@ -466,7 +487,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The bank returned it (APPROVED → FAILED): available again */
+        /**
+         * The bank returned it (APPROVED → FAILED): available again
+         * @description Asked again by the person who took this step, with the same body (a retry after a lost answer), it answers 200 with the payout as it is and changes nothing; any other step from the status it reached is 409 `invalid_status`.
+         */
         post: operations["markPayoutFailed"];
         delete?: never;
         options?: never;
@@ -3396,7 +3420,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The refund after the step. */
+            /** @description The refund after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,7 +3527,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The refund after the step. */
+            /** @description The refund after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3628,7 +3652,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The refund after the step. */
+            /** @description The refund after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3753,7 +3777,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The refund after the step. */
+            /** @description The refund after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4742,7 +4766,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The payout after the step. */
+            /** @description The payout after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4849,7 +4873,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The payout after the step. */
+            /** @description The payout after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4974,7 +4998,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The payout after the step. */
+            /** @description The payout after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5099,7 +5123,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The payout after the step. */
+            /** @description The payout after the step (or as it is, when this step was its last, asked again). */
             200: {
                 headers: {
                     [name: string]: unknown;
