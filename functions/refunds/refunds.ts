@@ -109,20 +109,19 @@ interface Claim {
   reserve(refund: StoredRefund, at: string): TransactItem[];
 }
 
-/** Every refund the order has had, whatever became of it. */
-async function earlierRefunds(order: Order): Promise<StoredRefund[]> {
-  return getRefunds((order.refunds ?? []).map((refund) => refund.id));
-}
-
 /**
- * What maker-checker adds up for the order: its own refunds and its anomalies' (a duplicate
- * payment's), read strongly from the lists on the order. Counting only the order's own let one
+ * Every refund the order has had, whatever became of it (`own`), and what maker-checker adds up
+ * for the order: its own refunds and its anomalies' (a duplicate payment's), read strongly from
+ * the lists on the order, together. Counting only the order's own let one
  * person refund an anomaly's money just under the threshold, then the order's just under it again,
  * both approved at once (outside tester 4).
  */
-async function requestedForOrder(order: Order, own: readonly StoredRefund[]): Promise<number> {
-  const ofAnomalies = await getRefunds((order.anomalyRefunds ?? []).map((refund) => refund.id));
-  return countedForApproval(own) + countedForApproval(ofAnomalies);
+async function refundsOfOrder(order: Order): Promise<{ own: StoredRefund[]; requestedOfOrder: number }> {
+  const [own, ofAnomalies] = await Promise.all([
+    getRefunds((order.refunds ?? []).map((refund) => refund.id)),
+    getRefunds((order.anomalyRefunds ?? []).map((refund) => refund.id)),
+  ]);
+  return { own, requestedOfOrder: countedForApproval(own) + countedForApproval(ofAnomalies) };
 }
 
 /** The refunds that still stand (not rejected, not failed): what later refunds are allocated on. */
@@ -334,11 +333,10 @@ export async function requestRefund(
     async () => {
       const order = await getOrder(orderId, true);
       if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
-      const history = await earlierRefunds(order);
-      const requestedOfOrder = await requestedForOrder(order, history);
+      const { own, requestedOfOrder } = await refundsOfOrder(order);
       const claim = request.anomalyId
         ? await anomalyClaim(order, request.anomalyId, request, requestedOfOrder)
-        : orderClaim(order, request, history, requestedOfOrder);
+        : orderClaim(order, request, own, requestedOfOrder);
       const at = now().toISOString();
       const approval = await approvalAtOnce(
         request.amount,

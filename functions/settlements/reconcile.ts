@@ -293,8 +293,9 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
     // Expected in the order's currency: a line settled in another is not what we expected in its own.
     if (record.expected) add(tally.expected, record.expectedCurrency ?? record.currency, record.expected);
     if (SETTLING.has(record.outcome) || record.suspenseAnomalyId !== undefined) {
-      // What settlementEntry booked for this line (an order's payment, or cash held in suspense), summed: recomputed from the stored line on a
-      // rerun, and applied once with the batch's watermark.
+      // What settlementEntry booked for this line (an order's payment, or cash held in suspense),
+      // summed: recomputed from the stored line on a rerun, and applied once with the batch's
+      // watermark.
       const accounts = tally.accounts[record.currency] ?? {};
       tally.accounts[record.currency] = accounts;
       accounts.bank = (accounts.bank ?? 0) + (record.net ?? 0);
@@ -418,7 +419,10 @@ async function reconcileLine(
         });
       }
       if (decision.kind === 'flag' || order === undefined) {
-        const held = SUSPENSE_LINE_OUTCOMES.has(outcome) ? await heldCashOf(line) : undefined;
+        // A line flagged by heldAsAnomaly disagrees with the anomaly it found (that is why it was
+        // flagged): no held cash to book, and no need to read the anomalies again.
+        const held =
+          decision === classified && SUSPENSE_LINE_OUTCOMES.has(outcome) ? await heldCashOf(line) : undefined;
         if (held !== undefined) return recordSuspenseArrival(settlement, line, record, held);
         if (await recordLine(settlement.id, record)) return record;
         return (await getLine(settlement.id, line.line)) ?? record;

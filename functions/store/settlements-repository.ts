@@ -225,16 +225,17 @@ function lineItem(settlementId: string, line: SettlementLineRecord): Record<stri
 
 const lineFromItem = (item: Record<string, unknown>) => withoutKeys<SettlementLineRecord>(item);
 
+/** A line's record, written once: the put every way of recording a line makes. */
+const linePut = (settlementId: string, line: SettlementLineRecord) => ({
+  TableName: table(),
+  Item: lineItem(settlementId, line),
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
+
 /** A line's record, written once: false if this line was recorded before (a resumed import). */
 export async function recordLine(settlementId: string, line: SettlementLineRecord): Promise<boolean> {
   try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: table(),
-        Item: lineItem(settlementId, line),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    await dynamo().send(new PutCommand(linePut(settlementId, line)));
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
@@ -255,23 +256,17 @@ export async function recordLineWithBookings(
   try {
     await dynamo().send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: lineItem(settlementId, line),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...bookings,
-        ],
+        TransactItems: [{ Put: linePut(settlementId, line) }, ...bookings],
       }),
     );
     return 'recorded';
   } catch (error) {
+    // Read by position: the line, then the journal entry. Anything else (a transaction conflict)
+    // is thrown, and the import retries; read as "booked before" it would leave the cash unbooked.
     const codes = cancellationCodes(error);
-    if (codes === undefined) throw error;
-    return codes[0] === 'ConditionalCheckFailed' ? 'line_recorded' : 'booked_before';
+    if (codes?.[0] === 'ConditionalCheckFailed') return 'line_recorded';
+    if (codes?.[1] === 'ConditionalCheckFailed') return 'booked_before';
+    throw error;
   }
 }
 
@@ -317,13 +312,7 @@ export async function saveSettledLine(input: {
 }): Promise<void> {
   const items: TransactItem[] = [
     ...transitionWrites(input.previous, input.next, input.eventData, 'order.settled'),
-    {
-      Put: {
-        TableName: table(),
-        Item: lineItem(input.settlementId, input.line),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    { Put: linePut(input.settlementId, input.line) },
     ...input.refundChecks.map(refundVersionCheck),
     ...input.extra,
     ...input.bookings,

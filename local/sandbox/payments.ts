@@ -10,29 +10,26 @@ import { fail, HttpReply, type Json, postNotification } from './http-reply';
 import type { SandboxCip, SandboxState } from './state';
 
 /**
- * `POST /_sandbox/cips/{cip}/pay`'s body (README, "Sandbox controls"). `amount` is what the
- * notification says was paid, a JSON number in the CIP's currency's major units (soles: 149.99),
- * as PagoEfectivo writes it; `ignoreDeletion` pays a CIP the merchant already deleted (a double
- * payment). Anything else, or a field of another type, is a 400 naming it — never silently ignored.
- */
-const PayControlSchema = z.strictObject({
-  notify: z.boolean().optional(),
-  copies: z.number().optional(),
-  ignoreExpiry: z.boolean().optional(),
-  ignoreDeletion: z.boolean().optional(),
-  amount: z.number().optional(),
-  currency: z.string().optional(),
-});
-
-/**
- * `POST /_sandbox/wallets/{optionId}/pay`'s body: the wallet payment's own controls (a wallet
+ * `POST /_sandbox/wallets/{optionId}/pay`'s body: the controls every payment takes (a wallet
  * charge is for the order's amount; there is no amount or currency to override).
+ * `ignoreDeletion` pays what the merchant already deleted (a double payment).
  */
 export const WalletPayControlSchema = z.strictObject({
   notify: z.boolean().optional(),
   copies: z.number().optional(),
   ignoreExpiry: z.boolean().optional(),
   ignoreDeletion: z.boolean().optional(),
+});
+
+/**
+ * `POST /_sandbox/cips/{cip}/pay`'s body (README, "Sandbox controls"): the wallet's controls, and
+ * `amount`, what the notification says was paid, a JSON number in the CIP's currency's major units
+ * (soles: 149.99), as PagoEfectivo writes it. Anything else, or a field of another type, is a 400
+ * naming it — never silently ignored.
+ */
+const PayControlSchema = WalletPayControlSchema.extend({
+  amount: z.number().optional(),
+  currency: z.string().optional(),
 });
 
 /**
