@@ -7,20 +7,18 @@ import type { Order } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
-import { api, eventually, orderRequest, sandbox, stack } from '../support/api';
-import { anomalyListed, underpaidOrder } from '../support/held-payments';
+import { api, stack } from '../support/api';
 import { paidBody, postNotification } from '../support/notifications';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
+import {
+  anomalyListed,
+  importReport,
+  paidSplitOrder as paidOrder,
+  report,
+  type Settlement,
+  underpaidOrder,
+} from '../support/settlements';
 
-interface Settlement {
-  id: string;
-  status: string;
-  lines: number;
-  counts: Record<string, number>;
-  totals: Record<string, { gross: number; commission: number; tax: number; net: number }>;
-  expected: Record<string, { gross: number; commission: number; tax: number; net: number }>;
-  difference: Record<string, { gross: number; commission: number; tax: number; net: number }>;
-}
 interface Line {
   line: number;
   outcome: string;
@@ -30,46 +28,6 @@ interface Line {
 }
 interface Balance {
   balances: { currency: string; pending: number; available: number; reservedForRefunds: number }[];
-}
-
-/** A report from the sandbox (bytes and content type, as PagoEfectivo would send the file). */
-async function report(body: Record<string, unknown>): Promise<{ bytes: Buffer; type: string }> {
-  const response = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ settledOn: '2026-12-03', ...body }),
-  });
-  expect(response.status).toBe(200);
-  return {
-    bytes: Buffer.from(await response.arrayBuffer()),
-    type: response.headers.get('content-type') ?? '',
-  };
-}
-
-const importReport = (bytes: Buffer | string, type: string = REPORT_MEDIA_TYPES.csv, query = '') =>
-  api<Settlement>('POST', `/v1/settlements${query}`, { rawBody: bytes, headers: { 'content-type': type } });
-
-async function paidOrder(sellerId: string, notify = true, currency: 'PEN' | 'USD' = 'PEN'): Promise<Order> {
-  const order = (
-    await api<Order>('POST', '/v1/orders', {
-      body: orderRequest({
-        currency,
-        amount: 20000,
-        splits: [
-          { sellerId, amount: 12000, fee: 1200 },
-          { sellerId: `${sellerId}-b`, amount: 8000, fee: 800 },
-        ],
-      }),
-    })
-  ).body;
-  await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { notify });
-  if (notify) {
-    await eventually(async () => {
-      const current = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
-      return current.status === 'PAID' ? current : undefined;
-    });
-  }
-  return (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
 }
 
 /**
@@ -238,49 +196,6 @@ describe('settlement reconciliation', () => {
     const rows = (await csv.text()).trim().split('\n');
     expect(rows[0]).toMatch(/^line,outcome,cip/);
     expect(rows).toHaveLength(10);
-  });
-
-  it('imports a report with PEN and USD lines: both settle, and every account moves in its currency', async () => {
-    // One transaction may touch an item once: per-currency updates of ACCOUNT#bank in one batch
-    // made every two-currency import fail with 500 and stay IMPORTING (decision 72).
-    const seller = `cur-${randomUUID()}`;
-    const pen = await paidOrder(seller);
-    const usd = await paidOrder(`${seller}-usd`, true, 'USD');
-    expect(usd.currency).toBe('USD');
-    const accounts = async (currency: string) => {
-      const trial = await api<{ total: number; accounts: { account: string; balance: number }[] }>(
-        'GET',
-        `/v1/ledger/trial-balance?currency=${currency}`,
-      );
-      expect(trial.body.total, currency).toBe(0);
-      return Object.fromEntries(trial.body.accounts.map((line) => [line.account, line.balance]));
-    };
-    const before = { PEN: await accounts('PEN'), USD: await accounts('USD') };
-    const file = await report({ only: [pen.voucher.cip, usd.voucher.cip] });
-    const imported = await importReport(file.bytes);
-    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
-    expect(imported.body).toMatchObject({ status: 'COMPLETED', lines: 2 });
-    expect(imported.body.counts.matched).toBe(2);
-    for (const [currency, order] of [
-      ['PEN', pen],
-      ['USD', usd],
-    ] as const) {
-      const totals = imported.body.totals[currency];
-      expect(totals?.gross, currency).toBe(order.amount);
-      const after = await accounts(currency);
-      const moved = (account: string) => (after[account] ?? 0) - (before[currency][account] ?? 0);
-      expect(moved('bank'), currency).toBe(totals?.net);
-      expect(moved('psp_fee_expense'), currency).toBe(totals?.commission);
-      expect(moved('psp_fee_tax'), currency).toBe(totals?.tax);
-      expect(moved('psp_receivable'), currency).toBe(-order.amount);
-      expect((await api<Order>('GET', `/v1/orders/${order.id}`)).body.settlement?.id).toBe(imported.body.id);
-    }
-    const usdBalance = (await api<Balance>('GET', `/v1/sellers/${seller}-usd/balance`)).body.balances;
-    expect(usdBalance.find((line) => line.currency === 'USD')).toMatchObject({
-      pending: 0,
-      available: 10800,
-    });
-    expect(await balance(seller)).toMatchObject({ currency: 'PEN', pending: 0, available: 10800 });
   });
 
   it('a payment notified at another amount is booked once: the report line for its operation is flagged, not applied again', async () => {

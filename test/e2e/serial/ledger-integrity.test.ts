@@ -9,18 +9,11 @@ import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { metrics } from '#platform/powertools';
 import type { IntegrityReport } from '#store/ledger-integrity-repository';
-import {
-  api,
-  bankDestination as destination,
-  eventually,
-  orderRequest,
-  sandbox,
-  stack,
-} from '../../support/api';
+import { api, bankDestination as destination, eventually, orderRequest, sandbox } from '../../support/api';
 import { TEST_SECOND_API_KEY } from '../../support/global-stack';
-import { underpaidOrder } from '../../support/held-payments';
 import { requesterKey } from '../../support/keys';
 import { expectMatchesOpenApi } from '../../support/openapi-schemas';
+import { importReport, report, underpaidOrder } from '../../support/settlements';
 
 // Serial: a pass reads the whole ledger, and traffic booked while it runs would be compared
 // against totals read after it (decision 80). Here nothing else books meanwhile.
@@ -76,19 +69,11 @@ async function traffic(a: string, b: string) {
  */
 async function heldPaymentSettled(sellerId: string) {
   const { order } = await underpaidOrder(sellerId);
-  const file = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      settledOn: '2026-12-03',
-      only: [order.voucher.cip],
-      faults: { amount: { [order.voucher.cip]: '150.00' } },
-    }),
+  const file = await report({
+    only: [order.voucher.cip],
+    faults: { amount: { [order.voucher.cip]: '150.00' } },
   });
-  const imported = await api<{ counts: Record<string, number> }>('POST', '/v1/settlements', {
-    rawBody: Buffer.from(await file.arrayBuffer()),
-    headers: { 'content-type': 'text/csv' },
-  });
+  const imported = await importReport(file.bytes);
   expect(imported.status, JSON.stringify(imported.body)).toBe(201);
   expect(imported.body.counts.amount_mismatch).toBe(1);
 }
