@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEntryEntity } from '#contract/entities/journal-entry';
 import { handler as acceptLatePayment } from '#handlers/accept-late-payment.handler';
 import { run as applyPaymentRun } from '#handlers/apply-payment.handler';
 import { handler as cancelOrder } from '#handlers/cancel-order.handler';
@@ -14,19 +16,21 @@ import { handler as webhookEndpoints } from '#handlers/webhook-endpoints.handler
 import { expireDueOrders } from '#jobs/expire-orders';
 import { FUNCTIONS, type FunctionName } from '#lib/topology';
 import type { Order } from '#model/order';
-import { sqs } from '#platform/aws';
+import { settlementIdFor } from '#model/settlement';
+import { dynamo, sqs } from '#platform/aws';
 import { advanceClock, now } from '#platform/clock';
-import { config, resetConfigForTests } from '#platform/config';
+import { config, resetConfigForTests, tableName } from '#platform/config';
 import { pspProvider } from '#psp/index';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
+import { getSettlement, listLines } from '#store/settlements-repository';
 import { listEndpoints } from '#store/webhook-endpoints-repository';
 import { bankDestination as destination, orderRequest, sandbox, stack, TEST_CCI } from '../support/api';
 import { endCoolingOff } from '../support/cooling-off';
-import { type FaultPlan, installFaultInjector, recordCalls } from '../support/faults';
+import { type FaultPlan, installFaultInjector, recordCalls, TRANSACTION_CALL } from '../support/faults';
 import { TEST_CREDENTIALS } from '../support/global-stack';
 import { type Answer, callRoute } from '../support/in-process';
 import { useOwnTable } from '../support/own-table';
@@ -35,7 +39,8 @@ import { useOwnTable } from '../support/own-table';
  * Crash at every write boundary (decision 71). Each flow is run once cleanly, counting the calls
  * it makes to DynamoDB, SQS and the PSP; then, for every n of those calls, on fresh data, with the
  * n-th call failing — before it is sent, after it succeeded (its answer lost), or after it
- * succeeded with the invocation dying there (nothing after it reaches the outside) — followed by
+ * succeeded with the invocation dying there (nothing after it reaches the outside), and each
+ * DynamoDB transaction also cancelled by a conflict with another writer (nothing written) — followed by
  * the retries a client or trigger makes (same Idempotency-Key; after a dead invocation's lock has
  * lapsed). Every run must end in the clean run's state: each effect exactly once, and the ledger
  * whole (trial balance 0, each seller's balance = Σ its ledger lines).
@@ -479,6 +484,86 @@ const flows: Flow<any>[] = [
     },
   } satisfies Flow<{ sellers: string[]; order: Order; raw: string }>,
   {
+    name: 'settlement import: a paid order and its second payment, held in suspense',
+    fn: 'settlements',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      const order = await placeOrder(sellers);
+      const paid = await sandbox<{ operationNumber: string }>(
+        'POST',
+        `/_sandbox/cips/${order.voucher.cip}/pay`,
+        {
+          notify: false,
+        },
+      );
+      ok(await applyPayment(paidRecord(order, Number(paid.body.operationNumber))), 'pay');
+      // The buyer paid the same CIP again: a duplicate_payment anomaly, its cash in suspense.
+      const second = String(operation++);
+      ok(await applyPayment(paidRecord(order, Number(second))), 'pay again');
+      const report = await fetch(`${stack().sandboxUrl}/_sandbox/settlements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ settledOn: now().toISOString().slice(0, 10), only: [order.voucher.cip] }),
+      });
+      // PagoEfectivo settles both operations: the sandbox's line, and the same for the second.
+      const [header, line] = (await report.text()).trim().split(/\r?\n/);
+      const secondLine = line?.replace(/^(\d+);(\d+);/, (_, cip: string) => `${cip};${second};`);
+      const file = `${header}\r\n${line}\r\n${secondLine}\r\n`;
+      const settlementId = settlementIdFor(createHash('sha256').update(file).digest('hex'));
+      return { sellers, order, operations: [paid.body.operationNumber, second], file, settlementId };
+    },
+    // The finance tool posts the same file again until the import answers as completed.
+    act: (ctx) =>
+      callRoute('settlements', settlements, {
+        method: 'POST',
+        resource: '/v1/settlements',
+        rawBody: ctx.file,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    // 202: not finished in the request's time (post the same file again to resume).
+    finished: async (answer) => answer.status === 200 || answer.status === 201,
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx, last) => {
+      const settlement = await getSettlement(ctx.settlementId);
+      const order = await getOrder(ctx.order.id, true);
+      const lines = (await listLines(ctx.settlementId, { limit: 10 })).items;
+      const entries = await Promise.all(
+        ctx.operations.map((operationNumber) =>
+          dynamo().send(
+            new GetCommand({
+              TableName: tableName(),
+              Key: journalEntryEntity.key(`settlement:${ctx.order.voucher.cip}:${operationNumber}`),
+              ConsistentRead: true,
+            }),
+          ),
+        ),
+      );
+      return {
+        answer: last.body?.id === ctx.settlementId,
+        settlement: { status: settlement?.status, counts: settlement?.counts },
+        lines: lines.map(
+          (line) => `${line.line} ${line.outcome} held:${line.suspenseAnomalyId !== undefined}`,
+        ),
+        // The order's settlement and the held cash's arrival, each booked once (one entry per id).
+        entries: entries.map(({ Item }) =>
+          Item
+            ? Object.fromEntries(
+                (Item.lines as { account: string; amount: number }[]).map((l) => [l.account, l.amount]),
+              )
+            : undefined,
+        ),
+        order: orderShape(order),
+        orderSettled: order?.settlement?.id === ctx.settlementId,
+      };
+    },
+  } satisfies Flow<{
+    sellers: string[];
+    order: Order;
+    operations: string[];
+    file: string;
+    settlementId: string;
+  }>,
+  {
     name: 'cancel order',
     fn: 'cancel-order',
     setup: async () => ({ order: await placeOrder([newSeller(), newSeller()]) }),
@@ -647,9 +732,11 @@ describe('a crash at every write boundary, then the client retries', () => {
     async (_name, flow) => {
       const clean = await cleanRun(flow);
       expect(clean.calls.length).toBeGreaterThan(0);
-      const plans = Array.from({ length: clean.calls.length }, (_, i) =>
-        MODES.map((mode) => ({ ...mode, at: i + 1 })),
-      ).flat();
+      // Every call fails in each mode; every transaction is also cancelled by a conflict, once.
+      const plans: FaultPlan[] = clean.calls.flatMap((call, i) => [
+        ...MODES.map((mode) => ({ ...mode, at: i + 1 })),
+        ...(call === TRANSACTION_CALL ? [{ when: 'conflict' as const, crash: false, at: i + 1 }] : []),
+      ]);
       // Fresh data for every run, made a few at a time up front (nothing is faulted yet, and the
       // clock has not moved); the faulted runs then go one by one.
       const contexts: unknown[] = [];
