@@ -113,7 +113,7 @@ export class ServiceStack extends PartedStack {
     }
 
     const fn = (name: FunctionName) => this.fn(name);
-    new JobTriggers(this, 'JobTriggers', {
+    const triggers = new JobTriggers(this, 'JobTriggers', {
       stage,
       config,
       stateful,
@@ -149,6 +149,7 @@ export class ServiceStack extends PartedStack {
       config,
       stateful,
       api: this.api,
+      reportUploadRule: triggers.reportUploadRule,
       functions: this.functions,
       fn,
       subscriptions: alarmSubscriptionsFor(config, {

@@ -85,7 +85,11 @@ export interface StageConfig {
   api: {
     /** Per API key (the usage plan every key joins): steady requests/s and burst. */
     clientThrottle: { rateLimit: number; burstLimit: number };
-    /** The whole stage, all clients together (protects the table and the PSP from a stampede). */
+    /**
+     * Each method's limit, all clients together (API Gateway's stage `MethodSettings` for `/*`: a
+     * default every method gets, not one ceiling for the whole stage), so no one operation's
+     * stampede reaches the table or the PSP unchecked.
+     */
     apiThrottle: { rateLimit: number; burstLimit: number };
     /** How long API Gateway caches an authorizer decision per key (revocation delay). */
     authorizerCacheTtl: Duration;

@@ -307,6 +307,10 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     rawNotifications: 'write',
     psp: 'signatureKey',
     sendsTo: 'payment-notifications',
+    // Guaranteed, not only capped: with the account's pool shared, create-order waiting on a slow
+    // PagoEfectivo (20 s timeout) could take every unit, and API Gateway answers a throttled
+    // Lambda with 500 — to the PSP posting a payment. 50 at ~50 ms each is ~1,000 notifications/s.
+    reservedConcurrency: 50,
   },
   'apply-payment': {
     entry: 'functions/handlers/apply-payment.handler.ts',

@@ -15,6 +15,7 @@ export const METRIC_NAMES = [
   'OrphanWalletOrderNotCancelled',
   // Incoming PSP notifications (notifications/ingest-notification.ts)
   'NotificationAccepted',
+  'WalletNotificationAccepted',
   'NotificationRejected',
   'NotificationSignatureRejected',
   // Payments applied (payments/, jobs/)

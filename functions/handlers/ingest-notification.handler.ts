@@ -1,6 +1,7 @@
 import { ingestNotification } from '#notifications/ingest-notification';
 import { UnauthorizedError } from '#platform/errors';
 import { header, httpHandler, rawBody } from '#platform/http';
+import { logger } from '#platform/powertools';
 import { routeTo } from '#platform/router';
 import { culqiConfigured, culqiCredentials } from '#psp/culqi/credentials';
 import { isValidCulqiWebhookAuth } from '#psp/culqi/webhook-auth';
@@ -51,10 +52,16 @@ export const run = routeTo('ingest-notification', {
   },
   'POST /webhooks/culqi': async (event) => {
     const body = rawBody(event);
-    // Culqi signs nothing (decision 105): basic auth where the stage sets it; the processor reads
+    // Culqi signs nothing (decision 105): basic auth, required (decision 130); the processor reads
     // the named order back from Culqi's API, so a body alone can never pay an order.
     if (!culqiConfigured()) throw new UnauthorizedError('This stage takes no Culqi notifications.');
     const credentials = await culqiCredentials();
+    if (credentials.webhookUser === undefined || credentials.webhookPassword === undefined) {
+      // Refused below like a wrong password (and counted: the signature alarms page), said here.
+      logger.error(
+        'Culqi notification refused: the Culqi secret has no webhookUser/webhookPassword; set the pair there and on the CulqiPanel webhook',
+      );
+    }
     const authorization = header(event, 'authorization');
     const { notificationId } = await ingestNotification(body, {
       provider: 'culqi',

@@ -73,6 +73,12 @@ export async function ingestNotification(
       new SendMessageCommand({ QueueUrl: env.PAYMENT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
     ),
   ]);
-  metrics.addMetric('NotificationAccepted', MetricUnit.Count, 1);
+  // The stage's voucher provider's notifications only: the "notifications silent" heartbeat is
+  // about cash payments reaching us, and a wallet's (or anyone's) traffic must not keep it quiet.
+  metrics.addMetric(
+    provider === env.PSP_PROVIDER ? 'NotificationAccepted' : 'WalletNotificationAccepted',
+    MetricUnit.Count,
+    1,
+  );
   return { notificationId };
 }

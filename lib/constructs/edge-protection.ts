@@ -27,6 +27,12 @@ const visibility = (metricName: string) => ({
   metricName,
 });
 
+/** The stage's web ACL (its name is the `WebACL` dimension of its CloudWatch metrics). */
+export const webAclName = (stage: string) => `pagoefectivo-${stage}-api`;
+
+/** The rules that can refuse a request on the PSP notification routes (each one's metric name). */
+export const PSP_ROUTE_RULES = ['psp-routes-rate-per-ip', 'psp-notifications-from-psp-only'] as const;
+
 /** The managed common rule set's label for a request without a User-Agent header. */
 export const NO_USER_AGENT_LABEL = 'awswaf:managed:aws:core-rule-set:NoUserAgent_Header';
 
@@ -40,7 +46,8 @@ const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
  * AWS WAF in front of the API stage: AWS's managed common and known-bad-inputs rule groups, a
  * rate limit per IP on the buyer's public routes, a looser one on the rest of the API, a flood
  * guard far above any PSP's volume on the PSP notification routes, an optional allowlist of the
- * PSPs' addresses for those routes, and bodies over 8 KB left to the functions' own limits (the
+ * PSPs' addresses for those routes (which the managed rule groups do not inspect: their
+ * signature is checked before anything reads them), and bodies over 8 KB left to the functions' own limits (the
  * managed rule that blocks them would refuse settlement reports). The PSP routes are never in
  * a per-IP rule sized for people, and a notification without a User-Agent is not refused (we do
  * not know that PagoEfectivo or dLocal send one): refusing a notification delays a payment until
@@ -80,6 +87,14 @@ export class EdgeProtection extends Construct {
     });
     /** The PSP notification routes (both providers), exactly: the route ends the path. */
     const pspRoutes = anyOf(PSP_NOTIFICATION_PATHS.map((path) => pathMatch('ENDS_WITH', path)));
+    /**
+     * Where AWS's managed rule groups look. Not at the PSP routes: a notification is verified by its
+     * signature over the raw bytes before anything reads it, and its body carries the marketplace's
+     * own free text (dLocal's and Culqi's `description` is the order's concept) — a concept that
+     * looked like cross-site scripting or a path to the managed body rules would have every
+     * notification of that payment refused 403, and the payment stay unapplied until polled.
+     */
+    const notPspRoutes = not(pspRoutes);
     /** The buyer's voucher page, its status and the widget script (the contract's buyer routes). */
     const buyerRoutes = anyOf(BUYER_PATH_PREFIXES.map((prefix) => pathMatch('CONTAINS', prefix)));
     const rateLimited = {
@@ -113,6 +128,7 @@ export class EdgeProtection extends Construct {
           managedRuleGroupStatement: {
             vendorName: 'AWS',
             name: 'AWSManagedRulesCommonRuleSet',
+            scopeDownStatement: notPspRoutes,
             // Settlement reports (up to 4 MB) and notifications are bodies our functions bound themselves.
             excludedRules: [{ name: 'SizeRestrictions_BODY' }],
             // Counted (labelled) here, blocked below everywhere but on the PSP routes.
@@ -140,7 +156,11 @@ export class EdgeProtection extends Construct {
         priority: 20,
         overrideAction: { none: {} },
         statement: {
-          managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name: 'AWSManagedRulesKnownBadInputsRuleSet',
+            scopeDownStatement: notPspRoutes,
+          },
         },
         visibilityConfig: visibility('aws-known-bad-inputs'),
       },
@@ -171,7 +191,7 @@ export class EdgeProtection extends Construct {
         visibilityConfig: visibility('api-rate-per-ip'),
       },
       {
-        name: 'psp-routes-rate-per-ip',
+        name: PSP_ROUTE_RULES[0],
         priority: 50,
         action: rateLimited,
         statement: {
@@ -181,7 +201,7 @@ export class EdgeProtection extends Construct {
             scopeDownStatement: pspRoutes,
           },
         },
-        visibilityConfig: visibility('psp-routes-rate-per-ip'),
+        visibilityConfig: visibility(PSP_ROUTE_RULES[0]),
       },
     ];
     if (props.pspSourceCidrs?.length) {
@@ -193,7 +213,7 @@ export class EdgeProtection extends Construct {
       });
       // First of all: a PSP route from anywhere else is refused before any other rule counts it.
       rules.push({
-        name: 'psp-notifications-from-psp-only',
+        name: PSP_ROUTE_RULES[1],
         priority: 5,
         action: forbidden,
         statement: {
@@ -201,11 +221,11 @@ export class EdgeProtection extends Construct {
             statements: [pspRoutes, not({ ipSetReferenceStatement: { arn: allowed.attrArn } })],
           },
         },
-        visibilityConfig: visibility('psp-notifications-from-psp-only'),
+        visibilityConfig: visibility(PSP_ROUTE_RULES[1]),
       });
     }
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
-      name: `pagoefectivo-${props.stage}-api`,
+      name: webAclName(props.stage),
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       rules,
@@ -231,7 +251,7 @@ export class EdgeProtection extends Construct {
           ),
         },
       },
-      visibilityConfig: visibility(`pagoefectivo-${props.stage}-api`),
+      visibilityConfig: visibility(webAclName(props.stage)),
     });
     new CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stageArn,

@@ -25,10 +25,13 @@ export interface JobTriggersProps {
  * StackPart: its resources keep the logical ids they had when the stack made them.
  */
 export class JobTriggers extends StackPart {
+  /** The rule that starts a report's reconciliation (its failed deliveries are alarmed). */
+  readonly reportUploadRule: Rule;
+
   constructor(scope: Construct, id: string, props: JobTriggersProps) {
     super(scope, id);
     buildJobSchedules(this, props);
-    buildReportUploadTrigger(this, props);
+    this.reportUploadRule = buildReportUploadTrigger(this, props);
   }
 }
 
@@ -39,37 +42,7 @@ export class JobTriggers extends StackPart {
  */
 function buildJobSchedules(scope: Construct, props: JobTriggersProps): void {
   const { stage, config, stateful, fn } = props;
-  const lima = (at: { hour: number; minute: number }, hours = String(at.hour)) =>
-    ScheduleExpression.cron({
-      minute: String(at.minute),
-      hour: hours,
-      timeZone: TimeZone.AMERICA_LIMA,
-    });
-  /** Each job's expression and its period (how old a run may be before the next supersedes it). */
-  const timing: Record<JobName, { expression: ScheduleExpression; period: Duration }> = {
-    'sync-pending': {
-      expression: ScheduleExpression.rate(config.jobs.syncPendingEvery),
-      period: config.jobs.syncPendingEvery,
-    },
-    'expire-orders': {
-      expression: ScheduleExpression.rate(config.jobs.expireOrdersEvery),
-      period: config.jobs.expireOrdersEvery,
-    },
-    'check-unsettled': { expression: lima(config.jobs.checkUnsettledAt), period: Duration.days(1) },
-    // Hourly from the first run to 23:xx: a payout run cut short continues within the hour.
-    'create-payouts': {
-      expression: lima(config.jobs.createPayoutsAt, `${config.jobs.createPayoutsAt.hour}-23`),
-      period: Duration.hours(1),
-    },
-    'remind-expiring': {
-      expression: ScheduleExpression.rate(config.jobs.remindExpiringEvery),
-      period: config.jobs.remindExpiringEvery,
-    },
-    'ledger-integrity': {
-      expression: ScheduleExpression.rate(config.jobs.ledgerIntegrityEvery),
-      period: config.jobs.ledgerIntegrityEvery,
-    },
-  };
+  const timing = jobTiming(config);
   const rates = Object.fromEntries(
     Object.entries(timing).map(([name, { period }]) => [name, period]),
   ) as Record<JobName, Duration>;
@@ -115,12 +88,67 @@ function buildJobSchedules(scope: Construct, props: JobTriggersProps): void {
   }
 }
 
+/** A Lima wall-clock time (EventBridge Scheduler runs daily jobs in America/Lima, not UTC). */
+const lima = (at: { hour: number; minute: number }, hours = String(at.hour)) =>
+  ScheduleExpression.cron({ minute: String(at.minute), hour: hours, timeZone: TimeZone.AMERICA_LIMA });
+
+/** When a job runs: its schedule expression and period, and whether it runs around the clock. */
+export interface JobTiming {
+  expression: ScheduleExpression;
+  /** How old a run may be before the next one supersedes it. */
+  period: Duration;
+  /** Invoked every period, day and night (a rate): its silence can be alarmed (ServiceMonitoring). */
+  steady: boolean;
+}
+
+/**
+ * Each job's timing in a stage: a rate, or — for the daily ones — a Lima wall-clock time (a rate of
+ * a day would run at whatever hour it was deployed).
+ */
+export function jobTiming(config: StageConfig): Record<JobName, JobTiming> {
+  return {
+    'sync-pending': {
+      expression: ScheduleExpression.rate(config.jobs.syncPendingEvery),
+      steady: true,
+      period: config.jobs.syncPendingEvery,
+    },
+    'expire-orders': {
+      expression: ScheduleExpression.rate(config.jobs.expireOrdersEvery),
+      steady: true,
+      period: config.jobs.expireOrdersEvery,
+    },
+    // Once a day: its silence would need an alarm window longer than CloudWatch's one day.
+    'check-unsettled': {
+      expression: lima(config.jobs.checkUnsettledAt),
+      period: Duration.days(1),
+      steady: false,
+    },
+    // Hourly from the first run to 23:xx: a payout run cut short continues within the hour.
+    'create-payouts': {
+      expression: lima(config.jobs.createPayoutsAt, `${config.jobs.createPayoutsAt.hour}-23`),
+      period: Duration.hours(1),
+      // Not at night: no heartbeat.
+      steady: false,
+    },
+    'remind-expiring': {
+      expression: ScheduleExpression.rate(config.jobs.remindExpiringEvery),
+      steady: true,
+      period: config.jobs.remindExpiringEvery,
+    },
+    'ledger-integrity': {
+      expression: ScheduleExpression.rate(config.jobs.ledgerIntegrityEvery),
+      steady: true,
+      period: config.jobs.ledgerIntegrityEvery,
+    },
+  };
+}
+
 /**
  * A report uploaded to the bucket (S3 → EventBridge, default bus) starts its reconciliation.
  * A run cut short by the timeout throws; Lambda's async retries resume it (same SHA-256, same
  * settlement); what still fails lands in the jobs DLQ, which is alarmed.
  */
-function buildReportUploadTrigger(scope: Construct, props: JobTriggersProps): void {
+function buildReportUploadTrigger(scope: Construct, props: JobTriggersProps): Rule {
   const { stateful, reportsBucketName, fn } = props;
   const reconcile = fn('reconcile-upload');
   reconcile.configureAsyncInvoke({
@@ -128,7 +156,7 @@ function buildReportUploadTrigger(scope: Construct, props: JobTriggersProps): vo
     maxEventAge: Duration.hours(6),
     onFailure: new SqsDestination(stateful.jobsDeadLetterQueue),
   });
-  new Rule(scope, 'settlement-report-uploaded', {
+  return new Rule(scope, 'settlement-report-uploaded', {
     description: 'A settlement report was uploaded: reconcile it',
     eventPattern: {
       source: ['aws.s3'],
@@ -139,7 +167,9 @@ function buildReportUploadTrigger(scope: Construct, props: JobTriggersProps): vo
       },
     },
     // No DLQ on the rule itself: its queue policy would make the stateful stack reference this
-    // one (a cycle). Delivery to Lambda is retried; failed runs reach the jobs DLQ (above).
+    // one (a cycle). Delivery to Lambda is retried; failed runs reach the jobs DLQ (above), and a
+    // delivery that failed every retry is dropped by EventBridge: ServiceMonitoring alarms on the
+    // rule's FailedInvocations.
     targets: [new LambdaFunctionTarget(reconcile, { retryAttempts: 4 })],
   });
 }

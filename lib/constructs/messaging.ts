@@ -65,12 +65,16 @@ export class Messaging extends StackPart {
 
     this.eventBus = new EventBus(this, 'EventBus', { eventBusName: physicalName('events', stage) });
     // Every event the bus carries, replayable into it (e.g. to a rule a marketplace adds later).
-    this.eventBus.archive('Archive', {
+    const archive = this.eventBus.archive('Archive', {
       archiveName: physicalName('events-archive', stage),
       description: `Every PagoEfectivo marketplace event (${stage})`,
       eventPattern: { source: ['pagoefectivo.marketplace'] },
       retention: Duration.days(config.data.eventArchiveDays),
     });
+    // Kept like the table and the queues (CloudFormation deletes by default): the archive is the
+    // only replay source the bus's consumers have.
+    this.eventBus.applyRemovalPolicy(config.data.removalPolicy);
+    archive.applyRemovalPolicy(config.data.removalPolicy);
     this.streamFailureQueue = new Queue(this, 'stream-failures', {
       queueName: physicalName('stream-failures', stage),
       encryption: QueueEncryption.SQS_MANAGED,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -15,14 +15,17 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { MetricName } from '#contract/metrics';
 import type { AlarmSubscription, Stage, StageConfig } from '../stage-config';
 import type { StatefulStack } from '../stateful-stack';
-import { type FunctionName, QUEUES, SERVICE } from '../topology';
+import { type FunctionName, QUEUES, SCHEDULES, SERVICE } from '../topology';
 import { AlarmTopic } from './alarm-topic';
+import { PSP_ROUTE_RULES, webAclName } from './edge-protection';
+import { jobTiming } from './job-triggers';
 import type { ServiceFunction } from './service-function';
 import { StackPart } from './stack-part';
 
@@ -37,15 +40,27 @@ export const metricDimensions = (provider: StageConfig['psp']['provider']) => ({
   provider,
 });
 
-/** 1 in a minute when a queue's visible count rose (a new message), else 0. */
+/**
+ * 1 in a minute when a queue's visible count rose (a new message), else 0. A queue idle for 6 h
+ * "sleeps" and publishes nothing until a message wakes it (SQS developer guide, "Monitoring Amazon
+ * SQS queues using CloudWatch"): the gap is filled with 0, so the first message after a quiet spell
+ * is a rise too — DIFF over the raw series has no earlier point for it and would never fire.
+ */
 function messagesArrived(visible: Metric): MathExpression {
   return new MathExpression({
-    expression: 'IF(DIFF(visible) > 0, 1, 0)',
+    expression: 'IF(DIFF(FILL(visible, 0)) > 0, 1, 0)',
     usingMetrics: { visible },
     period: Duration.minutes(1),
     label: `${visible.metricName} rose`,
   });
 }
+
+/**
+ * For the alarms on a DLQ's minute metrics: any one minute of the last 15 breaching. A queue woken
+ * from sleep publishes its metrics up to 15 minutes late (SQS developer guide), so a one-minute
+ * window could have moved past the minute its first message is counted in before the point lands.
+ */
+const LATE_QUEUE_DATA = { evaluationPeriods: 15, datapointsToAlarm: 1 } as const;
 
 /**
  * One of our Powertools metrics, summed per 5 minutes, with the stage's dimensions. Only a name the
@@ -67,6 +82,7 @@ interface MonitoringProps {
   config: StageConfig;
   stateful: StatefulStack;
   api: RestApi;
+  reportUploadRule: Rule;
   functions: ReadonlyMap<FunctionName, ServiceFunction>;
   fn: (name: FunctionName) => IFunction;
 }
@@ -108,7 +124,7 @@ function buildAlarms(
   scope: Construct,
   props: MonitoringProps & { topic: Topic },
 ): { alarms: Alarm[]; composite: CompositeAlarm } {
-  const { stage, config, stateful, api, functions, fn, topic } = props;
+  const { stage, config, stateful, api, reportUploadRule, functions, fn, topic } = props;
   const dimensions = metricDimensions(config.psp.provider);
   const appMetric = appMetricIn(dimensions);
   const all: Alarm[] = [];
@@ -120,7 +136,12 @@ function buildAlarms(
     props: ConstructorParameters<typeof Alarm>[2],
     options: { moneyAtRisk?: boolean; pages?: boolean } = {},
   ) => {
-    const created = new Alarm(scope, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props });
+    // Named as docs/runbook.md names it: the page's subject is the runbook row to open.
+    const created = new Alarm(scope, id, {
+      alarmName: `pagoefectivo-${stage}-${id}`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...props,
+    });
     if (options.moneyAtRisk) moneyAtRisk.push(created);
     // Paging only: a return to OK would be a second message for one incident.
     if (options.pages !== false) created.addAlarmAction(action);
@@ -145,7 +166,7 @@ function buildAlarms(
         ),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
+        ...LATE_QUEUE_DATA,
       },
       // A notification we could not apply is a payment not on its order.
       spec.name === 'payment-notifications' ? money : {},
@@ -179,7 +200,7 @@ function buildAlarms(
       }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      ...LATE_QUEUE_DATA,
     },
     money,
   );
@@ -193,7 +214,7 @@ function buildAlarms(
     }),
     threshold: 0,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
+    ...LATE_QUEUE_DATA,
   });
   alarm('dispatcher-lagging', {
     alarmDescription: 'The outbox dispatcher is more than 5 minutes behind the table stream.',
@@ -236,6 +257,25 @@ function buildAlarms(
       'PSP notifications with a wrong or missing signature: a forgery attempt or a secret mismatch with the provider.',
     metric: appMetric('NotificationSignatureRejected'),
     threshold: 5,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
+  // Below the rate above, a wrong secret (the random one a deploy starts with, or a rotation the
+  // provider did not get) refuses every notification of a quiet merchant without ever reaching 5
+  // in 5 minutes: an hour of rejections and no notification accepted is that, at any volume.
+  alarm('notifications-all-rejected', {
+    alarmDescription:
+      'For an hour every PSP notification was refused for its signature and none accepted: the secret we verify with is not the provider\'s (docs/runbook.md, "notification-signature-failures").',
+    metric: new MathExpression({
+      expression: 'IF(FILL(rejected, 0) >= 1 AND FILL(accepted, 0) == 0, 1, 0)',
+      usingMetrics: {
+        rejected: appMetric('NotificationSignatureRejected').with({ period: Duration.hours(1) }),
+        accepted: appMetric('NotificationAccepted').with({ period: Duration.hours(1) }),
+      },
+      period: Duration.hours(1),
+      label: 'notifications refused, none accepted',
+    }),
+    threshold: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
   });
@@ -337,6 +377,85 @@ function buildAlarms(
       money,
     );
   }
+  // A safety net that stops being invoked (a schedule disabled or deleted, its role broken by a
+  // later change) emits nothing: its own alarms, all on metrics it emits, would read the silence as
+  // fine. Each job invoked around the clock is alarmed on having no invocation for three periods.
+  const timing = jobTiming(config);
+  for (const spec of SCHEDULES) {
+    const { period, steady } = timing[spec.name];
+    if (!steady) continue;
+    const alarmPeriod = Duration.seconds(Math.max(300, period.toSeconds()));
+    alarm(
+      `${spec.name}-not-running`,
+      {
+        alarmDescription: `${spec.name} has not been invoked for ${(3 * alarmPeriod.toSeconds()) / 60} min: its schedule is disabled, deleted or cannot invoke it (docs/runbook.md, "A job stopped running").`,
+        metric: fn(spec.function).metricInvocations({ period: alarmPeriod, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        // No data at all is the silence this alarm is for.
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+      money,
+    );
+  }
+  alarm(
+    'settlement-upload-undelivered',
+    {
+      alarmDescription:
+        "An uploaded settlement report's event could not be delivered to reconcile-upload after every retry (EventBridge dropped it): the report is not reconciled. Post it again (docs/runbook.md).",
+      metric: new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: reportUploadRule.ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    },
+    money,
+  );
+  // Reserved concurrency guarantees the intake its units and caps it there; a throttle is a PSP's
+  // notification answered 500 (retried by the PSP, but nobody is told the intake is saturated), or
+  // every API request refused at the authorizer.
+  for (const name of ['ingest-notification', 'authorizer'] as const) {
+    alarm(`${name}-throttled`, {
+      alarmDescription: `${name} invocations are throttled (API Gateway answers them 500): raise its reserved concurrency or the account's quota (docs/runbook.md, "api-5xx").`,
+      metric: fn(name).metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+  }
+  // The PSP told no at our own edge: its notifications delayed until sync-pending polls, and no
+  // 5xx for api-5xx to count. Only the edge's own rules on those routes can refuse them (the
+  // managed groups do not inspect them): the flood guard, and the PSP address allowlist if set.
+  alarm('psp-notifications-blocked-at-edge', {
+    alarmDescription:
+      'AWS WAF refused requests on the PSP notification routes (flood guard or address allowlist): if they are the PSP\'s, its payments are not reaching us (docs/runbook.md, "The PSP is refused at the edge").',
+    metric: new MathExpression({
+      expression: PSP_ROUTE_RULES.map((_, i) => `FILL(m${i}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(
+        PSP_ROUTE_RULES.map((rule, i) => [
+          `m${i}`,
+          new Metric({
+            namespace: 'AWS/WAFV2',
+            metricName: 'BlockedRequests',
+            dimensionsMap: { WebACL: webAclName(stage), Region: Stack.of(scope).region, Rule: rule },
+            statistic: 'Sum',
+            period: Duration.minutes(5),
+          }),
+        ]),
+      ),
+      period: Duration.minutes(5),
+      label: 'PSP route requests blocked by WAF',
+    }),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  });
   alarm('api-5xx', {
     alarmDescription: 'The API answers 5xx (PSP outage or our fault).',
     metric: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -416,8 +535,9 @@ function buildDashboard(
       api.metricLatency({ period: Duration.minutes(5), statistic: 'p50' }),
       api.metricLatency({ period: Duration.minutes(5), statistic: 'p99' }),
     ]),
-    graph('PagoEfectivo notifications in', [
+    graph('PSP notifications in', [
       appMetric('NotificationAccepted'),
+      appMetric('WalletNotificationAccepted'),
       appMetric('NotificationRejected'),
       notifications.queue.metricApproximateAgeOfOldestMessage(maximum),
       notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),

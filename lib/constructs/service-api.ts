@@ -218,7 +218,9 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
     stage,
     stageArn: api.deploymentStage.stageArn,
     publicRoutesPerIpPer5Min: config.api.edge.publicRoutesPerIpPer5Min,
-    apiPerIpPer5Min: config.api.edge.apiPerIpPer5Min,
+    // Never below what one key's usage plan allows in 5 minutes: a marketplace backend behind one
+    // address would otherwise be refused by the WAF (429 rate_limited) at a fraction of its plan.
+    apiPerIpPer5Min: Math.max(config.api.edge.apiPerIpPer5Min, config.api.clientThrottle.rateLimit * 300),
     pspRoutesPerIpPer5Min: config.api.edge.pspRoutesPerIpPer5Min,
     ...(config.api.edge.pspSourceCidrs ? { pspSourceCidrs: config.api.edge.pspSourceCidrs } : {}),
   });

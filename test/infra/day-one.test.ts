@@ -126,6 +126,37 @@ describe('the WAF and the PSPs', () => {
     });
   });
 
+  it("lets AWS's managed rule groups inspect everything but the PSP routes, whose signature is their gate", () => {
+    const [acl] = Object.values(prodJson.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
+    const managed = (
+      (acl?.Properties.Rules ?? []) as { Name: string; Statement: Record<string, Record<string, unknown>> }[]
+    )
+      .filter((rule) => 'ManagedRuleGroupStatement' in rule.Statement)
+      .map((rule) => rule.Statement.ManagedRuleGroupStatement);
+    expect(managed).toHaveLength(2);
+    for (const group of managed) {
+      const scope = JSON.stringify(group?.ScopeDownStatement);
+      expect(scope, String(group?.Name)).toMatch(/^\{"NotStatement"/);
+      for (const route of PSP_NOTIFICATION_PATHS) expect(scope).toContain(route);
+    }
+  });
+
+  it("never refuses a client's own backend at the WAF below what its key's usage plan allows", () => {
+    for (const stage of STAGES) {
+      const template = stage === 'prod' ? prod : synthStage(stage);
+      const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>);
+      const apiRule = (
+        (acl?.Properties.Rules ?? []) as {
+          Name: string;
+          Statement: { RateBasedStatement?: { Limit: number } };
+        }[]
+      ).find((rule) => rule.Name === 'api-rate-per-ip');
+      expect(apiRule?.Statement.RateBasedStatement?.Limit, stage).toBeGreaterThanOrEqual(
+        STAGE_CONFIG[stage].api.clientThrottle.rateLimit * 300,
+      );
+    }
+  });
+
   it('with an allowlist, lets the PSPs through first and refuses any other address on both routes, however spelled', () => {
     const stack = new Stack(new App({ outdir: mkdtempSync(join(synthRoot, 'edge-')) }), 'Edge');
     new EdgeProtection(stack, 'Edge', {
@@ -173,13 +204,14 @@ describe('every incident pages', () => {
   it('states for each alarm what makes it fire: new occurrences, not a state that lasts for days', () => {
     const stated: [RegExp, string][] = [
       // A rise of the DLQ's visible count: a message arrived (SQS's redrive is not in NumberOfMessagesSent).
+      // A queue asleep after 6 idle hours publishes nothing: the gap is 0, so its first message rises.
       [
         /^paymentnotificationsdlqnotempty/,
-        'IF(DIFF(visible) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
+        'IF(DIFF(FILL(visible, 0)) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
       ],
       [
         /^webhookdeliveriesdlqnotempty/,
-        'IF(DIFF(visible) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
+        'IF(DIFF(FILL(visible, 0)) > 0, 1, 0) of ApproximateNumberOfMessagesVisible > 0',
       ],
       // Failure destinations send: each failed job run, each abandoned stream batch.
       [/^jobsdlqnotempty/, 'Sum NumberOfMessagesSent > 0'],
@@ -192,6 +224,16 @@ describe('every incident pages', () => {
         `Maximum FinalCheckFailingSeconds ≥ ${STAGE_CONFIG.prod.alarms.finalCheckAfter.toSeconds()}`,
       ],
       [/^notificationsignaturefailures/, 'Sum NotificationSignatureRejected ≥ 5'],
+      // A wrong secret at any volume: an hour of rejections, none accepted.
+      [
+        /^notificationsallrejected/,
+        'IF(FILL(rejected, 0) >= 1 AND FILL(accepted, 0) == 0, 1, 0) of NotificationSignatureRejected ≥ 1',
+      ],
+      // A job around the clock that stopped being invoked (missing data breaches).
+      [/^[a-z]+notrunning[0-9A-F]{8}$/, 'Sum Invocations < 1'],
+      [/^settlementuploadundelivered/, 'Sum FailedInvocations ≥ 1'],
+      [/^[a-z]+throttled[0-9A-F]{8}$/, 'Sum Throttles ≥ 1'],
+      [/^pspnotificationsblockedatedge/, 'FILL(m0, 0) + FILL(m1, 0) of BlockedRequests ≥ 1'],
       [/^paymentanomalies/, 'Sum PaymentAnomaly ≥ 1'],
       [/^ledgerintegritydifferences/, 'Maximum LedgerIntegrityDifferences ≥ 1'],
       [/^refundsoverdue/, 'Maximum RefundsOverdue ≥ 1'],
@@ -242,6 +284,48 @@ describe('every incident pages', () => {
     // Every other alarm pages on its own too; the composite is the dashboard's summary.
     for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topic }]);
     expect(composite?.Properties.AlarmActions).toBeUndefined();
+  });
+
+  it("sees the first dead letter after a quiet spell: a sleeping queue's gap is 0, and a point up to 15 min late still lands in the window", () => {
+    const dlqAlarms = alarms.filter(([id]) =>
+      /^(paymentnotificationsdlqnotempty|webhookdeliveriesdlqnotempty|jobsdlqnotempty|streamdispatchfailures)/.test(
+        id,
+      ),
+    );
+    expect(dlqAlarms).toHaveLength(4);
+    for (const [id, alarm] of dlqAlarms) {
+      expect(alarm.Properties, id).toMatchObject({ EvaluationPeriods: 15, DatapointsToAlarm: 1 });
+    }
+  });
+
+  it('pages when a job run around the clock stops being invoked, and when a report upload is never delivered', () => {
+    const steady = ['sync-pending', 'expire-orders', 'remind-expiring', 'ledger-integrity'];
+    const heartbeats = alarms.filter(([id]) => /notrunning[0-9A-F]{8}$/.test(id));
+    expect(heartbeats.map(([, alarm]) => alarm.Properties.AlarmName).sort()).toEqual(
+      steady.map((job) => `pagoefectivo-prod-${job}-not-running`).sort(),
+    );
+    for (const [id, alarm] of heartbeats) {
+      // No data at all is the silence: missing points breach.
+      expect(alarm.Properties, id).toMatchObject({ TreatMissingData: 'breaching', EvaluationPeriods: 3 });
+      // CloudWatch evaluates at most a day: every window fits.
+      expect(Number(alarm.Properties.Period) * 3, id).toBeLessThanOrEqual(86_400);
+    }
+    const [upload] = alarms.filter(([id]) => id.startsWith('settlementuploadundelivered'));
+    expect(JSON.stringify(upload?.[1].Properties.Dimensions)).toContain('settlementreportuploaded');
+  });
+
+  it('names every alarm as docs/runbook.md does, and the runbook has a row for each', () => {
+    const runbook = readFileSync(join(__dirname, '../../docs/runbook.md'), 'utf8');
+    const rows = new Set([...runbook.matchAll(/^\| `([^`]+)`/gm)].map((match) => match[1]));
+    const families = [/-errors$/, /-throttled$/, /-not-running$/];
+    const missing = [...alarms, ['composite', composite] as const].flatMap(([id, alarm]) => {
+      const name = String(alarm?.Properties.AlarmName ?? '').replace(/^pagoefectivo-prod-/, '');
+      if (name === '') return [`${id}: no AlarmName`];
+      const family = families.find((pattern) => pattern.test(name));
+      const row = family ? `<function>${name.match(family)?.[0]}` : name;
+      return rows.has(row) ? [] : [`${name} (row \`${row}\`)`];
+    });
+    expect(missing).toEqual([]);
   });
 
   it('arms notifications-silent only when the stage is live (decision 83)', () => {

@@ -511,6 +511,27 @@ describe('stateful resources per stage', () => {
     });
   });
 
+  it('retains every stateful resource outside dev, the event bus and its archive (the only replay source) included', () => {
+    for (const stage of ['staging', 'prod'] as const) {
+      const resources = Object.entries(
+        (synthesized[stage].stateful.toJSON() as { Resources: Record<string, Resource> }).Resources,
+      );
+      const kept = (type: string) => resources.filter(([, resource]) => resource.Type === type);
+      for (const type of [
+        'AWS::DynamoDB::Table',
+        'AWS::SQS::Queue',
+        'AWS::Events::EventBus',
+        'AWS::Events::Archive',
+        'AWS::SecretsManager::Secret',
+        'AWS::S3::Bucket',
+      ]) {
+        expect(kept(type).length, `${stage} ${type}`).toBeGreaterThan(0);
+        for (const [id, resource] of kept(type))
+          expect(resource.DeletionPolicy, `${stage} ${id}`).toBe('Retain');
+      }
+    }
+  });
+
   it('dev may be torn down; staging is retained without deletion protection', () => {
     const [devTable] = Object.values(
       synthesized.dev.stateful.findResources('AWS::DynamoDB::Table') as Record<string, Resource>,

@@ -117,6 +117,8 @@ export function evaluateBurst(template: { Resources: Record<string, Json> }, req
     if ('ManagedRuleGroupStatement' in statement) {
       const group = statement.ManagedRuleGroupStatement as Json;
       if (group.Name !== 'AWSManagedRulesCommonRuleSet') continue;
+      // A group with a scope-down statement inspects only the requests it matches.
+      if (group.ScopeDownStatement !== undefined && !matches(group.ScopeDownStatement as Json)) continue;
       const lacksUserAgent = !Object.keys(request.headers).some(
         (name) => name.toLowerCase() === 'user-agent',
       );

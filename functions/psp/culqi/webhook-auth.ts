@@ -2,16 +2,18 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CulqiCredentials } from './credentials';
 
 /**
- * Culqi signs no notification; CulqiPanel can send a webhook with HTTP basic authentication, and
- * when the stage sets that pair (`webhookUser`/`webhookPassword`) a notification without it is
- * refused here. Either way the notification only names an order, whose state is then read from
- * Culqi's API (decision 105): a forged body can make us look, never make us apply.
+ * Culqi signs no notification; CulqiPanel sends its webhook with HTTP basic authentication, the pair
+ * set there and in the stage's Culqi secret (`webhookUser`/`webhookPassword`). Without that pair
+ * every notification is refused: accepted unauthenticated, anyone's POST would be stored for the
+ * raw-notification retention, page on-call as an unreadable notification, and count as a
+ * notification received (decision 130). The notification only names an order, whose state is then
+ * read from Culqi's API (decision 105): even an authenticated body can make us look, never apply.
  */
 export function isValidCulqiWebhookAuth(
   credentials: CulqiCredentials,
   authorization: string | undefined,
 ): boolean {
-  if (credentials.webhookUser === undefined || credentials.webhookPassword === undefined) return true;
+  if (credentials.webhookUser === undefined || credentials.webhookPassword === undefined) return false;
   const expected = Buffer.from(
     `Basic ${Buffer.from(`${credentials.webhookUser}:${credentials.webhookPassword}`).toString('base64')}`,
   );
