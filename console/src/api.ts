@@ -38,7 +38,14 @@ export interface Page<T> {
 export async function api<T>(
   method: string,
   path: string,
-  init: { body?: unknown; raw?: BodyInit; accept?: string; contentType?: string } = {},
+  init: {
+    body?: unknown;
+    raw?: BodyInit;
+    accept?: string;
+    contentType?: string;
+    /** Sent as `Idempotency-Key`: the same attempt sent again is answered, not done twice. */
+    idempotencyKey?: string;
+  } = {},
 ): Promise<T> {
   const session = currentSession();
   if (!config || !session) {
@@ -49,6 +56,7 @@ export async function api<T>(
     authorization: `Bearer ${session.accessToken}`,
     accept: init.accept ?? 'application/json',
   };
+  if (init.idempotencyKey !== undefined) headers['idempotency-key'] = init.idempotencyKey;
   let body: BodyInit | undefined;
   if (init.raw !== undefined) {
     body = init.raw;

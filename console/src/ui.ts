@@ -134,6 +134,8 @@ export function ProblemNotice(props: { error: unknown; listed?: string[] }): VNo
 // ---------- drafts: what a person typed survives a trip to the sign-in page ----------
 
 const DRAFT_PREFIX = 'console.draft.';
+/** A form's submission in flight (its Idempotency-Key), beside its draft. */
+const ATTEMPT_PREFIX = 'console.attempt.';
 
 export function useDraft<T extends Record<string, string>>(
   key: string,
@@ -184,7 +186,15 @@ export function ActionForm(props: {
   id: string;
   fields: FieldSpec[];
   submitLabel: string;
-  onSubmit: (values: Record<string, string>, files: Record<string, File | undefined>) => Promise<void>;
+  /**
+   * `attempt`: an id for this submission, the same when it is sent again after an answer that was
+   * lost (a network error or a 5xx, the page reloaded meanwhile): pass it as the Idempotency-Key.
+   */
+  onSubmit: (
+    values: Record<string, string>,
+    files: Record<string, File | undefined>,
+    attempt: string,
+  ) => Promise<void>;
   onDone?: () => void;
   intro?: ComponentChildren;
 }): VNode {
@@ -219,12 +229,22 @@ export function ActionForm(props: {
     setFailure(undefined);
     if (Object.keys(local).length > 0) return;
     setBusy(true);
+    // Kept beside the draft until the API has answered this attempt: a request whose answer never
+    // came (the network, a 5xx) may have been done, so sending it again must say it is the same
+    // one — a refund requested twice is money paid twice. Any answer the API did give (done, or a
+    // problem) ends the attempt: the next submission, perhaps edited, is a new one.
+    const attemptStorage = ATTEMPT_PREFIX + props.id;
+    const attempt = sessionStorage.getItem(attemptStorage) ?? crypto.randomUUID();
+    sessionStorage.setItem(attemptStorage, attempt);
     try {
-      await props.onSubmit(values, files);
+      await props.onSubmit(values, files, attempt);
+      sessionStorage.removeItem(attemptStorage);
       clear();
       setDone(true);
       props.onDone?.();
     } catch (error) {
+      if ((error instanceof ApiProblem && error.problem.status < 500) || error instanceof SignInNeeded)
+        sessionStorage.removeItem(attemptStorage);
       if (error instanceof ApiProblem && error.problem.errors?.length) {
         // Beside the field each names; what names none (a report's `line 2: Monto`) listed with
         // its own name. Every one is shown: two on one field are both there.

@@ -30,9 +30,10 @@ export const GROUP_SCOPES: Record<Exclude<ConsoleGroup, 'seller'>, readonly Scop
     'anomalies:write',
   ],
   // Answers buyers and sellers: finds orders, acts on them (cancel, extend, risk review), requests
-  // refunds (finance approves), redelivers webhooks (`webhooks:manage` is the scope that route
-  // needs; it also covers endpoint changes — scopes are per route, decision 108).
-  support: ['orders:read', 'orders:write', 'ledger:read', 'events:read', 'refunds:write', 'webhooks:manage'],
+  // refunds (finance approves), redelivers webhooks — but never creates, re-points, rotates or
+  // deletes the marketplace's endpoints (`webhooks:manage`): whoever holds that can redirect every
+  // `order.paid` and read each event's buyer data at a URL of their own (decision 131).
+  support: ['orders:read', 'orders:write', 'ledger:read', 'events:read', 'refunds:write', 'events:redeliver'],
   admin: ['admin'],
 };
 

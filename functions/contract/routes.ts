@@ -59,6 +59,7 @@ export const SCOPES = [
   'anomalies:write',
   'webhooks:manage',
   'events:read',
+  'events:redeliver',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -98,9 +99,18 @@ export function scopeOf(method: string, path: string): Scope | undefined {
   return ROUTES.find((route) => route.method === method && route.path === path)?.scope;
 }
 
+/**
+ * Scopes that include another: a key that manages webhook endpoints may redeliver their events
+ * (redelivery was part of `webhooks:manage` before `events:redeliver` existed, decision 131: keys
+ * issued then keep it).
+ */
+const IMPLIED_BY: Partial<Record<Scope, Scope>> = { 'events:redeliver': 'webhooks:manage' };
+
 /** Whether a key with `granted` scopes may use a route needing `needed`. */
 export function grants(granted: readonly string[], needed: Scope | undefined): boolean {
-  return needed === undefined || granted.includes('admin') || granted.includes(needed);
+  if (needed === undefined || granted.includes('admin') || granted.includes(needed)) return true;
+  const implying = IMPLIED_BY[needed];
+  return implying !== undefined && granted.includes(implying);
 }
 
 /**
@@ -418,7 +428,7 @@ const ROUTE_TABLE = [
     path: '/v1/events/{id}/redeliver',
     function: 'events',
     auth: 'apiKey',
-    scope: 'webhooks:manage',
+    scope: 'events:redeliver',
   },
   { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'none' },
   // The buyer's side: public, the token in the URL is the secret (functions/voucher-page).

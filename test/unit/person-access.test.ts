@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_SCOPES, personAccess } from '#contract/people';
+import { grants, ROUTES } from '#contract/routes';
 import { SCOPES } from '#lib/topology';
 import { looksLikeJwt, PersonTokenRejected, personOf } from '#platform/person-token';
 
@@ -11,9 +12,20 @@ describe('a person’s groups as API scopes (decision 108)', () => {
     expect(personAccess(['support'], undefined).scopes).not.toContain('refunds:approve');
     expect(personAccess(['finance'], undefined).scopes).toContain('refunds:approve');
     const both = personAccess(['support', 'finance'], undefined).scopes;
-    expect(both).toEqual(expect.arrayContaining(['refunds:approve', 'webhooks:manage', 'orders:write']));
+    expect(both).toEqual(expect.arrayContaining(['refunds:approve', 'events:redeliver', 'orders:write']));
     expect(new Set(both).size).toBe(both.length);
     expect(personAccess(['admin'], undefined)).toEqual({ scopes: ['admin'] });
+  });
+
+  it("lets support redeliver webhooks but never manage the marketplace's endpoints (decision 131)", () => {
+    const support = personAccess(['support'], undefined).scopes;
+    expect(grants(support, 'events:redeliver')).toBe(true);
+    expect(grants(support, 'webhooks:manage')).toBe(false);
+    for (const route of ROUTES.filter((candidate) => candidate.path.startsWith('/v1/webhook-endpoints')))
+      expect(grants(support, route.scope), `${route.method} ${route.path}`).toBe(false);
+    // A key issued with webhooks:manage before events:redeliver existed still redelivers.
+    expect(grants(['webhooks:manage'], 'events:redeliver')).toBe(true);
+    expect(grants(['events:redeliver'], 'webhooks:manage')).toBe(false);
   });
 
   it('gives nothing to unknown groups or none', () => {

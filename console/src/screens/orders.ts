@@ -251,8 +251,9 @@ export function OrderPage(props: { id: string }) {
                 apiField: 'body.destination.documentNumber',
               },
             ]}
-            onSubmit=${async (values: Record<string, string>) => {
+            onSubmit=${async (values: Record<string, string>, _files: unknown, attempt: string) => {
               await api('POST', `/v1/orders/${order.id}/refunds`, {
+                idempotencyKey: attempt,
                 body: {
                   amount: Number(values.amount),
                   reason: values.reason,

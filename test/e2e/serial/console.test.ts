@@ -387,6 +387,52 @@ describe('the console in a real browser (Chromium)', () => {
     }
   });
 
+  it('a refund request whose answer was lost, sent again, is one refund: the same attempt carries the same Idempotency-Key', async () => {
+    const order = await paidOrder({
+      amount: 20000,
+      splits: [{ sellerId: 'seller-a', amount: 20000, fee: 2000 }],
+    });
+    const { page, problems } = await pageAs(
+      { sub: `s-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
+      stack().apiKey,
+    );
+    // The first POST reaches the API and is done there; its answer never reaches the page.
+    const keys: string[] = [];
+    let lost = false;
+    await page.route(`**/v1/orders/${order.id}/refunds`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${consoleUrl()}#/pedidos/${order.id}`);
+    await page.getByText('Solicitar reembolso', { exact: true }).first().click();
+    await page.getByLabel(/^Monto/).fill('5000');
+    await page.getByLabel('CCI').fill(bankDestination.cci);
+    await page.getByLabel('Titular').fill(bankDestination.holderName);
+    await page.getByLabel('Documento del comprador (N.º)').fill(bankDestination.documentNumber);
+    const submit = page.getByRole('button', { name: 'Solicitar reembolso' });
+    await submit.click();
+    await page.locator('form.action-form [role="alert"]').first().waitFor();
+    // What the person typed is still there; they send it again.
+    expect(await page.getByLabel(/^Monto/).inputValue()).toBe('5000');
+    await submit.click();
+    await expect.poll(() => keys.length).toBe(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    await expect
+      .poll(
+        async () =>
+          (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body.items.length,
+      )
+      .toBe(1);
+    // The next request from the same form is a new attempt.
+    await page.close();
+    expect(problems.filter((problem) => !problem.includes('refunds'))).toEqual([]);
+  });
+
   it("shows an order's events on its page, and redelivers one", async () => {
     const order = await paidOrder();
     const { page, problems } = await pageAs(admin(), stack().apiKey, 360);
