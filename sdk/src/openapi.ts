@@ -7035,7 +7035,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `webhooks:manage` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
+            /** @description The API key lacks the scope `events:redeliver` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
