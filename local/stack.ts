@@ -23,6 +23,7 @@ import { resetDlocalForTests } from '#psp/dlocal/index';
 import { resetPspProviderForTests } from '#psp/index';
 import { resetPagoEfectivoForTests } from '#psp/pagoefectivo/index';
 import { storeApiKey } from '#store/api-keys';
+import { VoucherPageSettingsSchema } from '#voucher-page/settings';
 import { type ApiServer, type LocalRoute, startApiServer } from './api-server';
 import {
   CONSOLE_AUDIENCE,
@@ -138,7 +139,26 @@ function localCursorKey(dataDir: string | undefined): string {
   return key;
 }
 
+/**
+ * The voucher page's settings (MARKETPLACE_NAME), checked before anything starts: with a value the
+ * page would refuse, the stack would report healthy and answer every buyer's page 500.
+ */
+function localVoucherPageSettings(): { marketplaceName: string; whereToPayUrl: string } {
+  const settings = {
+    marketplaceName: process.env.MARKETPLACE_NAME ?? 'Mercado Local',
+    whereToPayUrl: 'https://www.pagoefectivo.pe/',
+  };
+  const parsed = VoucherPageSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    throw new Error(
+      `MARKETPLACE_NAME is not a name the voucher page can show: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const voucherPage = localVoucherPageSettings();
   const log = options.log ?? (() => undefined);
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -269,10 +289,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CONSOLE_CLIENT_ID,
       CONSOLE_AUDIENCE,
       CONSOLE_USAGE_KEY: 'usage_console_local_people',
-      VOUCHER_PAGE: JSON.stringify({
-        marketplaceName: process.env.MARKETPLACE_NAME ?? 'Mercado Local',
-        whereToPayUrl: 'https://www.pagoefectivo.pe/',
-      }),
+      VOUCHER_PAGE: JSON.stringify(voucherPage),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: sqs.endpoint,
       AWS_REGION: 'us-east-1',

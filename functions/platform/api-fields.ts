@@ -15,15 +15,26 @@ import { schema } from './schema';
  * field is multi-line, and so the Unicode line and paragraph separators U+2028/U+2029), bidi
  * embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F,
  * U+061C: "Trojan Source" reordering of what a reader sees), and characters that show as nothing
- * (zero-width space, soft hyphen, word joiner and invisible operators, the BOM): a name or concept
- * that looks the same on a screen must be the same text. Zero-width (non-)joiners stay: emoji
- * sequences and Persian script need them.
+ * (Unicode's default-ignorable code points: zero-width space, soft hyphen, word joiner, the BOM,
+ * Hangul fillers, tag characters…): a name or concept that looks the same on a screen must be the
+ * same text, and a name made of fillers is no name. Zero-width (non-)joiners and variation
+ * selectors stay: emoji sequences and Persian script need them.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]/;
 const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-const INVISIBLE = /[\u00AD\u200B\u2060-\u2064\uFEFF]/;
+/**
+ * Unicode's default-ignorable code points (what renders as nothing: zero-width space, soft hyphen,
+ * word joiner, the BOM, Hangul fillers, tag characters, the combining grapheme joiner, …) and the
+ * interlinear annotation characters — less what real text needs to show as meant: zero-width
+ * (non-)joiners, variation selectors (emoji and ideographic variants) and Mongolian's free
+ * variation selectors.
+ */
+const INVISIBLE =
+  /(?![\u200C\u200D\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}])[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/u;
+/** An emoji subdivision flag (🏴 England, Scotland, Wales): the one use of tag characters. */
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
 
 /** Why `text` is refused, or undefined when it is fine. */
 export function textProblem(text: string, options: { multiline?: boolean } = {}): string | undefined {
@@ -33,8 +44,8 @@ export function textProblem(text: string, options: { multiline?: boolean } = {})
       ? 'Control characters are not allowed (tab and line breaks are).'
       : 'Control characters (including tabs and line breaks) are not allowed.';
   if (BIDI_CONTROL.test(text)) return 'Bidirectional marks, overrides and isolates are not allowed.';
-  if (INVISIBLE.test(text))
-    return 'Invisible characters (zero-width space, soft hyphen, word joiner, byte order mark) are not allowed.';
+  if (INVISIBLE.test(text.replace(EMOJI_TAG_SEQUENCE, '\u{1F3F4}')))
+    return 'Invisible characters (zero-width space, soft hyphen, word joiner, byte order mark, fillers, tag characters) are not allowed.';
   return undefined;
 }
 

@@ -1,13 +1,16 @@
 // zod/mini: the voucher page reads it at init and loads no other zod (decision 57).
 import * as z from 'zod/mini';
 import '#platform/zod-english';
+import { plainText } from '#platform/api-fields';
 import { config } from '#platform/config';
 import { schema } from '#platform/schema';
 import type { VoucherPageSettings } from './view';
 
 export const VoucherPageSettingsSchema = /* @__PURE__ */ schema(() =>
   z.object({
-    marketplaceName: z.string().check(z.minLength(1), z.maxLength(80)),
+    // Shown to every buyer beside our own words: free text like any the API takes (no bidi
+    // override running into the page's sentence, no invisible characters).
+    marketplaceName: plainText({ min: 1, max: 80 }),
     whereToPayUrl: z.url({ protocol: /^https$/ }),
   }),
 );

@@ -20,6 +20,7 @@ import {
 import { settlementConfigSchema } from '#model/settlement-config';
 import { parseWalletFees } from '#model/wallet-fees';
 import { CONFIG_VARIABLES, config, resetConfigForTests } from '#platform/config';
+import { VoucherPageSettingsSchema } from '#voucher-page/settings';
 import { BUILD_DIR } from '../../scripts/build-functions';
 import { lambdaEnvironments } from '../../scripts/lambda-environments';
 import { evaluateBurst } from '../support/waf-evaluator';
@@ -427,9 +428,16 @@ describe('every stage setting reaches its functions', () => {
           expect(parsed.success, `${stage} ${name}`).toBe(true);
           checked += 1;
         }
+        // The voucher page reads its settings with the first buyer's page: a name it would refuse
+        // would have every page answer 500 (outside test 6, decision 131).
+        if (environment.VOUCHER_PAGE !== undefined) {
+          const parsed = VoucherPageSettingsSchema.safeParse(JSON.parse(environment.VOUCHER_PAGE));
+          expect(parsed.success, `${stage} ${name}`).toBe(true);
+          checked += 1;
+        }
       }
     }
-    expect(checked).toBeGreaterThan(STAGES.length * 2);
+    expect(checked).toBeGreaterThan(STAGES.length * 3);
   });
 
   it("gives every function each stage setting its code reads, with the stage's value", () => {

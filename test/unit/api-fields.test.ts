@@ -28,6 +28,17 @@ describe('free text from marketplaces', () => {
     ['a zero-width space', 'A\u200Bna'],
     ['a soft hyphen', 'A\u00ADna'],
     ['a word joiner', 'A\u2060na'],
+    // Default-ignorable code points an outside tester got through (decision 131).
+    ['tag characters (hidden ASCII)', 'Pre\u{E0041}\u{E0042}Post'],
+    ['a Hangul filler', 'Pre\u3164Post'],
+    ['a Hangul choseong filler', 'Pre\u115FPost'],
+    ['a halfwidth Hangul filler', 'Pre\uFFA0Post'],
+    ['a name of fillers only', '\u3164\u3164'],
+    ['a Mongolian vowel separator', 'A\u180Ena'],
+    ['a combining grapheme joiner', 'A\u034Fna'],
+    ['a Khmer inherent vowel', 'A\u17B4na'],
+    ['a deprecated format character', 'A\u206Ana'],
+    ['an interlinear annotation anchor', 'A\uFFF9na'],
   ])('refuses %s', (_what, text) => {
     expect(name.safeParse(text).success).toBe(false);
   });
@@ -50,6 +61,12 @@ describe('free text from marketplaces', () => {
     expect(name.parse('¡Añejo! 👟')).toBe('¡Añejo! 👟');
     // A family emoji is four people held together by zero-width joiners.
     expect(name.parse('👨\u200D👩\u200D👧')).toBe('👨\u200D👩\u200D👧');
+    // Variation selectors (a red heart, not a black one) and a subdivision flag's tag characters.
+    expect(name.parse('❤\uFE0F')).toBe('❤\uFE0F');
+    const wales = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}';
+    expect(name.parse(wales)).toBe(wales);
+    // Persian's zero-width non-joiner.
+    expect(name.parse('می\u200Cخواهم')).toBe('می\u200Cخواهم');
   });
 });
 

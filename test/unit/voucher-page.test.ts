@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type Order, type StoredPaymentOption } from '#model/order';
 import { COPY_ES_PE, type VoucherCopy } from '#voucher-page/copy.es-PE';
 import { renderNotFoundPage, renderVoucherPage, VOUCHER_PAGE_CSP } from '#voucher-page/render';
+import { VoucherPageSettingsSchema } from '#voucher-page/settings';
 import {
   displayedStatus,
   formatAmount,
@@ -299,5 +300,18 @@ describe('ways to pay: cash and wallet options', () => {
     expect(view.paymentOptions).toEqual([
       expect.objectContaining({ method: 'cash', payable: true, cip: order().voucher.cip }),
     ]);
+  });
+});
+
+describe("the page's settings (MARKETPLACE_NAME)", () => {
+  const settings = (marketplaceName: string) =>
+    VoucherPageSettingsSchema.safeParse({ marketplaceName, whereToPayUrl: 'https://www.pagoefectivo.pe/' });
+
+  it('takes a name as free text: no bidi override to run into the sentence after it, nothing invisible, 80 at most', () => {
+    expect(settings('Mercado Local 🛍️').success).toBe(true);
+    expect(settings('Tienda \u202Eabc').success).toBe(false);
+    expect(settings('Tienda\u3164').success).toBe(false);
+    expect(settings('x'.repeat(81)).success).toBe(false);
+    expect(settings('x'.repeat(80)).success).toBe(true);
   });
 });
