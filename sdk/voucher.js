@@ -1,9 +1,9 @@
-/*! pe-voucher 1.2.0 */
+/*! pe-voucher 1.3.0 */
 (function () {
   if (customElements.get('pe-voucher')) return;
   var script = document.currentScript;
   var defaultBase = script && script.src ? new URL('..', script.src).href : location.origin + '/';
-  var css = ".pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;\n  font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:var(--ink);\n  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}\n.pe-voucher h1{font-size:1.5em;margin:0}\n.pe-voucher .greeting{margin:.25em 0 0}\n.pe-voucher h2,.pe-voucher h3{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n.pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}\n.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.5em .75em;margin:.5em 0 1em;\n  display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .75em}\n.pe-voucher .status h2{margin:0}\n.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}\n.pe-voucher .status-message{flex-basis:100%;margin:0;font-size:.875em}\n.pe-voucher .option{border:2px solid var(--line);border-radius:.5em;padding:.25em .75em .75em;margin:1em 0}\n.pe-voucher .option-head{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 .75em}\n.pe-voucher .option-head h2{margin:.5em 0 .25em;color:var(--ink)}\n.pe-voucher .option-badge{margin:0;font-weight:700;font-size:.875em}\n.pe-voucher [data-option-state=paid] .option-badge{color:#1e6b32}\n.pe-voucher .facts{display:block;margin:0}\n.pe-voucher .facts>div{margin:.25em 0}\n.pe-voucher .facts dt{font-size:.875em}\n.pe-voucher .note{font-size:.875em;margin:.25em 0}\n.pe-voucher .qr svg{display:block;width:100%;max-width:16em;height:auto;margin:.5em 0}\n.pe-voucher a.button{display:inline-block;font-weight:700;padding:.6em 1em;border-radius:.5em;background:var(--ink);color:#fff;text-decoration:none;min-height:44px;box-sizing:border-box}\n@media (max-width:47.99em){.pe-voucher .wide-only{display:none}}\n@media (min-width:48em){.pe-voucher .narrow-only{display:none}}\n.pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}\n.pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,\n.pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}\n.pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}\n.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}\n.pe-voucher dt{color:var(--muted)}\n.pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n.pe-voucher .amount{font-size:1.5em;font-weight:800}\n.pe-voucher .deadline-text{font-size:1.125em;font-weight:800;color:var(--accent)}\n.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}\n.pe-voucher .cip{font:800 2em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}\n.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}\n.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}\n.pe-voucher button.secondary{background:#fff;color:var(--ink)}\n.pe-voucher a{color:#0b4f9c}\n.pe-voucher ol{padding-left:1.25em}\n.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}\n.pe-voucher [hidden]{display:none!important}\n@media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}\n  .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}";
+  var css = ".pe-voucher{--ink:#1a1a1a;--muted:#4a4a4a;--line:#d0d0d0;--accent:#7a1f00;--paper:#fff;\n  font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;color:var(--ink);\n  background:var(--paper);max-width:36em;margin:0 auto;padding:1em}\n.pe-voucher h1{font-size:1.5em;margin:0}\n.pe-voucher .greeting,.pe-voucher .marketplace,.pe-voucher .status-message{overflow-wrap:anywhere}\n.pe-voucher .greeting{margin:.25em 0 0}\n.pe-voucher h2,.pe-voucher h3{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\n.pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}\n.pe-voucher .status{border:2px solid var(--line);border-radius:.5em;padding:.5em .75em;margin:.5em 0 1em;\n  display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .75em}\n.pe-voucher .status h2{margin:0}\n.pe-voucher .badge{display:inline-block;font-weight:700;font-size:1.125em;margin:0}\n.pe-voucher .status-message{flex-basis:100%;margin:0;font-size:.875em}\n.pe-voucher .option{border:2px solid var(--line);border-radius:.5em;padding:.25em .75em .75em;margin:1em 0}\n.pe-voucher .option-head{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 .75em}\n.pe-voucher .option-head h2{margin:.5em 0 .25em;color:var(--ink)}\n.pe-voucher .option-badge{margin:0;font-weight:700;font-size:.875em}\n.pe-voucher [data-option-state=paid] .option-badge{color:#1e6b32}\n.pe-voucher .facts{display:block;margin:0}\n.pe-voucher .facts>div{margin:.25em 0}\n.pe-voucher .facts dt{font-size:.875em}\n.pe-voucher .note{font-size:.875em;margin:.25em 0}\n.pe-voucher .qr svg{display:block;width:100%;max-width:16em;height:auto;margin:.5em 0}\n.pe-voucher a.button{display:inline-block;font-weight:700;padding:.6em 1em;border-radius:.5em;background:var(--ink);color:#fff;text-decoration:none;min-height:44px;box-sizing:border-box}\n@media (max-width:47.99em){.pe-voucher .wide-only{display:none}}\n@media (min-width:48em){.pe-voucher .narrow-only{display:none}}\n.pe-voucher[data-status=PENDING_PAYMENT] .status{border-color:#8a5a00;background:#fff8e6}\n.pe-voucher[data-status=PAID] .status,.pe-voucher[data-status=FULFILLED] .status,\n.pe-voucher[data-status=PAID_LATE] .status{border-color:#1e6b32;background:#ecf8ef}\n.pe-voucher[data-status=EXPIRED] .status,.pe-voucher[data-status=CANCELLED] .status{border-color:#a61b1b;background:#fdeeee}\n.pe-voucher dl{display:grid;grid-template-columns:auto 1fr;gap:.25em 1em;margin:0}\n.pe-voucher dt{color:var(--muted)}\n.pe-voucher dd{margin:0;font-weight:600;overflow-wrap:anywhere}\n.pe-voucher .amount{font-size:1.5em;font-weight:800}\n.pe-voucher .deadline-text{font-size:1.125em;font-weight:800;color:var(--accent)}\n.pe-voucher .countdown{font-variant-numeric:tabular-nums;font-weight:600;margin:.25em 0}\n.pe-voucher .cip{font:800 2em/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.08em;margin:.25em 0;overflow-wrap:anywhere}\n.pe-voucher .barcode svg{display:block;width:100%;max-width:28em;height:auto;margin:.5em 0}\n.pe-voucher button{font:inherit;font-weight:700;padding:.6em 1em;border-radius:.5em;border:2px solid var(--ink);background:var(--ink);color:#fff;cursor:pointer;min-height:44px}\n.pe-voucher button.secondary{background:#fff;color:var(--ink)}\n.pe-voucher a{color:#0b4f9c}\n.pe-voucher ol{padding-left:1.25em}\n.pe-voucher footer{margin-top:2em;color:var(--muted);font-size:.875em}\n.pe-voucher [hidden]{display:none!important}\n@media print{.pe-voucher button,.pe-voucher .countdown,.pe-voucher .no-print{display:none!important}\n  .pe-voucher{max-width:none;padding:0}.pe-voucher .status{background:none}}";
   var sheet = null;
   function styles() {
     if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); }
@@ -68,9 +68,12 @@
       this.announced = {};
       this.loads = 0;
     }
-    connectedCallback() { this.load(); }
-    disconnectedCallback() { this.stop(); }
-    attributeChangedCallback(name, before, after) { if (this.isConnected && before !== after) this.load(); }
+    // Upgrading an element already in the page fires attributeChangedCallback for its attributes,
+    // then connectedCallback: only the latter loads, so the voucher is fetched (and an error
+    // announced) once; a later change of token or api-base loads again.
+    connectedCallback() { this.connected = true; this.load(); }
+    disconnectedCallback() { this.connected = false; this.stop(); }
+    attributeChangedCallback(name, before, after) { if (this.connected && before !== after) this.load(); }
     stop() {
       this.timers.forEach(clearInterval);
       this.timers = [];
@@ -89,12 +92,15 @@
         })
         .then(function (view) { if (load === self.loads) self.render(view); })
         .catch(function (error) {
+          if (load !== self.loads) return;
           self.dispatchEvent(new CustomEvent('pe-voucher:error', { bubbles: true, composed: true, detail: { message: String(error) } }));
         });
     }
     render(view) {
       var self = this, labels = view.labels, root = this.shadowRoot;
       this.stop();
+      // How far the device's clock is from ours: the countdown is ours, not the phone's.
+      this.skew = view.serverTime ? Date.parse(view.serverTime) - Date.now() : 0;
       root.textContent = '';
       var main = el('section', 'pe-voucher');
       main.setAttribute('data-status', view.status);
@@ -118,20 +124,22 @@
         function fact(label, className, text, whilePayable) {
           var row = facts.appendChild(el('div'));
           row.appendChild(el('dt', '', label));
-          row.appendChild(el('dd', className, text));
+          var value = row.appendChild(el('dd', className, text));
           if (whilePayable) payable.push(row);
+          return value;
         }
         fact(labels.amountLabel, 'amount', option.amountText, false);
         if (option.payable) {
           if (option.cip) fact(labels.cipLabel, 'cip', option.cip, true);
-          fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
+          var deadline = fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
           var codes = section.appendChild(el('div'));
           payable.push(codes);
-          countdowns.push({ node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt });
+          var countdown = { node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt };
+          countdowns.push(countdown);
           if (option.method === 'cash') self.cashCodes(codes, view, option);
           else self.walletCodes(codes, labels, option);
         }
-        options[option.id] = { section: section, badge: optionBadge, payable: payable };
+        options[option.id] = { section: section, badge: optionBadge, payable: payable, deadline: deadline, countdown: countdown };
       });
       var about = main.appendChild(el('dl'));
       about.appendChild(el('dt', '', labels.conceptLabel));
@@ -139,7 +147,7 @@
       if (view.payable) {
         var tick = function () {
           countdowns.forEach(function (countdown) {
-            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - Date.now(), labels.countdownUnits) });
+            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - (Date.now() + self.skew), labels.countdownUnits) });
           });
         };
         tick();
@@ -196,6 +204,7 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (view) {
           if (!view) return;
+          if (view.serverTime) self.skew = Date.parse(view.serverTime) - Date.now();
           main.setAttribute('data-status', view.status);
           badge.textContent = view.statusLabel;
           message.textContent = view.statusMessage;
@@ -206,6 +215,9 @@
             if (!option) { shown.section.hidden = true; return; }
             shown.section.setAttribute('data-option-state', option.status);
             shown.badge.textContent = option.statusLabel;
+            // An extended deadline shows without reload.
+            if (shown.deadline && option.deadlineText) shown.deadline.textContent = option.deadlineText;
+            if (shown.countdown && option.expiresAt) shown.countdown.expiresAt = option.expiresAt;
             if (!option.payable || !view.payable) shown.payable.forEach(function (node) { node.hidden = true; });
           });
           if (!view.payable) self.stop();

@@ -31,6 +31,9 @@ export const VoucherOptionStatusSchema = /* @__PURE__ */ schema(() =>
       statusLabel: z.string().meta({ description: 'e.g. "Pendiente de pago", "Pagado".' }),
       payable: z.boolean().meta({ description: 'Only then are its codes (CIP, barcode, QR, link) given.' }),
       expiresAt: z.iso.datetime().meta({ description: "This option's own deadline." }),
+      deadlineText: z.string().meta({
+        description: 'The deadline in words, Lima time (e.g. "Paga antes del viernes 4 de diciembre a las 12:07 p. m."): an extended deadline shows without reload.',
+      }),
     })
     .meta({ id: 'VoucherOptionStatus' }),
 );
@@ -40,7 +43,6 @@ export const VoucherOptionViewSchema = /* @__PURE__ */ schema(() =>
     provider: z.string(),
     title: z.string().meta({ description: 'e.g. "Paga en efectivo", "Paga con Yape o Plin".' }),
     amountText: z.string(),
-    deadlineText: z.string(),
     cip: z.string().optional().meta({ description: 'Cash, while payable.' }),
     barcodeSvg: z
       .string()
@@ -70,6 +72,13 @@ export const VoucherStatusViewSchema = /* @__PURE__ */ schema(() =>
         .meta({ description: 'The code can still be paid (only then are CIP and barcode shown).' }),
       paid: z.boolean().meta({ description: "The buyer's money reached us." }),
       expiresAt: z.iso.datetime(),
+      intro: z.string().meta({
+        description: 'The sentence under the status for this status, e.g. "Tu compra en … está pagada."',
+      }),
+      serverTime: z.iso.datetime().meta({
+        description:
+          "Our clock when this was answered: countdowns count from it, not from the device's clock (a phone's may be minutes off).",
+      }),
       paymentOptions: z.array(VoucherOptionStatusSchema).meta({
         description: 'The ways this order can be paid, cash first; one (cash) on orders made before wallets.',
       }),

@@ -19,6 +19,8 @@ export const COPY_ES_PE = {
   introChoose: 'Elige cómo pagar para completar tu compra en {marketplace}.',
   /** Once the money is in, nothing is left to choose or pay: the intro says so (live, without reload). */
   introPaid: 'Tu compra en {marketplace} está pagada. No necesitas pagar de nuevo.',
+  /** Paid after the deadline: the money arrived, the order is still to be confirmed (or refunded). */
+  introPaidLate: 'Recibimos tu pago para {marketplace}. No necesitas pagar de nuevo.',
   /** Expired or cancelled: no code on the page can be paid any more. */
   introEnded: 'Este pedido de {marketplace} ya no se puede pagar.',
   amountLabel: 'Monto a pagar',

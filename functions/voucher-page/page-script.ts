@@ -14,10 +14,14 @@ export const VOUCHER_PAGE_SCRIPT = `
   var data = JSON.parse(document.getElementById('voucher-data').textContent);
 ${BROWSER_HELPERS}
   var countdowns = root.querySelectorAll('[data-countdown]');
+  // How far the device's clock is from ours (a phone's may be minutes off): the countdown is ours.
+  var skew = 0;
+  function synchronise(serverTime) { if (serverTime) skew = Date.parse(serverTime) - Date.now(); }
+  synchronise(data.serverTime);
   function tick() {
     for (var i = 0; i < countdowns.length; i++) {
       var expiresAt = Date.parse(countdowns[i].getAttribute('data-expires-at'));
-      countdowns[i].textContent = fill(data.countdown, { remaining: remaining(expiresAt - Date.now(), data.units) });
+      countdowns[i].textContent = fill(data.countdown, { remaining: remaining(expiresAt - (Date.now() + skew), data.units) });
     }
   }
   var copyButtons = root.querySelectorAll('[data-copy]');
@@ -40,8 +44,8 @@ ${BROWSER_HELPERS}
     root.querySelector('[data-status-label]').textContent = view.statusLabel;
     root.querySelector('[data-status-message]').textContent = view.statusMessage;
     // The invitation to choose must not outlive the payment: the intro follows the status too.
-    if (view.paid) root.querySelector('[data-intro]').textContent = data.introPaid;
-    else if (!view.payable) root.querySelector('[data-intro]').textContent = data.introEnded;
+    if (view.intro) root.querySelector('[data-intro]').textContent = view.intro;
+    synchronise(view.serverTime);
     // A status view without options (an older deployment's, still cached) says only whether to hide the codes.
     if (!view.paymentOptions) { if (!view.payable) hide(root, '[data-option-payable]'); return; }
     var sections = root.querySelectorAll('[data-option]');
@@ -53,6 +57,10 @@ ${BROWSER_HELPERS}
       if (!option) { section.hidden = true; continue; }
       section.setAttribute('data-option-state', option.status);
       section.querySelector('[data-option-status]').textContent = option.statusLabel;
+      // An extended deadline shows without reload: its words and the countdown's end.
+      var deadline = section.querySelector('[data-deadline]'), countdown = section.querySelector('[data-countdown]');
+      if (deadline && option.deadlineText) deadline.textContent = option.deadlineText;
+      if (countdown && option.expiresAt) countdown.setAttribute('data-expires-at', option.expiresAt);
       if (!option.payable || !view.payable) hide(section, '[data-option-payable]');
     }
   }

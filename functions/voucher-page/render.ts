@@ -80,7 +80,7 @@ function optionFacts(option: OptionView, labels: VoucherView['labels']): string 
     );
   if (option.payable)
     facts.push(
-      `<div data-option-payable><dt>${e(labels.deadlineLabel)}</dt><dd class="deadline-text">${e(option.deadlineText)}</dd></div>`,
+      `<div data-option-payable><dt>${e(labels.deadlineLabel)}</dt><dd class="deadline-text" data-deadline>${e(option.deadlineText)}</dd></div>`,
     );
   return `<dl class="facts">\n${facts.join('\n')}\n</dl>`;
 }
@@ -144,9 +144,8 @@ export function renderVoucherPage(view: VoucherView, copy: VoucherCopy = COPY_ES
     copied: labels.copied,
     countdown: labels.countdown,
     units: labels.countdownUnits,
-    // What the intro becomes when a poll finds the order paid or ended (the page switches it live).
-    introPaid: fill(copy.introPaid, { marketplace: view.marketplaceName }),
-    introEnded: fill(copy.introEnded, { marketplace: view.marketplaceName }),
+    // Our clock as the page was made: the countdown counts from it, not from the device's.
+    serverTime: view.serverTime,
   };
   const body = `<header>
 <p class="marketplace">${e(view.marketplaceName)}</p>

@@ -8,6 +8,7 @@ export const VOUCHER_CSS = `
   font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);
   background:var(--paper);max-width:36em;margin:0 auto;padding:1em}
 .pe-voucher h1{font-size:1.5em;margin:0}
+.pe-voucher .greeting,.pe-voucher .marketplace,.pe-voucher .status-message{overflow-wrap:anywhere}
 .pe-voucher .greeting{margin:.25em 0 0}
 .pe-voucher h2,.pe-voucher h3{font-size:1em;margin:1.25em 0 .25em;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .pe-voucher .marketplace{font-weight:700;margin:0;color:var(--muted)}

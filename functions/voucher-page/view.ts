@@ -157,15 +157,21 @@ export function statusView(
       statusLabel: copy.optionStatus[shown],
       payable: shown === 'open',
       expiresAt: option.expiresAt,
+      deadlineText: formatDeadline(option.expiresAt, copy),
     });
   }
+  const payable = status === 'PENDING_PAYMENT';
   return {
     status,
     statusLabel: copy.status[status],
     statusMessage: fill(copy.statusMessage[status], { marketplace: settings.marketplaceName }),
-    payable: status === 'PENDING_PAYMENT',
+    payable,
     paid: PAID_STATUSES.has(status),
     expiresAt: order.expiresAt,
+    intro: fill(introTemplate(status, payable, paymentOptions.length > 1, copy), {
+      marketplace: settings.marketplaceName,
+    }),
+    serverTime: at.toISOString(),
     paymentOptions,
   };
 }
@@ -195,14 +201,12 @@ export function voucherView(
         provider: option.provider,
         title: optionTitle(option, copy),
         amountText,
-        deadlineText: formatDeadline(option.expiresAt, copy),
         ...codes,
       },
     ];
   });
   // The top-level CIP and barcode (what widget 1.1 reads) are the payable cash option's.
   const cash = paymentOptions.find((option) => option.method === 'cash' && option.cip !== undefined);
-  const several = paymentOptions.length > 1;
   return {
     ...status,
     marketplaceName: settings.marketplaceName,
@@ -217,7 +221,7 @@ export function voucherView(
     paymentOptions,
     labels: {
       greeting: fill(copy.greeting, { firstName: order.buyer.firstName }),
-      intro: fill(introTemplate(status, several, copy), { marketplace: settings.marketplaceName }),
+      intro: status.intro,
       amountLabel: copy.amountLabel,
       conceptLabel: copy.conceptLabel,
       cipLabel: copy.cipLabel,
@@ -243,10 +247,16 @@ export function voucherView(
   };
 }
 
-/** "Elige cómo pagar…" only while something can be paid; a paid or ended order says so instead. */
-function introTemplate(status: VoucherStatusView, several: boolean, copy: VoucherCopy): string {
-  if (status.paid) return copy.introPaid;
-  if (!status.payable) return copy.introEnded;
+/**
+ * "Elige cómo pagar…" only while something can be paid; a paid or ended order says so instead, in
+ * words that agree with its status: a late payment is received, not a purchase done, and a
+ * refunded order is one that can no longer be paid (outside test 6).
+ */
+function introTemplate(status: OrderStatus, payable: boolean, several: boolean, copy: VoucherCopy): string {
+  if (status === 'PAID_LATE') return copy.introPaidLate;
+  if (status === 'REFUNDED') return copy.introEnded;
+  if (PAID_STATUSES.has(status)) return copy.introPaid;
+  if (!payable) return copy.introEnded;
   return several ? copy.introChoose : copy.intro;
 }
 

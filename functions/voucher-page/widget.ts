@@ -3,7 +3,7 @@ import { BROWSER_HELPERS } from './browser-helpers';
 import { VOUCHER_CSS } from './styles';
 
 /** Bumped when the widget's behaviour changes; `/sdk/voucher-<version>.js` is immutable. */
-export const WIDGET_VERSION = '1.2.0';
+export const WIDGET_VERSION = '1.3.0';
 
 /**
  * `<pe-voucher token="…">`: the voucher inside a marketplace's own checkout. A framework-free
@@ -43,9 +43,12 @@ ${BROWSER_HELPERS}
       this.announced = {};
       this.loads = 0;
     }
-    connectedCallback() { this.load(); }
-    disconnectedCallback() { this.stop(); }
-    attributeChangedCallback(name, before, after) { if (this.isConnected && before !== after) this.load(); }
+    // Upgrading an element already in the page fires attributeChangedCallback for its attributes,
+    // then connectedCallback: only the latter loads, so the voucher is fetched (and an error
+    // announced) once; a later change of token or api-base loads again.
+    connectedCallback() { this.connected = true; this.load(); }
+    disconnectedCallback() { this.connected = false; this.stop(); }
+    attributeChangedCallback(name, before, after) { if (this.connected && before !== after) this.load(); }
     stop() {
       this.timers.forEach(clearInterval);
       this.timers = [];
@@ -64,12 +67,15 @@ ${BROWSER_HELPERS}
         })
         .then(function (view) { if (load === self.loads) self.render(view); })
         .catch(function (error) {
+          if (load !== self.loads) return;
           self.dispatchEvent(new CustomEvent('pe-voucher:error', { bubbles: true, composed: true, detail: { message: String(error) } }));
         });
     }
     render(view) {
       var self = this, labels = view.labels, root = this.shadowRoot;
       this.stop();
+      // How far the device's clock is from ours: the countdown is ours, not the phone's.
+      this.skew = view.serverTime ? Date.parse(view.serverTime) - Date.now() : 0;
       root.textContent = '';
       var main = el('section', 'pe-voucher');
       main.setAttribute('data-status', view.status);
@@ -93,20 +99,22 @@ ${BROWSER_HELPERS}
         function fact(label, className, text, whilePayable) {
           var row = facts.appendChild(el('div'));
           row.appendChild(el('dt', '', label));
-          row.appendChild(el('dd', className, text));
+          var value = row.appendChild(el('dd', className, text));
           if (whilePayable) payable.push(row);
+          return value;
         }
         fact(labels.amountLabel, 'amount', option.amountText, false);
         if (option.payable) {
           if (option.cip) fact(labels.cipLabel, 'cip', option.cip, true);
-          fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
+          var deadline = fact(labels.deadlineLabel, 'deadline-text', option.deadlineText, true);
           var codes = section.appendChild(el('div'));
           payable.push(codes);
-          countdowns.push({ node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt });
+          var countdown = { node: codes.appendChild(el('p', 'countdown')), expiresAt: option.expiresAt };
+          countdowns.push(countdown);
           if (option.method === 'cash') self.cashCodes(codes, view, option);
           else self.walletCodes(codes, labels, option);
         }
-        options[option.id] = { section: section, badge: optionBadge, payable: payable };
+        options[option.id] = { section: section, badge: optionBadge, payable: payable, deadline: deadline, countdown: countdown };
       });
       var about = main.appendChild(el('dl'));
       about.appendChild(el('dt', '', labels.conceptLabel));
@@ -114,7 +122,7 @@ ${BROWSER_HELPERS}
       if (view.payable) {
         var tick = function () {
           countdowns.forEach(function (countdown) {
-            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - Date.now(), labels.countdownUnits) });
+            countdown.node.textContent = fill(labels.countdown, { remaining: remaining(Date.parse(countdown.expiresAt) - (Date.now() + self.skew), labels.countdownUnits) });
           });
         };
         tick();
@@ -171,6 +179,7 @@ ${BROWSER_HELPERS}
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (view) {
           if (!view) return;
+          if (view.serverTime) self.skew = Date.parse(view.serverTime) - Date.now();
           main.setAttribute('data-status', view.status);
           badge.textContent = view.statusLabel;
           message.textContent = view.statusMessage;
@@ -181,6 +190,9 @@ ${BROWSER_HELPERS}
             if (!option) { shown.section.hidden = true; return; }
             shown.section.setAttribute('data-option-state', option.status);
             shown.badge.textContent = option.statusLabel;
+            // An extended deadline shows without reload.
+            if (shown.deadline && option.deadlineText) shown.deadline.textContent = option.deadlineText;
+            if (shown.countdown && option.expiresAt) shown.countdown.expiresAt = option.expiresAt;
             if (!option.payable || !view.payable) shown.payable.forEach(function (node) { node.hidden = true; });
           });
           if (!view.payable) self.stop();

@@ -1820,6 +1820,8 @@ export interface components {
              * @description This option's own deadline.
              */
             expiresAt: string;
+            /** @description The deadline in words, Lima time (e.g. "Paga antes del viernes 4 de diciembre a las 12:07 p. m."): an extended deadline shows without reload. */
+            deadlineText: string;
         };
         VoucherOptionView: {
             id: string;
@@ -1839,11 +1841,12 @@ export interface components {
              * @description This option's own deadline.
              */
             expiresAt: string;
+            /** @description The deadline in words, Lima time (e.g. "Paga antes del viernes 4 de diciembre a las 12:07 p. m."): an extended deadline shows without reload. */
+            deadlineText: string;
             provider: string;
             /** @description e.g. "Paga en efectivo", "Paga con Yape o Plin". */
             title: string;
             amountText: string;
-            deadlineText: string;
             /** @description Cash, while payable. */
             cip?: string;
             /** @description Cash, while payable: Code 128 of the CIP, inline SVG. */
@@ -1868,6 +1871,13 @@ export interface components {
             paid: boolean;
             /** Format: date-time */
             expiresAt: string;
+            /** @description The sentence under the status for this status, e.g. "Tu compra en … está pagada." */
+            intro: string;
+            /**
+             * Format: date-time
+             * @description Our clock when this was answered: countdowns count from it, not from the device's clock (a phone's may be minutes off).
+             */
+            serverTime: string;
             /** @description The ways this order can be paid, cash first; one (cash) on orders made before wallets. */
             paymentOptions: components["schemas"]["VoucherOptionStatus"][];
         };
@@ -1883,6 +1893,13 @@ export interface components {
             paid: boolean;
             /** Format: date-time */
             expiresAt: string;
+            /** @description The sentence under the status for this status, e.g. "Tu compra en … está pagada." */
+            intro: string;
+            /**
+             * Format: date-time
+             * @description Our clock when this was answered: countdowns count from it, not from the device's clock (a phone's may be minutes off).
+             */
+            serverTime: string;
             marketplaceName: string;
             firstName: string;
             concept: string;

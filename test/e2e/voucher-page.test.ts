@@ -120,6 +120,9 @@ describe('the hosted voucher page', () => {
       payable: true,
       paid: false,
       expiresAt: order.expiresAt,
+      intro: 'Elige cómo pagar para completar tu compra en Mercado Local.',
+      // Our clock: the page's countdown counts from it, not from the device's.
+      serverTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       paymentOptions: expect.arrayContaining([
         expect.objectContaining({
           method: 'cash',
@@ -139,7 +142,12 @@ describe('the hosted voucher page', () => {
       };
       return view.status === 'PAID' ? view : undefined;
     });
-    expect(paid).toMatchObject({ statusLabel: 'Pagado', payable: false, paid: true });
+    expect(paid).toMatchObject({
+      statusLabel: 'Pagado',
+      payable: false,
+      paid: true,
+      intro: 'Tu compra en Mercado Local está pagada. No necesitas pagar de nuevo.',
+    });
     // Every way to pay says so, whichever the money came by.
     expect(paid.paymentOptions.length).toBeGreaterThan(0);
     for (const option of paid.paymentOptions) expect(option.statusLabel).toBe('Pagado');
@@ -187,7 +195,7 @@ describe('the hosted voucher page', () => {
     expect(await script.text()).toContain("customElements.define('pe-voucher'");
     const again = await fetch(`${stack().apiUrl}/sdk/voucher.js`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
-    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.2.0.js`);
+    const versioned = await fetch(`${stack().apiUrl}/sdk/voucher-1.3.0.js`);
     expect(versioned.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${stack().apiUrl}/sdk/other.js`)).status).toBe(404);
   });

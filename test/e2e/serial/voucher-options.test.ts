@@ -227,3 +227,116 @@ describe('cash and wallet in the <pe-voucher> widget', () => {
     }
   });
 });
+
+describe('what the buyer reads is our clock and our latest deadline (Chromium, outside test 6)', () => {
+  /** Minutes in a countdown's words ("Vence en 1 h 44 min 3 s" → 104). */
+  const minutesIn = (text: string) => {
+    const hours = Number(/(\d+) h/.exec(text)?.[1] ?? 0);
+    return hours * 60 + Number(/(\d+) min/.exec(text)?.[1] ?? Number.NaN);
+  };
+
+  it("counts down by the server's clock on a phone whose clock is 40 minutes off, either way", async () => {
+    const order = await createOrder({ expiresInMinutes: 60 });
+    const left = () => (Date.parse(order.expiresAt) - Date.now()) / 60_000;
+    for (const offsetMinutes of [-40, 40]) {
+      const page = await browser.newPage({ viewport: PHONE });
+      // The device's clock, wrong by the offset (a phone set by hand).
+      await page.addInitScript((offset: number) => {
+        const realNow = Date.now;
+        Date.now = () => realNow() + offset;
+      }, offsetMinutes * 60_000);
+      await page.goto(order.voucher.displayUrl ?? '');
+      const countdown = page.locator('[data-countdown]').first();
+      await expect.poll(async () => (await countdown.textContent()) ?? '').toMatch(/min/);
+      const shown = minutesIn((await countdown.textContent()) ?? '');
+      // The local stack's test clock may run ahead of the wall: the server's time left is the truth.
+      const status = (await (await fetch(`${order.voucher.displayUrl}/status`)).json()) as {
+        serverTime: string;
+      };
+      const serverLeft = (Date.parse(order.expiresAt) - Date.parse(status.serverTime)) / 60_000;
+      expect(
+        Math.abs(shown - serverLeft),
+        `offset ${offsetMinutes}: shown ${shown}, ${left()} by the wall`,
+      ).toBeLessThan(2);
+      await page.close();
+    }
+  });
+
+  it('shows an extended deadline without reload, in words and in the countdown', async () => {
+    const order = await createOrder({ expiresInMinutes: 60 });
+    const page = await browser.newPage({ viewport: PHONE });
+    const problems = watchProblems(page);
+    await page.goto(order.voucher.displayUrl ?? '');
+    const before = await page.locator('[data-deadline]').first().textContent();
+    const extended = await api<Order>('POST', `/v1/orders/${order.id}/extend-expiry`, {
+      body: { expiresInMinutes: 2880 },
+    });
+    expect(extended.status, JSON.stringify(extended.body)).toBe(200);
+    await expect
+      .poll(async () => page.locator('[data-deadline]').first().textContent(), { timeout: 15_000 })
+      .not.toBe(before);
+    // The countdown ticks each second: from the next tick it counts to the new deadline (2 days).
+    await expect.poll(async () => page.locator('[data-countdown]').first().textContent()).toMatch(/\d+ d/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the widget loads a voucher once, and says once that a bad token cannot be loaded', async () => {
+    const order = await createOrder();
+    const good = (order.voucher.displayUrl ?? '').split('/').pop() ?? '';
+    const host = createServer((request, response) => {
+      const token = request.url?.includes('bad') ? 'AAAAAAAAAAAAAAAAAAAAAA' : good;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Checkout</title></head>
+<body><pe-voucher token="${token}"></pe-voucher><script>window.errors = 0; document.addEventListener('pe-voucher:error', () => { window.errors += 1; });</script><script src="${stack().apiUrl}/sdk/voucher.js"></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+      for (const which of ['good', 'bad']) {
+        const page = await browser.newPage();
+        const loads: string[] = [];
+        page.on('request', (request) => {
+          if (/\/v\/[^/]+$/.test(new URL(request.url()).pathname)) loads.push(request.url());
+        });
+        await page.goto(`${origin}/${which}`);
+        if (which === 'good') await page.locator('pe-voucher .cip').first().waitFor();
+        else await expect.poll(() => page.evaluate('window.errors')).toBe(1);
+        // Time for a second load or error to have happened, had there been one.
+        await page.waitForTimeout(1_000);
+        expect(loads, which).toHaveLength(1);
+        if (which === 'bad') expect(await page.evaluate('window.errors')).toBe(1);
+        await page.close();
+      }
+    } finally {
+      await new Promise((resolve) => host.close(resolve));
+    }
+  });
+
+  it('keeps a 100-character unbroken first name within a 360 px phone', async () => {
+    const base = orderRequest();
+    const order = await createOrder({ buyer: { ...base.buyer, firstName: 'X'.repeat(100) } });
+    const page = await browser.newPage({ viewport: PHONE });
+    await page.goto(order.voucher.displayUrl ?? '');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await page.close();
+  });
+
+  it('a late-paid order does not say "está pagada" beside its status', async () => {
+    const order = await createOrder({ expiresInMinutes: 10 });
+    await api('POST', `/v1/orders/${order.id}/cancel`, { body: {} });
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {
+      ignoreExpiry: true,
+      ignoreDeletion: true,
+    });
+    await eventually(async () => {
+      const current = await api<Order>('GET', `/v1/orders/${order.id}`);
+      return current.body.status === 'PAID_LATE' ? current.body : undefined;
+    });
+    const page = await browser.newPage({ viewport: PHONE });
+    await page.goto(order.voucher.displayUrl ?? '');
+    expect(await page.locator('[data-intro]').textContent()).toMatch(/^Recibimos tu pago para /);
+    expect(await page.locator('[data-intro]').textContent()).not.toContain('está pagada');
+    await page.close();
+  });
+});
