@@ -32,7 +32,8 @@ export const VoucherOptionStatusSchema = /* @__PURE__ */ schema(() =>
       payable: z.boolean().meta({ description: 'Only then are its codes (CIP, barcode, QR, link) given.' }),
       expiresAt: z.iso.datetime().meta({ description: "This option's own deadline." }),
       deadlineText: z.string().meta({
-        description: 'The deadline in words, Lima time (e.g. "Paga antes del viernes 4 de diciembre a las 12:07 p. m."): an extended deadline shows without reload.',
+        description:
+          'The deadline in words, Lima time (e.g. "Paga antes del viernes 4 de diciembre a las 12:07 p. m."): an extended deadline shows without reload.',
       }),
     })
     .meta({ id: 'VoucherOptionStatus' }),
