@@ -95,6 +95,7 @@ const ES_PE = {
   paidAt: 'Fecha del pago',
   makerChecker: 'Regla de doble control: quien solicita no aprueba. Lo aprueba otra persona.',
   ownRequest: 'Tú lo solicitaste: debe aprobarlo otra persona.',
+  othersDecide: 'Aprobar, rechazar y registrar el pago lo hace finanzas.',
   payoutsTitle: 'Pagos a vendedores',
   payoutMakerChecker:
     'Regla de doble control: aprueba otra persona que quien lo solicitó y que quien registró la cuenta bancaria.',
@@ -241,6 +242,7 @@ const EN: Catalogue = {
   paidAt: 'Paid on',
   makerChecker: 'Maker-checker: whoever requests does not approve. Another person approves.',
   ownRequest: 'You requested it: another person must approve it.',
+  othersDecide: 'Approving, rejecting and recording the transfer is done by finance.',
   payoutsTitle: 'Seller payouts',
   payoutMakerChecker:
     'Maker-checker: approved by someone other than the requester and whoever set the bank account.',

@@ -3,6 +3,7 @@ import { GROUP_SCOPES, personAccess } from '#contract/people';
 import { grants, ROUTES } from '#contract/routes';
 import { SCOPES } from '#lib/topology';
 import { looksLikeJwt, PersonTokenRejected, personOf } from '#platform/person-token';
+import { mayDecide } from '../../console/src/permissions';
 
 describe('a person’s groups as API scopes (decision 108)', () => {
   it('maps each staff group onto existing scopes, the union for several groups', () => {
@@ -26,6 +27,20 @@ describe('a person’s groups as API scopes (decision 108)', () => {
     // A key issued with webhooks:manage before events:redeliver existed still redelivers.
     expect(grants(['webhooks:manage'], 'events:redeliver')).toBe(true);
     expect(grants(['events:redeliver'], 'webhooks:manage')).toBe(false);
+  });
+
+  it("offers in the console exactly the refund and payout decisions each group's scopes allow", () => {
+    for (const group of ['finance', 'support', 'admin', 'seller']) {
+      const person = {
+        sub: 's',
+        name: 'n',
+        groups: [group],
+        ...(group === 'seller' ? { sellerId: 'seller-a' } : {}),
+      };
+      const { scopes } = personAccess(person.groups, person.sellerId);
+      expect(mayDecide(person, 'refunds'), group).toBe(grants(scopes, 'refunds:approve'));
+      expect(mayDecide(person, 'payouts'), group).toBe(grants(scopes, 'payouts:approve'));
+    }
   });
 
   it('gives nothing to unknown groups or none', () => {

@@ -1,6 +1,7 @@
 import { api, type Page, query } from '../api';
 import type { Person } from '../auth';
 import { label, t } from '../i18n';
+import { mayDecide } from '../permissions';
 import type { Actor, Anomaly, Order, Payout, Refund } from '../types';
 import { ActionForm, Decision, dateTime, href, html, money, Show, Status, useLoad } from '../ui';
 import { isSettlementAnomaly } from './home';
@@ -83,6 +84,7 @@ export function Refunds(props: { person: Person; id?: string }) {
 function RefundItem(props: { refund: Refund; person: Person; reload: () => void }) {
   const { refund, person } = props;
   const mine = isMe(person, refund.requestedBy);
+  const decides = mayDecide(person, 'refunds');
   const base = `/v1/refunds/${refund.id}`;
   return html`<li class="item" data-refund=${refund.id}>
     <p>
@@ -91,7 +93,12 @@ function RefundItem(props: { refund: Refund; person: Person; reload: () => void 
     </p>
     <p>${t('requestedBy')}: ${actorName(refund.requestedBy)} · ${dateTime(refund.createdAt)}</p>
     ${
-      refund.status === 'REQUESTED'
+      !decides && (refund.status === 'REQUESTED' || refund.status === 'APPROVED')
+        ? html`<p class="notice" data-others-decide>${t('othersDecide')}</p>`
+        : null
+    }
+    ${
+      decides && refund.status === 'REQUESTED'
         ? html`<div class="actions">
           ${mine ? html`<p class="notice warn" data-own-request>${t('ownRequest')}</p>` : null}
           <${Decision} label=${t('approve')} disabled=${mine}>
@@ -108,7 +115,7 @@ function RefundItem(props: { refund: Refund; person: Person; reload: () => void 
         : null
     }
     ${
-      refund.status === 'APPROVED'
+      decides && refund.status === 'APPROVED'
         ? html`<div class="actions">
           <${Decision} label=${t('markPaid')}>
             <${ActionForm} id=${`paid-${refund.id}`} submitLabel=${t('markPaid')} onDone=${props.reload}
@@ -180,7 +187,10 @@ function PayoutItem(props: { payout: Payout; person: Person; reload: () => void 
       <a href=${href('vendedores', payout.sellerId)}>${payout.sellerId}</a>
       ${payout.bankAccount ? html` · CCI ${payout.bankAccount.cci}` : null}</p>
     <p>${t('requestedBy')}: ${actorName(payout.requestedBy)} · ${dateTime(payout.createdAt)}</p>
-    <div class="actions">
+    ${
+      !mayDecide(props.person, 'payouts')
+        ? html`<p class="notice" data-others-decide>${t('othersDecide')}</p>`
+        : html`<div class="actions">
       ${
         payout.status === 'REQUESTED'
           ? html`${mine ? html`<p class="notice warn">${t('ownRequest')}</p>` : null}
@@ -217,7 +227,8 @@ function PayoutItem(props: { payout: Payout; person: Person; reload: () => void 
               onSubmit=${(values: Record<string, string>) => api('POST', `${base}/mark-failed`, { body: { reason: values.reason } })} />
           <//>`
       }
-    </div>
+    </div>`
+    }
   </li>`;
 }
 

@@ -433,6 +433,20 @@ describe('the console in a real browser (Chromium)', () => {
     expect(problems.filter((problem) => !problem.includes('refunds'))).toEqual([]);
   });
 
+  it('offers support no refund decision it may not take: a notice instead of Aprobar and Rechazar', async () => {
+    const refund = await requestedRefund(`finanzas-${randomUUID()}@local.test`);
+    const { page } = await pageAs(
+      { sub: `s-${randomUUID()}`, name: 'Soporte', groups: ['support'] },
+      stack().apiKey,
+    );
+    await page.goto(`${consoleUrl()}#/reembolsos/${refund.id}`);
+    const item = page.locator(`[data-refund="${refund.id}"]`);
+    await item.locator('[data-others-decide]').waitFor();
+    expect(await item.getByText('Rechazar', { exact: true }).count()).toBe(0);
+    expect(await item.getByText('Aprobar', { exact: true }).count()).toBe(0);
+    await page.close();
+  });
+
   it("shows an order's events on its page, and redelivers one", async () => {
     const order = await paidOrder();
     const { page, problems } = await pageAs(admin(), stack().apiKey, 360);
