@@ -37,7 +37,31 @@ if (installed !== lockHash && sharedInstall) {
   );
   process.exit(1);
 }
-if (installed !== lockHash) {
+/**
+ * Whether node_modules already holds exactly what package-lock.json names, as npm recorded it in
+ * its hidden lockfile (node_modules/.package-lock.json, written by every npm install): a checkout
+ * someone installed with `npm ci` themselves needs no second install, only the stamp. A package the
+ * lock marks optional may be absent (another platform's binary); any other missing or different
+ * package means install.
+ */
+function installedAsLocked() {
+  try {
+    const wanted = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages ?? {};
+    const hidden = JSON.parse(readFileSync('node_modules/.package-lock.json', 'utf8')).packages ?? {};
+    return Object.entries(wanted).every(([path, entry]) => {
+      if (path === '' || !path.startsWith('node_modules/')) return true;
+      const present = hidden[path];
+      if (present === undefined) return entry.optional === true || entry.devOptional === true;
+      return present.version === entry.version && existsSync(path);
+    });
+  } catch {
+    return false;
+  }
+}
+
+if (installed !== lockHash && !sharedInstall && installedAsLocked()) {
+  writeFileSync(stampFile, lockHash);
+} else if (installed !== lockHash) {
   console.log('Installing npm dependencies (npm ci)…');
   installWithRetries('npm ci --no-audit --no-fund');
   writeFileSync(stampFile, lockHash);
