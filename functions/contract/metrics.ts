@@ -22,6 +22,7 @@ export const METRIC_NAMES = [
   'PaymentApplied',
   'PaymentAppliedLate',
   'PaymentAnomaly',
+  'InformationalAnomaly',
   'PaymentOptionNotClosed',
   'PaymentsRecoveredByPoll',
   'PaymentDatesConfirmed',

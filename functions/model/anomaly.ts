@@ -31,6 +31,13 @@ export const ANOMALY_TYPES = [
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
+/**
+ * Anomalies that ask nothing of anyone (docs/reconciliation.md: "informational"): listed and
+ * announced like the rest, but not counted where a person is paged (PaymentAnomaly) — a page for
+ * each would hold the alarm in ALARM over the next real one.
+ */
+export const INFORMATIONAL_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set(['refunded_before_settlement']);
+
 // A type alias, not an interface: the store and outbox take it as a plain record.
 export type Anomaly = {
   id: string;

@@ -1,8 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricName } from '#contract/metrics';
 import type { PaymentProviderName } from '#contract/service';
 import {
   type Anomaly,
   type AnomalyType,
+  INFORMATIONAL_ANOMALY_TYPES,
   notificationIds,
   POLLED_OPERATION as POLLED,
   paymentAnomalyId,
@@ -352,6 +354,10 @@ async function raiseAnomaly(
   return { result: 'anomaly', type, ...(orderId ? { orderId } : {}) };
 }
 
+/** The metric an anomaly counts in: the paging one, or the dashboard's for informational ones. */
+export const anomalyMetric = (type: AnomalyType): MetricName =>
+  INFORMATIONAL_ANOMALY_TYPES.has(type) ? 'InformationalAnomaly' : 'PaymentAnomaly';
+
 /**
  * Stores an anomaly (announced once through the outbox) and counts it for the alarm — once per
  * anomaly, so the alarm tracks new problems, not how often the PSP reports the same one again.
@@ -364,7 +370,7 @@ export async function reportAnomaly(anomaly: Anomaly, booking?: JournalEntry): P
     notificationId: anomaly.notificationId,
   };
   if ((await recordAnomaly(anomaly, booking ? ledgerWrites(booking) : [])) === 'recorded') {
-    metrics.addMetric('PaymentAnomaly', MetricUnit.Count, 1);
+    metrics.addMetric(anomalyMetric(anomaly.type), MetricUnit.Count, 1);
     logger.warn('payment anomaly', { ...context, detail: anomaly.detail });
     return true;
   }

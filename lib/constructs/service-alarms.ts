@@ -511,6 +511,7 @@ function buildDashboard(
     ]),
     graph('Needs a human (per 5 min)', [
       appMetric('PaymentAnomaly'),
+      appMetric('InformationalAnomaly'),
       appMetric('NotificationSignatureRejected'),
       appMetric('OrphanCipNotDeleted'),
       appMetric('PaymentOptionNotClosed'),
