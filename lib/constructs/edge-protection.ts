@@ -1,4 +1,6 @@
-import { CfnIPSet, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnIPSet, CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { problem } from '#contract/problem-document';
 import { BUYER_PATH_PREFIXES, GATEWAY_PROBLEMS, PSP_NOTIFICATION_PATHS } from '../topology';
@@ -19,6 +21,8 @@ export interface EdgeProtectionProps {
   pspRoutesPerIpPer5Min: number;
   /** When set, only these CIDRs may post to the PSP notification routes (the PSPs' egress). */
   pspSourceCidrs?: readonly string[];
+  /** How long the log of blocked requests is kept (the stage's log retention). */
+  logRetention: RetentionDays;
 }
 
 const visibility = (metricName: string) => ({
@@ -256,6 +260,36 @@ export class EdgeProtection extends Construct {
     new CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stageArn,
       webAclArn: this.webAcl.attrArn,
+    });
+    // What WAF refused, and why (which rule, which address, which path): the only record of a
+    // request that never reached API Gateway's access log — a PSP told no at our edge among them.
+    // Blocks only (allowed traffic is in the access log already), and never the caller's key.
+    const blockedLog = new LogGroup(this, 'BlockedRequests', {
+      // WAF delivers only to log groups named aws-waf-logs-….
+      logGroupName: `aws-waf-logs-${webAclName(props.stage)}`,
+      retention: props.logRetention,
+    });
+    new CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: blockedLog.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+          },
+        ],
+      },
     });
   }
 }

@@ -222,6 +222,7 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
     // address would otherwise be refused by the WAF (429 rate_limited) at a fraction of its plan.
     apiPerIpPer5Min: Math.max(config.api.edge.apiPerIpPer5Min, config.api.clientThrottle.rateLimit * 300),
     pspRoutesPerIpPer5Min: config.api.edge.pspRoutesPerIpPer5Min,
+    logRetention: config.data.logRetention,
     ...(config.api.edge.pspSourceCidrs ? { pspSourceCidrs: config.api.edge.pspSourceCidrs } : {}),
   });
   Validations.of(api).acknowledge(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problem } from '#contract/problem-document';
 import { EdgeProtection } from '#lib/constructs/edge-protection';
@@ -142,6 +143,26 @@ describe('the WAF and the PSPs', () => {
     }
   });
 
+  it("logs what WAF blocks, and only that, without the caller's key, for the stage's log retention", () => {
+    prod.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+      LoggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+          },
+        ],
+      },
+    });
+    prod.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: 'aws-waf-logs-pagoefectivo-prod-api',
+      RetentionInDays: 365,
+    });
+  });
+
   it("never refuses a client's own backend at the WAF below what its key's usage plan allows", () => {
     for (const stage of STAGES) {
       const template = stage === 'prod' ? prod : synthStage(stage);
@@ -165,6 +186,7 @@ describe('the WAF and the PSPs', () => {
       stageArn: 'arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod',
       ...STAGE_CONFIG.prod.api.edge,
       pspSourceCidrs: ['203.0.113.0/24'],
+      logRetention: RetentionDays.ONE_WEEK,
     });
     const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Resource> };
     const from = (ip: string, path: string) =>

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { problem } from '#contract/problem-document';
@@ -1219,6 +1220,7 @@ describe('edge protection', () => {
       apiPerIpPer5Min: 20000,
       pspRoutesPerIpPer5Min: 100_000,
       pspSourceCidrs: ['203.0.113.0/24'],
+      logRetention: RetentionDays.ONE_WEEK,
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.0/24'] });
