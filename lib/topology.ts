@@ -174,7 +174,7 @@ const APPLY_PAYMENT: TableAccess = {
 const RECONCILE: TableAccess = {
   actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
 };
-/** Idempotency records: put (claim, result) and — after a failed call — deleted (decision 62). */
+/** Idempotency records: put (claim, result) and — after a failed call — deleted (decisions 62, 132). */
 const IDEMPOTENT_CREATE = { deletes: [idempotencyRecordEntity.partitionPattern] } as const;
 
 /** What a function may touch. The function construct turns each into an env var + least-privilege grant. */
@@ -280,7 +280,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     wallet: true,
     timeoutSeconds: 20,
     memoryMb: 512,
-    table: TRANSITION,
+    table: { ...TRANSITION, ...IDEMPOTENT_CREATE },
     psp: 'api',
   },
   'add-payment-option': {
@@ -364,7 +364,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     entry: 'functions/handlers/fulfil-order.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: TRANSITION,
+    table: { ...TRANSITION, ...IDEMPOTENT_CREATE },
     riskRules: true,
   },
   'risk-review': {
@@ -380,7 +380,7 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     entry: 'functions/handlers/accept-late-payment.handler.ts',
     timeoutSeconds: 10,
     memoryMb: 256,
-    table: BOOKED_TRANSITION,
+    table: { ...BOOKED_TRANSITION, ...IDEMPOTENT_CREATE },
     // Its order actions share the fulfil gate's code, which reads RISK_REVIEW_REQUIRED.
     riskRules: true,
   },

@@ -1,3 +1,4 @@
+import { idempotentOperation } from '#http/idempotency';
 import { cancelOrder } from '#orders/cancel-order';
 import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
@@ -5,10 +6,19 @@ import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 import { pspProvider } from '#psp/index';
 import { walletProvider } from '#psp/wallets';
 
+/**
+ * With an Idempotency-Key (the SDK sends one on every POST), a cancel retried after its answer was
+ * lost answers as the first did instead of 409 `invalid_status` for an order it cancelled
+ * (decision 132).
+ */
+const cancelOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>('cancel-order', async (id) =>
+  orderResponse(await cancelOrder(id, pspProvider(), walletProvider())),
+);
+
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */
-export const run: HttpEndpoint = async (event) => {
+export const run: HttpEndpoint = async (event, context) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
-  return { status: 200, body: orderResponse(await cancelOrder(id, pspProvider(), walletProvider())) };
+  return { status: 200, body: await cancelOnce(event, context, { orderId: id }, id) };
 };
 
 export const handler = httpHandler(run);

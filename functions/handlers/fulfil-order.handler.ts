@@ -1,13 +1,19 @@
+import { idempotentOperation } from '#http/idempotency';
 import { applyOrderAction } from '#orders/order-actions';
 import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 
+/** With an Idempotency-Key, a retry after a lost answer answers as the first did (decision 132). */
+const actOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>('fulfil-order', async (id) =>
+  orderResponse(await applyOrderAction(id, 'fulfil')),
+);
+
 /** POST /v1/orders/{id}/fulfil — the gate: only a PAID order may be released for shipping. */
 // `run` is the plain function behind `handler` (tests call it bare).
-export const run: HttpEndpoint = async (event) => {
+export const run: HttpEndpoint = async (event, context) => {
   const { id } = parseParams(event.pathParameters, OrderIdParamsSchema, 'path');
-  return { status: 200, body: orderResponse(await applyOrderAction(id, 'fulfil')) };
+  return { status: 200, body: await actOnce(event, context, { orderId: id }, id) };
 };
 
 export const handler = httpHandler(run);

@@ -42,6 +42,18 @@ const createEndpointOnce = idempotentOperation<CreateEndpointRequest, ReturnType
   },
 );
 
+/** A rotation, once per Idempotency-Key: its retry answers the same new secret (decision 132). */
+const rotateSecretOnce = idempotentOperation<StoredEndpoint, ReturnType<typeof answer>>(
+  'rotate-webhook-secret',
+  async (endpoint, completion) => {
+    const at = now();
+    const rotated = await rotateSecret(endpoint, at, config().WEBHOOK_SECRET_OVERLAP_HOURS, (made) =>
+      completion(answer(made, at)),
+    );
+    return answer(rotated, at);
+  },
+);
+
 /** The same URL policy on create and on change (SSRF: see url-policy.ts). */
 function assertUrlAllowed(url: string): void {
   const problems = endpointUrlProblems(url, config().STAGE === 'local');
@@ -94,10 +106,13 @@ export const run = routeTo('webhook-endpoints', {
     forgetSubscriptionCache();
     return { status: 204, body: null };
   },
-  'POST /v1/webhook-endpoints/{id}/rotate-secret': async (event) => {
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': async (event, context) => {
     const endpoint = await existingEndpoint(event);
-    const rotated = await rotateSecret(endpoint, now(), config().WEBHOOK_SECRET_OVERLAP_HOURS);
-    return { status: 200, body: { ...publicView(rotated.endpoint, now()), secret: rotated.secret } };
+    // The endpoint is the request: the same key on another endpoint is another request (409).
+    return {
+      status: 200,
+      body: await rotateSecretOnce(event, context, { endpointId: endpoint.id }, endpoint),
+    };
   },
   'GET /v1/webhook-endpoints/{id}/attempts': async (event) => {
     const { id } = await existingEndpoint(event);

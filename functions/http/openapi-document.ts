@@ -436,7 +436,7 @@ function finish(document: JsonSchema): JsonSchema {
           ? ''
           : ', is a seller-bound key, which may not call this route (`seller_key_not_allowed`),';
         answers['403'] = problem(
-          `The API key lacks the scope \`${scope}\` (\`insufficient_scope\`)${sellerKey} or has no usage plan (\`api_key_not_enabled\`); or the firewall refused the request (\`forbidden\`).`,
+          `The API key lacks the scope \`${scope}\`${scope === 'events:redeliver' ? ' (or `webhooks:manage`, which includes it)' : ''} (\`insufficient_scope\`)${sellerKey} or has no usage plan (\`api_key_not_enabled\`); or the firewall refused the request (\`forbidden\`).`,
         );
       } else {
         // WAF's managed rule groups sit in front of every route (lib/constructs/edge-protection.ts).
@@ -555,13 +555,13 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
     'POST /v1/orders/{id}/cancel': {
       operationId: 'cancelOrder',
       summary: 'Cancel a pending order and delete its CIP and wallet orders (PENDING_PAYMENT → CANCELLED)',
-      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
       responses: {
         '200': json('The cancelled order.', ref('Order')),
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          'The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete).',
+          'The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete) — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
         '502': problem('PagoEfectivo answered unexpectedly (`psp_unavailable`); the order is unchanged.'),
         '503': problem('PagoEfectivo unreachable (`psp_unavailable`); the order is unchanged.'),
@@ -610,20 +610,20 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
     'POST /v1/orders/{id}/fulfil': {
       operationId: 'fulfilOrder',
       summary: 'Release a PAID order for shipping (PAID → FULFILLED)',
-      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
       responses: {
         '200': json('The fulfilled order.', ref('Order')),
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review).',
+          '`invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review) — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },
     'POST /v1/orders/{id}/accept-late-payment': {
       operationId: 'acceptLatePayment',
       summary: 'Honour a payment that arrived after expiry or cancellation (PAID_LATE → PAID)',
-      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema)],
+      parameters: [pathParameter('id', 'Order id (ord_…)', OrderIdParamsSchema), idempotencyKeyParameter],
       responses: {
         '200': json(
           'The order, now PAID; the sellers and the platform are credited what refunds already paid back from suspense left of the payment.',
@@ -632,7 +632,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED.',
+          '`invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },
@@ -895,7 +895,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '409': problem('`idempotency_key_reused`: the Idempotency-Key came with another file.'),
         '413': problem('Larger than the API takes: use POST /v1/settlements/uploads.'),
-        '415': problem('Not text/csv or the .xlsx media type.'),
+        '415': problem('Not text/csv or the .xlsx media type (`unsupported_media_type`).'),
         '422': problem(
           'Past a limit of the stage (`settlement.limits`), refused whole and nothing started: `report_too_many_lines`, ' +
             '`report_line_too_long`, `report_cell_too_long`, `report_xlsx_too_large`, `report_xlsx_uncompressed_too_large` ' +
@@ -1034,11 +1034,17 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
     'POST /v1/webhook-endpoints/{id}/rotate-secret': {
       operationId: 'rotateWebhookSecret',
       summary: 'New secret (shown once); the previous one keeps signing during the overlap',
-      parameters: [pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema)],
+      parameters: [
+        pathParameter('id', 'Endpoint id (we_…)', EndpointIdParamsSchema),
+        idempotencyKeyParameter,
+      ],
       responses: {
         '200': json('The endpoint, with the new `secret`.', ref('WebhookEndpointWithSecret')),
         ...commonErrors,
         '404': problem('No such endpoint.'),
+        '409': problem(
+          '`idempotency_key_reused` (the Idempotency-Key came with another endpoint), or `idempotency_in_progress` (its twin is still running: retry shortly).',
+        ),
       },
     },
     'GET /v1/webhook-endpoints/{id}/attempts': {
@@ -1152,7 +1158,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       'receiveCulqiNotification',
       "Culqi events (`order.status.changed`) for wallet payment options; the order's state is read back from Culqi's API before anything is applied",
       'culqiBasicAuth',
-      'Missing or wrong basic authentication (where the stage sets it); nothing stored.',
+      "Missing or wrong basic authentication (required: the pair in the stage's Culqi secret, set on the CulqiPanel webhook too); nothing stored.",
     ),
     'POST /webhooks/pagoefectivo': pspNotificationRoute(
       'receivePagoEfectivoNotification',

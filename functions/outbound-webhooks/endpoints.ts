@@ -48,7 +48,18 @@ export async function createEndpoint(
   return { endpoint, secret };
 }
 
-export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapHours: number) {
+/**
+ * A new secret, the current one kept for the overlap. With `completion` (an Idempotency-Key's
+ * record) the rotation and the completed record are one transaction: a rotation retried after its
+ * answer was lost gets that answer again instead of rotating twice (which would end at once the
+ * overlap the receiver relies on, with the secret that keeps it never returned).
+ */
+export async function rotateSecret(
+  endpoint: StoredEndpoint,
+  now: Date,
+  overlapHours: number,
+  completion: CompletionWrites<{ endpoint: StoredEndpoint; secret: string }> = noCompletion,
+) {
   const secret = generateEndpointSecret();
   const at = now.toISOString();
   const overlapEnds = new Date(now.getTime() + overlapHours * 3600_000).toISOString();
@@ -57,6 +68,7 @@ export async function rotateSecret(endpoint: StoredEndpoint, now: Date, overlapH
     { secret, createdAt: at },
     ...(current ? [{ ...current, expiresAt: overlapEnds }] : []),
   ];
-  await replaceSecrets(endpoint.id, secrets);
-  return { endpoint: { ...endpoint, secrets }, secret };
+  const rotated = { endpoint: { ...endpoint, secrets }, secret };
+  await replaceSecrets(endpoint.id, secrets, completion(rotated));
+  return rotated;
 }

@@ -132,16 +132,30 @@ export async function updateEndpoint(
 }
 
 /** Replaces the endpoint's signing secrets (a rotation: the new one, and the old one until its overlap ends). */
-export async function replaceSecrets(id: string, secrets: StoredSecret[]): Promise<void> {
-  await dynamo().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: endpointKey(id),
-      UpdateExpression: 'SET secrets = :secrets',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':secrets': secrets },
-    }),
-  );
+/** An endpoint's secrets replaced; with `alongside` (an Idempotency-Key's record) in one transaction. */
+export async function replaceSecrets(
+  id: string,
+  secrets: StoredSecret[],
+  alongside: TransactItem[] = [],
+): Promise<void> {
+  const update = {
+    TableName: table(),
+    Key: endpointKey(id),
+    UpdateExpression: 'SET secrets = :secrets',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':secrets': secrets },
+  };
+  if (alongside.length === 0) {
+    await dynamo().send(new UpdateCommand(update));
+    return;
+  }
+  const items = [{ Update: update }, ...alongside];
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    throwIfClaimLost(error, items);
+    throw error;
+  }
 }
 
 /**

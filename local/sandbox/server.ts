@@ -38,7 +38,7 @@ export interface SandboxOptions {
   culqiNotificationUrl?: string;
 }
 
-/** Documented defaults (README): what the local stack passes unless CULQI_* say otherwise. */
+/** Documented defaults (README): what the local stack passes (fixed locally). */
 export const DEFAULT_CULQI_SANDBOX: CulqiSandboxOptions = {
   secretKey: 'sk_test_sandbox_culqi',
   webhookUser: 'culqi-webhook',

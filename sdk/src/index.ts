@@ -154,10 +154,14 @@ export function createClient(options: ClientOptions): PagoEfectivoClient {
   return client;
 }
 
-/** The body of a call that succeeded (the client throws for the rest). */
+/**
+ * The body of a call that succeeded (the client throws for the rest). A success without a body
+ * (204, e.g. a deleted webhook endpoint) resolves to undefined: it is not an error.
+ */
 export async function data<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
   const result = await call;
   if (result.data === undefined) {
+    if (result.response.ok) return undefined as T;
     throw new PagoEfectivoApiError(result.response.status, undefined, undefined);
   }
   return result.data;
@@ -185,7 +189,7 @@ export async function* pages<T>(
  * `webhook-signature`) against the endpoint's `whsec_…` secret and returns the event. Pass the
  * body exactly as received (a string or bytes, before any JSON parsing). Throws when the
  * signature is wrong, the timestamp is more than 5 minutes away, or a header is missing; during
- * a secret rotation either secret's signature is accepted.
+ * a secret rotation either secret's signature is accepted. The event's `id` is its `webhook-id`.
  */
 export function verifyWebhook(
   secret: string,
@@ -198,9 +202,13 @@ export function verifyWebhook(
     return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
   };
   const payload = typeof body === 'string' ? body : new TextDecoder().decode(body);
-  return new Webhook(secret).verify(payload, {
-    'webhook-id': get('webhook-id'),
+  const id = get('webhook-id');
+  const event = new Webhook(secret).verify(payload, {
+    'webhook-id': id,
     'webhook-timestamp': get('webhook-timestamp'),
     'webhook-signature': get('webhook-signature'),
-  }) as WebhookEvent;
+  }) as Omit<WebhookEvent, 'id'>;
+  // The body carries type, timestamp and data; the event's id is the signed `webhook-id` header
+  // (stable across retries and redeliveries: the key to deduplicate on).
+  return { ...event, id } as WebhookEvent;
 }

@@ -2477,7 +2477,10 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Order id (ord_…) */
                 id: string;
@@ -2531,7 +2534,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete). */
+            /** @description The order is not PENDING_PAYMENT (`invalid_status`), or one of its options was just paid: `voucher_not_deletable` (the CIP), `wallet_order_not_cancellable` (a wallet order its provider will not delete) — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2732,7 +2735,10 @@ export interface operations {
     fulfilOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Order id (ord_…) */
                 id: string;
@@ -2786,7 +2792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review). */
+            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review) — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2835,7 +2841,10 @@ export interface operations {
     acceptLatePayment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Order id (ord_…) */
                 id: string;
@@ -2889,7 +2898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED. */
+            /** @description `invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5647,7 +5656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not text/csv or the .xlsx media type. */
+            /** @description Not text/csv or the .xlsx media type (`unsupported_media_type`). */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6641,7 +6650,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Endpoint id (we_…) */
                 id: string;
@@ -6688,6 +6700,15 @@ export interface operations {
             };
             /** @description No such endpoint (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused` (the Idempotency-Key came with another endpoint), or `idempotency_in_progress` (its twin is still running: retry shortly). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7052,7 +7073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The API key lacks the scope `events:redeliver` (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
+            /** @description The API key lacks the scope `events:redeliver` (or `webhooks:manage`, which includes it) (`insufficient_scope`), is a seller-bound key, which may not call this route (`seller_key_not_allowed`), or has no usage plan (`api_key_not_enabled`); or the firewall refused the request (`forbidden`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7639,7 +7660,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationReceived"];
                 };
             };
-            /** @description `unauthorized`: Missing or wrong basic authentication (where the stage sets it); nothing stored. */
+            /** @description `unauthorized`: Missing or wrong basic authentication (required: the pair in the stage's Culqi secret, set on the CulqiPanel webhook too); nothing stored. */
             401: {
                 headers: {
                     [name: string]: unknown;

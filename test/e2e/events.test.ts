@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '#model/event-types';
@@ -189,6 +190,26 @@ describe('outgoing webhooks (Standard Webhooks)', () => {
     expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(() => new Webhook(endpoint.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
     expect(() => new Webhook(rotated.body.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
+  });
+
+  it('a rotation retried with its Idempotency-Key answers the same new secret and rotates once (decision 132)', async () => {
+    const endpoint = await createEndpoint('ok', ['order.created']);
+    const headers = { 'idempotency-key': `rotate-${randomUUID()}` };
+    const path = `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`;
+    const first = await api<Created>('POST', path, { headers });
+    const retried = await api<Created>('POST', path, { headers });
+    expect(first.status).toBe(200);
+    expect(retried.status).toBe(200);
+    expect(retried.body.secret).toBe(first.body.secret);
+    // Rotated once: the secret before it still signs during the overlap, beside the new one.
+    const order = await createOrder();
+    const delivery = await eventually(async () => deliveriesTo(endpoint).find(forOrder(order.id)));
+    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(() => new Webhook(endpoint.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
+    expect(() => new Webhook(first.body.secret).verify(delivery.body, headersOf(delivery))).not.toThrow();
+    // Without a key, each call is a rotation of its own.
+    const unkeyed = await api<Created>('POST', path);
+    expect(unkeyed.body.secret).not.toBe(first.body.secret);
   });
 
   it('lists, gets and deletes endpoints; the secret is never shown again', async () => {

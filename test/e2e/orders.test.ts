@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
-import { api, http, orderRequest, sandbox, stack } from '../support/api';
+import { api, eventually, http, orderRequest, sandbox, stack } from '../support/api';
 
 type Problem = {
   status: number;
@@ -134,6 +135,32 @@ describe('orders API over HTTP', () => {
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toBe('application/problem+json');
     expect(again.body).toMatchObject({ code: 'invalid_status', status: 409 });
+  });
+
+  it('a cancel or fulfil retried with its Idempotency-Key answers as the first did, not 409 (decision 132)', async () => {
+    const order = (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;
+    const headers = { 'idempotency-key': `cancel-${randomUUID()}` };
+    const cancelled = await api<Order>('POST', `/v1/orders/${order.id}/cancel`, { headers });
+    const retried = await api<Order>('POST', `/v1/orders/${order.id}/cancel`, { headers });
+    expect([cancelled.status, retried.status]).toEqual([200, 200]);
+    expect(retried.body).toEqual(cancelled.body);
+    // Another request (a new key) is still told the order is not cancellable any more.
+    const another = await api<Problem>('POST', `/v1/orders/${order.id}/cancel`, {
+      headers: { 'idempotency-key': `cancel-${randomUUID()}` },
+    });
+    expect(another.body).toMatchObject({ code: 'invalid_status', status: 409 });
+
+    const paid = (await api<Order>('POST', '/v1/orders', { body: orderRequest() })).body;
+    await sandbox('POST', `/_sandbox/cips/${paid.voucher.cip}/pay`, {});
+    await eventually(async () => {
+      const current = await api<Order>('GET', `/v1/orders/${paid.id}`);
+      return current.body.status === 'PAID' ? current.body : undefined;
+    });
+    const fulfilKey = { 'idempotency-key': `fulfil-${randomUUID()}` };
+    const fulfilled = await api<Order>('POST', `/v1/orders/${paid.id}/fulfil`, { headers: fulfilKey });
+    const fulfilledAgain = await api<Order>('POST', `/v1/orders/${paid.id}/fulfil`, { headers: fulfilKey });
+    expect([fulfilled.status, fulfilledAgain.status]).toEqual([200, 200]);
+    expect(fulfilledAgain.body.version).toBe(fulfilled.body.version);
   });
 
   it('refuses to cancel an order whose voucher was just paid at the PSP', async () => {

@@ -89,6 +89,9 @@ describe('the typed SDK against the local stack', () => {
       const event = verifyWebhook(endpoint.secret, delivery.headers as Record<string, string>, delivery.body);
       expect(event.type).toBe('order.created');
       expect((event.data as { id: string }).id).toBe(order.id);
+      // Its id, as typed: the signed webhook-id (outside test 8 found it undefined).
+      expect(event.id).toBe(delivery.headers['webhook-id']);
+      expect(event.id).toMatch(/^evt_/);
       expect(() =>
         verifyWebhook(
           endpoint.secret,
@@ -103,7 +106,10 @@ describe('the typed SDK against the local stack', () => {
           delivery.body,
         ),
       ).toThrow();
-      await client().DELETE('/v1/webhook-endpoints/{id}', { params: { path: { id: endpoint.id } } });
+      // A 204 is a success with nothing to return, not an error.
+      await expect(
+        data(client().DELETE('/v1/webhook-endpoints/{id}', { params: { path: { id: endpoint.id } } })),
+      ).resolves.toBeUndefined();
     } finally {
       await receiver.stop();
     }

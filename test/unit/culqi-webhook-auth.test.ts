@@ -13,6 +13,11 @@ describe("Culqi's webhook basic auth (decision 130)", () => {
     expect(isValidCulqiWebhookAuth(withPair, basic('other', 's3cret-pass'))).toBe(false);
     expect(isValidCulqiWebhookAuth(withPair, undefined)).toBe(false);
     expect(isValidCulqiWebhookAuth(withPair, '')).toBe(false);
+    // The scheme's name is case-insensitive; the credentials are not.
+    expect(isValidCulqiWebhookAuth(withPair, basic('culqi', 's3cret-pass').replace('Basic', 'basic'))).toBe(
+      true,
+    );
+    expect(isValidCulqiWebhookAuth(withPair, `Bearer ${basic('culqi', 's3cret-pass').slice(6)}`)).toBe(false);
   });
 
   it('refuses everything when the stage sets no pair: Culqi signs nothing, so nothing else tells its posts apart', () => {

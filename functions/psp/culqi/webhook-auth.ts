@@ -14,9 +14,12 @@ export function isValidCulqiWebhookAuth(
   authorization: string | undefined,
 ): boolean {
   if (credentials.webhookUser === undefined || credentials.webhookPassword === undefined) return false;
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): `basic` is Basic.
+  const [scheme = '', token = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+  if (scheme.toLowerCase() !== 'basic') return false;
   const expected = Buffer.from(
-    `Basic ${Buffer.from(`${credentials.webhookUser}:${credentials.webhookPassword}`).toString('base64')}`,
+    Buffer.from(`${credentials.webhookUser}:${credentials.webhookPassword}`).toString('base64'),
   );
-  const given = Buffer.from(authorization ?? '');
+  const given = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
