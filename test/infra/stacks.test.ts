@@ -335,7 +335,8 @@ describe('functions', () => {
       'get-order': ['dynamodb:GetItem'],
       'get-voucher': ['dynamodb:GetItem'],
       'list-orders': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', ...cursorKey],
-      'cancel-order': [...transition, ...secret],
+      // DeleteItem on their Idempotency-Key records only (IDEMPOTENCY#*, decision 132).
+      'cancel-order': [...transition, 'dynamodb:DeleteItem', ...secret],
       'add-payment-option': [...transition, ...secret],
       'extend-expiry': [...transition, ...secret],
       openapi: [],
@@ -355,8 +356,8 @@ describe('functions', () => {
         ...secret,
       ],
       'resolve-anomaly': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      'fulfil-order': transition,
-      'accept-late-payment': [...transition, 'dynamodb:UpdateItem'],
+      'fulfil-order': [...transition, 'dynamodb:DeleteItem'],
+      'accept-late-payment': [...transition, 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
       'sync-pending': [
         ...applyPayment,
         // Only the confirmed payment dates' markers (PAYMENT_DATE#*).
@@ -409,6 +410,14 @@ describe('functions', () => {
     expect(authorizerRead?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] },
     });
+    for (const name of ['cancel-order', 'fulfil-order', 'accept-late-payment'] as const) {
+      const idempotencyDeletes = statementsOf(service, name, 'prod').find((statement) =>
+        [statement.Action].flat().includes('dynamodb:DeleteItem'),
+      );
+      expect(idempotencyDeletes?.Condition, name).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IDEMPOTENCY#*'] },
+      });
+    }
     const deletes = statementsOf(service, 'webhook-endpoints', 'prod').find((statement) =>
       [statement.Action].flat().includes('dynamodb:DeleteItem'),
     );
