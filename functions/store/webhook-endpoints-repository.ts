@@ -50,13 +50,7 @@ export async function putEndpoint(endpoint: StoredEndpoint, alongside: TransactI
   if (alongside.length === 0) {
     await dynamo().send(new PutCommand(put));
   } else {
-    const items = [{ Put: put }, ...alongside];
-    try {
-      await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      throwIfClaimLost(error, items);
-      throw error;
-    }
+    await transactWithCompletion([{ Put: put }, ...alongside]);
   }
   forgetSubscriptionCache();
 }
@@ -149,7 +143,11 @@ export async function replaceSecrets(
     await dynamo().send(new UpdateCommand(update));
     return;
   }
-  const items = [{ Update: update }, ...alongside];
+  await transactWithCompletion([{ Update: update }, ...alongside]);
+}
+
+/** An endpoint's write and an Idempotency-Key's completion, one transaction; a lost claim is 409. */
+async function transactWithCompletion(items: TransactItem[]): Promise<void> {
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {

@@ -27,7 +27,7 @@ import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
 import { listRefunds } from '#store/refunds-repository';
 import { getSettlement, listLines } from '#store/settlements-repository';
-import { listEndpoints } from '#store/webhook-endpoints-repository';
+import { getEndpoint, listEndpoints } from '#store/webhook-endpoints-repository';
 import { bankDestination as destination, orderRequest, sandbox, stack, TEST_CCI } from '../support/api';
 import { endCoolingOff } from '../support/cooling-off';
 import { type FaultPlan, installFaultInjector, recordCalls, TRANSACTION_CALL } from '../support/faults';
@@ -447,6 +447,44 @@ const flows: Flow<any>[] = [
       };
     },
   } satisfies Flow<{ key: string; description: string }>,
+  {
+    name: 'rotate webhook secret',
+    fn: 'webhook-endpoints',
+    setup: async () => {
+      const created = ok(
+        await callRoute('webhook-endpoints', webhookEndpoints, {
+          method: 'POST',
+          resource: '/v1/webhook-endpoints',
+          body: {
+            url: 'http://127.0.0.1:9/hooks',
+            events: ['order.paid'],
+            description: `harness ${randomUUID()}`,
+          },
+        }),
+        'create endpoint',
+      );
+      return { key: key(), id: created.body.id as string, firstSecret: created.body.secret as string };
+    },
+    // The SDK retries a POST with the same Idempotency-Key (decision 132).
+    act: (ctx) =>
+      callRoute('webhook-endpoints', webhookEndpoints, {
+        method: 'POST',
+        resource: '/v1/webhook-endpoints/{id}/rotate-secret',
+        pathParameters: { id: ctx.id },
+        headers: { 'Idempotency-Key': ctx.key },
+      }),
+    sellers: () => [],
+    observe: async (ctx, last) => {
+      const secrets = (await getEndpoint(ctx.id))?.secrets ?? [];
+      return {
+        answer: last.status,
+        // Rotated once: the new secret answered is the current one, and the first still overlaps.
+        answeredIsCurrent: last.body?.secret === secrets.find((secret) => !secret.expiresAt)?.secret,
+        firstOverlaps: secrets.some((secret) => secret.secret === ctx.firstSecret && secret.expiresAt),
+        secrets: secrets.length,
+      };
+    },
+  } satisfies Flow<{ key: string; id: string; firstSecret: string }>,
   {
     name: 'apply payment (queued notification)',
     fn: 'apply-payment',
