@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnIPSet, CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -23,6 +23,11 @@ export interface EdgeProtectionProps {
   pspSourceCidrs?: readonly string[];
   /** How long the log of blocked requests is kept (the stage's log retention). */
   logRetention: RetentionDays;
+  /**
+   * The stage's data removal policy: the log group has a fixed name (WAF's `aws-waf-logs-` rule), so
+   * one retained by a torn-down dev stack would make its next deployment fail ("already exists").
+   */
+  removalPolicy?: RemovalPolicy;
 }
 
 const visibility = (metricName: string) => ({
@@ -268,6 +273,7 @@ export class EdgeProtection extends Construct {
       // WAF delivers only to log groups named aws-waf-logs-….
       logGroupName: `aws-waf-logs-${webAclName(props.stage)}`,
       retention: props.logRetention,
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     new CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,

@@ -223,6 +223,7 @@ function buildServiceApi(scope: Construct, props: ServiceApiProps): RestApi {
     apiPerIpPer5Min: Math.max(config.api.edge.apiPerIpPer5Min, config.api.clientThrottle.rateLimit * 300),
     pspRoutesPerIpPer5Min: config.api.edge.pspRoutesPerIpPer5Min,
     logRetention: config.data.logRetention,
+    removalPolicy: config.data.removalPolicy,
     ...(config.api.edge.pspSourceCidrs ? { pspSourceCidrs: config.api.edge.pspSourceCidrs } : {}),
   });
   Validations.of(api).acknowledge(

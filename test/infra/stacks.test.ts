@@ -542,6 +542,17 @@ describe('stateful resources per stage', () => {
     }
   });
 
+  it("deletes the WAF log group (a fixed name) with a dev stack, so the next dev deploy can make it again; keeps prod's", () => {
+    const logGroups = (stage: 'dev' | 'prod') =>
+      Object.values(
+        synthesized[stage].service.findResources('AWS::Logs::LogGroup', {
+          Properties: { LogGroupName: `aws-waf-logs-pagoefectivo-${stage}-api` },
+        }) as Record<string, Resource>,
+      );
+    expect(logGroups('dev').map((group) => group.DeletionPolicy)).toEqual(['Delete']);
+    expect(logGroups('prod').map((group) => group.DeletionPolicy)).toEqual(['Retain']);
+  });
+
   it('dev may be torn down; staging is retained without deletion protection', () => {
     const [devTable] = Object.values(
       synthesized.dev.stateful.findResources('AWS::DynamoDB::Table') as Record<string, Resource>,
