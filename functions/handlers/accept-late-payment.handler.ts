@@ -4,10 +4,17 @@ import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 
-/** With an Idempotency-Key, a retry after a lost answer answers as the first did (decision 132). */
+/**
+ * With an Idempotency-Key, a retry after a lost answer answers as the first did (decision 132); the
+ * key's record is committed in the move's own transaction, so a crash between them cannot turn the
+ * retry into a 409 (decision 133).
+ */
 const actOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>(
   'accept-late-payment',
-  async (id) => orderResponse(await applyOrderAction(id, 'accept-late-payment')),
+  async (id, completion) =>
+    orderResponse(
+      await applyOrderAction(id, 'accept-late-payment', (next) => completion(orderResponse(next))),
+    ),
 );
 
 /** POST /v1/orders/{id}/accept-late-payment — the marketplace honours a payment made after expiry/cancel. */

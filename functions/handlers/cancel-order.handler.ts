@@ -9,10 +9,15 @@ import { walletProvider } from '#psp/wallets';
 /**
  * With an Idempotency-Key (the SDK sends one on every POST), a cancel retried after its answer was
  * lost answers as the first did instead of 409 `invalid_status` for an order it cancelled
- * (decision 132).
+ * (decision 132) — even after a crash right after the cancellation: the key's record is committed
+ * in the cancellation's transaction (decision 133).
  */
-const cancelOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>('cancel-order', async (id) =>
-  orderResponse(await cancelOrder(id, pspProvider(), walletProvider())),
+const cancelOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>(
+  'cancel-order',
+  async (id, completion) =>
+    orderResponse(
+      await cancelOrder(id, pspProvider(), walletProvider(), (next) => completion(orderResponse(next))),
+    ),
 );
 
 /** The plain function behind `handler`: the request in, the answer out (tests call it bare). */

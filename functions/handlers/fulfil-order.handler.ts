@@ -4,9 +4,15 @@ import { orderResponse } from '#orders/present';
 import { OrderIdParamsSchema } from '#orders/request-schemas';
 import { type HttpEndpoint, httpHandler, parseParams } from '#platform/http';
 
-/** With an Idempotency-Key, a retry after a lost answer answers as the first did (decision 132). */
-const actOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>('fulfil-order', async (id) =>
-  orderResponse(await applyOrderAction(id, 'fulfil')),
+/**
+ * With an Idempotency-Key, a retry after a lost answer answers as the first did (decision 132); the
+ * key's record is committed in the move's own transaction, so a crash between them cannot turn the
+ * retry into a 409 (decision 133).
+ */
+const actOnce = idempotentOperation<string, ReturnType<typeof orderResponse>>(
+  'fulfil-order',
+  async (id, completion) =>
+    orderResponse(await applyOrderAction(id, 'fulfil', (next) => completion(orderResponse(next)))),
 );
 
 /** POST /v1/orders/{id}/fulfil — the gate: only a PAID order may be released for shipping. */

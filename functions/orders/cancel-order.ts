@@ -6,6 +6,7 @@ import { ConflictError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import type { PspProvider, VoucherRef } from '#psp/provider';
 import type { WalletOrderRef, WalletProvider } from '#psp/wallet-provider';
+import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { commitOrConflict, pendingOrder } from './order-actions';
 
 /**
@@ -18,11 +19,15 @@ import { commitOrConflict, pendingOrder } from './order-actions';
  * its own commit left the CIP (or wallet order) deleted, and the PSP refuses to delete it again.
  * Closed by us or expired there, no payment can come through it, so the retry cancels the order;
  * only a paid or still open one keeps the order pending (409).
+ *
+ * `completion`: an Idempotency-Key's record, committed with the cancellation itself, so a retry
+ * after a crash between the two answers as the first did instead of 409 (decision 133).
  */
 export async function cancelOrder(
   orderId: string,
   psp: PspProvider,
   wallet?: WalletProvider,
+  completion: CompletionWrites<Order> = noCompletion,
 ): Promise<Order> {
   const order = await pendingOrder(orderId, 'Only a PENDING_PAYMENT order can be cancelled');
   const outcome = await psp.deleteVoucher(order.voucher);
@@ -56,7 +61,8 @@ export async function cancelOrder(
       'The wallet provider refused to cancel the wallet payment: it has most likely just been paid. The payment will be applied shortly.',
     );
   }
-  return commitOrConflict(order, transitioned(order, 'CANCELLED', 'api', now()));
+  const next = transitioned(order, 'CANCELLED', 'api', now());
+  return commitOrConflict(order, next, undefined, completion(next));
 }
 
 /** Deleted (by an earlier attempt of ours) or expired at the PSP: nothing can be paid through it. */

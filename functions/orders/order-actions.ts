@@ -7,6 +7,7 @@ import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { withFreshReads } from '#platform/optimistic';
+import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
 import { getRefunds } from '#store/refunds-repository';
@@ -64,19 +65,28 @@ const REFUSALS: Record<OrderAction, Partial<Record<OrderStatus, string>>> = {
  * Conditional like every transition, never a silent overwrite: a concurrent change is read again
  * and decided again (a 409 naming what is there now, if the move is no longer possible).
  */
-export async function applyOrderAction(orderId: string, action: OrderAction): Promise<Order> {
+export async function applyOrderAction(
+  orderId: string,
+  action: OrderAction,
+  /** An Idempotency-Key's record, committed in the move's own transaction (decision 133). */
+  completion: CompletionWrites<Order> = noCompletion,
+): Promise<Order> {
   // Read again after losing a race: the refusal then names what the winner did (a refund begun
   // meanwhile is `refund_in_progress`, not a bare "the order changed"), and a change that left the
   // move possible (a settlement landing) does not refuse it.
   return withFreshReads(
-    () => attemptOrderAction(orderId, action),
+    () => attemptOrderAction(orderId, action, completion),
     () => {
       throw new ConflictError('invalid_status', 'The order kept changing meanwhile; try again.');
     },
   );
 }
 
-async function attemptOrderAction(orderId: string, action: OrderAction): Promise<Order> {
+async function attemptOrderAction(
+  orderId: string,
+  action: OrderAction,
+  completion: CompletionWrites<Order>,
+): Promise<Order> {
   const [from, to] = MOVES[action];
   const order = await getOrder(orderId, true);
   if (order === undefined) throw new NotFoundError(`No order ${orderId}.`);
@@ -104,7 +114,10 @@ async function attemptOrderAction(orderId: string, action: OrderAction): Promise
       ? lateAcceptedEntry(next, next.updatedAt, await whatIsLeftOfLatePayment(order))
       : undefined;
   // Conditional on the version read: a StaleOrderError reads again (above).
-  await saveTransition(order, next, orderEventData(next), booking ? ledgerWrites(booking) : []);
+  await saveTransition(order, next, orderEventData(next), [
+    ...(booking ? ledgerWrites(booking) : []),
+    ...completion(next),
+  ]);
   return next;
 }
 

@@ -183,6 +183,8 @@ export async function saveTransition(
   try {
     await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
+    // An Idempotency-Key's completion riding along whose claim was taken over: 409, not a stale read.
+    throwIfClaimLost(error, items);
     const codes = cancellationCodes(error);
     if (codes === undefined) throw error;
     if (codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed') {

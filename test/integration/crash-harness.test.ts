@@ -8,6 +8,7 @@ import { handler as acceptLatePayment } from '#handlers/accept-late-payment.hand
 import { run as applyPaymentRun } from '#handlers/apply-payment.handler';
 import { handler as cancelOrder } from '#handlers/cancel-order.handler';
 import { handler as createOrder } from '#handlers/create-order.handler';
+import { handler as fulfilOrder } from '#handlers/fulfil-order.handler';
 import { handler as ingestNotificationRoute } from '#handlers/ingest-notification.handler';
 import { handler as payouts } from '#handlers/payouts.handler';
 import { handler as refunds } from '#handlers/refunds.handler';
@@ -372,18 +373,43 @@ const flows: Flow<any>[] = [
     fn: 'accept-late-payment',
     setup: async () => {
       const sellers = [newSeller(), newSeller()];
-      return { sellers, order: await lateOrder(sellers) };
+      return { sellers, order: await lateOrder(sellers), key: key() };
     },
+    // The SDK retries a POST with the same Idempotency-Key: a retry after a move that committed
+    // answers 200 as the first did (its record is in the move's transaction, decision 133), not 409.
     act: (ctx) =>
       callRoute('accept-late-payment', acceptLatePayment, {
         method: 'POST',
         resource: '/v1/orders/{id}/accept-late-payment',
         pathParameters: { id: ctx.order.id },
+        headers: { 'Idempotency-Key': ctx.key },
       }),
-    finished: async (answer) => answer.status < 300 || answer.status === 409,
     sellers: (ctx) => ctx.sellers,
-    observe: async (ctx) => ({ order: orderShape(await getOrder(ctx.order.id, true)) }),
-  } satisfies Flow<{ sellers: string[]; order: Order }>,
+    observe: async (ctx, last) => ({
+      answer: `${last.status} ${last.body?.status}`,
+      order: orderShape(await getOrder(ctx.order.id, true)),
+    }),
+  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
+  {
+    name: 'fulfil order',
+    fn: 'fulfil-order',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      return { sellers, order: await paidOrder(sellers), key: key() };
+    },
+    act: (ctx) =>
+      callRoute('fulfil-order', fulfilOrder, {
+        method: 'POST',
+        resource: '/v1/orders/{id}/fulfil',
+        pathParameters: { id: ctx.order.id },
+        headers: { 'Idempotency-Key': ctx.key },
+      }),
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx, last) => ({
+      answer: `${last.status} ${last.body?.status}`,
+      order: orderShape(await getOrder(ctx.order.id, true)),
+    }),
+  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
   {
     name: 'payout request',
     fn: 'payouts',
@@ -604,23 +630,24 @@ const flows: Flow<any>[] = [
   {
     name: 'cancel order',
     fn: 'cancel-order',
-    setup: async () => ({ order: await placeOrder([newSeller(), newSeller()]) }),
+    setup: async () => ({ order: await placeOrder([newSeller(), newSeller()]), key: key() }),
+    // Retried with the same Idempotency-Key, as the SDK does: the retry of a cancel that committed
+    // answers 200 with the cancelled order (decision 133), never 409 `invalid_status`.
     act: (ctx) =>
       callRoute('cancel-order', cancelOrder, {
         method: 'POST',
         resource: '/v1/orders/{id}/cancel',
         pathParameters: { id: ctx.order.id },
+        headers: { 'Idempotency-Key': ctx.key },
       }),
-    // A client that lost its answer reads the order: cancelled is done (a retry would say 409).
-    finished: async (answer, ctx) =>
-      answer.status < 300 || (await getOrder(ctx.order.id, true))?.status === 'CANCELLED',
     sellers: () => [],
-    observe: async (ctx) => ({
+    observe: async (ctx, last) => ({
+      answer: `${last.status} ${last.body?.status}`,
       order: orderShape(await getOrder(ctx.order.id, true)),
       cipAtPsp: (await sandbox<{ status: string }>('GET', `/_sandbox/cips/${ctx.order.voucher.cip}`)).body
         .status,
     }),
-  } satisfies Flow<{ order: Order }>,
+  } satisfies Flow<{ order: Order; key: string }>,
   {
     name: 'expiry (scheduled job)',
     fn: 'expire-orders',
