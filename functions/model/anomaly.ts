@@ -19,6 +19,8 @@ export const ANOMALY_TYPES = [
   'payment_date_disagrees',
   'unknown_event_type',
   'unparsable_notification',
+  // A signed wallet notification naming an order its provider does not know when read back.
+  'unknown_wallet_order',
   // Settlement reconciliation (docs/reconciliation.md): one per line class that is not `matched`.
   'settlement_amount_mismatch',
   'settlement_currency_mismatch',
@@ -36,7 +38,11 @@ export type AnomalyType = (typeof ANOMALY_TYPES)[number];
  * announced like the rest, but not counted where a person is paged (PaymentAnomaly) — a page for
  * each would hold the alarm in ALARM over the next real one.
  */
-export const INFORMATIONAL_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set(['refunded_before_settlement']);
+export const INFORMATIONAL_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
+  'refunded_before_settlement',
+  // No money moved (the provider's own answer decides); a person looks, nobody is woken.
+  'unknown_wallet_order',
+]);
 
 // A type alias, not an interface: the store and outbox take it as a plain record.
 export type Anomaly = {

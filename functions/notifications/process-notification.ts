@@ -67,6 +67,22 @@ async function processCulqiNotification(
     providerRef: parsed.providerRef,
     optionId: parsed.optionId ?? '',
   });
+  if (status.state === 'unknown') {
+    // Signed with the right pair, yet naming an order Culqi does not show us: a notification from
+    // another Culqi account or environment, or a pair known to someone else. Nothing is applied
+    // (only Culqi's own answer moves money), but a person should see it (decision 133).
+    const type = 'unknown_wallet_order';
+    await reportAnomaly({
+      id: `${type}:${message.notificationId}`,
+      type,
+      detectedAt: now().toISOString(),
+      detail: `Culqi does not know order ${parsed.providerRef} (or reports a state this service does not read); nothing was applied.`,
+      provider: 'culqi',
+      ...notificationIds(message.notificationId),
+      source: 'webhook',
+    });
+    return { result: 'anomaly', type };
+  }
   const optionId = status.optionId ?? parsed.optionId;
   if (status.state !== 'paid' || optionId === undefined) {
     logger.info('Culqi order not paid; nothing to apply', {

@@ -882,7 +882,7 @@ export interface components {
         Anomaly: {
             id: string;
             /** @enum {string} */
-            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+            type: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "unknown_wallet_order" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
             /** Format: date-time */
             detectedAt: string;
             detail: string;
@@ -3041,7 +3041,7 @@ export interface operations {
     listAnomalies: {
         parameters: {
             query?: {
-                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
+                type?: "unknown_cip" | "amount_mismatch" | "currency_mismatch" | "duplicate_payment" | "double_payment" | "orphan_voucher_paid" | "provider_mismatch" | "implausible_payment_date" | "payment_date_disagrees" | "unknown_event_type" | "unparsable_notification" | "unknown_wallet_order" | "settlement_amount_mismatch" | "settlement_currency_mismatch" | "settlement_unknown_payment" | "settlement_duplicate_line" | "refunded_before_settlement" | "commission_mismatch" | "missing_notification" | "unsettled_payment";
                 status?: "open" | "resolved";
                 limit?: number;
                 cursor?: string;

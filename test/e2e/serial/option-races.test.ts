@@ -313,3 +313,26 @@ describe('the expirer and cancellation consider every option (decision 99)', () 
     );
   });
 });
+
+describe('a signed Culqi event naming an order Culqi does not know (decision 133)', () => {
+  it('is acknowledged, applies nothing and leaves one unknown_wallet_order anomaly', async () => {
+    const { order, walletId } = await newOrder();
+    // The right pair and a real option id, but an order id Culqi has never issued (another
+    // account's order, or a body made up by whoever holds the pair).
+    const providerRef = `ord_live_${Date.now().toString(36)}unknown`;
+    const delivered = await deliverCulqiEvent(walletId, providerRef);
+    expect(delivered.status).toBe(200);
+    const anomaly = await eventually(async () => {
+      const { body } = await api<{ items: (Anomaly & { provider?: string; detail: string })[] }>(
+        'GET',
+        '/v1/anomalies?type=unknown_wallet_order&limit=100',
+      );
+      return body.items.find((item) => item.detail.includes(providerRef));
+    });
+    expect(anomaly.provider).toBe('culqi');
+    // Only Culqi's own answer moves money: the order still waits, its wallet option still open.
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.paymentOptions.find((option) => option.id === walletId)?.status).toBe('open');
+  });
+});
