@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Page, query } from '../api';
 import { label, t } from '../i18n';
+import { inTimelineOrder } from '../timeline';
 import type { LedgerLine, Order, Refund } from '../types';
 import {
   ActionForm,
@@ -155,7 +156,7 @@ function timeline(order: Order): { at: string; text: string }[] {
       }),
     });
   }
-  return steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return inTimelineOrder(steps, order.createdAt);
 }
 
 const REFUND_REASONS = ['return', 'cancelled_after_payment', 'late_payment', 'other'];
