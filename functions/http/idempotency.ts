@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { nowMs } from '#platform/clock';
 import { ConflictError, ValidationError } from '#platform/errors';
-import { header } from '#platform/http';
+import { callerScope, header } from '#platform/http';
 import { logger } from '#platform/powertools';
 import { schema } from '#platform/schema';
 import {
@@ -70,11 +70,12 @@ export function idempotentOperation<TInput, TResult>(
         { field: 'header.Idempotency-Key', message: 'Use 8-128 printable ASCII characters without spaces.' },
       ]);
     }
-    const keyId = String(event.requestContext.authorizer?.keyId ?? 'anonymous');
     const now = nowMs();
     const claim: IdempotencyClaim = {
       operation,
-      keyHash: hash(JSON.stringify([keyId, idempotencyKey])),
+      // The caller's, not the API key's (decision 133): a retry sent with the marketplace's new key
+      // after a rotation, or by the same person's other key, replays instead of running twice.
+      keyHash: hash(JSON.stringify([callerScope(event), idempotencyKey])),
       fingerprint: hash(sortedJson(body)),
       // Held until this invocation's deadline: a claim whose Lambda died can be retried after it.
       lockedUntil: now + context.getRemainingTimeInMillis(),

@@ -318,7 +318,8 @@ const idempotencyKeyParameter = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Retry safely: the same key and body within 24 h replays the first response.',
+  description:
+    'Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key.',
   schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
 };
 

@@ -188,9 +188,18 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
 /** Query parameters that carry a cursor this API handed out (the event feed calls it `after`). */
 const CURSOR_PARAMETERS = ['cursor', 'after'] as const;
 
-/** Whom a cursor is sealed for: the caller's principal and seller, and the listing's route. */
+/**
+ * Who the caller is, whichever of their keys (or sign-ins) they call with: the principal holding
+ * the key and the seller it acts for. What is bound to a caller (a cursor, an Idempotency-Key)
+ * is bound to this, so a person's second key is the same caller and a seller key never another.
+ */
+export function callerScope(event: Pick<APIGatewayProxyEvent, 'requestContext'>): string {
+  return [callerActor(event).principal, callerSellerId(event) ?? ''].join('\n');
+}
+
+/** Whom a cursor is sealed for: the caller (principal and seller) and the listing's route. */
 function cursorBinding(event: APIGatewayProxyEvent): string {
-  return [callerActor(event).principal, callerSellerId(event) ?? '', event.resource].join('\n');
+  return [callerScope(event), event.resource].join('\n');
 }
 
 async function requireCursorKey(): Promise<Buffer> {

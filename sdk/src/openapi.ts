@@ -2116,7 +2116,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2478,7 +2478,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2736,7 +2736,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2842,7 +2842,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3129,7 +3129,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4574,7 +4574,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5571,7 +5571,7 @@ export interface operations {
                 fileName?: string;
             };
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6233,7 +6233,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6651,7 +6651,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Retry safely: the same key and body within 24 h replays the first response. */
+                /** @description Retry safely: the same key and body within 24 h replays the first response. Keys belong to the caller (the principal holding the API key, and the seller a seller key acts for), not to one API key. */
                 "Idempotency-Key"?: string;
             };
             path: {

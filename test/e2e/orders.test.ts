@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '#model/order';
 import { api, eventually, http, orderRequest, sandbox, stack } from '../support/api';
+import { requesterKey } from '../support/keys';
 
 type Problem = {
   status: number;
@@ -208,6 +209,33 @@ describe('idempotency', () => {
     const conflict = await api<Problem>('POST', '/v1/orders', { body: orderRequest(), headers });
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe('idempotency_key_reused');
+  });
+
+  it("is the caller's, not the key's: the same person's second key replays, another person's key does not (decision 133)", async () => {
+    const principal = `integrator-${crypto.randomUUID()}`;
+    const [firstKey, rotatedKey, someoneElse] = await Promise.all([
+      requesterKey(principal),
+      requesterKey(principal),
+      requesterKey(),
+    ]);
+    const body = orderRequest();
+    const idempotencyKey = { 'idempotency-key': `idem-${crypto.randomUUID()}` };
+    const first = await api<Order>('POST', '/v1/orders', {
+      body,
+      headers: { ...firstKey, ...idempotencyKey },
+    });
+    expect(first.status).toBe(201);
+    // A retry sent with the marketplace's new key after a rotation: the first answer, not a second run.
+    const retried = await api('POST', '/v1/orders', { body, headers: { ...rotatedKey, ...idempotencyKey } });
+    expect(retried.status).toBe(201);
+    expect(JSON.stringify(retried.body)).toBe(JSON.stringify(first.body));
+    // Another caller's key with the same header value is a request of its own.
+    const other = await api<Problem>('POST', '/v1/orders', {
+      body,
+      headers: { ...someoneElse, ...idempotencyKey },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ code: 'reference_taken', orderId: first.body.id });
   });
 
   it('lets exactly one of many concurrent requests with one reference create an order', async () => {
