@@ -134,9 +134,27 @@ export async function importReport(
   try {
     return { settlement: await applyReport(source, settlement, config, options), replayed: false };
   } catch (error) {
+    if (error instanceof SettlementMovedError) return afterTwin(settlement.id);
     await noteFailure(settlement.id, error);
     throw error;
   }
+}
+
+/**
+ * The same report posted twice at once (a client retrying on its timeout, an upload and a post):
+ * the other import moved the watermark first, and every line this one wrote was its once-only
+ * write. This one stops and answers with the settlement as the other leaves it — IMPORTING (202:
+ * post the same file again to follow it) or COMPLETED (200, as any repeat of a finished file) —
+ * instead of failing a request that changed nothing (outside test 9, decision 134).
+ */
+async function afterTwin(id: string): Promise<{ settlement: Settlement; replayed: boolean }> {
+  const current = (await getSettlement(id)) as Settlement;
+  logger.info('settlement advanced by a concurrent import of the same report; this one stops', {
+    settlementId: id,
+    processedThrough: current.processedThrough,
+    status: current.status,
+  });
+  return { settlement: current, replayed: current.status === 'COMPLETED' };
 }
 
 /**
@@ -146,7 +164,6 @@ export async function importReport(
  * person reading it knows it stalled and what to do; the details are in the log.
  */
 async function noteFailure(id: string, error: unknown) {
-  if (error instanceof SettlementMovedError) return;
   const current = await getSettlement(id).catch(() => undefined);
   const name = error instanceof Error ? error.name : 'Error';
   logger.error('settlement import stopped; importing the same file again resumes it', {

@@ -348,6 +348,30 @@ describe('settlement reconciliation', () => {
     expect(await importReport('not,a,report', 'application/json')).toMatchObject({ status: 415 });
   });
 
+  it('the same report posted four times at once: no 5xx, each twin answers 201, 202 or 200, and every line settles once (decision 134)', async () => {
+    const sellerId = `twins-${randomUUID()}`;
+    const orders = await Promise.all([paidOrder(sellerId), paidOrder(sellerId), paidOrder(sellerId)]);
+    const file = (await report({ only: orders.map((order) => order.voucher.cip) })).bytes;
+    const twins = await Promise.all(Array.from({ length: 4 }, () => importReport(file)));
+    for (const twin of twins) expect([200, 201, 202], JSON.stringify(twin.body)).toContain(twin.status);
+    expect(new Set(twins.map((twin) => twin.body.id)).size).toBe(1);
+    // A client told 202 posts the same file again until it is told 200 (bounded here).
+    let last = twins.at(-1);
+    for (let attempt = 0; attempt < 10 && last?.status !== 200; attempt++) last = await importReport(file);
+    expect(last?.status).toBe(200);
+    expect(last?.body).toMatchObject({
+      status: 'COMPLETED',
+      lines: 3,
+      counts: { matched: 3, duplicate_line: 0 },
+    });
+    // Each order's sellers' money moved to available once: 3 × S/ 108.00 for this seller.
+    expect(await balance(sellerId)).toMatchObject({
+      currency: 'PEN',
+      pending: 0,
+      available: 3 * (12000 - 1200),
+    });
+  });
+
   it('binds an Idempotency-Key to its file', async () => {
     const order = await paidOrder(`idem-${randomUUID()}`);
     const file = (await report({ only: [order.voucher.cip] })).bytes;
