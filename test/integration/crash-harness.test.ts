@@ -368,48 +368,36 @@ const flows: Flow<any>[] = [
       }),
     }),
   ),
-  {
-    name: 'accept late payment',
-    fn: 'accept-late-payment',
-    setup: async () => {
-      const sellers = [newSeller(), newSeller()];
-      return { sellers, order: await lateOrder(sellers), key: key() };
-    },
-    // The SDK retries a POST with the same Idempotency-Key: a retry after a move that committed
-    // answers 200 as the first did (its record is in the move's transaction, decision 133), not 409.
-    act: (ctx) =>
-      callRoute('accept-late-payment', acceptLatePayment, {
-        method: 'POST',
-        resource: '/v1/orders/{id}/accept-late-payment',
-        pathParameters: { id: ctx.order.id },
-        headers: { 'Idempotency-Key': ctx.key },
+  // The marketplace's order steps, retried with the same Idempotency-Key as the SDK does: a retry
+  // after a step that committed answers 200 as the first did (its record is in the step's
+  // transaction, decision 133), not 409 `invalid_status`.
+  ...(
+    [
+      ['accept late payment', 'accept-late-payment', acceptLatePayment, lateOrder],
+      ['fulfil order', 'fulfil-order', fulfilOrder, paidOrder],
+    ] as const
+  ).map(
+    ([name, fn, route, prepared]): Flow<{ sellers: string[]; order: Order; key: string }> => ({
+      name,
+      fn,
+      setup: async () => {
+        const sellers = [newSeller(), newSeller()];
+        return { sellers, order: await prepared(sellers), key: key() };
+      },
+      act: (ctx) =>
+        callRoute(fn, route, {
+          method: 'POST',
+          resource: `/v1/orders/{id}/${fn === 'fulfil-order' ? 'fulfil' : fn}`,
+          pathParameters: { id: ctx.order.id },
+          headers: { 'Idempotency-Key': ctx.key },
+        }),
+      sellers: (ctx) => ctx.sellers,
+      observe: async (ctx, last) => ({
+        answer: `${last.status} ${last.body?.status}`,
+        order: orderShape(await getOrder(ctx.order.id, true)),
       }),
-    sellers: (ctx) => ctx.sellers,
-    observe: async (ctx, last) => ({
-      answer: `${last.status} ${last.body?.status}`,
-      order: orderShape(await getOrder(ctx.order.id, true)),
     }),
-  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
-  {
-    name: 'fulfil order',
-    fn: 'fulfil-order',
-    setup: async () => {
-      const sellers = [newSeller(), newSeller()];
-      return { sellers, order: await paidOrder(sellers), key: key() };
-    },
-    act: (ctx) =>
-      callRoute('fulfil-order', fulfilOrder, {
-        method: 'POST',
-        resource: '/v1/orders/{id}/fulfil',
-        pathParameters: { id: ctx.order.id },
-        headers: { 'Idempotency-Key': ctx.key },
-      }),
-    sellers: (ctx) => ctx.sellers,
-    observe: async (ctx, last) => ({
-      answer: `${last.status} ${last.body?.status}`,
-      order: orderShape(await getOrder(ctx.order.id, true)),
-    }),
-  } satisfies Flow<{ sellers: string[]; order: Order; key: string }>,
+  ),
   {
     name: 'payout request',
     fn: 'payouts',
