@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AnomalyType } from '#model/anomaly';
 import type { Order } from '#model/order';
 import { cashOptionId } from '#model/payment-options';
 import { transitioned } from '#model/transition';
@@ -14,6 +15,9 @@ import { closurePut, type OptionClosure } from '#store/option-closures';
 import { getOrder, saveTransition } from '#store/orders-repository';
 import { ALL_BUCKETS, queryPendingBucket } from '#store/pending-orders';
 import { polledPayment, searchInBatches } from './psp-batches';
+
+/** Anomalies holding a payment made at another amount or currency than the order's. */
+const MISMATCHED_PAYMENTS: ReadonlySet<AnomalyType> = new Set(['amount_mismatch', 'currency_mismatch']);
 
 export interface ExpirySummary {
   examined: number;
@@ -102,9 +106,23 @@ export async function expireDueOrders(psp: PspProvider, options: ExpiryOptions):
       const status = batch.statuses?.get(order.voucher.cip);
       try {
         if (status?.state === 'paid') {
-          if (await applyFound(polledPayment(order, status, startedAt))) summary.paid++;
-          else summary.skipped++;
-          continue;
+          const found = await applyPayment(
+            polledPayment(order, status, startedAt),
+            'poll',
+            undefined,
+            closers,
+          );
+          if (found.result === 'applied') {
+            summary.paid++;
+            continue;
+          }
+          // Paid there at another amount or currency: that cash is held in suspense as its anomaly,
+          // for a person to refund or settle; the order itself was never paid and its deadline has
+          // passed, so it expires (left pending, it would be checked again on every run; decision 134).
+          if (!(found.result === 'anomaly' && MISMATCHED_PAYMENTS.has(found.type))) {
+            summary.skipped++;
+            continue;
+          }
         }
         let walletPayment: ObservedPayment | undefined;
         let walletAnswered = true;

@@ -22,7 +22,7 @@ import { logger, metrics } from '#platform/powertools';
 import type { PaidAtSource } from '#psp/provider';
 import { recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
-import { ledgerWrites } from '#store/ledger-repository';
+import { heldPaymentAnomaly, ledgerWrites, noHeldPaymentCheck } from '#store/ledger-repository';
 import { closurePut, type OptionClosure } from '#store/option-closures';
 import {
   DuplicateItemError,
@@ -176,6 +176,20 @@ export async function applyPayment(
           order.id,
         );
       }
+      // A CIP (or wallet order) takes one payment. Seen first at another amount or currency, it is
+      // held in suspense as that anomaly; the same payment seen again — by polling, which reports
+      // no operation number and may report the voucher's own amount, or by the same operation —
+      // is that payment, not a second one to apply (outside test 9, decision 134).
+      const held = await heldPaymentAnomaly(payment.cip);
+      if (held !== undefined && isSamePayment(heldOperation(held), payment.operationNumber)) {
+        logger.warn('payment already held in suspense as an anomaly; not applied again', {
+          orderId: order.id,
+          cip: payment.cip,
+          anomalyId: held,
+          source,
+        });
+        return { result: 'anomaly', type: anomalyTypeOf(held), orderId: order.id };
+      }
       const paidBy = paidOptionId(order);
       if (paidBy !== undefined && paidBy !== optionId) {
         // Exactly one payment per order (decision 104): the order keeps the first; this one is
@@ -246,6 +260,8 @@ export async function applyPayment(
       const toClose = closuresFor(order, optionId, updated.updatedAt);
       try {
         await saveTransition(order, updated, orderEventData(updated), [
+          // First of the extras: held meanwhile (its mismatch recorded since the read above) → read again.
+          noHeldPaymentCheck(payment.cip),
           paymentRecordPut(
             payment.cip,
             payment.operationNumber ?? POLLED,
@@ -262,7 +278,8 @@ export async function applyPayment(
         logger.info('payment applied', { orderId: order.id, cip: payment.cip, status: next, source });
         return { result: 'applied', orderId: order.id, status: next };
       } catch (error) {
-        if (error instanceof DuplicateItemError) return { result: 'already_applied', orderId: order.id };
+        if (error instanceof DuplicateItemError)
+          return error.index === 0 ? READ_AGAIN : { result: 'already_applied', orderId: order.id };
         throw error;
       }
     },
@@ -298,6 +315,14 @@ const NO_SUSPENSE = Symbol('no suspense');
 function isSamePayment(applied: string | null, observed: string | null): boolean {
   return applied === null || observed === null || applied === observed;
 }
+
+/** The operation number in a payment anomaly's id (`<type>:<cip>:<operation>`), null when polled. */
+function heldOperation(anomalyId: string): string | null {
+  const operation = anomalyId.split(':').at(-1);
+  return operation === undefined || operation === POLLED ? null : operation;
+}
+
+const anomalyTypeOf = (anomalyId: string) => anomalyId.split(':')[0] as AnomalyType;
 
 /**
  * A payment found by polling has no operation number; its notification, arriving later with the

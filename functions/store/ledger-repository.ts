@@ -43,6 +43,34 @@ const add = (Key: Record<string, string>, attribute: string, amount: number): Tr
   },
 });
 
+/** For a payment's transaction: no payment is held in suspense under `key` (checked, not written). */
+export function noHeldPaymentCheck(key: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: journalEntryEntity.key(`unmatched_payment:${key}`),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/**
+ * The anomaly whose payment is held in suspense under `key` (a CIP's, or a wallet option's, paid
+ * at another amount or currency: `unmatchedPaymentEntry`'s key), or undefined when none is.
+ */
+export async function heldPaymentAnomaly(key: string): Promise<string | undefined> {
+  const result = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: journalEntryEntity.key(`unmatched_payment:${key}`),
+      ProjectionExpression: 'anomalyId',
+      ConsistentRead: true,
+    }),
+  );
+  const anomalyId = result.Item?.anomalyId;
+  return typeof anomalyId === 'string' ? anomalyId : undefined;
+}
+
 /**
  * The writes that book `entry`: to ride in the transaction of the change that causes it. With
  * `deferAccountTotals`, the fixed accounts' running totals are left to the caller, who adds a

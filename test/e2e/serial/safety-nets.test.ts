@@ -69,6 +69,35 @@ describe('sync-pending', () => {
   });
 });
 
+describe('a payment held as an amount mismatch (outside test 9, decision 134)', () => {
+  it('is not applied again when polling or the final check sees its CIP paid: the order expires unpaid, its cash in suspense once', async () => {
+    const order = await createOrder(10);
+    // The buyer paid S/ 100.00 of a S/ 150.00 voucher (the README's mismatch rehearsal).
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, { amount: 100 });
+    const mismatch = await eventually(async () => {
+      const { body } = await api<{ items: { id: string; cip: string; amount: number }[] }>(
+        'GET',
+        '/v1/anomalies?type=amount_mismatch&limit=100',
+      );
+      return body.items.find((item) => item.cip === order.voucher.cip);
+    });
+    expect(mismatch.amount).toBe(10_000);
+    // The sandbox's search says the CIP is paid (as PagoEfectivo's would): the same payment.
+    await runJob<SyncSummary>('sync-pending');
+    expect(await getOrder(order.id)).toMatchObject({ status: 'PENDING_PAYMENT' });
+    await passExpiry();
+    await runJob<ExpirySummary>('expire-orders');
+    // Never paid (its cash is the anomaly's, for a person to refund or settle): expired at its deadline.
+    const after = await getOrder(order.id);
+    expect(after).toMatchObject({ status: 'EXPIRED' });
+    expect(after.payment).toBeUndefined();
+    // Nothing shipped on it, and no second anomaly for the same cash.
+    expect((await api<Problem>('POST', `/v1/orders/${order.id}/fulfil`)).body.code).toBe('invalid_status');
+    const { body } = await api<{ items: { cip: string }[] }>('GET', '/v1/anomalies?limit=100');
+    expect(body.items.filter((item) => item.cip === order.voucher.cip)).toHaveLength(1);
+  });
+});
+
 describe('expire-orders', () => {
   it('applies a payment found by the final check instead of expiring', async () => {
     const order = await createOrder(10);
