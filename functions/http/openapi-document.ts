@@ -719,7 +719,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
       'markRefundFailed',
       'The bank returned it (APPROVED → FAILED); refundable again',
       'MarkRefundFailedRequest',
-      `${REFUND_STEP_CONFLICTS.status}, ${REFUND_STEP_CONFLICTS.provider}, or ${REFUND_STEP_CONFLICTS.changed}.`,
+      `${REFUND_STEP_CONFLICTS.status}, ${REFUND_STEP_CONFLICTS.provider}, \`provider_refund_unresolved\` (sent to its provider, whose answer is not known yet: approve again to ask it), or ${REFUND_STEP_CONFLICTS.changed}.`,
     ),
     'GET /v1/sellers/{sellerId}/balance': {
       operationId: 'getSellerBalance',

@@ -1,11 +1,14 @@
 import { now } from '#platform/clock';
-import { ConflictError } from '#platform/errors';
+import { ConflictError, PspRejectedError } from '#platform/errors';
 import { logger } from '#platform/powertools';
 import type { ProviderRefundStatus, PspProvider } from '#psp/provider';
 import type { WalletProvider } from '#psp/wallet-provider';
 import { getOrder } from '#store/orders-repository';
 import {
+  beginProviderCall,
+  endProviderCall,
   findRefundIdByProviderRefund,
+  getRefund,
   recordProviderRefund,
   type StoredRefund,
 } from '#store/refunds-repository';
@@ -27,13 +30,18 @@ export async function startProviderRefund(refund: StoredRefund, psp: PspProvider
     return refund;
   const order = await getOrder(refund.orderId, true);
   if (order === undefined || order.voucher.provider !== psp.name) return refund;
-  const started = await psp.refund({
-    refundId: refund.id,
-    voucher: order.voucher,
-    amountMinor: refund.amount,
-    currency: refund.currency,
-    bankAccount: destination,
-  });
+  const asking = await noteProviderCall(refund);
+  if (asking.status !== 'APPROVED') return asking;
+  const askRefund = psp.refund.bind(psp);
+  const started = await refusalsEndTheCall(refund.id, () =>
+    askRefund({
+      refundId: refund.id,
+      voucher: order.voucher,
+      amountMinor: refund.amount,
+      currency: refund.currency,
+      bankAccount: destination,
+    }),
+  );
   await recordProviderRefund(refund.id, psp.name, started.providerRefundId);
   logger.info('refund sent to the provider', {
     refundId: refund.id,
@@ -68,13 +76,17 @@ export async function startWalletRefund(refund: StoredRefund, wallet: WalletProv
       paidAt: now().toISOString(),
     });
   }
-  const started = await wallet.refundWalletPayment({
-    refundId: refund.id,
-    providerRef: destination.providerRef,
-    operationNumber: destination.chargeId,
-    amountMinor: refund.amount,
-    currency: refund.currency,
-  });
+  const asking = await noteProviderCall(refund);
+  if (asking.status !== 'APPROVED') return asking;
+  const started = await refusalsEndTheCall(refund.id, () =>
+    wallet.refundWalletPayment({
+      refundId: refund.id,
+      providerRef: destination.providerRef,
+      operationNumber: destination.chargeId,
+      amountMinor: refund.amount,
+      currency: refund.currency,
+    }),
+  );
   await recordProviderRefund(refund.id, wallet.name, started.providerRefundId);
   logger.info('refund sent to the wallet provider', {
     refundId: refund.id,
@@ -92,6 +104,44 @@ export async function startWalletRefund(refund: StoredRefund, wallet: WalletProv
       ? { transferReference: started.providerRefundId, paidAt: now().toISOString() }
       : { reason: `${wallet.name} ${started.status} the refund ${started.providerRefundId}.` },
   );
+}
+
+/**
+ * Notes that the provider is about to be asked (decision 134): from then on a person cannot mark
+ * the refund failed until the provider's answer is known — a mark-failed racing the approval
+ * freed money the provider was paying out, and it was refunded a second time by transfer. A
+ * refund that moved meanwhile (marked failed first) is returned as it is now, and the provider
+ * is not asked.
+ */
+async function noteProviderCall(refund: StoredRefund): Promise<StoredRefund> {
+  const noted = await beginProviderCall(refund, now().toISOString());
+  if (noted !== undefined) return noted;
+  const current = await getRefund(refund.id);
+  if (current?.status === 'APPROVED') {
+    throw new ConflictError(
+      'refund_changed',
+      'The refund changed while it was being sent; approve it again.',
+    );
+  }
+  logger.info('refund moved before it was sent to the provider; not sent', {
+    refundId: refund.id,
+    status: current?.status,
+  });
+  return current ?? refund;
+}
+
+/**
+ * The provider's refund call. A refusal (its answer: nothing was paid) ends the noted call, so a
+ * person may mark the refund failed; a time-out or an outage says nothing about what it did, so
+ * the note stays until approving again gets an answer.
+ */
+async function refusalsEndTheCall<T>(refundId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof PspRejectedError) await endProviderCall(refundId);
+    throw error;
+  }
 }
 
 /** Wallet providers whose refund call answers only once the money went back (Culqi's are immediate). */

@@ -71,6 +71,9 @@ export function providerActor(provider: string): Actor {
   return { keyId, keyName: `${provider} (refund notification)`, principal: keyId };
 }
 
+/** Whether a step is taken by a provider's answer (its refund call or notification), not a person. */
+const isProviderActor = (by: Actor) => by.keyId.startsWith('provider:');
+
 const REFUNDABLE = new Set<Order['status']>(['PAID', 'FULFILLED', 'PAID_LATE']);
 
 function booking(refund: StoredRefund, order: Order | undefined): RefundBooking {
@@ -533,6 +536,20 @@ export async function moveRefund(
         throw new ConflictError(
           'provider_refund',
           `This refund is paid by ${refund.providerRefund.provider} (refund ${refund.providerRefund.id}); its notification marks it.`,
+        );
+      }
+      // Sent to its provider and its answer not yet known (the call timed out, or is running now):
+      // the provider may be paying it, so a person cannot free the money for another refund; approving
+      // again asks the provider (the call is idempotent by refund id), whose answer marks it.
+      if (
+        move === 'mark-failed' &&
+        refund.providerCallAt !== undefined &&
+        refund.providerRefund === undefined &&
+        !isProviderActor(by)
+      ) {
+        throw new ConflictError(
+          'provider_refund_unresolved',
+          `This refund was sent to its provider at ${refund.providerCallAt} and the answer is not known yet: approve it again to ask the provider; its answer marks the refund paid or failed.`,
         );
       }
       if (move === 'approve')

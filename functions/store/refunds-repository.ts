@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { withoutKeys } from '#contract/entities/indexes';
 import { orderEntity } from '#contract/entities/order';
 import { providerRefundEntity } from '#contract/entities/provider-refund';
@@ -20,6 +21,11 @@ export interface StoredRefund extends Omit<Refund, 'destination'> {
   destination: Refund['destination'];
   /** Set when the stage's provider pays the refund itself (dLocal): its refund id there. */
   providerRefund?: { provider: string; id: string };
+  /**
+   * When the provider was (last) asked to pay it: set just before the call, so a person's
+   * mark-failed cannot free money the provider may be paying out (decision 134).
+   */
+  providerCallAt?: string;
 }
 
 const refundKey = refundEntity.key;
@@ -242,6 +248,55 @@ export async function recordProviderRefund(
       ],
     }),
   );
+}
+
+/**
+ * Notes, before the provider is asked to pay `refund`, that it is being asked: conditional on the
+ * refund still being APPROVED at the version read, and a new version, so a step computed from an
+ * earlier read (a person's mark-failed racing the approval) fails and reads again. The refund as
+ * noted, or undefined when it moved meanwhile (then the provider must not be asked).
+ */
+export async function beginProviderCall(refund: StoredRefund, at: string): Promise<StoredRefund | undefined> {
+  const version = refund.version + 1;
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: refundKey(refund.id),
+        UpdateExpression: 'SET providerCallAt = :at, #version = :next',
+        ConditionExpression: '#status = :approved AND #version = :read',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':next': version,
+          ':read': refund.version,
+          ':approved': 'APPROVED',
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+  return { ...refund, providerCallAt: at, version };
+}
+
+/** The provider answered that it paid nothing (a refusal): a person may mark the refund failed again. */
+export async function endProviderCall(refundId: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: refundKey(refundId),
+        UpdateExpression: 'REMOVE providerCallAt',
+        ConditionExpression: '#status = :approved',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':approved': 'APPROVED' },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }
 
 export async function findRefundIdByProviderRefund(

@@ -3848,7 +3848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
+            /** @description `invalid_status` (with `refundStatus`), `provider_refund` (a provider pays it: its refund API or notification marks it, not a person), `provider_refund_unresolved` (sent to its provider, whose answer is not known yet: approve again to ask it), or `refund_changed` (the refund or its order kept changing under this step: read it again). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -8,8 +8,12 @@ import type { Refund } from '#model/refund';
 import { applyPayment } from '#payments/apply-payment';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { ConflictError } from '#platform/errors';
+import type { WalletProvider } from '#psp/wallet-provider';
+import { walletProvider } from '#psp/wallets';
+import { startWalletRefund } from '#refunds/provider-refunds';
 import { moveRefund } from '#refunds/refunds';
-import { recordProviderRefund } from '#store/refunds-repository';
+import { getRefund, recordProviderRefund, type StoredRefund } from '#store/refunds-repository';
 import { api, eventually, orderRequest, sandbox, stackNow } from '../support/api';
 
 type OrderView = Omit<Order, 'paymentOptions'> & { paymentOptions: PaymentOption[] };
@@ -119,4 +123,69 @@ describe('a double payment seen many ways is one anomaly with one refund proposa
     expect(atCulqi.body.refunds).toEqual([]);
     expect((await api<{ total: number }>('GET', '/v1/ledger/trial-balance?currency=PEN')).body.total).toBe(0);
   });
+
+  it('a person marking the refund failed while Culqi is paying it is refused: it ends PAID_OUT once, never FAILED and paid (outside test 9, decision 134)', async () => {
+    const { refundId, walletId } = await approvedProposal();
+    const culqi = slowRefunds();
+    const sending = startWalletRefund((await getRefund(refundId)) as StoredRefund, culqi.wallet);
+    // The call is on its way to Culqi when finance, seeing APPROVED, marks it failed.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const markFailed = moveRefund(refundId, 'mark-failed', person('key_finance_b', 'finance:rosa'), {
+      reason: 'no answer from Culqi',
+    });
+    await expect(markFailed).rejects.toBeInstanceOf(ConflictError);
+    await expect(markFailed).rejects.toMatchObject({ code: 'provider_refund_unresolved' });
+    expect((await sending).status).toBe('PAID_OUT');
+    expect(culqi.calls()).toBe(1);
+    const atCulqi = await sandbox<{ refunds: unknown[] }>('GET', `/_sandbox/wallets/${walletId}`);
+    expect(atCulqi.body.refunds).toHaveLength(1);
+  });
+
+  it('a refund marked failed before it was sent is not sent: Culqi is never asked', async () => {
+    const { refundId, walletId } = await approvedProposal();
+    const culqi = slowRefunds();
+    const approved = (await getRefund(refundId)) as StoredRefund;
+    await moveRefund(refundId, 'mark-failed', person('key_finance_b', 'finance:rosa'), {
+      reason: 'by transfer',
+    });
+    expect((await startWalletRefund(approved, culqi.wallet)).status).toBe('FAILED');
+    expect(culqi.calls()).toBe(0);
+    const atCulqi = await sandbox<{ refunds: unknown[] }>('GET', `/_sandbox/wallets/${walletId}`);
+    expect(atCulqi.body.refunds).toEqual([]);
+  });
 });
+
+const person = (keyId: string, principal: string) => ({ keyId, keyName: keyId, principal });
+
+/** The stage's real Culqi client (the sandbox over HTTP), each refund call held back 300 ms. */
+function slowRefunds(): { wallet: WalletProvider; calls: () => number } {
+  const real = walletProvider('culqi');
+  if (real === undefined) throw new Error('no Culqi client in this stack');
+  let calls = 0;
+  const wallet = Object.create(real) as WalletProvider;
+  wallet.refundWalletPayment = async (input) => {
+    calls += 1;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return real.refundWalletPayment(input);
+  };
+  return { wallet, calls: () => calls };
+}
+
+/** A double payment's refund proposal, approved by a person (not yet sent to Culqi). */
+async function approvedProposal(): Promise<{ refundId: string; walletId: string }> {
+  const order = await walletPaidOrder();
+  await applyPayment(
+    {
+      cip: order.voucher.cip,
+      operationNumber: String(6_200_000 + Math.floor(Math.random() * 99_999)),
+      amountMinor: 8_000,
+      currency: 'PEN',
+      paidAt: await stackNow(),
+    },
+    'webhook',
+  );
+  const [proposal] = (await api<{ items: Refund[] }>('GET', `/v1/refunds?orderId=${order.id}`)).body.items;
+  const refundId = proposal?.id ?? '';
+  await moveRefund(refundId, 'approve', person('key_finance', 'finance:eva'));
+  return { refundId, walletId: order.paymentOptions.find((option) => option.method === 'wallet')?.id ?? '' };
+}
