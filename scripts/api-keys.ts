@@ -10,6 +10,7 @@ import {
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
 import { PRINCIPAL_PATTERN, physicalName, SCOPES, SELLER_KEY_SCOPES, usagePlanName } from '#lib/topology';
+import { samePrincipalSpelling } from '#platform/lifecycle';
 import type { ApiKeyRecord } from '#store/api-keys';
 import { LOCAL_CREDENTIALS } from '../local/dynamodb';
 
@@ -110,7 +111,8 @@ export async function issueApiKey(
     scopes: [...(options.scopes ?? (options.sellerId ? SELLER_KEY_SCOPES : ['orders:read']))],
     ...(options.sellerId ? { sellerId: options.sellerId } : {}),
     // Maker-checker compares principals: a second key for the same person must name them again.
-    principal: options.principal ?? keyId,
+    // One spelling per person: `Maria@Mkt.pe` is the console's `maria@mkt.pe` (decision 134).
+    principal: samePrincipalSpelling(options.principal ?? keyId),
   };
   await storeApiKey(apiKey, record);
   return { apiKey, record };

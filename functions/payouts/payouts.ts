@@ -8,7 +8,13 @@ import type { Payout, PayoutStatus } from '#model/payout';
 import { payoutSchedule } from '#model/payout-schedule';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
-import { assertAnotherApprover, principalOf, repeatsLastStep, stepped } from '#platform/lifecycle';
+import {
+  assertAnotherApprover,
+  principalOf,
+  repeatsLastStep,
+  samePrincipalSpelling,
+  stepped,
+} from '#platform/lifecycle';
 import { withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { Actor } from '#refunds/refunds';
@@ -254,7 +260,7 @@ async function assertMayApprove(payout: StoredPayout, by: Actor): Promise<void> 
     throw new ConflictError('bank_account_changed', 'The bank account of this payout is gone: reject it.');
   }
   const setter = account.changedByPrincipal ?? account.changedBy;
-  if (setter === principalOf(by)) {
+  if (setter !== undefined && samePrincipalSpelling(setter) === principalOf(by)) {
     throw new ConflictError(
       'approver_set_bank_account',
       'You set the bank account this payout goes to: another person (principal) approves it.',

@@ -33,8 +33,15 @@ export interface Acting {
   principal?: string;
 }
 
+/**
+ * One person, one spelling: principals are e-mail addresses (or key ids), and `FINANZAS@local.test`
+ * is the console's `finanzas@local.test` — compared as typed, an admin's capital letter let one
+ * person pass maker-checker alone (outside test 9, decision 134).
+ */
+export const samePrincipalSpelling = (principal: string): string => principal.trim().toLowerCase();
+
 /** The person behind an audit entry; entries recorded before principals name their key only. */
-export const principalOf = (actor: Acting): string => actor.principal ?? actor.keyId;
+export const principalOf = (actor: Acting): string => samePrincipalSpelling(actor.principal ?? actor.keyId);
 
 /**
  * Maker-checker: the person who approves is not the person who requested. People, not keys

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { apiKeyEntity } from '#contract/entities/api-key';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { samePrincipalSpelling } from '#platform/lifecycle';
 import { fetchFullItems, indexQuery } from './cursor';
 
 /**
@@ -39,9 +40,9 @@ export interface ApiKeyRecord {
   principal?: string;
 }
 
-/** Who holds the key: its principal, or (keys issued before principals) the key itself. */
+/** Who holds the key: its principal, or (keys issued before principals) the key itself; one spelling. */
 export const principalOf = (record: Pick<ApiKeyRecord, 'keyId' | 'principal'>): string =>
-  record.principal ?? record.keyId;
+  samePrincipalSpelling(record.principal ?? record.keyId);
 
 const RECORD_FIELDS = [
   'keyId',

@@ -11,6 +11,7 @@ import {
   orderRequest,
   sandbox,
 } from '../support/api';
+import { requesterKey } from '../support/keys';
 
 /** People, not keys (decision 76): principals for maker-checker, and what a seller's key may see. */
 
@@ -74,6 +75,33 @@ describe('principals', () => {
       ['REQUESTED', person],
       ['APPROVED', alone.record.keyId],
     ]);
+  });
+});
+
+describe('one person, one spelling (outside test 9, decision 134)', () => {
+  it('a key issued for FINANZAS@… is the same person as finanzas@…: it neither approves their refund nor is listed apart', async () => {
+    const person = `finanzas-${randomUUID().slice(0, 8)}@local.test`;
+    const lower = await issueApiKey('finanzas laptop', { scopes: ['admin'], principal: person });
+    // Issued today, the principal is stored in one spelling…
+    const issued = await issueApiKey('finanzas phone', {
+      scopes: ['admin'],
+      principal: person.toUpperCase(),
+    });
+    expect(issued.record.principal).toBe(person);
+    // …and a key stored as typed (issued before, or given locally) is read in that spelling too.
+    const upper = await requesterKey(person.toUpperCase());
+    const order = await paidSplitOrder(`pc-a-${randomUUID()}`, `pc-b-${randomUUID()}`);
+    const requested = await asKey(lower.apiKey)<Refund>('POST', `/v1/orders/${order.id}/refunds`, {
+      amount: 60000,
+      reason: 'return',
+      destination,
+    });
+    expect(requested.body.status).toBe('REQUESTED');
+    for (const approver of [{ headers: upper }, { headers: { authorization: `Bearer ${issued.apiKey}` } }]) {
+      const self = await api<Problem>('POST', `/v1/refunds/${requested.body.id}/approve`, approver);
+      expect(self.status).toBe(409);
+      expect(self.body.code).toBe('approver_must_differ');
+    }
   });
 });
 
