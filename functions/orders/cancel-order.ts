@@ -3,11 +3,14 @@ import { offeredWalletOptions } from '#model/payment-options';
 import { transitioned } from '#model/transition';
 import { now } from '#platform/clock';
 import { ConflictError } from '#platform/errors';
+import { withFreshReads } from '#platform/optimistic';
 import { logger } from '#platform/powertools';
 import type { PspProvider, VoucherRef } from '#psp/provider';
 import type { WalletOrderRef, WalletProvider } from '#psp/wallet-provider';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
-import { commitOrConflict, pendingOrder } from './order-actions';
+import { getOrder, saveTransition } from '#store/orders-repository';
+import { pendingOrder } from './order-actions';
+import { orderEventData } from './present';
 
 /**
  * Cancels a pending order. The CIP is deleted at the PSP first: PagoEfectivo only deletes an
@@ -61,8 +64,48 @@ export async function cancelOrder(
       'The wallet provider refused to cancel the wallet payment: it has most likely just been paid. The payment will be applied shortly.',
     );
   }
-  const next = transitioned(order, 'CANCELLED', 'api', now());
-  return commitOrConflict(order, next, undefined, completion(next));
+  return commitCancellation(order, walletOptions, completion);
+}
+
+/**
+ * The CANCELLED transition, once nothing can be paid through the order's options any more. Lost
+ * to another write that left the order pending (a risk approval, an extension, a note), it is read
+ * again and made again: its CIP is already deleted, and an order left PENDING_PAYMENT with a
+ * deleted CIP tells the buyer's page "payable" for a code the PSP refuses (outside test 9,
+ * decision 134). A payment meanwhile, or a wallet option added after these were cancelled, is a
+ * 409 naming what is there now.
+ */
+async function commitCancellation(
+  read: Order,
+  cancelledOptions: readonly { id: string }[],
+  completion: CompletionWrites<Order>,
+): Promise<Order> {
+  const closed = new Set(cancelledOptions.map((option) => option.id));
+  return withFreshReads(
+    async (round) => {
+      const order = round === 1 ? read : await getOrder(read.id, true);
+      const stillOpen =
+        order?.status === 'PENDING_PAYMENT' &&
+        offeredWalletOptions(order).every(
+          (option) => option.providerRef === undefined || closed.has(option.id),
+        );
+      if (order === undefined || !stillOpen) {
+        throw new ConflictError(
+          'invalid_status',
+          `The order changed meanwhile; it is now ${order?.status}.`,
+          {
+            orderStatus: order?.status,
+          },
+        );
+      }
+      const next = transitioned(order, 'CANCELLED', 'api', now());
+      await saveTransition(order, next, orderEventData(next), completion(next));
+      return next;
+    },
+    () => {
+      throw new ConflictError('invalid_status', 'The order kept changing meanwhile; try again.');
+    },
+  );
 }
 
 /** Deleted (by an earlier attempt of ours) or expired at the PSP: nothing can be paid through it. */

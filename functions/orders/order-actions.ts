@@ -99,6 +99,13 @@ async function attemptOrderAction(
       },
     );
   }
+  // Rejected, yet paid meanwhile (the payment beat the rejection's cancel): refunded, never shipped.
+  if (action === 'fulfil' && order.risk?.decision === 'rejected') {
+    throw new ConflictError(
+      'risk_rejected',
+      `A person rejected this order on review (${order.risk.note ?? 'no note'}): refund the payment (POST /v1/orders/${order.id}/refunds), do not ship.`,
+    );
+  }
   if (action === 'fulfil' && order.risk?.decision === 'flagged' && config().RISK_REVIEW_REQUIRED) {
     throw new ConflictError(
       'risk_review_required',

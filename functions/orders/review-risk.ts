@@ -1,12 +1,12 @@
 import type { Order } from '#model/order';
 import { cancelOrder } from '#orders/cancel-order';
-import { commitOrConflict } from '#orders/order-actions';
 import { now } from '#platform/clock';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import type { PspProvider } from '#psp/provider';
 import type { WalletProvider } from '#psp/wallet-provider';
-import { getOrder } from '#store/orders-repository';
+import { DuplicateItemError, getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
 import { reviewQueueClose } from '#store/risk-repository';
+import { orderEventData } from './present';
 
 /**
  * A person decides on an order the risk rules flagged: approve (it may be fulfilled once paid) or
@@ -34,10 +34,14 @@ export async function reviewRisk(
       { orderStatus: order.status },
     );
   }
-  const current = decision === 'reject' ? await cancelOrder(orderId, psp, wallet) : order;
+  // The decision commits first, on its own: of two reviews at once (approve and reject), one
+  // decision stands and the other is refused before anything is asked of the PSP. A rejection then
+  // cancels the order like any cancel (its CIP and wallet orders closed first). Before, the reject
+  // deleted the CIP and lost its write to an approval: an approved order, pending, whose CIP the
+  // PSP had deleted (outside test 9, decision 134).
   const at = now().toISOString();
   const next: Order = {
-    ...current,
+    ...order,
     risk: {
       ...order.risk,
       decision: decision === 'approve' ? 'approved' : 'rejected',
@@ -46,9 +50,30 @@ export async function reviewRisk(
       note,
     },
     updatedAt: at,
-    version: current.version + 1,
+    version: order.version + 1,
   };
-  return commitOrConflict(current, next, 'order.risk_reviewed', [
-    reviewQueueClose(orderId, next.risk?.decision ?? '', at),
-  ]);
+  let reviewed: Order;
+  try {
+    await saveTransition(
+      order,
+      next,
+      orderEventData(next),
+      [reviewQueueClose(orderId, next.risk?.decision ?? '', at)],
+      'order.risk_reviewed',
+    );
+    reviewed = next;
+  } catch (error) {
+    if (!(error instanceof StaleOrderError || error instanceof DuplicateItemError)) throw error;
+    const current = await getOrder(orderId, true);
+    if (current?.risk && current.risk.decision !== 'flagged') {
+      throw new ConflictError(
+        'already_reviewed',
+        `This order was already reviewed: ${current.risk.decision}.`,
+      );
+    }
+    throw new ConflictError('invalid_status', `The order changed meanwhile; it is now ${current?.status}.`, {
+      orderStatus: current?.status,
+    });
+  }
+  return decision === 'reject' ? cancelOrder(orderId, psp, wallet) : reviewed;
 }
