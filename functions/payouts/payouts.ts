@@ -360,8 +360,15 @@ export async function movePayout(
         await savePayout(payout, next, eventType, await payoutResponse(next), writes);
       } catch (error) {
         if (!(error instanceof StalePayoutError)) throw error;
-        // Approving lost on the balance's own condition: not a race a re-read would win.
-        if (move === 'approve' && error.codes[2] === 'ConditionalCheckFailed') {
+        // Approving lost on the balance's own condition: not a race a re-read would win. Unless the
+        // payout itself moved too (a twin approval committed first: its balance move is why this
+        // one's condition failed) — then read again, and a repeat of that step answers as it is
+        // (outside test 9, decision 134), instead of "only 0 is available".
+        if (
+          move === 'approve' &&
+          error.codes[2] === 'ConditionalCheckFailed' &&
+          error.codes[0] !== 'ConditionalCheckFailed'
+        ) {
           const balance = balanceIn(await getSellerBalanceItem(sellerId), currency);
           if (balance.available < amount) {
             throw new ConflictError('insufficient_available', `Only ${balance.available} is available now.`, {
