@@ -99,6 +99,15 @@ async function attemptOrderAction(
       },
     );
   }
+  // Its whole payment is on its way back to the buyer (refunds requested or approved for all of
+  // it): shipping now would give the goods and the money both (outside test 9, decision 134).
+  if (action === 'fulfil' && (order.refundReserved ?? 0) >= order.amount) {
+    throw new ConflictError(
+      'refund_in_progress',
+      'Refunds of the whole payment are requested or approved: reject them before shipping, or do not ship.',
+      { refundReserved: order.refundReserved },
+    );
+  }
   // Rejected, yet paid meanwhile (the payment beat the rejection's cancel): refunded, never shipped.
   if (action === 'fulfil' && order.risk?.decision === 'rejected') {
     throw new ConflictError(

@@ -205,6 +205,28 @@ describe('fulfilment gate', () => {
     expect(refusedLate.body.detail).toMatch(/accept/);
   });
 
+  it('refuses an order whose whole payment is being refunded, and releases it again once that refund is rejected (decision 134)', async () => {
+    const order = await createOrder();
+    await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
+    await eventually(async () => ((await getOrder(order.id)).status === 'PAID' ? true : undefined));
+    const refund = await api<{ id: string; status: string }>('POST', `/v1/orders/${order.id}/refunds`, {
+      headers: await requesterKey(),
+      body: { amount: order.amount, reason: 'return', destination },
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    const refused = await fulfil(order.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('refund_in_progress');
+    if (refund.body.status === 'REQUESTED') {
+      await api('POST', `/v1/refunds/${refund.body.id}/reject`, {
+        body: { reason: 'El cliente se quedó con el pedido.' },
+      });
+    } else {
+      await api('POST', `/v1/refunds/${refund.body.id}/mark-failed`, { body: { reason: 'Cuenta cerrada.' } });
+    }
+    expect((await fulfil(order.id)).body.status).toBe('FULFILLED');
+  });
+
   it('releases a PAID order once, and a fulfilled order can be neither cancelled nor expired', async () => {
     const order = await createOrder(10);
     await sandbox('POST', `/_sandbox/cips/${order.voucher.cip}/pay`, {});
