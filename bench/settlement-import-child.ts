@@ -1,6 +1,7 @@
 import './silence';
 import '../local/quiet';
 import { createReadStream } from 'node:fs';
+import { pspProvider } from '#psp/index';
 import { importReport } from '#settlements/reconcile';
 
 /**
@@ -24,6 +25,7 @@ const { settlement } = await importReport(
   { open: () => createReadStream(path), format: format as 'csv' | 'xlsx', fileName: path, sha256 },
   {
     partial: false,
+    psp: pspProvider(),
     by: 'bench',
     // Asked before each batch is applied: the first ask comes right after validation.
     hasTimeLeft: () => {

@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamo } from '#platform/aws';
+import { pspProvider } from '#psp/index';
 import { importReport } from '#settlements/reconcile';
 import { settlementReportCsv, syntheticPaidOrder, writeOrders } from '../test/support/synthetic-orders';
 import { fmt } from './stats';
@@ -88,7 +89,7 @@ export async function benchSettlements(): Promise<void> {
           fileName: `report-${size}.csv`,
           sha256: `${size}`.padEnd(64, 'b'),
         },
-        { partial: false, by: 'bench' },
+        { partial: false, psp: pspProvider(), by: 'bench' },
       );
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);

@@ -450,6 +450,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     memoryMb: 1024,
     table: RECONCILE,
     settlementReports: 'presign',
+    // A payment a report lists and we never heard of is confirmed with the PSP's search first (decision 135).
+    psp: 'api',
   },
   'reconcile-upload': {
     entry: 'functions/handlers/reconcile-upload.handler.ts',
@@ -459,6 +461,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = /* @__PURE__ */ (()
     memoryMb: 1024,
     table: RECONCILE,
     settlementReports: 'read',
+    // As for settlements: a payment heard of only in the report is asked of the PSP (decision 135).
+    psp: 'api',
     // Reports are few; two at once keeps a re-upload from racing its own first run for long.
     reservedConcurrency: 2,
   },

@@ -4,6 +4,7 @@ import { RESERVE_MS, timeLeftMs, withDeadline } from '#platform/deadline';
 import { lambdaHandler } from '#platform/lambda-handler';
 import { logger } from '#platform/powertools';
 import { objectBody, objectMetadata } from '#platform/s3-objects';
+import { pspProvider } from '#psp/index';
 import { importReport } from '#settlements/reconcile';
 
 /** Stop starting batches this long before Lambda's timeout; the retried invocation resumes. */
@@ -35,6 +36,7 @@ export const run = (event: S3Event, context: Context): Promise<void> =>
           },
           {
             partial: metadata.partial === 'true',
+            psp: pspProvider(),
             by: metadata['imported-by'] ?? `s3:${key}`,
             hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS,
           },

@@ -14,6 +14,7 @@ import {
 import { header, httpHandler, type JsonResult, parseJsonBody, parseParams, rawBody } from '#platform/http';
 import { routeTo } from '#platform/router';
 import { presignUpload } from '#platform/s3';
+import { pspProvider } from '#psp/index';
 import { lineRowsForCsv, settlementResponse } from '#settlements/present';
 import { importReport } from '#settlements/reconcile';
 import { REPORT_MEDIA_TYPES, type ReportFormat } from '#settlements/report';
@@ -80,7 +81,12 @@ export const run = routeTo('settlements', {
         fileName: query.fileName ?? `settlement.${format}`,
         sha256,
       },
-      { partial: query.partial, by: keyId(event), hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS },
+      {
+        partial: query.partial,
+        psp: pspProvider(),
+        by: keyId(event),
+        hasTimeLeft: () => timeLeftMs() > IMPORT_RESERVE_MS,
+      },
     );
     const status = settlement.status === 'IMPORTING' ? 202 : replayed ? 200 : 201;
     return {

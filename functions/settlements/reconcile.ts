@@ -27,6 +27,7 @@ import { now } from '#platform/clock';
 import { ValidationError } from '#platform/errors';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
+import type { PspProvider } from '#psp/provider';
 import { getAnomaly } from '#store/anomalies-repository';
 import { accountTotalWrites, ledgerWrites } from '#store/ledger-repository';
 import { batchGetOrders, getOrderByCip, paymentRecordPut } from '#store/orders-repository';
@@ -69,6 +70,11 @@ export interface ImportOptions {
   by: string;
   /** Asked before each batch: an import that runs out of time stops cleanly and resumes on the next call. */
   hasTimeLeft?: () => boolean;
+  /**
+   * The stage's PSP: a payment the report lists that we never heard of is confirmed with its
+   * search before it is applied (decision 135) — a report is a file a person uploads.
+   */
+  psp: PspProvider;
 }
 
 /** Outcomes whose line settled a payment (and booked settlementEntry). */
@@ -221,7 +227,7 @@ async function applyReport(
   const flush = async () => {
     const last = batch.at(-1);
     if (last === undefined) return;
-    const tally = await reconcileBatch(started, batch, config);
+    const tally = await reconcileBatch(started, batch, config, options);
     await advanceSettlement(
       started.id,
       watermark,
@@ -268,7 +274,12 @@ export function summaryOf(settlement: Settlement): Record<string, unknown> {
  * (our order id, which PagoEfectivo echoes): one item read per line. A line without it, or whose
  * order does not hold its CIP, is looked up by CIP.
  */
-async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config: SettlementConfig) {
+async function reconcileBatch(
+  settlement: Settlement,
+  batch: ReadLine[],
+  config: SettlementConfig,
+  options: ImportOptions,
+) {
   const ids = batch.flatMap((read) =>
     'problems' in read || !read.line.transactionCode?.startsWith('ord_') ? [] : [read.line.transactionCode],
   );
@@ -292,7 +303,7 @@ async function reconcileBatch(settlement: Settlement, batch: ReadLine[], config:
           if ('problems' in read) return recordInvalidLine(settlement, read);
           const after = previousOfCip.get(read.line.cip) ?? Promise.resolve();
           const run = after.then(() =>
-            reconcileLine(settlement, read.line, orderFor(read.line, orders), config),
+            reconcileLine(settlement, read.line, orderFor(read.line, orders), config, options),
           );
           previousOfCip.set(
             read.line.cip,
@@ -361,12 +372,35 @@ const reportedFacts = (line: ReportLine) => ({
   ...(line.channel ? { channel: line.channel } : {}),
 });
 
+/**
+ * A payment the report lists and we never heard of, asked of the PSP before it is applied. The
+ * report is a file uploaded by a person: applied on its word alone, one line turned an unpaid
+ * order PAID and its sellers' money available, with the PSP still saying unpaid (outside test 9,
+ * decision 135). Not paid there, the line is an `unknown_payment` like any payment we cannot
+ * match: flagged, its money held, nothing applied. A PSP that cannot answer stops the import,
+ * which resumes when the same file is imported again.
+ */
+async function confirmedAtPsp(line: ReportLine, order: Order, psp: PspProvider): Promise<Classification> {
+  const [status] =
+    order.voucher.provider === psp.name ? await psp.searchVouchers([order.voucher]) : [undefined];
+  if (status?.state === 'paid') return { kind: 'apply_payment' };
+  return {
+    kind: 'flag',
+    outcome: 'unknown_payment',
+    detail:
+      `The report lists CIP ${line.cip} as paid (operation ${line.operationNumber}), but ` +
+      `${order.voucher.provider}'s own status for it is ${status?.state ?? 'not known to this stage'}: ` +
+      'not applied to the order. Ask the PSP before acting on it.',
+  };
+}
+
 /** One line's effect, exactly once: re-reads and decides again when it loses a race. */
 async function reconcileLine(
   settlement: Settlement,
   line: ReportLine,
   prefetched: Order | 'by_cip',
   config: SettlementConfig,
+  options: ImportOptions,
 ): Promise<SettlementLineRecord> {
   let paymentWasMissing = false;
   return withFreshReads(
@@ -375,10 +409,14 @@ async function reconcileLine(
       const classified = classifyLine(line, order, settlement.id, config);
       // A payment the report says we never heard of may be one we heard of and held as an anomaly
       // (its cash already in suspense): flagged, never applied a second time.
-      const decision =
+      const held =
         classified.kind === 'apply_payment' && order !== undefined
           ? ((await heldAsAnomaly(line, order, config)) ?? classified)
           : classified;
+      const decision =
+        held.kind === 'apply_payment' && order !== undefined
+          ? await confirmedAtPsp(line, order, options.psp)
+          : held;
       if (decision.kind === 'done_before')
         return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
       if (decision.kind === 'apply_payment') {

@@ -7,7 +7,7 @@ import type { Order } from '#model/order';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { REPORT_MEDIA_TYPES } from '#settlements/report';
-import { api, stack } from '../support/api';
+import { api, orderRequest, stack } from '../support/api';
 import { paidBody, postNotification } from '../support/notifications';
 import { expectMatchesOpenApi } from '../support/openapi-schemas';
 import {
@@ -370,6 +370,44 @@ describe('settlement reconciliation', () => {
       pending: 0,
       available: 3 * (12000 - 1200),
     });
+  });
+
+  it('a report line for a CIP the PSP says is unpaid is not applied: one person cannot pay an order with a CSV (decision 135)', async () => {
+    const sellerId = `forged-${randomUUID()}`;
+    const paid = await paidOrder(sellerId);
+    // Same amount and sellers, never paid: the sandbox (PagoEfectivo) says its CIP is still open.
+    const unpaid = (
+      await api<Order>('POST', '/v1/orders', {
+        body: orderRequest({
+          amount: 20000,
+          splits: [
+            { sellerId, amount: 12000, fee: 1200 },
+            { sellerId: `${sellerId}-b`, amount: 8000, fee: 800 },
+          ],
+        }),
+      })
+    ).body;
+    // A real report's line, retyped for the unpaid order's CIP and id, with an invented operation.
+    const [header, line] = (await report({ only: [paid.voucher.cip] })).bytes
+      .toString('utf8')
+      .trim()
+      .split(/\r?\n/);
+    const forged = line?.replace(
+      /^(\d+);(\d+);([^;]*);/,
+      `${unpaid.voucher.cip};${980_000 + Math.floor(Math.random() * 19_999)};${unpaid.id};`,
+    );
+    const imported = await importReport(`${header}\r\n${forged}\r\n`);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.counts).toMatchObject({ unknown_payment: 1, missing_notification: 0, matched: 0 });
+    const [listed] = (
+      await api<{ items: (Line & { detail: string })[] }>('GET', `/v1/settlements/${imported.body.id}/lines`)
+    ).body.items;
+    expect(listed).toMatchObject({ outcome: 'unknown_payment', orderId: unpaid.id });
+    expect(listed?.detail).toMatch(/pending/);
+    const after = (await api<Order>('GET', `/v1/orders/${unpaid.id}`)).body;
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.payment).toBeUndefined();
+    expect((await balance(sellerId))?.available ?? 0).toBe(0);
   });
 
   it('binds an Idempotency-Key to its file', async () => {

@@ -285,8 +285,9 @@ describe('functions', () => {
       'dynamodb:UpdateItem',
     ];
     const expected: Record<FunctionName, string[]> = {
-      settlements: [...reconcile, 's3:PutObject', ...cursorKey],
-      'reconcile-upload': [...reconcile, 's3:GetObject', ...asyncDestination],
+      // The PSP's credentials (`secret`): a payment heard of only in a report is confirmed first (decision 135).
+      settlements: [...reconcile, 's3:PutObject', ...cursorKey, ...secret],
+      'reconcile-upload': [...reconcile, 's3:GetObject', ...asyncDestination, ...secret],
       'check-unsettled': [...applyPayment, ...asyncDestination],
       payouts: [
         'dynamodb:BatchGetItem',

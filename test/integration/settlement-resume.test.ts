@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { paymentEntry } from '#model/journal';
 import { settlementIdFor } from '#model/settlement';
 import { dynamo } from '#platform/aws';
+import { pspProvider } from '#psp/index';
 import { importReport, type ReportSource } from '#settlements/reconcile';
 import { getSellerBalance, ledgerWrites } from '#store/ledger-repository';
 import { getSettlement } from '#store/settlements-repository';
@@ -57,7 +58,9 @@ describe('a settlement import that stops midway', () => {
       fileName: 'resume.csv',
       sha256,
     };
-    await expect(importReport(broken, { partial: false, by: 'test' })).rejects.toThrow(/socket hang up/);
+    await expect(importReport(broken, { partial: false, psp: pspProvider(), by: 'test' })).rejects.toThrow(
+      /socket hang up/,
+    );
 
     const stalled = await getSettlement(id);
     expect(stalled).toMatchObject({
@@ -70,7 +73,7 @@ describe('a settlement import that stops midway', () => {
 
     const { settlement, replayed } = await importReport(
       { ...broken, open: () => Readable.from([file]) },
-      { partial: false, by: 'test' },
+      { partial: false, psp: pspProvider(), by: 'test' },
     );
     expect(replayed).toBe(false);
     expect(settlement).toMatchObject({ status: 'COMPLETED', processedThrough: 121 });

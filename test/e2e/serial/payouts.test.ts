@@ -142,7 +142,6 @@ describe('payouts', () => {
       ),
     );
     for (const answer of approvals) expect(answer.body.status, JSON.stringify(answer.body)).toBe('APPROVED');
-    const [approved] = approvals as [(typeof approvals)[number]];
     expect(await balance(seller)).toMatchObject({ available: 0, inTransit: 12600, paidOut: 0 });
     const bankFile = await fetch(`${stack().apiUrl}/v1/payouts?status=APPROVED&format=csv&limit=1000`, {
       headers: { authorization: `Bearer ${stack().apiKey}` },
