@@ -377,7 +377,7 @@ const reportedFacts = (line: ReportLine) => ({
  * report is a file uploaded by a person: applied on its word alone, one line turned an unpaid
  * order PAID and its sellers' money available, with the PSP still saying unpaid (outside test 9,
  * decision 135). Not paid there, the line is an `unknown_payment` like any payment we cannot
- * match: flagged, its money held, nothing applied. A PSP that cannot answer stops the import,
+ * match: flagged with its anomaly, nothing applied or booked. A PSP that cannot answer stops the import,
  * which resumes when the same file is imported again.
  */
 async function confirmedAtPsp(line: ReportLine, order: Order, psp: PspProvider): Promise<Classification> {
