@@ -190,6 +190,17 @@ export async function applyPayment(
         });
         return { result: 'anomaly', type: anomalyTypeOf(held), orderId: order.id };
       }
+      if (held !== undefined) {
+        // Another operation of a CIP whose one payment is held: not the order's payment either —
+        // its cash is held apart, as a buyer paying twice, for a person to refund. (Applied, it
+        // could never commit: the transaction below requires no held payment; outside test 10.)
+        return anomaly(
+          'duplicate_payment',
+          `CIP ${payment.cip}'s payment is held as anomaly ${held}; operation ${payment.operationNumber} ` +
+            'paid it again. Not applied to the order; its cash is held in suspense.',
+          order.id,
+        );
+      }
       const paidBy = paidOptionId(order);
       if (paidBy !== undefined && paidBy !== optionId) {
         // Exactly one payment per order (decision 104): the order keeps the first; this one is

@@ -403,6 +403,7 @@ async function reconcileLine(
   options: ImportOptions,
 ): Promise<SettlementLineRecord> {
   let paymentWasMissing = false;
+  let refused: string | undefined;
   return withFreshReads(
     async (round) => {
       const order = round === 1 && prefetched !== 'by_cip' ? prefetched : await getOrderByCip(line.cip);
@@ -414,9 +415,17 @@ async function reconcileLine(
           ? ((await heldAsAnomaly(line, order, config)) ?? classified)
           : classified;
       const decision =
-        held.kind === 'apply_payment' && order !== undefined
-          ? await confirmedAtPsp(line, order, options.psp)
-          : held;
+        held.kind !== 'apply_payment' || order === undefined
+          ? held
+          : refused !== undefined
+            ? // The payment path would not apply it (e.g. another operation of a CIP whose payment
+              // is held): flagged like any payment we cannot match, its cash found held below.
+              ({
+                kind: 'flag',
+                outcome: 'unknown_payment',
+                detail: `Paid per the report, but not applied: it is a ${refused} anomaly of this CIP.`,
+              } satisfies Classification)
+            : await confirmedAtPsp(line, order, options.psp);
       if (decision.kind === 'done_before')
         return (await getLine(settlement.id, line.line)) as SettlementLineRecord;
       if (decision.kind === 'apply_payment') {
@@ -434,6 +443,7 @@ async function reconcileLine(
           'settlement',
         );
         paymentWasMissing ||= applied.result === 'applied';
+        if (applied.result === 'anomaly') refused = applied.type;
         return READ_AGAIN;
       }
       const outcome: LineOutcome =

@@ -222,6 +222,42 @@ describe('settlement reconciliation', () => {
     expect(await balance(seller)).toBeUndefined();
   });
 
+  it('another operation of a CIP whose payment is held, by report or by notification, is held too: no 500, nothing applied (outside test 10)', async () => {
+    const seller = `held-other-${randomUUID()}`;
+    const { order } = await underpaidOrder(seller);
+    // A report line for the CIP under another operation, at the order's own amount.
+    const file = (
+      await report({ only: [order.voucher.cip], faults: { amount: { [order.voucher.cip]: '200.00' } } })
+    ).bytes
+      .toString('utf8')
+      .trim()
+      .split(/\r?\n/);
+    const other = String(990_000 + Math.floor(Math.random() * 9_999));
+    const line = file[1]?.replace(/^(\d+);(\d+);/, (_, cip: string) => `${cip};${other};`);
+    const imported = await importReport(`${file[0]}\r\n${line}\r\n`);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body).toMatchObject({
+      status: 'COMPLETED',
+      counts: { unknown_payment: 1, missing_notification: 0 },
+    });
+    // The same through the PSP's signed notification of yet another operation: acknowledged, held.
+    const third = String(980_000 + Math.floor(Math.random() * 9_999));
+    const notified = await postNotification(
+      paidBody({
+        cip: order.voucher.cip,
+        operationNumber: third,
+        amount: 200,
+        paidAt: new Date(Date.parse(order.createdAt) + 60_000),
+      }),
+    );
+    expect(notified.status).toBe(200);
+    await anomalyListed('duplicate_payment', `duplicate_payment:${order.voucher.cip}:${third}`);
+    const after = (await api<Order>('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.status).toBe('PENDING_PAYMENT');
+    expect(after.payment).toBeUndefined();
+    expect(await balance(seller)).toBeUndefined();
+  });
+
   it('a payment held in suspense that the report settles at the same amount books its arrival once: psp_receivable clears, the order and suspense stay', async () => {
     const seller = `susp-${randomUUID()}`;
     const { order, operationNumber, anomalyId } = await underpaidOrder(seller);
