@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '#platform/errors';
 import type { PspProvider } from '#psp/provider';
 import type { WalletProvider } from '#psp/wallet-provider';
 import { DuplicateItemError, getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
-import { reviewQueueClose } from '#store/risk-repository';
+import { reviewQueueClose, reviewQueuePut } from '#store/risk-repository';
 import { orderEventData } from './present';
 
 /**
@@ -75,5 +75,36 @@ export async function reviewRisk(
       orderStatus: current?.status,
     });
   }
-  return decision === 'reject' ? cancelOrder(orderId, psp, wallet) : reviewed;
+  if (decision === 'approve') return reviewed;
+  try {
+    return await cancelOrder(orderId, psp, wallet);
+  } catch (error) {
+    // Paid just before the rejection could cancel it (the PSP refused to delete a paid CIP): a
+    // paid order is refunded, not rejected (docs/risk.md), so the rejection is undone — flagged
+    // again, back in the review queue — and the reviewer gets the cancel's 409 (outside test 10).
+    if (error instanceof ConflictError) await undoRejection(orderId, order.risk);
+    throw error;
+  }
+}
+
+/** The order flagged again as the rules left it, and its review open again. */
+async function undoRejection(orderId: string, flagged: NonNullable<Order['risk']>): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await getOrder(orderId, true);
+    if (current?.risk?.decision !== 'rejected' || current.status === 'CANCELLED') return;
+    const at = now().toISOString();
+    const next: Order = { ...current, risk: flagged, updatedAt: at, version: current.version + 1 };
+    try {
+      await saveTransition(
+        current,
+        next,
+        orderEventData(next),
+        [reviewQueuePut(next)],
+        'order.risk_reviewed',
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleOrderError)) throw error;
+    }
+  }
 }

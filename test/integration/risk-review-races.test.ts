@@ -7,6 +7,7 @@ import { ConflictError } from '#platform/errors';
 import { pspProvider } from '#psp/index';
 import type { PspProvider } from '#psp/provider';
 import { getOrder } from '#store/orders-repository';
+import { openReviewOrderIds } from '#store/risk-repository';
 import { api, orderRequest, sandbox } from '../support/api';
 
 /**
@@ -99,5 +100,34 @@ describe('risk reviews of one order sent together (decision 134)', () => {
       const stored = await expectConsistent(order);
       expect(stored.status).toBe('CANCELLED');
     }
+  });
+
+  it('a payment that beats the rejection to the PSP: 409, and the order is flagged again, back in the review queue (outside test 10)', async () => {
+    const order = await flaggedOrder();
+    const real = pspProvider();
+    const psp = Object.create(real) as PspProvider;
+    // The buyer pays at the agent just as the reviewer rejects: the PSP then refuses the deletion.
+    psp.deleteVoucher = async (voucher) => {
+      await sandbox('POST', `/_sandbox/cips/${voucher.cip}/pay`, { notify: false });
+      return real.deleteVoucher(voucher);
+    };
+    await expect(
+      reviewRisk(order.id, 'reject', 'Fraude probable.', 'key_reviewer', psp),
+    ).rejects.toMatchObject({
+      code: 'voucher_not_deletable',
+    });
+    const stored = (await getOrder(order.id, true)) as Order;
+    expect(stored.status).toBe('PENDING_PAYMENT');
+    expect(stored.risk?.decision).toBe('flagged');
+    // The open reviews, oldest first, paged through (other tests leave flagged orders too).
+    const open: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const listed = await openReviewOrderIds(100, cursor);
+      open.push(...listed.orderIds);
+      cursor = listed.nextCursor ?? undefined;
+      if (cursor === undefined) break;
+    }
+    expect(open).toContain(order.id);
   });
 });
