@@ -130,4 +130,31 @@ describe('risk reviews of one order sent together (decision 134)', () => {
     }
     expect(open).toContain(order.id);
   });
+
+  it('a rejection that died after recording its decision, before its cancel, is finished by the reviewer asking again (decision 136)', async () => {
+    const order = await flaggedOrder();
+    const real = pspProvider();
+    const down = Object.create(real) as PspProvider;
+    down.deleteVoucher = async () => {
+      throw new Error('socket hang up');
+    };
+    // The decision is recorded; the cancel never reaches the PSP (as if the function died there).
+    await expect(reviewRisk(order.id, 'reject', 'Fraude probable.', 'key_reviewer', down)).rejects.toThrow(
+      /socket hang up/,
+    );
+    expect((await getOrder(order.id, true))?.risk?.decision).toBe('rejected');
+    expect(await cipAtPsp(order.voucher.cip)).not.toBe('deleted');
+    // Asked again, it cancels instead of answering "already reviewed"; asked once more, it is done.
+    const finished = await reviewRisk(order.id, 'reject', 'Fraude probable.', 'key_reviewer', real);
+    expect(finished).toMatchObject({ status: 'CANCELLED', risk: { decision: 'rejected' } });
+    await expectConsistent(order);
+    expect((await reviewRisk(order.id, 'reject', 'Fraude probable.', 'key_reviewer', real)).status).toBe(
+      'CANCELLED',
+    );
+    await expect(
+      reviewRisk(order.id, 'approve', 'Cliente conocido.', 'key_reviewer', real),
+    ).rejects.toMatchObject({
+      code: 'already_reviewed',
+    });
+  });
 });
