@@ -23,6 +23,8 @@ import { ClientThrottle, type ThrottleLimits, tooManyRequests } from './throttle
 
 /** Like Lambda's synchronous payload limit (6 MB): what API Gateway could hand a function. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** How much of an oversized body is read (and dropped) before the 413, so the client sees it. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 /** A request whose body never completes (Content-Length larger than what is sent) gets 408 by then. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -78,13 +80,17 @@ export async function startApiServer(options: {
     let size = 0;
     for await (const chunk of request) {
       size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) {
-        // The rest of the body is never read: the connection closes after this answer, so a
-        // client's next request does not go out on a socket about to be reset.
-        const tooLarge = gatewayProblem(GATEWAY_PROBLEMS.payloadTooLarge);
-        return send(response, { ...tooLarge, headers: { ...tooLarge.headers, connection: 'close' } });
-      }
-      chunks.push(chunk as Buffer);
+      // Past the limit the body is read and dropped, not kept: answering (and closing) while the
+      // client is still sending makes its write fail (EPIPE) before it reads the 413 — a lingering
+      // close, as web servers do. A body past the drain limit is not waited for.
+      if (size > MAX_DRAINED_BYTES) break;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    }
+    if (size > MAX_BODY_BYTES) {
+      // The connection closes after this answer, so a client's next request does not go out on a
+      // socket the server is about to reset.
+      const tooLarge = gatewayProblem(GATEWAY_PROBLEMS.payloadTooLarge);
+      return send(response, { ...tooLarge, headers: { ...tooLarge.headers, connection: 'close' } });
     }
     const bodyBytes = Buffer.concat(chunks);
 
