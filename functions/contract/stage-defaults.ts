@@ -16,27 +16,43 @@ export const RISK_DIMENSIONS = [
 ] as const;
 export type RiskDimension = (typeof RISK_DIMENSIONS)[number];
 
+/**
+ * A rule's amount, in minor units: per currency (`{"PEN": 50000, "USD": 15000}`), or a bare number
+ * for soles alone (how rules were first written). Amounts of two currencies are never added or
+ * compared with each other: an order counts against the amount of its own currency only.
+ */
+export type RiskAmount = number | { PEN?: number; USD?: number };
+
 /** One anti-fraud rule as a stage states it (RISK_RULES); model/risk-rules.ts parses and applies it. */
 export interface RiskRule {
   id: string;
   dimension: RiskDimension;
   /** Minutes. */
   window: number;
-  minAmount?: number;
+  /** Only orders of at least this much count; an order in a currency it does not name does not. */
+  minAmount?: RiskAmount;
   maxCount?: number;
-  maxAmount?: number;
+  /** The total of the orders in the order's currency; no limit in a currency it does not name. */
+  maxAmount?: RiskAmount;
   openVouchers?: boolean;
   action: 'flag' | 'block';
 }
 
-/** The defaults (docs/risk.md): amounts in minor units of the order's currency. */
+/** The defaults (docs/risk.md): amounts in minor units of each currency. */
 export const DEFAULT_RISK_RULES: RiskRule[] = [
-  { id: 'ip-large-orders', dimension: 'ip', window: 60, minAmount: 50_000, maxCount: 2, action: 'flag' },
+  {
+    id: 'ip-large-orders',
+    dimension: 'ip',
+    window: 60,
+    minAmount: { PEN: 50_000, USD: 15_000 },
+    maxCount: 2,
+    action: 'flag',
+  },
   {
     id: 'ip-large-orders-burst',
     dimension: 'ip',
     window: 60,
-    minAmount: 50_000,
+    minAmount: { PEN: 50_000, USD: 15_000 },
     maxCount: 5,
     action: 'block',
   },
@@ -52,7 +68,7 @@ export const DEFAULT_RISK_RULES: RiskRule[] = [
     id: 'buyer-daily-amount',
     dimension: 'buyer.documentNumber',
     window: 1440,
-    maxAmount: 499_999,
+    maxAmount: { PEN: 499_999, USD: 149_999 },
     action: 'flag',
   },
 ];

@@ -3,9 +3,11 @@ import * as z from 'zod/mini';
 import {
   DEFAULT_RISK_RULES,
   RISK_DIMENSIONS,
+  type RiskAmount,
   type RiskDimension,
   type RiskRule,
 } from '#contract/stage-defaults';
+import type { Currency } from '#model/money';
 import { config } from '#platform/config';
 import { schemasOnFirstUse } from '#platform/schema';
 import { issuesText } from '#platform/zod-english';
@@ -22,6 +24,14 @@ import { issuesText } from '#platform/zod-english';
 /** Built only where a stage sets RISK_RULES: the defaults below need no parsing (decision 63). */
 const riskRuleSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
   const count = () => z.optional(z.int().check(z.gte(0)));
+  // A bare number is soles (how rules were first written); otherwise per currency.
+  const amount = () =>
+    z.optional(
+      z.union([
+        z.int().check(z.gte(0)),
+        z.strictObject({ PEN: count(), USD: count() } satisfies Record<Currency, unknown>),
+      ]),
+    );
   return z
     .object({
       id: z.string().check(z.regex(/^[a-z0-9-]{1,64}$/)),
@@ -29,9 +39,9 @@ const riskRuleSchema = /* @__PURE__ */ schemasOnFirstUse(() => {
       window: z
         ._default(z.int().check(z.gte(1), z.lte(7 * 24 * 60)), 60)
         .check(z.meta({ description: 'Minutes.' })),
-      minAmount: count(),
+      minAmount: amount(),
       maxCount: count(),
-      maxAmount: count(),
+      maxAmount: amount(),
       openVouchers: z.optional(z.boolean()),
       action: z.enum(['flag', 'block']),
     })
@@ -69,7 +79,7 @@ export interface RiskSubject {
   deviceId?: string | undefined;
   buyer: { documentNumber: string; email: string; phone?: string | undefined };
   amount: number;
-  currency: string;
+  currency: Currency;
 }
 
 export function dimensionValue(subject: RiskSubject, dimension: RiskDimension): string | undefined {
@@ -87,11 +97,35 @@ export function dimensionValue(subject: RiskSubject, dimension: RiskDimension): 
   }
 }
 
-/** Whether the totals *including this order* break the rule. */
-export function fires(rule: RiskRule, totals: { count: number; amount: number }): boolean {
+/** A rule's amount for orders in `currency`; undefined where the rule names none for it. */
+export function amountIn(amount: RiskAmount | undefined, currency: Currency): number | undefined {
+  if (amount === undefined) return undefined;
+  return typeof amount === 'number' ? (currency === 'PEN' ? amount : undefined) : amount[currency];
+}
+
+/**
+ * Whether this order counts towards the rule at all: with a `minAmount`, only orders of at least
+ * that much in their own currency do (an order in a currency the rule names no amount for does not).
+ */
+export function counts(rule: RiskRule, amount: number, currency: Currency): boolean {
+  if (rule.minAmount === undefined) return true;
+  const least = amountIn(rule.minAmount, currency);
+  return least !== undefined && amount >= least;
+}
+
+/**
+ * Whether the totals *including this order* break the rule: its count (orders of any currency) or
+ * its amount — the total of the orders in this order's currency, never a sum across currencies.
+ */
+export function fires(
+  rule: RiskRule,
+  totals: { count: number; amount: number },
+  currency: Currency,
+): boolean {
+  const maxAmount = amountIn(rule.maxAmount, currency);
   return (
     (rule.maxCount !== undefined && totals.count > rule.maxCount) ||
-    (rule.maxAmount !== undefined && totals.amount > rule.maxAmount)
+    (maxAmount !== undefined && totals.amount > maxAmount)
   );
 }
 

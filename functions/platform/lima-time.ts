@@ -4,7 +4,7 @@
  * voucher page's deadline) goes through here. test/unit/voucher-page.test.ts holds it to Intl's
  * `America/Lima` over two years; should Peru ever change its clock, that test fails first.
  */
-const LIMA_OFFSET_MS = -5 * 60 * 60 * 1000;
+export const LIMA_OFFSET_MS = -5 * 60 * 60 * 1000;
 
 /** A Date whose UTC fields (`getUTCHours()`, `toISOString()`…) read Lima's wall clock at `instant`. */
 export function limaWallClock(instant: Date | number): Date {

@@ -119,12 +119,20 @@ interface Claim {
  * person refund an anomaly's money just under the threshold, then the order's just under it again,
  * both approved at once (outside tester 4).
  */
-async function refundsOfOrder(order: Order): Promise<{ own: StoredRefund[]; requestedOfOrder: number }> {
+async function refundsOfOrder(
+  order: Order,
+): Promise<{ own: StoredRefund[]; requestedOfOrder: (currency: Currency) => number }> {
   const [own, ofAnomalies] = await Promise.all([
     getRefunds((order.refunds ?? []).map((refund) => refund.id)),
     getRefunds((order.anomalyRefunds ?? []).map((refund) => refund.id)),
   ]);
-  return { own, requestedOfOrder: countedForApproval(own) + countedForApproval(ofAnomalies) };
+  // Per currency, as the threshold is: an anomaly's dollars never add to the order's soles
+  // (outside test 11).
+  const all = [...own, ...ofAnomalies];
+  return {
+    own,
+    requestedOfOrder: (currency) => countedForApproval(all.filter((refund) => refund.currency === currency)),
+  };
 }
 
 /** The refunds that still stand (not rejected, not failed): what later refunds are allocated on. */
@@ -228,7 +236,7 @@ async function anomalyClaim(
   order: Order,
   anomalyId: string,
   request: RefundRequest,
-  requestedOfOrder: number,
+  requestedOfOrder: (currency: Currency) => number,
 ): Promise<Claim> {
   const anomaly = await getAnomaly(anomalyId);
   if (anomaly === undefined) throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
@@ -256,7 +264,10 @@ async function anomalyClaim(
     },
     // This anomaly's refunds listed before the order kept them (`anomalyRefunds`) count through
     // its own reservation.
-    alreadyRequested: Math.max(requestedOfOrder, (order.refundReserved ?? 0) + reserved),
+    alreadyRequested: Math.max(
+      requestedOfOrder(currency),
+      (currency === order.currency ? (order.refundReserved ?? 0) : 0) + reserved,
+    ),
     reserve: (refund, at) => [
       anomalyRefundUpdate(anomalyId, reserved, reserved + refund.amount, refund.id),
       // Listed on the order, conditional on its version: the order's refunds and its anomalies' are
@@ -339,7 +350,7 @@ export async function requestRefund(
       const { own, requestedOfOrder } = await refundsOfOrder(order);
       const claim = request.anomalyId
         ? await anomalyClaim(order, request.anomalyId, request, requestedOfOrder)
-        : orderClaim(order, request, own, requestedOfOrder);
+        : orderClaim(order, request, own, requestedOfOrder(order.currency));
       const at = now().toISOString();
       const approval = await approvalAtOnce(
         request.amount,

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { MAX_EXPIRY_MINUTES } from '#model/order-limits';
 import {
+  counts,
   decide,
   dimensionValue,
   fires,
@@ -32,11 +33,11 @@ export async function assessRisk(subject: RiskSubject): Promise<RiskDecision> {
   for (const rule of riskRules()) {
     const value = dimensionValue(subject, rule.dimension);
     if (value === undefined || value === '') continue;
-    if (rule.minAmount !== undefined && subject.amount < rule.minAmount) continue;
+    if (!counts(rule, subject.amount, subject.currency)) continue;
     const totals = rule.openVouchers
-      ? await openVouchers(subject.buyer.documentNumber, now)
-      : await countTowards(rule, value, subject.amount, now);
-    if (fires(rule, totals)) fired.push(rule);
+      ? await openVouchers(subject, now)
+      : await countTowards(rule, value, subject.amount, subject.currency, now);
+    if (fires(rule, totals, subject.currency)) fired.push(rule);
   }
   const decision = decide(fired);
   if (decision.decision === 'block') {
@@ -53,10 +54,16 @@ export async function assessRisk(subject: RiskSubject): Promise<RiskDecision> {
   return decision;
 }
 
-/** The buyer's unpaid vouchers, counting the one about to be created. */
-async function openVouchers(documentNumber: string, now: number) {
+/**
+ * The buyer's unpaid vouchers, counting the one about to be created: all of them, and the amount
+ * of those in this order's currency (amounts of two currencies are never added).
+ */
+async function openVouchers(subject: RiskSubject, now: number) {
   const since = new Date(now - MAX_EXPIRY_MINUTES * 60_000).toISOString();
-  const orders = await batchGetOrders(await buyerOrderIdsSince(documentNumber, since));
+  const orders = await batchGetOrders(await buyerOrderIdsSince(subject.buyer.documentNumber, since));
   const open = orders.filter((order) => order.status === 'PENDING_PAYMENT');
-  return { count: open.length + 1, amount: open.reduce((sum, order) => sum + order.amount, 0) };
+  const amount = open
+    .filter((order) => order.currency === subject.currency)
+    .reduce((sum, order) => sum + order.amount, subject.amount);
+  return { count: open.length + 1, amount };
 }

@@ -2,10 +2,12 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buyerLinkEntity } from '#contract/entities/buyer-link';
 import { riskCounterEntity } from '#contract/entities/risk-counter';
 import { riskReviewEntity } from '#contract/entities/risk-review';
+import type { Currency } from '#model/money';
 import type { Order } from '#model/order';
 import type { RiskRule } from '#model/risk-rules';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
+import { LIMA_OFFSET_MS } from '#platform/lima-time';
 import { listIndexPartition } from './cursor';
 import type { TransactItem } from './transactions';
 
@@ -14,26 +16,32 @@ const table = () => tableName();
 /**
  * Counts this order towards a windowed rule: one item per rule, value and fixed window, moved by
  * atomic ADD (race-safe: concurrent orders each see the total including themselves) and expired
- * by TTL two windows later. Returns the totals including this order.
+ * by TTL two windows later. The count is of orders in any currency, the amount per currency (its
+ * own attribute, `amount_PEN` / `amount_USD`). Returns the totals including this order: the count,
+ * and the amount in this order's currency.
  */
 export async function countTowards(
   rule: RiskRule,
   value: string,
   amount: number,
+  currency: Currency,
   nowMs: number,
 ): Promise<{ count: number; amount: number }> {
   const windowMs = rule.window * 60_000;
-  const index = Math.floor(nowMs / windowMs);
+  // Aligned to Lima's clock, as every daily limit here is: a 24 h window is a Lima day, not one
+  // that turns at 19:00 Lima (UTC midnight; outside test 11).
+  const index = Math.floor((nowMs + LIMA_OFFSET_MS) / windowMs);
+  const amountAttribute = `amount_${currency}`;
   const result = await dynamo().send(
     new UpdateCommand({
       TableName: table(),
       Key: riskCounterEntity.key(rule.id, value, index),
       UpdateExpression: 'ADD #count :one, #amount :amount SET #ttl = :ttl, entity = :entity',
-      ExpressionAttributeNames: { '#count': 'count', '#amount': 'amount', '#ttl': 'ttl' },
+      ExpressionAttributeNames: { '#count': 'count', '#amount': amountAttribute, '#ttl': 'ttl' },
       ExpressionAttributeValues: {
         ':one': 1,
         ':amount': amount,
-        ':ttl': Math.ceil(((index + 2) * windowMs) / 1000),
+        ':ttl': Math.ceil(((index + 2) * windowMs - LIMA_OFFSET_MS) / 1000),
         ':entity': riskCounterEntity.name,
       },
       ReturnValues: 'UPDATED_NEW',
@@ -41,7 +49,7 @@ export async function countTowards(
   );
   return {
     count: Number(result.Attributes?.count ?? 1),
-    amount: Number(result.Attributes?.amount ?? amount),
+    amount: Number(result.Attributes?.[amountAttribute] ?? amount),
   };
 }
 

@@ -254,4 +254,35 @@ describe('refund rules', () => {
     const read = await api<Problem>('GET', '/v1/sellers/__proto__/balance');
     expect(read.status).toBe(400);
   });
+
+  it("adds up an order's refunds per currency for approval: a US$ 400 anomaly refund does not make a S/ 200 one wait (outside test 11)", async () => {
+    const paid = await paidOrder({
+      amount: 60_000,
+      splits: [{ sellerId: 's-cur', amount: 60_000, fee: 6_000 }],
+    });
+    const operationNumber = 710_000_000 + Math.floor(Math.random() * 9_999_999);
+    // A second operation on its CIP, in dollars: held in suspense as a currency mismatch.
+    await postNotification(
+      paidBody({ cip: paid.voucher.cip, operationNumber, amount: 400, currency: 'USD' }),
+    );
+    const anomalyId = `currency_mismatch:${paid.voucher.cip}:${operationNumber}`;
+    await eventually(async () => {
+      const listed = await api<{ items: { id: string }[] }>(
+        'GET',
+        '/v1/anomalies?type=currency_mismatch&limit=100',
+      );
+      return listed.body.items.some((anomaly) => anomaly.id === anomalyId) ? true : undefined;
+    });
+    const key = await requesterKey();
+    const dollars = await api<Refund>('POST', `/v1/orders/${paid.id}/refunds`, {
+      body: { amount: 40_000, reason: 'overpayment', anomalyId, destination },
+      headers: key,
+    });
+    expect(dollars.body).toMatchObject({ status: 'APPROVED', currency: 'USD' });
+    const soles = await request(paid.id, 20_000, key);
+    expect(soles.body).toMatchObject({ status: 'APPROVED', currency: 'PEN' });
+    // The soles still add up: 20,000 + 30,000 reaches the S/ 500.00 threshold.
+    const third = await request(paid.id, 30_000, key);
+    expect(third.body.status, JSON.stringify(third.body)).toBe('REQUESTED');
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RISK_RULES, riskRules } from '#model/risk-rules';
+import { amountIn, counts, DEFAULT_RISK_RULES, fires, riskRules } from '#model/risk-rules';
 import { resetConfigForTests } from '#platform/config';
 
 const saved = { RISK_RULES: process.env.RISK_RULES, AWS_REGION: process.env.AWS_REGION };
@@ -36,5 +36,42 @@ describe("riskRules(): the stage's rules", () => {
     expect(() => riskRules()).toThrow(/Invalid RISK_RULES: .*maxCount or maxAmount/);
     withRiskRules(JSON.stringify([{ id: 'x', dimension: 'shoe size', maxCount: 1, action: 'flag' }]));
     expect(() => riskRules()).toThrow(/Invalid RISK_RULES: 0\.dimension/);
+  });
+
+  it('take amounts per currency, a bare number being soles alone; an unknown currency is refused', () => {
+    withRiskRules(
+      JSON.stringify([
+        { id: 'a', dimension: 'ip', minAmount: 50_000, maxCount: 2, action: 'flag' },
+        { id: 'b', dimension: 'ip', maxAmount: { PEN: 1_000, USD: 300 }, action: 'flag' },
+      ]),
+    );
+    const [soles, both] = riskRules();
+    expect(amountIn(soles?.minAmount, 'PEN')).toBe(50_000);
+    expect(amountIn(soles?.minAmount, 'USD')).toBeUndefined();
+    expect(amountIn(both?.maxAmount, 'USD')).toBe(300);
+    withRiskRules(JSON.stringify([{ id: 'c', dimension: 'ip', maxAmount: { EUR: 1 }, action: 'flag' }]));
+    expect(() => riskRules()).toThrow(/Invalid RISK_RULES: 0\.maxAmount/);
+  });
+});
+
+describe('a rule applied to an order in its own currency', () => {
+  const rule = {
+    id: 'r',
+    dimension: 'ip' as const,
+    window: 60,
+    minAmount: { PEN: 50_000 },
+    maxCount: 1,
+    maxAmount: { PEN: 100_000, USD: 30_000 },
+    action: 'flag' as const,
+  };
+  it('counts an order only at or above the minimum of its currency, and never one in a currency it names none for', () => {
+    expect(counts(rule, 50_000, 'PEN')).toBe(true);
+    expect(counts(rule, 49_999, 'PEN')).toBe(false);
+    expect(counts(rule, 900_000, 'USD')).toBe(false);
+  });
+  it("compares the total with the limit of the order's currency", () => {
+    expect(fires({ ...rule, maxCount: undefined }, { count: 1, amount: 40_000 }, 'USD')).toBe(true);
+    expect(fires({ ...rule, maxCount: undefined }, { count: 1, amount: 40_000 }, 'PEN')).toBe(false);
+    expect(fires(rule, { count: 2, amount: 0 }, 'USD')).toBe(true);
   });
 });
