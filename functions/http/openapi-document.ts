@@ -617,7 +617,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review), or `risk_rejected`: a person rejected it on review and its payment arrived before the cancel (refund it), or `refund_in_progress` (with `refundReserved`): refunds of the whole payment are requested or approved — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
+          '`invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review), or `risk_rejected`: a person rejected it on review and its payment arrived before the cancel (refund it), or `refund_in_progress` (with `refundReserved`): refunds of the whole payment are requested or approved, or `payment_contested` (with `anomalyId`): the notification of the provider names another amount or currency than the payment booked, until a person resolves that anomaly — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },

@@ -18,9 +18,13 @@ export const SellerBalanceSchema = /* @__PURE__ */ schema(() =>
           inTransit: minor.meta({ description: 'Approved payouts not yet paid out.' }),
           paidOut: minor,
           nextPayout: z.object({
-            on: z.iso.date().meta({ description: 'The next payout day of the stage schedule (Lima).' }),
+            on: z.iso.date().meta({
+              description:
+                "The next payout day of the stage schedule (Lima); today on a payout day, even after that day's run.",
+            }),
             estimatedAmount: minor.meta({
-              description: 'What it would pay if it ran now (0 below the minimum).',
+              description:
+                "What a run now would propose from `available` (0 below the minimum). An estimate from this balance alone: the run also skips a seller with no bank account, one still cooling off after an account change, or one with a payout in progress, and money that became available after the day's run waits for the next payout day.",
             }),
           }),
         }),

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'order.settled',
   // A payment dated by its notification's receipt now carries the provider's own date.
   'order.payment_date_confirmed',
+  // The provider's notification names another amount or currency than the payment booked (decision 137).
+  'order.payment_contested',
   'order.flagged',
   'order.risk_reviewed',
   'payment.anomaly',

@@ -89,6 +89,22 @@ export interface Payment {
   paidAtSource?: 'provider' | 'received';
   /** Once confirmed: the receipt time that stood in for the date. */
   receivedAt?: string;
+  /**
+   * The provider's own word disagrees with what was booked: a payment found by polling (booked at
+   * the voucher's amount, the search naming no other) whose signed notification then names another
+   * amount or currency. Nothing moves by itself; fulfilment waits until a person resolves the
+   * anomaly (decision 137).
+   */
+  contested?: PaymentContest;
+}
+
+/** What the provider's notification said of a payment booked otherwise, and the anomaly raised. */
+export interface PaymentContest {
+  operationNumber: string;
+  amount: number;
+  currency: string;
+  anomalyId: string;
+  at: string;
 }
 
 /** PagoEfectivo settled the order's payment: in which report, when, and what it kept. */

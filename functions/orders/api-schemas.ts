@@ -114,6 +114,19 @@ export const OrderSchema = /* @__PURE__ */ schema(() =>
           receivedAt: z.iso.datetime().optional().meta({
             description: 'When a confirmed date replaced the receipt time: that receipt time.',
           }),
+          contested: z
+            .object({
+              operationNumber: z.string(),
+              amount: z.number().int(),
+              currency: z.string(),
+              anomalyId: z.string(),
+              at: z.iso.datetime(),
+            })
+            .optional()
+            .meta({
+              description:
+                "The provider's signed notification of this payment names another amount or currency than the one booked (a payment found by polling is booked at the voucher's amount): what it said, and the `amount_mismatch` / `currency_mismatch` anomaly raised. Nothing is moved by itself; `fulfil` answers 409 `payment_contested` until a person resolves that anomaly (event `order.payment_contested`).",
+            }),
         })
         .optional(),
       refundReserved: z

@@ -7,6 +7,7 @@ import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { withFreshReads } from '#platform/optimistic';
+import { getAnomaly } from '#store/anomalies-repository';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
@@ -106,6 +107,15 @@ async function attemptOrderAction(
       'refund_in_progress',
       'Refunds of the whole payment are requested or approved: reject them before shipping, or do not ship.',
       { refundReserved: order.refundReserved },
+    );
+  }
+  // The provider's notification contradicts the payment booked (decision 137): a person decides first.
+  const contested = action === 'fulfil' ? order.payment?.contested : undefined;
+  if (contested && (await getAnomaly(contested.anomalyId))?.resolvedAt === undefined) {
+    throw new ConflictError(
+      'payment_contested',
+      `The provider says operation ${contested.operationNumber} paid ${contested.amount} ${contested.currency}, not the ${order.payment?.amount} ${order.payment?.currency} booked: resolve anomaly ${contested.anomalyId} first (refund what the buyer paid, or resolve it once the provider confirms the booked amount).`,
+      { anomalyId: contested.anomalyId },
     );
   }
   // Rejected, yet paid meanwhile (the payment beat the rejection's cancel): refunded, never shipped.

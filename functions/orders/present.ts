@@ -59,6 +59,16 @@ export function orderResponse(order: Order): OrderView {
         ...ifSet('notificationId', payment.notificationId),
         ...ifSet('paidAtSource', payment.paidAtSource),
         ...ifSet('receivedAt', payment.receivedAt),
+        ...ifSet(
+          'contested',
+          payment.contested && {
+            operationNumber: payment.contested.operationNumber,
+            amount: payment.contested.amount,
+            currency: payment.contested.currency,
+            anomalyId: payment.contested.anomalyId,
+            at: payment.contested.at,
+          },
+        ),
       },
     ),
     ...ifSet('refundReserved', order.refundReserved),

@@ -143,6 +143,9 @@ export async function applyPayment(
         paidOptionId(order) === optionId &&
         isSamePayment(order.payment.operationNumber, payment.operationNumber)
       ) {
+        if (source === 'webhook' && contradicts(order.payment, payment)) {
+          return contestPayment(order, payment, notificationId);
+        }
         if (completesPolledPayment(order.payment, payment)) {
           const at = now().toISOString();
           if (!(await recordOperationNumber(order, payment.cip, payment.operationNumber ?? '', at)))
@@ -345,6 +348,73 @@ function completesPolledPayment(applied: Payment, observed: ObservedPayment): bo
     observed.operationNumber !== null &&
     applied.amount === observed.amountMinor &&
     applied.currency === observed.currency
+  );
+}
+
+/**
+ * The provider's signed notification names another amount or currency than the payment booked for
+ * it: one found by polling (PagoEfectivo's search reports the voucher's own amount) or the same
+ * operation notified before. The notification is the provider's word on what the buyer paid.
+ */
+function contradicts(applied: Payment, observed: ObservedPayment): boolean {
+  return (
+    observed.operationNumber !== null &&
+    (applied.operationNumber === null || applied.operationNumber === observed.operationNumber) &&
+    (applied.amount !== observed.amountMinor || applied.currency !== observed.currency)
+  );
+}
+
+/**
+ * A booked payment the provider contradicts (outside test 11): nothing is moved or undone by
+ * itself — the order stays as it is, its ledger too — but the order records what the provider said
+ * (`payment.contested`, event `order.payment_contested`) and fulfilment waits until a person resolves
+ * the mismatch anomaly raised here, which pages like any mismatch. No cash is assumed into suspense:
+ * the payment is one payment, already booked; the settlement report's line for it will disagree too.
+ * Order first, then the anomaly (keyed by what caused it): a crash between the two is finished by
+ * the redelivery, which finds the contest recorded and raises the anomaly.
+ */
+async function contestPayment(
+  order: Order,
+  payment: ObservedPayment,
+  notificationId: string | undefined,
+): Promise<ApplyOutcome | typeof READ_AGAIN> {
+  const booked = order.payment as Payment;
+  const operationNumber = payment.operationNumber as string;
+  const type: AnomalyType = payment.currency !== booked.currency ? 'currency_mismatch' : 'amount_mismatch';
+  const anomalyId = paymentAnomalyId(type, payment.cip, operationNumber);
+  if (booked.contested?.anomalyId !== anomalyId) {
+    const at = now().toISOString();
+    const next: Order = {
+      ...order,
+      payment: {
+        ...booked,
+        contested: {
+          operationNumber,
+          amount: payment.amountMinor,
+          currency: payment.currency,
+          anomalyId,
+          at,
+        },
+      },
+      updatedAt: at,
+      version: order.version + 1,
+    };
+    // Conditional on the version read: losing a race reads again (withFreshReads).
+    await saveTransition(order, next, orderEventData(next), [], 'order.payment_contested');
+    logger.warn('a booked payment is contested by its notification', { orderId: order.id, anomalyId });
+  }
+  return raiseAnomaly(
+    type,
+    `The payment booked ${booked.source === 'poll' ? 'by polling' : `from operation ${booked.operationNumber}`} ` +
+      `is ${booked.amount} ${booked.currency}; the provider's notification of operation ${operationNumber} says ` +
+      `${payment.amountMinor} ${payment.currency}. Nothing was moved: the order stays ${order.status} and ` +
+      'cannot be fulfilled until a person resolves this anomaly (refund what the buyer paid, or resolve it ' +
+      'once the provider confirms the booked amount).',
+    payment,
+    'webhook',
+    notificationId,
+    order.id,
+    NO_SUSPENSE,
   );
 }
 

@@ -995,14 +995,14 @@ export interface components {
         };
         CreateWebhookEndpointRequest: {
             url: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
         };
         Event: {
             /** @description evt_…: the Standard Webhooks `webhook-id`. */
             id: string;
             /** @enum {string} */
-            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            type: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: date-time */
             timestamp: string;
             /** @description The resource as the API shows it. */
@@ -1176,6 +1176,16 @@ export interface components {
                  * @description When a confirmed date replaced the receipt time: that receipt time.
                  */
                 receivedAt?: string;
+                /** @description The provider's signed notification of this payment names another amount or currency than the one booked (a payment found by polling is booked at the voucher's amount): what it said, and the `amount_mismatch` / `currency_mismatch` anomaly raised. Nothing is moved by itself; `fulfil` answers 409 `payment_contested` until a person resolves that anomaly (event `order.payment_contested`). */
+                contested?: {
+                    operationNumber: string;
+                    /** Format: int64 */
+                    amount: number;
+                    currency: string;
+                    anomalyId: string;
+                    /** Format: date-time */
+                    at: string;
+                };
             };
             /**
              * Format: int64
@@ -1527,12 +1537,12 @@ export interface components {
                 nextPayout: {
                     /**
                      * Format: date
-                     * @description The next payout day of the stage schedule (Lima).
+                     * @description The next payout day of the stage schedule (Lima); today on a payout day, even after that day's run.
                      */
                     on: string;
                     /**
                      * Format: int64
-                     * @description What it would pay if it ran now (0 below the minimum).
+                     * @description What a run now would propose from `available` (0 below the minimum). An estimate from this balance alone: the run also skips a seller with no bank account, one still cooling off after an account change, or one with a payout in progress, and money that became available after the day's run waits for the next payout day.
                      */
                     estimatedAmount: number;
                 };
@@ -1777,7 +1787,7 @@ export interface components {
         };
         UpdateWebhookEndpointRequest: {
             url?: string;
-            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events?: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             description?: string;
             /** @description true re-enables a disabled endpoint (after 410 or days of failures); false pauses it. */
             enabled?: boolean;
@@ -1942,7 +1952,7 @@ export interface components {
         WebhookDeliveryAttempt: {
             eventId: string;
             /** @enum {string} */
-            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+            eventType: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
             /** Format: int64 */
             attempt: number;
             /** Format: date-time */
@@ -1964,7 +1974,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -1985,7 +1995,7 @@ export interface components {
             id: string;
             url: string;
             description?: string;
-            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
+            events: ("order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabledReason?: string;
@@ -2792,7 +2802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review), or `risk_rejected`: a person rejected it on review and its payment arrived before the cancel (refund it), or `refund_in_progress` (with `refundReserved`): refunds of the whole payment are requested or approved — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
+            /** @description `invalid_status`: not PAID, `detail` says why it must not ship and `orderStatus` gives the status; or `risk_review_required` (with `rules`): the risk rules flagged the order and nobody has approved it yet (POST /v1/orders/{id}/risk-review), or `risk_rejected`: a person rejected it on review and its payment arrived before the cancel (refund it), or `refund_in_progress` (with `refundReserved`): refunds of the whole payment are requested or approved, or `payment_contested` (with `anomalyId`): the notification of the provider names another amount or currency than the payment booked, until a person resolves that anomaly — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6853,7 +6863,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
+                type?: "order.created" | "order.paid" | "order.paid_late" | "order.expired" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "order.expiry_extended" | "order.expiring_soon" | "order.payment_option_added" | "order.settled" | "order.payment_date_confirmed" | "order.payment_contested" | "order.flagged" | "order.risk_reviewed" | "payment.anomaly" | "webhook_endpoint.disabled" | "refund.requested" | "refund.approved" | "refund.rejected" | "refund.paid_out" | "refund.failed" | "settlement.completed" | "payout.requested" | "payout.approved" | "payout.rejected" | "payout.paid_out" | "payout.failed" | "seller.bank_account_changed" | "ledger.integrity_failed";
                 after?: string;
                 limit?: number;
             };

@@ -18,11 +18,13 @@ import { expireDueOrders } from '#jobs/expire-orders';
 import { FUNCTIONS, type FunctionName } from '#lib/topology';
 import type { Order } from '#model/order';
 import { settlementIdFor } from '#model/settlement';
+import { applyPayment as applyObservedPayment } from '#payments/apply-payment';
 import { dynamo, sqs } from '#platform/aws';
 import { advanceClock, now } from '#platform/clock';
 import { config, resetConfigForTests, tableName } from '#platform/config';
 import { pspProvider } from '#psp/index';
 import { notificationSignature } from '#psp/pagoefectivo/pe-signature';
+import { getAnomaly } from '#store/anomalies-repository';
 import { getSellerBalance, listSellerLedger, trialBalance } from '#store/ledger-repository';
 import { getOrder, listOrders } from '#store/orders-repository';
 import { listPayouts } from '#store/payouts-repository';
@@ -511,6 +513,35 @@ const flows: Flow<any>[] = [
     act: (ctx) => applyPayment(ctx.record),
     sellers: (ctx) => ctx.sellers,
     observe: async (ctx) => ({ order: orderShape(await getOrder(ctx.order.id, true)) }),
+  } satisfies Flow<{ sellers: string[]; order: Order; record: SQSRecord }>,
+  {
+    name: 'a payment booked by polling, contested by its notification (decision 137)',
+    fn: 'apply-payment',
+    setup: async () => {
+      const sellers = [newSeller(), newSeller()];
+      const order = await placeOrder(sellers);
+      // Found by polling: booked at the voucher's amount, no operation number.
+      await applyObservedPayment(
+        {
+          cip: order.voucher.cip,
+          operationNumber: null,
+          amountMinor: order.amount,
+          currency: 'PEN',
+          paidAt: now(),
+        },
+        'poll',
+      );
+      // Its notification says the buyer paid S/ 50.00 less.
+      return { sellers, order, record: paidRecord({ ...order, amount: order.amount - 5_000 }) };
+    },
+    act: (ctx) => applyPayment(ctx.record),
+    sellers: (ctx) => ctx.sellers,
+    observe: async (ctx) => {
+      const order = await getOrder(ctx.order.id, true);
+      const contested = order?.payment?.contested;
+      const anomaly = contested ? await getAnomaly(contested.anomalyId) : undefined;
+      return { order: orderShape(order), contested: contested?.amount, anomaly: anomaly?.type };
+    },
   } satisfies Flow<{ sellers: string[]; order: Order; record: SQSRecord }>,
   {
     name: 'ingest notification, then its processing',

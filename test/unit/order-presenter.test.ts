@@ -78,6 +78,13 @@ const FULL = {
     notificationId: 'ntf-1',
     paidAtSource: 'provider',
     receivedAt: '2026-11-01T11:10:00.000Z',
+    contested: {
+      operationNumber: '123456',
+      amount: 5_000,
+      currency: 'PEN',
+      anomalyId: 'amount_mismatch:2500001:123456',
+      at: '2026-11-01T11:20:00.000Z',
+    },
   },
   refundReserved: 1_000,
   refundedAmount: 500,

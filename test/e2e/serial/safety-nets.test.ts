@@ -98,6 +98,98 @@ describe('a payment held as an amount mismatch (outside test 9, decision 134)', 
   });
 });
 
+describe('a payment booked by polling that its notification contradicts (outside test 11, decision 137)', () => {
+  const balance = async (sellerId: string) =>
+    (await api<{ balances: { pending: number }[] }>('GET', `/v1/sellers/${sellerId}/balance`)).body
+      .balances[0];
+
+  it.each([
+    {
+      contradiction: 'amount',
+      pay: { amount: 50 },
+      said: { amount: 50, currency: 'PEN' },
+      type: 'amount_mismatch',
+    },
+    {
+      contradiction: 'currency',
+      pay: { currency: 'USD' },
+      said: { amount: 150, currency: 'USD' },
+      type: 'currency_mismatch',
+    },
+  ])(
+    'is contested by a notification naming another $contradiction: an anomaly, nothing moved, no fulfilment until a person resolves it',
+    async ({ pay, said, type }) => {
+      const order = await createOrder();
+      const paid = await sandbox<{ operationNumber: string }>(
+        'POST',
+        `/_sandbox/cips/${order.voucher.cip}/pay`,
+        {
+          notify: false,
+          ...pay,
+        },
+      );
+      await runJob<SyncSummary>('sync-pending');
+      // PagoEfectivo's search names the voucher's own amount: booked at S/ 150.00, by polling.
+      const polled = await getOrder(order.id);
+      expect(polled).toMatchObject({
+        status: 'PAID',
+        payment: { source: 'poll', amount: 15_000, operationNumber: null },
+      });
+      const before = await balance('seller-a');
+
+      // The provider's signed notification of that operation says otherwise; sent twice (a redelivery).
+      const notification = paidBody({
+        cip: order.voucher.cip,
+        operationNumber: paid.body.operationNumber,
+        ...said,
+        paidAt: await stackNow(),
+      });
+      await postNotification(notification);
+      await postNotification(notification);
+      const anomalyId = `${type}:${order.voucher.cip}:${paid.body.operationNumber}`;
+      const contested = await eventually(async () => {
+        const current = await getOrder(order.id);
+        return current.payment?.contested ? current : undefined;
+      });
+      expect(contested.payment?.contested).toMatchObject({
+        operationNumber: paid.body.operationNumber,
+        amount: said.amount * 100,
+        currency: said.currency,
+        anomalyId,
+      });
+      const anomaly = await eventually(async () => {
+        const { body } = await api<{ items: { id: string; orderId?: string }[] }>(
+          'GET',
+          `/v1/anomalies?type=${type}&status=open&limit=100`,
+        );
+        return body.items.find((item) => item.id === anomalyId);
+      });
+      expect(anomaly.orderId).toBe(order.id);
+      // Nothing moved: still PAID as booked, the sellers' money as it was, one contest event.
+      expect(contested).toMatchObject({ status: 'PAID', payment: { amount: 15_000, currency: 'PEN' } });
+      expect(await balance('seller-a')).toEqual(before);
+      const contestEvents = async () =>
+        (
+          await api<{ items: { data: { id: string } }[] }>(
+            'GET',
+            '/v1/events?type=order.payment_contested&limit=100',
+          )
+        ).body.items.filter((event) => event.data.id === order.id);
+      await eventually(async () => ((await contestEvents()).length > 0 ? true : undefined));
+      expect(await contestEvents()).toHaveLength(1);
+
+      const refused = await api<Problem & { anomalyId: string }>('POST', `/v1/orders/${order.id}/fulfil`);
+      expect(refused.body).toMatchObject({ status: 409, code: 'payment_contested', anomalyId });
+      const resolution = 'PagoEfectivo confirmed S/ 150.00 was collected (ticket 5521).';
+      const resolved = await api('POST', `/v1/anomalies/${encodeURIComponent(anomalyId)}/resolve`, {
+        body: { resolution },
+      });
+      expect(resolved.status).toBe(200);
+      expect((await api<Order>('POST', `/v1/orders/${order.id}/fulfil`)).body.status).toBe('FULFILLED');
+    },
+  );
+});
+
 describe('expire-orders', () => {
   it('applies a payment found by the final check instead of expiring', async () => {
     const order = await createOrder(10);
