@@ -67,6 +67,9 @@ const ES_PE = {
   tlRefund: 'Reembolso {id}: {amount}',
   tlSettlement: 'Liquidado el {date} (reporte {id}, línea {line})',
   tlRisk: 'Riesgo: {decision}',
+  tlContested: 'El proveedor informa {amount} para la operación {operation}: pago en disputa',
+  paymentContested:
+    'El proveedor informa que la operación {operation} pagó {amount}, no lo registrado. No despaches ni aceptes el pago hasta resolver la anomalía {anomaly}.',
   splits: 'Reparto',
   seller: 'Vendedor',
   fee: 'Comisión',
@@ -215,6 +218,9 @@ const EN: Catalogue = {
   tlRefund: 'Refund {id}: {amount}',
   tlSettlement: 'Settled on {date} (report {id}, line {line})',
   tlRisk: 'Risk: {decision}',
+  tlContested: 'The provider reports {amount} for operation {operation}: payment contested',
+  paymentContested:
+    'The provider reports that operation {operation} paid {amount}, not what was booked. Do not ship or accept the payment until anomaly {anomaly} is resolved.',
   splits: 'Splits',
   seller: 'Seller',
   fee: 'Fee',

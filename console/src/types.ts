@@ -25,6 +25,7 @@ export interface Order {
     currency: string;
     source: string;
     operationNumber: string | null;
+    contested?: { operationNumber: string; amount: number; currency: string; anomalyId: string; at: string };
   };
   refunds?: { id: string; amount: number }[];
   risk?: { decision: string; rules: string[]; reviewedAt?: string; reviewedBy?: string; note?: string };

@@ -633,7 +633,7 @@ function routeOperations(): Record<RouteKey, JsonSchema> {
         ...commonErrors,
         '404': problem('No such order.'),
         '409': problem(
-          '`invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
+          '`invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED, or `payment_contested` (with `anomalyId`): the notification of the provider names another amount or currency than the payment booked, until a person resolves that anomaly — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly).',
         ),
       },
     },

@@ -109,8 +109,9 @@ async function attemptOrderAction(
       { refundReserved: order.refundReserved },
     );
   }
-  // The provider's notification contradicts the payment booked (decision 137): a person decides first.
-  const contested = action === 'fulfil' ? order.payment?.contested : undefined;
+  // The provider's notification contradicts the payment booked (decision 137): a person decides
+  // first, before the goods ship or a late payment's cash goes to the sellers.
+  const contested = order.payment?.contested;
   if (contested && (await getAnomaly(contested.anomalyId))?.resolvedAt === undefined) {
     throw new ConflictError(
       'payment_contested',

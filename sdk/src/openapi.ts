@@ -2908,7 +2908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
+            /** @description `invalid_status` (the order is not PAID_LATE), or `refund_in_progress` (with `refunds`): a refund of the payment is still REQUESTED or APPROVED, or `payment_contested` (with `anomalyId`): the notification of the provider names another amount or currency than the payment booked, until a person resolves that anomaly — or `idempotency_key_reused` (the Idempotency-Key came with another request), or `idempotency_in_progress` (its twin is still running: retry shortly). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -140,6 +140,16 @@ function timeline(order: Order): { at: string; text: string }[] {
       }),
     });
   }
+  const contested = order.payment?.contested;
+  if (contested) {
+    steps.push({
+      at: contested.at,
+      text: t('tlContested', {
+        amount: money(contested.amount, contested.currency),
+        operation: contested.operationNumber,
+      }),
+    });
+  }
   if (order.risk) {
     steps.push({
       at: order.risk.reviewedAt ?? order.createdAt,
@@ -168,6 +178,15 @@ export function OrderPage(props: { id: string }) {
     ${({ order, refunds, ledger }: OrderView) => html`
       <h1>${t('orderTitle', { reference: order.reference })}</h1>
       <p><${Status} code=${order.status} /> ${money(order.amount, order.currency)} · ${order.concept}</p>
+      ${
+        order.payment?.contested
+          ? html`<p class="notice warn" data-contested>${t('paymentContested', {
+              operation: order.payment.contested.operationNumber,
+              amount: money(order.payment.contested.amount, order.payment.contested.currency),
+              anomaly: order.payment.contested.anomalyId,
+            })}</p>`
+          : null
+      }
       <dl class="facts">
         <dt>${t('byOrderId')}</dt><dd><code>${order.id}</code></dd>
         <dt>${t('byCip')}</dt><dd><code data-cip>${order.voucher.cip}</code></dd>

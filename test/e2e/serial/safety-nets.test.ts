@@ -188,6 +188,34 @@ describe('a payment booked by polling that its notification contradicts (outside
       expect((await api<Order>('POST', `/v1/orders/${order.id}/fulfil`)).body.status).toBe('FULFILLED');
     },
   );
+  it('holds a late payment the same way: its notified operation said again at another amount is contested, and not accepted until resolved', async () => {
+    const order = await createOrder();
+    expect((await api<Order>('POST', `/v1/orders/${order.id}/cancel`)).body.status).toBe('CANCELLED');
+    const operationNumber = 730_000_000 + Math.floor(Math.random() * 9_999_999);
+    const late = { cip: order.voucher.cip, operationNumber, paidAt: await stackNow() };
+    await postNotification(paidBody({ ...late, amount: 150 }));
+    await eventually(async () => ((await getOrder(order.id)).status === 'PAID_LATE' ? true : undefined));
+    // The same operation, said again at S/ 100.00.
+    await postNotification(paidBody({ ...late, amount: 100 }));
+    const anomalyId = `amount_mismatch:${order.voucher.cip}:${operationNumber}`;
+    const contested = await eventually(async () => {
+      const current = await getOrder(order.id);
+      return current.payment?.contested ? current : undefined;
+    });
+    expect(contested).toMatchObject({
+      status: 'PAID_LATE',
+      payment: { amount: 15_000, contested: { amount: 10_000, anomalyId } },
+    });
+    const refused = await api<Problem & { anomalyId: string }>(
+      'POST',
+      `/v1/orders/${order.id}/accept-late-payment`,
+    );
+    expect(refused.body).toMatchObject({ status: 409, code: 'payment_contested', anomalyId });
+    await api('POST', `/v1/anomalies/${encodeURIComponent(anomalyId)}/resolve`, {
+      body: { resolution: 'PagoEfectivo confirmed S/ 150.00 (ticket 5530).' },
+    });
+    expect((await api<Order>('POST', `/v1/orders/${order.id}/accept-late-payment`)).body.status).toBe('PAID');
+  });
 });
 
 describe('expire-orders', () => {
