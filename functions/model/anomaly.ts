@@ -71,6 +71,11 @@ export type Anomaly = {
   line?: number;
   /** The refund proposed or requested for its money (a double payment's, decision 114). */
   refundId?: string;
+  /**
+   * Whether its cash was booked into suspense with it — only then is it refunded by naming it
+   * (decision 137). Absent on anomalies recorded before: see `holdsRefundableCash`.
+   */
+  heldInSuspense?: boolean;
   resolvedAt?: string;
   /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
   resolvedBy?: string;
@@ -102,4 +107,22 @@ export function notificationIds(
 export function withNotificationId(anomaly: Anomaly): Anomaly {
   if (anomaly.notificationId !== undefined || anomaly.webhookId === undefined) return anomaly;
   return { ...anomaly, notificationId: anomaly.webhookId };
+}
+
+/** The payment anomalies that booked their cash into suspense before `heldInSuspense` was recorded. */
+const CASH_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
+  'amount_mismatch',
+  'currency_mismatch',
+  'duplicate_payment',
+  'double_payment',
+  'provider_mismatch',
+]);
+
+/**
+ * Whether a refund may be drawn from the cash an anomaly holds in suspense. One that holds none —
+ * a contested payment (the cash is the order's, booked to its sellers), an implausible date, a
+ * settlement line — would overdraw suspense: its money is refunded through the order, if at all.
+ */
+export function holdsRefundableCash(anomaly: Anomaly): boolean {
+  return anomaly.heldInSuspense ?? CASH_ANOMALY_TYPES.has(anomaly.type);
 }

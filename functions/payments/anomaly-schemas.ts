@@ -50,6 +50,10 @@ export const AnomalySchema = /* @__PURE__ */ schema(() =>
         z.optional(z.string()),
         "The refund requested for its money (a double payment's refund proposal); resolved when it is paid out.",
       ),
+      heldInSuspense: described(
+        z.optional(z.boolean()),
+        "Whether its cash is held in suspense with it: only then is it refunded by naming it (`anomalyId` on a refund). One that holds none (a contested payment, whose cash is the order's) is refunded through the order, if at all.",
+      ),
       resolvedAt: z.optional(z.iso.datetime()),
       /** The API key that resolved it, and what was done (refund reference, order accepted, …). */
       resolvedBy: z.optional(z.string()),

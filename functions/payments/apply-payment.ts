@@ -408,8 +408,9 @@ async function contestPayment(
     `The payment booked ${booked.source === 'poll' ? 'by polling' : `from operation ${booked.operationNumber}`} ` +
       `is ${booked.amount} ${booked.currency}; the provider's notification of operation ${operationNumber} says ` +
       `${payment.amountMinor} ${payment.currency}. Nothing was moved: the order stays ${order.status} and ` +
-      'cannot be fulfilled until a person resolves this anomaly (refund what the buyer paid, or resolve it ' +
-      'once the provider confirms the booked amount).',
+      'cannot be fulfilled until a person resolves this anomaly (refund what the buyer paid through the ' +
+      "order's refunds — this anomaly holds no cash of its own — or resolve it once the provider confirms " +
+      'the booked amount).',
     payment,
     'webhook',
     notificationId,

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricName } from '#contract/metrics';
+import { holdsRefundableCash } from '#model/anomaly';
 import type { EventType } from '#model/event-types';
 import { ulid } from '#model/ids';
 import {
@@ -241,7 +242,12 @@ async function anomalyClaim(
   const anomaly = await getAnomaly(anomalyId);
   if (anomaly === undefined) throw new ValidationError([{ field: 'anomalyId', message: 'No such anomaly.' }]);
   const { amount, currency } = anomaly;
-  if (anomaly.orderId !== order.id || amount === undefined || !isCurrency(currency)) {
+  if (
+    anomaly.orderId !== order.id ||
+    amount === undefined ||
+    !isCurrency(currency) ||
+    !holdsRefundableCash(anomaly)
+  ) {
     throw new ConflictError(
       'anomaly_not_refundable',
       'This anomaly holds no payment of this order to refund.',

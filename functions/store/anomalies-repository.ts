@@ -33,6 +33,8 @@ export async function recordAnomaly(
                 ...anomalyEntity.itemKeys(anomaly),
                 entity: anomalyEntity.name,
                 ...anomaly,
+                // What a refund naming it may draw on (decision 137): booked with it, or nothing.
+                heldInSuspense: booking.length > 0,
               },
               // Keep the first detection of a repeated anomaly, and announce it once.
               ConditionExpression: guard,
@@ -43,7 +45,7 @@ export async function recordAnomaly(
             sequence: 1,
             type: 'payment.anomaly',
             occurredAt: anomaly.detectedAt,
-            data: { ...anomaly },
+            data: { ...anomaly, heldInSuspense: booking.length > 0 },
           }),
           ...booking,
         ],

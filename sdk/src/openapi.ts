@@ -914,6 +914,8 @@ export interface components {
             line?: number;
             /** @description The refund requested for its money (a double payment's refund proposal); resolved when it is paid out. */
             refundId?: string;
+            /** @description Whether its cash is held in suspense with it: only then is it refunded by naming it (`anomalyId` on a refund). One that holds none (a contested payment, whose cash is the order's) is refunded through the order, if at all. */
+            heldInSuspense?: boolean;
             /** Format: date-time */
             resolvedAt?: string;
             resolvedBy?: string;

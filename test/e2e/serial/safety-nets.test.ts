@@ -178,6 +178,11 @@ describe('a payment booked by polling that its notification contradicts (outside
       await eventually(async () => ((await contestEvents()).length > 0 ? true : undefined));
       expect(await contestEvents()).toHaveLength(1);
 
+      // It holds no cash of its own (the payment's is booked to the sellers): not refunded by naming it.
+      const drawn = await api<Problem>('POST', `/v1/orders/${order.id}/refunds`, {
+        body: { amount: said.amount * 100, reason: 'other', anomalyId, destination },
+      });
+      expect(drawn.body).toMatchObject({ status: 409, code: 'anomaly_not_refundable' });
       const refused = await api<Problem & { anomalyId: string }>('POST', `/v1/orders/${order.id}/fulfil`);
       expect(refused.body).toMatchObject({ status: 409, code: 'payment_contested', anomalyId });
       const resolution = 'PagoEfectivo confirmed S/ 150.00 was collected (ticket 5521).';
