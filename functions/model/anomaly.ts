@@ -111,6 +111,8 @@ export function withNotificationId(anomaly: Anomaly): Anomaly {
 
 /** The payment anomalies that booked their cash into suspense before `heldInSuspense` was recorded. */
 const CASH_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
+  'unknown_cip',
+  'orphan_voucher_paid',
   'amount_mismatch',
   'currency_mismatch',
   'duplicate_payment',
@@ -119,10 +121,11 @@ const CASH_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
 ]);
 
 /**
- * Whether a refund may be drawn from the cash an anomaly holds in suspense. One that holds none —
- * a contested payment (the cash is the order's, booked to its sellers), an implausible date, a
- * settlement line — would overdraw suspense: its money is refunded through the order, if at all.
+ * Whether an anomaly holds cash in suspense: only then may a refund be drawn from it, or a
+ * settlement line's arrival be booked against it. One that holds none — a contested payment (the
+ * cash is the order's, booked to its sellers), an implausible date, a settlement line — would
+ * overdraw suspense, or book one payment's arrival twice (outside test 12).
  */
-export function holdsRefundableCash(anomaly: Anomaly): boolean {
+export function holdsSuspenseCash(anomaly: Anomaly): boolean {
   return anomaly.heldInSuspense ?? CASH_ANOMALY_TYPES.has(anomaly.type);
 }

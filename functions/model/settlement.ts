@@ -1,4 +1,4 @@
-import { type Anomaly, type AnomalyType, paymentAnomalyId } from './anomaly';
+import { type Anomaly, type AnomalyType, holdsSuspenseCash, paymentAnomalyId } from './anomaly';
 import type { Order } from './order';
 import { contractedFees, type SettlementConfig } from './settlement-config';
 
@@ -257,6 +257,7 @@ export function suspenseAnomalyIdsFor(line: Pick<ReportLine, 'cip' | 'operationN
  */
 export function holdsLineCash(anomaly: Anomaly, line: ReportLine): boolean {
   return (
+    holdsSuspenseCash(anomaly) &&
     (anomaly.operationNumber === undefined || anomaly.operationNumber === line.operationNumber) &&
     anomaly.amount === line.gross &&
     anomaly.currency === line.currency

@@ -1,3 +1,4 @@
+import type { Anomaly } from '#model/anomaly';
 import type { EventType } from '#model/event-types';
 import { lateAcceptedEntry } from '#model/journal';
 import type { Order, OrderStatus } from '#model/order';
@@ -112,11 +113,12 @@ async function attemptOrderAction(
   // The provider's notification contradicts the payment booked (decision 137): a person decides
   // first, before the goods ship or a late payment's cash goes to the sellers.
   const contested = order.payment?.contested;
-  if (contested && (await getAnomaly(contested.anomalyId))?.resolvedAt === undefined) {
+  const open = contested ? await openContest(contested.anomalyId) : undefined;
+  if (contested && open) {
     throw new ConflictError(
       'payment_contested',
-      `The provider says operation ${contested.operationNumber} paid ${contested.amount} ${contested.currency}, not the ${order.payment?.amount} ${order.payment?.currency} booked: resolve anomaly ${contested.anomalyId} first (refund what the buyer paid, or resolve it once the provider confirms the booked amount).`,
-      { anomalyId: contested.anomalyId },
+      `The provider says operation ${contested.operationNumber} paid ${open.amount ?? contested.amount} ${open.currency ?? contested.currency}, not the ${order.payment?.amount} ${order.payment?.currency} booked: resolve anomaly ${open.id} first (refund what the buyer paid, or resolve it once the provider confirms the booked amount).`,
+      { anomalyId: open.id },
     );
   }
   // Rejected, yet paid meanwhile (the payment beat the rejection's cancel): refunded, never shipped.
@@ -147,6 +149,19 @@ async function attemptOrderAction(
   ]);
   return next;
 }
+
+/**
+ * The contest of the order's payment still open, if any. One operation may be contested on its
+ * amount and on its currency (two notifications, two anomalies; the order keeps the latest), and
+ * each must be resolved before the goods ship (outside test 12).
+ */
+async function openContest(latest: string): Promise<Anomaly | undefined> {
+  const payment = latest.slice(latest.indexOf(':'));
+  const contests = await Promise.all(CONTEST_TYPES.map((type) => getAnomaly(`${type}${payment}`)));
+  return contests.find((anomaly) => anomaly !== undefined && anomaly.resolvedAt === undefined);
+}
+
+const CONTEST_TYPES = ['amount_mismatch', 'currency_mismatch'] as const;
 
 /**
  * What an accepted late payment still holds for the sellers and the platform (decision 74): the

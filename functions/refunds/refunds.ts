@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricName } from '#contract/metrics';
-import { holdsRefundableCash } from '#model/anomaly';
+import { holdsSuspenseCash } from '#model/anomaly';
 import type { EventType } from '#model/event-types';
 import { ulid } from '#model/ids';
 import {
@@ -246,7 +246,7 @@ async function anomalyClaim(
     anomaly.orderId !== order.id ||
     amount === undefined ||
     !isCurrency(currency) ||
-    !holdsRefundableCash(anomaly)
+    !holdsSuspenseCash(anomaly)
   ) {
     throw new ConflictError(
       'anomaly_not_refundable',

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type Anomaly, paymentAnomalyId } from '#model/anomaly';
+import { type Anomaly, holdsSuspenseCash, paymentAnomalyId } from '#model/anomaly';
 import { type JournalEntry, settlementEntry } from '#model/journal';
 import type { Order } from '#model/order';
 import {
@@ -611,7 +611,8 @@ async function heldAsAnomaly(
       outcome: type,
       detail:
         `The report has operation ${line.operationNumber} at ${line.gross} ${line.currency}; its ` +
-        `notification or poll said ${anomaly.amount} ${anomaly.currency} (anomaly ${anomaly.id}, held in suspense). ` +
+        `notification or poll said ${anomaly.amount} ${anomaly.currency} (anomaly ${anomaly.id}` +
+        `${holdsSuspenseCash(anomaly) ? ', held in suspense' : ', contesting the payment booked'}). ` +
         'Not applied from the report: find out which is right.',
       expected: expectedAmounts(order.amount, order.currency, config.commission),
     };

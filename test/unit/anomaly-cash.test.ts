@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Anomaly, holdsRefundableCash } from '#model/anomaly';
+import { type Anomaly, holdsSuspenseCash } from '#model/anomaly';
 
 const anomaly = (fields: Partial<Anomaly>): Anomaly => ({
   id: 'amount_mismatch:2500001:1',
@@ -10,15 +10,15 @@ const anomaly = (fields: Partial<Anomaly>): Anomaly => ({
   ...fields,
 });
 
-describe('holdsRefundableCash: what a refund naming an anomaly may draw on (decision 137)', () => {
+describe('holdsSuspenseCash: what a refund naming an anomaly may draw on (decision 137)', () => {
   it('follows what was recorded with it: cash booked into suspense, or none', () => {
-    expect(holdsRefundableCash(anomaly({ heldInSuspense: true }))).toBe(true);
+    expect(holdsSuspenseCash(anomaly({ heldInSuspense: true }))).toBe(true);
     // A contested payment's mismatch: the cash is the order's, booked to its sellers.
-    expect(holdsRefundableCash(anomaly({ heldInSuspense: false }))).toBe(false);
+    expect(holdsSuspenseCash(anomaly({ heldInSuspense: false }))).toBe(false);
   });
   it('reads anomalies recorded before the field by their type', () => {
-    expect(holdsRefundableCash(anomaly({ type: 'duplicate_payment' }))).toBe(true);
-    expect(holdsRefundableCash(anomaly({ type: 'implausible_payment_date' }))).toBe(false);
-    expect(holdsRefundableCash(anomaly({ type: 'settlement_amount_mismatch' }))).toBe(false);
+    expect(holdsSuspenseCash(anomaly({ type: 'duplicate_payment' }))).toBe(true);
+    expect(holdsSuspenseCash(anomaly({ type: 'implausible_payment_date' }))).toBe(false);
+    expect(holdsSuspenseCash(anomaly({ type: 'settlement_amount_mismatch' }))).toBe(false);
   });
 });

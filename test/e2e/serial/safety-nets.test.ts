@@ -12,6 +12,7 @@ import {
 } from '../../support/api';
 import { requesterKey } from '../../support/keys';
 import { paidBody, postNotification } from '../../support/notifications';
+import { importReport, report } from '../../support/settlements';
 
 type Problem = { status: number; code: string; detail: string };
 /** A 200 carries the order (status is its status), a 409 the problem (status is 409). */
@@ -193,6 +194,75 @@ describe('a payment booked by polling that its notification contradicts (outside
       expect((await api<Order>('POST', `/v1/orders/${order.id}/fulfil`)).body.status).toBe('FULFILLED');
     },
   );
+  it("settles a contested payment's lines without booking the same arrival twice: its true amount is flagged, then its booked amount settles the order (outside test 12)", async () => {
+    const order = await createOrder();
+    const { cip } = order.voucher;
+    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
+      notify: false,
+      amount: 50,
+    });
+    await runJob<SyncSummary>('sync-pending');
+    await postNotification(
+      paidBody({ cip, operationNumber: paid.body.operationNumber, amount: 50, paidAt: await stackNow() }),
+    );
+    await eventually(async () => ((await getOrder(order.id)).payment?.contested ? true : undefined));
+    type Line = { outcome: string; detail: string; suspenseAnomalyId?: string };
+    const linesOf = async (id: string) =>
+      (await api<{ items: Line[] }>('GET', `/v1/settlements/${id}/lines`)).body.items;
+
+    // PagoEfectivo settles S/ 50.00: flagged, and nothing booked against suspense (the contest holds none).
+    const atTrueAmount = await importReport(
+      (await report({ only: [cip], faults: { amount: { [cip]: '50.00' } } })).bytes,
+    );
+    expect(atTrueAmount.status, JSON.stringify(atTrueAmount.body)).toBe(201);
+    const [flagged] = await linesOf(atTrueAmount.body.id);
+    expect(flagged).toMatchObject({ outcome: 'amount_mismatch' });
+    expect(flagged?.suspenseAnomalyId).toBeUndefined();
+    expect(flagged?.detail).not.toContain('held in suspense');
+    // A later report lists it at the booked S/ 150.00: the order settles, once.
+    const atBooked = await importReport((await report({ only: [cip], faults: { resettle: [cip] } })).bytes);
+    expect(atBooked.status, JSON.stringify(atBooked.body)).toBe(201);
+    expect((await linesOf(atBooked.body.id))[0]).toMatchObject({ outcome: 'matched' });
+    expect((await getOrder(order.id)).settlement).toMatchObject({ id: atBooked.body.id });
+    const integrity = await api<{ status: string; report?: { ok: boolean; differenceCount: number } }>(
+      'POST',
+      '/_local/jobs/ledger-integrity',
+      { body: { newPass: true }, auth: false },
+    );
+    expect(integrity.body).toMatchObject({ status: 'completed', report: { ok: true, differenceCount: 0 } });
+  });
+
+  it('holds the goods until every contest of the operation is resolved: amount, then currency (outside test 12)', async () => {
+    const order = await createOrder();
+    const { cip } = order.voucher;
+    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
+      notify: false,
+      amount: 50,
+    });
+    await runJob<SyncSummary>('sync-pending');
+    const said = { cip, operationNumber: paid.body.operationNumber, paidAt: await stackNow() };
+    await postNotification(paidBody({ ...said, amount: 50 }));
+    const byAmount = `amount_mismatch:${cip}:${paid.body.operationNumber}`;
+    await eventually(async () =>
+      (await getOrder(order.id)).payment?.contested?.anomalyId === byAmount ? true : undefined,
+    );
+    await postNotification(paidBody({ ...said, amount: 50, currency: 'USD' }));
+    const byCurrency = `currency_mismatch:${cip}:${paid.body.operationNumber}`;
+    await eventually(async () =>
+      (await getOrder(order.id)).payment?.contested?.anomalyId === byCurrency ? true : undefined,
+    );
+    const resolve = (id: string) =>
+      api('POST', `/v1/anomalies/${encodeURIComponent(id)}/resolve`, {
+        body: { resolution: 'Checked with PagoEfectivo.' },
+      });
+    expect((await resolve(byCurrency)).status).toBe(200);
+    // The order names the latest contest; the amount's is still open, and still holds the goods.
+    const refused = await api<Problem & { anomalyId: string }>('POST', `/v1/orders/${order.id}/fulfil`);
+    expect(refused.body).toMatchObject({ status: 409, code: 'payment_contested', anomalyId: byAmount });
+    expect((await resolve(byAmount)).status).toBe(200);
+    expect((await api<Order>('POST', `/v1/orders/${order.id}/fulfil`)).body.status).toBe('FULFILLED');
+  });
+
   it('holds a late payment the same way: its notified operation said again at another amount is contested, and not accepted until resolved', async () => {
     const order = await createOrder();
     expect((await api<Order>('POST', `/v1/orders/${order.id}/cancel`)).body.status).toBe('CANCELLED');
