@@ -69,7 +69,7 @@ const ES_PE = {
   tlRisk: 'Riesgo: {decision}',
   tlContested: 'El proveedor informa {amount} para la operación {operation}: pago en disputa',
   paymentContested:
-    'El proveedor informa que la operación {operation} pagó {amount}, no lo registrado. No despaches ni aceptes el pago hasta resolver la anomalía {anomaly}.',
+    'El proveedor informó que la operación {operation} pagó {amount}, no lo registrado (anomalía {anomaly}). Mientras una anomalía de este pago siga abierta, no se puede despachar ni aceptar el pago: revisa las anomalías abiertas.',
   splits: 'Reparto',
   seller: 'Vendedor',
   fee: 'Comisión',
@@ -220,7 +220,7 @@ const EN: Catalogue = {
   tlRisk: 'Risk: {decision}',
   tlContested: 'The provider reports {amount} for operation {operation}: payment contested',
   paymentContested:
-    'The provider reports that operation {operation} paid {amount}, not what was booked. Do not ship or accept the payment until anomaly {anomaly} is resolved.',
+    'The provider reported that operation {operation} paid {amount}, not what was booked (anomaly {anomaly}). While an anomaly of this payment is open, the order can be neither shipped nor its payment accepted: check the open anomalies.',
   splits: 'Splits',
   seller: 'Seller',
   fee: 'Fee',

@@ -1,4 +1,3 @@
-import type { Anomaly } from '#model/anomaly';
 import type { EventType } from '#model/event-types';
 import { lateAcceptedEntry } from '#model/journal';
 import type { Order, OrderStatus } from '#model/order';
@@ -8,7 +7,7 @@ import { now } from '#platform/clock';
 import { config } from '#platform/config';
 import { ConflictError, NotFoundError } from '#platform/errors';
 import { withFreshReads } from '#platform/optimistic';
-import { getAnomaly } from '#store/anomalies-repository';
+import { openPaymentContest } from '#store/anomalies-repository';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, StaleOrderError, saveTransition } from '#store/orders-repository';
@@ -113,7 +112,7 @@ async function attemptOrderAction(
   // The provider's notification contradicts the payment booked (decision 137): a person decides
   // first, before the goods ship or a late payment's cash goes to the sellers.
   const contested = order.payment?.contested;
-  const open = contested ? await openContest(contested.anomalyId) : undefined;
+  const open = contested ? await openPaymentContest(contested.anomalyId) : undefined;
   if (contested && open) {
     throw new ConflictError(
       'payment_contested',
@@ -149,19 +148,6 @@ async function attemptOrderAction(
   ]);
   return next;
 }
-
-/**
- * The contest of the order's payment still open, if any. One operation may be contested on its
- * amount and on its currency (two notifications, two anomalies; the order keeps the latest), and
- * each must be resolved before the goods ship (outside test 12).
- */
-async function openContest(latest: string): Promise<Anomaly | undefined> {
-  const payment = latest.slice(latest.indexOf(':'));
-  const contests = await Promise.all(CONTEST_TYPES.map((type) => getAnomaly(`${type}${payment}`)));
-  return contests.find((anomaly) => anomaly !== undefined && anomaly.resolvedAt === undefined);
-}
-
-const CONTEST_TYPES = ['amount_mismatch', 'currency_mismatch'] as const;
 
 /**
  * What an accepted late payment still holds for the sellers and the platform (decision 74): the

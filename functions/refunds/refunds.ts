@@ -23,7 +23,12 @@ import { assertAnotherApprover, principalOf, repeatsLastStep, stepped } from '#p
 import { limaWallClock } from '#platform/lima-time';
 import { StaleVersionError, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
-import { anomalyRefundUpdate, anomalyResolvedByRefundUpdate, getAnomaly } from '#store/anomalies-repository';
+import {
+  anomalyRefundUpdate,
+  anomalyResolvedByRefundUpdate,
+  getAnomaly,
+  openPaymentContest,
+} from '#store/anomalies-repository';
 import { type CompletionWrites, noCompletion } from '#store/idempotency-records';
 import { ledgerWrites } from '#store/ledger-repository';
 import { getOrder, orderVersionCheck, transitionWrites } from '#store/orders-repository';
@@ -311,9 +316,11 @@ async function approvalAtOnce(
   by: Actor,
   at: string,
   proposal: boolean,
+  contested: boolean,
 ): Promise<{ approvedAtOnce: false; why: string } | { approvedAtOnce: true; count: TransactItem }> {
   // A proposal (the system's, decision 114) is never approved by its maker: a person decides it.
   if (proposal) return { approvedAtOnce: false, why: 'proposal' };
+  if (contested) return { approvedAtOnce: false, why: 'payment_contested' };
   const env = config();
   if (amount + alreadyRequested >= env.REFUND_APPROVAL_THRESHOLD) {
     return { approvedAtOnce: false, why: 'order_total' };
@@ -358,6 +365,11 @@ export async function requestRefund(
         ? await anomalyClaim(order, request.anomalyId, request, requestedOfOrder)
         : orderClaim(order, request, own, requestedOfOrder(order.currency));
       const at = now().toISOString();
+      // The provider contradicts the payment booked (decision 137): what to give back is a second
+      // person's call too, whatever the amount (outside test 12).
+      const contested =
+        order.payment?.contested !== undefined &&
+        (await openPaymentContest(order.payment.contested.anomalyId)) !== undefined;
       const approval = await approvalAtOnce(
         request.amount,
         claim.alreadyRequested,
@@ -365,6 +377,7 @@ export async function requestRefund(
         by,
         at,
         options.proposal === true,
+        contested,
       );
       const { approvedAtOnce } = approval;
       const requested: StoredRefund = {

@@ -140,6 +140,19 @@ export async function resolveAnomaly(
   }
 }
 
+/**
+ * The contest of an order's payment still open, if any, given the latest one the order names. One
+ * operation may be contested on its amount and on its currency (two notifications, two anomalies;
+ * the order keeps the latest), and each holds the goods until a person resolves it (outside test 12).
+ */
+export async function openPaymentContest(latestAnomalyId: string): Promise<Anomaly | undefined> {
+  const payment = latestAnomalyId.slice(latestAnomalyId.indexOf(':'));
+  const contests = await Promise.all(CONTEST_TYPES.map((type) => getAnomaly(`${type}${payment}`)));
+  return contests.find((anomaly) => anomaly !== undefined && anomaly.resolvedAt === undefined);
+}
+
+const CONTEST_TYPES = ['amount_mismatch', 'currency_mismatch'] as const;
+
 export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserved?: number }) | undefined> {
   const result = await dynamo().send(
     new GetCommand({ TableName: tableName(), Key: anomalyEntity.key(id), ConsistentRead: true }),

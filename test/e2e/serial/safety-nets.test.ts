@@ -184,6 +184,12 @@ describe('a payment booked by polling that its notification contradicts (outside
         body: { amount: said.amount * 100, reason: 'other', anomalyId, destination },
       });
       expect(drawn.body).toMatchObject({ status: 409, code: 'anomaly_not_refundable' });
+      // Refunded through the order, it waits for a second person whatever the amount (outside test 12).
+      const asked = await api<{ status: string }>('POST', `/v1/orders/${order.id}/refunds`, {
+        body: { amount: 1_000, reason: 'other', destination },
+        headers: await requesterKey(),
+      });
+      expect(asked.body.status).toBe('REQUESTED');
       const refused = await api<Problem & { anomalyId: string }>('POST', `/v1/orders/${order.id}/fulfil`);
       expect(refused.body).toMatchObject({ status: 409, code: 'payment_contested', anomalyId });
       const resolution = 'PagoEfectivo confirmed S/ 150.00 was collected (ticket 5521).';
