@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { orderEntity } from '#contract/entities/order';
 import { handler as applyPaymentHandler } from '#handlers/apply-payment.handler';
 import type { Anomaly } from '#model/anomaly';
 import type { Order } from '#model/order';
@@ -441,5 +442,44 @@ describe('notifications that must not move an order', () => {
     expect((await waitForStatus(order.id, 'PAID')).payment?.paidAt).toBe(
       new Date(Math.floor(paidAt.getTime() / 1000) * 1000).toISOString(),
     );
+  });
+});
+
+describe("a polled payment's operation number", () => {
+  it('is recorded again when a transition that read the order before wrote it away: a redelivery completes, never the DLQ', async () => {
+    const order = await createOrder();
+    const paid = await sandbox<{ operationNumber: string }>(
+      'POST',
+      `/_sandbox/cips/${order.voucher.cip}/pay`,
+      {
+        notify: false,
+      },
+    );
+    const observed = {
+      cip: order.voucher.cip,
+      amountMinor: order.amount,
+      currency: order.currency,
+      paidAt: new Date(Date.parse(order.createdAt) + 60_000),
+    };
+    expect(await applyPayment({ ...observed, operationNumber: null }, 'poll')).toMatchObject({
+      result: 'applied',
+    });
+    // Its notification records the number (and the payment's record)…
+    const notified = { ...observed, operationNumber: paid.body.operationNumber };
+    expect(await applyPayment(notified, 'webhook')).toMatchObject({ result: 'already_applied' });
+    expect((await getOrder(order.id)).payment?.operationNumber).toBe(paid.body.operationNumber);
+    // …then a transition that read the order before writes the whole order back without it.
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config().TABLE_NAME,
+        Key: orderEntity.key(order.id),
+        UpdateExpression: 'SET #payment.operationNumber = :null',
+        ExpressionAttributeNames: { '#payment': 'payment' },
+        ExpressionAttributeValues: { ':null': null },
+      }),
+    );
+    // The notification redelivered: completed, not "kept changing" until the DLQ.
+    expect(await applyPayment(notified, 'webhook')).toMatchObject({ result: 'already_applied' });
+    expect((await getOrder(order.id)).payment?.operationNumber).toBe(paid.body.operationNumber);
   });
 });
