@@ -20,7 +20,7 @@ import { now } from '#platform/clock';
 import { READ_AGAIN, withFreshReads } from '#platform/optimistic';
 import { logger, metrics } from '#platform/powertools';
 import type { PaidAtSource } from '#psp/provider';
-import { recordAnomaly } from '#store/anomalies-repository';
+import { getAnomaly, recordAnomaly } from '#store/anomalies-repository';
 import { findCreationIntent } from '#store/creation-intents';
 import { heldPaymentAnomaly, ledgerWrites, noHeldPaymentCheck } from '#store/ledger-repository';
 import { closurePut, type OptionClosure } from '#store/option-closures';
@@ -141,7 +141,7 @@ export async function applyPayment(
       if (
         order.payment &&
         paidOptionId(order) === optionId &&
-        isSamePayment(order.payment.operationNumber, payment.operationNumber)
+        isSamePayment(operationOf(order.payment), payment.operationNumber)
       ) {
         if (source === 'webhook' && contradicts(order.payment, payment)) {
           return contestPayment(order, payment, notificationId);
@@ -352,14 +352,23 @@ function completesPolledPayment(applied: Payment, observed: ObservedPayment): bo
 }
 
 /**
+ * The booked payment's operation: its own, or — found by polling, then contested — the one its
+ * contesting notification named, which the provider thereby tied to it. Another operation of the
+ * CIP is then a second payment (outside test 13), not this one's number or a new contest of it.
+ */
+const operationOf = (applied: Payment): string | null =>
+  applied.operationNumber ?? applied.contested?.operationNumber ?? null;
+
+/**
  * The provider's signed notification names another amount or currency than the payment booked for
  * it: one found by polling (PagoEfectivo's search reports the voucher's own amount) or the same
  * operation notified before. The notification is the provider's word on what the buyer paid.
  */
 function contradicts(applied: Payment, observed: ObservedPayment): boolean {
+  const booked = operationOf(applied);
   return (
     observed.operationNumber !== null &&
-    (applied.operationNumber === null || applied.operationNumber === observed.operationNumber) &&
+    (booked === null || booked === observed.operationNumber) &&
     (applied.amount !== observed.amountMinor || applied.currency !== observed.currency)
   );
 }
@@ -382,12 +391,18 @@ async function contestPayment(
   const operationNumber = payment.operationNumber as string;
   const type: AnomalyType = payment.currency !== booked.currency ? 'currency_mismatch' : 'amount_mismatch';
   const anomalyId = paymentAnomalyId(type, payment.cip, operationNumber);
-  if (booked.contested?.anomalyId !== anomalyId) {
+  // Announced once per contest: not again for a redelivery, whichever contest the order names now
+  // (amount and currency contests alternating; outside test 13). The anomaly is written after the
+  // order, so a crash between the two leaves the order naming this contest: not written again.
+  const recorded = booked.contested?.anomalyId === anomalyId || (await getAnomaly(anomalyId)) !== undefined;
+  if (!recorded) {
     const at = now().toISOString();
     const next: Order = {
       ...order,
       payment: {
         ...booked,
+        // A polled payment's number, from the provider's notification of it (as when it agrees).
+        operationNumber,
         contested: {
           operationNumber,
           amount: payment.amountMinor,
@@ -399,8 +414,20 @@ async function contestPayment(
       updatedAt: at,
       version: order.version + 1,
     };
-    // Conditional on the version read: losing a race reads again (withFreshReads).
-    await saveTransition(order, next, orderEventData(next), [], 'order.payment_contested');
+    // With the payment's record when the number is new to it, so its later copies dedupe on it.
+    const record =
+      booked.operationNumber === null
+        ? [paymentRecordPut(payment.cip, operationNumber, order.id, at, 'webhook')]
+        : [];
+    try {
+      // Conditional on the version read: losing a race reads again (withFreshReads).
+      await saveTransition(order, next, orderEventData(next), record, 'order.payment_contested');
+    } catch (error) {
+      // The record is there already (the number was recorded once and written away since): the
+      // order alone, as recordOperationNumber does.
+      if (!(error instanceof DuplicateItemError)) throw error;
+      await saveTransition(order, next, orderEventData(next), [], 'order.payment_contested');
+    }
     logger.warn('a booked payment is contested by its notification', { orderId: order.id, anomalyId });
   }
   return raiseAnomaly(

@@ -269,6 +269,51 @@ describe('a payment booked by polling that its notification contradicts (outside
     expect((await api<Order>('POST', `/v1/orders/${order.id}/fulfil`)).body.status).toBe('FULFILLED');
   });
 
+  it('ties the contesting operation to the polled payment: another operation is a second payment in suspense, and redeliveries announce nothing again (outside test 13)', async () => {
+    const order = await createOrder();
+    const { cip } = order.voucher;
+    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
+      notify: false,
+      amount: 50,
+    });
+    await runJob<SyncSummary>('sync-pending');
+    const at = await stackNow();
+    const own = paid.body.operationNumber;
+    const byAmount = paidBody({ cip, operationNumber: own, amount: 50, paidAt: at });
+    const byCurrency = paidBody({ cip, operationNumber: own, amount: 50, currency: 'USD', paidAt: at });
+    for (const body of [byAmount, byCurrency, byAmount, byCurrency]) {
+      await postNotification(body);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const contests = async () =>
+      (
+        await api<{ items: { data: { id: string } }[] }>(
+          'GET',
+          '/v1/events?type=order.payment_contested&limit=100',
+        )
+      ).body.items.filter((event) => event.data.id === order.id);
+    await eventually(async () => ((await contests()).length >= 2 ? true : undefined));
+    const contested = await getOrder(order.id);
+    // The provider named the payment's operation: it is the order's now.
+    expect(contested.payment?.operationNumber).toBe(own);
+
+    // Another operation of the CIP, at the voucher's amount: the buyer paid twice, held apart.
+    const second = String(740_000_000 + Math.floor(Math.random() * 9_999_999));
+    await postNotification(paidBody({ cip, operationNumber: second, amount: 150, paidAt: at }));
+    const duplicate = await eventually(async () => {
+      const { body } = await api<{ items: { id: string; heldInSuspense?: boolean }[] }>(
+        'GET',
+        '/v1/anomalies?type=duplicate_payment&limit=100',
+      );
+      return body.items.find((item) => item.id === `duplicate_payment:${cip}:${second}`);
+    });
+    expect(duplicate.heldInSuspense).toBe(true);
+    expect((await getOrder(order.id)).payment?.operationNumber).toBe(own);
+    // Two contests, two announcements: the redeliveries added none (the feed holds back its newest 3 s).
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(await contests()).toHaveLength(2);
+  });
+
   it('holds a late payment the same way: its notified operation said again at another amount is contested, and not accepted until resolved', async () => {
     const order = await createOrder();
     expect((await api<Order>('POST', `/v1/orders/${order.id}/cancel`)).body.status).toBe('CANCELLED');
