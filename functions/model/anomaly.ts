@@ -109,14 +109,24 @@ export function withNotificationId(anomaly: Anomaly): Anomaly {
   return { ...anomaly, notificationId: anomaly.webhookId };
 }
 
-/** The payment anomalies that booked their cash into suspense before `heldInSuspense` was recorded. */
-const CASH_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
+/**
+ * The payment anomalies that book a payment's cash into suspense (`unmatchedPaymentEntry`) — a
+ * payment that changed no order — and that a PagoEfectivo settlement line may therefore settle.
+ * Not `implausible_payment_date` (no money is assumed) and not `provider_mismatch` (another
+ * provider's money, which PagoEfectivo's report does not settle).
+ */
+export const SUSPENSE_ANOMALY_TYPES = [
   'unknown_cip',
   'orphan_voucher_paid',
   'amount_mismatch',
   'currency_mismatch',
   'duplicate_payment',
   'double_payment',
+] as const satisfies readonly AnomalyType[];
+
+/** The payment anomalies that booked their cash into suspense before `heldInSuspense` was recorded. */
+const CASH_ANOMALY_TYPES: ReadonlySet<AnomalyType> = new Set([
+  ...SUSPENSE_ANOMALY_TYPES,
   'provider_mismatch',
 ]);
 

@@ -1,4 +1,10 @@
-import { type Anomaly, type AnomalyType, holdsSuspenseCash, paymentAnomalyId } from './anomaly';
+import {
+  type Anomaly,
+  type AnomalyType,
+  holdsSuspenseCash,
+  paymentAnomalyId,
+  SUSPENSE_ANOMALY_TYPES,
+} from './anomaly';
 import type { Order } from './order';
 import { contractedFees, type SettlementConfig } from './settlement-config';
 
@@ -218,20 +224,6 @@ export function classifyLine(
   return { kind: 'settles', outcome: 'matched', detail: 'Matched.', expected };
 }
 
-/**
- * The payment anomalies that book a payment's cash into suspense (`unmatchedPaymentEntry`) — a
- * payment that changed no order. Not `implausible_payment_date` (no money is assumed) and not
- * `provider_mismatch` (another provider's money, which PagoEfectivo's report does not settle).
- */
-const CASH_HOLDING_ANOMALIES = [
-  'unknown_cip',
-  'orphan_voucher_paid',
-  'amount_mismatch',
-  'currency_mismatch',
-  'duplicate_payment',
-  'double_payment',
-] as const satisfies readonly AnomalyType[];
-
 /** Line outcomes whose payment changed no order here, so any cash of it we hold sits in suspense. */
 export const SUSPENSE_LINE_OUTCOMES: ReadonlySet<LineOutcome> = new Set([
   'unknown_payment',
@@ -244,7 +236,7 @@ export const SUSPENSE_LINE_OUTCOMES: ReadonlySet<LineOutcome> = new Set([
  * number, or by its CIP alone where only polling saw it.
  */
 export function suspenseAnomalyIdsFor(line: Pick<ReportLine, 'cip' | 'operationNumber'>): string[] {
-  const ids = CASH_HOLDING_ANOMALIES.flatMap((type) =>
+  const ids = SUSPENSE_ANOMALY_TYPES.flatMap((type) =>
     [line.operationNumber, null].map((operation) => paymentAnomalyId(type, line.cip, operation)),
   );
   return [...new Set(ids)];

@@ -104,6 +104,18 @@ describe('a payment booked by polling that its notification contradicts (outside
     (await api<{ balances: { pending: number }[] }>('GET', `/v1/sellers/${sellerId}/balance`)).body
       .balances[0];
 
+  /** An order whose buyer paid S/ 50.00 of S/ 150.00, found by polling (booked at S/ 150.00). */
+  async function polledUnderpaid() {
+    const order = await createOrder();
+    const { cip } = order.voucher;
+    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
+      notify: false,
+      amount: 50,
+    });
+    await runJob<SyncSummary>('sync-pending');
+    return { order, cip, operationNumber: paid.body.operationNumber };
+  }
+
   it.each([
     {
       contradiction: 'amount',
@@ -201,15 +213,9 @@ describe('a payment booked by polling that its notification contradicts (outside
     },
   );
   it("settles a contested payment's lines without booking the same arrival twice: its true amount is flagged, then its booked amount settles the order (outside test 12)", async () => {
-    const order = await createOrder();
-    const { cip } = order.voucher;
-    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
-      notify: false,
-      amount: 50,
-    });
-    await runJob<SyncSummary>('sync-pending');
+    const { order, cip, operationNumber } = await polledUnderpaid();
     await postNotification(
-      paidBody({ cip, operationNumber: paid.body.operationNumber, amount: 50, paidAt: await stackNow() }),
+      paidBody({ cip, operationNumber: operationNumber, amount: 50, paidAt: await stackNow() }),
     );
     await eventually(async () => ((await getOrder(order.id)).payment?.contested ? true : undefined));
     type Line = { outcome: string; detail: string; suspenseAnomalyId?: string };
@@ -239,21 +245,15 @@ describe('a payment booked by polling that its notification contradicts (outside
   });
 
   it('holds the goods until every contest of the operation is resolved: amount, then currency (outside test 12)', async () => {
-    const order = await createOrder();
-    const { cip } = order.voucher;
-    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
-      notify: false,
-      amount: 50,
-    });
-    await runJob<SyncSummary>('sync-pending');
-    const said = { cip, operationNumber: paid.body.operationNumber, paidAt: await stackNow() };
+    const { order, cip, operationNumber } = await polledUnderpaid();
+    const said = { cip, operationNumber: operationNumber, paidAt: await stackNow() };
     await postNotification(paidBody({ ...said, amount: 50 }));
-    const byAmount = `amount_mismatch:${cip}:${paid.body.operationNumber}`;
+    const byAmount = `amount_mismatch:${cip}:${operationNumber}`;
     await eventually(async () =>
       (await getOrder(order.id)).payment?.contested?.anomalyId === byAmount ? true : undefined,
     );
     await postNotification(paidBody({ ...said, amount: 50, currency: 'USD' }));
-    const byCurrency = `currency_mismatch:${cip}:${paid.body.operationNumber}`;
+    const byCurrency = `currency_mismatch:${cip}:${operationNumber}`;
     await eventually(async () =>
       (await getOrder(order.id)).payment?.contested?.anomalyId === byCurrency ? true : undefined,
     );
@@ -270,15 +270,8 @@ describe('a payment booked by polling that its notification contradicts (outside
   });
 
   it('ties the contesting operation to the polled payment: another operation is a second payment in suspense, and redeliveries announce nothing again (outside test 13)', async () => {
-    const order = await createOrder();
-    const { cip } = order.voucher;
-    const paid = await sandbox<{ operationNumber: string }>('POST', `/_sandbox/cips/${cip}/pay`, {
-      notify: false,
-      amount: 50,
-    });
-    await runJob<SyncSummary>('sync-pending');
+    const { order, cip, operationNumber: own } = await polledUnderpaid();
     const at = await stackNow();
-    const own = paid.body.operationNumber;
     const byAmount = paidBody({ cip, operationNumber: own, amount: 50, paidAt: at });
     const byCurrency = paidBody({ cip, operationNumber: own, amount: 50, currency: 'USD', paidAt: at });
     for (const body of [byAmount, byCurrency, byAmount, byCurrency]) {
