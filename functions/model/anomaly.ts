@@ -73,7 +73,7 @@ export type Anomaly = {
   refundId?: string;
   /**
    * Whether its cash was booked into suspense with it — only then is it refunded by naming it
-   * (decision 137). Absent on anomalies recorded before: see `holdsRefundableCash`.
+   * (decision 137). Absent on anomalies recorded before: see `holdsSuspenseCash`.
    */
   heldInSuspense?: boolean;
   resolvedAt?: string;
@@ -91,6 +91,15 @@ export function paymentAnomalyId(type: AnomalyType, cip: string, operationNumber
   return type === 'double_payment'
     ? `${type}:${cip}`
     : `${type}:${cip}:${operationNumber ?? POLLED_OPERATION}`;
+}
+
+/**
+ * The ids of the contests a payment's operation may have — on its amount, on its currency — given
+ * one of them (`paymentAnomalyId`'s form: `<type>:<cip>:<operation>`).
+ */
+export function contestIdsOf(anomalyId: string): string[] {
+  const payment = anomalyId.slice(anomalyId.indexOf(':'));
+  return (['amount_mismatch', 'currency_mismatch'] as const).map((type) => `${type}${payment}`);
 }
 
 /** The notification an anomaly came from, under its name and the deprecated one (decision 117). */

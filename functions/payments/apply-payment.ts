@@ -141,7 +141,7 @@ export async function applyPayment(
       if (
         order.payment &&
         paidOptionId(order) === optionId &&
-        isSamePayment(operationOf(order.payment), payment.operationNumber)
+        isSamePayment(order.payment.operationNumber, payment.operationNumber)
       ) {
         if (source === 'webhook' && contradicts(order.payment, payment)) {
           return contestPayment(order, payment, notificationId);
@@ -352,23 +352,14 @@ function completesPolledPayment(applied: Payment, observed: ObservedPayment): bo
 }
 
 /**
- * The booked payment's operation: its own, or — found by polling, then contested — the one its
- * contesting notification named, which the provider thereby tied to it. Another operation of the
- * CIP is then a second payment (outside test 13), not this one's number or a new contest of it.
- */
-const operationOf = (applied: Payment): string | null =>
-  applied.operationNumber ?? applied.contested?.operationNumber ?? null;
-
-/**
  * The provider's signed notification names another amount or currency than the payment booked for
  * it: one found by polling (PagoEfectivo's search reports the voucher's own amount) or the same
  * operation notified before. The notification is the provider's word on what the buyer paid.
  */
 function contradicts(applied: Payment, observed: ObservedPayment): boolean {
-  const booked = operationOf(applied);
   return (
     observed.operationNumber !== null &&
-    (booked === null || booked === observed.operationNumber) &&
+    (applied.operationNumber === null || applied.operationNumber === observed.operationNumber) &&
     (applied.amount !== observed.amountMinor || applied.currency !== observed.currency)
   );
 }
@@ -401,7 +392,8 @@ async function contestPayment(
       ...order,
       payment: {
         ...booked,
-        // A polled payment's number, from the provider's notification of it (as when it agrees).
+        // A polled payment's number, from the provider's notification of it (as when it agrees):
+        // another operation of the CIP is then a second payment, not a contest of this one.
         operationNumber,
         contested: {
           operationNumber,

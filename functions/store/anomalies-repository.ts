@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { anomalyEntity } from '#contract/entities/anomaly';
 import { withoutKeys } from '#contract/entities/indexes';
-import { type Anomaly, type AnomalyType, withNotificationId } from '#model/anomaly';
+import { type Anomaly, type AnomalyType, contestIdsOf, withNotificationId } from '#model/anomaly';
 import { dynamo } from '#platform/aws';
 import { tableName } from '#platform/config';
 import { encodeCursor, fetchFullItems, indexQuery, queryPage } from './cursor';
@@ -146,12 +146,9 @@ export async function resolveAnomaly(
  * the order keeps the latest), and each holds the goods until a person resolves it (outside test 12).
  */
 export async function openPaymentContest(latestAnomalyId: string): Promise<Anomaly | undefined> {
-  const payment = latestAnomalyId.slice(latestAnomalyId.indexOf(':'));
-  const contests = await Promise.all(CONTEST_TYPES.map((type) => getAnomaly(`${type}${payment}`)));
+  const contests = await Promise.all(contestIdsOf(latestAnomalyId).map((id) => getAnomaly(id)));
   return contests.find((anomaly) => anomaly !== undefined && anomaly.resolvedAt === undefined);
 }
-
-const CONTEST_TYPES = ['amount_mismatch', 'currency_mismatch'] as const;
 
 export async function getAnomaly(id: string): Promise<(Anomaly & { refundReserved?: number }) | undefined> {
   const result = await dynamo().send(
